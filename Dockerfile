@@ -1,0 +1,20 @@
+# One image for web, worker and beat.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    VAR_DIR=/app/var
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 rounds
+
+COPY pyproject.toml README.md ./
+RUN pip install --upgrade pip && pip install .
+COPY . .
+RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
+    && mkdir -p /app/var && chown -R rounds /app/var
+
+USER rounds
+EXPOSE 8000
+CMD ["gunicorn", "community.wsgi:application", "--config", "community/gunicorn.conf.py"]

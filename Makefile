@@ -1,0 +1,53 @@
+# Rounds: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint format migrate seed worker beat up clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the app on SQLite with demo data at http://127.0.0.1:8000 (no services needed)
+run: $(STAMP)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## test: lint, migration check and the whole suite (uses DATABASE_URL and REDIS_URL if set)
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate
+
+## worker / beat: a real Celery worker and scheduler (needs REDIS_URL)
+worker: $(STAMP)
+	$(VENV)/bin/celery -A community worker -Q default,email,periodic -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A community beat -l info
+
+## up: the production-like stack in Docker
+up:
+	docker compose up --build
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,80 @@
+"""Shared fixtures: test settings, service detection, and the personas tests talk about."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+
+from community.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say which services the run used, so a CI log shows it ran on PostgreSQL."""
+    database = django_settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    terminalreporter.write_line(
+        f"services: database={engine} ({database['NAME']}), "
+        f"redis={django_settings.REDIS_URL or 'not configured'}, "
+        f"require_services={REQUIRE_SERVICES}"
+    )
+
+
+def _missing_services() -> dict[str, str]:
+    missing = {}
+    if not django_settings.IS_POSTGRES:
+        missing["postgres"] = "needs DATABASE_URL=postgres://..."
+    if not django_settings.REDIS_URL:
+        missing["redis"] = "needs REDIS_URL=redis://..."
+    return missing
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked postgres/redis skip without those services, unless REQUIRE_SERVICES=1
+    (then `_require_services` below fails them instead)."""
+    if REQUIRE_SERVICES:
+        return
+    for item in items:
+        for marker, reason in _missing_services().items():
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request: pytest.FixtureRequest) -> None:
+    for marker, reason in _missing_services().items():
+        if request.node.get_closest_marker(marker):
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    # Rate limits and other cached state must not leak from one test into the next.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.SECURE_SSL_REDIRECT = False
+    cache.clear()
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    cache.clear()

@@ -1,0 +1,77 @@
+"""Settings are strict, and production-like settings pass `check --deploy` cleanly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.exceptions import ImproperlyConfigured
+
+from community.settings import envbool
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x7#k2L9pQ!vR4mT8wZ1cY6nB3hJ5gF0dS@aE2uI7oP9lK4jH6gF8dS1aQ3wE5rT7y",
+    "ALLOWED_HOSTS": "rounds.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://rounds.example.org",
+    "SITE_URL": "https://rounds.example.org",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "enabled"])
+def test_envbool_refuses_unknown_values(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SOME_SWITCH", value)
+    with pytest.raises(ImproperlyConfigured):
+        envbool("SOME_SWITCH", False)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", True), ("off", False), ("", False)])
+def test_envbool_reads_known_values(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
+    monkeypatch.setenv("SOME_SWITCH", value)
+    assert envbool("SOME_SWITCH", not expected) is expected
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_compose_runs_web_worker_and_beat_from_one_image_and_database() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    app_services = [services[name] for name in ("web", "worker", "beat")]
+    assert len({service["image"] for service in app_services}) == 1
+    assert len({service["environment"]["DATABASE_URL"] for service in app_services}) == 1
+    assert all("@db:5432/" in s["environment"]["DATABASE_URL"] for s in app_services)
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "celery" in services["worker"]["command"] and "worker" in services["worker"]["command"]
+    assert "beat" in services["beat"]["command"]
+    assert "migrate" in services["web"]["command"]

@@ -1,0 +1,128 @@
+"""The site shell: home page, health check, error pages, security headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from community import views
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_visitors_what_rounds_is_and_the_way_in(client: Client) -> None:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Join Rounds" in html
+    assert reverse("account_signup") in html
+    assert reverse("account_login") in html
+
+
+def test_the_shell_has_landmarks_and_a_skip_link(client: Client) -> None:
+    html = client.get(reverse("home")).content.decode()
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
+    assert "<header" in html and "<footer" in html
+    assert '<nav class="site-nav" aria-label="Main">' in html
+
+
+def test_it_greets_a_member_by_name(client: Client) -> None:
+    member = UserFactory(display_name="Ana Lima")
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assert "Ana Lima" in html
+    assert "Sign out" in html
+
+
+def test_htmx_is_served_locally_with_the_csp_nonce(client: Client) -> None:
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    html = response.content.decode()
+    assert f'nonce="{nonce}"' in html
+    assert "/static/django_htmx/htmx" in html
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_healthz_reports_a_healthy_database(client: Client, settings: Any) -> None:
+    settings.REDIS_URL = ""
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_healthz_answers_503_when_the_database_is_down(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "_database_ok", lambda: False)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "error"
+
+
+def test_healthz_answers_503_when_the_broker_is_down(
+    client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    monkeypatch.setattr(views, "_broker_ok", lambda: False)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "broker": "error"}
+
+
+@pytest.mark.redis
+def test_healthz_checks_the_real_broker(client: Client) -> None:
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "words"),
+    [
+        (views.bad_request, 400, "Bad request"),
+        (views.permission_denied, 403, "Not allowed"),
+        (views.page_not_found, 404, "Page not found"),
+        (views.too_many_requests, 429, "Slow down"),
+    ],
+)
+def test_error_pages_are_friendly_and_in_the_sites_look(
+    rf: RequestFactory, handler: Any, status: int, words: str
+) -> None:
+    request = rf.get("/somewhere")
+    request.user = UserFactory.build()
+    response = handler(request, Exception())
+    assert response.status_code == status
+    html = response.content.decode()
+    assert words in html
+    assert 'class="site-header"' in html
+
+
+def test_an_unknown_url_gets_the_friendly_404(client: Client, settings: Any) -> None:
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_the_500_page_renders_without_touching_the_database(
+    rf: RequestFactory, django_assert_num_queries: Any
+) -> None:
+    request = rf.get("/")
+    with django_assert_num_queries(0):
+        response = views.server_error(request)
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_security_headers_are_set(client: Client) -> None:
+    response = client.get(reverse("home"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
