@@ -1,0 +1,75 @@
+"""Who may take part (post, comment, react, message, ask for a mentor, edit a profile).
+
+Reading is open; writing needs a signed-in member with a verified email address who is not
+suspended. Views use `participant_required`; services call `ensure_can_participate` too, so
+a write path that forgets the decorator still refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .models import User
+
+
+class ParticipationDenied(PermissionDenied):
+    """Raised when a member may not write; `reason` is shown to them."""
+
+    def __init__(self, reason: str, code: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+def participation_problem(user: User | AnonymousUser) -> ParticipationDenied | None:
+    if not user.is_authenticated:
+        return ParticipationDenied("Sign in to take part.", "anonymous")
+    if user.is_suspended:
+        return ParticipationDenied(
+            "Your account is suspended, so you can read but not post, comment, react, send "
+            "messages, ask for a mentor or edit your profile.",
+            "suspended",
+        )
+    if not user.is_active:
+        return ParticipationDenied("This account is not active.", "inactive")
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        return ParticipationDenied(
+            "Please confirm your email address first: open the link we sent you.",
+            "unverified_email",
+        )
+    return None
+
+
+def ensure_can_participate(user: User | AnonymousUser) -> None:
+    """Raise ParticipationDenied unless `user` may write."""
+    problem = participation_problem(user)
+    if problem is not None:
+        raise problem
+
+
+def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in required; suspended or unverified members get a 403 page that says why."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        problem = participation_problem(request.user)
+        if problem is not None:
+            return render(
+                request,
+                "accounts/cannot_participate.html",
+                {"reason": problem.reason, "code": problem.code},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
