@@ -1,18 +1,41 @@
-"""Writes that feed the moderation queues: reports and privacy-guard overrides."""
+"""Moderation writes: reports and their cases, privacy-guard overrides, moderator actions,
+appeals and the audit log.
+
+Every moderator action goes through `_act`, which in one transaction records the action,
+closes the reports it answers, notifies the reporters and the member concerned, and writes
+the audit entry.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import ensure_can_participate
+from notifications.models import Kind
+from notifications.services import notify
 
-from .models import PrivacyOverride, Report, ReportReason, ReportStatus
+from .models import (
+    ActionKind,
+    Appeal,
+    AppealStatus,
+    AuditEntry,
+    CaseStatus,
+    ModerationAction,
+    PrivacyOverride,
+    Report,
+    ReportCase,
+    ReportReason,
+    ReportStatus,
+)
 
 
 class _Finding(Protocol):
@@ -24,8 +47,15 @@ class AlreadyReported(ValidationError):
     pass
 
 
+class ModerationRefused(ValidationError):
+    """An action that does not apply (already removed, nothing to appeal ...)."""
+
+
+# --- Reports -----------------------------------------------------------------------------
+
+
 def file_report(*, reporter: User, target: models.Model, reason: str, note: str = "") -> Report:
-    """Open a report; a member has at most one open report per item."""
+    """Open a report and add it to the item's open case; one open report per member per item."""
     ensure_can_participate(reporter)
     if reason not in ReportReason.values:
         raise ValidationError("Choose a reason from the list.")
@@ -34,13 +64,19 @@ def file_report(*, reporter: User, target: models.Model, reason: str, note: str 
     target_type = ContentType.objects.get_for_model(target)
     try:
         with transaction.atomic():
-            return Report.objects.create(
+            case = _open_case_for(target, target_type=target_type)
+            report = Report.objects.create(
+                case=case,
                 reporter=reporter,
                 target_type=target_type,
                 target_id=target.pk,
                 reason=reason,
                 note=note.strip()[:2000],
             )
+            ReportCase.objects.filter(pk=case.pk).update(
+                open_report_count=F("open_report_count") + 1, last_reported_at=report.created_at
+            )
+            return report
     except IntegrityError as error:
         # The partial unique constraint is the real guard against a double submit.
         raise AlreadyReported(
@@ -57,6 +93,36 @@ def has_open_report(*, reporter: User, target: models.Model) -> bool:
     ).exists()
 
 
+def subject_of(target: models.Model) -> User | None:
+    """The member an item belongs to: its author, its sender, or the member itself."""
+    if isinstance(target, User):
+        return target
+    for attribute in ("author", "sender", "member"):
+        member = getattr(target, attribute, None)
+        if isinstance(member, User):
+            return member
+    return None
+
+
+def _open_case_for(target: models.Model, *, target_type: ContentType) -> ReportCase:
+    case = ReportCase.objects.filter(
+        target_type=target_type, target_id=target.pk, status=CaseStatus.OPEN
+    ).first()
+    if case is not None:
+        return case
+    # Two first reports at once: the partial unique index lets only one open case exist;
+    # the loser of the race reads the winner's.
+    try:
+        with transaction.atomic():
+            return ReportCase.objects.create(
+                target_type=target_type, target_id=target.pk, subject=subject_of(target)
+            )
+    except IntegrityError:
+        return ReportCase.objects.get(
+            target_type=target_type, target_id=target.pk, status=CaseStatus.OPEN
+        )
+
+
 def record_privacy_override(
     *, author: User, target: models.Model, findings: Iterable[_Finding]
 ) -> PrivacyOverride | None:
@@ -71,3 +137,341 @@ def record_privacy_override(
         kinds=sorted({finding.kind for finding in findings}),
         excerpts=[finding.text[:200] for finding in findings][:20],
     )
+
+
+# --- Audit -------------------------------------------------------------------------------
+
+
+def record_audit(
+    *,
+    actor: User,
+    action: str,
+    target: models.Model | None,
+    reason: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an audit entry. Entries are never changed: the database refuses it."""
+    return AuditEntry.objects.create(
+        actor_id=actor.pk,
+        actor_label=f"{actor.display_name} <{actor.email}>",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+        target_label=str(target)[:300] if target is not None else "",
+        reason=reason,
+        before=before or {},
+        after=after or {},
+    )
+
+
+# --- Actions -----------------------------------------------------------------------------
+
+
+def _member_state(member: User) -> dict[str, Any]:
+    return {
+        "suspended_at": member.suspended_at.isoformat() if member.suspended_at else None,
+        "suspended_until": member.suspended_until.isoformat() if member.suspended_until else None,
+        "suspension_reason": member.suspension_reason,
+    }
+
+
+def _content_state(target: models.Model) -> dict[str, Any]:
+    removed_at = getattr(target, "removed_at", None)
+    return {
+        "removed_at": removed_at.isoformat() if removed_at else None,
+        "removal_reason": getattr(target, "removal_reason", ""),
+    }
+
+
+def _close_case(
+    case: ReportCase | None, *, status: ReportStatus, action: ModerationAction
+) -> list[User]:
+    """Close a case and its open reports; return the reporters to tell."""
+    if case is None:
+        return []
+    now = timezone.now()
+    open_reports = case.reports.filter(status=ReportStatus.OPEN).select_related("reporter")
+    reporters = [report.reporter for report in open_reports]
+    open_reports.update(status=status, resolved_at=now)
+    ReportCase.objects.filter(pk=case.pk).update(
+        status=CaseStatus.CLOSED, closed_at=now, open_report_count=0
+    )
+    action.case = case
+    action.save(update_fields=["case"])
+    return reporters
+
+
+def _act(
+    *,
+    moderator: User,
+    kind: ActionKind,
+    reason: str,
+    subject: User | None,
+    target: models.Model | None,
+    case: ReportCase | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    member_title: str,
+    suspended_until: datetime | None = None,
+) -> ModerationAction:
+    if not reason.strip():
+        raise ModerationRefused("Give a reason: the member and the audit log will see it.")
+    action = ModerationAction.objects.create(
+        kind=kind,
+        moderator=moderator,
+        subject=subject,
+        target=target,
+        reason=reason.strip(),
+        suspended_until=suspended_until,
+    )
+    report_status = ReportStatus.DISMISSED if kind == ActionKind.DISMISS else ReportStatus.ACTIONED
+    reporters = _close_case(case, status=report_status, action=action)
+    record_audit(
+        actor=moderator, action=kind, target=target, reason=reason, before=before, after=after
+    )
+    appeal_url = "/moderation/decisions/"
+    if subject is not None and kind != ActionKind.DISMISS:
+        notify(
+            recipient=subject,
+            kind=Kind.MODERATION,
+            title=member_title,
+            url=f"{appeal_url}{action.pk}/",
+            target=action,
+        )
+    outcome = "no action was needed" if kind == ActionKind.DISMISS else "moderators acted on it"
+    for reporter in {reporter.pk: reporter for reporter in reporters}.values():
+        notify(
+            recipient=reporter,
+            kind=Kind.MODERATION,
+            title=f"Thank you for your report: {outcome}.",
+            target=action,
+        )
+    return action
+
+
+def _case_for(target: models.Model) -> ReportCase | None:
+    return ReportCase.objects.filter(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        status=CaseStatus.OPEN,
+    ).first()
+
+
+@transaction.atomic
+def dismiss_case(*, moderator: User, case: ReportCase, reason: str) -> ModerationAction:
+    """Close a case with no action on the item; reporters are told."""
+    case = ReportCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.OPEN:
+        raise ModerationRefused("This case is already closed.")
+    return _act(
+        moderator=moderator,
+        kind=ActionKind.DISMISS,
+        reason=reason,
+        subject=case.subject,
+        target=case.target,
+        case=case,
+        before={"case": "open"},
+        after={"case": "closed"},
+        member_title="",
+    )
+
+
+@transaction.atomic
+def remove_content(*, moderator: User, target: models.Model, reason: str) -> ModerationAction:
+    """Soft-remove a post, comment or message: others see "removed by moderators",
+    the author sees why."""
+    target = type(target)._default_manager.select_for_update().get(pk=target.pk)
+    if not hasattr(target, "removed_at"):
+        raise ModerationRefused("This kind of item cannot be removed.")
+    if target.removed_at is not None:
+        raise ModerationRefused("This item has already been removed.")
+    before = _content_state(target)
+    target.removed_at = timezone.now()
+    target.removal_reason = reason.strip()
+    target.save(update_fields=["removed_at", "removal_reason"])
+    return _act(
+        moderator=moderator,
+        kind=ActionKind.REMOVE,
+        reason=reason,
+        subject=subject_of(target),
+        target=target,
+        case=_case_for(target),
+        before=before,
+        after=_content_state(target),
+        member_title="Moderators removed something you posted.",
+    )
+
+
+@transaction.atomic
+def restore_content(*, moderator: User, target: models.Model, reason: str) -> ModerationAction:
+    """Undo a removal (after a successful appeal, for example)."""
+    target = type(target)._default_manager.select_for_update().get(pk=target.pk)
+    if getattr(target, "removed_at", None) is None:
+        raise ModerationRefused("This item is not removed.")
+    before = _content_state(target)
+    target.removed_at = None
+    target.removal_reason = ""
+    target.save(update_fields=["removed_at", "removal_reason"])
+    return _act(
+        moderator=moderator,
+        kind=ActionKind.RESTORE,
+        reason=reason,
+        subject=subject_of(target),
+        target=target,
+        case=None,
+        before=before,
+        after=_content_state(target),
+        member_title="Moderators restored something you posted.",
+    )
+
+
+@transaction.atomic
+def warn_member(
+    *, moderator: User, member: User, reason: str, case: ReportCase | None = None
+) -> ModerationAction:
+    """Send a member a warning (in the app and by email)."""
+    return _act(
+        moderator=moderator,
+        kind=ActionKind.WARN,
+        reason=reason,
+        subject=member,
+        target=case.target if case is not None else member,
+        case=case,
+        before={},
+        after={"warned": True},
+        member_title="A warning from the moderators.",
+    )
+
+
+@transaction.atomic
+def suspend_member(
+    *,
+    moderator: User,
+    member: User,
+    reason: str,
+    until: datetime | None,
+    case: ReportCase | None = None,
+) -> ModerationAction:
+    """Suspend until a time, or indefinitely when `until` is None."""
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if member.is_staff or member.is_superuser:
+        raise ModerationRefused("Staff accounts cannot be suspended from the panel.")
+    if until is not None and until <= timezone.now():
+        raise ModerationRefused("The end of a suspension must be in the future.")
+    before = _member_state(member)
+    member.suspended_at = timezone.now()
+    member.suspended_until = until
+    member.suspension_reason = reason.strip()
+    member.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    return _act(
+        moderator=moderator,
+        kind=ActionKind.SUSPEND,
+        reason=reason,
+        subject=member,
+        target=case.target if case is not None else member,
+        case=case,
+        before=before,
+        after=_member_state(member),
+        member_title="Your account has been suspended.",
+        suspended_until=until,
+    )
+
+
+@transaction.atomic
+def reinstate_member(*, moderator: User, member: User, reason: str) -> ModerationAction:
+    """Lift a suspension."""
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if not member.is_suspended:
+        raise ModerationRefused("This member is not suspended.")
+    before = _member_state(member)
+    member.suspended_at = None
+    member.suspended_until = None
+    member.suspension_reason = ""
+    member.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    return _act(
+        moderator=moderator,
+        kind=ActionKind.REINSTATE,
+        reason=reason,
+        subject=member,
+        target=member,
+        case=None,
+        before=before,
+        after=_member_state(member),
+        member_title="Your account has been reinstated.",
+    )
+
+
+# --- Appeals -----------------------------------------------------------------------------
+
+APPEALABLE = {ActionKind.REMOVE, ActionKind.WARN, ActionKind.SUSPEND}
+
+
+def file_appeal(*, member: User, action: ModerationAction, text: str) -> Appeal:
+    """One appeal per action, by the member it concerns. Suspended members may appeal."""
+    if action.subject_id != member.pk:
+        raise ModerationRefused("You can only appeal decisions about you.")
+    if action.kind not in APPEALABLE:
+        raise ModerationRefused("This decision cannot be appealed.")
+    if not text.strip():
+        raise ModerationRefused("Tell the moderators why the decision should change.")
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(action=action, member=member, text=text.strip()[:4000])
+    except IntegrityError as error:
+        raise ModerationRefused("You have already appealed this decision.") from error
+
+
+@transaction.atomic
+def decide_appeal(*, moderator: User, appeal: Appeal, overturn: bool, note: str) -> Appeal:
+    """Uphold or overturn; overturning a removal restores the item, a suspension lifts it."""
+    appeal = Appeal.objects.select_for_update().select_related("action").get(pk=appeal.pk)
+    if appeal.status != AppealStatus.OPEN:
+        raise ModerationRefused("This appeal has already been decided.")
+    if not note.strip():
+        raise ModerationRefused("Explain the decision to the member.")
+    before = {"appeal": appeal.status}
+    appeal.status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
+    appeal.decided_by = moderator
+    appeal.decided_at = timezone.now()
+    appeal.decision_note = note.strip()
+    appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    action = appeal.action
+    if overturn and action.kind == ActionKind.REMOVE and action.target is not None:
+        restore_content(moderator=moderator, target=action.target, reason=note)
+    if overturn and action.kind == ActionKind.SUSPEND and action.subject is not None:
+        if action.subject.is_suspended:
+            reinstate_member(moderator=moderator, member=action.subject, reason=note)
+    record_audit(
+        actor=moderator,
+        action=ActionKind.DECIDE_APPEAL,
+        target=appeal,
+        reason=note,
+        before=before,
+        after={"appeal": appeal.status},
+    )
+    notify(
+        recipient=appeal.member,
+        kind=Kind.MODERATION,
+        title=f"Your appeal was decided: {appeal.get_status_display().lower()}.",
+        url=f"/moderation/decisions/{action.pk}/",
+        target=appeal,
+    )
+    return appeal
+
+
+@transaction.atomic
+def review_privacy_override(*, moderator: User, override: PrivacyOverride, note: str = "") -> None:
+    """Mark a privacy-guard override as looked at."""
+    updated = PrivacyOverride.objects.filter(pk=override.pk, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now()
+    )
+    if updated:
+        record_audit(
+            actor=moderator,
+            action=ActionKind.REVIEW_PRIVACY_OVERRIDE,
+            target=override,
+            reason=note,
+            before={"reviewed": False},
+            after={"reviewed": True},
+        )
