@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# axe-core for the browser tests' accessibility checks (skipped, with the reason, without npm).
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; \
+	else echo "npm not found: browser accessibility tests will be skipped"; fi
+
 ## run: the app on SQLite with demo data at http://127.0.0.1:8000 (no services needed)
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -21,7 +26,7 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## test: lint, migration check and the whole suite (uses DATABASE_URL and REDIS_URL if set)
-test: $(STAMP)
+test: $(STAMP) node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
