@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -244,8 +245,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    # Notification email has its own queue so slow feed work can't delay it.
+    "notifications.tasks.send_notification_email": {"queue": "email"},
+    "notifications.tasks.send_digest_email": {"queue": "email"},
+    "notifications.tasks.sweep_email_outbox": {"queue": "periodic"},
+    "notifications.tasks.start_daily_digests": {"queue": "periodic"},
+}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Re-queues email left unsent by a broker outage or a dead worker.
+    "notifications-sweep-email-outbox": {
+        "task": "notifications.tasks.sweep_email_outbox",
+        "schedule": 60.0,
+    },
+    # Sends each member's digest during their own local morning hour.
+    "notifications-start-daily-digests": {
+        "task": "notifications.tasks.start_daily_digests",
+        "schedule": 900.0,
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must never hang on a broker that is down: publishing gives up quickly and
 # the periodic sweeps pick the work up from the database later.

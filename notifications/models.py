@@ -1,4 +1,9 @@
-"""In-app notifications. Each row is written in the transaction of the event it reports."""
+"""In-app notifications and the outbox of their emails.
+
+Each notification row is written in the transaction of the event it reports, with the state
+of its email beside it: the row is the outbox. A Celery task sends the email after commit and
+a periodic sweep re-queues whatever a broker outage or a dead worker left behind.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,102 @@ class Kind(models.TextChoices):
     GROUP = "group", "Group join requests and approvals"
 
 
-class Notification(models.Model):
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Email me right away"
+    DIGEST = "digest", "In my daily digest"
+    OFF = "off", "Don't email me"
+
+
+class EmailStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "No email"
+    PENDING = "pending", "Waiting to be sent"
+    DIGEST = "digest", "Waiting for the daily digest"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (turned off)"
+
+
+# Emails about a member's own account standing are always sent: they cannot be turned off.
+SECURITY_KINDS = frozenset({Kind.VERIFICATION})
+
+# What a member gets before they choose. Time-sensitive steps (a mentor waiting for an
+# answer, a verification decision) go out at once; the chatty ones wait for the digest.
+DEFAULT_DELIVERY: dict[str, str] = {
+    Kind.COMMENT: Delivery.IMMEDIATE,
+    Kind.REPLY: Delivery.IMMEDIATE,
+    Kind.MENTION: Delivery.IMMEDIATE,
+    Kind.FOLLOW: Delivery.DIGEST,
+    Kind.REACTION_DIGEST: Delivery.DIGEST,
+    Kind.MENTOR_REQUEST: Delivery.IMMEDIATE,
+    Kind.MENTORSHIP: Delivery.IMMEDIATE,
+    Kind.MENTORSHIP_MESSAGE: Delivery.IMMEDIATE,
+    Kind.VERIFICATION: Delivery.IMMEDIATE,
+    Kind.MODERATION: Delivery.IMMEDIATE,
+    Kind.GROUP: Delivery.IMMEDIATE,
+}
+
+# Reactions are summarised, never emailed one by one.
+ALLOWED_DELIVERY: dict[str, tuple[str, ...]] = {
+    kind: (
+        (Delivery.IMMEDIATE,)
+        if kind in SECURITY_KINDS
+        else (Delivery.DIGEST, Delivery.OFF)
+        if kind == Kind.REACTION_DIGEST
+        else (Delivery.IMMEDIATE, Delivery.DIGEST, Delivery.OFF)
+    )
+    for kind in Kind.values
+}
+
+
+class EmailOutbox(models.Model):
+    """The delivery state of one email: claimed with a lease, marked sent after SMTP accepts."""
+
+    email_status = models.CharField(
+        max_length=12, choices=EmailStatus.choices, default=EmailStatus.NOT_NEEDED
+    )
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    # The lease: a claim older than NOTIFICATIONS_EMAIL_LEASE belongs to a dead worker.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task id holding the claim, so a redelivery of the same message may resume.
+    email_claimed_by = models.CharField(max_length=64, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EmailDigest(EmailOutbox):
+    """One member's daily digest email: at most one per member per local calendar day."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_digests"
+    )
+    local_date = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Two beat processes racing for the same morning create one digest, not two.
+            models.UniqueConstraint(
+                fields=["recipient", "local_date"], name="email_digest_one_per_day"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["email_due_at"],
+                condition=models.Q(email_status__in=["pending", "sending"]),
+                name="email_digest_outbox_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient_id} on {self.local_date}"
+
+
+class Notification(EmailOutbox):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -43,6 +143,14 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when a digest run takes this row; the digest's own outbox state then governs it.
+    digest = models.ForeignKey(
+        EmailDigest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -53,7 +161,36 @@ class Notification(models.Model):
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread_idx",
             ),
+            models.Index(
+                fields=["email_due_at"],
+                condition=models.Q(email_status__in=["pending", "sending"]),
+                name="notification_outbox_idx",
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(email_status="digest", digest__isnull=True),
+                name="notification_digest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a member wants the email of one kind; no row means the kind's default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"

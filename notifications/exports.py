@@ -1,0 +1,50 @@
+"""A member's notification data, for their data export and for erasing their account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounts.models import User
+
+from .models import EmailDigest, Notification, NotificationPreference
+
+
+def export_member_data(user: User) -> dict[str, Any]:
+    """Everything this app holds about `user`: notifications received and email choices."""
+    notifications = [
+        {
+            "kind": notification.kind,
+            "title": notification.title,
+            "url": notification.url,
+            "created_at": notification.created_at.isoformat(),
+            "read_at": notification.read_at.isoformat() if notification.read_at else None,
+            "email_status": notification.email_status,
+            "email_sent_at": (
+                notification.email_sent_at.isoformat() if notification.email_sent_at else None
+            ),
+        }
+        for notification in Notification.objects.filter(recipient=user).order_by("created_at")
+    ]
+    preferences = dict(
+        NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
+    )
+    return {"notifications": notifications, "notification_preferences": preferences}
+
+
+def erase_member_data(user: User, *, keep_content: bool) -> None:
+    """Delete what `user` received and chose; detach or delete what they caused.
+
+    Notifications others received about this member's actions carry their name in the
+    title: with keep_content (their posts stay, credited to a removed member) the actor link
+    is cut; without it those notifications go too.
+    """
+    Notification.objects.filter(recipient=user).delete()
+    EmailDigest.objects.filter(recipient=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    caused = Notification.objects.filter(Q(actor=user))
+    if keep_content:
+        caused.update(actor=None)
+    else:
+        caused.delete()

@@ -1,0 +1,122 @@
+"""The notifications page, read marks, email preferences and the unsubscribe link."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+
+from . import services
+from .forms import PreferencesForm
+from .models import SECURITY_KINDS, Kind, Notification
+from .selectors import (
+    NotificationItem,
+    member_time_zone,
+    notifications_page,
+    preferences_for,
+    unread_count,
+)
+
+
+def _member(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("notifications:list")
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The member's notifications, newest first, grouped by their local day."""
+    member = _member(request)
+    try:
+        page = notifications_page(viewer=member, cursor=request.GET.get("before") or None)
+    except ValueError:
+        return HttpResponseBadRequest("That page link is not valid.")
+    context = {
+        "page": page,
+        "time_zone": member_time_zone(member),
+        "is_first_page": not request.GET.get("before"),
+    }
+    return render(request, "notifications/list.html", context)
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read; another member's notification is a 404."""
+    member = _member(request)
+    try:
+        notification = services.mark_read(user=member, notification_id=notification_id)
+    except Notification.DoesNotExist as error:
+        raise Http404("No such notification.") from error
+    if request.htmx:
+        # The item is re-rendered in place; its availability is unchanged by reading it.
+        context = {
+            "item": NotificationItem(notification, is_available=True),
+            "time_zone": member_time_zone(member),
+            "unread_notification_count": unread_count(member),
+            "bell_oob": True,
+        }
+        return render(request, "notifications/_read_response.html", context)
+    return redirect(_next_url(request))
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    """Mark every notification of the member read."""
+    changed = services.mark_all_read(user=_member(request))
+    if changed:
+        messages.success(request, "All notifications are marked as read.")
+    return redirect("notifications:list")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Per kind: email immediately, in the daily digest, or not at all."""
+    member = _member(request)
+    current = preferences_for(member)
+    form = PreferencesForm(request.POST or None, initial_choices=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_preferences(user=member, choices=form.cleaned_data)
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("notifications:preferences")
+    context = {
+        "form": form,
+        "security_kinds": [Kind(kind).label for kind in Kind if kind in SECURITY_KINDS],
+    }
+    return render(request, "notifications/preferences.html", context)
+
+
+# The signed token is the authority here, not a session: mail clients POST the RFC 8058
+# one-click body ("List-Unsubscribe=One-Click") without any cookie or CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks to confirm; POST (the form or a mail client's one-click) turns email off."""
+    try:
+        member, scope = services.read_unsubscribe_token(token)
+    except (signing.BadSignature, User.DoesNotExist):
+        return render(request, "notifications/unsubscribe.html", {"is_invalid": True}, status=400)
+    label = "Daily digest" if scope == services.DIGEST_SCOPE else Kind(scope).label
+    if request.method == "POST":
+        services.unsubscribe(user=member, scope=scope)
+        return render(request, "notifications/unsubscribe.html", {"label": label, "is_done": True})
+    return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})
