@@ -96,7 +96,7 @@ def test_error_pages_are_friendly_and_in_the_sites_look(
     rf: RequestFactory, handler: Any, status: int, words: str
 ) -> None:
     request = rf.get("/somewhere")
-    request.user = UserFactory.build()
+    request.user = UserFactory()
     response = handler(request, Exception())
     assert response.status_code == status
     html = response.content.decode()

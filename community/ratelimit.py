@@ -1,0 +1,68 @@
+"""Per-member rate limits on writes (posting, commenting, reacting, messaging, mentor requests).
+
+Limits are "count/period" strings (period: s, m, h, d) in settings.RATE_LIMITS, each
+overridable by an environment variable. Counting uses the cache in fixed windows, which is
+cheap and good enough against floods; a cache outage lets writes through rather than
+refusing everybody.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'20/h' -> (20, 3600)."""
+    count, _, period = rate.partition("/")
+    if not count.isdigit() or period not in _PERIODS:
+        raise ValueError(f"A rate looks like '20/h' (per s, m, h or d), not {rate!r}")
+    return int(count), _PERIODS[period]
+
+
+def hit(scope: str, member_id: int) -> tuple[bool, int]:
+    """Count one action; return (allowed, seconds until the window resets)."""
+    limit, period = parse_rate(settings.RATE_LIMITS[scope])
+    window = int(time.time() // period)
+    key = f"ratelimit:{scope}:{member_id}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr: this is the first hit of a new window.
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    retry_after = period - int(time.time()) % period
+    return count <= limit, retry_after
+
+
+def rate_limited(
+    scope: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Refuse a member's POSTs beyond the scope's rate with the friendly 429 page."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST" and request.user.is_authenticated:
+                allowed, retry_after = hit(scope, request.user.pk)
+                if not allowed:
+                    response = render(
+                        request, "errors/429.html", {"retry_after": retry_after}, status=429
+                    )
+                    response["Retry-After"] = str(retry_after)
+                    return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

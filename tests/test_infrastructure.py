@@ -1,0 +1,140 @@
+"""Cache resilience, rate limits, request ids, JSON logs and the read-replica router."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+
+from accounts.models import User
+from community import db_router
+from community.cache import ResilientRedisCache
+from community.logging import JsonFormatter, RequestIdFilter, request_id
+from community.ratelimit import parse_rate, rate_limited
+from tests.factories import UserFactory
+
+
+def _dead_cache() -> ResilientRedisCache:
+    ResilientRedisCache._down_until = 0.0
+    return ResilientRedisCache(
+        "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
+
+
+def test_a_cache_whose_redis_is_down_answers_misses_instead_of_failing() -> None:
+    cache = _dead_cache()
+    started = time.monotonic()
+    assert cache.get("key", "fallback") == "fallback"
+    cache.set("key", "value")
+    assert cache.add("key", "value") is False
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.incr("counter") == 0
+    # One timeout paid at most; the back-off window answers the rest at once.
+    assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.redis
+def test_the_resilient_cache_works_normally_when_redis_is_up(settings: Any) -> None:
+    ResilientRedisCache._down_until = 0.0
+    cache = ResilientRedisCache(settings.REDIS_URL, {})
+    cache.set("rounds-test-key", {"a": 1}, 30)
+    assert cache.get("rounds-test-key") == {"a": 1}
+    cache.delete("rounds-test-key")
+
+
+@pytest.mark.parametrize(("rate", "expected"), [("20/h", (20, 3600)), ("3/s", (3, 1))])
+def test_rates_are_parsed(rate: str, expected: tuple[int, int]) -> None:
+    assert parse_rate(rate) == expected
+
+
+@pytest.mark.parametrize("rate", ["20", "x/h", "5/week"])
+def test_a_malformed_rate_is_refused(rate: str) -> None:
+    with pytest.raises(ValueError):
+        parse_rate(rate)
+
+
+@rate_limited("post")
+def _posting_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("posted")
+
+
+@pytest.mark.django_db
+def test_a_member_is_stopped_with_a_friendly_429_past_the_limit(
+    rf: RequestFactory, settings: Any
+) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "2/h"}
+    member, other = UserFactory(), UserFactory()
+
+    def post_as(user: User) -> HttpResponse:
+        request = rf.post("/post")
+        request.user = user
+        return _posting_view(request)
+
+    assert post_as(member).status_code == 200
+    assert post_as(member).status_code == 200
+    refused = post_as(member)
+    assert refused.status_code == 429
+    assert "Slow down" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+    # Limits are per member.
+    assert post_as(other).status_code == 200
+
+
+def test_reads_and_visitors_are_not_counted(rf: RequestFactory, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "1/h"}
+    for _ in range(3):
+        request = rf.get("/post")
+        request.user = AnonymousUser()
+        assert _posting_view(request).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_request_id(client: Client) -> None:
+    response = client.get("/healthz")
+    assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client: Client) -> None:
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="abc-123-def")["X-Request-ID"] == "abc-123-def"
+    hostile = client.get("/healthz", HTTP_X_REQUEST_ID="x\nInjected: yes")["X-Request-ID"]
+    assert "\n" not in hostile and hostile != "x\nInjected: yes"
+
+
+def test_json_logs_carry_the_request_id() -> None:
+    record = logging.LogRecord("rounds", logging.INFO, __file__, 1, "hello %s", ("there",), None)
+    token = request_id.set("req-42")
+    try:
+        RequestIdFilter().filter(record)
+    finally:
+        request_id.reset(token)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "hello there"
+    assert entry["request_id"] == "req-42"
+    assert entry["level"] == "INFO"
+
+
+def test_reads_go_to_the_replica_unless_pinned(settings: Any) -> None:
+    router = db_router.ReplicaRouter()
+    assert router.db_for_read(User) == "default"
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    assert router.db_for_read(User) == "replica"
+    token = db_router.pinned.set(True)
+    try:
+        assert router.db_for_read(User) == "default"
+    finally:
+        db_router.pinned.reset(token)
+    assert router.db_for_write(User) == "default"
+    assert router.allow_migrate("replica", "accounts") is False
+
+
+@pytest.mark.django_db
+def test_a_write_pins_the_member_to_the_primary_for_a_few_seconds(client: Client) -> None:
+    response = client.post("/healthz")
+    assert response.cookies["rounds_primary"]["max-age"] == 10
