@@ -172,7 +172,7 @@ def set_preferences(*, user: User, choices: dict[str, str]) -> None:
         )
 
 
-# --- Unsubscribe links ----------------------------------------------------------------------
+# --- Unsubscribe links --------------------------------------------------------------------
 
 
 def unsubscribe_token(*, user: User, scope: str) -> str:
@@ -216,7 +216,7 @@ def _list_unsubscribe_headers(url: str | None) -> dict[str, str]:
     return headers
 
 
-# --- Queueing ---------------------------------------------------------------------------------
+# --- Queueing -----------------------------------------------------------------------------
 
 
 def enqueue_email(notification_id: int) -> bool:
@@ -242,7 +242,7 @@ def _enqueue(task: Any, pk: int) -> bool:
     return True
 
 
-# --- Claiming and sending -------------------------------------------------------------------
+# --- Claiming and sending -----------------------------------------------------------------
 
 
 def _claim(model: type[EmailOutbox], *, pk: int, claimant: str, now: dt.datetime) -> bool:
@@ -339,7 +339,7 @@ def record_email_failure(
     )
 
 
-# --- The sweep ---------------------------------------------------------------------------------
+# --- The sweep ----------------------------------------------------------------------------
 
 
 def sweep_email_outbox(*, now: dt.datetime | None = None, grace: dt.timedelta = SWEEP_GRACE) -> int:
@@ -383,7 +383,7 @@ def sweep_email_outbox(*, now: dt.datetime | None = None, grace: dt.timedelta = 
     return queued
 
 
-# --- The daily digest --------------------------------------------------------------------------
+# --- The daily digest ---------------------------------------------------------------------
 
 
 def start_daily_digests(*, now: dt.datetime | None = None) -> int:

@@ -168,7 +168,7 @@ def test_a_deactivated_member_gets_no_email() -> None:
     assert mail.outbox == []
 
 
-# --- Broker outage and the sweep ------------------------------------------------------------
+# --- Broker outage and the sweep ----------------------------------------------------------
 
 
 def _broker_down(*args: Any, **kwargs: Any) -> None:
