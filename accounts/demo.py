@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+import time
+from typing import Any, TextIO
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 
-from .models import Role, User, VerificationStatus
+from community.markdown import render_markdown
+
+from .models import (
+    Follow,
+    Role,
+    User,
+    VerificationMethod,
+    VerificationRequest,
+    VerificationStatus,
+    Visibility,
+)
 
 DEMO_PASSWORD = "rounds-demo-2026"
+# A fixed, public secret so anyone trying the demo can sign in to the moderation panel.
+# Only this seeder uses it; real staff set up their own authenticator app.
+DEMO_MODERATOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 DEMO_MEMBERS = [
     # email, handle, display name, role, verification, staff
@@ -30,7 +49,149 @@ DEMO_MEMBERS = [
         False,
     ),
     ("resident@rounds.test", "dr-luis-romero", "Dr. Luis Romero", Role.RESIDENT, "verified", False),
+    ("highschool@rounds.test", "sam-lee", "Sam Lee", Role.HIGH_SCHOOL, "unverified", False),
+    ("pending@rounds.test", "dr-priya-shah", "Dr. Priya Shah", Role.PHYSICIAN, "unverified", False),
 ]
+
+DEMO_PROFILES: dict[str, dict[str, Any]] = {
+    "demo-student": {
+        "birth_year": 2004,
+        "training_stage": "Junior in college",
+        "specialty": "undecided",
+        "institution": "State University",
+        "graduation_year": 2027,
+        "languages": ["en", "es"],
+        "country": "US",
+        "region": "Ohio",
+        "time_zone": "America/New_York",
+        "bio": "Biology major, **pre-med**, volunteering at a free clinic on weekends.",
+        "interests": ["global health", "emergency medicine", "research"],
+    },
+    "demo-moderator": {
+        "birth_year": 1978,
+        "training_stage": "Attending",
+        "specialty": "family-medicine",
+        "institution": "Riverside Community Health",
+        "languages": ["en"],
+        "country": "US",
+        "region": "Minnesota",
+        "time_zone": "America/Chicago",
+        "bio": "Family physician. I help keep Rounds kind, accurate and safe.",
+        "interests": ["primary care", "medical education"],
+    },
+    "dr-amara-okafor": {
+        "birth_year": 1982,
+        "training_stage": "Attending",
+        "specialty": "cardiology",
+        "institution": "Lakeside University Hospital",
+        "graduation_year": 2010,
+        "languages": ["en", "ig", "fr"],
+        "country": "US",
+        "region": "Illinois",
+        "time_zone": "America/Chicago",
+        "bio": "Interventional cardiologist and clerkship director.\n\n"
+        "I mentor first-generation students applying to medical school.",
+        "website": "https://example.org/okafor",
+        "orcid": "0000-0002-1825-0097",
+        "interests": ["women in cardiology", "mentoring", "heart failure"],
+    },
+    "dr-luis-romero": {
+        "birth_year": 1995,
+        "training_stage": "PGY-3",
+        "specialty": "emergency-medicine",
+        "institution": "County General Hospital",
+        "graduation_year": 2026,
+        "languages": ["en", "es"],
+        "country": "US",
+        "region": "California",
+        "time_zone": "America/Los_Angeles",
+        "bio": "Emergency medicine resident. Ask me about the Match and night shifts.",
+        "interests": ["residency match", "ultrasound", "wellbeing"],
+    },
+    "sam-lee": {
+        "birth_year": 2010,
+        "training_stage": "Junior in high school",
+        "specialty": "undecided",
+        "languages": ["en", "ko"],
+        "country": "US",
+        "region": "Texas",
+        "time_zone": "America/Chicago",
+        "bio": "Curious about surgery and neuroscience.",
+        "interests": ["neuroscience", "biology olympiad"],
+    },
+    "dr-priya-shah": {
+        "birth_year": 1988,
+        "training_stage": "Consultant",
+        "specialty": "pediatrics",
+        "institution": "St Mary's Hospital, London",
+        "languages": ["en", "gu", "hi"],
+        "country": "GB",
+        "region": "London",
+        "time_zone": "Europe/London",
+        "bio": "Paediatrician. Happy to talk about training in the UK.",
+        "interests": ["child health", "international medical graduates"],
+    },
+}
+
+_DEMO_FOLLOWS = [
+    ("demo-student", "dr-amara-okafor"),
+    ("demo-student", "dr-luis-romero"),
+    ("sam-lee", "dr-amara-okafor"),
+    ("dr-luis-romero", "dr-amara-okafor"),
+    ("dr-amara-okafor", "dr-luis-romero"),
+]
+
+# A minimal, valid one-page PDF standing in for a licence scan.
+_DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def current_demo_code() -> str:
+    """The demo moderator's current six-digit code (what an authenticator app would show)."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_MODERATOR_TOTP_SECRET, counter))
+
+
+def _fill_profile(user: User) -> None:
+    profile = DEMO_PROFILES.get(user.handle)
+    if not profile or user.bio:
+        return
+    for name, value in profile.items():
+        setattr(user, name, value)
+    user.bio_html = render_markdown(user.bio)
+    if user.is_minor:
+        user.profile_visibility = Visibility.MEMBERS
+    user.save()
+
+
+def _make_moderator_ready(user: User) -> None:
+    permissions = Permission.objects.filter(
+        content_type__app_label="accounts",
+        codename__in=["view_verificationrequest", "change_verificationrequest", "view_user"],
+    )
+    user.user_permissions.add(*permissions)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_MODERATOR_TOTP_SECRET)
+
+
+def _pending_request(user: User) -> None:
+    if VerificationRequest.objects.filter(member=user).exists():
+        return
+    request = VerificationRequest(
+        member=user,
+        method=VerificationMethod.LICENCE,
+        licence_body="General Medical Council",
+        licence_number="7654321",
+        country="GB",
+        document_content_type="application/pdf",
+    )
+    request.document.save("licence.pdf", ContentFile(_DEMO_PDF), save=False)
+    request.save()
+    User.objects.filter(pk=user.pk).update(verification_status=VerificationStatus.PENDING)
 
 
 def seed(stdout: TextIO) -> None:
@@ -51,9 +212,27 @@ def seed(stdout: TextIO) -> None:
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        _fill_profile(user)
+        if is_staff:
+            _make_moderator_ready(user)
+        if handle == "dr-priya-shah":
+            _pending_request(user)
+
+    by_handle = {user.handle: user for user in User.objects.filter(handle__in=DEMO_PROFILES)}
+    for follower, followee in _DEMO_FOLLOWS:
+        if follower in by_handle and followee in by_handle:
+            Follow.objects.get_or_create(follower=by_handle[follower], followee=by_handle[followee])
+
     stdout.write(
         ("Created demo accounts" if created_any else "Demo accounts")
         + f" (password for all: {DEMO_PASSWORD}):"
     )
     for email, _handle, name, role, _status, is_staff in DEMO_MEMBERS:
         stdout.write(f"  {email:<24} {name} ({'moderator' if is_staff else role.label})")
+    stdout.write(
+        "  The moderator signs in with a second step: add this secret to an authenticator "
+        f"app: {DEMO_MODERATOR_TOTP_SECRET}\n"
+        "  or print the current code with: "
+        '.venv/bin/python manage.py shell -c "from accounts.demo import current_demo_code; '
+        'print(current_demo_code())"'
+    )

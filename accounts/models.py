@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django_countries.fields import CountryField
+
+from .specialties import specialty_label
+from .storage import get_private_storage
 
 ADULT_AGE = 18
 MINIMUM_AGE = 13
@@ -34,7 +45,42 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class UserManager(BaseUserManager["User"]):
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Everyone, including visitors who are not signed in"
+    MEMBERS = "members", "Signed-in members only"
+
+
+def minor_condition(today_year: int | None = None) -> models.Q:
+    """The SQL form of User.is_minor: born after (this year - 19), or a high-school student
+    whose birth year we do not know."""
+    year = today_year if today_year is not None else timezone.now().year
+    return models.Q(birth_year__gt=year - ADULT_AGE - 1) | models.Q(
+        birth_year__isnull=True, role=Role.HIGH_SCHOOL
+    )
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, viewer: User | AnonymousUser) -> UserQuerySet:
+        """Members whose profile `viewer` may see: the one place profile privacy lives.
+
+        Visitors see active members with public profiles who are not minors (minors' profiles
+        are members-only whatever they chose). Members see every active member except those
+        walled off by a block in either direction. Everyone sees themselves.
+        """
+        active = self.filter(is_active=True)
+        if not viewer.is_authenticated:
+            return active.filter(profile_visibility=Visibility.PUBLIC).exclude(minor_condition())
+        return active.exclude(
+            models.Exists(Block.objects.filter(blocker=models.OuterRef("pk"), blocked=viewer))
+        ).exclude(
+            models.Exists(Block.objects.filter(blocker=viewer, blocked=models.OuterRef("pk")))
+        )
+
+    def minors(self) -> UserQuerySet:
+        return self.filter(minor_condition())
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def _create(self, email: str, password: str | None, **fields: Any) -> User:
@@ -83,6 +129,31 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     suspension_reason = models.TextField(blank=True)
 
+    # Square WebP thumbnails made by community.images; the uploaded original is never kept.
+    avatar_small = models.FileField(upload_to="avatars/", blank=True, max_length=200)
+    avatar_large = models.FileField(upload_to="avatars/", blank=True, max_length=200)
+
+    # The long profile. Kept on this row so a profile page is one query and every app can
+    # read specialty or languages without a join; lists only ever load the columns above.
+    profile_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    training_stage = models.CharField(max_length=80, blank=True)
+    specialty = models.CharField(
+        max_length=40, blank=True, help_text="A slug from accounts.specialties."
+    )
+    institution = models.CharField(max_length=120, blank=True)
+    graduation_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    country = CountryField(blank=True)
+    region = models.CharField(max_length=80, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    bio = models.TextField(blank=True)
+    bio_html = models.TextField(blank=True, editable=False)
+    website = models.URLField(max_length=200, blank=True)
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True)
+    interests = models.JSONField(default=list, blank=True)
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -115,6 +186,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_clinician(self) -> bool:
         return self.role in CLINICIAN_ROLES
+
+    @property
+    def is_student(self) -> bool:
+        return self.role in STUDENT_ROLES
+
+    @property
+    def is_public_profile(self) -> bool:
+        """Whether visitors may see the profile: never for minors."""
+        return self.profile_visibility == Visibility.PUBLIC and not self.is_minor
+
+    @property
+    def specialty_name(self) -> str:
+        return specialty_label(self.specialty)
+
+    @property
+    def initials(self) -> str:
+        """Shown in place of an avatar: up to two letters of the display name."""
+        words = [word for word in self.display_name.replace("Dr.", "").split() if word]
+        return "".join(word[0] for word in words[:2]).upper() or "?"
+
+    @property
+    def orcid_url(self) -> str:
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
 
 class Follow(models.Model):
@@ -172,3 +266,75 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class VerificationMethod(models.TextChoices):
+    NPI = "npi", "US National Provider Identifier (NPI)"
+    LICENCE = "licence", "Medical licence outside the US"
+
+
+def verification_document_path(instance: VerificationRequest, filename: str) -> str:
+    # A random name: the member's file name can carry personal details, and is not needed.
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"verification/{uuid.uuid4().hex}{suffix}"
+
+
+class VerificationRequest(models.Model):
+    """A physician's or resident's request to be verified, with its supporting document.
+
+    The document lives in the private storage and is served only by a permission-checked
+    view. `User.verification_status` mirrors the latest request; services keep them in step.
+    """
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_requests")
+    method = models.CharField(max_length=10, choices=VerificationMethod.choices)
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    licence_body = models.CharField("licensing body", max_length=160, blank=True)
+    licence_number = models.CharField("licence number", max_length=60, blank=True)
+    country = CountryField(blank=True)
+    document = models.FileField(
+        storage=get_private_storage, upload_to=verification_document_path, max_length=200
+    )
+    document_content_type = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=12,
+        choices=[
+            (VerificationStatus.PENDING, VerificationStatus.PENDING.label),
+            (VerificationStatus.VERIFIED, VerificationStatus.VERIFIED.label),
+            (VerificationStatus.REJECTED, VerificationStatus.REJECTED.label),
+        ],
+        default=VerificationStatus.PENDING,
+    )
+    reason = models.TextField(blank=True, help_text="Why it was rejected; the member sees this.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="verification_one_pending_per_member",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(method="npi", npi__regex=r"^[0-9]{10}$")
+                    | models.Q(method="licence") & ~models.Q(licence_number="")
+                ),
+                name="verification_has_identifier",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Verification of {self.member_id} ({self.status})"
+
+    @property
+    def identifier(self) -> str:
+        if self.method == VerificationMethod.NPI:
+            return f"NPI {self.npi}"
+        return f"{self.licence_body} licence {self.licence_number}"

@@ -73,3 +73,46 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_has_mfa(user: User | AnonymousUser) -> bool:
+    """True when a signed-in member has an authenticator app (TOTP) set up."""
+    from allauth.mfa.models import Authenticator
+
+    if not user.is_authenticated:
+        return False
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def needs_staff_mfa(user: User | AnonymousUser) -> bool:
+    """Staff and superusers must set up TOTP before they may use moderation tools."""
+    return bool(
+        user.is_authenticated and (user.is_staff or user.is_superuser) and not staff_has_mfa(user)
+    )
+
+
+STAFF_MFA_MESSAGE = (
+    "Set up an authenticator app before using the moderation tools: staff accounts need "
+    "two-factor authentication."
+)
+
+
+def staff_mfa_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For moderation views outside /admin/: staff without TOTP are sent to set it up."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if needs_staff_mfa(request.user):
+            return redirect_to_mfa_setup(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def redirect_to_mfa_setup(request: HttpRequest) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    messages.warning(request, STAFF_MFA_MESSAGE)
+    return redirect("mfa_activate_totp")

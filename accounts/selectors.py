@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from dataclasses import dataclass
 
-from .models import Block, User
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Block, Follow, Mute, User
 
 
 def walled_off_ids(user: User | AnonymousUser) -> set[int]:
@@ -25,3 +28,87 @@ def is_walled_off(first: User | AnonymousUser, second: User) -> bool:
     return Block.objects.filter(
         Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
     ).exists()
+
+
+def profile_for(viewer: User | AnonymousUser, handle: str) -> User | None:
+    """The member with `handle` if `viewer` may see their profile, with follow counts
+    (`follower_count`, `following_count`) in the same query; None otherwise."""
+
+    def _count(field: str) -> Coalesce:
+        counted = (
+            Follow.objects.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return (
+        User.objects.visible_to(viewer)
+        .filter(handle=handle)
+        .annotate(follower_count=_count("followee"), following_count=_count("follower"))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How the viewer stands towards another member, for their profile's buttons."""
+
+    is_following: bool = False
+    is_followed_by: bool = False
+    is_muting: bool = False
+
+
+def relation_between(viewer: User | AnonymousUser, other: User) -> Relation:
+    if not viewer.is_authenticated or viewer.pk == other.pk:
+        return Relation()
+    follows = Follow.objects.filter(follower=viewer, followee=other)
+    followed = Follow.objects.filter(follower=other, followee=viewer)
+    mutes = Mute.objects.filter(muter=viewer, muted=other)
+    row = (
+        User.objects.filter(pk=other.pk)
+        .annotate(
+            is_following=Exists(follows),
+            is_followed_by=Exists(followed),
+            is_muting=Exists(mutes),
+        )
+        .values("is_following", "is_followed_by", "is_muting")
+        .get()
+    )
+    return Relation(**row)
+
+
+FOLLOW_PAGE_SIZE = 30
+
+
+def follow_page(
+    viewer: User | AnonymousUser,
+    member: User,
+    *,
+    direction: str,
+    before: int | None = None,
+    size: int = FOLLOW_PAGE_SIZE,
+) -> tuple[list[Follow], int | None]:
+    """A page of `member`'s followers (direction="followers") or followed members
+    ("following"), newest first, keyset-paginated on the follow id, listing only members
+    `viewer` may see. Returns the rows and the cursor for the next page (or None)."""
+    if direction == "followers":
+        rows = Follow.objects.filter(followee=member).select_related("follower")
+        rows = rows.filter(follower__in=User.objects.visible_to(viewer))
+    else:
+        rows = Follow.objects.filter(follower=member).select_related("followee")
+        rows = rows.filter(followee__in=User.objects.visible_to(viewer))
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    page = list(rows.order_by("-pk")[: size + 1])
+    next_cursor = page[size - 1].pk if len(page) > size else None
+    return page[:size], next_cursor
+
+
+def blocked_and_muted(member: User) -> tuple[list[Block], list[Mute]]:
+    """The members `member` blocked and muted, for the settings page that lifts them."""
+    blocks = list(Block.objects.filter(blocker=member).select_related("blocked").order_by("-pk"))
+    mutes = list(Mute.objects.filter(muter=member).select_related("muted").order_by("-pk"))
+    return blocks, mutes

@@ -1,0 +1,42 @@
+"""Languages a member can list on their profile (ISO 639-1 code -> English name)."""
+
+from __future__ import annotations
+
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "pt": "Portuguese",
+    "zh": "Chinese",
+    "hi": "Hindi",
+    "ar": "Arabic",
+    "bn": "Bengali",
+    "ur": "Urdu",
+    "pa": "Punjabi",
+    "vi": "Vietnamese",
+    "tl": "Tagalog",
+    "ko": "Korean",
+    "ja": "Japanese",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "pl": "Polish",
+    "de": "German",
+    "it": "Italian",
+    "el": "Greek",
+    "tr": "Turkish",
+    "fa": "Persian",
+    "he": "Hebrew",
+    "am": "Amharic",
+    "so": "Somali",
+    "sw": "Swahili",
+    "yo": "Yoruba",
+    "ig": "Igbo",
+    "ha": "Hausa",
+    "ht": "Haitian Creole",
+    "ta": "Tamil",
+    "te": "Telugu",
+    "gu": "Gujarati",
+    "ml": "Malayalam",
+    "asl": "American Sign Language",
+}
+LANGUAGE_CHOICES: list[tuple[str, str]] = sorted(LANGUAGES.items(), key=lambda item: item[1])
