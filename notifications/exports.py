@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from accounts.models import User
 
 from .models import EmailDigest, Notification, NotificationPreference
@@ -43,7 +41,7 @@ def erase_member_data(user: User, *, keep_content: bool) -> None:
     Notification.objects.filter(recipient=user).delete()
     EmailDigest.objects.filter(recipient=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
-    caused = Notification.objects.filter(Q(actor=user))
+    caused = Notification.objects.filter(actor=user)
     if keep_content:
         caused.update(actor=None)
     else:

@@ -20,7 +20,6 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
@@ -49,7 +48,7 @@ from .selectors import delivery_for, member_time_zone, preferences_for
 logger = logging.getLogger(__name__)
 
 # Longer than the task's hard time limit, so a claim this old can only be a dead worker's.
-EMAIL_LEASE = dt.timedelta(seconds=getattr(settings, "NOTIFICATIONS_EMAIL_LEASE_SECONDS", 300))
+EMAIL_LEASE = dt.timedelta(minutes=5)
 # A task queued moments ago is probably still on its way: the sweep leaves it alone.
 SWEEP_GRACE = dt.timedelta(seconds=60)
 # After queueing a row, the sweep waits this long before queueing it again.
@@ -57,7 +56,8 @@ RESWEEP_AFTER = dt.timedelta(minutes=5)
 SWEEP_BATCH = 500
 # Claims counted over all deliveries (task retries and sweeps); then the row is failed.
 MAX_EMAIL_ATTEMPTS = 8
-DIGEST_HOUR = getattr(settings, "NOTIFICATIONS_DIGEST_HOUR", 7)
+# The digest goes out during this hour of the member's own morning (07:00-07:59 local).
+DIGEST_HOUR = 7
 DIGEST_SCOPE = "digest"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
