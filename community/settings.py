@@ -255,6 +255,8 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "notifications.tasks.send_digest_email": {"queue": "email"},
     "notifications.tasks.sweep_email_outbox": {"queue": "periodic"},
     "notifications.tasks.start_daily_digests": {"queue": "periodic"},
+    "mentoring.tasks.expire_stale_requests": {"queue": "periodic"},
+    "mentoring.tasks.remind_mentors": {"queue": "periodic"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues email left unsent by a broker outage or a dead worker.
@@ -266,6 +268,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-start-daily-digests": {
         "task": "notifications.tasks.start_daily_digests",
         "schedule": 900.0,
+    },
+    # Mentor requests: expire after 14 days unanswered, remind the mentor once at 7 days.
+    "mentoring-expire-stale-requests": {
+        "task": "mentoring.tasks.expire_stale_requests",
+        "schedule": 3600.0,
+    },
+    "mentoring-remind-mentors": {
+        "task": "mentoring.tasks.remind_mentors",
+        "schedule": 3600.0,
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import (
+    Feedback,
+    Goal,
+    Meeting,
+    MenteePreferences,
+    MentorProfile,
+    MentorRequest,
+    Mentorship,
+    Message,
+)
+
+
+@admin.register(MentorProfile)
+class MentorProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "is_accepting", "capacity", "active_mentee_count", "time_zone"]
+    list_filter = ["is_accepting"]
+    raw_id_fields = ["user"]
+    # The self-described background is private, even from the admin list.
+    exclude = ["background", "share_background_for_matching"]
+    search_fields = ["user__handle", "user__display_name"]
+
+
+@admin.register(MenteePreferences)
+class MenteePreferencesAdmin(admin.ModelAdmin):
+    list_display = ["user", "language_required", "time_zone"]
+    raw_id_fields = ["user"]
+    exclude = ["background", "share_background_for_matching"]
+    search_fields = ["user__handle", "user__display_name"]
+
+
+@admin.register(MentorRequest)
+class MentorRequestAdmin(admin.ModelAdmin):
+    list_display = ["pk", "mentee", "mentor", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["mentee", "mentor"]
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = ["pk", "mentor", "mentee", "status", "started_at", "ended_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["request", "mentor", "mentee", "ended_by"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["pk", "mentorship", "sender", "created_at"]
+    raw_id_fields = ["mentorship", "sender"]
+
+
+admin.site.register(Goal)
+admin.site.register(Meeting)
+admin.site.register(Feedback)

@@ -1,0 +1,343 @@
+"""Explainable mentor suggestions: hard filters in SQL, then a weighted score in Python.
+
+Hard filters (a mentor who fails one is never suggested): the mentor is a verified
+physician or resident, active and not suspended, accepting, under capacity, accepts the
+mentee's stage (and high-school mentees when the mentee is under 18), speaks a language the
+mentee requires, and neither side blocked the other. Mentors the mentee already asked or
+already works with are left out too: they are in flight, not suggestions.
+
+The score is a weighted sum of factors, each between 0 and 1. The weights below are the
+only place to tune matching:
+
+| Factor          | Weight | 1.0 means                                | 0.0 means              |
+| --------------- | -----: | ---------------------------------------- | ---------------------- |
+| `goals`         |     40 | mentors in every area the mentee wants   | no shared area         |
+| `specialty`     |     20 | practises every specialty of interest    | none of them           |
+| `time_zone`     |     12 | same UTC offset now                      | 12 or more hours apart |
+| `capacity`      |      8 | every place free (share of places free)  | full (filtered out)    |
+| `meeting_modes` |      8 | offers every meeting mode wanted         | none of them           |
+| `language`      |      6 | speaks every language the mentee listed  | none of them           |
+| `background`    |      6 | shares a background, both opted in       | otherwise              |
+
+Capacity is a factor, not just a filter, so that a few popular mentors are not flooded:
+among equally good matches the one with more room ranks first. Ties are broken by spare
+places, then by the older profile (lower user id), so the order is stable.
+
+Speed: the SQL returns one short string of tags per mentor (areas, specialties, stages,
+languages, modes) instead of decoding five JSON lists, and reasons are written only for the
+mentors that make the list. See bench/matching_bench.py and the README for the figures.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import walled_off_ids
+
+from .models import (
+    MenteePreferences,
+    MentorProfile,
+    MentorProfileQuerySet,
+    MentorRequest,
+    Mentorship,
+    tag,
+)
+from .vocabulary import (
+    AREA_LABELS,
+    LANGUAGES,
+    STAGE_PLURALS,
+    Stage,
+    specialties,
+)
+from .workflow import mentee_stage, required_stages
+
+WEIGHTS: dict[str, float] = {
+    "goals": 40.0,
+    "specialty": 20.0,
+    "time_zone": 12.0,
+    "capacity": 8.0,
+    "meeting_modes": 8.0,
+    "language": 6.0,
+    "background": 6.0,
+}
+
+# Past this many hours apart, time zones score nothing.
+TIME_ZONE_HORIZON_HOURS = 12.0
+
+BACKGROUND_REASON = "you share a background you both chose to match on"
+
+_MODE_PHRASES = {"messages": "by messages", "video": "by video", "in_person": "in person"}
+
+
+@dataclass(frozen=True)
+class MenteeWants:
+    """A mentee's preferences as sets of tags, ready to intersect with a mentor's tags."""
+
+    goals: frozenset[str] = frozenset()
+    specialties: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    meeting_modes: frozenset[str] = frozenset()
+    time_zone: str = "UTC"
+    # Empty unless the mentee opted in to matching on it.
+    background: frozenset[str] = frozenset()
+    stage: str = ""
+
+    @classmethod
+    def from_preferences(
+        cls, preferences: MenteePreferences | None, *, stage: str = ""
+    ) -> MenteeWants:
+        if preferences is None:
+            return cls(stage=stage)
+        return cls(
+            goals=frozenset(f"area:{code}" for code in preferences.goals),
+            specialties=frozenset(f"spec:{code}" for code in preferences.specialties),
+            languages=frozenset(f"lang:{code}" for code in preferences.languages),
+            meeting_modes=frozenset(f"mode:{code}" for code in preferences.meeting_modes),
+            time_zone=preferences.time_zone,
+            background=(
+                frozenset(preferences.background)
+                if preferences.share_background_for_matching
+                else frozenset()
+            ),
+            stage=stage,
+        )
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """What matching needs of one mentor: the columns of a single values_list() row."""
+
+    user_id: int
+    search_tags: str
+    time_zone: str
+    capacity: int
+    active_mentee_count: int
+    background: Sequence[str] = ()
+    share_background: bool = False
+
+
+@dataclass
+class Ranked:
+    user_id: int
+    score: float
+    reasons: list[str]
+
+
+@dataclass
+class Suggestion:
+    """A suggested mentor: `mentor` is their MentorProfile with `user` and ratings loaded."""
+
+    mentor: MentorProfile
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def utc_offset_hours(time_zone: str, now: datetime) -> float:
+    offset = now.astimezone(ZoneInfo(time_zone)).utcoffset()
+    return offset.total_seconds() / 3600 if offset is not None else 0.0
+
+
+def hours_apart(first: float, second: float) -> float:
+    """Clock distance between two UTC offsets: +14 and -10 are the same time of day."""
+    difference = abs(first - second) % 24
+    return min(difference, 24 - difference)
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _lower_first(label: str) -> str:
+    # "Residency match" -> "residency match", but keep "MCAT" as it is.
+    first_word = label.split(" ", 1)[0]
+    return label if first_word.isupper() else label[0].lower() + label[1:]
+
+
+def _codes(tags: Iterable[str]) -> list[str]:
+    return sorted(tag_text.split(":", 1)[1] for tag_text in tags)
+
+
+def _hours_phrase(hours: float) -> str:
+    if hours == 0:
+        return "same time zone"
+    amount = f"{hours:g}"
+    return f"{amount} hour apart" if amount == "1" else f"{amount} hours apart"
+
+
+def explain(wants: MenteeWants, row: CandidateRow, tags: frozenset[str], hours: float) -> list[str]:
+    """The reasons, in words, for one mentor's place in the list."""
+    reasons = []
+    shared_goals = wants.goals & tags
+    if shared_goals:
+        names = "; ".join(AREA_LABELS[code] for code in _codes(shared_goals))
+        if len(shared_goals) == len(wants.goals):
+            prefix = (
+                "helps with your goal" if len(shared_goals) == 1 else "helps with all your goals"
+            )
+        else:
+            prefix = f"helps with {len(shared_goals)} of your {len(wants.goals)} goals"
+        reasons.append(f"{prefix}: {names}")
+    shared_specialties = wants.specialties & tags
+    if shared_specialties:
+        names_by_slug = specialties()
+        names = [_lower_first(names_by_slug.get(code, code)) for code in _codes(shared_specialties)]
+        verb = "interests" if len(names) == 1 else "interest"
+        reasons.append(f"works in {_join(names)}, which {verb} you")
+    shared_languages = wants.languages & tags
+    if shared_languages:
+        names = [LANGUAGES.get(code, code) for code in _codes(shared_languages)]
+        reasons.append(f"you both speak {_join(names)}")
+    if wants.stage:
+        reasons.append(f"mentors {STAGE_PLURALS[Stage(wants.stage)]}")
+    reasons.append(_hours_phrase(hours))
+    shared_modes = wants.meeting_modes & tags
+    if shared_modes:
+        phrases = [_MODE_PHRASES.get(code, code) for code in _codes(shared_modes)]
+        reasons.append(f"can meet {' or '.join(phrases)}, as you prefer")
+    if _shares_background(wants, row):
+        reasons.append(BACKGROUND_REASON)
+    spare = row.capacity - row.active_mentee_count
+    reasons.append(f"has room for {spare} more {'mentee' if spare == 1 else 'mentees'}")
+    return reasons
+
+
+def _shares_background(wants: MenteeWants, row: CandidateRow) -> bool:
+    if not (wants.background and row.share_background):
+        return False
+    return bool(wants.background.intersection(row.background))
+
+
+def rank_candidates(
+    wants: MenteeWants,
+    rows: Iterable[CandidateRow],
+    *,
+    now: datetime,
+    limit: int = 20,
+) -> list[Ranked]:
+    """Score every candidate and return the best `limit`, best first, with reasons.
+
+    Pure Python over precomputed sets: no database access, so it can be timed on its own.
+    """
+    goals, specs = wants.goals, wants.specialties
+    langs, modes = wants.languages, wants.meeting_modes
+    goal_weight = WEIGHTS["goals"] / len(goals) if goals else 0.0
+    spec_weight = WEIGHTS["specialty"] / len(specs) if specs else 0.0
+    lang_weight = WEIGHTS["language"] / len(langs) if langs else 0.0
+    mode_weight = WEIGHTS["meeting_modes"] / len(modes) if modes else 0.0
+    wanted = goals | specs | langs | modes
+    tz_weight = WEIGHTS["time_zone"]
+    capacity_weight = WEIGHTS["capacity"]
+    background_weight = WEIGHTS["background"]
+    mentee_offset = utc_offset_hours(wants.time_zone, now)
+    # Few distinct zones among thousands of mentors: compute each offset once.
+    hours_by_zone: dict[str, float] = {}
+
+    scored: list[tuple[float, int, int, CandidateRow, float]] = []
+    for row in rows:
+        hours = hours_by_zone.get(row.time_zone)
+        if hours is None:
+            hours = hours_apart(mentee_offset, utc_offset_hours(row.time_zone, now))
+            hours_by_zone[row.time_zone] = hours
+        spare = row.capacity - row.active_mentee_count
+        score = capacity_weight * spare / row.capacity
+        if hours < TIME_ZONE_HORIZON_HOURS:
+            score += tz_weight * (1 - hours / TIME_ZONE_HORIZON_HOURS)
+        if wanted:
+            common = wanted.intersection(row.search_tags.split())
+            if common:
+                score += (
+                    goal_weight * len(common & goals)
+                    + spec_weight * len(common & specs)
+                    + lang_weight * len(common & langs)
+                    + mode_weight * len(common & modes)
+                )
+        if wants.background and _shares_background(wants, row):
+            score += background_weight
+        # Ties: more spare places first, then the lower user id.
+        scored.append((round(score, 6), spare, -row.user_id, row, hours))
+
+    best = heapq.nlargest(limit, scored, key=lambda item: item[:3])
+    return [
+        Ranked(
+            user_id=row.user_id,
+            score=score,
+            reasons=explain(wants, row, frozenset(row.search_tags.split()), hours),
+        )
+        for score, _spare, _user, row, hours in best
+    ]
+
+
+def candidate_queryset(
+    mentee: User, preferences: MenteePreferences | None, *, now: datetime
+) -> MentorProfileQuerySet:
+    """Mentor profiles that pass every hard filter for `mentee`, as a QuerySet."""
+    queryset = (
+        MentorProfile.objects.listed(now=now)
+        .filter(is_accepting=True, active_mentee_count__lt=F("capacity"))
+        .exclude(user_id=mentee.pk)
+    )
+    stages = required_stages(mentee)
+    if not stages:
+        return queryset.none()
+    for stage in stages:
+        queryset = queryset.filter(search_tags__contains=tag("stage", stage))
+    if preferences is not None and preferences.language_required and preferences.languages:
+        spoken = Q()
+        for code in preferences.languages:
+            spoken |= Q(search_tags__contains=tag("lang", code))
+        queryset = queryset.filter(spoken)
+    walled = walled_off_ids(mentee)
+    if walled:
+        queryset = queryset.exclude(user_id__in=walled)
+    return queryset
+
+
+def _in_flight_mentor_ids(mentee: User) -> set[int]:
+    asked = MentorRequest.objects.pending().filter(mentee=mentee).values_list("mentor_id")
+    working = Mentorship.objects.active().filter(mentee=mentee).values_list("mentor_id")
+    return {mentor_id for (mentor_id,) in asked.union(working)}
+
+
+def load_candidates(
+    mentee: User, wants: MenteeWants, preferences: MenteePreferences | None, *, now: datetime
+) -> list[CandidateRow]:
+    queryset = candidate_queryset(mentee, preferences, now=now)
+    in_flight = _in_flight_mentor_ids(mentee)
+    if in_flight:
+        queryset = queryset.exclude(user_id__in=in_flight)
+    columns = ["user_id", "search_tags", "time_zone", "capacity", "active_mentee_count"]
+    if not wants.background:
+        return [CandidateRow(*values) for values in queryset.values_list(*columns)]
+    # Only a mentee who opted in pays for decoding the mentors' background lists.
+    columns += ["background", "share_background_for_matching"]
+    return [CandidateRow(*values) for values in queryset.values_list(*columns)]
+
+
+def suggest_mentors(
+    mentee: User, *, limit: int = 20, now: datetime | None = None
+) -> list[Suggestion]:
+    """Mentors for `mentee`, best first, each with a score and its reasons in words."""
+    now = now or timezone.now()
+    preferences = MenteePreferences.objects.filter(user=mentee).first()
+    stage = mentee_stage(mentee)
+    wants = MenteeWants.from_preferences(preferences, stage=str(stage) if stage else "")
+    rows = load_candidates(mentee, wants, preferences, now=now)
+    ranked = rank_candidates(wants, rows, now=now, limit=limit)
+    profiles = MentorProfile.objects.for_cards().in_bulk(
+        [item.user_id for item in ranked], field_name="user_id"
+    )
+    return [
+        Suggestion(mentor=profiles[item.user_id], score=item.score, reasons=item.reasons)
+        for item in ranked
+        if item.user_id in profiles
+    ]

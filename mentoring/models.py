@@ -1,0 +1,357 @@
+"""Mentor and mentee profiles, requests, and the mentorships they open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import CLINICIAN_ROLES, User, VerificationStatus
+
+from .vocabulary import MeetingMode, validate_time_zone
+
+MAX_CAPACITY = 20
+
+
+def _tag_string(prefix_to_codes: dict[str, list[str]]) -> str:
+    tags = [f"{prefix}:{code}" for prefix, codes in prefix_to_codes.items() for code in codes]
+    # Leading and trailing spaces let a filter match " lang:es " exactly on any database.
+    return " " + " ".join(sorted(tags)) + " " if tags else ""
+
+
+def tag(prefix: str, code: str) -> str:
+    """The fragment a `search_tags` filter looks for, e.g. tag("lang", "es") -> " lang:es "."""
+    return f" {prefix}:{code} "
+
+
+class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
+    def listed(self, *, now: datetime | None = None) -> MentorProfileQuerySet:
+        """Profiles that may appear anywhere: verified, active, unsuspended clinicians.
+
+        Verification is read at query time, so a mentor who loses it drops out at once.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            user__verification_status=VerificationStatus.VERIFIED,
+            user__role__in=list(CLINICIAN_ROLES),
+            user__is_active=True,
+        ).filter(Q(user__suspended_at__isnull=True) | Q(user__suspended_until__lte=now))
+
+    def for_cards(self) -> MentorProfileQuerySet:
+        """With the member and their aggregated rating from mentees (average and count)."""
+        from_mentees = Feedback.objects.filter(
+            mentorship__mentor_id=OuterRef("user_id"),
+            author_id=F("mentorship__mentee_id"),
+        ).order_by()
+        by_mentor = from_mentees.values("mentorship__mentor_id")
+        return self.select_related("user").annotate(
+            rating_average=Subquery(by_mentor.annotate(value=Avg("rating")).values("value")),
+            rating_count=Coalesce(
+                Subquery(by_mentor.annotate(value=Count("id")).values("value")), 0
+            ),
+        )
+
+
+class MentorProfile(models.Model):
+    """A verified physician's or resident's offer to mentor. Opt-in, one per member."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile"
+    )
+    areas = models.JSONField(default=list, blank=True)
+    specialties = models.JSONField(default=list, blank=True)
+    stages = models.JSONField(default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
+    )
+    is_accepting = models.BooleanField(default=True)
+    languages = models.JSONField(default=list, blank=True)
+    meeting_modes = models.JSONField(default=list, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    statement = models.TextField(max_length=1000, blank=True)
+    # Private: never shown to anyone, used for matching only when both sides opt in.
+    background = models.JSONField(default=list, blank=True)
+    share_background_for_matching = models.BooleanField(default=False)
+    # Kept equal to the number of active mentorships by the workflow, which recounts it under
+    # the profile's row lock; matching filters on it so a full mentor costs no extra query.
+    active_mentee_count = models.PositiveSmallIntegerField(default=0)
+    # " area:mcat lang:es stage:premed ... ": lets the directory and matching filter on list
+    # fields with a plain LIKE that works on SQLite as well as PostgreSQL.
+    search_tags = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = MentorProfileQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0) & Q(capacity__lte=MAX_CAPACITY),
+                name="mentor_capacity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentor profile of {self.user_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:mentor", kwargs={"handle": self.user.handle})
+
+    def refresh_search_tags(self) -> None:
+        self.search_tags = _tag_string(
+            {
+                "area": self.areas,
+                "spec": self.specialties,
+                "stage": self.stages,
+                "lang": self.languages,
+                "mode": self.meeting_modes,
+            }
+        )
+
+    @property
+    def spare_places(self) -> int:
+        return max(self.capacity - self.active_mentee_count, 0)
+
+
+class MenteePreferences(models.Model):
+    """What a student looks for in a mentor; the input of matching."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_preferences"
+    )
+    goals = models.JSONField(default=list, blank=True)
+    specialties = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    language_required = models.BooleanField(default=False)
+    meeting_modes = models.JSONField(default=list, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    introduction = models.TextField(max_length=1000, blank=True)
+    # Private, as on MentorProfile.
+    background = models.JSONField(default=list, blank=True)
+    share_background_for_matching = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "mentee preferences"
+
+    def __str__(self) -> str:
+        return f"Mentee preferences of {self.user_id}"
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+class MentorRequestQuerySet(models.QuerySet["MentorRequest"]):
+    def pending(self) -> MentorRequestQuerySet:
+        return self.filter(status=RequestStatus.REQUESTED)
+
+    def involving(self, user: User) -> MentorRequestQuerySet:
+        return self.filter(Q(mentee=user) | Q(mentor=user))
+
+
+class MentorRequest(models.Model):
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_requests_made"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mentor_requests_received",
+    )
+    status = models.CharField(
+        max_length=12, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
+    )
+    message = models.TextField(max_length=1000, blank=True)
+    decline_note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MentorRequestQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentee=models.F("mentor")), name="mentor_request_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(status="requested"),
+                name="mentor_request_one_pending_per_pair",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["mentee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk}: {self.mentee_id} -> {self.mentor_id} ({self.status})"
+
+
+class MentorshipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    ENDED = "ended", "Ended early"
+
+
+class MentorshipQuerySet(models.QuerySet["Mentorship"]):
+    def for_member(self, user: User) -> MentorshipQuerySet:
+        """The one privacy rule: a mentorship belongs to its mentor and its mentee."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(mentor=user) | Q(mentee=user))
+
+    def active(self) -> MentorshipQuerySet:
+        return self.filter(status=MentorshipStatus.ACTIVE)
+
+
+class Mentorship(models.Model):
+    request = models.OneToOneField(
+        MentorRequest, on_delete=models.CASCADE, related_name="mentorship"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
+    )
+    status = models.CharField(
+        max_length=10, choices=MentorshipStatus.choices, default=MentorshipStatus.ACTIVE
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(max_length=1000, blank=True)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentee=models.F("mentor")), name="mentorship_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=Q(status="active"),
+                name="mentorship_one_active_per_pair",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["mentee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentorship {self.pk}: {self.mentor_id} and {self.mentee_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:mentorship", kwargs={"pk": self.pk})
+
+    def other_side(self, user: User) -> User:
+        return self.mentee if user.pk == self.mentor_id else self.mentor
+
+    def has_member(self, user: User) -> bool:
+        return user.pk in (self.mentor_id, self.mentee_id)
+
+
+class Message(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorship_messages"
+    )
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["mentorship", "-id"])]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in mentorship {self.mentorship_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:mentorship", kwargs={"pk": self.mentorship_id}) + (
+            f"#message-{self.pk}"
+        )
+
+
+class Goal(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    is_done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    occurred_on = models.DateField()
+    mode = models.CharField(max_length=12, choices=MeetingMode.choices)
+    notes = models.TextField(max_length=4000, blank=True)
+    next_steps = models.TextField(max_length=2000, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Meeting on {self.occurred_on} in mentorship {self.mentorship_id}"
+
+
+class Feedback(models.Model):
+    """End-of-mentorship feedback. A mentor sees only aggregates of what mentees wrote."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorship_feedback"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["mentorship", "author"], name="feedback_one_per_author"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback by {self.author_id} on mentorship {self.mentorship_id}"

@@ -1,0 +1,205 @@
+"""Reads for mentoring pages. Who may see a mentorship is decided here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, F
+
+from accounts.models import User
+from accounts.selectors import walled_off_ids
+from moderation.models import Report, ReportStatus
+
+from .models import (
+    Feedback,
+    Goal,
+    MentorProfile,
+    MentorProfileQuerySet,
+    MentorRequest,
+    Mentorship,
+    Message,
+    tag,
+)
+
+MESSAGE_PAGE_SIZE = 30
+DIRECTORY_PAGE_SIZE = 20
+# Comments are shown to a mentor only once there are enough that none can be attributed.
+ANONYMOUS_COMMENTS_MINIMUM = 3
+
+MODERATION_PERMISSION = "mentoring.view_mentorship"
+
+
+@dataclass
+class Access:
+    """How the viewer relates to a mentorship: a member of the pair, or a moderator."""
+
+    mentorship: Mentorship
+    is_member: bool
+
+    @property
+    def is_moderator(self) -> bool:
+        return not self.is_member
+
+
+def moderator_may_view(user: User, mentorship_id: int) -> bool:
+    """A moderator sees a mentorship only while one of its messages has an open report."""
+    if not (user.is_staff and user.has_perm(MODERATION_PERMISSION)):
+        return False
+    message_ids = Message.objects.filter(mentorship_id=mentorship_id).values("pk")
+    return Report.objects.filter(
+        target_type=ContentType.objects.get_for_model(Message),
+        target_id__in=message_ids,
+        status=ReportStatus.OPEN,
+    ).exists()
+
+
+def mentorship_access(user: User | AnonymousUser, pk: int) -> Access | None:
+    """The mentorship `pk` as `user` may see it, or None (outsiders must get a 404)."""
+    if not user.is_authenticated:
+        return None
+    mentorship = (
+        Mentorship.objects.for_member(user).select_related("mentor", "mentee").filter(pk=pk).first()
+    )
+    if mentorship is not None:
+        return Access(mentorship=mentorship, is_member=True)
+    if moderator_may_view(user, pk):
+        mentorship = Mentorship.objects.select_related("mentor", "mentee").filter(pk=pk).first()
+        if mentorship is not None:
+            return Access(mentorship=mentorship, is_member=False)
+    return None
+
+
+def message_visible_to(user: User | AnonymousUser, message: Message) -> bool:
+    """A message is visible to the pair whose conversation it is in."""
+    if not user.is_authenticated:
+        return False
+    return Mentorship.objects.for_member(user).filter(pk=message.mentorship_id).exists()
+
+
+@dataclass
+class MessagePage:
+    messages: list[Message]
+    earlier_cursor: int | None
+
+
+def message_page(mentorship: Mentorship, *, before: int | None = None) -> MessagePage:
+    """The latest messages (or those before id `before`), oldest first; two queries at most."""
+    queryset = mentorship.messages.select_related("sender").order_by("-id")
+    if before is not None:
+        queryset = queryset.filter(id__lt=before)
+    rows = list(queryset[: MESSAGE_PAGE_SIZE + 1])
+    has_earlier = len(rows) > MESSAGE_PAGE_SIZE
+    rows = rows[:MESSAGE_PAGE_SIZE]
+    rows.reverse()
+    return MessagePage(messages=rows, earlier_cursor=rows[0].pk if has_earlier else None)
+
+
+@dataclass
+class GoalProgress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def goal_progress(goals: list[Goal]) -> GoalProgress:
+    return GoalProgress(done=sum(1 for goal in goals if goal.is_done), total=len(goals))
+
+
+@dataclass
+class RatingSummary:
+    average: float | None
+    count: int
+    comments: list[str] = field(default_factory=list)
+
+
+def mentor_rating_summary(mentor: User, *, with_comments: bool = False) -> RatingSummary:
+    """What mentees said of a mentor: average and count; comments only without names and
+    only when there are enough of them that none can be traced to one mentee."""
+    from_mentees = Feedback.objects.filter(
+        mentorship__mentor=mentor, author_id=F("mentorship__mentee_id")
+    )
+    totals = from_mentees.aggregate(average=Avg("rating"), count=Count("id"))
+    summary = RatingSummary(average=totals["average"], count=totals["count"])
+    if with_comments and summary.count >= ANONYMOUS_COMMENTS_MINIMUM:
+        # Alphabetical, not chronological: the order must not hint at who wrote what.
+        summary.comments = sorted(
+            comment
+            for comment in from_mentees.exclude(comment="").values_list("comment", flat=True)
+        )
+    return summary
+
+
+@dataclass
+class Dashboard:
+    received: list[MentorRequest]
+    sent: list[MentorRequest]
+    active: list[Mentorship]
+    past: list[Mentorship]
+
+
+def dashboard(user: User) -> Dashboard:
+    """A member's requests and mentorships, on a fixed number of queries."""
+    requests = list(
+        MentorRequest.objects.involving(user)
+        .select_related("mentee", "mentor")
+        .order_by("-created_at", "-id")[:100]
+    )
+    mentorships = list(
+        Mentorship.objects.for_member(user)
+        .select_related("mentor", "mentee")
+        .order_by("-started_at", "-id")[:100]
+    )
+    return Dashboard(
+        received=[item for item in requests if item.mentor_id == user.pk],
+        sent=[item for item in requests if item.mentee_id == user.pk],
+        active=[item for item in mentorships if item.status == "active"],
+        past=[item for item in mentorships if item.status != "active"],
+    )
+
+
+@dataclass
+class DirectoryFilters:
+    area: str = ""
+    specialty: str = ""
+    stage: str = ""
+    language: str = ""
+    meeting_mode: str = ""
+    accepting_only: bool = False
+
+
+@dataclass
+class DirectoryPage:
+    mentors: list[MentorProfile]
+    next_cursor: int | None
+
+
+def directory_page(
+    viewer: User, filters: DirectoryFilters, *, after: int | None = None
+) -> DirectoryPage:
+    """One page of the mentor directory, in profile order, after cursor `after`."""
+    queryset: MentorProfileQuerySet = MentorProfile.objects.listed().for_cards()
+    walled = walled_off_ids(viewer)
+    if walled:
+        queryset = queryset.exclude(user_id__in=walled)
+    for prefix, code in (
+        ("area", filters.area),
+        ("spec", filters.specialty),
+        ("stage", filters.stage),
+        ("lang", filters.language),
+        ("mode", filters.meeting_mode),
+    ):
+        if code:
+            queryset = queryset.filter(search_tags__contains=tag(prefix, code))
+    if filters.accepting_only:
+        queryset = queryset.filter(is_accepting=True, active_mentee_count__lt=F("capacity"))
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+    rows = list(queryset.order_by("pk")[: DIRECTORY_PAGE_SIZE + 1])
+    has_more = len(rows) > DIRECTORY_PAGE_SIZE
+    rows = rows[:DIRECTORY_PAGE_SIZE]
+    return DirectoryPage(mentors=rows, next_cursor=rows[-1].pk if has_more else None)
