@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("posts.urls")),
+    path("moderation/", include("moderation.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,11 +9,18 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from posts.selectors import home_feed
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Visitors see what Rounds is and the way in; members see their feed."""
-    return render(request, "home.html", {})
+    if not request.user.is_authenticated:
+        return render(request, "home.html", {})
+    page = home_feed(request.user, request.GET.get("cursor"))
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "posts/_post_page.html", {"page": page})
+    return render(request, "home.html", {"page": page})
 
 
 def _database_ok() -> bool:

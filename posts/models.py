@@ -1,0 +1,535 @@
+"""Posts, comments, reactions, bookmarks, hashtags and campaigns, and groups.
+
+Who may see what is decided in exactly one place per model: `Post.objects.visible_to` and
+`Comment.objects.visible_to`. Every page, feed, search and export goes through them.
+
+Visibility rules for posts:
+- "public": everyone, visitors included, except posts by minors, which are for signed-in
+  members only (a minor's profile and posts are never shown to the open web);
+- "members": signed-in members;
+- "group": a post in a private group is for the group's active members only; a post in a
+  public group is for every signed-in member (anyone may join a public group at once, so
+  hiding it from them would protect nothing), never for visitors;
+- never anything deleted by its author, removed by moderators, or written by a member who
+  blocked the viewer or whom the viewer blocked. Authors always see their own live posts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import ADULT_AGE, Role, User
+from accounts.selectors import walled_off_ids
+
+if TYPE_CHECKING:
+    Viewer = User | AnonymousUser
+else:
+    Viewer = Any
+
+
+def minor_q(prefix: str = "") -> Q:
+    """Q matching members who are (or may be) minors, as `User.is_minor` decides it."""
+    adult_birth_year = timezone.now().year - ADULT_AGE - 1
+    return Q(**{f"{prefix}birth_year__isnull": True, f"{prefix}role": Role.HIGH_SCHOOL}) | Q(
+        **{f"{prefix}birth_year__gt": adult_birth_year}
+    )
+
+
+# --- Groups ------------------------------------------------------------------------------
+
+
+class CircleKind(models.TextChoices):
+    SPECIALTY = "specialty", "Specialty"
+    TOPIC = "topic", "Topic"
+
+
+class Circle(models.Model):
+    """A specialty or topic group. Named Circle so it never clashes with auth's Group."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    description = models.TextField(blank=True, max_length=2000)
+    kind = models.CharField(max_length=12, choices=CircleKind.choices, default=CircleKind.TOPIC)
+    is_private = models.BooleanField(
+        default=False, help_text="Joining needs a group moderator's approval; posts stay inside."
+    )
+    # Active members only; kept by the membership services so the directory needs no count.
+    member_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "group"
+        verbose_name_plural = "groups"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:circle", kwargs={"slug": self.slug})
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    MODERATOR = "moderator", "Group moderator"
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", "Member"
+    PENDING = "pending", "Waiting for approval"
+
+
+class Membership(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_memberships"
+    )
+    role = models.CharField(
+        max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    status = models.CharField(
+        max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["circle", "member"], name="membership_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["member", "status"]),
+            models.Index(fields=["circle", "status", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.circle_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_active and self.role == MembershipRole.MODERATOR
+
+
+def active_circle_ids(viewer: Viewer) -> models.QuerySet[Membership]:
+    """A subquery of the ids of the groups `viewer` is an active member of."""
+    return Membership.objects.filter(member=viewer, status=MembershipStatus.ACTIVE).values(
+        "circle_id"
+    )
+
+
+# --- Hashtags and campaigns --------------------------------------------------------------
+
+
+class Hashtag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(name=Lower("name")), name="hashtag_lowercase"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:hashtag", kwargs={"name": self.name})
+
+
+class Campaign(models.Model):
+    """An awareness campaign run under a hashtag; featured on Explore while it runs."""
+
+    hashtag = models.OneToOneField(Hashtag, on_delete=models.CASCADE, related_name="campaign")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=2000)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    banner = models.ImageField(upload_to="campaigns/%Y/%m/", blank=True)
+    banner_alt = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_running(self, on: datetime.date | None = None) -> bool:
+        today = on or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+# --- Posts -------------------------------------------------------------------------------
+
+
+class PostKind(models.TextChoices):
+    DISCUSSION = "discussion", "Discussion or tip"
+    QUESTION = "question", "Question"
+    CASE = "case", "De-identified case"
+    PUBLICATION = "publication", "Publication"
+    EVENT = "event", "Live Q&A"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public: anyone, including visitors"
+    MEMBERS = "members", "Members: signed-in members only"
+    GROUP = "group", "Group: only the group chosen below"
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def alive(self) -> PostQuerySet:
+        """Neither deleted by its author nor removed by moderators."""
+        return self.filter(deleted_at__isnull=True, removed_by_moderators_at__isnull=True)
+
+    def visible_to(self, viewer: Viewer, *, include_gone: bool = False) -> PostQuerySet:
+        """Posts `viewer` may read (see the module docstring for the rules).
+
+        `include_gone` keeps deleted and removed posts, for the post page's tombstone and
+        the comments under it; nothing else shows them.
+        """
+        posts = self if include_gone else self.alive()
+        if not viewer.is_authenticated:
+            return posts.filter(visibility=Visibility.PUBLIC).exclude(minor_q("author__"))
+        readable = (
+            Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+            | Q(visibility=Visibility.GROUP, circle__is_private=False)
+            | Q(visibility=Visibility.GROUP, circle_id__in=active_circle_ids(viewer))
+            | Q(author=viewer)
+        )
+        posts = posts.filter(readable)
+        walled = walled_off_ids(viewer)
+        if walled:
+            posts = posts.exclude(author_id__in=walled)
+        return posts
+
+    def for_display(self, viewer: Viewer) -> PostQuerySet:
+        """Everything a post card shows, loaded up front: author, group, images, and the
+        viewer's own reactions and bookmark as annotations (no query per post)."""
+        posts = self.select_related("author", "circle").prefetch_related("images")
+        if not viewer.is_authenticated:
+            return posts
+        return posts.annotate(
+            viewer_liked=Exists(
+                Reaction.objects.filter(post=OuterRef("pk"), member=viewer, kind=ReactionKind.LIKE)
+            ),
+            viewer_found_helpful=Exists(
+                Reaction.objects.filter(
+                    post=OuterRef("pk"), member=viewer, kind=ReactionKind.HELPFUL
+                )
+            ),
+            viewer_bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), member=viewer)),
+        )
+
+    def newest_first(self) -> PostQuerySet:
+        return self.order_by("-created_at", "-id")
+
+
+class Post(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    kind = models.CharField(max_length=12, choices=PostKind.choices, default=PostKind.DISCUSSION)
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(max_length=20_000)
+    # Rendered and sanitised once, when saved; templates mark it safe.
+    body_html = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    circle = models.ForeignKey(
+        Circle, on_delete=models.CASCADE, null=True, blank=True, related_name="posts"
+    )
+
+    # Publication shares: the identifier is validated by format, the rest is the author's.
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    pmid = models.CharField("PubMed ID", max_length=10, blank=True)
+    pub_title = models.CharField("publication title", max_length=300, blank=True)
+    journal = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # Live Q&A events: stored in UTC, shown in each reader's time zone.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    removed_by_moderators_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.TextField(blank=True)
+
+    # Kept exact by the services (F() updates guarded by the reaction's unique constraint).
+    like_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+
+    hashtags = models.ManyToManyField(
+        Hashtag, through="PostHashtag", related_name="posts", blank=True
+    )
+    # Filled on PostgreSQL only (title A, hashtags A, body B); NULL on SQLite, where search
+    # falls back to a contains match. The GIN index is created by a PostgreSQL-only migration.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="post_recent_idx"),
+            models.Index(fields=["author", "-created_at", "-id"], name="post_author_recent_idx"),
+            models.Index(fields=["circle", "-created_at", "-id"], name="post_circle_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(visibility=Visibility.GROUP) & Q(circle__isnull=False))
+                | (~Q(visibility=Visibility.GROUP) & Q(circle__isnull=True)),
+                name="post_group_visibility_has_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_gone(self) -> bool:
+        return self.deleted_at is not None or self.removed_by_moderators_at is not None
+
+    @property
+    def headline(self) -> str:
+        """A short label for notifications and page titles."""
+        text = self.title or self.pub_title or " ".join(self.body.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.starts_at is None or self.duration_minutes is None:
+            return None
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def event_state(self) -> str:
+        """ "upcoming", "live" or "ended" for a live Q&A; "" for other posts."""
+        ends_at = self.ends_at
+        if self.starts_at is None or ends_at is None:
+            return ""
+        now = timezone.now()
+        if now < self.starts_at:
+            return "upcoming"
+        return "live" if now < ends_at else "ended"
+
+    @property
+    def reaction_count(self) -> int:
+        return self.like_count + self.helpful_count
+
+
+class PostHashtag(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="hashtag_links")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="post_links")
+    # The post's own creation time, copied so the hashtag page reads one index in order.
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "hashtag"], name="post_hashtag_unique"),
+        ]
+        indexes = [models.Index(fields=["hashtag", "-created_at", "-post"])]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} #{self.hashtag_id}"
+
+
+class PostImage(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    display = models.ImageField(
+        upload_to="posts/%Y/%m/", width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(upload_to="posts/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+# --- Comments ----------------------------------------------------------------------------
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def alive(self) -> CommentQuerySet:
+        return self.filter(deleted_at__isnull=True, removed_by_moderators_at__isnull=True)
+
+    def visible_to(self, viewer: Viewer) -> CommentQuerySet:
+        """Comments under posts `viewer` may read (a deleted post keeps its thread under a
+        tombstone), minus those by members walled off from the viewer. Deleted comments
+        stay in so a thread can show a tombstone where they were; use `alive()` to drop them.
+        """
+        comments = self.filter(post__in=Post.objects.visible_to(viewer, include_gone=True))
+        if not viewer.is_authenticated:
+            return comments.exclude(minor_q("author__"))
+        walled = walled_off_ids(viewer)
+        if walled:
+            comments = comments.exclude(author_id__in=walled)
+        return comments
+
+    def for_display(self, viewer: Viewer) -> CommentQuerySet:
+        comments = self.select_related("author")
+        if not viewer.is_authenticated:
+            return comments
+        return comments.annotate(
+            viewer_liked=Exists(
+                Reaction.objects.filter(
+                    comment=OuterRef("pk"), member=viewer, kind=ReactionKind.LIKE
+                )
+            ),
+            viewer_found_helpful=Exists(
+                Reaction.objects.filter(
+                    comment=OuterRef("pk"), member=viewer, kind=ReactionKind.HELPFUL
+                )
+            ),
+        )
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_comments"
+    )
+    # One level of replies: a reply's parent is always a top-level comment (add_comment).
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(max_length=5_000)
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    removed_by_moderators_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.TextField(blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["post", "created_at", "id"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="comment_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", kwargs={"pk": self.post_id}) + f"#comment-{self.pk}"
+
+    @property
+    def is_gone(self) -> bool:
+        return self.deleted_at is not None or self.removed_by_moderators_at is not None
+
+
+# --- Reactions and bookmarks -------------------------------------------------------------
+
+
+class ReactionKind(models.TextChoices):
+    LIKE = "like", "Like"
+    HELPFUL = "helpful", "Helpful"
+
+
+class Reaction(models.Model):
+    """One member's like or helpful on a post or on a comment (exactly one of the two)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=10, choices=ReactionKind.choices)
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(post__isnull=False) & Q(comment__isnull=True))
+                | (Q(post__isnull=True) & Q(comment__isnull=False)),
+                name="reaction_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["post", "member", "kind"],
+                condition=Q(post__isnull=False),
+                name="reaction_one_per_member_post",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "member", "kind"],
+                condition=Q(comment__isnull=False),
+                name="reaction_one_per_member_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.post_id or self.comment_id}"
+
+
+class Bookmark(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "post"], name="bookmark_unique"),
+        ]
+        indexes = [models.Index(fields=["member", "-created_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} saved {self.post_id}"

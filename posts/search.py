@@ -1,0 +1,156 @@
+"""One search box for posts, people and groups, with the same visibility as the pages.
+
+On PostgreSQL, posts are matched against the weighted `search_vector` column (GIN index)
+with `websearch_to_tsquery`, so "quoted phrases" and -exclusions work, ranked with
+`ts_rank` and shown with a highlighted snippet from `ts_headline`. On SQLite every word (or
+quoted phrase) must appear in the title, body or hashtags, words with a leading minus must
+not, newest first. People and groups are matched by name (and handle or description).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import User
+
+from .models import Circle, Post, Viewer
+from .services import SEARCH_CONFIG
+
+MAX_POSTS = 20
+MAX_PEOPLE = 10
+MAX_CIRCLES = 10
+MAX_QUERY_LENGTH = 200
+# Control characters no one types: ts_headline marks matches with them, the text is then
+# escaped as a whole, and only then do they become <mark> tags.
+_START, _STOP = "\x02", "\x03"
+_SNIPPET_CHARS = 240
+_TERMS = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
+
+
+@dataclass
+class SearchResults:
+    query: str
+    posts: list[Post] = field(default_factory=list)
+    people: list[User] = field(default_factory=list)
+    circles: list[Circle] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.posts or self.people or self.circles)
+
+
+def highlight(text: str) -> SafeString:
+    """Escape a ts_headline result, then turn its sentinels into <mark> elements."""
+    cleaned = escape(text)
+    if cleaned.count(_START) != cleaned.count(_STOP):
+        return mark_safe(cleaned.replace(_START, "").replace(_STOP, ""))
+    return mark_safe(cleaned.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def parse_terms(query: str) -> tuple[list[str], list[str]]:
+    """Words and "quoted phrases" to include, and those with a leading minus to exclude."""
+    wanted: list[str] = []
+    unwanted: list[str] = []
+    for match in _TERMS.finditer(query):
+        minus = match.group(1) or match.group(3)
+        term = (match.group(2) or match.group(4) or "").strip().lstrip("#@")
+        if not term:
+            continue
+        (unwanted if minus else wanted).append(term)
+    return wanted, unwanted
+
+
+def _plain_snippet(body: str, terms: list[str]) -> SafeString:
+    """The SQLite snippet: the text around the first match, matches marked."""
+    text = " ".join(body.split())
+    lowered = text.lower()
+    first = min(
+        (lowered.find(term.lower()) for term in terms if term.lower() in lowered), default=0
+    )
+    start = max(0, first - _SNIPPET_CHARS // 3)
+    excerpt = text[start : start + _SNIPPET_CHARS]
+    if not terms:
+        return mark_safe(escape(excerpt))
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    marked = pattern.sub(lambda match: f"{_START}{match.group(0)}{_STOP}", excerpt)
+    return highlight(("…" if start else "") + marked)
+
+
+def _search_posts(viewer: Viewer, query: str) -> list[Post]:
+    posts = Post.objects.visible_to(viewer).select_related("author", "circle")
+    if connection.vendor == "postgresql":
+        tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        found = list(
+            posts.filter(search_vector=tsquery)
+            .annotate(
+                rank=SearchRank(F("search_vector"), tsquery),
+                headline=SearchHeadline(
+                    "body",
+                    tsquery,
+                    config=SEARCH_CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-created_at", "-id")[:MAX_POSTS]
+        )
+        for post in found:
+            post.snippet = highlight(post.headline)
+        return found
+
+    wanted, unwanted = parse_terms(query)
+    if not wanted:
+        return []
+    for term in wanted:
+        posts = posts.filter(
+            Q(title__icontains=term)
+            | Q(pub_title__icontains=term)
+            | Q(body__icontains=term)
+            | Q(hashtags__name__iexact=term)
+        )
+    for term in unwanted:
+        posts = posts.exclude(Q(title__icontains=term) | Q(body__icontains=term))
+    found = list(posts.distinct().order_by("-created_at", "-id")[:MAX_POSTS])
+    for post in found:
+        post.snippet = _plain_snippet(post.body, wanted)
+    return found
+
+
+def _search_people(viewer: Viewer, query: str) -> list[User]:
+    wanted, _ = parse_terms(query)
+    people = User.objects.visible_to(viewer)
+    for term in wanted:
+        people = people.filter(Q(display_name__icontains=term) | Q(handle__icontains=term))
+    return list(people.order_by("display_name", "id")[:MAX_PEOPLE]) if wanted else []
+
+
+def _search_circles(query: str) -> list[Circle]:
+    wanted, _ = parse_terms(query)
+    circles = Circle.objects.all()
+    for term in wanted:
+        circles = circles.filter(Q(name__icontains=term) | Q(description__icontains=term))
+    return list(circles.order_by("-member_count", "name")[:MAX_CIRCLES]) if wanted else []
+
+
+def search(viewer: Viewer, query: str) -> SearchResults:
+    """Posts, people and groups matching `query` that `viewer` may see."""
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return SearchResults(query="")
+    return SearchResults(
+        query=query,
+        posts=_search_posts(viewer, query),
+        people=_search_people(viewer, query),
+        circles=_search_circles(query),
+    )

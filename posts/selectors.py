@@ -1,0 +1,296 @@
+"""Reads for the feeds and pages. Every list is keyset-paginated (never OFFSET) and loads
+what its template shows in a fixed number of queries, whatever the page size."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import BadRequest
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.models import Follow, Mute, User
+
+from .models import (
+    Bookmark,
+    Campaign,
+    Circle,
+    Comment,
+    Hashtag,
+    Membership,
+    MembershipStatus,
+    Post,
+    PostHashtag,
+    PostQuerySet,
+    Viewer,
+    Visibility,
+    active_circle_ids,
+)
+
+PAGE_SIZE = 20
+TOP_DAYS = 7
+TOP_COUNT = 5
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+# --- Cursors -----------------------------------------------------------------------------
+
+
+def encode_cursor(moment: datetime.datetime, pk: int) -> str:
+    raw = f"{moment.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime.datetime, int] | None:
+    """The (time, id) a cursor points after; BadRequest (400) for a forged or broken one."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment_text, pk_text = raw.split("|")
+        moment = datetime.datetime.fromisoformat(moment_text)
+        pk = int(pk_text)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise BadRequest("This page link is broken.") from error
+    if timezone.is_naive(moment):
+        raise BadRequest("This page link is broken.")
+    return moment, pk
+
+
+def _keyset(
+    rows: models.QuerySet[Any],
+    cursor: str | None,
+    *,
+    time_field: str = "created_at",
+    id_field: str = "id",
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Any], str | None]:
+    """Rows newest first after `cursor`, and the cursor of the page after them."""
+    position = decode_cursor(cursor)
+    if position is not None:
+        moment, pk = position
+        rows = rows.filter(
+            Q(**{f"{time_field}__lt": moment}) | Q(**{time_field: moment, f"{id_field}__lt": pk})
+        )
+    found = list(rows.order_by(f"-{time_field}", f"-{id_field}")[: limit + 1])
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    return found[:limit], encode_cursor(getattr(last, time_field), getattr(last, id_field))
+
+
+def _posts_page(posts: PostQuerySet, cursor: str | None, limit: int) -> Page[Post]:
+    items, next_cursor = _keyset(posts, cursor, limit=limit)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def _in_order(posts: PostQuerySet, ids: Sequence[int]) -> list[Post]:
+    by_id = {post.pk: post for post in posts.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _muted_ids(viewer: Viewer) -> models.QuerySet[Mute]:
+    return Mute.objects.filter(muter=viewer).values("muted_id")
+
+
+# --- Feeds -------------------------------------------------------------------------------
+
+
+def home_feed(member: User, cursor: str | None = None, *, limit: int = PAGE_SIZE) -> Page[Post]:
+    """The member's own posts, posts of people they follow and of groups they joined,
+    newest first, minus muted members.
+
+    Written as IN-subqueries on the author and on the group so PostgreSQL can read the
+    (author, -created_at) and (circle, -created_at) indexes and merge them.
+    """
+    followed = Follow.objects.filter(follower=member).values("followee_id")
+    posts = (
+        Post.objects.visible_to(member)
+        .filter(
+            Q(author=member)
+            | Q(author_id__in=followed)
+            | Q(circle_id__in=active_circle_ids(member))
+        )
+        .exclude(author_id__in=_muted_ids(member))
+        .for_display(member)
+    )
+    return _posts_page(posts, cursor, limit)
+
+
+def explore(viewer: Viewer, cursor: str | None = None, *, limit: int = PAGE_SIZE) -> Page[Post]:
+    """Recent posts outside groups: public ones for visitors, public and members-only ones
+    for members (group posts stay on group pages and in members' home feeds)."""
+    posts = Post.objects.visible_to(viewer).exclude(visibility=Visibility.GROUP)
+    if viewer.is_authenticated:
+        posts = posts.exclude(author_id__in=_muted_ids(viewer))
+    return _posts_page(posts.for_display(viewer), cursor, limit)
+
+
+def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[Post]:
+    """Most reacted-to posts of the last 7 days, by stored like + helpful counts.
+
+    The counts are lifetime counts of posts created in the window rather than reactions
+    given in the window: for week-old posts the two are nearly the same, and this reads one
+    indexed range instead of aggregating the reactions table.
+    """
+    since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
+    posts = (
+        Post.objects.visible_to(viewer)
+        .exclude(visibility=Visibility.GROUP)
+        .filter(created_at__gte=since)
+        .annotate(reaction_total=F("like_count") + F("helpful_count"))
+        .filter(reaction_total__gt=0)
+    )
+    if viewer.is_authenticated:
+        posts = posts.exclude(author_id__in=_muted_ids(viewer))
+    return list(
+        posts.select_related("author", "circle").order_by("-reaction_total", "-created_at", "-id")[
+            :limit
+        ]
+    )
+
+
+def running_campaigns(on: datetime.date | None = None) -> list[Campaign]:
+    today = on or timezone.localdate()
+    return list(
+        Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today)
+        .select_related("hashtag")
+        .order_by("ends_on", "pk")
+    )
+
+
+def hashtag_posts(
+    viewer: Viewer, hashtag: Hashtag, cursor: str | None = None, *, limit: int = PAGE_SIZE
+) -> Page[Post]:
+    """Posts carrying `hashtag` that the viewer may read, newest first (hashtag index)."""
+    links = PostHashtag.objects.filter(
+        hashtag=hashtag, post__in=Post.objects.visible_to(viewer)
+    ).only("post_id", "created_at")
+    rows, next_cursor = _keyset(links, cursor, id_field="post_id", limit=limit)
+    ids = [row.post_id for row in rows]
+    items = _in_order(Post.objects.for_display(viewer), ids) if ids else []
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def circle_posts(
+    viewer: Viewer, circle: Circle, cursor: str | None = None, *, limit: int = PAGE_SIZE
+) -> Page[Post]:
+    posts = Post.objects.visible_to(viewer).filter(circle=circle).for_display(viewer)
+    return _posts_page(posts, cursor, limit)
+
+
+def posts_by_author(
+    viewer: Viewer, author: User, cursor: str | None = None, *, limit: int = PAGE_SIZE
+) -> Page[Post]:
+    posts = Post.objects.visible_to(viewer).filter(author=author).for_display(viewer)
+    return _posts_page(posts, cursor, limit)
+
+
+def bookmarked_posts(
+    member: User, cursor: str | None = None, *, limit: int = PAGE_SIZE
+) -> Page[Post]:
+    """What the member saved and can still read, most recently saved first."""
+    saved = Bookmark.objects.filter(member=member, post__in=Post.objects.visible_to(member)).only(
+        "id", "post_id", "created_at"
+    )
+    rows, next_cursor = _keyset(saved, cursor, limit=limit)
+    ids = [row.post_id for row in rows]
+    items = _in_order(Post.objects.for_display(member), ids) if ids else []
+    return Page(items=items, next_cursor=next_cursor)
+
+
+# --- A post and its thread ---------------------------------------------------------------
+
+
+@dataclass
+class Thread:
+    """A top-level comment (possibly a tombstone) and its visible replies."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def post_for_viewer(viewer: Viewer, pk: int) -> Post | None:
+    """The post if `viewer` may read it, including a deleted one (shown as a tombstone)."""
+    return (
+        Post.objects.visible_to(viewer, include_gone=True).for_display(viewer).filter(pk=pk).first()
+    )
+
+
+def post_threads(viewer: Viewer, post: Post) -> list[Thread]:
+    """The post's comments in order, replies grouped under their comment, in one query.
+
+    A deleted or removed comment stays as a tombstone only if a visible reply hangs under
+    it; replies whose comment the viewer cannot see (a blocked author) go with it.
+    """
+    comments = list(
+        Comment.objects.visible_to(viewer)
+        .filter(post=post)
+        .for_display(viewer)
+        .order_by("created_at", "id")
+    )
+    threads: dict[int, Thread] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            threads[comment.pk] = Thread(comment=comment)
+    for comment in comments:
+        if comment.parent_id is not None and not comment.is_gone:
+            thread = threads.get(comment.parent_id)
+            if thread is not None:
+                thread.replies.append(comment)
+    return [thread for thread in threads.values() if not thread.comment.is_gone or thread.replies]
+
+
+# --- Groups ------------------------------------------------------------------------------
+
+
+def circle_directory(viewer: Viewer, query: str = "", *, limit: int = 100) -> list[Circle]:
+    """Groups by size then name, filtered by name or description; with the viewer's own
+    membership status as `viewer_status` (None when not a member)."""
+    circles = Circle.objects.all()
+    query = query.strip()
+    if query:
+        circles = circles.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    if viewer.is_authenticated:
+        circles = circles.annotate(
+            viewer_status=Subquery(
+                Membership.objects.filter(circle=OuterRef("pk"), member=viewer).values("status")[:1]
+            )
+        )
+    return list(circles.order_by("-member_count", "name")[:limit])
+
+
+def circle_membership(viewer: Viewer, circle: Circle) -> Membership | None:
+    if not viewer.is_authenticated:
+        return None
+    return Membership.objects.filter(circle=circle, member=viewer).first()
+
+
+def circle_members(circle: Circle, *, status: str = MembershipStatus.ACTIVE) -> list[Membership]:
+    return list(
+        Membership.objects.filter(circle=circle, status=status)
+        .select_related("member")
+        .order_by("-role", "created_at", "id")
+    )
+
+
+def member_circles(member: User) -> list[Circle]:
+    """Groups the member is an active member of (where they may post)."""
+    return list(
+        Circle.objects.filter(
+            memberships__member=member, memberships__status=MembershipStatus.ACTIVE
+        ).order_by("name")
+    )

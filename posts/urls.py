@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "posts"
+
+urlpatterns = [
+    # Feeds and pages
+    path("explore/", views.explore, name="explore"),
+    path("tags/<str:name>/", views.hashtag, name="hashtag"),
+    path("saved/", views.bookmarks, name="bookmarks"),
+    path("search/", views.search, name="search"),
+    path("@<slug:handle>/posts/", views.author_posts, name="author_posts"),
+    # Posts
+    path("posts/new/", views.create, name="create"),
+    path("posts/<int:pk>/", views.detail, name="detail"),
+    path("posts/<int:pk>/edit/", views.edit, name="edit"),
+    path("posts/<int:pk>/delete/", views.delete, name="delete"),
+    path("posts/<int:pk>/react/<str:kind>/", views.react, name="react"),
+    path("posts/<int:pk>/save/", views.bookmark, name="bookmark"),
+    path("posts/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    # Comments
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/react/<str:kind>/", views.comment_react, name="comment_react"),
+    # Groups
+    path("groups/", views.circles, name="circles"),
+    path("groups/new/", views.circle_create, name="circle_create"),
+    path("groups/<slug:slug>/", views.circle_detail, name="circle"),
+    path("groups/<slug:slug>/join/", views.circle_join, name="circle_join"),
+    path("groups/<slug:slug>/leave/", views.circle_leave, name="circle_leave"),
+    path("groups/<slug:slug>/members/", views.circle_members, name="circle_members"),
+    path(
+        "groups/<slug:slug>/members/<int:pk>/approve/",
+        views.membership_approve,
+        name="membership_approve",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:pk>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:pk>/promote/",
+        views.membership_promote,
+        name="membership_promote",
+    ),
+    path(
+        "groups/<slug:slug>/posts/<int:pk>/remove/",
+        views.circle_remove_post,
+        name="circle_remove_post",
+    ),
+    # Campaigns
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+]

@@ -1,0 +1,572 @@
+"""Pages for posts, comments, reactions, bookmarks, hashtags, groups and search.
+
+Reading is open where the content is (visibility is decided by the querysets); every
+change is a POST by a member who may take part. htmx requests get partials; the same URLs
+work as plain forms and links without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.permissions import participant_required
+
+from . import selectors, services
+from .forms import CampaignForm, CircleForm, CommentForm, PostForm, ReasonForm, SearchForm
+from .models import (
+    Circle,
+    Comment,
+    Hashtag,
+    Membership,
+    MembershipStatus,
+    Post,
+    PostKind,
+    ReactionKind,
+    Visibility,
+)
+from .search import search as run_search
+from .selectors import Page
+
+
+def _messages_from(error: ValidationError | PermissionDenied) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [getattr(error, "message", None) or str(error) or "You can't do that."]
+
+
+def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    for text in _messages_from(error):
+        messages.error(request, text)
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    """Where to go back to after a plain-form POST: a same-site `next`, else `fallback`."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _feed_response(
+    request: HttpRequest, template: str, context: dict[str, Any], page: Page[Post]
+) -> HttpResponse:
+    """A whole page, or (for htmx "load more") just the next items and the next link."""
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "posts/_post_page.html", {"page": page})
+    return render(request, template, {**context, "page": page})
+
+
+# --- Feeds and pages ---------------------------------------------------------------------
+
+
+@require_GET
+def explore(request: HttpRequest) -> HttpResponse:
+    """Recent posts, this week's most reacted-to, and running campaigns."""
+    cursor = request.GET.get("cursor")
+    page = selectors.explore(request.user, cursor)
+    context: dict[str, Any] = {"top_posts": [], "campaigns": []}
+    if not cursor:
+        context["top_posts"] = selectors.top_posts(request.user)
+        context["campaigns"] = selectors.running_campaigns()
+    return _feed_response(request, "posts/explore.html", context, page)
+
+
+@require_GET
+def hashtag(request: HttpRequest, name: str) -> HttpResponse:
+    if name != name.lower():
+        return redirect("posts:hashtag", name=name.lower(), permanent=True)
+    tag = get_object_or_404(Hashtag.objects.select_related("campaign"), name=name)
+    page = selectors.hashtag_posts(request.user, tag, request.GET.get("cursor"))
+    campaign = getattr(tag, "campaign", None)
+    return _feed_response(
+        request, "posts/hashtag.html", {"hashtag": tag, "campaign": campaign}, page
+    )
+
+
+@login_required
+@require_GET
+def bookmarks(request: HttpRequest) -> HttpResponse:
+    page = selectors.bookmarked_posts(request.user, request.GET.get("cursor"))
+    return _feed_response(request, "posts/bookmarks.html", {}, page)
+
+
+def _visible_member(request: HttpRequest, handle: str) -> User:
+    return get_object_or_404(User.objects.visible_to(request.user), handle=handle)
+
+
+@require_GET
+def author_posts(request: HttpRequest, handle: str) -> HttpResponse:
+    """A member's posts that the viewer may read (the profile page shows the first ones)."""
+    author = _visible_member(request, handle)
+    page = selectors.posts_by_author(request.user, author, request.GET.get("cursor"))
+    return _feed_response(request, "posts/author_posts.html", {"author": author}, page)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = run_search(request.user, query)
+    return render(request, "posts/search.html", {"form": form, "results": results})
+
+
+# --- A post ------------------------------------------------------------------------------
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for_viewer(request.user, pk)
+    if post is None:
+        raise Http404("No such post.")
+    return _render_detail(request, post, CommentForm())
+
+
+def _render_detail(
+    request: HttpRequest, post: Post, comment_form: CommentForm, *, status: int = 200
+) -> HttpResponse:
+    can_moderate = post.circle is not None and services.can_moderate_circle(
+        request.user, post.circle
+    )
+    context = {
+        "post": post,
+        "threads": selectors.post_threads(request.user, post),
+        "comment_form": comment_form,
+        "can_moderate": can_moderate,
+        "comment_noun": "question" if post.kind == PostKind.EVENT else "comment",
+    }
+    return render(request, "posts/detail.html", context, status=status)
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    circle_slug = request.GET.get("group")
+    if circle_slug:
+        circle = Circle.objects.filter(slug=circle_slug).first()
+        if circle is not None:
+            initial = {"visibility": Visibility.GROUP, "circle": circle}
+    if request.GET.get("tag"):
+        initial["body"] = f"#{request.GET['tag'].lstrip('#')} "
+    form = PostForm(
+        request.POST or None, request.FILES or None, author=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = services.publish_post(
+                author=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                visibility=data["visibility"],
+                circle=data["circle"],
+                doi=data["doi"],
+                pmid=data["pmid"],
+                pub_title=data["pub_title"],
+                journal=data["journal"],
+                year=data["year"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                images=data["images"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for text in _messages_from(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, "Your post is published.")
+            return redirect(post)
+    return render(request, "posts/form.html", {"form": form, "post": None})
+
+
+def _own_live_post(request: HttpRequest, pk: int) -> Post:
+    """The signed-in member's own post, still live; 404 for anyone else's."""
+    return get_object_or_404(
+        Post.objects.alive().select_related("circle"), pk=pk, author=request.user
+    )
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_live_post(request, pk)
+    initial = {
+        "title": post.title,
+        "body": post.body,
+        "doi": post.doi,
+        "pmid": post.pmid,
+        "pub_title": post.pub_title,
+        "journal": post.journal,
+        "year": post.year,
+        "duration_minutes": post.duration_minutes,
+    }
+    form = PostForm(
+        request.POST or None, request.FILES or None, author=request.user, post=post, initial=initial
+    )
+    if post.starts_at and not form.is_bound:
+        form.initial["starts_at"] = post.starts_at.astimezone(form.zone).replace(tzinfo=None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_post(
+                post=post,
+                editor=request.user,
+                title=data["title"],
+                body=data["body"],
+                doi=data["doi"],
+                pmid=data["pmid"],
+                pub_title=data["pub_title"],
+                journal=data["journal"],
+                year=data["year"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                remove_image_ids=[image.pk for image in data.get("remove_images") or []],
+                add_images=data["images"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for text in _messages_from(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(post)
+    return render(request, "posts/form.html", {"form": form, "post": post})
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_live_post(request, pk)
+    services.delete_post(post=post, member=request.user)
+    messages.success(request, "Your post is deleted.")
+    return redirect("posts:explore")
+
+
+def _visible_post(request: HttpRequest, pk: int) -> Post:
+    post = selectors.post_for_viewer(request.user, pk)
+    if post is None or post.is_gone:
+        raise Http404("No such post.")
+    return post
+
+
+@participant_required
+@require_POST
+def react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Toggle the member's like or helpful on a post; htmx gets the buttons back."""
+    if kind not in ReactionKind.values:
+        raise Http404("No such reaction.")
+    post = _visible_post(request, pk)
+    try:
+        services.toggle_reaction(member=request.user, target=post, kind=kind)
+    except (ValidationError, PermissionDenied) as error:
+        if request.htmx:
+            raise PermissionDenied(_messages_from(error)[0]) from error
+        _fail(request, error)
+    if request.htmx:
+        fresh = _visible_post(request, pk)
+        return render(request, "posts/_reactions.html", {"target": fresh, "is_comment": False})
+    return HttpResponseRedirect(_next_url(request, post.get_absolute_url()))
+
+
+def _visible_comment(request: HttpRequest, pk: int) -> Comment:
+    comment = (
+        Comment.objects.visible_to(request.user)
+        .alive()
+        .for_display(request.user)
+        .select_related("post")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is None or comment.post.is_gone:
+        raise Http404("No such comment.")
+    return comment
+
+
+@participant_required
+@require_POST
+def comment_react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in ReactionKind.values:
+        raise Http404("No such reaction.")
+    comment = _visible_comment(request, pk)
+    try:
+        services.toggle_reaction(member=request.user, target=comment, kind=kind)
+    except (ValidationError, PermissionDenied) as error:
+        if request.htmx:
+            raise PermissionDenied(_messages_from(error)[0]) from error
+        _fail(request, error)
+    if request.htmx:
+        fresh = _visible_comment(request, pk)
+        return render(request, "posts/_reactions.html", {"target": fresh, "is_comment": True})
+    return HttpResponseRedirect(_next_url(request, comment.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    saved = services.toggle_bookmark(member=request.user, post=post)
+    if request.htmx:
+        post.viewer_bookmarked = saved
+        return render(request, "posts/_bookmark.html", {"post": post})
+    messages.success(
+        request, "Saved to your bookmarks." if saved else "Removed from your bookmarks."
+    )
+    return HttpResponseRedirect(_next_url(request, post.get_absolute_url()))
+
+
+# --- Comments ----------------------------------------------------------------------------
+
+
+@participant_required
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], post=post).first()
+            if parent is None:
+                raise Http404("No such comment.")
+        try:
+            comment = services.add_comment(
+                author=request.user, post=post, body=form.cleaned_data["body"], parent=parent
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for text in _messages_from(error):
+                form.add_error(None, text)
+        else:
+            return redirect(comment.get_absolute_url())
+    return _render_detail(request, post, form, status=400)
+
+
+def _own_live_comment(request: HttpRequest, pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.alive().select_related("post"), pk=pk, author=request.user
+    )
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_live_comment(request, pk)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(
+                comment=comment, editor=request.user, body=form.cleaned_data["body"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for text in _messages_from(error):
+                form.add_error(None, text)
+        else:
+            return redirect(comment.get_absolute_url())
+    return render(request, "posts/comment_form.html", {"form": form, "comment": comment})
+
+
+@login_required
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_live_comment(request, pk)
+    services.delete_comment(comment=comment, member=request.user)
+    messages.success(request, "Your comment is deleted.")
+    return redirect(comment.post)
+
+
+# --- Groups ------------------------------------------------------------------------------
+
+
+@require_GET
+def circles(request: HttpRequest) -> HttpResponse:
+    """The group directory, with search and member counts."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {"form": form, "circles": selectors.circle_directory(request.user, query)}
+    return render(request, "posts/circles.html", context)
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def circle_create(request: HttpRequest) -> HttpResponse:
+    form = CircleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            circle = services.create_circle(creator=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            for text in _messages_from(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, f"{circle.name} is open. You are its moderator.")
+            return redirect(circle)
+    return render(request, "posts/circle_form.html", {"form": form})
+
+
+@require_GET
+def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_object_or_404(Circle, slug=slug)
+    membership = selectors.circle_membership(request.user, circle)
+    page = selectors.circle_posts(request.user, circle, request.GET.get("cursor"))
+    context = {
+        "circle": circle,
+        "membership": membership,
+        "can_moderate": services.can_moderate_circle(request.user, circle),
+        "can_read": not circle.is_private or (membership is not None and membership.is_active),
+    }
+    return _feed_response(request, "posts/circle_detail.html", context, page)
+
+
+@participant_required
+@require_POST
+def circle_join(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_object_or_404(Circle, slug=slug)
+    membership = services.join_circle(member=request.user, circle=circle)
+    if membership.is_active:
+        messages.success(request, f"You joined {circle.name}.")
+    else:
+        messages.info(request, "Your request is sent; a group moderator will answer it.")
+    return redirect(circle)
+
+
+@login_required
+@require_POST
+def circle_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_object_or_404(Circle, slug=slug)
+    try:
+        services.leave_circle(member=request.user, circle=circle)
+    except PermissionDenied as error:
+        _fail(request, error)
+    else:
+        messages.success(request, f"You left {circle.name}.")
+    return redirect(circle)
+
+
+def _moderated_circle(request: HttpRequest, slug: str) -> Circle:
+    """A group the signed-in member moderates; 404 for anyone else."""
+    circle = get_object_or_404(Circle, slug=slug)
+    if not services.can_moderate_circle(request.user, circle):
+        raise Http404("No such group.")
+    return circle
+
+
+@require_GET
+def circle_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members of a group (hidden from outsiders of a private group); moderators also see
+    requests to join and can approve, decline or remove."""
+    circle = get_object_or_404(Circle, slug=slug)
+    membership = selectors.circle_membership(request.user, circle)
+    can_moderate = services.can_moderate_circle(request.user, circle)
+    if circle.is_private and not can_moderate and not (membership and membership.is_active):
+        raise Http404("No such group.")
+    context = {
+        "circle": circle,
+        "members": selectors.circle_members(circle),
+        "pending": selectors.circle_members(circle, status=MembershipStatus.PENDING)
+        if can_moderate
+        else [],
+        "can_moderate": can_moderate,
+    }
+    return render(request, "posts/circle_members.html", context)
+
+
+def _membership_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    circle = _moderated_circle(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("member", "circle"), pk=pk, circle=circle
+    )
+    try:
+        if action == "approve":
+            services.approve_membership(moderator=request.user, membership=membership)
+            messages.success(request, f"{membership.member.display_name} is now a member.")
+        elif action == "remove":
+            services.remove_member(moderator=request.user, membership=membership)
+            messages.success(
+                request, f"{membership.member.display_name} is no longer in the group."
+            )
+        else:
+            services.make_circle_moderator(moderator=request.user, membership=membership)
+            messages.success(request, f"{membership.member.display_name} is now a group moderator.")
+    except (ValidationError, PermissionDenied) as error:
+        _fail(request, error)
+    return redirect("posts:circle_members", slug=circle.slug)
+
+
+@participant_required
+@require_POST
+def membership_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _membership_action(request, slug, pk, "approve")
+
+
+@participant_required
+@require_POST
+def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _membership_action(request, slug, pk, "remove")
+
+
+@participant_required
+@require_POST
+def membership_promote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _membership_action(request, slug, pk, "promote")
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = _moderated_circle(request, slug)
+    post = get_object_or_404(
+        Post.objects.alive().select_related("circle", "author"), pk=pk, circle=circle
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_post_in_circle(
+                moderator=request.user, post=post, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for text in _messages_from(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, "The post is removed from the group.")
+            return redirect(circle)
+    return render(
+        request, "posts/circle_remove_post.html", {"form": form, "post": post, "circle": circle}
+    )
+
+
+# --- Campaigns ---------------------------------------------------------------------------
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    """Moderators turn a hashtag into a campaign."""
+    if not request.user.is_staff:
+        raise Http404("No such page.")
+    initial = {"hashtag": request.GET.get("tag", "")}
+    form = CampaignForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.create_campaign(creator=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            for text in _messages_from(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, f"The campaign “{campaign.title}” is set up.")
+            return redirect(campaign.hashtag)
+    return render(request, "posts/campaign_form.html", {"form": form})
+
+
+def home_context(request: HttpRequest) -> dict[str, Any]:
+    """The member's home feed, for the site's home page."""
+    page = selectors.home_feed(request.user, request.GET.get("cursor"))
+    return {"page": page, "composer_url": reverse("posts:create")}

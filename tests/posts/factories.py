@@ -1,0 +1,77 @@
+"""Factories for posts, comments and groups. Posts are built directly (fast, for feeds);
+tests about publishing go through the services."""
+
+from __future__ import annotations
+
+import factory
+from django.db.models import F
+
+from posts.models import (
+    Circle,
+    CircleKind,
+    Comment,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Post,
+    PostKind,
+    Visibility,
+)
+from posts.rendering import render_post_markdown
+from tests.factories import UserFactory
+
+
+class CircleFactory(factory.django.DjangoModelFactory[Circle]):
+    class Meta:
+        model = Circle
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    description = "A place to talk shop."
+    kind = CircleKind.TOPIC
+    is_private = False
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    circle = factory.SubFactory(CircleFactory)
+    member = factory.SubFactory(UserFactory)
+    role = MembershipRole.MEMBER
+    status = MembershipStatus.ACTIVE
+
+    @factory.post_generation
+    def count(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and self.status == MembershipStatus.ACTIVE:
+            Circle.objects.filter(pk=self.circle_id).update(member_count=F("member_count") + 1)
+
+
+class PostFactory(factory.django.DjangoModelFactory[Post]):
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(UserFactory)
+    kind = PostKind.DISCUSSION
+    body = factory.Sequence(lambda n: f"Teaching point number {n} about fluid balance.")
+    body_html = factory.LazyAttribute(lambda post: render_post_markdown(post.body).html)
+    visibility = Visibility.PUBLIC
+    circle = None
+
+
+class CommentFactory(factory.django.DjangoModelFactory[Comment]):
+    class Meta:
+        model = Comment
+        skip_postgeneration_save = True
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}")
+    body_html = factory.LazyAttribute(lambda comment: render_post_markdown(comment.body).html)
+
+    @factory.post_generation
+    def count(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # Keep the post's stored count true, as add_comment does.
+        if create and self.deleted_at is None:
+            Post.objects.filter(pk=self.post_id).update(comment_count=F("comment_count") + 1)

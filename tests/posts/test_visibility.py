@@ -1,0 +1,128 @@
+"""The visibility matrix of posts and comments, in the one place that decides it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from accounts.models import Block
+from posts.models import Comment, MembershipStatus, Post, Visibility
+from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
+from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    """An author, readers in every position, and one post of every visibility."""
+    author = PhysicianFactory()
+    private_circle = CircleFactory(is_private=True)
+    public_circle = CircleFactory(is_private=False)
+    MembershipFactory(circle=private_circle, member=author)
+    MembershipFactory(circle=public_circle, member=author)
+    group_member = UserFactory()
+    MembershipFactory(circle=private_circle, member=group_member)
+    pending = UserFactory()
+    MembershipFactory(circle=private_circle, member=pending, status=MembershipStatus.PENDING)
+    blocked_by_author = UserFactory()
+    Block.objects.create(blocker=author, blocked=blocked_by_author)
+    blocker_of_author = UserFactory()
+    Block.objects.create(blocker=blocker_of_author, blocked=author)
+    MembershipFactory(circle=private_circle, member=blocker_of_author)
+    posts = {
+        "public": PostFactory(author=author),
+        "members": PostFactory(author=author, visibility=Visibility.MEMBERS),
+        "private_group": PostFactory(
+            author=author, visibility=Visibility.GROUP, circle=private_circle
+        ),
+        "public_group": PostFactory(
+            author=author, visibility=Visibility.GROUP, circle=public_circle
+        ),
+        "deleted": PostFactory(author=author, deleted_at=timezone.now()),
+        "removed": PostFactory(author=author, removed_by_moderators_at=timezone.now()),
+    }
+    viewers = {
+        "anonymous": AnonymousUser(),
+        "member": UserFactory(),
+        "pending": pending,
+        "group_member": group_member,
+        "author": author,
+        "blocked": blocked_by_author,
+        "blocker": blocker_of_author,
+    }
+    return {"posts": posts, "viewers": viewers}
+
+
+# viewer -> the posts they see
+EXPECTED = {
+    "anonymous": {"public"},
+    "member": {"public", "members", "public_group"},
+    "pending": {"public", "members", "public_group"},
+    "group_member": {"public", "members", "public_group", "private_group"},
+    "author": {"public", "members", "public_group", "private_group"},
+    "blocked": set(),
+    "blocker": set(),
+}
+
+
+@pytest.mark.parametrize("viewer_name", sorted(EXPECTED))
+def test_the_visibility_matrix_for_posts(world: dict[str, Any], viewer_name: str) -> None:
+    viewer = world["viewers"][viewer_name]
+    names = {post.pk: name for name, post in world["posts"].items()}
+    visible = {names[pk] for pk in Post.objects.visible_to(viewer).values_list("pk", flat=True)}
+    assert visible == EXPECTED[viewer_name]
+
+
+@pytest.mark.parametrize("viewer_name", sorted(EXPECTED))
+def test_comments_follow_their_post(world: dict[str, Any], viewer_name: str) -> None:
+    viewer = world["viewers"][viewer_name]
+    commenter = UserFactory()
+    comments = {
+        name: CommentFactory(post=post, author=commenter)
+        for name, post in world["posts"].items()
+        if name not in {"deleted", "removed"}
+    }
+    names = {comment.pk: name for name, comment in comments.items()}
+    visible = {names[pk] for pk in Comment.objects.visible_to(viewer).values_list("pk", flat=True)}
+    assert visible == EXPECTED[viewer_name]
+
+
+def test_a_deleted_post_keeps_its_thread_behind_a_tombstone(world: dict[str, Any]) -> None:
+    deleted = world["posts"]["deleted"]
+    member = world["viewers"]["member"]
+    comment = CommentFactory(post=deleted)
+    assert not Post.objects.visible_to(member).filter(pk=deleted.pk).exists()
+    assert Post.objects.visible_to(member, include_gone=True).filter(pk=deleted.pk).exists()
+    assert Comment.objects.visible_to(member).filter(pk=comment.pk).exists()
+
+
+def test_a_minors_public_posts_are_for_members_only() -> None:
+    minor = HighSchoolStudentFactory()
+    post = PostFactory(author=minor)
+    comment = CommentFactory(author=minor, post=PostFactory())
+    assert not Post.objects.visible_to(AnonymousUser()).filter(pk=post.pk).exists()
+    assert not Comment.objects.visible_to(AnonymousUser()).filter(pk=comment.pk).exists()
+    assert Post.objects.visible_to(UserFactory()).filter(pk=post.pk).exists()
+
+
+def test_a_comment_by_someone_walled_off_is_hidden_on_a_visible_post() -> None:
+    reader, troll = UserFactory(), UserFactory()
+    post = PostFactory()
+    comment = CommentFactory(post=post, author=troll)
+    Block.objects.create(blocker=reader, blocked=troll)
+    assert not Comment.objects.visible_to(reader).filter(pk=comment.pk).exists()
+    assert Comment.objects.visible_to(UserFactory()).filter(pk=comment.pk).exists()
+
+
+def test_leaving_a_private_group_hides_its_posts() -> None:
+    circle = CircleFactory(is_private=True)
+    member = UserFactory()
+    membership = MembershipFactory(circle=circle, member=member)
+    post = PostFactory(visibility=Visibility.GROUP, circle=circle)
+    assert Post.objects.visible_to(member).filter(pk=post.pk).exists()
+    membership.delete()
+    assert not Post.objects.visible_to(member).filter(pk=post.pk).exists()
