@@ -192,3 +192,11 @@ def test_the_digest_beat_task_runs(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_it_reads_the_members_time_zone_defensively(holder: Any, expected: str) -> None:
     assert str(member_time_zone(holder)) == expected
+
+
+def test_it_reads_the_time_zone_members_set_on_their_profile() -> None:
+    tokyo = UserFactory(time_zone="Asia/Tokyo")
+    _digest_rows(tokyo, at=_at(0, day=1))
+    # 22:10 UTC on 1 March is 07:10 on 2 March in Tokyo.
+    assert services.start_daily_digests(now=_at(22, day=1)) == 1
+    assert EmailDigest.objects.get().local_date == dt.date(2030, 3, 2)
