@@ -63,3 +63,9 @@ def sign_in(client: Client, user: User, password: str = PASSWORD) -> None:
     """A real sign-in through allauth, which records it for reauthentication checks."""
     response = client.post("/accounts/login/", {"login": user.email, "password": password})
     assert response.status_code == 302, response.content[:2000]
+
+
+def reauthenticate(client: Client, password: str = PASSWORD) -> None:
+    """Confirm the password again, as allauth asks before sensitive changes."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content[:2000]
