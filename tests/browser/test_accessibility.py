@@ -10,7 +10,7 @@ from tests.browser.conftest import axe_violations, scrolls_sideways
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PUBLIC_PAGES = ["/"]
+PUBLIC_PAGES = ["/", "/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
