@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from posts.selectors import posts_by_author
+
 from . import selectors, services
 from .forms import DeleteAccountForm, ProfileForm, VerificationForm
 from .languages import LANGUAGES
@@ -32,6 +34,9 @@ from .permissions import (
     participation_problem,
     redirect_to_mfa_setup,
 )
+
+# The latest posts shown on a profile; the rest are one link away.
+PROFILE_POSTS = 5
 
 
 def _member_or_404(request: HttpRequest, handle: str) -> User:
@@ -75,6 +80,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "relation": selectors.relation_between(request.user, member),
         "is_self": request.user.is_authenticated and request.user.pk == member.pk,
         "language_names": [LANGUAGES[code] for code in member.languages if code in LANGUAGES],
+        "profile_posts": posts_by_author(request.user, member, limit=PROFILE_POSTS),
     }
     return render(request, "accounts/profile.html", context)
 

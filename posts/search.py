@@ -91,7 +91,7 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
             posts.filter(search_vector=tsquery)
             .annotate(
                 rank=SearchRank(F("search_vector"), tsquery),
-                headline=SearchHeadline(
+                search_headline=SearchHeadline(
                     "body",
                     tsquery,
                     config=SEARCH_CONFIG,
@@ -106,7 +106,7 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
             .order_by("-rank", "-created_at", "-id")[:MAX_POSTS]
         )
         for post in found:
-            post.snippet = highlight(post.headline)
+            post.snippet = highlight(post.search_headline)
         return found
 
     wanted, unwanted = parse_terms(query)

@@ -76,9 +76,10 @@ def _keyset(
     *,
     time_field: str = "created_at",
     id_field: str = "id",
-    limit: int = PAGE_SIZE,
+    limit: int | None = None,
 ) -> tuple[list[Any], str | None]:
     """Rows newest first after `cursor`, and the cursor of the page after them."""
+    limit = limit or PAGE_SIZE
     position = decode_cursor(cursor)
     if position is not None:
         moment, pk = position
@@ -92,7 +93,7 @@ def _keyset(
     return found[:limit], encode_cursor(getattr(last, time_field), getattr(last, id_field))
 
 
-def _posts_page(posts: PostQuerySet, cursor: str | None, limit: int) -> Page[Post]:
+def _posts_page(posts: PostQuerySet, cursor: str | None, limit: int | None) -> Page[Post]:
     items, next_cursor = _keyset(posts, cursor, limit=limit)
     return Page(items=items, next_cursor=next_cursor)
 
@@ -109,7 +110,7 @@ def _muted_ids(viewer: Viewer) -> models.QuerySet[Mute]:
 # --- Feeds -------------------------------------------------------------------------------
 
 
-def home_feed(member: User, cursor: str | None = None, *, limit: int = PAGE_SIZE) -> Page[Post]:
+def home_feed(member: User, cursor: str | None = None, *, limit: int | None = None) -> Page[Post]:
     """The member's own posts, posts of people they follow and of groups they joined,
     newest first, minus muted members.
 
@@ -130,7 +131,7 @@ def home_feed(member: User, cursor: str | None = None, *, limit: int = PAGE_SIZE
     return _posts_page(posts, cursor, limit)
 
 
-def explore(viewer: Viewer, cursor: str | None = None, *, limit: int = PAGE_SIZE) -> Page[Post]:
+def explore(viewer: Viewer, cursor: str | None = None, *, limit: int | None = None) -> Page[Post]:
     """Recent posts outside groups: public ones for visitors, public and members-only ones
     for members (group posts stay on group pages and in members' home feeds)."""
     posts = Post.objects.visible_to(viewer).exclude(visibility=Visibility.GROUP)
@@ -173,7 +174,7 @@ def running_campaigns(on: datetime.date | None = None) -> list[Campaign]:
 
 
 def hashtag_posts(
-    viewer: Viewer, hashtag: Hashtag, cursor: str | None = None, *, limit: int = PAGE_SIZE
+    viewer: Viewer, hashtag: Hashtag, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
     """Posts carrying `hashtag` that the viewer may read, newest first (hashtag index)."""
     links = PostHashtag.objects.filter(
@@ -186,21 +187,21 @@ def hashtag_posts(
 
 
 def circle_posts(
-    viewer: Viewer, circle: Circle, cursor: str | None = None, *, limit: int = PAGE_SIZE
+    viewer: Viewer, circle: Circle, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
     posts = Post.objects.visible_to(viewer).filter(circle=circle).for_display(viewer)
     return _posts_page(posts, cursor, limit)
 
 
 def posts_by_author(
-    viewer: Viewer, author: User, cursor: str | None = None, *, limit: int = PAGE_SIZE
+    viewer: Viewer, author: User, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
     posts = Post.objects.visible_to(viewer).filter(author=author).for_display(viewer)
     return _posts_page(posts, cursor, limit)
 
 
 def bookmarked_posts(
-    member: User, cursor: str | None = None, *, limit: int = PAGE_SIZE
+    member: User, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
     """What the member saved and can still read, most recently saved first."""
     saved = Bookmark.objects.filter(member=member, post__in=Post.objects.visible_to(member)).only(

@@ -8,6 +8,7 @@ written in the same transaction as the event.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -196,7 +197,9 @@ def _store_images(post: Post, images: Sequence[ImageInput], *, first_position: i
         if not alt_text:
             raise ValidationError("Every image needs a description (alt text).")
         position = first_position + offset
-        name = f"post{post.pk}-{position}"
+        # Media files are served without a permission check: an unguessable name keeps the
+        # images of group and members-only posts from being found by counting.
+        name = f"post-{secrets.token_urlsafe(16)}"
         PostImage.objects.create(
             post=post,
             display=encode_display(item.image, max_side=DISPLAY_MAX_SIDE, name=name),
@@ -673,7 +676,12 @@ def leave_circle(*, member: User, circle: Circle) -> None:
     membership = _membership(member, circle)
     if membership is None:
         return
-    if _is_only_moderator(membership) and circle.member_count > 1:
+    others_remain = (
+        Membership.objects.filter(circle=circle, status=MembershipStatus.ACTIVE)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    if _is_only_moderator(membership) and others_remain:
         raise NotAllowed(
             "You are this group's only moderator: make another member a moderator first."
         )

@@ -449,3 +449,14 @@ def test_the_search_box_is_in_the_header() -> None:
     content = _client().get(reverse("posts:explore")).content.decode()
     assert f'action="{reverse("posts:search")}"' in content
     assert 'role="search"' in content
+
+
+def test_the_profile_page_shows_the_posts_the_viewer_may_read() -> None:
+    author = UserFactory()
+    PostFactory(author=author, body="Public pearl")
+    PostFactory(author=author, body="Members pearl", visibility=Visibility.MEMBERS)
+    visitor = _client().get(author.get_absolute_url()).content.decode()
+    assert "Public pearl" in visitor and "Members pearl" not in visitor
+    member = _client(UserFactory()).get(author.get_absolute_url()).content.decode()
+    assert "Members pearl" in member
+    assert reverse("moderation:report", args=["profile", author.pk]) in member

@@ -1,0 +1,239 @@
+"""Every list page runs a fixed number of queries, whatever the number of items.
+
+Each page is rendered with 20 and then 50 items on it (the page size is raised to 50 so all
+of them render), every item carrying images, reactions, a bookmark and a group, so a query
+per item anywhere (template, annotation, prefetch) would break the maximum.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Follow
+from posts import selectors
+from posts.models import Bookmark, Hashtag, PostHashtag, PostImage, Reaction, Visibility
+from tests.factories import UserFactory
+from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [20, 50]
+# The issue asks for at most 10; measured: home 5, profile and saved 6, hashtag 7,
+# explore and group 8, post detail 9, group directory 3.
+MAX_QUERIES = 10
+
+
+@pytest.fixture(autouse=True)
+def _big_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 50)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _decorate(post: Any, viewer: Any, tag: Hashtag) -> None:
+    """Give a post everything a card shows."""
+    for position in range(2):
+        PostImage.objects.create(
+            post=post,
+            display=f"posts/{post.pk}-{position}.webp",
+            thumbnail=f"posts/{post.pk}-{position}-thumb.webp",
+            width=800,
+            height=600,
+            alt_text="An ECG strip",
+            position=position,
+        )
+    Reaction.objects.create(post=post, member=viewer, kind="like")
+    Bookmark.objects.create(post=post, member=viewer)
+    PostHashtag.objects.create(post=post, hashtag=tag, created_at=post.created_at)
+
+
+@pytest.fixture
+def scene() -> dict[str, Any]:
+    viewer = UserFactory()
+    author = UserFactory()
+    Follow.objects.create(follower=viewer, followee=author)
+    circle = CircleFactory()
+    MembershipFactory(circle=circle, member=viewer)
+    MembershipFactory(circle=circle, member=author)
+    return {
+        "viewer": viewer,
+        "author": author,
+        "circle": circle,
+        "tag": Hashtag.objects.create(name="ecg"),
+    }
+
+
+def _posts(scene: dict[str, Any], count: int, **fields: Any) -> list[Any]:
+    now = timezone.now()
+    posts = []
+    for index in range(count):
+        post = PostFactory(
+            author=fields.get("author", scene["author"]),
+            created_at=now - datetime.timedelta(minutes=index),
+            **{key: value for key, value in fields.items() if key != "author"},
+        )
+        _decorate(post, scene["viewer"], scene["tag"])
+        posts.append(post)
+    return posts
+
+
+def _assert_renders(
+    client: Client, url: str, count: int, django_assert_max_num_queries: Any
+) -> str:
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_home_feed_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count)
+    content = _assert_renders(
+        _client(scene["viewer"]), reverse("home"), count, django_assert_max_num_queries
+    )
+    assert content.count('class="card post ') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_explore_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count)
+    content = _assert_renders(
+        _client(scene["viewer"]), reverse("posts:explore"), count, django_assert_max_num_queries
+    )
+    assert content.count('class="card post ') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_explore_queries_for_visitors(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        content = Client().get(reverse("posts:explore")).content.decode()
+    assert content.count('class="card post ') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_hashtag_page_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count)
+    content = _assert_renders(
+        _client(scene["viewer"]),
+        reverse("posts:hashtag", args=["ecg"]),
+        count,
+        django_assert_max_num_queries,
+    )
+    assert content.count('class="card post ') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_group_page_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count, visibility=Visibility.GROUP, circle=scene["circle"])
+    content = _assert_renders(
+        _client(scene["viewer"]),
+        scene["circle"].get_absolute_url(),
+        count,
+        django_assert_max_num_queries,
+    )
+    assert content.count('class="card post ') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_profile_posts_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count)
+    content = _assert_renders(
+        _client(scene["viewer"]),
+        reverse("posts:author_posts", args=[scene["author"].handle]),
+        count,
+        django_assert_max_num_queries,
+    )
+    assert content.count('class="card post ') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_bookmarks_page_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count)
+    content = _assert_renders(
+        _client(scene["viewer"]),
+        reverse("posts:bookmarks"),
+        count,
+        django_assert_max_num_queries,
+    )
+    assert content.count('class="card post ') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_post_detail_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    (post,) = _posts(scene, 1, visibility=Visibility.GROUP, circle=scene["circle"])
+    tops = [CommentFactory(post=post) for _ in range(count // 2)]
+    for top in tops:
+        reply = CommentFactory(post=post, parent=top)
+        Reaction.objects.create(comment=reply, member=scene["viewer"], kind="helpful")
+    content = _assert_renders(
+        _client(scene["viewer"]), post.get_absolute_url(), count, django_assert_max_num_queries
+    )
+    assert content.count('<article class="comment') == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_group_directory_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(count):
+        MembershipFactory(member=scene["viewer"])
+    content = _assert_renders(
+        _client(scene["viewer"]), reverse("posts:circles"), count, django_assert_max_num_queries
+    )
+    assert content.count('class="card circle-card"') == count + 1
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_search_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    from posts.services import publish_post
+
+    for index in range(count):
+        publish_post(author=scene["author"], body=f"Electrolyte pearl {index} #ecg")
+    client = _client(scene["viewer"])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(reverse("posts:search"), {"q": "electrolyte"})
+    assert response.content.decode().count('class="snippet"') == 20
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_profile_page_queries(
+    scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
+) -> None:
+    _posts(scene, count)
+    content = _assert_renders(
+        _client(scene["viewer"]),
+        scene["author"].get_absolute_url(),
+        count,
+        django_assert_max_num_queries,
+    )
+    assert content.count('class="card post ') == 5

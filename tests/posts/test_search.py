@@ -1,0 +1,191 @@
+"""Search: full-text on PostgreSQL, contains on SQLite, the same visibility as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Block
+from accounts.models import Visibility as ProfileVisibility
+from posts.models import Visibility
+from posts.search import highlight, parse_terms, search
+from posts.services import delete_post, publish_post
+from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
+from tests.posts.factories import CircleFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(results: Any) -> set[str]:
+    return {post.title for post in results.posts}
+
+
+@pytest.fixture
+def library() -> dict[str, Any]:
+    author = PhysicianFactory(display_name="Dr. Ada Cardio", handle="ada-cardio")
+    private = CircleFactory(name="Cardiology fellows", is_private=True)
+    MembershipFactory(circle=private, member=author)
+    insider = UserFactory()
+    MembershipFactory(circle=private, member=insider)
+    publish_post(author=author, title="Public sepsis pearl", body="Give fluids in sepsis.")
+    publish_post(
+        author=author,
+        title="Members sepsis pearl",
+        body="Lactate in sepsis.",
+        visibility=Visibility.MEMBERS,
+    )
+    publish_post(
+        author=author,
+        title="Group sepsis pearl",
+        body="Sepsis bundles.",
+        visibility=Visibility.GROUP,
+        circle=private,
+    )
+    return {"author": author, "insider": insider, "private": private}
+
+
+def test_visitors_find_only_public_posts(library: dict[str, Any]) -> None:
+    assert _titles(search(AnonymousUser(), "sepsis")) == {"Public sepsis pearl"}
+
+
+def test_members_find_members_only_but_not_private_group_posts(library: dict[str, Any]) -> None:
+    assert _titles(search(UserFactory(), "sepsis")) == {
+        "Public sepsis pearl",
+        "Members sepsis pearl",
+    }
+
+
+def test_group_members_find_their_group_posts(library: dict[str, Any]) -> None:
+    assert "Group sepsis pearl" in _titles(search(library["insider"], "sepsis"))
+
+
+def test_nothing_from_a_member_who_blocked_you(library: dict[str, Any]) -> None:
+    blocked = UserFactory()
+    Block.objects.create(blocker=library["author"], blocked=blocked)
+    results = search(blocked, "sepsis")
+    assert results.posts == [] and results.people == []
+    assert search(blocked, "cardio").people == []
+
+
+def test_nothing_from_a_member_you_blocked(library: dict[str, Any]) -> None:
+    blocker = UserFactory()
+    Block.objects.create(blocker=blocker, blocked=library["author"])
+    assert search(blocker, "sepsis").posts == []
+
+
+def test_deleted_posts_leave_search() -> None:
+    post = publish_post(author=UserFactory(), title="Vanishing pearl", body="bradycardia")
+    delete_post(post=post, member=post.author)
+    assert search(UserFactory(), "bradycardia").posts == []
+
+
+def test_people_search_respects_profile_visibility() -> None:
+    PhysicianFactory(display_name="Nadia Nephro", handle="nadia")
+    HighSchoolStudentFactory(display_name="Nadia Student", handle="nadia-student")
+    UserFactory(
+        display_name="Nadia Private",
+        handle="nadia-private",
+        profile_visibility=ProfileVisibility.MEMBERS,
+    )
+    visitor = {person.handle for person in search(AnonymousUser(), "nadia").people}
+    member = {person.handle for person in search(UserFactory(), "nadia").people}
+    assert visitor == {"nadia"}
+    assert member == {"nadia", "nadia-student", "nadia-private"}
+
+
+def test_groups_are_found_by_name_and_description(library: dict[str, Any]) -> None:
+    CircleFactory(name="Global surgery", description="Cardiology outreach too")
+    names = {circle.name for circle in search(AnonymousUser(), "cardiology").circles}
+    assert names == {"Cardiology fellows", "Global surgery"}
+
+
+def test_hashtags_are_searchable() -> None:
+    publish_post(author=UserFactory(), title="Tagged", body="see #Hyponatremia")
+    assert _titles(search(UserFactory(), "hyponatremia")) == {"Tagged"}
+
+
+def test_minus_excludes_and_quotes_keep_a_phrase() -> None:
+    author = UserFactory()
+    publish_post(author=author, title="Adult", body="heart failure in adults")
+    publish_post(author=author, title="Pediatric", body="heart failure in pediatric patients")
+    publish_post(author=author, title="Scattered", body="failure of the heart valve")
+    assert _titles(search(UserFactory(), "heart failure -pediatric")) == {"Adult", "Scattered"}
+    assert _titles(search(UserFactory(), '"heart failure"')) == {"Adult", "Pediatric"}
+
+
+def test_snippets_mark_matches_and_escape_everything_else() -> None:
+    publish_post(
+        author=UserFactory(),
+        title="Markup",
+        body="Hypokalemia when K < 3.5 & weak <script>alert(1)</script> hypokalemia",
+    )
+    (post,) = search(UserFactory(), "hypokalemia").posts
+    snippet = str(post.snippet)
+    assert "<mark>Hypokalemia</mark>" in snippet
+    assert "<script" not in snippet
+    assert "K &lt; 3.5 &amp; weak" in snippet
+
+
+def test_highlight_only_turns_sentinels_into_marks() -> None:
+    assert str(highlight("a \x02b\x03 <i>")) == "a <mark>b</mark> &lt;i&gt;"
+    assert str(highlight("unbalanced \x02b")) == "unbalanced b"
+
+
+def test_parse_terms() -> None:
+    assert parse_terms('"heart failure" -child #ecg @ada') == (
+        ["heart failure", "ecg", "ada"],
+        ["child"],
+    )
+
+
+@pytest.mark.postgres
+def test_results_are_ranked_title_first() -> None:
+    author = UserFactory()
+    publish_post(author=author, title="Notes", body="A long note that mentions anemia once.")
+    publish_post(author=author, title="Anemia", body="Iron studies first.")
+    titles = [post.title for post in search(UserFactory(), "anemia").posts]
+    assert titles == ["Anemia", "Notes"]
+
+
+@pytest.mark.postgres
+def test_stemming_matches_word_forms() -> None:
+    publish_post(author=UserFactory(), title="Transfusions", body="when transfusing platelets")
+    assert _titles(search(UserFactory(), "transfused")) == {"Transfusions"}
+
+
+@pytest.mark.postgres
+def test_the_search_vector_has_a_gin_index() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'posts_post' "
+            "AND indexname = 'post_search_vector_gin'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin (search_vector)" in definition.lower()
+
+
+def test_the_search_page(library: dict[str, Any]) -> None:
+    response = Client().get(reverse("posts:search"), {"q": "sepsis"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Public sepsis pearl" in content and "Members sepsis pearl" not in content
+    assert "Cardiology fellows" not in content
+    assert 'id="people-title"' not in content
+
+
+def test_the_search_page_lists_people_and_groups(library: dict[str, Any]) -> None:
+    content = Client().get(reverse("posts:search"), {"q": "cardio"}).content.decode()
+    assert 'id="people-title"' in content and "Dr. Ada Cardio" in content
+    assert 'id="groups-title"' in content and "Cardiology fellows" in content
+
+
+def test_an_empty_search_shows_the_form() -> None:
+    response = Client().get(reverse("posts:search"))
+    assert response.status_code == 200
+    assert b"Nothing found" not in response.content
