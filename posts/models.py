@@ -28,7 +28,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ADULT_AGE, Role, User
+from accounts.models import User
 from accounts.selectors import walled_off_ids
 
 if TYPE_CHECKING:
@@ -37,12 +37,9 @@ else:
     Viewer = Any
 
 
-def minor_q(prefix: str = "") -> Q:
-    """Q matching members who are (or may be) minors, as `User.is_minor` decides it."""
-    adult_birth_year = timezone.now().year - ADULT_AGE - 1
-    return Q(**{f"{prefix}birth_year__isnull": True, f"{prefix}role": Role.HIGH_SCHOOL}) | Q(
-        **{f"{prefix}birth_year__gt": adult_birth_year}
-    )
+def _minor_ids() -> models.QuerySet[User]:
+    """Members who are (or may be) minors, as accounts decides it (User.objects.minors)."""
+    return User.objects.minors().values("pk")
 
 
 # --- Groups ------------------------------------------------------------------------------
@@ -214,7 +211,7 @@ class PostQuerySet(models.QuerySet["Post"]):
         """
         posts = self if include_gone else self.alive()
         if not viewer.is_authenticated:
-            return posts.filter(visibility=Visibility.PUBLIC).exclude(minor_q("author__"))
+            return posts.filter(visibility=Visibility.PUBLIC).exclude(author__in=_minor_ids())
         readable = (
             Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
             | Q(visibility=Visibility.GROUP, circle__is_private=False)
@@ -404,7 +401,7 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         """
         comments = self.filter(post__in=Post.objects.visible_to(viewer, include_gone=True))
         if not viewer.is_authenticated:
-            return comments.exclude(minor_q("author__"))
+            return comments.exclude(author__in=_minor_ids())
         walled = walled_off_ids(viewer)
         if walled:
             comments = comments.exclude(author_id__in=walled)

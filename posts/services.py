@@ -2,7 +2,8 @@
 
 Every write checks that the member may take part (`ensure_can_participate`) and that they
 can see what they act on (which also keeps blocked members apart). Notifications are
-written in the same transaction as the event.
+written in the same transaction as the event. Deleting one's own post or comment, leaving a
+group and saving bookmarks stay possible while suspended: they take nothing to anyone.
 """
 
 from __future__ import annotations
@@ -409,6 +410,14 @@ def delete_post(*, post: Post, member: User) -> None:
 # --- Comments ----------------------------------------------------------------------------
 
 
+def questions_open(post: Post, member: User) -> bool:
+    """Questions on a live Q&A are collected before and during it; afterwards only the
+    host may still answer. Other posts are always open."""
+    return not (
+        post.kind == PostKind.EVENT and post.event_state == "ended" and member.pk != post.author_id
+    )
+
+
 @transaction.atomic
 def add_comment(*, author: User, post: Post, body: str, parent: Comment | None = None) -> Comment:
     """Comment on a post, or reply to a top-level comment (one level of replies)."""
@@ -416,6 +425,8 @@ def add_comment(*, author: User, post: Post, body: str, parent: Comment | None =
     if not body.strip():
         raise ValidationError("Write something first.")
     _check_can_see_post(author, post)
+    if not questions_open(post, author):
+        raise NotAllowed("This live Q&A has ended, so questions are closed.")
     if parent is not None:
         if parent.post_id != post.pk:
             raise ValidationError("That reply belongs to another post.")

@@ -145,6 +145,7 @@ def _render_detail(
         "comment_form": comment_form,
         "can_moderate": can_moderate,
         "comment_noun": "question" if post.kind == PostKind.EVENT else "comment",
+        "comments_open": services.questions_open(post, request.user),
     }
     return render(request, "posts/detail.html", context, status=status)
 

@@ -460,3 +460,15 @@ def test_the_profile_page_shows_the_posts_the_viewer_may_read() -> None:
     member = _client(UserFactory()).get(author.get_absolute_url()).content.decode()
     assert "Members pearl" in member
     assert reverse("moderation:report", args=["profile", author.pk]) in member
+
+
+def test_an_ended_live_qa_says_questions_are_closed() -> None:
+    post = PostFactory(
+        kind=PostKind.EVENT,
+        title="AMA",
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        duration_minutes=30,
+    )
+    content = _client(UserFactory()).get(post.get_absolute_url()).content.decode()
+    assert "questions are closed" in content
+    assert reverse("posts:comment_create", args=[post.pk]) not in content

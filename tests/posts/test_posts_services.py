@@ -391,3 +391,24 @@ def test_members_cannot_start_campaigns_and_dates_must_be_in_order() -> None:
             starts_on=today,
             ends_on=today - datetime.timedelta(days=1),
         )
+
+
+def test_questions_close_when_a_live_qa_ends_except_for_the_host() -> None:
+    now = timezone.now()
+    event = PostFactory(
+        kind=PostKind.EVENT,
+        title="AMA",
+        starts_at=now - datetime.timedelta(hours=2),
+        duration_minutes=60,
+    )
+    with pytest.raises(services.NotAllowed, match="questions are closed"):
+        services.add_comment(author=UserFactory(), post=event, body="Too late?")
+    services.add_comment(author=event.author, post=event, body="Answers to the rest")
+    live = PostFactory(
+        kind=PostKind.EVENT,
+        title="Live",
+        starts_at=now - datetime.timedelta(minutes=10),
+        duration_minutes=60,
+    )
+    assert live.event_state == "live"
+    services.add_comment(author=UserFactory(), post=live, body="During it")

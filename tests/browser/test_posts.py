@@ -1,0 +1,126 @@
+"""Posts in a real browser: htmx reactions and load-more without a reload, accessibility,
+and pages that fit a phone."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from posts.models import PostKind, Reaction
+from posts.services import add_comment, publish_post
+from tests.browser.conftest import axe_violations, screenshot, scrolls_sideways
+from tests.factories import PhysicianFactory, UserFactory
+from tests.posts.factories import CircleFactory, PostFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _sign_in(page: Any, live_server: Any, user: Any) -> None:
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.fixture
+def content() -> dict[str, Any]:
+    author = PhysicianFactory(display_name="Dr. Amara Okafor", handle="amara")
+    post = publish_post(
+        author=author,
+        title="Sepsis: the first hour matters",
+        body="Lactate, cultures, antibiotics and fluids **within the hour**. #SepsisAwareness",
+    )
+    comment = add_comment(author=UserFactory(), post=post, body="We use a timer.")
+    add_comment(author=author, post=post, body="Great idea.", parent=comment)
+    publish_post(
+        author=author,
+        kind=PostKind.EVENT,
+        title="Ask a family physician",
+        body="Questions welcome.",
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        duration_minutes=60,
+    )
+    CircleFactory(name="Emergency Medicine")
+    return {"author": author, "post": post}
+
+
+def test_liking_with_htmx_updates_the_count_without_a_reload(
+    page: Any, live_server: Any, content: dict[str, Any]
+) -> None:
+    reader = UserFactory()
+    _sign_in(page, live_server, reader)
+    page.goto(f"/posts/{content['post'].pk}/")
+    page.evaluate("() => { window.stillHere = true; }")
+    button = page.locator(f"#reactions-post-{content['post'].pk} button", has_text="Like")
+    button.click()
+    page.wait_for_function(
+        f"""() => document.querySelector('#reactions-post-{content["post"].pk} button')
+            .getAttribute('aria-pressed') === 'true'"""
+    )
+    assert page.evaluate("() => window.stillHere") is True
+    assert Reaction.objects.filter(member=reader, post=content["post"]).count() == 1
+    screenshot(page, "posts-detail-liked")
+
+
+def test_load_more_appends_the_next_page(page: Any, live_server: Any) -> None:
+    author = UserFactory()
+    now = timezone.now()
+    for index in range(25):
+        PostFactory(
+            author=author,
+            body=f"Numbered pearl {index:02d}",
+            created_at=now - datetime.timedelta(minutes=index),
+        )
+    page.goto("/explore/")
+    page.evaluate("() => { window.stillHere = true; }")
+    assert page.locator("article.post").count() == 20
+    page.get_by_role("link", name="Load more").click()
+    page.wait_for_function("() => document.querySelectorAll('article.post').length === 25")
+    assert page.evaluate("() => window.stillHere") is True
+    assert page.get_by_role("link", name="Load more").count() == 0
+
+
+@pytest.mark.parametrize("path", ["/explore/", "/groups/", "/search/?q=sepsis"])
+def test_public_post_pages_have_no_serious_accessibility_violation(
+    page: Any, path: str, content: dict[str, Any]
+) -> None:
+    page.goto(path)
+    assert axe_violations(page) == []
+
+
+def test_member_pages_have_no_serious_accessibility_violation(
+    page: Any, live_server: Any, content: dict[str, Any]
+) -> None:
+    _sign_in(page, live_server, UserFactory())
+    for path in ["/", f"/posts/{content['post'].pk}/", "/posts/new/", "/saved/"]:
+        page.goto(path)
+        assert axe_violations(page) == [], path
+    page.goto("/explore/")
+    screenshot(page, "posts-explore-member")
+
+
+@pytest.mark.parametrize("path", ["/explore/", "/groups/", "/tags/sepsisawareness/"])
+def test_post_pages_fit_a_360px_phone(phone_page: Any, path: str, content: dict[str, Any]) -> None:
+    phone_page.goto(path)
+    assert not scrolls_sideways(phone_page)
+
+
+def test_the_post_page_fits_a_phone(
+    phone_page: Any, live_server: Any, content: dict[str, Any]
+) -> None:
+    _sign_in(phone_page, live_server, UserFactory())
+    phone_page.goto(f"/posts/{content['post'].pk}/")
+    assert not scrolls_sideways(phone_page)
+    screenshot(phone_page, "posts-detail-phone")
