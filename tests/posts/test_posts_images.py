@@ -11,10 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from posts.models import Post, PostImage
-from tests.factories import UserFactory
+from posts.models import Campaign, Post, PostImage
+from tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,24 @@ def test_editing_removes_and_adds_images_and_deleting_removes_files(
         client.post(reverse("posts:delete", args=[post.pk]))
     assert not PostImage.objects.exists()
     assert not os.path.exists(second_path)
+
+
+def test_a_campaign_banner_goes_through_the_pipeline() -> None:
+    today = timezone.localdate().isoformat()
+    data = {
+        "hashtag": "BreastCancerAwareness",
+        "title": "Pink October",
+        "description": "Screening saves lives.",
+        "starts_on": today,
+        "ends_on": today,
+        "banner": _jpeg_with_gps(size=(3000, 1000)),
+    }
+    client = _client(ModeratorFactory())
+    response = client.post(reverse("posts:campaign_create"), data)
+    assert "Describe the banner image" in response.content.decode()
+    data["banner"] = _jpeg_with_gps(size=(3000, 1000))
+    client.post(reverse("posts:campaign_create"), {**data, "banner_alt": "A pink ribbon"})
+    campaign = Campaign.objects.get()
+    with Image.open(campaign.banner.path) as banner:
+        assert banner.format == "WEBP" and banner.size == (1600, 533)
+        assert not banner.getexif()
