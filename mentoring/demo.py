@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from django.contrib.auth.models import Permission
+
 from accounts.models import User
 
 from .models import Goal, MenteePreferences, MentorProfile, MentorRequest, Mentorship, Message
@@ -47,6 +49,12 @@ def seed(stdout: TextIO) -> None:
         )
         profile.refresh_search_tags()
         profile.save(update_fields=["search_tags"])
+    # Moderators may open a mentorship only while one of its messages is reported.
+    moderator = User.objects.filter(handle="demo-moderator").first()
+    if moderator is not None:
+        moderator.user_permissions.add(
+            Permission.objects.get(content_type__app_label="mentoring", codename="view_mentorship")
+        )
     student = members.get("demo-student")
     if student is None:
         return

@@ -21,7 +21,7 @@ only place to tune matching:
 
 Capacity is a factor, not just a filter, so that a few popular mentors are not flooded:
 among equally good matches the one with more room ranks first. Ties are broken by spare
-places, then by the older profile (lower user id), so the order is stable.
+places, then by the lower user id (the longer-standing member), so the order is stable.
 
 Speed: the SQL returns one short string of tags per mentor (areas, specialties, stages,
 languages, modes) instead of decoding five JSON lists, and reasons are written only for the
@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
@@ -111,7 +112,7 @@ class MenteeWants:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CandidateRow:
     """What matching needs of one mentor: the columns of a single values_list() row."""
 
@@ -120,8 +121,10 @@ class CandidateRow:
     time_zone: str
     capacity: int
     active_mentee_count: int
-    background: Sequence[str] = ()
-    share_background: bool = False
+    # The mentor's background as JSON text, and only if they opted in to matching on it
+    # (the query leaves it empty otherwise); text, because decoding thousands of JSON
+    # lists would cost more than the whole score.
+    shared_background: str = ""
 
 
 @dataclass
@@ -212,14 +215,18 @@ def explain(wants: MenteeWants, row: CandidateRow, tags: frozenset[str], hours: 
 
 
 def _shares_background(wants: MenteeWants, row: CandidateRow) -> bool:
-    if not (wants.background and row.share_background):
-        return False
-    return bool(wants.background.intersection(row.background))
+    text = row.shared_background
+    return bool(text) and any(f'"{code}"' in text for code in wants.background)
+
+
+_SPARE_SHIFT = 40
+_SCORE_SHIFT = 48
+_ID_MASK = (1 << _SPARE_SHIFT) - 1
 
 
 def rank_candidates(
     wants: MenteeWants,
-    rows: Iterable[CandidateRow],
+    rows: Sequence[CandidateRow],
     *,
     now: datetime,
     limit: int = 20,
@@ -228,52 +235,68 @@ def rank_candidates(
 
     Pure Python over precomputed sets: no database access, so it can be timed on its own.
     """
-    goals, specs = wants.goals, wants.specialties
-    langs, modes = wants.languages, wants.meeting_modes
-    goal_weight = WEIGHTS["goals"] / len(goals) if goals else 0.0
-    spec_weight = WEIGHTS["specialty"] / len(specs) if specs else 0.0
-    lang_weight = WEIGHTS["language"] / len(langs) if langs else 0.0
-    mode_weight = WEIGHTS["meeting_modes"] / len(modes) if modes else 0.0
-    wanted = goals | specs | langs | modes
-    tz_weight = WEIGHTS["time_zone"]
-    capacity_weight = WEIGHTS["capacity"]
-    background_weight = WEIGHTS["background"]
+    # Scores are summed in integer millionths of a point: exact whatever the order of the
+    # sum, so equal matches tie exactly, and cheaper than rounding floats.
+    unit = 1_000_000
+    # Each wanted tag carries its share of its factor's weight, so one set intersection
+    # and one sum score goals, specialties, languages and modes together.
+    tag_weights: dict[str, int] = {}
+    for tags, factor in (
+        (wants.goals, "goals"),
+        (wants.specialties, "specialty"),
+        (wants.languages, "language"),
+        (wants.meeting_modes, "meeting_modes"),
+    ):
+        for tag_text in tags:
+            tag_weights[tag_text] = round(WEIGHTS[factor] * unit / len(tags))
+    wanted = frozenset(tag_weights)
+    weight_of = tag_weights.__getitem__
+    capacity_weight = round(WEIGHTS["capacity"] * unit)
+    background_weight = round(WEIGHTS["background"] * unit)
+    background_tokens = [f'"{code}"' for code in wants.background]
     mentee_offset = utc_offset_hours(wants.time_zone, now)
-    # Few distinct zones among thousands of mentors: compute each offset once.
-    hours_by_zone: dict[str, float] = {}
+    # Few distinct zones among thousands of mentors: score each zone once.
+    zone_scores: dict[str, tuple[float, int]] = {}
 
-    scored: list[tuple[float, int, int, CandidateRow, float]] = []
+    # One plain int per mentor, ordered like (score, spare places, -user id): ints are not
+    # tracked by the garbage collector, so ten thousand of them cost no collection pauses.
+    keys: list[int] = []
+    append = keys.append
     for row in rows:
-        hours = hours_by_zone.get(row.time_zone)
-        if hours is None:
+        zone = zone_scores.get(row.time_zone)
+        if zone is None:
             hours = hours_apart(mentee_offset, utc_offset_hours(row.time_zone, now))
-            hours_by_zone[row.time_zone] = hours
+            closeness = max(0.0, 1 - hours / TIME_ZONE_HORIZON_HOURS)
+            zone = zone_scores[row.time_zone] = (
+                hours,
+                round(WEIGHTS["time_zone"] * unit * closeness),
+            )
         spare = row.capacity - row.active_mentee_count
-        score = capacity_weight * spare / row.capacity
-        if hours < TIME_ZONE_HORIZON_HOURS:
-            score += tz_weight * (1 - hours / TIME_ZONE_HORIZON_HOURS)
+        score = zone[1] + capacity_weight * spare // row.capacity
         if wanted:
             common = wanted.intersection(row.search_tags.split())
             if common:
-                score += (
-                    goal_weight * len(common & goals)
-                    + spec_weight * len(common & specs)
-                    + lang_weight * len(common & langs)
-                    + mode_weight * len(common & modes)
-                )
-        if wants.background and _shares_background(wants, row):
-            score += background_weight
-        # Ties: more spare places first, then the lower user id.
-        scored.append((round(score, 6), spare, -row.user_id, row, hours))
+                score += sum(map(weight_of, common))
+        if background_tokens and row.shared_background:
+            if any(token in row.shared_background for token in background_tokens):
+                score += background_weight
+        # Ties go to more spare places, then to the lower user id.
+        append((score << _SCORE_SHIFT) | (spare << _SPARE_SHIFT) | (_ID_MASK - row.user_id))
 
-    best = heapq.nlargest(limit, scored, key=lambda item: item[:3])
+    best = heapq.nlargest(limit, keys)
+    order = {_ID_MASK - (key & _ID_MASK): position for position, key in enumerate(best)}
+    chosen = sorted(
+        (row for row in rows if row.user_id in order), key=lambda row: order[row.user_id]
+    )
     return [
         Ranked(
             user_id=row.user_id,
-            score=score,
-            reasons=explain(wants, row, frozenset(row.search_tags.split()), hours),
+            score=(key >> _SCORE_SHIFT) / unit,
+            reasons=explain(
+                wants, row, frozenset(row.search_tags.split()), zone_scores[row.time_zone][0]
+            ),
         )
-        for score, _spare, _user, row, hours in best
+        for key, row in zip(best, chosen, strict=True)
     ]
 
 
@@ -318,9 +341,16 @@ def load_candidates(
     columns = ["user_id", "search_tags", "time_zone", "capacity", "active_mentee_count"]
     if not wants.background:
         return [CandidateRow(*values) for values in queryset.values_list(*columns)]
-    # Only a mentee who opted in pays for decoding the mentors' background lists.
-    columns += ["background", "share_background_for_matching"]
-    return [CandidateRow(*values) for values in queryset.values_list(*columns)]
+    queryset = queryset.annotate(
+        shared_background_text=Case(
+            When(share_background_for_matching=True, then=Cast("background", TextField())),
+            default=Value(""),
+            output_field=TextField(),
+        )
+    )
+    return [
+        CandidateRow(*values) for values in queryset.values_list(*columns, "shared_background_text")
+    ]
 
 
 def suggest_mentors(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from posts.phi import KIND_LABELS, find_phi
+
 
 @dataclass(frozen=True)
 class PrivacyFinding:
@@ -16,8 +18,6 @@ class PrivacyFinding:
 
 def find_privacy_findings(text: str) -> list[PrivacyFinding]:
     """Possible patient identifiers in `text`, labelled for the sender."""
-    from posts.phi import KIND_LABELS, find_phi
-
     return [
         PrivacyFinding(
             kind=finding.kind,

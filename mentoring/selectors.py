@@ -71,11 +71,15 @@ def mentorship_access(user: User | AnonymousUser, pk: int) -> Access | None:
     return None
 
 
-def message_visible_to(user: User | AnonymousUser, message: Message) -> bool:
-    """A message is visible to the pair whose conversation it is in."""
-    if not user.is_authenticated:
-        return False
-    return Mentorship.objects.for_member(user).filter(pk=message.mentorship_id).exists()
+def message_for_member(viewer: User | AnonymousUser, pk: int) -> Message | None:
+    """The message `pk` if `viewer` is in the pair whose conversation it is in."""
+    if not viewer.is_authenticated:
+        return None
+    return (
+        Message.objects.filter(pk=pk, mentorship__in=Mentorship.objects.for_member(viewer))
+        .select_related("sender")
+        .first()
+    )
 
 
 @dataclass

@@ -167,7 +167,7 @@ def check_message(*, mentorship: Mentorship, body: str) -> list[GuardFinding]:
         for item in find_privacy_findings(body)
     ]
     if involves_minor(mentorship):
-        findings += [
+        contacts = [
             GuardFinding(
                 f"contact_{item.kind}",
                 CONTACT_LABELS[item.kind],
@@ -178,6 +178,12 @@ def check_message(*, mentorship: Mentorship, body: str) -> list[GuardFinding]:
             )
             for item in find_contact_details(body)
         ]
+        # A phone number both checks find is shown once, with the reason that matters here.
+        findings = [
+            finding
+            for finding in findings
+            if not any(finding.start < c.end and c.start < finding.end for c in contacts)
+        ] + contacts
     return sorted(findings, key=lambda finding: finding.start)
 
 

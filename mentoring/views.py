@@ -102,6 +102,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _from_member_profile(user: User) -> dict[str, Any]:
+    """Start a new mentoring profile from what the member already told us on their profile."""
+    return {
+        "languages": list(user.languages) or ["en"],
+        "time_zone": user.time_zone or "UTC",
+    }
+
+
 def _profile_initial(instance: Any, names: list[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in names}
 
@@ -119,7 +127,12 @@ def mentor_profile(request: HttpRequest) -> HttpResponse:
     initial = (
         _profile_initial(profile, list(MentorProfileForm.base_fields))
         if profile
-        else {"capacity": 3, "is_accepting": True, "languages": ["en"], "time_zone": "UTC"}
+        else {
+            "capacity": 3,
+            "is_accepting": True,
+            "specialties": [user.specialty] if user.specialty else [],
+            **_from_member_profile(user),
+        }
     )
     form = MentorProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +170,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     initial = (
         _profile_initial(current, list(MenteePreferencesForm.base_fields))
         if current
-        else {"languages": ["en"], "time_zone": "UTC"}
+        else {
+            "specialties": [user.specialty] if user.specialty else [],
+            **_from_member_profile(user),
+        }
     )
     form = MenteePreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -483,6 +499,7 @@ def send_message(request: HttpRequest, pk: int) -> HttpResponse:
                         "mentorship": found,
                         "access": access,
                         "message_form": MessageForm(),
+                        "involves_minor": services.involves_minor(found),
                     },
                 )
             return redirect(reverse("mentoring:mentorship", kwargs={"pk": pk}) + "#messages")

@@ -488,6 +488,9 @@ def _close_mentorship(
     # Same lock order as accepting (profile after the row it concerns) avoids deadlocks.
     MentorProfile.objects.select_for_update().filter(user_id=locked.mentor_id).first()
     recount_active_mentees(mentor_id=locked.mentor_id)
+    # Keep the caller's instance in step with the row it stands for.
+    for name in ("status", "ended_at", "ended_by", "end_reason"):
+        setattr(mentorship, name, getattr(locked, name))
     return locked
 
 

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from accounts.permissions import participant_required
+from mentoring.models import Message
+from mentoring.selectors import message_for_member
 from posts.models import Comment, Post
 
 from .forms import ReportForm
@@ -48,6 +50,8 @@ REPORTABLE: dict[str, Reportable] = {
     "post": Reportable(Post, "post", _post, lambda item: item.author_id),
     "comment": Reportable(Comment, "comment", _comment, lambda item: item.author_id),
     "profile": Reportable(User, "profile", _profile, lambda item: item.pk),
+    # Only the pair sees a mentorship message, so only they can report one.
+    "message": Reportable(Message, "message", message_for_member, lambda item: item.sender_id),
 }
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 
 # Each app's demo module exposes `seed(stdout) -> None`, idempotent on natural keys.
 # Order matters: later seeders use the members the first one makes.
-SEEDERS = ["accounts.demo", "posts.demo"]
+SEEDERS = ["accounts.demo", "posts.demo", "mentoring.demo"]
 
 
 class Command(BaseCommand):
