@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format migrate seed worker beat up clean
+.PHONY: run test lint audit format migrate seed worker beat up clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,11 +30,17 @@ test: $(STAMP) node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory audit
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## audit: known vulnerabilities in the installed packages, and bandit (medium and high)
+audit: $(STAMP)
+	$(VENV)/bin/bandit -q -r accounts community mentoring moderation notifications posts -ll
+	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
