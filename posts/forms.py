@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from community.images import load_image
 
+from . import guard
 from .models import Circle, CircleKind, Post, PostImage, PostKind, Visibility
 from .services import MAX_IMAGES, ImageInput
 
@@ -85,9 +86,9 @@ class DescribedForm(forms.Form):
             auto_id = self[name].auto_id
             described_by = []
             if field.help_text:
-                described_by.append(f"{auto_id}-help")
+                described_by.append(f"{auto_id}_helptext")
             if name in errors:
-                described_by.append(f"{auto_id}-error")
+                described_by.append(f"{auto_id}_error")
                 field.widget.attrs["aria-invalid"] = "true"
             if described_by:
                 field.widget.attrs["aria-describedby"] = " ".join(described_by)
@@ -97,7 +98,45 @@ class DescribedForm(forms.Form):
         self.describe_fields()
 
 
-class _ImagesMixin(DescribedForm):
+class _PrivacyConfirmMixin(DescribedForm):
+    """The privacy guard's confirmation: a checkbox, and the signed digest of the findings
+    the author was shown. `cleaned_data["confirmed_privacy"]` is true only when the box is
+    ticked for exactly the findings the current text has."""
+
+    privacy_review: guard.Review | None = None
+
+    def _add_privacy_fields(self) -> None:
+        self.fields["confirm_privacy"] = forms.BooleanField(
+            label=guard.CONFIRM_LABEL,
+            required=False,
+            help_text="Tick this only if none of the marked text could identify a patient. "
+            "Moderators can see what was confirmed.",
+        )
+        self.fields["privacy_digest"] = forms.CharField(
+            required=False, max_length=200, widget=forms.HiddenInput
+        )
+
+    def _clean_privacy(self, cleaned: dict[str, Any], findings: list[guard.GuardFinding]) -> None:
+        cleaned["confirmed_privacy"] = guard.confirmation_counts(
+            findings=findings,
+            confirmed=bool(cleaned.get("confirm_privacy")),
+            digest=cleaned.get("privacy_digest") or "",
+        )
+
+    def show_privacy_review(self, review: guard.Review) -> None:
+        """Show `review` on the re-rendered form: post back its digest, and untick a
+        confirmation that was given for other findings."""
+        self.privacy_review = review
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        if data.get("privacy_digest") != review.digest or review.blocking:
+            data.pop("confirm_privacy", None)
+        data["privacy_digest"] = review.digest
+        self.data = data
+
+
+class _ImagesMixin(_PrivacyConfirmMixin):
     """Up to four image slots, each with its alt text."""
 
     image_slots = MAX_IMAGES
@@ -201,6 +240,7 @@ class PostForm(_ImagesMixin):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
+        self._add_privacy_fields()
         self.image_slots = MAX_IMAGES
         self._add_image_fields(self.image_slots)
         self.new_image_fields = [
@@ -257,10 +297,14 @@ class PostForm(_ImagesMixin):
             if len(self.existing_images) - removing + len(images) > MAX_IMAGES:
                 raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
         cleaned["images"] = images
+        self._clean_privacy(
+            cleaned,
+            guard.scan_post(title=cleaned.get("title") or "", body=cleaned.get("body") or ""),
+        )
         return cleaned
 
 
-class CommentForm(DescribedForm):
+class CommentForm(_PrivacyConfirmMixin):
     body = forms.CharField(
         label="Comment",
         max_length=5_000,
@@ -268,6 +312,16 @@ class CommentForm(DescribedForm):
         help_text="Markdown works; mention with @handle.",
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_privacy_fields()
+        self.describe_fields()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._clean_privacy(cleaned, guard.scan_text(cleaned.get("body") or ""))
+        return cleaned
 
 
 class ReasonForm(DescribedForm):

@@ -25,9 +25,12 @@ from PIL import Image
 from accounts.models import User
 from accounts.permissions import ensure_can_participate
 from community.images import encode_display, encode_square_thumbnail
+from moderation.services import record_privacy_override
 from notifications.models import Kind
 from notifications.services import notify, notify_reaction
 
+from .guard import PrivacyFindings as PrivacyFindings
+from .guard import check_comment, check_post
 from .models import (
     Bookmark,
     Campaign,
@@ -53,6 +56,8 @@ DISPLAY_MAX_SIDE = 1600
 THUMBNAIL_SIZE = 320
 BANNER_MAX_SIDE = 1600
 SEARCH_CONFIG = "english"
+# A second identical publish by the same author within this window is a double submit.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
 
 
 class NotAllowed(PermissionDenied):
@@ -266,8 +271,15 @@ def publish_post(
     starts_at: datetime.datetime | None = None,
     duration_minutes: int | None = None,
     images: Sequence[ImageInput] = (),
+    confirmed_privacy: bool = False,
 ) -> Post:
-    """Publish a post: render its Markdown once, link hashtags, store images, notify mentions."""
+    """Publish a post: render its Markdown once, link hashtags, store images, notify mentions.
+
+    The privacy guard runs on the title and body: PrivacyFindings while a high-confidence
+    finding remains, or low-confidence ones are not confirmed (`confirmed_privacy`); a
+    confirmation is recorded for moderators. An identical publish moments after the first
+    (a double submit) returns the first post.
+    """
     ensure_can_participate(author)
     _check_post_fields(
         author=author,
@@ -284,6 +296,26 @@ def publish_post(
     )
     if len(images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
+    confirmed_findings = check_post(title=title, body=body, confirmed=confirmed_privacy)
+    # Locking the author's row serialises their publishes, so two racing submits of the
+    # same form cannot both miss each other in the check below.
+    User.objects.select_for_update().only("pk").get(pk=author.pk)
+    duplicate = (
+        Post.objects.alive()
+        .filter(
+            author=author,
+            kind=kind,
+            title=title.strip(),
+            body=body,
+            visibility=visibility,
+            circle=circle if visibility == Visibility.GROUP else None,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if duplicate is not None:
+        return duplicate
     is_event = kind == PostKind.EVENT
     is_publication = kind == PostKind.PUBLICATION
     rendered = render_post_markdown(body)
@@ -306,6 +338,7 @@ def publish_post(
     _store_images(post, images, first_position=0)
     hashtags = _sync_hashtags(post, rendered.hashtags)
     _refresh_search_vector(post, hashtags)
+    record_privacy_override(author=author, target=post, findings=confirmed_findings)
     _notify_mentions(rendered=rendered, actor=author, post=post, url=post.get_absolute_url())
     return post
 
@@ -333,9 +366,11 @@ def edit_post(
     duration_minutes: int | None = None,
     remove_image_ids: Iterable[int] = (),
     add_images: Sequence[ImageInput] = (),
+    confirmed_privacy: bool = False,
 ) -> Post:
     """Change a post's text and images (kind, visibility and group stay as published);
-    marks it edited and notifies only members mentioned for the first time."""
+    marks it edited and notifies only members mentioned for the first time. The privacy
+    guard applies as in `publish_post`."""
     ensure_can_participate(editor)
     post = Post.objects.select_for_update().get(pk=post.pk)
     _check_own_live_post(post, editor)
@@ -356,6 +391,7 @@ def edit_post(
     kept = post.images.count() - len(removed)
     if kept + len(add_images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
+    confirmed_findings = check_post(title=title, body=body, confirmed=confirmed_privacy)
 
     previously_mentioned = {member.pk for member in render_post_markdown(post.body).mentions}
     rendered = render_post_markdown(body)
@@ -379,6 +415,7 @@ def edit_post(
     _store_images(post, add_images, first_position=(last + 1) if last is not None else 0)
     hashtags = _sync_hashtags(post, rendered.hashtags)
     _refresh_search_vector(post, hashtags)
+    record_privacy_override(author=editor, target=post, findings=confirmed_findings)
     _notify_mentions(
         rendered=rendered,
         actor=editor,
@@ -419,8 +456,19 @@ def questions_open(post: Post, member: User) -> bool:
 
 
 @transaction.atomic
-def add_comment(*, author: User, post: Post, body: str, parent: Comment | None = None) -> Comment:
-    """Comment on a post, or reply to a top-level comment (one level of replies)."""
+def add_comment(
+    *,
+    author: User,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    confirmed_privacy: bool = False,
+) -> Comment:
+    """Comment on a post, or reply to a top-level comment (one level of replies).
+
+    The privacy guard warns: PrivacyFindings until the author confirms past what it found
+    (`confirmed_privacy`); the confirmation is recorded for moderators.
+    """
     ensure_can_participate(author)
     if not body.strip():
         raise ValidationError("Write something first.")
@@ -435,10 +483,12 @@ def add_comment(*, author: User, post: Post, body: str, parent: Comment | None =
             parent = parent.parent
             assert parent is not None
         _check_can_see_comment(author, parent)
+    confirmed_findings = check_comment(body=body, confirmed=confirmed_privacy)
     rendered = render_post_markdown(body)
     comment = Comment.objects.create(
         post=post, author=author, parent=parent, body=body, body_html=rendered.html
     )
+    record_privacy_override(author=author, target=comment, findings=confirmed_findings)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     url = comment.get_absolute_url()
     label = "question" if post.kind == PostKind.EVENT else "comment"
@@ -468,8 +518,11 @@ def add_comment(*, author: User, post: Post, body: str, parent: Comment | None =
 
 
 @transaction.atomic
-def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
-    """Change the author's own comment; notifies only members mentioned for the first time."""
+def edit_comment(
+    *, comment: Comment, editor: User, body: str, confirmed_privacy: bool = False
+) -> Comment:
+    """Change the author's own comment; notifies only members mentioned for the first time.
+    The privacy guard applies as in `add_comment`."""
     ensure_can_participate(editor)
     comment = Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
     if comment.author_id != editor.pk:
@@ -478,12 +531,14 @@ def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
         raise NotAllowed("This comment was deleted.")
     if not body.strip():
         raise ValidationError("Write something first.")
+    confirmed_findings = check_comment(body=body, confirmed=confirmed_privacy)
     previously_mentioned = {member.pk for member in render_post_markdown(comment.body).mentions}
     rendered = render_post_markdown(body)
     comment.body = body
     comment.body_html = rendered.html
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    record_privacy_override(author=editor, target=comment, findings=confirmed_findings)
     _notify_mentions(
         rendered=rendered,
         actor=editor,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.permissions import participant_required
 
-from . import selectors, services
+from . import guard, selectors, services
 from .forms import CampaignForm, CircleForm, CommentForm, PostForm, ReasonForm, SearchForm
 from .models import (
     Circle,
@@ -42,6 +42,18 @@ def _messages_from(error: ValidationError | PermissionDenied) -> list[str]:
     if isinstance(error, ValidationError):
         return list(error.messages)
     return [getattr(error, "message", None) or str(error) or "You can't do that."]
+
+
+_POST_FIELD_LABELS = {"title": "Title", "body": "Post"}
+_COMMENT_FIELD_LABELS = {"body": "Comment"}
+
+
+def _show_privacy_findings(
+    form: PostForm | CommentForm, error: guard.PrivacyFindings, labels: dict[str, str]
+) -> None:
+    """Re-render `form` with the guard's findings highlighted and its message announced."""
+    form.show_privacy_review(guard.review_from(error, labels=labels))
+    form.add_error(None, error.messages[0])
 
 
 def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
@@ -182,7 +194,10 @@ def create(request: HttpRequest) -> HttpResponse:
                 starts_at=data["starts_at"],
                 duration_minutes=data["duration_minutes"],
                 images=data["images"],
+                confirmed_privacy=data["confirmed_privacy"],
             )
+        except guard.PrivacyFindings as error:
+            _show_privacy_findings(form, error, _POST_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
@@ -235,7 +250,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
                 remove_image_ids=[image.pk for image in data.get("remove_images") or []],
                 add_images=data["images"],
+                confirmed_privacy=data["confirmed_privacy"],
             )
+        except guard.PrivacyFindings as error:
+            _show_privacy_findings(form, error, _POST_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
@@ -342,8 +360,14 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404("No such comment.")
         try:
             comment = services.add_comment(
-                author=request.user, post=post, body=form.cleaned_data["body"], parent=parent
+                author=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                confirmed_privacy=form.cleaned_data["confirmed_privacy"],
             )
+        except guard.PrivacyFindings as error:
+            _show_privacy_findings(form, error, _COMMENT_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
@@ -366,8 +390,13 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_comment(
-                comment=comment, editor=request.user, body=form.cleaned_data["body"]
+                comment=comment,
+                editor=request.user,
+                body=form.cleaned_data["body"],
+                confirmed_privacy=form.cleaned_data["confirmed_privacy"],
             )
+        except guard.PrivacyFindings as error:
+            _show_privacy_findings(form, error, _COMMENT_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
