@@ -252,3 +252,31 @@ def test_a_member_signs_in_and_publishes_with_the_keyboard_alone(page: Any) -> N
     page.get_by_role("heading", name="Sunscreen is for every skin colour").wait_for()
     assert page.get_by_text("Ask your dermatologist.").is_visible()
     screenshot(page, "journey7-keyboard-only")
+
+
+def test_the_privacy_guard_stops_an_identifying_case_until_it_is_edited(page: Any) -> None:
+    PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor")
+    sign_in(page, "okafor@example.org", FACTORY_PASSWORD)
+    page.get_by_role("link", name="Write a post").click()
+    page.get_by_label("Kind of post").select_option(label="De-identified case")
+    page.get_by_label("Title", exact=True).fill("Fever and a new murmur")
+    page.get_by_label(re.compile(r"^Post\W*$")).fill(
+        "Mr. John Carter, DOB 03/14/1952, came in with two weeks of fever and a new murmur."
+    )
+    page.get_by_role("button", name="Publish").click()
+
+    review = page.get_by_role("region", name="Check for patient information")
+    review.wait_for()
+    marked = review.locator("mark").all_inner_texts()
+    assert any("John Carter" in text for text in marked)
+    assert any("03/14/1952" in text for text in marked)
+    assert review.get_by_text("high confidence").first.is_visible()
+    assert page.get_by_label("These are not patient information").count() == 0
+
+    page.get_by_label(re.compile(r"^Post\W*$")).fill(
+        "A man in his seventies came in with two weeks of fever and a new murmur."
+    )
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("heading", name="Fever and a new murmur").wait_for()
+    assert page.get_by_text("A man in his seventies").is_visible()
+    screenshot(page, "journey4-privacy-guard")
