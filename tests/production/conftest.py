@@ -1,0 +1,154 @@
+"""The world the CSRF and URL-matrix tests visit: one of each object, and five readers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User, VerificationMethod, VerificationRequest
+from mentoring.models import Goal, MentorRequest, Mentorship
+from moderation.models import ActionKind, ModerationAction
+from notifications.models import Kind, Notification
+from notifications.services import unsubscribe_token
+from posts.models import (
+    Circle,
+    Comment,
+    Hashtag,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Post,
+    PostHashtag,
+)
+from posts.models import Visibility as PostVisibility
+from tests.accounts.conftest import give_totp
+from tests.factories import ModeratorFactory, UserFactory
+from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
+from tests.notifications.helpers import make_notification
+from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
+
+READERS = ("anonymous", "member", "other_member", "suspended", "moderator")
+
+
+@dataclass
+class World:
+    """`owner` is the "member" reader: the author, group moderator, mentee and recipient
+    of everything below; `other` is a member who owns none of it."""
+
+    owner: User
+    other: User
+    suspended: User
+    moderator: User
+    mentor: User
+    second_mentor: User
+    free_mentor: User
+    post: Post
+    comment: Comment
+    mentor_post: Post
+    circle: Circle
+    circle_post: Post
+    pending_membership: Membership
+    mentorship: Mentorship
+    mentor_request: MentorRequest
+    goal: Goal
+    notification: Notification
+    verification_request: VerificationRequest
+    decision: ModerationAction
+    unsubscribe_token: str
+    email_confirmation_key: str
+    reset_uidb36: str
+    reset_key: str
+
+    def reader(self, name: str) -> User | None:
+        return {
+            "anonymous": None,
+            "member": self.owner,
+            "other_member": self.other,
+            "suspended": self.suspended,
+            "moderator": self.moderator,
+        }[name]
+
+    def client_for(self, name: str, **options: bool) -> Client:
+        """A fresh client signed in as the reader (some pages sign a different member out:
+        allauth's email confirmation link does, for one)."""
+        client = Client(**options)
+        user = self.reader(name)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def _moderator() -> User:
+    """Staff in the Moderators group, with an authenticator app (the admin requires one)."""
+    moderator = ModeratorFactory(handle="moderator")
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    give_totp(moderator)
+    return User.objects.get(pk=moderator.pk)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    owner = make_mentee(UserFactory(handle="owner"))
+    other = UserFactory(handle="other")
+    suspended = UserFactory(
+        handle="suspended", suspended_at=timezone.now(), suspension_reason="Spam."
+    )
+    mentor = make_mentor().user
+    second_mentor = make_mentor().user
+    free_mentor = make_mentor().user
+
+    post = PostFactory(author=owner, body="A #rounds pearl about fluid balance.")
+    PostHashtag.objects.create(
+        post=post, hashtag=Hashtag.objects.create(name="rounds"), created_at=post.created_at
+    )
+    circle = CircleFactory(slug="night-shift", is_private=True)
+    MembershipFactory(circle=circle, member=owner, role=MembershipRole.MODERATOR)
+    applicant = UserFactory()
+    pending = MembershipFactory(circle=circle, member=applicant, status=MembershipStatus.PENDING)
+    circle_post = PostFactory(author=owner, circle=circle, visibility=PostVisibility.GROUP)
+
+    mentorship = make_mentorship(mentor=mentor, mentee=owner)
+    unconfirmed = EmailAddress.objects.create(
+        user=owner, email="owner.second@example.org", verified=False
+    )
+    return World(
+        owner=owner,
+        other=other,
+        suspended=suspended,
+        moderator=_moderator(),
+        mentor=mentor,
+        second_mentor=second_mentor,
+        free_mentor=free_mentor,
+        post=post,
+        comment=CommentFactory(post=post, author=owner),
+        mentor_post=PostFactory(author=mentor),
+        circle=circle,
+        circle_post=circle_post,
+        pending_membership=pending,
+        mentorship=mentorship,
+        mentor_request=MentorRequest.objects.create(mentee=owner, mentor=second_mentor),
+        goal=Goal.objects.create(mentorship=mentorship, title="Draft a personal statement"),
+        notification=make_notification(owner, kind=Kind.COMMENT, url=post.get_absolute_url()),
+        verification_request=VerificationRequest.objects.create(
+            member=owner,
+            method=VerificationMethod.NPI,
+            npi="1234567893",
+            document=SimpleUploadedFile("licence.pdf", b"%PDF-1.4\n%%EOF\n"),
+            document_content_type="application/pdf",
+        ),
+        decision=ModerationAction.objects.create(
+            kind=ActionKind.WARN, subject=owner, reason="Please keep case details de-identified."
+        ),
+        unsubscribe_token=unsubscribe_token(user=owner, scope=Kind.COMMENT),
+        email_confirmation_key=EmailConfirmationHMAC(unconfirmed).key,
+        reset_uidb36=user_pk_to_url_str(owner),
+        reset_key=default_token_generator.make_token(owner),
+    )
