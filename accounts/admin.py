@@ -1,11 +1,26 @@
+from typing import Any
+
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import User, VerificationRequest
+from moderation.forms import ReasonForm, SuspendForm
+from moderation.panel import confirm_then_apply
+from moderation.services import (
+    approve_verification_request,
+    reinstate_member,
+    reject_verification_request,
+    suspend_member,
+    warn_member,
+)
+
+from .models import User, VerificationRequest, VerificationStatus
 
 # The admin's own login form would skip two-factor authentication: send staff through
 # allauth's login (and its TOTP step) instead.
@@ -33,13 +48,87 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"fields": ("email", "handle", "display_name", "password1", "password2")}),
     )
+    actions = ["warn_members", "suspend_members", "reinstate_members"]
+
+    # Moderators read member records and act through these actions (moderation.services,
+    # audited); only superusers edit the records themselves.
+    def has_moderate_members_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("moderation.can_moderate_members")
+
+    def _moderate(
+        self, request: HttpRequest, queryset: QuerySet[User], *, verb: str, apply: Any, **form: Any
+    ) -> TemplateResponse | None:
+        return confirm_then_apply(
+            self,
+            request,
+            queryset,
+            title=f"{verb} the selected members",
+            intro="Each member is told, with your reason; the decision goes into the audit log.",
+            button=verb,
+            apply=apply,
+            done=f"{verb}: done for {{count}} member(s).",
+            **form,
+        )
+
+    @admin.action(description="Warn the selected members", permissions=["moderate_members"])
+    def warn_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+        return self._moderate(
+            request,
+            queryset,
+            verb="Warn",
+            form_class=ReasonForm,
+            apply=lambda member, form: warn_member(
+                moderator=request.user, member=member, reason=form.cleaned_data["reason"]
+            ),
+        )
+
+    @admin.action(description="Suspend the selected members", permissions=["moderate_members"])
+    def suspend_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+        return self._moderate(
+            request,
+            queryset,
+            verb="Suspend",
+            form_class=SuspendForm,
+            apply=lambda member, form: suspend_member(
+                moderator=request.user,
+                member=member,
+                reason=form.cleaned_data["reason"],
+                until=form.until(),
+            ),
+        )
+
+    @admin.action(description="Reinstate the selected members", permissions=["moderate_members"])
+    def reinstate_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+        return self._moderate(
+            request,
+            queryset,
+            verb="Reinstate",
+            form_class=ReasonForm,
+            apply=lambda member, form: reinstate_member(
+                moderator=request.user, member=member, reason=form.cleaned_data["reason"]
+            ),
+        )
+
+
+class _NoFields(forms.Form):
+    """Approval needs no reason: the confirmation page is the check."""
 
 
 @admin.register(VerificationRequest)
 class VerificationRequestAdmin(admin.ModelAdmin):
-    """Read-only listing; decisions go through accounts.services (the moderation queue)."""
+    """The verification queue: pending first, oldest first. Read-only records; approve and
+    reject are actions that go through accounts.services and the audit log."""
 
-    list_display = ("member", "method", "identifier", "status", "submitted_at", "decided_by")
+    list_display = (
+        "member",
+        "method",
+        "identifier",
+        "status",
+        "submitted_at",
+        "document_link",
+        "decided_by",
+    )
+    actions = ["approve", "reject"]
     list_filter = ("status", "method")
     search_fields = ("member__handle", "member__email", "npi", "licence_number")
     list_select_related = ("member", "decided_by")
@@ -64,8 +153,62 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         url = reverse("accounts:verification_document", kwargs={"pk": obj.pk})
         return format_html('<a href="{}">Download the document</a>', url)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[VerificationRequest]:
+        pending_first = Case(
+            When(status=VerificationStatus.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pending_first=pending_first)
+            .order_by("pending_first", "submitted_at", "id")
+        )
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.change_verificationrequest")
+
+    @admin.action(description="Approve the selected requests", permissions=["decide"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[VerificationRequest]) -> Any:
+        return confirm_then_apply(
+            self,
+            request,
+            queryset.select_related("member"),
+            form_class=_NoFields,
+            title="Approve the selected verification requests",
+            intro=(
+                "The members become verified physicians and are told. Check each NPI or "
+                "licence and its document before approving."
+            ),
+            button="Approve",
+            apply=lambda verification, form: approve_verification_request(
+                moderator=request.user, request=verification
+            ),
+            done="Approved {count} request(s).",
+        )
+
+    @admin.action(description="Reject the selected requests", permissions=["decide"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[VerificationRequest]) -> Any:
+        return confirm_then_apply(
+            self,
+            request,
+            queryset.select_related("member"),
+            form_class=ReasonForm,
+            title="Reject the selected verification requests",
+            intro="The members read your reason and may submit again.",
+            button="Reject",
+            apply=lambda verification, form: reject_verification_request(
+                moderator=request.user, request=verification, reason=form.cleaned_data["reason"]
+            ),
+            done="Rejected {count} request(s).",
+        )

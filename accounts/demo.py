@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from community.markdown import render_markdown
@@ -169,11 +169,10 @@ def _fill_profile(user: User) -> None:
 
 
 def _make_moderator_ready(user: User) -> None:
-    permissions = Permission.objects.filter(
-        content_type__app_label="accounts",
-        codename__in=["view_verificationrequest", "change_verificationrequest", "view_user"],
-    )
-    user.user_permissions.add(*permissions)
+    # The "Moderators" group (moderation migration 0006) carries the panel's permissions.
+    moderators = Group.objects.filter(name="Moderators").first()
+    if moderators is not None:
+        user.groups.add(moderators)
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_MODERATOR_TOTP_SECRET)
 

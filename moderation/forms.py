@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from .models import ReportReason
 
@@ -32,3 +34,68 @@ class ReportForm(forms.Form):
         if cleaned.get("reason") == ReportReason.OTHER and not (cleaned.get("note") or "").strip():
             self.add_error("note", "Tell us what is wrong when you choose “Something else”.")
         return cleaned
+
+
+# --- Moderator forms (the panel) ---------------------------------------------------------
+
+SUSPENSION_DAYS = {"1": 1, "7": 7, "30": 30}
+
+
+class ReasonForm(forms.Form):
+    """A decision's reason: the member concerned and the audit log read it."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The member reads this, and it is kept in the audit log.",
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason.")
+        return reason
+
+
+class SuspendForm(ReasonForm):
+    duration = forms.ChoiceField(
+        label="For how long",
+        choices=[
+            ("1", "1 day"),
+            ("7", "7 days"),
+            ("30", "30 days"),
+            ("indefinite", "Indefinitely"),
+        ],
+        initial="7",
+        widget=forms.RadioSelect,
+    )
+
+    def until(self) -> datetime | None:
+        """The end of the suspension chosen, or None for indefinitely."""
+        days = SUSPENSION_DAYS.get(self.cleaned_data["duration"])
+        return timezone.now() + timedelta(days=days) if days else None
+
+
+class AppealDecisionForm(forms.Form):
+    note = forms.CharField(
+        label="Note to the member",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Explain the decision; the member reads it.",
+    )
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why should the moderators look again?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One appeal per decision. A moderator who did not take it reads it.",
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Tell the moderators why the decision should change.")
+        return text

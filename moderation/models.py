@@ -136,6 +136,7 @@ class ActionKind(models.TextChoices):
     APPROVE_VERIFICATION = "approve_verification", "Approve verification"
     REJECT_VERIFICATION = "reject_verification", "Reject verification"
     MAKE_CAMPAIGN = "make_campaign", "Turn hashtag into campaign"
+    CHANGE_CAMPAIGN = "change_campaign", "Change campaign"
     REMOVE_GROUP = "remove_group", "Remove group"
     REMOVE_GROUP_MODERATOR = "remove_group_moderator", "Remove group moderator"
     DECIDE_APPEAL = "decide_appeal", "Decide appeal"
@@ -169,6 +170,9 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Warning, suspending and reinstating members from the panel; the member records
+        # themselves stay read-only there.
+        permissions = [("can_moderate_members", "Can warn, suspend and reinstate members")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"

@@ -8,20 +8,32 @@ the audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, VerificationRequest
 from accounts.permissions import ensure_can_participate
+from accounts.services import approve_verification, reject_verification
 from notifications.models import Kind
 from notifications.services import notify
+from posts.models import (
+    Campaign,
+    Circle,
+    Hashtag,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Post,
+)
 
 from .models import (
     ActionKind,
@@ -36,6 +48,9 @@ from .models import (
     ReportReason,
     ReportStatus,
 )
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 class _Finding(Protocol):
@@ -176,11 +191,46 @@ def _member_state(member: User) -> dict[str, Any]:
     }
 
 
-def _content_state(target: models.Model) -> dict[str, Any]:
-    removed_at = getattr(target, "removed_at", None)
+@dataclass(frozen=True)
+class RemovalFields:
+    """Where a removable model keeps its moderator removal, and what else changes with it."""
+
+    removed_at: str
+    reason: str
+    # Called with the item and +1 (restored) or -1 (removed): keeps stored counts exact.
+    on_change: Callable[[models.Model, int], None] | None = None
+
+
+def _recount_comment(comment: models.Model, delta: int) -> None:
+    # Like an author's deletion, a removal takes the comment out of the post's count.
+    if getattr(comment, "deleted_at", None) is None:
+        Post.objects.filter(pk=comment.post_id).update(  # type: ignore[attr-defined]
+            comment_count=F("comment_count") + delta
+        )
+
+
+# Models moderators may remove, by `app_label.model`. Other apps' models join by name so
+# this module imports none of them.
+REMOVABLE: dict[str, RemovalFields] = {
+    "posts.post": RemovalFields("removed_by_moderators_at", "removal_reason"),
+    "posts.comment": RemovalFields(
+        "removed_by_moderators_at", "removal_reason", on_change=_recount_comment
+    ),
+}
+
+
+def removal_fields(target: models.Model | None) -> RemovalFields | None:
+    """How `target` records a removal, or None when it cannot be removed."""
+    if target is None:
+        return None
+    return REMOVABLE.get(target._meta.label_lower)
+
+
+def _content_state(target: models.Model, fields: RemovalFields) -> dict[str, Any]:
+    removed_at = getattr(target, fields.removed_at)
     return {
         "removed_at": removed_at.isoformat() if removed_at else None,
-        "removal_reason": getattr(target, "removal_reason", ""),
+        "removal_reason": getattr(target, fields.reason),
     }
 
 
@@ -200,6 +250,11 @@ def _close_case(
     action.case = case
     action.save(update_fields=["case"])
     return reporters
+
+
+def decision_url(action: ModerationAction) -> str:
+    """The member's page about an action concerning them (reason and appeal)."""
+    return reverse("moderation:decision", kwargs={"pk": action.pk})
 
 
 def _act(
@@ -230,13 +285,12 @@ def _act(
     record_audit(
         actor=moderator, action=kind, target=target, reason=reason, before=before, after=after
     )
-    appeal_url = "/moderation/decisions/"
     if subject is not None and kind != ActionKind.DISMISS:
         notify(
             recipient=subject,
             kind=Kind.MODERATION,
             title=member_title,
-            url=f"{appeal_url}{action.pk}/",
+            url=decision_url(action),
             target=action,
         )
     outcome = "no action was needed" if kind == ActionKind.DISMISS else "moderators acted on it"
@@ -281,15 +335,20 @@ def dismiss_case(*, moderator: User, case: ReportCase, reason: str) -> Moderatio
 def remove_content(*, moderator: User, target: models.Model, reason: str) -> ModerationAction:
     """Soft-remove a post, comment or message: others see "removed by moderators",
     the author sees why."""
-    target = type(target)._default_manager.select_for_update().get(pk=target.pk)
-    if not hasattr(target, "removed_at"):
+    fields = removal_fields(target)
+    if fields is None:
         raise ModerationRefused("This kind of item cannot be removed.")
-    if target.removed_at is not None:
+    target = type(target)._default_manager.select_for_update().get(pk=target.pk)
+    if getattr(target, fields.removed_at) is not None:
         raise ModerationRefused("This item has already been removed.")
-    before = _content_state(target)
-    target.removed_at = timezone.now()
-    target.removal_reason = reason.strip()
-    target.save(update_fields=["removed_at", "removal_reason"])
+    if not reason.strip():
+        raise ModerationRefused("Give a reason: the member and the audit log will see it.")
+    before = _content_state(target, fields)
+    setattr(target, fields.removed_at, timezone.now())
+    setattr(target, fields.reason, reason.strip())
+    target.save(update_fields=[fields.removed_at, fields.reason])
+    if fields.on_change is not None:
+        fields.on_change(target, -1)
     return _act(
         moderator=moderator,
         kind=ActionKind.REMOVE,
@@ -298,7 +357,7 @@ def remove_content(*, moderator: User, target: models.Model, reason: str) -> Mod
         target=target,
         case=_case_for(target),
         before=before,
-        after=_content_state(target),
+        after=_content_state(target, fields),
         member_title="Moderators removed something you posted.",
     )
 
@@ -306,13 +365,18 @@ def remove_content(*, moderator: User, target: models.Model, reason: str) -> Mod
 @transaction.atomic
 def restore_content(*, moderator: User, target: models.Model, reason: str) -> ModerationAction:
     """Undo a removal (after a successful appeal, for example)."""
+    fields = removal_fields(target)
+    if fields is None:
+        raise ModerationRefused("This kind of item cannot be removed or restored.")
     target = type(target)._default_manager.select_for_update().get(pk=target.pk)
-    if getattr(target, "removed_at", None) is None:
+    if getattr(target, fields.removed_at) is None:
         raise ModerationRefused("This item is not removed.")
-    before = _content_state(target)
-    target.removed_at = None
-    target.removal_reason = ""
-    target.save(update_fields=["removed_at", "removal_reason"])
+    before = _content_state(target, fields)
+    setattr(target, fields.removed_at, None)
+    setattr(target, fields.reason, "")
+    target.save(update_fields=[fields.removed_at, fields.reason])
+    if fields.on_change is not None:
+        fields.on_change(target, 1)
     return _act(
         moderator=moderator,
         kind=ActionKind.RESTORE,
@@ -321,7 +385,7 @@ def restore_content(*, moderator: User, target: models.Model, reason: str) -> Mo
         target=target,
         case=None,
         before=before,
-        after=_content_state(target),
+        after=_content_state(target, fields),
         member_title="Moderators restored something you posted.",
     )
 
@@ -454,7 +518,7 @@ def decide_appeal(*, moderator: User, appeal: Appeal, overturn: bool, note: str)
         recipient=appeal.member,
         kind=Kind.MODERATION,
         title=f"Your appeal was decided: {appeal.get_status_display().lower()}.",
-        url=f"/moderation/decisions/{action.pk}/",
+        url=decision_url(action),
         target=appeal,
     )
     return appeal
@@ -475,3 +539,186 @@ def review_privacy_override(*, moderator: User, override: PrivacyOverride, note:
             before={"reviewed": False},
             after={"reviewed": True},
         )
+
+
+# --- Queue decisions outside reports -----------------------------------------------------
+# Verification, campaigns and groups have their own services in their apps; these wrap
+# them so that every decision taken from the panel lands in the audit log.
+
+
+@transaction.atomic
+def approve_verification_request(
+    *, moderator: User, request: VerificationRequest
+) -> VerificationRequest:
+    """Verify a physician (accounts.services tells them) and log the decision."""
+    before = {"status": request.status}
+    decided = approve_verification(request=request, moderator=moderator)
+    record_audit(
+        actor=moderator,
+        action=ActionKind.APPROVE_VERIFICATION,
+        target=decided,
+        before=before,
+        after={"status": decided.status, "identifier": decided.identifier},
+    )
+    return decided
+
+
+@transaction.atomic
+def reject_verification_request(
+    *, moderator: User, request: VerificationRequest, reason: str
+) -> VerificationRequest:
+    """Refuse a verification with the reason the member reads, and log it."""
+    before = {"status": request.status}
+    decided = reject_verification(request=request, moderator=moderator, reason=reason)
+    record_audit(
+        actor=moderator,
+        action=ActionKind.REJECT_VERIFICATION,
+        target=decided,
+        reason=decided.reason,
+        before=before,
+        after={"status": decided.status, "identifier": decided.identifier},
+    )
+    return decided
+
+
+def _campaign_state(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "hashtag": campaign.hashtag.name,
+        "title": campaign.title,
+        "description": campaign.description,
+        "starts_on": campaign.starts_on.isoformat(),
+        "ends_on": campaign.ends_on.isoformat(),
+        "banner": campaign.banner.name if campaign.banner else "",
+        "banner_alt": campaign.banner_alt,
+    }
+
+
+@transaction.atomic
+def make_campaign(
+    *,
+    moderator: User,
+    hashtag: Hashtag,
+    title: str,
+    description: str,
+    starts_on: date,
+    ends_on: date,
+    banner: Image.Image | None = None,
+    banner_alt: str = "",
+) -> Campaign:
+    """Turn a hashtag into an awareness campaign (posts.services) and log it."""
+    # Imported here: posts.services imports this module (privacy overrides).
+    from posts.services import create_campaign
+
+    campaign = create_campaign(
+        creator=moderator,
+        hashtag=hashtag.name,
+        title=title,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        banner=banner,
+        banner_alt=banner_alt,
+    )
+    record_audit(
+        actor=moderator,
+        action=ActionKind.MAKE_CAMPAIGN,
+        target=campaign,
+        after=_campaign_state(campaign),
+    )
+    return campaign
+
+
+@transaction.atomic
+def save_campaign_changes(*, moderator: User, campaign: Campaign) -> Campaign:
+    """Save a campaign edited in the panel, logging what it was and what it became."""
+    if campaign.ends_on < campaign.starts_on:
+        raise ModerationRefused("The campaign must end on or after the day it starts.")
+    stored = Campaign.objects.select_for_update().select_related("hashtag").get(pk=campaign.pk)
+    before = _campaign_state(stored)
+    campaign.save()
+    after = _campaign_state(campaign)
+    if before != after:
+        record_audit(
+            actor=moderator,
+            action=ActionKind.CHANGE_CAMPAIGN,
+            target=campaign,
+            before={key: value for key, value in before.items() if after[key] != value},
+            after={key: value for key, value in after.items() if before[key] != value},
+        )
+    return campaign
+
+
+@transaction.atomic
+def remove_group(*, moderator: User, circle: Circle, reason: str) -> None:
+    """Delete a group with its posts and memberships; its moderators are told why.
+
+    Removal is a hard delete: a group is a container, and keeping a removed one would mean
+    a second kind of "gone" for every group page and query. The audit entry keeps what
+    the group was.
+    """
+    if not reason.strip():
+        raise ModerationRefused("Give a reason: the group's moderators will read it.")
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    group_moderators = list(
+        User.objects.filter(
+            circle_memberships__circle=circle,
+            circle_memberships__role=MembershipRole.MODERATOR,
+            circle_memberships__status=MembershipStatus.ACTIVE,
+        )
+    )
+    before = {
+        "name": circle.name,
+        "slug": circle.slug,
+        "is_private": circle.is_private,
+        "member_count": circle.member_count,
+        "post_count": circle.posts.count(),
+        "moderators": [member.handle for member in group_moderators],
+    }
+    record_audit(
+        actor=moderator,
+        action=ActionKind.REMOVE_GROUP,
+        target=circle,
+        reason=reason.strip(),
+        before=before,
+        after={"removed": True},
+    )
+    name = circle.name
+    circle.delete()
+    for member in group_moderators:
+        notify(
+            recipient=member,
+            kind=Kind.GROUP,
+            title=f"Moderators removed the group {name}: {reason.strip()}",
+        )
+
+
+@transaction.atomic
+def remove_group_moderator(*, moderator: User, membership: Membership, reason: str) -> Membership:
+    """Make a group moderator an ordinary member of the group again; they are told why."""
+    if not reason.strip():
+        raise ModerationRefused("Give a reason: the member will read it.")
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("circle", "member")
+        .get(pk=membership.pk)
+    )
+    if membership.role != MembershipRole.MODERATOR:
+        raise ModerationRefused("This member is not a moderator of the group.")
+    membership.role = MembershipRole.MEMBER
+    membership.save(update_fields=["role"])
+    record_audit(
+        actor=moderator,
+        action=ActionKind.REMOVE_GROUP_MODERATOR,
+        target=membership,
+        reason=reason.strip(),
+        before={"role": MembershipRole.MODERATOR, "member": membership.member.handle},
+        after={"role": MembershipRole.MEMBER, "member": membership.member.handle},
+    )
+    notify(
+        recipient=membership.member,
+        kind=Kind.GROUP,
+        title=(f"You are no longer a moderator of {membership.circle.name}: {reason.strip()}"),
+        url=membership.circle.get_absolute_url(),
+        target=membership.circle,
+    )
+    return membership

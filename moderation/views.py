@@ -1,4 +1,5 @@
-"""Member-facing moderation pages: reporting a post, a comment or a profile."""
+"""Member-facing moderation pages: reporting what members see, and reading and appealing
+the decisions moderators took about them."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.permissions import participant_required
@@ -18,8 +20,9 @@ from mentoring.models import Message
 from mentoring.selectors import message_for_member
 from posts.models import Comment, Post
 
-from .forms import ReportForm
-from .services import AlreadyReported, file_report, has_open_report
+from .forms import AppealForm, ReportForm
+from .selectors import decision_for, decisions_for
+from .services import APPEALABLE, AlreadyReported, file_appeal, file_report, has_open_report
 
 
 @dataclass(frozen=True)
@@ -94,3 +97,49 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "is_own": is_own,
     }
     return render(request, "moderation/report.html", context)
+
+
+# --- Decisions about the member, and appeals ----------------------------------------------
+# Plain sign-in, not participant_required: a suspended member must be able to read why
+# and to appeal.
+
+
+@login_required
+@require_GET
+def decisions(request: HttpRequest) -> HttpResponse:
+    """The moderators' decisions about the signed-in member."""
+    context = {"decisions": decisions_for(request.user)}
+    return render(request, "moderation/decisions.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """One decision about the member, its reason, and one appeal (404 for anyone else)."""
+    action = decision_for(request.user, pk)
+    if action is None:
+        raise Http404("No such decision.")
+    appeal = getattr(action, "appeal", None)
+    may_appeal = appeal is None and action.kind in APPEALABLE
+    form = AppealForm(request.POST or None) if may_appeal else None
+    if request.method == "POST":
+        if form is None:
+            messages.info(request, "This decision has already been appealed.")
+            return redirect("moderation:decision", pk=action.pk)
+        if form.is_valid():
+            try:
+                file_appeal(member=request.user, action=action, text=form.cleaned_data["text"])
+            except ValidationError as error:
+                for text in error.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, "Your appeal is with the moderators.")
+                return redirect("moderation:decision", pk=action.pk)
+    context = {
+        "action": action,
+        "appeal": appeal,
+        "form": form,
+        "item": action.target if action.target_type is not None else None,
+    }
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "moderation/decision.html", context, status=status)

@@ -1,7 +1,21 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from moderation.forms import ReasonForm
+from moderation.panel import confirm_then_apply
+from moderation.services import (
+    make_campaign,
+    remove_group,
+    remove_group_moderator,
+    save_campaign_changes,
+)
+
+from .forms import CampaignForm
 from .models import (
     Bookmark,
     Campaign,
@@ -64,6 +78,33 @@ class CircleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("member_count",)
     raw_id_fields = ("created_by",)
+    actions = ["remove_groups"]
+
+    # Groups are removed only by the audited action below, with a reason.
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_remove_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("posts.delete_circle")
+
+    @admin.action(description="Remove the selected groups", permissions=["remove"])
+    def remove_groups(self, request: HttpRequest, queryset: QuerySet[Circle]) -> Any:
+        return confirm_then_apply(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title="Remove the selected groups",
+            intro=(
+                "A removed group is deleted with its posts and memberships; this cannot be "
+                "undone. Its moderators are told why, and the audit log keeps what it was."
+            ),
+            button="Remove the groups",
+            apply=lambda circle, form: remove_group(
+                moderator=request.user, circle=circle, reason=form.cleaned_data["reason"]
+            ),
+            done="Removed {count} group(s).",
+        )
 
 
 @admin.register(Membership)
@@ -73,19 +114,83 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("circle__name", "member__handle")
     raw_id_fields = ("circle", "member")
     list_select_related = ("circle", "member")
+    actions = ["remove_group_moderators"]
+
+    # Moderators change memberships only through the audited action.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_demote_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("posts.change_membership")
+
+    @admin.action(description="Remove as group moderators", permissions=["demote"])
+    def remove_group_moderators(self, request: HttpRequest, queryset: QuerySet[Membership]) -> Any:
+        return confirm_then_apply(
+            self,
+            request,
+            queryset.select_related("circle", "member"),
+            form_class=ReasonForm,
+            title="Remove the selected group moderators",
+            intro="They stay members of their groups; each is told why.",
+            button="Remove as moderators",
+            apply=lambda membership, form: remove_group_moderator(
+                moderator=request.user, membership=membership, reason=form.cleaned_data["reason"]
+            ),
+            done="{count} member(s) are no longer group moderators.",
+        )
+
+
+class _HashtagCampaignForm(CampaignForm):
+    """The campaign form, for a hashtag already chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["hashtag"]
 
 
 @admin.register(Hashtag)
 class HashtagAdmin(admin.ModelAdmin):
     list_display = ("name", "created_at")
     search_fields = ("name",)
+    actions = ["turn_into_campaign"]
+
+    def has_make_campaign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("posts.add_campaign")
+
+    @admin.action(description="Turn into a campaign", permissions=["make_campaign"])
+    def turn_into_campaign(self, request: HttpRequest, queryset: QuerySet[Hashtag]) -> Any:
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one hashtag for a campaign.", level="error")
+            return None
+        return confirm_then_apply(
+            self,
+            request,
+            queryset,
+            form_class=_HashtagCampaignForm,
+            title="Turn a hashtag into a campaign",
+            intro="While it runs, the campaign is featured on Explore under its hashtag.",
+            button="Start the campaign",
+            apply=lambda hashtag, form: make_campaign(
+                moderator=request.user, hashtag=hashtag, **form.cleaned_data
+            ),
+            done="The campaign is set up.",
+        )
 
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ("title", "hashtag", "starts_on", "ends_on", "created_by")
     search_fields = ("title", "hashtag__name")
-    raw_id_fields = ("hashtag", "created_by")
+    list_select_related = ("hashtag", "created_by")
+    # Campaigns start from a hashtag (its "Turn into a campaign" action), and banners go
+    # through the image pipeline there; here only the words and dates change, audited.
+    readonly_fields = ("hashtag", "banner", "created_by", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
+        save_campaign_changes(moderator=request.user, campaign=obj)
 
 
 @admin.register(Reaction)

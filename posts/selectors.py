@@ -234,8 +234,10 @@ def post_for_viewer(viewer: Viewer, pk: int) -> Post | None:
 def post_threads(viewer: Viewer, post: Post) -> list[Thread]:
     """The post's comments in order, replies grouped under their comment, in one query.
 
-    A deleted or removed comment stays as a tombstone only if a visible reply hangs under
-    it; replies whose comment the viewer cannot see (a blocked author) go with it.
+    A comment removed by moderators stays in its place (others see a tombstone, its author
+    sees it with the reason). A comment deleted by its author stays as a tombstone only if
+    a visible reply hangs under it; replies whose comment the viewer cannot see (a blocked
+    author) go with it.
     """
     comments = list(
         Comment.objects.visible_to(viewer)
@@ -248,11 +250,13 @@ def post_threads(viewer: Viewer, post: Post) -> list[Thread]:
         if comment.parent_id is None:
             threads[comment.pk] = Thread(comment=comment)
     for comment in comments:
-        if comment.parent_id is not None and not comment.is_gone:
+        if comment.parent_id is not None and comment.deleted_at is None:
             thread = threads.get(comment.parent_id)
             if thread is not None:
                 thread.replies.append(comment)
-    return [thread for thread in threads.values() if not thread.comment.is_gone or thread.replies]
+    return [
+        thread for thread in threads.values() if thread.comment.deleted_at is None or thread.replies
+    ]
 
 
 # --- Groups ------------------------------------------------------------------------------

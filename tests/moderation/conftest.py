@@ -1,0 +1,59 @@
+"""Personas for the moderation panel: a member, a moderator (staff, in the Moderators
+group, with an authenticator app), one without two-factor yet, and a superuser."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import ModeratorFactory, UserFactory
+
+GROUP_MIGRATION = importlib.import_module("moderation.migrations.0006_moderators_group")
+
+
+def moderators_group() -> Group:
+    """The group as its migration makes it. Transactional tests elsewhere in the suite
+    flush every table (the migration's row with them), so tests set it up again."""
+    return GROUP_MIGRATION.set_up_group(apps)
+
+
+def make_moderator(*, with_mfa: bool = True, **fields: object) -> User:
+    moderator = ModeratorFactory(**fields)
+    moderator.groups.add(moderators_group())
+    if with_mfa:
+        TOTP.activate(moderator, generate_totp_secret())
+    # Permissions are cached on the instance: fetch afresh.
+    return User.objects.get(pk=moderator.pk)
+
+
+def make_superuser() -> User:
+    superuser = ModeratorFactory(is_superuser=True)
+    TOTP.activate(superuser, generate_totp_secret())
+    return User.objects.get(pk=superuser.pk)
+
+
+@pytest.fixture
+def member() -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def moderator() -> User:
+    return make_moderator()
+
+
+@pytest.fixture
+def moderator_client(client: Client, moderator: User) -> Client:
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def superuser() -> User:
+    return make_superuser()
