@@ -35,7 +35,11 @@ CONFIRM_LABEL = "These are not patient information"
 
 @dataclass(frozen=True)
 class GuardFinding:
-    """A scanner finding, with the field it came from; offsets are within that field."""
+    """A scanner finding, with the field it came from; offsets are within that field.
+
+    `kind_label` and `kind_explanation` override the scanner's wording, for callers that
+    show their own kinds of finding (e.g. contact details) through the same partial.
+    """
 
     field: str
     kind: str
@@ -43,6 +47,8 @@ class GuardFinding:
     end: int
     text: str
     confidence: str
+    kind_label: str = ""
+    kind_explanation: str = ""
 
     @property
     def is_high(self) -> bool:
@@ -50,11 +56,11 @@ class GuardFinding:
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS.get(self.kind, self.kind))
+        return self.kind_label or str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def explanation(self) -> str:
-        return str(KIND_EXPLANATIONS.get(self.kind, ""))
+        return self.kind_explanation or str(KIND_EXPLANATIONS.get(self.kind, ""))
 
 
 class PrivacyFindings(ValidationError):

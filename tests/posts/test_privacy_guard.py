@@ -236,3 +236,28 @@ def test_editing_a_comment_warns_and_records_the_confirmation() -> None:
     comment.refresh_from_db()
     assert comment.body == LOW_ONLY
     assert [override.kinds for override in _overrides_for(comment)] == [["date", "url"]]
+
+
+def test_a_caller_can_show_its_own_kinds_through_the_same_review() -> None:
+    body = "Text me on 555-0199 about it."
+    contact = guard.GuardFinding(
+        field="body",
+        kind="contact_phone",
+        start=body.index("555"),
+        end=body.index("555") + 8,
+        text="555-0199",
+        confidence="low",
+        kind_label="Phone number",
+        kind_explanation="Keep contact on Rounds while a member under 18 is in the pair.",
+    )
+    review = guard.build_review(
+        findings=[contact], texts={"body": body}, blocking=False, labels={"body": "Message"}
+    )
+    [item] = review.items
+    assert item.finding.label == "Phone number"
+    assert item.finding.explanation.startswith("Keep contact on Rounds")
+    assert [piece.text for piece in review.fields[0].pieces] == [
+        "Text me on ",
+        "555-0199",
+        " about it.",
+    ]
