@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import participant_required
+from community.ratelimit import rate_limited
 
 from . import guard, selectors, services
 from .forms import CampaignForm, CircleForm, CommentForm, PostForm, ReasonForm, SearchForm
@@ -163,6 +164,7 @@ def _render_detail(
 
 
 @participant_required
+@rate_limited("post")
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
@@ -280,6 +282,7 @@ def _visible_post(request: HttpRequest, pk: int) -> Post:
 
 
 @participant_required
+@rate_limited("reaction")
 @require_POST
 def react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Toggle the member's like or helpful on a post; htmx gets the buttons back."""
@@ -313,6 +316,7 @@ def _visible_comment(request: HttpRequest, pk: int) -> Comment:
 
 
 @participant_required
+@rate_limited("reaction")
 @require_POST
 def comment_react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ReactionKind.values:
@@ -348,6 +352,7 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @participant_required
+@rate_limited("comment")
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
@@ -383,6 +388,7 @@ def _own_live_comment(request: HttpRequest, pk: int) -> Comment:
 
 
 @participant_required
+@rate_limited("comment")
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_live_comment(request, pk)
