@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.permissions import participant_required
 from accounts.selectors import is_walled_off
+from community.ratelimit import rate_limited
 
 from . import services, workflow
 from .forms import (
@@ -287,6 +288,7 @@ def mentor(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 @participant_required
+@rate_limited("mentor_request")
 @require_POST
 def request_mentor(request: HttpRequest, handle: str) -> HttpResponse:
     """Send a mentor request."""
@@ -469,6 +471,7 @@ def earlier_messages(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @participant_required
+@rate_limited("message")
 @require_POST
 def send_message(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a message; the guard may ask the sender to confirm first."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.permissions import participant_required
+from community.ratelimit import rate_limited
 from mentoring.models import Message
 from mentoring.selectors import message_for_member
 from posts.models import Comment, Post
@@ -59,6 +60,7 @@ REPORTABLE: dict[str, Reportable] = {
 
 
 @participant_required
+@rate_limited("report")
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Report an item the member can see; one open report per member per item."""
