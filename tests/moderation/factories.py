@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
 
@@ -36,7 +37,9 @@ def report(
     """File `reporters` reports on `target` and return its open case."""
     for reporter in UserFactory.create_batch(reporters):
         file_report(reporter=reporter, target=target, reason=reason, note=note)
-    return ReportCase.objects.get(target_id=target.pk, status="open")
+    return ReportCase.objects.get(
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk, status="open"
+    )
 
 
 def reported_post(**fields: Any) -> tuple[Post, ReportCase]:
