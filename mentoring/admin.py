@@ -1,6 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from moderation.models import ReportCase
 
 from .models import (
     Feedback,
@@ -48,8 +53,19 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["pk", "mentorship", "sender", "created_at"]
+    list_display = ["pk", "mentorship", "sender", "created_at", "removed_by_moderators_at"]
     raw_id_fields = ["mentorship", "sender"]
+    list_select_related = ["sender"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
+        """Conversations are private: moderators see only messages someone reported."""
+        messages = super().get_queryset(request)
+        if request.user.is_superuser:
+            return messages
+        reported = ReportCase.objects.filter(
+            target_type=ContentType.objects.get_for_model(Message)
+        ).values("target_id")
+        return messages.filter(pk__in=reported)
 
 
 admin.site.register(Goal)

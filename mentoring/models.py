@@ -280,6 +280,10 @@ class Message(models.Model):
     )
     body = models.TextField(max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by site moderators (moderation.services.remove_content): the other side sees a
+    # tombstone, the sender sees the message with the reason.
+    removed_by_moderators_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.TextField(blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["mentorship", "-id"])]

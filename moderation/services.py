@@ -216,6 +216,7 @@ REMOVABLE: dict[str, RemovalFields] = {
     "posts.comment": RemovalFields(
         "removed_by_moderators_at", "removal_reason", on_change=_recount_comment
     ),
+    "mentoring.message": RemovalFields("removed_by_moderators_at", "removal_reason"),
 }
 
 

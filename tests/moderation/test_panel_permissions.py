@@ -15,10 +15,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from mentoring.models import Message
 from moderation.models import Appeal, AuditEntry, CaseStatus, ReportCase
-from moderation.services import file_appeal, warn_member
+from moderation.services import file_appeal, file_report, warn_member
 from posts.models import Hashtag
 from tests.factories import ModeratorFactory, UserFactory
+from tests.mentoring.factories import make_mentorship
 from tests.moderation.conftest import make_moderator, make_superuser
 from tests.moderation.factories import (
     make_comment,
@@ -78,6 +80,11 @@ def _assert_refused(name: str, response: Any) -> None:
         assert response.status_code == 403
 
 
+def report_by(reporter: User, target: Any) -> ReportCase:
+    file_report(reporter=reporter, target=target, reason="harassment")
+    return ReportCase.objects.get(target_id=target.pk, status="open", reports__reporter=reporter)
+
+
 def _pages() -> dict[str, Callable[[], str]]:
     """Every moderation page, each building what it shows."""
 
@@ -91,6 +98,14 @@ def _pages() -> dict[str, Callable[[], str]]:
 
     def profile_case_page() -> str:
         case = report(UserFactory(bio="Buy pills", bio_html="<p>Buy pills</p>"))
+        return reverse("admin:moderation_reportcase_change", args=[case.pk])
+
+    def message_case_page() -> str:
+        mentorship = make_mentorship()
+        message = Message.objects.create(
+            mentorship=mentorship, sender=mentorship.mentor, body="Meet me off the site"
+        )
+        case = report_by(mentorship.mentee, message)
         return reverse("admin:moderation_reportcase_change", args=[case.pk])
 
     def appeal_page() -> str:
@@ -119,6 +134,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         "case": case_page,
         "comment case": comment_case_page,
         "profile case": profile_case_page,
+        "message case": message_case_page,
         "appeal": appeal_page,
         "audit entry": audit_page,
         "verification": verification_page,
@@ -140,6 +156,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         "posts_campaign",
         "posts_circle",
         "posts_membership",
+        "mentoring_message",
     ]:
         pages[name] = lambda name=name: reverse(f"admin:{name}_changelist")
     return pages
