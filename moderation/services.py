@@ -298,7 +298,7 @@ def _act(
     for reporter in {reporter.pk: reporter for reporter in reporters}.values():
         notify(
             recipient=reporter,
-            kind=Kind.MODERATION,
+            kind=Kind.REPORT,
             title=f"Thank you for your report: {outcome}.",
             target=action,
         )

@@ -24,7 +24,8 @@ class Kind(models.TextChoices):
     MENTORSHIP = "mentorship", "Mentorship updates"
     MENTORSHIP_MESSAGE = "mentorship_message", "Mentorship messages"
     VERIFICATION = "verification", "Verification decisions"
-    MODERATION = "moderation", "Moderation decisions"
+    MODERATION = "moderation", "Moderation decisions about you"
+    REPORT = "report", "Updates on reports you made"
     GROUP = "group", "Group join requests and approvals"
 
 
@@ -45,7 +46,8 @@ class EmailStatus(models.TextChoices):
 
 
 # Emails about a member's own account standing are always sent: they cannot be turned off.
-SECURITY_KINDS = frozenset({Kind.VERIFICATION})
+# A moderation decision (a warning, a removal, a suspension) is "a message and an email".
+SECURITY_KINDS = frozenset({Kind.VERIFICATION, Kind.MODERATION})
 
 # What a member gets before they choose. Time-sensitive steps (a mentor waiting for an
 # answer, a verification decision) go out at once; the chatty ones wait for the digest.
@@ -60,6 +62,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.MENTORSHIP_MESSAGE: Delivery.IMMEDIATE,
     Kind.VERIFICATION: Delivery.IMMEDIATE,
     Kind.MODERATION: Delivery.IMMEDIATE,
+    Kind.REPORT: Delivery.DIGEST,
     Kind.GROUP: Delivery.IMMEDIATE,
 }
 

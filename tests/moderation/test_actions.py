@@ -177,3 +177,28 @@ def test_the_audit_log_refuses_changes_and_deletion(moderator) -> None:
         AuditEntry.objects.filter(pk=entry.pk).delete()
     entry.refresh_from_db()
     assert entry.reason == "x"
+
+
+def test_a_warning_is_emailed_even_to_a_member_who_turned_moderation_mail_off(
+    moderator, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    from notifications.models import NotificationPreference
+
+    member = UserFactory()
+    NotificationPreference.objects.create(user=member, kind="moderation", delivery="off")
+    with django_capture_on_commit_callbacks(execute=True):
+        warn_member(moderator=moderator, member=member, reason="Please keep it civil")
+    assert [message.to for message in mailoutbox] == [[member.email]]
+
+
+def test_reporters_hear_back_under_their_own_report_preference(
+    moderator, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    subject, reporter = UserFactory(), UserFactory()
+    file_report(reporter=reporter, target=subject, reason="spam")
+    with django_capture_on_commit_callbacks(execute=True):
+        dismiss_case(moderator=moderator, case=ReportCase.objects.get(), reason="fine")
+    told = Notification.objects.get(recipient=reporter)
+    assert told.kind == "report"
+    # Report updates wait for the daily digest unless the member chose otherwise.
+    assert mailoutbox == []

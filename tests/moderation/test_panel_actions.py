@@ -48,9 +48,9 @@ def _reporters(case: ReportCase) -> list[User]:
 
 def _told(member: User) -> list[str]:
     return list(
-        Notification.objects.filter(recipient=member, kind=Kind.MODERATION).values_list(
-            "title", flat=True
-        )
+        Notification.objects.filter(
+            recipient=member, kind__in=[Kind.MODERATION, Kind.REPORT]
+        ).values_list("title", flat=True)
     )
 
 

@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Block
-from notifications.models import Delivery, Kind, Notification, NotificationPreference
+from notifications.models import (
+    SECURITY_KINDS,
+    Delivery,
+    Kind,
+    Notification,
+    NotificationPreference,
+)
 from notifications.services import unsubscribe_token
 from tests.factories import UserFactory
 from tests.notifications.helpers import make_notification
@@ -268,9 +274,11 @@ def test_a_suspended_member_can_still_read_and_clear_notifications(client: Clien
 def test_the_preferences_page_has_a_radio_group_per_kind(client: Client) -> None:
     _login(client, UserFactory())
     html = client.get(reverse("notifications:preferences")).content.decode()
-    assert html.count("<fieldset>") == len(Kind) - 1
+    assert html.count("<fieldset>") == len(Kind) - len(SECURITY_KINDS)
     assert "<legend>Mentions</legend>" in html
     assert "<legend>Verification decisions</legend>" not in html
+    assert "<legend>Moderation decisions about you</legend>" not in html
+    assert "<legend>Updates on reports you made</legend>" in html
     assert "Always emailed" in html
 
 
@@ -339,7 +347,7 @@ def test_the_digest_link_turns_off_every_digest_kind(client: Client) -> None:
     alice = UserFactory()
     client.post(_unsubscribe_url(alice, "digest"))
     saved = dict(NotificationPreference.objects.filter(user=alice).values_list("kind", "delivery"))
-    assert saved == {Kind.FOLLOW: "off", Kind.REACTION_DIGEST: "off"}
+    assert saved == {Kind.FOLLOW: "off", Kind.REACTION_DIGEST: "off", Kind.REPORT: "off"}
 
 
 @pytest.mark.parametrize("token", ["garbage", "eyJ1IjoxLCJzIjoibWVudGlvbiJ9:abc:def"])
