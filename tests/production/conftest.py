@@ -33,6 +33,13 @@ from tests.accounts.conftest import give_totp
 from tests.factories import ModeratorFactory, UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
 from tests.notifications.helpers import make_notification
+
+# The fault tests start their own Redis and SMTP server, as the delivery tests do.
+from tests.notifications.test_delivery_integration import (  # noqa: F401
+    broker,
+    redis_server,
+    smtp,
+)
 from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
 
 READERS = ("anonymous", "member", "other_member", "suspended", "moderator")
