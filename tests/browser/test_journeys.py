@@ -15,6 +15,7 @@ from PIL import Image
 from tests.browser.conftest import screenshot
 from tests.factories import PhysicianFactory, UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor
+from tests.moderation.conftest import moderators_group
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -29,6 +30,45 @@ def _photo(tmp_path: Path, name: str = "me.jpg") -> Path:
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def _pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "licence.pdf"
+    Image.new("RGB", (200, 100), "white").save(path, "PDF")
+    return path
+
+
+def _moderator(email: str = "moderator@example.org") -> str:
+    """A moderator (staff, in the Moderators group) with an authenticator app; returns
+    the TOTP secret the app would hold."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import ModeratorFactory
+
+    moderator = ModeratorFactory(email=email, display_name="Morgan Moderator")
+    moderator.groups.add(moderators_group())
+    secret = generate_totp_secret()
+    TOTP.activate(moderator, secret)
+    return secret
+
+
+def _totp_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def sign_in_as_moderator(page: Any, email: str, secret: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(FACTORY_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(_totp_code(secret))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Moderation").wait_for()
 
 
 def _link_in_last_email(to: str) -> str:
@@ -280,3 +320,97 @@ def test_the_privacy_guard_stops_an_identifying_case_until_it_is_edited(page: An
     page.get_by_role("heading", name="Fever and a new murmur").wait_for()
     assert page.get_by_text("A man in his seventies").is_visible()
     screenshot(page, "journey4-privacy-guard")
+
+
+def test_a_physician_is_verified_by_a_moderator_and_the_badge_shows(
+    page: Any, tmp_path: Path
+) -> None:
+    secret = _moderator()
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email").fill("okafor@example.org")
+    page.get_by_label("Display name").fill("Dr. Amara Okafor")
+    page.get_by_label("I am a…").select_option(label="Physician")
+    page.get_by_label(re.compile(r"^Password\W*$")).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("heading", name="Welcome back, Dr. Amara Okafor").wait_for()
+    page.goto(_link_in_last_email("okafor@example.org"))
+    page.get_by_role("button", name="Confirm").click()
+
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name=re.compile("verification", re.IGNORECASE)).first.click()
+    page.get_by_label("US National Provider Identifier (NPI)").check()
+    page.get_by_label("NPI number").fill("1234567893")
+    page.get_by_label("Supporting document").set_input_files(str(_pdf(tmp_path)))
+    page.get_by_role("button", name="Send for review").click()
+    page.get_by_role("heading", name="Your status: Pending review").wait_for()
+
+    page.get_by_role("link", name="Home").first.click()
+    page.get_by_role("link", name="Write a post").first.click()
+    page.get_by_label("Title", exact=True).fill("Flu shots this season")
+    page.get_by_label(re.compile(r"^Post\W*$")).fill("Get your flu shot before December.")
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("heading", name="Flu shots this season").wait_for()
+    assert page.locator("main article").first.get_by_text("Verified").count() == 0
+    sign_out(page)
+
+    sign_in_as_moderator(page, "moderator@example.org", secret)
+    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("link", name="Pending verifications: 1").click()
+    page.get_by_role(
+        "checkbox", name=re.compile("Select this object|Dr. Amara Okafor")
+    ).first.check()
+    page.get_by_label(re.compile("Action")).select_option(label="Approve the selected requests")
+    page.get_by_role("button", name="Go").click()
+    page.get_by_role("button", name="Approve", exact=True).click()
+    page.get_by_text("Approved 1 request(s).").wait_for()
+    page.get_by_role("button", name=re.compile("Log out", re.IGNORECASE)).click()
+
+    sign_in(page, "okafor@example.org")
+    page.get_by_role("link", name="Your profile").click()
+    page.get_by_role("link", name="Flu shots this season").click()
+    post = page.locator("main article").first
+    post.get_by_text("Verified").wait_for()
+    screenshot(page, "journey2-physician-verified")
+
+
+def test_a_reported_comment_is_removed_and_its_author_sees_why(page: Any) -> None:
+    from posts.services import add_comment, publish_post
+
+    secret = _moderator()
+    physician = PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor")
+    UserFactory(email="maya@example.org", display_name="Maya Chen")
+    author = UserFactory(email="sam@example.org", display_name="Sam Doe")
+    post = publish_post(author=physician, title="Measles and the MMR vaccine", body="Two doses.")
+    add_comment(author=author, post=post, body="Vaccines cause autism, skip them.")
+
+    sign_in(page, "maya@example.org", FACTORY_PASSWORD)
+    page.goto(f"/posts/{post.pk}/")
+    comment = page.locator("article, li").filter(has_text="Vaccines cause autism").last
+    comment.get_by_role("link", name=re.compile("Report")).click()
+    page.get_by_label("Medical misinformation").check()
+    page.get_by_label("Anything moderators should know").fill("Debunked claim in a vaccine thread.")
+    page.get_by_role("button", name="Send the report").click()
+    page.get_by_text(re.compile("Thank you", re.IGNORECASE)).first.wait_for()
+    sign_out(page)
+
+    sign_in_as_moderator(page, "moderator@example.org", secret)
+    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("link", name=re.compile(r"Open reports: 1")).click()
+    page.get_by_role("link", name=re.compile("Vaccines cause autism")).first.click()
+    form = page.get_by_role("form", name="Remove the item")
+    form.get_by_label("Reason").fill("Medical misinformation about vaccines and autism.")
+    form.get_by_role("button", name="Remove the item").click()
+    page.get_by_text("Remove the item: done.").wait_for()
+    page.get_by_role("button", name=re.compile("Log out", re.IGNORECASE)).click()
+
+    sign_in(page, "okafor@example.org", FACTORY_PASSWORD)
+    page.goto(f"/posts/{post.pk}/")
+    page.get_by_text("Removed by moderators").first.wait_for()
+    assert page.get_by_text("Vaccines cause autism").count() == 0
+    sign_out(page)
+
+    sign_in(page, "sam@example.org", FACTORY_PASSWORD)
+    page.goto(f"/posts/{post.pk}/")
+    page.get_by_text("Medical misinformation about vaccines and autism.").first.wait_for()
+    screenshot(page, "journey6-comment-removed-author-sees-why")

@@ -168,13 +168,11 @@ def test_only_the_member_concerned_may_appeal(moderator) -> None:
         file_appeal(member=UserFactory(), action=action, text="Not me")
 
 
-def test_the_audit_log_refuses_changes_and_deletion(moderator) -> None:
+def test_the_audit_log_refuses_changes(moderator) -> None:
     warn_member(moderator=moderator, member=UserFactory(), reason="x")
     entry = AuditEntry.objects.get()
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
-    with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEntry.objects.filter(pk=entry.pk).delete()
     entry.refresh_from_db()
     assert entry.reason == "x"
 
