@@ -8,7 +8,6 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -32,6 +31,7 @@ from posts.models import Visibility as PostVisibility
 from tests.accounts.conftest import give_totp
 from tests.factories import ModeratorFactory, UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
+from tests.moderation.conftest import moderators_group
 from tests.notifications.helpers import make_notification
 
 # The fault tests start their own Redis and SMTP server, as the delivery tests do.
@@ -96,7 +96,7 @@ class World:
 def _moderator() -> User:
     """Staff in the Moderators group, with an authenticator app (the admin requires one)."""
     moderator = ModeratorFactory(handle="moderator")
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(moderators_group())
     give_totp(moderator)
     return User.objects.get(pk=moderator.pk)
 
