@@ -1,0 +1,341 @@
+"""Benchmark the hot pages on the scale data set, under gunicorn, with wrk.
+
+Load the data set first (PostgreSQL only, see README "Scale and benchmarks")::
+
+    createdb -h 127.0.0.1 -U postgres rounds_scale
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/rounds_scale python manage.py migrate
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/rounds_scale \\
+        python manage.py seed_demo --scale
+
+then, from the repository root::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rounds_scale \\
+    REDIS_URL=redis://127.0.0.1:6379/7 python bench/run_pages.py
+
+For each page it: counts the SQL queries in-process (Django's test client and
+CaptureQueriesContext, signed in as the bench member, against the same database), checks the
+page answers 200 through gunicorn, warms up, then runs `wrk -t2 -c8 -d15s --latency` with a
+Lua `done()` hook that prints the 50th, 95th and 99th percentiles, requests per second and
+errors (socket errors and non-2xx/3xx answers). gunicorn listens on a free port of
+127.0.0.1 only. The results replace the table between the markers in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"
+SERVER_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": BENCH_SECRET,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOG_LEVEL": "WARNING",
+}
+for _name, _value in SERVER_ENV.items():
+    os.environ.setdefault(_name, _value)
+# DEBUG=0 serves hashed static files from a manifest: collected once here, for the bench.
+os.environ.setdefault("STATIC_ROOT", str(ROOT / "var" / "bench" / "static"))
+SERVER_ENV["STATIC_ROOT"] = os.environ["STATIC_ROOT"]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import Follow, User  # noqa: E402
+from community.scale import BENCH_HANDLE, hot_pages  # noqa: E402
+from mentoring.models import MentorProfile  # noqa: E402
+from posts.models import Comment, Post, Reaction  # noqa: E402
+
+MARK_START = "<!-- pages:start -->"
+MARK_END = "<!-- pages:end -->"
+QUERY_LIMIT = 12
+
+LUA_DONE = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout
+  io.write(string.format(
+    'RESULT {"p50": %d, "p95": %d, "p99": %d, "requests": %d, "duration_us": %d, '
+    .. '"socket_errors": %d, "non_2xx_3xx": %d}\\n',
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.requests, summary.duration, errors, summary.errors.status))
+end
+"""
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    p95_target_ms: int = 100
+    queries: int = 0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    # One connection at a time: the server's own time for the page, without queueing.
+    alone_p50_ms: float = 0.0
+    rps: float = 0.0
+    errors: int = 0
+    requests: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return self.p95_ms < self.p95_target_ms and self.errors == 0 and self.queries <= QUERY_LIMIT
+
+
+def pages_to_run(only: str) -> list[Page]:
+    return [
+        Page(page.name, page.path, page.p95_target_ms)
+        for page in hot_pages()
+        if only.lower() in page.name.lower()
+    ]
+
+
+def session_cookie(member: User) -> str:
+    """A signed-in session for `member`, made directly in the session store."""
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(member.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def count_queries(pages: list[Page], member: User) -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(member)
+    for page in pages:
+        client.get(page.path)  # warm caches (session, content types) like a live server
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
+        if response.status_code != 200:
+            raise SystemExit(f"{page.path} answered {response.status_code} in-process")
+        page.queries = len(captured.captured_queries)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        **SERVER_ENV,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "-c", "community/gunicorn.conf.py", "--access-logfile", "/dev/null"]
+        + ["community.wsgi"],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+        except urllib.error.HTTPError:
+            return server
+    server.terminate()
+    raise SystemExit("gunicorn did not start within 30 s")
+
+
+def check_live(port: int, page: Page, cookie: str) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{page.path}", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if response.status != 200:
+            raise SystemExit(f"{page.path} answered {response.status} under gunicorn")
+
+
+def run_wrk(port: int, page: Page, cookie: str, script: str, args: argparse.Namespace) -> None:
+    url = f"http://127.0.0.1:{port}{page.path}"
+    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-s", script]
+    headers = ["-H", f"Cookie: {cookie}"]
+    subprocess.run([*base, "-d3s", *headers, url], check=True, capture_output=True)
+    alone = subprocess.run(
+        ["wrk", "-t1", "-c1", "--latency", "-s", script, "-d5s", *headers, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    page.alone_p50_ms = _figures(alone.stdout)["p50"] / 1000
+    result = subprocess.run(
+        [*base, f"-d{args.duration}s", "--timeout", "5s", *headers, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures = _figures(result.stdout)
+    page.p50_ms = figures["p50"] / 1000
+    page.p95_ms = figures["p95"] / 1000
+    page.p99_ms = figures["p99"] / 1000
+    page.requests = figures["requests"]
+    page.rps = figures["requests"] / (figures["duration_us"] / 1_000_000)
+    page.errors = figures["socket_errors"] + figures["non_2xx_3xx"]
+
+
+def _figures(output: str) -> dict[str, int]:
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    return dict(json.loads(line.removeprefix("RESULT ")))
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        memory = f"{kib / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration):
+        memory = "unknown RAM"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{os.cpu_count()} cores, {cpu}, {memory}, PostgreSQL {postgres}, {python}"
+
+
+def data_size() -> str:
+    counts = {
+        "members": User.objects.count(),
+        "posts": Post.objects.count(),
+        "comments": Comment.objects.count(),
+        "reactions": Reaction.objects.count(),
+        "mentors": MentorProfile.objects.count(),
+        "follows": Follow.objects.count(),
+    }
+    return ", ".join(f"{count:,} {name}" for name, count in counts.items())
+
+
+def table(pages: list[Page], args: argparse.Namespace, load: str) -> str:
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        MARK_START,
+        f"- Date: {today}",
+        f"- Machine: {machine()}",
+        f"- Load average before the run: {load}",
+        f"- Data: {data_size()}",
+        f"- Server: gunicorn, {args.workers} workers x {args.threads_per_worker} threads; "
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s; "
+        f"signed in as the bench member",
+        "",
+        "| Page | Queries | Median ms | p95 ms | p99 ms | Requests/s | Errors | Target p95 | Met "
+        "| Median ms, 1 connection |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for page in pages:
+        lines.append(
+            f"| {page.name} | {page.queries} | {page.p50_ms:.1f} | {page.p95_ms:.1f} | "
+            f"{page.p99_ms:.1f} | {page.rps:.0f} | {page.errors} | < {page.p95_target_ms} | "
+            f"{'yes' if page.passed else 'no'} | {page.alone_p50_ms:.1f} |"
+        )
+    lines.append(MARK_END)
+    return "\n".join(lines)
+
+
+def write_results(path: Path, block: str) -> None:
+    text = path.read_text() if path.exists() else "# Benchmarks\n\n" + MARK_START + "\n" + MARK_END
+    pattern = re.compile(re.escape(MARK_START) + ".*?" + re.escape(MARK_END), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _match: block, text)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text if text.endswith("\n") else text + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=15, help="Seconds of wrk per page.")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--threads-per-worker", type=int, default=2)
+    parser.add_argument("--only", default="", help="Run only pages whose name contains this.")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--no-write", action="store_true", help="Print the table only.")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("Benchmarks run on PostgreSQL: set DATABASE_URL to the scale database.")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    call_command("collectstatic", interactive=False, verbosity=0)
+    pages = pages_to_run(args.only)
+    member = User.objects.get(handle=BENCH_HANDLE)
+    count_queries(pages, member)
+    cookie = session_cookie(member)
+    port = free_port()
+    server = start_gunicorn(port, args.workers, args.threads_per_worker)
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(LUA_DONE)
+        for page in pages:
+            check_live(port, page, cookie)
+            run_wrk(port, page, cookie, script.name, args)
+            print(
+                f"{page.name:<50} q={page.queries:>2} p50={page.p50_ms:6.1f} "
+                f"p95={page.p95_ms:6.1f} rps={page.rps:6.0f} errors={page.errors} "
+                f"alone_p50={page.alone_p50_ms:6.1f}",
+                file=sys.stderr,
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        Path(script.name).unlink(missing_ok=True)
+    block = table(pages, args, load)
+    print(block)
+    if not args.no_write:
+        write_results(args.output, block)
+
+
+if __name__ == "__main__":
+    main()
