@@ -298,6 +298,16 @@ class Post(models.Model):
             models.Index(fields=["-created_at", "-id"], name="post_recent_idx"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_recent_idx"),
             models.Index(fields=["circle", "-created_at", "-id"], name="post_circle_recent_idx"),
+            # Live posts, newest first, carrying what the visibility rule and the ranking of
+            # top posts read: the week's top posts (Explore) come from an index-only scan
+            # instead of a heap read of every post of the week, and the home feed and
+            # Explore walk it to find their first page among live posts only.
+            models.Index(
+                fields=["-created_at"],
+                include=["id", "like_count", "helpful_count", "visibility", "circle", "author"],
+                condition=Q(deleted_at__isnull=True, removed_by_moderators_at__isnull=True),
+                name="post_alive_recent_counts_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

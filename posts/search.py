@@ -9,12 +9,14 @@ not, newest first. People and groups are matched by name (and handle or descript
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -24,6 +26,9 @@ from .models import Circle, Post, Viewer
 from .services import SEARCH_CONFIG
 
 MAX_POSTS = 20
+# How many of the newest matching posts are ranked for relevance (see _newest_matches).
+RANKED_CANDIDATES = 500
+RECENT_WINDOW = datetime.timedelta(days=30)
 MAX_PEOPLE = 10
 MAX_CIRCLES = 10
 MAX_QUERY_LENGTH = 200
@@ -85,12 +90,33 @@ def _plain_snippet(body: str, terms: list[str]) -> SafeString:
     return highlight(("…" if start else "") + marked)
 
 
+def _newest_matches(viewer: Viewer, tsquery: SearchQuery) -> list[int]:
+    """Ids of the newest RANKED_CANDIDATES visible posts matching `tsquery`.
+
+    Only these are ranked: a common word matches tens of thousands of posts, and ranking
+    them all reads every one of them. The last RECENT_WINDOW is tried first, so the GIN
+    bitmap is intersected with a date range instead of reading every match; when it holds
+    fewer than RANKED_CANDIDATES matches, the newest ones may be older and all are searched.
+    """
+    matches = (
+        Post.objects.visible_to(viewer)
+        .filter(search_vector=tsquery)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    since = timezone.now() - RECENT_WINDOW
+    ids = list(matches.filter(created_at__gte=since)[:RANKED_CANDIDATES])
+    if len(ids) < RANKED_CANDIDATES:
+        ids = list(matches[:RANKED_CANDIDATES])
+    return ids
+
+
 def _search_posts(viewer: Viewer, query: str) -> list[Post]:
-    posts = Post.objects.visible_to(viewer).select_related("author", "circle")
     if connection.vendor == "postgresql":
         tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         found = list(
-            posts.filter(search_vector=tsquery)
+            Post.objects.select_related("author", "circle")
+            .filter(pk__in=_newest_matches(viewer, tsquery))
             .annotate(
                 rank=SearchRank(F("search_vector"), tsquery),
                 search_headline=SearchHeadline(
@@ -114,6 +140,7 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
     wanted, unwanted = parse_terms(query)
     if not wanted:
         return []
+    posts = Post.objects.visible_to(viewer).select_related("author", "circle")
     for term in wanted:
         posts = posts.filter(
             Q(title__icontains=term)

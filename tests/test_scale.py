@@ -1,0 +1,268 @@
+"""The scale data set at a small size: its rows and counters, and the hot pages on it.
+
+The generator runs once for the module (400 members, 1,000 posts) into the test database,
+committed outside the per-test transactions, and the tables are emptied afterwards. The full
+size (20,000 members, 1,000,000 posts) is run by hand; its figures are in BENCHMARKS.md.
+
+Plans: at 1,000 posts PostgreSQL rightly prefers a sequential scan, or an index plus a sort
+of a few rows, for almost everything. So the plan tests turn sequential scans and sorts off
+(SET LOCAL, inside the EXPLAIN's transaction only) to prove that each page's real query *can*
+be answered from the named, ordered index. A query rewritten in a shape no index serves
+would still show a Seq Scan on posts_post, or another index, and fail. The plans PostgreSQL
+chooses at full size, without these settings, are described in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Follow, User
+from community.scale import (
+    BENCH_HANDLE,
+    BUSY_THREAD_COMMENTS,
+    ScaleError,
+    ScaleSize,
+    empty_tables,
+    hot_pages,
+    load_scale,
+)
+from mentoring.models import MentorProfile, Mentorship
+from notifications.models import Notification
+from posts import search as posts_search
+from posts.models import Comment, Post, PostHashtag, Reaction
+from posts.search import search
+from posts.services import publish_post
+from tests.factories import PhysicianFactory
+
+SIZE = ScaleSize(members=400, posts=1_000, comments=1_200, reactions=1_800, mentors=20)
+MAX_QUERIES = 12
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def scale_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+    with django_db_blocker.unblock():
+        report = load_scale(SIZE, force=True, stream=io.StringIO())
+        yield report.counts
+        empty_tables()
+
+
+def _one(sql: str) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_it_loads_the_requested_sizes(scale_data: dict[str, int]) -> None:
+    assert User.objects.count() == SIZE.members
+    assert Post.objects.count() == SIZE.posts
+    assert Comment.objects.count() == SIZE.comments
+    assert Reaction.objects.count() == SIZE.reactions
+    assert MentorProfile.objects.count() == SIZE.mentors
+    assert scale_data["posts"] == SIZE.posts
+
+
+@pytest.mark.django_db
+def test_it_gives_the_bench_member_200_follows_and_one_thread_100_comments(
+    scale_data: dict[str, int],
+) -> None:
+    member = User.objects.get(handle=BENCH_HANDLE)
+    assert Follow.objects.filter(follower=member).count() == 200
+    busy = Post.objects.filter(comment_count=BUSY_THREAD_COMMENTS).first()
+    assert busy is not None
+    assert Comment.objects.filter(post=busy).count() == BUSY_THREAD_COMMENTS
+
+
+@pytest.mark.django_db
+def test_it_spreads_follows_with_a_long_tail(scale_data: dict[str, int]) -> None:
+    top = _one(
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM accounts_follow GROUP BY followee_id) f"
+    )
+    median = _one(
+        "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n) FROM"
+        " (SELECT count(*) AS n FROM accounts_follow GROUP BY followee_id) f"
+    )
+    assert top > 5 * median
+
+
+@pytest.mark.django_db
+def test_it_keeps_every_denormalised_counter_equal_to_its_rows(
+    scale_data: dict[str, int],
+) -> None:
+    checks = {
+        "post likes": "SELECT count(*) FROM posts_post p WHERE like_count <> (SELECT count(*)"
+        " FROM posts_reaction r WHERE r.post_id = p.id AND r.kind = 'like')",
+        "post helpfuls": "SELECT count(*) FROM posts_post p WHERE helpful_count <> (SELECT"
+        " count(*) FROM posts_reaction r WHERE r.post_id = p.id AND r.kind = 'helpful')",
+        "post comments": "SELECT count(*) FROM posts_post p WHERE comment_count <> (SELECT"
+        " count(*) FROM posts_comment c WHERE c.post_id = p.id AND c.deleted_at IS NULL)",
+        "comment likes": "SELECT count(*) FROM posts_comment c WHERE like_count <> (SELECT"
+        " count(*) FROM posts_reaction r WHERE r.comment_id = c.id AND r.kind = 'like')",
+        "comment helpfuls": "SELECT count(*) FROM posts_comment c WHERE helpful_count <> (SELECT"
+        " count(*) FROM posts_reaction r WHERE r.comment_id = c.id AND r.kind = 'helpful')",
+        "group members": "SELECT count(*) FROM posts_circle c WHERE member_count <> (SELECT"
+        " count(*) FROM posts_membership m WHERE m.circle_id = c.id AND m.status = 'active')",
+        "mentees": "SELECT count(*) FROM mentoring_mentorprofile p WHERE active_mentee_count <>"
+        " (SELECT count(*) FROM mentoring_mentorship m WHERE m.mentor_id = p.user_id"
+        " AND m.status = 'active')",
+        "over capacity": "SELECT count(*) FROM mentoring_mentorprofile"
+        " WHERE active_mentee_count > capacity",
+        "replies to replies": "SELECT count(*) FROM posts_comment c JOIN posts_comment p"
+        " ON p.id = c.parent_id WHERE p.parent_id IS NOT NULL OR p.post_id <> c.post_id",
+        "hashtag link times": "SELECT count(*) FROM posts_posthashtag l JOIN posts_post p"
+        " ON p.id = l.post_id WHERE l.created_at <> p.created_at",
+        "live posts without a search vector": "SELECT count(*) FROM posts_post"
+        " WHERE deleted_at IS NULL AND search_vector IS NULL",
+    }
+    assert {name: _one(sql) for name, sql in checks.items()} == dict.fromkeys(checks, 0)
+    assert Mentorship.objects.filter(status="active").exists()
+
+
+@pytest.mark.django_db
+def test_it_resets_the_sequences_so_new_rows_get_fresh_ids(scale_data: dict[str, int]) -> None:
+    author = User.objects.get(handle=BENCH_HANDLE)
+    post = Post.objects.create(author=author, body="After the load.")
+    assert post.pk > SIZE.posts
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_database_that_already_has_members(scale_data: dict[str, int]) -> None:
+    with pytest.raises(ScaleError, match="--force"):
+        load_scale(SIZE, stream=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_it_refuses_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(ScaleError, match="PostgreSQL"):
+        load_scale(SIZE, stream=io.StringIO())
+
+
+@pytest.fixture
+def member_client(scale_data: dict[str, int], db: None) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(handle=BENCH_HANDLE))
+    return client
+
+
+@pytest.mark.django_db
+def test_every_hot_page_answers_within_the_query_budget(member_client: Client) -> None:
+    counts = {}
+    for page in hot_pages():
+        member_client.get(page.path)
+        with CaptureQueriesContext(connection) as captured:
+            response = member_client.get(page.path)
+        assert response.status_code == 200, page.path
+        counts[page.name] = len(captured.captured_queries)
+    assert max(counts.values()) <= MAX_QUERIES, counts
+
+
+def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def _main_query(client: Client, path: str, needle: str) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return next(query["sql"] for query in captured.captured_queries if needle in query["sql"])
+
+
+def _explain_without_seqscan(sql: str) -> list[dict[str, Any]]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        raw = cursor.fetchone()[0]
+    plan = raw if isinstance(raw, list) else json.loads(raw)
+    return list(_plan_nodes(plan[0]["Plan"]))
+
+
+def _page(name: str) -> str:
+    return next(page.path for page in hot_pages() if page.name.startswith(name))
+
+
+def _comment_post_indexes() -> set[str]:
+    """The thread index and the foreign key's own index: either serves a post's comments."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'posts_comment'"
+            " AND indexdef LIKE '%%(post_id%%'"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+# Newest-first walks over posts: all posts, or the live ones only (the partial index).
+RECENT_POST_INDEXES = {"post_recent_idx", "post_alive_recent_counts_idx"}
+
+PLAN_CASES = [
+    # (page, a fragment of its main query, the indexes that may answer it)
+    ("Home feed", 'FROM "posts_post"', lambda: RECENT_POST_INDEXES | {"post_author_recent_idx"}),
+    ("Explore", 'FROM "posts_post"', lambda: RECENT_POST_INDEXES),
+    ("Explore", "reaction_total", lambda: {"post_alive_recent_counts_idx"}),
+    ("Hashtag", 'FROM "posts_posthashtag"', lambda: {PostHashtag._meta.indexes[0].name}),
+    ("Profile", 'FROM "posts_post"', lambda: {"post_author_recent_idx"}),
+    ("Post with", 'FROM "posts_comment"', _comment_post_indexes),
+    ("Search", "@@", lambda: RECENT_POST_INDEXES | {"post_search_vector_gin"}),
+    (
+        "Notifications",
+        'FROM "notifications_notification"',
+        lambda: {Notification._meta.indexes[0].name},
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "needle", "indexes"), PLAN_CASES, ids=[f"{c[0]}:{c[1]}" for c in PLAN_CASES]
+)
+def test_the_main_query_of_each_page_reads_its_index(
+    member_client: Client, page: str, needle: str, indexes: Callable[[], set[str]]
+) -> None:
+    sql = _main_query(member_client, _page(page), needle)
+    nodes = _explain_without_seqscan(sql)
+    used = {node["Index Name"] for node in nodes if "Index Name" in node}
+    seq_scanned = {node.get("Relation Name") for node in nodes if node["Node Type"] == "Seq Scan"}
+    assert used & indexes(), (indexes(), used)
+    assert "posts_post" not in seq_scanned
+
+
+# --- Search ranks the newest matches (posts.search._newest_matches) ---------------------
+
+
+def _publish_aged(author: User, title: str, days: int) -> Post:
+    post = publish_post(author=author, title=title, body="Notes from the ward.")
+    Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - timedelta(days=days))
+    return post
+
+
+@pytest.mark.django_db
+def test_search_still_finds_old_posts_when_few_recent_ones_match() -> None:
+    author = PhysicianFactory()
+    old = _publish_aged(author, "Rare tamponade pearl", days=400)
+    recent = _publish_aged(author, "Tamponade on nights", days=2)
+    found = search(author, "tamponade").posts
+    assert {post.pk for post in found} == {old.pk, recent.pk}
+
+
+@pytest.mark.django_db
+def test_search_ranks_only_the_newest_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
+    author = PhysicianFactory()
+    newest = [_publish_aged(author, f"Pericarditis note {day}", days=day) for day in (1, 2)]
+    _publish_aged(author, "Pericarditis pericarditis pericarditis", days=3)
+    found = search(author, "pericarditis").posts
+    assert {post.pk for post in found} == {post.pk for post in newest}
