@@ -97,3 +97,27 @@ def test_member_pages_fit_a_360px_phone(
         if scrolls_sideways(phone_page):
             wide.append(path)
     assert wide == []
+
+
+def test_the_moderation_queue_has_no_serious_accessibility_violation(
+    page: Any, live_server: Any, community: dict[str, Any]
+) -> None:
+    from moderation.models import ReportCase
+    from moderation.services import file_report
+    from tests.moderation.conftest import make_moderator
+
+    file_report(reporter=community["student"], target=community["post"], reason="misinformation")
+    case = ReportCase.objects.get()
+    _sign_in(page, live_server, make_moderator())
+    problems = {}
+    for path in [
+        "/admin/",
+        "/admin/moderation/reportcase/",
+        f"/admin/moderation/reportcase/{case.pk}/change/",
+        "/admin/accounts/verificationrequest/",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        if violations := axe_violations(page):
+            problems[path] = violations
+    assert problems == {}
