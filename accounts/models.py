@@ -223,7 +223,13 @@ class Follow(models.Model):
                 condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
             ),
         ]
-        indexes = [models.Index(fields=["followee", "-created_at"])]
+        indexes = [
+            models.Index(fields=["followee", "-created_at"]),
+            # The profile's follower and following counts (COUNT of ids per member) as
+            # index-only scans: a member followed by 12,000 read as many heap pages without.
+            models.Index(fields=["followee"], include=["id"], name="follow_followee_count_idx"),
+            models.Index(fields=["follower"], include=["id"], name="follow_follower_count_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followee_id}"

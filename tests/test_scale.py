@@ -215,6 +215,7 @@ PLAN_CASES = [
     ("Explore", "reaction_total", lambda: {"post_alive_recent_counts_idx"}),
     ("Hashtag", 'FROM "posts_posthashtag"', lambda: {PostHashtag._meta.indexes[0].name}),
     ("Profile", 'FROM "posts_post"', lambda: {"post_author_recent_idx"}),
+    ("Profile", '"follower_count"', lambda: {"follow_followee_count_idx"}),
     ("Post with", 'FROM "posts_comment"', _comment_post_indexes),
     ("Search", "@@", lambda: RECENT_POST_INDEXES | {"post_search_vector_gin"}),
     (
