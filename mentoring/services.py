@@ -7,7 +7,6 @@ raises `Refused` with the sentence to show otherwise. Workflow transitions live 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from accounts.selectors import is_walled_off
 from moderation.services import record_privacy_override
 from notifications.models import Kind
 from notifications.services import notify
+from posts.guard import GuardFinding, scan_text
 
 from .contact import KIND_LABELS as CONTACT_LABELS
 from .contact import find_contact_details
@@ -32,7 +32,6 @@ from .models import (
     MentorshipStatus,
     Message,
 )
-from .privacy import find_privacy_findings
 from .workflow import Refused, _ensure_participant, mentee_stage
 
 MAX_GOALS = 30
@@ -136,18 +135,6 @@ def _ensure_active(mentorship: Mentorship) -> None:
         raise Refused("This mentorship has ended, so it can no longer be changed.")
 
 
-@dataclass(frozen=True)
-class GuardFinding:
-    """Something in a message worth a second look: `source` is "privacy" or "contact"."""
-
-    kind: str
-    label: str
-    start: int
-    end: int
-    text: str
-    source: str
-
-
 class MessageNeedsConfirmation(Refused):
     """The guard found something; the sender must confirm before the message is sent."""
 
@@ -160,21 +147,29 @@ def involves_minor(mentorship: Mentorship) -> bool:
     return mentorship.mentee.is_minor or mentorship.mentor.is_minor
 
 
+CONTACT_EXPLANATION = (
+    "This mentorship involves a member under 18: keeping contact on Rounds keeps them safe."
+)
+
+
 def check_message(*, mentorship: Mentorship, body: str) -> list[GuardFinding]:
-    """What the privacy guard (always) and the contact check (with a minor) find in `body`."""
-    findings = [
-        GuardFinding(item.kind, item.label, item.start, item.end, item.text, "privacy")
-        for item in find_privacy_findings(body)
-    ]
+    """What the privacy guard (always) and the contact check (with a minor) find in `body`.
+
+    Contact details come back as low-confidence findings with their own label and reason,
+    so they show through the same highlight as patient identifiers.
+    """
+    findings = scan_text(body)
     if involves_minor(mentorship):
         contacts = [
             GuardFinding(
-                f"contact_{item.kind}",
-                CONTACT_LABELS[item.kind],
-                item.start,
-                item.end,
-                item.text,
-                "contact",
+                field="body",
+                kind=f"contact_{item.kind}",
+                start=item.start,
+                end=item.end,
+                text=item.text,
+                confidence="low",
+                kind_label=CONTACT_LABELS[item.kind],
+                kind_explanation=CONTACT_EXPLANATION,
             )
             for item in find_contact_details(body)
         ]

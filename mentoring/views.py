@@ -15,6 +15,8 @@ from accounts.models import User
 from accounts.permissions import participant_required
 from accounts.selectors import is_walled_off
 from community.ratelimit import rate_limited
+from posts import guard
+from posts.guard import GuardFinding
 
 from . import services, workflow
 from .forms import (
@@ -393,7 +395,7 @@ def _render_mentorship(
     access: Access,
     *,
     message_form: MessageForm | None = None,
-    warnings: list[services.GuardFinding] | None = None,
+    warnings: list[GuardFinding] | None = None,
     goal_form: GoalForm | None = None,
     meeting_form: MeetingForm | None = None,
     status: int = 200,
@@ -417,8 +419,7 @@ def _render_mentorship(
             "progress": goal_progress(goals),
             "meetings": list(mentorship.meetings.select_related("logged_by")),
             "message_form": message_form or MessageForm(),
-            "warnings": warnings or [],
-            "highlighted": _highlight(message_form, warnings),
+            "review": _review(message_form, warnings),
             "goal_form": goal_form or GoalForm(),
             "meeting_form": meeting_form or MeetingForm(),
             "my_feedback": my_feedback,
@@ -428,23 +429,14 @@ def _render_mentorship(
     )
 
 
-def _highlight(
-    form: MessageForm | None, warnings: list[services.GuardFinding] | None
-) -> list[tuple[str, str]]:
-    """The draft cut into (text, label) pieces; a label marks a piece the guard found."""
+def _review(form: MessageForm | None, warnings: list[GuardFinding] | None) -> guard.Review | None:
+    """The draft with what the guard found marked in it, for the shared partial."""
     if not form or not warnings:
-        return []
+        return None
     body = str(form.data.get("body", "")).strip()
-    pieces: list[tuple[str, str]] = []
-    position = 0
-    for finding in warnings:
-        if finding.start < position:
-            continue
-        pieces.append((body[position : finding.start], ""))
-        pieces.append((body[finding.start : finding.end], finding.label))
-        position = finding.end
-    pieces.append((body[position:], ""))
-    return [piece for piece in pieces if piece[0]]
+    return guard.build_review(
+        findings=warnings, texts={"body": body}, blocking=False, labels={"body": "Message"}
+    )
 
 
 @login_required
@@ -479,14 +471,21 @@ def send_message(request: HttpRequest, pk: int) -> HttpResponse:
     access = Access(mentorship=found, is_member=True)
     form = MessageForm(request.POST)
     htmx = bool(request.htmx)  # type: ignore[attr-defined]
-    warnings: list[services.GuardFinding] = []
+    warnings: list[GuardFinding] = []
     if form.is_valid():
         try:
             message = services.send_message(
                 mentorship=found,
                 sender=_user(request),
                 body=form.cleaned_data["body"],
-                confirmed=form.cleaned_data["confirm"],
+                # A ticked "send anyway" counts only for the findings that were shown.
+                confirmed=guard.confirmation_counts(
+                    findings=services.check_message(
+                        mentorship=found, body=form.cleaned_data["body"]
+                    ),
+                    confirmed=form.cleaned_data["confirm"],
+                    digest=request.POST.get("privacy_digest", ""),
+                ),
             )
         except services.MessageNeedsConfirmation as needs:
             warnings = needs.findings
@@ -513,8 +512,7 @@ def send_message(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "mentorship": found,
                 "message_form": form,
-                "warnings": warnings,
-                "highlighted": _highlight(form, warnings),
+                "review": _review(form, warnings),
                 "involves_minor": services.involves_minor(found),
             },
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -158,7 +159,8 @@ def test_contact_details_with_a_minor_need_confirmation(minor_mentorship: Mentor
         )
     findings = caught.value.findings
     assert [finding.kind for finding in findings] == ["contact_phone", "contact_social_handle"]
-    assert {finding.source for finding in findings} == {"contact"}
+    assert {finding.confidence for finding in findings} == {"low"}
+    assert all("under 18" in finding.explanation for finding in findings)
     services.send_message(
         mentorship=minor_mentorship, sender=minor_mentorship.mentee, body=CONTACT, confirmed=True
     )
@@ -181,11 +183,26 @@ def test_the_warning_highlights_what_was_found(
     response = client.post(url, {"body": CONTACT})
     content = response.content.decode()
     assert "Check your message before sending it." in content
-    assert '<mark title="a phone number">555-201-7788</mark>' in content
+    assert '<mark class="phi phi-low">555-201-7788</mark>' in content
+    assert "under 18" in content
     assert "send anyway" in content
     assert not Message.objects.exists()
-    client.post(url, {"body": CONTACT, "confirm": "on"})
+    digest = re.search(r'name="privacy_digest" value="([^"]+)"', content).group(1)
+    client.post(url, {"body": CONTACT, "confirm": "on", "privacy_digest": digest})
     assert Message.objects.count() == 1
+
+
+def test_a_confirmation_for_other_findings_does_not_send(
+    client: Client, minor_mentorship: Mentorship
+) -> None:
+    client.force_login(minor_mentorship.mentee)
+    url = reverse("mentoring:send_message", kwargs={"pk": minor_mentorship.pk})
+    content = client.post(url, {"body": "call me on 555-201-7788"}).content.decode()
+    digest = re.search(r'name="privacy_digest" value="([^"]+)"', content).group(1)
+    # The sender changed the text after seeing the warning: new findings, old confirmation.
+    client.post(url, {"body": CONTACT, "confirm": "on", "privacy_digest": digest})
+    client.post(url, {"body": CONTACT, "confirm": "on"})
+    assert not Message.objects.exists()
 
 
 def test_the_warning_works_with_htmx(client: Client, mentorship: Mentorship) -> None:
