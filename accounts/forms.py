@@ -17,6 +17,7 @@ from community.images import encode_display, format_megabytes, load_image
 
 from .languages import LANGUAGE_CHOICES
 from .models import MINIMUM_AGE, Role, User, VerificationMethod
+from .services import PROFILE_FIELDS
 from .specialties import PROFILE_SPECIALTY_CHOICES, UNDECIDED
 from .validators import normalise_orcid, validate_handle, validate_npi, validate_orcid
 
@@ -161,24 +162,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "handle",
-            "role",
-            "training_stage",
-            "specialty",
-            "institution",
-            "graduation_year",
-            "languages",
-            "country",
-            "region",
-            "time_zone",
-            "bio",
-            "website",
-            "orcid",
-            "interests",
-            "profile_visibility",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "display_name": "Display name",
             "role": "Role",

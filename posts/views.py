@@ -7,6 +7,7 @@ work as plain forms and links without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -281,24 +282,35 @@ def _visible_post(request: HttpRequest, pk: int) -> Post:
     return post
 
 
-@participant_required
-@rate_limited("reaction")
-@require_POST
-def react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """Toggle the member's like or helpful on a post; htmx gets the buttons back."""
+def _toggle_reaction(
+    request: HttpRequest, *, kind: str, load: Callable[[], Post | Comment], is_comment: bool
+) -> HttpResponse:
+    """Toggle a reaction on what `load` fetches (visibility-checked); htmx gets the
+    buttons back, a plain form goes back where it came from."""
     if kind not in ReactionKind.values:
         raise Http404("No such reaction.")
-    post = _visible_post(request, pk)
+    target = load()
     try:
-        services.toggle_reaction(member=request.user, target=post, kind=kind)
+        services.toggle_reaction(member=request.user, target=target, kind=kind)
     except (ValidationError, PermissionDenied) as error:
         if request.htmx:
             raise PermissionDenied(_messages_from(error)[0]) from error
         _fail(request, error)
     if request.htmx:
-        fresh = _visible_post(request, pk)
-        return render(request, "posts/_reactions.html", {"target": fresh, "is_comment": False})
-    return HttpResponseRedirect(_next_url(request, post.get_absolute_url()))
+        return render(
+            request, "posts/_reactions.html", {"target": load(), "is_comment": is_comment}
+        )
+    return HttpResponseRedirect(_next_url(request, target.get_absolute_url()))
+
+
+@participant_required
+@rate_limited("reaction")
+@require_POST
+def react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Toggle the member's like or helpful on a post."""
+    return _toggle_reaction(
+        request, kind=kind, load=lambda: _visible_post(request, pk), is_comment=False
+    )
 
 
 def _visible_comment(request: HttpRequest, pk: int) -> Comment:
@@ -319,19 +331,10 @@ def _visible_comment(request: HttpRequest, pk: int) -> Comment:
 @rate_limited("reaction")
 @require_POST
 def comment_react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    if kind not in ReactionKind.values:
-        raise Http404("No such reaction.")
-    comment = _visible_comment(request, pk)
-    try:
-        services.toggle_reaction(member=request.user, target=comment, kind=kind)
-    except (ValidationError, PermissionDenied) as error:
-        if request.htmx:
-            raise PermissionDenied(_messages_from(error)[0]) from error
-        _fail(request, error)
-    if request.htmx:
-        fresh = _visible_comment(request, pk)
-        return render(request, "posts/_reactions.html", {"target": fresh, "is_comment": True})
-    return HttpResponseRedirect(_next_url(request, comment.get_absolute_url()))
+    """Toggle the member's like or helpful on a comment."""
+    return _toggle_reaction(
+        request, kind=kind, load=lambda: _visible_comment(request, pk), is_comment=True
+    )
 
 
 @login_required
