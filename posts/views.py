@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -169,8 +170,9 @@ def _render_detail(
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
-    circle_slug = request.GET.get("group")
-    if circle_slug:
+    circle_slug = request.GET.get("group", "")
+    # Only a well-formed slug reaches the query (PostgreSQL refuses NUL bytes with a 500).
+    if circle_slug and slug_re.fullmatch(circle_slug):
         circle = Circle.objects.filter(slug=circle_slug).first()
         if circle is not None:
             initial = {"visibility": Visibility.GROUP, "circle": circle}
