@@ -58,3 +58,32 @@ class PrimaryAfterWriteMiddleware:
                 secure=request.is_secure(),
             )
         return response
+
+
+class RefuseNulBytesMiddleware:
+    """Answer 400 to a NUL byte anywhere in the path, query string or form fields.
+
+    No legitimate request carries one, and PostgreSQL refuses NUL in text, so letting it
+    through turns a scanner's probe into a 500 in whichever view reads the value first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return _bad_request(request)
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            values = (value for _, values in request.POST.lists() for value in values)
+            if any("\x00" in value for value in values):
+                return _bad_request(request)
+        return self.get_response(request)
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _bad_request(request: HttpRequest) -> HttpResponse:
+    from .views import bad_request
+
+    return bad_request(request)

@@ -138,3 +138,20 @@ def test_reads_go_to_the_replica_unless_pinned(settings: Any) -> None:
 def test_a_write_pins_the_member_to_the_primary_for_a_few_seconds(client: Client) -> None:
     response = client.post("/healthz")
     assert response.cookies["rounds_primary"]["max-age"] == 10
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/explore/?q=%00", None),
+        ("get", "/search/?q=a%00b", None),
+        ("post", "/accounts/login/", {"login": "a\x00b@example.org", "password": "x"}),
+    ],
+)
+def test_a_nul_byte_gets_a_400_not_a_500(
+    client: Client, method: str, path: str, data: dict[str, str] | None
+) -> None:
+    response = getattr(client, method)(path, data) if data else getattr(client, method)(path)
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
