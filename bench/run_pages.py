@@ -217,6 +217,11 @@ def run_wrk(port: int, page: Page, cookie: str, script: str, args: argparse.Name
     page.errors = figures["socket_errors"] + figures["non_2xx_3xx"]
 
 
+def _load_average() -> str:
+    """Other work on the machine shares its cores: report how busy it was."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def _figures(output: str) -> dict[str, int]:
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     return dict(json.loads(line.removeprefix("RESULT ")))
@@ -262,7 +267,7 @@ def table(pages: list[Page], args: argparse.Namespace, load: str) -> str:
         MARK_START,
         f"- Date: {today}",
         f"- Machine: {machine()}",
-        f"- Load average before the run: {load}",
+        f"- Load average (1, 5, 15 min) before the run: {load}; after it: {_load_average()}",
         f"- Data: {data_size()}",
         f"- Server: gunicorn, {args.workers} workers x {args.threads_per_worker} threads; "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s; "
@@ -307,7 +312,7 @@ def main() -> None:
         raise SystemExit("Benchmarks run on PostgreSQL: set DATABASE_URL to the scale database.")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    load = _load_average()
     call_command("collectstatic", interactive=False, verbosity=0)
     pages = pages_to_run(args.only)
     member = User.objects.get(handle=BENCH_HANDLE)

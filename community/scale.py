@@ -449,13 +449,21 @@ def _heavy_tail_counts(
 class Generator:
     """Builds the rows of every table from one seed; `load()` writes them."""
 
-    def __init__(self, size: ScaleSize, *, stream: TextIO | None = None, quiet: bool = False):
+    def __init__(
+        self,
+        size: ScaleSize,
+        *,
+        stream: TextIO | None = None,
+        quiet: bool = False,
+        keep_indexes: bool = False,
+    ):
         if size.members < 20 or size.posts < 10:
             raise ScaleError("The scale data set needs at least 20 members and 10 posts.")
         self.size = size
         self.rng = random.Random(size.seed)
         self.stream = stream
         self.quiet = quiet
+        self.keep_indexes = keep_indexes
         self.now = time.time()
         self.start = self.now - SPAN_DAYS * 86_400
         self.password = make_password(BENCH_PASSWORD)
@@ -1117,7 +1125,7 @@ class Generator:
         progress = Progress(self.planned_rows(), self.stream, quiet=self.quiet)
         _execute("SET synchronous_commit = off")
         _execute("SET maintenance_work_mem = '512MB'")
-        dropped = _drop_secondary_indexes(_REBUILT_INDEX_TABLES)
+        dropped = [] if self.keep_indexes else _drop_secondary_indexes(_REBUILT_INDEX_TABLES)
         try:
             counts = self._write(progress)
         finally:
@@ -1347,12 +1355,18 @@ def empty_tables() -> None:
 
 
 def load_scale(
-    size: ScaleSize, *, force: bool = False, stream: TextIO | None = None, quiet: bool = False
+    size: ScaleSize,
+    *,
+    force: bool = False,
+    stream: TextIO | None = None,
+    quiet: bool = False,
+    keep_indexes: bool = False,
 ) -> LoadReport:
     """Load the scale data set into the default (PostgreSQL) database.
 
     Refuses on SQLite, and on a database that already has members unless `force`, which
-    empties the tables first.
+    empties the tables first. `keep_indexes` writes through every index instead of
+    rebuilding the bulk tables' secondary indexes after the load (to measure the difference).
     """
     if connection.vendor != "postgresql":
         raise ScaleError("The scale data set needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -1363,7 +1377,7 @@ def load_scale(
                 "This database already has members. Use --force to empty it and load again."
             )
         empty_tables()
-    return Generator(size, stream=stream, quiet=quiet).load()
+    return Generator(size, stream=stream, quiet=quiet, keep_indexes=keep_indexes).load()
 
 
 # --- The pages the benchmarks and the scale tests read -----------------------------------
