@@ -193,6 +193,15 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered template fragments, per process. Their keys hold every value the fragment shows
+# (see the {% cache %} blocks in templates/), so an entry is never stale and nothing has
+# to be invalidated; keeping them in process saves a network round trip per fragment.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 
 # --- Authentication (django-allauth) ---------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from community.celery import app as celery_app
 
@@ -71,9 +71,16 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
         },
     }
     # Rate limits and other cached state must not leak from one test into the next.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-fragments",
+        },
+    }
     settings.SECURE_SSL_REDIRECT = False
     cache.clear()
+    caches["fragments"].clear()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
