@@ -60,14 +60,16 @@ def envsecret(name: str, default: str = "") -> str:
 # --- Core -------------------------------------------------------------------------------
 
 DEBUG = envbool("DEBUG", False)
-# Test runs get a throwaway key so `pytest` works without any environment.
+# Test runs: static files unhashed, no HTTPS redirect or secure cookies by default.
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 SECRET_KEY = envsecret("SECRET_KEY")
+# Without a key, management commands (migrations, checks) still run, on a throwaway key that
+# `check --deploy` reports; the processes that serve requests or run tasks refuse it unless
+# DEBUG is on (community/startup.py), so a deployment can never run on it.
+SECRET_KEY_IS_SET = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+    SECRET_KEY = "django-insecure-development-key-not-for-production"
 
 SITE_NAME = os.environ.get("SITE_NAME", "Rounds")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -58,11 +58,43 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     assert "no issues" in result.stdout
 
 
-def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
-    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
-    result = _manage("check", env=env)
+def _python(code: str, *, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    dropped = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_web_server_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
+    result = _python("import community.wsgi", env={**PRODUCTION_ENV, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_a_celery_worker_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
+    code = "from community.startup import refuse_unsafe_secret_key as r; import django; "
+    code += "django.setup(); from celery.signals import worker_init; worker_init.send(None)"
+    result = _python(code, env={**PRODUCTION_ENV, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_management_commands_run_without_a_key_and_check_deploy_flags_it() -> None:
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    assert _manage("makemigrations", "--check", "--dry-run", env=env).returncode == 0
+    result = _manage("check", "--deploy", env=env)
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_the_web_server_starts_in_development_without_a_key() -> None:
+    result = _python("import community.wsgi", env={"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_compose_runs_web_worker_and_beat_from_one_image_and_database() -> None:
