@@ -188,15 +188,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in CLINICIAN_ROLES
 
     @property
-    def is_student(self) -> bool:
-        return self.role in STUDENT_ROLES
-
-    @property
-    def is_public_profile(self) -> bool:
-        """Whether visitors may see the profile: never for minors."""
-        return self.profile_visibility == Visibility.PUBLIC and not self.is_minor
-
-    @property
     def specialty_name(self) -> str:
         return specialty_label(self.specialty)
 

@@ -38,7 +38,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Follow, Role, User, VerificationStatus
+from accounts.models import STUDENT_ROLES, Follow, Role, User, VerificationStatus
 from accounts.specialties import SPECIALTIES
 from mentoring.models import MentorProfile
 from mentoring.vocabulary import Area, MeetingMode, Stage
@@ -408,7 +408,6 @@ def _fetch_value(sql: str, params: Sequence[Any] | None = None) -> Any:
 
 _VIS_PUBLIC, _VIS_MEMBERS, _VIS_GROUP = 0, 1, 2
 _VISIBILITY = ("public", "members", "group")
-_STUDENT_ROLES = (Role.MEDICAL_STUDENT, Role.PREMED, Role.HIGH_SCHOOL)
 
 
 def _zipf_cumulative(count: int, exponent: float) -> list[float]:
@@ -942,7 +941,7 @@ class Generator:
         ]
         rng.shuffle(clinicians)
         mentors = sorted(clinicians[: size.mentors])
-        students = [i for i in self.ids if self.roles[i - 1] in _STUDENT_ROLES]
+        students = [i for i in self.ids if self.roles[i - 1] in STUDENT_ROLES]
         mentees = sorted({1, *rng.sample(students, min(len(students), len(students) * 2 // 5))})
         areas, stages = list(Area.values), list(Stage.values)
         modes = list(MeetingMode.values)
