@@ -1,4 +1,4 @@
-"""Template helpers for posts: event times in the reader's time zone, load-more links."""
+"""Template helpers for posts: cards, event times in the reader's time zone, load-more links."""
 
 from __future__ import annotations
 
@@ -8,10 +8,25 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils import dateformat
+from django.utils.safestring import SafeString
 
+from posts import cards
 from posts.forms import reader_zone
+from posts.models import Comment, Post
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context: Any, post: Post, detail: bool = False) -> SafeString:
+    """The post as a card (`posts/_post.html`), reused while nothing it shows changes."""
+    return cards.post_card(context, post, detail=detail)
+
+
+@register.simple_tag(takes_context=True)
+def comment_card(context: Any, comment: Comment, is_reply: bool = False) -> SafeString:
+    """A comment of the thread in context (`posts/_comment.html`), reused likewise."""
+    return cards.comment_card(context, comment, is_reply=is_reply)
 
 
 @register.simple_tag

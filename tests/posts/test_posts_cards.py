@@ -1,0 +1,281 @@
+"""Whole post and comment cards are reused between requests (posts/cards.py).
+
+The rule under test: a reused card is byte for byte the card a fresh render would give, for
+every reader, after any change to what it shows; and its forms carry the reader's own CSRF
+token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User, VerificationStatus
+from moderation.services import remove_content
+from posts import cards
+from posts.models import Circle, Post
+from posts.selectors import Page
+from posts.services import (
+    add_comment,
+    delete_comment,
+    edit_comment,
+    edit_post,
+    publish_post,
+    toggle_bookmark,
+    toggle_reaction,
+)
+from tests.factories import ModeratorFactory, PhysicianFactory, UserFactory
+from tests.posts.factories import CircleFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def _normalised(html: str) -> str:
+    """The page without what differs on every response (tokens, the CSP nonce)."""
+    html = TOKEN.sub('name="csrfmiddlewaretoken" value="T"', html)
+    html = re.sub(r'"X-CSRFToken": "[A-Za-z0-9]+"', '"X-CSRFToken": "T"', html)
+    return re.sub(r'nonce="[^"]+"', 'nonce="N"', html)
+
+
+def _cards_of(html: str) -> str:
+    found = re.findall(r'<article class="(?:card post|comment).*?</article>', html, re.DOTALL)
+    assert found, "no card on the page"
+    return "\n".join(found)
+
+
+def _reused_and_fresh(client: Client, url: str) -> tuple[str, str]:
+    reused = _cards_of(_normalised(client.get(url).content.decode()))
+    caches["fragments"].clear()
+    fresh = _cards_of(_normalised(client.get(url).content.decode()))
+    return reused, fresh
+
+
+@pytest.fixture
+def author() -> User:
+    return PhysicianFactory(display_name="Dr. Ada Byron")
+
+
+@pytest.fixture
+def reader() -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def post(author: User) -> Post:
+    return publish_post(author=author, title="Fluids in sepsis", body="Thirty **per kilo**.")
+
+
+def _like(reader: User, post: Post, author: User) -> None:
+    toggle_reaction(member=reader, target=post, kind="like")
+
+
+def _helpful(reader: User, post: Post, author: User) -> None:
+    toggle_reaction(member=reader, target=post, kind="helpful")
+
+
+def _bookmark(reader: User, post: Post, author: User) -> None:
+    toggle_bookmark(member=reader, post=post)
+
+
+def _someone_else_likes(reader: User, post: Post, author: User) -> None:
+    toggle_reaction(member=UserFactory(), target=post, kind="like")
+
+
+def _comment(reader: User, post: Post, author: User) -> None:
+    add_comment(author=UserFactory(), post=post, body="Agreed.")
+
+
+def _edit(reader: User, post: Post, author: User) -> None:
+    edit_post(post=post, editor=author, title="Fluids in septic shock", body="Thirty per kilo.")
+
+
+def _rename_author(reader: User, post: Post, author: User) -> None:
+    author.display_name = "Dr. Ada Lovelace"
+    author.save(update_fields=["display_name"])
+
+
+def _unverify_author(reader: User, post: Post, author: User) -> None:
+    author.verification_status = VerificationStatus.UNVERIFIED
+    author.save(update_fields=["verification_status"])
+
+
+def _deactivate_author(reader: User, post: Post, author: User) -> None:
+    author.is_active = False
+    author.save(update_fields=["is_active"])
+
+
+CHANGES: list[Callable[[User, Post, User], None]] = [
+    _like,
+    _helpful,
+    _bookmark,
+    _someone_else_likes,
+    _comment,
+    _edit,
+    _rename_author,
+    _unverify_author,
+    _deactivate_author,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__.strip("_"))
+@pytest.mark.parametrize("where", ["explore", "detail"])
+def test_a_reused_post_card_is_the_fresh_card_after_each_change(
+    client: Client, author: User, reader: User, post: Post, change: Callable, where: str
+) -> None:
+    url = reverse("posts:explore") if where == "explore" else post.get_absolute_url()
+    client.force_login(reader)
+    before = _cards_of(_normalised(client.get(url).content.decode()))
+
+    change(reader, post, author)
+    reused, fresh = _reused_and_fresh(client, url)
+
+    assert reused == fresh
+    assert reused != before, "the change should show on the card"
+
+
+def test_a_group_renamed_shows_its_new_name_on_its_posts(
+    client: Client, author: User, reader: User
+) -> None:
+    circle = CircleFactory(name="Night shift")
+    MembershipFactory(circle=circle, member=author)
+    MembershipFactory(circle=circle, member=reader)
+    post = publish_post(
+        author=author, title="Handover", body="Use SBAR.", visibility="group", circle=circle
+    )
+    client.force_login(reader)
+    assert "Night shift" in client.get(post.get_absolute_url()).content.decode()
+
+    Circle.objects.filter(pk=circle.pk).update(name="Nights")
+    reused, fresh = _reused_and_fresh(client, post.get_absolute_url())
+
+    assert reused == fresh and "Nights" in reused and "Night shift" not in reused
+
+
+def test_two_readers_never_see_each_others_reactions_or_links(
+    author: User, reader: User, post: Post
+) -> None:
+    other = UserFactory()
+    toggle_reaction(member=reader, target=post, kind="like")
+    mine, theirs, authors = Client(), Client(), Client()
+    mine.force_login(reader)
+    theirs.force_login(other)
+    authors.force_login(author)
+
+    my_card = _cards_of(mine.get(reverse("posts:explore")).content.decode())
+    their_card = _cards_of(theirs.get(reverse("posts:explore")).content.decode())
+    author_card = _cards_of(authors.get(reverse("posts:explore")).content.decode())
+
+    assert 'aria-pressed="true">Like' in my_card
+    assert 'aria-pressed="false">Like' in their_card
+    assert reverse("posts:edit", args=[post.pk]) in author_card
+    assert reverse("posts:edit", args=[post.pk]) not in their_card
+    assert "Report" in their_card and "Report" not in author_card
+
+
+def test_a_reused_card_carries_each_readers_own_working_csrf_token(
+    post: Post, reader: User
+) -> None:
+    """Two readers get the same cached card; each one's like form must work for them."""
+    other = UserFactory()
+    for member in (reader, other):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(member)
+        html = client.get(reverse("posts:explore")).content.decode()
+        tokens = TOKEN.findall(_cards_of(html))
+        assert tokens and cards._placeholder() not in html
+
+        response = client.post(
+            reverse("posts:react", args=[post.pk, "like"]),
+            {"csrfmiddlewaretoken": tokens[0], "next": reverse("posts:explore")},
+        )
+
+        assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.like_count == 2
+
+
+def test_the_placeholder_depends_on_the_secret_key(settings: object) -> None:
+    first = cards._placeholder()
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789abcdef"  # type: ignore[attr-defined]
+    assert cards._placeholder() != first
+
+
+def test_a_card_rendered_outside_a_request_has_no_token_field(post: Post) -> None:
+    post = Post.objects.for_display(post.author).get(pk=post.pk)
+    html = render_to_string("posts/_post_page.html", {"page": Page(items=[post])})
+    assert "Fluids in sepsis" in html
+    assert "csrfmiddlewaretoken" not in html and cards._placeholder() not in html
+
+
+def test_a_post_quoting_the_csrf_field_is_shown_as_text(
+    client: Client, author: User, reader: User
+) -> None:
+    body = '<input type="hidden" name="csrfmiddlewaretoken" value="x"> `{% csrf_token %}`'
+    post = publish_post(author=author, title="Markup", body=body)
+    client.force_login(reader)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "{% csrf_token %}" in html
+    assert '<input type="hidden" name="csrfmiddlewaretoken" value="x">' not in html
+
+
+# --- Comments ------------------------------------------------------------------------------
+
+
+def _comment_liked(reader: User, comment: object, author: User) -> None:
+    toggle_reaction(member=reader, target=comment, kind="like")
+
+
+def _comment_edited(reader: User, comment: object, author: User) -> None:
+    edit_comment(comment=comment, editor=author, body="On reflection, twenty per kilo.")
+
+
+def _comment_deleted(reader: User, comment: object, author: User) -> None:
+    add_comment(author=reader, post=comment.post, body="A reply.", parent=comment)
+    delete_comment(comment=comment, member=author)
+
+
+def _comment_removed(reader: User, comment: object, author: User) -> None:
+    remove_content(moderator=ModeratorFactory(), target=comment, reason="Off topic.")
+
+
+COMMENT_CHANGES = [_comment_liked, _comment_edited, _comment_deleted, _comment_removed]
+
+
+@pytest.mark.parametrize("change", COMMENT_CHANGES, ids=lambda change: change.__name__.strip("_"))
+@pytest.mark.parametrize("as_author", [False, True], ids=["reader", "author"])
+def test_a_reused_comment_is_the_fresh_comment_after_each_change(
+    client: Client, author: User, reader: User, post: Post, change: Callable, as_author: bool
+) -> None:
+    commenter = PhysicianFactory()
+    comment = add_comment(author=commenter, post=post, body="Thirty per kilo is a lot.")
+    client.force_login(commenter if as_author else reader)
+    url = post.get_absolute_url()
+    before = _cards_of(_normalised(client.get(url).content.decode()))
+
+    change(reader, comment, commenter)
+    reused, fresh = _reused_and_fresh(client, url)
+
+    assert reused == fresh
+    assert reused != before
+
+
+def test_the_author_of_a_removed_comment_sees_why_and_others_do_not(
+    author: User, reader: User, post: Post
+) -> None:
+    commenter = PhysicianFactory()
+    comment = add_comment(author=commenter, post=post, body="Something off topic.")
+    remove_content(moderator=ModeratorFactory(), target=comment, reason="Off topic.")
+    theirs, own = Client(), Client()
+    theirs.force_login(reader)
+    own.force_login(commenter)
+
+    assert "Off topic." not in theirs.get(post.get_absolute_url()).content.decode()
+    assert "Off topic." in own.get(post.get_absolute_url()).content.decode()
