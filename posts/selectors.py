@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
@@ -36,6 +38,8 @@ from .models import (
 PAGE_SIZE = 20
 TOP_DAYS = 7
 TOP_COUNT = 5
+TOP_CANDIDATES = 50
+TOP_CACHE_SECONDS = 60
 
 T = TypeVar("T")
 
@@ -141,32 +145,56 @@ def explore(viewer: Viewer, cursor: str | None = None, *, limit: int | None = No
 
 
 def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[Post]:
-    """Most reacted-to posts of the last 7 days, by stored like + helpful counts.
+    """Most reacted-to posts of the last 7 days outside groups, by stored like + helpful
+    counts, that `viewer` may read.
 
     The counts are lifetime counts of posts created in the window rather than reactions
     given in the window: for week-old posts the two are nearly the same, and this reads one
-    indexed range instead of aggregating the reactions table.
+    indexed range instead of aggregating the reactions table. The week's leaders change
+    slowly, so the ranking over all posts is shared for a minute (`_week_leaders`); who may
+    read which of them, and their current counts, are decided on every view.
     """
-    since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
+    leaders = _week_leaders(signed_in=viewer.is_authenticated)
     posts = (
         Post.objects.visible_to(viewer)
         .exclude(visibility=Visibility.GROUP)
-        .filter(created_at__gte=since)
-        .annotate(reaction_total=F("like_count") + F("helpful_count"))
-        .filter(reaction_total__gt=0)
+        .filter(pk__in=leaders)
     )
     if viewer.is_authenticated:
         posts = posts.exclude(author_id__in=_muted_ids(viewer))
-    ranking = ("-reaction_total", "-created_at", "-id")
-    # Rank narrow rows first and join authors to the winners only: a busy week holds
-    # thousands of posts, and sorting them with their authors' columns spilled to disk.
-    winners = posts.order_by(*ranking).values("pk")[:limit]
     return list(
-        Post.objects.filter(pk__in=Subquery(winners))
-        .annotate(reaction_total=F("like_count") + F("helpful_count"))
+        posts.annotate(reaction_total=F("like_count") + F("helpful_count"))
+        .filter(reaction_total__gt=0)
         .select_related("author", "circle")
-        .order_by(*ranking)
+        .order_by("-reaction_total", "-created_at", "-id")[:limit]
     )
+
+
+def _week_leaders(*, signed_in: bool) -> list[int]:
+    """Ids of the week's TOP_CANDIDATES most reacted-to posts that every member (or every
+    visitor) may read, kept in the cache for TOP_CACHE_SECONDS.
+
+    Enough more than TOP_COUNT are kept that walls, mutes and deletions since the ranking
+    still leave a full list. Narrow rows are ranked: a busy week holds thousands of posts.
+    """
+    key = f"posts:week-leaders:{'members' if signed_in else 'visitors'}"
+    leaders = cache.get(key)
+    if leaders is None:
+        since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
+        readable = (
+            Post.objects.alive().filter(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+            if signed_in
+            else Post.objects.visible_to(AnonymousUser())
+        )
+        leaders = list(
+            readable.filter(created_at__gte=since)
+            .annotate(reaction_total=F("like_count") + F("helpful_count"))
+            .filter(reaction_total__gt=0)
+            .order_by("-reaction_total", "-created_at", "-id")
+            .values_list("pk", flat=True)[:TOP_CANDIDATES]
+        )
+        cache.set(key, leaders, TOP_CACHE_SECONDS)
+    return leaders
 
 
 def running_campaigns(on: datetime.date | None = None) -> list[Campaign]:

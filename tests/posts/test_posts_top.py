@@ -1,0 +1,110 @@
+"""Explore's "Top this week": one shared ranking a minute, read through each reader's rules."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Block, Mute
+from posts.models import Post, Visibility
+from posts.selectors import TOP_COUNT, top_posts
+from tests.factories import UserFactory
+from tests.posts.factories import CircleFactory, MembershipFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(posts: list[Post]) -> list[str]:
+    return [post.title for post in posts]
+
+
+def test_the_weeks_most_reacted_posts_lead_in_order() -> None:
+    PostFactory(title="Quiet", like_count=1)
+    PostFactory(title="Loud", like_count=9, helpful_count=3)
+    PostFactory(title="Middle", like_count=4)
+    PostFactory(title="No reactions")
+    PostFactory(
+        title="Last month", like_count=99, created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+
+    assert _titles(top_posts(UserFactory())) == ["Loud", "Middle", "Quiet"]
+
+
+def test_the_ranking_is_computed_once_and_shared_between_members() -> None:
+    for number in range(3):
+        PostFactory(title=f"Post {number}", like_count=number + 1)
+    first_reader, second_reader = UserFactory(), UserFactory()
+    with CaptureQueriesContext(connection) as first:
+        top_posts(first_reader)
+    with CaptureQueriesContext(connection) as second:
+        top_posts(second_reader)
+
+    def ranked(captured: CaptureQueriesContext) -> int:
+        return sum("LIMIT 50" in query["sql"] for query in captured.captured_queries)
+
+    assert ranked(first) == 1 and ranked(second) == 0
+    assert len(second.captured_queries) == len(first.captured_queries) - 1
+
+
+def test_visitors_and_members_have_separate_rankings() -> None:
+    PostFactory(title="For members", like_count=9, visibility=Visibility.MEMBERS)
+    PostFactory(title="For everyone", like_count=1)
+    member = UserFactory()
+
+    assert _titles(top_posts(member)) == ["For members", "For everyone"]
+    assert _titles(top_posts(AnonymousUser())) == ["For everyone"]
+
+
+def test_a_post_deleted_after_the_ranking_leaves_the_list_at_once() -> None:
+    gone = PostFactory(title="Deleted since", like_count=9)
+    PostFactory(title="Still here", like_count=1)
+    top_posts(UserFactory())
+    Post.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+
+    assert _titles(top_posts(UserFactory())) == ["Still here"]
+
+
+def test_new_counts_reorder_the_shared_candidates_at_once() -> None:
+    first = PostFactory(title="First", like_count=5)
+    PostFactory(title="Second", like_count=3)
+    top_posts(UserFactory())
+    Post.objects.filter(pk=first.pk).update(like_count=1)
+
+    assert _titles(top_posts(UserFactory())) == ["Second", "First"]
+
+
+def test_each_reader_still_has_their_walls_and_mutes() -> None:
+    blocked_author, muted_author = UserFactory(), UserFactory()
+    PostFactory(title="Blocked author", author=blocked_author, like_count=9)
+    PostFactory(title="Muted author", author=muted_author, like_count=8)
+    PostFactory(title="Anyone", like_count=1)
+    reader = UserFactory()
+    Block.objects.create(blocker=blocked_author, blocked=reader)
+    Mute.objects.create(muter=reader, muted=muted_author)
+
+    assert _titles(top_posts(UserFactory())) == ["Blocked author", "Muted author", "Anyone"]
+    assert _titles(top_posts(reader)) == ["Anyone"]
+
+
+def test_group_posts_never_lead_even_for_the_groups_members() -> None:
+    circle = CircleFactory()
+    reader = UserFactory()
+    MembershipFactory(circle=circle, member=reader)
+    PostFactory(title="In the group", like_count=9, visibility=Visibility.GROUP, circle=circle)
+    moved = PostFactory(title="Moved to the group", like_count=8)
+    PostFactory(title="Public", like_count=1)
+    top_posts(reader)
+    Post.objects.filter(pk=moved.pk).update(visibility=Visibility.GROUP, circle=circle)
+
+    assert _titles(top_posts(reader)) == ["Public"]
+
+
+def test_at_most_top_count_are_shown() -> None:
+    for number in range(TOP_COUNT + 3):
+        PostFactory(title=f"Post {number}", like_count=number + 1)
+    assert len(top_posts(UserFactory())) == TOP_COUNT
