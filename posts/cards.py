@@ -17,10 +17,12 @@ into a post to have a token pasted into their text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.template import Context
 from django.utils.crypto import salted_hmac
@@ -37,7 +39,12 @@ TIMEOUT = 3600
 
 
 def _placeholder() -> str:
-    return salted_hmac("posts.cards", "csrf-placeholder").hexdigest()[:32]
+    return _placeholder_for(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=2)
+def _placeholder_for(secret: str) -> str:
+    return salted_hmac("posts.cards", "csrf-placeholder", secret=secret).hexdigest()[:32]
 
 
 def byline_parts(member: User) -> tuple[Any, ...]:
