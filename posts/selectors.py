@@ -156,9 +156,7 @@ def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[Post]:
     """
     leaders = _week_leaders(signed_in=viewer.is_authenticated)
     posts = (
-        Post.objects.visible_to(viewer)
-        .exclude(visibility=Visibility.GROUP)
-        .filter(pk__in=leaders)
+        Post.objects.visible_to(viewer).exclude(visibility=Visibility.GROUP).filter(pk__in=leaders)
     )
     if viewer.is_authenticated:
         posts = posts.exclude(author_id__in=_muted_ids(viewer))

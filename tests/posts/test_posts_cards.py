@@ -7,6 +7,7 @@ token.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 
@@ -15,6 +16,8 @@ from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from accounts.models import User, VerificationStatus
 from moderation.services import remove_content
@@ -279,3 +282,45 @@ def test_the_author_of_a_removed_comment_sees_why_and_others_do_not(
 
     assert "Off topic." not in theirs.get(post.get_absolute_url()).content.decode()
     assert "Off topic." in own.get(post.get_absolute_url()).content.decode()
+
+
+# --- The relative time -------------------------------------------------------------------
+
+
+def _instants(start: datetime.datetime, step: datetime.timedelta, count: int) -> list:
+    return [start + step * number for number in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("step", "count"),
+    [
+        (datetime.timedelta(seconds=7), 2 * 24 * 3600 // 7),  # the first two days
+        (datetime.timedelta(minutes=13), 30 * 24 * 60 // 13),  # the first month
+        (datetime.timedelta(hours=5), 3 * 365 * 24 // 5),  # three years
+    ],
+    ids=["seconds", "minutes", "hours"],
+)
+def test_the_age_step_moves_on_whenever_the_ago_text_does(
+    step: datetime.timedelta, count: int
+) -> None:
+    """A card is keyed on age_step, not on the text: the text must never change while
+    age_step stays the same, or a reused card would show a stale time."""
+    created = datetime.datetime(2024, 1, 31, 22, 59, 41, 123456, tzinfo=datetime.UTC)
+    before = None
+    for now in _instants(created + datetime.timedelta(seconds=1), step, count):
+        current = (timesince(created, now), cards.age_step(created, now))
+        if before is not None and current[0] != before[0]:
+            assert current[1] != before[1], (before, current, now)
+        before = current
+
+
+def test_a_card_shows_its_new_age_once_a_minute_has_passed(
+    client: Client, reader: User, post: Post
+) -> None:
+    client.force_login(reader)
+    client.get(post.get_absolute_url())
+    Post.objects.filter(pk=post.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=3)
+    )
+    reused, fresh = _reused_and_fresh(client, post.get_absolute_url())
+    assert reused == fresh and "3\xa0minutes ago" in reused
