@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -10,15 +11,31 @@ from django.db.models.functions import Coalesce
 
 from .models import Block, Follow, Mute, User
 
+# Walls read during the current GET or HEAD request, by member id (accounts.middleware
+# .ReadWallsOnceMiddleware); None outside one, where every call reads them afresh.
+request_walls: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
+    "request_walls", default=None
+)
+
 
 def walled_off_ids(user: User | AnonymousUser) -> set[int]:
-    """Ids of members who blocked `user` or whom `user` blocked (empty for visitors)."""
+    """Ids of members who blocked `user` or whom `user` blocked (empty for visitors).
+
+    A page that reads posts, comments and notifications asks several times; within one
+    read-only request the answer is read once.
+    """
     if not user.is_authenticated:
         return set()
+    known = request_walls.get()
+    if known is not None and user.pk in known:
+        return set(known[user.pk])
     pairs = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list(
         "blocker_id", "blocked_id"
     )
-    return {other for pair in pairs for other in pair if other != user.pk}
+    walled = {other for pair in pairs for other in pair if other != user.pk}
+    if known is not None:
+        known[user.pk] = frozenset(walled)
+    return walled
 
 
 def is_walled_off(first: User | AnonymousUser, second: User) -> bool:

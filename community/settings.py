@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    "accounts.middleware.ReadWallsOnceMiddleware",
     "community.middleware.PrimaryAfterWriteMiddleware",
 ]
 

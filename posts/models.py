@@ -471,7 +471,11 @@ class Comment(models.Model):
         return self.body[:60]
 
     def get_absolute_url(self) -> str:
-        return reverse("posts:detail", kwargs={"pk": self.post_id}) + f"#comment-{self.pk}"
+        """The post, its conversation shown from this comment's thread (a busy post's
+        first page may not hold it), scrolled to the comment."""
+        thread = self.parent_id or self.pk
+        post_url = reverse("posts:detail", kwargs={"pk": self.post_id})
+        return f"{post_url}?thread={thread}#comment-{self.pk}"
 
     @property
     def is_gone(self) -> bool:

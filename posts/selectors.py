@@ -38,6 +38,8 @@ from .models import (
 PAGE_SIZE = 20
 TOP_DAYS = 7
 TOP_COUNT = 5
+# Top-level comments per page of a conversation (each with all its replies).
+THREADS_PER_PAGE = 30
 TOP_CANDIDATES = 50
 TOP_CACHE_SECONDS = 60
 
@@ -262,32 +264,49 @@ def post_for_viewer(viewer: Viewer, pk: int) -> Post | None:
     )
 
 
-def post_threads(viewer: Viewer, post: Post) -> list[Thread]:
-    """The post's comments in order, replies grouped under their comment, in one query.
+def post_threads(
+    viewer: Viewer,
+    post: Post,
+    cursor: str | None = None,
+    *,
+    from_thread: int | None = None,
+    limit: int = THREADS_PER_PAGE,
+) -> Page[Thread]:
+    """A page of the post's comments, oldest first: `limit` top-level comments with their
+    replies grouped under them, after `cursor` (or from the thread `from_thread`, where a
+    link to a comment points); two queries whatever the size of the conversation.
 
     A comment removed by moderators stays in its place (others see a tombstone, its author
     sees it with the reason). A comment deleted by its author stays as a tombstone only if
     a visible reply hangs under it; replies whose comment the viewer cannot see (a blocked
     author) go with it.
     """
-    comments = list(
-        Comment.objects.visible_to(viewer)
-        .filter(post=post)
-        .for_display(viewer)
-        .order_by("created_at", "id")
-    )
-    threads: dict[int, Thread] = {}
-    for comment in comments:
-        if comment.parent_id is None:
-            threads[comment.pk] = Thread(comment=comment)
-    for comment in comments:
-        if comment.parent_id is not None and comment.deleted_at is None:
-            thread = threads.get(comment.parent_id)
-            if thread is not None:
-                thread.replies.append(comment)
-    return [
+    comments = Comment.objects.visible_to(viewer).filter(post=post).for_display(viewer)
+    tops = comments.filter(parent=None)
+    position = decode_cursor(cursor)
+    if position is not None:
+        moment, pk = position
+        tops = tops.filter(Q(created_at__gt=moment) | Q(created_at=moment, pk__gt=pk))
+    elif from_thread is not None:
+        start = Comment.objects.filter(post=post, parent=None, pk=from_thread)
+        tops = tops.filter(
+            Q(created_at__gt=Subquery(start.values("created_at")))
+            | Q(created_at=Subquery(start.values("created_at")), pk__gte=from_thread)
+        )
+    found = list(tops.order_by("created_at", "id")[: limit + 1])
+    next_cursor = None
+    if len(found) > limit:
+        found = found[:limit]
+        next_cursor = encode_cursor(found[-1].created_at, found[-1].pk)
+    threads = {comment.pk: Thread(comment=comment) for comment in found}
+    if threads:
+        replies = comments.filter(parent_id__in=list(threads), deleted_at=None)
+        for reply in replies.order_by("created_at", "id"):
+            threads[reply.parent_id].replies.append(reply)
+    shown = [
         thread for thread in threads.values() if thread.comment.deleted_at is None or thread.replies
     ]
+    return Page(items=shown, next_cursor=next_cursor)
 
 
 # --- Groups ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -151,18 +151,35 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, post: Post, comment_form: CommentForm, *, status: int = 200
 ) -> HttpResponse:
+    """The post and a page of its conversation: the first, the one after ?comments=<cursor>
+    ("Show more"), or the one starting at ?thread=<id> (where a link to a comment points)."""
+    cursor = request.GET.get("comments")
+    from_thread = _thread_id(request.GET.get("thread"))
     can_moderate = post.circle is not None and services.can_moderate_circle(
         request.user, post.circle
     )
     context = {
         "post": post,
-        "threads": selectors.post_threads(request.user, post),
+        "threads": selectors.post_threads(
+            request.user, post, cursor, from_thread=None if cursor else from_thread
+        ),
+        "earlier_threads": bool(cursor or from_thread),
         "comment_form": comment_form,
         "can_moderate": can_moderate,
         "comment_noun": "question" if post.kind == PostKind.EVENT else "comment",
         "comments_open": services.questions_open(post, request.user),
     }
+    if request.htmx and cursor:
+        return render(request, "posts/_threads.html", context)
     return render(request, "posts/detail.html", context, status=status)
+
+
+def _thread_id(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise BadRequest("This page link is broken.")
+    return int(raw)
 
 
 @participant_required

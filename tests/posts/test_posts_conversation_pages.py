@@ -1,0 +1,114 @@
+"""A busy post's conversation comes in pages of THREADS_PER_PAGE top-level comments."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from posts.models import Comment, Post
+from posts.selectors import THREADS_PER_PAGE
+from tests.factories import UserFactory
+from tests.posts.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+MORE = re.compile(r'href="(/posts/\d+/\?comments=[^"#]+)#comments"')
+
+
+@pytest.fixture
+def busy() -> tuple[Post, list[Comment]]:
+    """A post with THREADS_PER_PAGE + 5 top-level comments, a minute apart, each with a reply."""
+    post = PostFactory()
+    start = timezone.now() - datetime.timedelta(days=1)
+    tops = []
+    for number in range(THREADS_PER_PAGE + 5):
+        at = start + datetime.timedelta(minutes=number)
+        top = CommentFactory(post=post, body=f"Top comment {number}.")
+        reply = CommentFactory(post=post, parent=top, body=f"Reply to {number}.")
+        Comment.objects.filter(pk__in=[top.pk, reply.pk]).update(created_at=at)
+        tops.append(top)
+    return post, tops
+
+
+def _shown(html: str) -> list[int]:
+    return [int(number) for number in re.findall(r"Top comment (\d+)\.", html)]
+
+
+def _client() -> Client:
+    client = Client()
+    client.force_login(UserFactory())
+    return client
+
+
+def test_the_first_page_shows_the_oldest_threads_and_a_link_to_more(busy: tuple) -> None:
+    post, _tops = busy
+    html = _client().get(post.get_absolute_url()).content.decode()
+
+    assert _shown(html) == list(range(THREADS_PER_PAGE))
+    assert "Reply to 0." in html and f"Reply to {THREADS_PER_PAGE}." not in html
+    assert MORE.search(html) and "Show earlier comments" not in html
+
+
+def test_the_more_link_shows_the_rest_without_javascript(busy: tuple) -> None:
+    post, _tops = busy
+    client = _client()
+    more = MORE.search(client.get(post.get_absolute_url()).content.decode()).group(1)
+
+    html = client.get(more).content.decode()
+
+    assert _shown(html) == list(range(THREADS_PER_PAGE, THREADS_PER_PAGE + 5))
+    assert f"Reply to {THREADS_PER_PAGE + 4}." in html
+    assert not MORE.search(html) and "Show earlier comments" in html
+    assert "<html" in html and "Add a comment" in html
+
+
+def test_with_htmx_the_more_link_fetches_only_the_next_comments(busy: tuple) -> None:
+    post, _tops = busy
+    client = _client()
+    more = MORE.search(client.get(post.get_absolute_url()).content.decode()).group(1)
+
+    html = client.get(more, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "<html" not in html and "Add a comment" not in html
+    assert _shown(html) == list(range(THREADS_PER_PAGE, THREADS_PER_PAGE + 5))
+
+
+def test_a_link_to_a_comment_opens_the_page_that_holds_it(busy: tuple) -> None:
+    post, tops = busy
+    late = tops[THREADS_PER_PAGE + 2]
+    reply = Comment.objects.get(parent=late)
+
+    for comment in (late, reply):
+        html = _client().get(comment.get_absolute_url()).content.decode()
+        assert f'id="comment-{comment.pk}"' in html
+        assert "Show earlier comments" in html
+
+
+@pytest.mark.parametrize("query", ["comments=not-a-cursor", "thread=abc", "thread=-1"])
+def test_a_broken_page_link_is_a_clear_400(busy: tuple, query: str) -> None:
+    post, _tops = busy
+    response = _client().get(f"{post.get_absolute_url()}?{query}")
+    assert response.status_code == 400
+    assert "We could not understand that request." in response.content.decode()
+
+
+def test_a_link_to_a_comment_of_another_post_shows_nothing_of_it(busy: tuple) -> None:
+    post, tops = busy
+    other = PostFactory()
+    html = _client().get(f"{other.get_absolute_url()}?thread={tops[0].pk}").content.decode()
+    assert _shown(html) == [] and "Top comment 0." not in html
+
+
+def test_walls_are_read_once_per_page(busy: tuple) -> None:
+    post, _tops = busy
+    client = _client()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(post.get_absolute_url())
+    walls = [query for query in captured.captured_queries if "accounts_block" in query["sql"]]
+    assert len(walls) == 1
