@@ -303,7 +303,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
-    parser.add_argument("--threads-per-worker", type=int, default=2)
+    parser.add_argument("--threads-per-worker", type=int, default=1)
     parser.add_argument("--only", default="", help="Run only pages whose name contains this.")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="Print the table only.")

@@ -7,7 +7,12 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# One thread per worker process (gunicorn's sync worker): the pages are CPU-bound Python,
+# and threads of one process take turns on one interpreter lock. At 8 concurrent requests
+# on 2 cores, 4 processes of 1 thread answered with a p95 of 1.3 times the median, 4 of 2
+# threads 2 times (BENCHMARKS.md). Sync workers need a buffering proxy in front, which the
+# deployment has (docs/deploy.md).
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
