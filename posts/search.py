@@ -27,7 +27,7 @@ from .services import SEARCH_CONFIG
 
 MAX_POSTS = 20
 # How many of the newest matching posts are ranked for relevance (see _newest_matches).
-RANKED_CANDIDATES = 500
+RANKED_CANDIDATES = 200
 RECENT_WINDOW = datetime.timedelta(days=30)
 MAX_PEOPLE = 10
 MAX_CIRCLES = 10
