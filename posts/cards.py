@@ -9,44 +9,26 @@ wrote it, the relative time ("3 hours ago") and the address its forms come back 
 to any of them is a new key, so nothing has to be invalidated and no reader ever sees a
 stale or another reader's card.
 
-The one part of a card that differs between readers whose key is the same is the CSRF token
-in its forms. Cards are rendered with a placeholder there, and each reader's own token is
-put in on the way out. The placeholder is derived from SECRET_KEY: no member can write it
-into a post to have a token pasted into their text.
+The reader's CSRF token is put into the card's forms on the way out (community.fragments).
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-import hashlib
-from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import caches
 from django.template import Context
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from accounts.models import User
+from community.fragments import render_cached
 from posts.forms import reader_zone
 from posts.models import Comment, Post
 
 POST_TEMPLATE = "posts/_post.html"
 COMMENT_TEMPLATE = "posts/_comment.html"
-TIMEOUT = 3600
 _WEEK = 7 * 24 * 3600
-
-
-def _placeholder() -> str:
-    return _placeholder_for(settings.SECRET_KEY)
-
-
-@functools.lru_cache(maxsize=2)
-def _placeholder_for(secret: str) -> str:
-    return salted_hmac("posts.cards", "csrf-placeholder", secret=secret).hexdigest()[:32]
 
 
 def byline_parts(member: User) -> tuple[Any, ...]:
@@ -85,7 +67,6 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         else ()
     )
     parts = (
-        POST_TEMPLATE,
         post.pk,
         post.created_at,
         detail,
@@ -107,7 +88,7 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         getattr(post, "viewer_bookmarked", False),
         _next_url(context, post) if signed_in else "",
     )
-    return _cached(context, POST_TEMPLATE, parts, {"post": post, "detail": detail})
+    return render_cached(context, POST_TEMPLATE, parts, {"post": post, "detail": detail})
 
 
 def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) -> SafeString:
@@ -116,7 +97,6 @@ def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) 
     post = context["post"]
     is_author = signed_in and comment.author_id == reader.pk
     parts = (
-        COMMENT_TEMPLATE,
         comment.pk,
         comment.created_at,
         is_reply,
@@ -138,7 +118,9 @@ def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) 
         context.get("comment_noun"),
         _next_url(context, comment) if signed_in else "",
     )
-    return _cached(context, COMMENT_TEMPLATE, parts, {"comment": comment, "is_reply": is_reply})
+    return render_cached(
+        context, COMMENT_TEMPLATE, parts, {"comment": comment, "is_reply": is_reply}
+    )
 
 
 def _next_url(context: Context, target: Post | Comment) -> str:
@@ -147,29 +129,3 @@ def _next_url(context: Context, target: Post | Comment) -> str:
     if request is None:
         return ""
     return target.get_absolute_url() if getattr(request, "htmx", False) else request.get_full_path()
-
-
-def _cached(
-    context: Context, template_name: str, parts: Sequence[Any], values: dict[str, Any]
-) -> SafeString:
-    store = caches["fragments"]
-    key = "card:" + hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    placeholder = _placeholder()
-    html = store.get(key)
-    if html is None:
-        template = context.template.engine.get_template(template_name)
-        with context.push(values, csrf_token=placeholder):
-            html = template.render(context)
-        store.set(key, html, TIMEOUT)
-    # The HTML came out of the template engine; a CSRF token is letters and digits only.
-    return mark_safe(_with_token(html, placeholder, context.get("csrf_token")))  # nosec
-
-
-def _with_token(html: str, placeholder: str, token: Any) -> str:
-    token = str(token) if token else ""
-    if token and token != "NOTPROVIDED":
-        return html.replace(placeholder, token)
-    # No token to give (rendered outside a request): no hidden input, as {% csrf_token %}.
-    return html.replace(
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{placeholder}">', ""
-    )

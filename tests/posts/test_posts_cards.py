@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from accounts.models import User, VerificationStatus
+from community import fragments
 from moderation.services import remove_content
 from posts import cards
 from posts.models import Circle, Post
@@ -193,7 +194,7 @@ def test_a_reused_card_carries_each_readers_own_working_csrf_token(
         client.force_login(member)
         html = client.get(reverse("posts:explore")).content.decode()
         tokens = TOKEN.findall(_cards_of(html))
-        assert tokens and cards._placeholder() not in html
+        assert tokens and fragments.csrf_placeholder() not in html
 
         response = client.post(
             reverse("posts:react", args=[post.pk, "like"]),
@@ -206,16 +207,16 @@ def test_a_reused_card_carries_each_readers_own_working_csrf_token(
 
 
 def test_the_placeholder_depends_on_the_secret_key(settings: object) -> None:
-    first = cards._placeholder()
+    first = fragments.csrf_placeholder()
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789abcdef"  # type: ignore[attr-defined]
-    assert cards._placeholder() != first
+    assert fragments.csrf_placeholder() != first
 
 
 def test_a_card_rendered_outside_a_request_has_no_token_field(post: Post) -> None:
     post = Post.objects.for_display(post.author).get(pk=post.pk)
     html = render_to_string("posts/_post_page.html", {"page": Page(items=[post])})
     assert "Fluids in sepsis" in html
-    assert "csrfmiddlewaretoken" not in html and cards._placeholder() not in html
+    assert "csrfmiddlewaretoken" not in html and fragments.csrf_placeholder() not in html
 
 
 def test_a_post_quoting_the_csrf_field_is_shown_as_text(
