@@ -39,7 +39,7 @@ PAGE_SIZE = 20
 TOP_DAYS = 7
 TOP_COUNT = 5
 # Top-level comments per page of a conversation (each with all its replies).
-THREADS_PER_PAGE = 30
+THREADS_PER_PAGE = PAGE_SIZE
 TOP_CANDIDATES = 50
 TOP_CACHE_SECONDS = 60
 
