@@ -269,7 +269,8 @@ def table(pages: list[Page], args: argparse.Namespace, load: str) -> str:
         f"- Machine: {machine()}",
         f"- Load average (1, 5, 15 min) before the run: {load}; after it: {_load_average()}",
         f"- Data: {data_size()}",
-        f"- Server: gunicorn, {args.workers} workers x {args.threads_per_worker} threads; "
+        f"- Server: gunicorn, {args.workers} workers x {args.threads_per_worker} "
+        f"thread{'' if args.threads_per_worker == 1 else 's'}; "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s; "
         f"signed in as the bench member",
         "",
