@@ -192,6 +192,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         return specialty_label(self.specialty)
 
     @property
+    def byline_values(self) -> tuple[object, ...]:
+        """Everything `accounts/_byline.html` shows of the member: the key under which a
+        byline, or a card that shows one, is reused (community.fragments)."""
+        return (
+            self.pk,
+            self.display_name,
+            self.handle,
+            self.role,
+            self.verification_status,
+            self.is_active,
+            self.avatar_small.name,
+            self.avatar_large.name,
+        )
+
+    @property
     def initials(self) -> str:
         """Shown in place of an avatar: up to two letters of the display name."""
         words = [word for word in self.display_name.replace("Dr.", "").split() if word]

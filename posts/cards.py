@@ -15,13 +15,11 @@ The reader's CSRF token is put into the card's forms on the way out (community.f
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.template import Context
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from accounts.models import User
 from community.fragments import render_cached
 from posts.forms import reader_zone
 from posts.models import Comment, Post
@@ -29,20 +27,6 @@ from posts.models import Comment, Post
 POST_TEMPLATE = "posts/_post.html"
 COMMENT_TEMPLATE = "posts/_comment.html"
 _WEEK = 7 * 24 * 3600
-
-
-def byline_parts(member: User) -> tuple[Any, ...]:
-    """Everything `accounts/_byline.html` shows of a member."""
-    return (
-        member.pk,
-        member.display_name,
-        member.handle,
-        member.role,
-        member.verification_status,
-        member.is_active,
-        member.avatar_small.name,
-        member.avatar_large.name,
-    )
 
 
 def age_step(moment: datetime.datetime, now: datetime.datetime | None = None) -> int:
@@ -80,7 +64,7 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         post.helpful_count,
         age_step(post.created_at),
         event,
-        byline_parts(post.author),
+        post.author.byline_values,
         signed_in,
         signed_in and post.author_id == reader.pk,
         getattr(post, "viewer_liked", False),
@@ -107,7 +91,7 @@ def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) 
         comment.like_count,
         comment.helpful_count,
         age_step(comment.created_at),
-        byline_parts(comment.author),
+        comment.author.byline_values,
         signed_in,
         is_author,
         getattr(comment, "viewer_liked", False),

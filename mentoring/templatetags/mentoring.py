@@ -25,14 +25,9 @@ def labelled(codes: list[str], vocabulary: dict[str, str]) -> list[str]:
 def mentor_card(context: Any, profile: MentorProfile, reasons: Sequence[str] = ()) -> SafeString:
     """`mentoring/_mentor_card.html` for `profile` (from MentorProfile.objects.for_cards()),
     reused while nothing it shows changes (community.fragments)."""
-    member = profile.user
     parts = (
         profile.pk,
-        member.pk,
-        member.display_name,
-        member.handle,
-        member.role,
-        member.verification_status,
+        profile.user.byline_values,
         profile.rating_average,
         profile.rating_count,
         profile.statement,
