@@ -11,10 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from posts.models import Comment, Post
+from posts.models import Comment, Post, Visibility
 from posts.selectors import THREADS_PER_PAGE
 from tests.factories import UserFactory
-from tests.posts.factories import CommentFactory, PostFactory
+from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,23 @@ def test_walls_are_read_once_per_page(busy: tuple) -> None:
         client.get(post.get_absolute_url())
     walls = [query for query in captured.captured_queries if "accounts_block" in query["sql"]]
     assert len(walls) == 1
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htmx: bool) -> None:
+    post, tops = busy
+    circle = CircleFactory(is_private=True)
+    Post.objects.filter(pk=post.pk).update(visibility=Visibility.GROUP, circle=circle)
+    member = UserFactory()
+    MembershipFactory(circle=circle, member=member)
+    insider, outsider = Client(), Client()
+    insider.force_login(member)
+    outsider.force_login(UserFactory())
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    more = MORE.search(insider.get(post.get_absolute_url()).content.decode()).group(1)
+
+    for url in (more, tops[THREADS_PER_PAGE + 1].get_absolute_url()):
+        response = outsider.get(url, **headers)
+        assert response.status_code == 404
+        assert "Top comment" not in response.content.decode()
+        assert insider.get(url, **headers).status_code == 200
