@@ -83,16 +83,19 @@ def _keyset(
     time_field: str = "created_at",
     id_field: str = "id",
     limit: int | None = None,
+    oldest_first: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """Rows newest first after `cursor`, and the cursor of the page after them."""
+    """Rows newest (or oldest) first after `cursor`, and the cursor of the page after them."""
     limit = limit or PAGE_SIZE
     position = decode_cursor(cursor)
+    after, order = ("gt", "") if oldest_first else ("lt", "-")
     if position is not None:
         moment, pk = position
         rows = rows.filter(
-            Q(**{f"{time_field}__lt": moment}) | Q(**{time_field: moment, f"{id_field}__lt": pk})
+            Q(**{f"{time_field}__{after}": moment})
+            | Q(**{time_field: moment, f"{id_field}__{after}": pk})
         )
-    found = list(rows.order_by(f"-{time_field}", f"-{id_field}")[: limit + 1])
+    found = list(rows.order_by(f"{order}{time_field}", f"{order}{id_field}")[: limit + 1])
     if len(found) <= limit:
         return found, None
     last = found[limit - 1]
@@ -283,21 +286,13 @@ def post_threads(
     """
     comments = Comment.objects.visible_to(viewer).filter(post=post).for_display(viewer)
     tops = comments.filter(parent=None)
-    position = decode_cursor(cursor)
-    if position is not None:
-        moment, pk = position
-        tops = tops.filter(Q(created_at__gt=moment) | Q(created_at=moment, pk__gt=pk))
-    elif from_thread is not None:
+    if not cursor and from_thread is not None:
         start = Comment.objects.filter(post=post, parent=None, pk=from_thread)
         tops = tops.filter(
             Q(created_at__gt=Subquery(start.values("created_at")))
             | Q(created_at=Subquery(start.values("created_at")), pk__gte=from_thread)
         )
-    found = list(tops.order_by("created_at", "id")[: limit + 1])
-    next_cursor = None
-    if len(found) > limit:
-        found = found[:limit]
-        next_cursor = encode_cursor(found[-1].created_at, found[-1].pk)
+    found, next_cursor = _keyset(tops, cursor, limit=limit, oldest_first=True)
     threads = {comment.pk: Thread(comment=comment) for comment in found}
     if threads:
         replies = comments.filter(parent_id__in=list(threads), deleted_at=None)

@@ -160,9 +160,7 @@ def _render_detail(
     )
     context = {
         "post": post,
-        "threads": selectors.post_threads(
-            request.user, post, cursor, from_thread=None if cursor else from_thread
-        ),
+        "threads": selectors.post_threads(request.user, post, cursor, from_thread=from_thread),
         "earlier_threads": bool(cursor or from_thread),
         "comment_form": comment_form,
         "can_moderate": can_moderate,
