@@ -116,7 +116,8 @@ def test_a_premed_student_signs_up_verifies_and_sets_up_mentoring(
     page.get_by_role("button", name="Save profile").click()
     page.get_by_role("heading", name="Maya Chen").wait_for()
     avatar = page.locator("main img.avatar").first
-    assert avatar.evaluate("img => img.complete && img.naturalWidth") == 256
+    # decode() resolves once the image has loaded: no race with the page's own loading.
+    assert avatar.evaluate("img => img.decode().then(() => img.naturalWidth)") == 256
     assert page.locator("strong", has_text="first in my family").is_visible()
 
     page.goto("/mentoring/preferences/")
