@@ -1,0 +1,38 @@
+"""The gunicorn settings file: defaults and the worker hook."""
+
+from __future__ import annotations
+
+import gc
+import runpy
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CONFIG = Path(__file__).resolve().parents[2] / "community" / "gunicorn.conf.py"
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_a_worker_freezes_what_the_app_loaded(unfrozen: None) -> None:
+    config = runpy.run_path(str(CONFIG))
+    assert gc.get_freeze_count() == 0
+
+    config["post_worker_init"](object())
+
+    assert gc.get_freeze_count() > 0
+
+
+def test_sync_workers_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+
+    config = runpy.run_path(str(CONFIG))
+
+    assert config["threads"] == 1
+    assert config["workers"] == 3
