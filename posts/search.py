@@ -28,7 +28,8 @@ from .services import SEARCH_CONFIG
 MAX_POSTS = 20
 # How many of the newest matching posts are ranked for relevance (see _newest_matches).
 RANKED_CANDIDATES = 200
-RECENT_WINDOW = datetime.timedelta(days=30)
+# Where the newest matches are looked for first, in turn, before all posts.
+RECENT_WINDOWS = (datetime.timedelta(days=7), datetime.timedelta(days=30))
 MAX_PEOPLE = 10
 MAX_CIRCLES = 10
 MAX_QUERY_LENGTH = 200
@@ -94,9 +95,11 @@ def _newest_matches(viewer: Viewer, tsquery: SearchQuery) -> list[int]:
     """Ids of the newest RANKED_CANDIDATES visible posts matching `tsquery`.
 
     Only these are ranked: a common word matches tens of thousands of posts, and ranking
-    them all reads every one of them. The last RECENT_WINDOW is tried first, so the GIN
-    bitmap is intersected with a date range instead of reading every match; when it holds
-    fewer than RANKED_CANDIDATES matches, the newest ones may be older and all are searched.
+    them all reads every one of them. The last week is tried first, then the last month, so
+    the GIN bitmap is intersected with a short date range instead of reading every match; a
+    common word fills the week (reading its month cost "residency interviews" 15 ms of SQL
+    instead of 11). Only when a window holds fewer than RANKED_CANDIDATES matches can the
+    newest ones be older, and the next one is searched.
     """
     matches = (
         Post.objects.visible_to(viewer)
@@ -104,11 +107,12 @@ def _newest_matches(viewer: Viewer, tsquery: SearchQuery) -> list[int]:
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)
     )
-    since = timezone.now() - RECENT_WINDOW
-    ids = list(matches.filter(created_at__gte=since)[:RANKED_CANDIDATES])
-    if len(ids) < RANKED_CANDIDATES:
-        ids = list(matches[:RANKED_CANDIDATES])
-    return ids
+    now = timezone.now()
+    for window in RECENT_WINDOWS:
+        ids = list(matches.filter(created_at__gte=now - window)[:RANKED_CANDIDATES])
+        if len(ids) == RANKED_CANDIDATES:
+            return ids
+    return list(matches[:RANKED_CANDIDATES])
 
 
 def _search_posts(viewer: Viewer, query: str) -> list[Post]:

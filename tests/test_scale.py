@@ -269,3 +269,48 @@ def test_search_ranks_only_the_newest_matches(monkeypatch: pytest.MonkeyPatch) -
     _publish_aged(author, "Pericarditis pericarditis pericarditis", days=3)
     found = search(author, "pericarditis").posts
     assert {post.pk for post in found} == {post.pk for post in newest}
+
+
+def _match_windows(query: str, viewer: User) -> list[bool]:
+    """For each query `search` made that matched posts by words: was it bounded in time?"""
+    with CaptureQueriesContext(connection) as queries:
+        search(viewer, query)
+    return [
+        '"created_at" >=' in entry["sql"]
+        for entry in queries.captured_queries
+        if "@@" in entry["sql"]
+    ]
+
+
+@pytest.mark.django_db
+def test_a_word_common_this_week_is_looked_for_in_this_week_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
+    author = PhysicianFactory()
+    newest = [_publish_aged(author, f"Myocarditis note {day}", days=day) for day in (1, 3)]
+    _publish_aged(author, "Myocarditis myocarditis myocarditis", days=20)
+    assert {post.pk for post in search(author, "myocarditis").posts} == {p.pk for p in newest}
+    assert _match_windows("myocarditis", author) == [True]
+
+
+@pytest.mark.django_db
+def test_search_looks_back_a_month_before_it_searches_all_posts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
+    author = PhysicianFactory()
+    this_week = _publish_aged(author, "Myocarditis on call", days=2)
+    this_month = _publish_aged(author, "Myocarditis in athletes", days=20)
+    _publish_aged(author, "Myocarditis myocarditis myocarditis", days=200)
+    found = search(author, "myocarditis").posts
+    assert {post.pk for post in found} == {this_week.pk, this_month.pk}
+    assert _match_windows("myocarditis", author) == [True, True]
+
+
+@pytest.mark.django_db
+def test_a_rare_word_is_looked_for_in_all_posts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
+    author = PhysicianFactory()
+    _publish_aged(author, "Myocarditis on call", days=2)
+    assert _match_windows("myocarditis", author) == [True, True, False]
