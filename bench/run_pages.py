@@ -303,7 +303,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="Seconds of wrk per page.")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    # One worker per core: PostgreSQL and wrk share these cores, and more processes only
+    # queue behind each other (home feed p95 at c=8: 2 workers 73-79 ms, 3 84-88, 4 91-98,
+    # 8 111; BENCHMARKS.md). Production, with the database elsewhere, runs 2 x cores + 1.
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes."
+    )
     parser.add_argument("--threads-per-worker", type=int, default=1)
     parser.add_argument("--only", default="", help="Run only pages whose name contains this.")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
