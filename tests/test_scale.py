@@ -261,17 +261,17 @@ def test_search_still_finds_old_posts_when_few_recent_ones_match() -> None:
     assert {post.pk for post in found} == {old.pk, recent.pk}
 
 
-@pytest.mark.django_db
-def test_search_ranks_only_the_newest_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def two_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rank only the 2 newest matches, so a handful of posts shows which are looked at."""
     monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
-    author = PhysicianFactory()
-    newest = [_publish_aged(author, f"Pericarditis note {day}", days=day) for day in (1, 2)]
-    _publish_aged(author, "Pericarditis pericarditis pericarditis", days=3)
-    found = search(author, "pericarditis").posts
-    assert {post.pk for post in found} == {post.pk for post in newest}
 
 
-def _match_windows(query: str, viewer: User) -> list[bool]:
+def _found(viewer: User, query: str) -> set[int]:
+    return {post.pk for post in search(viewer, query).posts}
+
+
+def _match_windows(viewer: User, query: str) -> list[bool]:
     """For each query `search` made that matched posts by words: was it bounded in time?"""
     with CaptureQueriesContext(connection) as queries:
         search(viewer, query)
@@ -283,34 +283,33 @@ def _match_windows(query: str, viewer: User) -> list[bool]:
 
 
 @pytest.mark.django_db
-def test_a_word_common_this_week_is_looked_for_in_this_week_only(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
+def test_search_ranks_only_the_newest_matches(two_candidates: None) -> None:
+    author = PhysicianFactory()
+    newest = [_publish_aged(author, f"Pericarditis note {day}", days=day) for day in (1, 2)]
+    _publish_aged(author, "Pericarditis pericarditis pericarditis", days=3)
+    assert _found(author, "pericarditis") == {post.pk for post in newest}
+
+
+@pytest.mark.django_db
+def test_a_word_common_this_week_is_looked_for_in_this_week_only(two_candidates: None) -> None:
     author = PhysicianFactory()
     newest = [_publish_aged(author, f"Myocarditis note {day}", days=day) for day in (1, 3)]
     _publish_aged(author, "Myocarditis myocarditis myocarditis", days=20)
-    assert {post.pk for post in search(author, "myocarditis").posts} == {p.pk for p in newest}
-    assert _match_windows("myocarditis", author) == [True]
+    assert _found(author, "myocarditis") == {post.pk for post in newest}
+    assert _match_windows(author, "myocarditis") == [True]
 
 
 @pytest.mark.django_db
-def test_search_looks_back_a_month_before_it_searches_all_posts(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
+def test_search_looks_back_a_month_before_it_searches_all_posts(two_candidates: None) -> None:
     author = PhysicianFactory()
-    this_week = _publish_aged(author, "Myocarditis on call", days=2)
-    this_month = _publish_aged(author, "Myocarditis in athletes", days=20)
+    this_month = [_publish_aged(author, f"Myocarditis note {day}", days=day) for day in (2, 20)]
     _publish_aged(author, "Myocarditis myocarditis myocarditis", days=200)
-    found = search(author, "myocarditis").posts
-    assert {post.pk for post in found} == {this_week.pk, this_month.pk}
-    assert _match_windows("myocarditis", author) == [True, True]
+    assert _found(author, "myocarditis") == {post.pk for post in this_month}
+    assert _match_windows(author, "myocarditis") == [True, True]
 
 
 @pytest.mark.django_db
-def test_a_rare_word_is_looked_for_in_all_posts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(posts_search, "RANKED_CANDIDATES", 2)
+def test_a_rare_word_is_looked_for_in_all_posts(two_candidates: None) -> None:
     author = PhysicianFactory()
     _publish_aged(author, "Myocarditis on call", days=2)
-    assert _match_windows("myocarditis", author) == [True, True, False]
+    assert _match_windows(author, "myocarditis") == [True, True, False]
