@@ -223,9 +223,10 @@ def _load_average() -> str:
 
 
 def cpu_reference_ms() -> float:
-    """Milliseconds a fixed pure-Python workload takes here now (best of five): the speed of
-    this machine's cores at the time of a run. On a shared machine it moves by half within
-    an hour, and the pages with it; this figure tells such runs apart."""
+    """Milliseconds a fixed pure-Python workload takes here now (best of five): a rough
+    figure of how fast the cores were at the time of a run. On a shared machine it moved
+    between 38 and 57 ms within one hour, while the home feed's time in one process moved
+    between 15 and 38 ms; recorded beside the table so that runs can be told apart."""
 
     def work() -> list[tuple[str, int]]:
         totals: dict[str, int] = {}
