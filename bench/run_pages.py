@@ -222,27 +222,6 @@ def _load_average() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def cpu_reference_ms() -> float:
-    """Milliseconds a fixed pure-Python workload takes here now (best of five): a rough
-    figure of how fast the cores were at the time of a run. On a shared machine it moved
-    between 38 and 57 ms within one hour, while the home feed's time in one process moved
-    between 15 and 38 ms; recorded beside the table so that runs can be told apart."""
-
-    def work() -> list[tuple[str, int]]:
-        totals: dict[str, int] = {}
-        for number in range(200_000):
-            key = f"key-{number % 1000}"
-            totals[key] = totals.get(key, 0) + number
-        return sorted(totals.items())
-
-    best = float("inf")
-    for _ in range(5):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best * 1000
-
-
 def _figures(output: str) -> dict[str, int]:
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     return dict(json.loads(line.removeprefix("RESULT ")))
@@ -282,15 +261,13 @@ def data_size() -> str:
     return ", ".join(f"{count:,} {name}" for name, count in counts.items())
 
 
-def table(pages: list[Page], args: argparse.Namespace, load: str, cpu_before: float) -> str:
+def table(pages: list[Page], args: argparse.Namespace, load: str) -> str:
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         MARK_START,
         f"- Date: {today}",
         f"- Machine: {machine()}",
         f"- Load average (1, 5, 15 min) before the run: {load}; after it: {_load_average()}",
-        f"- CPU reference (`cpu_reference_ms`, a fixed Python loop; lower is faster): "
-        f"{cpu_before:.0f} ms before the run, {cpu_reference_ms():.0f} ms after it",
         f"- Data: {data_size()}",
         f"- Server: gunicorn, {args.workers} workers x {args.threads_per_worker} "
         f"thread{'' if args.threads_per_worker == 1 else 's'}; "
@@ -342,7 +319,6 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     load = _load_average()
-    cpu_before = cpu_reference_ms()
     call_command("collectstatic", interactive=False, verbosity=0)
     pages = pages_to_run(args.only)
     member = User.objects.get(handle=BENCH_HANDLE)
@@ -366,7 +342,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         Path(script.name).unlink(missing_ok=True)
-    block = table(pages, args, load, cpu_before)
+    block = table(pages, args, load)
     print(block)
     if not args.no_write:
         write_results(args.output, block)
