@@ -118,21 +118,21 @@ def _newest_matches(viewer: Viewer, tsquery: SearchQuery) -> list[int]:
 def _search_posts(viewer: Viewer, query: str) -> list[Post]:
     if connection.vendor == "postgresql":
         tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        # Rank the candidates on narrow rows, then load and highlight only the best: joined
-        # to their authors, 500 candidates made PostgreSQL read the whole member table.
-        best = list(
+        # Rank the candidates on narrow rows, then load and highlight only the best, in the
+        # one query: joined to their authors, the candidates made PostgreSQL read the whole
+        # member table.
+        rank = SearchRank(F("search_vector"), tsquery)
+        best = (
             Post.objects.filter(pk__in=_newest_matches(viewer, tsquery))
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .annotate(rank=rank)
             .order_by("-rank", "-created_at", "-id")
-            .values_list("pk", flat=True)[:MAX_POSTS]
+            .values("pk")[:MAX_POSTS]
         )
-        if not best:
-            return []
-        by_id = {
-            post.pk: post
-            for post in Post.objects.select_related("author", "circle")
-            .filter(pk__in=best)
+        found = list(
+            Post.objects.filter(pk__in=best)
+            .select_related("author", "circle")
             .annotate(
+                rank=rank,
                 search_headline=SearchHeadline(
                     "body",
                     tsquery,
@@ -143,10 +143,10 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
                     min_words=15,
                     max_fragments=2,
                     fragment_delimiter=" … ",
-                )
+                ),
             )
-        }
-        found = [by_id[pk] for pk in best]
+            .order_by("-rank", "-created_at", "-id")
+        )
         for post in found:
             post.snippet = highlight(post.search_headline)
         return found
