@@ -14,6 +14,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from community.images import encode_display, format_megabytes, load_image
+from community.time_zones import time_zone_choices
 
 from .languages import LANGUAGE_CHOICES
 from .models import MINIMUM_AGE, Role, User, VerificationMethod
@@ -29,10 +30,7 @@ OLDEST_BIRTH_YEAR_OFFSET = 110
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
-    from zoneinfo import available_timezones
-
-    names = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
-    return [("", "Not set"), *((name, name.replace("_", " ")) for name in names)]
+    return [("", "Not set"), *time_zone_choices()]
 
 
 def validate_birth_year(year: int) -> None:

@@ -7,8 +7,7 @@ languages are the accounts app's lists, shared with member profiles.
 
 from __future__ import annotations
 
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +15,7 @@ from django.db import models
 from accounts.languages import LANGUAGE_CHOICES, LANGUAGES
 from accounts.models import Role
 from accounts.specialties import SPECIALTIES, SPECIALTY_CHOICES
+from community.time_zones import time_zone_choices
 
 
 class Area(models.TextChoices):
@@ -73,12 +73,6 @@ def specialties() -> dict[str, str]:
 
 def specialty_choices() -> list[tuple[str, str]]:
     return SPECIALTY_CHOICES
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
-    return [(name, name.replace("_", " ")) for name in names]
 
 
 def validate_time_zone(value: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from PIL import Image
 
 from accounts.models import Role, User, Visibility
 from accounts.validators import validate_orcid
+from community import time_zones
 from tests.accounts.conftest import image_upload
 from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
 
@@ -164,6 +166,29 @@ def test_the_edit_form_labels_its_fields(client: Client) -> None:
     html = client.get(reverse("accounts:profile_edit")).content.decode()
     for field_id in ("id_display_name", "id_handle", "id_bio", "id_avatar", "id_orcid"):
         assert f'<label for="{field_id}">' in html
+
+
+def test_the_zone_database_is_read_once_however_often_the_form_is_shown(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = []
+
+    def counting_available_timezones() -> set[str]:
+        reads.append(1)
+        return zoneinfo.available_timezones()
+
+    monkeypatch.setattr(time_zones, "available_timezones", counting_available_timezones)
+    time_zones.time_zone_choices.cache_clear()
+    client.force_login(UserFactory())
+    try:
+        first = client.get(reverse("accounts:profile_edit")).content.decode()
+        client.get(reverse("accounts:profile_edit"))
+        client.post(reverse("accounts:profile_edit"), {"time_zone": "Mars/Olympus"})
+    finally:
+        time_zones.time_zone_choices.cache_clear()
+    assert len(reads) == 1
+    assert '<option value="" selected>Not set</option>' in first
+    assert '<option value="America/Argentina/Buenos_Aires">America/Argentina/Buenos Aires' in first
 
 
 def test_a_member_edits_their_profile_and_the_bio_is_sanitised(client: Client) -> None:
