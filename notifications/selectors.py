@@ -148,11 +148,7 @@ def notifications_page(
     Keyset pagination on (created_at, id). Notifications from members walled off from the
     viewer are left out. Raises ValueError for a malformed cursor.
     """
-    queryset = (
-        Notification.objects.filter(recipient=viewer)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
+    queryset = Notification.objects.filter(recipient=viewer).order_by("-created_at", "-id")
     hidden_actors = walled_off_ids(viewer)
     if hidden_actors:
         queryset = queryset.exclude(actor_id__in=hidden_actors)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Block
+from community import fragments
 from notifications.models import (
     SECURITY_KINDS,
     Delivery,
@@ -142,6 +145,75 @@ def test_the_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(LIST)
     assert response.status_code == 200
+
+
+# --- Rows reused between views (notifications_extras.notification_row) --------------------
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def _rows(html: str) -> str:
+    return "\n".join(re.findall(r'<li class="notification.*?</li>', html, re.DOTALL))
+
+
+def test_a_reused_row_is_the_row_a_fresh_render_gives(client: Client) -> None:
+    alice = _login(client, UserFactory(time_zone="Asia/Tokyo"))
+    make_notification(alice, title="Unread <b>one</b>")
+    make_notification(alice, title="Read one", read_at=timezone.now())
+    reused = _rows(TOKEN.sub("T", client.get(LIST).content.decode()))
+    caches["fragments"].clear()
+    fresh = _rows(TOKEN.sub("T", client.get(LIST).content.decode()))
+    assert reused == fresh
+    assert "Unread &lt;b&gt;one&lt;/b&gt;" in reused and "Read one" in reused
+
+
+def test_a_row_shown_before_changes_once_it_is_read(client: Client) -> None:
+    alice = _login(client, UserFactory())
+    notification = make_notification(alice, title="Ana replied")
+    assert "Mark as read" in _rows(client.get(LIST).content.decode())
+    client.post(reverse("notifications:read", args=[notification.pk]))
+    rows = _rows(client.get(LIST).content.decode())
+    assert "Ana replied" in rows and "Mark as read" not in rows and "Unread: " not in rows
+
+
+def test_a_row_shown_before_follows_the_members_time_zone(client: Client) -> None:
+    alice = _login(client, UserFactory(time_zone="UTC"))
+    make_notification(alice, created_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC))
+    assert ">09:30</time>" in _rows(client.get(LIST).content.decode())
+    alice.time_zone = "America/Chicago"
+    alice.save(update_fields=["time_zone"])
+    assert ">03:30</time>" in _rows(client.get(LIST).content.decode())
+
+
+def test_a_row_shown_before_says_when_its_item_is_gone(client: Client) -> None:
+    alice = _login(client, UserFactory())
+    gone = UserFactory()
+    notification = make_notification(alice, title="Gone follows you", kind=Kind.FOLLOW)
+    notification.target = gone
+    notification.save()
+    assert "no longer available" not in client.get(LIST).content.decode()
+    gone.delete()
+    html = client.get(LIST).content.decode()
+    assert "This item is no longer available." in html and 'href="/somewhere/"' not in html
+
+
+def test_each_session_gets_its_own_working_token_in_a_reused_row() -> None:
+    alice = UserFactory()
+    notifications = [make_notification(alice, title=f"Item {n}") for n in range(2)]
+    tokens = []
+    for notification in notifications:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(alice)
+        html = client.get(LIST).content.decode()
+        assert fragments.csrf_placeholder() not in html
+        token = TOKEN.findall(_rows(html))[0]
+        tokens.append(token)
+        response = client.post(
+            reverse("notifications:read", args=[notification.pk]), {"csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+    assert Notification.objects.filter(recipient=alice, read_at__isnull=True).count() == 0
 
 
 # --- The bell -----------------------------------------------------------------------------
