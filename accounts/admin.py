@@ -21,6 +21,7 @@ from moderation.services import (
 )
 
 from .models import User, VerificationRequest, VerificationStatus
+from .services import delete_account
 
 # The admin's own login form would skip two-factor authentication: send staff through
 # allauth's login (and its TOTP step) instead.
@@ -49,6 +50,15 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "handle", "display_name", "password1", "password2")}),
     )
     actions = ["warn_members", "suspend_members", "reinstate_members"]
+
+    # A superuser deleting a member erases them as their own account deletion does (other
+    # apps' data, uploads, every count that included them), not by a bare cascade.
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        delete_account(member=obj, keep_content=False)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for member in queryset:
+            delete_account(member=member, keep_content=False)
 
     # Moderators read member records and act through these actions (moderation.services,
     # audited); only superusers edit the records themselves.

@@ -23,6 +23,7 @@ from .models import (
     VerificationStatus,
     Visibility,
 )
+from .services import recount_follows
 
 DEMO_PASSWORD = "rounds-demo-2026"
 # A fixed, public secret so anyone trying the demo can sign in to the moderation panel.
@@ -221,6 +222,7 @@ def seed(stdout: TextIO) -> None:
     for follower, followee in _DEMO_FOLLOWS:
         if follower in by_handle and followee in by_handle:
             Follow.objects.get_or_create(follower=by_handle[follower], followee=by_handle[followee])
+    recount_follows(User.objects.filter(handle__in=DEMO_PROFILES))
 
     stdout.write(
         ("Created demo accounts" if created_any else "Demo accounts")

@@ -102,6 +102,9 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         return self._create(email, password, **fields)
 
 
+FOLLOW_COUNT_FIELDS = ("follower_count", "following_count")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A member. Email is the login identifier; the handle is the public one.
 
@@ -153,6 +156,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     website = models.URLField(max_length=200, blank=True)
     orcid = models.CharField("ORCID iD", max_length=19, blank=True)
     interests = models.JSONField(default=list, blank=True)
+    # Kept by accounts.services whenever a follow starts or ends (recount_follows rebuilds
+    # them from the rows): the profile shows them without counting a star's followers.
+    follower_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    following_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = UserManager()
 
@@ -162,6 +169,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.display_name} (@{self.handle})"
+
+    def save(self, **kwargs: Any) -> None:
+        """Saving a member never writes their follow counts back: only the follow services
+        move them, by SQL, and a copy read earlier in a request would undo a follow that
+        happened meanwhile."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in FOLLOW_COUNT_FIELDS
+            ]
+        super().save(**kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"handle": self.handle})
@@ -229,13 +248,7 @@ class Follow(models.Model):
                 condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
             ),
         ]
-        indexes = [
-            models.Index(fields=["followee", "-created_at"]),
-            # The profile's follower and following counts (COUNT of ids per member) as
-            # index-only scans: a member followed by 12,000 read as many heap pages without.
-            models.Index(fields=["followee"], include=["id"], name="follow_followee_count_idx"),
-            models.Index(fields=["follower"], include=["id"], name="follow_follower_count_idx"),
-        ]
+        indexes = [models.Index(fields=["followee", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followee_id}"

@@ -6,8 +6,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Q
 
 from .models import Block, Follow, Mute, User
 
@@ -48,25 +47,9 @@ def is_walled_off(first: User | AnonymousUser, second: User) -> bool:
 
 
 def profile_for(viewer: User | AnonymousUser, handle: str) -> User | None:
-    """The member with `handle` if `viewer` may see their profile, with follow counts
-    (`follower_count`, `following_count`) in the same query; None otherwise."""
-
-    def _count(field: str) -> Coalesce:
-        counted = (
-            Follow.objects.filter(**{field: OuterRef("pk")})
-            .order_by()
-            .values(field)
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-    return (
-        User.objects.visible_to(viewer)
-        .filter(handle=handle)
-        .annotate(follower_count=_count("followee"), following_count=_count("follower"))
-        .first()
-    )
+    """The member with `handle` if `viewer` may see their profile (their follow counts are
+    stored on the row); None otherwise."""
+    return User.objects.visible_to(viewer).filter(handle=handle).first()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL.Image import Image
@@ -187,6 +188,7 @@ def follow(*, follower: User, followee: User) -> Follow:
     _ensure_other_visible(follower, followee)
     relation, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
+        _count_follow(follower.pk, followee.pk, 1)
         notify(
             recipient=followee,
             kind=Kind.FOLLOW,
@@ -202,7 +204,57 @@ def follow(*, follower: User, followee: User) -> Follow:
 def unfollow(*, follower: User, followee: User) -> None:
     """Stop following; always allowed, even while suspended."""
     _ensure_signed_in(follower)
-    Follow.objects.filter(follower=follower, followee=followee).delete()
+    _end_follow(follower.pk, followee.pk)
+
+
+def _end_follow(follower_id: int, followee_id: int) -> None:
+    deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
+    if deleted:
+        _count_follow(follower_id, followee_id, -1)
+
+
+def _count_follow(follower_id: int, followee_id: int, step: int) -> None:
+    """Move both members' counts by one follow; a count never goes below zero."""
+    User.objects.filter(pk=followee_id).update(
+        follower_count=Greatest(F("follower_count") + step, 0)
+    )
+    User.objects.filter(pk=follower_id).update(
+        following_count=Greatest(F("following_count") + step, 0)
+    )
+
+
+def end_all_follows(member: User) -> None:
+    """End every follow to and from `member` (their account is being erased), taking one
+    from the count of each member on the other side."""
+    rows = Follow.objects.select_for_update().filter(Q(follower=member) | Q(followee=member))
+    pairs = list(rows.values_list("follower_id", "followee_id"))
+    rows.delete()
+    followed = [followee for follower, followee in pairs if follower == member.pk]
+    followers = [follower for follower, followee in pairs if followee == member.pk]
+    User.objects.filter(pk__in=followed).update(follower_count=Greatest(F("follower_count") - 1, 0))
+    User.objects.filter(pk__in=followers).update(
+        following_count=Greatest(F("following_count") - 1, 0)
+    )
+    User.objects.filter(pk=member.pk).update(follower_count=0, following_count=0)
+    member.follower_count = member.following_count = 0
+
+
+def recount_follows(members: QuerySet[User] | None = None) -> int:
+    """Set the follower and following counts of `members` (everyone by default) from the
+    follow rows: after follows were written in bulk, as the demo and scale loaders do."""
+
+    def counted(field: str) -> Coalesce:
+        rows = (
+            Follow.objects.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    members = User.objects.all() if members is None else members
+    return members.update(follower_count=counted("followee"), following_count=counted("follower"))
 
 
 # Muting and blocking protect the member doing it, so they need only a signed-in account:
@@ -231,9 +283,8 @@ def block(*, blocker: User, blocked: User) -> Block:
     if blocker.pk == blocked.pk:
         raise AccountActionError("You can't block yourself.")
     relation, _created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
-    Follow.objects.filter(
-        Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
-    ).delete()
+    _end_follow(blocker.pk, blocked.pk)
+    _end_follow(blocked.pk, blocker.pk)
     return relation
 
 
@@ -475,6 +526,7 @@ def delete_account(*, member: User, keep_content: bool) -> None:
     files += [request.document for request in VerificationRequest.objects.filter(member=member)]
     file_refs = [(field.storage, field.name) for field in files if field]
 
+    end_all_follows(member)
     if keep_content:
         _anonymise(member)
     else:
@@ -492,7 +544,6 @@ def delete_account(*, member: User, keep_content: bool) -> None:
 
 def _anonymise(member: User) -> None:
     VerificationRequest.objects.filter(member=member).delete()
-    Follow.objects.filter(Q(follower=member) | Q(followee=member)).delete()
     Mute.objects.filter(Q(muter=member) | Q(muted=member)).delete()
     Block.objects.filter(Q(blocker=member) | Q(blocked=member)).delete()
     EmailAddress.objects.filter(user=member).delete()

@@ -1164,6 +1164,13 @@ class Generator:
             self._follow_lines(),
             progress,
         )
+        # Each member's follower and following counts, from the rows just written.
+        sides = (("follower_count", "followee_id"), ("following_count", "follower_id"))
+        for counted, side in sides:
+            _execute(
+                f"UPDATE accounts_user u SET {counted} = c.n FROM (SELECT {side} AS id,"  # nosec B608
+                f" count(*) AS n FROM accounts_follow GROUP BY {side}) c WHERE c.id = u.id"
+            )
 
         progress.start("groups")
         circle_rows = self._circle_rows()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role, User, Visibility
+from accounts.services import follow
 from accounts.validators import validate_orcid
 from community import time_zones
 from tests.accounts.conftest import image_upload
@@ -123,7 +124,7 @@ def test_profile_page_query_count_is_fixed(
 ) -> None:
     member = PhysicianFactory()
     for _ in range(3):
-        UserFactory().following_set.create(followee=member)
+        follow(follower=UserFactory(), followee=member)
     viewer = UserFactory()
     client.force_login(viewer)
     with django_assert_max_num_queries(8):
