@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -198,6 +198,53 @@ class Visibility(models.TextChoices):
     GROUP = "group", "Group: only the group chosen below"
 
 
+class ViewerMarked(models.Expression):
+    """Whether the viewer has a row of `model` (a reaction of `kind`, a bookmark) pointing
+    at this row through its `target` foreign key: an EXISTS subquery.
+
+    It says what `Exists(model.objects.filter(target=OuterRef("pk"), member=viewer, ...))`
+    says, but written out: there is no inner query to build, resolve and relabel, which
+    took 1.6 to 2.9 ms of every post list's 3 ms of query building (three of them per
+    card list). The outer row is named by the alias its query gives it, and follows that
+    alias when the query is relabelled as a subquery of another.
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(
+        self, model: type[models.Model], target: str, viewer_id: int, kind: str = ""
+    ) -> None:
+        super().__init__()
+        self.model, self.target, self.viewer_id, self.kind = model, target, viewer_id, kind
+        self.alias: str | None = None
+        self.outer_pk = "id"
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> ViewerMarked:
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        resolved.outer_pk = query.model._meta.pk.column
+        return resolved
+
+    def relabeled_clone(self, change_map: dict[str, str]) -> ViewerMarked:
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        quote, meta = connection.ops.quote_name, self.model._meta
+        outer = f"{compiler.quote_name_unless_alias(self.alias)}.{quote(self.outer_pk)}"
+        sql = (
+            f"EXISTS(SELECT 1 FROM {quote(meta.db_table)} WHERE"
+            f" {quote(meta.get_field(self.target).column)} = {outer}"
+            f" AND {quote(meta.get_field('member').column)} = %s"
+        )
+        params: list[Any] = [self.viewer_id]
+        if self.kind:
+            sql += f" AND {quote(meta.get_field('kind').column)} = %s"
+            params.append(self.kind)
+        return sql + ")", params
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def alive(self) -> PostQuerySet:
         """Neither deleted by its author nor removed by moderators."""
@@ -231,15 +278,9 @@ class PostQuerySet(models.QuerySet["Post"]):
         if not viewer.is_authenticated:
             return posts
         return posts.annotate(
-            viewer_liked=Exists(
-                Reaction.objects.filter(post=OuterRef("pk"), member=viewer, kind=ReactionKind.LIKE)
-            ),
-            viewer_found_helpful=Exists(
-                Reaction.objects.filter(
-                    post=OuterRef("pk"), member=viewer, kind=ReactionKind.HELPFUL
-                )
-            ),
-            viewer_bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), member=viewer)),
+            viewer_liked=ViewerMarked(Reaction, "post", viewer.pk, ReactionKind.LIKE),
+            viewer_found_helpful=ViewerMarked(Reaction, "post", viewer.pk, ReactionKind.HELPFUL),
+            viewer_bookmarked=ViewerMarked(Bookmark, "post", viewer.pk),
         )
 
     def newest_first(self) -> PostQuerySet:
@@ -422,16 +463,8 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         if not viewer.is_authenticated:
             return comments
         return comments.annotate(
-            viewer_liked=Exists(
-                Reaction.objects.filter(
-                    comment=OuterRef("pk"), member=viewer, kind=ReactionKind.LIKE
-                )
-            ),
-            viewer_found_helpful=Exists(
-                Reaction.objects.filter(
-                    comment=OuterRef("pk"), member=viewer, kind=ReactionKind.HELPFUL
-                )
-            ),
+            viewer_liked=ViewerMarked(Reaction, "comment", viewer.pk, ReactionKind.LIKE),
+            viewer_found_helpful=ViewerMarked(Reaction, "comment", viewer.pk, ReactionKind.HELPFUL),
         )
 
 

@@ -1,0 +1,55 @@
+"""The reader's own marks on a card (liked, found helpful, bookmarked) come from
+`posts.models.ViewerMarked`, an EXISTS written out; these pin that it answers what the
+ORM's Exists subquery answered, for each reader, also inside another query."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from posts.models import Comment, Post
+from posts.services import add_comment, publish_post, toggle_bookmark, toggle_reaction
+from tests.factories import PhysicianFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _marks(post: Post, reader: User) -> tuple[bool, bool, bool]:
+    shown = Post.objects.for_display(reader).get(pk=post.pk)
+    return shown.viewer_liked, shown.viewer_found_helpful, shown.viewer_bookmarked
+
+
+def test_each_reader_sees_only_their_own_marks_on_a_post() -> None:
+    author, reader, other = PhysicianFactory(), UserFactory(), UserFactory()
+    post = publish_post(author=author, title="Marks", body="Body.")
+    toggle_reaction(member=reader, target=post, kind="like")
+    toggle_bookmark(member=reader, post=post)
+    toggle_reaction(member=other, target=post, kind="helpful")
+    assert _marks(post, reader) == (True, False, True)
+    assert _marks(post, other) == (False, True, False)
+    assert _marks(post, author) == (False, False, False)
+
+
+def test_each_reader_sees_only_their_own_marks_on_a_comment() -> None:
+    author, reader = PhysicianFactory(), UserFactory()
+    post = publish_post(author=author, title="Marks", body="Body.")
+    comment = add_comment(author=author, post=post, body="A comment.")
+    toggle_reaction(member=reader, target=comment, kind="helpful")
+    shown = Comment.objects.for_display(reader).get(pk=comment.pk)
+    assert (shown.viewer_liked, shown.viewer_found_helpful) == (False, True)
+    shown = Comment.objects.for_display(author).get(pk=comment.pk)
+    assert (shown.viewer_liked, shown.viewer_found_helpful) == (False, False)
+
+
+def test_marks_hold_inside_another_query_where_the_post_table_is_renamed() -> None:
+    author, reader = PhysicianFactory(), UserFactory()
+    posts = [publish_post(author=author, title=f"Post {n}", body="Body.") for n in range(3)]
+    toggle_bookmark(member=reader, post=posts[1])
+    toggle_reaction(member=reader, target=posts[2], kind="like")
+    bookmarked = Post.objects.for_display(reader).filter(viewer_bookmarked=True).values("pk")
+    liked = Post.objects.for_display(reader).filter(viewer_liked=True).values("pk")
+    assert list(Post.objects.filter(pk__in=bookmarked)) == [posts[1]]
+    assert list(Post.objects.filter(pk__in=liked).exclude(pk__in=bookmarked)) == [posts[2]]
+    # Comments under a liked post: the marks' subquery inside a join on posts.
+    comment = add_comment(author=author, post=posts[2], body="Under the liked post.")
+    assert list(Comment.objects.filter(post__in=liked)) == [comment]
