@@ -233,8 +233,9 @@ class ViewerMarked(models.Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         quote, meta = connection.ops.quote_name, self.model._meta
         outer = f"{compiler.quote_name_unless_alias(self.alias)}.{quote(self.outer_pk)}"
+        # Names from the models' own metadata, quoted; the viewer and kind are parameters.
         sql = (
-            f"EXISTS(SELECT 1 FROM {quote(meta.db_table)} WHERE"
+            f"EXISTS(SELECT 1 FROM {quote(meta.db_table)} WHERE"  # nosec B608
             f" {quote(meta.get_field(self.target).column)} = {outer}"
             f" AND {quote(meta.get_field('member').column)} = %s"
         )
