@@ -214,11 +214,16 @@ def _end_follow(follower_id: int, followee_id: int) -> None:
 
 
 def _count_follow(follower_id: int, followee_id: int, step: int) -> None:
-    """Move both members' counts by one follow; a count never goes below zero."""
-    User.objects.filter(pk=followee_id).update(
+    _move_follow_counts(followers=[follower_id], followees=[followee_id], step=step)
+
+
+def _move_follow_counts(*, followers: list[int], followees: list[int], step: int) -> None:
+    """Move the following count of each of `followers` and the follower count of each of
+    `followees` by `step` (one follow each); a count never goes below zero."""
+    User.objects.filter(pk__in=followees).update(
         follower_count=Greatest(F("follower_count") + step, 0)
     )
-    User.objects.filter(pk=follower_id).update(
+    User.objects.filter(pk__in=followers).update(
         following_count=Greatest(F("following_count") + step, 0)
     )
 
@@ -229,11 +234,10 @@ def end_all_follows(member: User) -> None:
     rows = Follow.objects.select_for_update().filter(Q(follower=member) | Q(followee=member))
     pairs = list(rows.values_list("follower_id", "followee_id"))
     rows.delete()
-    followed = [followee for follower, followee in pairs if follower == member.pk]
-    followers = [follower for follower, followee in pairs if followee == member.pk]
-    User.objects.filter(pk__in=followed).update(follower_count=Greatest(F("follower_count") - 1, 0))
-    User.objects.filter(pk__in=followers).update(
-        following_count=Greatest(F("following_count") - 1, 0)
+    _move_follow_counts(
+        followers=[follower for follower, followee in pairs if followee == member.pk],
+        followees=[followee for follower, followee in pairs if follower == member.pk],
+        step=-1,
     )
     User.objects.filter(pk=member.pk).update(follower_count=0, following_count=0)
     member.follower_count = member.following_count = 0

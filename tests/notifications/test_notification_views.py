@@ -66,9 +66,7 @@ def test_it_says_so_when_there_is_nothing_yet(client: Client) -> None:
 def test_a_deleted_item_shows_as_unavailable(client: Client) -> None:
     alice = _login(client, UserFactory())
     gone = UserFactory()
-    notification = make_notification(alice, title="Gone follows you", kind=Kind.FOLLOW)
-    notification.target = gone
-    notification.save()
+    make_notification(alice, title="Gone follows you", kind=Kind.FOLLOW, target=gone)
     gone.delete()
     response = client.get(LIST)
     assert response.status_code == 200
@@ -83,9 +81,7 @@ def test_an_item_the_viewer_may_no_longer_see_shows_as_unavailable(
     alice = _login(client, UserFactory())
     hidden, shown = UserFactory(), UserFactory()
     for target, title in ((hidden, "Hidden thing"), (shown, "Shown thing")):
-        notification = make_notification(alice, title=title, url=f"/t/{target.pk}/")
-        notification.target = target
-        notification.save()
+        make_notification(alice, title=title, url=f"/t/{target.pk}/", target=target)
 
     # A target model whose QuerySet has visible_to(viewer) decides (posts provides one).
     def visible_to(self: QuerySet[Any], viewer: Any) -> QuerySet[Any]:
@@ -139,9 +135,8 @@ def test_the_list_runs_a_fixed_number_of_queries(
     alice = _login(client, UserFactory())
     targets = [UserFactory() for _ in range(3)]
     for number in range(count):
-        notification = make_notification(alice, actor=targets[number % 3], title=f"n{number}")
-        notification.target = targets[number % 3]
-        notification.save()
+        target = targets[number % 3]
+        make_notification(alice, actor=target, title=f"n{number}", target=target)
     with django_assert_max_num_queries(6):
         response = client.get(LIST)
     assert response.status_code == 200
@@ -188,9 +183,7 @@ def test_a_row_shown_before_follows_the_members_time_zone(client: Client) -> Non
 def test_a_row_shown_before_says_when_its_item_is_gone(client: Client) -> None:
     alice = _login(client, UserFactory())
     gone = UserFactory()
-    notification = make_notification(alice, title="Gone follows you", kind=Kind.FOLLOW)
-    notification.target = gone
-    notification.save()
+    make_notification(alice, title="Gone follows you", kind=Kind.FOLLOW, target=gone)
     assert "no longer available" not in client.get(LIST).content.decode()
     gone.delete()
     html = client.get(LIST).content.decode()
