@@ -62,6 +62,7 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         post.comment_count,
         post.like_count,
         post.helpful_count,
+        post.image_count,
         age_step(post.created_at),
         event,
         post.author.byline_values,

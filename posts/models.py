@@ -287,6 +287,23 @@ class PostQuerySet(models.QuerySet["Post"]):
     def newest_first(self) -> PostQuerySet:
         return self.order_by("-created_at", "-id")
 
+    def _prefetch_related_objects(self) -> None:
+        """As Django's, but `images` are looked up only for the posts that have some
+        (`image_count`): most posts are text, and a page of them then needs no query for
+        images at all. Cards show images only when `image_count` says there are some."""
+        lookups = list(self._prefetch_related_lookups)
+        if "images" not in lookups:
+            super()._prefetch_related_objects()
+            return
+        lookups.remove("images")
+        posts = self._result_cache or []
+        illustrated = [post for post in posts if post.image_count]
+        if illustrated:
+            models.prefetch_related_objects(illustrated, "images")
+        if lookups:
+            models.prefetch_related_objects(posts, *lookups)
+        self._prefetch_done = True
+
 
 class Post(models.Model):
     author = models.ForeignKey(
@@ -325,6 +342,9 @@ class Post(models.Model):
     like_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
+    # How many PostImage rows the post has, kept by the services that store and delete
+    # them: a page of cards loads images only for the posts that have some.
+    image_count = models.PositiveSmallIntegerField(db_default=0, default=0, editable=False)
 
     hashtags = models.ManyToManyField(
         Hashtag, through="PostHashtag", related_name="posts", blank=True

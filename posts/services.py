@@ -217,6 +217,12 @@ def _store_images(post: Post, images: Sequence[ImageInput], *, first_position: i
         )
 
 
+def _recount_images(post: Post) -> None:
+    """Store how many images the post has now (cards load images only when it has some)."""
+    post.image_count = post.images.count()
+    Post.objects.filter(pk=post.pk).update(image_count=post.image_count)
+
+
 def _delete_image_files(images: Iterable[PostImage]) -> None:
     """Delete files once the transaction commits, so a rollback keeps them."""
     paths = [(image.display.storage, image.display.name) for image in images if image.display]
@@ -335,7 +341,9 @@ def publish_post(
         starts_at=starts_at if is_event else None,
         duration_minutes=duration_minutes if is_event else None,
     )
-    _store_images(post, images, first_position=0)
+    if images:
+        _store_images(post, images, first_position=0)
+        _recount_images(post)
     hashtags = _sync_hashtags(post, rendered.hashtags)
     _refresh_search_vector(post, hashtags)
     record_privacy_override(author=author, target=post, findings=confirmed_findings)
@@ -413,6 +421,8 @@ def edit_post(
         PostImage.objects.filter(pk__in=[image.pk for image in removed]).delete()
     last = post.images.order_by("-position").values_list("position", flat=True).first()
     _store_images(post, add_images, first_position=(last + 1) if last is not None else 0)
+    if removed or add_images:
+        _recount_images(post)
     hashtags = _sync_hashtags(post, rendered.hashtags)
     _refresh_search_vector(post, hashtags)
     record_privacy_override(author=editor, target=post, findings=confirmed_findings)
@@ -434,14 +444,14 @@ def delete_post(*, post: Post, member: User) -> None:
         raise NotAllowed("Only the author can delete this post.")
     now = timezone.now()
     updated = Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(
-        deleted_at=now, search_vector=None
+        deleted_at=now, search_vector=None, image_count=0
     )
     if not updated:
         return
     images = list(post.images.all())
     _delete_image_files(images)
     PostImage.objects.filter(post=post).delete()
-    post.deleted_at = now
+    post.deleted_at, post.image_count = now, 0
 
 
 # --- Comments ----------------------------------------------------------------------------

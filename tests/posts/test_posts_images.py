@@ -3,12 +3,15 @@ required, at most four."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -150,3 +153,69 @@ def test_a_campaign_banner_goes_through_the_pipeline() -> None:
     with Image.open(campaign.banner.path) as banner:
         assert banner.format == "WEBP" and banner.size == (1600, 533)
         assert not banner.getexif()
+
+
+def test_a_post_counts_its_images_through_edits_and_deletion() -> None:
+    user = UserFactory()
+    client = _client(user)
+    _post(
+        client,
+        image_1=_jpeg_with_gps(size=(40, 40)),
+        alt_1="first",
+        image_2=_jpeg_with_gps(size=(40, 40)),
+        alt_2="second",
+    )
+    post = Post.objects.get()
+    assert post.image_count == 2
+    first = post.images.get(alt_text="first")
+    client.post(
+        reverse("posts:edit", args=[post.pk]), {"body": "one less", "remove_images": [first.pk]}
+    )
+    post.refresh_from_db()
+    assert post.image_count == 1
+    client.post(
+        reverse("posts:edit", args=[post.pk]),
+        {
+            "body": "two more",
+            "image_1": _jpeg_with_gps(size=(40, 40)),
+            "alt_1": "third",
+            "image_2": _jpeg_with_gps(size=(40, 40)),
+            "alt_2": "fourth",
+        },
+    )
+    post.refresh_from_db()
+    assert post.image_count == 3 == post.images.count()
+    # An edit that touches no image leaves the count alone.
+    client.post(reverse("posts:edit", args=[post.pk]), {"body": "words only"})
+    post.refresh_from_db()
+    assert (post.body, post.image_count) == ("words only", 3)
+    client.post(reverse("posts:delete", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.image_count == 0
+
+
+def test_a_text_post_has_no_image_count() -> None:
+    _post(_client())
+    assert Post.objects.get().image_count == 0
+
+
+def test_the_migration_counts_the_images_of_existing_posts() -> None:
+    author = UserFactory()
+    illustrated, text = (
+        Post.objects.create(author=author, body="a"),
+        Post.objects.create(author=author, body="b"),
+    )
+    for position in range(3):
+        PostImage.objects.create(
+            post=illustrated,
+            display="x.webp",
+            thumbnail="x-thumb.webp",
+            width=800,
+            height=600,
+            alt_text="x",
+            position=position,
+        )
+    migration = importlib.import_module("posts.migrations.0004_post_image_count")
+    migration.fill_counts(apps, connection.schema_editor())
+    counts = dict(Post.objects.values_list("pk", "image_count"))
+    assert counts == {illustrated.pk: 3, text.pk: 0}

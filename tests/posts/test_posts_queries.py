@@ -11,13 +11,15 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Follow
 from posts import selectors
-from posts.models import Bookmark, Hashtag, PostHashtag, PostImage, Reaction, Visibility
+from posts.models import Bookmark, Hashtag, Post, PostHashtag, PostImage, Reaction, Visibility
 from posts.selectors import THREADS_PER_PAGE
 from tests.factories import UserFactory
 from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
@@ -53,6 +55,8 @@ def _decorate(post: Any, viewer: Any, tag: Hashtag) -> None:
             alt_text="An ECG strip",
             position=position,
         )
+    # As the services do when they store a post's images.
+    Post.objects.filter(pk=post.pk).update(image_count=2)
     Reaction.objects.create(post=post, member=viewer, kind="like")
     Bookmark.objects.create(post=post, member=viewer)
     PostHashtag.objects.create(post=post, hashtag=tag, created_at=post.created_at)
@@ -239,3 +243,35 @@ def test_profile_page_queries(
         django_assert_max_num_queries,
     )
     assert content.count('class="card post ') == 5
+
+
+def _image_queries(client: Client, url: str) -> tuple[list[str], str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    sql = [query["sql"] for query in captured.captured_queries]
+    return [text for text in sql if "posts_postimage" in text], response.content.decode()
+
+
+def test_a_page_of_text_posts_reads_no_images(scene: dict[str, Any]) -> None:
+    for post in PostFactory.create_batch(3, author=scene["author"]):
+        PostHashtag.objects.create(post=post, hashtag=scene["tag"], created_at=post.created_at)
+    client = _client(scene["viewer"])
+    for url in (reverse("home"), reverse("posts:explore"), scene["tag"].get_absolute_url()):
+        image_queries, content = _image_queries(client, url)
+        assert image_queries == [], url
+        assert content.count('class="card post ') == 3
+        assert "post-images" not in content
+
+
+def test_images_are_read_only_for_the_posts_that_have_some(scene: dict[str, Any]) -> None:
+    text_posts = PostFactory.create_batch(2, author=scene["author"])
+    illustrated = PostFactory(author=scene["author"])
+    _decorate(illustrated, scene["viewer"], scene["tag"])
+    image_queries, content = _image_queries(_client(scene["viewer"]), reverse("home"))
+    assert len(image_queries) == 1
+    # Only the illustrated post's id is looked up.
+    assert str(illustrated.pk) in image_queries[0]
+    assert all(f"({post.pk})" not in image_queries[0] for post in text_posts)
+    assert content.count('alt="An ECG strip"') == 2
+    assert content.count('class="card post ') == 3
