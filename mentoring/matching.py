@@ -34,7 +34,6 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import Cast
@@ -42,6 +41,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import walled_off_ids
+from community.time_zones import zone
 
 from .models import (
     MenteePreferences,
@@ -144,7 +144,7 @@ class Suggestion:
 
 
 def utc_offset_hours(time_zone: str, now: datetime) -> float:
-    offset = now.astimezone(ZoneInfo(time_zone)).utcoffset()
+    offset = now.astimezone(zone(time_zone)).utcoffset()
     return offset.total_seconds() / 3600 if offset is not None else 0.0
 
 

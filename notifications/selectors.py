@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.selectors import walled_off_ids
+from community.time_zones import zone
 
 from .models import (
     ALLOWED_DELIVERY,
@@ -40,7 +41,7 @@ def member_time_zone(user: User) -> dt.tzinfo:
     if not value:
         return UTC
     try:
-        return ZoneInfo(str(value))
+        return zone(str(value))
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.images import load_image
+from community.time_zones import zone
 
 from . import guard
 from .models import Circle, CircleKind, Post, PostImage, PostKind, Visibility
@@ -38,9 +39,9 @@ def reader_zone(user: Any) -> ZoneInfo:
     """The member's own time zone; UTC for visitors or when unset or unknown."""
     name = getattr(user, "time_zone", "") or ""
     try:
-        return ZoneInfo(str(name)) if name else ZoneInfo("UTC")
+        return zone(str(name) if name else "UTC")
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return zone("UTC")
 
 
 def clean_doi(value: str) -> str:

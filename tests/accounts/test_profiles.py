@@ -399,3 +399,29 @@ def test_a_bad_avatar_is_a_form_error_saying_what_is_wrong(
     assert message in response.content.decode()
     member.refresh_from_db()
     assert not member.avatar_small
+
+
+def test_zones_are_read_once_per_name_and_unknown_names_are_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads: list[str] = []
+
+    def counting_zone_info(name: str) -> zoneinfo.ZoneInfo:
+        reads.append(name)
+        return zoneinfo.ZoneInfo(name)
+
+    monkeypatch.setattr(time_zones, "ZoneInfo", counting_zone_info)
+    time_zones.zone.cache_clear()
+    names = [name for name, _label in time_zones.time_zone_choices()[:20]]
+    try:
+        # More zones than ZoneInfo's own cache keeps, each asked for twice.
+        first = [time_zones.zone(name) for name in names]
+        second = [time_zones.zone(name) for name in names]
+        for _ in range(2):
+            with pytest.raises(zoneinfo.ZoneInfoNotFoundError):
+                time_zones.zone("Mars/Olympus")
+    finally:
+        time_zones.zone.cache_clear()
+    assert first == second
+    assert [zone.key for zone in first] == names
+    assert reads == [*names, "Mars/Olympus", "Mars/Olympus"]
