@@ -354,11 +354,19 @@ def load_candidates(
 
 
 def suggest_mentors(
-    mentee: User, *, limit: int = 20, now: datetime | None = None
+    mentee: User,
+    *,
+    limit: int = 20,
+    now: datetime | None = None,
+    preferences: MenteePreferences | None = None,
 ) -> list[Suggestion]:
-    """Mentors for `mentee`, best first, each with a score and its reasons in words."""
+    """Mentors for `mentee`, best first, each with a score and its reasons in words.
+
+    `preferences` are the mentee's own, when the caller has read them already.
+    """
     now = now or timezone.now()
-    preferences = MenteePreferences.objects.filter(user=mentee).first()
+    if preferences is None:
+        preferences = MenteePreferences.objects.filter(user=mentee).first()
     stage = mentee_stage(mentee)
     wants = MenteeWants.from_preferences(preferences, stage=str(stage) if stage else "")
     rows = load_candidates(mentee, wants, preferences, now=now)

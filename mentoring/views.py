@@ -207,15 +207,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def suggestions(request: HttpRequest) -> HttpResponse:
     """Mentors ranked for the member, with the reasons for each."""
     user = _user(request)
-    has_preferences = MenteePreferences.objects.filter(user=user).exists()
+    preferences = MenteePreferences.objects.filter(user=user).first()
     eligible = workflow.mentee_stage(user) is not None
     return render(
         request,
         "mentoring/suggestions.html",
         {
             "eligible": eligible,
-            "has_preferences": has_preferences,
-            "suggestions": suggest_mentors(user) if eligible and has_preferences else [],
+            "has_preferences": preferences is not None,
+            "suggestions": (
+                suggest_mentors(user, preferences=preferences)
+                if eligible and preferences is not None
+                else []
+            ),
             **_vocabularies(),
         },
     )

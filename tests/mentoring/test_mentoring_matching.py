@@ -6,6 +6,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Block, User, VerificationStatus
@@ -221,6 +225,20 @@ def test_suggestions_use_a_fixed_number_of_queries(
         _named(f"More {index}", **BEST)
     with django_assert_max_num_queries(5):
         assert len(suggest_mentors(mentee, now=NOW)) == 20
+
+
+def test_the_suggestions_page_reads_the_mentees_preferences_once(mentee: User) -> None:
+    _named("Mentor", **BEST)
+    client = Client()
+    client.force_login(mentee)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("mentoring:suggestions"))
+    assert response.status_code == 200
+    assert "Mentor" in response.content.decode()
+    reads = [
+        q["sql"] for q in captured.captured_queries if "mentoring_menteepreferences" in q["sql"]
+    ]
+    assert len(reads) == 1
 
 
 def test_time_zones_are_compared_on_the_clock() -> None:
