@@ -30,10 +30,20 @@ from .models import (
 
 
 class PostImageInline(admin.TabularInline):
+    """A post's images, to look at: they change only through the post's author (the
+    services keep `Post.image_count`), and go with the post when moderators remove it."""
+
     model = PostImage
     extra = 0
+    can_delete = False
     fields = ("thumbnail", "alt_text", "position")
-    readonly_fields = ("thumbnail",)
+    readonly_fields = ("thumbnail", "alt_text", "position")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Post)

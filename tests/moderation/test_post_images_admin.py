@@ -1,0 +1,42 @@
+"""In the panel a post's images can be looked at but not added, changed or deleted: they
+change only through the post's author, so the post's image count stays right."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from posts.models import Post, PostImage
+from tests.posts.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _illustrated_post() -> Post:
+    post = PostFactory()
+    PostImage.objects.create(
+        post=post,
+        display="posts/ecg.webp",
+        thumbnail="posts/ecg-thumb.webp",
+        width=800,
+        height=600,
+        alt_text="An ECG strip",
+    )
+    Post.objects.filter(pk=post.pk).update(image_count=1)
+    return post
+
+
+def test_a_superuser_sees_a_posts_images_without_delete_or_add(
+    client: Client, superuser: User
+) -> None:
+    post = _illustrated_post()
+    client.force_login(superuser)
+    response = client.get(reverse("admin:posts_post_change", args=[post.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "An ECG strip" in content
+    assert 'name="images-0-DELETE"' not in content
+    assert 'name="images-0-alt_text"' not in content
+    assert "images-__prefix__" not in content  # the blank form "Add another" copies
