@@ -246,6 +246,16 @@ class ViewerMarked(models.Expression):
         return sql + ")", params
 
 
+HEADLINE_LENGTH = 80
+
+
+def headline_of(title: str, pub_title: str, body: str) -> str:
+    """A post's short label: its title, else its publication's, else the start of its text
+    (HEADLINE_LENGTH characters at most)."""
+    text = title or pub_title or " ".join(body.split())
+    return text if len(text) <= HEADLINE_LENGTH else text[: HEADLINE_LENGTH - 1] + "…"
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def alive(self) -> PostQuerySet:
         """Neither deleted by its author nor removed by moderators."""
@@ -392,8 +402,7 @@ class Post(models.Model):
     @property
     def headline(self) -> str:
         """A short label for notifications and page titles."""
-        text = self.title or self.pub_title or " ".join(self.body.split())
-        return text if len(text) <= 80 else text[:79] + "…"
+        return headline_of(self.title, self.pub_title, self.body)
 
     @property
     def doi_url(self) -> str:

@@ -15,11 +15,14 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Follow, Mute, User
 
 from .models import (
+    HEADLINE_LENGTH,
     Bookmark,
     Campaign,
     Circle,
@@ -33,6 +36,7 @@ from .models import (
     Viewer,
     Visibility,
     active_circle_ids,
+    headline_of,
 )
 
 PAGE_SIZE = 20
@@ -149,7 +153,33 @@ def explore(viewer: Viewer, cursor: str | None = None, *, limit: int | None = No
     return _posts_page(posts.for_display(viewer), cursor, limit)
 
 
-def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[Post]:
+@dataclass(frozen=True)
+class TopPost:
+    """One line of Explore's "Top this week"."""
+
+    pk: int
+    headline: str
+    author_name: str
+    reaction_count: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", kwargs={"pk": self.pk})
+
+
+# A headline shows HEADLINE_LENGTH characters; this much of the text is enough to make one
+# even when the text starts with blank lines or runs of spaces.
+_HEADLINE_SOURCE = 10 * HEADLINE_LENGTH
+_TOP_COLUMNS = (
+    "pk",
+    "title",
+    "pub_title",
+    "text_start",
+    "author__display_name",
+    "reaction_total",
+)
+
+
+def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[TopPost]:
     """Most reacted-to posts of the last 7 days outside groups, by stored like + helpful
     counts, that `viewer` may read.
 
@@ -157,7 +187,8 @@ def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[Post]:
     given in the window: for week-old posts the two are nearly the same, and this reads one
     indexed range instead of aggregating the reactions table. The week's leaders change
     slowly, so the ranking over all posts is shared for a minute (`_week_leaders`); who may
-    read which of them, and their current counts, are decided on every view.
+    read which of them, their current counts and their current headlines are read on every
+    view, as the few columns the list shows.
     """
     leaders = _week_leaders(signed_in=viewer.is_authenticated)
     posts = (
@@ -165,12 +196,24 @@ def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[Post]:
     )
     if viewer.is_authenticated:
         posts = posts.exclude(author_id__in=_muted_ids(viewer))
-    return list(
-        posts.annotate(reaction_total=F("like_count") + F("helpful_count"))
+    rows = (
+        posts.annotate(
+            reaction_total=F("like_count") + F("helpful_count"),
+            text_start=Substr("body", 1, _HEADLINE_SOURCE),
+        )
         .filter(reaction_total__gt=0)
-        .select_related("author", "circle")
-        .order_by("-reaction_total", "-created_at", "-id")[:limit]
+        .order_by("-reaction_total", "-created_at", "-id")
+        .values_list(*_TOP_COLUMNS)[:limit]
     )
+    return [
+        TopPost(
+            pk=pk,
+            headline=headline_of(title, pub_title, text_start),
+            author_name=author_name,
+            reaction_count=reaction_total,
+        )
+        for pk, title, pub_title, text_start, author_name, reaction_total in rows
+    ]
 
 
 def _week_leaders(*, signed_in: bool) -> list[int]:

@@ -12,15 +12,15 @@ from django.utils import timezone
 
 from accounts.models import Block, Mute
 from posts.models import Post, Visibility
-from posts.selectors import TOP_COUNT, top_posts
+from posts.selectors import TOP_COUNT, TopPost, top_posts
 from tests.factories import UserFactory
 from tests.posts.factories import CircleFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _titles(posts: list[Post]) -> list[str]:
-    return [post.title for post in posts]
+def _titles(posts: list[TopPost]) -> list[str]:
+    return [post.headline for post in posts]
 
 
 def test_the_weeks_most_reacted_posts_lead_in_order() -> None:
@@ -108,3 +108,39 @@ def test_at_most_top_count_are_shown() -> None:
     for number in range(TOP_COUNT + 3):
         PostFactory(title=f"Post {number}", like_count=number + 1)
     assert len(top_posts(UserFactory())) == TOP_COUNT
+
+
+def test_each_line_shows_the_current_headline_author_and_count() -> None:
+    author = UserFactory(display_name="Dr. Ada Osei")
+    post = PostFactory(author=author, title="", body="\n\n   " + "word " * 60, like_count=2)
+    (line,) = top_posts(UserFactory())
+    assert line.headline == post.headline
+    assert len(line.headline) == 80 and line.headline.endswith("…")
+    assert (line.author_name, line.reaction_count) == ("Dr. Ada Osei", 2)
+    assert line.get_absolute_url() == post.get_absolute_url()
+    # An edit (a title taken out for privacy, say) and a new name show on the next view.
+    Post.objects.filter(pk=post.pk).update(title="Sepsis bundles", helpful_count=5)
+    author.display_name = "Dr. Ada Osei-Mensah"
+    author.save()
+    (line,) = top_posts(UserFactory())
+    assert (line.headline, line.author_name, line.reaction_count) == (
+        "Sepsis bundles",
+        "Dr. Ada Osei-Mensah",
+        7,
+    )
+
+
+def test_a_publication_share_leads_under_its_publications_title() -> None:
+    PostFactory(title="", pub_title="A trial of early antibiotics", like_count=1)
+    assert _titles(top_posts(UserFactory())) == ["A trial of early antibiotics"]
+
+
+def test_the_list_reads_only_the_columns_it_shows() -> None:
+    PostFactory(title="Shown", like_count=1)
+    top_posts(UserFactory())  # the shared ranking, once a minute
+    with CaptureQueriesContext(connection) as captured:
+        assert _titles(top_posts(UserFactory())) == ["Shown"]
+    (query,) = [q["sql"] for q in captured.captured_queries if '"posts_post"' in q["sql"]]
+    assert '"posts_post"."body_html"' not in query
+    assert '"posts_post"."search_vector"' not in query
+    assert '"accounts_user"."bio"' not in query
