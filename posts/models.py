@@ -480,13 +480,21 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         tombstone), minus those by members walled off from the viewer. Deleted comments
         stay in so a thread can show a tombstone where they were; use `alive()` to drop them.
         """
-        comments = self.filter(post__in=Post.objects.visible_to(viewer, include_gone=True))
+        readable = self.filter(post__in=Post.objects.visible_to(viewer, include_gone=True))
+        return readable._by_authors_readable_to(viewer)
+
+    def under(self, post: Post, viewer: Viewer) -> CommentQuerySet:
+        """The comments of `post` that `viewer` may read, as `visible_to` gives them, for a
+        post the caller has already read through `Post.objects.visible_to(viewer)`: its
+        readability is not asked again in the query."""
+        return self.filter(post=post)._by_authors_readable_to(viewer)
+
+    def _by_authors_readable_to(self, viewer: Viewer) -> CommentQuerySet:
+        """Minus the comments of members walled off from `viewer` (of minors, for visitors)."""
         if not viewer.is_authenticated:
-            return comments.exclude(author__in=_minor_ids())
+            return self.exclude(author__in=_minor_ids())
         walled = walled_off_ids(viewer)
-        if walled:
-            comments = comments.exclude(author_id__in=walled)
-        return comments
+        return self.exclude(author_id__in=walled) if walled else self
 
     def for_display(self, viewer: Viewer) -> CommentQuerySet:
         comments = self.select_related("author")

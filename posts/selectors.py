@@ -318,16 +318,17 @@ def post_threads(
     from_thread: int | None = None,
     limit: int = THREADS_PER_PAGE,
 ) -> Page[Thread]:
-    """A page of the post's comments, oldest first: `limit` top-level comments with their
-    replies grouped under them, after `cursor` (or from the thread `from_thread`, where a
-    link to a comment points); two queries whatever the size of the conversation.
+    """A page of the comments of `post`, a post `viewer` may read (from `post_for_viewer`),
+    oldest first: `limit` top-level comments with their replies grouped under them, after
+    `cursor` (or from the thread `from_thread`, where a link to a comment points); two
+    queries whatever the size of the conversation.
 
     A comment removed by moderators stays in its place (others see a tombstone, its author
     sees it with the reason). A comment deleted by its author stays as a tombstone only if
     a visible reply hangs under it; replies whose comment the viewer cannot see (a blocked
     author) go with it.
     """
-    comments = Comment.objects.visible_to(viewer).filter(post=post).for_display(viewer)
+    comments = Comment.objects.under(post, viewer).for_display(viewer)
     tops = comments.filter(parent=None)
     if not cursor and from_thread is not None:
         start = Comment.objects.filter(post=post, parent=None, pk=from_thread)

@@ -132,3 +132,23 @@ def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htm
         assert response.status_code == 404
         assert "Top comment" not in response.content.decode()
         assert insider.get(url, **headers).status_code == 200
+
+
+def test_the_thread_is_read_without_asking_again_whether_the_post_is_readable() -> None:
+    post = PostFactory()
+    top = CommentFactory(post=post)
+    CommentFactory(post=post, parent=top)
+    client = Client()
+    client.force_login(UserFactory())
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    comment_queries = [
+        query["sql"]
+        for query in captured.captured_queries
+        if 'FROM "posts_comment"' in query["sql"]
+    ]
+    assert len(comment_queries) == 2  # the top-level comments, then their replies
+    # The post's own query asks which groups the reader is in; the thread's do not.
+    assert all("posts_membership" not in sql for sql in comment_queries)
+    assert sum("posts_membership" in q["sql"] for q in captured.captured_queries) == 1

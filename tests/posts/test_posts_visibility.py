@@ -126,3 +126,23 @@ def test_leaving_a_private_group_hides_its_posts() -> None:
     assert Post.objects.visible_to(member).filter(pk=post.pk).exists()
     membership.delete()
     assert not Post.objects.visible_to(member).filter(pk=post.pk).exists()
+
+
+@pytest.mark.parametrize("viewer_name", sorted(EXPECTED))
+def test_the_comments_under_a_readable_post_are_those_visible_to_gives(
+    world: dict[str, Any], viewer_name: str
+) -> None:
+    """`under` skips asking again whether the post is readable; for every post the viewer
+    may read it gives the same comments as `visible_to`: walls and minors still apply."""
+    viewer = world["viewers"][viewer_name]
+    blocked_commenter, minor = UserFactory(), HighSchoolStudentFactory()
+    if viewer.is_authenticated and viewer != world["viewers"]["author"]:
+        Block.objects.create(blocker=viewer, blocked=blocked_commenter)
+    readable = Post.objects.visible_to(viewer, include_gone=True)
+    for post in readable:
+        for author in (UserFactory(), blocked_commenter, minor):
+            CommentFactory(post=post, author=author)
+        under = set(Comment.objects.under(post, viewer).values_list("pk", flat=True))
+        visible = Comment.objects.visible_to(viewer).filter(post=post)
+        assert under == set(visible.values_list("pk", flat=True))
+        assert len(under) == (3 if viewer == world["viewers"]["author"] else 2)
