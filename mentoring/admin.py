@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
@@ -17,6 +19,7 @@ from .models import (
     Mentorship,
     Message,
 )
+from .workflow import recount_ratings
 
 
 @admin.register(MentorProfile)
@@ -44,11 +47,46 @@ class MentorRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ["mentee", "mentor"]
 
 
+class RecountsRatingsAdmin(admin.ModelAdmin):
+    """Saving or deleting rows here can change which feedback rates which mentor: the
+    ratings stored on the mentors' profiles are recounted, before and after."""
+
+    def _mentor_ids(self, rows: QuerySet[Any]) -> set[int]:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = self._mentor_ids(self.model.objects.filter(pk=obj.pk)) if change else set()
+        super().save_model(request, obj, form, change)
+        recount_ratings(mentor_ids=before | self._mentor_ids(self.model.objects.filter(pk=obj.pk)))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        mentors = self._mentor_ids(self.model.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        recount_ratings(mentor_ids=mentors)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        mentors = self._mentor_ids(queryset)
+        super().delete_queryset(request, queryset)
+        recount_ratings(mentor_ids=mentors)
+
+
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(RecountsRatingsAdmin):
     list_display = ["pk", "mentor", "mentee", "status", "started_at", "ended_at"]
     list_filter = ["status"]
     raw_id_fields = ["request", "mentor", "mentee", "ended_by"]
+
+    def _mentor_ids(self, rows: QuerySet[Any]) -> set[int]:
+        return set(rows.values_list("mentor_id", flat=True))
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(RecountsRatingsAdmin):
+    list_display = ["pk", "mentorship", "author", "rating", "created_at"]
+    raw_id_fields = ["mentorship", "author"]
+
+    def _mentor_ids(self, rows: QuerySet[Any]) -> set[int]:
+        return set(rows.values_list("mentorship__mentor_id", flat=True))
 
 
 @admin.register(Message)
@@ -70,4 +108,3 @@ class MessageAdmin(admin.ModelAdmin):
 
 admin.site.register(Goal)
 admin.site.register(Meeting)
-admin.site.register(Feedback)

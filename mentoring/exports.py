@@ -23,7 +23,7 @@ from .models import (
     Message,
     RequestStatus,
 )
-from .workflow import recount_active_mentees
+from .workflow import recount_active_mentees, recount_ratings
 
 
 def _iso(value: Any) -> str | None:
@@ -166,4 +166,10 @@ def erase_member_data(user: User, *, keep_content: bool) -> None:
     if not keep_content:
         Message.objects.filter(sender=user).delete()
         Meeting.objects.filter(logged_by=user).delete()
+        rated = list(
+            Feedback.objects.filter(author=user, mentorship__mentee=user).values_list(
+                "mentorship__mentor_id", flat=True
+            )
+        )
         Feedback.objects.filter(author=user).delete()
+        recount_ratings(mentor_ids=rated)

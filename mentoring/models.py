@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from accounts.models import CLINICIAN_ROLES, User, VerificationStatus
 from .vocabulary import MeetingMode, validate_time_zone
 
 MAX_CAPACITY = 20
+RATING_FIELDS = frozenset({"rating_count", "rating_total"})
 
 
 def _tag_string(prefix_to_codes: dict[str, list[str]]) -> str:
@@ -44,18 +45,8 @@ class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
         ).filter(Q(user__suspended_at__isnull=True) | Q(user__suspended_until__lte=now))
 
     def for_cards(self) -> MentorProfileQuerySet:
-        """With the member and their aggregated rating from mentees (average and count)."""
-        from_mentees = Feedback.objects.filter(
-            mentorship__mentor_id=OuterRef("user_id"),
-            author_id=F("mentorship__mentee_id"),
-        ).order_by()
-        by_mentor = from_mentees.values("mentorship__mentor_id")
-        return self.select_related("user").annotate(
-            rating_average=Subquery(by_mentor.annotate(value=Avg("rating")).values("value")),
-            rating_count=Coalesce(
-                Subquery(by_mentor.annotate(value=Count("id")).values("value")), 0
-            ),
-        )
+        """With the member, for the mentor cards (the rating is stored on the profile)."""
+        return self.select_related("user")
 
 
 class MentorProfile(models.Model):
@@ -84,6 +75,11 @@ class MentorProfile(models.Model):
     # " area:mcat lang:es stage:premed ... ": lets the directory and matching filter on list
     # fields with a plain LIKE that works on SQLite as well as PostgreSQL.
     search_tags = models.TextField(blank=True, editable=False)
+    # How many of the mentor's mentees rated them and the sum of those ratings, stored by
+    # workflow.recount_ratings whenever that feedback changes: cards show the average
+    # without aggregating the feedback table for every mentor shown.
+    rating_count = models.PositiveIntegerField(db_default=0, default=0, editable=False)
+    rating_total = models.PositiveIntegerField(db_default=0, default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -100,6 +96,17 @@ class MentorProfile(models.Model):
     def __str__(self) -> str:
         return f"Mentor profile of {self.user_id}"
 
+    def save(self, **kwargs: Any) -> None:
+        """Saving a profile never writes its rating back: only recount_ratings stores it, and
+        a copy read before a mentee's feedback would otherwise undo it."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in RATING_FIELDS
+            ]
+        super().save(**kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("mentoring:mentor", kwargs={"handle": self.user.handle})
 
@@ -113,6 +120,11 @@ class MentorProfile(models.Model):
                 "mode": self.meeting_modes,
             }
         )
+
+    @property
+    def rating_average(self) -> float | None:
+        """The mean of the ratings the mentor's mentees gave; None before the first."""
+        return self.rating_total / self.rating_count if self.rating_count else None
 
     @property
     def spare_places(self) -> int:

@@ -23,6 +23,7 @@ from posts.guard import GuardFinding, scan_text
 from .contact import KIND_LABELS as CONTACT_LABELS
 from .contact import find_contact_details
 from .models import (
+    RATING_FIELDS,
     Feedback,
     Goal,
     Meeting,
@@ -32,7 +33,7 @@ from .models import (
     MentorshipStatus,
     Message,
 )
-from .workflow import Refused, _ensure_participant, mentee_stage
+from .workflow import Refused, _ensure_participant, mentee_stage, recount_ratings
 
 MAX_GOALS = 30
 
@@ -70,7 +71,11 @@ def save_mentor_profile(
     """Create or update the member's mentor profile (verified clinicians only)."""
     _ensure_participant(user)
     ensure_can_mentor(user)
-    profile, _created = MentorProfile.objects.select_for_update().get_or_create(user=user)
+    profile, created = MentorProfile.objects.select_for_update().get_or_create(user=user)
+    if created:
+        # A member who mentored before keeps the rating their mentees gave them.
+        recount_ratings(mentor_ids=[user.pk])
+        profile.refresh_from_db(fields=list(RATING_FIELDS))
     profile.areas = sorted(set(areas))
     profile.specialties = sorted(set(specialties))
     profile.stages = sorted(set(stages))
@@ -313,6 +318,8 @@ def give_feedback(
                 comment=comment.strip()[:2000],
                 created_at=now or timezone.now(),
             )
+            if author.pk == mentorship.mentee_id:
+                recount_ratings(mentor_ids=[mentorship.mentor_id])
     except IntegrityError as error:
         raise Refused("You have already given feedback on this mentorship.") from error
     return feedback

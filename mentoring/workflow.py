@@ -15,10 +15,13 @@ transaction rolls back, so a refused transition changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -294,6 +297,25 @@ def recount_active_mentees(*, mentor_id: int) -> int:
     return count
 
 
+def recount_ratings(*, mentor_ids: Iterable[int]) -> None:
+    """Store each mentor's rating (how many of their mentees rated them, and the sum) from
+    the feedback rows; what mentors write about their mentees does not count."""
+    ids = list(mentor_ids)
+    if not ids:
+        return
+    from_mentees = (
+        Feedback.objects.filter(
+            mentorship__mentor_id=OuterRef("user_id"), author_id=F("mentorship__mentee_id")
+        )
+        .order_by()
+        .values("mentorship__mentor_id")
+    )
+    MentorProfile.objects.filter(user_id__in=ids).update(
+        rating_count=Coalesce(Subquery(from_mentees.annotate(n=Count("id")).values("n")), 0),
+        rating_total=Coalesce(Subquery(from_mentees.annotate(n=Sum("rating")).values("n")), 0),
+    )
+
+
 def do_accept_request(
     *, mentor_request: MentorRequest, actor: User, now: datetime | None = None
 ) -> Mentorship:
@@ -517,6 +539,8 @@ def do_complete_mentorship(
             comment=comment.strip()[:2000],
             created_at=now,
         )
+        if actor.pk == locked.mentee_id:
+            recount_ratings(mentor_ids=[locked.mentor_id])
         notify(
             recipient=locked.other_side(actor),
             kind=Kind.MENTORSHIP,

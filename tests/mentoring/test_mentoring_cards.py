@@ -11,7 +11,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.models import Feedback, MentorProfile
+from mentoring import workflow
+from mentoring.models import MentorProfile
 from tests.factories import UserFactory
 from tests.mentoring.factories import make_mentor, make_mentorship
 
@@ -44,7 +45,7 @@ def _new_statement(profile: MentorProfile) -> None:
 
 def _rated(profile: MentorProfile) -> None:
     mentorship = make_mentorship(mentor=profile.user)
-    Feedback.objects.create(mentorship=mentorship, author=mentorship.mentee, rating=4)
+    workflow.do_complete_mentorship(mentorship=mentorship, actor=mentorship.mentee, rating=4)
 
 
 @pytest.mark.parametrize(
