@@ -256,6 +256,65 @@ def headline_of(title: str, pub_title: str, body: str) -> str:
     return text if len(text) <= HEADLINE_LENGTH else text[: HEADLINE_LENGTH - 1] + "…"
 
 
+class ReadableByMember(models.Expression):
+    """Whether a signed-in member may read the post, before walls: public and members-only
+    posts, posts in public groups and in groups the member is active in, and their own.
+
+    It says what the Q objects `visibility__in=[public, members] | (group, circle public) |
+    (group, circle in the member's active groups) | author=member` say, written out as one
+    condition: no join to the groups table and no inner query to build, resolve and
+    relabel for each of a page's lists. The outer row is named by its query's alias and
+    follows it when the query is relabelled as a subquery of another (as ViewerMarked).
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+        self.alias: str | None = None
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> ReadableByMember:
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map: dict[str, str]) -> ReadableByMember:
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        quote = connection.ops.quote_name
+        post, circle, membership = Post._meta, Circle._meta, Membership._meta
+        table = compiler.quote_name_unless_alias(self.alias)
+
+        def column(meta: Any, name: str, owner: str = "") -> str:
+            return f"{owner}{quote(meta.get_field(name).column)}"
+
+        own = f"{table}."
+        # Names from the models' own metadata, quoted; every value is a parameter.
+        sql = (
+            f"({column(post, 'visibility', own)} IN (%s, %s)"  # nosec B608
+            f" OR ({column(post, 'visibility', own)} = %s AND ("
+            f"{column(post, 'circle', own)} IN (SELECT {column(circle, 'id')}"
+            f" FROM {quote(circle.db_table)} WHERE NOT {column(circle, 'is_private')})"
+            f" OR {column(post, 'circle', own)} IN (SELECT {column(membership, 'circle')}"
+            f" FROM {quote(membership.db_table)} WHERE {column(membership, 'member')} = %s"
+            f" AND {column(membership, 'status')} = %s)))"
+            f" OR {column(post, 'author', own)} = %s)"
+        )
+        params: list[Any] = [
+            str(Visibility.PUBLIC),
+            str(Visibility.MEMBERS),
+            str(Visibility.GROUP),
+            self.member_id,
+            str(MembershipStatus.ACTIVE),
+            self.member_id,
+        ]
+        return sql, params
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def alive(self) -> PostQuerySet:
         """Neither deleted by its author nor removed by moderators."""
@@ -270,13 +329,7 @@ class PostQuerySet(models.QuerySet["Post"]):
         posts = self if include_gone else self.alive()
         if not viewer.is_authenticated:
             return posts.filter(visibility=Visibility.PUBLIC).exclude(author__in=_minor_ids())
-        readable = (
-            Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
-            | Q(visibility=Visibility.GROUP, circle__is_private=False)
-            | Q(visibility=Visibility.GROUP, circle_id__in=active_circle_ids(viewer))
-            | Q(author=viewer)
-        )
-        posts = posts.filter(readable)
+        posts = posts.filter(ReadableByMember(viewer.pk))
         walled = walled_off_ids(viewer)
         if walled:
             posts = posts.exclude(author_id__in=walled)

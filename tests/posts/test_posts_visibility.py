@@ -146,3 +146,8 @@ def test_the_comments_under_a_readable_post_are_those_visible_to_gives(
         visible = Comment.objects.visible_to(viewer).filter(post=post)
         assert under == set(visible.values_list("pk", flat=True))
         assert len(under) == (3 if viewer == world["viewers"]["author"] else 2)
+
+
+def test_the_members_rule_needs_no_join_to_the_groups() -> None:
+    sql = str(Post.objects.visible_to(UserFactory()).values("pk").query)
+    assert "JOIN" not in sql
