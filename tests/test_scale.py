@@ -223,6 +223,8 @@ PLAN_CASES = [
     ("Profile", 'FROM "posts_post"', lambda: {"post_author_recent_idx"}),
     ("Post with", 'FROM "posts_comment"', _comment_post_indexes),
     ("Search", "@@", lambda: RECENT_POST_INDEXES | {"post_search_vector_gin"}),
+    # The candidates of matching, joined to the members they may list.
+    ("Mentor", '"mentoring_mentorprofile"."search_tags"', lambda: {"user_listed_clinician_idx"}),
     (
         "Notifications",
         'FROM "notifications_notification"',
