@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from community.counters import sparing_counters
+
 from .specialties import specialty_label
 from .storage import get_private_storage
 
@@ -193,13 +195,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Saving a member never writes their follow counts back: only the follow services
         move them, by SQL, and a copy read earlier in a request would undo a follow that
         happened meanwhile."""
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in FOLLOW_COUNT_FIELDS
-            ]
-        super().save(**kwargs)
+        super().save(**sparing_counters(self, FOLLOW_COUNT_FIELDS, kwargs))
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"handle": self.handle})

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CLINICIAN_ROLES, User, VerificationStatus
+from community.counters import sparing_counters
 
 from .vocabulary import MeetingMode, validate_time_zone
 
@@ -99,13 +100,7 @@ class MentorProfile(models.Model):
     def save(self, **kwargs: Any) -> None:
         """Saving a profile never writes its rating back: only recount_ratings stores it, and
         a copy read before a mentee's feedback would otherwise undo it."""
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in RATING_FIELDS
-            ]
-        super().save(**kwargs)
+        super().save(**sparing_counters(self, RATING_FIELDS, kwargs))
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:mentor", kwargs={"handle": self.user.handle})

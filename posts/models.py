@@ -198,37 +198,48 @@ class Visibility(models.TextChoices):
     GROUP = "group", "Group: only the group chosen below"
 
 
-class ViewerMarked(models.Expression):
+class OnTheRow(models.Expression):
+    """A condition on the row of the query it is used in, written out in SQL.
+
+    The ORM's own forms of the conditions below (Q objects with subqueries, Exists) are an
+    inner query to build, resolve, relabel and compile for every list, which was most of a
+    list's query building. Written out, the row is named by the alias its query gives it,
+    and the name follows that alias when the query is relabelled as a subquery of another.
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alias: str | None = None
+        self.outer_pk = "id"
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Any:
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        resolved.outer_pk = query.model._meta.pk.column
+        return resolved
+
+    def relabeled_clone(self, change_map: dict[str, str]) -> Any:
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+
+class ViewerMarked(OnTheRow):
     """Whether the viewer has a row of `model` (a reaction of `kind`, a bookmark) pointing
     at this row through its `target` foreign key: an EXISTS subquery.
 
     It says what `Exists(model.objects.filter(target=OuterRef("pk"), member=viewer, ...))`
-    says, but written out: there is no inner query to build, resolve and relabel, which
-    took 1.6 to 2.9 ms of every post list's 3 ms of query building (three of them per
-    card list). The outer row is named by the alias its query gives it, and follows that
-    alias when the query is relabelled as a subquery of another.
+    says, written out: the inner query took 1.6 to 2.9 ms of every post list's 3 ms of
+    query building (three of them per card list).
     """
-
-    output_field = models.BooleanField()
 
     def __init__(
         self, model: type[models.Model], target: str, viewer_id: int, kind: str = ""
     ) -> None:
         super().__init__()
         self.model, self.target, self.viewer_id, self.kind = model, target, viewer_id, kind
-        self.alias: str | None = None
-        self.outer_pk = "id"
-
-    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> ViewerMarked:
-        resolved = self.copy()
-        resolved.alias = query.get_initial_alias()
-        resolved.outer_pk = query.model._meta.pk.column
-        return resolved
-
-    def relabeled_clone(self, change_map: dict[str, str]) -> ViewerMarked:
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         quote, meta = connection.ops.quote_name, self.model._meta
@@ -256,33 +267,19 @@ def headline_of(title: str, pub_title: str, body: str) -> str:
     return text if len(text) <= HEADLINE_LENGTH else text[: HEADLINE_LENGTH - 1] + "…"
 
 
-class ReadableByMember(models.Expression):
+class ReadableByMember(OnTheRow):
     """Whether a signed-in member may read the post, before walls: public and members-only
     posts, posts in public groups and in groups the member is active in, and their own.
 
-    It says what the Q objects `visibility__in=[public, members] | (group, circle public) |
-    (group, circle in the member's active groups) | author=member` say, written out as one
-    condition: no join to the groups table and no inner query to build, resolve and
-    relabel for each of a page's lists. The outer row is named by its query's alias and
-    follows it when the query is relabelled as a subquery of another (as ViewerMarked).
+    It says what `Q(visibility__in=[public, members]) | Q(visibility=group,
+    circle__is_private=False) | Q(visibility=group, circle_id__in=<the member's active
+    groups>) | Q(author=member)` says, written out as one condition: no join to the groups
+    table and no inner query for every list.
     """
-
-    output_field = models.BooleanField()
 
     def __init__(self, member_id: int) -> None:
         super().__init__()
         self.member_id = member_id
-        self.alias: str | None = None
-
-    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> ReadableByMember:
-        resolved = self.copy()
-        resolved.alias = query.get_initial_alias()
-        return resolved
-
-    def relabeled_clone(self, change_map: dict[str, str]) -> ReadableByMember:
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         quote = connection.ops.quote_name

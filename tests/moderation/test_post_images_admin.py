@@ -8,24 +8,14 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from posts.models import Post, PostImage
-from tests.posts.factories import PostFactory
+from posts.models import Post
+from tests.posts.factories import PostImageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _illustrated_post() -> Post:
-    post = PostFactory()
-    PostImage.objects.create(
-        post=post,
-        display="posts/ecg.webp",
-        thumbnail="posts/ecg-thumb.webp",
-        width=800,
-        height=600,
-        alt_text="An ECG strip",
-    )
-    Post.objects.filter(pk=post.pk).update(image_count=1)
-    return post
+    return PostImageFactory(alt_text="An ECG strip").post
 
 
 def test_a_superuser_sees_a_posts_images_without_delete_or_add(

@@ -14,6 +14,7 @@ from posts.models import (
     MembershipRole,
     MembershipStatus,
     Post,
+    PostImage,
     PostKind,
     Visibility,
 )
@@ -75,3 +76,25 @@ class CommentFactory(factory.django.DjangoModelFactory[Comment]):
         # Keep the post's stored count true, as add_comment does.
         if create and self.deleted_at is None:
             Post.objects.filter(pk=self.post_id).update(comment_count=F("comment_count") + 1)
+
+
+class PostImageFactory(factory.django.DjangoModelFactory[PostImage]):
+    """An image row (file names only, nothing on disk) with the post's image count kept
+    true, as the services keep it."""
+
+    class Meta:
+        model = PostImage
+        skip_postgeneration_save = True
+
+    post = factory.SubFactory(PostFactory)
+    display = factory.Sequence(lambda n: f"posts/image-{n}.webp")
+    thumbnail = factory.Sequence(lambda n: f"posts/image-{n}-thumb.webp")
+    width = 800
+    height = 600
+    alt_text = "An ECG strip"
+    position = 0
+
+    @factory.post_generation
+    def count(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            Post.objects.filter(pk=self.post_id).update(image_count=F("image_count") + 1)

@@ -19,6 +19,7 @@ from PIL import Image
 
 from posts.models import Campaign, Post, PostImage
 from tests.factories import ModeratorFactory, UserFactory
+from tests.posts.factories import PostImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -206,15 +207,8 @@ def test_the_migration_counts_the_images_of_existing_posts() -> None:
         Post.objects.create(author=author, body="b"),
     )
     for position in range(3):
-        PostImage.objects.create(
-            post=illustrated,
-            display="x.webp",
-            thumbnail="x-thumb.webp",
-            width=800,
-            height=600,
-            alt_text="x",
-            position=position,
-        )
+        PostImageFactory(post=illustrated, position=position)
+    Post.objects.update(image_count=0)  # as before the migration
     migration = importlib.import_module("posts.migrations.0004_post_image_count")
     migration.fill_counts(apps, connection.schema_editor())
     counts = dict(Post.objects.values_list("pk", "image_count"))

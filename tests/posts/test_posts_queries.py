@@ -19,10 +19,16 @@ from django.utils import timezone
 
 from accounts.models import Follow
 from posts import selectors
-from posts.models import Bookmark, Hashtag, Post, PostHashtag, PostImage, Reaction, Visibility
+from posts.models import Bookmark, Hashtag, PostHashtag, Reaction, Visibility
 from posts.selectors import THREADS_PER_PAGE
 from tests.factories import UserFactory
-from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
+from tests.posts.factories import (
+    CircleFactory,
+    CommentFactory,
+    MembershipFactory,
+    PostFactory,
+    PostImageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +52,7 @@ def _client(user: Any) -> Client:
 def _decorate(post: Any, viewer: Any, tag: Hashtag) -> None:
     """Give a post everything a card shows."""
     for position in range(2):
-        PostImage.objects.create(
-            post=post,
-            display=f"posts/{post.pk}-{position}.webp",
-            thumbnail=f"posts/{post.pk}-{position}-thumb.webp",
-            width=800,
-            height=600,
-            alt_text="An ECG strip",
-            position=position,
-        )
-    # As the services do when they store a post's images.
-    Post.objects.filter(pk=post.pk).update(image_count=2)
+        PostImageFactory(post=post, position=position)
     Reaction.objects.create(post=post, member=viewer, kind="like")
     Bookmark.objects.create(post=post, member=viewer)
     PostHashtag.objects.create(post=post, hashtag=tag, created_at=post.created_at)
