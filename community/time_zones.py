@@ -11,7 +11,7 @@ zones in one request, so zones are kept by name here for the life of the process
 from __future__ import annotations
 
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 @cache
@@ -26,3 +26,11 @@ def zone(name: str) -> ZoneInfo:
     """The zone called `name` (ZoneInfoNotFoundError or ValueError for a name that is not
     one; failures are not kept)."""
     return ZoneInfo(name)
+
+
+def zone_or_utc(name: object) -> ZoneInfo:
+    """The zone called `name`; UTC when it is empty or not a zone."""
+    try:
+        return zone(str(name)) if name else zone("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return zone("UTC")

@@ -7,7 +7,7 @@ languages are the accounts app's lists, shared with member profiles.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,7 +15,7 @@ from django.db import models
 from accounts.languages import LANGUAGE_CHOICES, LANGUAGES
 from accounts.models import Role
 from accounts.specialties import SPECIALTIES, SPECIALTY_CHOICES
-from community.time_zones import time_zone_choices
+from community.time_zones import time_zone_choices, zone
 
 
 class Area(models.TextChoices):
@@ -78,7 +78,7 @@ def specialty_choices() -> list[tuple[str, str]]:
 def validate_time_zone(value: str) -> None:
     """An IANA time-zone name that zoneinfo knows, such as "America/Chicago"."""
     try:
-        ZoneInfo(value)
+        zone(value)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValidationError(
             "Choose a time zone from the list, such as America/Chicago.", code="time_zone"

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from accounts.models import User
 from accounts.selectors import walled_off_ids
-from community.time_zones import zone
+from community.time_zones import zone_or_utc
 
 from .models import (
     ALLOWED_DELIVERY,
@@ -25,7 +24,6 @@ from .models import (
 )
 
 PAGE_SIZE = 30
-UTC = ZoneInfo("UTC")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -38,12 +36,7 @@ def member_time_zone(user: User) -> dt.tzinfo:
         value = getattr(profile, "time_zone", None)
     if isinstance(value, dt.tzinfo):
         return value
-    if not value:
-        return UTC
-    try:
-        return zone(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
+    return zone_or_utc(value)
 
 
 def delivery_for(*, user: User, kind: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.images import load_image
-from community.time_zones import zone
+from community.time_zones import zone_or_utc
 
 from . import guard
 from .models import Circle, CircleKind, Post, PostImage, PostKind, Visibility
@@ -37,11 +37,7 @@ MAX_EVENT_MINUTES = 480
 
 def reader_zone(user: Any) -> ZoneInfo:
     """The member's own time zone; UTC for visitors or when unset or unknown."""
-    name = getattr(user, "time_zone", "") or ""
-    try:
-        return zone(str(name) if name else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return zone("UTC")
+    return zone_or_utc(getattr(user, "time_zone", ""))
 
 
 def clean_doi(value: str) -> str:

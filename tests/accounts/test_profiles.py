@@ -425,3 +425,12 @@ def test_zones_are_read_once_per_name_and_unknown_names_are_not_kept(
     assert first == second
     assert [zone.key for zone in first] == names
     assert reads == [*names, "Mars/Olympus", "Mars/Olympus"]
+
+
+@pytest.mark.parametrize("name", ["", None, "Mars/Olympus", "../etc/passwd"])
+def test_an_empty_or_unknown_zone_is_utc(name: object) -> None:
+    assert time_zones.zone_or_utc(name).key == "UTC"
+
+
+def test_a_known_zone_is_itself() -> None:
+    assert time_zones.zone_or_utc("Asia/Kolkata").key == "Asia/Kolkata"
