@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -40,7 +40,7 @@ from mentoring.models import MentorProfile, Mentorship
 from notifications.models import Notification
 from posts import search as posts_search
 from posts.models import Comment, Post, PostHashtag, Reaction
-from posts.search import search
+from posts.search import PostWeek, search
 from posts.selectors import TOP_CANDIDATES
 from posts.services import publish_post
 from tests.factories import PhysicianFactory
@@ -186,10 +186,10 @@ def _main_query(client: Client, path: str, needle: str) -> str:
     return next(query["sql"] for query in captured.captured_queries if needle in query["sql"])
 
 
-def _explain_without_seqscan(sql: str) -> list[dict[str, Any]]:
+def _explain_without_seqscan(sql: str, *, off: tuple[str, ...] = ("sort",)) -> list[dict[str, Any]]:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
+        for setting in ("seqscan", *off):
+            cursor.execute(f"SET LOCAL enable_{setting} = off")
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
         raw = cursor.fetchone()[0]
     plan = raw if isinstance(raw, list) else json.loads(raw)
@@ -222,7 +222,7 @@ PLAN_CASES = [
     ("Hashtag", 'FROM "posts_posthashtag"', lambda: {PostHashtag._meta.indexes[0].name}),
     ("Profile", 'FROM "posts_post"', lambda: {"post_author_recent_idx"}),
     ("Post with", 'FROM "posts_comment"', _comment_post_indexes),
-    ("Search", "@@", lambda: RECENT_POST_INDEXES | {"post_search_vector_gin"}),
+    ("Search", "@@", lambda: RECENT_POST_INDEXES | {"post_search_week_gin"}),
     # The candidates of matching, joined to the members they may list.
     ("Mentor", '"mentoring_mentorprofile"."search_tags"', lambda: {"user_listed_clinician_idx"}),
     (
@@ -281,10 +281,42 @@ def _match_windows(viewer: User, query: str) -> list[bool]:
     with CaptureQueriesContext(connection) as queries:
         search(viewer, query)
     return [
-        '"created_at" >=' in entry["sql"]
+        "AT TIME ZONE 'UTC'" in entry["sql"]
         for entry in queries.captured_queries
         if "@@" in entry["sql"]
     ]
+
+
+@pytest.mark.django_db
+def test_searching_recent_weeks_reads_the_week_from_the_index(member_client: Client) -> None:
+    """The week in the query is the index's own expression, so PostgreSQL can intersect
+    the words with the weeks inside the index rather than read every match of a word. (At
+    this size it may as well walk the newest posts in order; ordered walks are turned off
+    to see what a bitmap of the matches is made from.)"""
+    sql = _main_query(member_client, _page("Search"), "@@")
+    nodes = _explain_without_seqscan(sql, off=("indexscan", "indexonlyscan"))
+    scans = [node for node in nodes if "@@" in node.get("Index Cond", "")]
+    assert [node["Index Name"] for node in scans] == ["post_search_week_gin"]
+    assert "AT TIME ZONE 'UTC'" in scans[0]["Index Cond"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "1970-01-01T00:00:00+00:00",
+        "2026-11-18T23:59:59.999999+00:00",  # a Wednesday: the last moment of a week
+        "2026-11-19T00:00:00+00:00",  # the Thursday after: the next week
+        "2026-11-19T03:30:00+05:00",  # Wednesday 22:30 in UTC
+        "2026-11-18T21:00:00-05:00",  # Thursday 02:00 in UTC
+    ],
+)
+def test_a_posts_week_is_the_same_in_python_and_in_postgresql(moment: str) -> None:
+    written = datetime.fromisoformat(moment)
+    post = publish_post(author=PhysicianFactory(), title="Week", body="Notes.")
+    Post.objects.filter(pk=post.pk).update(created_at=written)
+    stored = Post.objects.annotate(week=PostWeek("created_at")).get(pk=post.pk).week
+    assert stored == PostWeek.of(written)
 
 
 @pytest.mark.django_db
@@ -311,6 +343,26 @@ def test_search_looks_back_a_month_before_it_searches_all_posts(two_candidates: 
     _publish_aged(author, "Myocarditis myocarditis myocarditis", days=200)
     assert _found(author, "myocarditis") == {post.pk for post in this_month}
     assert _match_windows(author, "myocarditis") == [True, True]
+
+
+@pytest.mark.django_db
+def test_a_word_no_post_has_ranks_nothing() -> None:
+    author = PhysicianFactory()
+    _publish_aged(author, "Myocarditis on call", days=2)
+    with CaptureQueriesContext(connection) as queries:
+        assert search(author, "zygomycosis").posts == []
+    assert not [entry for entry in queries.captured_queries if "ts_rank" in entry["sql"]]
+
+
+@pytest.mark.django_db
+def test_the_candidates_are_ranked_from_one_array_of_ids() -> None:
+    author = PhysicianFactory()
+    posts = [_publish_aged(author, f"Myocarditis note {day}", days=day) for day in (1, 2, 40)]
+    with CaptureQueriesContext(connection) as queries:
+        found = search(author, "myocarditis").posts
+    assert {post.pk for post in found} == {post.pk for post in posts}
+    (ranking,) = [entry["sql"] for entry in queries.captured_queries if "ts_rank" in entry["sql"]]
+    assert "= ANY('{" in ranking
 
 
 @pytest.mark.django_db
