@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Exists, Q
+
+from community.expressions import OnTheRow
 
 from .models import Block, Follow, Mute, User
 
@@ -35,6 +39,42 @@ def walled_off_ids(user: User | AnonymousUser) -> set[int]:
     if known is not None:
         known[user.pk] = frozenset(walled)
     return walled
+
+
+def know_walls(member: User, walled: set[int]) -> None:
+    """Keep `walled` as `member`'s walls for the rest of the read-only request (read with the
+    member by accounts.backends); outside one, nothing is kept."""
+    known = request_walls.get()
+    if known is not None:
+        known[member.pk] = frozenset(walled)
+
+
+class WalledOffIds(OnTheRow):
+    """What `walled_off_ids` reads, for the member on this row, as one value: their ids,
+    separated by commas (None when there are none; see `parse_walled_off_ids`)."""
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        quote, meta = connection.ops.quote_name, Block._meta
+        blocker = quote(meta.get_field("blocker").column)
+        blocked = quote(meta.get_field("blocked").column)
+        member = self.column(compiler, connection, self.outer_pk)
+        other = f"CASE WHEN {blocker} = {member} THEN {blocked} ELSE {blocker} END"
+        if connection.vendor == "postgresql":
+            joined = f"string_agg(CAST({other} AS text), ',')"
+        else:
+            joined = f"group_concat({other}, ',')"
+        # Names from the models' own metadata, quoted; no values.
+        sql = (
+            f"(SELECT {joined} FROM {quote(meta.db_table)}"  # nosec B608
+            f" WHERE {blocker} = {member} OR {blocked} = {member})"
+        )
+        return sql, []
+
+
+def parse_walled_off_ids(value: str | None) -> set[int]:
+    return {int(part) for part in value.split(",")} if value else set()
 
 
 def is_walled_off(first: User | AnonymousUser, second: User) -> bool:

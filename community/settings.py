@@ -209,8 +209,9 @@ CACHES["fragments"] = {
 # --- Authentication (django-allauth) ---------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading what every page asks about the member with them.
+    "accounts.backends.MemberModelBackend",
+    "accounts.backends.MemberAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

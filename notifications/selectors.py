@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Q
 
 from accounts.models import User
 from accounts.selectors import walled_off_ids
+from community.expressions import OnTheRow
 from community.time_zones import zone_or_utc
 
 from .models import (
@@ -66,8 +69,29 @@ def preferences_for(user: User) -> dict[str, str]:
 
 
 def unread_count(user: User) -> int:
-    """Unread notifications of `user`; served by a partial index."""
+    """Unread notifications of `user`; served by a partial index. On a read-only request
+    the count was read with the member (accounts.backends), and is not read again."""
+    known = getattr(user, "unread_notification_count", None)
+    if known is not None:
+        return known
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+class UnreadCount(OnTheRow):
+    """`unread_count` of the member on this row, as a value of the row."""
+
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        quote, meta = connection.ops.quote_name, Notification._meta
+        member = self.column(compiler, connection, self.outer_pk)
+        # Names from the model's own metadata, quoted; no values.
+        sql = (
+            f"(SELECT COUNT(*) FROM {quote(meta.db_table)}"  # nosec B608
+            f" WHERE {quote(meta.get_field('recipient').column)} = {member}"
+            f" AND {quote(meta.get_field('read_at').column)} IS NULL)"
+        )
+        return sql, []
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import walled_off_ids
+from community.expressions import OnTheRow
 
 if TYPE_CHECKING:
     Viewer = User | AnonymousUser
@@ -196,34 +197,6 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", "Public: anyone, including visitors"
     MEMBERS = "members", "Members: signed-in members only"
     GROUP = "group", "Group: only the group chosen below"
-
-
-class OnTheRow(models.Expression):
-    """A condition on the row of the query it is used in, written out in SQL.
-
-    The ORM's own forms of the conditions below (Q objects with subqueries, Exists) are an
-    inner query to build, resolve, relabel and compile for every list, which was most of a
-    list's query building. Written out, the row is named by the alias its query gives it,
-    and the name follows that alias when the query is relabelled as a subquery of another.
-    """
-
-    output_field = models.BooleanField()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.alias: str | None = None
-        self.outer_pk = "id"
-
-    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Any:
-        resolved = self.copy()
-        resolved.alias = query.get_initial_alias()
-        resolved.outer_pk = query.model._meta.pk.column
-        return resolved
-
-    def relabeled_clone(self, change_map: dict[str, str]) -> Any:
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
 
 
 class ViewerMarked(OnTheRow):

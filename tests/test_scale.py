@@ -227,7 +227,7 @@ PLAN_CASES = [
     ("Mentor", '"mentoring_mentorprofile"."search_tags"', lambda: {"user_listed_clinician_idx"}),
     (
         "Notifications",
-        'FROM "notifications_notification"',
+        'SELECT "notifications_notification"."id"',
         lambda: {Notification._meta.indexes[0].name},
     ),
 ]

@@ -1,0 +1,46 @@
+"""Signing in, and reading the signed-in member for each request.
+
+Every page a member reads asks two things about them besides their row: who is walled off
+from them (`selectors.walled_off_ids`, for every list) and how many notifications they have
+not read (the bell in the header). On a read-only request (GET or HEAD, inside
+`middleware.ReadWallsOnceMiddleware`) both are read in the query that reads the member for
+the session, instead of in two more queries on every page. Requests that may change either
+read them afresh, as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth.backends import ModelBackend
+
+from .models import User
+from .selectors import WalledOffIds, know_walls, parse_walled_off_ids, request_walls
+
+
+class _ReadsTheMembersPageFacts:
+    def get_user(self, user_id: Any) -> User | None:
+        if request_walls.get() is None:
+            return super().get_user(user_id)  # type: ignore[misc]
+        from notifications.selectors import UnreadCount
+
+        user = (
+            User._default_manager.annotate(
+                walled_ids=WalledOffIds(), unread_notification_count=UnreadCount()
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is None or not self.user_can_authenticate(user):  # type: ignore[attr-defined]
+            return None
+        know_walls(user, parse_walled_off_ids(user.walled_ids))
+        return user
+
+
+class MemberModelBackend(_ReadsTheMembersPageFacts, ModelBackend):
+    """Django's backend (the admin's sign-in, and tests' force_login)."""
+
+
+class MemberAuthenticationBackend(_ReadsTheMembersPageFacts, AuthenticationBackend):
+    """allauth's backend (sign-in by email)."""

@@ -1,0 +1,41 @@
+"""SQL conditions and values about the row of the query they are used in, written out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class OnTheRow(models.Expression):
+    """A condition (or, with another output field, a value) on the row of the query it is
+    used in, written out in SQL by a subclass's `as_sql`.
+
+    The ORM's own forms of such conditions (Q objects with subqueries, Exists, Subquery) are
+    an inner query to build, resolve, relabel and compile every time, which was most of a
+    post list's query building. Written out, the row is named by the alias its query gives
+    it, and the name follows that alias when the query is relabelled as a subquery of
+    another.
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alias: str | None = None
+        self.outer_pk = "id"
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Any:
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        resolved.outer_pk = query.model._meta.pk.column
+        return resolved
+
+    def relabeled_clone(self, change_map: dict[str, str]) -> Any:
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def column(self, compiler: Any, connection: Any, name: str) -> str:
+        """A column of the row, named through its alias."""
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(name)}"
