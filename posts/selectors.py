@@ -46,6 +46,7 @@ TOP_COUNT = 5
 THREADS_PER_PAGE = PAGE_SIZE
 TOP_CANDIDATES = 50
 TOP_CACHE_SECONDS = 60
+CAMPAIGNS_CACHE_SECONDS = 60
 
 T = TypeVar("T")
 
@@ -244,9 +245,34 @@ def _week_leaders(*, signed_in: bool) -> list[int]:
 
 
 def running_campaigns(on: datetime.date | None = None) -> list[Campaign]:
-    today = on or timezone.localdate()
+    """Campaigns running on `on` (today by default), the soonest to end first.
+
+    Today's are kept in the cache for CAMPAIGNS_CACHE_SECONDS, since every view of Explore
+    shows them and they change a few times a year; starting one clears them at once
+    (`forget_running_campaigns`), an edit in the admin shows within that time.
+    """
+    if on is not None:
+        return _running_on(on)
+    today = timezone.localdate()
+    key = _running_campaigns_key(today)
+    campaigns = cache.get(key)
+    if campaigns is None:
+        campaigns = _running_on(today)
+        cache.set(key, campaigns, CAMPAIGNS_CACHE_SECONDS)
+    return campaigns
+
+
+def forget_running_campaigns() -> None:
+    cache.delete(_running_campaigns_key(timezone.localdate()))
+
+
+def _running_campaigns_key(day: datetime.date) -> str:
+    return f"posts:running-campaigns:{day.isoformat()}"
+
+
+def _running_on(day: datetime.date) -> list[Campaign]:
     return list(
-        Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today)
+        Campaign.objects.filter(starts_on__lte=day, ends_on__gte=day)
         .select_related("hashtag")
         .order_by("ends_on", "pk")
     )

@@ -50,6 +50,7 @@ from .models import (
     Visibility,
 )
 from .rendering import Rendered, render_post_markdown
+from .selectors import forget_running_campaigns
 
 MAX_IMAGES = 4
 DISPLAY_MAX_SIDE = 1600
@@ -878,6 +879,7 @@ def create_campaign(
     if banner is not None:
         campaign.banner = encode_display(banner, max_side=BANNER_MAX_SIDE, name=f"campaign-{name}")
     campaign.save()
+    transaction.on_commit(forget_running_campaigns)
     return campaign
 
 

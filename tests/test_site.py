@@ -126,3 +126,57 @@ def test_security_headers_are_set(client: Client) -> None:
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- The main navigation, reused between pages (community.templatetags.site) -------------
+
+
+def _nav(html: str) -> str:
+    start = html.index('<nav class="site-nav"')
+    return html[start : html.index("</nav>", start)]
+
+
+def _signed_in(member: Any) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def test_each_member_sees_their_own_nav_with_their_own_csrf_token() -> None:
+    ana, ben = UserFactory(handle="ana"), UserFactory(handle="ben")
+    for member, other in ((ana, ben), (ben, ana), (ana, ben)):
+        client = _signed_in(member)
+        response = client.get(reverse("posts:explore"))
+        nav = _nav(response.content.decode())
+        assert reverse("accounts:profile", args=[member.handle]) in nav
+        assert reverse("accounts:profile", args=[other.handle]) not in nav
+        token = response.context["csrf_token"]
+        assert f'name="csrfmiddlewaretoken" value="{token}"' in nav
+        assert client.post(reverse("account_logout")).status_code == 302
+
+
+def test_the_nav_follows_a_new_handle_and_the_bell() -> None:
+    from tests.notifications.helpers import make_notification
+
+    member = UserFactory(handle="before")
+    client = _signed_in(member)
+    assert "/@before/" in _nav(client.get(reverse("posts:explore")).content.decode())
+    member.handle = "after"
+    member.save(update_fields=["handle"])
+    make_notification(member, title="New")
+    nav = _nav(client.get(reverse("posts:explore")).content.decode())
+    assert "/@after/" in nav and "/@before/" not in nav
+    assert "1 unread" in nav
+
+
+@pytest.mark.parametrize("is_staff", [True, False])
+def test_only_staff_see_the_moderation_link(is_staff: bool) -> None:
+    member = UserFactory(is_staff=is_staff)
+    nav = _nav(_signed_in(member).get(reverse("posts:explore")).content.decode())
+    assert (reverse("admin:index") in nav) is is_staff
+
+
+def test_visitors_see_the_way_in_after_a_member_has_seen_their_nav() -> None:
+    _signed_in(UserFactory()).get(reverse("posts:explore"))
+    nav = _nav(Client().get(reverse("posts:explore")).content.decode())
+    assert "Sign in" in nav and "Sign out" not in nav and "csrfmiddlewaretoken" not in nav

@@ -50,6 +50,64 @@ def test_explore_shows_members_only_posts_to_members_but_not_muted_authors() -> 
     assert b"Muted voice" not in content
 
 
+def _explore_queries(client: Client) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("posts:explore")).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _campaigns_read(queries: list[str]) -> int:
+    return sum('FROM "posts_campaign"' in sql for sql in queries)
+
+
+def test_running_campaigns_are_read_once_a_minute_and_at_once_when_one_starts(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from posts import services
+
+    client = _client(UserFactory())
+    assert _campaigns_read(_explore_queries(client)) == 1
+    assert _campaigns_read(_explore_queries(client)) == 0
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_campaign(
+            creator=ModeratorFactory(),
+            hashtag="#sepsisweek",
+            title="Sepsis week",
+            description="Know the signs.",
+            starts_on=today,
+            ends_on=today,
+        )
+    queries = _explore_queries(client)
+    assert _campaigns_read(queries) == 1
+    assert "Sepsis week" in client.get(reverse("posts:explore")).content.decode()
+
+
+def test_a_failed_campaign_start_leaves_the_kept_campaigns(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from posts import services
+
+    client = _client(UserFactory())
+    _explore_queries(client)
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.create_campaign(
+            creator=ModeratorFactory(),
+            hashtag="#late",
+            title="Backwards",
+            description="x",
+            starts_on=today,
+            ends_on=today - datetime.timedelta(days=1),
+        )
+    assert _campaigns_read(_explore_queries(client)) == 0
+
+
 def test_explore_features_running_campaigns_and_top_posts() -> None:
     from posts.models import Campaign, Hashtag
 
