@@ -63,24 +63,28 @@ def _campaigns_read(queries: list[str]) -> int:
     return sum('FROM "posts_campaign"' in sql for sql in queries)
 
 
+def _start_campaign(title: str, *, days: int) -> None:
+    from posts import services
+
+    today = timezone.localdate()
+    services.create_campaign(
+        creator=ModeratorFactory(),
+        hashtag=title.replace(" ", ""),
+        title=title,
+        description="Know the signs.",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=days),
+    )
+
+
 def test_running_campaigns_are_read_once_a_minute_and_at_once_when_one_starts(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from posts import services
-
     client = _client(UserFactory())
     assert _campaigns_read(_explore_queries(client)) == 1
     assert _campaigns_read(_explore_queries(client)) == 0
-    today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_campaign(
-            creator=ModeratorFactory(),
-            hashtag="#sepsisweek",
-            title="Sepsis week",
-            description="Know the signs.",
-            starts_on=today,
-            ends_on=today,
-        )
+        _start_campaign("Sepsis week", days=0)
     queries = _explore_queries(client)
     assert _campaigns_read(queries) == 1
     assert "Sepsis week" in client.get(reverse("posts:explore")).content.decode()
@@ -91,20 +95,10 @@ def test_a_failed_campaign_start_leaves_the_kept_campaigns(
 ) -> None:
     from django.core.exceptions import ValidationError
 
-    from posts import services
-
     client = _client(UserFactory())
     _explore_queries(client)
-    today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.create_campaign(
-            creator=ModeratorFactory(),
-            hashtag="#late",
-            title="Backwards",
-            description="x",
-            starts_on=today,
-            ends_on=today - datetime.timedelta(days=1),
-        )
+        _start_campaign("Backwards", days=-1)
     assert _campaigns_read(_explore_queries(client)) == 0
 
 
