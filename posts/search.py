@@ -39,6 +39,17 @@ MAX_QUERY_LENGTH = 200
 # escaped as a whole, and only then do they become <mark> tags.
 _START, _STOP = "\x02", "\x03"
 _SNIPPET_CHARS = 240
+# What a result shows (posts/search.html): its headline, kind, author, age and group. The
+# rest of a post (its rendered text) and of its author's row stay in the database.
+_RESULT_COLUMNS = (
+    "title",
+    "pub_title",
+    "body",
+    "kind",
+    "created_at",
+    "author__display_name",
+    "circle__name",
+)
 _TERMS = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
 
 
@@ -173,6 +184,7 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
         found = list(
             Post.objects.filter(pk__in=best)
             .select_related("author", "circle")
+            .only(*_RESULT_COLUMNS)
             .annotate(
                 rank=rank,
                 search_headline=SearchHeadline(
@@ -196,7 +208,9 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
     wanted, unwanted = parse_terms(query)
     if not wanted:
         return []
-    posts = Post.objects.visible_to(viewer).select_related("author", "circle")
+    posts = (
+        Post.objects.visible_to(viewer).select_related("author", "circle").only(*_RESULT_COLUMNS)
+    )
     for term in wanted:
         posts = posts.filter(
             Q(title__icontains=term)
@@ -214,10 +228,15 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
 
 def _search_people(viewer: Viewer, query: str) -> list[User]:
     wanted, _ = parse_terms(query)
-    people = User.objects.visible_to(viewer)
+    if not wanted:
+        return []
+    # Only what a result shows: name, handle, role and the verified mark.
+    people = User.objects.visible_to(viewer).only(
+        "handle", "display_name", "role", "verification_status"
+    )
     for term in wanted:
         people = people.filter(Q(display_name__icontains=term) | Q(handle__icontains=term))
-    return list(people.order_by("display_name", "id")[:MAX_PEOPLE]) if wanted else []
+    return list(people.order_by("display_name", "id")[:MAX_PEOPLE])
 
 
 def _search_circles(query: str) -> list[Circle]:

@@ -191,3 +191,51 @@ def test_an_empty_search_shows_the_form() -> None:
     response = Client().get(reverse("posts:search"))
     assert response.status_code == 200
     assert b"Nothing found" not in response.content
+
+
+def test_results_read_only_what_they_show_and_no_more_queries_for_more_results() -> None:
+    """Posts with their authors and groups, and people, are read with the columns the
+    results show; showing them reads nothing more, however many there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import VerificationStatus
+    from tests.factories import PhysicianFactory
+    from tests.posts.factories import CircleFactory, MembershipFactory
+
+    circle = CircleFactory(name="Renal ward")
+    for index in range(12):
+        person = PhysicianFactory(
+            display_name=f"Kidney Fan {index:02d}",
+            verification_status=(
+                VerificationStatus.VERIFIED if index % 2 else VerificationStatus.UNVERIFIED
+            ),
+        )
+        in_group = index % 3 == 0
+        if in_group:
+            MembershipFactory(circle=circle, member=person)
+        publish_post(
+            author=person,
+            title=f"Kidney pearl {index}",
+            body="Kidney notes.",
+            visibility=Visibility.GROUP if in_group else Visibility.PUBLIC,
+            circle=circle if in_group else None,
+        )
+
+    def shown(query: str) -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(reverse("posts:search"), {"q": query}).content.decode()
+        return html, [entry["sql"] for entry in captured.captured_queries]
+
+    client = Client()
+    client.force_login(UserFactory())
+    html, reads = shown("kidney")
+    people = html[html.index('id="people-title"') : html.index('id="posts-title"')]
+    assert people.count("Kidney Fan") == 10 and people.count("✓ Verified") == 5
+    assert people.count("Physician") == 10
+    assert html.count('class="snippet"') == 12 and html.count("in Renal ward") == 4
+    results = [sql for sql in reads if "kidney" in sql.lower()]
+    assert len(results) >= 2
+    assert not [sql for sql in results if '"body_html"' in sql or '"password"' in sql]
+    _html, fewer = shown("kidney pearl 1")
+    assert len(fewer) == len(reads)
