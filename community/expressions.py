@@ -36,6 +36,15 @@ class OnTheRow(models.Expression):
         clone.alias = change_map.get(self.alias, self.alias)
         return clone
 
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        """What makes two of these the same (Django compares and hashes the expressions of
+        a query while compiling it): the class, the row and the arguments as given. Django's
+        own reads the constructor's signature anew for every instance, a fifth of a
+        millisecond of every post list's query."""
+        args, kwargs = self._constructor_args
+        return (type(self), self.alias, self.outer_pk, args, tuple(sorted(kwargs.items())))
+
     def column(self, compiler: Any, connection: Any, name: str) -> str:
         """A column of the row, named through its alias."""
         return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(name)}"

@@ -53,3 +53,19 @@ def test_marks_hold_inside_another_query_where_the_post_table_is_renamed() -> No
     # Comments under a liked post: the marks' subquery inside a join on posts.
     comment = add_comment(author=author, post=posts[2], body="Under the liked post.")
     assert list(Comment.objects.filter(post__in=liked)) == [comment]
+
+
+def test_written_out_conditions_are_the_same_only_with_the_same_arguments_and_row() -> None:
+    """Django compares and hashes a query's expressions while compiling it (ordering,
+    grouping): two written-out conditions are one only when they say the same of the
+    same row."""
+    from posts.models import Reaction, ReadableByMember, ViewerMarked
+
+    liked = ViewerMarked(Reaction, "post", 7, "like")
+    assert liked == ViewerMarked(Reaction, "post", 7, "like")
+    assert hash(liked) == hash(ViewerMarked(Reaction, "post", 7, "like"))
+    assert liked != ViewerMarked(Reaction, "post", 8, "like")
+    assert liked != ViewerMarked(Reaction, "post", 7, "helpful")
+    assert ReadableByMember(7) != ReadableByMember(8)
+    assert liked.relabeled_clone({None: "U0"}) != liked
+    assert len({liked, ViewerMarked(Reaction, "post", 7, "like"), ReadableByMember(7)}) == 2
