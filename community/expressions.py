@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -48,3 +49,26 @@ class OnTheRow(models.Expression):
     def column(self, compiler: Any, connection: Any, name: str) -> str:
         """A column of the row, named through its alias."""
         return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(name)}"
+
+
+class AnyOf(models.Func):
+    """`column = ANY(%s)`: a list of ids as one array parameter on PostgreSQL. Django's
+    `IN (%s, %s, ...)` prepares, and the driver then splits, each id one by one (for the
+    200 candidates a search ranks, a tenth of the page's Python function calls). Other
+    databases get the IN list."""
+
+    template = "%(expressions)s = ANY(%%s)"
+    output_field = models.BooleanField()
+
+    def __init__(self, column: str, ids: Sequence[int]) -> None:
+        super().__init__(models.F(column))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = super().as_sql(compiler, connection, **extra)
+        if connection.vendor == "postgresql":
+            return sql, [*params, self.ids]
+        if not self.ids:
+            return "1 = 0", []
+        column = sql.removesuffix(" = ANY(%s)")
+        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]

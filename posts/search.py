@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, F, Func, IntegerField, Q
+from django.db.models import F, Func, IntegerField, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
+from community.expressions import AnyOf
 
 from .models import Circle, Post, Viewer
 from .services import SEARCH_CONFIG
@@ -118,23 +118,6 @@ class PostWeek(Func):
     @staticmethod
     def of(moment: datetime.datetime) -> int:
         return (moment.astimezone(datetime.UTC).date() - _EPOCH).days // 7
-
-
-class AnyOf(Func):
-    """`column = ANY(%s)`, the ids as one array (PostgreSQL): Django's `IN (%s, %s, ...)`
-    prepares, and the driver then splits, each of the 200 candidates' ids one by one (a
-    tenth of the search page's Python function calls)."""
-
-    template = "%(expressions)s = ANY(%%s)"
-    output_field = BooleanField()
-
-    def __init__(self, column: str, ids: list[int]) -> None:
-        super().__init__(F(column))
-        self.ids = ids
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params = super().as_sql(compiler, connection, **extra)
-        return sql, [*params, self.ids]
 
 
 def _newest_matches(viewer: Viewer, tsquery: SearchQuery) -> list[int]:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Follow, Mute, User
+from community.expressions import AnyOf
 
 from .models import (
     HEADLINE_LENGTH,
@@ -134,7 +135,7 @@ def _posts_page(
 
 
 def _in_order(posts: PostQuerySet, ids: Sequence[int]) -> list[Post]:
-    by_id = {post.pk: post for post in posts.filter(pk__in=ids)}
+    by_id = {post.pk: post for post in posts.filter(AnyOf("pk", ids))}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -213,7 +214,9 @@ def top_posts(viewer: Viewer, *, limit: int = TOP_COUNT) -> list[TopPost]:
     """
     leaders = _week_leaders(signed_in=viewer.is_authenticated)
     posts = (
-        Post.objects.visible_to(viewer).exclude(visibility=Visibility.GROUP).filter(pk__in=leaders)
+        Post.objects.visible_to(viewer)
+        .exclude(visibility=Visibility.GROUP)
+        .filter(AnyOf("pk", leaders))
     )
     if viewer.is_authenticated:
         posts = posts.exclude(author_id__in=_muted_ids(viewer))
