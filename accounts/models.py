@@ -378,3 +378,29 @@ class VerificationRequest(models.Model):
         if self.method == VerificationMethod.NPI:
             return f"NPI {self.npi}"
         return f"{self.licence_body} licence {self.licence_number}"
+
+
+# What a byline shows of a member (`User.byline_values`, accounts/_byline.html).
+BYLINE_FIELDS = frozenset(
+    {
+        "display_name",
+        "handle",
+        "role",
+        "verification_status",
+        "is_active",
+        "avatar_small",
+        "avatar_large",
+    }
+)
+
+
+def beyond_the_byline(relation: str) -> list[str]:
+    """The member columns under `relation` that no byline shows, for `defer()`: where a
+    list reads members only for their bylines (post cards, comments, mentor cards), the
+    other thirty columns of each row (the password hash, the profile's text) stay in the
+    database."""
+    return [
+        f"{relation}__{field.name}"
+        for field in User._meta.concrete_fields
+        if not field.primary_key and field.name not in BYLINE_FIELDS
+    ]

@@ -371,7 +371,7 @@ def suggest_mentors(
     wants = MenteeWants.from_preferences(preferences, stage=str(stage) if stage else "")
     rows = load_candidates(mentee, wants, preferences, now=now)
     ranked = rank_candidates(wants, rows, now=now, limit=limit)
-    profiles = MentorProfile.objects.for_cards().in_bulk(
+    profiles = MentorProfile.objects.for_card_list().in_bulk(
         [item.user_id for item in ranked], field_name="user_id"
     )
     return [

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CLINICIAN_ROLES, User, VerificationStatus
+from accounts.models import CLINICIAN_ROLES, User, VerificationStatus, beyond_the_byline
 from community.counters import sparing_counters
 
 from .vocabulary import MeetingMode, validate_time_zone
@@ -48,6 +48,12 @@ class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
     def for_cards(self) -> MentorProfileQuerySet:
         """With the member, for the mentor cards (the rating is stored on the profile)."""
         return self.select_related("user")
+
+    def for_card_list(self) -> MentorProfileQuerySet:
+        """As `for_cards`, for lists that show the cards and nothing else (suggestions, the
+        directory): of the member only what a byline shows, and not the private background
+        or the matching tags."""
+        return self.for_cards().defer("background", "search_tags", *beyond_the_byline("user"))
 
 
 class MentorProfile(models.Model):

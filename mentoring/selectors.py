@@ -186,7 +186,7 @@ def directory_page(
     viewer: User, filters: DirectoryFilters, *, after: int | None = None
 ) -> DirectoryPage:
     """One page of the mentor directory, in profile order, after cursor `after`."""
-    queryset: MentorProfileQuerySet = MentorProfile.objects.listed().for_cards()
+    queryset: MentorProfileQuerySet = MentorProfile.objects.listed().for_card_list()
     walled = walled_off_ids(viewer)
     if walled:
         queryset = queryset.exclude(user_id__in=walled)

@@ -241,6 +241,31 @@ def test_the_suggestions_page_reads_the_mentees_preferences_once(mentee: User) -
     assert len(reads) == 1
 
 
+def test_the_suggestions_page_reads_the_cards_alone_and_a_fixed_number_of_queries(
+    mentee: User,
+) -> None:
+    """The cards read what they show: not the mentors' private backgrounds, not the rest of
+    their member rows; and twenty cards take no more queries than three."""
+
+    def shown() -> tuple[str, list[str]]:
+        client = Client()
+        client.force_login(mentee)
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(reverse("mentoring:suggestions")).content.decode()
+        return html, [query["sql"] for query in captured.captured_queries]
+
+    for index in range(3):
+        _named(f"Mentor {index}", **BEST)
+    _html, few = shown()
+    for index in range(20):
+        _named(f"More {index}", **BEST)
+    html, many = shown()
+    assert html.count('class="card mentor-card"') == 20 and len(many) == len(few)
+    (cards,) = [sql for sql in many if sql.startswith('SELECT "mentoring_mentorprofile"."id"')]
+    assert '"background"' not in cards and '"accounts_user"."password"' not in cards
+    assert '"accounts_user"."bio"' not in cards and '"accounts_user"."display_name"' in cards
+
+
 def test_time_zones_are_compared_on_the_clock() -> None:
     assert hours_apart(14, -10) == 0
     assert hours_apart(-5, 5.5) == 10.5
