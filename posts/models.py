@@ -28,7 +28,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, beyond_the_byline
 from accounts.selectors import walled_off_ids
 from community.expressions import OnTheRow
 
@@ -316,6 +316,10 @@ class PostQuerySet(models.QuerySet["Post"]):
             viewer_found_helpful=ViewerMarked(Reaction, "post", viewer.pk, ReactionKind.HELPFUL),
             viewer_bookmarked=ViewerMarked(Bookmark, "post", viewer.pk),
         )
+
+    def for_cards(self, viewer: Viewer) -> PostQuerySet:
+        """`for_display`, for lists of cards: of each author only what the byline shows."""
+        return self.for_display(viewer).defer(*beyond_the_byline("author"))
 
     def newest_first(self) -> PostQuerySet:
         return self.order_by("-created_at", "-id")

@@ -19,7 +19,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Follow, Mute, User
+from accounts.models import Follow, Mute, User, beyond_the_byline
 from community.expressions import AnyOf
 
 from .models import (
@@ -129,7 +129,7 @@ def _posts_page(
         posts,
         cursor,
         limit=limit,
-        read_in_full=None if chosen_for is None else lambda page: page.for_display(chosen_for),
+        read_in_full=None if chosen_for is None else lambda page: page.for_cards(chosen_for),
     )
     return Page(items=items, next_cursor=next_cursor)
 
@@ -310,21 +310,21 @@ def hashtag_posts(
     ).only("post_id", "created_at")
     rows, next_cursor = _keyset(links, cursor, id_field="post_id", limit=limit)
     ids = [row.post_id for row in rows]
-    items = _in_order(Post.objects.for_display(viewer), ids) if ids else []
+    items = _in_order(Post.objects.for_cards(viewer), ids) if ids else []
     return Page(items=items, next_cursor=next_cursor)
 
 
 def circle_posts(
     viewer: Viewer, circle: Circle, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
-    posts = Post.objects.visible_to(viewer).filter(circle=circle).for_display(viewer)
+    posts = Post.objects.visible_to(viewer).filter(circle=circle).for_cards(viewer)
     return _posts_page(posts, cursor, limit)
 
 
 def posts_by_author(
     viewer: Viewer, author: User, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
-    posts = Post.objects.visible_to(viewer).filter(author=author).for_display(viewer)
+    posts = Post.objects.visible_to(viewer).filter(author=author).for_cards(viewer)
     return _posts_page(posts, cursor, limit)
 
 
@@ -337,7 +337,7 @@ def bookmarked_posts(
     )
     rows, next_cursor = _keyset(saved, cursor, limit=limit)
     ids = [row.post_id for row in rows]
-    items = _in_order(Post.objects.for_display(member), ids) if ids else []
+    items = _in_order(Post.objects.for_cards(member), ids) if ids else []
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -377,7 +377,9 @@ def post_threads(
     a visible reply hangs under it; replies whose comment the viewer cannot see (a blocked
     author) go with it.
     """
-    comments = Comment.objects.under(post, viewer).for_display(viewer)
+    comments = (
+        Comment.objects.under(post, viewer).for_display(viewer).defer(*beyond_the_byline("author"))
+    )
     tops = comments.filter(parent=None)
     if not cursor and from_thread is not None:
         start = Comment.objects.filter(post=post, parent=None, pk=from_thread)

@@ -271,3 +271,37 @@ def test_images_are_read_only_for_the_posts_that_have_some(scene: dict[str, Any]
     assert all(f"({post.pk})" not in image_queries[0] for post in text_posts)
     assert content.count('alt="An ECG strip"') == 2
     assert content.count('class="card post ') == 3
+
+
+def test_lists_of_cards_read_of_each_author_only_what_the_byline_shows(
+    scene: dict[str, Any],
+) -> None:
+    """Feeds and threads read members only for their bylines: not their password hashes,
+    not their profiles' text (and, as the tests above show, no query per card for them)."""
+    post = _posts(scene, 3)[0]
+    CommentFactory(post=post, author=scene["author"])
+    client = _client(scene["viewer"])
+    pages = [
+        reverse("home"),
+        reverse("posts:explore"),
+        reverse("posts:hashtag", args=[scene["tag"].name]),
+        scene["author"].get_absolute_url(),
+        reverse("posts:bookmarks"),
+        post.get_absolute_url(),
+    ]
+    for page in pages:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        lists = [
+            query["sql"]
+            for query in captured.captured_queries
+            if query["sql"].startswith(('SELECT "posts_post"."id"', 'SELECT "posts_comment"."id"'))
+            # The post page's own post is read whole: replies and reactions use its author.
+            and not query["sql"].endswith("LIMIT 1")
+        ]
+        assert lists, page
+        for sql in lists:
+            if 'INNER JOIN "accounts_user"' in sql:
+                assert '"accounts_user"."display_name"' in sql, page
+                assert '"accounts_user"."password"' not in sql, page
+                assert '"accounts_user"."bio_html"' not in sql, page
