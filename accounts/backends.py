@@ -23,6 +23,7 @@ class _ReadsTheMembersPageFacts:
     def get_user(self, user_id: Any) -> User | None:
         if request_walls.get() is None:
             return super().get_user(user_id)  # type: ignore[misc]
+        # Imported here: the notifications app itself imports from accounts.
         from notifications.selectors import UnreadCount
 
         user = (
