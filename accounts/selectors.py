@@ -21,37 +21,11 @@ request_walls: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
 )
 
 
-def walled_off_ids(user: User | AnonymousUser) -> set[int]:
-    """Ids of members who blocked `user` or whom `user` blocked (empty for visitors).
-
-    A page that reads posts, comments and notifications asks several times; within one
-    read-only request the answer is read once.
-    """
-    if not user.is_authenticated:
-        return set()
-    known = request_walls.get()
-    if known is not None and user.pk in known:
-        return set(known[user.pk])
-    pairs = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    walled = {other for pair in pairs for other in pair if other != user.pk}
-    if known is not None:
-        known[user.pk] = frozenset(walled)
-    return walled
-
-
-def know_walls(member: User, walled: set[int]) -> None:
-    """Keep `walled` as `member`'s walls for the rest of the read-only request (read with the
-    member by accounts.backends); outside one, nothing is kept."""
-    known = request_walls.get()
-    if known is not None:
-        known[member.pk] = frozenset(walled)
-
-
 class WalledOffIds(OnTheRow):
-    """What `walled_off_ids` reads, for the member on this row, as one value: their ids,
-    separated by commas (None when there are none; see `parse_walled_off_ids`)."""
+    """Who is walled off from the member on this row (members they blocked or who blocked
+    them), as one value: their ids separated by commas, None when there are none
+    (`parse_walled_off_ids`). The one place the rule is written: `walled_off_ids` reads it,
+    and accounts.backends reads it with the member."""
 
     output_field = models.TextField()
 
@@ -75,6 +49,31 @@ class WalledOffIds(OnTheRow):
 
 def parse_walled_off_ids(value: str | None) -> set[int]:
     return {int(part) for part in value.split(",")} if value else set()
+
+
+def walled_off_ids(user: User | AnonymousUser) -> set[int]:
+    """Ids of members who blocked `user` or whom `user` blocked (empty for visitors).
+
+    A page that reads posts, comments and notifications asks several times; within one
+    read-only request the answer is read once.
+    """
+    if not user.is_authenticated:
+        return set()
+    known = request_walls.get()
+    if known is not None and user.pk in known:
+        return set(known[user.pk])
+    read = User.objects.filter(pk=user.pk).annotate(walled_ids=WalledOffIds())
+    walled = parse_walled_off_ids(read.values_list("walled_ids", flat=True).first())
+    know_walls(user, walled)
+    return walled
+
+
+def know_walls(member: User, walled: set[int]) -> None:
+    """Keep `walled` as `member`'s walls for the rest of the read-only request (read with the
+    member by accounts.backends); outside one, nothing is kept."""
+    known = request_walls.get()
+    if known is not None:
+        known[member.pk] = frozenset(walled)
 
 
 def is_walled_off(first: User | AnonymousUser, second: User) -> bool:

@@ -317,7 +317,7 @@ class PostQuerySet(models.QuerySet["Post"]):
             viewer_bookmarked=ViewerMarked(Bookmark, "post", viewer.pk),
         )
 
-    def for_cards(self, viewer: Viewer) -> PostQuerySet:
+    def for_card_list(self, viewer: Viewer) -> PostQuerySet:
         """`for_display`, for lists of cards: of each author only what the byline shows."""
         return self.for_display(viewer).defer(*beyond_the_byline("author"))
 

@@ -129,7 +129,7 @@ def _posts_page(
         posts,
         cursor,
         limit=limit,
-        read_in_full=None if chosen_for is None else lambda page: page.for_cards(chosen_for),
+        read_in_full=None if chosen_for is None else lambda page: page.for_card_list(chosen_for),
     )
     return Page(items=items, next_cursor=next_cursor)
 
@@ -310,21 +310,21 @@ def hashtag_posts(
     ).only("post_id", "created_at")
     rows, next_cursor = _keyset(links, cursor, id_field="post_id", limit=limit)
     ids = [row.post_id for row in rows]
-    items = _in_order(Post.objects.for_cards(viewer), ids) if ids else []
+    items = _in_order(Post.objects.for_card_list(viewer), ids) if ids else []
     return Page(items=items, next_cursor=next_cursor)
 
 
 def circle_posts(
     viewer: Viewer, circle: Circle, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
-    posts = Post.objects.visible_to(viewer).filter(circle=circle).for_cards(viewer)
+    posts = Post.objects.visible_to(viewer).filter(circle=circle).for_card_list(viewer)
     return _posts_page(posts, cursor, limit)
 
 
 def posts_by_author(
     viewer: Viewer, author: User, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
-    posts = Post.objects.visible_to(viewer).filter(author=author).for_cards(viewer)
+    posts = Post.objects.visible_to(viewer).filter(author=author).for_card_list(viewer)
     return _posts_page(posts, cursor, limit)
 
 
@@ -337,7 +337,7 @@ def bookmarked_posts(
     )
     rows, next_cursor = _keyset(saved, cursor, limit=limit)
     ids = [row.post_id for row in rows]
-    items = _in_order(Post.objects.for_cards(member), ids) if ids else []
+    items = _in_order(Post.objects.for_card_list(member), ids) if ids else []
     return Page(items=items, next_cursor=next_cursor)
 
 
