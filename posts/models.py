@@ -285,6 +285,10 @@ class ReadableByMember(OnTheRow):
         return sql, params
 
 
+# A post's columns that its card never shows, left in the database when cards are listed.
+NOT_ON_CARDS = ("body", "search_vector", "removal_reason")
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def alive(self) -> PostQuerySet:
         """Neither deleted by its author nor removed by moderators."""
@@ -318,8 +322,10 @@ class PostQuerySet(models.QuerySet["Post"]):
         )
 
     def for_card_list(self, viewer: Viewer) -> PostQuerySet:
-        """`for_display`, for lists of cards: of each author only what the byline shows."""
-        return self.for_display(viewer).defer(*beyond_the_byline("author"))
+        """`for_display`, for lists of cards: of each post what its card shows (not the
+        Markdown source nor the search words: the card shows the rendered text), and of
+        each author only what the byline shows."""
+        return self.for_display(viewer).defer(*NOT_ON_CARDS, *beyond_the_byline("author"))
 
     def newest_first(self) -> PostQuerySet:
         return self.order_by("-created_at", "-id")

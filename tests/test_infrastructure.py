@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
@@ -184,3 +185,23 @@ def test_a_nul_byte_gets_a_400_not_a_500(
     response = getattr(client, method)(path, data) if data else getattr(client, method)(path)
     assert response.status_code == 400
     assert "Bad request" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_statement_run_again_and_again_is_prepared_and_binds_each_runs_values() -> None:
+    """PostgreSQL plans a repeated statement once per connection (settings,
+    `database_from_url`); each run still gets the rows of its own values."""
+    members = UserFactory.create_batch(3)
+    for _ in range(3):
+        for member in members:
+            handle = User.objects.filter(pk=member.pk).values_list("handle", flat=True).get()
+            assert handle == member.handle
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT "accounts_user"."handle" AS "handle" FROM "accounts_user"%'],
+        )
+        statements = [row[0] for row in cursor.fetchall()]
+    assert len(statements) == 1
+    assert '"accounts_user"."id" = $1' in statements[0]

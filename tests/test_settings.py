@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
-from community.settings import envbool
+from community.settings import database_from_url, envbool
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -50,6 +50,40 @@ def test_envbool_reads_known_values(
 ) -> None:
     monkeypatch.setenv("SOME_SWITCH", value)
     assert envbool("SOME_SWITCH", not expected) is expected
+
+
+def test_postgresql_connections_prepare_their_statements_unless_switched_off() -> None:
+    url = "postgres://rounds@db.internal:5432/rounds"
+    prepared = database_from_url(url, prepared_statements=True)
+    assert prepared["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert prepared["CONN_MAX_AGE"] == 600
+    assert prepared["CONN_HEALTH_CHECKS"] is True
+    assert "OPTIONS" not in database_from_url(url, prepared_statements=False)
+    # Another engine has no such options to take.
+    sqlite = database_from_url("sqlite:////tmp/rounds.sqlite3", prepared_statements=True)
+    assert "server_side_binding" not in sqlite.get("OPTIONS", {})
+
+
+@pytest.mark.parametrize(("switch", "expected"), [("", True), ("0", False)])
+def test_db_prepared_statements_switches_the_primary_and_the_replica(
+    switch: str, expected: bool
+) -> None:
+    """Behind a pooler that cannot keep prepared statements, DB_PREPARED_STATEMENTS=0."""
+    env = {
+        "DEBUG": "1",
+        "DATABASE_URL": "postgres://rounds@db.internal:5432/rounds",
+        "DATABASE_REPLICA_URL": "postgres://rounds@replica.internal:5432/rounds",
+    }
+    if switch:
+        env["DB_PREPARED_STATEMENTS"] = switch
+    code = (
+        "from django.conf import settings; "
+        "print([settings.DATABASES[name].get('OPTIONS', {}).get('server_side_binding', False)"
+        " for name in ('default', 'replica')])"
+    )
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str([expected, expected])
 
 
 def test_check_deploy_is_clean_with_production_settings() -> None:

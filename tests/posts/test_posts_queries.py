@@ -273,6 +273,17 @@ def test_images_are_read_only_for_the_posts_that_have_some(scene: dict[str, Any]
     assert content.count('class="card post ') == 3
 
 
+def _card_list_pages(scene: dict[str, Any]) -> list[str]:
+    """The pages that list post cards, as the viewer of `scene` sees them."""
+    return [
+        reverse("home"),
+        reverse("posts:explore"),
+        reverse("posts:hashtag", args=[scene["tag"].name]),
+        scene["author"].get_absolute_url(),
+        reverse("posts:bookmarks"),
+    ]
+
+
 def test_lists_of_cards_read_of_each_author_only_what_the_byline_shows(
     scene: dict[str, Any],
 ) -> None:
@@ -281,14 +292,7 @@ def test_lists_of_cards_read_of_each_author_only_what_the_byline_shows(
     post = _posts(scene, 3)[0]
     CommentFactory(post=post, author=scene["author"])
     client = _client(scene["viewer"])
-    pages = [
-        reverse("home"),
-        reverse("posts:explore"),
-        reverse("posts:hashtag", args=[scene["tag"].name]),
-        scene["author"].get_absolute_url(),
-        reverse("posts:bookmarks"),
-        post.get_absolute_url(),
-    ]
+    pages = [*_card_list_pages(scene), post.get_absolute_url()]
     for page in pages:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(page).status_code == 200
@@ -305,3 +309,30 @@ def test_lists_of_cards_read_of_each_author_only_what_the_byline_shows(
                 assert '"accounts_user"."display_name"' in sql, page
                 assert '"accounts_user"."password"' not in sql, page
                 assert '"accounts_user"."bio_html"' not in sql, page
+
+
+def test_lists_of_post_cards_read_the_rendered_text_not_the_source_nor_the_search_words(
+    scene: dict[str, Any],
+) -> None:
+    """A card shows a post's rendered text: its Markdown source, its search words and a
+    moderator's reason stay in the database when cards are listed."""
+    posts = _posts(scene, 3, body="Check **potassium** before the second dose.")
+    client = _client(scene["viewer"])
+    for page in _card_list_pages(scene):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page)
+        assert response.status_code == 200
+        assert "<strong>potassium</strong>" in response.content.decode(), page
+        lists = [
+            query["sql"]
+            for query in captured.captured_queries
+            # Rows of posts, not the narrow lists of ids that choose them.
+            if query["sql"].startswith('SELECT "posts_post"."id", ')
+        ]
+        assert lists, page
+        for sql in lists:
+            assert '"posts_post"."body_html"' in sql, page
+            assert '"posts_post"."body"' not in sql, page
+            assert '"posts_post"."search_vector"' not in sql, page
+            assert '"posts_post"."removal_reason"' not in sql, page
+    assert len(posts) == 3
