@@ -14,9 +14,11 @@ CONFIG = Path(__file__).resolve().parents[2] / "community" / "gunicorn.conf.py"
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_a_worker_freezes_what_the_app_loaded(unfrozen: None) -> None:
@@ -26,6 +28,15 @@ def test_a_worker_freezes_what_the_app_loaded(unfrozen: None) -> None:
     config["post_worker_init"](object())
 
     assert gc.get_freeze_count() > 0
+
+
+def test_a_worker_collects_cycles_after_50_000_new_objects_not_700(unfrozen: None) -> None:
+    config = runpy.run_path(str(CONFIG))
+    gc.set_threshold(700, 10, 10)
+
+    config["post_worker_init"](object())
+
+    assert gc.get_threshold() == (50_000, 20, 100)
 
 
 def test_sync_workers_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
