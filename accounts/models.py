@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -394,13 +395,14 @@ BYLINE_FIELDS = frozenset(
 )
 
 
-def beyond_the_byline(relation: str) -> list[str]:
+@functools.cache
+def beyond_the_byline(relation: str) -> tuple[str, ...]:
     """The member columns under `relation` that no byline shows, for `defer()`: where a
     list reads members only for their bylines (post cards, comments, mentor cards), the
     other thirty columns of each row (the password hash, the profile's text) stay in the
-    database."""
-    return [
+    database. Worked out once per relation: the model's fields do not change."""
+    return tuple(
         f"{relation}__{field.name}"
         for field in User._meta.concrete_fields
         if not field.primary_key and field.name not in BYLINE_FIELDS
-    ]
+    )

@@ -538,6 +538,10 @@ class CommentQuerySet(models.QuerySet["Comment"]):
             viewer_found_helpful=ViewerMarked(Reaction, "comment", viewer.pk, ReactionKind.HELPFUL),
         )
 
+    def for_card_list(self, viewer: Viewer) -> CommentQuerySet:
+        """`for_display`, for a thread's cards: of each author only what the byline shows."""
+        return self.for_display(viewer).defer(*beyond_the_byline("author"))
+
 
 class Comment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")

@@ -19,7 +19,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Follow, Mute, User, beyond_the_byline
+from accounts.models import Follow, Mute, User
 from community.expressions import AnyOf
 
 from .models import (
@@ -377,9 +377,7 @@ def post_threads(
     a visible reply hangs under it; replies whose comment the viewer cannot see (a blocked
     author) go with it.
     """
-    comments = (
-        Comment.objects.under(post, viewer).for_display(viewer).defer(*beyond_the_byline("author"))
-    )
+    comments = Comment.objects.under(post, viewer).for_card_list(viewer)
     tops = comments.filter(parent=None)
     if not cursor and from_thread is not None:
         start = Comment.objects.filter(post=post, parent=None, pk=from_thread)
