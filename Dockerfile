@@ -9,8 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --create-home --uid 1000 rounds
 
-COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install .
+# The application's locked releases, each checked against its hash.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --require-hashes --no-deps -r requirements/base.txt
 COPY . .
 RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
     && mkdir -p /app/var && chown -R rounds /app/var

@@ -4,15 +4,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint audit format migrate seed worker beat up clean
+.PHONY: run test lint audit format migrate seed worker beat up clean install lock
 
-$(STAMP): pyproject.toml
+# Installs exactly the locked set (requirements/dev.txt: every package pinned, with hashes).
+$(STAMP): requirements/dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+## lock: resolve pyproject.toml's ranges anew (newest releases inside them), then run the suite
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal \
+	--python-version 3.11 --generate-hashes --upgrade
+lock: $(STAMP)
+	$(UV_COMPILE) -o requirements/base.txt
+	$(UV_COMPILE) --extra dev -c requirements/base.txt -o requirements/dev.txt
+	$(MAKE) --no-print-directory test
 
 # axe-core for the browser tests' accessibility checks (skipped, with the reason, without npm).
 node_modules/axe-core/axe.min.js: package.json
