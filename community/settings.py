@@ -258,6 +258,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Before a sensitive change (email, password, two-factor) a member proves it is them with their
+# password or a two-factor code, never with a code mailed to the account: whoever reads the
+# inbox must not be able to turn off a moderator's two-factor.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 

@@ -58,6 +58,8 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "account_inactive": lambda w: {},
     "account_signup": lambda w: {},
     "account_reauthenticate": lambda w: {},
+    "account_request_reauthentication_code": lambda w: {},
+    "account_confirm_reauthentication_code": lambda w: {},
     "account_email": lambda w: {},
     "account_email_verification_sent": lambda w: {},
     "account_change_password": lambda w: {},

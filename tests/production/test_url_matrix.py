@@ -34,6 +34,8 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "account_login": (200, MOVED, MOVED, MOVED, MOVED),
     "account_logout": (MOVED, 200, 200, 200, 200),
     "account_reauthenticate": (LOGIN, 200, 200, 200, 200),
+    "account_request_reauthentication_code": (LOGIN, 403, 403, 403, 403),
+    "account_confirm_reauthentication_code": (LOGIN, 403, 403, 403, 403),
     "account_reset_password": (200, 200, 200, 200, 200),
     "account_reset_password_done": (200, 200, 200, 200, 200),
     "account_reset_password_from_key": (200, 200, 200, 200, 200),
