@@ -45,10 +45,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## audit: known vulnerabilities in the installed packages, and bandit (medium and high)
+## audit: bandit (medium and high), and every installed package checked against known
+## vulnerabilities (PyPI or OSV, else the advisory file AUDIT_ADVISORIES_FILE; see tools/audit.py)
 audit: $(STAMP)
 	$(VENV)/bin/bandit -q -r accounts community mentoring moderation notifications posts -ll
-	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable
+	$(PY) -m tools.audit
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

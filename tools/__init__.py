@@ -1,0 +1,1 @@
+"""Development tools that run without Django: the dependency audit and its advisory service."""
