@@ -9,6 +9,7 @@ hand or an environment installed some other way fails here.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ import pytest
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from tools.audit import advisories_path
+from tools.osv_server import AdvisoryIndex, load_advisories
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -110,3 +115,29 @@ def test_the_environment_runs_exactly_the_locked_releases() -> None:
         if pin.applies() and installed.get(name) != pin.version
     }
     assert differ == {}, "the virtualenv is not the lock's: run `make install`"
+
+
+@pytest.fixture(scope="module")
+def advisories() -> AdvisoryIndex:
+    path = advisories_path()
+    if not path.is_file():
+        reason = f"needs the advisory file at {path} (AUDIT_ADVISORIES_FILE)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}")
+        pytest.skip(reason)
+    return load_advisories(path)
+
+
+def test_no_floor_in_pyproject_admits_a_release_with_a_known_advisory(
+    advisories: AdvisoryIndex,
+) -> None:
+    """The lowest release each range admits has no advisory (the lock's own releases are
+    checked by `make audit`)."""
+    vulnerable = {}
+    for requirement in requirements(extras=("dev",)):
+        floors = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        assert floors, f"{requirement} has no floor"
+        found = advisories.find(name=requirement.name, version=Version(floors[0]))
+        if found:
+            vulnerable[f"{requirement.name}=={floors[0]}"] = [advisory["id"] for advisory in found]
+    assert vulnerable == {}
