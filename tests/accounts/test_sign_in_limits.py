@@ -173,12 +173,18 @@ def test_a_sign_in_refused_by_the_clients_limit_is_not_counted_against_the_accou
     # ...so the member's five attempts are refused before their password is looked at.
     for _ in range(5):
         assert TOO_MANY in _sign_in(member.email, "wrong", forwarded_for=MEMBER)[1]
-    # A new per-client rate starts a fresh count; the member's own count on this client,
-    # five failures a limit, was never touched.
+    # A new per-client rate starts a fresh count for the address (the account's is kept).
     settings.ACCOUNT_RATE_LIMITS = {
         **settings.ACCOUNT_RATE_LIMITS,
-        "login_failed": "11/m/ip,20/15m/key",
+        "login_failed": "100/m/ip,20/15m/key",
     }
+    # Nineteen failures on the account, four of them the member's own on this address: had
+    # the refused five counted, the account (20) or this address on it (5) would be full.
+    for client_number in range(3):
+        for _ in range(5):
+            _sign_in(member.email, "wrong", forwarded_for=f"192.0.2.{client_number}")
+    for _ in range(4):
+        assert TOO_MANY not in _sign_in(member.email, "wrong", forwarded_for=MEMBER)[1]
     status, _, client = _sign_in(member.email, PASSWORD, forwarded_for=MEMBER)
     assert status == 302
     assert _is_signed_in(client)
