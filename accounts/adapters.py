@@ -1,15 +1,27 @@
-"""How allauth creates our members: display name, role, birth year and a generated handle."""
+"""How allauth creates our members (display name, role, birth year and a generated handle),
+which address it counts a client by, and how it limits failed sign-ins."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.forms import BaseForm
 from django.http import HttpRequest
 
+from community.client_ip import client_ip
+
 from .models import User, Visibility
 from .services import unique_handle
+
+# Failed sign-ins on one account from one client, beside allauth's "login_failed" (of one
+# client on any account, and of one account from every client); the rates of all three
+# are in settings.ACCOUNT_RATE_LIMITS.
+FAILED_FROM_CLIENT = "login_failed_from_client"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,3 +42,45 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client behind our own proxies: every per-client limit of allauth counts by it."""
+        return client_ip(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Refuse a sign-in past its limits, before the password is checked.
+
+        The account's own limit across clients is set above what one client may try on it,
+        so a single client cannot lock the owner out: that takes several at once.
+        """
+        key = _account_from_client(request, credentials)
+        # Checked first and counted last: an attempt refused by another limit is no failure.
+        if not ratelimit.consume(request, action=FAILED_FROM_CLIENT, key=key, dry_run=True):
+            raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+        ratelimit.consume(request, action=FAILED_FROM_CLIENT, key=key)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """allauth's, forgetting this client's failures on the account once it gets in."""
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            key = _account_from_client(request, credentials)
+            ratelimit.clear(request, action=FAILED_FROM_CLIENT, key=key)
+        return user
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """After a password reset allauth forgets the account's failed sign-ins; so do we,
+        for the client that reset it."""
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        key = _account_from_client(request, credentials)
+        ratelimit.clear(request, action=FAILED_FROM_CLIENT, key=key)
+
+
+def _account_from_client(request: HttpRequest, credentials: dict[str, Any]) -> str:
+    address = client_ip(request)
+    if ":" in address:
+        # An IPv6 client is its whole network, as allauth's per-client limits count it: one
+        # household's /64 must not be many clients.
+        prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+        address = str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+    return f"{str(credentials.get('email', '')).lower()}|{address}"

@@ -8,6 +8,7 @@ files. Production sets DATABASE_URL, REDIS_URL, EMAIL_HOST and the security swit
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,14 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envheader(name: str, default: str) -> str:
+    """Read an HTTP header name strictly: letters, digits and hyphens."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"[A-Za-z0-9-]+", value):
+        raise ImproperlyConfigured(f"{name} must be a header name such as X-Real-IP, got {value!r}")
+    return value
 
 
 def envsecret(name: str, default: str = "") -> str:
@@ -222,6 +231,15 @@ CACHES["fragments"] = {
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
 
+# --- Client addresses (community/client_ip.py) ------------------------------------------
+
+# The proxies of our own in front of the app (a load balancer: 1) that append the address
+# they were reached from to CLIENT_IP_HEADER. With 0 the header is ignored: anyone can send it.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+CLIENT_IP_HEADER = envheader("CLIENT_IP_HEADER", "X-Forwarded-For")
+
 # --- Authentication (django-allauth) ---------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -248,9 +266,15 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Per client ("ip": its address behind our proxies, community/client_ip.py) or per key.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins: 10 a minute from one client on any accounts, 20 in 15 minutes on one
+    # account from all clients together, and (accounts/adapters.py) 5 in 5 minutes on one
+    # account from one client. One client can try at most 15 in 15 minutes on an account,
+    # so it cannot lock the owner out; a password reset clears the account's count.
+    "login_failed": "10/m/ip,20/15m/key",
+    "login_failed_from_client": "5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",

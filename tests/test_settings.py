@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
-from community.settings import database_from_url, envbool
+from community.settings import database_from_url, envbool, envheader
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -50,6 +50,35 @@ def test_envbool_reads_known_values(
 ) -> None:
     monkeypatch.setenv("SOME_SWITCH", value)
     assert envbool("SOME_SWITCH", not expected) is expected
+
+
+@pytest.mark.parametrize(
+    "value", ["X Real IP", "X_Real_IP", "X-Real-IP:", "X-Real-IP,X-Forwarded-For"]
+)
+def test_envheader_refuses_what_is_not_a_header_name(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SOME_HEADER", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_HEADER must be a header name"):
+        envheader("SOME_HEADER", "X-Forwarded-For")
+
+
+@pytest.mark.parametrize(("value", "expected"), [("X-Real-IP", "X-Real-IP"), ("", "X-Default")])
+def test_envheader_reads_a_header_name(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: str
+) -> None:
+    monkeypatch.setenv("SOME_HEADER", value)
+    assert envheader("SOME_HEADER", "X-Default") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-1", "TRUSTED_PROXY_COUNT must be 0 or more"), ("one", "must be a whole number")],
+)
+def test_the_app_refuses_to_start_with_a_bad_trusted_proxy_count(value: str, message: str) -> None:
+    result = _manage("check", env={"DEBUG": "1", "TRUSTED_PROXY_COUNT": value})
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_postgresql_connections_prepare_their_statements_unless_switched_off() -> None:
