@@ -6,9 +6,11 @@ from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -106,6 +108,13 @@ class SignupForm(AllauthSignupForm):
             if not cleaned.get("confirms_age"):
                 self.add_error("confirms_age", "Confirm that you are 13 or older to join.")
         return cleaned
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
+        if self.account_already_exists:
+            # A new account costs a password hash; spend the same on an address that has
+            # an account, so that the time taken does not tell the two apart either.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):
