@@ -1,5 +1,5 @@
-"""Site-wide middleware: request ids, pinning reads to the primary after a write, and
-refusing text no browser sends (invalid UTF-8, NUL bytes)."""
+"""Site-wide middleware: request ids, pinning reads to the primary after a write, HEAD
+answered as GET, and refusing text no browser sends (invalid UTF-8, NUL bytes)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,36 @@ class PrimaryAfterWriteMiddleware:
                 samesite="Lax",
                 secure=request.is_secure(),
             )
+        return response
+
+
+class HeadAsGetMiddleware:
+    """Answer HEAD as GET, without the body, on every URL.
+
+    Uptime monitors and link checkers ask with HEAD, and views are written for GET
+    (`require_GET`, `if request.method == "GET"`): they are handed HEAD as GET, so no
+    view needs to know about it and none can answer 405 or take another branch for it.
+    The body is dropped on the way out while the GET answer's headers stay, Content-Length
+    included, as RFC 9110 asks. gunicorn drops a HEAD answer's body as well; doing it here
+    keeps the promise whatever server is in front.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            # A file's handle stays registered with the response, which closes it.
+            response.streaming_content = []
+        else:
+            response.content = b""
         return response
 
 

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "community.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "community.middleware.HeadAsGetMiddleware",
     "community.middleware.RefuseInvalidUtf8Middleware",
     "community.middleware.RefuseNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
