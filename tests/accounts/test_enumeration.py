@@ -224,3 +224,17 @@ def test_a_wrong_password_reads_the_same_as_an_unknown_address(member: User) -> 
         pages.append((response.status_code, " ".join(alert.group(1).split())))
     assert pages[0] == pages[1]
     assert "not correct" in pages[0][1]
+
+
+def test_adding_an_address_that_has_an_account_reads_the_same_as_a_new_one(
+    member: User,
+) -> None:
+    answers = []
+    for email in (KNOWN, UNKNOWN):
+        client = Client()
+        client.force_login(UserFactory())
+        response = client.post("/accounts/email/", {"action_add": "", "email": email})
+        answers.append(_answer(response, email))
+    assert answers[0] == answers[1]
+    assert answers[0]["location"] == "/accounts/email/"
+    assert answers[0]["messages"] == [(20, "Confirmation email sent to EMAIL.")]
