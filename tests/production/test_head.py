@@ -28,7 +28,12 @@ def bodies_kept(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _seen(response: Any) -> tuple[Any, ...]:
-    return (response.status_code, response.get("Location"), response.get("Content-Type"))
+    return (
+        response.status_code,
+        response.get("Location"),
+        response.get("Content-Type"),
+        response.has_header("Content-Length"),
+    )
 
 
 def test_every_url_answers_head_as_it_answers_get_without_a_body(
