@@ -1,5 +1,6 @@
 """How allauth creates our members (display name, role, birth year and a generated handle),
-which address it counts a client by, and how it limits failed sign-ins."""
+which address it counts a client by, how it limits failed sign-ins, and how sign-up keeps to
+itself which email addresses have an account."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import ipaddress
 from typing import Any
 
 from allauth import app_settings as allauth_settings
+from allauth.account import stages
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.app_settings import EmailVerificationMethod
 from allauth.core import ratelimit
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.urls import reverse
 
 from community.client_ip import client_ip
+from community.emails import absolute_url, send_email
 
 from .models import User, Visibility
 from .services import unique_handle
@@ -74,6 +79,44 @@ class AccountAdapter(DefaultAccountAdapter):
         super()._delete_login_attempts_cached_email(request, **credentials)
         key = _account_from_client(request, credentials)
         ratelimit.clear(request, action=FAILED_FROM_CLIENT, key=key)
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's steps of signing in, with its email confirmation step replaced by ours."""
+        ours = f"{EmailConfirmationAtSignUpStage.__module__}.EmailConfirmationAtSignUpStage"
+        return [
+            ours if path == "allauth.account.stages.EmailVerificationStage" else path
+            for path in super().get_login_stages()
+        ]
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Someone signed up with an address that has an account: tell its owner, who may
+        have forgotten, instead of telling the person at the form."""
+        send_email(
+            "account_already_exists",
+            to=email,
+            context={
+                "sign_in_url": absolute_url(reverse("account_login")),
+                "password_reset_url": absolute_url(reverse("account_reset_password")),
+                "preferences_url": absolute_url(reverse("notifications:preferences")),
+            },
+        )
+
+
+class EmailConfirmationAtSignUpStage(stages.EmailVerificationStage):
+    """Email confirmation is required to finish signing up, not to sign in.
+
+    Every sign-up ends on the "we sent you an email" page without signing anyone in:
+    a new address gets its confirmation link, an address that already has an account
+    gets `account_already_exists`, and the person at the form cannot tell which
+    (ACCOUNT_EMAIL_VERIFICATION = "mandatory" is what makes allauth answer both alike).
+    Signing in does not wait for the confirmation: an unconfirmed member may sign in and
+    read, and `accounts.permissions` stops them taking part until they confirm.
+    """
+
+    def handle(self) -> tuple[Any, bool]:
+        if not self.login.signup:
+            self.login.email_verification = EmailVerificationMethod.OPTIONAL
+        return super().handle()
 
 
 def _account_from_client(request: HttpRequest, credentials: dict[str, Any]) -> str:

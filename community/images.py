@@ -21,7 +21,9 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 # Formats we decode. Restricting Pillow to these also keeps its dozens of other, rarely
 # exercised decoders away from untrusted bytes.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+# The same three, as forms tell members and browsers (a file input's `accept`).
 ACCEPTED_LABEL = "JPEG, PNG or WebP"
+ACCEPTED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
 
 # 40 megapixels is more than any phone camera produces and about 160 MB once decoded to
 # RGBA; anything larger is almost certainly a decompression bomb.
@@ -68,12 +70,15 @@ def _describe_unaccepted(head: bytes) -> str:
     return "not an image we can read"
 
 
-def load_image(upload: Upload | IO[bytes], *, max_bytes: int) -> Image.Image:
+def load_image(
+    upload: Upload | IO[bytes], *, max_bytes: int, wanted: str = f"a {ACCEPTED_LABEL} image"
+) -> Image.Image:
     """Read an upload and return the decoded image, or raise ValidationError saying why not.
 
     Refuses files over `max_bytes`, anything that is not really JPEG, PNG or WebP, images
     over MAX_PIXELS (decompression bombs), and corrupt or truncated files. The returned image
-    is fully loaded and no longer needs the upload.
+    is fully loaded and no longer needs the upload. `wanted` names what the form takes, for
+    the refusal of anything else ("Upload a JPEG, PNG or WebP image; this file is ...").
     """
     upload.seek(0)
     data = upload.read(max_bytes + 1)
@@ -96,9 +101,9 @@ def load_image(upload: Upload | IO[bytes], *, max_bytes: int) -> Image.Image:
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
         except UnidentifiedImageError as error:
             raise ValidationError(
-                "Upload a %(accepted)s image; this file is %(what)s.",
+                "Upload %(wanted)s; this file is %(what)s.",
                 code="wrong_type",
-                params={"accepted": ACCEPTED_LABEL, "what": _describe_unaccepted(data[:32])},
+                params={"wanted": wanted, "what": _describe_unaccepted(data[:32])},
             ) from error
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise _bomb_error() from error

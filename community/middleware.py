@@ -1,10 +1,12 @@
-"""Site-wide middleware: request ids, and pinning reads to the primary after a write."""
+"""Site-wide middleware: request ids, pinning reads to the primary after a write, HEAD
+answered as GET, and refusing text no browser sends (invalid UTF-8, NUL bytes)."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse
 
@@ -60,6 +62,100 @@ class PrimaryAfterWriteMiddleware:
         return response
 
 
+class HeadAsGetMiddleware:
+    """Answer HEAD as GET, without the body, on every URL.
+
+    Uptime monitors and link checkers ask with HEAD, and views are written for GET
+    (`require_GET`, `if request.method == "GET"`): they are handed HEAD as GET, so no
+    view needs to know about it and none can answer 405 or take another branch for it.
+    The body is dropped on the way out while the GET answer's headers stay, Content-Length
+    included, as RFC 9110 asks. gunicorn drops a HEAD answer's body as well; doing it here
+    keeps the promise whatever server is in front.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            # A file's handle stays registered with the response, which closes it.
+            response.streaming_content = []
+        else:
+            response.content = b""
+        return response
+
+
+INVALID_UTF8_REASON = (
+    "Part of what was sent is not valid UTF-8 text, so nothing was saved. If you pasted "
+    "text, look for broken characters (shown as \N{REPLACEMENT CHARACTER}), remove them and "
+    "try again."
+)
+
+
+class RefuseInvalidUtf8Middleware:
+    """Answer 400, with a page saying why, to a query string or form field that is not
+    valid UTF-8.
+
+    Django decodes them with errors="replace", so a broken byte would otherwise reach the
+    database as U+FFFD without anyone noticing. Every page is UTF-8, and browsers send
+    forms back in the page's encoding, so only broken clients and scanners are refused.
+    A query string and a urlencoded body are checked byte for byte. Multipart bodies are
+    decoded part by part by Django, which keeps no raw bytes of the text fields, so a text
+    field holding U+FFFD is refused: that is what the invalid bytes became (a member who
+    pastes text that already holds one is told to remove it). A part whose headers, and so
+    whose field name, are not UTF-8 never arrives: Django's parser skips it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _is_utf8_form_data(_raw_query_string(request)):
+            return _bad_request(request, reason=INVALID_UTF8_REASON)
+        if request.method == "POST":
+            if request.content_type == "application/x-www-form-urlencoded":
+                valid = _is_utf8_form_data(request.body)
+            elif request.content_type == "multipart/form-data":
+                valid = not any(
+                    "\N{REPLACEMENT CHARACTER}" in value
+                    for _, values in request.POST.lists()
+                    for value in values
+                )
+            else:
+                valid = True
+            if not valid:
+                return _bad_request(request, reason=INVALID_UTF8_REASON)
+        return self.get_response(request)
+
+
+def _raw_query_string(request: HttpRequest) -> bytes:
+    query = request.META.get("QUERY_STRING", "")
+    try:
+        # WSGI servers pass the raw bytes as a Latin-1 string (PEP 3333).
+        return query.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        # Already decoded (ASGI decodes it, strictly, as UTF-8).
+        return query.encode("utf-8")
+
+
+def _is_utf8_form_data(data: bytes) -> bool:
+    """Whether `data` (`name=value&...`, percent-encoded) decodes to UTF-8 text. Decoding
+    it whole is the same as decoding each name and value: `&` and `=` are ASCII, never
+    part of a multi-byte character."""
+    try:
+        unquote_to_bytes(data.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class RefuseNulBytesMiddleware:
     """Answer 400 to a NUL byte anywhere in the path, query string or form fields.
 
@@ -83,7 +179,7 @@ class RefuseNulBytesMiddleware:
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
-def _bad_request(request: HttpRequest) -> HttpResponse:
+def _bad_request(request: HttpRequest, *, reason: str = "") -> HttpResponse:
     from .views import bad_request
 
-    return bad_request(request)
+    return bad_request(request, reason=reason)

@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "community.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "community.middleware.HeadAsGetMiddleware",
+    "community.middleware.RefuseInvalidUtf8Middleware",
     "community.middleware.RefuseNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,7 +262,12 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-up and password reset answer alike whether or not an address has an account. For
+# sign-up allauth needs "mandatory" verification: both end on the "we sent you an email"
+# page. Signing in does not wait for the confirmation
+# (accounts.adapters.EmailConfirmationAtSignUpStage); taking part does (accounts.permissions).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

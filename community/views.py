@@ -56,12 +56,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _error_page(request: HttpRequest, status: int, template: str) -> HttpResponse:
-    return render(request, template, {}, status=status)
+def _error_page(
+    request: HttpRequest, status: int, template: str, context: dict[str, str] | None = None
+) -> HttpResponse:
+    return render(request, template, context or {}, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 400, "errors/400.html")
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, *, reason: str = ""
+) -> HttpResponse:
+    """The 400 page; `reason`, when given, replaces its general explanation."""
+    return _error_page(request, 400, "errors/400.html", {"reason": reason})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

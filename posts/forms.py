@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from community.images import load_image
+from community.images import ACCEPTED_CONTENT_TYPES, ACCEPTED_LABEL, load_image
 from community.time_zones import zone_or_utc
 
 from . import guard
@@ -30,7 +30,6 @@ _DOI_PREFIXES = (
     "doi:",
 )
 PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 MIN_EVENT_MINUTES = 15
 MAX_EVENT_MINUTES = 480
 
@@ -143,8 +142,8 @@ class _ImagesMixin(_PrivacyConfirmMixin):
             self.fields[f"image_{number}"] = forms.FileField(
                 label=f"Image {number}",
                 required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
-                help_text="JPEG, PNG or WebP. Location and camera data are removed.",
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES}),
+                help_text=f"{ACCEPTED_LABEL}. Location and camera data are removed.",
             )
             self.fields[f"alt_{number}"] = forms.CharField(
                 label=f"Description of image {number} (alt text)",
@@ -351,7 +350,7 @@ class CampaignForm(DescribedForm):
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     banner = forms.FileField(
-        required=False, widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT})
+        required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES})
     )
     banner_alt = forms.CharField(
         label="Banner description (alt text)", max_length=200, required=False

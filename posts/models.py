@@ -1,7 +1,8 @@
 """Posts, comments, reactions, bookmarks, hashtags and campaigns, and groups.
 
 Who may see what is decided in exactly one place per model: `Post.objects.visible_to` and
-`Comment.objects.visible_to`. Every page, feed, search and export goes through them.
+`Comment.objects.visible_to` (and `Hashtag.objects.visible_to`, which asks the first).
+Every page, feed, search and export goes through them.
 
 Visibility rules for posts:
 - "public": everyone, visitors included, except posts by minors, which are for signed-in
@@ -134,9 +135,23 @@ def active_circle_ids(viewer: Viewer) -> models.QuerySet[Membership]:
 # --- Hashtags and campaigns --------------------------------------------------------------
 
 
+class HashtagQuerySet(models.QuerySet["Hashtag"]):
+    def visible_to(self, viewer: Viewer) -> HashtagQuerySet:
+        """Hashtags `viewer` may know exist: those on a post they may read
+        (`Post.objects.visible_to`), and campaigns' (moderators make those public). A tag
+        used only inside a private group, in members-only posts, or on removed posts is not
+        disclosed by its name."""
+        readable = PostHashtag.objects.filter(
+            hashtag=models.OuterRef("pk"), post__in=Post.objects.visible_to(viewer)
+        )
+        return self.filter(Q(models.Exists(readable)) | Q(campaign__isnull=False))
+
+
 class Hashtag(models.Model):
     name = models.CharField(max_length=50, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = HashtagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -102,7 +102,9 @@ def explore(request: HttpRequest) -> HttpResponse:
 def hashtag(request: HttpRequest, name: str) -> HttpResponse:
     if name != name.lower():
         return redirect("posts:hashtag", name=name.lower(), permanent=True)
-    tag = get_object_or_404(Hashtag.objects.select_related("campaign"), name=name)
+    tag = get_object_or_404(
+        Hashtag.objects.visible_to(request.user).select_related("campaign"), name=name
+    )
     page = selectors.hashtag_posts(request.user, tag, request.GET.get("cursor"))
     campaign = getattr(tag, "campaign", None)
     return _feed_response(

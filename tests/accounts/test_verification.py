@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from accounts import services
 from accounts.models import (
@@ -139,6 +141,29 @@ def test_a_photo_of_a_licence_is_re_encoded_without_gps(client: Client) -> None:
     assert raw.startswith(b"RIFF") and b"GPS" not in raw and b"PhoneCo" not in raw
 
 
+def test_the_document_field_takes_every_type_it_names_and_names_every_type_it_takes(
+    client: Client,
+) -> None:
+    client.force_login(_unverified_physician())
+    html = client.get(URL).content.decode()
+    accept = re.search(r'<input type="file" name="document"[^>]* accept="([^"]+)"', html)
+    assert accept is not None
+    offered = accept.group(1).split(",")
+    assert offered == ["application/pdf", "image/jpeg", "image/png", "image/webp"]
+    assert "A licence, hospital badge or letter: PDF, JPEG, PNG or WebP, up to 10 MB." in html
+
+    Image.init()
+    format_of = {mime: name for name, mime in Image.MIME.items()}
+    for content_type in offered[1:]:
+        fmt = format_of[content_type]
+        member = _unverified_physician()
+        client.force_login(member)
+        response = client.post(URL, _form_data(document=image_upload(fmt, name=f"badge.{fmt}")))
+        assert response.status_code == 302, fmt
+        request = VerificationRequest.objects.get(member=member)
+        assert request.document_content_type == "image/webp"
+
+
 def test_a_licence_outside_the_us_needs_body_number_and_country(client: Client) -> None:
     client.force_login(_unverified_physician())
     response = client.post(URL, _form_data(method="licence", npi=""))
@@ -168,8 +193,10 @@ def test_a_licence_outside_the_us_needs_body_number_and_country(client: Client) 
         (SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"x" * 50), "damaged or incomplete"),
         (SimpleUploadedFile("a.pdf", b"just text"), "not an image we can read"),
         (SimpleUploadedFile("a.docx", b"PK\x03\x04word"), "not an image we can read"),
-        (image_upload("GIF", name="a.gif"), "GIF"),
-        (image_upload("WEBP", name="a.webp"), "Upload a PDF, JPEG or PNG file."),
+        (
+            image_upload("GIF", name="a.gif"),
+            "Upload a PDF, JPEG, PNG or WebP file; this file is a GIF",
+        ),
         (
             SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024) + b"%%EOF"),
             "the limit is 10 MB",

@@ -105,11 +105,13 @@ def test_a_premed_student_signs_up_verifies_and_sets_up_mentoring(
     page.get_by_label(re.compile(r"^Password\W*$")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
-    page.get_by_role("heading", name="Welcome back, Maya Chen").wait_for()
+    # Signing up ends on this page whether or not the address has an account.
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
     page.get_by_text("Confirmation email sent to maya@example.org").wait_for()
 
     page.goto(_link_in_last_email("maya@example.org"))
     page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="Welcome back, Maya Chen").wait_for()
     page.get_by_text("You have confirmed maya@example.org").wait_for()
 
     page.goto("/settings/profile/")
@@ -340,9 +342,10 @@ def test_a_physician_is_verified_by_a_moderator_and_the_badge_shows(
     page.get_by_label(re.compile(r"^Password\W*$")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
-    page.get_by_role("heading", name="Welcome back, Dr. Amara Okafor").wait_for()
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
     page.goto(_link_in_last_email("okafor@example.org"))
     page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="Welcome back, Dr. Amara Okafor").wait_for()
 
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("link", name=re.compile("verification", re.IGNORECASE)).first.click()
