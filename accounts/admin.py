@@ -21,6 +21,7 @@ from moderation.services import (
 )
 
 from .models import User, VerificationRequest, VerificationStatus
+from .moderators import actor_of
 from .services import delete_account
 
 # The admin's own login form would skip two-factor authentication: send staff through
@@ -202,7 +203,7 @@ class VerificationRequestAdmin(admin.ModelAdmin):
             ),
             button="Approve",
             apply=lambda verification, form: approve_verification_request(
-                moderator=request.user, request=verification
+                moderator=actor_of(request), request=verification
             ),
             done="Approved {count} request(s).",
         )
@@ -218,7 +219,9 @@ class VerificationRequestAdmin(admin.ModelAdmin):
             intro="The members read your reason and may submit again.",
             button="Reject",
             apply=lambda verification, form: reject_verification_request(
-                moderator=request.user, request=verification, reason=form.cleaned_data["reason"]
+                moderator=actor_of(request),
+                request=verification,
+                reason=form.cleaned_data["reason"],
             ),
             done="Rejected {count} request(s).",
         )

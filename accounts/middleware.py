@@ -1,5 +1,5 @@
-"""Staff must have two-factor authentication before they reach the admin (moderation panel);
-walls between members are read once per read-only request."""
+"""Staff reach the admin (moderation panel) only in a session that passed two-factor
+authentication; walls between members are read once per read-only request."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from .permissions import needs_staff_mfa, redirect_to_mfa_setup
+from .moderators import two_factor_step
 from .selectors import request_walls
 
 
 class StaffMFAMiddleware:
-    """Send staff and superusers without an authenticator app from /admin/ to TOTP setup."""
+    """Send staff and superusers from /admin/ to set up an authenticator app, or to enter a
+    code from it, until their session has passed two-factor (accounts.moderators)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -22,8 +23,10 @@ class StaffMFAMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._admin_prefix is None:
             self._admin_prefix = reverse("admin:index")
-        if request.path.startswith(self._admin_prefix) and needs_staff_mfa(request.user):
-            return redirect_to_mfa_setup(request)
+        if request.path.startswith(self._admin_prefix):
+            step = two_factor_step(request)
+            if step is not None:
+                return step
         return self.get_response(request)
 
 

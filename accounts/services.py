@@ -35,6 +35,7 @@ from .models import (
     VerificationStatus,
     Visibility,
 )
+from .moderators import Actor, may_moderate
 from .permissions import ParticipationDenied, ensure_can_participate
 from .selectors import is_walled_off
 from .validators import HANDLE_MAX_LENGTH, HANDLE_MIN_LENGTH, RESERVED_HANDLES
@@ -352,22 +353,22 @@ def _lock_pending(request: VerificationRequest) -> VerificationRequest:
     return locked
 
 
-def _ensure_can_decide(moderator: User, request: VerificationRequest) -> None:
-    if not moderator.has_perm("accounts.change_verificationrequest"):
+def _ensure_can_decide(moderator: Actor, request: VerificationRequest) -> None:
+    if not may_moderate(moderator, "accounts.change_verificationrequest"):
         raise AccountActionError("You do not have permission to decide verification requests.")
-    if moderator.pk == request.member_id:
+    if moderator.user.pk == request.member_id:
         raise AccountActionError("You can't decide your own verification request.")
 
 
 @transaction.atomic
-def approve_verification(*, request: VerificationRequest, moderator: User) -> VerificationRequest:
+def approve_verification(*, request: VerificationRequest, moderator: Actor) -> VerificationRequest:
     """Mark the member verified and tell them."""
     request = _lock_pending(request)
     _ensure_can_decide(moderator, request)
     request.status = VerificationStatus.VERIFIED
     request.reason = ""
     request.decided_at = timezone.now()
-    request.decided_by = moderator
+    request.decided_by = moderator.user
     request.save(update_fields=["status", "reason", "decided_at", "decided_by"])
     User.objects.filter(pk=request.member_id).update(
         verification_status=VerificationStatus.VERIFIED
@@ -385,7 +386,7 @@ def approve_verification(*, request: VerificationRequest, moderator: User) -> Ve
 
 @transaction.atomic
 def reject_verification(
-    *, request: VerificationRequest, moderator: User, reason: str
+    *, request: VerificationRequest, moderator: Actor, reason: str
 ) -> VerificationRequest:
     """Refuse with a reason the member sees; they may submit again."""
     reason = reason.strip()
@@ -396,7 +397,7 @@ def reject_verification(
     request.status = VerificationStatus.REJECTED
     request.reason = reason
     request.decided_at = timezone.now()
-    request.decided_by = moderator
+    request.decided_by = moderator.user
     request.save(update_fields=["status", "reason", "decided_at", "decided_by"])
     User.objects.filter(pk=request.member_id).update(
         verification_status=VerificationStatus.REJECTED

@@ -27,13 +27,8 @@ from . import selectors, services
 from .forms import DeleteAccountForm, ProfileForm, VerificationForm
 from .languages import LANGUAGES
 from .models import CLINICIAN_ROLES, User, VerificationRequest, VerificationStatus
-from .permissions import (
-    ParticipationDenied,
-    needs_staff_mfa,
-    participant_required,
-    participation_problem,
-    redirect_to_mfa_setup,
-)
+from .moderators import actor_of, may_moderate
+from .permissions import ParticipationDenied, participant_required, participation_problem
 
 # The latest posts shown on a profile; the rest are one link away.
 PROFILE_POSTS = 5
@@ -251,17 +246,10 @@ def verification(request: HttpRequest) -> HttpResponse:
 def _moderator_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (
-            user.is_authenticated
-            and user.is_active
-            and user.is_staff
-            and user.has_perm("accounts.view_verificationrequest")
-        ):
-            # Not a 403: outsiders learn nothing, not even that the document exists.
+        if not may_moderate(actor_of(request), "accounts.view_verificationrequest"):
+            # Not a 403: outsiders (staff without two-factor among them) learn nothing,
+            # not even that the document exists.
             raise Http404("No such document.")
-        if needs_staff_mfa(user):
-            return redirect_to_mfa_setup(request)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -270,7 +258,7 @@ def _moderator_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 @require_GET
 @_moderator_only
 def verification_document(request: HttpRequest, pk: int) -> FileResponse:
-    """The document of a verification request, for moderators with two-factor only."""
+    """The document of a verification request, for site moderators only (accounts.moderators)."""
     verification_request = get_object_or_404(VerificationRequest, pk=pk)
     if not verification_request.document:
         raise Http404("No such document.")

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, F
 
 from accounts.models import User
+from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
 from moderation.models import Report, ReportStatus
 
@@ -43,9 +44,9 @@ class Access:
         return not self.is_member
 
 
-def moderator_may_view(user: User, mentorship_id: int) -> bool:
-    """A moderator sees a mentorship only while one of its messages has an open report."""
-    if not (user.is_staff and user.has_perm(MODERATION_PERMISSION)):
+def moderator_may_view(actor: Actor, mentorship_id: int) -> bool:
+    """A site moderator sees a mentorship only while one of its messages has an open report."""
+    if not may_moderate(actor, MODERATION_PERMISSION):
         return False
     message_ids = Message.objects.filter(mentorship_id=mentorship_id).values("pk")
     return Report.objects.filter(
@@ -55,8 +56,9 @@ def moderator_may_view(user: User, mentorship_id: int) -> bool:
     ).exists()
 
 
-def mentorship_access(user: User | AnonymousUser, pk: int) -> Access | None:
-    """The mentorship `pk` as `user` may see it, or None (outsiders must get a 404)."""
+def mentorship_access(actor: Actor, pk: int) -> Access | None:
+    """The mentorship `pk` as `actor` may see it, or None (outsiders must get a 404)."""
+    user = actor.user
     if not user.is_authenticated:
         return None
     mentorship = (
@@ -64,7 +66,7 @@ def mentorship_access(user: User | AnonymousUser, pk: int) -> Access | None:
     )
     if mentorship is not None:
         return Access(mentorship=mentorship, is_member=True)
-    if moderator_may_view(user, pk):
+    if moderator_may_view(actor, pk):
         mentorship = Mentorship.objects.select_related("mentor", "mentee").filter(pk=pk).first()
         if mentorship is not None:
             return Access(mentorship=mentorship, is_member=False)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.moderators import actor_of
 from accounts.permissions import participant_required
 from accounts.selectors import is_walled_off
 from community.ratelimit import rate_limited
@@ -380,7 +381,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _get_access(request: HttpRequest, pk: int) -> Access:
     """The pair, or a moderator acting on a report; 404 for everyone else."""
-    access = mentorship_access(request.user, pk)
+    access = mentorship_access(actor_of(request), pk)
     if access is None:
         raise Http404("No such mentorship.")
     return access

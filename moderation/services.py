@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, VerificationRequest
+from accounts.moderators import Actor
 from accounts.permissions import ensure_can_participate
 from accounts.services import approve_verification, reject_verification
 from notifications.models import Kind
@@ -544,18 +545,20 @@ def review_privacy_override(*, moderator: User, override: PrivacyOverride, note:
 
 # --- Queue decisions outside reports -----------------------------------------------------
 # Verification, campaigns and groups have their own services in their apps; these wrap
-# them so that every decision taken from the panel lands in the audit log.
+# them so that every decision taken from the panel lands in the audit log. Verifications
+# and campaigns decide the moderator's power themselves (accounts.moderators), so their
+# wrappers take the panel's Actor.
 
 
 @transaction.atomic
 def approve_verification_request(
-    *, moderator: User, request: VerificationRequest
+    *, moderator: Actor, request: VerificationRequest
 ) -> VerificationRequest:
     """Verify a physician (accounts.services tells them) and log the decision."""
     before = {"status": request.status}
     decided = approve_verification(request=request, moderator=moderator)
     record_audit(
-        actor=moderator,
+        actor=moderator.user,
         action=ActionKind.APPROVE_VERIFICATION,
         target=decided,
         before=before,
@@ -566,13 +569,13 @@ def approve_verification_request(
 
 @transaction.atomic
 def reject_verification_request(
-    *, moderator: User, request: VerificationRequest, reason: str
+    *, moderator: Actor, request: VerificationRequest, reason: str
 ) -> VerificationRequest:
     """Refuse a verification with the reason the member reads, and log it."""
     before = {"status": request.status}
     decided = reject_verification(request=request, moderator=moderator, reason=reason)
     record_audit(
-        actor=moderator,
+        actor=moderator.user,
         action=ActionKind.REJECT_VERIFICATION,
         target=decided,
         reason=decided.reason,
@@ -597,7 +600,7 @@ def _campaign_state(campaign: Campaign) -> dict[str, Any]:
 @transaction.atomic
 def make_campaign(
     *,
-    moderator: User,
+    moderator: Actor,
     hashtag: Hashtag,
     title: str,
     description: str,
@@ -621,7 +624,7 @@ def make_campaign(
         banner_alt=banner_alt,
     )
     record_audit(
-        actor=moderator,
+        actor=moderator.user,
         action=ActionKind.MAKE_CAMPAIGN,
         target=campaign,
         after=_campaign_state(campaign),

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.moderators import actor_of
 from moderation.forms import ReasonForm
 from moderation.panel import confirm_then_apply
 from moderation.services import (
@@ -181,7 +182,7 @@ class HashtagAdmin(admin.ModelAdmin):
             intro="While it runs, the campaign is featured on Explore under its hashtag.",
             button="Start the campaign",
             apply=lambda hashtag, form: make_campaign(
-                moderator=request.user, hashtag=hashtag, **form.cleaned_data
+                moderator=actor_of(request), hashtag=hashtag, **form.cleaned_data
             ),
             done="The campaign is set up.",
         )

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.moderators import Actor
 
 from . import services
 from .models import Campaign, Circle, CircleKind, Comment, Membership, Post, PostKind, Visibility
@@ -135,7 +136,9 @@ def _seed_groups(members: dict[str, User]) -> None:
             if handle in members:
                 membership = services.join_circle(member=members[handle], circle=circle)
                 if not membership.is_active:
-                    services.approve_membership(moderator=members[moderator], membership=membership)
+                    services.approve_membership(
+                        moderator=Actor(user=members[moderator]), membership=membership
+                    )
 
 
 def _seed_posts(members: dict[str, User]) -> None:
@@ -192,7 +195,8 @@ def _seed_campaign(members: dict[str, User]) -> None:
         return
     today = timezone.localdate()
     services.create_campaign(
-        creator=moderator,
+        # As the demo moderator, signed in with their code, would.
+        creator=Actor(user=moderator, passed_two_factor=True),
         hashtag="SepsisAwareness",
         title="Sepsis awareness month",
         description="Recognise sepsis early, treat it fast. Share your unit's tips, audits and "

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from PIL import Image
 
 from accounts.models import User
+from accounts.moderators import Actor, may_moderate
 from accounts.permissions import ensure_can_participate
 from community.images import encode_display, encode_square_thumbnail
 from moderation.services import record_privacy_override
@@ -57,6 +58,11 @@ DISPLAY_MAX_SIDE = 1600
 THUMBNAIL_SIZE = 320
 BANNER_MAX_SIDE = 1600
 SEARCH_CONFIG = "english"
+# Site moderators (accounts.moderators) moderate any group as its own moderators do, its
+# members, requests to join and posts, with the panel's permission to change memberships;
+# they start campaigns with the permission to add one.
+GROUP_MODERATION_PERMISSION = "posts.change_membership"
+CAMPAIGN_PERMISSION = "posts.add_campaign"
 # A second identical publish by the same author within this window is a double submit.
 DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
 
@@ -101,18 +107,23 @@ def _membership(member: User, circle: Circle) -> Membership | None:
     return Membership.objects.filter(circle=circle, member=member).first()
 
 
-def can_moderate_circle(member: User, circle: Circle) -> bool:
+def can_moderate_circle(actor: Actor, circle: Circle) -> bool:
     """Group moderators of `circle`, and site moderators, may moderate it."""
-    if not member.is_authenticated:
+    if not actor.user.is_authenticated:
         return False
-    if member.is_staff:
+    if may_moderate(actor, GROUP_MODERATION_PERMISSION):
         return True
     return Membership.objects.filter(
         circle=circle,
-        member=member,
+        member=actor.user,
         role=MembershipRole.MODERATOR,
         status=MembershipStatus.ACTIVE,
     ).exists()
+
+
+def may_start_campaigns(actor: Actor) -> bool:
+    """Only site moderators turn hashtags into campaigns."""
+    return may_moderate(actor, CAMPAIGN_PERMISSION)
 
 
 def _check_post_fields(
@@ -765,14 +776,14 @@ def leave_circle(*, member: User, circle: Circle) -> None:
     _end_membership(membership)
 
 
-def _check_moderates(moderator: User, circle: Circle) -> None:
-    ensure_can_participate(moderator)
+def _check_moderates(moderator: Actor, circle: Circle) -> None:
+    ensure_can_participate(moderator.user)
     if not can_moderate_circle(moderator, circle):
         raise NotAllowed("Only the group's moderators can do this.")
 
 
 @transaction.atomic
-def approve_membership(*, moderator: User, membership: Membership) -> Membership:
+def approve_membership(*, moderator: Actor, membership: Membership) -> Membership:
     """Let a member who asked into a private group in; they are told."""
     _check_moderates(moderator, membership.circle)
     updated = Membership.objects.filter(pk=membership.pk, status=MembershipStatus.PENDING).update(
@@ -785,7 +796,7 @@ def approve_membership(*, moderator: User, membership: Membership) -> Membership
             kind=Kind.GROUP,
             title=f"You are now a member of {membership.circle.name}",
             url=membership.circle.get_absolute_url(),
-            actor=moderator,
+            actor=moderator.user,
             target=membership.circle,
         )
     membership.refresh_from_db()
@@ -793,18 +804,20 @@ def approve_membership(*, moderator: User, membership: Membership) -> Membership
 
 
 @transaction.atomic
-def remove_member(*, moderator: User, membership: Membership) -> None:
+def remove_member(*, moderator: Actor, membership: Membership) -> None:
     """Remove a member from the group, or decline a request to join."""
     _check_moderates(moderator, membership.circle)
-    if membership.member_id == moderator.pk:
+    if membership.member_id == moderator.user.pk:
         raise NotAllowed("To leave the group yourself, use Leave.")
-    if membership.role == MembershipRole.MODERATOR and not moderator.is_staff:
+    if membership.role == MembershipRole.MODERATOR and not may_moderate(
+        moderator, GROUP_MODERATION_PERMISSION
+    ):
         raise NotAllowed("Group moderators can only be removed by site moderators.")
     _end_membership(membership)
 
 
 @transaction.atomic
-def make_circle_moderator(*, moderator: User, membership: Membership) -> Membership:
+def make_circle_moderator(*, moderator: Actor, membership: Membership) -> Membership:
     """Make an active member a group moderator."""
     _check_moderates(moderator, membership.circle)
     if not membership.is_active:
@@ -815,7 +828,7 @@ def make_circle_moderator(*, moderator: User, membership: Membership) -> Members
 
 
 @transaction.atomic
-def remove_post_in_circle(*, moderator: User, post: Post, reason: str) -> None:
+def remove_post_in_circle(*, moderator: Actor, post: Post, reason: str) -> None:
     """A group moderator takes a post out of their group; the author is told why."""
     if post.circle is None:
         raise NotAllowed("Only posts in a group can be removed by its moderators.")
@@ -833,7 +846,7 @@ def remove_post_in_circle(*, moderator: User, post: Post, reason: str) -> None:
             kind=Kind.MODERATION,
             title=f"Your post “{post.headline}” was removed from {post.circle.name}",
             url=post.get_absolute_url(),
-            actor=moderator,
+            actor=moderator.user,
             target=post,
         )
 
@@ -844,7 +857,7 @@ def remove_post_in_circle(*, moderator: User, post: Post, reason: str) -> None:
 @transaction.atomic
 def create_campaign(
     *,
-    creator: User,
+    creator: Actor,
     hashtag: str,
     title: str,
     description: str,
@@ -854,8 +867,8 @@ def create_campaign(
     banner_alt: str = "",
 ) -> Campaign:
     """Turn a hashtag into an awareness campaign (site moderators only)."""
-    ensure_can_participate(creator)
-    if not creator.is_staff:
+    ensure_can_participate(creator.user)
+    if not may_start_campaigns(creator):
         raise NotAllowed("Only moderators can start campaigns.")
     name = hashtag.strip().lstrip("#").lower()
     if not name:
@@ -874,7 +887,7 @@ def create_campaign(
         starts_on=starts_on,
         ends_on=ends_on,
         banner_alt=banner_alt.strip()[:200],
-        created_by=creator,
+        created_by=creator.user,
     )
     if banner is not None:
         campaign.banner = encode_display(banner, max_side=BANNER_MAX_SIDE, name=f"campaign-{name}")

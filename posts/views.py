@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.moderators import Actor, actor_of
 from accounts.permissions import participant_required
 from community.ratelimit import rate_limited
 
@@ -106,10 +107,12 @@ def hashtag(request: HttpRequest, name: str) -> HttpResponse:
         Hashtag.objects.visible_to(request.user).select_related("campaign"), name=name
     )
     page = selectors.hashtag_posts(request.user, tag, request.GET.get("cursor"))
-    campaign = getattr(tag, "campaign", None)
-    return _feed_response(
-        request, "posts/hashtag.html", {"hashtag": tag, "campaign": campaign}, page
-    )
+    context = {
+        "hashtag": tag,
+        "campaign": getattr(tag, "campaign", None),
+        "may_start_campaign": services.may_start_campaigns(actor_of(request)),
+    }
+    return _feed_response(request, "posts/hashtag.html", context, page)
 
 
 @login_required
@@ -158,7 +161,7 @@ def _render_detail(
     cursor = request.GET.get("comments")
     from_thread = _thread_id(request.GET.get("thread"))
     can_moderate = post.circle is not None and services.can_moderate_circle(
-        request.user, post.circle
+        actor_of(request), post.circle
     )
     context = {
         "post": post,
@@ -478,7 +481,7 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "circle": circle,
         "membership": membership,
-        "can_moderate": services.can_moderate_circle(request.user, circle),
+        "can_moderate": services.can_moderate_circle(actor_of(request), circle),
         "can_read": not circle.is_private or (membership is not None and membership.is_active),
     }
     return _feed_response(request, "posts/circle_detail.html", context, page)
@@ -509,10 +512,10 @@ def circle_leave(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(circle)
 
 
-def _moderated_circle(request: HttpRequest, slug: str) -> Circle:
-    """A group the signed-in member moderates; 404 for anyone else."""
+def _moderated_circle(moderator: Actor, slug: str) -> Circle:
+    """A group `moderator` moderates; 404 for anyone else."""
     circle = get_object_or_404(Circle, slug=slug)
-    if not services.can_moderate_circle(request.user, circle):
+    if not services.can_moderate_circle(moderator, circle):
         raise Http404("No such group.")
     return circle
 
@@ -523,7 +526,7 @@ def circle_members(request: HttpRequest, slug: str) -> HttpResponse:
     requests to join and can approve, decline or remove."""
     circle = get_object_or_404(Circle, slug=slug)
     membership = selectors.circle_membership(request.user, circle)
-    can_moderate = services.can_moderate_circle(request.user, circle)
+    can_moderate = services.can_moderate_circle(actor_of(request), circle)
     if circle.is_private and not can_moderate and not (membership and membership.is_active):
         raise Http404("No such group.")
     context = {
@@ -538,21 +541,22 @@ def circle_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _membership_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
-    circle = _moderated_circle(request, slug)
+    moderator = actor_of(request)
+    circle = _moderated_circle(moderator, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("member", "circle"), pk=pk, circle=circle
     )
     try:
         if action == "approve":
-            services.approve_membership(moderator=request.user, membership=membership)
+            services.approve_membership(moderator=moderator, membership=membership)
             messages.success(request, f"{membership.member.display_name} is now a member.")
         elif action == "remove":
-            services.remove_member(moderator=request.user, membership=membership)
+            services.remove_member(moderator=moderator, membership=membership)
             messages.success(
                 request, f"{membership.member.display_name} is no longer in the group."
             )
         else:
-            services.make_circle_moderator(moderator=request.user, membership=membership)
+            services.make_circle_moderator(moderator=moderator, membership=membership)
             messages.success(request, f"{membership.member.display_name} is now a group moderator.")
     except (ValidationError, PermissionDenied) as error:
         _fail(request, error)
@@ -580,7 +584,8 @@ def membership_promote(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @participant_required
 @require_http_methods(["GET", "POST"])
 def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = _moderated_circle(request, slug)
+    moderator = actor_of(request)
+    circle = _moderated_circle(moderator, slug)
     post = get_object_or_404(
         Post.objects.alive().select_related("circle", "author"), pk=pk, circle=circle
     )
@@ -588,7 +593,7 @@ def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_post_in_circle(
-                moderator=request.user, post=post, reason=form.cleaned_data["reason"]
+                moderator=moderator, post=post, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
@@ -607,14 +612,15 @@ def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @participant_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    """Moderators turn a hashtag into a campaign."""
-    if not request.user.is_staff:
+    """Site moderators turn a hashtag into a campaign; anyone else gets a 404."""
+    creator = actor_of(request)
+    if not services.may_start_campaigns(creator):
         raise Http404("No such page.")
     initial = {"hashtag": request.GET.get("tag", "")}
     form = CampaignForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.create_campaign(creator=request.user, **form.cleaned_data)
+            campaign = services.create_campaign(creator=creator, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)

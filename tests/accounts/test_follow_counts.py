@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Follow, User
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import PhysicianFactory, UserFactory
 from tests.moderation.conftest import make_superuser
 from tests.posts.test_posts_reaction_concurrency import _race
@@ -98,7 +99,7 @@ def test_a_superuser_deleting_a_member_in_the_admin_keeps_the_counts_exact() -> 
     leaving, star = UserFactory(), PhysicianFactory()
     services.follow(follower=leaving, followee=star)
     client = Client()
-    client.force_login(make_superuser())
+    sign_in_with_two_factor(client, make_superuser())
     response = client.post(
         reverse("admin:accounts_user_delete", args=[leaving.pk]), {"post": "yes"}
     )

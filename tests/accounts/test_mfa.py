@@ -1,4 +1,5 @@
-"""Two-factor authentication: offered to everyone, required of staff before the admin."""
+"""Two-factor authentication: offered to everyone, required of staff before the admin (and
+of site moderators everywhere: tests/accounts/test_moderators.py)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,24 @@ from django.urls import reverse
 
 from accounts.demo import DEMO_MODERATOR_TOTP_SECRET, current_demo_code, seed
 from accounts.models import User
-from accounts.permissions import needs_staff_mfa, staff_has_mfa
-from tests.accounts.conftest import give_totp, reauthenticate, sign_in
+from accounts.moderators import has_authenticator_app
+from tests.accounts.conftest import (
+    give_totp,
+    reauthenticate,
+    sign_in,
+    sign_in_with_two_factor,
+    totp_code,
+)
 from tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_has_mfa_follows_the_totp_authenticator() -> None:
+def test_having_an_authenticator_app_follows_the_totp_authenticator() -> None:
     moderator = ModeratorFactory()
-    assert not staff_has_mfa(moderator)
-    assert needs_staff_mfa(moderator)
+    assert not has_authenticator_app(moderator)
     give_totp(moderator)
-    assert staff_has_mfa(moderator)
-    assert not needs_staff_mfa(moderator)
+    assert has_authenticator_app(moderator)
 
 
 def test_members_are_offered_two_factor(client: Client) -> None:
@@ -35,8 +40,13 @@ def test_members_are_offered_two_factor(client: Client) -> None:
     assert '<label for="id_code">' in html
 
 
-def test_members_without_two_factor_are_not_forced_into_it() -> None:
-    assert not needs_staff_mfa(UserFactory())
+def test_members_without_two_factor_are_not_forced_into_it(client: Client) -> None:
+    client.force_login(UserFactory())
+    assert client.get(reverse("posts:explore")).status_code == 200
+    # The admin sends them to sign in (as staff), not to set up an authenticator app.
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
 
 
 @pytest.mark.parametrize("superuser", [False, True])
@@ -50,11 +60,52 @@ def test_staff_without_totp_are_sent_from_the_admin_to_set_it_up(
     assert "need two-factor authentication" in response.content.decode()
 
 
-def test_staff_with_totp_reach_the_admin(client: Client) -> None:
+def test_staff_signed_in_with_a_code_reach_the_admin(client: Client) -> None:
     staff = ModeratorFactory(is_superuser=True)
     give_totp(staff)
-    client.force_login(staff)
+    sign_in_with_two_factor(client, staff)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_staff_whose_session_had_no_code_enter_one_before_the_admin(
+    client: Client, superuser: bool
+) -> None:
+    """The app was added after this session signed in with the password alone: having it
+    is not enough, the session must show it."""
+    staff = ModeratorFactory(is_superuser=superuser)
+    sign_in(client, staff)
+    secret = give_totp(staff)
+    response = client.get("/admin/moderation/reportcase/?status=open", follow=True)
+    code_page = reverse("mfa_reauthenticate")
+    assert response.redirect_chain[0] == (
+        f"{code_page}?next=%2Fadmin%2Fmoderation%2Freportcase%2F%3Fstatus%3Dopen",
+        302,
+    )
+    assert "Enter a code from your authenticator app" in response.content.decode()
+
+    response = client.post(f"{code_page}?next=/admin/", {"code": totp_code(secret)}, follow=True)
+    assert response.redirect_chain[-1] == ("/admin/", 302)
+    assert response.status_code == 200
+
+
+def test_a_wrong_code_does_not_open_the_admin(client: Client) -> None:
+    staff = ModeratorFactory(is_superuser=True)
+    sign_in(client, staff)
+    give_totp(staff)
+    response = client.post(f"{reverse('mfa_reauthenticate')}?next=/admin/", {"code": "000000"})
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert client.get("/admin/")["Location"].startswith(reverse("mfa_reauthenticate"))
+
+
+def test_removing_the_app_ends_the_sessions_two_factor(client: Client) -> None:
+    staff = ModeratorFactory(is_superuser=True)
+    give_totp(staff)
+    sign_in_with_two_factor(client, staff)
+    assert client.get("/admin/").status_code == 200
+    Authenticator.objects.filter(user=staff).delete()
+    assert client.get("/admin/")["Location"] == reverse("mfa_activate_totp")
 
 
 def test_the_admin_login_goes_through_allauth_and_its_second_step(client: Client) -> None:

@@ -21,9 +21,14 @@ from accounts.models import (
     VerificationRequest,
     VerificationStatus,
 )
+from accounts.moderators import Actor
 from accounts.validators import validate_npi
 from notifications.models import Kind, Notification
-from tests.accounts.conftest import image_upload, make_verification_moderator
+from tests.accounts.conftest import (
+    image_upload,
+    make_verification_moderator,
+    sign_in_with_two_factor,
+)
 from tests.factories import PhysicianFactory, ResidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +36,11 @@ pytestmark = pytest.mark.django_db
 VALID_NPI = "1234567893"  # the CMS example: check digit 3 over 80840123456789
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 URL = "/settings/verification/"
+
+
+def _decider(user: User | None = None) -> Actor:
+    """A verification moderator as the panel presents them: signed in with their code."""
+    return Actor(user=user or make_verification_moderator(), passed_two_factor=True)
 
 
 def _unverified_physician(**fields: Any) -> User:
@@ -252,12 +262,12 @@ def test_visitors_are_sent_to_sign_in(client: Client) -> None:
 def test_approval_verifies_the_member_and_notifies_them() -> None:
     physician = _unverified_physician()
     request = _submit(physician)
-    moderator = make_verification_moderator()
+    moderator = _decider()
     services.approve_verification(request=request, moderator=moderator)
     physician.refresh_from_db()
     request.refresh_from_db()
     assert physician.is_verified
-    assert request.decided_by == moderator and request.decided_at is not None
+    assert request.decided_by == moderator.user and request.decided_at is not None
     notification = Notification.objects.get(recipient=physician, kind=Kind.VERIFICATION)
     assert "verified" in notification.title
 
@@ -269,7 +279,7 @@ def test_rejection_keeps_a_reason_the_member_sees_and_allows_resubmission(
     request = _submit(physician)
     services.reject_verification(
         request=request,
-        moderator=make_verification_moderator(),
+        moderator=_decider(),
         reason="The document is unreadable.",
     )
     physician.refresh_from_db()
@@ -287,14 +297,12 @@ def test_rejection_keeps_a_reason_the_member_sees_and_allows_resubmission(
 def test_a_rejection_needs_a_reason() -> None:
     request = _submit(_unverified_physician())
     with pytest.raises(services.AccountActionError):
-        services.reject_verification(
-            request=request, moderator=make_verification_moderator(), reason="  "
-        )
+        services.reject_verification(request=request, moderator=_decider(), reason="  ")
 
 
 def test_a_request_cannot_be_decided_twice() -> None:
     request = _submit(_unverified_physician())
-    moderator = make_verification_moderator()
+    moderator = _decider()
     services.approve_verification(request=request, moderator=moderator)
     with pytest.raises(services.AccountActionError):
         services.reject_verification(request=request, moderator=moderator, reason="No")
@@ -302,8 +310,23 @@ def test_a_request_cannot_be_decided_twice() -> None:
 
 def test_members_without_the_permission_cannot_decide() -> None:
     request = _submit(_unverified_physician())
-    with pytest.raises(services.AccountActionError):
-        services.approve_verification(request=request, moderator=UserFactory(is_staff=True))
+    with pytest.raises(services.AccountActionError, match="do not have permission"):
+        services.approve_verification(
+            request=request, moderator=_decider(UserFactory(is_staff=True))
+        )
+    request.refresh_from_db()
+    assert request.status == VerificationStatus.PENDING
+
+
+def test_a_moderator_whose_session_had_no_code_cannot_decide() -> None:
+    request = _submit(_unverified_physician())
+    without_code = Actor(user=make_verification_moderator(), passed_two_factor=False)
+    with pytest.raises(services.AccountActionError, match="do not have permission"):
+        services.approve_verification(request=request, moderator=without_code)
+    with pytest.raises(services.AccountActionError, match="do not have permission"):
+        services.reject_verification(request=request, moderator=without_code, reason="No")
+    request.refresh_from_db()
+    assert request.status == VerificationStatus.PENDING
 
 
 def test_a_moderator_cannot_decide_their_own_request() -> None:
@@ -312,7 +335,7 @@ def test_a_moderator_cannot_decide_their_own_request() -> None:
     moderator.refresh_from_db()
     request = _submit(moderator)
     with pytest.raises(services.AccountActionError):
-        services.approve_verification(request=request, moderator=moderator)
+        services.approve_verification(request=request, moderator=_decider(moderator))
 
 
 def test_the_badge_shows_beside_a_verified_name(client: Client) -> None:
@@ -329,9 +352,9 @@ def _document_url(request: VerificationRequest) -> str:
     return reverse("accounts:verification_document", kwargs={"pk": request.pk})
 
 
-def test_a_moderator_with_two_factor_downloads_the_document(client: Client) -> None:
+def test_a_moderator_signed_in_with_a_code_downloads_the_document(client: Client) -> None:
     request = _submit(_unverified_physician())
-    client.force_login(make_verification_moderator())
+    sign_in_with_two_factor(client, make_verification_moderator())
     response = client.get(_document_url(request))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
@@ -341,8 +364,20 @@ def test_a_moderator_with_two_factor_downloads_the_document(client: Client) -> N
     assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("who", ["anonymous", "member", "owner", "staff_without_permission"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "anonymous",
+        "member",
+        "owner",
+        "staff_without_permission",
+        "moderator_without_an_app",
+        "moderator_without_a_code",
+    ],
+)
 def test_everyone_else_gets_404_for_a_verification_document(client: Client, who: str) -> None:
+    """Moderators whose session has not passed two-factor are members here: the document
+    is not even said to exist."""
     physician = _unverified_physician()
     request = _submit(physician)
     if who == "member":
@@ -350,18 +385,14 @@ def test_everyone_else_gets_404_for_a_verification_document(client: Client, who:
     elif who == "owner":
         client.force_login(physician)
     elif who == "staff_without_permission":
-        client.force_login(UserFactory(is_staff=True))
+        sign_in_with_two_factor(client, UserFactory(is_staff=True))
+    elif who == "moderator_without_an_app":
+        client.force_login(make_verification_moderator(with_mfa=False))
+    elif who == "moderator_without_a_code":
+        client.force_login(make_verification_moderator())
     assert client.get(_document_url(request)).status_code == 404
 
 
-def test_a_moderator_without_two_factor_is_sent_to_set_it_up(client: Client) -> None:
-    request = _submit(_unverified_physician())
-    client.force_login(make_verification_moderator(with_mfa=False))
-    response = client.get(_document_url(request))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
-
-
 def test_an_unknown_document_is_404_for_moderators(client: Client) -> None:
-    client.force_login(make_verification_moderator())
+    sign_in_with_two_factor(client, make_verification_moderator())
     assert client.get("/verification/999999/document/").status_code == 404

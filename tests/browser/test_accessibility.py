@@ -11,6 +11,7 @@ from django.test import Client
 
 from mentoring.models import Message
 from posts.services import add_comment, publish_post
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.browser.conftest import axe_violations, scrolls_sideways
 from tests.factories import UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
@@ -48,9 +49,14 @@ def _signed_in_pages(community: dict[str, Any]) -> list[str]:
     ]
 
 
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
+def _sign_in(page: Any, live_server: Any, user: Any, *, with_a_code: bool = False) -> None:
+    """Give the browser a session of `user`'s; `with_a_code`: one that passed two-factor,
+    as the panel requires of moderators."""
     client = Client()
-    client.force_login(user)
+    if with_a_code:
+        sign_in_with_two_factor(client, user)
+    else:
+        client.force_login(user)
     page.context.add_cookies(
         [
             {
@@ -108,7 +114,7 @@ def test_the_moderation_queue_has_no_serious_accessibility_violation(
 
     file_report(reporter=community["student"], target=community["post"], reason="misinformation")
     case = ReportCase.objects.get()
-    _sign_in(page, live_server, make_moderator())
+    _sign_in(page, live_server, make_moderator(), with_a_code=True)
     problems = {}
     for path in [
         "/admin/",

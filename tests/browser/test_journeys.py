@@ -12,8 +12,9 @@ import pytest
 from django.core import mail
 from PIL import Image
 
+from tests.accounts.conftest import give_totp, totp_code
 from tests.browser.conftest import screenshot
-from tests.factories import PhysicianFactory, UserFactory
+from tests.factories import ModeratorFactory, PhysicianFactory, UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor
 from tests.moderation.conftest import moderators_group
 
@@ -41,30 +42,9 @@ def _pdf(tmp_path: Path) -> Path:
 def _moderator(email: str = "moderator@example.org") -> str:
     """A moderator (staff, in the Moderators group) with an authenticator app; returns
     the TOTP secret the app would hold."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    from tests.factories import ModeratorFactory
-
     moderator = ModeratorFactory(email=email, display_name="Morgan Moderator")
     moderator.groups.add(moderators_group())
-    secret = generate_totp_secret()
-    TOTP.activate(moderator, secret)
-    return secret
-
-
-def _totp_code(secret: str) -> str:
-    """The code the app shows now; near the end of its period, the next period's code (the
-    server takes only the current period's, and the form takes a moment to submit)."""
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    period = app_settings.TOTP_PERIOD
-    left = period - time.time() % period
-    if left < 5:
-        time.sleep(left + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+    return give_totp(moderator)
 
 
 def sign_in_as_moderator(page: Any, email: str, secret: str) -> None:
@@ -72,7 +52,7 @@ def sign_in_as_moderator(page: Any, email: str, secret: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(FACTORY_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(_totp_code(secret))
+    page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Moderation").wait_for()
 

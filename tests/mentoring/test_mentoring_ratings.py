@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.services import delete_account
 from mentoring import services, workflow
 from mentoring.models import Feedback, MentorProfile, Mentorship
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import UserFactory
 from tests.mentoring.factories import make_mentor, make_mentorship
 from tests.moderation.conftest import make_superuser
@@ -100,7 +101,7 @@ def test_a_mentor_who_comes_back_keeps_the_rating_mentees_gave() -> None:
 
 def _admin() -> Client:
     client = Client()
-    client.force_login(make_superuser())
+    sign_in_with_two_factor(client, make_superuser())
     return client
 
 

@@ -26,6 +26,7 @@ from mentoring.models import (
     RequestStatus,
 )
 from moderation.models import Report
+from tests.accounts.conftest import give_totp, sign_in_with_two_factor
 from tests.factories import (
     ModeratorFactory,
     PhysicianFactory,
@@ -44,11 +45,19 @@ def mentorship() -> Mentorship:
 
 
 def _moderator() -> User:
+    """Staff with the permission to read reported mentorships and an authenticator app."""
     moderator = ModeratorFactory()
     moderator.user_permissions.add(
         Permission.objects.get(content_type__app_label="mentoring", codename="view_mentorship")
     )
+    give_totp(moderator)
     return User.objects.get(pk=moderator.pk)
+
+
+def _login_as_moderator(client: Client, moderator: User) -> Client:
+    """Signed in with a code from the app, as site moderators must be."""
+    sign_in_with_two_factor(client, moderator)
+    return client
 
 
 def _report(message: Message, status: str = "open") -> Report:
@@ -121,7 +130,7 @@ def test_the_pair_sees_the_mentorship(client: Client, mentorship: Mentorship, si
 
 def test_a_moderator_without_a_report_gets_404(client: Client, mentorship: Mentorship) -> None:
     Message.objects.create(mentorship=mentorship, sender=mentorship.mentor, body="Hi")
-    _login(client, _moderator())
+    _login_as_moderator(client, _moderator())
     assert client.get(mentorship.get_absolute_url()).status_code == 404
 
 
@@ -130,7 +139,7 @@ def test_a_moderator_sees_a_reported_mentorship_read_only(
 ) -> None:
     message = Message.objects.create(mentorship=mentorship, sender=mentorship.mentor, body="Hi")
     _report(message)
-    _login(client, _moderator())
+    _login_as_moderator(client, _moderator())
     response = client.get(mentorship.get_absolute_url())
     assert response.status_code == 200
     assert b"as a moderator" in response.content
@@ -148,7 +157,7 @@ def test_a_resolved_report_no_longer_opens_the_mentorship(
 ) -> None:
     message = Message.objects.create(mentorship=mentorship, sender=mentorship.mentor, body="Hi")
     _report(message, status="dismissed")
-    _login(client, _moderator())
+    _login_as_moderator(client, _moderator())
     assert client.get(mentorship.get_absolute_url()).status_code == 404
 
 
@@ -157,7 +166,9 @@ def test_staff_without_the_permission_cannot_see_a_reported_mentorship(
 ) -> None:
     message = Message.objects.create(mentorship=mentorship, sender=mentorship.mentor, body="Hi")
     _report(message)
-    _login(client, ModeratorFactory())
+    staff = ModeratorFactory()
+    give_totp(staff)
+    _login_as_moderator(client, staff)
     assert client.get(mentorship.get_absolute_url()).status_code == 404
 
 
@@ -167,7 +178,7 @@ def test_a_report_on_another_mentorship_opens_only_that_one(
     other = make_mentorship()
     reported = Message.objects.create(mentorship=other, sender=other.mentor, body="Hi")
     _report(reported)
-    _login(client, _moderator())
+    _login_as_moderator(client, _moderator())
     assert client.get(mentorship.get_absolute_url()).status_code == 404
     assert client.get(other.get_absolute_url()).status_code == 200
 
@@ -691,7 +702,7 @@ def test_either_side_reports_a_message_and_a_moderator_can_then_look(
     assert report.target == message
     assert report.reporter == mentorship.mentee
 
-    _login(client, _moderator())
+    _login_as_moderator(client, _moderator())
     assert client.get(mentorship.get_absolute_url()).status_code == 200
 
 

@@ -1,5 +1,6 @@
 """Personas for the moderation panel: a member, a moderator (staff, in the Moderators
-group, with an authenticator app), one without two-factor yet, and a superuser."""
+group, with an authenticator app, signed in with a code from it), one without two-factor
+yet, and a superuser."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.models import User
+from accounts.moderators import Actor
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 
 GROUP_MIGRATION = importlib.import_module("moderation.migrations.0006_moderators_group")
@@ -32,6 +35,11 @@ def make_moderator(*, with_mfa: bool = True, **fields: object) -> User:
     return User.objects.get(pk=moderator.pk)
 
 
+def moderator_actor(**fields: object) -> Actor:
+    """A moderator as a request from a session signed in with their code presents them."""
+    return Actor(user=make_moderator(**fields), passed_two_factor=True)
+
+
 def make_superuser() -> User:
     superuser = ModeratorFactory(is_superuser=True)
     TOTP.activate(superuser, generate_totp_secret())
@@ -50,7 +58,7 @@ def moderator() -> User:
 
 @pytest.fixture
 def moderator_client(client: Client, moderator: User) -> Client:
-    client.force_login(moderator)
+    sign_in_with_two_factor(client, moderator)
     return client
 
 

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from accounts.models import User
 from moderation.models import AuditEntry
 from moderation.services import warn_member
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 from tests.moderation.conftest import make_superuser
 
@@ -27,7 +28,7 @@ def entry() -> AuditEntry:
 def test_nobody_changes_or_deletes_an_entry_through_the_panel(
     client: Client, moderator: User, entry: AuditEntry, who: str
 ) -> None:
-    client.force_login(moderator if who == "moderator" else make_superuser())
+    sign_in_with_two_factor(client, moderator if who == "moderator" else make_superuser())
     change = reverse("admin:moderation_auditentry_change", args=[entry.pk])
     page = client.get(change)
     assert page.status_code == 200

@@ -10,6 +10,7 @@ from accounts.models import User
 from mentoring.models import Message
 from moderation.models import AuditEntry, CaseStatus, ReportCase
 from moderation.services import decide_appeal, file_appeal, file_report, remove_content
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory
 from tests.mentoring.factories import make_mentorship
 from tests.moderation.conftest import make_superuser
@@ -81,7 +82,7 @@ def test_moderators_see_only_reported_messages_in_the_list(moderator_client: Cli
     unreported = reverse("admin:mentoring_message_change", args=[messages[0].pk])
     assert moderator_client.get(unreported).status_code == 302  # "doesn't exist" redirect
     superuser_client = Client()
-    superuser_client.force_login(make_superuser())
+    sign_in_with_two_factor(superuser_client, make_superuser())
     html = superuser_client.get(reverse("admin:mentoring_message_changelist")).content.decode()
     assert f"/{messages[0].pk}/change/" in html
 

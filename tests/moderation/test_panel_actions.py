@@ -24,6 +24,7 @@ from moderation.models import (
 from moderation.services import file_appeal, remove_content, suspend_member
 from notifications.models import Kind, Notification
 from posts.models import Campaign, Circle, Comment, Hashtag, Membership, Post
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 from tests.moderation.factories import (
     make_comment,
@@ -190,7 +191,7 @@ def test_actions_must_be_posted(moderator_client: Client) -> None:
 
 def test_actions_need_the_csrf_token(moderator: User) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(moderator)
+    sign_in_with_two_factor(client, moderator)
     _, case = reported_post()
     response = _act(client, case, "dismiss", reason="x")
     assert response.status_code == 403

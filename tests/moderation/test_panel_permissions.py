@@ -1,7 +1,8 @@
 """Who reaches each page and action of the moderation panel.
 
 Personas: a visitor, a member, a staff member outside the Moderators group, a moderator
-without two-factor, a moderator, and a superuser.
+without an authenticator app, a moderator with one whose session was signed in without a
+code, a moderator, and a superuser.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mentoring.models import Message
 from moderation.models import Appeal, AuditEntry, CaseStatus, ReportCase
 from moderation.services import file_appeal, file_report, warn_member
 from posts.models import Hashtag
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 from tests.mentoring.factories import make_mentorship
 from tests.moderation.conftest import make_moderator, make_superuser
@@ -38,6 +40,7 @@ PERSONAS = [
     "member",
     "staff_outsider",
     "moderator_without_mfa",
+    "moderator_without_code",
     "moderator",
     "superuser",
 ]
@@ -54,15 +57,21 @@ def _persona(name: str) -> User | None:
         return staff
     if name == "moderator_without_mfa":
         return make_moderator(with_mfa=False)
-    if name == "moderator":
+    if name in ("moderator", "moderator_without_code"):
         return make_moderator()
     return make_superuser()
 
 
 def _client(name: str) -> Client:
+    """Staff with an authenticator app sign in with a code from it, except the moderator
+    whose session was signed in with the password alone."""
     client = Client()
     user = _persona(name)
-    if user is not None:
+    if user is None:
+        return client
+    if name in ("staff_outsider", "moderator", "superuser"):
+        sign_in_with_two_factor(client, user)
+    else:
         client.force_login(user)
     return client
 
@@ -76,6 +85,9 @@ def _assert_refused(name: str, response: Any) -> None:
     elif name == "moderator_without_mfa":
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
+    elif name == "moderator_without_code":
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{reverse('mfa_reauthenticate')}?next=")
     else:
         assert response.status_code == 403
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from posts.models import Post
+from tests.accounts.conftest import sign_in_with_two_factor
 from tests.posts.factories import PostImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_a_superuser_sees_a_posts_images_without_delete_or_add(
     client: Client, superuser: User
 ) -> None:
     post = _illustrated_post()
-    client.force_login(superuser)
+    sign_in_with_two_factor(client, superuser)
     response = client.get(reverse("admin:posts_post_change", args=[post.pk]))
     assert response.status_code == 200
     content = response.content.decode()

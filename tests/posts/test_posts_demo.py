@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from posts.models import Campaign, Circle, Comment, Membership, Post, PostKind
+from tests.moderation.conftest import moderators_group
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,8 @@ def _counts() -> tuple[int, ...]:
 
 
 def test_seed_demo_adds_posts_groups_and_a_campaign_once() -> None:
+    # The demo moderator starts the campaign with the Moderators group's permission.
+    moderators_group()
     call_command("seed_demo", stdout=io.StringIO())
     first = _counts()
     assert first[0] >= 5 and first[2] == 3 and first[4] == 1

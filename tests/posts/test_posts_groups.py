@@ -8,10 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.moderators import Actor
 from notifications.models import Kind, Notification
 from posts import services
 from posts.models import Circle, Membership, MembershipRole, MembershipStatus, Post, Visibility
-from tests.factories import ModeratorFactory, UserFactory
+from tests.factories import UserFactory
+from tests.moderation.conftest import make_moderator, moderator_actor
 from tests.posts.factories import CircleFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,14 +65,14 @@ def test_joining_a_private_group_waits_for_approval(private_group: dict[str, Any
     assert not Post.objects.visible_to(applicant).filter(pk=post.pk).exists()
 
     with pytest.raises(services.NotAllowed):
-        services.approve_membership(moderator=UserFactory(), membership=membership)
-    services.approve_membership(moderator=founder, membership=membership)
+        services.approve_membership(moderator=Actor(user=UserFactory()), membership=membership)
+    services.approve_membership(moderator=Actor(user=founder), membership=membership)
     membership.refresh_from_db()
     circle.refresh_from_db()
     assert membership.is_active and circle.member_count == 2
     assert Notification.objects.filter(recipient=applicant, kind=Kind.GROUP).count() == 1
     assert Post.objects.visible_to(applicant).filter(pk=post.pk).exists()
-    services.approve_membership(moderator=founder, membership=membership)
+    services.approve_membership(moderator=Actor(user=founder), membership=membership)
     circle.refresh_from_db()
     assert circle.member_count == 2
 
@@ -82,14 +84,14 @@ def test_group_moderators_remove_members_and_posts(private_group: dict[str, Any]
     post = PostFactory(author=member, visibility=Visibility.GROUP, circle=circle)
 
     with pytest.raises(services.NotAllowed):
-        services.remove_post_in_circle(moderator=UserFactory(), post=post, reason="spam")
-    services.remove_post_in_circle(moderator=founder, post=post, reason="Off topic")
+        services.remove_post_in_circle(moderator=Actor(user=UserFactory()), post=post, reason="x")
+    services.remove_post_in_circle(moderator=Actor(user=founder), post=post, reason="Off topic")
     post.refresh_from_db()
     assert post.removed_by_moderators_at is not None
     assert "Off topic" in post.removal_reason
     assert Notification.objects.filter(recipient=member, kind=Kind.MODERATION).exists()
 
-    services.remove_member(moderator=founder, membership=membership)
+    services.remove_member(moderator=Actor(user=founder), membership=membership)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     circle.refresh_from_db()
     assert circle.member_count == 1
@@ -100,10 +102,32 @@ def test_a_group_moderator_cannot_remove_another_moderator(
 ) -> None:
     circle, founder = private_group["circle"], private_group["founder"]
     other = MembershipFactory(circle=circle, role=MembershipRole.MODERATOR)
-    with pytest.raises(services.NotAllowed):
-        services.remove_member(moderator=founder, membership=other)
-    services.remove_member(moderator=ModeratorFactory(), membership=other)
+    with pytest.raises(services.NotAllowed, match="only be removed by site moderators"):
+        services.remove_member(moderator=Actor(user=founder), membership=other)
+    services.remove_member(moderator=moderator_actor(), membership=other)
     assert not Membership.objects.filter(pk=other.pk).exists()
+
+
+def test_site_moderators_moderate_groups_only_in_a_session_that_passed_two_factor(
+    private_group: dict[str, Any],
+) -> None:
+    circle = private_group["circle"]
+    pending = MembershipFactory(circle=circle, status=MembershipStatus.PENDING)
+    group_moderator = MembershipFactory(circle=circle, role=MembershipRole.MODERATOR)
+    post = PostFactory(visibility=Visibility.GROUP, circle=circle)
+    without_code = Actor(user=make_moderator(), passed_two_factor=False)
+    assert not services.can_moderate_circle(without_code, circle)
+    with pytest.raises(services.NotAllowed, match="Only the group's moderators"):
+        services.approve_membership(moderator=without_code, membership=pending)
+    with pytest.raises(services.NotAllowed, match="Only the group's moderators"):
+        services.remove_member(moderator=without_code, membership=group_moderator)
+    with pytest.raises(services.NotAllowed, match="Only the group's moderators"):
+        services.remove_post_in_circle(moderator=without_code, post=post, reason="x")
+    pending.refresh_from_db()
+    post.refresh_from_db()
+    assert pending.status == MembershipStatus.PENDING and post.removed_by_moderators_at is None
+    assert Membership.objects.filter(pk=group_moderator.pk).exists()
+    assert services.can_moderate_circle(moderator_actor(), circle)
 
 
 def test_the_only_moderator_hands_over_before_leaving(private_group: dict[str, Any]) -> None:
@@ -111,7 +135,7 @@ def test_the_only_moderator_hands_over_before_leaving(private_group: dict[str, A
     membership = MembershipFactory(circle=circle)
     with pytest.raises(services.NotAllowed):
         services.leave_circle(member=founder, circle=circle)
-    services.make_circle_moderator(moderator=founder, membership=membership)
+    services.make_circle_moderator(moderator=Actor(user=founder), membership=membership)
     services.leave_circle(member=founder, circle=circle)
     circle.refresh_from_db()
     assert circle.member_count == 1
@@ -122,7 +146,9 @@ def test_group_moderators_cannot_remove_posts_outside_their_group(
 ) -> None:
     post = PostFactory()
     with pytest.raises(services.NotAllowed):
-        services.remove_post_in_circle(moderator=private_group["founder"], post=post, reason="mine")
+        services.remove_post_in_circle(
+            moderator=Actor(user=private_group["founder"]), post=post, reason="mine"
+        )
 
 
 # --- Pages -------------------------------------------------------------------------------

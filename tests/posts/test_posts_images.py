@@ -18,7 +18,9 @@ from django.utils import timezone
 from PIL import Image
 
 from posts.models import Campaign, Post, PostImage
-from tests.factories import ModeratorFactory, UserFactory
+from tests.accounts.conftest import sign_in_with_two_factor
+from tests.factories import UserFactory
+from tests.moderation.conftest import make_moderator
 from tests.posts.factories import PostImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +147,8 @@ def test_a_campaign_banner_goes_through_the_pipeline() -> None:
         "ends_on": today,
         "banner": _jpeg_with_gps(size=(3000, 1000)),
     }
-    client = _client(ModeratorFactory())
+    client = Client()
+    sign_in_with_two_factor(client, make_moderator())
     response = client.post(reverse("posts:campaign_create"), data)
     assert "Describe the banner image" in response.content.decode()
     data["banner"] = _jpeg_with_gps(size=(3000, 1000))

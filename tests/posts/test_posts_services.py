@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,11 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Block
+from accounts.moderators import Actor
 from accounts.permissions import ParticipationDenied
 from notifications.models import Kind, Notification
 from posts import services
 from posts.models import (
     Bookmark,
+    Campaign,
     Comment,
     Hashtag,
     Post,
@@ -26,6 +29,7 @@ from posts.models import (
     Visibility,
 )
 from tests.factories import ModeratorFactory, PhysicianFactory, UserFactory
+from tests.moderation.conftest import make_moderator, moderator_actor
 from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -351,7 +355,7 @@ def test_no_bookmark_of_an_invisible_post() -> None:
 def test_a_moderator_turns_a_hashtag_into_a_campaign() -> None:
     today = timezone.localdate()
     campaign = services.create_campaign(
-        creator=ModeratorFactory(),
+        creator=moderator_actor(),
         hashtag="#StrokeAwareness",
         title="Stroke awareness month",
         description="BE FAST.",
@@ -362,7 +366,7 @@ def test_a_moderator_turns_a_hashtag_into_a_campaign() -> None:
     assert campaign.is_running()
     with pytest.raises(ValidationError, match="already has a campaign"):
         services.create_campaign(
-            creator=ModeratorFactory(),
+            creator=moderator_actor(),
             hashtag="strokeawareness",
             title="Again",
             description="x",
@@ -371,20 +375,34 @@ def test_a_moderator_turns_a_hashtag_into_a_campaign() -> None:
         )
 
 
-def test_members_cannot_start_campaigns_and_dates_must_be_in_order() -> None:
+@pytest.mark.parametrize(
+    "creator",
+    [
+        lambda: Actor(user=UserFactory(), passed_two_factor=True),
+        lambda: Actor(user=make_moderator(), passed_two_factor=False),
+        lambda: Actor(user=ModeratorFactory(), passed_two_factor=True),
+    ],
+    ids=["member", "moderator_without_two_factor", "staff_without_the_permission"],
+)
+def test_only_site_moderators_start_campaigns(creator: Callable[[], Actor]) -> None:
     today = timezone.localdate()
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.NotAllowed, match="Only moderators can start campaigns."):
         services.create_campaign(
-            creator=UserFactory(),
+            creator=creator(),
             hashtag="x",
             title="x",
             description="x",
             starts_on=today,
             ends_on=today,
         )
+    assert not Campaign.objects.exists()
+
+
+def test_a_campaign_s_dates_must_be_in_order() -> None:
+    today = timezone.localdate()
     with pytest.raises(ValidationError):
         services.create_campaign(
-            creator=ModeratorFactory(),
+            creator=moderator_actor(),
             hashtag="x",
             title="x",
             description="x",

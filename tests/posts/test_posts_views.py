@@ -13,7 +13,9 @@ from django.utils import timezone
 from accounts.models import Block, Follow, Mute
 from posts.models import Bookmark, Comment, Post, PostKind, Reaction, Visibility
 from posts.selectors import encode_cursor
-from tests.factories import HighSchoolStudentFactory, ModeratorFactory, UserFactory
+from tests.accounts.conftest import sign_in_with_two_factor
+from tests.factories import HighSchoolStudentFactory, UserFactory
+from tests.moderation.conftest import make_moderator, moderator_actor
 from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,7 @@ def _start_campaign(title: str, *, days: int) -> None:
 
     today = timezone.localdate()
     services.create_campaign(
-        creator=ModeratorFactory(),
+        creator=moderator_actor(),
         hashtag=title.replace(" ", ""),
         title=title,
         description="Know the signs.",
@@ -483,7 +485,9 @@ def test_comment_edit_and_delete_are_for_the_author() -> None:
 def test_the_campaign_form_is_for_moderators() -> None:
     assert _client(UserFactory()).get(reverse("posts:campaign_create")).status_code == 404
     today = timezone.localdate()
-    response = _client(ModeratorFactory()).post(
+    moderator = Client()
+    sign_in_with_two_factor(moderator, make_moderator())
+    response = moderator.post(
         reverse("posts:campaign_create"),
         {
             "hashtag": "#WorldHeartDay",

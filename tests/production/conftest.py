@@ -1,4 +1,4 @@
-"""The world the CSRF and URL-matrix tests visit: one of each object, and five readers."""
+"""The world the CSRF and URL-matrix tests visit: one of each object, and seven readers."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User, VerificationMethod, VerificationRequest
-from mentoring.models import Goal, MentorRequest, Mentorship
+from mentoring.models import Goal, MentorRequest, Mentorship, Message
 from moderation.models import ActionKind, ModerationAction
+from moderation.services import file_report
 from notifications.models import Kind, Notification
 from notifications.services import unsubscribe_token
 from posts.models import (
@@ -28,7 +30,7 @@ from posts.models import (
     PostHashtag,
 )
 from posts.models import Visibility as PostVisibility
-from tests.accounts.conftest import give_totp
+from tests.accounts.conftest import give_totp, sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
 from tests.moderation.conftest import moderators_group
@@ -42,17 +44,30 @@ from tests.notifications.test_delivery_integration import (  # noqa: F401
 )
 from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
 
-READERS = ("anonymous", "member", "other_member", "suspended", "moderator")
+READERS = (
+    "anonymous",
+    "member",
+    "other_member",
+    "suspended",
+    "staff_without_two_factor",
+    "staff_without_permission",
+    "moderator",
+)
+# Readers whose session passed two-factor authentication (signed in with a code).
+TWO_FACTOR_READERS = ("staff_without_permission", "moderator")
 
 
 @dataclass
 class World:
     """`owner` is the "member" reader: the author, group moderator, mentee and recipient
-    of everything below; `other` is a member who owns none of it."""
+    of everything below; `other` is a member who owns none of it. One of the mentorship's
+    messages is reported, so a site moderator may read it."""
 
     owner: User
     other: User
     suspended: User
+    staff_without_two_factor: User
+    staff_without_permission: User
     moderator: User
     mentor: User
     second_mentor: User
@@ -80,6 +95,8 @@ class World:
             "member": self.owner,
             "other_member": self.other,
             "suspended": self.suspended,
+            "staff_without_two_factor": self.staff_without_two_factor,
+            "staff_without_permission": self.staff_without_permission,
             "moderator": self.moderator,
         }[name]
 
@@ -88,17 +105,24 @@ class World:
         allauth's email confirmation link does, for one)."""
         client = Client(**options)
         user = self.reader(name)
-        if user is not None:
+        if name in TWO_FACTOR_READERS:
+            sign_in_with_two_factor(client, user)
+        elif user is not None:
             client.force_login(user)
         return client
 
 
-def _moderator() -> User:
-    """Staff in the Moderators group, with an authenticator app (the admin requires one)."""
-    moderator = ModeratorFactory(handle="moderator")
-    moderator.groups.add(moderators_group())
-    give_totp(moderator)
-    return User.objects.get(pk=moderator.pk)
+def _staff(handle: str, *, is_moderator: bool, has_app: bool) -> User:
+    """Staff; a moderator is in the Moderators group and may read reported mentorships."""
+    staff = ModeratorFactory(handle=handle)
+    if is_moderator:
+        staff.groups.add(moderators_group())
+        staff.user_permissions.add(
+            Permission.objects.get(content_type__app_label="mentoring", codename="view_mentorship")
+        )
+    if has_app:
+        give_totp(staff)
+    return User.objects.get(pk=staff.pk)
 
 
 @pytest.fixture
@@ -123,6 +147,8 @@ def world(db: None) -> World:
     circle_post = PostFactory(author=owner, circle=circle, visibility=PostVisibility.GROUP)
 
     mentorship = make_mentorship(mentor=mentor, mentee=owner)
+    message = Message.objects.create(mentorship=mentorship, sender=mentor, body="Call me")
+    file_report(reporter=owner, target=message, reason="harassment")
     unconfirmed = EmailAddress.objects.create(
         user=owner, email="owner.second@example.org", verified=False
     )
@@ -130,7 +156,10 @@ def world(db: None) -> World:
         owner=owner,
         other=other,
         suspended=suspended,
-        moderator=_moderator(),
+        # A moderator who signed in with the password alone, and has no app to give a code.
+        staff_without_two_factor=_staff("staff-no-app", is_moderator=True, has_app=False),
+        staff_without_permission=_staff("staff-outsider", is_moderator=False, has_app=True),
+        moderator=_staff("moderator", is_moderator=True, has_app=True),
         mentor=mentor,
         second_mentor=second_mentor,
         free_mentor=free_mentor,
