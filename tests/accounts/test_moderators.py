@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.moderators import Actor, may_moderate
-from posts.models import Hashtag
 from tests.accounts.conftest import (
     PASSWORD,
     give_totp,
@@ -24,6 +23,7 @@ from tests.accounts.conftest import (
 )
 from tests.factories import ModeratorFactory, UserFactory
 from tests.moderation.conftest import make_moderator
+from tests.posts.factories import public_hashtag
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_a_session_that_began_before_the_app_has_no_powers_until_a_code_is_given
     sign_in(client, moderator)
     secret = give_totp(moderator)
     assert not _may_start_a_campaign(client)
-    Hashtag.objects.create(name="sepsis")
+    public_hashtag("sepsis")
     hashtag = client.get(reverse("posts:hashtag", args=["sepsis"])).content.decode()
     assert "Make this a campaign" not in hashtag
 

@@ -36,7 +36,7 @@ from tests.accounts.conftest import give_totp, sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 from tests.mentoring.factories import make_mentorship
 from tests.moderation.conftest import make_moderator
-from tests.posts.factories import CircleFactory, MembershipFactory, PostFactory
+from tests.posts.factories import CircleFactory, MembershipFactory, PostFactory, public_hashtag
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def scene() -> Scene:
         ),
         public_circle=public_circle,
         public_post=PostFactory(circle=public_circle, visibility=Visibility.GROUP),
-        hashtag=Hashtag.objects.create(name="handhygiene"),
+        hashtag=public_hashtag("handhygiene"),
         mentorship=mentorship,
         verification_request=VerificationRequest.objects.create(
             member=UserFactory(),

@@ -10,10 +10,12 @@ from posts.models import (
     Circle,
     CircleKind,
     Comment,
+    Hashtag,
     Membership,
     MembershipRole,
     MembershipStatus,
     Post,
+    PostHashtag,
     PostImage,
     PostKind,
     Visibility,
@@ -98,3 +100,12 @@ class PostImageFactory(factory.django.DjangoModelFactory[PostImage]):
     def count(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             Post.objects.filter(pk=self.post_id).update(image_count=F("image_count") + 1)
+
+
+def public_hashtag(name: str) -> Hashtag:
+    """A hashtag carried by a public post, so that its page answers every reader (the page
+    of a tag no reader may see a post of answers 404)."""
+    post = PostFactory(body=f"Handover tip #{name}")
+    hashtag, _ = Hashtag.objects.get_or_create(name=name)
+    PostHashtag.objects.create(post=post, hashtag=hashtag, created_at=post.created_at)
+    return hashtag

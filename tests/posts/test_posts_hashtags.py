@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Block, User
 from posts.models import Hashtag, MembershipStatus, Post, PostHashtag, Visibility
 from tests.factories import HighSchoolStudentFactory, ModeratorFactory, UserFactory
+from tests.moderation.conftest import moderator_actor
 from tests.posts.factories import CircleFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_a_campaigns_tag_is_public_before_any_post_carries_it() -> None:
 
     today = timezone.localdate()
     services.create_campaign(
-        creator=ModeratorFactory(),
+        creator=moderator_actor(),
         hashtag=TAG,
         title="Night shift pearls",
         description="Share what you learned overnight.",
