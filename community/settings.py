@@ -294,6 +294,10 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # inbox must not be able to turn off a moderator's two-factor.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A sign-in code is taken during its own 30-second period and the one before or after it
+# (RFC 6238's advice for clocks and typing that lag): a code read off the app as its period
+# ends still works when it arrives a few seconds later. Each code is taken once.
+MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = SITE_NAME
 
 # --- Email -----------------------------------------------------------------------------

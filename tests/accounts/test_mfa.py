@@ -3,8 +3,12 @@ of site moderators everywhere: tests/accounts/test_moderators.py)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 from django.urls import reverse
 
@@ -124,6 +128,42 @@ def test_a_moderator_with_totp_is_asked_for_a_code_at_sign_in(client: Client) ->
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("periods_ago", "signed_in"), [(1, True), (-1, True), (2, False), (-2, False)]
+)
+def test_the_code_of_the_period_before_or_after_is_taken_and_no_other(
+    client: Client, periods_ago: int, signed_in: bool
+) -> None:
+    """A code read off the app as its period ends still signs in when it arrives in the next
+    period (MFA_TOTP_TOLERANCE = 1); codes two periods away do not."""
+    moderator = ModeratorFactory()
+    secret = give_totp(moderator)
+    client.post(
+        "/accounts/login/",
+        {"login": moderator.email, "password": "correct horse battery staple"},
+    )
+    period = int(time.time()) // mfa_settings.TOTP_PERIOD - periods_ago
+    code = format_hotp_value(hotp_value(secret, period))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert ("_auth_user_id" in client.session) is signed_in
+    if not signed_in:
+        assert "Incorrect code." in response.content.decode()
+
+
+def test_a_code_is_taken_once(client: Client) -> None:
+    moderator = ModeratorFactory()
+    secret = give_totp(moderator)
+    code = totp_code(secret)
+    for expected in (True, False):
+        client.logout()
+        client.post(
+            "/accounts/login/",
+            {"login": moderator.email, "password": "correct horse battery staple"},
+        )
+        client.post(reverse("mfa_authenticate"), {"code": code})
+        assert ("_auth_user_id" in client.session) is expected
 
 
 def test_the_demo_moderator_has_a_working_fixed_totp(client: Client) -> None:

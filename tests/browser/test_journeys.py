@@ -39,10 +39,11 @@ def _pdf(tmp_path: Path) -> Path:
     return path
 
 
-def _moderator(email: str = "moderator@example.org") -> str:
-    """A moderator (staff, in the Moderators group) with an authenticator app; returns
-    the TOTP secret the app would hold."""
-    moderator = ModeratorFactory(email=email, display_name="Morgan Moderator")
+@pytest.fixture
+def moderator_secret() -> str:
+    """A moderator (moderator@example.org: staff, in the Moderators group) with an
+    authenticator app; returns the TOTP secret the app holds."""
+    moderator = ModeratorFactory(email="moderator@example.org", display_name="Morgan Moderator")
     moderator.groups.add(moderators_group())
     return give_totp(moderator)
 
@@ -52,7 +53,9 @@ def sign_in_as_moderator(page: Any, email: str, secret: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(FACTORY_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_code(secret))
+    code = page.get_by_label("Code")
+    code.wait_for()
+    code.fill(totp_code(secret))  # Read off the app only once the form asks for it.
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Moderation").wait_for()
 
@@ -312,9 +315,8 @@ def test_the_privacy_guard_stops_an_identifying_case_until_it_is_edited(page: An
 
 
 def test_a_physician_is_verified_by_a_moderator_and_the_badge_shows(
-    page: Any, tmp_path: Path
+    page: Any, tmp_path: Path, moderator_secret: str
 ) -> None:
-    secret = _moderator()
     page.goto("/accounts/signup/")
     page.get_by_label("Email").fill("okafor@example.org")
     page.get_by_label("Display name").fill("Dr. Amara Okafor")
@@ -344,7 +346,7 @@ def test_a_physician_is_verified_by_a_moderator_and_the_badge_shows(
     assert page.locator("main article").first.get_by_text("Verified").count() == 0
     sign_out(page)
 
-    sign_in_as_moderator(page, "moderator@example.org", secret)
+    sign_in_as_moderator(page, "moderator@example.org", moderator_secret)
     page.get_by_role("link", name="Moderation").click()
     page.get_by_role("link", name="Pending verifications: 1").click()
     page.get_by_role(
@@ -364,10 +366,11 @@ def test_a_physician_is_verified_by_a_moderator_and_the_badge_shows(
     screenshot(page, "journey2-physician-verified")
 
 
-def test_a_reported_comment_is_removed_and_its_author_sees_why(page: Any) -> None:
+def test_a_reported_comment_is_removed_and_its_author_sees_why(
+    page: Any, moderator_secret: str
+) -> None:
     from posts.services import add_comment, publish_post
 
-    secret = _moderator()
     physician = PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor")
     UserFactory(email="maya@example.org", display_name="Maya Chen")
     author = UserFactory(email="sam@example.org", display_name="Sam Doe")
@@ -384,7 +387,7 @@ def test_a_reported_comment_is_removed_and_its_author_sees_why(page: Any) -> Non
     page.get_by_text(re.compile("Thank you", re.IGNORECASE)).first.wait_for()
     sign_out(page)
 
-    sign_in_as_moderator(page, "moderator@example.org", secret)
+    sign_in_as_moderator(page, "moderator@example.org", moderator_secret)
     page.get_by_role("link", name="Moderation").click()
     page.get_by_role("link", name=re.compile(r"Open reports: 1")).click()
     page.get_by_role("link", name=re.compile("Vaccines cause autism")).first.click()

@@ -293,9 +293,9 @@ def test_ranking_ten_thousand_mentors_in_memory_is_fast() -> None:
         )
         for index in range(10_000)
     ]
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: the work itself, however busy the machine is.
     ranked = rank_candidates(wants, rows, now=NOW, limit=20)
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert len(ranked) == 20
     # The benchmark measures the real figure; this only catches an order-of-magnitude slip.
     assert elapsed < 0.5

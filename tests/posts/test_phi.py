@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -439,9 +440,11 @@ def _realistic_text(chars: int) -> str:
 
 def test_very_long_input_is_scanned_completely() -> None:
     text = _realistic_text(1_000_000) + " Final note: MRN 7720041, call 555-902-3312."
-    start = time.perf_counter()
+    # The scanner's own CPU time, not the wall clock: a bound on its work that holds
+    # however busy the machine is (likewise below).
+    start = time.thread_time()
     findings = find_phi(text)
-    elapsed = time.perf_counter() - start
+    elapsed = time.thread_time() - start
     assert elapsed < 10, f"1 MB took {elapsed:.1f} s"
     tail = [(f.kind, f.text) for f in findings[-2:]]
     assert tail == [("mrn", "7720041"), ("phone", "555-902-3312")]
@@ -461,21 +464,20 @@ def test_very_long_input_is_scanned_completely() -> None:
     ids=["long-code", "at-signs", "dashes", "street-words", "name-age", "digit-groups"],
 )
 def test_adversarial_input_stays_fast(text: str) -> None:
-    start = time.perf_counter()
+    start = time.thread_time()
     find_phi(text)
-    assert time.perf_counter() - start < 2
+    assert time.thread_time() - start < 2
 
 
 def test_5000_character_post_scans_quickly() -> None:
-    # The real figure (median and p95 over 500 runs) comes from bench/phi_bench.py. The
-    # fastest of 25 runs is the one other processes interrupted least: on a machine loaded
-    # with other work the median of these runs reached 26 ms, the fastest stays near 1 ms.
+    # The real figure (median and p95 over 500 runs) comes from
+    # bench/phi_bench.py; this bound is loose, and on CPU time, so a busy CI box does not flake.
     text = _realistic_text(5_000)
     assert len(text) == 5_000
     find_phi(text)  # warm-up
     runs: list[float] = []
     for _ in range(25):
-        start = time.perf_counter()
+        start = time.thread_time()
         find_phi(text)
-        runs.append(time.perf_counter() - start)
-    assert min(runs) < 0.025
+        runs.append(time.thread_time() - start)
+    assert statistics.median(runs) < 0.025

@@ -16,6 +16,9 @@ from tests.posts.factories import CommentFactory, PostFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
+# How long a racing thread may take to reach the start line or to finish: generous, as the
+# machine may be busy, and only a stuck thread waits that long.
+RACE_DEADLINE = 120
 
 
 def _race(work: Callable[[int], None], threads: int = THREADS) -> list[BaseException]:
@@ -25,7 +28,7 @@ def _race(work: Callable[[int], None], threads: int = THREADS) -> list[BaseExcep
 
     def run(index: int) -> None:
         try:
-            barrier.wait()
+            barrier.wait(timeout=RACE_DEADLINE)
             work(index)
         except BaseException as error:  # collected and asserted on in the main thread
             errors.append(error)
@@ -36,7 +39,8 @@ def _race(work: Callable[[int], None], threads: int = THREADS) -> list[BaseExcep
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=60)
+        worker.join(timeout=RACE_DEADLINE)
+        assert not worker.is_alive()
     return errors
 
 

@@ -23,10 +23,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import redis
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from community.celery import app as celery_app
 from notifications import services as notification_services
 from notifications.models import EmailStatus, Notification
 from posts.models import Post
@@ -51,6 +53,10 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 # A CSRF secret the test sets as its cookie and echoes in forms (Django accepts the
 # unmasked secret), so posting needs no page scraping.
 CSRF_SECRET = "a" * 32
+# Deadlines, generous because the machine may be busy: waiting on a condition ends as soon
+# as it holds, so only a failure waits this long.
+DEADLINE = 120
+REQUEST_TIMEOUT = 60
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +69,7 @@ def static_root() -> Iterator[Path]:
         cwd=BASE_DIR,
         env=env,
         check=True,
-        timeout=120,
+        timeout=DEADLINE * 2,
     )
     yield root
     shutil.rmtree(root, ignore_errors=True)
@@ -101,7 +107,7 @@ class App:
         if data is not None:
             body = urlencode({**data, "csrfmiddlewaretoken": CSRF_SECRET})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
         try:
             connection.request(method, path, body=body, headers=headers)
             return connection.getresponse().status
@@ -157,7 +163,7 @@ def _start_app(env_overrides: dict[str, str], static_root: Path, log_dir: Path) 
             raise AssertionError(f"gunicorn exited:\n{log.read_text()}")
         return app.request("GET", "/explore/") == 200
 
-    _wait_for(serving, "gunicorn to serve pages")
+    _wait_for(serving, "gunicorn to serve pages", timeout=DEADLINE)
     return app
 
 
@@ -173,7 +179,7 @@ class Cluster:
     def url(self) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/rounds_fault"
 
-    def _as_postgres(self, *command: str, timeout: float = 60) -> None:
+    def _as_postgres(self, *command: str, timeout: float = DEADLINE) -> None:
         subprocess.run(
             ["runuser", "-u", "postgres", "--", *command],
             check=True,
@@ -207,18 +213,20 @@ def cluster() -> Iterator[Cluster]:
             [str(PG_BIN / "pg_dump"), "--no-owner", "--dbname", _database_url()],
             check=True,
             capture_output=True,
-            timeout=60,
+            timeout=DEADLINE,
         ).stdout
         admin = f"postgres://postgres@127.0.0.1:{cluster.port}/postgres"
         subprocess.run(
-            [str(PG_BIN / "psql"), admin, "-qc", "CREATE DATABASE rounds_fault"], check=True
+            [str(PG_BIN / "psql"), admin, "-qc", "CREATE DATABASE rounds_fault"],
+            check=True,
+            timeout=DEADLINE,
         )
         subprocess.run(
             [str(PG_BIN / "psql"), cluster.url, "-q", "-v", "ON_ERROR_STOP=1"],
             input=dump,
             check=True,
             capture_output=True,
-            timeout=60,
+            timeout=DEADLINE,
         )
         yield cluster
     finally:
@@ -252,15 +260,31 @@ def test_a_postgresql_restart_fails_requests_only_while_it_restarts(
                     answers.append((sent, time.monotonic(), path, status))
                 time.sleep(0.02)
 
+        def answered_requests(*, sent_after: float) -> int:
+            assert sender.is_alive(), "the traffic thread stopped"
+            return sum(1 for sent, *_ in answers if sent > sent_after)
+
         sender = threading.Thread(target=traffic)
+        started = time.monotonic()
         sender.start()
-        time.sleep(2)
-        restart_began = time.monotonic()
-        cluster.pg_ctl("-m", "fast", "-w", "restart")
-        restart_ended = time.monotonic()
-        time.sleep(3)
-        stop.set()
-        sender.join(timeout=15)
+        try:
+            _wait_for(
+                lambda: answered_requests(sent_after=started) >= 20,
+                "answers before the restart",
+                DEADLINE,
+            )
+            restart_began = time.monotonic()
+            cluster.pg_ctl("-m", "fast", "-w", "restart")
+            restart_ended = time.monotonic()
+            _wait_for(
+                lambda: answered_requests(sent_after=restart_ended + 0.5) >= 20,
+                "answers to requests sent after the restart",
+                DEADLINE,
+            )
+        finally:
+            stop.set()
+            sender.join(timeout=REQUEST_TIMEOUT * 3)  # The last round's two requests at most.
+        assert not sender.is_alive()
 
         before = [status for _, answered, _, status in answers if answered < restart_began]
         after = [status for sent, _, _, status in answers if sent > restart_ended + 0.5]
@@ -273,10 +297,10 @@ def test_a_postgresql_restart_fails_requests_only_while_it_restarts(
         # Every request after the restart succeeds, on the same processes: the workers'
         # persistent connections are health-checked and reopened, no app restart needed.
         assert after and set(after) == {200}, failures
-        # Each failure was in flight during the restart (or within half a second after it).
+        # Each failure was in flight during the restart (or within half a second after it);
+        # how many there are depends only on how long the restart took.
         window = restart_ended - restart_began + 0.5
         assert all(answered >= 0 and sent <= window for sent, answered, *_ in failures), failures
-        assert len(failures) <= 40, failures
         # Nothing failed at the connection level: gunicorn itself kept answering.
         assert 0 not in {status for *_, status in answers}
         assert app.pids() == pids
@@ -285,6 +309,40 @@ def test_a_postgresql_restart_fails_requests_only_while_it_restarts(
 
 
 # --- Redis stopped: pages and posting keep working, email waits in the outbox -------------
+
+# The queues the test's worker consumes (see `Workers`).
+WORKER_QUEUES = ("email", "default", "periodic")
+
+
+def _nothing_left_to_send(broker: RedisServer) -> bool:
+    """No task waits in the broker and the worker holds none: no email can still come.
+
+    A queue is a Redis list per priority (`email`, then `email` plus a separator and the
+    priority); a task a worker has taken stays in the `unacked` hash until it is done (tasks
+    are acknowledged late). The worker answers between tasks only (solo pool), so its reply
+    also means nothing is running. The broker is read on both sides of that answer, so a
+    task moving from the queue to the worker is seen in one place or the other.
+    """
+
+    def in_broker() -> int:
+        client = redis.Redis.from_url(broker.url)
+        try:
+            queued = sum(
+                client.llen(key)
+                for queue in WORKER_QUEUES
+                for key in client.scan_iter(match=f"{queue}*", _type="list")
+            )
+            return queued + client.hlen("unacked")
+        finally:
+            client.close()
+
+    if in_broker():
+        return False
+    inspect = celery_app.control.inspect(timeout=REQUEST_TIMEOUT, limit=1)
+    for held in (inspect.active(), inspect.reserved(), inspect.scheduled()):
+        if not held or any(held.values()):
+            return False
+    return not in_broker()
 
 
 def test_with_redis_down_pages_and_posting_work_and_the_email_follows_once(
@@ -322,27 +380,34 @@ def test_with_redis_down_pages_and_posting_work_and_the_email_follows_once(
         for path in ("/", f"/posts/{post.pk}/", "/explore/", "/notifications/"):
             assert app.request("GET", path) == 200, path
         published = {**published, "body": "During the outage."}
-        started = time.monotonic()
+        # Both come back while the broker is still down: queueing gave up (and said so)
+        # rather than waiting for it.
         assert app.request("POST", "/posts/new/", published) == 302
         assert app.request("POST", f"/posts/{post.pk}/comments/", {"body": "Agreed!"}) == 302
-        assert time.monotonic() - started < 10  # The broker being down costs seconds at most.
         assert Post.objects.filter(author=member).count() == 2
-
         notification = Notification.objects.get(recipient=author)
+        queueing_failed = (
+            f"Could not queue notifications.tasks.send_notification_email({notification.pk})"
+        )
+        assert queueing_failed in app.log.read_text()
         assert notification.email_status == EmailStatus.PENDING  # Waiting in the outbox.
 
         broker.start()
         workers.start()
-        time.sleep(1)
+        # Nothing was queued while the broker was down, so a worker with nothing to do
+        # has sent nothing.
+        _wait_for(lambda: _nothing_left_to_send(broker), "the worker to be idle", DEADLINE)
         assert smtp.handler.delivered == []
         sweep_time = timezone.now() + notification_services.SWEEP_GRACE
         assert notification_services.sweep_email_outbox(now=sweep_time) == 1
-        _wait_for(lambda: len(smtp.handler.delivered) >= 1, "the email to arrive")
+        _wait_for(lambda: len(smtp.handler.delivered) >= 1, "the email to arrive", DEADLINE)
         _wait_for(
             lambda: Notification.objects.get(pk=notification.pk).email_status == EmailStatus.SENT,
             "the row to be marked sent",
+            DEADLINE,
         )
-        time.sleep(2)  # Long enough for a duplicate to show up if one were coming.
+        # Every task is done and none waits: a duplicate would have been sent by now.
+        _wait_for(lambda: _nothing_left_to_send(broker), "the worker to finish", DEADLINE)
         assert len(smtp.handler.delivered) == 1
         assert app.pids() == pids
     finally:
