@@ -293,6 +293,9 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # password or a two-factor code, never with a code mailed to the account: whoever reads the
 # inbox must not be able to turn off a moderator's two-factor.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+# The member is emailed when their password, email addresses or two-factor setup change, so a
+# change made by someone else who got hold of the password does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # A sign-in code is taken during its own 30-second period and the one before or after it
 # (RFC 6238's advice for clocks and typing that lag): a code read off the app as its period

@@ -4,11 +4,12 @@ of site moderators everywhere: tests/accounts/test_moderators.py)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.test import Client
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ from accounts.demo import DEMO_MODERATOR_TOTP_SECRET, current_demo_code, seed
 from accounts.models import User
 from accounts.moderators import has_authenticator_app
 from tests.accounts.conftest import (
+    PASSWORD,
     give_totp,
     reauthenticate,
     sign_in,
@@ -190,3 +192,28 @@ def test_the_demo_seeder_is_idempotent_and_prints_the_secret() -> None:
     student = User.objects.get(handle="sam-lee")
     assert student.is_minor and student.profile_visibility == "members"
     assert User.objects.get(handle="dr-priya-shah").verification_status == "pending"
+
+
+@pytest.mark.django_db(transaction=True)  # allauth emails once the change is committed
+def test_the_member_is_emailed_when_their_two_factor_or_password_changes(
+    client: Client, mailoutbox: list[Any]
+) -> None:
+    """Someone else holding the password cannot quietly add an authenticator app or change
+    the password: the owner is told by email (ACCOUNT_EMAIL_NOTIFICATIONS)."""
+    member = UserFactory()
+    sign_in(client, member)
+    reauthenticate(client)
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert has_authenticator_app(member)
+    new_password = "a quite different passphrase"
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    subjects = [message.subject for message in mailoutbox if message.to == [member.email]]
+    assert any("Authenticator App Activated" in subject for subject in subjects), subjects
+    assert any("Password Changed" in subject for subject in subjects), subjects
