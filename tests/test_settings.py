@@ -107,6 +107,32 @@ def test_the_old_single_email_timeout_stops_the_app_with_a_pointer_to_its_replac
     assert "EMAIL_FINAL_REPLY_TIMEOUT" in result.stderr
 
 
+def test_smtp_timeouts_set_the_email_tasks_time_limits_and_their_lease() -> None:
+    """A worker started with short SMTP timeouts gets time limits and a lease to match."""
+    env = {
+        "DEBUG": "1",
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_CONNECT_TIMEOUT": "4",
+        "EMAIL_COMMAND_TIMEOUT": "5",
+        "EMAIL_DATA_TIMEOUT": "6",
+        "EMAIL_BLOCK_TIMEOUT": "7",
+        "EMAIL_FINAL_REPLY_TIMEOUT": "8",
+    }
+    code = (
+        "from django.conf import settings; "
+        "from notifications import services, tasks; "
+        "task = tasks.send_notification_email; "
+        "print(settings.EMAIL_BACKEND, task.soft_time_limit, task.time_limit,"
+        " int(services.EMAIL_LEASE.total_seconds()))"
+    )
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    longest_send = 4 + 5 + 6 + 7 + 8 + 4  # to the handover, the final answer, QUIT
+    soft = longest_send + 60
+    expected = f"community.smtp.EmailBackend {soft} {soft + 30} {soft + 30 + 60}"
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
