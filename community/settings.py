@@ -425,6 +425,7 @@ RATE_LIMITS = {
     "message": os.environ.get("RATE_LIMIT_MESSAGE", "120/h"),
     "mentor_request": os.environ.get("RATE_LIMIT_MENTOR_REQUEST", "10/d"),
     "report": os.environ.get("RATE_LIMIT_REPORT", "30/h"),
+    "email_retry": os.environ.get("RATE_LIMIT_EMAIL_RETRY", "5/h"),
 }
 
 # --- Security --------------------------------------------------------------------------

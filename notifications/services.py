@@ -24,6 +24,7 @@ import logging
 import math
 import uuid
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from django.core import signing
@@ -75,6 +76,8 @@ MAX_EMAIL_ATTEMPTS = 8
 DIGEST_HOUR = 7
 DIGEST_SCOPE = "digest"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# A member's "try again" sends the emails that failed this recently; older news stays put.
+RETRY_WINDOW = dt.timedelta(days=7)
 
 
 # --- Writing notifications ----------------------------------------------------------------
@@ -443,6 +446,46 @@ def _send(
     # The SMTP server has the message. Dying before this is recorded is the at-least-once edge.
     record_email_outcome(model=model, pk=pk, claimant=claimant, status=EmailStatus.SENT)
     return True
+
+
+# --- A member's failed email -------------------------------------------------------------
+
+
+@transaction.atomic
+def retry_failed_email(*, member: User) -> int:
+    """Queue again `member`'s emails that failed in the last RETRY_WINDOW; returns how many.
+
+    Deleting the member's address problem is the claim: of two submits racing, only the one
+    whose DELETE removed it queues anything, and each row goes from failed to pending once.
+    Without a problem on record nothing is queued.
+    """
+    deleted, _ = EmailAddressProblem.objects.filter(member=member).delete()
+    if not deleted:
+        return 0
+    now = timezone.now()
+    queued = 0
+    outboxes: list[tuple[models.QuerySet[Any], Any]] = [
+        # A digest's notifications go out with their digest, not one by one.
+        (Notification.objects.filter(recipient=member, digest__isnull=True), enqueue_email),
+        (EmailDigest.objects.filter(recipient=member), enqueue_digest),
+    ]
+    for rows, enqueue in outboxes:
+        failed = rows.filter(
+            email_status=EmailStatus.FAILED, email_failed_at__gte=now - RETRY_WINDOW
+        )
+        pks = list(failed.select_for_update().values_list("pk", flat=True))
+        failed.filter(pk__in=pks).update(
+            email_status=EmailStatus.PENDING,
+            email_due_at=now,
+            email_failed_at=None,
+            email_attempts=0,
+            email_claimed_at=None,
+            email_claimed_by="",
+        )
+        for pk in pks:
+            transaction.on_commit(partial(enqueue, pk), robust=True)
+        queued += len(pks)
+    return queued
 
 
 # --- The sweep ----------------------------------------------------------------------------
