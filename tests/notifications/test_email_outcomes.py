@@ -8,6 +8,7 @@ was offered and delivered.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,7 +27,7 @@ from notifications.models import (
 )
 from tests.factories import UserFactory
 from tests.notifications.helpers import make_notification, make_pending
-from tests.smtp_server import SmtpServer
+from tests.smtp_server import SmtpServer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -134,8 +135,6 @@ def test_a_4xx_that_never_ends_fails_after_the_retries(
 
 
 def test_an_unreachable_server_is_retried_then_failed(settings: Any, eager_retries: None) -> None:
-    from tests.smtp_server import free_port
-
     settings.EMAIL_BACKEND = "community.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -206,8 +205,6 @@ def test_a_slow_answer_before_the_handover_is_retried_and_delivered_once(
 
 
 def _wait_until(condition: Callable[[], bool]) -> None:
-    import time
-
     deadline = time.monotonic() + 30
     while not condition():
         assert time.monotonic() < deadline, "timed out"
