@@ -7,6 +7,7 @@ files. Production sets DATABASE_URL, REDIS_URL, EMAIL_HOST and the security swit
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -45,6 +46,20 @@ def envint(name: str, default: int) -> int:
         return int(value)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from error
+
+
+def envseconds(name: str, default: float) -> float:
+    """A duration in seconds, above zero (a socket timeout of 0 would never wait at all)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, got {value!r}") from error
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise ImproperlyConfigured(f"{name} must be more than 0 seconds, got {value!r}")
+    return seconds
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -309,17 +324,32 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend with a timeout for each step of the conversation.
+    EMAIL_BACKEND = "community.smtp.EmailBackend"
     EMAIL_PORT = envint("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", EMAIL_PORT == 587)
     EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", EMAIL_PORT == 465)
-    EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 else:
     # No SMTP server: each message becomes a file a person trying the app can open.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Seconds for each step of an SMTP conversation (RFC 5321, 4.5.3.2; community/smtp.py). The
+# wait for the answer after the message is the long one: giving up there duplicates mail.
+# They also set the email tasks' time limits and their claims' lease (notifications).
+if "EMAIL_TIMEOUT" in os.environ:
+    raise ImproperlyConfigured(
+        "EMAIL_TIMEOUT is replaced by one timeout per SMTP step: EMAIL_CONNECT_TIMEOUT, "
+        "EMAIL_COMMAND_TIMEOUT, EMAIL_DATA_TIMEOUT, EMAIL_BLOCK_TIMEOUT and "
+        "EMAIL_FINAL_REPLY_TIMEOUT."
+    )
+EMAIL_CONNECT_TIMEOUT = envseconds("EMAIL_CONNECT_TIMEOUT", 30)
+EMAIL_COMMAND_TIMEOUT = envseconds("EMAIL_COMMAND_TIMEOUT", 300)
+EMAIL_DATA_TIMEOUT = envseconds("EMAIL_DATA_TIMEOUT", 120)
+EMAIL_BLOCK_TIMEOUT = envseconds("EMAIL_BLOCK_TIMEOUT", 180)
+EMAIL_FINAL_REPLY_TIMEOUT = envseconds("EMAIL_FINAL_REPLY_TIMEOUT", 600)
 
 # --- Celery ----------------------------------------------------------------------------
 
@@ -437,6 +467,7 @@ RATE_LIMITS = {
     "message": os.environ.get("RATE_LIMIT_MESSAGE", "120/h"),
     "mentor_request": os.environ.get("RATE_LIMIT_MENTOR_REQUEST", "10/d"),
     "report": os.environ.get("RATE_LIMIT_REPORT", "30/h"),
+    "email_retry": os.environ.get("RATE_LIMIT_EMAIL_RETRY", "5/h"),
 }
 
 # --- Security --------------------------------------------------------------------------

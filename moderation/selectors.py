@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from accounts.models import User, VerificationRequest, VerificationStatus
+from notifications.selectors import failed_email_count
 
 from .models import (
     Appeal,
@@ -52,6 +53,8 @@ EXCERPT_LENGTH = 90
 THREAD_LENGTH = 10
 HISTORY_LENGTH = 20
 ACTIVITY_DAYS = 7
+# Email that failed for good lately: a member who misses decisions, or a mail server down.
+FAILED_EMAIL_HOURS = 24
 
 
 def kind_of(content_type: ContentType | None) -> str:
@@ -239,6 +242,10 @@ def dashboard(user: User) -> dict[str, Any]:
         ]
         numbers["recent_action_total"] = sum(row["count"] for row in numbers["recent_actions"])
         numbers["activity_days"] = ACTIVITY_DAYS
+    if user.has_perm("accounts.view_user"):
+        since = timezone.now() - datetime.timedelta(hours=FAILED_EMAIL_HOURS)
+        numbers["failed_emails"] = failed_email_count(since=since)
+        numbers["failed_email_hours"] = FAILED_EMAIL_HOURS
     return numbers
 
 

@@ -6,11 +6,12 @@ from typing import Any
 
 from accounts.models import User
 
-from .models import EmailDigest, Notification, NotificationPreference
+from .models import EmailAddressProblem, EmailDigest, Notification, NotificationPreference
 
 
 def export_member_data(user: User) -> dict[str, Any]:
-    """Everything this app holds about `user`: notifications received and email choices."""
+    """Everything this app holds about `user`: notifications received, email choices and
+    the last failure of email to their address."""
     notifications = [
         {
             "kind": notification.kind,
@@ -28,7 +29,20 @@ def export_member_data(user: User) -> dict[str, Any]:
     preferences = dict(
         NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
     )
-    return {"notifications": notifications, "notification_preferences": preferences}
+    problem = EmailAddressProblem.objects.filter(member=user).first()
+    return {
+        "notifications": notifications,
+        "notification_preferences": preferences,
+        "email_delivery_problem": (
+            {
+                "address": problem.address,
+                "reason": problem.reason,
+                "failed_at": problem.failed_at.isoformat(),
+            }
+            if problem
+            else None
+        ),
+    }
 
 
 def erase_member_data(user: User, *, keep_content: bool) -> None:
@@ -41,6 +55,7 @@ def erase_member_data(user: User, *, keep_content: bool) -> None:
     Notification.objects.filter(recipient=user).delete()
     EmailDigest.objects.filter(recipient=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
+    EmailAddressProblem.objects.filter(member=user).delete()
     caused = Notification.objects.filter(actor=user)
     if keep_content:
         caused.update(actor=None)

@@ -41,6 +41,9 @@ class EmailStatus(models.TextChoices):
     DIGEST = "digest", "Waiting for the daily digest"
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
+    # The whole message reached the SMTP server, whose answer never came: it may have been
+    # delivered, so it is never sent again automatically (community/smtp.py).
+    UNCONFIRMED = "unconfirmed", "Handed over, not confirmed"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped (turned off)"
 
@@ -86,11 +89,13 @@ class EmailOutbox(models.Model):
         max_length=12, choices=EmailStatus.choices, default=EmailStatus.NOT_NEEDED
     )
     email_due_at = models.DateTimeField(null=True, blank=True)
-    # The lease: a claim older than NOTIFICATIONS_EMAIL_LEASE belongs to a dead worker.
+    # The lease: a claim older than services.EMAIL_LEASE belongs to a dead worker.
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     # The Celery task id holding the claim, so a redelivery of the same message may resume.
     email_claimed_by = models.CharField(max_length=64, blank=True)
+    # When the SMTP server accepted it (sent), or had it without answering (unconfirmed).
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_failed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
@@ -119,6 +124,11 @@ class EmailDigest(EmailOutbox):
                 fields=["email_due_at"],
                 condition=models.Q(email_status__in=["pending", "sending"]),
                 name="email_digest_outbox_idx",
+            ),
+            models.Index(
+                fields=["email_failed_at"],
+                condition=models.Q(email_status="failed"),
+                name="email_digest_failed_idx",
             ),
         ]
 
@@ -174,6 +184,12 @@ class Notification(EmailOutbox):
                 condition=models.Q(email_status="digest", digest__isnull=True),
                 name="notification_digest_idx",
             ),
+            # Failures of the last day (the moderation dashboard) and a member's to retry.
+            models.Index(
+                fields=["email_failed_at"],
+                condition=models.Q(email_status="failed"),
+                name="notification_failed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,3 +213,24 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class EmailAddressProblem(models.Model):
+    """Email to a member's address failed for good: the address, the reason and when.
+
+    The member's email preferences say so, with a way to try again, until an email to
+    them goes through (which deletes this row) or they ask to try again.
+    """
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="email_problem",
+    )
+    address = models.EmailField(max_length=254)
+    reason = models.TextField()
+    failed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Email to {self.address} is failing: {self.reason}"

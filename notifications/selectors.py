@@ -21,6 +21,9 @@ from .models import (
     DEFAULT_DELIVERY,
     SECURITY_KINDS,
     Delivery,
+    EmailAddressProblem,
+    EmailDigest,
+    EmailStatus,
     Kind,
     Notification,
     NotificationPreference,
@@ -66,6 +69,21 @@ def preferences_for(user: User) -> dict[str, str]:
             value = DEFAULT_DELIVERY[kind]
         effective[kind] = value
     return effective
+
+
+def email_problem_for(member: User) -> EmailAddressProblem | None:
+    """Why email to the member's address failed for good, until an email gets through."""
+    return EmailAddressProblem.objects.filter(member=member).first()
+
+
+def failed_email_count(*, since: dt.datetime) -> int:
+    """Emails that failed for good since `since`: single notifications and digests (a
+    digest's notifications count once, as their digest)."""
+    failed = Q(email_status=EmailStatus.FAILED, email_failed_at__gte=since)
+    notifications = Notification.objects.filter(failed, digest__isnull=True).order_by().values("pk")
+    digests = EmailDigest.objects.filter(failed).values("pk")
+    # One query: COUNT(*) over both lists (UNION ALL: ids of two tables may be equal).
+    return notifications.union(digests, all=True).count()
 
 
 def unread_count(user: User) -> int:

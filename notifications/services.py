@@ -10,19 +10,26 @@ lease and the claimant's task id) and marks it sent right after the SMTP server 
 the message. If the process dies between the SMTP server's acceptance and that UPDATE, the
 lease expires and the email is sent again: the one documented at-least-once edge, chosen
 over the alternative of marking first and losing the mail when the send fails.
+
+A message the SMTP server received whole but never answered for (community/smtp.py) may
+have been delivered: it is recorded `unconfirmed` and never sent again on its own. A
+database error while recording an outcome raises OutcomeNotSaved, and the task records
+just that outcome again within seconds (it does not send again).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import uuid
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -31,11 +38,13 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts.models import User
 from accounts.selectors import is_walled_off
 from community.emails import absolute_url, make_message
+from community.smtp import DeliveryUnconfirmed, SmtpTimeouts, describe
 
 from .models import (
     ALLOWED_DELIVERY,
     SECURITY_KINDS,
     Delivery,
+    EmailAddressProblem,
     EmailDigest,
     EmailOutbox,
     EmailStatus,
@@ -47,8 +56,15 @@ from .selectors import delivery_for, member_time_zone, preferences_for
 
 logger = logging.getLogger(__name__)
 
-# Longer than the task's hard time limit, so a claim this old can only be a dead worker's.
-EMAIL_LEASE = dt.timedelta(minutes=5)
+# An email task may run as long as its longest SMTP conversation (the timeouts of
+# community/smtp.py) plus the database work around it. The hard time limit stops it after
+# that, never while it waits for the server's answer (which would leave the message to be
+# sent again), and the lease outlasts the hard limit: a claim this old is a dead worker's.
+EMAIL_TASK_SOFT_TIME_LIMIT = math.ceil(SmtpTimeouts.from_settings().longest_send) + 60
+EMAIL_TASK_TIME_LIMIT = EMAIL_TASK_SOFT_TIME_LIMIT + 30
+EMAIL_LEASE = dt.timedelta(seconds=EMAIL_TASK_TIME_LIMIT + 60)
+# A database that dropped the connection or is restarting: worth trying again in seconds.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 # A task queued moments ago is probably still on its way: the sweep leaves it alone.
 SWEEP_GRACE = dt.timedelta(seconds=60)
 # After queueing a row, the sweep waits this long before queueing it again.
@@ -60,6 +76,8 @@ MAX_EMAIL_ATTEMPTS = 8
 DIGEST_HOUR = 7
 DIGEST_SCOPE = "digest"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# A member's "try again" sends the emails that failed this recently; older news stays put.
+RETRY_WINDOW = dt.timedelta(days=7)
 
 
 # --- Writing notifications ----------------------------------------------------------------
@@ -267,11 +285,103 @@ def _claim(model: type[EmailOutbox], *, pk: int, claimant: str, now: dt.datetime
     return claimed == 1
 
 
-def _finish(model: type[EmailOutbox], *, pk: int, status: str, error: str = "") -> None:
-    values: dict[str, Any] = {"email_status": status, "email_claimed_by": "", "last_error": error}
-    if status == EmailStatus.SENT:
-        values["email_sent_at"] = timezone.now()
-    model._default_manager.filter(pk=pk).update(**values)
+class OutcomeNotSaved(Exception):
+    """The SMTP server's answer is known, but the database failed while recording it.
+
+    `__cause__` is the database error. The task records just this outcome again within
+    seconds; it must not send again (a `sent` here means the server has the message).
+    """
+
+    def __init__(self, *, status: str, reason: str) -> None:
+        super().__init__(f"Could not record the email as {status}")
+        self.status = status
+        self.reason = reason
+
+
+def _skip(model: type[EmailOutbox], *, pk: int) -> None:
+    model._default_manager.filter(pk=pk).update(
+        email_status=EmailStatus.SKIPPED, email_claimed_by="", last_error=""
+    )
+
+
+def record_email_outcome(
+    *, model: type[EmailOutbox], pk: int, claimant: str, status: str, reason: str = ""
+) -> bool:
+    """Record how a claimed send ended: `sent`, `unconfirmed` or `failed` (for good).
+
+    Written over this claimant's claim, or over the row if a sweep took the claim back and
+    it waits to be sent again (the answer is known: a second send is not wanted); never
+    over another live claim. Returns whether the row was written. A sent email clears the
+    member's address problem; a failure records one. A database error raises
+    OutcomeNotSaved.
+    """
+    if status not in (EmailStatus.SENT, EmailStatus.UNCONFIRMED, EmailStatus.FAILED):
+        raise ValueError(f"Not an outcome of a send: {status!r}")
+    held = Q(email_status=EmailStatus.PENDING) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_by=claimant
+    )
+    rows = model._default_manager.filter(held, pk=pk)
+    try:
+        with transaction.atomic():
+            if status == EmailStatus.FAILED:
+                return _mark_failed(model, rows, reason=reason) > 0
+            now = timezone.now()
+            written = rows.update(
+                email_status=status, email_claimed_by="", email_sent_at=now, last_error=reason
+            )
+            if written and model is EmailDigest:
+                Notification.objects.filter(digest_id=pk).update(
+                    email_status=status, email_sent_at=now
+                )
+            if written and status == EmailStatus.SENT:
+                # The address works again: the member's notice of a failure goes.
+                recipient = model._default_manager.filter(pk=pk).values("recipient_id")
+                EmailAddressProblem.objects.filter(member_id__in=recipient).delete()
+            return written > 0
+    except DATABASE_ERRORS as error:
+        raise OutcomeNotSaved(status=status, reason=reason) from error
+
+
+def _mark_failed(model: type[EmailOutbox], rows: models.QuerySet[Any], *, reason: str) -> int:
+    """Fail `rows` for good (a digest's notifications with it) and note each member's
+    address problem; call inside a transaction."""
+    failed = list(rows.select_for_update().values_list("pk", "recipient_id"))
+    if not failed:
+        return 0
+    now = timezone.now()
+    pks = [pk for pk, _ in failed]
+    model._default_manager.filter(pk__in=pks).update(
+        email_status=EmailStatus.FAILED,
+        email_claimed_by="",
+        email_failed_at=now,
+        last_error=reason,
+    )
+    if model is EmailDigest:
+        Notification.objects.filter(digest_id__in=pks).update(
+            email_status=EmailStatus.FAILED, email_failed_at=now
+        )
+    members = User.objects.filter(pk__in={member_id for _, member_id in failed}).exclude(email="")
+    for member in members:
+        EmailAddressProblem.objects.update_or_create(
+            member=member,
+            defaults={"address": member.email, "reason": reason, "failed_at": now},
+        )
+    return len(failed)
+
+
+def release_email_claim(
+    *, model: type[EmailOutbox], pk: int, claimant: str, reason: str, retry_at: dt.datetime
+) -> None:
+    """After a temporary failure, put this claimant's row back to pending, due at `retry_at`."""
+    model._default_manager.filter(
+        pk=pk, email_status=EmailStatus.SENDING, email_claimed_by=claimant
+    ).update(
+        email_status=EmailStatus.PENDING,
+        email_due_at=retry_at,
+        email_claimed_at=None,
+        email_claimed_by="",
+        last_error=reason,
+    )
 
 
 def build_notification_message(notification: Notification) -> EmailMultiAlternatives:
@@ -299,8 +409,10 @@ def build_notification_message(notification: Notification) -> EmailMultiAlternat
 def deliver_notification_email(*, notification_id: int, claimant: str = "") -> bool:
     """Claim, send and mark sent one notification's email; True if this call sent it.
 
-    SMTP errors (OSError) propagate with the claim held; the caller releases it through
-    `record_email_failure`. A row already sent or held by a live claimant is left alone.
+    SMTP errors before the handover (OSError) propagate with the claim held; the task
+    retries or fails the row. A message handed over without an answer is recorded
+    unconfirmed. A row already sent or held by a live claimant is left alone. Database
+    errors propagate; after the send they come as OutcomeNotSaved.
     """
     claimant = claimant or uuid.uuid4().hex
     if not _claim(Notification, pk=notification_id, claimant=claimant, now=timezone.now()):
@@ -312,31 +424,68 @@ def deliver_notification_email(*, notification_id: int, claimant: str = "") -> b
         and delivery_for(user=recipient, kind=notification.kind) == Delivery.OFF
     )
     if turned_off or not recipient.is_active or not recipient.email:
-        _finish(Notification, pk=notification_id, status=EmailStatus.SKIPPED)
+        _skip(Notification, pk=notification_id)
         return False
-    build_notification_message(notification).send(fail_silently=False)
-    # The SMTP server has the message. Dying before this line is the at-least-once edge.
-    _finish(Notification, pk=notification_id, status=EmailStatus.SENT)
+    return _send(Notification, notification_id, claimant, build_notification_message(notification))
+
+
+def _send(
+    model: type[EmailOutbox], pk: int, claimant: str, message: EmailMultiAlternatives
+) -> bool:
+    try:
+        message.send(fail_silently=False)
+    except DeliveryUnconfirmed as error:
+        record_email_outcome(
+            model=model,
+            pk=pk,
+            claimant=claimant,
+            status=EmailStatus.UNCONFIRMED,
+            reason=describe(error),
+        )
+        return False
+    # The SMTP server has the message. Dying before this is recorded is the at-least-once edge.
+    record_email_outcome(model=model, pk=pk, claimant=claimant, status=EmailStatus.SENT)
     return True
 
 
-def record_email_failure(
-    *, model: type[EmailOutbox], pk: int, error: BaseException, retry_at: dt.datetime | None
-) -> None:
-    """Release a failed claim: back to pending, due at `retry_at`, or failed when None."""
-    message = f"{type(error).__name__}: {error}"[:1000]
-    if retry_at is None:
-        _finish(model, pk=pk, status=EmailStatus.FAILED, error=message)
-        if model is EmailDigest:
-            Notification.objects.filter(digest_id=pk).update(email_status=EmailStatus.FAILED)
-        return
-    model._default_manager.filter(pk=pk, email_status=EmailStatus.SENDING).update(
-        email_status=EmailStatus.PENDING,
-        email_due_at=retry_at,
-        email_claimed_at=None,
-        email_claimed_by="",
-        last_error=message,
-    )
+# --- A member's failed email -------------------------------------------------------------
+
+
+@transaction.atomic
+def retry_failed_email(*, member: User) -> int:
+    """Queue again `member`'s emails that failed in the last RETRY_WINDOW; returns how many.
+
+    Deleting the member's address problem is the claim: of two submits racing, only the one
+    whose DELETE removed it queues anything, and each row goes from failed to pending once.
+    Without a problem on record nothing is queued.
+    """
+    deleted, _ = EmailAddressProblem.objects.filter(member=member).delete()
+    if not deleted:
+        return 0
+    now = timezone.now()
+    queued = 0
+    outboxes: list[tuple[models.QuerySet[Any], Any]] = [
+        # A digest's notifications go out with their digest, not one by one.
+        (Notification.objects.filter(recipient=member, digest__isnull=True), enqueue_email),
+        (EmailDigest.objects.filter(recipient=member), enqueue_digest),
+    ]
+    for rows, enqueue in outboxes:
+        failed = rows.filter(
+            email_status=EmailStatus.FAILED, email_failed_at__gte=now - RETRY_WINDOW
+        )
+        pks = list(failed.select_for_update().values_list("pk", flat=True))
+        failed.filter(pk__in=pks).update(
+            email_status=EmailStatus.PENDING,
+            email_due_at=now,
+            email_failed_at=None,
+            email_attempts=0,
+            email_claimed_at=None,
+            email_claimed_by="",
+        )
+        for pk in pks:
+            transaction.on_commit(partial(enqueue, pk), robust=True)
+        queued += len(pks)
+    return queued
 
 
 # --- The sweep ----------------------------------------------------------------------------
@@ -355,11 +504,12 @@ def sweep_email_outbox(*, now: dt.datetime | None = None, grace: dt.timedelta = 
     for model, enqueue in ((Notification, enqueue_email), (EmailDigest, enqueue_digest)):
         manager = model._default_manager
         expired = Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - EMAIL_LEASE)
-        manager.filter(expired, email_attempts__gte=MAX_EMAIL_ATTEMPTS).update(
-            email_status=EmailStatus.FAILED,
-            email_claimed_by="",
-            last_error="Gave up after repeated attempts.",
-        )
+        with transaction.atomic():
+            _mark_failed(
+                model,
+                manager.filter(expired, email_attempts__gte=MAX_EMAIL_ATTEMPTS),
+                reason="Gave up after repeated attempts.",
+            )
         manager.filter(expired).update(
             email_status=EmailStatus.PENDING,
             email_due_at=cutoff,
@@ -480,7 +630,10 @@ def _kinds_turned_off(user: User) -> list[str]:
 
 
 def deliver_digest_email(*, digest_id: int, claimant: str = "") -> bool:
-    """Claim, send and mark sent one digest; its notifications are marked sent with it."""
+    """Claim, send and mark sent one digest; its notifications share its outcome.
+
+    Errors as for `deliver_notification_email`.
+    """
     claimant = claimant or uuid.uuid4().hex
     if not _claim(EmailDigest, pk=digest_id, claimant=claimant, now=timezone.now()):
         return False
@@ -489,12 +642,8 @@ def deliver_digest_email(*, digest_id: int, claimant: str = "") -> bool:
     if digest.recipient.is_active and digest.recipient.email:
         message = build_digest_message(digest)
     if message is None:
-        _finish(EmailDigest, pk=digest_id, status=EmailStatus.SKIPPED)
+        _skip(EmailDigest, pk=digest_id)
         digest.notifications.update(email_status=EmailStatus.SKIPPED)
         return False
-    message.send(fail_silently=False)
-    # As for single emails: dying between the SMTP acceptance and here resends the digest.
-    with transaction.atomic():
-        _finish(EmailDigest, pk=digest_id, status=EmailStatus.SENT)
-        digest.notifications.update(email_status=EmailStatus.SENT, email_sent_at=timezone.now())
-    return True
+    # As for single emails: dying between the SMTP acceptance and its record resends it.
+    return _send(EmailDigest, digest_id, claimant, message)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:notification_id>/read/", views.mark_read, name="read"),
     # Email settings and the signed one-click unsubscribe link from every email.
     path("preferences/", views.preferences, name="preferences"),
+    path("preferences/retry-email/", views.retry_email, name="retry_email"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

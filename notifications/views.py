@@ -13,12 +13,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from community.ratelimit import rate_limited
 
 from . import services
 from .forms import PreferencesForm
 from .models import SECURITY_KINDS, Kind, Notification
 from .selectors import (
     NotificationItem,
+    email_problem_for,
     member_time_zone,
     notifications_page,
     preferences_for,
@@ -101,8 +103,29 @@ def preferences(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "security_kinds": [Kind(kind).label for kind in Kind if kind in SECURITY_KINDS],
+        "email_problem": email_problem_for(member),
+        "retry_days": services.RETRY_WINDOW.days,
     }
     return render(request, "notifications/preferences.html", context)
+
+
+@login_required
+@require_POST
+@rate_limited("email_retry")
+def retry_email(request: HttpRequest) -> HttpResponse:
+    """Send the member's own failed emails of the last days again, once per failure."""
+    member = _member(request)
+    queued = services.retry_failed_email(member=member)
+    if queued:
+        noun = "email" if queued == 1 else "emails"
+        messages.success(
+            request,
+            f"Sending {queued} {noun} again to {member.email}. "
+            "If it fails again, this page will say so.",
+        )
+    else:
+        messages.info(request, "There is no failed email to send again.")
+    return redirect("notifications:preferences")
 
 
 # The signed token is the authority here, not a session: mail clients POST the RFC 8058

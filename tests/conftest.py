@@ -15,6 +15,9 @@ from community.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+# Fixtures shared across folders: `scripted_smtp`, a real SMTP server the test scripts.
+pytest_plugins = ["tests.smtp_server"]
+
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say which services the run used, so a CI log shows it ran on PostgreSQL."""

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
-from community.settings import database_from_url, envbool, envheader
+from community.settings import database_from_url, envbool, envheader, envseconds
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -113,6 +113,53 @@ def test_db_prepared_statements_switches_the_primary_and_the_replica(
     result = _manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == str([expected, expected])
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "nan", "inf"])
+def test_envseconds_refuses_what_is_not_a_wait(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SOME_TIMEOUT", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_TIMEOUT"):
+        envseconds("SOME_TIMEOUT", 30)
+
+
+def test_envseconds_reads_fractions_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_TIMEOUT", "2.5")
+    assert envseconds("SOME_TIMEOUT", 30) == 2.5
+    monkeypatch.setenv("SOME_TIMEOUT", "")
+    assert envseconds("SOME_TIMEOUT", 30) == 30
+
+
+def test_the_old_single_email_timeout_stops_the_app_with_a_pointer_to_its_replacements() -> None:
+    result = _manage("check", env={"DEBUG": "1", "EMAIL_TIMEOUT": "10"})
+    assert result.returncode != 0
+    assert "EMAIL_TIMEOUT is replaced by one timeout per SMTP step" in result.stderr
+    assert "EMAIL_FINAL_REPLY_TIMEOUT" in result.stderr
+
+
+def test_smtp_timeouts_set_the_email_tasks_time_limits_and_their_lease() -> None:
+    """A worker started with short SMTP timeouts gets time limits and a lease to match."""
+    env = {
+        "DEBUG": "1",
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_CONNECT_TIMEOUT": "4",
+        "EMAIL_COMMAND_TIMEOUT": "5",
+        "EMAIL_DATA_TIMEOUT": "6",
+        "EMAIL_BLOCK_TIMEOUT": "7",
+        "EMAIL_FINAL_REPLY_TIMEOUT": "8",
+    }
+    code = (
+        "from django.conf import settings; "
+        "from notifications import services, tasks; "
+        "task = tasks.send_notification_email; "
+        "print(settings.EMAIL_BACKEND, task.soft_time_limit, task.time_limit,"
+        " int(services.EMAIL_LEASE.total_seconds()))"
+    )
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    longest_send = 4 + 5 + 6 + 7 + 8 + 4  # to the handover, the final answer, QUIT
+    soft = longest_send + 60
+    expected = f"community.smtp.EmailBackend {soft} {soft + 30} {soft + 30 + 60}"
+    assert result.stdout.strip().splitlines()[-1] == expected
 
 
 def test_check_deploy_is_clean_with_production_settings() -> None:

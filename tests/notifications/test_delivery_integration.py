@@ -26,7 +26,7 @@ from urllib.parse import quote
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -35,6 +35,8 @@ from notifications import services
 from notifications.models import EmailStatus, Kind, Notification
 from notifications.services import notify
 from tests.factories import UserFactory
+from tests.smtp_server import ScriptedHandler
+from tests.smtp_server import SmtpServer as ScriptedSmtpServer
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -219,7 +221,11 @@ class Workers:
                 "EMAIL_PORT": str(smtp_port),
                 "EMAIL_USE_TLS": "0",
                 "EMAIL_USE_SSL": "0",
-                "EMAIL_TIMEOUT": str(WAIT_SECONDS * 2),
+                "EMAIL_CONNECT_TIMEOUT": str(WAIT_SECONDS * 2),
+                "EMAIL_COMMAND_TIMEOUT": str(WAIT_SECONDS * 2),
+                "EMAIL_DATA_TIMEOUT": str(WAIT_SECONDS * 2),
+                "EMAIL_BLOCK_TIMEOUT": str(WAIT_SECONDS * 2),
+                "EMAIL_FINAL_REPLY_TIMEOUT": str(WAIT_SECONDS * 2),
                 "DEBUG": "0",
                 "SECRET_KEY": settings.SECRET_KEY,
                 "SITE_URL": settings.SITE_URL,
@@ -354,3 +360,106 @@ def test_with_the_broker_down_the_request_succeeds_and_the_email_follows(
     assert smtp.handler.delivered == []  # Nothing was queued while the broker was down.
     assert services.sweep_email_outbox(now=timezone.now() + services.SWEEP_GRACE) == 1
     _assert_exactly_one_email_arrives(smtp, notification.pk)
+
+
+# --- A slow SMTP server, and a database error while marking sent ----------------------------
+
+
+@pytest.fixture
+def scripted_workers(
+    broker: RedisServer, scripted_smtp: ScriptedSmtpServer, tmp_path: Path
+) -> Iterator[Workers]:
+    pool = Workers(redis_url=broker.url, smtp_port=scripted_smtp.port, log_dir=tmp_path)
+    try:
+        yield pool
+    finally:
+        pool.stop_all()
+
+
+def test_a_server_that_answers_the_final_dot_too_late_gets_the_email_once(
+    transactional_db: None, scripted_smtp: ScriptedSmtpServer, scripted_workers: Workers
+) -> None:
+    """The issue's case: the server has the message but answers after the client stopped
+    waiting. The worker records it unconfirmed and nothing sends it again."""
+    handler: ScriptedHandler = scripted_smtp.handler
+    handler.data_holds = 1
+    scripted_workers.env["EMAIL_FINAL_REPLY_TIMEOUT"] = "2"
+    scripted_workers.start()
+    notification = _event()
+    _wait_for(
+        lambda: _status(notification.pk) == EmailStatus.UNCONFIRMED, "the row to be unconfirmed"
+    )
+    handler.release.set()  # the late 250: the server delivers the message it had
+    _wait_for(lambda: len(handler.delivered) == 1, "the held message to be delivered")
+
+    row = Notification.objects.get(pk=notification.pk)
+    assert row.email_attempts == 1
+    assert "after the message was handed over" in row.last_error
+    # Nothing can send it again: no claim takes it, and no sweep queues it, after any lease.
+    assert not services._claim(Notification, pk=row.pk, claimant="", now=timezone.now())
+    much_later = timezone.now() + services.EMAIL_LEASE * 3
+    assert services.sweep_email_outbox(now=much_later) == 0
+    assert handler.messages_received == 1
+
+
+@pytest.fixture
+def marking_sent_fails_once(transactional_db: None) -> Iterator[Callable[[], int]]:
+    """A trigger in the test database that fails the first UPDATE marking a notification
+    sent, as a dropped connection would; returns how many such UPDATEs it saw."""
+    drop = [
+        "DROP TRIGGER IF EXISTS test_fail_marking_sent ON notifications_notification",
+        "DROP FUNCTION IF EXISTS test_fail_marking_sent()",
+        "DROP SEQUENCE IF EXISTS test_marking_sent_calls",
+    ]
+    with connection.cursor() as cursor:
+        for statement in drop:
+            cursor.execute(statement)
+        cursor.execute("CREATE SEQUENCE test_marking_sent_calls")
+        cursor.execute(
+            """
+            CREATE FUNCTION test_fail_marking_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.email_status = 'sent' AND OLD.email_status IS DISTINCT FROM 'sent' THEN
+                IF nextval('test_marking_sent_calls') = 1 THEN
+                  RAISE EXCEPTION 'test fault: the connection dropped' USING ERRCODE = '08006';
+                END IF;
+              END IF;
+              RETURN NEW;
+            END $$
+            """
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_fail_marking_sent BEFORE UPDATE ON notifications_notification "
+            "FOR EACH ROW EXECUTE FUNCTION test_fail_marking_sent()"
+        )
+
+    def calls() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT last_value, is_called FROM test_marking_sent_calls")
+            last_value, is_called = cursor.fetchone()
+        return int(last_value) if is_called else 0
+
+    try:
+        yield calls
+    finally:
+        with connection.cursor() as cursor:
+            for statement in drop:
+                cursor.execute(statement)
+
+
+@pytest.mark.usefixtures("marking_sent_fails_once")
+def test_a_database_error_marking_sent_is_retried_in_seconds_and_sends_once(
+    scripted_smtp: ScriptedSmtpServer,
+    scripted_workers: Workers,
+    marking_sent_fails_once: Callable[[], int],
+) -> None:
+    scripted_workers.start()
+    notification = _event()
+    # No beat runs here: only the task's own retry can record it, and it does within the
+    # wait, not after the lease.
+    _wait_for(lambda: _status(notification.pk) == EmailStatus.SENT, "the row to be marked sent")
+    assert marking_sent_fails_once() == 2  # failed once, then recorded
+    row = Notification.objects.get(pk=notification.pk)
+    assert row.email_attempts == 1  # the retry recorded the outcome; it did not claim again
+    assert scripted_smtp.handler.messages_received == 1
+    assert len(scripted_smtp.handler.delivered) == 1

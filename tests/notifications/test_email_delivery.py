@@ -116,20 +116,49 @@ def test_it_retries_smtp_failures_with_backoff_then_marks_failed(settings: Any) 
     assert len(backends.attempts) == tasks.MAX_RETRIES + 1
     assert notification.email_status == EmailStatus.FAILED
     assert notification.email_attempts == tasks.MAX_RETRIES + 1
-    assert "SMTPServerDisconnected" in notification.last_error
+    assert notification.last_error == (
+        "The connection to the mail server was lost: Connection unexpectedly closed"
+    )
+
+
+def test_an_email_task_outlives_its_longest_smtp_conversation_and_the_lease_outlives_it(
+    settings: Any,
+) -> None:
+    from community.smtp import SmtpTimeouts
+
+    longest = SmtpTimeouts.from_settings().longest_send
+    for task in (tasks.send_notification_email, tasks.send_digest_email):
+        assert task.soft_time_limit >= longest + 60
+        assert task.time_limit == task.soft_time_limit + 30
+        assert services.EMAIL_LEASE.total_seconds() == task.time_limit + 60
+    # With the default timeouts: 30 + 300 + 120 + 180 + 600 + 30 s, about 24 minutes in all.
+    if SmtpTimeouts.from_settings() == SmtpTimeouts(30, 300, 120, 180, 600):
+        assert services.EMAIL_LEASE == dt.timedelta(seconds=1410)
 
 
 def test_a_failed_attempt_releases_the_claim_for_a_later_retry() -> None:
     notification = make_pending(UserFactory())
     services._claim(Notification, pk=notification.pk, claimant="t", now=timezone.now())
     retry_at = timezone.now() + dt.timedelta(seconds=30)
-    services.record_email_failure(
-        model=Notification, pk=notification.pk, error=OSError("refused"), retry_at=retry_at
+    services.release_email_claim(
+        model=Notification, pk=notification.pk, claimant="t", reason="refused", retry_at=retry_at
     )
     notification.refresh_from_db()
     assert notification.email_status == EmailStatus.PENDING
     assert notification.email_due_at == retry_at
     assert notification.email_claimed_by == ""
+    assert notification.last_error == "refused"
+
+
+def test_releasing_leaves_another_claimants_row_alone() -> None:
+    notification = make_pending(UserFactory())
+    services._claim(Notification, pk=notification.pk, claimant="a", now=timezone.now())
+    services.release_email_claim(
+        model=Notification, pk=notification.pk, claimant="b", reason="x", retry_at=timezone.now()
+    )
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.SENDING
+    assert notification.email_claimed_by == "a"
 
 
 def test_the_backoff_grows_and_is_jittered() -> None:

@@ -102,6 +102,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "notifications:read_all": lambda w: {},
     "notifications:read": lambda w: {"notification_id": w.notification.pk},
     "notifications:preferences": lambda w: {},
+    "notifications:retry_email": lambda w: {},
     "notifications:unsubscribe": lambda w: {"token": w.unsubscribe_token},
     # posts
     "posts:explore": lambda w: {},

@@ -100,6 +100,7 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "notifications:list": (LOGIN, 200, 200, 200, 200, 200, 200),
     "notifications:preferences": (LOGIN, 200, 200, 200, 200, 200, 200),
     "notifications:read": (LOGIN, 405, 405, 405, 405, 405, 405),
+    "notifications:retry_email": (LOGIN, 405, 405, 405, 405, 405, 405),
     "notifications:read_all": (LOGIN, 405, 405, 405, 405, 405, 405),
     "notifications:unsubscribe": (200, 200, 200, 200, 200, 200, 200),
     "posts:author_posts": (200, 200, 200, 200, 200, 200, 200),
