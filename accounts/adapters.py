@@ -1,6 +1,7 @@
 """How allauth creates our members (display name, role, birth year and a generated handle),
 which address it counts a client by, how it limits failed sign-ins, and how sign-up keeps to
-itself which email addresses have an account."""
+itself which email addresses have an account, and how its emails leave the request: rendered
+here, sent by the email task (notifications.services.queue_email)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from allauth import app_settings as allauth_settings
 from allauth.account import stages
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.app_settings import EmailVerificationMethod
+from allauth.core import context as allauth_context
 from allauth.core import ratelimit
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sites.shortcuts import get_current_site
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.urls import reverse
 
 from community.client_ip import client_ip
-from community.emails import absolute_url, send_email
+from community.emails import absolute_url, make_message
+from notifications.services import queue_email
 
 from .models import User, Visibility
 from .services import unique_handle
@@ -88,18 +92,28 @@ class AccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Every allauth email (confirmations, password resets, codes, security notices):
+        rendered now, with the request's context, and handed to the outbox, so the request
+        never waits on the SMTP server."""
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        queue_email(message=self.render_mail(template_prefix, email, full_context))
+
     def send_account_already_exists_mail(self, email: str) -> None:
         """Someone signed up with an address that has an account: tell its owner, who may
-        have forgotten, instead of telling the person at the form."""
-        send_email(
-            "account_already_exists",
-            to=email,
-            context={
-                "sign_in_url": absolute_url(reverse("account_login")),
-                "password_reset_url": absolute_url(reverse("account_reset_password")),
-                "preferences_url": absolute_url(reverse("notifications:preferences")),
-            },
-        )
+        have forgotten, instead of telling the person at the form (through the outbox)."""
+        context = {
+            "sign_in_url": absolute_url(reverse("account_login")),
+            "password_reset_url": absolute_url(reverse("account_reset_password")),
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+        }
+        queue_email(message=make_message("account_already_exists", to=email, context=context))
 
 
 class EmailConfirmationAtSignUpStage(stages.EmailVerificationStage):

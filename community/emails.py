@@ -1,4 +1,4 @@
-"""Render an email from its folder of templates and send it.
+"""Render an email from its folder of templates.
 
 Each kind of email is a folder under `templates/emails/`: `subject.txt`, `body.txt` and
 `body.html`. Every message gets a plain-text part and an HTML alternative, the site's name
@@ -57,14 +57,3 @@ def make_message(
     )
     message.attach_alternative(html, "text/html")
     return message
-
-
-def send_email(
-    folder: str,
-    *,
-    to: str,
-    context: Mapping[str, Any],
-    headers: Mapping[str, str] | None = None,
-) -> None:
-    """Render and send; SMTP errors propagate so the calling task can retry."""
-    make_message(folder, to=to, context=context, headers=headers).send(fail_silently=False)

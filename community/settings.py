@@ -369,9 +369,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
-    # Notification email has its own queue so slow feed work can't delay it.
+    # Email gets its own queue so slow feed work can't delay it.
     "notifications.tasks.send_notification_email": {"queue": "email"},
     "notifications.tasks.send_digest_email": {"queue": "email"},
+    "notifications.tasks.send_outgoing_email": {"queue": "email"},
     "notifications.tasks.sweep_email_outbox": {"queue": "periodic"},
     "notifications.tasks.start_daily_digests": {"queue": "periodic"},
     "mentoring.tasks.expire_stale_requests": {"queue": "periodic"},

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.db.models.functions import Lower
+
 from accounts.models import User
 
-from .models import EmailAddressProblem, EmailDigest, Notification, NotificationPreference
+from .models import (
+    EmailAddressProblem,
+    EmailDigest,
+    Notification,
+    NotificationPreference,
+    OutgoingEmail,
+)
 
 
 def export_member_data(user: User) -> dict[str, Any]:
@@ -56,6 +65,12 @@ def erase_member_data(user: User, *, keep_content: bool) -> None:
     EmailDigest.objects.filter(recipient=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     EmailAddressProblem.objects.filter(member=user).delete()
+    # Account emails to the member's addresses (not in the export: they are mail in transit).
+    listed = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    addresses = [user.email, *listed]
+    OutgoingEmail.objects.annotate(address=Lower("to")).filter(
+        address__in={address.lower() for address in addresses if address}
+    ).delete()
     caused = Notification.objects.filter(actor=user)
     if keep_content:
         caused.update(actor=None)

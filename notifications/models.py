@@ -7,6 +7,8 @@ a periodic sweep re-queues whatever a broker outage or a dead worker left behind
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -102,6 +104,11 @@ class EmailOutbox(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def content_to_forget(cls) -> dict[str, Any]:
+        """Fields blanked once the send has ended (sent, unconfirmed or failed)."""
+        return {}
+
 
 class EmailDigest(EmailOutbox):
     """One member's daily digest email: at most one per member per local calendar day."""
@@ -134,6 +141,42 @@ class EmailDigest(EmailOutbox):
 
     def __str__(self) -> str:
         return f"Digest for {self.recipient_id} on {self.local_date}"
+
+
+class OutgoingEmail(EmailOutbox):
+    """An account email (allauth's confirmations, password resets, security notices and
+    "account already exists"), rendered in the request and sent by the email task.
+
+    Its body may hold a secret (a password-reset or confirmation link): the body, its HTML
+    and its headers are blanked the moment the send ends, and the sweep deletes the rest
+    (address, subject, outcome) after services.OUTGOING_EMAIL_KEEP. Never shown in the
+    admin and never part of a member's data export.
+    """
+
+    to = models.EmailField(max_length=254)
+    from_email = models.CharField(max_length=254)
+    subject = models.TextField()
+    body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["email_due_at"],
+                condition=models.Q(email_status__in=["pending", "sending"]),
+                name="outgoing_email_outbox_idx",
+            ),
+            models.Index(fields=["created_at"], name="outgoing_email_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Email to {self.to}: {self.subject}"
+
+    @classmethod
+    def content_to_forget(cls) -> dict[str, Any]:
+        return {"body": "", "html_body": "", "headers": {}}
 
 
 class Notification(EmailOutbox):

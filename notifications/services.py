@@ -15,6 +15,10 @@ A message the SMTP server received whole but never answered for (community/smtp.
 have been delivered: it is recorded `unconfirmed` and never sent again on its own. A
 database error while recording an outcome raises OutcomeNotSaved, and the task records
 just that outcome again within seconds (it does not send again).
+
+Account emails (allauth's and "account already exists") take the same path: the request
+renders the message and `queue_email` records it as an OutgoingEmail row, so a slow or
+failing SMTP server never holds up or breaks a sign-up or a password reset.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from functools import partial
 from typing import Any
 
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -51,6 +55,7 @@ from .models import (
     Kind,
     Notification,
     NotificationPreference,
+    OutgoingEmail,
 )
 from .selectors import delivery_for, member_time_zone, preferences_for
 
@@ -72,6 +77,9 @@ RESWEEP_AFTER = dt.timedelta(minutes=5)
 SWEEP_BATCH = 500
 # Claims counted over all deliveries (task retries and sweeps); then the row is failed.
 MAX_EMAIL_ATTEMPTS = 8
+# An account email's address, subject and outcome are kept this long after it was written
+# (its body only until the send ended), so "I never got the reset email" can be looked into.
+OUTGOING_EMAIL_KEEP = dt.timedelta(days=7)
 # The digest goes out during this hour of the member's own morning (07:00-07:59 local).
 DIGEST_HOUR = 7
 DIGEST_SCOPE = "digest"
@@ -225,6 +233,66 @@ def unsubscribe(*, user: User, scope: str) -> list[str]:
     return [kind for kind in kinds if kind not in SECURITY_KINDS]
 
 
+# --- Account emails -----------------------------------------------------------------------
+
+
+def queue_email(*, message: EmailMessage) -> OutgoingEmail:
+    """Record a rendered email in the caller's transaction; it is queued after commit.
+
+    For emails rendered in a request (allauth's, accounts.adapters): the email task sends
+    it with the guarantees of notification emails, and nothing waits on the SMTP server.
+    """
+    if len(message.to) != 1 or message.cc or message.bcc or message.attachments:
+        raise ValueError("An outgoing email has exactly one recipient and no attachments.")
+    text, html = message.body, ""
+    if message.content_subtype == "html":
+        text, html = "", message.body
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html = str(content)
+    now = timezone.now()
+    email = OutgoingEmail.objects.create(
+        to=message.to[0],
+        from_email=message.from_email,
+        subject=message.subject,
+        body=text,
+        html_body=html,
+        headers=dict(message.extra_headers),
+        created_at=now,
+        email_status=EmailStatus.PENDING,
+        email_due_at=now,
+    )
+    # robust: a failure to queue must not turn the sign-up into an error page.
+    transaction.on_commit(partial(enqueue_outgoing_email, email.pk), robust=True)
+    return email
+
+
+def build_outgoing_message(email: OutgoingEmail) -> EmailMessage:
+    """The message `queue_email` recorded, as it was rendered."""
+    if not email.body:
+        message = EmailMessage(
+            email.subject, email.html_body, email.from_email, [email.to], headers=email.headers
+        )
+        message.content_subtype = "html"
+        return message
+    alternative = EmailMultiAlternatives(
+        email.subject, email.body, email.from_email, [email.to], headers=email.headers
+    )
+    if email.html_body:
+        alternative.attach_alternative(email.html_body, "text/html")
+    return alternative
+
+
+def deliver_outgoing_email(*, email_id: int, claimant: str = "") -> bool:
+    """Claim, send and mark sent one account email; errors as for
+    `deliver_notification_email`."""
+    claimant = claimant or uuid.uuid4().hex
+    if not _claim(OutgoingEmail, pk=email_id, claimant=claimant, now=timezone.now()):
+        return False
+    email = OutgoingEmail.objects.get(pk=email_id)
+    return _send(OutgoingEmail, email_id, claimant, build_outgoing_message(email))
+
+
 def _list_unsubscribe_headers(url: str | None) -> dict[str, str]:
     headers = {"Auto-Submitted": "auto-generated"}
     if url:
@@ -249,6 +317,13 @@ def enqueue_digest(digest_id: int) -> bool:
     from .tasks import send_digest_email
 
     return _enqueue(send_digest_email, digest_id)
+
+
+def enqueue_outgoing_email(email_id: int) -> bool:
+    """Queue an account email; like enqueue_email, a broker outage is logged, not raised."""
+    from .tasks import send_outgoing_email
+
+    return _enqueue(send_outgoing_email, email_id)
 
 
 def _enqueue(task: Any, pk: int) -> bool:
@@ -327,13 +402,17 @@ def record_email_outcome(
                 return _mark_failed(model, rows, reason=reason) > 0
             now = timezone.now()
             written = rows.update(
-                email_status=status, email_claimed_by="", email_sent_at=now, last_error=reason
+                email_status=status,
+                email_claimed_by="",
+                email_sent_at=now,
+                last_error=reason,
+                **model.content_to_forget(),
             )
             if written and model is EmailDigest:
                 Notification.objects.filter(digest_id=pk).update(
                     email_status=status, email_sent_at=now
                 )
-            if written and status == EmailStatus.SENT:
+            if written and status == EmailStatus.SENT and model is not OutgoingEmail:
                 # The address works again: the member's notice of a failure goes.
                 recipient = model._default_manager.filter(pk=pk).values("recipient_id")
                 EmailAddressProblem.objects.filter(member_id__in=recipient).delete()
@@ -345,28 +424,33 @@ def record_email_outcome(
 def _mark_failed(model: type[EmailOutbox], rows: models.QuerySet[Any], *, reason: str) -> int:
     """Fail `rows` for good (a digest's notifications with it) and note each member's
     address problem; call inside a transaction."""
-    failed = list(rows.select_for_update().values_list("pk", "recipient_id"))
-    if not failed:
+    pks = list(rows.select_for_update().values_list("pk", flat=True))
+    if not pks:
         return 0
     now = timezone.now()
-    pks = [pk for pk, _ in failed]
-    model._default_manager.filter(pk__in=pks).update(
+    failed = model._default_manager.filter(pk__in=pks)
+    failed.update(
         email_status=EmailStatus.FAILED,
         email_claimed_by="",
         email_failed_at=now,
         last_error=reason,
+        **model.content_to_forget(),
     )
+    if model is OutgoingEmail:
+        # Written to an address rather than to a member: the failure is logged, the member
+        # asks again (a new reset link) instead of retrying from the preferences page.
+        return len(pks)
     if model is EmailDigest:
         Notification.objects.filter(digest_id__in=pks).update(
             email_status=EmailStatus.FAILED, email_failed_at=now
         )
-    members = User.objects.filter(pk__in={member_id for _, member_id in failed}).exclude(email="")
+    members = User.objects.filter(pk__in=failed.values("recipient_id")).exclude(email="")
     for member in members:
         EmailAddressProblem.objects.update_or_create(
             member=member,
             defaults={"address": member.email, "reason": reason, "failed_at": now},
         )
-    return len(failed)
+    return len(pks)
 
 
 def release_email_claim(
@@ -496,12 +580,18 @@ def sweep_email_outbox(*, now: dt.datetime | None = None, grace: dt.timedelta = 
 
     Takes back claims whose lease expired (the worker died), gives up on rows claimed
     MAX_EMAIL_ATTEMPTS times, and pushes each queued row's due time forward so the next
-    sweep doesn't queue it again while its task waits in the queue.
+    sweep doesn't queue it again while its task waits in the queue. Deletes account emails
+    done with for OUTGOING_EMAIL_KEEP.
     """
     now = now or timezone.now()
     cutoff = now - grace
     queued = 0
-    for model, enqueue in ((Notification, enqueue_email), (EmailDigest, enqueue_digest)):
+    outboxes: tuple[tuple[type[EmailOutbox], Any], ...] = (
+        (Notification, enqueue_email),
+        (EmailDigest, enqueue_digest),
+        (OutgoingEmail, enqueue_outgoing_email),
+    )
+    for model, enqueue in outboxes:
         manager = model._default_manager
         expired = Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - EMAIL_LEASE)
         with transaction.atomic():
@@ -530,6 +620,9 @@ def sweep_email_outbox(*, now: dt.datetime | None = None, grace: dt.timedelta = 
             email_due_at=now + RESWEEP_AFTER
         )
         queued += len(sent_to_broker)
+    OutgoingEmail.objects.filter(created_at__lt=now - OUTGOING_EMAIL_KEEP).exclude(
+        email_status__in=[EmailStatus.PENDING, EmailStatus.SENDING]
+    ).delete()
     return queued
 
 

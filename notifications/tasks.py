@@ -29,7 +29,7 @@ from django.utils import timezone
 from community.smtp import describe, is_permanent
 
 from . import services
-from .models import EmailDigest, EmailOutbox, EmailStatus, Notification
+from .models import EmailDigest, EmailOutbox, EmailStatus, Notification, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,8 @@ def _deliver(
         try:
             if model is EmailDigest:
                 return services.deliver_digest_email(digest_id=pk, claimant=claimant)
+            if model is OutgoingEmail:
+                return services.deliver_outgoing_email(email_id=pk, claimant=claimant)
             return services.deliver_notification_email(notification_id=pk, claimant=claimant)
         except OSError as error:  # smtplib.SMTPException, refused connections, timeouts
             _retry_or_fail(task, model, pk, error, database_retries=database_retries)
@@ -150,6 +152,14 @@ def send_digest_email(
 ) -> bool:
     """Send one daily digest if it is still due; safe to run any number of times."""
     return _deliver(self, EmailDigest, digest_id, outcome, reason, database_retries)
+
+
+@shared_task(**_EMAIL_TASK_OPTIONS)
+def send_outgoing_email(
+    self: Any, email_id: int, outcome: str = "", reason: str = "", database_retries: int = 0
+) -> bool:
+    """Send one account email if it is still due; safe to run any number of times."""
+    return _deliver(self, OutgoingEmail, email_id, outcome, reason, database_retries)
 
 
 @shared_task

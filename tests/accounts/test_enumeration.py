@@ -88,6 +88,8 @@ def test_the_page_after_signup_is_the_same_for_both(member: User) -> None:
     assert "Verify Your Email Address" in pages[0][1]
 
 
+# Account emails leave after the request's commit (notifications.services.queue_email).
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("typed", [KNOWN, "Known@Example.ORG"])
 def test_signing_up_with_an_address_that_has_an_account_emails_its_owner(
     client: Client, member: User, typed: str
@@ -116,6 +118,8 @@ def test_signing_up_with_an_address_that_has_an_account_emails_its_owner(
     assert "This email concerns your account on Rounds" in html
 
 
+# Account emails leave after the request's commit (notifications.services.queue_email).
+@pytest.mark.django_db(transaction=True)
 def test_signing_up_with_a_new_address_emails_the_confirmation_link(client: Client) -> None:
     _signup(client, UNKNOWN)
 
@@ -168,6 +172,8 @@ def _confirmation_link() -> str:
     return match.group(1)
 
 
+# Account emails leave after the request's commit (notifications.services.queue_email).
+@pytest.mark.django_db(transaction=True)
 def test_confirming_in_the_same_browser_signs_the_new_member_in(client: Client) -> None:
     _signup(client, UNKNOWN)
     response = client.post(_confirmation_link())
@@ -201,6 +207,8 @@ def test_an_unconfirmed_member_signs_in_and_reads_but_cannot_take_part(client: C
 # --- Password reset and sign-in -----------------------------------------------------------
 
 
+# Account emails leave after the request's commit (notifications.services.queue_email).
+@pytest.mark.django_db(transaction=True)
 def test_password_reset_answers_alike_and_emails_each_address_what_fits(member: User) -> None:
     known = _answer(Client().post("/accounts/password/reset/", {"email": KNOWN}), KNOWN)
     unknown = _answer(Client().post("/accounts/password/reset/", {"email": UNKNOWN}), UNKNOWN)

@@ -277,6 +277,8 @@ def test_a_header_shorter_than_the_proxy_count_is_not_a_server_error(settings: A
     assert _is_signed_in(client)
 
 
+# Account emails leave after the request's commit (notifications.services.queue_email).
+@pytest.mark.django_db(transaction=True)
 def test_sign_up_and_password_reset_count_each_client_by_its_own_address(settings: Any) -> None:
     settings.ACCOUNT_RATE_LIMITS = {
         **settings.ACCOUNT_RATE_LIMITS,

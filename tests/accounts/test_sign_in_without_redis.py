@@ -103,6 +103,8 @@ def _reset_password(email: str, new_password: str) -> None:
     assert response.status_code == 302, response.content.decode()
 
 
+# Account emails leave after the request's commit (notifications.services.queue_email).
+@pytest.mark.django_db(transaction=True)
 def test_with_redis_down_members_stay_signed_in_and_sign_in_sign_up_and_reset_work(
     redis_cache: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,11 +1,14 @@
-"""Helpers for the notification tests: building notifications and reading sent mail."""
+"""Helpers for the notification tests: building notifications, reading sent mail, and a
+database fault."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
+from django.db import OperationalError
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,3 +44,17 @@ def make_pending(recipient: User, **fields: Any) -> Notification:
 
 def html_part(message: EmailMultiAlternatives) -> str:
     return next(content for content, mime in message.alternatives if mime == "text/html")
+
+
+class FailOnce:
+    """Fails, once, the first statement `matches` picks, before it reaches the database."""
+
+    def __init__(self, matches: Callable[[str, Any], bool]) -> None:
+        self.matches = matches
+        self.fired = False
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not self.fired and self.matches(sql, params):
+            self.fired = True
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)

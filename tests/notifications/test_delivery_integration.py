@@ -30,9 +30,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import Role
 from community.celery import app as celery_app
 from notifications import services
-from notifications.models import EmailStatus, Kind, Notification
+from notifications.models import EmailStatus, Kind, Notification, OutgoingEmail
 from notifications.services import notify
 from tests.factories import UserFactory
 from tests.smtp_server import ScriptedHandler
@@ -463,3 +464,63 @@ def test_a_database_error_marking_sent_is_retried_in_seconds_and_sends_once(
     assert row.email_attempts == 1  # the retry recorded the outcome; it did not claim again
     assert scripted_smtp.handler.messages_received == 1
     assert len(scripted_smtp.handler.delivered) == 1
+
+
+# --- Account emails: the request does not wait on the SMTP server ---------------------------
+
+ACCOUNT_REQUESTS = {
+    "password reset": ("/accounts/password/reset/", {}, b"/accounts/password/reset/key/"),
+    "sign-up": (
+        "/accounts/signup/",
+        {
+            "display_name": "Dr. Amara Okafor",
+            "role": Role.PHYSICIAN,
+            "birth_year": "",
+            "password1": "a-long-unusual-password-42",
+            "password2": "a-long-unusual-password-42",
+        },
+        b"/accounts/confirm-email/",
+    ),
+}
+
+
+@pytest.mark.parametrize("flow", ACCOUNT_REQUESTS)
+def test_an_account_email_leaves_the_request_while_the_server_is_slow_and_arrives_once(
+    transactional_db: None,
+    settings: Any,
+    scripted_smtp: ScriptedSmtpServer,
+    scripted_workers: Workers,
+    flow: str,
+) -> None:
+    """The server holds its answer to the message until the test releases it. The request
+    answers meanwhile; the worker sends the email the request rendered, once."""
+    # This process talks to the same server: a request sending the email itself would wait
+    # on the held answer, and return with the email already delivered.
+    settings.EMAIL_BACKEND = "community.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", scripted_smtp.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    handler: ScriptedHandler = scripted_smtp.handler
+    handler.data_holds = 1
+    scripted_workers.start()
+    path, data, link = ACCOUNT_REQUESTS[flow]
+    address = UserFactory().email if flow == "password reset" else "new@example.org"
+
+    response = Client().post(path, {"email": address, **data})
+    assert response.status_code == 302
+    assert handler.delivered == []
+
+    row = OutgoingEmail.objects.get()
+    assert handler.holding.wait(WAIT_SECONDS), "the worker never handed the message over"
+    assert OutgoingEmail.objects.get(pk=row.pk).email_status == EmailStatus.SENDING
+    handler.release.set()
+    _wait_for(
+        lambda: OutgoingEmail.objects.get(pk=row.pk).email_status == EmailStatus.SENT,
+        "the account email to be marked sent",
+    )
+    (delivered,) = handler.delivered
+    assert link in delivered
+    assert handler.messages_received == 1
+    row.refresh_from_db()
+    assert row.email_attempts == 1
+    assert (row.body, row.html_body) == ("", "")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.utils import timezone
 
 from community.celery import app as celery_app
@@ -26,7 +26,7 @@ from notifications.models import (
     Notification,
 )
 from tests.factories import UserFactory
-from tests.notifications.helpers import make_notification, make_pending
+from tests.notifications.helpers import FailOnce, make_notification, make_pending
 from tests.smtp_server import SmtpServer, free_port
 
 pytestmark = pytest.mark.django_db
@@ -212,20 +212,6 @@ def _wait_until(condition: Callable[[], bool]) -> None:
 
 
 # --- Database errors: retried within seconds, never sent twice ------------------------------
-
-
-class FailOnce:
-    """Fails, once, the first statement `matches` picks, before it reaches the database."""
-
-    def __init__(self, matches: Callable[[str, Any], bool]) -> None:
-        self.matches = matches
-        self.fired = False
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if not self.fired and self.matches(sql, params):
-            self.fired = True
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
 
 
 def _marks(table: str, status: str) -> Callable[[str, Any], bool]:
