@@ -139,6 +139,10 @@ class ActionKind(models.TextChoices):
     CHANGE_CAMPAIGN = "change_campaign", "Change campaign"
     REMOVE_GROUP = "remove_group", "Remove group"
     REMOVE_GROUP_MODERATOR = "remove_group_moderator", "Remove group moderator"
+    APPROVE_GROUP_REQUEST = "approve_group_request", "Approve request to join group"
+    DECLINE_GROUP_REQUEST = "decline_group_request", "Decline request to join group"
+    REMOVE_GROUP_MEMBER = "remove_group_member", "Remove group member"
+    MAKE_GROUP_MODERATOR = "make_group_moderator", "Make group moderator"
     DECIDE_APPEAL = "decide_appeal", "Decide appeal"
     REVIEW_PRIVACY_OVERRIDE = "review_privacy_override", "Review privacy override"
 

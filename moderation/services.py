@@ -3,15 +3,18 @@ appeals and the audit log.
 
 Every moderator action goes through `_act`, which in one transaction records the action,
 closes the reports it answers, notifies the reporters and the member concerned, and writes
-the audit entry.
+the audit entry. Site-moderator powers used outside the panel write theirs through the
+same functions: taking a post out of a group is `remove_content`, a campaign is started by
+`posts.services.create_campaign` (the panel's action too), and decisions about a group's
+members by `record_membership_decision`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -29,7 +32,6 @@ from notifications.services import notify
 from posts.models import (
     Campaign,
     Circle,
-    Hashtag,
     Membership,
     MembershipRole,
     MembershipStatus,
@@ -49,9 +51,6 @@ from .models import (
     ReportReason,
     ReportStatus,
 )
-
-if TYPE_CHECKING:
-    from PIL import Image
 
 
 class _Finding(Protocol):
@@ -163,21 +162,57 @@ def record_audit(
     actor: User,
     action: str,
     target: models.Model | None,
+    target_label: str | None = None,
     reason: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an audit entry. Entries are never changed: the database refuses it."""
+    """Append an audit entry (labelled `str(target)` unless `target_label` says better).
+    Entries are never changed: the database refuses it."""
+    if target_label is None:
+        target_label = str(target) if target is not None else ""
     return AuditEntry.objects.create(
         actor_id=actor.pk,
         actor_label=f"{actor.display_name} <{actor.email}>",
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=target.pk if target is not None else None,
-        target_label=str(target)[:300] if target is not None else "",
+        target_label=target_label[:300],
         reason=reason,
         before=before or {},
         after=after or {},
+    )
+
+
+def membership_state(membership: Membership) -> dict[str, Any]:
+    """A group membership as the audit log keeps it, before and after a decision."""
+    return {
+        "group": membership.circle.name,
+        "member": membership.member.handle,
+        "role": membership.role,
+        "status": membership.status,
+    }
+
+
+def record_membership_decision(
+    *,
+    moderator: User,
+    action: ActionKind,
+    membership: Membership,
+    reason: str = "",
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> AuditEntry:
+    """The audit entry of a site moderator's decision about a group membership, alike
+    whether it was taken in the panel or on the group's members page."""
+    return record_audit(
+        actor=moderator,
+        action=action,
+        target=membership,
+        target_label=f"@{membership.member.handle} in {membership.circle.name}",
+        reason=reason,
+        before=before,
+        after=after,
     )
 
 
@@ -544,10 +579,11 @@ def review_privacy_override(*, moderator: User, override: PrivacyOverride, note:
 
 
 # --- Queue decisions outside reports -----------------------------------------------------
-# Verification, campaigns and groups have their own services in their apps; these wrap
-# them so that every decision taken from the panel lands in the audit log. Verifications
-# and campaigns decide the moderator's power themselves (accounts.moderators), so their
-# wrappers take the panel's Actor.
+# Verifications are decided only in the panel: these wrap accounts.services so that each
+# decision lands in the audit log, and take the panel's Actor because accounts.services
+# decides the moderator's power itself (accounts.moderators). Campaigns are started by
+# posts.services.create_campaign, which writes its own entry: the panel's action and the
+# hashtag page both call it.
 
 
 @transaction.atomic
@@ -585,7 +621,8 @@ def reject_verification_request(
     return decided
 
 
-def _campaign_state(campaign: Campaign) -> dict[str, Any]:
+def campaign_state(campaign: Campaign) -> dict[str, Any]:
+    """A campaign as the audit log keeps it."""
     return {
         "hashtag": campaign.hashtag.name,
         "title": campaign.title,
@@ -598,49 +635,14 @@ def _campaign_state(campaign: Campaign) -> dict[str, Any]:
 
 
 @transaction.atomic
-def make_campaign(
-    *,
-    moderator: Actor,
-    hashtag: Hashtag,
-    title: str,
-    description: str,
-    starts_on: date,
-    ends_on: date,
-    banner: Image.Image | None = None,
-    banner_alt: str = "",
-) -> Campaign:
-    """Turn a hashtag into an awareness campaign (posts.services) and log it."""
-    # Imported here: posts.services imports this module (privacy overrides).
-    from posts.services import create_campaign
-
-    campaign = create_campaign(
-        creator=moderator,
-        hashtag=hashtag.name,
-        title=title,
-        description=description,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        banner=banner,
-        banner_alt=banner_alt,
-    )
-    record_audit(
-        actor=moderator.user,
-        action=ActionKind.MAKE_CAMPAIGN,
-        target=campaign,
-        after=_campaign_state(campaign),
-    )
-    return campaign
-
-
-@transaction.atomic
 def save_campaign_changes(*, moderator: User, campaign: Campaign) -> Campaign:
     """Save a campaign edited in the panel, logging what it was and what it became."""
     if campaign.ends_on < campaign.starts_on:
         raise ModerationRefused("The campaign must end on or after the day it starts.")
     stored = Campaign.objects.select_for_update().select_related("hashtag").get(pk=campaign.pk)
-    before = _campaign_state(stored)
+    before = campaign_state(stored)
     campaign.save()
-    after = _campaign_state(campaign)
+    after = campaign_state(campaign)
     if before != after:
         record_audit(
             actor=moderator,
@@ -708,15 +710,16 @@ def remove_group_moderator(*, moderator: User, membership: Membership, reason: s
     )
     if membership.role != MembershipRole.MODERATOR:
         raise ModerationRefused("This member is not a moderator of the group.")
+    before = membership_state(membership)
     membership.role = MembershipRole.MEMBER
     membership.save(update_fields=["role"])
-    record_audit(
-        actor=moderator,
+    record_membership_decision(
+        moderator=moderator,
         action=ActionKind.REMOVE_GROUP_MODERATOR,
-        target=membership,
+        membership=membership,
         reason=reason.strip(),
-        before={"role": MembershipRole.MODERATOR, "member": membership.member.handle},
-        after={"role": MembershipRole.MEMBER, "member": membership.member.handle},
+        before=before,
+        after=membership_state(membership),
     )
     notify(
         recipient=membership.member,
