@@ -5,16 +5,17 @@ Every moderator action goes through `_act`, which in one transaction records the
 closes the reports it answers, notifies the reporters and the member concerned, and writes
 the audit entry. Site-moderator powers used outside the panel write theirs through the
 same functions: taking a post out of a group is `remove_content`, a campaign is started by
-`posts.services.create_campaign` (the panel's action too), and decisions about a group's
-members by `record_membership_decision`.
+`posts.services.create_campaign` (the panel's action too), decisions about a group's
+members by `record_membership_decision`, and opening a reported mentorship by
+`record_reported_mentorship_opened`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -51,6 +52,9 @@ from .models import (
     ReportReason,
     ReportStatus,
 )
+
+if TYPE_CHECKING:
+    from mentoring.models import Mentorship
 
 
 class _Finding(Protocol):
@@ -157,6 +161,33 @@ def record_privacy_override(
 # --- Audit -------------------------------------------------------------------------------
 
 
+def _audit_entry(
+    *,
+    actor: User,
+    action: str,
+    target: models.Model | None,
+    target_label: str | None = None,
+    reason: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> AuditEntry:
+    if target_label is None:
+        target_label = str(target) if target is not None else ""
+    return AuditEntry(
+        actor_id=actor.pk,
+        actor_label=f"{actor.display_name} <{actor.email}>",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+        target_label=target_label[:300],
+        reason=reason,
+        before=before or {},
+        after=after or {},
+        idempotency_key=idempotency_key,
+    )
+
+
 def record_audit(
     *,
     actor: User,
@@ -169,19 +200,17 @@ def record_audit(
 ) -> AuditEntry:
     """Append an audit entry (labelled `str(target)` unless `target_label` says better).
     Entries are never changed: the database refuses it."""
-    if target_label is None:
-        target_label = str(target) if target is not None else ""
-    return AuditEntry.objects.create(
-        actor_id=actor.pk,
-        actor_label=f"{actor.display_name} <{actor.email}>",
+    entry = _audit_entry(
+        actor=actor,
         action=action,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=target.pk if target is not None else None,
-        target_label=target_label[:300],
+        target=target,
+        target_label=target_label,
         reason=reason,
-        before=before or {},
-        after=after or {},
+        before=before,
+        after=after,
     )
+    entry.save(force_insert=True)
+    return entry
 
 
 def membership_state(membership: Membership) -> dict[str, Any]:
@@ -214,6 +243,46 @@ def record_membership_decision(
         before=before,
         after=after,
     )
+
+
+def record_reported_mentorship_opened(
+    *, moderator: User, mentorship: Mentorship, reports: Sequence[Report]
+) -> None:
+    """Record that a site moderator opened a mentorship's private conversation on the
+    grounds of `reports`, the open reports on its messages: one entry per (moderator,
+    mentorship, report), however often they open it.
+
+    Called on GET, the one read the site writes for ("break the glass"): a query when
+    everything is already recorded, one insert more otherwise. Two requests racing to
+    record the same report leave one entry (the unique idempotency key)."""
+    action = ActionKind.OPEN_REPORTED_MENTORSHIP
+    keys = {
+        report.pk: f"{action.value}:{moderator.pk}:{mentorship.pk}:{report.pk}"
+        for report in reports
+    }
+    recorded = set(
+        AuditEntry.objects.filter(idempotency_key__in=keys.values()).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    label = f"Mentorship of @{mentorship.mentor.handle} and @{mentorship.mentee.handle}"
+    entries = [
+        _audit_entry(
+            actor=moderator,
+            action=action,
+            target=mentorship,
+            target_label=label,
+            # The report's number and reason, not the reporter's note: the note stays
+            # with the report, which can be deleted with its author; entries cannot.
+            reason=f"Open report {report.pk}: {report.get_reason_display()}",
+            after={"report": report.pk, "reason": report.reason, "message": report.target_id},
+            idempotency_key=keys[report.pk],
+        )
+        for report in reports
+        if keys[report.pk] not in recorded
+    ]
+    if entries:
+        AuditEntry.objects.bulk_create(entries, ignore_conflicts=True)
 
 
 # --- Actions -----------------------------------------------------------------------------

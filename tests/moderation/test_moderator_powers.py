@@ -197,12 +197,14 @@ POWERS: dict[str, Power] = {
         member=404,
         moderator=200,
         control="Call me on my own number",
+        audited=ActionKind.OPEN_REPORTED_MENTORSHIP,
     ),
     "a reported mentorship's earlier messages": Power(
         url=lambda s: reverse("mentoring:messages", args=[s.mentorship.pk]),
         member=404,
         moderator=200,
         control="Call me on my own number",
+        audited=ActionKind.OPEN_REPORTED_MENTORSHIP,
     ),
     "a verification document": Power(
         url=lambda s: reverse("accounts:verification_document", args=[s.verification_request.pk]),
