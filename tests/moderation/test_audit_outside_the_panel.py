@@ -356,6 +356,20 @@ def test_removing_a_group_moderator_is_site_moderation_even_for_a_fellow_moderat
     assert (entry.action, entry.actor_id) == (ActionKind.REMOVE_GROUP_MEMBER, moderator.pk)
 
 
+def test_a_site_moderator_making_themselves_a_group_moderator_is_audited(
+    moderator_client: Client, moderator: User, group: Group
+) -> None:
+    own = MembershipFactory(circle=group.circle, member=moderator)
+    moderator_client.post(_membership_url("membership_promote", own))
+    assert Membership.objects.get(pk=own.pk).is_moderator
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor_id, entry.target_id) == (
+        ActionKind.MAKE_GROUP_MODERATOR,
+        moderator.pk,
+        own.pk,
+    )
+
+
 # --- The members page ----------------------------------------------------------------------
 
 

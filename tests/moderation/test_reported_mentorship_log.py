@@ -102,6 +102,15 @@ def test_opening_again_writes_nothing_more(mentorship: Mentorship) -> None:
     assert AuditEntry.objects.count() == 1
 
 
+def test_a_head_request_counts_as_an_opening(mentorship: Mentorship) -> None:
+    # HEAD is answered as GET (HeadAsGetMiddleware): the page is rendered, so it is recorded.
+    _report(_message(mentorship))
+    client = _signed_in_with_code(_mentorship_moderator())
+    response = client.head(mentorship.get_absolute_url())
+    assert (response.status_code, response.content) == (200, b"")
+    assert AuditEntry.objects.get().action == ActionKind.OPEN_REPORTED_MENTORSHIP
+
+
 def test_the_earlier_messages_alone_are_recorded_too(mentorship: Mentorship) -> None:
     _report(_message(mentorship))
     client = _signed_in_with_code(_mentorship_moderator())
