@@ -38,26 +38,28 @@ class Access:
 
     mentorship: Mentorship
     is_member: bool
+    # For a moderator: the open reports on the mentorship's messages that let them in.
+    reports: list[Report] = field(default_factory=list)
 
     @property
     def is_moderator(self) -> bool:
         return not self.is_member
 
 
-def moderator_may_view(actor: Actor, mentorship_id: int) -> bool:
-    """A site moderator sees a mentorship only while one of its messages has an open report."""
-    if not may_moderate(actor, MODERATION_PERMISSION):
-        return False
+def _open_reports_on(mentorship_id: int) -> list[Report]:
     message_ids = Message.objects.filter(mentorship_id=mentorship_id).values("pk")
-    return Report.objects.filter(
-        target_type=ContentType.objects.get_for_model(Message),
-        target_id__in=message_ids,
-        status=ReportStatus.OPEN,
-    ).exists()
+    return list(
+        Report.objects.filter(
+            target_type=ContentType.objects.get_for_model(Message),
+            target_id__in=message_ids,
+            status=ReportStatus.OPEN,
+        ).order_by("created_at", "id")
+    )
 
 
 def mentorship_access(actor: Actor, pk: int) -> Access | None:
-    """The mentorship `pk` as `actor` may see it, or None (outsiders must get a 404)."""
+    """The mentorship `pk` as `actor` may see it, or None (outsiders must get a 404). A site
+    moderator sees a mentorship only while one of its messages has an open report."""
     user = actor.user
     if not user.is_authenticated:
         return None
@@ -66,10 +68,13 @@ def mentorship_access(actor: Actor, pk: int) -> Access | None:
     )
     if mentorship is not None:
         return Access(mentorship=mentorship, is_member=True)
-    if moderator_may_view(actor, pk):
+    if not may_moderate(actor, MODERATION_PERMISSION):
+        return None
+    reports = _open_reports_on(pk)
+    if reports:
         mentorship = Mentorship.objects.select_related("mentor", "mentee").filter(pk=pk).first()
         if mentorship is not None:
-            return Access(mentorship=mentorship, is_member=False)
+            return Access(mentorship=mentorship, is_member=False, reports=reports)
     return None
 
 

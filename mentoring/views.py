@@ -16,6 +16,7 @@ from accounts.moderators import actor_of
 from accounts.permissions import participant_required
 from accounts.selectors import is_walled_off
 from community.ratelimit import rate_limited
+from moderation.services import record_reported_mentorship_opened
 from posts import guard
 from posts.guard import GuardFinding
 
@@ -387,6 +388,18 @@ def _get_access(request: HttpRequest, pk: int) -> Access:
     return access
 
 
+def _get_access_to_read(request: HttpRequest, pk: int) -> Access:
+    """`_get_access` for the pages that show the conversation. A moderator opening it is
+    written to the audit log, once per open report that let them in: the one read the
+    site records (docs/security.md)."""
+    access = _get_access(request, pk)
+    if access.is_moderator:
+        record_reported_mentorship_opened(
+            moderator=_user(request), mentorship=access.mentorship, reports=access.reports
+        )
+    return access
+
+
 def _get_mentorship_for_user(request: HttpRequest, pk: int) -> Mentorship:
     """The mentorship `pk` if the member is its mentor or mentee (writes); 404 otherwise."""
     access = _get_access(request, pk)
@@ -448,14 +461,14 @@ def _review(form: MessageForm | None, warnings: list[GuardFinding] | None) -> gu
 @require_GET
 def mentorship(request: HttpRequest, pk: int) -> HttpResponse:
     """The pair's private space: messages, goals, meetings, and the way out."""
-    return _render_mentorship(request, _get_access(request, pk))
+    return _render_mentorship(request, _get_access_to_read(request, pk))
 
 
 @login_required
 @require_GET
 def earlier_messages(request: HttpRequest, pk: int) -> HttpResponse:
     """Earlier messages: a fragment for htmx, the whole page otherwise."""
-    access = _get_access(request, pk)
+    access = _get_access_to_read(request, pk)
     if not request.htmx:  # type: ignore[attr-defined]
         return _render_mentorship(request, access)
     before = request.GET.get("before", "")

@@ -139,6 +139,11 @@ class ActionKind(models.TextChoices):
     CHANGE_CAMPAIGN = "change_campaign", "Change campaign"
     REMOVE_GROUP = "remove_group", "Remove group"
     REMOVE_GROUP_MODERATOR = "remove_group_moderator", "Remove group moderator"
+    APPROVE_GROUP_REQUEST = "approve_group_request", "Approve request to join group"
+    DECLINE_GROUP_REQUEST = "decline_group_request", "Decline request to join group"
+    REMOVE_GROUP_MEMBER = "remove_group_member", "Remove group member"
+    MAKE_GROUP_MODERATOR = "make_group_moderator", "Make group moderator"
+    OPEN_REPORTED_MENTORSHIP = "open_reported_mentorship", "Open reported mentorship"
     DECIDE_APPEAL = "decide_appeal", "Decide appeal"
     REVIEW_PRIVACY_OVERRIDE = "review_privacy_override", "Review privacy override"
 
@@ -225,12 +230,28 @@ class AuditEntry(models.Model):
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set on entries written at most once: a moderator opening a reported mentorship is
+    # recorded once per report, however often they open it. The unique index makes that
+    # hold when two requests race; every other entry leaves it NULL. NULL, not "": a
+    # nullable column without a default is the one SQLite adds in place, where a rebuilt
+    # table would lose the append-only trigger of 0004.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=100, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "audit log entry"
         verbose_name_plural = "audit log"
         indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            # Partial, so that SQLite adds it as an index instead of rebuilding the table.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="audit_entry_idempotency_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.get_action_display()}"

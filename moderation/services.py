@@ -3,14 +3,18 @@ appeals and the audit log.
 
 Every moderator action goes through `_act`, which in one transaction records the action,
 closes the reports it answers, notifies the reporters and the member concerned, and writes
-the audit entry.
+the audit entry. Site-moderator powers used outside the panel write theirs through the
+same functions: taking a post out of a group is `remove_content`, a campaign is started by
+`posts.services.create_campaign` (the panel's action too), decisions about a group's
+members by `record_membership_decision`, and opening a reported mentorship by
+`record_reported_mentorship_opened`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
@@ -29,7 +33,6 @@ from notifications.services import notify
 from posts.models import (
     Campaign,
     Circle,
-    Hashtag,
     Membership,
     MembershipRole,
     MembershipStatus,
@@ -51,7 +54,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from PIL import Image
+    from mentoring.models import Mentorship
 
 
 class _Finding(Protocol):
@@ -158,27 +161,128 @@ def record_privacy_override(
 # --- Audit -------------------------------------------------------------------------------
 
 
-def record_audit(
+def _audit_entry(
     *,
     actor: User,
     action: str,
     target: models.Model | None,
+    target_label: str | None = None,
     reason: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
 ) -> AuditEntry:
-    """Append an audit entry. Entries are never changed: the database refuses it."""
-    return AuditEntry.objects.create(
+    if target_label is None:
+        target_label = str(target) if target is not None else ""
+    return AuditEntry(
         actor_id=actor.pk,
         actor_label=f"{actor.display_name} <{actor.email}>",
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=target.pk if target is not None else None,
-        target_label=str(target)[:300] if target is not None else "",
+        target_label=target_label[:300],
         reason=reason,
         before=before or {},
         after=after or {},
+        idempotency_key=idempotency_key,
     )
+
+
+def record_audit(
+    *,
+    actor: User,
+    action: str,
+    target: models.Model | None,
+    target_label: str | None = None,
+    reason: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an audit entry (labelled `str(target)` unless `target_label` says better).
+    Entries are never changed: the database refuses it."""
+    entry = _audit_entry(
+        actor=actor,
+        action=action,
+        target=target,
+        target_label=target_label,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def membership_state(membership: Membership) -> dict[str, Any]:
+    """A group membership as the audit log keeps it, before and after a decision."""
+    return {
+        "group": membership.circle.name,
+        "member": membership.member.handle,
+        "role": membership.role,
+        "status": membership.status,
+    }
+
+
+def record_membership_decision(
+    *,
+    moderator: User,
+    action: ActionKind,
+    membership: Membership,
+    reason: str = "",
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> AuditEntry:
+    """The audit entry of a site moderator's decision about a group membership, alike
+    whether it was taken in the panel or on the group's members page."""
+    return record_audit(
+        actor=moderator,
+        action=action,
+        target=membership,
+        target_label=f"@{membership.member.handle} in {membership.circle.name}",
+        reason=reason,
+        before=before,
+        after=after,
+    )
+
+
+def record_reported_mentorship_opened(
+    *, moderator: User, mentorship: Mentorship, reports: Sequence[Report]
+) -> None:
+    """Record that a site moderator opened a mentorship's private conversation on the
+    grounds of `reports`, the open reports on its messages: one entry per (moderator,
+    mentorship, report), however often they open it.
+
+    Called on GET, the one read the site writes for ("break the glass"): a query when
+    everything is already recorded, one insert more otherwise. Two requests racing to
+    record the same report leave one entry (the unique idempotency key)."""
+    action = ActionKind.OPEN_REPORTED_MENTORSHIP
+    keys = {
+        report.pk: f"{action.value}:{moderator.pk}:{mentorship.pk}:{report.pk}"
+        for report in reports
+    }
+    recorded = set(
+        AuditEntry.objects.filter(idempotency_key__in=keys.values()).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    label = f"Mentorship of @{mentorship.mentor.handle} and @{mentorship.mentee.handle}"
+    entries = [
+        _audit_entry(
+            actor=moderator,
+            action=action,
+            target=mentorship,
+            target_label=label,
+            # The report's number and reason, not the reporter's note: the note stays
+            # with the report, which can be deleted with its author; entries cannot.
+            reason=f"Open report {report.pk}: {report.get_reason_display()}",
+            after={"report": report.pk, "reason": report.reason, "message": report.target_id},
+            idempotency_key=keys[report.pk],
+        )
+        for report in reports
+        if keys[report.pk] not in recorded
+    ]
+    if entries:
+        AuditEntry.objects.bulk_create(entries, ignore_conflicts=True)
 
 
 # --- Actions -----------------------------------------------------------------------------
@@ -544,10 +648,11 @@ def review_privacy_override(*, moderator: User, override: PrivacyOverride, note:
 
 
 # --- Queue decisions outside reports -----------------------------------------------------
-# Verification, campaigns and groups have their own services in their apps; these wrap
-# them so that every decision taken from the panel lands in the audit log. Verifications
-# and campaigns decide the moderator's power themselves (accounts.moderators), so their
-# wrappers take the panel's Actor.
+# Verifications are decided only in the panel: these wrap accounts.services so that each
+# decision lands in the audit log, and take the panel's Actor because accounts.services
+# decides the moderator's power itself (accounts.moderators). Campaigns are started by
+# posts.services.create_campaign, which writes its own entry: the panel's action and the
+# hashtag page both call it.
 
 
 @transaction.atomic
@@ -585,7 +690,8 @@ def reject_verification_request(
     return decided
 
 
-def _campaign_state(campaign: Campaign) -> dict[str, Any]:
+def campaign_state(campaign: Campaign) -> dict[str, Any]:
+    """A campaign as the audit log keeps it."""
     return {
         "hashtag": campaign.hashtag.name,
         "title": campaign.title,
@@ -598,49 +704,14 @@ def _campaign_state(campaign: Campaign) -> dict[str, Any]:
 
 
 @transaction.atomic
-def make_campaign(
-    *,
-    moderator: Actor,
-    hashtag: Hashtag,
-    title: str,
-    description: str,
-    starts_on: date,
-    ends_on: date,
-    banner: Image.Image | None = None,
-    banner_alt: str = "",
-) -> Campaign:
-    """Turn a hashtag into an awareness campaign (posts.services) and log it."""
-    # Imported here: posts.services imports this module (privacy overrides).
-    from posts.services import create_campaign
-
-    campaign = create_campaign(
-        creator=moderator,
-        hashtag=hashtag.name,
-        title=title,
-        description=description,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        banner=banner,
-        banner_alt=banner_alt,
-    )
-    record_audit(
-        actor=moderator.user,
-        action=ActionKind.MAKE_CAMPAIGN,
-        target=campaign,
-        after=_campaign_state(campaign),
-    )
-    return campaign
-
-
-@transaction.atomic
 def save_campaign_changes(*, moderator: User, campaign: Campaign) -> Campaign:
     """Save a campaign edited in the panel, logging what it was and what it became."""
     if campaign.ends_on < campaign.starts_on:
         raise ModerationRefused("The campaign must end on or after the day it starts.")
     stored = Campaign.objects.select_for_update().select_related("hashtag").get(pk=campaign.pk)
-    before = _campaign_state(stored)
+    before = campaign_state(stored)
     campaign.save()
-    after = _campaign_state(campaign)
+    after = campaign_state(campaign)
     if before != after:
         record_audit(
             actor=moderator,
@@ -708,15 +779,16 @@ def remove_group_moderator(*, moderator: User, membership: Membership, reason: s
     )
     if membership.role != MembershipRole.MODERATOR:
         raise ModerationRefused("This member is not a moderator of the group.")
+    before = membership_state(membership)
     membership.role = MembershipRole.MEMBER
     membership.save(update_fields=["role"])
-    record_audit(
-        actor=moderator,
+    record_membership_decision(
+        moderator=moderator,
         action=ActionKind.REMOVE_GROUP_MODERATOR,
-        target=membership,
+        membership=membership,
         reason=reason.strip(),
-        before={"role": MembershipRole.MODERATOR, "member": membership.member.handle},
-        after={"role": MembershipRole.MEMBER, "member": membership.member.handle},
+        before=before,
+        after=membership_state(membership),
     )
     notify(
         recipient=membership.member,

@@ -9,12 +9,7 @@ from django.http import HttpRequest
 from accounts.moderators import actor_of
 from moderation.forms import ReasonForm
 from moderation.panel import confirm_then_apply
-from moderation.services import (
-    make_campaign,
-    remove_group,
-    remove_group_moderator,
-    save_campaign_changes,
-)
+from moderation.services import remove_group, remove_group_moderator, save_campaign_changes
 
 from .forms import CampaignForm
 from .models import (
@@ -28,6 +23,7 @@ from .models import (
     PostImage,
     Reaction,
 )
+from .services import create_campaign
 
 
 class PostImageInline(admin.TabularInline):
@@ -181,8 +177,9 @@ class HashtagAdmin(admin.ModelAdmin):
             title="Turn a hashtag into a campaign",
             intro="While it runs, the campaign is featured on Explore under its hashtag.",
             button="Start the campaign",
-            apply=lambda hashtag, form: make_campaign(
-                moderator=actor_of(request), hashtag=hashtag, **form.cleaned_data
+            # The hashtag page's service too: it writes the audit entry.
+            apply=lambda hashtag, form: create_campaign(
+                creator=actor_of(request), hashtag=hashtag.name, **form.cleaned_data
             ),
             done="The campaign is set up.",
         )

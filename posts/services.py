@@ -9,6 +9,7 @@ group and saving bookmarks stay possible while suspended: they take nothing to a
 from __future__ import annotations
 
 import datetime
+import enum
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,15 @@ from accounts.models import User
 from accounts.moderators import Actor, may_moderate
 from accounts.permissions import ensure_can_participate
 from community.images import encode_display, encode_square_thumbnail
-from moderation.services import record_privacy_override
+from moderation.models import ActionKind
+from moderation.services import (
+    campaign_state,
+    membership_state,
+    record_audit,
+    record_membership_decision,
+    record_privacy_override,
+    remove_content,
+)
 from notifications.models import Kind
 from notifications.services import notify, notify_reaction
 
@@ -63,6 +72,8 @@ SEARCH_CONFIG = "english"
 # they start campaigns with the permission to add one.
 GROUP_MODERATION_PERMISSION = "posts.change_membership"
 CAMPAIGN_PERMISSION = "posts.add_campaign"
+# The reason a site moderator gives for removing a member of a group or declining a request.
+MAX_REASON_LENGTH = 500
 # A second identical publish by the same author within this window is a double submit.
 DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
 
@@ -107,18 +118,41 @@ def _membership(member: User, circle: Circle) -> Membership | None:
     return Membership.objects.filter(circle=circle, member=member).first()
 
 
-def can_moderate_circle(actor: Actor, circle: Circle) -> bool:
-    """Group moderators of `circle`, and site moderators, may moderate it."""
+class ModeratesAs(enum.Enum):
+    """Whose power a member moderates a group with."""
+
+    # One of the group's own moderators: their decisions stay in the group.
+    GROUP_MODERATOR = "group_moderator"
+    # A site moderator (accounts.moderators): each decision is written to the audit log.
+    SITE_MODERATOR = "site_moderator"
+
+
+def moderates_circle_as(actor: Actor, circle: Circle) -> ModeratesAs | None:
+    """How `actor` may moderate `circle`, or None. A site moderator who is also one of the
+    group's own moderators moderates it as such, except where only site moderators may act
+    (removing a group moderator)."""
     if not actor.user.is_authenticated:
-        return False
-    if may_moderate(actor, GROUP_MODERATION_PERMISSION):
-        return True
-    return Membership.objects.filter(
+        return None
+    if Membership.objects.filter(
         circle=circle,
         member=actor.user,
         role=MembershipRole.MODERATOR,
         status=MembershipStatus.ACTIVE,
-    ).exists()
+    ).exists():
+        return ModeratesAs.GROUP_MODERATOR
+    if may_moderate(actor, GROUP_MODERATION_PERMISSION):
+        return ModeratesAs.SITE_MODERATOR
+    return None
+
+
+def can_moderate_circle(actor: Actor, circle: Circle) -> bool:
+    """Group moderators of `circle`, and site moderators, may moderate it."""
+    return moderates_circle_as(actor, circle) is not None
+
+
+def may_remove_group_moderators(actor: Actor) -> bool:
+    """Only site moderators remove a group's moderators."""
+    return may_moderate(actor, GROUP_MODERATION_PERMISSION)
 
 
 def may_start_campaigns(actor: Actor) -> bool:
@@ -752,10 +786,12 @@ def _is_only_moderator(membership: Membership) -> bool:
     )
 
 
-def _end_membership(membership: Membership) -> None:
+def _end_membership(membership: Membership) -> bool:
+    """Delete the membership; False when it was already gone."""
     deleted, _ = Membership.objects.filter(pk=membership.pk).delete()
     if deleted and membership.status == MembershipStatus.ACTIVE:
         Circle.objects.filter(pk=membership.circle_id).update(member_count=F("member_count") - 1)
+    return bool(deleted)
 
 
 @transaction.atomic
@@ -776,19 +812,34 @@ def leave_circle(*, member: User, circle: Circle) -> None:
     _end_membership(membership)
 
 
-def _check_moderates(moderator: Actor, circle: Circle) -> None:
+def _check_moderates(moderator: Actor, circle: Circle) -> ModeratesAs:
     ensure_can_participate(moderator.user)
-    if not can_moderate_circle(moderator, circle):
+    moderates_as = moderates_circle_as(moderator, circle)
+    if moderates_as is None:
         raise NotAllowed("Only the group's moderators can do this.")
+    return moderates_as
+
+
+def _check_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Give a reason: the audit log keeps it.")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError(f"Keep the reason to {MAX_REASON_LENGTH} characters at most.")
+    return reason
 
 
 @transaction.atomic
 def approve_membership(*, moderator: Actor, membership: Membership) -> Membership:
-    """Let a member who asked into a private group in; they are told."""
-    _check_moderates(moderator, membership.circle)
+    """Let a member who asked into a private group in; they are told. A site moderator's
+    approval is audited."""
+    moderates_as = _check_moderates(moderator, membership.circle)
+    before = membership_state(membership)
     updated = Membership.objects.filter(pk=membership.pk, status=MembershipStatus.PENDING).update(
         status=MembershipStatus.ACTIVE
     )
+    # Only the fields: a full refresh would drop the loaded group and member.
+    membership.refresh_from_db(fields=["status", "role"])
     if updated:
         Circle.objects.filter(pk=membership.circle_id).update(member_count=F("member_count") + 1)
         notify(
@@ -799,42 +850,82 @@ def approve_membership(*, moderator: Actor, membership: Membership) -> Membershi
             actor=moderator.user,
             target=membership.circle,
         )
-    membership.refresh_from_db()
+        if moderates_as is ModeratesAs.SITE_MODERATOR:
+            record_membership_decision(
+                moderator=moderator.user,
+                action=ActionKind.APPROVE_GROUP_REQUEST,
+                membership=membership,
+                before=before,
+                after=membership_state(membership),
+            )
     return membership
 
 
 @transaction.atomic
-def remove_member(*, moderator: Actor, membership: Membership) -> None:
-    """Remove a member from the group, or decline a request to join."""
-    _check_moderates(moderator, membership.circle)
+def remove_member(*, moderator: Actor, membership: Membership, reason: str = "") -> None:
+    """Remove a member from the group, or decline a request to join. Only site moderators
+    remove a group moderator; a site moderator gives a reason, kept in the audit log."""
+    moderates_as = _check_moderates(moderator, membership.circle)
     if membership.member_id == moderator.user.pk:
         raise NotAllowed("To leave the group yourself, use Leave.")
-    if membership.role == MembershipRole.MODERATOR and not may_moderate(
-        moderator, GROUP_MODERATION_PERMISSION
-    ):
+    removes_a_moderator = membership.role == MembershipRole.MODERATOR
+    if removes_a_moderator and not may_remove_group_moderators(moderator):
         raise NotAllowed("Group moderators can only be removed by site moderators.")
-    _end_membership(membership)
+    is_site_decision = removes_a_moderator or moderates_as is ModeratesAs.SITE_MODERATOR
+    if is_site_decision:
+        reason = _check_reason(reason)
+    before = membership_state(membership)
+    if _end_membership(membership) and is_site_decision:
+        record_membership_decision(
+            moderator=moderator.user,
+            action=ActionKind.DECLINE_GROUP_REQUEST
+            if membership.status == MembershipStatus.PENDING
+            else ActionKind.REMOVE_GROUP_MEMBER,
+            membership=membership,
+            reason=reason,
+            before=before,
+            after={"removed": True},
+        )
 
 
 @transaction.atomic
 def make_circle_moderator(*, moderator: Actor, membership: Membership) -> Membership:
-    """Make an active member a group moderator."""
-    _check_moderates(moderator, membership.circle)
+    """Make an active member a group moderator. A site moderator's choice is audited."""
+    moderates_as = _check_moderates(moderator, membership.circle)
     if not membership.is_active:
         raise ValidationError("Approve the request first.")
-    Membership.objects.filter(pk=membership.pk).update(role=MembershipRole.MODERATOR)
+    before = membership_state(membership)
+    updated = (
+        Membership.objects.filter(pk=membership.pk, status=MembershipStatus.ACTIVE)
+        .exclude(role=MembershipRole.MODERATOR)
+        .update(role=MembershipRole.MODERATOR)
+    )
     membership.role = MembershipRole.MODERATOR
+    if updated and moderates_as is ModeratesAs.SITE_MODERATOR:
+        record_membership_decision(
+            moderator=moderator.user,
+            action=ActionKind.MAKE_GROUP_MODERATOR,
+            membership=membership,
+            before=before,
+            after=membership_state(membership),
+        )
     return membership
 
 
 @transaction.atomic
 def remove_post_in_circle(*, moderator: Actor, post: Post, reason: str) -> None:
-    """A group moderator takes a post out of their group; the author is told why."""
+    """A group moderator takes a post out of their group; the author is told why.
+
+    A site moderator removing it acts as in the panel (`moderation.services.remove_content`):
+    the author can appeal the decision, and the audit log keeps it."""
     if post.circle is None:
         raise NotAllowed("Only posts in a group can be removed by its moderators.")
-    _check_moderates(moderator, post.circle)
+    moderates_as = _check_moderates(moderator, post.circle)
     if not reason.strip():
         raise ValidationError("Say why the post is removed; the author will read it.")
+    if moderates_as is ModeratesAs.SITE_MODERATOR:
+        remove_content(moderator=moderator.user, target=post, reason=reason)
+        return
     updated = Post.objects.filter(pk=post.pk, removed_by_moderators_at__isnull=True).update(
         removed_by_moderators_at=timezone.now(),
         removal_reason=f"Removed by the moderators of {post.circle.name}: {reason.strip()}",
@@ -866,7 +957,8 @@ def create_campaign(
     banner: Image.Image | None = None,
     banner_alt: str = "",
 ) -> Campaign:
-    """Turn a hashtag into an awareness campaign (site moderators only)."""
+    """Turn a hashtag into an awareness campaign (site moderators only), and write it to
+    the audit log. The hashtag page and the panel's "Turn into a campaign" both call this."""
     ensure_can_participate(creator.user)
     if not may_start_campaigns(creator):
         raise NotAllowed("Only moderators can start campaigns.")
@@ -892,6 +984,12 @@ def create_campaign(
     if banner is not None:
         campaign.banner = encode_display(banner, max_side=BANNER_MAX_SIDE, name=f"campaign-{name}")
     campaign.save()
+    record_audit(
+        actor=creator.user,
+        action=ActionKind.MAKE_CAMPAIGN,
+        target=campaign,
+        after=campaign_state(campaign),
+    )
     transaction.on_commit(forget_running_campaigns)
     return campaign
 

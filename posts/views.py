@@ -512,12 +512,13 @@ def circle_leave(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(circle)
 
 
-def _moderated_circle(moderator: Actor, slug: str) -> Circle:
-    """A group `moderator` moderates; 404 for anyone else."""
+def _moderated_circle(moderator: Actor, slug: str) -> tuple[Circle, services.ModeratesAs]:
+    """A group `moderator` moderates, and as whom; 404 for anyone else."""
     circle = get_object_or_404(Circle, slug=slug)
-    if not services.can_moderate_circle(moderator, circle):
+    moderates_as = services.moderates_circle_as(moderator, circle)
+    if moderates_as is None:
         raise Http404("No such group.")
-    return circle
+    return circle, moderates_as
 
 
 @require_GET
@@ -526,7 +527,9 @@ def circle_members(request: HttpRequest, slug: str) -> HttpResponse:
     requests to join and can approve, decline or remove."""
     circle = get_object_or_404(Circle, slug=slug)
     membership = selectors.circle_membership(request.user, circle)
-    can_moderate = services.can_moderate_circle(actor_of(request), circle)
+    actor = actor_of(request)
+    moderates_as = services.moderates_circle_as(actor, circle)
+    can_moderate = moderates_as is not None
     if circle.is_private and not can_moderate and not (membership and membership.is_active):
         raise Http404("No such group.")
     context = {
@@ -536,13 +539,17 @@ def circle_members(request: HttpRequest, slug: str) -> HttpResponse:
         if can_moderate
         else [],
         "can_moderate": can_moderate,
+        # Site moderators give a reason for removing and declining (the audit log keeps it);
+        # only they remove a group moderator.
+        "asks_reason": moderates_as is services.ModeratesAs.SITE_MODERATOR,
+        "removes_moderators": can_moderate and services.may_remove_group_moderators(actor),
     }
     return render(request, "posts/circle_members.html", context)
 
 
 def _membership_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     moderator = actor_of(request)
-    circle = _moderated_circle(moderator, slug)
+    circle, _ = _moderated_circle(moderator, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("member", "circle"), pk=pk, circle=circle
     )
@@ -551,7 +558,11 @@ def _membership_action(request: HttpRequest, slug: str, pk: int, action: str) ->
             services.approve_membership(moderator=moderator, membership=membership)
             messages.success(request, f"{membership.member.display_name} is now a member.")
         elif action == "remove":
-            services.remove_member(moderator=moderator, membership=membership)
+            services.remove_member(
+                moderator=moderator,
+                membership=membership,
+                reason=request.POST.get("reason", ""),
+            )
             messages.success(
                 request, f"{membership.member.display_name} is no longer in the group."
             )
@@ -585,7 +596,7 @@ def membership_promote(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     moderator = actor_of(request)
-    circle = _moderated_circle(moderator, slug)
+    circle, moderates_as = _moderated_circle(moderator, slug)
     post = get_object_or_404(
         Post.objects.alive().select_related("circle", "author"), pk=pk, circle=circle
     )
@@ -601,9 +612,13 @@ def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         else:
             messages.success(request, "The post is removed from the group.")
             return redirect(circle)
-    return render(
-        request, "posts/circle_remove_post.html", {"form": form, "post": post, "circle": circle}
-    )
+    context = {
+        "form": form,
+        "post": post,
+        "circle": circle,
+        "as_site_moderator": moderates_as is services.ModeratesAs.SITE_MODERATOR,
+    }
+    return render(request, "posts/circle_remove_post.html", context)
 
 
 # --- Campaigns ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Only a moderator signed in with a code from their authenticator app may use one. Staff
 whose session has not passed two-factor (no app, or an app but no code this session) and
 staff without the power's permission get exactly what an ordinary member gets: the same
-answer, no change made, and no moderator control on the page (accounts.moderators).
+answer, no change made, no moderator control on the page (accounts.moderators), and
+nothing in the audit log. The moderator's use writes its entry.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User, VerificationMethod, VerificationRequest
 from mentoring.models import Mentorship, Message
+from moderation.models import ActionKind, AuditEntry
 from moderation.services import file_report
 from posts.models import (
     Campaign,
@@ -142,6 +144,8 @@ class Power:
     data: Callable[[Scene], dict[str, Any]] | None = None
     done: Callable[[Scene], bool] | None = None
     control: str = ""
+    # The audit entry the moderator's use writes (none for the others).
+    audited: str = ""
 
 
 def _membership_url(action: str, membership: str) -> Callable[[Scene], str]:
@@ -193,12 +197,14 @@ POWERS: dict[str, Power] = {
         member=404,
         moderator=200,
         control="Call me on my own number",
+        audited=ActionKind.OPEN_REPORTED_MENTORSHIP,
     ),
     "a reported mentorship's earlier messages": Power(
         url=lambda s: reverse("mentoring:messages", args=[s.mentorship.pk]),
         member=404,
         moderator=200,
         control="Call me on my own number",
+        audited=ActionKind.OPEN_REPORTED_MENTORSHIP,
     ),
     "a verification document": Power(
         url=lambda s: reverse("accounts:verification_document", args=[s.verification_request.pk]),
@@ -242,20 +248,23 @@ POWERS: dict[str, Power] = {
         member=404,
         moderator=MOVED,
         done=lambda s: Membership.objects.get(pk=s.pending.pk).is_active,
+        audited=ActionKind.APPROVE_GROUP_REQUEST,
     ),
     "declining a request to join": Power(
         url=_membership_url("membership_remove", "pending"),
-        data=lambda s: {},
+        data=lambda s: {"reason": "Not a night-shift worker"},
         member=404,
         moderator=MOVED,
         done=_gone("pending"),
+        audited=ActionKind.DECLINE_GROUP_REQUEST,
     ),
     "removing a group moderator": Power(
         url=_membership_url("membership_remove", "group_moderator"),
-        data=lambda s: {},
+        data=lambda s: {"reason": "Deleted members' posts"},
         member=404,
         moderator=MOVED,
         done=_gone("group_moderator"),
+        audited=ActionKind.REMOVE_GROUP_MEMBER,
     ),
     "making a member a group moderator": Power(
         url=_membership_url("membership_promote", "plain_member"),
@@ -263,6 +272,7 @@ POWERS: dict[str, Power] = {
         member=404,
         moderator=MOVED,
         done=lambda s: Membership.objects.get(pk=s.plain_member.pk).is_moderator,
+        audited=ActionKind.MAKE_GROUP_MODERATOR,
     ),
     "removing a private group's post": Power(
         url=_remove_post_url,
@@ -270,6 +280,7 @@ POWERS: dict[str, Power] = {
         member=404,
         moderator=MOVED,
         done=lambda s: Post.objects.get(pk=s.private_post.pk).removed_by_moderators_at is not None,
+        audited=ActionKind.REMOVE,
     ),
     "starting a campaign": Power(
         url=lambda s: reverse("posts:campaign_create"),
@@ -277,6 +288,7 @@ POWERS: dict[str, Power] = {
         member=404,
         moderator=MOVED,
         done=lambda s: Campaign.objects.filter(hashtag=s.hashtag).exists(),
+        audited=ActionKind.MAKE_CAMPAIGN,
     ),
 }
 
@@ -308,10 +320,17 @@ def test_only_a_moderator_signed_in_with_a_code_uses_a_moderator_power(
     mismatches = []
     for reader in READERS:
         client = _client(reader)
+        logged_before = AuditEntry.objects.count()
         if power.data is None:
             response = client.get(url)
         else:
             response = client.post(url, power.data(scene))
+        logged = list(
+            AuditEntry.objects.order_by("id")[logged_before:].values_list("action", flat=True)
+        )
+        expected_log = [power.audited] if power.audited and reader == "moderator" else []
+        if logged != expected_log:
+            mismatches.append(f"{reader}: the audit log got {logged}, expected {expected_log}")
         got = _answer(response)
         if got != _expected(power, reader):
             mismatches.append(f"{reader}: expected {_expected(power, reader)}, got {got}")
