@@ -114,6 +114,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request that queued too long is refused before anything reads the session.
+    "community.middleware.RequestQueueTimeoutMiddleware",
     "community.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -255,6 +257,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Behind the proxy every request comes from the proxy's address, so the per-address limits
+# above would count all visitors as one: they read the visitor's address from this header
+# instead, which the proxy overwrites (X-Real-IP in deploy/nginx/rounds.conf). Set it only
+# behind such a proxy: anyone reaching the app directly could write it. Empty: the address
+# of the connection.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip() or None
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
@@ -397,6 +405,15 @@ RATE_LIMITS = {
     "report": os.environ.get("RATE_LIMIT_REPORT", "30/h"),
 }
 
+# --- Load shedding ----------------------------------------------------------------------
+
+# A request that waited longer than this between the proxy passing it on (its
+# X-Request-Start stamp) and a worker taking it is answered 503 with Retry-After instead of
+# being served late (community/middleware.py, docs/deploy.md). 0 turns it off.
+REQUEST_QUEUE_TIMEOUT_MS = envint("REQUEST_QUEUE_TIMEOUT_MS", 500)
+if REQUEST_QUEUE_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("REQUEST_QUEUE_TIMEOUT_MS must be 0 (off) or more")
+
 # --- Security --------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
@@ -438,7 +455,10 @@ if LOG_FORMAT not in {"plain", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "community.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "community.logging.RequestIdFilter"},
+        "skip_queue_timeouts": {"()": "community.logging.SkipQueueTimeoutsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "community.logging.JsonFormatter"},
@@ -451,5 +471,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["skip_queue_timeouts"]},
+    },
 }

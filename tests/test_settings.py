@@ -86,6 +86,37 @@ def test_db_prepared_statements_switches_the_primary_and_the_replica(
     assert result.stdout.strip().splitlines()[-1] == str([expected, expected])
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "500 None"), ("0", "0 None"), ("1500", "1500 None")]
+)
+def test_the_queue_timeout_is_half_a_second_unless_set(value: str | None, expected: str) -> None:
+    env = {"DEBUG": "1"} if value is None else {"DEBUG": "1", "REQUEST_QUEUE_TIMEOUT_MS": value}
+    code = (
+        "from django.conf import settings; "
+        "print(settings.REQUEST_QUEUE_TIMEOUT_MS, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    )
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "half a second", "0.5"])
+def test_a_queue_timeout_that_is_not_a_whole_number_of_milliseconds_stops_the_app(
+    value: str,
+) -> None:
+    result = _manage("check", env={"DEBUG": "1", "REQUEST_QUEUE_TIMEOUT_MS": value})
+    assert result.returncode != 0
+    assert "REQUEST_QUEUE_TIMEOUT_MS must be" in result.stderr
+
+
+def test_behind_the_proxy_allauth_reads_the_visitor_address_from_the_named_header() -> None:
+    env = {"DEBUG": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "X-Real-IP"
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
