@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(settings.BASE_DIR)
 QUEUE_TIMEOUT_MS = 300
-IN_FLIGHT_LIMIT = 64
+IN_FLIGHT_LIMIT = 256
 
 
 @pytest.fixture(scope="module", autouse=True)
