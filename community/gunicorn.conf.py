@@ -15,6 +15,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 # deployment has (docs/deploy.md).
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+# Connections the kernel holds until a worker takes one. Keep it above what the proxy may
+# have in flight: past it the kernel drops new connections, and the proxy's connection
+# retries turn overload into slow errors. How long a request may wait there is limited by
+# time instead (REQUEST_QUEUE_TIMEOUT_MS, community/middleware.py).
+backlog = int(os.environ.get("GUNICORN_BACKLOG", 2048))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so a slow leak can never take a replica down.

@@ -17,6 +17,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class SkipQueueTimeoutsFilter(logging.Filter):
+    """Leave out django.request's error line for each request refused after queueing too
+    long: under overload there are thousands a second, every one is in the access logs
+    as a 503, and none is a fault of the app."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return not getattr(request, "refused_after_queueing", False)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {

@@ -1,14 +1,20 @@
-"""Site-wide middleware: request ids, pinning reads to the primary after a write, HEAD
-answered as GET, and refusing text no browser sends (invalid UTF-8, NUL bytes)."""
+"""Site-wide middleware: refusing requests that queued too long, request ids, pinning reads
+to the primary after a write, HEAD answered as GET, and refusing text no browser sends
+(invalid UTF-8, NUL bytes)."""
 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import escape
 
 from . import db_router
 from .logging import request_id
@@ -16,6 +22,92 @@ from .logging import request_id
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 PIN_COOKIE = "rounds_primary"
 PIN_SECONDS = 10
+
+
+# X-Request-Start as proxies write it: "t=" (optional) and the time the proxy passed the
+# request on, in seconds since the epoch with up to six decimals (nginx's $msec), or in
+# whole milliseconds or microseconds. Ten digits of seconds hold every date from 2001 to 2286.
+_REQUEST_START = re.compile(r"(?:t=)?(?:([0-9]{10}(?:\.[0-9]{1,6})?)|([0-9]{13})|([0-9]{16}))")
+# A stamp older than this is a wrong clock, not a queue: refusing every request on a clock
+# fault would take the whole site down, so such a stamp is ignored.
+_CLOCK_FAULT_SECONDS = 3600.0
+RETRY_AFTER_SECONDS = 5
+
+
+def request_started_at(header: str) -> float | None:
+    """The time in an X-Request-Start header, in seconds since the epoch; None unless the
+    header is one of the formats proxies write."""
+    match = _REQUEST_START.fullmatch(header)
+    if match is None:
+        return None
+    seconds, milliseconds, microseconds = match.groups()
+    if seconds is not None:
+        return float(seconds)
+    if milliseconds is not None:
+        return int(milliseconds) / 1_000
+    return int(microseconds) / 1_000_000
+
+
+class RequestQueueTimeoutMiddleware:
+    """Answer 503 with Retry-After, at once, to a request that waited in the queue (the
+    listen backlog and the time until a worker took it) longer than
+    REQUEST_QUEUE_TIMEOUT_MS, measured from the X-Request-Start stamp the proxy writes.
+
+    Under overload such a request would be served late, after its visitor gave up, and the
+    work would make every request behind it later still; refused, it costs a worker well
+    under a millisecond. First in the middleware stack: nothing before it has touched the
+    session, the database or the cache, so a refused request did nothing and trying it
+    again is always safe. Requests without a stamp (no proxy in front, tests) and the health
+    check are always served: an overloaded replica is slow, not broken, and a load balancer
+    that took every busy replica out at once would leave none.
+    """
+
+    def __init__(
+        self,
+        get_response: Callable[[HttpRequest], HttpResponse],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if settings.REQUEST_QUEUE_TIMEOUT_MS == 0:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+        self.clock = clock
+        self.timeout_seconds = settings.REQUEST_QUEUE_TIMEOUT_MS / 1000
+        self.exempt_path = reverse("healthz")
+        self.body = _BUSY_PAGE.format(site=escape(settings.SITE_NAME)).encode()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        stamp = request.META.get("HTTP_X_REQUEST_START")
+        if stamp and request.path_info != self.exempt_path:
+            started_at = request_started_at(stamp)
+            if started_at is not None:
+                waited = self.clock() - started_at
+                if self.timeout_seconds < waited < _CLOCK_FAULT_SECONDS:
+                    request.refused_after_queueing = True
+                    return self._busy()
+        return self.get_response(request)
+
+    def _busy(self) -> HttpResponse:
+        response = HttpResponse(self.body, status=503, content_type="text/html; charset=utf-8")
+        response["Content-Length"] = str(len(self.body))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        # The middleware that would add these never runs for this answer.
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+        return response
+
+
+_BUSY_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{site} is busy</title></head>
+<body>
+<h1>{site} is busy</h1>
+<p>Too many people are asking at once. Nothing was changed: please try again in a few seconds.</p>
+</body>
+</html>
+"""
 
 
 class RequestIdMiddleware:

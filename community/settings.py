@@ -138,6 +138,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request that queued too long is refused before anything reads the session.
+    "community.middleware.RequestQueueTimeoutMiddleware",
     "community.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -471,6 +473,15 @@ RATE_LIMITS = {
     "email_retry": os.environ.get("RATE_LIMIT_EMAIL_RETRY", "5/h"),
 }
 
+# --- Load shedding ----------------------------------------------------------------------
+
+# A request that waited longer than this between the proxy passing it on (its
+# X-Request-Start stamp) and a worker taking it is answered 503 with Retry-After instead of
+# being served late (community/middleware.py, docs/deploy.md). 0 turns it off.
+REQUEST_QUEUE_TIMEOUT_MS = envint("REQUEST_QUEUE_TIMEOUT_MS", 500)
+if REQUEST_QUEUE_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("REQUEST_QUEUE_TIMEOUT_MS must be 0 (off) or more")
+
 # --- Security --------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
@@ -512,7 +523,10 @@ if LOG_FORMAT not in {"plain", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "community.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "community.logging.RequestIdFilter"},
+        "skip_queue_timeouts": {"()": "community.logging.SkipQueueTimeoutsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "community.logging.JsonFormatter"},
@@ -525,5 +539,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["skip_queue_timeouts"]},
+    },
 }

@@ -162,6 +162,24 @@ def test_smtp_timeouts_set_the_email_tasks_time_limits_and_their_lease() -> None
     assert result.stdout.strip().splitlines()[-1] == expected
 
 
+@pytest.mark.parametrize(("value", "expected"), [(None, "500"), ("0", "0"), ("1500", "1500")])
+def test_the_queue_timeout_is_half_a_second_unless_set(value: str | None, expected: str) -> None:
+    env = {"DEBUG": "1"} if value is None else {"DEBUG": "1", "REQUEST_QUEUE_TIMEOUT_MS": value}
+    code = "from django.conf import settings; print(settings.REQUEST_QUEUE_TIMEOUT_MS)"
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "half a second", "0.5"])
+def test_a_queue_timeout_that_is_not_a_whole_number_of_milliseconds_stops_the_app(
+    value: str,
+) -> None:
+    result = _manage("check", env={"DEBUG": "1", "REQUEST_QUEUE_TIMEOUT_MS": value})
+    assert result.returncode != 0
+    assert "REQUEST_QUEUE_TIMEOUT_MS must be" in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -164,6 +165,32 @@ def test_login_is_rate_limited(client: Client, settings: Any) -> None:
         for _ in range(4)
     ]
     assert statuses[3] == 429
+
+
+def test_behind_the_proxy_sign_in_limits_count_each_visitor_not_the_proxy(
+    client: Client, settings: Any
+) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
+    member = UserFactory()
+    form = {"login": member.email, "password": "wrong"}
+
+    def sign_in_from(address: str) -> int:
+        # Every request comes from the proxy's own address; X-Real-IP is the visitor's.
+        return client.post(
+            "/accounts/login/", form, REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP=address
+        ).status_code
+
+    # Without the setting the header is nobody's word: one bucket for the proxy's address.
+    assert sign_in_from("203.0.113.1") != 429
+    assert sign_in_from("203.0.113.2") == 429
+
+    cache.clear()
+    # The compose stack's setting: one proxy of our own, writing X-Real-IP.
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.CLIENT_IP_HEADER = "X-Real-IP"
+    assert sign_in_from("203.0.113.1") != 429
+    assert sign_in_from("203.0.113.1") == 429
+    assert sign_in_from("203.0.113.2") != 429
 
 
 def test_repeated_failed_logins_for_one_account_are_stopped(client: Client) -> None:

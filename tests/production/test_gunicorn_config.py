@@ -47,3 +47,17 @@ def test_sync_workers_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert config["threads"] == 1
     assert config["workers"] == 3
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 2048), ("4096", 4096)])
+def test_the_backlog_holds_2048_connections_unless_set(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, expected: int
+) -> None:
+    if value is None:
+        monkeypatch.delenv("GUNICORN_BACKLOG", raising=False)
+    else:
+        monkeypatch.setenv("GUNICORN_BACKLOG", value)
+
+    config = runpy.run_path(str(CONFIG))
+
+    assert config["backlog"] == expected
