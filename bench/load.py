@@ -84,13 +84,13 @@ class PageResult:
     statuses: dict[str, int]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
+def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -99,7 +99,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def _ensure_database(admin_url: str, name: str) -> None:
+def ensure_database(admin_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as connection:
@@ -139,7 +139,7 @@ print(client.cookies["sessionid"].value, post.pk, member.handle)
 """
 
 
-def _worker_pids(master_pid: int) -> set[int]:
+def worker_pids(master_pid: int) -> set[int]:
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -154,7 +154,7 @@ def _worker_pids(master_pid: int) -> set[int]:
     return pids
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -217,11 +217,11 @@ def main() -> int:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     database_url = args.database_url
     if not database_url:
-        _ensure_database(args.admin_url, args.database_name)
+        ensure_database(args.admin_url, args.database_name)
         database_url = args.admin_url.rsplit("/", 1)[0] + f"/{args.database_name}"
 
     workdir = Path(tempfile.mkdtemp(prefix="rounds-load-"))
-    port = _free_port()
+    port = free_port()
     env = {
         **{key: value for key, value in os.environ.items() if key != "DATABASE_REPLICA_URL"},
         "DEBUG": "0",
@@ -241,12 +241,12 @@ def main() -> int:
         "GUNICORN_MAX_REQUESTS": "0",
     }
     if not args.database_url:
-        _manage(env, "migrate", "--noinput")
-        _manage(env, "seed_demo")
-        _manage(env, "shell", "-c", SEED_POSTS)
-    _manage(env, "collectstatic", "--noinput", "-v", "0")
+        manage(env, "migrate", "--noinput")
+        manage(env, "seed_demo")
+        manage(env, "shell", "-c", SEED_POSTS)
+    manage(env, "collectstatic", "--noinput", "-v", "0")
     sign_in_env = {**env, "LOAD_MEMBER": args.member}
-    signed_in = _manage(sign_in_env, "shell", "-c", SIGN_IN).strip().splitlines()[-1]
+    signed_in = manage(sign_in_env, "shell", "-c", SIGN_IN).strip().splitlines()[-1]
     cookie, post_pk, handle = signed_in.split()
 
     log = workdir / "gunicorn.log"
@@ -262,7 +262,7 @@ def main() -> int:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(f"{base}/healthz", server, log)
+        wait_until_serving(f"{base}/healthz", server, log)
         script = workdir / "count.lua"
         script.write_text(WRK_SCRIPT)
         pages = {"home feed": "/", "post page": f"/posts/{post_pk}/"}
@@ -270,9 +270,9 @@ def main() -> int:
         for path in pages.values():
             warm = argparse.Namespace(**{**vars(args), "duration": 3, "connections": 8})
             _run_wrk(base, "warm-up", path, cookie, warm, script)
-        workers_before = _worker_pids(server.pid)
+        workers_before = worker_pids(server.pid)
         results = [_run_wrk(base, page, path, cookie, args, script) for page, path in pages.items()]
-        workers_after = _worker_pids(server.pid)
+        workers_after = worker_pids(server.pid)
         served_log = log.read_text(errors="replace")
     finally:
         server.send_signal(signal.SIGTERM)

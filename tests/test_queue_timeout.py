@@ -59,6 +59,9 @@ def test_a_request_that_queued_past_the_timeout_is_answered_503_without_reaching
     assert response["Retry-After"] == "5"
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Length"] == str(len(response.content))
+    # The security middleware never runs for this answer: it carries its own headers.
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
     body = response.content.decode()
     assert "<h1>Rounds is busy</h1>" in body
     assert "please try again in a few" in body

@@ -369,6 +369,28 @@ def test_a_form_posted_through_nginx_passes_the_csrf_origin_check(stack: Stack) 
     assert "The email address and/or password you specified are not correct." in page
 
 
+def test_the_access_log_has_a_json_line_per_request_with_the_id_the_app_returns(
+    stack: Stack,
+) -> None:
+    ours = stack.get("/explore/")
+    theirs = stack.get("/explore/", {"X-Request-ID": "lb-0123456789abcdef"})
+
+    def entry(request_id: str) -> dict[str, object] | None:
+        found = [e for e in stack.proxy.log_entries() if e["request_id"] == request_id]
+        return found[0] if found else None
+
+    # nginx writes its log out at least once a second.
+    _wait_for(lambda: entry(ours.header("X-Request-ID") or "") is not None, "the log line")
+    logged = entry(ours.header("X-Request-ID") or "")
+    assert logged is not None
+    assert re.fullmatch(r"[0-9a-f]{32}", str(logged["request_id"]))  # Made by nginx.
+    assert (logged["uri"], logged["status"], logged["upstream_status"]) == ("/explore/", 200, "200")
+    assert isinstance(logged["request_time"], float)
+    # A load balancer's id in front is kept, by nginx and by the app.
+    assert theirs.header("X-Request-ID") == "lb-0123456789abcdef"
+    _wait_for(lambda: entry("lb-0123456789abcdef") is not None, "the second log line")
+
+
 # --- The compose stack ----------------------------------------------------------------------
 
 
