@@ -220,7 +220,9 @@ PLAN_CASES = [
     ("Explore", 'FROM "posts_post"', lambda: RECENT_POST_INDEXES),
     # The week's ranking (posts.selectors._week_leaders), when it is not cached.
     ("Explore", f"LIMIT {TOP_CANDIDATES}", lambda: {"post_alive_recent_counts_idx"}),
-    ("Hashtag", 'FROM "posts_posthashtag"', lambda: {PostHashtag._meta.indexes[0].name}),
+    # The page's posts, not the check that the reader may see the tag at all (its
+    # `FROM "posts_posthashtag" V0` inner query comes first).
+    ("Hashtag", 'FROM "posts_posthashtag" WHERE', lambda: {PostHashtag._meta.indexes[0].name}),
     ("Profile", 'FROM "posts_post"', lambda: {"post_author_recent_idx"}),
     ("Post with", 'FROM "posts_comment"', _comment_post_indexes),
     ("Search", "@@", lambda: RECENT_POST_INDEXES | {"post_search_week_gin"}),
