@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from community.celery import app as celery_app
+
 WAIT_SECONDS = 30
 
 
@@ -116,3 +118,28 @@ def scripted_smtp() -> Iterator[SmtpServer]:
     finally:
         handler.release.set()
         controller.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings: Any, scripted_smtp: SmtpServer) -> SmtpServer:
+    """The project's SMTP backend pointed at `scripted_smtp`, with 10 s for every step."""
+    settings.EMAIL_BACKEND = "community.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = scripted_smtp.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_CONNECT_TIMEOUT = 10
+    settings.EMAIL_COMMAND_TIMEOUT = 10
+    settings.EMAIL_DATA_TIMEOUT = 10
+    settings.EMAIL_BLOCK_TIMEOUT = 10
+    settings.EMAIL_FINAL_REPLY_TIMEOUT = 10
+    return scripted_smtp
+
+
+@pytest.fixture
+def eager_retries() -> Iterator[None]:
+    """Celery's eager mode runs each retry of a task in turn."""
+    # Not propagating, eager mode runs each retry in turn instead of raising Retry.
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = True

@@ -43,29 +43,6 @@ def member() -> User:
     return UserFactory(email="ana@example.org", display_name="Dr. Ana Lima")
 
 
-@pytest.fixture
-def smtp_settings(settings: Any, scripted_smtp: SmtpServer) -> SmtpServer:
-    settings.EMAIL_BACKEND = "community.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = scripted_smtp.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_CONNECT_TIMEOUT = 10
-    settings.EMAIL_COMMAND_TIMEOUT = 10
-    settings.EMAIL_DATA_TIMEOUT = 10
-    settings.EMAIL_BLOCK_TIMEOUT = 10
-    settings.EMAIL_FINAL_REPLY_TIMEOUT = 10
-    return scripted_smtp
-
-
-@pytest.fixture
-def eager_retries() -> Iterator[None]:
-    # Not propagating, eager mode runs each retry in turn instead of raising Retry.
-    celery_app.conf.task_eager_propagates = False
-    yield
-    celery_app.conf.task_eager_propagates = True
-
-
 @contextmanager
 def _broker_is_down() -> Iterator[None]:
     """Publishing goes, for real, to a port nothing listens on."""

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from community.celery import app as celery_app
 from notifications import services, tasks
 from notifications.models import (
     EmailAddressProblem,
@@ -30,29 +29,6 @@ from tests.notifications.helpers import FailOnce, make_notification, make_pendin
 from tests.smtp_server import SmtpServer, free_port
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp_settings(settings: Any, scripted_smtp: SmtpServer) -> SmtpServer:
-    settings.EMAIL_BACKEND = "community.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = scripted_smtp.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_CONNECT_TIMEOUT = 10
-    settings.EMAIL_COMMAND_TIMEOUT = 10
-    settings.EMAIL_DATA_TIMEOUT = 10
-    settings.EMAIL_BLOCK_TIMEOUT = 10
-    settings.EMAIL_FINAL_REPLY_TIMEOUT = 10
-    return scripted_smtp
-
-
-@pytest.fixture
-def eager_retries() -> Iterator[None]:
-    # Not propagating, eager mode runs each retry in turn instead of raising Retry.
-    celery_app.conf.task_eager_propagates = False
-    yield
-    celery_app.conf.task_eager_propagates = True
 
 
 def _send(notification: Notification) -> Notification:
