@@ -1,4 +1,4 @@
-"""Benchmark ``posts.phi.find_phi`` on a realistic 5,000-character post.
+"""Benchmark ``privacy.phi.find_phi`` on a realistic 5,000-character post.
 
 Run from the repository root::
 
@@ -23,7 +23,7 @@ from pathlib import Path
 # Make the repository root importable when run as a script from anywhere.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from posts.phi import find_phi  # noqa: E402
+from privacy.phi import find_phi  # noqa: E402
 
 TARGET_CHARS = 5_000
 

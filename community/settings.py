@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "csp",
     "community",
     "accounts",
+    "privacy",
     "posts",
     "mentoring",
     "notifications",

@@ -18,10 +18,10 @@ from accounts.selectors import is_walled_off
 from moderation.services import record_privacy_override
 from notifications.models import Kind
 from notifications.services import notify
-from posts.guard import GuardFinding, scan_text
+from privacy.contact import KIND_LABELS as CONTACT_LABELS
+from privacy.contact import find_contact_details
+from privacy.guard import GuardFinding, scan_text
 
-from .contact import KIND_LABELS as CONTACT_LABELS
-from .contact import find_contact_details
 from .models import (
     RATING_FIELDS,
     Feedback,

@@ -17,8 +17,8 @@ from accounts.permissions import participant_required
 from accounts.selectors import is_walled_off
 from community.ratelimit import rate_limited
 from moderation.services import record_reported_mentorship_opened
-from posts import guard
-from posts.guard import GuardFinding
+from privacy import guard
+from privacy.guard import GuardFinding
 
 from . import services, workflow
 from .forms import (

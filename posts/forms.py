@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from community.images import ACCEPTED_CONTENT_TYPES, ACCEPTED_LABEL, load_image
 from community.time_zones import zone_or_utc
+from privacy import guard
 
-from . import guard
 from .models import Circle, CircleKind, Post, PostImage, PostKind, Visibility
 from .services import MAX_IMAGES, ImageInput
 

@@ -38,9 +38,9 @@ from moderation.services import (
 )
 from notifications.models import Kind
 from notifications.services import notify, notify_reaction
+from privacy.guard import PrivacyFindings as PrivacyFindings
+from privacy.guard import check_comment, check_post
 
-from .guard import PrivacyFindings as PrivacyFindings
-from .guard import check_comment, check_post
 from .models import (
     Bookmark,
     Campaign,

@@ -24,8 +24,9 @@ from accounts.models import User
 from accounts.moderators import Actor, actor_of
 from accounts.permissions import participant_required
 from community.ratelimit import rate_limited
+from privacy import guard
 
-from . import guard, selectors, services
+from . import selectors, services
 from .forms import CampaignForm, CircleForm, CommentForm, PostForm, ReasonForm, SearchForm
 from .models import (
     Circle,

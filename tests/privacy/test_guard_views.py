@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models import PrivacyOverride
-from posts import guard
 from posts.models import Comment, Post, PostKind
+from privacy import guard
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import CommentFactory, PostFactory
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.permissions import ParticipationDenied
 from moderation.models import PrivacyOverride
-from posts import guard, services
+from posts import services
 from posts.models import Comment, Post, PostKind
+from privacy import guard
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import CommentFactory, PostFactory
 

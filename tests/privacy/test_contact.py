@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentoring.contact import find_contact_details
+from privacy.contact import find_contact_details
 
 
 @pytest.mark.parametrize(

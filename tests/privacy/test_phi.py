@@ -1,4 +1,4 @@
-"""Tests for the patient-privacy scanner ``posts.phi``.
+"""Tests for the patient-privacy scanner ``privacy.phi``.
 
 Two layers:
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from posts.phi import HIGH, KIND_EXPLANATIONS, KIND_LABELS, LOW, Finding, find_phi
+from privacy.phi import HIGH, KIND_EXPLANATIONS, KIND_LABELS, LOW, Finding, find_phi
 
 CORPUS_PATH = Path(__file__).with_name("phi_corpus.jsonl")
 

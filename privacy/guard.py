@@ -1,4 +1,4 @@
-"""The patient-privacy guard: the product rules on top of the scanner in `posts.phi`.
+"""The patient-privacy guard: the product rules on top of the scanner in `privacy.phi`.
 
 Before a post or comment is saved, its text is scanned for what could identify a patient.
 
@@ -26,7 +26,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
-from .phi import HIGH, KIND_EXPLANATIONS, KIND_LABELS, find_phi
+from privacy.phi import HIGH, KIND_EXPLANATIONS, KIND_LABELS, find_phi
 
 _DIGEST_SALT = "posts.guard.findings"
 
