@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_walled_off
-from moderation.services import record_privacy_override
 from notifications.models import Kind
 from notifications.services import notify
 from privacy.contact import KIND_LABELS as CONTACT_LABELS
 from privacy.contact import find_contact_details
 from privacy.guard import GuardFinding, scan_text
+from privacy.services import record_privacy_override
 
 from .models import (
     RATING_FIELDS,

@@ -33,13 +33,13 @@ from moderation.services import (
     membership_state,
     record_audit,
     record_membership_decision,
-    record_privacy_override,
     remove_content,
 )
 from notifications.models import Kind
 from notifications.services import notify, notify_reaction
 from privacy.guard import PrivacyFindings as PrivacyFindings
 from privacy.guard import check_comment, check_post
+from privacy.services import record_privacy_override
 
 from .models import (
     Bookmark,

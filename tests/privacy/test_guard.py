@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.permissions import ParticipationDenied
-from moderation.models import PrivacyOverride
 from posts import services
 from posts.models import Comment, Post, PostKind
 from privacy import guard
+from privacy.models import PrivacyOverride
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import CommentFactory, PostFactory
 
