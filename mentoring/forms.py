@@ -149,6 +149,8 @@ class MessageForm(forms.Form):
         error_messages={"required": "Write a message first."},
     )
     confirm = forms.BooleanField(required=False, label="I have checked it: send anyway")
+    # The signed digest of the findings the sender was shown (the review partial writes it).
+    privacy_digest = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
 class GoalForm(forms.Form):
