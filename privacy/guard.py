@@ -208,7 +208,7 @@ class ReviewedField:
 
 @dataclass(frozen=True)
 class Review:
-    """What `templates/posts/_privacy_findings.html` shows: each field with its findings
+    """What `templates/privacy/_findings.html` shows: each field with its findings
     marked and numbered, the numbered list, whether they block, and the digest to post back.
     """
 
