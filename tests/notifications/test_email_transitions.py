@@ -510,3 +510,36 @@ def test_the_migration_makes_old_rows_agree_before_adding_the_constraints(
     # The statuses that were consistent stay as they were.
     assert fresh("sent_without_time").email_status == EmailStatus.SENT
     assert EmailDigest.objects.get(pk=failed_digest.pk).email_status == EmailStatus.FAILED
+
+
+def test_a_send_and_a_failure_move_the_status_through_move_email(
+    member: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At run time too: each status a delivery writes is a move_email call, in order."""
+    moves: list[tuple[str, str]] = []
+    real = services.move_email
+
+    def spy(rows: Any, *, source: Any, target: str, **fields: Any) -> int:
+        moved = real(rows, source=source, target=target, **fields)
+        if moved:
+            moves.append((rows.model.__name__, target))
+        return moved
+
+    monkeypatch.setattr(services, "move_email", spy)
+    row = make_row(Notification, EmailStatus.PENDING, member)
+    assert services.deliver_notification_email(notification_id=row.pk, claimant="task-1")
+    failing = make_row(Notification, EmailStatus.PENDING, member)
+    assert services._claim(Notification, pk=failing.pk, claimant="t", now=timezone.now())
+    services.record_email_outcome(
+        model=Notification, pk=failing.pk, claimant="t", status=EmailStatus.FAILED, reason="550"
+    )
+    assert services.retry_failed_email(member=member) == 1
+    assert moves == [
+        ("Notification", EmailStatus.SENDING),
+        ("Notification", EmailStatus.SENT),
+        ("Notification", EmailStatus.SENDING),
+        ("Notification", EmailStatus.FAILED),
+        ("Notification", EmailStatus.PENDING),
+    ]
+    statuses = dict(Notification.objects.values_list("pk", "email_status"))
+    assert statuses == {row.pk: EmailStatus.SENT, failing.pk: EmailStatus.PENDING}
