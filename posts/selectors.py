@@ -442,12 +442,16 @@ def circle_membership(viewer: Viewer, circle: Circle) -> Membership | None:
     return Membership.objects.filter(circle=circle, member=viewer).first()
 
 
-def circle_members(circle: Circle, *, status: str = MembershipStatus.ACTIVE) -> list[Membership]:
-    return list(
-        Membership.objects.filter(circle=circle, status=status)
-        .select_related("member")
-        .order_by("-role", "created_at", "id")
-    )
+def circle_members(
+    circle: Circle, *, status: str = MembershipStatus.ACTIVE, reader: Viewer | None = None
+) -> list[Membership]:
+    """The memberships of `circle` with `status`. Given a `reader`, only those of members
+    the reader may see (`User.objects.visible_to`: no one walled off from them); the
+    group's moderators, who manage every membership, pass none."""
+    memberships = Membership.objects.filter(circle=circle, status=status)
+    if reader is not None:
+        memberships = memberships.filter(member__in=User.objects.visible_to(reader))
+    return list(memberships.select_related("member").order_by("-role", "created_at", "id"))
 
 
 def member_circles(member: User) -> list[Circle]:

@@ -545,7 +545,7 @@ def circle_members(request: HttpRequest, slug: str) -> HttpResponse:
     can_moderate = moderates_as is not None
     context = {
         "circle": circle,
-        "members": selectors.circle_members(circle),
+        "members": selectors.circle_members(circle, reader=None if can_moderate else request.user),
         "pending": selectors.circle_members(circle, status=MembershipStatus.PENDING)
         if can_moderate
         else [],

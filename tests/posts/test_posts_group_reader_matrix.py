@@ -114,6 +114,10 @@ def test_the_private_group_pages_for_each_reader(world: dict[str, Any], reader_n
 
     members = client.get(reverse("posts:circle_members", args=[circle.slug]))
     assert members.status_code == (200 if reads else 404)
+    if reads:
+        # A member walled off from the founder does not find them on the list either.
+        listed = "@founder" in members.content.decode()
+        assert listed is (reader_name != "walled_member")
 
     post = client.get(world["member_post"].get_absolute_url())
     assert post.status_code == (200 if reads else 404)
