@@ -117,7 +117,9 @@ class CircleQuerySet(models.QuerySet["Circle"]):
           protect nothing), and private groups they are an active member of; walls (blocks)
           hide members' posts, never a whole group;
         - site moderators, given as an `Actor` whose session may moderate groups: every
-          group, to moderate it (a bare User is read as an ordinary member).
+          group, to moderate it (a bare User is read as an ordinary member). The group's
+          pages and its posts' pages pass an Actor; feeds, search and tag pages pass the
+          User, so moderating never fills a moderator's own feed.
 
         Every group's front (name, description, size, and the button to join or ask to
         join) stays listed in the directory and on its page: that is how a private group is
