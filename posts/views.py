@@ -73,6 +73,7 @@ def _show_privacy_findings(
 ) -> None:
     """Re-render `form` with the guard's findings highlighted and its message announced."""
     form.show_privacy_review(guard.review_from(error, labels=labels))
+    form.add_error(None, error.messages[0])
     image_error = getattr(error, "image_findings", None)
     if isinstance(form, PostForm) and isinstance(image_error, image_guard.ImageFindings):
         _show_image_findings(form, image_error)
@@ -83,7 +84,6 @@ def _show_image_findings(form: PostForm, error: image_guard.ImageFindings) -> No
     form.show_image_review(image_guard.image_review_from(error))
     form.add_error(None, error.message)
     form.add_error(None, image_guard.REATTACH_MESSAGE)
-    form.add_error(None, error.messages[0])
 
 
 def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
