@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def font(size: int, *, mono: bool = False, bold: bool = False) -> ImageFont.FreeTypeFont:
@@ -17,7 +17,7 @@ def font(size: int, *, mono: bool = False, bold: bool = False) -> ImageFont.Free
     name = "DejaVuSansMono" if mono else "DejaVuSans"
     if bold:
         name += "-Bold"
-    path = _FONT_DIRS[0] / f"{name}.ttf"
+    path = _DEJAVU / f"{name}.ttf"
     if path.exists():
         return ImageFont.truetype(str(path), size)
     return ImageFont.load_default(size=size)  # type: ignore[return-value]
