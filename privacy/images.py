@@ -641,8 +641,8 @@ def _find_faces(gray: Gray) -> list[ImageFinding]:
             neighbours=3,
             min_size=max(_FACE_MIN, int(rect[2] * 0.6)),
         )
-        # A small face (under a tenth of the shorter side) is easily a false alarm.
-        big = rect[2] >= min(small_h, small_w) / 10
+        # A small face (under a sixteenth of the shorter side) is easily a false alarm.
+        big = rect[2] >= min(small_h, small_w) / 16
         faces.append((_box(rect), HIGH if confirmed and big else LOW))
 
     mirrored = np.ascontiguousarray(small[:, ::-1])
