@@ -320,6 +320,16 @@ def _photo_parts(gray: Gray) -> list[_Part]:
     _, edges = cv2.threshold(gradient, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # Otsu on a smooth photo can pick a tiny threshold; ignore faint edges regardless.
     edges[gradient < 40] = 0
+    # Long straight edges (a sign's border, a pole, a window frame) would join the letters
+    # next to them into one big shape; take out any run longer than the tallest letter we
+    # look for (a tenth of the image's height).
+    longest = max(15, small.shape[0] // 10)
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+    for kernel in ((longest, 1), (1, longest)):
+        lines = cv2.morphologyEx(
+            edges, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
+        )
+        edges[cv2.dilate(lines, square) > 0] = 0
     joined = cv2.morphologyEx(
         edges, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 3))
     )
@@ -328,7 +338,7 @@ def _photo_parts(gray: Gray) -> list[_Part]:
     candidates: list[tuple[float, tuple[int, int, int, int]]] = []
     for index in range(1, count):
         x, y, w, h, area = (int(value) for value in stats[index])
-        if h < 7 or h > small_h / 5 or w < 1.5 * h or w < 20:
+        if h < 7 or h > small_h / 10 or w < 1.5 * h or w < 20:
             continue
         fill = float(edges[y : y + h, x : x + w].mean()) / 255
         solidity = area / (w * h)
@@ -647,14 +657,14 @@ def _find_faces(gray: Gray) -> list[ImageFinding]:
 
     mirrored = np.ascontiguousarray(small[:, ::-1])
     profiles = _detect(
-        "haarcascade_profileface.xml", small, neighbours=5, min_size=_FACE_MIN, scale_factor=1.15
+        "haarcascade_profileface.xml", small, neighbours=5, min_size=_FACE_MIN, scale_factor=1.2
     )
     for x, y, w, h in _detect(
         "haarcascade_profileface.xml",
         mirrored,
         neighbours=5,
         min_size=_FACE_MIN,
-        scale_factor=1.15,
+        scale_factor=1.2,
     ):
         profiles.append((small_w - x - w, y, w, h))
     for rect in profiles:

@@ -119,6 +119,19 @@ def test_screenshot_of_a_note_with_a_name_and_mrn() -> None:
     assert len(findings) == 2
 
 
+def test_wristband_in_a_photo_is_read() -> None:
+    picture = Labelled(photo_scene(3000, 2000, seed=26))
+    ImageDraw.Draw(picture.image).rounded_rectangle((900, 900, 1900, 1080), 30, fill="white")
+    picture.write((940, 925), "DOE, JOHN", size=44, fill=(20, 20, 20), kind="name", bold=True)
+    picture.write((940, 995), "MRN 7788990", size=40, fill=(20, 20, 20), kind="mrn")
+    findings = find_phi_in_image(png(picture.image))
+    for label in picture.text:
+        assert any(
+            f.kind == label["kind"] and covers(f, label["box"])  # type: ignore[arg-type]
+            for f in findings
+        ), findings
+
+
 def test_dark_mode_screenshot_is_read() -> None:
     picture = note_screenshot([("Daughter's phone 555-410-2299 for updates.", "phone")], dark=True)
     findings = scan_image(picture.image)
