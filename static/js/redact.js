@@ -276,7 +276,7 @@ class Redactor {
         element("p", {
           class: "help",
           id: helpId,
-          text: "Draw a box by dragging on the image. Select a box to move it with the arrow keys, resize it with Shift and the arrow keys, and remove it with Delete.",
+          text: "Draw a box by dragging on the image. Select a box to move it with the arrow keys, resize it with Shift and the arrow keys, switch it between blur and black with B, and remove it with Delete.",
         }),
         this.stage,
         this.statusLine,
@@ -525,6 +525,13 @@ class Redactor {
       event.preventDefault();
       this.selected = id;
       this.removeSelected();
+      return;
+    }
+    if ((event.key === "b" || event.key === "B") && id !== "crop") {
+      event.preventDefault();
+      box.style = box.style === "blur" ? "black" : "blur";
+      this.selected = id;
+      this.update(`${this.label(id)} is now ${box.style === "blur" ? "blurred" : "black"}.`);
       return;
     }
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
