@@ -83,7 +83,6 @@ def _show_image_findings(form: PostForm, error: image_guard.ImageFindings) -> No
     """Re-render `form` with what was found in its images, numbered on small previews."""
     form.show_image_review(image_guard.image_review_from(error))
     form.add_error(None, error.message)
-    form.add_error(None, image_guard.REATTACH_MESSAGE)
 
 
 def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:

@@ -35,7 +35,9 @@ from PIL import Image
 from privacy.images import Box, scan_image
 from privacy.phi import HIGH, KIND_EXPLANATIONS, KIND_LABELS
 from privacy.redaction import (
+    FACE_MARGIN,
     NO_REDACTION,
+    TEXT_MARGIN,
     Redaction,
     apply_redaction,
     black_out,
@@ -200,7 +202,13 @@ def redact_and_scan(item: ImageToCheck, *, black_out_found: bool = False) -> Che
     if black_out_found and findings:
         return CheckedImage(
             slot=item.slot,
-            image=black_out(redacted, [finding.box for finding in findings]),
+            image=black_out(
+                redacted,
+                [
+                    (finding.box, FACE_MARGIN if finding.kind == "face" else TEXT_MARGIN)
+                    for finding in findings
+                ],
+            ),
             findings=[],
         )
     return CheckedImage(slot=item.slot, image=redacted, findings=findings)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from privacy.images import Box
 
@@ -38,9 +38,11 @@ MAX_REDACTION_CHARS = 8_000
 # Blur: the box is reduced to at most this many cells along its longer side, then smoothed,
 # so no letter or facial feature survives (neither OCR nor the face detector finds anything).
 _BLUR_CELLS = 6
-# Boxes the server draws itself ("Black out everything found") grow by this share of their
-# size on every side, as read text is often boxed tightly.
-_BLACKOUT_MARGIN = 0.15
+# Boxes the server draws itself ("Black out everything found") grow by a share of their size
+# on every side: read text is often boxed tightly, and a detected face runs from the brows to
+# the chin (the composer pre-fills its boxes with the same margins).
+TEXT_MARGIN = 0.15
+FACE_MARGIN = 0.3
 # The numbered previews shown on the form page: longer side in pixels.
 PREVIEW_SIDE = 480
 _EDGES = ("x", "y", "width", "height")
@@ -212,7 +214,7 @@ def apply_redaction(
     return result
 
 
-def grown(box: Box, *, width: int, height: int, margin: float = _BLACKOUT_MARGIN) -> Box:
+def grown(box: Box, *, width: int, height: int, margin: float = TEXT_MARGIN) -> Box:
     """`box` enlarged by `margin` of its size on every side (at least 4 px), within the image."""
     dx = max(4, round(box.width * margin))
     dy = max(4, round(box.height * margin))
@@ -220,11 +222,16 @@ def grown(box: Box, *, width: int, height: int, margin: float = _BLACKOUT_MARGIN
     return clip_box(bigger, width=width, height=height) or box
 
 
-def black_out(image: Image.Image, boxes: Sequence[Box]) -> Image.Image:
-    """`image` with every box (grown a little) filled black: "Black out everything found"."""
+def black_out(image: Image.Image, boxes: Sequence[tuple[Box, float]]) -> Image.Image:
+    """`image` with every box, grown by its margin, filled black ("Black out everything
+    found")."""
     width, height = image.size
     return apply_redaction(
-        image, [Region(grown(box, width=width, height=height), "black") for box in boxes]
+        image,
+        [
+            Region(grown(box, width=width, height=height, margin=margin), "black")
+            for box, margin in boxes
+        ],
     )
 
 
@@ -246,30 +253,36 @@ def describe_position(box: Box, *, width: int, height: int) -> str:
     return f"{vertical}-{horizontal} corner"
 
 
+def _reduced(image: Image.Image, max_side: int) -> Image.Image:
+    """An RGB copy no larger than `max_side` on its longer side (never enlarged)."""
+    reduced = image.convert("RGB")
+    reduced.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return reduced
+
+
 def numbered_preview(image: Image.Image, boxes: Sequence[tuple[int, Box]]) -> str:
     """A small PNG of `image` with each box outlined and numbered, as a data: URL.
 
     Built in memory for the page that lists the findings and never stored.
     """
-    preview = ImageOps.contain(image.convert("RGB"), (PREVIEW_SIDE, PREVIEW_SIDE))
+    preview = _reduced(image, PREVIEW_SIDE)
     scale = preview.width / max(1, image.width)
     draw = ImageDraw.Draw(preview)
+    label_font = ImageFont.load_default(size=16)
     for number, box in boxes:
         left, top = round(box.x * scale), round(box.y * scale)
         right = max(left + 2, round((box.x + box.width) * scale))
         bottom = max(top + 2, round((box.y + box.height) * scale))
-        for colour, inset in (("#ffffff", -1), ("#c2185b", 0), ("#ffffff", 2)):
-            draw.rectangle(
-                (left - inset, top - inset, right + inset, bottom + inset), outline=colour, width=1
-            )
+        draw.rectangle((left - 2, top - 2, right + 2, bottom + 2), outline="#ffffff", width=1)
+        draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), outline="#b42318", width=3)
         label = str(number)
-        text_box = draw.textbbox((0, 0), label)
-        label_width, label_height = text_box[2] + 6, text_box[3] + 4
-        label_top = top - label_height if top >= label_height else bottom
+        text_box = draw.textbbox((0, 0), label, font=label_font)
+        label_width, label_height = text_box[2] + 8, text_box[3] + 6
+        label_top = top - label_height - 1 if top > label_height else bottom + 2
         draw.rectangle(
-            (left, label_top, left + label_width, label_top + label_height), fill="#c2185b"
+            (left - 1, label_top, left - 1 + label_width, label_top + label_height), fill="#b42318"
         )
-        draw.text((left + 3, label_top + 1), label, fill="#ffffff")
+        draw.text((left + 3, label_top + 2), label, fill="#ffffff", font=label_font)
     buffer = io.BytesIO()
     preview.save(buffer, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -277,7 +290,6 @@ def numbered_preview(image: Image.Image, boxes: Sequence[tuple[int, Box]]) -> st
 
 def png_data_url(image: Image.Image, *, max_side: int) -> str:
     """`image` reduced to `max_side` as a PNG data: URL (a preview of a DICOM file)."""
-    preview = ImageOps.contain(image.convert("RGB"), (max_side, max_side))
     buffer = io.BytesIO()
-    preview.save(buffer, format="PNG")
+    _reduced(image, max_side).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
