@@ -50,10 +50,17 @@ def files(tmp_path: Path) -> dict[str, str]:
     return {"film": str(film), "face": str(FACE_PHOTO)}
 
 
-def _write_case(page: Any) -> None:
+def _write_case(page: Any) -> list[str]:
+    """Open the composer for a case; returns the console errors the page logs from now on."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto("/posts/new/")
     page.get_by_label("Kind of post").select_option(PostKind.CASE)
     page.locator("textarea[name=body]").fill(CASE_BODY)
+    return errors
 
 
 def _attach(page: Any, files: dict[str, str]) -> None:
@@ -89,7 +96,7 @@ def test_a_member_redacts_a_case_s_images_and_publishes_only_redacted_ones(
 ) -> None:
     member = PhysicianFactory()
     _sign_in(page, live_server, member)
-    _write_case(page)
+    errors = _write_case(page)
     _attach(page, files)
     _describe(page)
 
@@ -135,6 +142,7 @@ def test_a_member_redacts_a_case_s_images_and_publishes_only_redacted_ones(
         corner = np.asarray(stored.convert("L"))[20:50, 30:200]
     assert corner.max() < 60
     screenshot(page, "composer-redaction-published")
+    assert errors == [], "no script error and nothing refused by the Content Security Policy"
 
 
 def test_the_redaction_tools_work_with_the_keyboard_alone(
