@@ -236,6 +236,9 @@ class _ImagesMixin(_PrivacyConfirmMixin):
             upload = cleaned.get(f"image_{number}")
             alt = (cleaned.get(f"alt_{number}") or "").strip()
             if not upload:
+                # Boxes without an image have nothing to apply to.
+                if self.has_error(f"redaction_{number}"):
+                    del self.errors[f"redaction_{number}"]
                 continue
             if self.has_error(f"redaction_{number}"):
                 self.add_error(

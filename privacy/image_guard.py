@@ -379,6 +379,5 @@ def stream_check(image: Image.Image, *, is_dicom: bool = False) -> Iterator[byte
         }
         if is_dicom:
             result["preview"] = png_data_url(image, max_side=DICOM_PREVIEW_SIDE)
-        yield _line({"stage": "Done", "done": 1.0})
         yield _line(result)
         return

@@ -495,3 +495,10 @@ def test_the_check_is_rate_limited(settings: Any) -> None:
         assert response.status_code == 200
         _lines(response)
     assert client.post(reverse("posts:check_image"), {"image": upload(marked())}).status_code == 429
+
+
+def test_boxes_without_an_image_are_ignored() -> None:
+    response = _client().post(
+        reverse("posts:create"), _form(PostKind.DISCUSSION, redaction_2="x" * 9000)
+    )
+    assert response.status_code == 302
