@@ -234,3 +234,27 @@ def test_the_composer_with_findings_fits_the_screen(
         screenshot(page, f"composer-redaction-{width}")
     finally:
         context.close()
+
+
+def test_a_12_megapixel_photo_shows_its_progress_while_it_is_checked(
+    page: Any, live_server: Any, tmp_path: Path
+) -> None:
+    photo = tmp_path / "ward-round.jpg"
+    with Image.open(FACE_PHOTO) as small:
+        small.convert("RGB").resize((4000, 3000)).save(photo, quality=80)
+    _sign_in(page, live_server, PhysicianFactory())
+    _write_case(page)
+    page.get_by_label("Image 1", exact=True).set_input_files(str(photo))
+    progress = _slot(page, 1).locator(".redactor-progress")
+    progress.locator("progress").wait_for()
+    # The stage named by the scanner replaces "Sending the image" while the bar fills.
+    page.wait_for_function(
+        """() => {
+            const status = document.querySelector('[data-redactor-for="1"] .redactor-progress p');
+            return status === null || !status.textContent.endsWith('Sending the image');
+        }"""
+    )
+    if progress.count():
+        screenshot(page, "composer-redaction-progress")
+    page.get_by_role("heading", name="Redact image 1").wait_for()
+    assert _slot(page, 1).locator(".redactor-findings li", has_text="Face").count() >= 1
