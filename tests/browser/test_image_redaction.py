@@ -21,7 +21,7 @@ from PIL import Image
 from posts.models import Post, PostImage, PostKind
 from tests.browser.conftest import TIMEOUT_MS, axe_violations, screenshot, scrolls_sideways
 from tests.factories import PhysicianFactory
-from tests.privacy.imaging import FACE_PHOTO, radiograph
+from tests.privacy.imaging import FACE_PHOTO, dicom_bytes, radiograph
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -258,3 +258,53 @@ def test_a_12_megapixel_photo_shows_its_progress_while_it_is_checked(
         screenshot(page, "composer-redaction-progress")
     page.get_by_role("heading", name="Redact image 1").wait_for()
     assert _slot(page, 1).locator(".redactor-findings li", has_text="Face").count() >= 1
+
+
+def test_boxes_are_drawn_and_moved_with_the_pointer(
+    page: Any, live_server: Any, files: dict[str, str]
+) -> None:
+    _sign_in(page, live_server, PhysicianFactory())
+    _write_case(page)
+    page.get_by_label("Image 1", exact=True).set_input_files(files["film"])
+    page.get_by_role("heading", name="Redact image 1").wait_for()
+    image = _slot(page, 1).locator(".redactor-stage img")
+    image.scroll_into_view_if_needed()
+    area = image.bounding_box()
+    before = len(_redaction(page, 1)["regions"])
+    # Drag across the lower right quarter of the film: a new black box.
+    page.mouse.move(area["x"] + area["width"] * 0.6, area["y"] + area["height"] * 0.6)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] * 0.8, area["y"] + area["height"] * 0.9, steps=5)
+    page.mouse.up()
+    regions = _redaction(page, 1)["regions"]
+    assert len(regions) == before + 1
+    drawn = regions[-1]
+    assert drawn["style"] == "black"
+    assert 440 <= drawn["x"] <= 520 and 330 <= drawn["y"] <= 390  # in the film's 800×600 pixels
+    assert "drawn" in _slot(page, 1).locator(".redactor-status").inner_text()
+    # Drag the new box to the left by a tenth of the image.
+    box = _slot(page, 1).locator(".redact-box").last.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(
+        box["x"] + box["width"] / 2 - area["width"] / 10, box["y"] + box["height"] / 2, steps=5
+    )
+    page.mouse.up()
+    moved = _redaction(page, 1)["regions"][-1]
+    assert 60 <= drawn["x"] - moved["x"] <= 100 and moved["width"] == drawn["width"]
+
+
+def test_a_dicom_file_is_shown_from_the_server_s_preview(
+    page: Any, live_server: Any, tmp_path: Path
+) -> None:
+    pixels = np.full((300, 400), 500, dtype=np.uint16)
+    pixels[80:220, 100:300] = 3000
+    film = tmp_path / "film.dcm"
+    film.write_bytes(dicom_bytes(pixels))
+    _sign_in(page, live_server, PhysicianFactory())
+    _write_case(page)
+    page.get_by_label("Image 1", exact=True).set_input_files(str(film))
+    page.get_by_role("heading", name="Redact image 1").wait_for()
+    shown = _slot(page, 1).locator(".redactor-stage img")
+    assert shown.get_attribute("src").startswith("data:image/png;base64,")
+    assert shown.evaluate("image => image.naturalWidth") == 400
