@@ -527,6 +527,12 @@ class Redactor {
       this.removeSelected();
       return;
     }
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      this.selected = id;
+      this.announce(`${this.label(id)} selected. Arrow keys move it, Shift and the arrow keys resize it, Delete removes it.`);
+      return;
+    }
     if ((event.key === "b" || event.key === "B") && id !== "crop") {
       event.preventDefault();
       box.style = box.style === "blur" ? "black" : "blur";

@@ -502,3 +502,11 @@ def test_boxes_without_an_image_are_ignored() -> None:
         reverse("posts:create"), _form(PostKind.DISCUSSION, redaction_2="x" * 9000)
     )
     assert response.status_code == 302
+
+
+def test_a_page_sent_back_for_another_reason_asks_for_the_images_again() -> None:
+    response = _client().post(
+        reverse("posts:create"), _form(body="", image_1=upload(marked()), alt_1="Plain")
+    )
+    assert response.status_code == 200
+    assert "Attach your images again" in response.content.decode()
