@@ -71,6 +71,7 @@ _REGION_SIDE: Final = 1600
 # image's longer side (20 pixels here) are not found.
 _FACE_SIDE: Final = 640
 _FACE_MIN: Final = 20
+_PROFILE_SIDE: Final = 480
 # In a colour photo, a face candidate needs this share of skin-toned pixels in its middle;
 # in a greyscale one, this many cascade hits (on the development pictures, frontal faces
 # had 17 or more and chance patterns at most 11; a profile 10, chance patterns at most 6).
@@ -174,7 +175,7 @@ def scan_image(image: Image.Image, *, progress: Progress | None = None) -> list[
     report(STAGE_TEXT, 0.05)
     gray = _to_gray(image)
     kind, colourful = _picture_kind(image, gray)
-    findings = _find_text(gray, kind)
+    findings = _find_text(gray, kind, report)
     report(STAGE_FACES, 0.7)
     if kind == "photo":
         # Screenshots and radiographs hold no photographs of faces worth the false alarms.
@@ -259,7 +260,7 @@ class _Word:
     box: Box
 
 
-def _find_text(gray: Gray, kind: PictureKind) -> list[ImageFinding]:
+def _find_text(gray: Gray, kind: PictureKind, report: Progress) -> list[ImageFinding]:
     if kind == "radiograph":
         parts = _radiograph_parts(gray)
     elif kind == "document":
@@ -268,7 +269,9 @@ def _find_text(gray: Gray, kind: PictureKind) -> list[ImageFinding]:
         parts = _photo_parts(gray)
     if not parts:
         return []
+    report(STAGE_TEXT, 0.15)
     words = _read_words(parts, psm=3 if kind == "document" else 11)
+    report(STAGE_TEXT, 0.6)
     return _classify(words, overlay=kind == "radiograph")
 
 
@@ -686,14 +689,20 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
         big = rect[2] >= min(small_h, small_w) / 16
         faces.append((_box(rect), HIGH if confirmed and big else LOW))
 
-    mirrored = np.ascontiguousarray(small[:, ::-1])
-    profiles = _detect_counted(
-        "haarcascade_profileface.xml", small, neighbours=5, min_size=_FACE_MIN, scale_factor=1.2
-    )
-    for (x, y, w, h), hits in _detect_counted(
-        "haarcascade_profileface.xml", mirrored, 5, _FACE_MIN, scale_factor=1.2
-    ):
-        profiles.append(((small_w - x - w, y, w, h), hits))
+    # Profiles (low findings either way) are searched in a smaller copy, on it and on its
+    # mirror: the cascade knows only faces turned one way.
+    shrink = min(1.0, _PROFILE_SIDE / max(small_h, small_w))
+    smaller = _resized(small, shrink)
+    profiles = []
+    for mirror in (False, True):
+        pixels = np.ascontiguousarray(smaller[:, ::-1]) if mirror else smaller
+        for (x, y, w, h), hits in _detect_counted(
+            "haarcascade_profileface.xml", pixels, 5, _FACE_MIN, scale_factor=1.2
+        ):
+            if mirror:
+                x = smaller.shape[1] - x - w
+            rect = (int(x / shrink), int(y / shrink), int(w / shrink), int(h / shrink))
+            profiles.append((rect, hits))
     for rect, hits in profiles:
         box = _box(rect)
         if any(box.overlap(face) > 0.3 for face, _ in faces) or not plausible(
