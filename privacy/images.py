@@ -33,7 +33,6 @@ these conventions, so they are handled here, on each OCR line.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -71,12 +70,16 @@ _REGION_SIDE: Final = 1600
 # image's longer side (20 pixels here) are not found.
 _FACE_SIDE: Final = 640
 _FACE_MIN: Final = 20
+_PROFILE_SIDE: Final = 480
 # In a colour photo, a face candidate needs this share of skin-toned pixels in its middle;
 # in a greyscale one, this many cascade hits (on the development pictures, frontal faces
 # had 17 or more and chance patterns at most 11; a profile 10, chance patterns at most 6).
 _MIN_SKIN: Final = 0.25
 _MIN_HITS_GREY: Final = 12
 _MIN_HITS_GREY_PROFILE: Final = 8
+# ... or, for a small frontal face, this many when looked at again up close (faces 26 to
+# 40, chance patterns at most 11).
+_MIN_HITS_UP_CLOSE: Final = 15
 # The sheet sent to Tesseract never exceeds this many pixels (a photo full of texture
 # can look like a lot of text).
 _SHEET_MAX_PIXELS: Final = 2_500_000
@@ -142,15 +145,16 @@ def open_upload(file: str | os.PathLike[str] | IO[bytes]) -> Image.Image:
     """The upright image inside an upload, or ValidationError saying why there is none."""
     if isinstance(file, str | os.PathLike):
         try:
-            data = Path(file).read_bytes()
+            with Path(file).open("rb") as handle:
+                return _open_stream(handle)
         except OSError as error:
             raise ValidationError("This file can't be opened.", code="unreadable") from error
-        stream: IO[bytes] = io.BytesIO(data)
-    elif hasattr(file, "read") and hasattr(file, "seek"):
-        stream = file
-    else:
-        raise ValidationError("Expected an image file.", code="wrong_type")
+    if hasattr(file, "read") and hasattr(file, "seek"):
+        return _open_stream(file)
+    raise ValidationError("Expected an image file.", code="wrong_type")
 
+
+def _open_stream(stream: IO[bytes]) -> Image.Image:
     stream.seek(0)
     head = stream.read(132)
     stream.seek(0)
@@ -174,10 +178,10 @@ def scan_image(image: Image.Image, *, progress: Progress | None = None) -> list[
     report(STAGE_TEXT, 0.05)
     gray = _to_gray(image)
     kind, colourful = _picture_kind(image, gray)
-    findings = _find_text(gray, kind)
+    findings = _find_text(gray, kind, report)
     report(STAGE_FACES, 0.7)
-    if kind == "photo":
-        # Screenshots and radiographs hold no photographs of faces worth the false alarms.
+    if kind != "radiograph":
+        # A screenshot may show a photo; a radiograph shows no face, only false alarms.
         findings += _find_faces(gray, image, colourful=colourful)
     report(STAGE_DONE, 1.0)
     return findings
@@ -259,7 +263,7 @@ class _Word:
     box: Box
 
 
-def _find_text(gray: Gray, kind: PictureKind) -> list[ImageFinding]:
+def _find_text(gray: Gray, kind: PictureKind, report: Progress) -> list[ImageFinding]:
     if kind == "radiograph":
         parts = _radiograph_parts(gray)
     elif kind == "document":
@@ -268,7 +272,9 @@ def _find_text(gray: Gray, kind: PictureKind) -> list[ImageFinding]:
         parts = _photo_parts(gray)
     if not parts:
         return []
+    report(STAGE_TEXT, 0.15)
     words = _read_words(parts, psm=3 if kind == "document" else 11)
+    report(STAGE_TEXT, 0.6)
     return _classify(words, overlay=kind == "radiograph")
 
 
@@ -658,7 +664,7 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
     small_h, small_w = small.shape
     skin = _skin_mask(image, (small_w, small_h)) if colourful else None
 
-    def plausible(rect: tuple[int, int, int, int], hits: int, needed: int) -> bool:
+    def plausible(rect: tuple[int, int, int, int], hits: int, *, frontal: bool) -> bool:
         crop, _, _ = _crop_around(small, rect, 0.4)
         if _detect("haarcascade_frontalcatface.xml", crop, neighbours=4, min_size=rect[2] // 2):
             return False
@@ -667,13 +673,17 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
             centre = skin[y + h // 5 : y + h * 4 // 5, x + w // 5 : x + w * 4 // 5]
             return centre.size > 0 and float(centre.mean()) >= _MIN_SKIN
         # Without colour, only the number of hits tells a face from a pattern.
-        return hits >= needed
+        if not frontal:
+            return hits >= _MIN_HITS_GREY_PROFILE
+        return hits >= _MIN_HITS_GREY or _frontal_hits_up_close(gray, rect, reduce) >= (
+            _MIN_HITS_UP_CLOSE
+        )
 
     faces: list[tuple[Box, str]] = []
     for rect, hits in _detect_counted(
         "haarcascade_frontalface_alt2.xml", small, neighbours=4, min_size=_FACE_MIN
     ):
-        if not plausible(rect, hits, _MIN_HITS_GREY):
+        if not plausible(rect, hits, frontal=True):
             continue
         crop, _, _ = _crop_around(small, rect, 0.4)
         confirmed = _detect(
@@ -686,18 +696,24 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
         big = rect[2] >= min(small_h, small_w) / 16
         faces.append((_box(rect), HIGH if confirmed and big else LOW))
 
-    mirrored = np.ascontiguousarray(small[:, ::-1])
-    profiles = _detect_counted(
-        "haarcascade_profileface.xml", small, neighbours=5, min_size=_FACE_MIN, scale_factor=1.2
-    )
-    for (x, y, w, h), hits in _detect_counted(
-        "haarcascade_profileface.xml", mirrored, 5, _FACE_MIN, scale_factor=1.2
-    ):
-        profiles.append(((small_w - x - w, y, w, h), hits))
+    # Profiles (low findings either way) are searched in a smaller copy, on it and on its
+    # mirror: the cascade knows only faces turned one way.
+    shrink = min(1.0, _PROFILE_SIDE / max(small_h, small_w))
+    smaller = _resized(small, shrink)
+    profiles = []
+    for mirror in (False, True):
+        pixels = np.ascontiguousarray(smaller[:, ::-1]) if mirror else smaller
+        for (x, y, w, h), hits in _detect_counted(
+            "haarcascade_profileface.xml", pixels, 5, _FACE_MIN, scale_factor=1.2
+        ):
+            if mirror:
+                x = smaller.shape[1] - x - w
+            rect = (int(x / shrink), int(y / shrink), int(w / shrink), int(h / shrink))
+            profiles.append((rect, hits))
     for rect, hits in profiles:
         box = _box(rect)
         if any(box.overlap(face) > 0.3 for face, _ in faces) or not plausible(
-            rect, hits, _MIN_HITS_GREY_PROFILE
+            rect, hits, frontal=False
         ):
             continue
         faces.append((box, LOW))
@@ -712,6 +728,17 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
         )
         results.append(ImageFinding("face", original, "", confidence))
     return results
+
+
+def _frontal_hits_up_close(gray: Gray, rect: tuple[int, int, int, int], reduce: float) -> int:
+    """Cascade hits on a small candidate looked at again from the full-size picture, scaled
+    so the face is 64 pixels wide: a small real face, which the reduced copy shows with too
+    few pixels for many hits, gets many here; a chance pattern does not."""
+    x, y, w, h = (int(value / reduce) for value in rect)
+    crop, _, _ = _crop_around(gray, (x, y, w, h), 0.5)
+    closer = cv2.equalizeHist(_resized(crop, min(2.0, 64 / max(1, w))))
+    found = _detect_counted("haarcascade_frontalface_alt2.xml", closer, 1, 44)
+    return max((hits for _, hits in found), default=0)
 
 
 def _skin_mask(image: Image.Image, size: tuple[int, int]) -> npt.NDArray[np.bool_]:
