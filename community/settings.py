@@ -466,6 +466,8 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 RATE_LIMITS = {
     "post": os.environ.get("RATE_LIMIT_POST", "20/h"),
+    # The composer checks each picked image before the post is sent (a few per post).
+    "image_check": os.environ.get("RATE_LIMIT_IMAGE_CHECK", "120/h"),
     "comment": os.environ.get("RATE_LIMIT_COMMENT", "60/h"),
     "reaction": os.environ.get("RATE_LIMIT_REACTION", "300/h"),
     "message": os.environ.get("RATE_LIMIT_MESSAGE", "120/h"),

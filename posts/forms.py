@@ -11,14 +11,22 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from PIL import Image, ImageOps
 
 from accounts.models import User
-from community.images import ACCEPTED_CONTENT_TYPES, ACCEPTED_LABEL, load_image
+from community.images import (
+    ACCEPTED_CONTENT_TYPES,
+    ACCEPTED_LABEL,
+    format_megabytes,
+    load_image,
+)
 from community.time_zones import zone_or_utc
-from privacy import guard
+from privacy import guard, image_guard
+from privacy.dicom import dicom_to_image
+from privacy.redaction import MAX_REDACTION_CHARS, parse_redaction
 
 from .models import Circle, CircleKind, Post, PostImage, PostKind, Visibility
-from .services import MAX_IMAGES, ImageInput
+from .services import MAX_IMAGES, ImageConsent, ImageInput
 
 # Crossref's advice for modern DOIs: "10." + registrant code + "/" + suffix.
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$")
@@ -66,6 +74,47 @@ def clean_pmid(value: str) -> str:
 def _image_input(upload: Any) -> Any:
     """Decode an upload through the shared pipeline (type, size, bomb and damage checks)."""
     return load_image(upload, max_bytes=settings.MAX_UPLOAD_BYTES)
+
+
+# A post's image slots also take DICOM files, for de-identified cases only: a DICOM file is
+# almost always a patient's imaging, so it goes where the strictest rule applies.
+POST_IMAGE_ACCEPT = f"{ACCEPTED_CONTENT_TYPES},.dcm,application/dicom"
+DICOM_FOR_CASES_ONLY = (
+    "DICOM files are accepted for de-identified cases only. Choose “De-identified case” "
+    "as the kind of post, or upload a JPEG, PNG or WebP image."
+)
+
+
+def is_dicom(upload: Any) -> bool:
+    """A DICOM file (Part 10) has "DICM" after its 128-byte preamble."""
+    upload.seek(0)
+    head = upload.read(132)
+    upload.seek(0)
+    return len(head) == 132 and head[128:132] == b"DICM"
+
+
+def decode_post_image(upload: Any, *, kind: str) -> tuple[Image.Image, bool]:
+    """Decode an image for a post's slot: upright, and whether it came from a DICOM file.
+
+    JPEG, PNG and WebP go through the shared pipeline; a DICOM file (cases only) is
+    converted to pixels, within the same byte limit. Raises ValidationError saying why not.
+    """
+    limit = settings.MAX_UPLOAD_BYTES
+    if is_dicom(upload):
+        if kind != PostKind.CASE:
+            raise ValidationError(DICOM_FOR_CASES_ONLY, code="dicom_not_case")
+        size = getattr(upload, "size", None)
+        if isinstance(size, int) and size > limit:
+            raise ValidationError(
+                "This file is %(size)s; the limit is %(limit)s. Export a smaller image.",
+                code="too_large",
+                params={"size": format_megabytes(size), "limit": format_megabytes(limit)},
+            )
+        image = dicom_to_image(upload)
+        upload.seek(0)
+        return image, True
+    image = _image_input(upload)
+    return ImageOps.exif_transpose(image) or image, False
 
 
 class DescribedForm(forms.Form):
@@ -131,17 +180,23 @@ class _PrivacyConfirmMixin(DescribedForm):
 
 
 class _ImagesMixin(_PrivacyConfirmMixin):
-    """Up to four image slots, each with its alt text."""
+    """Up to four image slots, each with its alt text and the author's redaction (boxes and
+    crop drawn in the composer, as JSON in a hidden field), and the answers to the privacy
+    guard's image findings."""
 
     image_slots = MAX_IMAGES
+    image_review: image_guard.ImageReview | None = None
 
     def _add_image_fields(self, slots: int) -> None:
         for number in range(1, slots + 1):
             self.fields[f"image_{number}"] = forms.FileField(
                 label=f"Image {number}",
                 required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES}),
-                help_text=f"{ACCEPTED_LABEL}. Location and camera data are removed.",
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": POST_IMAGE_ACCEPT, "data-redact-slot": number}
+                ),
+                help_text=f"{ACCEPTED_LABEL}, or DICOM for a de-identified case. Location, "
+                "camera data and DICOM tags are removed.",
             )
             self.fields[f"alt_{number}"] = forms.CharField(
                 label=f"Description of image {number} (alt text)",
@@ -149,24 +204,79 @@ class _ImagesMixin(_PrivacyConfirmMixin):
                 max_length=300,
                 help_text="What the image shows, for readers who cannot see it.",
             )
+            self.fields[f"redaction_{number}"] = forms.CharField(
+                required=False,
+                max_length=MAX_REDACTION_CHARS,
+                widget=forms.HiddenInput(attrs={"data-redaction-for": number}),
+                error_messages={
+                    "max_length": "The boxes drawn on this image could not be read: there "
+                    "are too many. Attach the image again and use fewer boxes."
+                },
+            )
+        self.fields["confirm_images"] = forms.BooleanField(
+            label=image_guard.CONFIRM_LABEL,
+            required=False,
+            help_text="Tick this only if nothing marked in the images could identify a "
+            "patient. Moderators can see what was confirmed.",
+        )
+        self.fields["images_digest"] = forms.CharField(
+            required=False, max_length=200, widget=forms.HiddenInput
+        )
+        self.fields["black_out_images"] = forms.BooleanField(
+            label=image_guard.BLACK_OUT_LABEL,
+            required=False,
+            help_text="Every finding is filled with black before the image is stored.",
+        )
 
-    def _clean_images(self, cleaned: dict[str, Any], slots: int) -> list[ImageInput]:
+    def _clean_images(self, cleaned: dict[str, Any], slots: int, *, kind: str) -> list[ImageInput]:
         images: list[ImageInput] = []
         for number in range(1, slots + 1):
             upload = cleaned.get(f"image_{number}")
             alt = (cleaned.get(f"alt_{number}") or "").strip()
             if not upload:
+                # Boxes without an image have nothing to apply to.
+                if self.has_error(f"redaction_{number}"):
+                    del self.errors[f"redaction_{number}"]
+                continue
+            if self.has_error(f"redaction_{number}"):
+                self.add_error(
+                    f"image_{number}", ValidationError(self.errors.pop(f"redaction_{number}"))
+                )
                 continue
             try:
-                image = _image_input(upload)
+                image, _ = decode_post_image(upload, kind=kind)
+                redaction = parse_redaction(
+                    cleaned.get(f"redaction_{number}") or "",
+                    width=image.width,
+                    height=image.height,
+                )
             except ValidationError as error:
                 self.add_error(f"image_{number}", error)
                 continue
             if not alt:
                 self.add_error(f"alt_{number}", "Describe this image for readers who can't see it.")
                 continue
-            images.append(ImageInput(image=image, alt_text=alt))
+            images.append(ImageInput(image=image, alt_text=alt, slot=number, redaction=redaction))
+        cleaned["image_consent"] = ImageConsent(
+            confirmed=bool(cleaned.get("confirm_images")),
+            digest=cleaned.get("images_digest") or "",
+            black_out_found=bool(cleaned.get("black_out_images")),
+        )
         return images
+
+    def show_image_review(self, review: image_guard.ImageReview) -> None:
+        """Show the image findings on the re-rendered form: post back their digest, and
+        untick a confirmation given for other findings. The files themselves are gone (a
+        browser never refills a file field), as the review says."""
+        self.image_review = review
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        if data.get("images_digest") != review.digest or review.blocking:
+            data.pop("confirm_images", None)
+        data["images_digest"] = review.digest
+        data.pop("black_out_images", None)
+        self.data = data
 
 
 class PostForm(_ImagesMixin):
@@ -238,7 +348,7 @@ class PostForm(_ImagesMixin):
         self.image_slots = MAX_IMAGES
         self._add_image_fields(self.image_slots)
         self.new_image_fields = [
-            (self[f"image_{number}"], self[f"alt_{number}"])
+            (self[f"image_{number}"], self[f"alt_{number}"], self[f"redaction_{number}"])
             for number in range(1, self.image_slots + 1)
         ]
         self.describe_fields()
@@ -285,7 +395,7 @@ class PostForm(_ImagesMixin):
                 self.add_error("circle", "Choose the group to post in.")
             if cleaned.get("visibility") != Visibility.GROUP:
                 cleaned["circle"] = None
-        images = self._clean_images(cleaned, self.image_slots)
+        images = self._clean_images(cleaned, self.image_slots, kind=kind or "")
         if self.post is not None:
             removing = len(cleaned.get("remove_images") or [])
             if len(self.existing_images) - removing + len(images) > MAX_IMAGES:

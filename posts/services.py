@@ -37,8 +37,17 @@ from moderation.services import (
 )
 from notifications.models import Kind
 from notifications.services import notify, notify_reaction
+from privacy.guard import GuardFinding, check_comment, check_post
 from privacy.guard import PrivacyFindings as PrivacyFindings
-from privacy.guard import check_comment, check_post
+from privacy.image_guard import (
+    CheckedImage,
+    ImageExcerpt,
+    ImageToCheck,
+    check_post_images,
+    override_excerpts,
+)
+from privacy.image_guard import ImageFindings as ImageFindings
+from privacy.redaction import NO_REDACTION, Redaction
 from privacy.services import record_privacy_override
 
 from .models import (
@@ -87,10 +96,27 @@ class NotAllowed(PermissionDenied):
 
 @dataclass(frozen=True)
 class ImageInput:
-    """A decoded, validated upload (see community.images.load_image) and its alt text."""
+    """A decoded, validated upload (see community.images.load_image), upright, with its alt
+    text, the form slot it came from (1-based, for the guard's messages) and the author's
+    redaction of it (applied by the privacy guard before anything is stored)."""
 
     image: Image.Image
     alt_text: str
+    slot: int = 0
+    redaction: Redaction = NO_REDACTION
+
+
+@dataclass(frozen=True)
+class ImageConsent:
+    """What the author answered about the guard's image findings: a confirmation (for the
+    findings of the signed `digest`) and "Black out everything found"."""
+
+    confirmed: bool = False
+    digest: str = ""
+    black_out_found: bool = False
+
+
+NO_IMAGE_CONSENT = ImageConsent()
 
 
 @dataclass(frozen=True)
@@ -302,10 +328,58 @@ def _notify_mentions(
         )
 
 
+def _guard_post(
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    images: Sequence[ImageInput],
+    confirmed_privacy: bool,
+    privacy_digest: str | None,
+    consent: ImageConsent,
+) -> tuple[list[GuardFinding], list[ImageInput], list[CheckedImage]]:
+    """Run the privacy guard on a post's text and new images, before any write.
+
+    Images are redacted and scanned once each (outside any transaction: OCR takes seconds).
+    Returns the text findings confirmed past, the images as they will be stored (redacted)
+    and the checked images whose findings were confirmed past. When both the text and the
+    images have findings to show, the text's PrivacyFindings carries the images' as
+    `image_findings`, so the author sees everything at once.
+    """
+    image_error: ImageFindings | None = None
+    checked: list[CheckedImage] = []
+    try:
+        checked = check_post_images(
+            images=[
+                ImageToCheck(slot=item.slot or number, image=item.image, redaction=item.redaction)
+                for number, item in enumerate(images, start=1)
+            ],
+            is_case=kind == PostKind.CASE,
+            confirmed=consent.confirmed,
+            digest=consent.digest,
+            black_out_found=consent.black_out_found,
+        )
+    except ImageFindings as error:
+        image_error = error
+    try:
+        confirmed_findings = check_post(
+            title=title, body=body, confirmed=confirmed_privacy, digest=privacy_digest
+        )
+    except PrivacyFindings as error:
+        error.image_findings = image_error  # type: ignore[attr-defined]
+        raise
+    if image_error is not None:
+        raise image_error
+    stored = [
+        ImageInput(image=done.image, alt_text=item.alt_text, slot=item.slot)
+        for item, done in zip(images, checked, strict=True)
+    ]
+    return confirmed_findings, stored, checked
+
+
 # --- Posts -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def publish_post(
     *,
     author: User,
@@ -324,15 +398,17 @@ def publish_post(
     images: Sequence[ImageInput] = (),
     confirmed_privacy: bool = False,
     privacy_digest: str | None = None,
+    image_consent: ImageConsent = NO_IMAGE_CONSENT,
 ) -> Post:
     """Publish a post: render its Markdown once, link hashtags, store images, notify mentions.
 
-    The privacy guard runs on the title and body, here only (forms pass the confirmation
-    through): PrivacyFindings while a high-confidence finding remains, or low-confidence
-    ones are not confirmed (`confirmed_privacy`; with a `privacy_digest` posted back, it
-    counts only for the findings the author was shown). A confirmation is recorded for
-    moderators. An identical publish moments after the first (a double submit) returns the
-    first post.
+    The privacy guard runs on the title and body: PrivacyFindings while a high-confidence
+    finding remains, or low-confidence ones are not confirmed (`confirmed_privacy`). Each
+    image is redacted as its author asked and scanned before anything is stored
+    (`privacy.image_guard`): ImageFindings while a case has a high-confidence finding, or
+    other findings are not confirmed (`image_consent`); only redacted images are stored.
+    Confirmations are recorded for moderators. An identical publish moments after the first
+    (a double submit) returns the first post.
     """
     ensure_can_participate(author)
     _check_post_fields(
@@ -350,9 +426,54 @@ def publish_post(
     )
     if len(images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
-    confirmed_findings = check_post(
-        title=title, body=body, confirmed=confirmed_privacy, digest=privacy_digest
+    confirmed_findings, stored_images, checked = _guard_post(
+        kind=kind,
+        title=title,
+        body=body,
+        images=images,
+        confirmed_privacy=confirmed_privacy,
+        privacy_digest=privacy_digest,
+        consent=image_consent,
     )
+    return _create_post(
+        author=author,
+        body=body,
+        kind=kind,
+        title=title,
+        visibility=visibility,
+        circle=circle,
+        doi=doi,
+        pmid=pmid,
+        pub_title=pub_title,
+        journal=journal,
+        year=year,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        images=stored_images,
+        overrides=[*confirmed_findings, *override_excerpts(checked)],
+    )
+
+
+@transaction.atomic
+def _create_post(
+    *,
+    author: User,
+    body: str,
+    kind: str,
+    title: str,
+    visibility: str,
+    circle: Circle | None,
+    doi: str,
+    pmid: str,
+    pub_title: str,
+    journal: str,
+    year: int | None,
+    starts_at: datetime.datetime | None,
+    duration_minutes: int | None,
+    images: Sequence[ImageInput],
+    overrides: Sequence[GuardFinding | ImageExcerpt],
+) -> Post:
+    """The writes of `publish_post`, once its checks have passed."""
     # Locking the author's row serialises their publishes, so two racing submits of the
     # same form cannot both miss each other in the check below.
     User.objects.select_for_update().only("pk").get(pk=author.pk)
@@ -396,7 +517,7 @@ def publish_post(
         _recount_images(post)
     hashtags = _sync_hashtags(post, rendered.hashtags)
     _refresh_search_vector(post, hashtags)
-    record_privacy_override(author=author, target=post, findings=confirmed_findings)
+    record_privacy_override(author=author, target=post, findings=overrides)
     _notify_mentions(rendered=rendered, actor=author, post=post, url=post.get_absolute_url())
     return post
 
@@ -408,7 +529,6 @@ def _check_own_live_post(post: Post, member: User) -> None:
         raise NotAllowed("This post was deleted.")
 
 
-@transaction.atomic
 def edit_post(
     *,
     post: Post,
@@ -426,12 +546,12 @@ def edit_post(
     add_images: Sequence[ImageInput] = (),
     confirmed_privacy: bool = False,
     privacy_digest: str | None = None,
+    image_consent: ImageConsent = NO_IMAGE_CONSENT,
 ) -> Post:
     """Change a post's text and images (kind, visibility and group stay as published);
     marks it edited and notifies only members mentioned for the first time. The privacy
-    guard applies as in `publish_post`."""
+    guard applies as in `publish_post`, to the text and the added images."""
     ensure_can_participate(editor)
-    post = Post.objects.select_for_update().get(pk=post.pk)
     _check_own_live_post(post, editor)
     _check_post_fields(
         author=editor,
@@ -446,13 +566,62 @@ def edit_post(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
     )
+    remove_image_ids = list(remove_image_ids)
+    removing = post.images.filter(pk__in=remove_image_ids).count()
+    if post.images.count() - removing + len(add_images) > MAX_IMAGES:
+        raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
+    confirmed_findings, stored_images, checked = _guard_post(
+        kind=post.kind,
+        title=title,
+        body=body,
+        images=add_images,
+        confirmed_privacy=confirmed_privacy,
+        privacy_digest=privacy_digest,
+        consent=image_consent,
+    )
+    return _save_post_edit(
+        post=post,
+        editor=editor,
+        body=body,
+        title=title,
+        doi=doi,
+        pmid=pmid,
+        pub_title=pub_title,
+        journal=journal,
+        year=year,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        remove_image_ids=remove_image_ids,
+        add_images=stored_images,
+        overrides=[*confirmed_findings, *override_excerpts(checked)],
+    )
+
+
+@transaction.atomic
+def _save_post_edit(
+    *,
+    post: Post,
+    editor: User,
+    body: str,
+    title: str,
+    doi: str,
+    pmid: str,
+    pub_title: str,
+    journal: str,
+    year: int | None,
+    starts_at: datetime.datetime | None,
+    duration_minutes: int | None,
+    remove_image_ids: Sequence[int],
+    add_images: Sequence[ImageInput],
+    overrides: Sequence[GuardFinding | ImageExcerpt],
+) -> Post:
+    """The writes of `edit_post`, once its checks have passed (re-checked under the lock)."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _check_own_live_post(post, editor)
     removed = list(post.images.filter(pk__in=list(remove_image_ids)))
     kept = post.images.count() - len(removed)
     if kept + len(add_images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
-    confirmed_findings = check_post(
-        title=title, body=body, confirmed=confirmed_privacy, digest=privacy_digest
-    )
 
     previously_mentioned = {member.pk for member in render_post_markdown(post.body).mentions}
     rendered = render_post_markdown(body)
@@ -478,7 +647,7 @@ def edit_post(
         _recount_images(post)
     hashtags = _sync_hashtags(post, rendered.hashtags)
     _refresh_search_vector(post, hashtags)
-    record_privacy_override(author=editor, target=post, findings=confirmed_findings)
+    record_privacy_override(author=editor, target=post, findings=overrides)
     _notify_mentions(
         rendered=rendered,
         actor=editor,

@@ -14,7 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.validators import slug_re
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,10 +31,18 @@ from accounts.models import User
 from accounts.moderators import Actor, actor_of
 from accounts.permissions import participant_required
 from community.ratelimit import rate_limited
-from privacy import guard
+from privacy import guard, image_guard
 
 from . import selectors, services
-from .forms import CampaignForm, CircleForm, CommentForm, PostForm, ReasonForm, SearchForm
+from .forms import (
+    CampaignForm,
+    CircleForm,
+    CommentForm,
+    PostForm,
+    ReasonForm,
+    SearchForm,
+    decode_post_image,
+)
 from .models import (
     Circle,
     Comment,
@@ -59,6 +74,15 @@ def _show_privacy_findings(
     """Re-render `form` with the guard's findings highlighted and its message announced."""
     form.show_privacy_review(guard.review_from(error, labels=labels))
     form.add_error(None, error.messages[0])
+    image_error = getattr(error, "image_findings", None)
+    if isinstance(form, PostForm) and isinstance(image_error, image_guard.ImageFindings):
+        _show_image_findings(form, image_error)
+
+
+def _show_image_findings(form: PostForm, error: image_guard.ImageFindings) -> None:
+    """Re-render `form` with what was found in its images, numbered on small previews."""
+    form.show_image_review(image_guard.image_review_from(error))
+    form.add_error(None, error.message)
 
 
 def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
@@ -222,9 +246,12 @@ def create(request: HttpRequest) -> HttpResponse:
                 images=data["images"],
                 confirmed_privacy=data["confirmed_privacy"],
                 privacy_digest=data["privacy_digest"],
+                image_consent=data["image_consent"],
             )
         except guard.PrivacyFindings as error:
             _show_privacy_findings(form, error, _POST_FIELD_LABELS)
+        except image_guard.ImageFindings as error:
+            _show_image_findings(form, error)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
@@ -232,6 +259,31 @@ def create(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your post is published.")
             return redirect(post)
     return render(request, "posts/form.html", {"form": form, "post": None})
+
+
+@participant_required
+@rate_limited("image_check")
+@require_POST
+def check_image(request: HttpRequest) -> HttpResponse:
+    """The composer's check of one picked image, before the post is sent: decoded in memory
+    with the same limits as an upload, scanned, and the progress and findings streamed back
+    as NDJSON (`privacy.image_guard.stream_check`). Nothing is stored."""
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": "Choose an image to check."}, status=400)
+    kind = request.POST.get("kind", "")
+    try:
+        image, from_dicom = decode_post_image(upload, kind=kind)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    response = StreamingHttpResponse(
+        image_guard.stream_check(image, is_dicom=from_dicom),
+        content_type="application/x-ndjson; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-store"
+    # Let each progress line through a buffering proxy (nginx) as soon as it is written.
+    response["X-Accel-Buffering"] = "no"
+    return response
 
 
 def _own_live_post(request: HttpRequest, pk: int) -> Post:
@@ -279,9 +331,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 add_images=data["images"],
                 confirmed_privacy=data["confirmed_privacy"],
                 privacy_digest=data["privacy_digest"],
+                image_consent=data["image_consent"],
             )
         except guard.PrivacyFindings as error:
             _show_privacy_findings(form, error, _POST_FIELD_LABELS)
+        except image_guard.ImageFindings as error:
+            _show_image_findings(form, error)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
