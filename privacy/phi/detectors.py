@@ -1,0 +1,733 @@
+"""Detectors: each turns the scanned text into candidate findings of a few kinds."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.patterns import (
+    AGE_AFTER_INITIALS_RE,
+    AGE_AFTER_NAME_RE,
+    AGE_CUE_RE,
+    AGE_RE,
+    AGE_WORDS_RE,
+    BARE_DOMAIN_RE,
+    BARE_ZIP_RE,
+    BIOMETRIC_RE,
+    CAPITALISED_RE,
+    CITY_AFTER_CUE_RE,
+    CITY_BEFORE_STATE_RE,
+    CITY_CUE_RE,
+    COLLEAGUE_BEFORE_RE,
+    CREDENTIAL_AFTER_RE,
+    CREDENTIAL_INITIALS,
+    DATE_CUE_RE,
+    DATE_LABEL_RE,
+    DATE_ORDINAL_RE,
+    DIGIT_GROUPS_RE,
+    DOI_RE,
+    DOMAIN_CHARS,
+    DOSE_AFTER_RE,
+    EMAIL_DOMAIN_RE,
+    EMAIL_LOCAL_CHARS,
+    EVENT_CUE_RE,
+    EVENT_NOT_PERSON_RE,
+    FAMILY_RE,
+    FOLLOWING_WORD_RE,
+    FRACTION_CONTEXT_RE,
+    HOLIDAY_RE,
+    HONORIFIC_RE,
+    ID_AFTER_LABEL_RE,
+    ID_LABEL_RE,
+    ID_LABELS,
+    INITIALS_CUE_BEFORE_RE,
+    INITIALS_RE,
+    INITIALS_TRIGGER_RE,
+    IPV4_RE,
+    IPV4_TRIGGER_RE,
+    IPV6_RE,
+    IPV6_TRIGGER_RE,
+    LAB_BEFORE_RE,
+    LABELLED_PHONE_RE,
+    LAST_FOUR_SSN_RE,
+    LONG_CODE_RE,
+    MEETING_TAG_RE,
+    MENTION_RE,
+    MONTH_DATE_RE,
+    NAME_AFTER_CUE_RE,
+    NAME_BEFORE_RE,
+    NAME_CUE_RE,
+    NANP_RE,
+    NEXT_TOKEN_RE,
+    NOT_PERSON_NAME_RE,
+    NPI_RE,
+    NUMERIC_DATE_RE,
+    ORCID_RE,
+    ORCID_TRIGGER_RE,
+    PERSON_NOUN_RE,
+    PHONE_CUE_RE,
+    PMID_RE,
+    PO_BOX_RE,
+    RANGE_IN_DATE_RE,
+    SIGNATURE_BEFORE_RE,
+    SSN_RE,
+    SSN_TRIGGER_RE,
+    STATE_BEFORE_RE,
+    STREET_RE,
+    TATTOO_RE,
+    TEMPERATURE_CUE_RE,
+    TLD_TRIGGER_RE,
+    TO_SPACE,
+    TOKEN_RE,
+    TRIAL_ID_RE,
+    TRIGGERS,
+    UDI_RE,
+    UNIT_AFTER_RE,
+    UPPERCASE_ONLY_LABELS,
+    URL_RES,
+    VERSION_BEFORE_RE,
+    VIN_CHARS_RE,
+    ZIP_CUE_RE,
+    ZIP_EXCLUDE_BEFORE_RE,
+    ZIP_LABEL_RE,
+)
+from privacy.phi.vocabulary import (
+    CREDENTIALS,
+    EPONYM_FOLLOWERS,
+    FIRST_NAMES,
+    NOT_NAME,
+    US_STATES,
+)
+
+# ---------------------------------------------------------------------------
+# Scan state and helpers
+# ---------------------------------------------------------------------------
+
+Span = tuple[int, int]
+CONF_RANK: Final = {HIGH: 0, LOW: 1}
+# Tie-break for equal spans: labelled, specific kinds before generic ones.
+KIND_RANK: Final = {
+    kind: rank
+    for rank, kind in enumerate(
+        "ssn mrn health_plan account licence vehicle device email ip url fax phone date age "
+        "address zip name biometric other_id".split()
+    )
+}
+
+
+@dataclass(slots=True)
+class Doc:
+    """The text, its aligned lower-case copy, and trigger-word offsets by rule."""
+
+    text: str
+    low: str
+    cues: dict[str, list[int]]
+
+    def at(self, rule: str) -> list[int]:
+        return self.cues.get(rule, [])
+
+
+def lower_aligned(text: str) -> str:
+    """Lower-case ``text`` without changing any character offset.
+
+    ``str.lower`` lengthens a few characters (e.g. "İ"), which would shift
+    every offset found in the lower-cased copy.
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
+def scan_words(low: str) -> dict[str, list[int]]:
+    """Offsets of trigger words in ``low``, grouped by the rules they start."""
+    padded = " " + low.translate(TO_SPACE) + " "
+    cues: dict[str, list[int]] = {}
+    cursor = 0
+    for word in padded.split(" "):
+        rules = TRIGGERS.get(word)
+        if rules is None:
+            continue
+        # Every occurrence of a trigger word is visited in order, so the next
+        # whole-word occurrence after the previous hit is this one. The
+        # leading pad space makes ``found`` the word's offset in ``low``.
+        found = padded.find(f" {word} ", cursor)
+        cursor = found + len(word) + 1
+        for rule in rules:
+            cues.setdefault(rule, []).append(found)
+    return cues
+
+
+def _clear_before(text: str, start: int, also: str) -> bool:
+    """True if ``text[start - 1]`` is neither a word character nor in ``also``.
+
+    Simple shape patterns check this here rather than with a leading
+    look-behind, which measured two to three times slower; a match rejected
+    here cannot hide a valid one inside it, because every position inside is
+    preceded by a digit or separator.
+    """
+    if not start:
+        return True
+    prev = text[start - 1]
+    return not (prev.isalnum() or prev == "_" or prev in also)
+
+
+def _finding(text: str, kind: str, start: int, end: int, confidence: str) -> Finding:
+    return Finding(kind, start, end, text[start:end], confidence)
+
+
+def _strip_trailing_punct(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ".,;:!?":
+        end -= 1
+    return end
+
+
+def _valid_month_day(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _last_match_end(rx: re.Pattern[str], text: str, start: int, end: int) -> int:
+    """End offset of the last match of ``rx`` in ``text[start:end]``, or -1."""
+    last = -1
+    for m in rx.finditer(text, start, end):
+        last = m.end()
+    return last
+
+
+# ---------------------------------------------------------------------------
+# Protected spans
+# ---------------------------------------------------------------------------
+
+
+def protected_spans(doc: Doc) -> tuple[list[Span], list[Finding]]:
+    """Spans that look like identifiers but are not about a patient.
+
+    DOIs, ORCIDs, PubMed and trial IDs, @mentions and the author's NPI in a
+    sign-off. Also returns NPIs outside a sign-off, which are reported as
+    ``other_id`` because they identify the treating clinician.
+    """
+    text, low = doc.text, doc.low
+    spans: list[Span] = [m.span() for m in DOI_RE.finditer(text)]
+    if ORCID_TRIGGER_RE.search(text):
+        spans += [m.span() for m in ORCID_RE.finditer(text)]
+    if "NCT" in text or "ISRCTN" in text or "EudraCT" in text:
+        spans += [m.span() for m in TRIAL_ID_RE.finditer(text)]
+    spans += [m.span() for m in MENTION_RE.finditer(text)]
+    for pos in doc.at("pmid"):
+        if m := PMID_RE.match(low, pos):
+            spans.append(m.span())
+    npi_findings: list[Finding] = []
+    for pos in doc.at("npi"):
+        m = NPI_RE.match(low, pos)
+        if m is None:
+            continue
+        # Look back to the start of the line 100 characters earlier, so a
+        # sign-off on the previous line ("Dr. X, MD\nNPI ...") counts.
+        line_start = text.rfind("\n", 0, max(0, pos - 100)) + 1
+        if SIGNATURE_BEFORE_RE.search("\n" + text[line_start:pos]):
+            spans.append(m.span())
+        else:
+            npi_findings.append(_finding(text, "other_id", *m.span(1), LOW))
+    return spans, npi_findings
+
+
+# ---------------------------------------------------------------------------
+# Detectors
+# ---------------------------------------------------------------------------
+
+
+def _detect_contacts(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > 0 and at - start < 64 and text[start - 1] in EMAIL_LOCAL_CHARS:
+            start -= 1
+        while start < at and not text[start].isalnum():
+            start += 1
+        domain = EMAIL_DOMAIN_RE.match(text, at) if start < at else None
+        if domain is not None:
+            yield _finding(text, "email", start, domain.end(), HIGH)
+            at = text.find("@", domain.end())
+        else:
+            at = text.find("@", at + 1)
+    for rx in URL_RES:
+        for m in rx.finditer(low):
+            yield _finding(text, "url", m.start(), _strip_trailing_punct(text, *m.span()), LOW)
+    done = -1
+    for tld in TLD_TRIGGER_RE.finditer(low):
+        if tld.start() < done:
+            continue
+        # Walk back to the start of the host name, then match from there.
+        start = tld.start()
+        floor = max(0, start - 253)  # longest possible host name
+        while start > floor and low[start - 1] in DOMAIN_CHARS:
+            start -= 1
+        if m := BARE_DOMAIN_RE.match(low, start):
+            done = m.end()
+            yield _finding(text, "url", start, _strip_trailing_punct(text, start, done), LOW)
+
+
+def _phone_cue(low: str, start: int) -> tuple[str, str | None]:
+    """Phone kind ("phone"/"fax") and the nearest cue type before ``start``.
+
+    The cue type is "label" for words like "phone" or "fax", "generic" for
+    "call", "number" and the like, and None when there is no cue.
+    """
+    cues = list(PHONE_CUE_RE.finditer(low, max(0, start - 40), start))
+    if not cues:
+        return "phone", None
+    nearest = cues[-1]
+    if nearest.group("fax"):
+        return "fax", "label"
+    return "phone", "label" if nearest.group("label") else "generic"
+
+
+def _detect_phones(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    # North American numbers first: their shape is enough, a cue only raises
+    # confidence. Other digit groups need a cue and must not overlap these.
+    taken: list[Span] = []
+    for m in NANP_RE.finditer(text):
+        taken.append(m.span())
+        kind, cue = _phone_cue(low, m.start())
+        yield _finding(text, kind, *m.span(), LOW if cue is None else HIGH)
+    for m in DIGIT_GROUPS_RE.finditer(text):
+        start, end = m.span()
+        digits = sum(c.isdigit() for c in m.group())
+        if not 7 <= digits <= 15 or _overlaps_any(taken, start, end):
+            continue
+        kind, cue = _phone_cue(low, start)
+        if cue == "label":
+            yield _finding(text, kind, start, end, HIGH)
+        elif cue == "generic" and digits >= 9:
+            # Low: "number" may introduce a labelled ID ("member number 882-441-090")
+            # and that finding, being high, must win the overlap.
+            yield _finding(text, kind, start, end, LOW)
+    for pos in doc.at("phone_label"):
+        m = LABELLED_PHONE_RE.match(low, pos)
+        if m is None:
+            continue
+        start, end = m.span("num")
+        end = _strip_trailing_punct(text, start, end)
+        while end > start and not text[end - 1].isdigit():
+            end -= 1
+        if 7 <= sum(c.isdigit() for c in text[start:end]) <= 15 and not _overlaps_any(
+            taken, start, end
+        ):
+            kind, _ = _phone_cue(low, start)
+            yield _finding(text, kind, start, end, HIGH)
+
+
+def _overlaps_any(spans: list[Span], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps any of ``spans`` (sorted, non-overlapping)."""
+    i = bisect_right(spans, (end,))
+    return i > 0 and spans[i - 1][1] > start
+
+
+def _detect_network(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    if IPV4_TRIGGER_RE.search(text):
+        for m in IPV4_RE.finditer(text):
+            if not VERSION_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()):
+                yield _finding(text, "ip", *m.span(), HIGH)
+    if IPV6_TRIGGER_RE.search(text):
+        for m in IPV6_RE.finditer(text):
+            candidate = m.group()
+            groups = [g for g in candidate.split(":") if g]
+            compressed = candidate.count("::") == 1
+            if len(groups) >= 3 and (compressed or candidate.count(":") == 7):
+                yield _finding(text, "ip", *m.span(), HIGH)
+
+
+def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("id"):
+        m = ID_LABEL_RE.match(low, pos)
+        if m is None:
+            continue
+        kind = next(k for k in ID_LABELS if m.group(k) is not None)
+        if (
+            m.group(kind).rstrip("# \t") in UPPERCASE_ONLY_LABELS
+            and not text[m.start() : m.end()].isupper()
+        ):
+            continue
+        after = ID_AFTER_LABEL_RE.match(text, m.end())
+        if after is None:
+            continue
+        start, end = after.span("id")
+        compact = text[start:end].replace(" ", "").replace("-", "").replace("/", "")
+        if kind == "ssn":
+            if not compact.isdigit() or len(compact) not in (4, 9):
+                continue
+        elif len(compact) < 4 or sum(c.isdigit() for c in compact) < 2:
+            continue
+        yield _finding(text, kind, start, end, HIGH)
+    for pos in doc.at("last_four"):
+        if m := LAST_FOUR_SSN_RE.match(low, pos):
+            yield _finding(text, "ssn", *m.span(1), HIGH)
+
+
+def _detect_numbers(doc: Doc) -> Iterator[Finding]:
+    """SSNs, ZIP codes, UDIs, VINs and long unlabelled codes."""
+    text, low = doc.text, doc.low
+    if SSN_TRIGGER_RE.search(text):
+        for m in SSN_RE.finditer(text):
+            area, group, serial = m.groups()
+            if area not in ("000", "666") and group != "00" and serial != "0000":
+                yield _finding(text, "ssn", *m.span(), HIGH)
+    for pos in doc.at("zip"):
+        if m := ZIP_LABEL_RE.match(low, pos):
+            yield _finding(text, "zip", *m.span(1), HIGH)
+    for m in BARE_ZIP_RE.finditer(text):
+        start, end = m.span()
+        if not _clear_before(text, start, ".,$/#:()+-"):
+            continue
+        state = STATE_BEFORE_RE.search(text, max(0, start - 4), start)
+        if state and state.group(1) in US_STATES:
+            yield _finding(text, "zip", start, end, HIGH)
+            city = CITY_BEFORE_STATE_RE.search(text, max(0, state.start() - 40), state.start())
+            if city and city.group(1).split()[0] not in NOT_NAME:
+                yield _finding(text, "address", city.start(1), end, HIGH)
+            continue
+        # Billing talk lists several codes per sentence, so look well back.
+        before = low[max(0, start - 120) : start]
+        if (
+            ZIP_EXCLUDE_BEFORE_RE.search(before)
+            or LAB_BEFORE_RE.search(before)
+            or UNIT_AFTER_RE.match(low, end)
+        ):
+            continue
+        confidence = HIGH if ZIP_CUE_RE.search(before[-25:]) else LOW
+        yield _finding(text, "zip", start, end, confidence)
+    if "(01)" in text:
+        for m in UDI_RE.finditer(text):
+            yield _finding(text, "device", *m.span(), HIGH)
+    for m in LONG_CODE_RE.finditer(text):
+        code, end = m.group(), m.end()
+        after = text[end : end + 2]
+        if (
+            not _clear_before(text, m.start(), "./#$-")
+            or after[:1].isalnum()
+            or after[:1] == "_"
+            or (after[:1] in (".", ",", "-") and after[1:2].isdigit())
+        ):
+            continue
+        if UNIT_AFTER_RE.match(low, m.end()):
+            continue
+        digits = sum(c.isdigit() for c in code)
+        if code.isdigit():
+            kind, cue = _phone_cue(low, m.start())
+            if cue is None or len(code) not in (10, 11):
+                kind = "other_id"
+            yield _finding(text, kind, *m.span(), LOW)
+        elif len(code) == 17 and VIN_CHARS_RE.fullmatch(code) and digits >= 3:
+            yield _finding(text, "vehicle", *m.span(), LOW)
+        elif digits >= 4:
+            yield _finding(text, "other_id", *m.span(), LOW)
+
+
+def _date_confidence(doc: Doc, start: int, end: int, *, is_range: bool) -> str | None:
+    """HIGH if the date is tied to a person, LOW if bare, None if it is an event date.
+
+    When both kinds of cue precede the date, the nearer one wins: "the
+    ultrasound workshop closes on Feb 28" is about the workshop.
+    """
+    text, low = doc.text, doc.low
+    if DATE_LABEL_RE.search(low, max(0, start - 20), start):
+        return HIGH
+    person = _last_match_end(DATE_CUE_RE, low, max(0, start - 40), start)
+    event = max(
+        _last_match_end(EVENT_NOT_PERSON_RE, low, max(0, start - 80), start),
+        _last_match_end(MEETING_TAG_RE, text, max(0, start - 80), start),
+    )
+    if person > event:
+        return HIGH
+    if is_range or event >= 0 or EVENT_NOT_PERSON_RE.search(low, end, end + 30):
+        return None
+    return LOW
+
+
+def _is_fraction(doc: Doc, start: int, end: int) -> bool:
+    low = doc.low
+    return bool(
+        FRACTION_CONTEXT_RE.search(low, max(0, start - 25), start)
+        or FRACTION_CONTEXT_RE.match(low, end + 1, end + 12)
+        or UNIT_AFTER_RE.match(low, end)
+    )
+
+
+def _detect_dates(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    spans: list[tuple[int, int, bool]] = []
+    for m in NUMERIC_DATE_RE.finditer(text):
+        start, end = m.span()
+        if m.group("iso_y"):
+            valid = _valid_month_day(int(m.group("iso_m")), int(m.group("iso_d")))
+        elif m.group("a"):
+            a, b = int(m.group("a")), int(m.group("b"))
+            # Either US (month/day) or European (day/month) order; a dotted
+            # date needs a four-digit year to differ from a version number.
+            valid = (_valid_month_day(a, b) or _valid_month_day(b, a)) and (
+                m.group("sep") != "." or len(m.group("y")) == 4
+            )
+        elif m.group("md_m"):
+            # No year ("3/15"): only a date right after an event word, and
+            # never a score, fraction or device setting.
+            if (
+                _valid_month_day(int(m.group("md_m")), int(m.group("md_d")))
+                and not _is_fraction(doc, start, end)
+                and EVENT_CUE_RE.search(low, max(0, start - 25), start)
+            ):
+                yield _finding(text, "date", start, end, HIGH)
+            continue
+        else:
+            valid = True
+        if valid:
+            spans.append((start, end, False))
+    done = -1
+    for pos in doc.at("month"):
+        # Skip the second month of a range ("Aug 30 - Sept 2"), already inside a match.
+        if pos >= done and (m := MONTH_DATE_RE.match(text, pos)):
+            done = m.end()
+            spans.append((m.start(), m.end(), bool(RANGE_IN_DATE_RE.search(m.group()))))
+    for pos in doc.at("holiday"):
+        if m := HOLIDAY_RE.match(text, pos):
+            spans.append((m.start(), m.end(), False))
+    for start, end, is_range in spans:
+        confidence = _date_confidence(doc, start, end, is_range=is_range)
+        if confidence is not None:
+            yield _finding(text, "date", start, end, confidence)
+    for m in DATE_ORDINAL_RE.finditer(low):
+        if EVENT_CUE_RE.search(low, max(0, m.start() - 25), m.start()):
+            yield _finding(text, "date", *m.span(), HIGH)
+
+
+def _detect_ages(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for m in AGE_RE.finditer(text):
+        if not _clear_before(text, m.start(), "."):
+            continue
+        if m.group("sex"):
+            # "99F" is an age in "99F with a fall" but a temperature in "Tmax 99F".
+            if TEMPERATURE_CUE_RE.search(low, max(0, m.start() - 12), m.start()):
+                continue
+            yield _finding(text, "age", *m.span(), LOW)
+        else:
+            yield _finding(text, "age", *m.span(), HIGH)
+    for pos in doc.at("age"):
+        if m := AGE_CUE_RE.match(low, pos):
+            # Keep the label when it reads as part of the age ("aged 91").
+            start = pos if m.group("label") else m.start("age")
+            yield _finding(text, "age", start, m.end("age"), HIGH)
+    if "ninety" in low or "hundred" in low:
+        for m in AGE_WORDS_RE.finditer(low):
+            yield _finding(text, "age", *m.span(), HIGH)
+
+
+def _address_end(m: re.Match[str]) -> int:
+    """Drop a captured ", City" or ", XX" tail that is really the next phrase."""
+    city = m.group("city")
+    if city and city.lstrip(", \t").split()[0] in NOT_NAME:
+        return m.start("city")
+    state = m.group("state")
+    if state and state.strip(", \t")[:2] not in US_STATES:
+        return m.start("state")
+    return m.end()
+
+
+def _detect_addresses(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    # Addresses contain a capitalised street word ("Ave", "Road"); scan only
+    # around those, merging windows that overlap so the work stays linear.
+    windows: list[list[int]] = []
+    for pos in doc.at("street"):
+        if not text[pos].isupper():
+            continue
+        if windows and pos - 90 <= windows[-1][1]:
+            windows[-1][1] = pos + 100
+        else:
+            windows.append([max(0, pos - 90), pos + 100])
+    for lo, hi in windows:
+        for m in STREET_RE.finditer(text, lo, hi):
+            yield from _street_finding(text, m)
+    if "box" in low:
+        for m in PO_BOX_RE.finditer(text):
+            yield _finding(text, "address", m.start(), _address_end(m), HIGH)
+    for pos in doc.at("city"):
+        cue = CITY_CUE_RE.match(low, pos)
+        if cue is None:
+            continue
+        place = CITY_AFTER_CUE_RE.match(text, cue.end())
+        if place and place.group().split()[0] not in NOT_NAME:
+            yield _finding(text, "address", *place.span(), LOW)
+
+
+def _street_finding(text: str, m: re.Match[str]) -> Iterator[Finding]:
+    if m.group("address"):
+        yield _finding(text, "address", m.start(), _address_end(m), HIGH)
+    elif m.group("crossing"):
+        yield _finding(text, "address", *m.span(), HIGH)
+    elif m.group("road"):
+        yield _finding(text, "address", m.start("road"), m.end(), LOW)
+    elif m.group("numbered"):
+        yield _finding(text, "address", m.start("numbered"), m.end(), LOW)
+    elif m.group("named") not in NOT_NAME:
+        yield _finding(text, "address", m.start("named"), m.end(), LOW)
+
+
+def _detect_biometrics(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("biometric"):
+        if m := BIOMETRIC_RE.match(low, pos):
+            yield _finding(text, "biometric", *m.span(), HIGH)
+    for pos in doc.at("tattoo"):
+        if m := TATTOO_RE.match(low, pos):
+            yield _finding(text, "biometric", *m.span(), LOW)
+
+
+# --- names ---
+
+
+def _trim_name(text: str, start: int, end: int, *, keep_right: bool = False) -> Span | None:
+    """Cut a raw capitalised run down to the words that can be a person's name.
+
+    Cue-based rules keep the run from the left (the name follows the cue);
+    the "Name, 45," rule keeps it from the right (the name precedes the age).
+    """
+    tokens = list(TOKEN_RE.finditer(text, start, end))
+    if keep_right:
+        tokens.reverse()
+    kept: list[re.Match[str]] = []
+    for tok in tokens:
+        word = tok.group()
+        parts = [p for p in re.split(r"[-'’]", word) if p]
+        if word in NOT_NAME or all(p in NOT_NAME for p in parts):
+            break
+        kept.append(tok)
+    if not kept:
+        return None
+    if keep_right:
+        return kept[-1].start(), kept[0].end()
+    # Keep leading particles ("de la Cruz") that precede the first token.
+    return (start if kept[0].start() > start else kept[0].start()), kept[-1].end()
+
+
+def _is_person_name(text: str, start: int, end: int) -> bool:
+    """Reject eponyms, colleagues, signatures and @handles."""
+    if start > 0 and text[start - 1] == "@":
+        return False
+    follow = FOLLOWING_WORD_RE.match(text, end)
+    if follow:
+        nxt = follow.group(1).lower().rstrip(".,")
+        if nxt in EPONYM_FOLLOWERS or (nxt == "et" and (follow.group(2) or "") == "al"):
+            return False
+    if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
+        return False
+    cred = CREDENTIAL_AFTER_RE.match(text, end)
+    return not (cred and cred.group(1) in CREDENTIALS)
+
+
+def _name_finding(
+    text: str, start: int, end: int, confidence: str, *, keep_right: bool = False
+) -> Finding | None:
+    span = _trim_name(text, start, end, keep_right=keep_right)
+    if span is None or not _is_person_name(text, *span):
+        return None
+    return _finding(text, "name", *span, confidence)
+
+
+def _names_after_cues(doc: Doc) -> Iterator[Finding | None]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("name"):
+        cue = NAME_CUE_RE.match(low, pos)
+        if cue is None:
+            continue
+        after = NAME_AFTER_CUE_RE.match(text, cue.end())
+        if after is None:
+            continue
+        start, end = after.span("name")
+        named = cue.group("named")
+        if named is not None:
+            if named.startswith("name"):
+                # "the name Ortega", but not "brand name Eliquis" or "file name".
+                if NOT_PERSON_NAME_RE.search(low, max(0, pos - 12), pos):
+                    continue
+            elif not PERSON_NOUN_RE.search(low, max(0, pos - 40), pos):
+                # "a drug called Ozempic" is not a person; require a person noun.
+                continue
+            yield _name_finding(text, start, end, HIGH)
+        elif cue.group("pt") is not None:
+            # "gave pt Zofran 4 mg": a capitalised word followed by a dose is a drug.
+            if DOSE_AFTER_RE.match(text, end):
+                continue
+            finding = _name_finding(text, start, end, HIGH)
+            # A single word after "pt" may be a name or just a capitalised word.
+            if finding is not None and " " not in finding.text.strip():
+                finding = _finding(text, "name", finding.start, finding.end, LOW)
+            yield finding
+        else:
+            yield _name_finding(text, start, end, HIGH)
+
+
+def _detect_names(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    found: list[Finding | None] = []
+    for m in HONORIFIC_RE.finditer(text):
+        if m.group("name"):
+            found.append(_name_finding(text, *m.span("name"), HIGH))
+        else:
+            found.append(_finding(text, "name", *m.span("initial"), LOW))
+    found.extend(_names_after_cues(doc))
+    for m in FAMILY_RE.finditer(text):
+        found.append(_name_finding(text, *m.span("name"), LOW))
+    for m in AGE_AFTER_NAME_RE.finditer(text):
+        before = NAME_BEFORE_RE.search(text, max(0, m.start() - 80), m.start())
+        if before:
+            found.append(_name_finding(text, *before.span(1), HIGH, keep_right=True))
+    for m in CAPITALISED_RE.finditer(text):
+        start, end = m.span()
+        prev = text[start - 1] if start else " "
+        if (
+            m.group() not in FIRST_NAMES
+            or prev.isalnum()
+            or prev in "@.'’-"
+            or text[end : end + 1] not in (" ", "\t")
+        ):
+            continue
+        nxt = NEXT_TOKEN_RE.match(text, end)
+        if nxt is None:
+            continue
+        # Both words must survive trimming: "Marcus Gunn" loses "Gunn" (an
+        # eponym), and "Marcus" alone is no evidence of a name.
+        finding = _name_finding(text, start, nxt.end("last"), LOW)
+        if finding is not None and finding.end == nxt.end("last"):
+            found.append(finding)
+    if INITIALS_TRIGGER_RE.search(text):
+        for m in INITIALS_RE.finditer(text):
+            if m.group().replace(" ", "") in CREDENTIAL_INITIALS:
+                continue
+            start, end = m.span()
+            if INITIALS_CUE_BEFORE_RE.search(
+                low, max(0, start - 25), start
+            ) or AGE_AFTER_INITIALS_RE.match(text, end):
+                found.append(_finding(text, "name", start, end, HIGH))
+    yield from (f for f in found if f is not None)
+
+
+DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
+    _detect_contacts,
+    _detect_phones,
+    _detect_network,
+    _detect_labelled_ids,
+    _detect_numbers,
+    _detect_dates,
+    _detect_ages,
+    _detect_addresses,
+    _detect_biometrics,
+    _detect_names,
+)
