@@ -8,21 +8,34 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
+import phonenumbers
+
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.patterns import (
     AGE_AFTER_INITIALS_RE,
     AGE_AFTER_NAME_RE,
+    AGE_AFTER_VERB_RE,
+    AGE_BETWEEN_COMMAS_RE,
     AGE_CUE_RE,
+    AGE_NUMBER_WORD_RE,
+    AGE_PARENS_RE,
     AGE_RE,
+    AGE_SENTENCE_START_RE,
     AGE_WORDS_RE,
+    ANY_PLACE_CUE_RE,
     BARE_DOMAIN_RE,
     BARE_ZIP_RE,
     BIOMETRIC_RE,
+    CA_POSTCODE_RE,
+    CAMEL_PART_RE,
     CAPITALISED_RE,
     CITY_AFTER_CUE_RE,
     CITY_BEFORE_STATE_RE,
     CITY_CUE_RE,
+    CLINICIAN_HANDLE_RE,
+    COLLEAGUE_AFTER_RE,
     COLLEAGUE_BEFORE_RE,
+    CORNER_RE,
     CREDENTIAL_AFTER_RE,
     CREDENTIAL_INITIALS,
     DATE_CUE_RE,
@@ -34,50 +47,77 @@ from privacy.phi.patterns import (
     DOSE_AFTER_RE,
     EMAIL_DOMAIN_RE,
     EMAIL_LOCAL_CHARS,
+    EPONYM_PHRASE_AFTER_RE,
     EVENT_CUE_RE,
     EVENT_NOT_PERSON_RE,
     FAMILY_RE,
     FOLLOWING_WORD_RE,
     FRACTION_CONTEXT_RE,
+    HANDLE_SOCIAL_CUE_RE,
+    HASHTAG_RE,
+    HEALTH_CARD_RE,
     HOLIDAY_RE,
     HONORIFIC_RE,
+    HOSPITAL_SAINT_RE,
     ID_AFTER_LABEL_RE,
     ID_LABEL_RE,
     ID_LABELS,
     INITIALS_CUE_BEFORE_RE,
     INITIALS_RE,
     INITIALS_TRIGGER_RE,
+    INTL_PHONE_RE,
     IPV4_RE,
     IPV4_TRIGGER_RE,
     IPV6_RE,
     IPV6_TRIGGER_RE,
     LAB_BEFORE_RE,
+    LAB_BEFORE_VERB_RE,
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
     LONG_CODE_RE,
+    LOWER_NOT_SURNAME,
+    LOWER_TITLE_RE,
     MEETING_TAG_RE,
     MENTION_RE,
     MONTH_DATE_RE,
+    MOVE_BEFORE_RE,
     NAME_AFTER_CUE_RE,
     NAME_BEFORE_RE,
     NAME_CUE_RE,
+    NAME_CUE_WORDS,
+    NAME_WORD_RE,
     NANP_RE,
     NEXT_TOKEN_RE,
+    NEXT_WORD_RE,
+    NHS_CUE_RE,
+    NHS_NUMBER_RE,
     NOT_PERSON_NAME_RE,
     NPI_RE,
     NUMERIC_DATE_RE,
     ORCID_RE,
     ORCID_TRIGGER_RE,
     PERSON_NOUN_RE,
+    PERSON_VERB_AFTER_RE,
     PHONE_CUE_RE,
+    PLACE_AFTER_POSTCODE_RE,
+    PLACE_AFTER_RE,
+    PLACE_EVENT_RE,
+    PLACE_PREPOSITIONS,
     PMID_RE,
     PO_BOX_RE,
+    POSTCODE_CUE_RE,
+    POSTCODE_TRIGGER_RE,
+    PREV_WORD_RE,
     RANGE_IN_DATE_RE,
+    SIGN_OFF_BEFORE_RE,
     SIGNATURE_BEFORE_RE,
     SSN_RE,
     SSN_TRIGGER_RE,
     STATE_BEFORE_RE,
+    STATE_TAIL_RE,
     STREET_RE,
+    STRONG_PLACE_CUE_RE,
+    SUPPORT_WORDS,
     TATTOO_RE,
     TEMPERATURE_CUE_RE,
     TLD_TRIGGER_RE,
@@ -86,6 +126,7 @@ from privacy.phi.patterns import (
     TRIAL_ID_RE,
     TRIGGERS,
     UDI_RE,
+    UK_POSTCODE_RE,
     UNIT_AFTER_RE,
     UPPERCASE_ONLY_LABELS,
     URL_RES,
@@ -96,11 +137,20 @@ from privacy.phi.patterns import (
     ZIP_LABEL_RE,
 )
 from privacy.phi.vocabulary import (
+    CA_PROVINCES,
     CREDENTIALS,
     EPONYM_FOLLOWERS,
     FIRST_NAMES,
+    GIVEN,
+    NAME_FLAGS,
     NOT_NAME,
+    PLACE_POPULATION,
+    PLACE_WORDS,
+    PUBLIC_FIGURES,
+    STRONG,
+    SURNAME,
     US_STATES,
+    WORD,
 )
 
 # ---------------------------------------------------------------------------
@@ -108,6 +158,10 @@ from privacy.phi.vocabulary import (
 # ---------------------------------------------------------------------------
 
 Span = tuple[int, int]
+# Cities this big name a region more than a neighbourhood ("a village near Lagos").
+BIG_CITY: Final = 1_000_000
+# Words of the name lists start the no-cue name rule.
+PERSON_RULE: Final = ("person",)
 CONF_RANK: Final = {HIGH: 0, LOW: 1}
 # Tie-break for equal spans: labelled, specific kinds before generic ones.
 KIND_RANK: Final = {
@@ -151,7 +205,9 @@ def scan_words(low: str) -> dict[str, list[int]]:
     for word in padded.split(" "):
         rules = TRIGGERS.get(word)
         if rules is None:
-            continue
+            if not NAME_FLAGS.get(word, 0) & STRONG:
+                continue
+            rules = PERSON_RULE
         # Every occurrence of a trigger word is visited in order, so the next
         # whole-word occurrence after the previous hit is this one. The
         # leading pad space makes ``found`` the word's offset in ``low``.
@@ -216,7 +272,12 @@ def protected_spans(doc: Doc) -> tuple[list[Span], list[Finding]]:
         spans += [m.span() for m in ORCID_RE.finditer(text)]
     if "NCT" in text or "ISRCTN" in text or "EudraCT" in text:
         spans += [m.span() for m in TRIAL_ID_RE.finditer(text)]
-    spans += [m.span() for m in MENTION_RE.finditer(text)]
+    handles: list[Finding] = []
+    for m in MENTION_RE.finditer(text):
+        if patient_handle(text, *m.span()):
+            handles.append(_finding(text, "name", *m.span(), LOW))
+        else:
+            spans.append(m.span())
     for pos in doc.at("pmid"):
         if m := PMID_RE.match(low, pos):
             spans.append(m.span())
@@ -232,7 +293,7 @@ def protected_spans(doc: Doc) -> tuple[list[Span], list[Finding]]:
             spans.append(m.span())
         else:
             npi_findings.append(_finding(text, "other_id", *m.span(1), LOW))
-    return spans, npi_findings
+    return spans, npi_findings + handles
 
 
 # ---------------------------------------------------------------------------
@@ -618,8 +679,10 @@ def _trim_name(text: str, start: int, end: int, *, keep_right: bool = False) -> 
 
 
 def _is_person_name(text: str, start: int, end: int) -> bool:
-    """Reject eponyms, colleagues, signatures and @handles."""
+    """Reject eponyms, colleagues, signatures, @handles and public figures."""
     if start > 0 and text[start - 1] == "@":
+        return False
+    if _public_figure(text, start, end) or EPONYM_PHRASE_AFTER_RE.match(text, end):
         return False
     follow = FOLLOWING_WORD_RE.match(text, end)
     if follow:
@@ -719,6 +782,386 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
     yield from (f for f in found if f is not None)
 
 
+# --- names without a cue word, hashtags and handles ---
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether ``start`` opens the text, a line or a sentence."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘(*-•":
+        i -= 1
+    return i < 0 or text[i] in ".!?:\n;"
+
+
+def _word_before(text: str, start: int) -> str:
+    m = PREV_WORD_RE.search(text, max(0, start - 30), start)
+    return m.group(1).lower().rstrip(".") if m else ""
+
+
+def _name_bits(word: str) -> int:
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return NAME_FLAGS.get(word, 0)
+
+
+def _is_name_part(word: str) -> bool:
+    """A word that may continue a name: listed, not an ordinary word or jargon."""
+    if word in NOT_NAME:
+        return False
+    bits = _name_bits(word)
+    if bits & STRONG:
+        return True
+    # "O'Brien", "Al-Rashid", "Huerta-Castillo": every part a name or a prefix.
+    parts = [p for p in re.split(r"[-'’]", word) if p]
+    return len(parts) > 1 and all(
+        _name_bits(p) & (GIVEN | SURNAME) or p.lower() in ("o", "al", "el", "mc", "mac", "d")
+        for p in parts
+    )
+
+
+def _extend_name(text: str, start: int, end: int, *, lower: bool) -> int:
+    """Grow a name to the right over more name words, particles and an initial ("Keanu P.")."""
+    for _ in range(3):
+        m = NEXT_WORD_RE.match(text, end)
+        if m is None:
+            break
+        word = m.group("word")
+        if word.endswith(".") and len(word) == 2:
+            if lower or m.group("particle"):
+                break
+            after = text[m.end() : m.end() + 2]
+            # "Keanu P. was" but not "Lucia P.O. twice" or an abbreviation.
+            if after[:1] in ("", " ", "\n", ",") and not after[1:2].isupper():
+                return m.end()
+            break
+        if lower != word.islower() or not _is_name_part(word):
+            break
+        end = m.end()
+    return end
+
+
+def _public_figure(text: str, start: int, end: int) -> bool:
+    span = text[start:end].lower()
+    before = _word_before(text, start)
+    nxt = NEXT_WORD_RE.match(text, end)
+    candidates = {span, f"{before} {span}"}
+    if nxt:
+        candidates.add(f"{span} {nxt.group('word').lower()}")
+    return any(c.replace(".", "") in PUBLIC_FIGURES for c in candidates)
+
+
+def _bare_name(doc: Doc, pos: int) -> tuple[Finding | None, int]:
+    """A listed name at ``pos`` with no cue word: "Lucia came back", "pt maria lopez".
+
+    Also returns where the candidate ended, so that the words of a rejected
+    name ("Dr. Lena Fischer") are not tried again one by one.
+    """
+    finding, end = _bare_name_at(doc, pos)
+    return finding, end
+
+
+def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
+    text = doc.text
+    m = NAME_WORD_RE.match(text, pos)
+    if m is None or (pos and (text[pos - 1].isalnum() or text[pos - 1] in "@#_/.'’-")):
+        return None, pos
+    word = m.group()
+    end = m.end()
+    if word.isupper() and len(word) > 1:
+        return None, pos  # acronyms: ANA, WEI, LEE
+    lower = word.islower()
+    if lower:
+        before = _word_before(text, pos)
+        if before not in NAME_CUE_WORDS and not _sentence_start(text, pos):
+            return None, pos
+        if not _name_bits(word) & STRONG:
+            return None, pos
+        end = _extend_name(text, pos, end, lower=True)
+        # A lone lower-case word at a sentence start must be a given name and
+        # be followed by a verb-like lower-case word ("lucia came back").
+        if before not in NAME_CUE_WORDS and (end == m.end() and not _name_bits(word) & GIVEN):
+            return None, end
+        return _finding(text, "name", pos, end, LOW), end
+    if word in NOT_NAME or not _is_name_part(word):
+        return None, pos
+    end = _extend_name(text, pos, end, lower=False)
+    nxt = NEXT_WORD_RE.match(text, end)
+    if nxt and nxt.group("word") in NOT_NAME and nxt.group("word")[:1].isupper():
+        return None, end  # part of a longer term: "Marcus Gunn pupil", "Victoria Cross"
+    before = _word_before(text, pos)
+    if before in ("st", "saint", "san", "santa", "mount", "mt", "fort", "port", "lake"):
+        return None, end
+    if _sentence_start(text, pos) and end == m.end():
+        # One word opening a sentence: a given name, followed by a lower-case word or a comma.
+        after = text[end : end + 2]
+        if not _name_bits(word) & GIVEN or not (after[:1] == "," or after[1:2].islower()):
+            return None, end
+    span = text[pos:end]
+    if span in PLACE_POPULATION and (
+        before in PLACE_PREPOSITIONS
+        or not _name_bits(word) & GIVEN
+        or PLACE_EVENT_RE.search(doc.low, max(0, pos - 60), end + 40)
+    ):
+        return None, end  # "transferred from Lowell": a place, see _detect_places
+    if _public_figure(text, pos, end) or not _is_person_name(text, pos, end):
+        return None, end
+    if SIGN_OFF_BEFORE_RE.search(text, max(0, pos - 20), pos) or COLLEAGUE_AFTER_RE.match(
+        text, end
+    ):
+        return None, end
+    return _finding(text, "name", pos, end, LOW), end
+
+
+def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
+    done = -1
+    for pos in doc.at("person"):
+        if pos < done:
+            continue
+        finding, done = _bare_name(doc, pos)
+        if finding is not None:
+            yield finding
+    text = doc.text
+    # Lower-case surnames after a title: "mr. okonkwo", "mrs kowalczyk".
+    for pos in doc.at("title"):
+        m = LOWER_TITLE_RE.match(text, pos)
+        if m is None:
+            continue
+        bits = _name_bits(m.group("name"))
+        if bits & STRONG or (
+            m.group("title") != "miss"
+            and not bits & WORD
+            and len(m.group("name")) > 2
+            and m.group("name") not in LOWER_NOT_SURNAME
+        ):
+            yield _finding(text, "name", *m.span("name"), HIGH)
+    # Unlisted names opening a sentence before a verb only people do.
+    for pos in doc.at("person_verb"):
+        prev = PREV_WORD_RE.search(text, max(0, pos - 30), pos)
+        if prev is None:
+            continue
+        start, end = prev.span(1)
+        word = prev.group(1)
+        if (
+            not word[:1].isupper()
+            or not word[1:].islower()
+            or len(word) < 3
+            or word in NOT_NAME
+            or _name_bits(word) & STRONG  # found above
+            or not _sentence_start(text, start)
+            or not PERSON_VERB_AFTER_RE.match(text, end)
+        ):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+    if "#" in text:
+        for m in HASHTAG_RE.finditer(text):
+            yield from _hashtag_names(text, m)
+
+
+def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
+    """Names inside a hashtag: "#StrongForSofia", "#PrayForLiam", "#AmaraStrong"."""
+    tag = m.group(1)
+    parts = list(CAMEL_PART_RE.finditer(tag))
+    if len(parts) < 2:
+        return
+    words = [p.group().lower() for p in parts]
+    if not any(w in SUPPORT_WORDS for w in words):
+        return
+    base = m.start(1)
+    for part, word in zip(parts, words, strict=True):
+        if word in SUPPORT_WORDS or not part.group()[:1].isupper():
+            continue
+        if _name_bits(word) & (GIVEN | SURNAME) and not _name_bits(word) & WORD:
+            yield _finding(text, "name", base + part.start(), base + part.end(), LOW)
+
+
+def patient_handle(text: str, start: int, end: int) -> bool:
+    """Whether the @handle at ``start`` belongs to a patient or relative, not a colleague."""
+    handle = text[start + 1 : end]
+    if CLINICIAN_HANDLE_RE.search(handle):
+        return False
+    parts = [p.lower() for p in CAMEL_PART_RE.findall(handle)]
+    support = any(p in SUPPORT_WORDS or p == "4" for p in parts) or any(
+        w in handle.lower() for w in ("journey", "pray", "strong", "warrior", "fight")
+    )
+    cue = HANDLE_SOCIAL_CUE_RE.search(text, max(0, start - 50), start)
+    return bool(
+        support
+        and (cue or any(_name_bits(p) & GIVEN for p in parts))
+        or (cue and any(_name_bits(p) & STRONG for p in parts))
+    )
+
+
+# --- places ---
+
+
+def _known_place(words: list[str]) -> int:
+    """How many leading words of ``words`` form a listed town or city (0 if none)."""
+    for n in range(min(3, len(words)), 0, -1):
+        if " ".join(words[:n]) in PLACE_POPULATION:
+            return n
+    return 0
+
+
+def _detect_places(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("place"):
+        prep_end = low.find(" ", pos)
+        if prep_end == -1:
+            continue
+        start = prep_end + 1
+        if low.startswith("the ", start):
+            start += 4
+        if start >= len(text) or not text[start].isupper():
+            continue
+        m = PLACE_AFTER_RE.match(text, start)
+        if m is None:
+            continue
+        prep = low[pos:prep_end]
+        window_start = max(0, pos - 60)
+        if PLACE_EVENT_RE.search(low, window_start, min(len(low), m.end() + 40)) or (
+            MEETING_TAG_RE.search(text, window_start, pos)
+        ):
+            continue
+        tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
+        words = [t.group() for t in tokens]
+        if words[0] in NOT_NAME or (
+            words[0] in ("St", "Saint", "Mt", "Mount")
+            and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
+        ):
+            continue  # "St. Jude's" is a hospital
+        strong_any = ANY_PLACE_CUE_RE.search(low, window_start, prep_end)
+        n = _known_place(words)
+        if strong_any:
+            # Any capitalised words: neighbourhoods and towns alike.
+            kept = [t for t in tokens if t.group() not in NOT_NAME or t.group() in ("County",)]
+            end = tokens[0].end()
+            for t in tokens[1:]:
+                if t.group() in NOT_NAME and t.group() not in ("County", "Heights", "Park"):
+                    break
+                end = t.end()
+            if kept:
+                yield _finding(text, "address", tokens[0].start(), end, LOW)
+            continue
+        if n == 0 or prep in ("off", "of", "by"):
+            continue
+        name = " ".join(words[:n])
+        if prep == "to" and not MOVE_BEFORE_RE.search(low, window_start, pos):
+            continue
+        if PLACE_POPULATION[name] >= BIG_CITY and prep in ("near", "outside", "around"):
+            continue  # "a village near Lagos" names a region, not a town
+        if name in PLACE_WORDS and not (
+            prep == "from" or STRONG_PLACE_CUE_RE.search(low, window_start, pos)
+        ):
+            continue
+        after = text[tokens[n - 1].end() : tokens[n - 1].end() + 2]
+        if after[:1] == "'" or after[:1] == "’":
+            continue  # "in Lowell's clinic" reads as a name or an institution
+        yield _finding(text, "address", tokens[0].start(), tokens[n - 1].end(), LOW)
+    for m in STATE_TAIL_RE.finditer(text):
+        code = m.group(1)
+        if code not in US_STATES and code not in CA_PROVINCES:
+            continue
+        city = CITY_BEFORE_STATE_RE.search(text, max(0, m.start() - 40), m.start() + 1)
+        if city is None:
+            continue
+        words = city.group(1).split()
+        for n in range(len(words), 0, -1):
+            place = " ".join(words[-n:])
+            if place in PLACE_POPULATION and words[-n] not in NOT_NAME:
+                if code in CREDENTIALS and _name_bits(words[-1]) & (GIVEN | SURNAME):
+                    break  # "Anna Kowalski, MD" signs a post
+                start = city.end(1) - len(place)
+                yield _finding(text, "address", start, m.end(), LOW)
+                break
+    for pos in doc.at("corner"):
+        if not (low.startswith("and", pos) or low.startswith("corner", pos)):
+            continue
+        if low.startswith("and", pos):
+            prev = text[max(0, pos - 2) : pos]
+            if not (prev[:1].isalpha() or prev[:1].isdigit()):
+                continue
+        c = CORNER_RE.search(text, max(0, pos - 45), pos + 40)
+        if c is None:
+            continue
+        a, b = c.group("a"), c.group("b")
+        ordinal = a[0].isdigit() or b[0].isdigit()
+        if not c.group("corner") and (not ordinal or a in NOT_NAME or b in NOT_NAME):
+            continue
+        yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
+
+
+# --- ages, postcodes, health numbers and phone numbers from elsewhere ---
+
+
+def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("age_verb"):
+        m = AGE_AFTER_VERB_RE.match(low, pos)
+        if m is None:
+            continue
+        before = low[max(0, pos - 25) : pos]
+        # "Sodium was 130": a lab or vital sign, not a person, before the verb.
+        if LAB_BEFORE_VERB_RE.search(before):
+            continue
+        yield _finding(text, "age", m.start("age"), m.end("tail"), HIGH)
+    if any(c.isdigit() for c in text[:1]) or "\n" in text or ". " in text:
+        for m in AGE_SENTENCE_START_RE.finditer(text):
+            yield _finding(text, "age", *m.span("age"), LOW)
+    for m in AGE_BETWEEN_COMMAS_RE.finditer(text):
+        yield _finding(text, "age", *m.span("age"), HIGH)
+    if "ninety" in low or "hundred" in low:
+        for m in AGE_NUMBER_WORD_RE.finditer(low):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    if "arian" in low:
+        for m in AGE_PARENS_RE.finditer(low):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+
+
+def _nhs_check_digit_ok(digits: str) -> bool:
+    """The NHS number check: weights 10..2 on the first nine digits, modulus 11."""
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _detect_international(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    if POSTCODE_TRIGGER_RE.search(text):
+        for rx in (UK_POSTCODE_RE, CA_POSTCODE_RE):
+            for m in rx.finditer(text):
+                before = low[max(0, m.start() - 25) : m.start()]
+                confidence = HIGH if POSTCODE_CUE_RE.search(before) else LOW
+                yield _finding(text, "zip", *m.span(), confidence)
+                place = PLACE_AFTER_POSTCODE_RE.match(text, m.end())
+                if place and place.group(1) in PLACE_POPULATION:
+                    yield _finding(text, "address", *place.span(1), LOW)
+    if "nhs" in low or "chi" in low or "hcn" in low:
+        for m in NHS_NUMBER_RE.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            cue = NHS_CUE_RE.search(low, max(0, m.start() - 40), m.start())
+            if cue and (_nhs_check_digit_ok(digits) or "nhs" in cue.group()):
+                yield _finding(text, "health_plan", *m.span(), HIGH)
+    for pos in doc.at("health_card"):
+        if m := HEALTH_CARD_RE.match(text, pos):
+            yield _finding(text, "health_plan", *m.span("id"), HIGH)
+    if "+" in text:
+        for m in INTL_PHONE_RE.finditer(text):
+            start, end = m.span()
+            number = m.group()
+            try:
+                parsed = phonenumbers.parse(number, None)
+            except phonenumbers.NumberParseException:
+                continue
+            if not phonenumbers.is_possible_number(parsed):
+                continue
+            kind, cue = _phone_cue(low, start)
+            valid = phonenumbers.is_valid_number(parsed)
+            yield _finding(text, kind, start, end, HIGH if cue or valid else LOW)
+
+
 DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_contacts,
     _detect_phones,
@@ -730,4 +1173,8 @@ DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_addresses,
     _detect_biometrics,
     _detect_names,
+    _detect_bare_names,
+    _detect_places,
+    _detect_more_ages,
+    _detect_international,
 )

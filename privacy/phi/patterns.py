@@ -81,7 +81,7 @@ DATE_LABEL_RE: Final = re.compile(r"\b(?:d\.?o\.?b|lmp|edd|dod|date of \w+)\b[ \
 
 PHONE_CUE_RE: Final = re.compile(
     r"\b(?:(?P<fax>fax(?:es|ed|ing)?|telefax)|(?P<label>(?:phone|tel|telephone|cell|cellphone"
-    r"|mobile|ph|pager|landline|whatsapp)s?)|call(?:ed|s)?|reach|contacts?|text|voicemail"
+    r"|mobile|ph|pager|landline|whatsapp)s?)|call(?:ed|s)?|ring|rang|phoned?|reach(?:ed|able)?|contacts?|text|voicemail"
     r"|numbers?)\b"
 )
 TEMPERATURE_CUE_RE: Final = re.compile(r"\b(?:t|temp|temperature|tmax|tm|fever|febrile)\b")
@@ -295,6 +295,16 @@ for _rule, _blob in (
         biometric biometrics""",
     ),
     ("tattoo", "tattoo tattooed"),
+    ("place", "in from near outside around to off of by"),
+    ("corner", "corner and"),
+    ("title", "mr mrs ms miss mx"),
+    ("age_verb", "is was s turned turns turning aged age"),
+    (
+        "person_verb",
+        """came missed told asked refused declined cried wants passed died brought lives works
+        was is""",
+    ),
+    ("health_card", "ohip health phn ramq msp ahcip"),
     ("zip", "zip zipcode postal post postcode"),
     ("pmid", "pmid pmcid pubmed"),
     ("npi", "npi"),
@@ -474,3 +484,184 @@ CREDENTIAL_INITIALS: Final = frozenset(
     "M.D. D.O. R.N. N.P. P.A. U.S. U.K. E.R. O.R. I.V. P.O. A.M. P.M. B.S. M.S. B.A. M.A. "
     "E.D. D.C.".split()
 )
+
+# ---------------------------------------------------------------------------
+# Names, places, ages and formats from outside the US
+# ---------------------------------------------------------------------------
+
+# Words that, right before a lower-case word, make it a person's name
+# ("pt maria lopez", "her son tyrell", "saw aisha").
+NAME_CUE_WORDS: Final = frozenset(
+    (
+        _RELATION_WORDS
+        + """ pt patient mr mrs ms miss mx saw see seeing told tell asked call called
+        with named little young old baby dear met visited discharged admitted"""
+    ).split()
+)
+# A sign-off or greeting just before a name: "— Mark", "Thanks, Sarah".
+SIGN_OFF_BEFORE_RE: Final = re.compile(
+    r"(?:^|\n)[ \t]*(?:--?|—|–|~)[ \t]*$"
+    r"|(?:[—–~]|--)[ \t]*$"
+    r"|\b(?:thanks|thank you|cheers|best|regards|love|xx|sincerely|hi|hello|hey|dear)[ \t,!]*$",
+    re.IGNORECASE,
+)
+# Support words in a hashtag or handle set up for a patient ("#StrongForSofia").
+SUPPORT_WORDS: Final = frozenset(
+    """strong for pray prayers praying journey warrior fight fighting heart hope love army
+    team brave rest easy forever miss missing remember remembering justice help with
+    the recovery update updates miracle angel""".split()
+)
+HANDLE_SOCIAL_CUE_RE: Final = re.compile(
+    r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
+    r"|account|handle|follow(?:ing)?|journey|posts?|updates?)\b[^@\n]{0,30}$",
+    re.IGNORECASE,
+)
+# Parts of a handle that belong to clinicians and journals, not to patients.
+CLINICIAN_HANDLE_RE: Final = re.compile(
+    r"(?:^|[_.\d])(?:dr|md|do|doc|rn|np|pa|pharmd|phd|mbbs|nurse|jc|med|neph|cardio|onc|ortho"
+    r"|neuro|peds|icu|er|ed|em|fm|im|gi|heme|pulm|surg|rads|path|derm|psych)(?:$|[_.\d])"
+    r"|^(?:dr|doc)[a-z]",
+    re.IGNORECASE,
+)
+HASHTAG_RE: Final = re.compile(r"#(?<![\w&#]#)([A-Za-z][A-Za-z0-9_]{2,60})")
+CAMEL_PART_RE: Final = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])|\d+")
+NAME_WORD_RE: Final = re.compile(rf"{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*")
+NEXT_WORD_RE: Final = re.compile(
+    rf"[ \t]+(?:(?P<particle>(?:van|von|de|del|della|da|di|du|le|la|der|den|bin|al|dos|el|ibn)"
+    rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
+)
+PREV_WORD_RE: Final = re.compile(r"(?:^|(?<=[^\w'’-]))([\w'’-]+)\.?[ \t]+$")
+# Locative prepositions after which a town or neighbourhood is expected.
+PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to".split())
+PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
+# Verbs of moving that make "to X" a place ("moved to Victoria").
+MOVE_BEFORE_RE: Final = re.compile(
+    r"\b(?:moved|moving|relocated|relocating|drove|driven|flew|went|gone|returned|returning"
+    r"|transferred|sent|back|home)\b[^.;\n]{0,40}$"
+)
+# Person-linked cues strong enough to take a town that is also a word ("from Reading").
+STRONG_PLACE_CUE_RE: Final = re.compile(
+    r"\b(?:lives?|living|lived|resides?|residing|resident|moved|relocated|born|raised|grew[ \t]+up"
+    r"|hometown|native|transferred|visiting|drove|commutes?|commuting|travell?ed|came"
+    r"|is|was|she's|he's|pt|patient|family|old|yo|man|woman|boy|girl|worker|farmer)"
+    r"(?:[ \t]+\w+){0,2}[ \t]+$"
+)
+# Meetings, training and publications happen in towns too, but are not about a patient.
+PLACE_EVENT_RE: Final = re.compile(
+    r"\b(?:conference|congress|meeting|summit|symposium|workshop|course|talks?|lecture"
+    r"|published|journal|guidelines?|trained|training|residency|fellowship|medical school"
+    r"|studied|study|trial|sessions?|annual|webinar|grand rounds|society|college of|poster"
+    r"|presented|presenting|presentation|registration|abstracts?|attend(?:ing)?|going)\b"
+    r"|\w*week[ \t]+20\d\d\b"
+)
+# Any capitalised words after these cues are a place ("lives off Boylston"); the
+# window searched ends with the preposition.
+ANY_PLACE_CUE_RE: Final = re.compile(
+    r"\b(?:(?:lives|living|lived|resides|residing|stays|staying)(?:[ \t]+alone)?(?:[ \t]+just)?"
+    r"[ \t]+(?:near|off|outside|by|in|on)"
+    r"|(?:moved|relocated|moving)[ \t]+(?:here[ \t]+)?(?:to|from)"
+    r"|(?:transferred|drove|came|flown|commutes|commuting|visiting|hails|originally|grew[ \t]+up"
+    r"|raised|born)(?:[ \t]+(?:in|over|up|down|here))?[ \t]+(?:from|in)"
+    r"|(?:is|s)[ \t]+(?:originally[ \t]+)?from"
+    r"|(?:native|resident)[ \t]+of|(?:town|village|neighbou?rhood)[ \t]+of)[ \t]*$"
+)
+CORNER_RE: Final = re.compile(
+    r"(?:(?P<corner>[Cc]orner[ \t]+of)|\b(?:at|near|on|by))[ \t]+(?:the[ \t]+)?"
+    rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})[ \t]+(?:and|&)[ \t]+"
+    rf"(?P<b>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})\b"
+)
+STATE_TAIL_RE: Final = re.compile(r",[ \t]*([A-Z]{2})(?![\w])")
+
+# Ages over 89 written without "years old".
+AGE_AFTER_VERB_RE: Final = re.compile(
+    r"(?:is|was|s|turned|turns|turning|aged?[ \t]*:?|age[ \t]+of)[ \t]+"
+    r"(?:now[ \t]+|only[ \t]+|just[ \t]+|nearly[ \t]+|almost[ \t]+)?"
+    rf"(?P<age>{_AGE_NUMBER})(?P<tail>[ \t]*(?:yo|y/o|y\.o\.)|)(?![\w%°])"
+    r"(?![ \t]*(?:%|percent|mg|mcg|kg|lbs?|pounds?|cm|mm|ml|units?|bpm|beats|mmhg|degrees"
+    r"|or[ \t]+(?:older|over|above|more)|and[ \t]+(?:older|over|above)|\+|/|[.,-]\d"
+    r"|[a-zµ]+/|pg|ng|mmol|meq|iu|seconds?|secs?|min(?:ute)?s?|hours?|hrs?|days?|weeks?"
+    r"|months?|years?(?![ \t-]*(?:old|of[ \t]+age))|times|x\b|points?|ms\b))"
+)
+AGE_BETWEEN_COMMAS_RE: Final = re.compile(
+    rf"(?<=[A-Za-z.]),[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*,"
+)
+AGE_SENTENCE_START_RE: Final = re.compile(
+    rf"(?:^|(?<=[.!?\n])[ \t]*)(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:,|and[ \t]+still|and[ \t]+lives"
+    r"|and[ \t]+living|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b))",
+    re.MULTILINE,
+)
+AGE_NUMBER_WORD_RE: Final = re.compile(
+    r"\b(?:is|was|aged|turned|turns)[ \t]+(?P<age>ninety(?:[ -](?:one|two|three|four|five|six"
+    r"|seven|eight|nine))?|(?:a|one)[ -]hundred(?:[ -](?:and[ -])?(?:one|two|three|four|five"
+    r"|six|seven|eight|nine|ten))?)\b"
+)
+AGE_PARENS_RE: Final = re.compile(
+    rf"\b(?:centenarian|nonagenarian)[ \t]*\((?P<age>{_AGE_NUMBER})\)"
+)
+
+# Postcodes of the UK and Canada.
+UK_POSTCODE_RE: Final = re.compile(
+    r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ ]?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"
+)
+CA_POSTCODE_RE: Final = re.compile(
+    r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"
+)
+POSTCODE_TRIGGER_RE: Final = re.compile(r"\d[A-Z]{2}\b|\d[A-Z]\d\b")
+# NHS (and Scottish CHI) numbers: ten digits, usually 3-3-4.
+NHS_NUMBER_RE: Final = re.compile(r"(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
+NHS_CUE_RE: Final = re.compile(r"\b(?:nhs|chi|hcn)\b[^\n\d]{0,25}$")
+# Provincial health card numbers: 9-10 digits with an optional version code.
+HEALTH_CARD_RE: Final = re.compile(
+    r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|ahcip|health[ \t]+insurance[ \t]+"
+    r"number)(?:[ \t]*(?:number|no\.?|#|is|:))*[ \t]*"
+    r"(?P<id>\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?|\d{3}[ -]?\d{3}[ -]?\d{3})(?![\w-])",
+    re.IGNORECASE,
+)
+INTL_PHONE_RE: Final = re.compile(
+    r"\+(?<![\w+]\+)\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){1,5}(?:[ .-]\d{2,6})?(?![\d])"
+)
+LOWER_TITLE_RE: Final = re.compile(
+    rf"(?P<title>mr|mrs|ms|miss|mx)\.?[ \t]+(?:&[ \t]+(?:mr|mrs|ms)\.?[ \t]+)?"
+    rf"(?P<name>[{_L}]+(?:[-'’][{_L}]+)*)\b"
+)
+# Verbs that only a person does, after an unlisted capitalised word opening a
+# sentence ("Chidi missed his appointment", "Rukhsana came in").
+PERSON_VERB_AFTER_RE: Final = re.compile(
+    r"[ \t]+(?:came[ \t]+(?:in|back|to)(?![ \t]+(?:positive|negative|normal|elevated|high|low"
+    r"|up|down|back))|missed[ \t]+(?:his|her|their)|told[ \t]+(?:me|us|the|her|him)"
+    r"|asked[ \t]+(?:me|us|if|whether|for|about)|refused|declined|cried|wants[ \t]+to"
+    r"|passed[ \t]+away|died|brought[ \t]+(?:her|his|their)|lives[ \t]+(?:with|alone|in)"
+    r"|works[ \t]+(?:as|at|in)|was[ \t]+diagnosed|is[ \t]+(?:a|an)[ \t]+\d)"
+)
+# A lab, vital sign or count before "is/was": "sodium was 130", "HR was 96".
+LAB_BEFORE_VERB_RE: Final = re.compile(
+    r"\b(?:sodium|na|potassium|k|glucose|sugar|bg|bs|hr|heart rate|pulse|bp|sbp|dbp|rr|sat|sats"
+    r"|spo2|o2|temp|t|weight|wt|score|count|level|gfr|egfr|ef|creatinine|cr|bun|hgb|hb|plt"
+    r"|wbc|ldl|hdl|a1c|tsh|ferritin|troponin|bnp|lactate|map|fio2|peep|iq|moca|mmse|rate"
+    r"|number|total|it|that|this|which|there|census|room|bed|day|dose|mg|score|result|value"
+    r"|reading|percent|percentage|saturation|b12|folate|vitamin|d|iron|tsat|albumin|protein"
+    r"|goal|target|time|length|size|threshold|cutoff|limit|volume|output|intake|speed|age"
+    r"|sbt|qtc|qrs|pr|interval)[ \t]*(?:today|now|still|again|down|up)?[ \t]*$"
+)
+POSTCODE_CUE_RE: Final = re.compile(
+    r"\b(?:postcode|post code|postal code|postal|lives|living|resides|address|at)\b[^\n]{0,12}$"
+)
+PLACE_AFTER_POSTCODE_RE: Final = re.compile(rf",[ \t]*({_TOKEN}(?:[ \t]+{_TOKEN})?)")
+# Colleagues named without a title: "Jennifer and Carlos from pharmacy".
+COLLEAGUE_AFTER_RE: Final = re.compile(
+    r"(?:[ \t]+and[ \t]+[A-Z][a-z]+)?[ \t]+(?:from|in|on)[ \t]+(?:the[ \t]+)?(?:pharmacy|nursing"
+    r"|cardiology|nephrology|neurology|oncology|radiology|pathology|surgery|anesthesia"
+    r"|anaesthesia|ortho|icu|micu|ed|er|case management|social work|pt|ot|rt|respiratory"
+    r"|our team|my team|the team|admin|it|billing|infection control|palliative)\b",
+    re.IGNORECASE,
+)
+# Lower-case words after "mr"/"ms" that are not surnames ("ms patients", "mr imaging").
+LOWER_NOT_SURNAME: Final = frozenset(
+    """and the or of in on at to for with is was are be has had a an who what which that this
+    ms mri mra mrcp mrsa patients patient pts flare relapse lesion lesions symptoms dx""".split()
+)
+# "Alice in Wonderland syndrome", "Guillain of Paris sign": a name inside an eponym.
+EPONYM_PHRASE_AFTER_RE: Final = re.compile(
+    rf"[ \t]+(?:in|of|de|von)[ \t]+{_TOKEN}[ \t]+(?:syndrome|disease|sign|phenomenon|effect)\b"
+)
+HOSPITAL_SAINT_RE: Final = re.compile(rf"\.?[ \t]+{_TOKEN}(?:['’]s\b|[ \t]+(?:Hospital|Medical))")

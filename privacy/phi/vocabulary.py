@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
 
 # ---------------------------------------------------------------------------
@@ -220,7 +221,102 @@ _LARGE_PLACES: Final = _words(
     """
 )
 
-NOT_NAME: Final = _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES
+# Brands, trial acronyms spelled as words, journals and other capitalised
+# words of clinical writing that the name lists also hold.
+_CLINICAL_WORDS: Final = _words(
+    """
+    Colon Max Beta Alpha Delta Gamma Sigma Kappa Lambda Omega Aura Vita Lima Mana Engl Med
+    Moa Jama Lancet Nejm Bmj Chest Circulation Neurology Sprint Recovery Deliver Emperor
+    Paradigm Accord Dapa Compass Courage Ischemia Fourier Select Step Sustain Leader Rewind
+    Strength Hope Heart Strong Brave Warrior Fight Pray Prayers Team Army Love Rest Easy
+    Jardiance Farxiga Xarelto Brilinta Humira Keflex Eliquis Ozempic Ambien Valium Lasix
+    Unknown Sunny Queen King Pope Prince Princess President Senator Governor Mayor Saint
+    Lord Lady Dame Judge Captain Coach Officer Deputy Sheriff Chief Rev Pastor Father Imam
+    Ramadan Eid Diwali Hanukkah Passover Lent Kippur Rosh Hashanah Shabbat Sabbath Vaisakhi
+    Navratri Holi Kwanzaa Advent Pentecost Todd Fournier Wonderland
+    Rabbi Doc Docs Nurse Medic Medics Tech Techs Scribe Locum Registrar Consultant Houseman
+    Medicine Ortho Neuro Cardio Renal Onc Peds Gyn Derm Psych Rheum Endo Gastro Pulm Hem
+    ICU Nicu Picu Ed Er Or Pacu Covid Flu Strep Staph Mrsa Hiv Hep Tb Gp Nhs Nice Ohip
+
+    """
+)
+
+NOT_NAME: Final = _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS
+
+# Public figures whose names come up in clinical discussion as news, history
+# or teaching cases, not as patients (lower case, full names).
+PUBLIC_FIGURES: Final = frozenset(
+    name.strip()
+    for name in """
+    florence nightingale|taylor swift|serena williams|venus williams|jimmy carter|joe biden
+    |donald trump|barack obama|hillary clinton|bill clinton|ronald reagan|queen elizabeth
+    |king charles|prince harry|prince william|princess diana|pope francis|pope benedict
+    |michael j fox|muhammad ali|lou gehrig|stephen hawking|steve jobs|magic johnson
+    |arthur ashe|elon musk|bill gates|oprah winfrey|kim kardashian|angelina jolie
+    |christina applegate|selena gomez|justin bieber|lady gaga|bruce willis|jamie foxx
+    |celine dion|simone biles|lebron james|tom brady|damar hamlin|christian eriksen
+    |henrietta lacks|phineas gage|typhoid mary|mary mallon|anthony fauci|rochelle walensky
+    |atul gawande|paul farmer|siddhartha mukherjee|eric topol|william osler|hippocrates
+    |galen|john snow|edward jenner|louis pasteur|alexander fleming|marie curie
+    |elizabeth blackwell|virginia apgar|joseph lister|ignaz semmelweis|rishi sunak
+    |keir starmer|justin trudeau|narendra modi|boris johnson|king charles iii
+    |victoria cross|george cross|st jude|saint jude
+    """.split("|")
+) - {""}
+
+# ---------------------------------------------------------------------------
+# Name and place lists built by ``python -m privacy.phi.build`` (see that
+# module for sources and licences) and loaded once at import.
+# ---------------------------------------------------------------------------
+
+_DATA_DIR: Final = Path(__file__).with_name("data")
+
+
+# Bits of NAME_FLAGS.
+GIVEN: Final = 1
+SURNAME: Final = 2
+# A name that is also an ordinary word ("will", "grace", "brown").
+WORD: Final = 4
+# A name that needs no other evidence than its capital letter (or a cue in
+# lower-case writing): in a list, not an ordinary word, not clinical jargon.
+STRONG: Final = 8
+
+
+def _load_names() -> dict[str, int]:
+    """Lower-cased name -> GIVEN | SURNAME | WORD | STRONG bits (one dict keeps memory low)."""
+    not_name = {w.lower() for w in NOT_NAME}
+    flags: dict[str, int] = {w.lower(): GIVEN | STRONG for w in FIRST_NAMES}
+    for line in (_DATA_DIR / "names.tsv").read_text(encoding="utf-8").splitlines():
+        name, letters = line.split("\t")
+        bits = flags.get(name, 0)
+        bits |= (GIVEN if "f" in letters else 0) | (SURNAME if "l" in letters else 0)
+        if "w" in letters:
+            bits = (bits | WORD) & ~STRONG
+        elif not bits & WORD:
+            bits |= STRONG
+        flags[name] = bits
+    for name in not_name & flags.keys():
+        flags[name] &= ~STRONG
+    return flags
+
+
+def _load_places() -> tuple[dict[str, int], frozenset[str]]:
+    """Town and city names (as written) with population, and those that are common words."""
+    population: dict[str, int] = {}
+    words: list[str] = []
+    for line in (_DATA_DIR / "places.tsv").read_text(encoding="utf-8").splitlines():
+        name, pop, letters = line.split("\t")
+        population[name] = int(pop)
+        if "w" in letters:
+            words.append(name)
+    return population, frozenset(words)
+
+
+NAME_FLAGS: Final = _load_names()
+PLACE_POPULATION, PLACE_WORDS = _load_places()
+# First words of multi-word places ("Jackson Heights").
+PLACE_HEADS: Final = frozenset(name.split()[0] for name in PLACE_POPULATION)
+CA_PROVINCES: Final = _words("AB BC MB NB NL NS NT NU ON PE QC SK YT")
 
 # A capitalised pair followed by one of these is an eponym or an institution
 # ("Charles Bonnet syndrome", "Marcus Gunn pupil", "Mary Washington Hospital").
@@ -238,6 +334,7 @@ EPONYM_FOLLOWERS: Final = _words(
     centre institute university college school medical memorial foundation award lecture
     prize trial study cohort calculator questionnaire inventory technique forceps clamp
     retractor splint brace boot fund regional general health healthcare children's
+    paresis gangrene chapter textbook book manual handbook principles lecture
     """
 )
 
