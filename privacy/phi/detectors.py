@@ -21,6 +21,7 @@ from privacy.phi.patterns import (
     AGE_PARENS_RE,
     AGE_RE,
     AGE_SENTENCE_START_RE,
+    AGE_VERB_BEFORE_RE,
     AGE_WORDS_RE,
     ANY_PLACE_CUE_RE,
     BARE_DOMAIN_RE,
@@ -89,8 +90,7 @@ from privacy.phi.patterns import (
     NANP_RE,
     NEXT_TOKEN_RE,
     NEXT_WORD_RE,
-    NHS_CUE_RE,
-    NHS_NUMBER_RE,
+    NHS_AFTER_CUE_RE,
     NOT_PERSON_NAME_RE,
     NPI_RE,
     NUMERIC_DATE_RE,
@@ -160,8 +160,14 @@ from privacy.phi.vocabulary import (
 Span = tuple[int, int]
 # Cities this big name a region more than a neighbourhood ("a village near Lagos").
 BIG_CITY: Final = 1_000_000
-# Words of the name lists start the no-cue name rule.
+# Words of the name lists start the no-cue name rule; one dict for trigger
+# words and names keeps the word scan at one lookup per word.
 PERSON_RULE: Final = ("person",)
+WORD_RULES: Final[dict[str, tuple[str, ...]]] = {
+    word: PERSON_RULE for word, bits in NAME_FLAGS.items() if bits & STRONG
+}
+for _word, _rules in TRIGGERS.items():
+    WORD_RULES[_word] = (*_rules, *WORD_RULES.get(_word, ()))
 CONF_RANK: Final = {HIGH: 0, LOW: 1}
 # Tie-break for equal spans: labelled, specific kinds before generic ones.
 KIND_RANK: Final = {
@@ -203,11 +209,9 @@ def scan_words(low: str) -> dict[str, list[int]]:
     cues: dict[str, list[int]] = {}
     cursor = 0
     for word in padded.split(" "):
-        rules = TRIGGERS.get(word)
+        rules = WORD_RULES.get(word)
         if rules is None:
-            if not NAME_FLAGS.get(word, 0) & STRONG:
-                continue
-            rules = PERSON_RULE
+            continue
         # Every occurrence of a trigger word is visited in order, so the next
         # whole-word occurrence after the previous hit is this one. The
         # leading pad space makes ``found`` the word's offset in ``low``.
@@ -1105,14 +1109,16 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
         if LAB_BEFORE_VERB_RE.search(before):
             continue
         yield _finding(text, "age", m.start("age"), m.end("tail"), HIGH)
-    if any(c.isdigit() for c in text[:1]) or "\n" in text or ". " in text:
-        for m in AGE_SENTENCE_START_RE.finditer(text):
+    for m in AGE_SENTENCE_START_RE.finditer(text):
+        if _clear_before(text, m.start(), ".,/-+") and _sentence_start(text, m.start()):
             yield _finding(text, "age", *m.span("age"), LOW)
     for m in AGE_BETWEEN_COMMAS_RE.finditer(text):
-        yield _finding(text, "age", *m.span("age"), HIGH)
+        if m.start() and text[m.start() - 1].isalpha():
+            yield _finding(text, "age", *m.span("age"), HIGH)
     if "ninety" in low or "hundred" in low:
         for m in AGE_NUMBER_WORD_RE.finditer(low):
-            yield _finding(text, "age", *m.span("age"), HIGH)
+            if AGE_VERB_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()):
+                yield _finding(text, "age", *m.span("age"), HIGH)
     if "arian" in low:
         for m in AGE_PARENS_RE.finditer(low):
             yield _finding(text, "age", *m.span("age"), HIGH)
@@ -1129,21 +1135,25 @@ def _nhs_check_digit_ok(digits: str) -> bool:
 
 def _detect_international(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
-    if POSTCODE_TRIGGER_RE.search(text):
-        for rx in (UK_POSTCODE_RE, CA_POSTCODE_RE):
-            for m in rx.finditer(text):
-                before = low[max(0, m.start() - 25) : m.start()]
-                confidence = HIGH if POSTCODE_CUE_RE.search(before) else LOW
-                yield _finding(text, "zip", *m.span(), confidence)
-                place = PLACE_AFTER_POSTCODE_RE.match(text, m.end())
-                if place and place.group(1) in PLACE_POPULATION:
-                    yield _finding(text, "address", *place.span(1), LOW)
-    if "nhs" in low or "chi" in low or "hcn" in low:
-        for m in NHS_NUMBER_RE.finditer(text):
-            digits = re.sub(r"\D", "", m.group())
-            cue = NHS_CUE_RE.search(low, max(0, m.start() - 40), m.start())
-            if cue and (_nhs_check_digit_ok(digits) or "nhs" in cue.group()):
-                yield _finding(text, "health_plan", *m.span(), HIGH)
+    for trigger in POSTCODE_TRIGGER_RE.finditer(text):
+        # A postcode ends with the trigger; look back over the outward part only.
+        lo = max(0, trigger.start() - 6)
+        m = UK_POSTCODE_RE.search(text, lo, trigger.end()) or CA_POSTCODE_RE.search(
+            text, lo, trigger.end()
+        )
+        if m is None or m.end() != trigger.end():
+            continue
+        before = low[max(0, m.start() - 25) : m.start()]
+        confidence = HIGH if POSTCODE_CUE_RE.search(before) else LOW
+        yield _finding(text, "zip", *m.span(), confidence)
+        place = PLACE_AFTER_POSTCODE_RE.match(text, m.end())
+        if place and place.group(1) in PLACE_POPULATION:
+            yield _finding(text, "address", *place.span(1), LOW)
+    for pos in doc.at("nhs"):
+        if m := NHS_AFTER_CUE_RE.match(low, pos):
+            digits = re.sub(r"\D", "", m.group("id"))
+            if _nhs_check_digit_ok(digits) or low.startswith("nhs", pos):
+                yield _finding(text, "health_plan", *m.span("id"), HIGH)
     for pos in doc.at("health_card"):
         if m := HEALTH_CARD_RE.match(text, pos):
             yield _finding(text, "health_plan", *m.span("id"), HIGH)

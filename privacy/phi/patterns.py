@@ -305,6 +305,7 @@ for _rule, _blob in (
         was is""",
     ),
     ("health_card", "ohip health phn ramq msp ahcip"),
+    ("nhs", "nhs chi hcn"),
     ("zip", "zip zipcode postal post postcode"),
     ("pmid", "pmid pmcid pubmed"),
     ("npi", "npi"),
@@ -582,19 +583,18 @@ AGE_AFTER_VERB_RE: Final = re.compile(
     r"|[a-zµ]+/|pg|ng|mmol|meq|iu|seconds?|secs?|min(?:ute)?s?|hours?|hrs?|days?|weeks?"
     r"|months?|years?(?![ \t-]*(?:old|of[ \t]+age))|times|x\b|points?|ms\b))"
 )
-AGE_BETWEEN_COMMAS_RE: Final = re.compile(
-    rf"(?<=[A-Za-z.]),[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*,"
-)
+# ", 93," after a name (the letter before the comma is checked in Python).
+AGE_BETWEEN_COMMAS_RE: Final = re.compile(rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*,")
+# "92 and still mowing": an age opening a sentence (the start is checked in Python).
 AGE_SENTENCE_START_RE: Final = re.compile(
-    rf"(?:^|(?<=[.!?\n])[ \t]*)(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:,|and[ \t]+still|and[ \t]+lives"
-    r"|and[ \t]+living|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b))",
-    re.MULTILINE,
+    rf"(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:,|and[ \t]+still|and[ \t]+lives|and[ \t]+living"
+    r"|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b))"
 )
 AGE_NUMBER_WORD_RE: Final = re.compile(
-    r"\b(?:is|was|aged|turned|turns)[ \t]+(?P<age>ninety(?:[ -](?:one|two|three|four|five|six"
-    r"|seven|eight|nine))?|(?:a|one)[ -]hundred(?:[ -](?:and[ -])?(?:one|two|three|four|five"
-    r"|six|seven|eight|nine|ten))?)\b"
+    r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"
+    r"(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
 )
+AGE_VERB_BEFORE_RE: Final = re.compile(r"\b(?:is|was|aged|turned|turns)[ \t]+$")
 AGE_PARENS_RE: Final = re.compile(
     rf"\b(?:centenarian|nonagenarian)[ \t]*\((?P<age>{_AGE_NUMBER})\)"
 )
@@ -606,10 +606,13 @@ UK_POSTCODE_RE: Final = re.compile(
 CA_POSTCODE_RE: Final = re.compile(
     r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"
 )
-POSTCODE_TRIGGER_RE: Final = re.compile(r"\d[A-Z]{2}\b|\d[A-Z]\d\b")
+# The last three characters of a UK ("2AA") or Canadian ("3L9") postcode.
+POSTCODE_TRIGGER_RE: Final = re.compile(r"\d[A-Z][A-Z\d]\b")
 # NHS (and Scottish CHI) numbers: ten digits, usually 3-3-4.
 NHS_NUMBER_RE: Final = re.compile(r"(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
-NHS_CUE_RE: Final = re.compile(r"\b(?:nhs|chi|hcn)\b[^\n\d]{0,25}$")
+NHS_AFTER_CUE_RE: Final = re.compile(
+    r"(?:nhs|chi|hcn)\b[^\n\d]{0,25}?(?P<id>(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-]))"
+)
 # Provincial health card numbers: 9-10 digits with an optional version code.
 HEALTH_CARD_RE: Final = re.compile(
     r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|ahcip|health[ \t]+insurance[ \t]+"
