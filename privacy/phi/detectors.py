@@ -48,9 +48,11 @@ from privacy.phi.patterns import (
     DOSE_AFTER_RE,
     EMAIL_DOMAIN_RE,
     EMAIL_LOCAL_CHARS,
+    EPONYM_KINDS,
     EPONYM_PHRASE_AFTER_RE,
     EVENT_CUE_RE,
     EVENT_NOT_PERSON_RE,
+    EVENT_YEAR_BEFORE_RE,
     FAMILY_RE,
     FOLLOWING_WORD_RE,
     FRACTION_CONTEXT_RE,
@@ -111,6 +113,7 @@ from privacy.phi.patterns import (
     RANGE_IN_DATE_RE,
     SIGN_OFF_BEFORE_RE,
     SIGNATURE_BEFORE_RE,
+    SIMPLE_VERB_AFTER_RE,
     SSN_RE,
     SSN_TRIGGER_RE,
     STATE_BEFORE_RE,
@@ -160,6 +163,8 @@ from privacy.phi.vocabulary import (
 Span = tuple[int, int]
 # Cities this big name a region more than a neighbourhood ("a village near Lagos").
 BIG_CITY: Final = 1_000_000
+# A one-word name that is also a city this big needs a verb to be read as a person.
+CITY_AS_NAME: Final = 100_000
 # Words of the name lists start the no-cue name rule; one dict for trigger
 # words and names keeps the word scan at one lookup per word.
 PERSON_RULE: Final = ("person",)
@@ -682,6 +687,11 @@ def _trim_name(text: str, start: int, end: int, *, keep_right: bool = False) -> 
     return (start if kept[0].start() > start else kept[0].start()), kept[-1].end()
 
 
+def _given_only(word: str) -> bool:
+    """A given name that is not also a surname (or a common given name of the short list)."""
+    return word in FIRST_NAMES or _name_bits(word) & (GIVEN | SURNAME) == GIVEN
+
+
 def _is_person_name(text: str, start: int, end: int) -> bool:
     """Reject eponyms, colleagues, signatures, @handles and public figures."""
     if start > 0 and text[start - 1] == "@":
@@ -691,7 +701,14 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
     follow = FOLLOWING_WORD_RE.match(text, end)
     if follow:
         nxt = follow.group(1).lower().rstrip(".,")
-        if nxt in EPONYM_FOLLOWERS or (nxt == "et" and (follow.group(2) or "") == "al"):
+        possessive_given = (
+            text[end : end + 1] in ("'", "’")
+            and _given_only(text[start:end].split()[-1])
+            and nxt not in EPONYM_KINDS
+        )
+        if (nxt in EPONYM_FOLLOWERS and not possessive_given) or (
+            nxt == "et" and (follow.group(2) or "") == "al"
+        ):
             return False
     if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
         return False
@@ -906,6 +923,13 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
         before in PLACE_PREPOSITIONS
         or not _name_bits(word) & GIVEN
         or PLACE_EVENT_RE.search(doc.low, max(0, pos - 60), end + 40)
+        # "Wells, Geneva and PERC": a city that is also a given name needs a
+        # verb only people take.
+        or (
+            PLACE_POPULATION[span] >= CITY_AS_NAME
+            and not PERSON_VERB_AFTER_RE.match(text, end)
+            and not SIMPLE_VERB_AFTER_RE.match(text, end)
+        )
     ):
         return None, end  # "transferred from Lowell": a place, see _detect_places
     if _public_figure(text, pos, end) or not _is_person_name(text, pos, end):
@@ -1025,6 +1049,7 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         window_start = max(0, pos - 60)
         if PLACE_EVENT_RE.search(low, window_start, min(len(low), m.end() + 40)) or (
             MEETING_TAG_RE.search(text, window_start, pos)
+            or EVENT_YEAR_BEFORE_RE.search(low, window_start, pos)
         ):
             continue
         tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))

@@ -411,7 +411,7 @@ DATE_ORDINAL_RE: Final = re.compile(
 
 AGE_RE: Final = re.compile(
     rf"{_AGE_NUMBER}(?:"
-    r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*old|[ \t]+of[ \t]+age)"
+    r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*(?:old|young)|[ \t]+of[ \t]+age)"
     r"|[ \t]*-?[ \t]*(?:yo|y/o|y\.o\.?|yr[ \t-]*old)(?![a-z])"
     r"|(?P<sex>[MF])(?![\w°]))"
 )
@@ -552,7 +552,9 @@ PLACE_EVENT_RE: Final = re.compile(
     r"\b(?:conference|congress|meeting|summit|symposium|workshop|course|talks?|lecture"
     r"|published|journal|guidelines?|trained|training|residency|fellowship|medical school"
     r"|studied|study|trial|sessions?|annual|webinar|grand rounds|society|college of|poster"
-    r"|presented|presenting|presentation|registration|abstracts?|attend(?:ing)?|going)\b"
+    r"|presented|presenting|presentation|registration|abstracts?|attend(?:ing)?|going|paper"
+    r"|article|review|research(?:ers)?|group|data|cohort|registry|university|experts?|cities"
+    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip)\b"
     r"|\w*week[ \t]+20\d\d\b"
 )
 # Any capitalised words after these cues are a place ("lives off Boylston"); the
@@ -564,6 +566,9 @@ ANY_PLACE_CUE_RE: Final = re.compile(
     r"|(?:transferred|drove|came|flown|commutes|commuting|visiting|hails|originally|grew[ \t]+up"
     r"|raised|born)(?:[ \t]+(?:in|over|up|down|here))?[ \t]+(?:from|in)"
     r"|(?:is|s)[ \t]+(?:originally[ \t]+)?from"
+    r"|\b(?:man|woman|men|women|boy|girl|guy|lady|gentleman|patient|pt|kid|child|teen|family"
+    r"|mother|father|mum|mom|dad|son|daughter|farmer|worker|miner|driver|cleaner|nurse|teacher"
+    r"|student|veteran|retiree|widow|widower)[ \t]+from"
     r"|(?:native|resident)[ \t]+of|(?:town|village|neighbou?rhood)[ \t]+of)[ \t]*$"
 )
 CORNER_RE: Final = re.compile(
@@ -668,3 +673,20 @@ EPONYM_PHRASE_AFTER_RE: Final = re.compile(
     rf"[ \t]+(?:in|of|de|von)[ \t]+{_TOKEN}[ \t]+(?:syndrome|disease|sign|phenomenon|effect)\b"
 )
 HOSPITAL_SAINT_RE: Final = re.compile(rf"\.?[ \t]+{_TOKEN}(?:['’]s\b|[ \t]+(?:Hospital|Medical))")
+SIMPLE_VERB_AFTER_RE: Final = re.compile(
+    r"(?:['’]s)?[ \t]+(?:is|was|has|had|says|said|came|comes|went|goes|got|gets|feels|felt|seems"
+    r"|looks|looked|needs|needed|wants|wanted|told|asked|called|died|lives|lived|works|worked"
+    r"|and[ \t]+(?:his|her|their)|(?:mother|father|mom|dad|mum|wife|husband|son|daughter"
+    r"|family|parents|sister|brother))\b"
+)
+# After a given name with "'s", only these still make an eponym ("Mateo's
+# surgery" is the patient's; "Charles's syndrome" would not be).
+EPONYM_KINDS: Final = frozenset(
+    """syndrome syndromes disease disorder sign signs palsy paralysis phenomenon triad law rule
+    criteria score scale classification reflex maneuver manoeuvre test sarcoma lymphoma tumor
+    tumour ulcer node nodes body bodies cells cell""".split()
+)
+# "EuroPCR 2025 in Paris": a year right before the preposition dates an event.
+EVENT_YEAR_BEFORE_RE: Final = re.compile(
+    r"\b(?:19|20)\d\d[ \t]+(?:(?:was|is|will[ \t]+be)[ \t]+)?$"
+)
