@@ -614,7 +614,6 @@ CA_POSTCODE_RE: Final = re.compile(
 # The last three characters of a UK ("2AA") or Canadian ("3L9") postcode.
 POSTCODE_TRIGGER_RE: Final = re.compile(r"\d[A-Z][A-Z\d]\b")
 # NHS (and Scottish CHI) numbers: ten digits, usually 3-3-4.
-NHS_NUMBER_RE: Final = re.compile(r"(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
 NHS_AFTER_CUE_RE: Final = re.compile(
     r"(?:nhs|chi|hcn)\b[^\n\d]{0,25}?(?P<id>(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-]))"
 )

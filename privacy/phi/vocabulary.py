@@ -314,8 +314,6 @@ def _load_places() -> tuple[dict[str, int], frozenset[str]]:
 
 NAME_FLAGS: Final = _load_names()
 PLACE_POPULATION, PLACE_WORDS = _load_places()
-# First words of multi-word places ("Jackson Heights").
-PLACE_HEADS: Final = frozenset(name.split()[0] for name in PLACE_POPULATION)
 CA_PROVINCES: Final = _words("AB BC MB NB NL NS NT NU ON PE QC SK YT")
 
 # A capitalised pair followed by one of these is an eponym or an institution
