@@ -109,7 +109,6 @@ from privacy.phi.patterns import (
     PO_BOX_RE,
     POSTCODE_CUE_RE,
     POSTCODE_TRIGGER_RE,
-    PREV_WORD_RE,
     RANGE_IN_DATE_RE,
     SIGN_OFF_BEFORE_RE,
     SIGNATURE_BEFORE_RE,
@@ -814,9 +813,24 @@ def _sentence_start(text: str, start: int) -> bool:
     return i < 0 or text[i] in ".!?:\n;"
 
 
+def _span_before(text: str, start: int) -> tuple[int, int]:
+    """Offsets of the word before ``start`` (across spaces and one full stop); empty if none."""
+    end = start
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == start:
+        return start, start
+    if end > 0 and text[end - 1] == ".":
+        end -= 1
+    begin = end
+    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "'’-"):
+        begin -= 1
+    return begin, end
+
+
 def _word_before(text: str, start: int) -> str:
-    m = PREV_WORD_RE.search(text, max(0, start - 30), start)
-    return m.group(1).lower().rstrip(".") if m else ""
+    begin, end = _span_before(text, start)
+    return text[begin:end].lower()
 
 
 def _name_bits(word: str) -> int:
@@ -965,11 +979,10 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "name", *m.span("name"), HIGH)
     # Unlisted names opening a sentence before a verb only people do.
     for pos in doc.at("person_verb"):
-        prev = PREV_WORD_RE.search(text, max(0, pos - 30), pos)
-        if prev is None:
-            continue
-        start, end = prev.span(1)
-        word = prev.group(1)
+        start, end = _span_before(text, pos)
+        word = text[start:end]
+        if end < pos and text[end] == ".":
+            continue  # the word before ends a sentence
         if (
             not word[:1].isupper()
             or not word[1:].islower()
@@ -1104,7 +1117,12 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
                 yield _finding(text, "address", start, m.end(), LOW)
                 break
     for pos in doc.at("corner"):
-        if not (low.startswith("and", pos) or low.startswith("corner", pos)):
+        if low.startswith("and", pos):
+            # Both sides of "and" must be a capitalised word or an ordinal.
+            after = text[pos + 4 : pos + 5]
+            if not (after.isupper() or after.isdigit()) or not text[pos - 2 : pos - 1].isalnum():
+                continue
+        elif not low.startswith("corner", pos):
             continue
         if low.startswith("and", pos):
             prev = text[max(0, pos - 2) : pos]

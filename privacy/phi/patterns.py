@@ -531,7 +531,6 @@ NEXT_WORD_RE: Final = re.compile(
     rf"[ \t]+(?:(?P<particle>(?:van|von|de|del|della|da|di|du|le|la|der|den|bin|al|dos|el|ibn)"
     rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
 )
-PREV_WORD_RE: Final = re.compile(r"(?:^|(?<=[^\w'’-]))([\w'’-]+)\.?[ \t]+$")
 # Locative prepositions after which a town or neighbourhood is expected.
 PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to".split())
 PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
