@@ -149,6 +149,13 @@ class MessageForm(forms.Form):
         error_messages={"required": "Write a message first."},
     )
     confirm = forms.BooleanField(required=False, label="I have checked it: send anyway")
+    # The signed digest of the findings the sender was shown (the review partial writes it).
+    privacy_digest = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_privacy_digest(self) -> str:
+        digest: str = self.cleaned_data.get("privacy_digest") or ""
+        # Anything longer is no digest of ours: the confirmation then just does not count.
+        return digest if len(digest) <= 200 else ""
 
 
 class GoalForm(forms.Form):

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_walled_off
-from moderation.services import record_privacy_override
 from notifications.models import Kind
 from notifications.services import notify
 from privacy.contact import KIND_LABELS as CONTACT_LABELS
 from privacy.contact import find_contact_details
-from privacy.guard import GuardFinding, scan_text
+from privacy.guard import GuardFinding, confirmation_counts, scan_text
+from privacy.services import record_privacy_override
 
 from .models import (
     RATING_FIELDS,
@@ -193,12 +193,15 @@ def send_message(
     sender: User,
     body: str,
     confirmed: bool = False,
+    privacy_digest: str | None = None,
     now: datetime | None = None,
 ) -> Message:
     """Post a message to the pair's conversation and notify the other side.
 
     Raises MessageNeedsConfirmation when the guard finds something and the sender has not
-    confirmed; a confirmed message is kept with a record for moderators to review.
+    confirmed; a confirmed message is kept with a record for moderators to review. With a
+    `privacy_digest` posted back by the form, a confirmation counts only for the findings
+    the sender was shown. The body is scanned here only, once.
     """
     now = now or timezone.now()
     _ensure_member(mentorship, sender)
@@ -212,6 +215,10 @@ def send_message(
     if is_walled_off(sender, recipient):
         raise Refused("You cannot send messages to this member.")
     findings = check_message(mentorship=mentorship, body=body)
+    if findings and privacy_digest is not None:
+        confirmed = confirmation_counts(
+            findings=findings, confirmed=confirmed, digest=privacy_digest
+        )
     if findings and not confirmed:
         raise MessageNeedsConfirmation(findings)
     with transaction.atomic():

@@ -497,13 +497,8 @@ def send_message(request: HttpRequest, pk: int) -> HttpResponse:
                 sender=_user(request),
                 body=form.cleaned_data["body"],
                 # A ticked "send anyway" counts only for the findings that were shown.
-                confirmed=guard.confirmation_counts(
-                    findings=services.check_message(
-                        mentorship=found, body=form.cleaned_data["body"]
-                    ),
-                    confirmed=form.cleaned_data["confirm"],
-                    digest=request.POST.get("privacy_digest", ""),
-                ),
+                confirmed=form.cleaned_data["confirm"],
+                privacy_digest=form.cleaned_data["privacy_digest"],
             )
         except services.MessageNeedsConfirmation as needs:
             warnings = needs.findings

@@ -3,7 +3,7 @@
 Records here are never edited through admin forms. Every decision is an action (on a case
 page or in bulk from a list) that goes through `moderation.services`, which closes the
 reports it answers, notifies the people concerned and writes the audit log. Permissions
-come from the "Moderators" group (migration 0006): `change_*` codenames gate the actions.
+come from the "Moderators" group (migrations 0006 and 0010): `change_*` codenames gate the actions.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from privacy.models import PrivacyOverride
+
 from .forms import AppealDecisionForm, ReasonForm, SuspendForm
 from .models import (
     Appeal,
@@ -30,7 +32,6 @@ from .models import (
     AuditEntry,
     CaseStatus,
     ModerationAction,
-    PrivacyOverride,
     Report,
     ReportCase,
     ReportReason,
@@ -555,14 +556,22 @@ class PrivacyOverrideAdmin(ReadOnlyAdmin):
     list_select_related = ("author", "target_type")
     ordering = ("reviewed_at", "-created_at")
     actions = ["mark_reviewed"]
-    readonly_fields = ("author", "item_column", "kinds", "excerpts", "created_at", "reviewed_at")
+    readonly_fields = (
+        "author",
+        "item_column",
+        "kinds",
+        "excerpts",
+        "boxes",
+        "created_at",
+        "reviewed_at",
+    )
     fields = readonly_fields
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return TargetChangeList
 
     def has_review_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("moderation.change_privacyoverride")
+        return request.user.has_perm("privacy.change_privacyoverride")
 
     @admin.display(description="Item")
     def item_column(self, override: PrivacyOverride) -> str:

@@ -105,27 +105,6 @@ class Report(models.Model):
         return f"{self.get_reason_display()} report on {self.target_type.model} {self.target_id}"
 
 
-class PrivacyOverride(models.Model):
-    """An author confirmed past privacy-guard findings: kept for moderators to review."""
-
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="privacy_overrides"
-    )
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    target_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("target_type", "target_id")
-    kinds = models.JSONField(default=list, help_text="Kinds of finding the author confirmed.")
-    excerpts = models.JSONField(default=list, help_text="The flagged text, for review.")
-    created_at = models.DateTimeField(default=timezone.now)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["reviewed_at", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"Privacy override by {self.author_id} on {self.target_type_id}:{self.target_id}"
-
-
 class ActionKind(models.TextChoices):
     DISMISS = "dismiss", "Dismiss reports"
     REMOVE = "remove", "Remove content"

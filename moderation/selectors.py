@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from accounts.models import User, VerificationRequest, VerificationStatus
 from notifications.selectors import failed_email_count
+from privacy.models import PrivacyOverride
 
 from .models import (
     Appeal,
     AppealStatus,
     AuditEntry,
     ModerationAction,
-    PrivacyOverride,
     Report,
     ReportCase,
     ReportReason,
@@ -223,7 +223,7 @@ def dashboard(user: User) -> dict[str, Any]:
         ).count()
     if user.has_perm("moderation.view_appeal"):
         numbers["open_appeals"] = Appeal.objects.filter(status=AppealStatus.OPEN).count()
-    if user.has_perm("moderation.view_privacyoverride"):
+    if user.has_perm("privacy.view_privacyoverride"):
         numbers["unreviewed_overrides"] = PrivacyOverride.objects.filter(
             reviewed_at__isnull=True
         ).count()

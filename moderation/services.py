@@ -12,10 +12,10 @@ members by `record_membership_decision`, and opening a reported mentorship by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -38,6 +38,7 @@ from posts.models import (
     MembershipStatus,
     Post,
 )
+from privacy.models import PrivacyOverride
 
 from .models import (
     ActionKind,
@@ -46,7 +47,6 @@ from .models import (
     AuditEntry,
     CaseStatus,
     ModerationAction,
-    PrivacyOverride,
     Report,
     ReportCase,
     ReportReason,
@@ -55,11 +55,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from mentoring.models import Mentorship
-
-
-class _Finding(Protocol):
-    kind: str
-    text: str
 
 
 class AlreadyReported(ValidationError):
@@ -140,22 +135,6 @@ def _open_case_for(target: models.Model, *, target_type: ContentType) -> ReportC
         return ReportCase.objects.get(
             target_type=target_type, target_id=target.pk, status=CaseStatus.OPEN
         )
-
-
-def record_privacy_override(
-    *, author: User, target: models.Model, findings: Iterable[_Finding]
-) -> PrivacyOverride | None:
-    """Record that `author` confirmed past privacy-guard findings on `target`."""
-    findings = list(findings)
-    if not findings:
-        return None
-    return PrivacyOverride.objects.create(
-        author=author,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        kinds=sorted({finding.kind for finding in findings}),
-        excerpts=[finding.text[:200] for finding in findings][:20],
-    )
 
 
 # --- Audit -------------------------------------------------------------------------------

@@ -96,8 +96,9 @@ class DescribedForm(forms.Form):
 
 class _PrivacyConfirmMixin(DescribedForm):
     """The privacy guard's confirmation: a checkbox, and the signed digest of the findings
-    the author was shown. `cleaned_data["confirmed_privacy"]` is true only when the box is
-    ticked for exactly the findings the current text has."""
+    the author was shown. The form only carries them (`cleaned_data["confirmed_privacy"]`
+    and `["privacy_digest"]`): the service scans the text once and decides whether the
+    confirmation counts for the findings the text has (`privacy.guard.check_post`)."""
 
     privacy_review: guard.Review | None = None
 
@@ -112,12 +113,9 @@ class _PrivacyConfirmMixin(DescribedForm):
             required=False, max_length=200, widget=forms.HiddenInput
         )
 
-    def _clean_privacy(self, cleaned: dict[str, Any], findings: list[guard.GuardFinding]) -> None:
-        cleaned["confirmed_privacy"] = guard.confirmation_counts(
-            findings=findings,
-            confirmed=bool(cleaned.get("confirm_privacy")),
-            digest=cleaned.get("privacy_digest") or "",
-        )
+    def _clean_privacy(self, cleaned: dict[str, Any]) -> None:
+        cleaned["confirmed_privacy"] = bool(cleaned.get("confirm_privacy"))
+        cleaned["privacy_digest"] = cleaned.get("privacy_digest") or ""
 
     def show_privacy_review(self, review: guard.Review) -> None:
         """Show `review` on the re-rendered form: post back its digest, and untick a
@@ -293,10 +291,7 @@ class PostForm(_ImagesMixin):
             if len(self.existing_images) - removing + len(images) > MAX_IMAGES:
                 raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
         cleaned["images"] = images
-        self._clean_privacy(
-            cleaned,
-            guard.scan_post(title=cleaned.get("title") or "", body=cleaned.get("body") or ""),
-        )
+        self._clean_privacy(cleaned)
         return cleaned
 
 
@@ -316,7 +311,7 @@ class CommentForm(_PrivacyConfirmMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        self._clean_privacy(cleaned, guard.scan_text(cleaned.get("body") or ""))
+        self._clean_privacy(cleaned)
         return cleaned
 
 

@@ -33,13 +33,13 @@ from moderation.services import (
     membership_state,
     record_audit,
     record_membership_decision,
-    record_privacy_override,
     remove_content,
 )
 from notifications.models import Kind
 from notifications.services import notify, notify_reaction
 from privacy.guard import PrivacyFindings as PrivacyFindings
 from privacy.guard import check_comment, check_post
+from privacy.services import record_privacy_override
 
 from .models import (
     Bookmark,
@@ -324,13 +324,16 @@ def publish_post(
     duration_minutes: int | None = None,
     images: Sequence[ImageInput] = (),
     confirmed_privacy: bool = False,
+    privacy_digest: str | None = None,
 ) -> Post:
     """Publish a post: render its Markdown once, link hashtags, store images, notify mentions.
 
-    The privacy guard runs on the title and body: PrivacyFindings while a high-confidence
-    finding remains, or low-confidence ones are not confirmed (`confirmed_privacy`); a
-    confirmation is recorded for moderators. An identical publish moments after the first
-    (a double submit) returns the first post.
+    The privacy guard runs on the title and body, here only (forms pass the confirmation
+    through): PrivacyFindings while a high-confidence finding remains, or low-confidence
+    ones are not confirmed (`confirmed_privacy`; with a `privacy_digest` posted back, it
+    counts only for the findings the author was shown). A confirmation is recorded for
+    moderators. An identical publish moments after the first (a double submit) returns the
+    first post.
     """
     ensure_can_participate(author)
     _check_post_fields(
@@ -348,7 +351,9 @@ def publish_post(
     )
     if len(images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
-    confirmed_findings = check_post(title=title, body=body, confirmed=confirmed_privacy)
+    confirmed_findings = check_post(
+        title=title, body=body, confirmed=confirmed_privacy, digest=privacy_digest
+    )
     # Locking the author's row serialises their publishes, so two racing submits of the
     # same form cannot both miss each other in the check below.
     User.objects.select_for_update().only("pk").get(pk=author.pk)
@@ -421,6 +426,7 @@ def edit_post(
     remove_image_ids: Iterable[int] = (),
     add_images: Sequence[ImageInput] = (),
     confirmed_privacy: bool = False,
+    privacy_digest: str | None = None,
 ) -> Post:
     """Change a post's text and images (kind, visibility and group stay as published);
     marks it edited and notifies only members mentioned for the first time. The privacy
@@ -445,7 +451,9 @@ def edit_post(
     kept = post.images.count() - len(removed)
     if kept + len(add_images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
-    confirmed_findings = check_post(title=title, body=body, confirmed=confirmed_privacy)
+    confirmed_findings = check_post(
+        title=title, body=body, confirmed=confirmed_privacy, digest=privacy_digest
+    )
 
     previously_mentioned = {member.pk for member in render_post_markdown(post.body).mentions}
     rendered = render_post_markdown(body)
@@ -519,11 +527,13 @@ def add_comment(
     body: str,
     parent: Comment | None = None,
     confirmed_privacy: bool = False,
+    privacy_digest: str | None = None,
 ) -> Comment:
     """Comment on a post, or reply to a top-level comment (one level of replies).
 
     The privacy guard warns: PrivacyFindings until the author confirms past what it found
-    (`confirmed_privacy`); the confirmation is recorded for moderators.
+    (`confirmed_privacy`, tied to `privacy_digest` as in `publish_post`); the confirmation
+    is recorded for moderators.
     """
     ensure_can_participate(author)
     if not body.strip():
@@ -539,7 +549,9 @@ def add_comment(
             parent = parent.parent
             assert parent is not None
         _check_can_see_comment(author, parent)
-    confirmed_findings = check_comment(body=body, confirmed=confirmed_privacy)
+    confirmed_findings = check_comment(
+        body=body, confirmed=confirmed_privacy, digest=privacy_digest
+    )
     rendered = render_post_markdown(body)
     comment = Comment.objects.create(
         post=post, author=author, parent=parent, body=body, body_html=rendered.html
@@ -575,7 +587,12 @@ def add_comment(
 
 @transaction.atomic
 def edit_comment(
-    *, comment: Comment, editor: User, body: str, confirmed_privacy: bool = False
+    *,
+    comment: Comment,
+    editor: User,
+    body: str,
+    confirmed_privacy: bool = False,
+    privacy_digest: str | None = None,
 ) -> Comment:
     """Change the author's own comment; notifies only members mentioned for the first time.
     The privacy guard applies as in `add_comment`."""
@@ -587,7 +604,9 @@ def edit_comment(
         raise NotAllowed("This comment was deleted.")
     if not body.strip():
         raise ValidationError("Write something first.")
-    confirmed_findings = check_comment(body=body, confirmed=confirmed_privacy)
+    confirmed_findings = check_comment(
+        body=body, confirmed=confirmed_privacy, digest=privacy_digest
+    )
     previously_mentioned = {member.pk for member in render_post_markdown(comment.body).mentions}
     rendered = render_post_markdown(body)
     comment.body = body

@@ -221,6 +221,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
                 images=data["images"],
                 confirmed_privacy=data["confirmed_privacy"],
+                privacy_digest=data["privacy_digest"],
             )
         except guard.PrivacyFindings as error:
             _show_privacy_findings(form, error, _POST_FIELD_LABELS)
@@ -277,6 +278,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remove_image_ids=[image.pk for image in data.get("remove_images") or []],
                 add_images=data["images"],
                 confirmed_privacy=data["confirmed_privacy"],
+                privacy_digest=data["privacy_digest"],
             )
         except guard.PrivacyFindings as error:
             _show_privacy_findings(form, error, _POST_FIELD_LABELS)
@@ -396,6 +398,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 parent=parent,
                 confirmed_privacy=form.cleaned_data["confirmed_privacy"],
+                privacy_digest=form.cleaned_data["privacy_digest"],
             )
         except guard.PrivacyFindings as error:
             _show_privacy_findings(form, error, _COMMENT_FIELD_LABELS)
@@ -426,6 +429,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 editor=request.user,
                 body=form.cleaned_data["body"],
                 confirmed_privacy=form.cleaned_data["confirmed_privacy"],
+                privacy_digest=form.cleaned_data["privacy_digest"],
             )
         except guard.PrivacyFindings as error:
             _show_privacy_findings(form, error, _COMMENT_FIELD_LABELS)

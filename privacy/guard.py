@@ -6,7 +6,7 @@ Before a post or comment is saved, its text is scanned for what could identify a
   author must edit it out. Low-confidence findings may be confirmed past ("these are not
   patient information"). So a de-identified case is never published with a high finding.
 - Comments: a warning; every finding may be confirmed past.
-- Every confirmation is recorded for moderators (`moderation.services.record_privacy_override`).
+- Every confirmation is recorded for moderators (`privacy.services.record_privacy_override`).
 
 A confirmation only counts for the findings the author was shown: the form carries a signed
 digest of them, and a changed text (different findings) needs a fresh confirmation.
@@ -140,15 +140,21 @@ def confirmation_counts(*, findings: Sequence[GuardFinding], confirmed: bool, di
 # --- The rules ---------------------------------------------------------------------------
 
 
-def check_post(*, title: str, body: str, confirmed: bool) -> list[GuardFinding]:
+def check_post(
+    *, title: str, body: str, confirmed: bool, digest: str | None = None
+) -> list[GuardFinding]:
     """Apply the rule for posts; returns the findings confirmed past (to record).
 
     Raises PrivacyFindings (blocking) while a high-confidence finding remains, whatever
     `confirmed` says, and (not blocking) when low-confidence findings are not confirmed.
+    With `digest` (what the author's form posted back), a confirmation counts only for the
+    findings it was given for. Each field is scanned once.
     """
     findings = scan_post(title=title, body=body)
     if not findings:
         return []
+    if digest is not None:
+        confirmed = confirmation_counts(findings=findings, confirmed=confirmed, digest=digest)
     texts = {"title": title, "body": body}
     if any(finding.is_high for finding in findings):
         raise PrivacyFindings(findings, blocking=True, texts=texts)
@@ -157,12 +163,15 @@ def check_post(*, title: str, body: str, confirmed: bool) -> list[GuardFinding]:
     return findings
 
 
-def check_comment(*, body: str, confirmed: bool) -> list[GuardFinding]:
+def check_comment(*, body: str, confirmed: bool, digest: str | None = None) -> list[GuardFinding]:
     """Apply the rule for comments (a warning); returns the findings confirmed past.
 
-    Raises PrivacyFindings (never blocking) when something is found and not confirmed.
+    Raises PrivacyFindings (never blocking) when something is found and not confirmed;
+    `digest` as in `check_post`.
     """
     findings = scan_text(body)
+    if findings and digest is not None:
+        confirmed = confirmation_counts(findings=findings, confirmed=confirmed, digest=digest)
     if findings and not confirmed:
         raise PrivacyFindings(findings, blocking=False, texts={"body": body})
     return findings
@@ -199,7 +208,7 @@ class ReviewedField:
 
 @dataclass(frozen=True)
 class Review:
-    """What `templates/posts/_privacy_findings.html` shows: each field with its findings
+    """What `templates/privacy/_findings.html` shows: each field with its findings
     marked and numbered, the numbered list, whether they block, and the digest to post back.
     """
 

@@ -15,8 +15,8 @@ from mentoring import services, workflow
 from mentoring.models import Feedback, Goal, MentorProfile, Mentorship, Message
 from mentoring.services import MessageNeedsConfirmation
 from mentoring.workflow import Refused
-from moderation.models import PrivacyOverride
 from notifications.models import Kind, Notification
+from privacy.models import PrivacyOverride
 from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
 from tests.mentoring.factories import make_mentor, make_mentorship
 

@@ -17,7 +17,9 @@ from accounts.moderators import Actor
 from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 
-GROUP_MIGRATION = importlib.import_module("moderation.migrations.0006_moderators_group")
+GROUP_MIGRATION = importlib.import_module(
+    "moderation.migrations.0010_privacy_override_moves_to_privacy"
+)
 
 
 def moderators_group() -> Group:

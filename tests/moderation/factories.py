@@ -10,9 +10,10 @@ from django.db import models
 
 from accounts.models import User, VerificationMethod, VerificationRequest, VerificationStatus
 from moderation.models import ReportCase
-from moderation.services import file_report, record_privacy_override
+from moderation.services import file_report
 from posts.models import Comment, Post
 from posts.rendering import render_post_markdown
+from privacy.services import record_privacy_override
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import PostFactory
 

@@ -452,12 +452,12 @@ def test_removing_a_group_moderator_keeps_them_in_the_group(moderator_client: Cl
 def test_marking_privacy_overrides_reviewed(moderator_client: Client) -> None:
     override = privacy_override()
     html = moderator_client.get(
-        reverse("admin:moderation_privacyoverride_changelist") + "?reviewed=no"
+        reverse("admin:privacy_privacyoverride_changelist") + "?reviewed=no"
     ).content.decode()
     assert "Mrs Jane Roe" in html
     _bulk(
         moderator_client,
-        reverse("admin:moderation_privacyoverride_changelist"),
+        reverse("admin:privacy_privacyoverride_changelist"),
         "mark_reviewed",
         [override],
     )

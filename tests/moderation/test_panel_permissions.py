@@ -136,7 +136,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         )
 
     def override_page() -> str:
-        return reverse("admin:moderation_privacyoverride_change", args=[privacy_override().pk])
+        return reverse("admin:privacy_privacyoverride_change", args=[privacy_override().pk])
 
     def user_page() -> str:
         return reverse("admin:accounts_user_change", args=[UserFactory().pk])
@@ -158,7 +158,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         "moderation_report",
         "moderation_moderationaction",
         "moderation_appeal",
-        "moderation_privacyoverride",
+        "privacy_privacyoverride",
         "moderation_auditentry",
         "accounts_verificationrequest",
         "accounts_user",
@@ -328,7 +328,7 @@ ACTIONS: dict[str, Callable[[], tuple[str, dict[str, Any], Callable[[], bool]]]]
         lambda appeal: _refetch(appeal).status == "upheld",
     ),
     "mark override reviewed": _changelist_action(
-        "moderation_privacyoverride",
+        "privacy_privacyoverride",
         "mark_reviewed",
         privacy_override,
         {},

@@ -1,17 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.core.exceptions import ValidationError
 
-from moderation.models import PrivacyOverride, Report
-from moderation.services import (
-    AlreadyReported,
-    file_report,
-    has_open_report,
-    record_privacy_override,
-)
+from moderation.models import Report
+from moderation.services import AlreadyReported, file_report, has_open_report
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,22 +28,3 @@ def test_an_unknown_reason_is_refused() -> None:
     with pytest.raises(ValidationError):
         file_report(reporter=UserFactory(), target=UserFactory(), reason="boring")
     assert not Report.objects.exists()
-
-
-@dataclass
-class _Finding:
-    kind: str
-    text: str
-
-
-def test_a_privacy_override_records_the_kinds_confirmed() -> None:
-    author = UserFactory()
-    override = record_privacy_override(
-        author=author,
-        target=author,
-        findings=[_Finding("date", "3/4/2020"), _Finding("name", "Ann"), _Finding("date", "x")],
-    )
-    assert override is not None
-    assert override.kinds == ["date", "name"]
-    assert record_privacy_override(author=author, target=author, findings=[]) is None
-    assert PrivacyOverride.objects.count() == 1

@@ -1,4 +1,4 @@
-"""The patient-privacy guard's rules (posts/guard.py) and their enforcement in the services,
+"""The patient-privacy guard's rules (privacy/guard.py) and their enforcement in the services,
 without any form: posts block on high-confidence findings, comments warn, confirmations are
 recorded for moderators."""
 
@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.permissions import ParticipationDenied
-from moderation.models import PrivacyOverride
 from posts import services
 from posts.models import Comment, Post, PostKind
 from privacy import guard
+from privacy.models import PrivacyOverride
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import CommentFactory, PostFactory
 
@@ -81,6 +81,36 @@ def test_the_review_numbers_findings_and_cuts_the_text_around_them() -> None:
 def test_privacy_findings_is_a_validation_error() -> None:
     with pytest.raises(ValidationError):
         guard.check_comment(body=IDENTIFYING_CASE, confirmed=False)
+
+
+def test_a_digest_ties_the_confirmation_to_the_findings_shown() -> None:
+    shown = guard.findings_digest(guard.scan_post(title="", body=LOW_ONLY))
+    assert guard.check_post(title="", body=LOW_ONLY, confirmed=True, digest=shown)
+    other = guard.findings_digest(guard.scan_text("Seen on Feb 2"))
+    for digest in ["", "forged", other]:
+        with pytest.raises(guard.PrivacyFindings):
+            guard.check_post(title="", body=LOW_ONLY, confirmed=True, digest=digest)
+        with pytest.raises(guard.PrivacyFindings):
+            guard.check_comment(body=LOW_ONLY, confirmed=True, digest=digest)
+    assert guard.check_comment(body=LOW_ONLY, confirmed=True, digest=shown)
+    # Nothing found: nothing to confirm, whatever the form posted.
+    assert guard.check_post(title="", body=CLEAN_CASE, confirmed=False, digest="forged") == []
+
+
+def test_the_services_refuse_a_confirmation_made_for_other_findings() -> None:
+    author = PhysicianFactory()
+    stale = guard.findings_digest(guard.scan_text("Seen on Feb 2"))
+    with pytest.raises(services.PrivacyFindings):
+        services.publish_post(
+            author=author, body=LOW_ONLY, confirmed_privacy=True, privacy_digest=stale
+        )
+    post = PostFactory(author=author, body=CLEAN_CASE)
+    with pytest.raises(services.PrivacyFindings):
+        services.add_comment(
+            author=author, post=post, body=LOW_ONLY, confirmed_privacy=True, privacy_digest=stale
+        )
+    assert not PrivacyOverride.objects.exists()
+    assert not Comment.objects.exists()
 
 
 # --- Posts -------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.models import PrivacyOverride
 from posts.models import Comment, Post, PostKind
 from privacy import guard
+from privacy.models import PrivacyOverride
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import CommentFactory, PostFactory
 
