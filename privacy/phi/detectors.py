@@ -11,10 +11,12 @@ from typing import Final
 import phonenumbers
 
 from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.model import model_names
 from privacy.phi.patterns import (
     AGE_AFTER_INITIALS_RE,
     AGE_AFTER_NAME_RE,
     AGE_AFTER_VERB_RE,
+    AGE_AT_RE,
     AGE_BETWEEN_COMMAS_RE,
     AGE_CUE_RE,
     AGE_NUMBER_WORD_RE,
@@ -190,9 +192,16 @@ class Doc:
     text: str
     low: str
     cues: dict[str, list[int]]
+    _capitalised: list[tuple[int, int]] | None = None
 
     def at(self, rule: str) -> list[int]:
         return self.cues.get(rule, [])
+
+    def capitalised(self) -> list[tuple[int, int]]:
+        """Spans of capitalised words ("Smith", not "SMITH"), found once per text."""
+        if self._capitalised is None:
+            self._capitalised = [m.span() for m in CAPITALISED_RE.finditer(self.text)]
+        return self._capitalised
 
 
 def lower_aligned(text: str) -> str:
@@ -772,11 +781,10 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
         before = NAME_BEFORE_RE.search(text, max(0, m.start() - 80), m.start())
         if before:
             found.append(_name_finding(text, *before.span(1), HIGH, keep_right=True))
-    for m in CAPITALISED_RE.finditer(text):
-        start, end = m.span()
+    for start, end in doc.capitalised():
         prev = text[start - 1] if start else " "
         if (
-            m.group() not in FIRST_NAMES
+            text[start:end] not in FIRST_NAMES
             or prev.isalnum()
             or prev in "@.'’-"
             or text[end : end + 1] not in (" ", "\t")
@@ -1033,6 +1041,22 @@ def patient_handle(text: str, start: int, end: int) -> bool:
     )
 
 
+def _detect_model_names(doc: Doc) -> Iterator[Finding]:
+    """Names the rules leave undecided, read by the small sequence model (see model.py)."""
+    text = doc.text
+    for start, end in model_names(text, doc.capitalised()):
+        if text[end - 2 : end] in ("'s", "’s"):
+            end -= 2
+        if (
+            _public_figure(text, start, end)
+            or not _is_person_name(text, start, end)
+            or SIGN_OFF_BEFORE_RE.search(text, max(0, start - 20), start)
+            or COLLEAGUE_AFTER_RE.match(text, end)
+        ):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+
+
 # --- places ---
 
 
@@ -1155,6 +1179,9 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     for m in AGE_SENTENCE_START_RE.finditer(text):
         if _clear_before(text, m.start(), ".,/-+") and _sentence_start(text, m.start()):
             yield _finding(text, "age", *m.span("age"), LOW)
+    for pos in doc.at("at_age"):
+        if m := AGE_AT_RE.match(low, pos):
+            yield _finding(text, "age", *m.span("age"), HIGH)
     for m in AGE_BETWEEN_COMMAS_RE.finditer(text):
         if m.start() and text[m.start() - 1].isalpha():
             yield _finding(text, "age", *m.span("age"), HIGH)
@@ -1227,6 +1254,7 @@ DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_biometrics,
     _detect_names,
     _detect_bare_names,
+    _detect_model_names,
     _detect_places,
     _detect_more_ages,
     _detect_international,

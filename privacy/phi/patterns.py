@@ -295,14 +295,15 @@ for _rule, _blob in (
         biometric biometrics""",
     ),
     ("tattoo", "tattoo tattooed"),
-    ("place", "in from near outside around to off of by"),
+    ("place", "in from near outside around to off of by fled"),
+    ("at_age", "at"),
     ("corner", "corner and"),
     ("title", "mr mrs ms miss mx"),
     ("age_verb", "is was s turned turns turning aged age"),
     (
         "person_verb",
         """came missed told asked refused declined cried wants passed died brought lives works
-        was is""",
+        was is and""",
     ),
     ("health_card", "ohip health phn ramq msp ahcip"),
     ("nhs", "nhs chi hcn"),
@@ -532,7 +533,7 @@ NEXT_WORD_RE: Final = re.compile(
     rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
 )
 # Locative prepositions after which a town or neighbourhood is expected.
-PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to".split())
+PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to fled".split())
 PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
 # Verbs of moving that make "to X" a place ("moved to Victoria").
 MOVE_BEFORE_RE: Final = re.compile(
@@ -559,7 +560,7 @@ PLACE_EVENT_RE: Final = re.compile(
 # Any capitalised words after these cues are a place ("lives off Boylston"); the
 # window searched ends with the preposition.
 ANY_PLACE_CUE_RE: Final = re.compile(
-    r"\b(?:(?:lives|living|lived|resides|residing|stays|staying)(?:[ \t]+alone)?(?:[ \t]+just)?"
+    r"\b(?:(?:lives?|living|lived|resides|residing|stays|staying)(?:[ \t]+alone)?(?:[ \t]+just)?"
     r"[ \t]+(?:near|off|outside|by|in|on)"
     r"|(?:moved|relocated|moving)[ \t]+(?:here[ \t]+)?(?:to|from)"
     r"|(?:transferred|drove|came|flown|commutes|commuting|visiting|hails|originally|grew[ \t]+up"
@@ -589,6 +590,10 @@ AGE_AFTER_VERB_RE: Final = re.compile(
 )
 # ", 93," after a name (the letter before the comma is checked in Python).
 AGE_BETWEEN_COMMAS_RE: Final = re.compile(rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*,")
+# "At 98 she is still...": an age before a person pronoun.
+AGE_AT_RE: Final = re.compile(
+    rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
+)
 # "92 and still mowing": an age opening a sentence (the start is checked in Python).
 AGE_SENTENCE_START_RE: Final = re.compile(
     rf"(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:,|and[ \t]+still|and[ \t]+lives|and[ \t]+living"
@@ -637,7 +642,9 @@ PERSON_VERB_AFTER_RE: Final = re.compile(
     r"|up|down|back))|missed[ \t]+(?:his|her|their)|told[ \t]+(?:me|us|the|her|him)"
     r"|asked[ \t]+(?:me|us|if|whether|for|about)|refused|declined|cried|wants[ \t]+to"
     r"|passed[ \t]+away|died|brought[ \t]+(?:her|his|their)|lives[ \t]+(?:with|alone|in)"
-    r"|works[ \t]+(?:as|at|in)|was[ \t]+diagnosed|is[ \t]+(?:a|an)[ \t]+\d)"
+    r"|works[ \t]+(?:as|at|in)|was[ \t]+diagnosed|is[ \t]+(?:a|an)[ \t]+\d"
+    r"|and[ \t]+(?:his|her|their)[ \t]+(?:wife|husband|partner|mother|father|mom|dad|mum|son"
+    r"|daughter|sister|brother|family|kids|children|parents))"
 )
 # A lab, vital sign or count before "is/was": "sodium was 130", "HR was 96".
 LAB_BEFORE_VERB_RE: Final = re.compile(

@@ -673,3 +673,36 @@ def test_new_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
     find_phi(text)
     assert time.thread_time() - start < 2
+
+
+def _model_names(text: str) -> list[str]:
+    from privacy.phi.model import CAPITALISED_RE, model_names
+
+    spans = [m.span() for m in CAPITALISED_RE.finditer(text)]
+    return [text[s:e] for s, e in model_names(text, spans)]
+
+
+def test_model_reads_names_that_are_also_words_from_their_context() -> None:
+    # "Hunter" is a listed name and a common word: the rules leave it to the model.
+    assert _model_names("Hunter and his mom came for the 2 week check.") == ["Hunter"]
+    assert find_phi("Hunter and his mom came for the 2 week check.")[0].text == "Hunter"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will the guidelines change anything?",
+        "Grace periods for prior auth are shorter.",
+        "Troponin was 0.4 and Dyspnea improved.",
+        "Hope this helps.",
+    ],
+)
+def test_model_leaves_words_alone(text: str) -> None:
+    assert _model_names(text) == []
+
+
+def test_model_file_is_committed_and_small() -> None:
+    from privacy.phi.model import MODEL_PATH, TAGGER
+
+    assert TAGGER is not None
+    assert MODEL_PATH.stat().st_size < 500_000
