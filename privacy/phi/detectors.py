@@ -18,6 +18,7 @@ from privacy.phi.patterns import (
     AGE_AFTER_VERB_RE,
     AGE_AT_RE,
     AGE_BETWEEN_COMMAS_RE,
+    AGE_BIRTHDAY_RE,
     AGE_CUE_RE,
     AGE_NUMBER_WORD_RE,
     AGE_PARENS_RE,
@@ -166,6 +167,8 @@ Span = tuple[int, int]
 BIG_CITY: Final = 1_000_000
 # A one-word name that is also a city this big needs a verb to be read as a person.
 CITY_AS_NAME: Final = 100_000
+# The model's probability a listed name that is also a word ("Faith") needs.
+WORD_NAME_THRESHOLD: Final = 0.85
 # Words of the name lists start the no-cue name rule; one dict for trigger
 # words and names keeps the word scan at one lookup per word.
 PERSON_RULE: Final = ("person",)
@@ -714,8 +717,11 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
             and _given_only(text[start:end].split()[-1])
             and nxt not in EPONYM_KINDS
         )
-        if (nxt in EPONYM_FOLLOWERS and not possessive_given) or (
-            nxt == "et" and (follow.group(2) or "") == "al"
+        second = (follow.group(2) or "").lower()
+        if (
+            (nxt in EPONYM_FOLLOWERS and not possessive_given)
+            or (nxt == "et" and second == "al")
+            or (nxt.islower() and second in EPONYM_KINDS)  # "Chester step test"
         ):
             return False
     if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
@@ -837,6 +843,9 @@ def _span_before(text: str, start: int) -> tuple[int, int]:
 
 
 def _word_before(text: str, start: int) -> str:
+    """The word before ``start``, across spaces, a bracket or a comma ("daughter (priya")."""
+    while start > 0 and text[start - 1] in "(,:":
+        start -= 1
     begin, end = _span_before(text, start)
     return text[begin:end].lower()
 
@@ -1044,7 +1053,9 @@ def patient_handle(text: str, start: int, end: int) -> bool:
 def _detect_model_names(doc: Doc) -> Iterator[Finding]:
     """Names the rules leave undecided, read by the small sequence model (see model.py)."""
     text = doc.text
-    for start, end in model_names(text, doc.capitalised()):
+    for start, end, probability in model_names(text, doc.capitalised()):
+        if probability < WORD_NAME_THRESHOLD and _name_bits(text[start:end]) & WORD:
+            continue  # "Hope, Faith and Charity ward": names that are words need more
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         if (
@@ -1189,6 +1200,9 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
         for m in AGE_NUMBER_WORD_RE.finditer(low):
             if AGE_VERB_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()):
                 yield _finding(text, "age", *m.span("age"), HIGH)
+    if "birthday" in low:
+        for m in AGE_BIRTHDAY_RE.finditer(low):
+            yield _finding(text, "age", *m.span("age"), HIGH)
     if "arian" in low:
         for m in AGE_PARENS_RE.finditer(low):
             yield _finding(text, "age", *m.span("age"), HIGH)

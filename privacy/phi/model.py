@@ -112,12 +112,17 @@ def _tagger() -> pycrfsuite.Tagger | None:
 TAGGER: Final = _tagger()
 
 
-def model_names(text: str, capitalised: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of candidate words the model reads as names."""
+def model_names(text: str, capitalised: Iterable[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    """Spans of candidate words the model reads as names, with the model's probability."""
     if TAGGER is None:
         return []
     spans = list(candidates(text, capitalised))
     if not spans:
         return []
     TAGGER.set([features(text, s, e) for s, e in spans])
-    return [span for i, span in enumerate(spans) if TAGGER.marginal("N", i) >= THRESHOLD]
+    found = []
+    for i, (start, end) in enumerate(spans):
+        probability = TAGGER.marginal("N", i)
+        if probability >= THRESHOLD:
+            found.append((start, end, probability))
+    return found

@@ -120,7 +120,7 @@ NOT_PERSON_NAME_RE: Final = re.compile(
     r"|program|study|trial|last|first|maiden|middle)[ \t]+$"
 )
 COLLEAGUE_BEFORE_RE: Final = re.compile(
-    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Rev|Sr)\.?[ \t]+$)"
+    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?[ \t]+$)"
     r"|(?:\b(?:talk|lecture|presented|written|authored|taught) by[ \t]+$)"
 )
 FOLLOWING_WORD_RE: Final = re.compile(r"(?:['’]s)?[ \t]*([\w'’.-]+)(?:[ \t]+(\w+))?")
@@ -569,7 +569,8 @@ ANY_PLACE_CUE_RE: Final = re.compile(
     r"|\b(?:man|woman|men|women|boy|girl|guy|lady|gentleman|patient|pt|kid|child|teen|family"
     r"|mother|father|mum|mom|dad|son|daughter|farmer|worker|miner|driver|cleaner|nurse|teacher"
     r"|student|veteran|retiree|widow|widower)[ \t]+from"
-    r"|(?:native|resident)[ \t]+of|(?:town|village|neighbou?rhood)[ \t]+of)[ \t]*$"
+    r"|(?:native|resident)[ \t]+of|(?:town|village|neighbou?rhood)[ \t]+of"
+    r"|(?:edge|outskirts|suburbs?|north|south|east|west|centre|center)[ \t]+of)[ \t]*$"
 )
 CORNER_RE: Final = re.compile(
     r"(?:(?P<corner>[Cc]orner[ \t]+of)|\b(?:at|near|on|by))[ \t]+(?:the[ \t]+)?"
@@ -604,6 +605,9 @@ AGE_NUMBER_WORD_RE: Final = re.compile(
     r"(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
 )
 AGE_VERB_BEFORE_RE: Final = re.compile(r"\b(?:is|was|aged|turned|turns)[ \t]+$")
+AGE_BIRTHDAY_RE: Final = re.compile(
+    rf"(?<![\w.])(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th)[ \t]+birthday)\b"
+)
 AGE_PARENS_RE: Final = re.compile(
     rf"\b(?:centenarian|nonagenarian)[ \t]*\((?P<age>{_AGE_NUMBER})\)"
 )

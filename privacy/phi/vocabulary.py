@@ -332,7 +332,8 @@ EPONYM_FOLLOWERS: Final = _words(
     centre institute university college school medical memorial foundation award lecture
     prize trial study cohort calculator questionnaire inventory technique forceps clamp
     retractor splint brace boot fund regional general health healthcare children's
-    paresis gangrene chapter textbook book manual handbook principles lecture
+    paresis gangrene chapter textbook book manual handbook principles lecture ward wing unit
+    house building lodge suite
     """
 )
 

@@ -679,7 +679,7 @@ def _model_names(text: str) -> list[str]:
     from privacy.phi.model import CAPITALISED_RE, model_names
 
     spans = [m.span() for m in CAPITALISED_RE.finditer(text)]
-    return [text[s:e] for s, e in model_names(text, spans)]
+    return [text[s:e] for s, e, _ in model_names(text, spans)]
 
 
 def test_model_reads_names_that_are_also_words_from_their_context() -> None:
