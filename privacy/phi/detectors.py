@@ -996,6 +996,10 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "name", *m.span("name"), HIGH)
     # Unlisted names opening a sentence before a verb only people do.
     for pos in doc.at("person_verb"):
+        # Cheap test first: the word before must start with a capital.
+        space = text.rfind(" ", max(0, pos - 40), pos - 1)
+        if not text[space + 1 : space + 2].isupper():
+            continue
         start, end = _span_before(text, pos)
         word = text[start:end]
         if end < pos and text[end] == ".":

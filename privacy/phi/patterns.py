@@ -226,7 +226,8 @@ AGE_CUE_RE: Final = re.compile(
 CITY_CUE_RE: Final = re.compile(
     r"(?:(?:lives|living|lived|resides|residing|resided)(?:[ \t]+alone)?[ \t]+(?:in|to)"
     r"|(?:moved|relocated)[ \t]+(?:in|to|from)|grew[ \t]+up[ \t]+in|raised[ \t]+in"
-    r"|born[ \t]+in|hometown[ \t]+(?:of|is))"
+    r"|born[ \t]+in|hometown[ \t]+(?:of|is)|(?:native|resident)[ \t]+of"
+    r"|(?:edge|outskirts|suburbs?)[ \t]+of|(?:town|village)[ \t]+of)"
     r"[ \t]+(?:the[ \t]+)?"
 )
 CITY_AFTER_CUE_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
@@ -286,7 +287,8 @@ for _rule, _blob in (
     ),
     (
         "city",
-        "lives living lived resides residing resided moved relocated grew raised born hometown",
+        """lives living lived resides residing resided moved relocated grew raised born hometown
+        native resident edge outskirts suburb suburbs town village""",
     ),
     (
         "biometric",
@@ -295,7 +297,7 @@ for _rule, _blob in (
         biometric biometrics""",
     ),
     ("tattoo", "tattoo tattooed"),
-    ("place", "in from near outside around to off of by fled"),
+    ("place", "in from near outside around to off fled"),
     ("at_age", "at"),
     ("corner", "corner and"),
     ("title", "mr mrs ms miss mx"),
@@ -497,7 +499,10 @@ NAME_CUE_WORDS: Final = frozenset(
     (
         _RELATION_WORDS
         + """ pt patient mr mrs ms miss mx saw see seeing told tell asked call called
-        with named little young old baby dear met visited discharged admitted"""
+        with named little young old baby dear met visited discharged admitted
+        daughter-in-law son-in-law mother-in-law father-in-law sister-in-law brother-in-law
+        hubby bf gf ex grandkid granddad grandmom grandmum nan nana gran granny grampa abuela
+        abuelo tia tio auntie mama papa stepmom stepdad godmother godfather sis bro"""
     ).split()
 )
 # A sign-off or greeting just before a name: "— Mark", "Thanks, Sarah".
@@ -534,6 +539,8 @@ NEXT_WORD_RE: Final = re.compile(
 )
 # Locative prepositions after which a town or neighbourhood is expected.
 PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to fled".split())
+# Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
+WEAK_PREPOSITIONS: Final = frozenset("off".split())
 PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
 # Verbs of moving that make "to X" a place ("moved to Victoria").
 MOVE_BEFORE_RE: Final = re.compile(
