@@ -60,6 +60,7 @@ from privacy.phi.patterns import (
     FOLLOWING_WORD_RE,
     FRACTION_CONTEXT_RE,
     HANDLE_SOCIAL_CUE_RE,
+    HASHTAG_COMMON,
     HASHTAG_RE,
     HEALTH_CARD_RE,
     HOLIDAY_RE,
@@ -785,7 +786,10 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
         found.append(_name_finding(text, *m.span("name"), LOW))
     for m in AGE_AFTER_NAME_RE.finditer(text):
         before = NAME_BEFORE_RE.search(text, max(0, m.start() - 80), m.start())
-        if before:
+        if before and not (
+            before.group(1) in PLACE_POPULATION
+            and _word_before(text, before.start(1)) in PLACE_PREPOSITIONS
+        ):  # "a roofer from Mesa, 41,": a town, not a name
             found.append(_name_finding(text, *before.span(1), HIGH, keep_right=True))
     for start, end in doc.capitalised():
         prev = text[start - 1] if start else " "
@@ -1033,7 +1037,14 @@ def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
     for part, word in zip(parts, words, strict=True):
         if word in SUPPORT_WORDS or not part.group()[:1].isupper():
             continue
-        if _name_bits(word) & (GIVEN | SURNAME) and not _name_bits(word) & WORD:
+        bits = _name_bits(word)
+        unlisted = (
+            not bits
+            and len(word) > 2
+            and word not in HASHTAG_COMMON
+            and part.group().capitalize() not in NOT_NAME
+        )
+        if (bits & (GIVEN | SURNAME) and not bits & WORD) or unlisted:
             yield _finding(text, "name", base + part.start(), base + part.end(), LOW)
 
 

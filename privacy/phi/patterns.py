@@ -120,7 +120,8 @@ NOT_PERSON_NAME_RE: Final = re.compile(
     r"|program|study|trial|last|first|maiden|middle)[ \t]+$"
 )
 COLLEAGUE_BEFORE_RE: Final = re.compile(
-    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?[ \t]+$)"
+    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?[ \t]+"
+    r"(?:[A-Z][\w'’-]+[ \t]+)?$)"
     r"|(?:\b(?:talk|lecture|presented|written|authored|taught) by[ \t]+$)"
 )
 FOLLOWING_WORD_RE: Final = re.compile(r"(?:['’]s)?[ \t]*([\w'’.-]+)(?:[ \t]+(\w+))?")
@@ -252,7 +253,8 @@ NAME_CUE_RE: Final = re.compile(
     r"|spouse|fianc[eé]e?|boyfriend|girlfriend|grandson|granddaughter|grandmother"
     r"|grandfather|grandma|grandpa|grandchild|niece|nephew|aunt|uncle|cousin|caregiver"
     r"|carer|guardian|proxy|roommate|neighbou?r|stepson|stepdaughter|stepmother|stepfather"
-    r"|sibling|twin|child|kid|boy|girl|teen|baby|infant|man|woman|gentleman|lady)\b)"
+    r"|sibling|twin|child|kid|boy|girl|teen|baby|infant|man|woman|gentleman|lady|little"
+    r"|young)\b)"
 )
 NAME_AFTER_CUE_RE: Final = re.compile(
     rf"(?:[ \t]*[,:(][ \t]*|[ \t]+)(?:is[ \t]+)?(?P<name>{_NAME_SEQ})"
@@ -263,7 +265,7 @@ _RELATION_WORDS = """
     fiancee fiancé fiancée boyfriend girlfriend grandson granddaughter grandmother grandfather
     grandma grandpa grandchild niece nephew aunt uncle cousin caregiver carer guardian proxy
     roommate neighbor neighbour stepson stepdaughter stepmother stepfather sibling twin child
-    kid boy girl teen baby infant man woman gentleman lady
+    kid boy girl teen baby infant man woman gentleman lady little young
 """
 # Trigger word -> rules that start at that word.
 TRIGGERS: Final[dict[str, tuple[str, ...]]] = {}
@@ -559,7 +561,7 @@ PLACE_EVENT_RE: Final = re.compile(
     r"\b(?:conference|congress|meeting|summit|symposium|workshop|course|talks?|lecture"
     r"|published|journal|guidelines?|trained|training|residency|fellowship|medical school"
     r"|studied|study|trial|sessions?|annual|webinar|grand rounds|society|college of|poster"
-    r"|presented|presenting|presentation|registration|abstracts?|attend(?:ing)?|going|paper"
+    r"|registration|abstracts?|attend(?:ing)?|going|paper"
     r"|article|review|research(?:ers)?|group|data|cohort|registry|university|experts?|cities"
     r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip)\b"
     r"|\w*week[ \t]+20\d\d\b"
@@ -597,7 +599,7 @@ AGE_AFTER_VERB_RE: Final = re.compile(
     r"|months?|years?(?![ \t-]*(?:old|of[ \t]+age))|times|x\b|points?|ms\b))"
 )
 # ", 93," after a name (the letter before the comma is checked in Python).
-AGE_BETWEEN_COMMAS_RE: Final = re.compile(rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*,")
+AGE_BETWEEN_COMMAS_RE: Final = re.compile(rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*[,)]")
 # "At 98 she is still...": an age before a person pronoun.
 AGE_AT_RE: Final = re.compile(
     rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
@@ -676,7 +678,9 @@ COLLEAGUE_AFTER_RE: Final = re.compile(
     r"(?:[ \t]+and[ \t]+[A-Z][a-z]+)?[ \t]+(?:from|in|on)[ \t]+(?:the[ \t]+)?(?:pharmacy|nursing"
     r"|cardiology|nephrology|neurology|oncology|radiology|pathology|surgery|anesthesia"
     r"|anaesthesia|ortho|icu|micu|ed|er|case management|social work|pt|ot|rt|respiratory"
-    r"|our team|my team|the team|admin|it|billing|infection control|palliative)\b",
+    r"|our team|my team|the team|admin|it|billing|infection control|palliative|physio"
+    r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
+    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?)\b",
     re.IGNORECASE,
 )
 # Lower-case words after "mr"/"ms" that are not surnames ("ms patients", "mr imaging").
@@ -705,4 +709,13 @@ EPONYM_KINDS: Final = frozenset(
 # "EuroPCR 2025 in Paris": a year right before the preposition dates an event.
 EVENT_YEAR_BEFORE_RE: Final = re.compile(
     r"\b(?:19|20)\d\d[ \t]+(?:(?:was|is|will[ \t]+be)[ \t]+)?$"
+)
+# Words of hashtags that are not names ("#ChemoStrong", "#TeamAwesome").
+HASHTAG_COMMON: Final = frozenset(
+    """chemo cancer heart kidney liver lung brain nurse nurses doctor doctors medic medics
+    team awesome family mom mum dad baby babies life day week year proud survivor fighter
+    together never give up kids kid child children boy girl warriors strong stronger
+    tough brave bravery one little big world awareness month health care nicu picu icu
+    transplant donor donate blood rare disease cure research bell ring done free clear
+    miracle miracles journey story""".split()
 )

@@ -218,6 +218,8 @@ _LARGE_PLACES: Final = _words(
     Salvador Dominican Republic Israel Iran Iraq Syria Lebanon Turkey Greece Sweden Norway
     Denmark Finland Netherlands Belgium Switzerland Austria Afghanistan Nepal Sudan Congo
     The Midwest South North East West Northeast Southwest Southeast Northwest Rural Urban
+    Saskatchewan Alberta Manitoba Ontario Quebec Nova Scotia Brunswick Newfoundland Labrador
+    Yukon Nunavut Queensland Tasmania
     """
 )
 
