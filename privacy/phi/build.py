@@ -5,6 +5,8 @@
 Run it from the repository root with the dev dependencies installed. It reads
 only installed packages and writes two tab-separated files:
 
+Names with accents are also listed without them ("tomás" and "tomas").
+
 ``names.tsv``  ``word <TAB> flags``: lower-cased given names (``f``) and
 surnames (``l``) in Latin script, from the person providers of every Faker
 locale (MIT licence; the US lists come from public-domain Census and Social
@@ -29,6 +31,7 @@ import importlib
 import json
 import pkgutil
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,6 +53,15 @@ _FORM_ZIPF = 3.0
 _FOREIGN_WORD_ZIPF = 4.3
 _PLURAL_BASE_ZIPF = 4.0
 _ENGLISH_LOCALES = frozenset({"en_US", "en_GB", "en_IE", "en_NZ"})
+
+
+_FOLD_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss"})
+
+
+def fold(word: str) -> str:
+    """``word`` without accents, as people often type it ("Gdańsk" -> "Gdansk")."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_FOLD_EXTRA))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _strings(value: object) -> Iterable[str]:
@@ -76,9 +88,10 @@ def _faker_names() -> tuple[set[str], set[str], set[str]]:
             for name in _strings(getattr(provider, attr, None)):
                 for part in name.split():
                     if _LATIN_NAME_RE.fullmatch(part) and len(part) > 1:
-                        target.add(part.lower())
-                        if target is first and module.name in _ENGLISH_LOCALES:
-                            english.add(part.lower())
+                        for form in {part.lower(), fold(part).lower()}:
+                            target.add(form)
+                            if target is first and module.name in _ENGLISH_LOCALES:
+                                english.add(form)
     return first, last, english
 
 
@@ -126,7 +139,8 @@ def build_places() -> list[str]:
         name = city["name"]
         if not _LATIN_NAME_RE.fullmatch(name.replace(" ", "-").replace(".", "")):
             continue
-        population[name] = max(population.get(name, 0), pop)
+        for form in {name, fold(name)}:
+            population[form] = max(population.get(form, 0), pop)
     rows = []
     for name in sorted(population):
         flags = "w" if " " not in name and is_common_word(name.lower(), english_name=True) else ""

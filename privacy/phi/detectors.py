@@ -20,6 +20,7 @@ from privacy.phi.patterns import (
     AGE_BETWEEN_COMMAS_RE,
     AGE_BIRTHDAY_RE,
     AGE_CUE_RE,
+    AGE_IN_BRACKETS_RE,
     AGE_NUMBER_WORD_RE,
     AGE_PARENS_RE,
     AGE_RE,
@@ -84,6 +85,7 @@ from privacy.phi.patterns import (
     LONG_CODE_RE,
     LOWER_NOT_SURNAME,
     LOWER_TITLE_RE,
+    LOWER_WORD_RE,
     MEETING_TAG_RE,
     MENTION_RE,
     MONTH_DATE_RE,
@@ -102,6 +104,7 @@ from privacy.phi.patterns import (
     NUMERIC_DATE_RE,
     ORCID_RE,
     ORCID_TRIGGER_RE,
+    PERSON_BEFORE_AGE,
     PERSON_NOUN_RE,
     PERSON_VERB_AFTER_RE,
     PHONE_CUE_RE,
@@ -138,6 +141,7 @@ from privacy.phi.patterns import (
     URL_RES,
     VERSION_BEFORE_RE,
     VIN_CHARS_RE,
+    WEAK_PREPOSITIONS,
     ZIP_CUE_RE,
     ZIP_EXCLUDE_BEFORE_RE,
     ZIP_LABEL_RE,
@@ -168,6 +172,8 @@ Span = tuple[int, int]
 BIG_CITY: Final = 1_000_000
 # A one-word name that is also a city this big needs a verb to be read as a person.
 CITY_AS_NAME: Final = 100_000
+# A town written in lower case must be at least this big ("in leeds", not "in commerce").
+LOWER_CASE_TOWN: Final = 20_000
 # The model's probability a listed name that is also a word ("Faith") needs.
 WORD_NAME_THRESHOLD: Final = 0.85
 # Words of the name lists start the no-cue name rule; one dict for trigger
@@ -1005,9 +1011,11 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
         if not text[space + 1 : space + 2].isupper():
             continue
         start, end = _span_before(text, pos)
-        word = text[start:end]
         if end < pos and text[end] == ".":
             continue  # the word before ends a sentence
+        if text[end - 2 : end] in ("'s", "’s"):
+            end -= 2  # "Femi's dad"
+        word = text[start:end]
         if (
             not word[:1].isupper()
             or not word[1:].islower()
@@ -1094,6 +1102,30 @@ def _known_place(words: list[str]) -> int:
     return 0
 
 
+def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding | None:
+    """A town written in lower case after a locative word ("moved to luton")."""
+    text, low = doc.text, doc.low
+    m = LOWER_WORD_RE.match(text, start)
+    if m is None:
+        return None
+    name = m.group().capitalize()
+    if (
+        name not in PLACE_POPULATION
+        or name in PLACE_WORDS
+        or name in NOT_NAME
+        or PLACE_POPULATION[name] < LOWER_CASE_TOWN
+        or _name_bits(name) & GIVEN
+    ):
+        return None
+    prep = low[pos:prep_end]
+    window_start = max(0, pos - 60)
+    if prep == "to" and not MOVE_BEFORE_RE.search(low, window_start, pos):
+        return None
+    if prep in WEAK_PREPOSITIONS or PLACE_EVENT_RE.search(low, window_start, m.end() + 40):
+        return None
+    return _finding(text, "address", start, m.end(), LOW)
+
+
 def _detect_places(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("place"):
@@ -1103,7 +1135,13 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         start = prep_end + 1
         if low.startswith("the ", start):
             start += 4
-        if start >= len(text) or not text[start].isupper():
+        if start >= len(text):
+            continue
+        if text[start].islower():
+            if finding := _lower_case_place(doc, pos, prep_end, start):
+                yield finding
+            continue
+        if not text[start].isupper():
             continue
         m = PLACE_AFTER_RE.match(text, start)
         if m is None:
@@ -1214,6 +1252,11 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     if "ninety" in low or "hundred" in low:
         for m in AGE_NUMBER_WORD_RE.finditer(low):
             if AGE_VERB_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()):
+                yield _finding(text, "age", *m.span("age"), HIGH)
+    if "(" in text:
+        for m in AGE_IN_BRACKETS_RE.finditer(text):
+            before = _word_before(text, m.start())
+            if before in PERSON_BEFORE_AGE or _name_bits(before) & STRONG:
                 yield _finding(text, "age", *m.span("age"), HIGH)
     if "birthday" in low:
         for m in AGE_BIRTHDAY_RE.finditer(low):

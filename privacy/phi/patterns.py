@@ -81,7 +81,7 @@ DATE_LABEL_RE: Final = re.compile(r"\b(?:d\.?o\.?b|lmp|edd|dod|date of \w+)\b[ \
 
 PHONE_CUE_RE: Final = re.compile(
     r"\b(?:(?P<fax>fax(?:es|ed|ing)?|telefax)|(?P<label>(?:phone|tel|telephone|cell|cellphone"
-    r"|mobile|ph|pager|landline|whatsapp)s?)|call(?:ed|s)?|ring|rang|phoned?|reach(?:ed|able)?|contacts?|text|voicemail"
+    r"|mobile|mob|ph|pager|landline|whatsapp)s?)|call(?:ed|s)?|ring|rang|phoned?|reach(?:ed|able)?|contacts?|text|voicemail"
     r"|numbers?)\b"
 )
 TEMPERATURE_CUE_RE: Final = re.compile(r"\b(?:t|temp|temperature|tmax|tm|fever|febrile)\b")
@@ -210,7 +210,7 @@ ZIP_LABEL_RE: Final = re.compile(
 )
 # Looser phone shapes ("555-0199") count only right after a phone label.
 LABELLED_PHONE_RE: Final = re.compile(
-    r"(?:phone|tel|telephone|cell|cellphone|mobile|ph|fax|pager|landline|whatsapp)\b\.?"
+    r"(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|fax|pager|landline|whatsapp)\b\.?"
     r"(?:[ \t]*(?:no\.?|number|#|is|:))*[ \t:#]*"
     r"(?P<num>\+?\(?\d[\d \t().-]{5,18}\d(?:[ \t]*(?:x|ext\.?)[ \t]*\d{1,5})?)"
 )
@@ -307,7 +307,8 @@ for _rule, _blob in (
     (
         "person_verb",
         """came missed told asked refused declined cried wants passed died brought lives works
-        was is and""",
+        was is and mum mom dad wife husband son daughter parents family sister brother grandma
+        grandmother grandfather partner carer caregiver""",
     ),
     ("health_card", "ohip health phn ramq msp ahcip"),
     ("nhs", "nhs chi hcn"),
@@ -319,7 +320,7 @@ for _rule, _blob in (
         "holiday",
         "christmas new thanksgiving easter halloween independence valentine labor memorial",
     ),
-    ("phone_label", "phone tel telephone cell cellphone mobile ph fax pager landline whatsapp"),
+    ("phone_label", "phone tel telephone cell cellphone mobile mob ph fax pager landline whatsapp"),
     (
         "month",
         """jan january feb february mar march apr april may jun june jul july aug august sep sept
@@ -599,7 +600,9 @@ AGE_AFTER_VERB_RE: Final = re.compile(
     r"|months?|years?(?![ \t-]*(?:old|of[ \t]+age))|times|x\b|points?|ms\b))"
 )
 # ", 93," after a name (the letter before the comma is checked in Python).
-AGE_BETWEEN_COMMAS_RE: Final = re.compile(rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*[,)]")
+AGE_BETWEEN_COMMAS_RE: Final = re.compile(
+    rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*[,)]"
+)
 # "At 98 she is still...": an age before a person pronoun.
 AGE_AT_RE: Final = re.compile(
     rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
@@ -613,7 +616,7 @@ AGE_NUMBER_WORD_RE: Final = re.compile(
     r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"
     r"(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
 )
-AGE_VERB_BEFORE_RE: Final = re.compile(r"\b(?:is|was|aged|turned|turns)[ \t]+$")
+AGE_VERB_BEFORE_RE: Final = re.compile(r"(?:\b(?:is|was|aged|turned|turns)|['’]s)[ \t]+$")
 AGE_BIRTHDAY_RE: Final = re.compile(
     rf"(?<![\w.])(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th)[ \t]+birthday)\b"
 )
@@ -651,13 +654,15 @@ LOWER_TITLE_RE: Final = re.compile(
 # Verbs that only a person does, after an unlisted capitalised word opening a
 # sentence ("Chidi missed his appointment", "Rukhsana came in").
 PERSON_VERB_AFTER_RE: Final = re.compile(
-    r"[ \t]+(?:came[ \t]+(?:in|back|to)(?![ \t]+(?:positive|negative|normal|elevated|high|low"
-    r"|up|down|back))|missed[ \t]+(?:his|her|their)|told[ \t]+(?:me|us|the|her|him)"
+    r"(?:['’]s)?[ \t]+(?:came[ \t]+(?:in|back|to)(?![ \t]+(?:positive|negative|normal|elevated"
+    r"|high|low|up|down|back))|missed[ \t]+(?:his|her|their)|told[ \t]+(?:me|us|the|her|him)"
     r"|asked[ \t]+(?:me|us|if|whether|for|about)|refused|declined|cried|wants[ \t]+to"
     r"|passed[ \t]+away|died|brought[ \t]+(?:her|his|their)|lives[ \t]+(?:with|alone|in)"
     r"|works[ \t]+(?:as|at|in)|was[ \t]+diagnosed|is[ \t]+(?:a|an)[ \t]+\d"
     r"|and[ \t]+(?:his|her|their)[ \t]+(?:wife|husband|partner|mother|father|mom|dad|mum|son"
-    r"|daughter|sister|brother|family|kids|children|parents))"
+    r"|daughter|sister|brother|family|kids|children|parents)"
+    r"|(?:mum|mom|dad|wife|husband|son|daughter|parents|family|sister|brother"
+    r"|grandma|grandmother|grandfather|partner|carer|caregiver)\b)"
 )
 # A lab, vital sign or count before "is/was": "sodium was 130", "HR was 96".
 LAB_BEFORE_VERB_RE: Final = re.compile(
@@ -719,3 +724,10 @@ HASHTAG_COMMON: Final = frozenset(
     transplant donor donate blood rare disease cure research bell ring done free clear
     miracle miracles journey story""".split()
 )
+# "mrs ahmed (91)": an age in brackets after a person word or name (checked in Python).
+AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})\)")
+PERSON_BEFORE_AGE: Final = frozenset(
+    """pt patient mr mrs ms miss he she man woman lady gentleman grandmother grandfather mum mom
+    dad nan gran granny grandma grandpa husband wife mother father""".split()
+)
+LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
