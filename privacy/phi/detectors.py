@@ -28,6 +28,7 @@ from privacy.phi.patterns import (
     AGE_VERB_BEFORE_RE,
     AGE_WORDS_RE,
     ANY_PLACE_CUE_RE,
+    APPOSITIVE_RE,
     BARE_DOMAIN_RE,
     BARE_ZIP_RE,
     BIOMETRIC_RE,
@@ -117,6 +118,7 @@ from privacy.phi.patterns import (
     POSTCODE_CUE_RE,
     POSTCODE_TRIGGER_RE,
     RANGE_IN_DATE_RE,
+    REFERENCE_BEFORE,
     SIGN_OFF_BEFORE_RE,
     SIGNATURE_BEFORE_RE,
     SIMPLE_VERB_AFTER_RE,
@@ -954,10 +956,14 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     before = _word_before(text, pos)
     if before in ("st", "saint", "san", "santa", "mount", "mt", "fort", "port", "lake"):
         return None, end
+    if before in REFERENCE_BEFORE:
+        return None, end  # "per Tintinalli"
     if _sentence_start(text, pos) and end == m.end():
         # One word opening a sentence: a given name, followed by a lower-case word or a comma.
         after = text[end : end + 2]
-        if not _name_bits(word) & GIVEN or not (after[:1] == "," or after[1:2].islower()):
+        if not _name_bits(word) & GIVEN or not (
+            after[:1] == "," or after[1:2].islower() or after[1:2] == "("
+        ):
             return None, end
     span = text[pos:end]
     if span in PLACE_POPULATION and (
@@ -1021,12 +1027,25 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             or not word[1:].islower()
             or len(word) < 3
             or word in NOT_NAME
-            or _name_bits(word) & STRONG  # found above
             or not _sentence_start(text, start)
             or not PERSON_VERB_AFTER_RE.match(text, end)
         ):
             continue
         yield _finding(text, "name", start, end, LOW)
+    for m in APPOSITIVE_RE.finditer(text):
+        end = start = m.start()
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "'’-"):
+            start -= 1
+        word = text[start:end]
+        if (
+            word[:1].isupper()
+            and word[1:].islower()
+            and len(word) > 2
+            and word not in NOT_NAME
+            and word not in PLACE_POPULATION
+            and _is_person_name(text, start, end)
+        ):
+            yield _finding(text, "name", start, end, LOW)
     if "#" in text:
         for m in HASHTAG_RE.finditer(text):
             yield from _hashtag_names(text, m)
@@ -1077,6 +1096,8 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
     """Names the rules leave undecided, read by the small sequence model (see model.py)."""
     text = doc.text
     for start, end, probability in model_names(text, doc.capitalised()):
+        if _word_before(text, start) in REFERENCE_BEFORE:
+            continue
         if probability < WORD_NAME_THRESHOLD and _name_bits(text[start:end]) & WORD:
             continue  # "Hope, Faith and Charity ward": names that are words need more
         if text[end - 2 : end] in ("'s", "’s"):

@@ -535,7 +535,7 @@ CLINICIAN_HANDLE_RE: Final = re.compile(
 )
 HASHTAG_RE: Final = re.compile(r"#(?<![\w&#]#)([A-Za-z][A-Za-z0-9_]{2,60})")
 CAMEL_PART_RE: Final = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])|\d+")
-NAME_WORD_RE: Final = re.compile(rf"{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*")
+NAME_WORD_RE: Final = re.compile(rf"{_TOKEN}(?:-[{_L}]+)*|[{_L}]+(?:[-'’][{_L}]+)*")
 NEXT_WORD_RE: Final = re.compile(
     rf"[ \t]+(?:(?P<particle>(?:van|von|de|del|della|da|di|du|le|la|der|den|bin|al|dos|el|ibn)"
     rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
@@ -685,7 +685,9 @@ COLLEAGUE_AFTER_RE: Final = re.compile(
     r"|anaesthesia|ortho|icu|micu|ed|er|case management|social work|pt|ot|rt|respiratory"
     r"|our team|my team|the team|admin|it|billing|infection control|palliative|physio"
     r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
-    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?)\b",
+    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?)\b"
+    r"|[ \t]+(?:and|&)[ \t]+(?:colleagues|co-?workers|coauthors|co-authors|team)\b"
+    r"|[ \t]+et[ \t]+al\b",
     re.IGNORECASE,
 )
 # Lower-case words after "mr"/"ms" that are not surnames ("ms patients", "mr imaging").
@@ -731,3 +733,14 @@ PERSON_BEFORE_AGE: Final = frozenset(
     dad nan gran granny grandma grandpa husband wife mother father""".split()
 )
 LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
+# ", a taxi driver", ", our patient": an appositive that makes the word before it a person.
+APPOSITIVE_RE: Final = re.compile(
+    r",[ \t]+(?:a|an|our|my)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:driver|teacher|student|worker"
+    r"|farmer|miner|cleaner|carer|nurse|mother|father|mum|dad|grandmother|grandfather|widow"
+    r"|widower|veteran|refugee|patient|man|woman|boy|girl|baby|toddler|teen|teenager|lady"
+    r"|gentleman|retiree|pensioner|builder|labou?rer|welder|chef|cook|mechanic|electrician"
+    r"|plumber|engineer|lawyer|accountant|cashier|waitress|waiter|father|mother|roofer"
+    r"|fisherman|shopkeeper|security guard|guard|soldier|firefighter|officer)s?\b"
+)
+# "Per Tintinalli", "by Chen and colleagues": a reference, not a patient.
+REFERENCE_BEFORE: Final = frozenset("per cf see according".split())
