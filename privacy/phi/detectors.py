@@ -1140,7 +1140,9 @@ def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding 
         return None
     prep = low[pos:prep_end]
     window_start = max(0, pos - 60)
-    if prep == "to" and not MOVE_BEFORE_RE.search(low, window_start, pos):
+    if prep not in PLACE_PREPOSITIONS or (
+        prep == "to" and not MOVE_BEFORE_RE.search(low, window_start, pos)
+    ):
         return None
     if prep in WEAK_PREPOSITIONS or PLACE_EVENT_RE.search(low, window_start, m.end() + 40):
         return None
@@ -1151,8 +1153,8 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("place"):
         prep_end = low.find(" ", pos)
-        if prep_end == -1:
-            continue
+        if prep_end == -1 or (pos and not low[pos - 1].isspace() and low[pos - 1] not in "(,;:"):
+            continue  # "sister-in-law": not a preposition
         start = prep_end + 1
         if low.startswith("the ", start):
             start += 4
@@ -1168,6 +1170,8 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         if m is None:
             continue
         prep = low[pos:prep_end]
+        if prep not in PLACE_PREPOSITIONS and prep not in WEAK_PREPOSITIONS:
+            continue
         window_start = max(0, pos - 60)
         if PLACE_EVENT_RE.search(low, window_start, min(len(low), m.end() + 40)) or (
             MEETING_TAG_RE.search(text, window_start, pos)

@@ -519,7 +519,8 @@ SIGN_OFF_BEFORE_RE: Final = re.compile(
 SUPPORT_WORDS: Final = frozenset(
     """strong for pray prayers praying journey warrior fight fighting heart hope love army
     team brave rest easy forever miss missing remember remembering justice help with
-    the recovery update updates miracle angel""".split()
+    the recovery update updates miracle angel fly high rip forever wings heaven always loving
+    memory""".split()
 )
 HANDLE_SOCIAL_CUE_RE: Final = re.compile(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
