@@ -531,6 +531,12 @@ UNCUED_POSITIVES: list[tuple[str, str, str]] = [
     ("Her mom posts updates on instagram @prayers4kayla", "name", "@prayers4kayla"),
     ("Fundraiser for Mateo's surgery next week.", "name", "Mateo"),
     ("Chidi missed his third appointment in a row.", "name", "Chidi"),
+    ("Rahim, a taxi driver, with a new diagnosis of TB.", "name", "Rahim"),
+    ("Femi's dad is a pastor.", "name", "Femi"),
+    ("spoke to the daughter (priya) who wants everything done", "name", "priya"),
+    ("her daughter-in-law priya takes her to appointments", "name", "priya"),
+    ("So proud of little Oluwadamilare today.", "name", "Oluwadamilare"),
+    ("#FlyHighMaya - we lost her last night.", "name", "Maya"),
     # towns and neighbourhoods tied to a patient, corners
     ("transferred from Lowell General late last night", "address", "Lowell"),
     ("a welder in Kenosha with metal fume fever", "address", "Kenosha"),
@@ -541,6 +547,9 @@ UNCUED_POSITIVES: list[tuple[str, str, str]] = [
     ("found down at the bus stop at 9th and Pine", "address", "9th and Pine"),
     ("Lives on the corner of Queen and Bathurst.", "address", "Queen and Bathurst"),
     ("Transferred from a small hospital in Mobile, AL.", "address", "Mobile, AL"),
+    ("he's been wheezing since they moved to luton", "address", "luton"),
+    ("Spent an hour on the phone with the son in Gdansk.", "address", "Gdansk"),
+    ("Lives in a trailer park on the edge of Yakima.", "address", "Yakima"),
     # ages over 89 without "years old"
     ("92 and still mowing his own lawn", "age", "92"),
     ("A 96yo woman with aortic stenosis", "age", "96yo"),
@@ -548,6 +557,9 @@ UNCUED_POSITIVES: list[tuple[str, str, str]] = [
     ("Ms. Petrovic, 93, has had three falls.", "age", "93"),
     ("Patient is ninety-three and sharp.", "age", "ninety-three"),
     ("96 years young and still doing the crossword.", "age", "96 years young"),
+    ("my pt mrs ahmed (91) is getting worse", "age", "91"),
+    ("At 98 she is still the sharpest person on the ward.", "age", "98"),
+    ("Happy 100th birthday to my longest-serving patient!", "age", "100th birthday"),
     # UK and Canadian formats, international phones, day/month dates
     ("Postcode SW1A 2AA, lives alone above the shop.", "zip", "SW1A 2AA"),
     ("He lives at M5V 3L9 in a rooming house.", "zip", "M5V 3L9"),
@@ -598,6 +610,12 @@ UNCUED_NEGATIVES: list[tuple[str, str]] = [
     ("hospital saint", "Transferred from St. Jude's with a head injury."),
     ("NHS news", "Big NHS news: the new GP contract starts in April."),
     ("guideline code", "The NICE guideline NG136 covers hypertension."),
+    ("in-law", "Her sister-in-law does all the cooking."),
+    ("reference", "Per Tintinalli, the dose is 1 mg/kg."),
+    ("citation", "Published in JAMA by Chen and colleagues."),
+    ("lower-case word town", "in time for the bath chair delivery"),
+    ("drug brands 2", "Started Aimovig; Nexplanon removal; Trikafta has transformed CF."),
+    ("province", "OHIP n/a as she's from Saskatchewan."),
 ]
 
 
