@@ -262,7 +262,16 @@ PUBLIC_FIGURES: Final = frozenset(
     |galen|john snow|edward jenner|louis pasteur|alexander fleming|marie curie
     |elizabeth blackwell|virginia apgar|joseph lister|ignaz semmelweis|rishi sunak
     |keir starmer|justin trudeau|narendra modi|boris johnson|king charles iii
-    |victoria cross|george cross|st jude|saint jude
+    |victoria cross|george cross|st jude|saint jude|kate middleton|catherine middleton
+    |princess kate|prince philip|kamala harris|melania trump|mark zuckerberg|jeff bezos
+    |travis kelce|kanye west|britney spears|demi lovato|hailey bieber|christopher reeve
+    |robin williams|matthew perry|chadwick boseman|lisa marie presley|bronny james
+    |naomi osaka|novak djokovic|tiger woods|kobe bryant|shane warne|rosalynn carter|john mccain
+    |mitch mcconnell|ted kennedy|john fetterman|dalai lama|nelson mandela|ben stiller
+    |hugh jackman|kate garraway|jeremy clarkson|liz truss|theresa may|doug ford
+    |amitabh bachchan|shah rukh khan|sachin tendulkar|virat kohli|michael schumacher
+    |diego maradona|pele|freddie mercury|rock hudson|terry pratchett|glenn close
+    |biden|trump|obama|fauci|beyonce|beyoncé|rihanna|kardashian|zuckerberg|bezos|oprah
     """.split("|")
 ) - {""}
 
