@@ -16,6 +16,7 @@ from privacy.phi.patterns import (
     AGE_AFTER_INITIALS_RE,
     AGE_AFTER_NAME_RE,
     AGE_AFTER_VERB_RE,
+    AGE_AT_END_RE,
     AGE_AT_RE,
     AGE_BETWEEN_COMMAS_RE,
     AGE_BIRTHDAY_RE,
@@ -84,6 +85,7 @@ from privacy.phi.patterns import (
     LAB_BEFORE_VERB_RE,
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
+    LIFE_EVENT_BEFORE_RE,
     LONG_CODE_RE,
     LOWER_NOT_SURNAME,
     LOWER_POSTCODE_RE,
@@ -1292,6 +1294,10 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "age", *m.span("age"), LOW)
     for pos in doc.at("at_age"):
         if m := AGE_AT_RE.match(low, pos):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+        elif (m := AGE_AT_END_RE.match(low, pos)) and LIFE_EVENT_BEFORE_RE.search(
+            low, max(0, pos - 50), pos
+        ):
             yield _finding(text, "age", *m.span("age"), HIGH)
     for m in AGE_BETWEEN_COMMAS_RE.finditer(text):
         if m.start() and text[m.start() - 1].isalpha():

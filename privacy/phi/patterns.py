@@ -80,9 +80,12 @@ RANGE_IN_DATE_RE: Final = re.compile(r"\d[ \t]*(?:-|–|—|to|through|thru)[ \t
 DATE_LABEL_RE: Final = re.compile(r"\b(?:d\.?o\.?b|lmp|edd|dod|date of \w+)\b[ \t.:]*$")
 
 PHONE_CUE_RE: Final = re.compile(
-    r"\b(?:(?P<fax>fax(?:es|ed|ing)?|telefax)|(?P<label>(?:phone|tel|telephone|cell|cellphone"
-    r"|mobile|mob|ph|pager|landline|whatsapp)s?)|call(?:ed|s)?|ring|rang|phoned?|reach(?:ed|able)?|contacts?|text|voicemail"
-    r"|numbers?)\b"
+    r"\b(?:(?P<fax>fax(?:es|ed|ing)?|telefax)\b"
+    r"|(?P<label>(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|pager|landline|whatsapp)s?\b"
+    r"|(?:daughter|son|wife|husband|mum|mom|dad|mother|father|partner|carer|nok|next of kin)"
+    r"['’]?s?[ \t]*:)"
+    r"|(?:call(?:ed|s)?|ring|rang|phoned?|reach(?:ed|able)?|contacts?|text|voicemail"
+    r"|numbers?)\b)"
 )
 TEMPERATURE_CUE_RE: Final = re.compile(r"\b(?:t|temp|temperature|tmax|tm|fever|febrile)\b")
 VERSION_BEFORE_RE: Final = re.compile(r"\b(?:version|ver|v|release|build|firmware)\.?[ \t]*$")
@@ -615,6 +618,11 @@ AGE_BETWEEN_COMMAS_RE: Final = re.compile(
 # "At 98 she is still...": an age before a person pronoun.
 AGE_AT_RE: Final = re.compile(
     rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
+)
+# "passed this morning at 97.": an age closing a sentence about a death or a diagnosis.
+AGE_AT_END_RE: Final = re.compile(rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:[.!;]|$))")
+LIFE_EVENT_BEFORE_RE: Final = re.compile(
+    r"\b(?:died|passed|death|dying|diagnosed|fell|retired|widowed|married|delivered|operated)\b"
 )
 # "92 and still mowing": an age opening a sentence (the start is checked in Python).
 AGE_SENTENCE_START_RE: Final = re.compile(

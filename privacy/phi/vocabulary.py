@@ -234,6 +234,13 @@ _CLINICAL_WORDS: Final = _words(
     Jardiance Farxiga Xarelto Brilinta Humira Keflex Eliquis Ozempic Ambien Valium Lasix
     Unknown Sunny Queen King Pope Prince Princess President Senator Governor Mayor Saint
     Lord Lady Dame Judge Captain Coach Officer Deputy Sheriff Chief Rev Pastor Father Imam
+    English Spanish French Arabic Urdu Punjabi Hindi Bengali Mandarin Cantonese Polish Russian
+    Portuguese Somali Swahili Tagalog Vietnamese Korean Japanese Farsi Pashto Dari Turkish
+    Italian German Greek Romanian Ukrainian Yoruba Igbo Hausa Amharic Tigrinya Creole Haitian
+    Gujarati Tamil Telugu Malayalam Kannada Marathi Nepali Sinhala Burmese Khmer Thai Hmong
+    American British Canadian Indian Nigerian Ghanaian Irish Scottish Welsh Mexican Jamaican
+    Filipino Chinese African Asian European Caribbean Latino Latina Hispanic Muslim Christian
+    Jewish Hindu Sikh Buddhist Catholic Protestant Orthodox Jehovah Witness Witnesses
     Ramadan Eid Diwali Hanukkah Passover Lent Kippur Rosh Hashanah Shabbat Sabbath Vaisakhi
     Navratri Holi Kwanzaa Advent Pentecost Todd Fournier Wonderland
     Rabbi Doc Docs Nurse Medic Medics Tech Techs Scribe Locum Registrar Consultant Houseman
