@@ -15,6 +15,7 @@ from privacy.phi.model import model_names
 from privacy.phi.patterns import (
     AGE_AFTER_INITIALS_RE,
     AGE_AFTER_NAME_RE,
+    AGE_AFTER_TITLE_RE,
     AGE_AFTER_VERB_RE,
     AGE_AT_END_RE,
     AGE_AT_RE,
@@ -1023,6 +1024,8 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
         # Cheap test first: the word before must start with a capital.
         space = text.rfind(" ", max(0, pos - 40), pos - 1)
         if not text[space + 1 : space + 2].isupper():
+            if finding := _lower_name_before_verb(text, pos):
+                yield finding
             continue
         start, end = _span_before(text, pos)
         if end < pos and text[end] == ".":
@@ -1061,6 +1064,23 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
     if "#" in text:
         for m in HASHTAG_RE.finditer(text):
             yield from _hashtag_names(text, m)
+
+
+def _lower_name_before_verb(text: str, pos: int) -> Finding | None:
+    """An unlisted lower-case name between a cue and a person's verb ("with nkem and her mum")."""
+    start, end = _span_before(text, pos)
+    word = text[start:end]
+    if (
+        len(word) < 3
+        or not word.isalpha()
+        or not word.islower()
+        or _name_bits(word) & WORD
+        or word.capitalize() in NOT_NAME
+        or _word_before(text, start) not in NAME_CUE_WORDS
+        or not PERSON_VERB_AFTER_RE.match(text, end)
+    ):
+        return None
+    return _finding(text, "name", start, end, LOW)
 
 
 def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
@@ -1292,6 +1312,9 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     for m in AGE_SENTENCE_START_RE.finditer(text):
         if _clear_before(text, m.start(), ".,/-+") and _sentence_start(text, m.start()):
             yield _finding(text, "age", *m.span("age"), LOW)
+    for pos in doc.at("title"):
+        if m := AGE_AFTER_TITLE_RE.match(low, pos):
+            yield _finding(text, "age", *m.span("age"), HIGH)
     for pos in doc.at("at_age"):
         if m := AGE_AT_RE.match(low, pos):
             yield _finding(text, "age", *m.span("age"), HIGH)

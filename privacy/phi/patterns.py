@@ -263,7 +263,7 @@ NAME_CUE_RE: Final = re.compile(
     r"|grandfather|grandma|grandpa|grandchild|niece|nephew|aunt|uncle|cousin|caregiver"
     r"|carer|guardian|proxy|roommate|neighbou?r|stepson|stepdaughter|stepmother|stepfather"
     r"|sibling|twin|child|kid|boy|girl|teen|baby|infant|man|woman|gentleman|lady|little"
-    r"|young)\b)"
+    r"|young|aunty|auntie|nan|nana|granny|gran)\b)"
 )
 NAME_AFTER_CUE_RE: Final = re.compile(
     rf"(?:[ \t]*[,:(][ \t]*|[ \t]+)(?:is[ \t]+)?(?P<name>{_NAME_SEQ})"
@@ -274,7 +274,8 @@ _RELATION_WORDS = """
     fiancee fiancé fiancée boyfriend girlfriend grandson granddaughter grandmother grandfather
     grandma grandpa grandchild niece nephew aunt uncle cousin caregiver carer guardian proxy
     roommate neighbor neighbour stepson stepdaughter stepmother stepfather sibling twin child
-    kid boy girl teen baby infant man woman gentleman lady little young
+    kid boy girl teen baby infant man woman gentleman lady little young aunty auntie nan nana
+    granny gran
 """
 # Trigger word -> rules that start at that word.
 TRIGGERS: Final[dict[str, tuple[str, ...]]] = {}
@@ -530,7 +531,7 @@ SUPPORT_WORDS: Final = frozenset(
     """strong for pray prayers praying journey warrior fight fighting heart hope love army
     team brave rest easy forever miss missing remember remembering justice help with
     the recovery update updates miracle angel fly high rip forever wings heaven always loving
-    memory""".split()
+    memory mama mom mum mommy momma dad daddy papa nana grandma family baby""".split()
 )
 HANDLE_SOCIAL_CUE_RE: Final = re.compile(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
@@ -583,6 +584,8 @@ PLACE_EVENT_RE: Final = re.compile(
 ANY_PLACE_CUE_RE: Final = re.compile(
     r"\b(?:(?:lives?|living|lived|resides|residing|stays|staying)(?:[ \t]+alone)?(?:[ \t]+just)?"
     r"[ \t]+(?:near|off|outside|by|in|on)"
+    r"|(?:lives?|living|lived|resides|residing|stays|staying)[ \t]+(?:with|near|above|behind"
+    r"|next[ \t]+to|by)[ \t]+[^.;:\n]{1,30}?[ \t]+(?:in|near)"
     r"|(?:moved|relocated|moving)[ \t]+(?:here[ \t]+)?(?:to|from)"
     r"|(?:transferred|drove|came|flown|commutes|commuting|visiting|hails|originally|grew[ \t]+up"
     r"|raised|born)(?:[ \t]+(?:in|over|up|down|here))?[ \t]+(?:from|in)"
@@ -721,7 +724,7 @@ SIMPLE_VERB_AFTER_RE: Final = re.compile(
     r"(?:['’]s)?[ \t]+(?:is|was|has|had|says|said|came|comes|went|goes|got|gets|feels|felt|seems"
     r"|looks|looked|needs|needed|wants|wanted|told|asked|called|died|lives|lived|works|worked"
     r"|and[ \t]+(?:his|her|their)|(?:mother|father|mom|dad|mum|wife|husband|son|daughter"
-    r"|family|parents|sister|brother))\b"
+    r"|family|parents|sister|brother|story|journey|life|surgery|birthday|diagnosis|funeral))\b"
 )
 # After a given name with "'s", only these still make an eponym ("Mateo's
 # surgery" is the patient's; "Charles's syndrome" would not be).
@@ -765,3 +768,7 @@ REFERENCE_BEFORE: Final = frozenset("per cf see according".split())
 PAIRED_NAME_BEFORE_RE: Final = re.compile(rf"({_TOKEN})[ \t]+(?:and|&)[ \t]+$")
 # "ninety one and still driving": a number word opening a sentence, then a person's tail.
 AGE_WORD_TAIL_RE: Final = re.compile(r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:old|young))")
+# "Mr 95 with pneumonia": an age right after a title, in clipped notes.
+AGE_AFTER_TITLE_RE: Final = re.compile(
+    rf"m(?:r|rs|s)\.?[ \t]+(?P<age>{_AGE_NUMBER})(?![\w%.,/-]|[ \t]*(?:mg|mcg|kg|%|units?|ml)\b)"
+)

@@ -279,6 +279,8 @@ PUBLIC_FIGURES: Final = frozenset(
     |hugh jackman|kate garraway|jeremy clarkson|liz truss|theresa may|doug ford
     |amitabh bachchan|shah rukh khan|sachin tendulkar|virat kohli|michael schumacher
     |diego maradona|pele|freddie mercury|rock hudson|terry pratchett|glenn close
+    |grace kelly|marilyn monroe|elvis presley|john lennon|steve irwin|natasha richardson
+    |terri schiavo|karen quinlan|nancy cruzan|jahi mcmath|charlie gard|alfie evans|lou reed
     |biden|trump|obama|fauci|beyonce|beyoncé|rihanna|kardashian|zuckerberg|bezos|oprah
     """.split("|")
 ) - {""}
