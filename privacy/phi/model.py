@@ -30,6 +30,7 @@ MODEL_PATH: Final = Path(__file__).with_name("data") / "names.crfsuite"
 THRESHOLD: Final = 0.7
 
 CAPITALISED_RE: Final = re.compile(r"[A-Z][a-z]+")
+_TITLE_BEFORE_RE: Final = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+$")
 _PUNCT: Final = str.maketrans({c: f" {c} " for c in '.,;:!?()"“”'})
 
 
@@ -46,8 +47,10 @@ def candidates(
             start and (text[start - 1].isalnum() or text[start - 1] in "@#_/.'’-")
         ):
             continue
-        if end < len(text) and text[end].isalpha():
-            continue  # "McAllister", "HbA1c": not a plain capitalised word
+        if end < len(text) and (text[end].isalpha() or text[end] == ":"):
+            continue  # "McAllister", "HbA1c", a heading ("Course:")
+        if _TITLE_BEFORE_RE.search(text, max(0, start - 6), start):
+            continue  # "Mr. Hallorann": the rules have it
         word = text[start:end]
         if word in NOT_NAME or word in PLACE_POPULATION:
             continue
