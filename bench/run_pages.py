@@ -5,12 +5,12 @@ Load the data set first (PostgreSQL only, see README "Scale and benchmarks")::
     createdb -h 127.0.0.1 -U postgres rounds_scale
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/rounds_scale python manage.py migrate
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/rounds_scale \\
-        python manage.py seed_demo --scale
+        python -m bench.scale
 
 then, from the repository root::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rounds_scale \\
-    REDIS_URL=redis://127.0.0.1:6379/7 python bench/run_pages.py
+    REDIS_URL=redis://127.0.0.1:6379/7 python -m bench.run_pages
 
 For each page it: counts the SQL queries in-process (Django's test client and
 CaptureQueriesContext, signed in as the bench member, against the same database), checks the
@@ -73,7 +73,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import Follow, User  # noqa: E402
-from community.scale import BENCH_HANDLE, hot_pages  # noqa: E402
+from bench.scale.hot_pages import hot_pages  # noqa: E402
+from bench.scale.sizes import BENCH_HANDLE  # noqa: E402
 from mentoring.models import MentorProfile  # noqa: E402
 from posts.models import Comment, Post, Reaction  # noqa: E402
 

@@ -63,6 +63,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from notifications import tasks  # noqa: E402
 from notifications.models import EmailStatus, Kind, Notification  # noqa: E402
+from notifications.services import initial_email_fields  # noqa: E402
 
 EMAILS = 15
 SLOWEST, FASTEST = 60.0, 10.0
@@ -225,8 +226,7 @@ def run(mode: str, *, scale: float, seed: int) -> Result:
                     kind=Kind.MODERATION,
                     title=f"Bench email {number}",
                     created_at=now,
-                    email_status=EmailStatus.PENDING,
-                    email_due_at=now,
+                    **initial_email_fields(EmailStatus.PENDING, now=now),
                 ).pk
                 for number in range(EMAILS)
             ]

@@ -328,7 +328,7 @@ def do_accept_request(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_request(mentor_request)
-        check_request_transition(mentor_request=locked, action=ACCEPT, actor=actor)
+        status = check_request_transition(mentor_request=locked, action=ACCEPT, actor=actor)
         profile = MentorProfile.objects.select_for_update().filter(user_id=locked.mentor_id).first()
         if profile is None:
             raise TransitionRefused("Turn your mentor profile on before accepting requests.")
@@ -342,7 +342,7 @@ def do_accept_request(
             raise TransitionRefused("You cannot mentor a member you are walled off from.")
         if Mentorship.objects.active().filter(mentor=locked.mentor, mentee=locked.mentee).exists():
             raise TransitionRefused("You already mentor this member.")
-        locked.status = RequestStatus.ACCEPTED
+        locked.status = status
         locked.decided_at = now
         locked.save(update_fields=["status", "decided_at"])
         mentorship = Mentorship.objects.create(

@@ -50,6 +50,105 @@ class EmailStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped (turned off)"
 
 
+# The statuses an email row may be written with.
+EMAIL_INITIAL: frozenset[str] = frozenset(
+    {EmailStatus.NOT_NEEDED, EmailStatus.PENDING, EmailStatus.DIGEST, EmailStatus.SKIPPED}
+)
+# status -> the statuses it may move to. Nothing else is a legal move; every change goes
+# through notifications.services.move_email, which checks this table (docs/email-delivery.md).
+EMAIL_TRANSITIONS: dict[str, frozenset[str]] = {
+    EmailStatus.NOT_NEEDED: frozenset(),
+    # Claimed; or its outcome recorded after a sweep took the claim back (the answer is known).
+    EmailStatus.PENDING: frozenset(
+        {EmailStatus.SENDING, EmailStatus.SENT, EmailStatus.UNCONFIRMED, EmailStatus.FAILED}
+    ),
+    # A notification in a daily digest takes the digest's outcome.
+    EmailStatus.DIGEST: frozenset(
+        {EmailStatus.SENT, EmailStatus.UNCONFIRMED, EmailStatus.FAILED, EmailStatus.SKIPPED}
+    ),
+    # Claimed again (an expired lease, or the same task redelivered); released for a retry or
+    # taken back by the sweep; or ended.
+    EmailStatus.SENDING: frozenset(
+        {
+            EmailStatus.SENDING,
+            EmailStatus.PENDING,
+            EmailStatus.SENT,
+            EmailStatus.UNCONFIRMED,
+            EmailStatus.FAILED,
+            EmailStatus.SKIPPED,
+        }
+    ),
+    EmailStatus.SENT: frozenset(),
+    # May have been delivered: never sent again.
+    EmailStatus.UNCONFIRMED: frozenset(),
+    # The member's "try again": a single email is due again, a digest's notification waits
+    # for its digest again.
+    EmailStatus.FAILED: frozenset({EmailStatus.PENDING, EmailStatus.DIGEST}),
+    EmailStatus.SKIPPED: frozenset(),
+}
+
+
+class IllegalEmailTransition(ValueError):
+    """A status change EMAIL_TRANSITIONS does not allow; nothing was written."""
+
+    def __init__(self, source: str, target: str) -> None:
+        self.source, self.target = str(source), str(target)
+        allowed = ", ".join(sorted(str(s) for s in EMAIL_TRANSITIONS.get(self.source, ())))
+        super().__init__(
+            f"An email cannot move from {self.source} to {self.target}: "
+            f"{self.source} may move to {allowed or 'nothing'}."
+        )
+
+
+def check_email_transition(*, source: str, target: str) -> str:
+    """Validate one move of an email's status against EMAIL_TRANSITIONS; return `target`."""
+    if target not in EMAIL_TRANSITIONS.get(source, frozenset()):
+        raise IllegalEmailTransition(source, target)
+    return target
+
+
+def _outbox_constraints() -> list[models.BaseConstraint]:
+    """What each status implies of the other fields, kept by the database."""
+    ended = [EmailStatus.SENT, EmailStatus.UNCONFIRMED]
+    failed, sending = EmailStatus.FAILED, EmailStatus.SENDING
+    name = "%(app_label)s_%(class)s_"
+    return [
+        models.CheckConstraint(
+            condition=models.Q(email_status__in=EmailStatus.values), name=name + "status_known"
+        ),
+        # Sent (or handed over, unconfirmed) has the time it was; nothing else has one.
+        models.CheckConstraint(
+            condition=models.Q(email_status__in=ended, email_sent_at__isnull=False)
+            | (~models.Q(email_status__in=ended) & models.Q(email_sent_at__isnull=True)),
+            name=name + "sent_time",
+        ),
+        # Failed has the time and the reason; nothing else has a failure time.
+        models.CheckConstraint(
+            condition=(
+                models.Q(email_status=failed, email_failed_at__isnull=False)
+                & ~models.Q(last_error="")
+            )
+            | (~models.Q(email_status=failed) & models.Q(email_failed_at__isnull=True)),
+            name=name + "failure",
+        ),
+        # Sending has a lease and a claimant; only sending has a claimant.
+        models.CheckConstraint(
+            condition=(
+                models.Q(email_status=sending, email_claimed_at__isnull=False)
+                & ~models.Q(email_claimed_by="")
+            )
+            | (~models.Q(email_status=sending) & models.Q(email_claimed_by="")),
+            name=name + "claim",
+        ),
+        # Pending has a due time and no lease.
+        models.CheckConstraint(
+            condition=~models.Q(email_status=EmailStatus.PENDING)
+            | models.Q(email_due_at__isnull=False, email_claimed_at__isnull=True),
+            name=name + "pending_due",
+        ),
+    ]
+
+
 # Emails about a member's own account standing are always sent: they cannot be turned off.
 # A moderation decision (a warning, a removal, a suspension) is "a message and an email".
 SECURITY_KINDS = frozenset({Kind.VERIFICATION, Kind.MODERATION})
@@ -103,6 +202,7 @@ class EmailOutbox(models.Model):
 
     class Meta:
         abstract = True
+        constraints = _outbox_constraints()
 
     @classmethod
     def content_to_forget(cls) -> dict[str, Any]:
@@ -119,8 +219,9 @@ class EmailDigest(EmailOutbox):
     local_date = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(EmailOutbox.Meta):
         constraints = [
+            *EmailOutbox.Meta.constraints,
             # Two beat processes racing for the same morning create one digest, not two.
             models.UniqueConstraint(
                 fields=["recipient", "local_date"], name="email_digest_one_per_day"
@@ -161,7 +262,7 @@ class OutgoingEmail(EmailOutbox):
     headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(EmailOutbox.Meta):
         indexes = [
             models.Index(
                 fields=["email_due_at"],
@@ -208,7 +309,7 @@ class Notification(EmailOutbox):
         related_name="notifications",
     )
 
-    class Meta:
+    class Meta(EmailOutbox.Meta):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"]),

@@ -11,6 +11,10 @@ the message. If the process dies between the SMTP server's acceptance and that U
 lease expires and the email is sent again: the one documented at-least-once edge, chosen
 over the alternative of marking first and losing the mail when the send fails.
 
+Every change of an email's status goes through `move_email`, which allows only the moves
+of EMAIL_TRANSITIONS (notifications/models.py); check constraints there keep each status
+consistent with its times, lease and reason.
+
 A message the SMTP server received whole but never answered for (community/smtp.py) may
 have been delivered: it is recorded `unconfirmed` and never sent again on its own. A
 database error while recording an outcome raises OutcomeNotSaved, and the task records
@@ -28,6 +32,7 @@ import logging
 import math
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -46,6 +51,7 @@ from community.smtp import DeliveryUnconfirmed, SmtpTimeouts, describe
 
 from .models import (
     ALLOWED_DELIVERY,
+    EMAIL_INITIAL,
     SECURITY_KINDS,
     Delivery,
     EmailAddressProblem,
@@ -56,6 +62,7 @@ from .models import (
     Notification,
     NotificationPreference,
     OutgoingEmail,
+    check_email_transition,
 )
 from .selectors import delivery_for, member_time_zone, preferences_for
 
@@ -86,6 +93,40 @@ DIGEST_SCOPE = "digest"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # A member's "try again" sends the emails that failed this recently; older news stays put.
 RETRY_WINDOW = dt.timedelta(days=7)
+# Recorded when a failure came without a reason (the failure constraint wants one).
+UNKNOWN_FAILURE = "The email could not be sent."
+
+
+# --- The email's status -------------------------------------------------------------------
+
+
+def initial_email_fields(status: str, *, now: dt.datetime) -> dict[str, Any]:
+    """The outbox fields of a new row whose email starts at `status` (one of EMAIL_INITIAL)."""
+    if status not in EMAIL_INITIAL:
+        raise ValueError(f"An email cannot start as {status}.")
+    return {"email_status": status, "email_due_at": now if status == EmailStatus.PENDING else None}
+
+
+def move_email(
+    rows: models.QuerySet[Any], *, source: str | Iterable[str], target: str, **fields: Any
+) -> int:
+    """Move the email of `rows` from a `source` status to `target`; return how many moved.
+
+    The one writer of `email_status` after a row is created. Every (source, target) pair is
+    checked against EMAIL_TRANSITIONS first, so an illegal move raises
+    IllegalEmailTransition and writes nothing. The move is one conditional UPDATE: its
+    WHERE holds the source statuses with whatever `rows` asks besides (a claimant, an
+    expired lease), so a row someone else changed meanwhile is left alone and, of two
+    racing callers, PostgreSQL lets only one move it. `fields` are written with the status.
+    """
+    sources = [source] if isinstance(source, str) else list(source)
+    if not sources:
+        raise ValueError("Name the status the email moves from.")
+    if "email_status" in fields:
+        raise TypeError("The new status is `target`, not a field.")
+    for status in sources:
+        check_email_transition(source=status, target=target)
+    return rows.filter(email_status__in=sources).update(email_status=target, **fields)
 
 
 # --- Writing notifications ----------------------------------------------------------------
@@ -124,8 +165,7 @@ def notify(
         url=url[:300],
         target=target,
         created_at=now,
-        email_status=status or EmailStatus.NOT_NEEDED,
-        email_due_at=now if status == EmailStatus.PENDING else None,
+        **initial_email_fields(status or EmailStatus.NOT_NEEDED, now=now),
     )
     if status == EmailStatus.PENDING:
         notification_id = notification.pk
@@ -259,8 +299,7 @@ def queue_email(*, message: EmailMessage) -> OutgoingEmail:
         html_body=html,
         headers=dict(message.extra_headers),
         created_at=now,
-        email_status=EmailStatus.PENDING,
-        email_due_at=now,
+        **initial_email_fields(EmailStatus.PENDING, now=now),
     )
     # robust: a failure to queue must not turn the sign-up into an error page.
     transaction.on_commit(partial(enqueue_outgoing_email, email.pk), robust=True)
@@ -346,13 +385,17 @@ def _claim(model: type[EmailOutbox], *, pk: int, claimant: str, now: dt.datetime
     killed mid-task (a redelivery keeps the task id). PostgreSQL re-checks the WHERE
     clause after waiting on a concurrent claimant's row lock, so two workers can't both win.
     """
-    claimable = Q(email_status=EmailStatus.PENDING) | Q(
-        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - EMAIL_LEASE
+    if not claimant:
+        raise ValueError("A claim names its claimant.")
+    claimable = (
+        Q(email_status=EmailStatus.PENDING)
+        | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - EMAIL_LEASE)
+        | Q(email_status=EmailStatus.SENDING, email_claimed_by=claimant)
     )
-    if claimant:
-        claimable |= Q(email_status=EmailStatus.SENDING, email_claimed_by=claimant)
-    claimed = model._default_manager.filter(claimable, pk=pk).update(
-        email_status=EmailStatus.SENDING,
+    claimed = move_email(
+        model._default_manager.filter(claimable, pk=pk),
+        source=[EmailStatus.PENDING, EmailStatus.SENDING],
+        target=EmailStatus.SENDING,
         email_claimed_at=now,
         email_claimed_by=claimant,
         email_attempts=F("email_attempts") + 1,
@@ -373,10 +416,23 @@ class OutcomeNotSaved(Exception):
         self.reason = reason
 
 
-def _skip(model: type[EmailOutbox], *, pk: int) -> None:
-    model._default_manager.filter(pk=pk).update(
-        email_status=EmailStatus.SKIPPED, email_claimed_by="", last_error=""
-    )
+def _skip(model: type[EmailOutbox], *, pk: int, claimant: str) -> bool:
+    """Skip a row this claimant holds (a digest's notifications with it); True if it did."""
+    with transaction.atomic():
+        skipped = move_email(
+            model._default_manager.filter(pk=pk, email_claimed_by=claimant),
+            source=EmailStatus.SENDING,
+            target=EmailStatus.SKIPPED,
+            email_claimed_by="",
+            last_error="",
+        )
+        if skipped and model is EmailDigest:
+            move_email(
+                Notification.objects.filter(digest_id=pk),
+                source=EmailStatus.DIGEST,
+                target=EmailStatus.SKIPPED,
+            )
+    return skipped == 1
 
 
 def record_email_outcome(
@@ -401,16 +457,22 @@ def record_email_outcome(
             if status == EmailStatus.FAILED:
                 return _mark_failed(model, rows, reason=reason) > 0
             now = timezone.now()
-            written = rows.update(
-                email_status=status,
+            written = move_email(
+                rows,
+                source=[EmailStatus.PENDING, EmailStatus.SENDING],
+                target=status,
                 email_claimed_by="",
                 email_sent_at=now,
                 last_error=reason,
                 **model.content_to_forget(),
             )
             if written and model is EmailDigest:
-                Notification.objects.filter(digest_id=pk).update(
-                    email_status=status, email_sent_at=now
+                move_email(
+                    Notification.objects.filter(digest_id=pk),
+                    source=EmailStatus.DIGEST,
+                    target=status,
+                    email_sent_at=now,
+                    last_error=reason,
                 )
             if written and status == EmailStatus.SENT and model is not OutgoingEmail:
                 # The address works again: the member's notice of a failure goes.
@@ -428,9 +490,12 @@ def _mark_failed(model: type[EmailOutbox], rows: models.QuerySet[Any], *, reason
     if not pks:
         return 0
     now = timezone.now()
+    reason = reason or UNKNOWN_FAILURE
     failed = model._default_manager.filter(pk__in=pks)
-    failed.update(
-        email_status=EmailStatus.FAILED,
+    moved = move_email(
+        failed,
+        source=[EmailStatus.PENDING, EmailStatus.SENDING],
+        target=EmailStatus.FAILED,
         email_claimed_by="",
         email_failed_at=now,
         last_error=reason,
@@ -439,10 +504,14 @@ def _mark_failed(model: type[EmailOutbox], rows: models.QuerySet[Any], *, reason
     if model is OutgoingEmail:
         # Written to an address rather than to a member: the failure is logged, the member
         # asks again (a new reset link) instead of retrying from the preferences page.
-        return len(pks)
+        return moved
     if model is EmailDigest:
-        Notification.objects.filter(digest_id__in=pks).update(
-            email_status=EmailStatus.FAILED, email_failed_at=now
+        move_email(
+            Notification.objects.filter(digest_id__in=pks),
+            source=EmailStatus.DIGEST,
+            target=EmailStatus.FAILED,
+            email_failed_at=now,
+            last_error=reason,
         )
     members = User.objects.filter(pk__in=failed.values("recipient_id")).exclude(email="")
     for member in members:
@@ -450,17 +519,17 @@ def _mark_failed(model: type[EmailOutbox], rows: models.QuerySet[Any], *, reason
             member=member,
             defaults={"address": member.email, "reason": reason, "failed_at": now},
         )
-    return len(pks)
+    return moved
 
 
 def release_email_claim(
     *, model: type[EmailOutbox], pk: int, claimant: str, reason: str, retry_at: dt.datetime
 ) -> None:
     """After a temporary failure, put this claimant's row back to pending, due at `retry_at`."""
-    model._default_manager.filter(
-        pk=pk, email_status=EmailStatus.SENDING, email_claimed_by=claimant
-    ).update(
-        email_status=EmailStatus.PENDING,
+    move_email(
+        model._default_manager.filter(pk=pk, email_claimed_by=claimant),
+        source=EmailStatus.SENDING,
+        target=EmailStatus.PENDING,
         email_due_at=retry_at,
         email_claimed_at=None,
         email_claimed_by="",
@@ -508,7 +577,7 @@ def deliver_notification_email(*, notification_id: int, claimant: str = "") -> b
         and delivery_for(user=recipient, kind=notification.kind) == Delivery.OFF
     )
     if turned_off or not recipient.is_active or not recipient.email:
-        _skip(Notification, pk=notification_id)
+        _skip(Notification, pk=notification_id, claimant=claimant)
         return False
     return _send(Notification, notification_id, claimant, build_notification_message(notification))
 
@@ -558,14 +627,24 @@ def retry_failed_email(*, member: User) -> int:
             email_status=EmailStatus.FAILED, email_failed_at__gte=now - RETRY_WINDOW
         )
         pks = list(failed.select_for_update().values_list("pk", flat=True))
-        failed.filter(pk__in=pks).update(
-            email_status=EmailStatus.PENDING,
+        move_email(
+            rows.filter(pk__in=pks),
+            source=EmailStatus.FAILED,
+            target=EmailStatus.PENDING,
             email_due_at=now,
             email_failed_at=None,
             email_attempts=0,
             email_claimed_at=None,
             email_claimed_by="",
         )
+        if rows.model is EmailDigest:
+            # Its notifications wait for it again, to take its next outcome.
+            move_email(
+                Notification.objects.filter(digest_id__in=pks),
+                source=EmailStatus.FAILED,
+                target=EmailStatus.DIGEST,
+                email_failed_at=None,
+            )
         for pk in pks:
             transaction.on_commit(partial(enqueue, pk), robust=True)
         queued += len(pks)
@@ -600,8 +679,10 @@ def sweep_email_outbox(*, now: dt.datetime | None = None, grace: dt.timedelta = 
                 manager.filter(expired, email_attempts__gte=MAX_EMAIL_ATTEMPTS),
                 reason="Gave up after repeated attempts.",
             )
-        manager.filter(expired).update(
-            email_status=EmailStatus.PENDING,
+        move_email(
+            manager.filter(expired),
+            source=EmailStatus.SENDING,
+            target=EmailStatus.PENDING,
             email_due_at=cutoff,
             email_claimed_at=None,
             email_claimed_by="",
@@ -657,8 +738,7 @@ def _open_digest(*, recipient: User, local_date: dt.date, now: dt.datetime) -> E
             digest = EmailDigest.objects.create(
                 recipient=recipient,
                 local_date=local_date,
-                email_status=EmailStatus.PENDING,
-                email_due_at=now,
+                **initial_email_fields(EmailStatus.PENDING, now=now),
             )
             taken = Notification.objects.filter(
                 recipient=recipient,
@@ -735,8 +815,7 @@ def deliver_digest_email(*, digest_id: int, claimant: str = "") -> bool:
     if digest.recipient.is_active and digest.recipient.email:
         message = build_digest_message(digest)
     if message is None:
-        _skip(EmailDigest, pk=digest_id)
-        digest.notifications.update(email_status=EmailStatus.SKIPPED)
+        _skip(EmailDigest, pk=digest_id, claimant=claimant)
         return False
     # As for single emails: dying between the SMTP acceptance and its record resends it.
     return _send(EmailDigest, digest_id, claimant, message)

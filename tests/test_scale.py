@@ -17,8 +17,11 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,15 +31,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Follow, User
-from community.scale import (
-    BENCH_HANDLE,
-    BUSY_THREAD_COMMENTS,
-    ScaleError,
-    ScaleSize,
-    empty_tables,
-    hot_pages,
-    load_scale,
-)
+from bench.scale.__main__ import main as scale_main
+from bench.scale.hot_pages import hot_pages
+from bench.scale.load import empty_tables, load_scale
+from bench.scale.sizes import BENCH_HANDLE, BUSY_THREAD_COMMENTS, ScaleError, ScaleSize
 from mentoring.models import MentorProfile, Mentorship
 from notifications.models import Notification
 from posts import search as posts_search
@@ -154,6 +152,29 @@ def test_it_refuses_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(ScaleError, match="PostgreSQL"):
         load_scale(SIZE, stream=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_line_refuses_a_loaded_database_with_a_message(
+    scale_data: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert scale_main(["--members", "20", "--posts", "10", "--quiet"]) == 2
+    assert "already has members. Use --force" in capsys.readouterr().err
+    assert User.objects.count() == SIZE.members
+
+
+def test_the_command_line_runs_as_a_module_and_offers_the_sizes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.scale", "--help"],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "python -m bench.scale" in done.stdout
+    assert "--members" in done.stdout and "--keep-indexes" in done.stdout
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -230,6 +231,30 @@ def test_accepting_opens_a_mentorship_and_notifies_the_mentee(
     note = Notification.objects.get(recipient=mentee)
     assert note.kind == Kind.MENTOR_REQUEST
     assert note.url == mentorship.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "step", [workflow.do_accept_request, workflow.do_decline_request, workflow.do_withdraw_request]
+)
+def test_each_answer_writes_the_status_its_check_returns(
+    mentor: MentorProfile, mentee: User, monkeypatch: pytest.MonkeyPatch, step: Any
+) -> None:
+    """The table decides the new status: no step sets it by hand."""
+    mentor_request = _request(mentee, mentor)
+    returned: list[str] = []
+    check = workflow.check_request_transition
+
+    def spy(**kwargs: Any) -> str:
+        returned.append(check(**kwargs))
+        # A status no step would write by itself: only the check's answer can put it there.
+        return RequestStatus.EXPIRED
+
+    monkeypatch.setattr(workflow, "check_request_transition", spy)
+    actor = mentee if step is workflow.do_withdraw_request else mentor.user
+    step(mentor_request=mentor_request, actor=actor)
+    mentor_request.refresh_from_db()
+    assert len(returned) == 1
+    assert mentor_request.status == RequestStatus.EXPIRED
 
 
 def test_declining_keeps_the_note_and_notifies_the_mentee(

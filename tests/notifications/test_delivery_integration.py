@@ -397,7 +397,7 @@ def test_a_server_that_answers_the_final_dot_too_late_gets_the_email_once(
     assert row.email_attempts == 1
     assert "after the message was handed over" in row.last_error
     # Nothing can send it again: no claim takes it, and no sweep queues it, after any lease.
-    assert not services._claim(Notification, pk=row.pk, claimant="", now=timezone.now())
+    assert not services._claim(Notification, pk=row.pk, claimant="another-task", now=timezone.now())
     much_later = timezone.now() + services.EMAIL_LEASE * 3
     assert services.sweep_email_outbox(now=much_later) == 0
     assert handler.messages_received == 1

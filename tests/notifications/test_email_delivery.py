@@ -18,7 +18,7 @@ from notifications.models import SECURITY_KINDS, EmailStatus, Kind, Notification
 from notifications.services import notify
 from tests.factories import UserFactory
 from tests.notifications import backends
-from tests.notifications.helpers import html_part, make_pending
+from tests.notifications.helpers import html_part, make_notification, make_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +275,7 @@ def test_the_sweep_gives_up_on_a_row_claimed_too_many_times() -> None:
     Notification.objects.filter(pk=notification.pk).update(
         email_status=EmailStatus.SENDING,
         email_claimed_at=timezone.now() - services.EMAIL_LEASE * 2,
+        email_claimed_by="dead-task",
         email_attempts=services.MAX_EMAIL_ATTEMPTS,
     )
     assert services.sweep_email_outbox() == 0
@@ -285,8 +286,10 @@ def test_the_sweep_gives_up_on_a_row_claimed_too_many_times() -> None:
 
 def test_the_sweep_leaves_sent_digest_and_skipped_rows_alone() -> None:
     alice = UserFactory()
-    for status in (EmailStatus.SENT, EmailStatus.DIGEST, EmailStatus.SKIPPED):
-        make_pending(alice).__class__.objects.filter(recipient=alice).update(email_status=status)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    make_notification(alice, email_status=EmailStatus.SENT, email_sent_at=long_ago)
+    for status in (EmailStatus.DIGEST, EmailStatus.SKIPPED):
+        make_notification(alice, email_status=status, email_due_at=long_ago)
     assert services.sweep_email_outbox(now=timezone.now() + dt.timedelta(hours=1)) == 0
 
 

@@ -285,6 +285,7 @@ def test_giving_up_on_a_dead_workers_row_is_a_failure_the_member_sees(ana: User)
     Notification.objects.filter(pk=notification.pk).update(
         email_status=EmailStatus.SENDING,
         email_claimed_at=timezone.now() - services.EMAIL_LEASE * 2,
+        email_claimed_by="dead-task",
         email_attempts=services.MAX_EMAIL_ATTEMPTS,
     )
     services.sweep_email_outbox()

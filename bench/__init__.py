@@ -1,0 +1,1 @@
+"""Benchmark, load and data-set scripts; their results go to BENCHMARKS.md."""
