@@ -90,8 +90,10 @@ from privacy.phi.patterns import (
     LONG_CODE_RE,
     LOWER_NOT_SURNAME,
     LOWER_POSTCODE_RE,
+    LOWER_SENTENCE_START_RE,
     LOWER_TITLE_RE,
     LOWER_WORD_RE,
+    LOWER_WORD_START_RE,
     MEETING_TAG_RE,
     MENTION_RE,
     MONTH_DATE_RE,
@@ -185,14 +187,11 @@ CITY_AS_NAME: Final = 100_000
 LOWER_CASE_TOWN: Final = 20_000
 # The model's probability a listed name that is also a word ("Faith") needs.
 WORD_NAME_THRESHOLD: Final = 0.85
-# Words of the name lists start the no-cue name rule; one dict for trigger
-# words and names keeps the word scan at one lookup per word.
-PERSON_RULE: Final = ("person",)
-WORD_RULES: Final[dict[str, tuple[str, ...]]] = {
-    word: PERSON_RULE for word, bits in NAME_FLAGS.items() if bits & STRONG
-}
-for _word, _rules in TRIGGERS.items():
-    WORD_RULES[_word] = (*_rules, *WORD_RULES.get(_word, ()))
+# The word scan looks words up in the small trigger table only; names are
+# looked up for capitalised words, words after a cue and words opening a
+# sentence (see _person_positions), which keeps the big name table out of
+# the per-word loop (it measured slower under load, when caches are cold).
+WORD_RULES: Final = TRIGGERS
 CONF_RANK: Final = {HIGH: 0, LOW: 1}
 # Tie-break for equal spans: labelled, specific kinds before generic ones.
 KIND_RANK: Final = {
@@ -997,9 +996,32 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     return _finding(text, "name", pos, end, LOW), end
 
 
+def _person_positions(doc: Doc) -> list[int]:
+    """Offsets of strong listed names: capitalised, after a cue word, or opening a sentence."""
+    text, low = doc.text, doc.low
+    found = [s for s, e in doc.capitalised() if NAME_FLAGS.get(low[s:e], 0) & STRONG]
+    starts = [m.end() - 1 for m in LOWER_SENTENCE_START_RE.finditer(text)]
+    if text[:1].islower():
+        starts.append(0)
+    for pos in doc.at("name_cue"):
+        space = low.find(" ", pos)
+        if space != -1:
+            nxt = space + 1
+            while nxt < len(text) and text[nxt] in "(,: ":
+                nxt += 1
+            if text[nxt : nxt + 1].islower():
+                starts.append(nxt)
+    for start in starts:
+        m = LOWER_WORD_START_RE.match(low, start)
+        if m and NAME_FLAGS.get(m.group(), 0) & STRONG:
+            found.append(start)
+    found.sort()
+    return found
+
+
 def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
     done = -1
-    for pos in doc.at("person"):
+    for pos in _person_positions(doc):
         if pos < done:
             continue
         finding, done = _bare_name(doc, pos)

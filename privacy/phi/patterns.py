@@ -772,3 +772,8 @@ AGE_WORD_TAIL_RE: Final = re.compile(r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:
 AGE_AFTER_TITLE_RE: Final = re.compile(
     rf"m(?:r|rs|s)\.?[ \t]+(?P<age>{_AGE_NUMBER})(?![\w%.,/-]|[ \t]*(?:mg|mcg|kg|%|units?|ml)\b)"
 )
+# A lower-case letter opening a sentence or a line ("lucia came back").
+LOWER_SENTENCE_START_RE: Final = re.compile(r"[.!?\n][ \t\"'(]*[a-z]")
+LOWER_WORD_START_RE: Final = re.compile(r"[a-z]+")
+for _word in NAME_CUE_WORDS:
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "name_cue")
