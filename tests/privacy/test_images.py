@@ -233,6 +233,23 @@ def test_malformed_input_is_a_validation_error(data: bytes) -> None:
         find_phi_in_image(io.BytesIO(data))
 
 
+@pytest.mark.parametrize(
+    "image",
+    [
+        pytest.param(Image.new("RGB", (1, 1), "white"), id="one-pixel"),
+        pytest.param(Image.new("RGB", (5000, 20), "red"), id="very-wide"),
+        pytest.param(Image.new("RGBA", (300, 200), (0, 0, 0, 0)), id="transparent"),
+        pytest.param(Image.new("P", (300, 200), 3), id="palette"),
+        pytest.param(Image.new("I;16", (300, 200), 40000), id="16-bit"),
+        pytest.param(Image.new("1", (300, 200), 1), id="bilevel"),
+        pytest.param(Image.new("CMYK", (300, 200)), id="cmyk"),
+        pytest.param(Image.new("L", (800, 600), 0), id="black"),
+    ],
+)
+def test_odd_modes_and_sizes_are_scanned(image: Image.Image) -> None:
+    assert scan_image(image) == []
+
+
 def test_truncated_jpeg_and_missing_file_are_validation_errors(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     photo_scene(400, 300).save(buffer, format="JPEG")
