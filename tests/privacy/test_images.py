@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -44,6 +46,18 @@ def xray_with_overlay() -> Labelled:
 def test_the_package_re_exports_the_api() -> None:
     assert privacy.find_phi_in_image is find_phi_in_image
     assert privacy.ImageFinding is ImageFinding and privacy.Box is Box
+
+
+def test_importing_the_package_does_not_load_opencv() -> None:
+    code = "import sys, privacy; print('cv2' in sys.modules, 'pytesseract' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.split() == ["False", "False"]
 
 
 def test_path_and_file_object_give_the_same_findings(tmp_path: Path) -> None:
