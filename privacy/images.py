@@ -542,6 +542,16 @@ _OVERLAY_WORDS: Final = frozenset(
     """.split()
 )
 
+_NOT_NAME_WORDS: Final = _OVERLAY_WORDS | frozenset(
+    """
+    hospital hosp medical med center centre clinic clinics health healthcare radiology imaging
+    university univ institute general memorial st saint county regional community children
+    childrens department dept emergency er ed icu ward unit room bed floor north south east
+    west main campus the of and for
+    """.split()
+)
+_WORDS_LINE: Final = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+){1,2}$")
+_BARE_CODE: Final = re.compile(r"(?<![\w.:/\-])[A-Z]{0,4}-?\d{6,12}(?![\w.:/\-])")
 _NAME_PART = r"[A-Z][A-Za-z'\-]{1,}"
 # OCR often reads the caret as an asterisk or a tilde.
 _CARET_NAME = re.compile(rf"\b{_NAME_PART}[\^*~]{_NAME_PART}(?:[\^*~][A-Za-z'.\-]*)*")
@@ -567,7 +577,7 @@ _LABELLED_ACCESSION = re.compile(
 _DATE_VALUE = (
     r"(?P<value>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}"
     r"|\d{1,2}[ \-]?[A-Za-z]{3}[A-Za-z]*[ \-,]*\d{2,4}|[A-Za-z]{3}[A-Za-z]*\.? \d{1,2},? \d{4}"
-    r"|(?:19|20)\d{6})"
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
 )
 _LABELLED_BIRTH = re.compile(
     r"\b(?:dob|d\.o\.b\.?|birth\s*date|date\s*of\s*birth|born|b\.?d\.?)\s*[:.]?\s*" + _DATE_VALUE,
@@ -580,12 +590,12 @@ def _overlay_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]
     """Findings for the conventions of text burned into medical images."""
     found: list[Finding] = []
 
-    def add(kind: str, match: re.Match[str], confidence: str, group: str = "value") -> None:
+    def add(kind: str, match: re.Match[str], confidence: str, group: int | str = "value") -> None:
         start, end = match.span(group)
         found.append(Finding(kind, offset + start, offset + end, match.group(group), confidence))
 
     for match in _CARET_NAME.finditer(line):
-        add("name", match, HIGH, group=0)  # type: ignore[arg-type]
+        add("name", match, HIGH, group=0)
     comma = _COMMA_NAME_LINE.match(line)
     if comma and not {comma["last"].lower(), comma["first"].lower()} & _OVERLAY_WORDS:
         upper = comma["last"].isupper() and comma["first"].isupper()
@@ -604,8 +614,22 @@ def _overlay_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]
         add("date", match, HIGH)
     if overlay:
         # In an overlay, a date is the study date or the birth date: both identify.
-        for match in _BARE_DATE.finditer(line):
+        dates = list(_BARE_DATE.finditer(line))
+        for match in dates:
             add("date", match, LOW)
+        # A bare long code is a record or accession number more often than not.
+        for match in _BARE_CODE.finditer(line):
+            if not any(date.start() <= match.start() < date.end() for date in dates):
+                add("other_id", match, LOW, group=0)
+        # A line of two or three words and nothing else, none of them an overlay term or part
+        # of an institution's name, is most likely the patient's name written FIRST LAST.
+        words = line.split()
+        if (
+            _WORDS_LINE.match(line)
+            and 2 <= len(words) <= 3
+            and not {word.lower().strip(".") for word in words} & _NOT_NAME_WORDS
+        ):
+            found.append(Finding("name", offset, offset + len(line), line, LOW))
     return found
 
 

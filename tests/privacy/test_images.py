@@ -99,6 +99,8 @@ def test_radiograph_overlay_name_and_birth_date_are_boxed() -> None:
         ("MRN 4471823", "mrn", "4471823"),
         ("ID: 99887766", "mrn", "99887766"),
         ("Acc# A20231105", "other_id", "A20231105"),
+        ("JANE DOE", "name", "JANE DOE"),
+        ("20394857", "other_id", "20394857"),
     ],
 )
 def test_overlay_conventions(line: str, kind: str, value: str) -> None:
