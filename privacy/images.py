@@ -261,6 +261,7 @@ class _Part:
 class _Word:
     text: str
     box: Box
+    confidence: float  # Tesseract's, 0 to 100
 
 
 def _find_text(gray: Gray, kind: PictureKind, report: Progress) -> list[ImageFinding]:
@@ -413,7 +414,7 @@ def _read_words(parts: Sequence[_Part], *, psm: int) -> list[_Word]:
             width=max(1, round(w / part.scale)),
             height=max(1, round(h / part.scale)),
         )
-        words.append(_Word(text, box))
+        words.append(_Word(text, box, confidence))
     return words
 
 
@@ -450,6 +451,8 @@ class _Line:
     text: str
     # For each word: its start and end offset in `text`, and its box.
     spans: tuple[tuple[int, int, Box], ...]
+    # Tesseract's confidence in the least certain word.
+    confidence: float
 
 
 def _lines(words: Iterable[_Word]) -> list[_Line]:
@@ -482,7 +485,7 @@ def _lines(words: Iterable[_Word]) -> list[_Line]:
                 text += " "
             spans.append((len(text), len(text) + len(word.text), word.box))
             text += word.text
-        lines.append(_Line(text, tuple(spans)))
+        lines.append(_Line(text, tuple(spans), min(word.confidence for word in row)))
     return lines
 
 
@@ -499,7 +502,9 @@ def _classify(words: Sequence[_Word], *, overlay: bool) -> list[ImageFinding]:
         text += line.text + "\n"
     found: list[Finding] = list(find_phi(text))
     for line, offset in zip(lines, line_starts, strict=True):
-        found.extend(_overlay_findings(line.text, offset, overlay=overlay))
+        found.extend(
+            _overlay_findings(line.text, offset, overlay=overlay, clear=line.confidence >= 85)
+        )
 
     results: list[ImageFinding] = []
     for finding in _best(found):
@@ -586,8 +591,10 @@ _LABELLED_BIRTH = re.compile(
 _BARE_DATE = re.compile(r"(?<![\w/.\-])" + _DATE_VALUE + r"(?![\w/\-])")
 
 
-def _overlay_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]:
-    """Findings for the conventions of text burned into medical images."""
+def _overlay_findings(line: str, offset: int, *, overlay: bool, clear: bool) -> list[Finding]:
+    """Findings for the conventions of text burned into medical images. `clear` says that
+    Tesseract was sure of every word: the rules for unlabelled codes and names need that,
+    because misread texture also comes out as short capitalised words and digits."""
     found: list[Finding] = []
 
     def add(kind: str, match: re.Match[str], confidence: str, group: int | str = "value") -> None:
@@ -617,6 +624,7 @@ def _overlay_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]
         dates = list(_BARE_DATE.finditer(line))
         for match in dates:
             add("date", match, LOW)
+    if overlay and clear:
         # A bare long code is a record or accession number more often than not.
         for match in _BARE_CODE.finditer(line):
             if not any(date.start() <= match.start() < date.end() for date in dates):
