@@ -51,7 +51,7 @@ from PIL import Image, ImageOps
 from community.images import load_image
 from privacy.phi import HIGH, LOW, Finding, find_phi
 
-__all__ = ["Box", "ImageFinding", "Progress", "find_phi_in_image", "scan_image"]
+__all__ = ["Box", "ImageFinding", "Progress", "find_phi_in_image", "open_upload", "scan_image"]
 
 Progress = Callable[[str, float], None]
 Gray = npt.NDArray[np.uint8]
