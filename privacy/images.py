@@ -51,7 +51,7 @@ from PIL import Image, ImageOps
 from community.images import load_image
 from privacy.phi import HIGH, LOW, Finding, find_phi
 
-__all__ = ["Box", "ImageFinding", "Progress", "find_phi_in_image", "scan_image"]
+__all__ = ["Box", "ImageFinding", "Progress", "find_phi_in_image", "open_upload", "scan_image"]
 
 Progress = Callable[[str, float], None]
 Gray = npt.NDArray[np.uint8]
@@ -261,6 +261,7 @@ class _Part:
 class _Word:
     text: str
     box: Box
+    confidence: float  # Tesseract's, 0 to 100
 
 
 def _find_text(gray: Gray, kind: PictureKind, report: Progress) -> list[ImageFinding]:
@@ -413,7 +414,7 @@ def _read_words(parts: Sequence[_Part], *, psm: int) -> list[_Word]:
             width=max(1, round(w / part.scale)),
             height=max(1, round(h / part.scale)),
         )
-        words.append(_Word(text, box))
+        words.append(_Word(text, box, confidence))
     return words
 
 
@@ -450,6 +451,8 @@ class _Line:
     text: str
     # For each word: its start and end offset in `text`, and its box.
     spans: tuple[tuple[int, int, Box], ...]
+    # Tesseract's confidence in the least certain word.
+    confidence: float
 
 
 def _lines(words: Iterable[_Word]) -> list[_Line]:
@@ -482,7 +485,7 @@ def _lines(words: Iterable[_Word]) -> list[_Line]:
                 text += " "
             spans.append((len(text), len(text) + len(word.text), word.box))
             text += word.text
-        lines.append(_Line(text, tuple(spans)))
+        lines.append(_Line(text, tuple(spans), min(word.confidence for word in row)))
     return lines
 
 
@@ -499,7 +502,9 @@ def _classify(words: Sequence[_Word], *, overlay: bool) -> list[ImageFinding]:
         text += line.text + "\n"
     found: list[Finding] = list(find_phi(text))
     for line, offset in zip(lines, line_starts, strict=True):
-        found.extend(_overlay_findings(line.text, offset, overlay=overlay))
+        found.extend(
+            _overlay_findings(line.text, offset, overlay=overlay, clear=line.confidence >= 85)
+        )
 
     results: list[ImageFinding] = []
     for finding in _best(found):
@@ -542,6 +547,16 @@ _OVERLAY_WORDS: Final = frozenset(
     """.split()
 )
 
+_NOT_NAME_WORDS: Final = _OVERLAY_WORDS | frozenset(
+    """
+    hospital hosp medical med center centre clinic clinics health healthcare radiology imaging
+    university univ institute general memorial st saint county regional community children
+    childrens department dept emergency er ed icu ward unit room bed floor north south east
+    west main campus the of and for
+    """.split()
+)
+_WORDS_LINE: Final = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+){1,2}$")
+_BARE_CODE: Final = re.compile(r"(?<![\w.:/\-])[A-Z]{0,4}-?\d{6,12}(?![\w.:/\-])")
 _NAME_PART = r"[A-Z][A-Za-z'\-]{1,}"
 # OCR often reads the caret as an asterisk or a tilde.
 _CARET_NAME = re.compile(rf"\b{_NAME_PART}[\^*~]{_NAME_PART}(?:[\^*~][A-Za-z'.\-]*)*")
@@ -567,7 +582,7 @@ _LABELLED_ACCESSION = re.compile(
 _DATE_VALUE = (
     r"(?P<value>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}"
     r"|\d{1,2}[ \-]?[A-Za-z]{3}[A-Za-z]*[ \-,]*\d{2,4}|[A-Za-z]{3}[A-Za-z]*\.? \d{1,2},? \d{4}"
-    r"|(?:19|20)\d{6})"
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
 )
 _LABELLED_BIRTH = re.compile(
     r"\b(?:dob|d\.o\.b\.?|birth\s*date|date\s*of\s*birth|born|b\.?d\.?)\s*[:.]?\s*" + _DATE_VALUE,
@@ -576,16 +591,18 @@ _LABELLED_BIRTH = re.compile(
 _BARE_DATE = re.compile(r"(?<![\w/.\-])" + _DATE_VALUE + r"(?![\w/\-])")
 
 
-def _overlay_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]:
-    """Findings for the conventions of text burned into medical images."""
+def _overlay_findings(line: str, offset: int, *, overlay: bool, clear: bool) -> list[Finding]:
+    """Findings for the conventions of text burned into medical images. `clear` says that
+    Tesseract was sure of every word: the rules for unlabelled codes and names need that,
+    because misread texture also comes out as short capitalised words and digits."""
     found: list[Finding] = []
 
-    def add(kind: str, match: re.Match[str], confidence: str, group: str = "value") -> None:
+    def add(kind: str, match: re.Match[str], confidence: str, group: int | str = "value") -> None:
         start, end = match.span(group)
         found.append(Finding(kind, offset + start, offset + end, match.group(group), confidence))
 
     for match in _CARET_NAME.finditer(line):
-        add("name", match, HIGH, group=0)  # type: ignore[arg-type]
+        add("name", match, HIGH, group=0)
     comma = _COMMA_NAME_LINE.match(line)
     if comma and not {comma["last"].lower(), comma["first"].lower()} & _OVERLAY_WORDS:
         upper = comma["last"].isupper() and comma["first"].isupper()
@@ -604,8 +621,23 @@ def _overlay_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]
         add("date", match, HIGH)
     if overlay:
         # In an overlay, a date is the study date or the birth date: both identify.
-        for match in _BARE_DATE.finditer(line):
+        dates = list(_BARE_DATE.finditer(line))
+        for match in dates:
             add("date", match, LOW)
+    if overlay and clear:
+        # A bare long code is a record or accession number more often than not.
+        for match in _BARE_CODE.finditer(line):
+            if not any(date.start() <= match.start() < date.end() for date in dates):
+                add("other_id", match, LOW, group=0)
+        # A line of two or three words and nothing else, none of them an overlay term or part
+        # of an institution's name, is most likely the patient's name written FIRST LAST.
+        words = line.split()
+        if (
+            _WORDS_LINE.match(line)
+            and 2 <= len(words) <= 3
+            and not {word.lower().strip(".") for word in words} & _NOT_NAME_WORDS
+        ):
+            found.append(Finding("name", offset, offset + len(line), line, LOW))
     return found
 
 

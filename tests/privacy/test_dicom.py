@@ -14,6 +14,7 @@ from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.uid import (
     ExplicitVRLittleEndian,
+    JPEGBaseline8Bit,
     JPEGLSLossless,
     SecondaryCaptureImageStorage,
     generate_uid,
@@ -184,6 +185,23 @@ def test_huge_rows_and_columns_are_refused_without_allocating() -> None:
     assert error.code == "decompression_bomb"
     assert "40 megapixels" in error.messages[0]
     assert peak < 5_000_000  # the 100-megapixel image was never decoded
+
+
+def test_jpeg_compressed_dicom_is_decoded() -> None:
+    picture = np.zeros((64, 96), dtype=np.uint8)
+    picture[:, 48:] = 200
+    jpeg = io.BytesIO()
+    Image.fromarray(picture, "L").save(jpeg, format="JPEG", quality=95)
+    data = dicom_bytes(
+        picture,
+        syntax=JPEGBaseline8Bit,
+        pixel_data=encapsulate([jpeg.getvalue()]),
+        WindowCenter=127.5,
+        WindowWidth=256,
+    )
+    values = np.asarray(dicom_to_image(io.BytesIO(data)))
+    assert values.shape == (64, 96)
+    assert values[10, 10] < 10 and abs(int(values[10, 80]) - 200) < 10
 
 
 def test_compression_without_a_decoder_is_refused_clearly() -> None:

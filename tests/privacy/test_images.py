@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -46,6 +48,18 @@ def test_the_package_re_exports_the_api() -> None:
     assert privacy.ImageFinding is ImageFinding and privacy.Box is Box
 
 
+def test_importing_the_package_does_not_load_opencv() -> None:
+    code = "import sys, privacy; print('cv2' in sys.modules, 'pytesseract' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.split() == ["False", "False"]
+
+
 def test_path_and_file_object_give_the_same_findings(tmp_path: Path) -> None:
     picture = xray_with_overlay()
     path = tmp_path / "xray.png"
@@ -85,6 +99,8 @@ def test_radiograph_overlay_name_and_birth_date_are_boxed() -> None:
         ("MRN 4471823", "mrn", "4471823"),
         ("ID: 99887766", "mrn", "99887766"),
         ("Acc# A20231105", "other_id", "A20231105"),
+        ("JANE DOE", "name", "JANE DOE"),
+        ("20394857", "other_id", "20394857"),
     ],
 )
 def test_overlay_conventions(line: str, kind: str, value: str) -> None:
@@ -231,6 +247,23 @@ def test_progress_is_reported_with_increasing_fractions() -> None:
 def test_malformed_input_is_a_validation_error(data: bytes) -> None:
     with pytest.raises(ValidationError):
         find_phi_in_image(io.BytesIO(data))
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        pytest.param(Image.new("RGB", (1, 1), "white"), id="one-pixel"),
+        pytest.param(Image.new("RGB", (5000, 20), "red"), id="very-wide"),
+        pytest.param(Image.new("RGBA", (300, 200), (0, 0, 0, 0)), id="transparent"),
+        pytest.param(Image.new("P", (300, 200), 3), id="palette"),
+        pytest.param(Image.new("I;16", (300, 200), 40000), id="16-bit"),
+        pytest.param(Image.new("1", (300, 200), 1), id="bilevel"),
+        pytest.param(Image.new("CMYK", (300, 200)), id="cmyk"),
+        pytest.param(Image.new("L", (800, 600), 0), id="black"),
+    ],
+)
+def test_odd_modes_and_sizes_are_scanned(image: Image.Image) -> None:
+    assert scan_image(image) == []
 
 
 def test_truncated_jpeg_and_missing_file_are_validation_errors(tmp_path: Path) -> None:
