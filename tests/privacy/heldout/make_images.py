@@ -417,7 +417,7 @@ def radiograph(index: int, *, with_identifiers: bool, anatomy: str) -> None:
     side = prng.choice(["L", "R"])
     draw.text((w * prng.choice([0.08, 0.88]), h * 0.4), side, font=marker, fill=fill)
     if prng.random() < 0.6:  # scale bar with ticks
-        x0, y0 = w - margin - 120, h - margin - 2 * step - 20
+        x0, y0 = w - margin - 100 - size * 4, h - margin - 2 * step - 20
         draw.line((x0, y0, x0 + 100, y0), fill=fill, width=2)
         for t in range(0, 101, 20):
             draw.line((x0 + t, y0 - 6, x0 + t, y0), fill=fill, width=1)
