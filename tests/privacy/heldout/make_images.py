@@ -844,7 +844,7 @@ FACES: dict[str, list[tuple[tuple[int, int, int, int], bool]]] = {
     "grace_hopper.jpg": [((160, 110, 215, 245), True)],
     "astronaut.png": [((175, 50, 100, 115), True)],
     "luispedro.jpg": [((25, 60, 240, 270), True)],
-    "camera.png": [((195, 85, 70, 95), True)],
+    "camera.png": [((185, 110, 75, 88), True)],
 }
 # The name plate on Grace Hopper's uniform is about 5 px high: unreadable, not required.
 HOPPER_TAG = (108, 492, 56, 18)
