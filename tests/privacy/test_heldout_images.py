@@ -27,6 +27,7 @@ from privacy.image_evaluation import (
     FACE,
     TEXT_IDENTIFIER,
     GoldRegion,
+    ImageScore,
     LabelError,
     LabelledImage,
     Rect,
@@ -233,7 +234,7 @@ def test_optional_regions_are_not_needed() -> None:
     assert report.by_kind["burned-in identifier"].total == 1
 
 
-def _clean(n: int, alarms: int) -> list:
+def _clean(n: int, alarms: int) -> list[ImageScore]:
     scores = []
     for i in range(n):
         findings = [F("name", B(1, 1, 10, 10))] if i < alarms else []
