@@ -80,7 +80,3 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors' database work: the database may be the fault.
     return _error_page(request, 500, "errors/500.html")
-
-
-def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 429, "errors/429.html")

@@ -14,7 +14,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -1011,8 +1010,3 @@ def create_campaign(
     )
     transaction.on_commit(forget_running_campaigns)
     return campaign
-
-
-def upload_limit() -> int:
-    """The byte limit for an image upload, shared with the forms."""
-    return int(settings.MAX_UPLOAD_BYTES)

@@ -16,7 +16,6 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -648,9 +647,3 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"The campaign “{campaign.title}” is set up.")
             return redirect(campaign.hashtag)
     return render(request, "posts/campaign_form.html", {"form": form})
-
-
-def home_context(request: HttpRequest) -> dict[str, Any]:
-    """The member's home feed, for the site's home page."""
-    page = selectors.home_feed(request.user, request.GET.get("cursor"))
-    return {"page": page, "composer_url": reverse("posts:create")}
