@@ -11,6 +11,7 @@ from accounts.permissions import (
     ParticipationDenied,
     ensure_can_participate,
     participant_required,
+    participation_problem,
 )
 from tests.factories import UserFactory
 
@@ -22,8 +23,15 @@ def _write_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("written")
 
 
-def test_a_verified_member_may_take_part() -> None:
-    ensure_can_participate(UserFactory())
+def test_a_verified_member_may_take_part(rf: RequestFactory) -> None:
+    member = UserFactory()
+    assert participation_problem(member) is None
+    ensure_can_participate(member)
+    request = rf.post("/write")
+    request.user = member
+    response = _write_view(request)
+    assert response.status_code == 200
+    assert response.content == b"written"
 
 
 def test_an_unverified_email_may_not_take_part() -> None:
@@ -45,6 +53,8 @@ def test_a_suspension_that_ended_no_longer_applies() -> None:
         suspended_at=timezone.now() - timedelta(days=8),
         suspended_until=timezone.now() - timedelta(days=1),
     )
+    assert not member.is_suspended
+    assert participation_problem(member) is None
     ensure_can_participate(member)
 
 

@@ -479,6 +479,11 @@ def test_physicians_are_told_preferences_are_for_students(client: Client) -> Non
     _login(client, PhysicianFactory())
     response = client.get(reverse("mentoring:preferences"))
     assert response.status_code == 403
+    page = response.content.decode()
+    assert "Mentor matching is for students and residents" in page
+    assert "can offer mentoring instead" in page
+    assert 'name="specialties"' not in page
+    assert not MenteePreferences.objects.exists()
 
 
 # --- Inside the mentorship ------------------------------------------------------------------
