@@ -1,4 +1,5 @@
-"""Reads about members that other apps rely on: one place decides who is walled off."""
+"""Reads about members that other apps rely on: who is walled off from whom, profiles,
+relations and follow lists."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ request_walls: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
 class WalledOffIds(OnTheRow):
     """Who is walled off from the member on this row (members they blocked or who blocked
     them), as one value: their ids separated by commas, None when there are none
-    (`parse_walled_off_ids`). The one place the rule is written: `walled_off_ids` reads it,
-    and accounts.backends reads it with the member."""
+    (`parse_walled_off_ids`). `walled_off_ids` reads it, and accounts.backends reads it with
+    the member. The same rule, a block in either direction, is also written for one pair in
+    `is_walled_off` and for profile lists in `User.objects.visible_to`: a change to it
+    changes all three (tests/accounts/test_blocking.py holds them to the same answers)."""
 
     output_field = models.TextField()
 
