@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,42 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"redis={django_settings.REDIS_URL or 'not configured'}, "
         f"require_services={REQUIRE_SERVICES}"
     )
+
+
+def migrations_digest() -> str:
+    """A digest of every installed app's migration files, names and contents."""
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for config in sorted(apps.get_app_configs(), key=lambda config: config.label):
+        for path in sorted((Path(config.path) / "migrations").glob("*.py")):
+            digest.update(f"{config.label}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
+    """On SQLite, keep the test database in a file named after the migrations.
+
+    Django's SQLite test database is in memory, so every run built it from the migrations
+    again. In `VAR_DIR/test-<digest>.sqlite3` the `--reuse-db` in pyproject.toml keeps it
+    between runs; a changed, added or removed migration (here or in an installed package)
+    names a new file, and the old ones are deleted. `--create-db` (CI) rebuilds it as
+    before. PostgreSQL keeps pytest-django's own `test_<name>` database.
+    """
+    database = django_settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        folder = Path(django_settings.VAR_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"test-{migrations_digest()}.sqlite3"
+        for stale in folder.glob("test-*.sqlite3*"):
+            if not stale.name.startswith(name):
+                stale.unlink(missing_ok=True)
+        test["NAME"] = str(folder / name)
+    # Then pytest-django's own suffixes for parallel workers (xdist, tox).
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
 
 
 def _missing_services() -> dict[str, str]:
