@@ -1,4 +1,11 @@
-"""Shared fixtures: test settings, service detection, and the personas tests talk about."""
+"""Shared fixtures: test settings, service detection, and the personas tests talk about.
+
+The personas, each a fresh member in the database (folders may narrow one down locally):
+`member` (a pre-med student, email verified, able to take part), `minor` (a high-school
+student: members-only profile and posts), `mentor` (a verified physician with a mentor
+profile), `moderator` (staff in the Moderators group with an authenticator app) and
+`suspended` (a member a moderator suspended, with no end date).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 
+from accounts.models import User
 from community.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -125,3 +133,49 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     celery_app.conf.task_eager_propagates = True
     yield
     cache.clear()
+
+
+# --- Personas ----------------------------------------------------------------------------
+
+SUSPENSION_REASON = "Posting patient photos"
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    from tests.factories import UserFactory
+
+    return UserFactory(display_name="Maya Chen")
+
+
+@pytest.fixture
+def minor(db: None) -> User:
+    from tests.factories import HighSchoolStudentFactory
+
+    return HighSchoolStudentFactory(display_name="Sam Lee")
+
+
+@pytest.fixture
+def mentor(db: None) -> User:
+    from tests.factories import PhysicianFactory
+    from tests.mentoring.factories import make_mentor
+
+    return make_mentor(PhysicianFactory(display_name="Dr. Amara Okafor")).user
+
+
+@pytest.fixture
+def moderator(db: None) -> User:
+    from tests.moderation.conftest import make_moderator
+
+    return make_moderator()
+
+
+@pytest.fixture
+def suspended(db: None) -> User:
+    from moderation.services import suspend_member
+    from tests.factories import ModeratorFactory, UserFactory
+
+    member = UserFactory(display_name="Suspended Member")
+    suspend_member(
+        moderator=ModeratorFactory(), member=member, reason=SUSPENSION_REASON, until=None
+    )
+    return User.objects.get(pk=member.pk)

@@ -95,9 +95,8 @@ def test_a_minor_without_a_birth_year_is_still_hidden_from_visitors(client: Clie
     assert client.get(_profile_url(minor)).status_code == 404
 
 
-def test_a_member_sees_a_minors_profile(client: Client) -> None:
-    minor = HighSchoolStudentFactory()
-    client.force_login(UserFactory())
+def test_a_member_sees_a_minors_profile(client: Client, member: User, minor: User) -> None:
+    client.force_login(member)
     assert client.get(_profile_url(minor)).status_code == 200
 
 
