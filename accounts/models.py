@@ -176,7 +176,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             # The members mentor suggestions may list (mentoring MentorProfile.listed):
             # active, verified clinicians, with what the suspension test reads. Matching
             # joins a few thousand mentor profiles to it by an index-only scan instead of
-            # reading each member's row (candidates 4.0 to 2.0 ms of SQL on 20,000 members).
+            # reading each member's row (BENCHMARKS.md, step 26).
             models.Index(
                 fields=["id"],
                 include=["suspended_at", "suspended_until"],

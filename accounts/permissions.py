@@ -14,20 +14,16 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from community.errors import Refused
 
 from .models import User
 
 
-class ParticipationDenied(PermissionDenied):
-    """Raised when a member may not write; `reason` is shown to them."""
-
-    def __init__(self, reason: str, code: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.code = code
+class ParticipationDenied(Refused):
+    """Raised when a member may not write; `message` is shown to them."""
 
 
 def participation_problem(user: User | AnonymousUser) -> ParticipationDenied | None:
@@ -67,7 +63,7 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             return render(
                 request,
                 "accounts/cannot_participate.html",
-                {"reason": problem.reason, "code": problem.code},
+                {"reason": problem.message, "code": problem.code},
                 status=403,
             )
         return view(request, *args, **kwargs)

@@ -1,4 +1,5 @@
-"""Reads about members that other apps rely on: one place decides who is walled off."""
+"""Reads about members that other apps rely on: who is walled off from whom, profiles,
+relations and follow lists."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL.Image import Image
 
+from community.errors import Refused
 from community.images import encode_square_thumbnail
 from community.markdown import render_markdown
 from notifications.models import Kind
@@ -51,11 +52,16 @@ DELETED_MEMBER_NAME = "Deleted member"
 DATA_HOOK_APPS = ("posts", "mentoring", "notifications")
 
 
-class MemberUnavailable(Exception):
+class MemberUnavailable(Refused):
     """The other member is walled off from the actor (a block) or not visible to them."""
 
+    code = "unavailable"
 
-class AccountActionError(Exception):
+    def __init__(self, message: str = "This member is not available.") -> None:
+        super().__init__(message)
+
+
+class AccountActionError(Refused):
     """A precondition failed; the message is written for the member."""
 
 

@@ -55,7 +55,7 @@ def _refused(request: HttpRequest, error: ParticipationDenied) -> HttpResponse:
     return render(
         request,
         "accounts/cannot_participate.html",
-        {"reason": error.reason, "code": error.code},
+        {"reason": error.message, "code": error.code},
         status=403,
     )
 
@@ -120,7 +120,7 @@ def _relation_action(
         except ParticipationDenied as error:
             return _refused(request, error)
         except services.AccountActionError as error:
-            messages.error(request, str(error))
+            messages.error(request, error.message)
             return _back(request, other.get_absolute_url())
         announcement = message.format(name=other.display_name)
         refreshed = selectors.profile_for(request.user, other.handle)
@@ -235,7 +235,7 @@ def verification(request: HttpRequest) -> HttpResponse:
                     document_content_type=content_type,
                 )
             except services.AccountActionError as error:
-                messages.error(request, str(error))
+                messages.error(request, error.message)
                 return redirect("accounts:verification")
             messages.success(request, "Thank you. A moderator will review your request.")
             return redirect("accounts:verification")

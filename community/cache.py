@@ -38,8 +38,8 @@ def _degrading(method: Callable[..., T], fallback: T) -> Callable[..., T]:
 
 class ReusedClients(RedisCacheClient):
     """Django's Redis cache client, keeping one redis client per connection pool. Django's
-    makes a new one (copying its 170 reply handlers) for every call: a quarter of the time
-    of a cache read on this machine. A redis client is safe to share between threads, and
+    makes a new one (copying its 170 reply handlers) for every call, a good part of a cache
+    read (BENCHMARKS.md, step 35). A redis client is safe to share between threads, and
     its pool reconnects after a fork."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

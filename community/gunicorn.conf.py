@@ -9,10 +9,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 # One thread per worker process (gunicorn's sync worker): the pages are CPU-bound Python,
-# and threads of one process take turns on one interpreter lock. At 8 concurrent requests
-# on 2 cores, 4 processes of 1 thread answered with a p95 of 1.3 times the median, 4 of 2
-# threads 2 times (BENCHMARKS.md). Sync workers need a buffering proxy in front, which the
-# deployment has (docs/deploy.md).
+# and threads of one process take turns on one interpreter lock: two threads per process
+# gave a higher p95 for fewer requests a second (BENCHMARKS.md, step 11). Sync workers
+# need a buffering proxy in front, which the deployment has (docs/deploy.md).
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 # Connections the kernel holds until a worker takes one. Keep it above what the proxy may
@@ -38,8 +37,7 @@ GC_THRESHOLDS = (50_000, 20, 100)
 
 def post_worker_init(worker: object) -> None:
     """Once the app is loaded, move what is loaded so far (Django, the apps, their modules:
-    never freed) out of the garbage collector's scans, and collect less often. Measured on
-    the home feed, in one process: collections took 0.54 ms of every request on average
-    before freezing, 0.23 ms after, 0.10 ms with these thresholds."""
+    never freed) out of the garbage collector's scans, and collect less often: each cuts the
+    time requests spend in collections (BENCHMARKS.md, steps 13 and 39)."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)

@@ -54,8 +54,8 @@ class RequestQueueTimeoutMiddleware:
     REQUEST_QUEUE_TIMEOUT_MS, measured from the X-Request-Start stamp the proxy writes.
 
     Under overload such a request would be served late, after its visitor gave up, and the
-    work would make every request behind it later still; refused, it costs a worker about
-    half a millisecond of CPU (BENCHMARKS.md, "Overload"). First in the middleware stack:
+    work would make every request behind it later still; refused, it costs a worker a
+    small fraction of a page's CPU (BENCHMARKS.md, "Overload"). First in the middleware stack:
     nothing before it has touched the session, the database or the cache, so a refused
     request did nothing and trying it again is always safe. Requests without a stamp (no
     proxy in front, tests) and the health check are always served: an overloaded replica

@@ -186,8 +186,7 @@ def database_from_url(url: str, *, prepared_statements: bool) -> dict[str, Any]:
 
     With `prepared_statements`, PostgreSQL plans each statement once per connection after
     its fifth run and from then on only binds values to it (psycopg's prepared statements,
-    which need the values sent apart from the SQL). The home feed's query took 2.4 ms with
-    the values written into the SQL, 0.75 ms prepared (BENCHMARKS.md, step 37). A pooler in
+    which need the values sent apart from the SQL; BENCHMARKS.md, step 37). A pooler in
     transaction mode must keep prepared statements per client (PgBouncer 1.21 and later:
     `max_prepared_statements`), or this must be off.
     """

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from community.errors import Refused
 from posts.selectors import home_feed
 
 
@@ -70,7 +71,9 @@ def bad_request(
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 403, "errors/403.html")
+    """The 403 page; a refusal no view caught (community.errors.Refused) says why."""
+    reason = exception.message if isinstance(exception, Refused) else ""
+    return _error_page(request, 403, "errors/403.html", {"reason": reason})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -80,7 +83,3 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors' database work: the database may be the fault.
     return _error_page(request, 500, "errors/500.html")
-
-
-def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 429, "errors/429.html")

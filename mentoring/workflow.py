@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.models import User, VerificationStatus
 from accounts.permissions import participation_problem
 from accounts.selectors import is_walled_off
+from community import errors
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -94,12 +95,8 @@ _WHO_MAY = {
 }
 
 
-class Refused(Exception):
+class Refused(errors.Refused):
     """A mentoring write was refused; `message` says why, in words for the member."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class TransitionRefused(Refused):
@@ -140,7 +137,7 @@ def _actor_side(actor: User | None, mentor_id: int, mentee_id: int) -> str:
 def _ensure_participant(actor: User) -> None:
     problem = participation_problem(actor)
     if problem is not None:
-        raise TransitionRefused(problem.reason)
+        raise TransitionRefused(problem.message)
 
 
 def check_request_transition(

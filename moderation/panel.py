@@ -15,18 +15,17 @@ from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from accounts.services import AccountActionError
+from community.errors import refusal_messages
 
 # What services raise when a decision does not apply; the message is shown to the moderator.
-REFUSALS: tuple[type[Exception], ...] = (ValidationError, PermissionDenied, AccountActionError)
+# (community.errors.Refused, every app's refusal, is a PermissionDenied.)
+REFUSALS: tuple[type[Exception], ...] = (ValidationError, PermissionDenied)
 
 CONFIRM_TEMPLATE = "admin/moderation/confirm_action.html"
 
 
-def refusal_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or "This action is not allowed."
+def refusal_text(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(refusal_messages(error))
 
 
 def confirm_then_apply(

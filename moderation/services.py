@@ -28,6 +28,7 @@ from accounts.models import User, VerificationRequest
 from accounts.moderators import Actor
 from accounts.permissions import ensure_can_participate
 from accounts.services import approve_verification, reject_verification
+from community.errors import Refused
 from notifications.models import Kind
 from notifications.services import notify
 from posts.models import (
@@ -57,11 +58,11 @@ if TYPE_CHECKING:
     from mentoring.models import Mentorship
 
 
-class AlreadyReported(ValidationError):
-    pass
+class AlreadyReported(Refused):
+    code = "already_reported"
 
 
-class ModerationRefused(ValidationError):
+class ModerationRefused(Refused):
     """An action that does not apply (already removed, nothing to appeal ...)."""
 
 

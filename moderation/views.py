@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.permissions import participant_required
+from community.errors import Refused, refusal_messages
 from community.ratelimit import rate_limited
 from mentoring.models import Message
 from mentoring.selectors import message_for_member
@@ -84,8 +85,8 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         except AlreadyReported:
             # A double submit that raced past the check above: the constraint held.
             already = True
-        except ValidationError as error:
-            for text in error.messages:
+        except (ValidationError, Refused) as error:
+            for text in refusal_messages(error):
                 form.add_error(None, text)
         else:
             messages.success(request, "Thank you. Moderators will review your report.")
@@ -131,8 +132,8 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 file_appeal(member=request.user, action=action, text=form.cleaned_data["text"])
-            except ValidationError as error:
-                for text in error.messages:
+            except (ValidationError, Refused) as error:
+                for text in refusal_messages(error):
                     form.add_error(None, text)
             else:
                 messages.success(request, "Your appeal is with the moderators.")

@@ -302,8 +302,8 @@ class ViewerMarked(OnTheRow):
     at this row through its `target` foreign key: an EXISTS subquery.
 
     It says what `Exists(model.objects.filter(target=OuterRef("pk"), member=viewer, ...))`
-    says, written out: the inner query took 1.6 to 2.9 ms of every post list's 3 ms of
-    query building (three of them per card list).
+    says, written out: building and compiling the inner queries (three per card list) was
+    most of a post list's query building (BENCHMARKS.md, step 18).
     """
 
     def __init__(

@@ -126,10 +126,9 @@ def _newest_matches(viewer: Viewer, tsquery: SearchQuery) -> list[int]:
     Only these are ranked: a common word matches tens of thousands of posts, and ranking
     them all reads every one of them. This week and the last are tried first, then the last
     five weeks: the index holds each post's week beside its words, so PostgreSQL finds the
-    recent matches inside the index instead of reading every match of a common word ("residency
-    interviews": 31,000 posts, 11 ms; 0.5 ms within two weeks). Only when a window holds
-    fewer than RANKED_CANDIDATES matches can the newest ones be older, and the next one is
-    searched.
+    recent matches inside the index instead of reading every match of a common word
+    (BENCHMARKS.md, step 27). Only when a window holds fewer than RANKED_CANDIDATES matches
+    can the newest ones be older, and the next one is searched.
     """
     matches = (
         Post.objects.visible_to(viewer)

@@ -14,9 +14,8 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, TextField, Value
 from django.utils import timezone
@@ -26,6 +25,7 @@ from PIL import Image
 from accounts.models import User
 from accounts.moderators import Actor, may_moderate
 from accounts.permissions import ensure_can_participate
+from community.errors import Refused
 from community.images import encode_display, encode_square_thumbnail
 from moderation.models import ActionKind
 from moderation.services import (
@@ -86,12 +86,8 @@ MAX_REASON_LENGTH = 500
 DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
 
 
-class NotAllowed(PermissionDenied):
+class NotAllowed(Refused):
     """The member may not do this; the message is shown to them."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -1179,8 +1175,3 @@ def create_campaign(
     )
     transaction.on_commit(forget_running_campaigns)
     return campaign
-
-
-def upload_limit() -> int:
-    """The byte limit for an image upload, shared with the forms."""
-    return int(settings.MAX_UPLOAD_BYTES)

@@ -23,7 +23,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -709,9 +708,3 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"The campaign “{campaign.title}” is set up.")
             return redirect(campaign.hashtag)
     return render(request, "posts/campaign_form.html", {"form": form})
-
-
-def home_context(request: HttpRequest) -> dict[str, Any]:
-    """The member's home feed, for the site's home page."""
-    page = selectors.home_feed(request.user, request.GET.get("cursor"))
-    return {"page": page, "composer_url": reverse("posts:create")}

@@ -1,7 +1,15 @@
-"""Shared fixtures: test settings, service detection, and the personas tests talk about."""
+"""Shared fixtures: test settings, service detection, and the personas tests talk about.
+
+The personas, each a fresh member in the database (folders may narrow one down locally):
+`member` (a pre-med student, email verified, able to take part), `minor` (a high-school
+student: members-only profile and posts), `mentor` (a verified physician with a mentor
+profile), `moderator` (staff in the Moderators group with an authenticator app) and
+`suspended` (a member a moderator suspended, with no end date).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 
+from accounts.models import User
 from community.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -28,6 +37,42 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"redis={django_settings.REDIS_URL or 'not configured'}, "
         f"require_services={REQUIRE_SERVICES}"
     )
+
+
+def migrations_digest() -> str:
+    """A digest of every installed app's migration files, names and contents."""
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for config in sorted(apps.get_app_configs(), key=lambda config: config.label):
+        for path in sorted((Path(config.path) / "migrations").glob("*.py")):
+            digest.update(f"{config.label}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
+    """On SQLite, keep the test database in a file named after the migrations.
+
+    Django's SQLite test database is in memory, so every run built it from the migrations
+    again. In `VAR_DIR/test-<digest>.sqlite3` the `--reuse-db` in pyproject.toml keeps it
+    between runs; a changed, added or removed migration (here or in an installed package)
+    names a new file, and the old ones are deleted. `--create-db` (CI) rebuilds it as
+    before. PostgreSQL keeps pytest-django's own `test_<name>` database.
+    """
+    database = django_settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        folder = Path(django_settings.VAR_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"test-{migrations_digest()}.sqlite3"
+        for stale in folder.glob("test-*.sqlite3*"):
+            if not stale.name.startswith(name):
+                stale.unlink(missing_ok=True)
+        test["NAME"] = str(folder / name)
+    # Then pytest-django's own suffixes for parallel workers (xdist, tox).
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
 
 
 def _missing_services() -> dict[str, str]:
@@ -88,3 +133,49 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     celery_app.conf.task_eager_propagates = True
     yield
     cache.clear()
+
+
+# --- Personas ----------------------------------------------------------------------------
+
+SUSPENSION_REASON = "Posting patient photos"
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    from tests.factories import UserFactory
+
+    return UserFactory(display_name="Maya Chen")
+
+
+@pytest.fixture
+def minor(db: None) -> User:
+    from tests.factories import HighSchoolStudentFactory
+
+    return HighSchoolStudentFactory(display_name="Sam Lee")
+
+
+@pytest.fixture
+def mentor(db: None) -> User:
+    from tests.factories import PhysicianFactory
+    from tests.mentoring.factories import make_mentor
+
+    return make_mentor(PhysicianFactory(display_name="Dr. Amara Okafor")).user
+
+
+@pytest.fixture
+def moderator(db: None) -> User:
+    from tests.moderation.conftest import make_moderator
+
+    return make_moderator()
+
+
+@pytest.fixture
+def suspended(db: None) -> User:
+    from moderation.services import suspend_member
+    from tests.factories import ModeratorFactory, UserFactory
+
+    member = UserFactory(display_name="Suspended Member")
+    suspend_member(
+        moderator=ModeratorFactory(), member=member, reason=SUSPENSION_REASON, until=None
+    )
+    return User.objects.get(pk=member.pk)

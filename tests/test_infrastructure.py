@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ from community import db_router
 from community.cache import ResilientRedisCache
 from community.logging import JsonFormatter, RequestIdFilter, request_id
 from community.ratelimit import parse_rate, rate_limited
+from tests.conftest import migrations_digest
 from tests.factories import UserFactory
 
 
@@ -211,3 +214,13 @@ def test_a_statement_run_again_and_again_is_prepared_and_binds_each_runs_values(
         statements = [row[0] for row in cursor.fetchall()]
     assert len(statements) == 1
     assert '"accounts_user"."id" = $1' in statements[0]
+
+
+@pytest.mark.django_db
+def test_the_sqlite_test_database_is_a_file_named_after_the_migrations() -> None:
+    """So `--reuse-db` keeps it between runs and a changed migration builds a new one."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("PostgreSQL keeps pytest-django's own test database")
+    assert Path(database["NAME"]).name == f"test-{migrations_digest()}.sqlite3"
+    assert Path(database["NAME"]).exists()

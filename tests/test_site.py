@@ -89,7 +89,6 @@ def test_healthz_checks_the_real_broker(client: Client) -> None:
         (views.bad_request, 400, "Bad request"),
         (views.permission_denied, 403, "Not allowed"),
         (views.page_not_found, 404, "Page not found"),
-        (views.too_many_requests, 429, "Slow down"),
     ],
 )
 def test_error_pages_are_friendly_and_in_the_sites_look(

@@ -2,12 +2,12 @@
 
 Search looks for the newest matches in the last weeks first (`posts.search.
 _newest_matches`). With the words alone in the index, PostgreSQL read and intersected the
-whole posting lists of common words (31,000 posts for "residency interviews", 11 ms) before
-it could drop all but the recent ones. A GIN index over the text and the week (the week
-through `btree_gin`) intersects them inside the index and returns only the recent matches
-(0.5 ms); searches over all posts still use its first column. It replaces the index on the
-text alone. The week is `posts.search.PostWeek`: this expression, word for word, or
-PostgreSQL cannot match the query to the index (`tests/test_scale.py` checks the plan).
+whole posting lists of common words before it could drop all but the recent ones. A GIN
+index over the text and the week (the week through `btree_gin`) intersects them inside the
+index and returns only the recent matches (BENCHMARKS.md, step 27); searches over all
+posts still use its first column. It replaces the index on the text alone. The week is
+`posts.search.PostWeek`: this expression, word for word, or PostgreSQL cannot match the
+query to the index (`tests/test_scale.py` checks the plan).
 
 Built CONCURRENTLY, so posts can still be written while it builds.
 """

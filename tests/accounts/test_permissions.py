@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import (
     ParticipationDenied,
     ensure_can_participate,
     participant_required,
+    participation_problem,
 )
 from tests.factories import UserFactory
 
@@ -22,8 +24,14 @@ def _write_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("written")
 
 
-def test_a_verified_member_may_take_part() -> None:
-    ensure_can_participate(UserFactory())
+def test_a_verified_member_may_take_part(rf: RequestFactory, member: User) -> None:
+    assert participation_problem(member) is None
+    ensure_can_participate(member)
+    request = rf.post("/write")
+    request.user = member
+    response = _write_view(request)
+    assert response.status_code == 200
+    assert response.content == b"written"
 
 
 def test_an_unverified_email_may_not_take_part() -> None:
@@ -45,12 +53,16 @@ def test_a_suspension_that_ended_no_longer_applies() -> None:
         suspended_at=timezone.now() - timedelta(days=8),
         suspended_until=timezone.now() - timedelta(days=1),
     )
+    assert not member.is_suspended
+    assert participation_problem(member) is None
     ensure_can_participate(member)
 
 
-def test_the_decorator_explains_why_a_suspended_member_is_refused(rf: RequestFactory) -> None:
+def test_the_decorator_explains_why_a_suspended_member_is_refused(
+    rf: RequestFactory, suspended: User
+) -> None:
     request = rf.post("/write")
-    request.user = UserFactory(suspended_at=timezone.now())
+    request.user = suspended
     response = _write_view(request)
     assert response.status_code == 403
     assert b"suspended" in response.content

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zoneinfo
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +17,28 @@ from PIL import Image
 
 from accounts.models import Role, User, Visibility
 from accounts.services import follow
-from accounts.validators import validate_orcid
+from accounts.validators import orcid_check_character, validate_orcid
 from community import time_zones
 from tests.accounts.conftest import image_upload
 from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.targets += [value or "" for name, value in attrs if tag == "a" and name == "href"]
+
+
+def _link_targets(html: str) -> list[str]:
+    """The href of every link in `html`."""
+    parser = _Links()
+    parser.feed(html)
+    parser.close()
+    return parser.targets
+
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +95,8 @@ def test_a_minor_without_a_birth_year_is_still_hidden_from_visitors(client: Clie
     assert client.get(_profile_url(minor)).status_code == 404
 
 
-def test_a_member_sees_a_minors_profile(client: Client) -> None:
-    minor = HighSchoolStudentFactory()
-    client.force_login(UserFactory())
+def test_a_member_sees_a_minors_profile(client: Client, member: User, minor: User) -> None:
+    client.force_login(member)
     assert client.get(_profile_url(minor)).status_code == 200
 
 
@@ -215,7 +234,13 @@ def test_a_member_edits_their_profile_and_the_bio_is_sanitised(client: Client) -
     assert member.handle == "new-handle"
     assert "<strong>Hello</strong>" in member.bio_html
     assert "<script" not in member.bio_html
-    assert "javascript:" not in member.bio_html.split("href=")[-1] or "href" not in member.bio_html
+    # Every link in the bio, not only the last: none runs script; the unsafe one stays text.
+    assert not [
+        href
+        for href in _link_targets(member.bio_html)
+        if href.strip().lower().startswith("javascript:")
+    ]
+    assert "[x](javascript:alert(1))" in member.bio_html
     assert member.interests == ["global health", "research"]
     assert member.languages == ["en", "es"]
     assert member.orcid == "0000-0002-1825-0097"
@@ -268,7 +293,11 @@ def test_undecided_is_only_for_students(client: Client) -> None:
 
 
 def test_orcid_checksum_accepts_x_check_character() -> None:
+    assert orcid_check_character("000000029079593") == "X"
     validate_orcid("0000-0002-9079-593X")
+    with pytest.raises(ValidationError) as error:
+        validate_orcid("0000-0002-9079-5930")
+    assert error.value.code == "orcid_checksum"
 
 
 def test_a_minor_cannot_make_their_profile_public(client: Client) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Block, Follow, Mute, User
 from accounts.permissions import ParticipationDenied
-from accounts.selectors import follow_page
+from accounts.selectors import follow_page, is_walled_off, walled_off_ids
 from notifications.models import Kind, Notification
 from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
 
@@ -155,6 +155,21 @@ def blocked(blocker: User) -> User:
     member = UserFactory(display_name="Blocked Person")
     services.block(blocker=blocker, blocked=member)
     return member
+
+
+@pytest.mark.parametrize("direction", ["none", "first blocked", "second blocked"])
+def test_the_three_forms_of_the_wall_give_the_same_answer(direction: str) -> None:
+    """`walled_off_ids`, `is_walled_off` and `User.objects.visible_to` each write the rule."""
+    first, second = UserFactory(), UserFactory()
+    if direction == "first blocked":
+        services.block(blocker=first, blocked=second)
+    elif direction == "second blocked":
+        services.block(blocker=second, blocked=first)
+    walled = direction != "none"
+    for viewer, other in ((first, second), (second, first)):
+        assert (other.pk in walled_off_ids(viewer)) is walled
+        assert is_walled_off(viewer, other) is walled
+        assert User.objects.visible_to(viewer).filter(pk=other.pk).exists() is not walled
 
 
 def test_block_removes_follows_both_ways() -> None:

@@ -78,6 +78,11 @@ def _form_data(**overrides: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("npi", ["1234567893", "1245319599", "1003000126"])
 def test_valid_npis_pass(npi: str) -> None:
     validate_npi(npi)
+    # The check digit is what lets it through: any other last digit is refused.
+    for digit in set("0123456789") - {npi[-1]}:
+        with pytest.raises(ValidationError) as error:
+            validate_npi(npi[:-1] + digit)
+        assert error.value.code == "npi_checksum"
 
 
 @pytest.mark.parametrize(

@@ -202,13 +202,12 @@ def test_pages_need_sign_in(client: Client, name: str) -> None:
     assert response.status_code == 302
 
 
-def test_a_suspended_member_cannot_send_a_request(client: Client) -> None:
-    mentor = make_mentor()
-    mentee = make_mentee()
-    mentee.suspended_at = timezone.now()
-    mentee.save()
-    _login(client, mentee)
-    response = client.post(reverse("mentoring:request", kwargs={"handle": mentor.user.handle}))
+def test_a_suspended_member_cannot_send_a_request(
+    client: Client, mentor: User, suspended: User
+) -> None:
+    make_mentee(suspended)
+    _login(client, suspended)
+    response = client.post(reverse("mentoring:request", kwargs={"handle": mentor.handle}))
     assert response.status_code == 403
     assert b"suspended" in response.content
     assert not MentorRequest.objects.exists()
@@ -312,16 +311,13 @@ def test_the_mentee_withdraws(client: Client) -> None:
     assert mentor_request.status == RequestStatus.WITHDRAWN
 
 
-def test_a_blocked_mentor_profile_is_404(client: Client) -> None:
-    mentor = make_mentor()
-    mentee = make_mentee()
-    Block.objects.create(blocker=mentor.user, blocked=mentee)
+def test_a_blocked_mentor_profile_is_404(client: Client, mentor: User, member: User) -> None:
+    mentee = make_mentee(member)
+    Block.objects.create(blocker=mentor, blocked=mentee)
     _login(client, mentee)
-    url = reverse("mentoring:mentor", kwargs={"handle": mentor.user.handle})
+    url = reverse("mentoring:mentor", kwargs={"handle": mentor.handle})
     assert client.get(url).status_code == 404
-    assert (
-        mentor.user.display_name.encode() not in client.get(reverse("mentoring:directory")).content
-    )
+    assert mentor.display_name.encode() not in client.get(reverse("mentoring:directory")).content
 
 
 def test_suggestions_prompt_for_preferences_first(client: Client) -> None:
@@ -479,6 +475,11 @@ def test_physicians_are_told_preferences_are_for_students(client: Client) -> Non
     _login(client, PhysicianFactory())
     response = client.get(reverse("mentoring:preferences"))
     assert response.status_code == 403
+    page = response.content.decode()
+    assert "Mentor matching is for students and residents" in page
+    assert "can offer mentoring instead" in page
+    assert 'name="specialties"' not in page
+    assert not MenteePreferences.objects.exists()
 
 
 # --- Inside the mentorship ------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Personas for the moderation panel: a member, a moderator (staff, in the Moderators
-group, with an authenticator app, signed in with a code from it), one without two-factor
-yet, and a superuser."""
+"""Helpers for the moderation panel: moderators (staff, in the Moderators group, with an
+authenticator app; `make_moderator` is the shared `moderator` persona), one signed in with
+a code from it (`moderator_client`), and a superuser. `member` and `moderator` come from
+tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.test import Client
 from accounts.models import User
 from accounts.moderators import Actor
 from tests.accounts.conftest import sign_in_with_two_factor
-from tests.factories import ModeratorFactory, UserFactory
+from tests.factories import ModeratorFactory
 
 GROUP_MIGRATION = importlib.import_module(
     "moderation.migrations.0010_privacy_override_moves_to_privacy"
@@ -46,16 +47,6 @@ def make_superuser() -> User:
     superuser = ModeratorFactory(is_superuser=True)
     TOTP.activate(superuser, generate_totp_secret())
     return User.objects.get(pk=superuser.pk)
-
-
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
-
-
-@pytest.fixture
-def moderator() -> User:
-    return make_moderator()
 
 
 @pytest.fixture

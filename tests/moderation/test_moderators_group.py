@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from accounts.demo import seed
 from accounts.models import User
-from tests.moderation.conftest import make_moderator, moderators_group
+from tests.moderation.conftest import moderators_group
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,9 @@ def test_the_group_grants_no_way_to_change_the_audit_log_or_member_records() -> 
         assert forbidden not in granted
 
 
-def test_a_moderator_is_staff_not_superuser_and_holds_the_group_permissions() -> None:
-    moderator = make_moderator()
+def test_a_moderator_is_staff_not_superuser_and_holds_the_group_permissions(
+    moderator: User,
+) -> None:
     assert moderator.is_staff and not moderator.is_superuser
     assert moderator.get_all_permissions() == EXPECTED
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from posts.models import Comment, Post, Reaction
+from posts.models import Post, Reaction
 from posts.services import toggle_reaction
 from tests.factories import UserFactory
 from tests.posts.factories import CommentFactory, PostFactory
@@ -85,6 +85,9 @@ def test_concurrent_toggles_on_a_comment_keep_its_count_exact() -> None:
 
     assert _race(work) == []
     comment.refresh_from_db()
-    assert comment.like_count == Reaction.objects.filter(comment=comment).count()
-    assert Comment.objects.get(pk=comment.pk).like_count >= 0
+    likes = Reaction.objects.filter(comment=comment, kind="like")
+    assert comment.like_count == likes.count()
+    # Only the likes moved: the comment's other counter and its post's are untouched.
+    assert comment.helpful_count == 0
+    assert not Reaction.objects.filter(comment=comment).exclude(kind="like").exists()
     assert Post.objects.get(pk=comment.post_id).like_count == 0

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from accounts.models import Block
+from accounts.models import Block, User
 from posts.models import Comment, MembershipStatus, Post, Visibility
 from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
 from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
@@ -100,13 +100,12 @@ def test_a_deleted_post_keeps_its_thread_behind_a_tombstone(world: dict[str, Any
     assert Comment.objects.visible_to(member).filter(pk=comment.pk).exists()
 
 
-def test_a_minors_public_posts_are_for_members_only() -> None:
-    minor = HighSchoolStudentFactory()
+def test_a_minors_public_posts_are_for_members_only(minor: User, member: User) -> None:
     post = PostFactory(author=minor)
     comment = CommentFactory(author=minor, post=PostFactory())
     assert not Post.objects.visible_to(AnonymousUser()).filter(pk=post.pk).exists()
     assert not Comment.objects.visible_to(AnonymousUser()).filter(pk=comment.pk).exists()
-    assert Post.objects.visible_to(UserFactory()).filter(pk=post.pk).exists()
+    assert Post.objects.visible_to(member).filter(pk=post.pk).exists()
 
 
 def test_a_comment_by_someone_walled_off_is_hidden_on_a_visible_post() -> None:
