@@ -9,6 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 rounds
+# The privacy guard reads text burned into images with Tesseract (docs/phi.md, "Images").
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
 
 # The application's locked releases, each checked against its hash.
 COPY requirements/base.txt requirements/base.txt

@@ -23,12 +23,13 @@ import hashlib
 import json
 import logging
 import queue
+import subprocess  # nosec B404: only for its exception type
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.crypto import constant_time_compare
 from PIL import Image
 
@@ -174,12 +175,26 @@ class ImageFindings(ValidationError):
 
 # --- Scanning ----------------------------------------------------------------------------
 
+UNCHECKABLE_MESSAGE = (
+    "Image {slot} could not be checked for patient information just now, so it was not "
+    "added. Try again in a moment, or publish without it."
+)
+
 
 def scan(
     image: Image.Image, *, slot: int, progress: Progress | None = None
 ) -> list[ImageGuardFinding]:
-    """What the scanner finds in `image` (upright), tagged with its slot."""
+    """What the scanner finds in `image` (upright), tagged with its slot.
+
+    An image that cannot be checked (Tesseract missing, failing or timing out) is refused
+    with a ValidationError saying so: an unchecked image is never published.
+    """
     width, height = image.size
+    try:
+        found = scan_image(image, progress=progress)
+    except (ImproperlyConfigured, RuntimeError, OSError, subprocess.SubprocessError) as error:
+        logger.error("Image %s could not be checked: %s", slot, error)
+        raise ValidationError(UNCHECKABLE_MESSAGE.format(slot=slot), code="unchecked") from error
     return [
         ImageGuardFinding(
             slot=slot,
@@ -190,7 +205,7 @@ def scan(
             width=width,
             height=height,
         )
-        for item in scan_image(image, progress=progress)
+        for item in found
     ]
 
 

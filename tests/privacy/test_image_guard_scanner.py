@@ -81,3 +81,35 @@ def test_a_burned_in_name_blocks_a_case_and_blurred_it_publishes() -> None:
     assert response.status_code == 302
     with Image.open(PostImage.objects.get().display.path) as display:
         assert scan_image(display.convert("RGB")) == []
+
+
+@pytest.mark.parametrize("failure", ["missing", "failing"])
+def test_an_image_that_cannot_be_checked_is_refused_with_the_reason_and_nothing_is_stored(
+    failure: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a working Tesseract the text in an image cannot be read: the image is refused
+    (the post is not published) with a message saying so, never a 500 and never unchecked."""
+    import pytesseract
+
+    if failure == "missing":
+        command = str(tmp_path / "no-tesseract-here")
+    else:
+        command = str(tmp_path / "tesseract")
+        (tmp_path / "tesseract").write_text("#!/bin/sh\necho broken >&2\nexit 1\n")
+        (tmp_path / "tesseract").chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", command)
+    client = _client()
+    response = client.post(
+        reverse("posts:create"),
+        {
+            "kind": PostKind.DISCUSSION,
+            "title": "Film of the week",
+            "body": "Where is the fracture?",
+            "visibility": "public",
+            "image_1": upload(radiograph()),
+            "alt_1": "A wrist film",
+        },
+    )
+    assert response.status_code == 200
+    assert "Image 1 could not be checked for patient information" in response.content.decode()
+    assert not Post.objects.exists() and not PostImage.objects.exists()
