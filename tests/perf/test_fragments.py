@@ -54,17 +54,18 @@ def _page(client: Client, url: str) -> tuple[str, set[str]]:
     return _normalised(response.content.decode())
 
 
-def _assert_same_pages(
-    client: Client, urls: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _assert_same_pages(client: Client, urls: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     caches["fragments"].clear()
     cached = {}
     for url in urls:
         _page(client, url)  # rendered into the cache
         cached[url] = _page(client, url)  # and reused
     with monkeypatch.context() as patch:
-        for module in ("posts.cards", "community.templatetags.site",
-                       "notifications.templatetags.notifications_extras"):
+        for module in (
+            "posts.cards",
+            "community.templatetags.site",
+            "notifications.templatetags.notifications_extras",
+        ):
             patch.setattr(f"{module}.render_cached", _rendered_directly)
         direct = {url: _page(client, url) for url in urls}
     cookie = client.cookies.get("csrftoken")
