@@ -20,15 +20,18 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
+from accounts.services import block
 from community.perf import fragments
 from moderation.services import remove_content
 from posts.services import add_comment, delete_comment
-from tests.factories import ModeratorFactory
+from tests.factories import ModeratorFactory, PhysicianFactory
+from tests.mentoring.factories import make_mentor
 from tests.perf.conftest import World
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]*)"')
+MENTOR_CARD = 'class="card mentor-card"'
 HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([A-Za-z0-9]+)"')
 
 
@@ -89,10 +92,19 @@ def _urls(world: World, member: User) -> list[str]:
         world.posts[8].get_absolute_url(),
         reverse("accounts:profile", kwargs={"handle": world.members[0].handle}),
         reverse("notifications:list"),
+        reverse("mentoring:directory"),
     ]
     if member == world.reader:
         urls.append(world.posts[3].get_absolute_url())
     return urls
+
+
+def _mentors(world: World) -> None:
+    """Two listed mentors, one of them walled off from the reader."""
+    make_mentor(PhysicianFactory())
+    make_mentor(PhysicianFactory())
+    blocked_mentor = make_mentor(PhysicianFactory())
+    block(blocker=world.reader, blocked=blocked_mentor.user)
 
 
 def _thread_with_gone_comments(world: World) -> None:
@@ -109,6 +121,7 @@ def test_pages_are_the_templates_rendered_directly(
     world: World, who: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _thread_with_gone_comments(world)
+    _mentors(world)
     client = Client()
     urls = [reverse("home"), reverse("posts:explore"), world.posts[0].get_absolute_url()]
     if who != "visitor":
@@ -118,6 +131,9 @@ def test_pages_are_the_templates_rendered_directly(
     if who == "visitor":
         client.get(reverse("account_login"))  # a CSRF cookie, as a browser would have
     _assert_same_pages(client, urls, monkeypatch)
+    if who != "visitor":
+        directory = client.get(reverse("mentoring:directory")).content.decode()
+        assert directory.count(MENTOR_CARD) == (2 if who == "reader" else 3)
 
 
 def test_a_fragment_rendered_outside_a_request_has_no_token_and_no_placeholder(
