@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -74,11 +75,10 @@ class UserQuerySet(models.QuerySet["User"]):
         active = self.filter(is_active=True)
         if not viewer.is_authenticated:
             return active.filter(profile_visibility=Visibility.PUBLIC).exclude(minor_condition())
-        return active.exclude(
-            models.Exists(Block.objects.filter(blocker=models.OuterRef("pk"), blocked=viewer))
-        ).exclude(
-            models.Exists(Block.objects.filter(blocker=viewer, blocked=models.OuterRef("pk")))
-        )
+        # One EXISTS per side of the wall (`wall_sides`), each served by its own index.
+        for side in wall_sides(viewer, models.OuterRef("pk")):
+            active = active.exclude(models.Exists(Block.objects.filter(side)))
+        return active
 
     def minors(self) -> UserQuerySet:
         return self.filter(minor_condition())
@@ -289,8 +289,32 @@ class Mute(models.Model):
         return f"{self.muter_id} mutes {self.muted_id}"
 
 
+# The block rule, written once: a Block row walls its two members off from each other,
+# whichever of them blocked. Each pair names a member's side of the row and the other
+# member's side. `wall_sides` and `wall_between` build the ORM's conditions from it, and
+# accounts.selectors.WalledOffIds the raw SQL that lists a member's walls (kept raw for
+# speed: it is read with the member on every request, accounts.backends).
+WALL_SIDES: tuple[tuple[str, str], ...] = (("blocker", "blocked"), ("blocked", "blocker"))
+
+
+def wall_sides(member: Any, other: Any) -> list[Q]:
+    """A wall between `member` and `other` (members, ids or OuterRef), one condition per
+    side, for callers that want one EXISTS per side (each side has its own index)."""
+    return [Q(**{mine: member, theirs: other}) for mine, theirs in WALL_SIDES]
+
+
+def wall_between(member: Any, other: Any) -> Q:
+    """Block rows walling `member` and `other` off from each other: either side of the wall."""
+    return functools.reduce(operator.or_, wall_sides(member, other))
+
+
+def walls_around(member: Any) -> Q:
+    """Every Block row `member` stands on, either side."""
+    return functools.reduce(operator.or_, (Q(**{mine: member}) for mine, _ in WALL_SIDES))
+
+
 class Block(models.Model):
-    """A wall in both directions: neither side sees or reaches the other."""
+    """A wall in both directions: neither side sees or reaches the other (`WALL_SIDES`)."""
 
     blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocking_set")
     blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocked_by_set")

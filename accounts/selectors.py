@@ -8,11 +8,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Exists, Q
+from django.db.models import Exists
 
 from community.perf.row_sql import OuterRowSQL
 
-from .models import Block, Follow, Mute, User
+from .models import WALL_SIDES, Block, Follow, Mute, User, wall_between
 
 # Walls read during the current GET or HEAD request, by member id (accounts.middleware
 # .ReadWallsOnceMiddleware); None outside one, where every call reads them afresh.
@@ -24,17 +24,23 @@ request_walls: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
 class WalledOffIds(OuterRowSQL):
     """Who is walled off from the member on this row (members they blocked or who blocked
     them), as one value: their ids separated by commas, None when there are none
-    (`parse_walled_off_ids`). The one place the rule is written: `walled_off_ids` reads it,
-    and accounts.backends reads it with the member."""
+    (`parse_walled_off_ids`). The rule's raw SQL form, built from `WALL_SIDES` like its
+    ORM forms: `walled_off_ids` reads it, and accounts.backends reads it with the member."""
 
     output_field = models.TextField()
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         quote, meta = connection.ops.quote_name, Block._meta
-        blocker = quote(meta.get_field("blocker").column)
-        blocked = quote(meta.get_field("blocked").column)
         member = self.column(compiler, connection, self.outer_pk)
-        other = f"CASE WHEN {blocker} = {member} THEN {blocked} ELSE {blocker} END"
+        # The block rule's sides (accounts.models.WALL_SIDES), written out: the rows where
+        # the member stands on a side, and the member on the other side of each.
+        sides = [
+            (quote(meta.get_field(mine).column), quote(meta.get_field(theirs).column))
+            for mine, theirs in WALL_SIDES
+        ]
+        whens = " ".join(f"WHEN {mine} = {member} THEN {theirs}" for mine, theirs in sides)
+        other = f"CASE {whens} END"
+        stands = " OR ".join(f"{mine} = {member}" for mine, _ in sides)
         if connection.vendor == "postgresql":
             joined = f"string_agg(CAST({other} AS text), ',')"
         else:
@@ -42,7 +48,7 @@ class WalledOffIds(OuterRowSQL):
         # Names from the models' own metadata, quoted; no values.
         sql = (
             f"(SELECT {joined} FROM {quote(meta.db_table)}"  # nosec B608
-            f" WHERE {blocker} = {member} OR {blocked} = {member})"
+            f" WHERE {stands})"
         )
         return sql, []
 
@@ -80,9 +86,7 @@ def is_walled_off(first: User | AnonymousUser, second: User) -> bool:
     """True when either member blocked the other."""
     if not first.is_authenticated or first.pk == second.pk:
         return False
-    return Block.objects.filter(
-        Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
-    ).exists()
+    return Block.objects.filter(wall_between(first, second)).exists()
 
 
 def profile_for(viewer: User | AnonymousUser, handle: str) -> User | None:

@@ -34,6 +34,7 @@ from .models import (
     VerificationRequest,
     VerificationStatus,
     Visibility,
+    walls_around,
 )
 from .moderators import Actor, may_moderate
 from .permissions import ParticipationDenied, ensure_can_participate
@@ -550,7 +551,7 @@ def delete_account(*, member: User, keep_content: bool) -> None:
 def _anonymise(member: User) -> None:
     VerificationRequest.objects.filter(member=member).delete()
     Mute.objects.filter(Q(muter=member) | Q(muted=member)).delete()
-    Block.objects.filter(Q(blocker=member) | Q(blocked=member)).delete()
+    Block.objects.filter(walls_around(member)).delete()
     EmailAddress.objects.filter(user=member).delete()
     Authenticator.objects.filter(user=member).delete()
     member.groups.clear()

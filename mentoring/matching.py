@@ -40,7 +40,6 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import walled_off_ids
 from community.time_zones import zone
 
 from .models import (
@@ -304,14 +303,14 @@ def candidate_queryset(
     mentee: User, preferences: MenteePreferences | None, *, now: datetime
 ) -> MentorProfileQuerySet:
     """Mentor profiles that pass every hard filter for `mentee`, as a QuerySet."""
+    stages = required_stages(mentee)
+    if not stages:
+        return MentorProfile.objects.none()
     queryset = (
-        MentorProfile.objects.listed(now=now)
+        MentorProfile.objects.visible_to(mentee, now=now)
         .filter(is_accepting=True, active_mentee_count__lt=F("capacity"))
         .exclude(user_id=mentee.pk)
     )
-    stages = required_stages(mentee)
-    if not stages:
-        return queryset.none()
     for stage in stages:
         queryset = queryset.filter(search_tags__contains=tag("stage", stage))
     if preferences is not None and preferences.language_required and preferences.languages:
@@ -319,9 +318,6 @@ def candidate_queryset(
         for code in preferences.languages:
             spoken |= Q(search_tags__contains=tag("lang", code))
         queryset = queryset.filter(spoken)
-    walled = walled_off_ids(mentee)
-    if walled:
-        queryset = queryset.exclude(user_id__in=walled)
     return queryset
 
 

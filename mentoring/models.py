@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CLINICIAN_ROLES, User, VerificationStatus, non_byline_fields
+from accounts.selectors import walled_off_ids
 from community.counters import save_kwargs_sparing_counters
 
 from .vocabulary import MeetingMode, validate_time_zone
@@ -34,7 +36,8 @@ def tag(prefix: str, code: str) -> str:
 
 class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
     def listed(self, *, now: datetime | None = None) -> MentorProfileQuerySet:
-        """Profiles that may appear anywhere: verified, active, unsuspended clinicians.
+        """Profiles that may be listed at all: verified, active, unsuspended clinicians.
+        Pages and lists read `visible_to`, which adds the viewer's walls.
 
         Verification is read at query time, so a mentor who loses it drops out at once.
         """
@@ -44,6 +47,19 @@ class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
             user__role__in=list(CLINICIAN_ROLES),
             user__is_active=True,
         ).filter(Q(user__suspended_at__isnull=True) | Q(user__suspended_until__lte=now))
+
+    def visible_to(
+        self, viewer: User | AnonymousUser, *, now: datetime | None = None
+    ) -> MentorProfileQuerySet:
+        """Mentor profiles `viewer` may see, on any page or list: the one place mentor
+        privacy lives. `listed` profiles, minus those of members walled off from the viewer
+        by a block either way (accounts decides who that is). Visitors see none: the mentor
+        pages are for signed-in members."""
+        if not viewer.is_authenticated:
+            return self.none()
+        profiles = self.listed(now=now)
+        walled = walled_off_ids(viewer)
+        return profiles.exclude(user_id__in=walled) if walled else profiles
 
     def for_cards(self) -> MentorProfileQuerySet:
         """With the member, for the mentor cards (the rating is stored on the profile)."""

@@ -10,7 +10,6 @@ from django.db.models import Avg, Count, F
 
 from accounts.models import User
 from accounts.moderators import Actor, may_moderate
-from accounts.selectors import walled_off_ids
 from moderation.models import Report, ReportStatus
 
 from .models import (
@@ -193,10 +192,7 @@ def directory_page(
     viewer: User, filters: DirectoryFilters, *, after: int | None = None
 ) -> DirectoryPage:
     """One page of the mentor directory, in profile order, after cursor `after`."""
-    queryset: MentorProfileQuerySet = MentorProfile.objects.listed().for_card_list()
-    walled = walled_off_ids(viewer)
-    if walled:
-        queryset = queryset.exclude(user_id__in=walled)
+    queryset: MentorProfileQuerySet = MentorProfile.objects.visible_to(viewer).for_card_list()
     for prefix, code in (
         ("area", filters.area),
         ("spec", filters.specialty),

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.moderators import actor_of
 from accounts.permissions import participant_required
-from accounts.selectors import is_walled_off
 from community.ratelimit import rate_limited
 from moderation.services import record_reported_mentorship_opened
 from privacy import guard
@@ -262,8 +261,10 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def _listed_profile(request: HttpRequest, handle: str) -> MentorProfile:
-    profile = MentorProfile.objects.listed().for_cards().filter(user__handle=handle).first()
-    if profile is None or is_walled_off(request.user, profile.user):
+    profile = (
+        MentorProfile.objects.visible_to(request.user).for_cards().filter(user__handle=handle)
+    ).first()
+    if profile is None:
         raise Http404("No such mentor.")
     return profile
 

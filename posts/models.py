@@ -1,16 +1,19 @@
 """Posts, comments, reactions, bookmarks, hashtags and campaigns, and groups.
 
-Who may see what is decided in exactly one place per model: `Post.objects.visible_to` and
-`Comment.objects.visible_to` (and `Hashtag.objects.visible_to`, which asks the first).
+Who may see what is decided in exactly one place per model: `Circle.objects.readable_by`,
+`Post.objects.visible_to` and `Comment.objects.visible_to` (and `Hashtag.objects.visible_to`,
+which asks the second).
 Every page, feed, search and export goes through them.
 
 Visibility rules for posts:
 - "public": everyone, visitors included, except posts by minors, which are for signed-in
   members only (a minor's profile and posts are never shown to the open web);
 - "members": signed-in members;
-- "group": a post in a private group is for the group's active members only; a post in a
-  public group is for every signed-in member (anyone may join a public group at once, so
-  hiding it from them would protect nothing), never for visitors;
+- "group": for those who may read the group (`Circle.objects.readable_by`): a post in a
+  private group is for the group's active members only; a post in a public group is for
+  every signed-in member (anyone may join a public group at once, so hiding it from them
+  would protect nothing), never for visitors; site moderators, acting as such, read every
+  group's posts, to moderate them;
 - never anything deleted by its author, removed by moderators, or written by a member who
   blocked the viewer or whom the viewer blocked. Authors always see their own live posts.
 """
@@ -30,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, non_byline_fields
+from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
 from community.perf.prefetch import PrefetchOnlyCounted
 from community.perf.row_sql import OuterRowSQL, ViewerMarked
@@ -53,6 +57,83 @@ class CircleKind(models.TextChoices):
     TOPIC = "topic", "Topic"
 
 
+# Site moderators (accounts.moderators) moderate any group as its own moderators do, its
+# members, requests to join and posts, with the panel's permission to change memberships;
+# with it they also read any group (`Circle.objects.readable_by`), to moderate it.
+GROUP_MODERATION_PERMISSION = "posts.change_membership"
+
+
+def reader_of(viewer: Viewer | Actor) -> tuple[Viewer, bool]:
+    """The member behind `viewer`, and whether they read every group as a site moderator:
+    only an `Actor` whose session may moderate groups does; a bare User never does (a User
+    row says nothing about the session it signed in with)."""
+    if isinstance(viewer, Actor):
+        return viewer.user, may_moderate(viewer, GROUP_MODERATION_PERMISSION)
+    return viewer, False
+
+
+def readable_circles_sql(
+    circle_column: str, connection: Any, member_id: int
+) -> tuple[str, list[Any]]:
+    """The group rule for a signed-in member, written once in SQL: the group whose id is in
+    `circle_column` is public, or the member is one of its active members. `Circle.objects
+    .readable_by` asks it of a group's own id and `ReadableByMember` of a post's group."""
+    quote = connection.ops.quote_name
+    circle, membership = Circle._meta, Membership._meta
+
+    def column(meta: Any, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    # Names from the models' own metadata, quoted; every value is a parameter.
+    sql = (
+        f"({circle_column} IN (SELECT {column(circle, 'id')}"  # nosec B608
+        f" FROM {quote(circle.db_table)} WHERE NOT {column(circle, 'is_private')})"
+        f" OR {circle_column} IN (SELECT {column(membership, 'circle')}"
+        f" FROM {quote(membership.db_table)} WHERE {column(membership, 'member')} = %s"
+        f" AND {column(membership, 'status')} = %s))"
+    )
+    return sql, [member_id, str(MembershipStatus.ACTIVE)]
+
+
+class ReadableCircle(OuterRowSQL):
+    """Whether a signed-in member may read the group on this row (`readable_circles_sql`)."""
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        own_id = self.column(compiler, connection, self.outer_pk)
+        return readable_circles_sql(own_id, connection, self.member_id)
+
+
+class CircleQuerySet(models.QuerySet["Circle"]):
+    def readable_by(self, viewer: Viewer | Actor) -> CircleQuerySet:
+        """Groups whose inside (posts and members) `viewer` may read: the one place the
+        group rule lives, asked by every group page, and by `Post.objects.visible_to`
+        through `readable_circles_sql`.
+
+        - visitors: none (a group's posts are never for the open web);
+        - signed-in members: public groups (anyone may join one at once, so hiding it would
+          protect nothing), and private groups they are an active member of; walls (blocks)
+          hide members' posts, never a whole group;
+        - site moderators, given as an `Actor` whose session may moderate groups: every
+          group, to moderate it (a bare User is read as an ordinary member). The group's
+          pages and its posts' pages pass an Actor; feeds, search and tag pages pass the
+          User, so moderating never fills a moderator's own feed.
+
+        Every group's front (name, description, size, and the button to join or ask to
+        join) stays listed in the directory and on its page: that is how a private group is
+        found and asked to join.
+        """
+        user, every_group = reader_of(viewer)
+        if not user.is_authenticated:
+            return self.none()
+        if every_group:
+            return self.all()
+        return self.filter(ReadableCircle(user.pk))
+
+
 class Circle(models.Model):
     """A specialty or topic group. Named Circle so it never clashes with auth's Group."""
 
@@ -69,6 +150,8 @@ class Circle(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CircleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "group"
@@ -232,39 +315,39 @@ class ReadableByMember(OuterRowSQL):
     It says what `Q(visibility__in=[public, members]) | Q(visibility=group,
     circle__is_private=False) | Q(visibility=group, circle_id__in=<the member's active
     groups>) | Q(author=member)` says, written out as one condition: no join to the groups
-    table and no inner query for every list.
+    table and no inner query for every list. The group part is the groups' own rule
+    (`readable_circles_sql`, as `Circle.objects.readable_by` reads it); a site moderator's
+    (`every_group`) admits every group's posts.
     """
 
-    def __init__(self, member_id: int) -> None:
+    def __init__(self, member_id: int, every_group: bool = False) -> None:
         super().__init__()
         self.member_id = member_id
+        self.every_group = every_group
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        quote = connection.ops.quote_name
-        post, circle, membership = Post._meta, Circle._meta, Membership._meta
-        table = compiler.quote_name_unless_alias(self.alias)
+        post = Post._meta
 
-        def column(meta: Any, name: str, owner: str = "") -> str:
-            return f"{owner}{quote(meta.get_field(name).column)}"
+        def column(name: str) -> str:
+            return self.column(compiler, connection, post.get_field(name).column)
 
-        own = f"{table}."
-        # Names from the models' own metadata, quoted; every value is a parameter.
+        if self.every_group:
+            # A site moderator reads every group (Circle.objects.readable_by).
+            in_group, group_params = "TRUE", []
+        else:
+            in_group, group_params = readable_circles_sql(
+                column("circle"), connection, self.member_id
+            )
         sql = (
-            f"({column(post, 'visibility', own)} IN (%s, %s)"  # nosec B608
-            f" OR ({column(post, 'visibility', own)} = %s AND ("
-            f"{column(post, 'circle', own)} IN (SELECT {column(circle, 'id')}"
-            f" FROM {quote(circle.db_table)} WHERE NOT {column(circle, 'is_private')})"
-            f" OR {column(post, 'circle', own)} IN (SELECT {column(membership, 'circle')}"
-            f" FROM {quote(membership.db_table)} WHERE {column(membership, 'member')} = %s"
-            f" AND {column(membership, 'status')} = %s)))"
-            f" OR {column(post, 'author', own)} = %s)"
+            f"({column('visibility')} IN (%s, %s)"  # nosec B608
+            f" OR ({column('visibility')} = %s AND {in_group})"
+            f" OR {column('author')} = %s)"
         )
         params: list[Any] = [
             str(Visibility.PUBLIC),
             str(Visibility.MEMBERS),
             str(Visibility.GROUP),
-            self.member_id,
-            str(MembershipStatus.ACTIVE),
+            *group_params,
             self.member_id,
         ]
         return sql, params
@@ -282,16 +365,19 @@ class PostQuerySet(PrefetchOnlyCounted["Post"]):
         """Neither deleted by its author nor removed by moderators."""
         return self.filter(deleted_at__isnull=True, removed_by_moderators_at__isnull=True)
 
-    def visible_to(self, viewer: Viewer, *, include_gone: bool = False) -> PostQuerySet:
+    def visible_to(self, viewer: Viewer | Actor, *, include_gone: bool = False) -> PostQuerySet:
         """Posts `viewer` may read (see the module docstring for the rules).
 
         `include_gone` keeps deleted and removed posts, for the post page's tombstone and
-        the comments under it; nothing else shows them.
+        the comments under it; nothing else shows them. Given an `Actor` (the group page
+        and the post page), a site moderator reads the posts of every group, as
+        `Circle.objects.readable_by` lets them read every group.
         """
+        viewer, every_group = reader_of(viewer)
         posts = self if include_gone else self.alive()
         if not viewer.is_authenticated:
             return posts.filter(visibility=Visibility.PUBLIC).exclude(author__in=_minor_ids())
-        posts = posts.filter(ReadableByMember(viewer.pk))
+        posts = posts.filter(ReadableByMember(viewer.pk, every_group))
         walled = walled_off_ids(viewer)
         if walled:
             posts = posts.exclude(author_id__in=walled)

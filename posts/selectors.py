@@ -14,12 +14,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Follow, Mute, User
+from accounts.moderators import Actor
 from community.expressions import AnyOf
 
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     Visibility,
     active_circle_ids,
     headline_of,
+    reader_of,
 )
 
 PAGE_SIZE = 20
@@ -315,9 +317,12 @@ def hashtag_posts(
 
 
 def circle_posts(
-    viewer: Viewer, circle: Circle, cursor: str | None = None, *, limit: int | None = None
+    reader: Viewer | Actor, circle: Circle, cursor: str | None = None, *, limit: int | None = None
 ) -> Page[Post]:
-    posts = Post.objects.visible_to(viewer).filter(circle=circle).for_card_list(viewer)
+    """A page of the posts of `circle`, a group `reader` may read (`circle_for_reader`); a
+    site moderator given as an Actor reads them as `Post.objects.visible_to` says."""
+    viewer, _ = reader_of(reader)
+    posts = Post.objects.visible_to(reader).filter(circle=circle).for_card_list(viewer)
     return _posts_page(posts, cursor, limit)
 
 
@@ -352,10 +357,12 @@ class Thread:
     replies: list[Comment] = field(default_factory=list)
 
 
-def post_for_viewer(viewer: Viewer, pk: int) -> Post | None:
-    """The post if `viewer` may read it, including a deleted one (shown as a tombstone)."""
+def post_for_viewer(reader: Viewer | Actor, pk: int) -> Post | None:
+    """The post if `reader` may read it, including a deleted one (shown as a tombstone); a
+    site moderator given as an Actor reads the posts of every group, as on its page."""
+    viewer, _ = reader_of(reader)
     return (
-        Post.objects.visible_to(viewer, include_gone=True).for_display(viewer).filter(pk=pk).first()
+        Post.objects.visible_to(reader, include_gone=True).for_display(viewer).filter(pk=pk).first()
     )
 
 
@@ -416,18 +423,35 @@ def circle_directory(viewer: Viewer, query: str = "", *, limit: int = 100) -> li
     return list(circles.order_by("-member_count", "name")[:limit])
 
 
+def circle_for_reader(reader: Viewer | Actor, slug: str) -> Circle | None:
+    """The group with `slug`, its front (name, description, size) for anyone, with
+    `is_readable`: whether `reader` may read its inside (`Circle.objects.readable_by`).
+    None when there is no such group. One query."""
+    readable = Circle.objects.readable_by(reader).filter(pk=OuterRef("pk"))
+    return Circle.objects.annotate(is_readable=Exists(readable)).filter(slug=slug).first()
+
+
+def readable_circle(reader: Viewer | Actor, slug: str) -> Circle | None:
+    """The group with `slug` if `reader` may read its inside, else None (pages answer 404)."""
+    return Circle.objects.readable_by(reader).filter(slug=slug).first()
+
+
 def circle_membership(viewer: Viewer, circle: Circle) -> Membership | None:
     if not viewer.is_authenticated:
         return None
     return Membership.objects.filter(circle=circle, member=viewer).first()
 
 
-def circle_members(circle: Circle, *, status: str = MembershipStatus.ACTIVE) -> list[Membership]:
-    return list(
-        Membership.objects.filter(circle=circle, status=status)
-        .select_related("member")
-        .order_by("-role", "created_at", "id")
-    )
+def circle_members(
+    circle: Circle, *, status: str = MembershipStatus.ACTIVE, reader: Viewer | None = None
+) -> list[Membership]:
+    """The memberships of `circle` with `status`. Given a `reader`, only those of members
+    the reader may see (`User.objects.visible_to`: no one walled off from them); the
+    group's moderators, who manage every membership, pass none."""
+    memberships = Membership.objects.filter(circle=circle, status=status)
+    if reader is not None:
+        memberships = memberships.filter(member__in=User.objects.visible_to(reader))
+    return list(memberships.select_related("member").order_by("-role", "created_at", "id"))
 
 
 def member_circles(member: User) -> list[Circle]:

@@ -42,6 +42,7 @@ from privacy.guard import check_comment, check_post
 from privacy.services import record_privacy_override
 
 from .models import (
+    GROUP_MODERATION_PERMISSION,
     Bookmark,
     Campaign,
     Circle,
@@ -67,10 +68,8 @@ DISPLAY_MAX_SIDE = 1600
 THUMBNAIL_SIZE = 320
 BANNER_MAX_SIDE = 1600
 SEARCH_CONFIG = "english"
-# Site moderators (accounts.moderators) moderate any group as its own moderators do, its
-# members, requests to join and posts, with the panel's permission to change memberships;
-# they start campaigns with the permission to add one.
-GROUP_MODERATION_PERMISSION = "posts.change_membership"
+# Site moderators moderate groups with models.GROUP_MODERATION_PERMISSION; they start
+# campaigns with the permission to add one.
 CAMPAIGN_PERMISSION = "posts.add_campaign"
 # The reason a site moderator gives for removing a member of a group or declining a request.
 MAX_REASON_LENGTH = 500

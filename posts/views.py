@@ -148,7 +148,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = selectors.post_for_viewer(request.user, pk)
+    post = selectors.post_for_viewer(actor_of(request), pk)
     if post is None:
         raise Http404("No such post.")
     return _render_detail(request, post, CommentForm())
@@ -480,14 +480,21 @@ def circle_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = get_object_or_404(Circle, slug=slug)
+    """A group's front (name, description, joining) for anyone; its posts for those who may
+    read it (`Circle.objects.readable_by`: members, and site moderators)."""
+    actor = actor_of(request)
+    circle = selectors.circle_for_reader(actor, slug)
+    if circle is None:
+        raise Http404("No such group.")
     membership = selectors.circle_membership(request.user, circle)
-    page = selectors.circle_posts(request.user, circle, request.GET.get("cursor"))
+    page: Page[Post] = Page(items=[])
+    if circle.is_readable:
+        page = selectors.circle_posts(actor, circle, request.GET.get("cursor"))
     context = {
         "circle": circle,
         "membership": membership,
-        "can_moderate": services.can_moderate_circle(actor_of(request), circle),
-        "can_read": not circle.is_private or (membership is not None and membership.is_active),
+        "can_moderate": services.can_moderate_circle(actor, circle),
+        "can_read": circle.is_readable,
     }
     return _feed_response(request, "posts/circle_detail.html", context, page)
 
@@ -519,27 +526,26 @@ def circle_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _moderated_circle(moderator: Actor, slug: str) -> tuple[Circle, services.ModeratesAs]:
     """A group `moderator` moderates, and as whom; 404 for anyone else."""
-    circle = get_object_or_404(Circle, slug=slug)
-    moderates_as = services.moderates_circle_as(moderator, circle)
-    if moderates_as is None:
+    circle = selectors.readable_circle(moderator, slug)
+    moderates_as = None if circle is None else services.moderates_circle_as(moderator, circle)
+    if circle is None or moderates_as is None:
         raise Http404("No such group.")
     return circle, moderates_as
 
 
 @require_GET
 def circle_members(request: HttpRequest, slug: str) -> HttpResponse:
-    """Members of a group (hidden from outsiders of a private group); moderators also see
-    requests to join and can approve, decline or remove."""
-    circle = get_object_or_404(Circle, slug=slug)
-    membership = selectors.circle_membership(request.user, circle)
+    """Members of a group, for those who may read it (`Circle.objects.readable_by`; 404 for
+    anyone else); moderators also see requests to join and can approve, decline or remove."""
     actor = actor_of(request)
+    circle = selectors.readable_circle(actor, slug)
+    if circle is None:
+        raise Http404("No such group.")
     moderates_as = services.moderates_circle_as(actor, circle)
     can_moderate = moderates_as is not None
-    if circle.is_private and not can_moderate and not (membership and membership.is_active):
-        raise Http404("No such group.")
     context = {
         "circle": circle,
-        "members": selectors.circle_members(circle),
+        "members": selectors.circle_members(circle, reader=None if can_moderate else request.user),
         "pending": selectors.circle_members(circle, status=MembershipStatus.PENDING)
         if can_moderate
         else [],

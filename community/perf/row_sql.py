@@ -15,8 +15,9 @@ page's main query 4.5 to 2.9 ms, home feed 36,294 to 32,668 Python calls per req
 step 25, the members' visibility rule (`posts.models.ReadableByMember`): 2.9 to 2.1 ms,
 2,300 to 4,900 fewer calls on every page that lists posts. A page takes about 14 ms alone.
 
-Used by: `ViewerMarked` below (post and comment cards), `posts.models.ReadableByMember`,
-`accounts.selectors.WalledOffIds`, `notifications.selectors.UnreadCount`.
+Used by: `ViewerMarked` below (post and comment cards), `posts.models.ReadableByMember`
+and `ReadableCircle`, `accounts.selectors.WalledOffIds`, `notifications.selectors
+.UnreadCount`.
 
 Tests: tests/perf/test_row_sql.py (each subclass against the ORM expression it replaces,
 inside other queries too), tests/perf/test_django_internals.py.

@@ -186,6 +186,15 @@ POWERS: dict[str, Power] = {
         moderator=200,
         control="Requests to join (1)",
     ),
+    # Site moderators read any group, to moderate it (Circle.objects.readable_by): its
+    # posts on its page and their own pages.
+    "a private group's post": Power(
+        url=lambda s: reverse("posts:detail", args=[s.private_post.pk]),
+        anonymous=404,
+        member=404,
+        moderator=200,
+        control="Remove this post from the group",
+    ),
     "the page to remove a private group's post": Power(
         url=_remove_post_url, member=404, moderator=200, control="Inside"
     ),
@@ -213,6 +222,13 @@ POWERS: dict[str, Power] = {
         moderator=200,
     ),
     # Pages every reader opens, with controls only a moderator is shown
+    "a private group's page": Power(
+        url=lambda s: reverse("posts:circle", args=[s.private_circle.slug]),
+        anonymous=200,
+        member=200,
+        moderator=200,
+        control="Inside",
+    ),
     "a public group's page": Power(
         url=lambda s: reverse("posts:circle", args=[s.public_circle.slug]),
         anonymous=200,
@@ -220,9 +236,11 @@ POWERS: dict[str, Power] = {
         moderator=200,
         control="Manage members and requests",
     ),
+    # A group's members are inside it, like its posts: not for visitors
+    # (Circle.objects.readable_by).
     "a public group's members": Power(
         url=lambda s: reverse("posts:circle_members", args=[s.public_circle.slug]),
-        anonymous=200,
+        anonymous=404,
         member=200,
         moderator=200,
         control="Make moderator",

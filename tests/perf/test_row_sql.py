@@ -17,12 +17,14 @@ from notifications.models import Notification
 from notifications.selectors import UnreadCount
 from posts.models import (
     Bookmark,
+    Circle,
     Comment,
     Membership,
     MembershipStatus,
     Post,
     Reaction,
     ReadableByMember,
+    ReadableCircle,
     Visibility,
 )
 from tests.perf.conftest import World
@@ -140,3 +142,23 @@ def test_unread_count_is_the_orm_count(world: World) -> None:
     written = dict(User.objects.annotate(n=UnreadCount()).values_list("pk", "n"))
     assert written == plain
     assert written[world.reader.pk] == 2 and written[world.stranger.pk] == 0
+
+
+def test_readable_by_a_site_moderator_is_every_groups_posts(world: World) -> None:
+    plain = Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS, Visibility.GROUP]) | Q(
+        author=world.stranger
+    )
+    written = Post.objects.filter(ReadableByMember(world.stranger.pk, every_group=True))
+    assert set(written) == set(Post.objects.filter(plain))
+    assert world.posts[3] in set(written) and world.posts[4] in set(written)
+
+
+def test_readable_circle_is_the_orm_group_rule(world: World) -> None:
+    for member in world.members:
+        active = Membership.objects.filter(member=member, status=MembershipStatus.ACTIVE)
+        plain = Circle.objects.filter(Q(is_private=False) | Q(pk__in=active.values("circle_id")))
+        written = Circle.objects.filter(ReadableCircle(member.pk))
+        assert set(written) == set(plain)
+    reader_groups = set(Circle.objects.filter(ReadableCircle(world.reader.pk)))
+    assert world.posts[3].circle in reader_groups
+    assert world.posts[4].circle not in reader_groups
