@@ -26,7 +26,7 @@ The pieces:
   feed 65 to 28 ms).
 
 Removed because their measured gain was under 5% of their page's time (see BENCHMARKS.md,
-"Fenced and measured again"): a Redis cache client kept between calls (the old
+"The fenced pieces, measured again"): a Redis cache client kept between calls (the old
 `community.cache.ReusedClients`), and an `identity` for the written-out expressions built
 from Django's `_constructor_args`.
 """
