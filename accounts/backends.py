@@ -16,10 +16,10 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 
 from .models import User
-from .selectors import WalledOffIds, know_walls, parse_walled_off_ids, request_walls
+from .selectors import WalledOffIds, parse_walled_off_ids, remember_walls_for_request, request_walls
 
 
-class _ReadsTheMembersPageFacts:
+class _ReadsMemberWithWallsAndUnreadCount:
     def get_user(self, user_id: Any) -> User | None:
         if request_walls.get() is None:
             return super().get_user(user_id)  # type: ignore[misc]
@@ -35,13 +35,13 @@ class _ReadsTheMembersPageFacts:
         )
         if user is None or not self.user_can_authenticate(user):  # type: ignore[attr-defined]
             return None
-        know_walls(user, parse_walled_off_ids(user.walled_ids))
+        remember_walls_for_request(user, parse_walled_off_ids(user.walled_ids))
         return user
 
 
-class MemberModelBackend(_ReadsTheMembersPageFacts, ModelBackend):
+class MemberModelBackend(_ReadsMemberWithWallsAndUnreadCount, ModelBackend):
     """Django's backend (the admin's sign-in, and tests' force_login)."""
 
 
-class MemberAuthenticationBackend(_ReadsTheMembersPageFacts, AuthenticationBackend):
+class MemberAuthenticationBackend(_ReadsMemberWithWallsAndUnreadCount, AuthenticationBackend):
     """allauth's backend (sign-in by email)."""

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from community.counters import sparing_counters
+from community.counters import save_kwargs_sparing_counters
 
 from .specialties import specialty_label
 from .storage import get_private_storage
@@ -196,7 +196,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Saving a member never writes their follow counts back: only the follow services
         move them, by SQL, and a copy read earlier in a request would undo a follow that
         happened meanwhile."""
-        super().save(**sparing_counters(self, FOLLOW_COUNT_FIELDS, kwargs))
+        super().save(**save_kwargs_sparing_counters(self, FOLLOW_COUNT_FIELDS, kwargs))
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"handle": self.handle})
@@ -229,7 +229,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def byline_values(self) -> tuple[object, ...]:
         """Everything `accounts/_byline.html` shows of the member: the key under which a
-        byline, or a card that shows one, is reused (community.fragments)."""
+        byline, or a card that shows one, is reused (community.perf.fragments)."""
         return (
             self.pk,
             self.display_name,
@@ -420,7 +420,7 @@ BYLINE_FIELDS = frozenset(
 
 
 @functools.cache
-def beyond_the_byline(relation: str) -> tuple[str, ...]:
+def non_byline_fields(relation: str) -> tuple[str, ...]:
     """The member columns under `relation` that no byline shows, for `defer()`: where a
     list reads members only for their bylines (post cards, comments, mentor cards), the
     other thirty columns of each row (the password hash, the profile's text) stay in the

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Exists
 
-from community.expressions import OnTheRow
+from community.perf.row_sql import OuterRowSQL
 
 from .models import WALL_SIDES, Block, Follow, Mute, User, wall_between
 
@@ -22,7 +22,7 @@ request_walls: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
 )
 
 
-class WalledOffIds(OnTheRow):
+class WalledOffIds(OuterRowSQL):
     """Who is walled off from the member on this row (members they blocked or who blocked
     them), as one value: their ids separated by commas, None when there are none
     (`parse_walled_off_ids`). The rule's raw SQL form, built from `WALL_SIDES` like its
@@ -71,11 +71,11 @@ def walled_off_ids(user: User | AnonymousUser) -> set[int]:
         return set(known[user.pk])
     read = User.objects.filter(pk=user.pk).annotate(walled_ids=WalledOffIds())
     walled = parse_walled_off_ids(read.values_list("walled_ids", flat=True).first())
-    know_walls(user, walled)
+    remember_walls_for_request(user, walled)
     return walled
 
 
-def know_walls(member: User, walled: set[int]) -> None:
+def remember_walls_for_request(member: User, walled: set[int]) -> None:
     """Keep `walled` as `member`'s walls for the rest of the read-only request (read with the
     member by accounts.backends); outside one, nothing is kept."""
     known = request_walls.get()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -36,34 +36,11 @@ def _degrading(method: Callable[..., T], fallback: T) -> Callable[..., T]:
     return wrapper
 
 
-class ReusedClients(RedisCacheClient):
-    """Django's Redis cache client, keeping one redis client per connection pool. Django's
-    makes a new one (copying its 170 reply handlers) for every call, a good part of a cache
-    read (BENCHMARKS.md, step 35). A redis client is safe to share between threads, and
-    its pool reconnects after a fork."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))
-            self._clients[index] = client
-        return client
-
-
 class ResilientRedisCache(RedisCache):
     """RedisCache whose calls answer as a miss (or a no-op) while Redis is down."""
 
     # Shared by every instance in the process: one outage, one back-off window.
     _down_until = 0.0
-
-    def __init__(self, server: Any, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._class = ReusedClients
 
     def _guard(self, call: Callable[[], T], fallback: T) -> T:
         if time.monotonic() < ResilientRedisCache._down_until:

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CLINICIAN_ROLES, User, VerificationStatus, beyond_the_byline
+from accounts.models import CLINICIAN_ROLES, User, VerificationStatus, non_byline_fields
 from accounts.selectors import walled_off_ids
-from community.counters import sparing_counters
+from community.counters import save_kwargs_sparing_counters
 
 from .vocabulary import MeetingMode, validate_time_zone
 
@@ -69,7 +69,7 @@ class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
         """As `for_cards`, for lists that show the cards and nothing else (suggestions, the
         directory): of the member only what a byline shows, and not the private background
         or the matching tags."""
-        return self.for_cards().defer("background", "search_tags", *beyond_the_byline("user"))
+        return self.for_cards().defer("background", "search_tags", *non_byline_fields("user"))
 
 
 class MentorProfile(models.Model):
@@ -122,7 +122,7 @@ class MentorProfile(models.Model):
     def save(self, **kwargs: Any) -> None:
         """Saving a profile never writes its rating back: only recount_ratings stores it, and
         a copy read before a mentee's feedback would otherwise undo it."""
-        super().save(**sparing_counters(self, RATING_FIELDS, kwargs))
+        super().save(**save_kwargs_sparing_counters(self, RATING_FIELDS, kwargs))
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:mentor", kwargs={"handle": self.user.handle})

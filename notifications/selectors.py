@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.selectors import walled_off_ids
-from community.expressions import OnTheRow
+from community.perf.row_sql import OuterRowSQL
 from community.time_zones import zone_or_utc
 
 from .models import (
@@ -95,7 +95,7 @@ def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-class UnreadCount(OnTheRow):
+class UnreadCount(OuterRowSQL):
     """`unread_count` of the member on this row, as a value of the row."""
 
     output_field = models.IntegerField()

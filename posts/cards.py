@@ -9,7 +9,7 @@ wrote it, the relative time ("3 hours ago") and the address its forms come back 
 to any of them is a new key, so nothing has to be invalidated and no reader ever sees a
 stale or another reader's card.
 
-The reader's CSRF token is put into the card's forms on the way out (community.fragments).
+The reader's CSRF token is put into the card's forms on the way out (community.perf.fragments).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.template import Context
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from community.fragments import render_cached
+from community.perf.fragments import render_cached
 from posts.forms import reader_zone
 from posts.models import Comment, Post
 

@@ -32,10 +32,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User, beyond_the_byline
+from accounts.models import User, non_byline_fields
 from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
-from community.expressions import OnTheRow
+from community.perf.prefetch import PrefetchOnlyCounted
+from community.perf.row_sql import OuterRowSQL, ViewerMarked
 
 if TYPE_CHECKING:
     Viewer = User | AnonymousUser
@@ -94,7 +95,7 @@ def readable_circles_sql(
     return sql, [member_id, str(MembershipStatus.ACTIVE)]
 
 
-class ReadableCircle(OnTheRow):
+class ReadableCircle(OuterRowSQL):
     """Whether a signed-in member may read the group on this row (`readable_circles_sql`)."""
 
     def __init__(self, member_id: int) -> None:
@@ -297,37 +298,6 @@ class Visibility(models.TextChoices):
     GROUP = "group", "Group: only the group chosen below"
 
 
-class ViewerMarked(OnTheRow):
-    """Whether the viewer has a row of `model` (a reaction of `kind`, a bookmark) pointing
-    at this row through its `target` foreign key: an EXISTS subquery.
-
-    It says what `Exists(model.objects.filter(target=OuterRef("pk"), member=viewer, ...))`
-    says, written out: building and compiling the inner queries (three per card list) was
-    most of a post list's query building (BENCHMARKS.md, step 18).
-    """
-
-    def __init__(
-        self, model: type[models.Model], target: str, viewer_id: int, kind: str = ""
-    ) -> None:
-        super().__init__()
-        self.model, self.target, self.viewer_id, self.kind = model, target, viewer_id, kind
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        quote, meta = connection.ops.quote_name, self.model._meta
-        outer = f"{compiler.quote_name_unless_alias(self.alias)}.{quote(self.outer_pk)}"
-        # Names from the models' own metadata, quoted; the viewer and kind are parameters.
-        sql = (
-            f"EXISTS(SELECT 1 FROM {quote(meta.db_table)} WHERE"  # nosec B608
-            f" {quote(meta.get_field(self.target).column)} = {outer}"
-            f" AND {quote(meta.get_field('member').column)} = %s"
-        )
-        params: list[Any] = [self.viewer_id]
-        if self.kind:
-            sql += f" AND {quote(meta.get_field('kind').column)} = %s"
-            params.append(self.kind)
-        return sql + ")", params
-
-
 HEADLINE_LENGTH = 80
 
 
@@ -338,7 +308,7 @@ def headline_of(title: str, pub_title: str, body: str) -> str:
     return text if len(text) <= HEADLINE_LENGTH else text[: HEADLINE_LENGTH - 1] + "…"
 
 
-class ReadableByMember(OnTheRow):
+class ReadableByMember(OuterRowSQL):
     """Whether a signed-in member may read the post, before walls: public and members-only
     posts, posts in public groups and in groups the member is active in, and their own.
 
@@ -387,7 +357,10 @@ class ReadableByMember(OnTheRow):
 NOT_ON_CARDS = ("body", "search_vector", "removal_reason")
 
 
-class PostQuerySet(models.QuerySet["Post"]):
+class PostQuerySet(PrefetchOnlyCounted["Post"]):
+    # Cards show images only when `image_count` says there are some (community/perf).
+    counted_prefetches = {"images": "image_count"}
+
     def alive(self) -> PostQuerySet:
         """Neither deleted by its author nor removed by moderators."""
         return self.filter(deleted_at__isnull=True, removed_by_moderators_at__isnull=True)
@@ -426,27 +399,10 @@ class PostQuerySet(models.QuerySet["Post"]):
         """`for_display`, for lists of cards: of each post what its card shows (not the
         Markdown source nor the search words: the card shows the rendered text), and of
         each author only what the byline shows."""
-        return self.for_display(viewer).defer(*NOT_ON_CARDS, *beyond_the_byline("author"))
+        return self.for_display(viewer).defer(*NOT_ON_CARDS, *non_byline_fields("author"))
 
     def newest_first(self) -> PostQuerySet:
         return self.order_by("-created_at", "-id")
-
-    def _prefetch_related_objects(self) -> None:
-        """As Django's, but `images` are looked up only for the posts that have some
-        (`image_count`): most posts are text, and a page of them then needs no query for
-        images at all. Cards show images only when `image_count` says there are some."""
-        lookups = list(self._prefetch_related_lookups)
-        if "images" not in lookups:
-            super()._prefetch_related_objects()
-            return
-        lookups.remove("images")
-        posts = self._result_cache or []
-        illustrated = [post for post in posts if post.image_count]
-        if illustrated:
-            models.prefetch_related_objects(illustrated, "images")
-        if lookups:
-            models.prefetch_related_objects(posts, *lookups)
-        self._prefetch_done = True
 
 
 class Post(models.Model):
@@ -641,7 +597,7 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
     def for_card_list(self, viewer: Viewer) -> CommentQuerySet:
         """`for_display`, for a thread's cards: of each author only what the byline shows."""
-        return self.for_display(viewer).defer(*beyond_the_byline("author"))
+        return self.for_display(viewer).defer(*non_byline_fields("author"))
 
 
 class Comment(models.Model):

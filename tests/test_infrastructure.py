@@ -59,16 +59,11 @@ def test_the_resilient_cache_works_normally_when_redis_is_up(settings: Any) -> N
 
 
 @pytest.mark.redis
-def test_the_cache_keeps_one_redis_client_per_pool_and_works_across_threads(
-    settings: Any,
-) -> None:
+def test_the_cache_works_across_threads(settings: Any) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     ResilientRedisCache._down_until = 0.0
     cache = ResilientRedisCache(settings.REDIS_URL, {})
-    clients = cache._cache
-    assert clients.get_client(write=True) is clients.get_client(write=True)
-    assert clients.get_client() is clients.get_client()
 
     def round_trip(index: int) -> Any:
         cache.set(f"rounds-thread-{index}", index, 30)
@@ -80,7 +75,7 @@ def test_the_cache_keeps_one_redis_client_per_pool_and_works_across_threads(
         assert list(pool.map(round_trip, range(40))) == list(range(40))
 
 
-def test_a_dead_cache_keeps_answering_misses_with_its_kept_client() -> None:
+def test_a_dead_cache_keeps_answering_misses_after_its_back_off() -> None:
     cache = _dead_cache()
     assert cache.get("key", "miss") == "miss"
     ResilientRedisCache._down_until = 0.0

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from community.fragments import render_cached
+from community.perf.fragments import render_cached
 
 register = template.Library()
 

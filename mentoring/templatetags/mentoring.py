@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from community.fragments import render_cached
+from community.perf.fragments import render_cached
 from mentoring.models import MentorProfile
 from mentoring.vocabulary import labels
 
@@ -24,7 +24,7 @@ def labelled(codes: list[str], vocabulary: dict[str, str]) -> list[str]:
 @register.simple_tag(takes_context=True)
 def mentor_card(context: Any, profile: MentorProfile, reasons: Sequence[str] = ()) -> SafeString:
     """`mentoring/_mentor_card.html` for `profile` (from MentorProfile.objects.for_cards()),
-    reused while nothing it shows changes (community.fragments)."""
+    reused while nothing it shows changes (community.perf.fragments)."""
     parts = (
         profile.pk,
         profile.user.byline_values,

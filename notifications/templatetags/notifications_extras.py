@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from community.fragments import render_cached
+from community.perf.fragments import render_cached
 from notifications.selectors import NotificationItem
 
 register = template.Library()

@@ -1,4 +1,4 @@
-"""Mentor cards are reused between requests (the mentor_card tag, community.fragments):
+"""Mentor cards are reused between requests (the mentor_card tag, community.perf.fragments):
 a reused card is always the card a fresh render would give."""
 
 from __future__ import annotations

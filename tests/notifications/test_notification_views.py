@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Block
-from community import fragments
+from community.perf import fragments
 from notifications.models import (
     SECURITY_KINDS,
     Delivery,

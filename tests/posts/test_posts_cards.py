@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from accounts.models import User, VerificationStatus
-from community import fragments
+from community.perf import fragments
 from moderation.services import remove_content
 from posts import cards
 from posts.models import Circle, Post

@@ -1,14 +1,29 @@
-"""Rendered template fragments reused between requests, keyed on what they show.
+"""`render_cached`: rendered template fragments reused between requests, keyed on what they
+show, with each reader's CSRF token put in on the way out.
 
-`render_cached` renders a template once for a given key and keeps the HTML in the
-per-process `fragments` cache. The caller builds the key from every value the fragment
-shows, so a change to any of them is a new key: nothing has to be invalidated and no reader
-is shown a stale fragment or another reader's.
+Replaces: rendering `posts/_post.html`, `posts/_comment.html`, mentor cards, notification
+rows and the main navigation through the template engine for every request
+(`{% include %}` with the same context).
 
-The one part that differs between readers whose key is the same is the CSRF token in a
-fragment's forms. Fragments are rendered with a placeholder there, and each reader's own
-token is put in on the way out. The placeholder is derived from SECRET_KEY: no member can
-write it into their text to have a token pasted there.
+How: the caller builds the key from every value the fragment shows, so a change to any of
+them is a new key: nothing has to be invalidated and no reader is shown a stale fragment
+or another reader's. The HTML is kept in the per-process `fragments` cache. The one part
+that differs between readers whose key is the same is the CSRF token in a fragment's
+forms: fragments are rendered with a placeholder there, and each reader's own token is put
+in on the way out. The placeholder is derived from SECRET_KEY: no member can write it into
+their text to have a token pasted there.
+
+Relies on (Django internals, asserted by tests/perf/test_django_internals.py): the exact
+markup `{% csrf_token %}` renders for a token (`<input type="hidden"
+name="csrfmiddlewaretoken" value="...">`, whose value we replace, or drop when there is no
+token) and the `"NOTPROVIDED"` value the `csrf` context processor gives outside a request
+with a token; `Context.template.engine` and `Context.push(**values)`.
+
+Gains: BENCHMARKS.md steps 7 (post, home and hashtag pages) and 16 (notifications).
+
+Tests: tests/perf/test_fragments.py (the same HTML as the template rendered directly, for
+visitors and members, their own, deleted, removed, private-group and blocked cases, and
+each reader's own token), tests/perf/test_django_internals.py, tests/posts/test_posts_cards.py.
 """
 
 from __future__ import annotations
@@ -54,7 +69,9 @@ def csrf_placeholder() -> str:
 
 @functools.lru_cache(maxsize=2)
 def _placeholder_for(secret: str) -> str:
-    return salted_hmac("community.fragments", "csrf-placeholder", secret=secret).hexdigest()[:32]
+    return salted_hmac("community.perf.fragments", "csrf-placeholder", secret=secret).hexdigest()[
+        :32
+    ]
 
 
 def _with_token(html: str, placeholder: str, token: Any) -> str:
