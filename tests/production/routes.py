@@ -110,6 +110,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "posts:bookmarks": lambda w: {},
     "posts:search": lambda w: {},
     "posts:author_posts": lambda w: {"handle": w.owner.handle},
+    "posts:check_image": lambda w: {},
     "posts:create": lambda w: {},
     "posts:detail": lambda w: {"pk": w.post.pk},
     "posts:edit": lambda w: {"pk": w.post.pk},
