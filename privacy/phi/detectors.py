@@ -13,6 +13,8 @@ import phonenumbers
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import model_names
 from privacy.phi.patterns import (
+    AFTER_NAME_PAIR_RE,
+    AFTER_OBJECT,
     AGE_AFTER_INITIALS_RE,
     AGE_AFTER_NAME_RE,
     AGE_AFTER_TITLE_RE,
@@ -34,6 +36,7 @@ from privacy.phi.patterns import (
     APPOSITIVE_RE,
     BARE_DOMAIN_RE,
     BARE_ZIP_RE,
+    BED_NAME_RE,
     BIOMETRIC_RE,
     CA_POSTCODE_RE,
     CAMEL_PART_RE,
@@ -47,6 +50,7 @@ from privacy.phi.patterns import (
     CORNER_RE,
     CREDENTIAL_AFTER_RE,
     CREDENTIAL_INITIALS,
+    DATE_BEFORE_YEAR_RE,
     DATE_CUE_RE,
     DATE_LABEL_RE,
     DATE_ORDINAL_RE,
@@ -65,12 +69,16 @@ from privacy.phi.patterns import (
     FOLLOWING_WORD_RE,
     FRACTION_CONTEXT_RE,
     HANDLE_SOCIAL_CUE_RE,
+    HASH_ID_BEFORE_RE,
+    HASH_ID_RE,
     HASHTAG_COMMON,
     HASHTAG_RE,
     HEALTH_CARD_RE,
     HOLIDAY_RE,
     HONORIFIC_RE,
+    HOSP_NO_RE,
     HOSPITAL_SAINT_RE,
+    HUMAN_VERB_AFTER_RE,
     ID_AFTER_LABEL_RE,
     ID_LABEL_RE,
     ID_LABELS,
@@ -82,6 +90,7 @@ from privacy.phi.patterns import (
     IPV4_TRIGGER_RE,
     IPV6_RE,
     IPV6_TRIGGER_RE,
+    JARGON_SUFFIX_RE,
     LAB_BEFORE_RE,
     LAB_BEFORE_VERB_RE,
     LABELLED_PHONE_RE,
@@ -97,23 +106,31 @@ from privacy.phi.patterns import (
     MEETING_TAG_RE,
     MENTION_RE,
     MONTH_DATE_RE,
+    MORE_PLACE_EVENTS_RE,
     MOVE_BEFORE_RE,
     NAME_AFTER_CUE_RE,
     NAME_BEFORE_RE,
     NAME_CUE_RE,
     NAME_CUE_WORDS,
+    NAME_PARTICLES,
     NAME_WORD_RE,
     NANP_RE,
     NEXT_TOKEN_RE,
     NEXT_WORD_RE,
     NHS_AFTER_CUE_RE,
+    NOT_LOWER_NAME,
     NOT_PERSON_NAME_RE,
     NPI_RE,
     NUMERIC_DATE_RE,
+    OHIP_SHAPE_RE,
     ORCID_RE,
     ORCID_TRIGGER_RE,
+    ORDINAL_DAY_RE,
+    ORDINAL_TRIGGER_RE,
     PAIRED_NAME_BEFORE_RE,
     PERSON_BEFORE_AGE,
+    PERSON_BEFORE_COMMA_NAME_RE,
+    PERSON_COMMA_NAME_RE,
     PERSON_NOUN_RE,
     PERSON_VERB_AFTER_RE,
     PHONE_CUE_RE,
@@ -121,10 +138,12 @@ from privacy.phi.patterns import (
     PLACE_AFTER_RE,
     PLACE_EVENT_RE,
     PLACE_PREPOSITIONS,
+    PLACE_SUFFIX_RE,
     PMID_RE,
     PO_BOX_RE,
     POSTCODE_CUE_RE,
     POSTCODE_TRIGGER_RE,
+    RAMQ_RE,
     RANGE_IN_DATE_RE,
     REFERENCE_BEFORE,
     SIGN_OFF_BEFORE_RE,
@@ -139,6 +158,7 @@ from privacy.phi.patterns import (
     SUPPORT_WORDS,
     TATTOO_RE,
     TEMPERATURE_CUE_RE,
+    TEN_DIGITS_RE,
     TLD_TRIGGER_RE,
     TO_SPACE,
     TOKEN_RE,
@@ -152,6 +172,7 @@ from privacy.phi.patterns import (
     VERSION_BEFORE_RE,
     VIN_CHARS_RE,
     WEAK_PREPOSITIONS,
+    YEAR_AFTER_PLACE_RE,
     ZIP_CUE_RE,
     ZIP_EXCLUDE_BEFORE_RE,
     ZIP_LABEL_RE,
@@ -159,6 +180,7 @@ from privacy.phi.patterns import (
 from privacy.phi.vocabulary import (
     CA_PROVINCES,
     CREDENTIALS,
+    ENGLISH_WORDS,
     EPONYM_FOLLOWERS,
     EPONYMS,
     FIRST_NAMES,
@@ -880,7 +902,7 @@ def _is_name_part(word: str) -> bool:
     if word in NOT_NAME:
         return False
     bits = _name_bits(word)
-    if bits & STRONG:
+    if bits & STRONG or word in NAME_PARTICLES:
         return True
     # "O'Brien", "Al-Rashid", "Huerta-Castillo": every part a name or a prefix.
     parts = [p for p in re.split(r"[-'’]", word) if p]
@@ -1227,9 +1249,15 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         if prep not in PLACE_PREPOSITIONS and prep not in WEAK_PREPOSITIONS:
             continue
         window_start = max(0, pos - 60)
-        if PLACE_EVENT_RE.search(low, window_start, min(len(low), m.end() + 40)) or (
-            MEETING_TAG_RE.search(text, window_start, pos)
-            or EVENT_YEAR_BEFORE_RE.search(low, window_start, pos)
+        window_end = min(len(low), m.end() + 40)
+        if (
+            PLACE_EVENT_RE.search(low, window_start, window_end)
+            or MORE_PLACE_EVENTS_RE.search(low, window_start, window_end)
+            or MEETING_TAG_RE.search(text, window_start, pos)
+            or (
+                EVENT_YEAR_BEFORE_RE.search(low, window_start, pos)
+                and not DATE_BEFORE_YEAR_RE.search(low, window_start, pos)
+            )
         ):
             continue
         tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
@@ -1266,6 +1294,8 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         after = text[tokens[n - 1].end() : tokens[n - 1].end() + 2]
         if after[:1] == "'" or after[:1] == "’":
             continue  # "in Lowell's clinic" reads as a name or an institution
+        if YEAR_AFTER_PLACE_RE.match(text, tokens[n - 1].end()):
+            continue  # "a locum in Cornwall in 2019": a job or a trip
         yield _finding(text, "address", tokens[0].start(), tokens[n - 1].end(), LOW)
     for m in STATE_TAIL_RE.finditer(text):
         code = m.group(1)
@@ -1434,4 +1464,212 @@ DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_places,
     _detect_more_ages,
     _detect_international,
+)
+
+
+# --- names, places, numbers and dates with no list entry ---
+
+
+def _unknown_word(word: str) -> bool:
+    """A word in neither the English word list nor the jargon lists: a name, in context."""
+    low = word.lower().replace("’", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    return (
+        len(low) > 2
+        and low not in ENGLISH_WORDS
+        and low not in NOT_LOWER_NAME
+        and word.capitalize() not in NOT_NAME
+        and word not in NOT_NAME
+        and not JARGON_SUFFIX_RE.search(low)
+        and all(p.isalpha() for p in re.split(r"[-'’]", low) if p)
+    )
+
+
+def _could_be_name(word: str) -> bool:
+    """A listed given name or surname that is not an ordinary word, or an unknown word."""
+    bits = _name_bits(word)
+    if bits & STRONG:
+        return True
+    return not bits and _unknown_word(word)
+
+
+def _next_word(text: str, end: int) -> str:
+    m = NEXT_WORD_RE.match(text, end)
+    return m.group("word").lower().rstrip(".,") if m else ""
+
+
+def _word_at(text: str, pos: int) -> int:
+    """End of the word (letters, hyphens, apostrophes) starting at ``pos``."""
+    end = pos
+    while end < len(text) and (text[end].isalpha() or text[end] in "-'’"):
+        end += 1
+    while end > pos and text[end - 1] in "-'’":
+        end -= 1
+    return end
+
+
+def _person_word_ok(text: str, start: int, end: int) -> bool:
+    word = text[start:end]
+    if COLLEAGUE_AFTER_RE.match(text, end) or SIGN_OFF_BEFORE_RE.search(
+        text, max(0, start - 20), start
+    ):
+        return False
+    if word[:1].isupper():
+        if word.isupper() or word in PLACE_POPULATION:
+            return False
+        return _is_person_name(text, start, end)
+    return word.lower() not in NOT_LOWER_NAME
+
+
+def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
+    """Names known only by their place in the sentence.
+
+    The object of a verb used of people ("i told marco his a1c", "asked
+    oluwadamilare whether"), a lower-case unknown word after a relative
+    ("his daughter priyanka on 07700…"), an unknown or listed word opening a
+    sentence before a verb only people take ("Seo-yeon came with", "Ruairí is
+    6"), a name between commas after a person noun ("an old farmer, Gwilym,"),
+    and a pair of names ("Femi and Tolu are the parents").
+    """
+    text, low = doc.text, doc.low
+    for pos in doc.at("object_verb"):
+        start = low.find(" ", pos) + 1
+        if not start or start >= len(text) or not text[start].isalpha():
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if not word or not _person_word_ok(text, start, end):
+            continue
+        bits = _name_bits(word)
+        after = _next_word(text, end)
+        punct = text[end : end + 1] in (",", ".", ";", ":", "!", "?", "")
+        if bits & GIVEN and bits & WORD:
+            named = after in AFTER_OBJECT
+        else:
+            named = _could_be_name(word) and (after in AFTER_OBJECT or punct or word[0].isupper())
+        if named:
+            if word[0].isupper():
+                end = _extend_name(text, start, end, lower=False)
+            yield _finding(text, "name", start, end, LOW)
+    for pos in doc.at("relative"):
+        start = low.find(" ", pos) + 1
+        if not start or start >= len(text) or not text[start].islower():
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if word and _unknown_word(word) and not _name_bits(word) & WORD:
+            yield _finding(text, "name", start, end, LOW)
+    for pos in doc.at("bed"):
+        if m := BED_NAME_RE.match(low, pos):
+            start, end = m.span("name")
+            word = text[start:end]
+            if _could_be_name(word) and _person_word_ok(text, start, end):
+                yield _finding(text, "name", start, end, LOW)
+    for start, end in doc.capitalised():
+        if not _sentence_start(text, start):
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if (
+            len(word) < 3
+            or not HUMAN_VERB_AFTER_RE.match(text, end)
+            or not (_could_be_name(word) or _name_bits(word) & GIVEN)
+            or not _person_word_ok(text, start, end)
+        ):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+    if "," in text:
+        for m in PERSON_COMMA_NAME_RE.finditer(text):
+            start, end = m.span("name")
+            if PERSON_BEFORE_COMMA_NAME_RE.search(low, max(0, start - 30), start) and (
+                _could_be_name(m.group("name")) and _person_word_ok(text, start, end)
+            ):
+                yield _finding(text, "name", start, end, LOW)
+    caps = doc.capitalised()
+    for (a_start, a_end), (b_start, b_end) in zip(caps, caps[1:], strict=False):
+        if text[a_end:b_start] not in (" and ", " & "):
+            continue
+        a, b = text[a_start:a_end], text[b_start:b_end]
+        if not (_could_be_name(a) and _could_be_name(b)):
+            continue
+        if a in PLACE_POPULATION or b in PLACE_POPULATION:
+            continue
+        strong = _name_bits(a) & STRONG or _name_bits(b) & STRONG
+        if not (strong or AFTER_NAME_PAIR_RE.match(text, b_end)):
+            continue
+        if _person_word_ok(text, a_start, a_end) and _person_word_ok(text, b_start, b_end):
+            yield _finding(text, "name", a_start, a_end, LOW)
+            yield _finding(text, "name", b_start, b_end, LOW)
+
+
+def _detect_more_places(doc: Doc) -> Iterator[Finding]:
+    """Towns named by what follows them: "Kamloops native", "a Leeds-based GP"."""
+    text = doc.text
+    if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
+        return
+    for m in PLACE_SUFFIX_RE.finditer(text):
+        words = text[max(0, m.start() - 40) : m.start()].split()
+        for n in (3, 2, 1):
+            place = " ".join(words[-n:])
+            if len(words) >= n and place in PLACE_POPULATION and place not in PLACE_WORDS:
+                yield _finding(text, "address", m.start() - len(place), m.start(), LOW)
+                break
+
+
+def _ten_digit_check_ok(digits: str) -> bool:
+    """NHS/CHI (weights 10..2) or BC PHN (leading 9, weights 2,4,8,5,10,9,7,3) mod 11."""
+    if _nhs_check_digit_ok(digits):
+        return True
+    if digits[0] != "9":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[1:9], (2, 4, 8, 5, 10, 9, 7, 3), strict=True))
+    return (11 - total % 11) % 11 == int(digits[9])
+
+
+def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
+    """Health numbers and hospital numbers written without the usual label."""
+    text, low = doc.text, doc.low
+    for m in TEN_DIGITS_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if digits[0] in "01" and not m.group(1):
+            # CHI numbers open with a date of birth (ddmmyy).
+            if not (1 <= int(digits[:2]) <= 31 and 1 <= int(digits[2:4]) <= 12):
+                continue
+        if not _ten_digit_check_ok(digits):
+            continue
+        _kind, cue = _phone_cue(low, m.start())
+        if cue is None:
+            yield _finding(text, "health_plan", *m.span(), LOW)
+    if any(c.isupper() for c in text[-1:]) or re.search(r"\d[A-Z]{2}\b", text):
+        for m in OHIP_SHAPE_RE.finditer(text):
+            yield _finding(text, "health_plan", *m.span(), LOW)
+    if "ramq" in low or "carte" in low:
+        for m in RAMQ_RE.finditer(text):
+            yield _finding(text, "health_plan", *m.span(), HIGH)
+    for pos in doc.at("hosp_no"):
+        if m := HOSP_NO_RE.match(text, pos):
+            yield _finding(text, "mrn", *m.span("id"), HIGH)
+    if "#" in text:
+        for m in HASH_ID_RE.finditer(text):
+            if HASH_ID_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()):
+                yield _finding(text, "mrn", *m.span("id"), HIGH)
+
+
+def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
+    """Days named by their ordinal: "on the 14th", "Thursday 14th"."""
+    low = doc.low
+    if not ORDINAL_TRIGGER_RE.search(low):
+        return
+    for m in ORDINAL_DAY_RE.finditer(low):
+        start = m.start("weekday") if m.group("weekday") else m.start() + len(m.group("lead")) + 1
+        yield _finding(doc.text, "date", start, m.end("date"), LOW)
+
+
+DETECTORS = (  # type: ignore[misc]
+    *DETECTORS,
+    _detect_unlisted_names,
+    _detect_more_places,
+    _detect_more_ids,
+    _detect_more_dates,
 )

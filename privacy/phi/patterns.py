@@ -474,7 +474,8 @@ PO_BOX_RE: Final = re.compile(
 HONORIFIC_RE: Final = re.compile(
     r"M(?<![\w]M)(?:r|rs|s|x|ister|iss)\.?[ \t]+"
     # "Mr. T, 47": case posts often shorten the surname to an initial.
-    rf"(?:(?P<name>{_NAME_SEQ})|(?P<initial>[A-Z])\b\.?(?![\w.]))"
+    # "Mr K. Adeyemi": an initial before the surname belongs to the name.
+    rf"(?:(?P<name>(?:[A-Z]\.?[ \t]+(?=[A-Z][a-z]))?{_NAME_SEQ})|(?P<initial>[A-Z])\b\.?(?![\w.]))"
 )
 FAMILY_RE: Final = re.compile(
     # "The Hendersons brought their son": a family referred to by surname.
@@ -777,3 +778,131 @@ LOWER_SENTENCE_START_RE: Final = re.compile(r"[.!?\n][ \t\"'(]*[a-z]")
 LOWER_WORD_START_RE: Final = re.compile(r"[a-z]+")
 for _word in NAME_CUE_WORDS:
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "name_cue")
+
+# ---------------------------------------------------------------------------
+# Names, places, numbers and dates seen with no list entry (see docs/phi.md,
+# "Names and places with no list entry").
+# ---------------------------------------------------------------------------
+
+# Verbs whose object is a person: "i told marco his a1c", "asked oluwadamilare whether".
+OBJECT_VERBS: Final = frozenset(
+    """contact contacting told tell telling asked ask asking saw see seeing called call rang
+    ring phoned texted messaged reassured warned met thanked hugged examined
+    reminded convinced persuaded
+    consented counselled counseled informed updated""".split()
+)
+# What follows a person named as the object of those verbs.
+AFTER_OBJECT: Final = frozenset(
+    """his her their that to about whether if what how why when and again today yesterday
+    this last on at for in who re we we'd we'll i i'd i'll you she he it they she'd he'd""".split()
+)
+# Lower-case words after those verbs or a relative that are never a name: pronouns, roles,
+# services and sign-out shorthand.
+NOT_LOWER_NAME: Final = frozenset(
+    """him her them me us you everyone everybody someone somebody anyone nobody family mum mom
+    dad pt pts patient patients nurse nurses staff team pharmacy reception radiology ortho
+    gastro neuro cardio cards pulm psych derm rheum onc heme nephro renal uro endo ent gi icu
+    ed er micu sicu picu nicu obgyn obs gyn surg gen med medicine hcp pcp gp gps reg regs sho
+    fy1 fy2 ctr cons consultant attending resident residents intern interns fellow senior
+    tmrw tmr tmrow yday yest tonight overnight later back home out in up off over round
+    around here there again twice once both all each first second third last next same
+    other another anaesthetics anesthesia anaesthesia urology vascular plastics haem haemonc
+    micro virology bloods labs lab xray ct mri echo ecg ekg abx iv po sc im bd tds qds prn
+    stat asap re wrt sw ot pt's dietitian physio physios ot's ots rt rts slt salt vna hospice
+    palliative pall pals ccot outreach crash nstemi stemi copd chf ckd aki dka hhs uti utis
+    cap hap vap dvt gib ugib lgib sbo afib svt ards sepsis cellulitis pneumonia asthma nof
+    tka tha lap chole appy ercp ogd egd tavi cabg pci ptca tia cva stroke hypo hyper sob cp
+    abdo abd ivdu etoh withdrawal detox obs sats neuro obs""".split()
+)
+# Words after a one-word name opening a sentence that only people do.
+HUMAN_VERB_AFTER_RE: Final = re.compile(
+    r"(?:['’]s)?[ \t]+(?:came[ \t]+(?:with|in|back|to|home)|said|says|told|asked|cried|laughed"
+    r"|smiled|refuses|refused|declines|wants|wanted|walked|rang|lives|lived|works|worked"
+    r"|goes[ \t]+by|is[ \t]+back|was[ \t]+back"
+    r"|is[ \t]+(?:only[ \t]+|now[ \t]+)?\d{1,3}[ \t]*(?:and|with|now|today|yo|y/o|years|months"
+    r"|weeks|next|,)|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
+    r"|thought"
+    r"|knows|decided|agreed|insisted|brought|drove|texted|messaged|sat|slept|keeps[ \t]+asking"
+    r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their))\b"
+)
+# "Femi and Tolu are the parents": what may follow a pair of names.
+AFTER_NAME_PAIR_RE: Final = re.compile(
+    r"[ \t,]+(?:are|were|both|came|have|had|said|went|who|arrived|brought|told|asked|live"
+    r"|lived|were)\b"
+)
+# "an old farmer, Gwilym, walks": a person noun, then a name between commas.
+PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
+    r"\b(?:man|woman|lady|guy|gent|gentleman|boy|girl|lad|lass|farmer|patient|pt|kid|child"
+    r"|teen|baby|grandma|grandpa|abuela|abuelo|nan|granny|neighbou?r|friend|widow|widower"
+    r"|veteran|pensioner|retiree|driver|miner|worker|mum|mom|dad|son|daughter|wife|husband"
+    r"|twins|parents|brother|sister)[ \t]*,[ \t]*$"
+)
+# "Kamloops native", "Leeds-based": a town named by what follows it.
+PLACE_SUFFIX_RE: Final = re.compile(r"(?:[ \t]+native\b|-based\b|[ \t]+born[ \t]+and[ \t]+raised)")
+# A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
+YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
+# A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
+DATE_BEFORE_YEAR_RE: Final = re.compile(r"[/.-](?:19|20)\d\d[ \t]+$")
+# Other events that take a town: weather, studies, a job.
+MORE_PLACE_EVENTS_RE: Final = re.compile(
+    r"\b(?:snow|snowed|snowing|storm|storms|blizzard|weather|rain|raining|flood|flooding"
+    r"|heatwave|hurricane|wildfire|rct|rcts|studies|authors|locum|locums|rotation|elective"
+    r"|job|interview|conference|hospitals|consultants)\b"
+)
+# Ten digits in 3-3-4 (NHS, CHI, BC PHN written without a label).
+TEN_DIGITS_RE: Final = re.compile(r"(?<![\w/.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w/-]|\.\d)")
+# An Ontario card number with its version code, written without a label.
+OHIP_SHAPE_RE: Final = re.compile(r"(?<![\w-])\d{4}([ -]?)\d{3}\1\d{3}[ -]?[A-Z]{2}(?![\w-])")
+# Quebec: four letters and eight digits ("TREM 5512 3456").
+RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
+# Hospital numbers under their British labels: "hosp no K4471902", "unit no 7734102".
+HOSP_NO_RE: Final = re.compile(
+    r"(?:hosp|hospital|unit|case[ \t]+note|k)[ \t]*(?:no\.?|number|#)[ \t]*[:#]?[ \t]*"
+    r"(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])",
+    re.IGNORECASE,
+)
+# "Patient #A20394", "pt #4471902".
+HASH_ID_RE: Final = re.compile(r"#[ \t]?(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])")
+HASH_ID_BEFORE_RE: Final = re.compile(r"\b(?:patient|pt|bed|mrn|hosp|case|record|chart)[ \t]*$")
+# "on the 14th", "Thursday 14th", "since the 3rd".
+ORDINAL_DAY_RE: Final = re.compile(
+    r"(?:(?P<lead>on|by|since|until|till|from|was|is|before|after|of|due)[ \t]+the"
+    r"|(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun))[ \t]+"
+    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b"
+    r"(?![ \t]+(?:floor|line|time|times|day|days|week|weeks|dose|doses|edition|cycle|cycles"
+    r"|trimester|percentile|centile|generation|attempt|visit|admission|round|rib|ribs|toe"
+    r"|finger|digit|degree|intercostal|ics|ward|bed|place|century|year|month|session)\b)",
+)
+ORDINAL_TRIGGER_RE: Final = re.compile(r"\d(?:st|nd|rd|th)\b")
+# ", Gwilym," after a person noun (checked in Python).
+PERSON_COMMA_NAME_RE: Final = re.compile(r",[ \t]*(?P<name>[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)[ \t]*,")
+# Family words before a lower-case name ("his daughter priyanka").
+_FAMILY_WORDS = """wife husband son daughter mother mom mum father dad brother sister partner spouse
+    fiance fiancee boyfriend girlfriend grandson granddaughter grandmother grandfather grandma
+    grandpa niece nephew aunt uncle cousin neighbour neighbor roommate stepson stepdaughter nan
+    nana granny gran abuela abuelo carer hubby"""
+for _rule, _blob in (
+    ("object_verb", " ".join(sorted(OBJECT_VERBS))),
+    ("relative", _FAMILY_WORDS),
+    ("hosp_no", "hosp hospital unit k"),
+):
+    for _word in _blob.split():
+        TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
+# A sign-out line: "bed 12 oyelaran, 67M", "bay 4 - kowalczyk - post op", "rm 3: mrs kaur".
+BED_NAME_RE: Final = re.compile(
+    r"(?:bed|bay|rm|room|cubicle|cube|side[ \t]+room)[ \t]*\d{1,3}[a-z]?[ \t]*(?:[-–:,)][ \t]*)?"
+    r"(?:is[ \t]+)?(?P<name>[a-z][a-z'’-]{3,})(?=[ \t]*(?:[,(–-]|\d))"
+)
+# Endings of jargon that no name has ("neurosurgery", "cholangitis").
+JARGON_SUFFIX_RE: Final = re.compile(
+    r"(?:ology|ologist|ologists|ery|iatry|ics|itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty"
+    r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|ide|ine|mab|nib|pril|sartan"
+    r"|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|xaban|gliptin|gliflozin|tide"
+    r"|lone|sone|pam|lam|ium)$"
+)
+for _word in "bed bay rm room cubicle cube side".split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
+# Capitalised words inside a name that are not names themselves: Vietnamese
+# middle names ("Tran Thi Hoa"), Irish and Scottish patronymics ("Ní Bhriain").
+NAME_PARTICLES: Final = frozenset("Van Văn Thi Thị Ni Ní Nic Mac Ui Uí Ap Bin Binti Bint".split())

@@ -250,8 +250,36 @@ _CLINICAL_WORDS: Final = _words(
     """
 )
 
+# Genera, eponymous signs, scores and UK/Canadian brand names that read like
+# names to the rules for unknown words ("Candida auris", "it's Wellens").
+_MEDICAL_TERMS: Final = _words(
+    """
+    Candida Klebsiella Pseudomonas Enterobacter Enterococcus Acinetobacter Serratia Proteus
+    Citrobacter Morganella Stenotrophomonas Burkholderia Legionella Listeria Neisseria
+    Haemophilus Moraxella Bordetella Clostridium Clostridioides Bacteroides Fusobacterium
+    Actinomyces Nocardia Mycobacterium Mycoplasma Chlamydia Chlamydophila Rickettsia Borrelia
+    Treponema Leptospira Brucella Bartonella Coxiella Francisella Yersinia Salmonella Shigella
+    Campylobacter Helicobacter Vibrio Aspergillus Cryptococcus Histoplasma Blastomyces
+    Coccidioides Pneumocystis Mucor Rhizopus Trichophyton Malassezia Giardia Cryptosporidium
+    Entamoeba Toxoplasma Plasmodium Strongyloides Schistosoma Ascaris Enterobius Sarcoptes
+    Wellens Mobitz Wenckebach Brugada Kussmaul Cheyne Stokes Chvostek Trousseau Babinski
+    Hoffmann Romberg Tinel Phalen Finkelstein Lachman McMurray Murphy Rovsing Psoas Kernig
+    Brudzinski Homan Homans Mallampati Glasgow Apgar Ranson Gleason Breslow Clark Dukes Duke
+    Forrest Rockall Blatchford Killip Framingham Wells Geneva Caprini Padua Centor McIsaac
+    Takotsubo Kawasaki Hashimoto Graves Addison Cushing Conn Wernicke Korsakoff Guillain
+    Barre Barré Marfan Ehlers Danlos Kocher Whipple Nissen Hartmann Roux Billroth Hasson
+    Seldinger Swan Ganz Foley Coude Hickman Broviac Tazocin Augmentin Actrapid Novorapid
+    Lantus Levemir Tresiba Humalog Trulicity Mounjaro Wegovy Saxenda Zoladex Ventolin
+    Seretide Symbicort Spiriva Fostair Clexane Fragmin Tinzaparin Oramorph Zomorph Sevredol
+    Oxynorm Codamol Cocodamol Buscopan Gaviscon Movicol Laxido Senna Fybogel Difflam Betnovate
+    Dermovate Eumovate Diprobase Doublebase Epaderm Oilatum Canesten Daktarin Fucidin
+    Bactroban Naseptin Ciproxin Tamiflu Paxlovid Datix Cerner Epic Meditech Medway Sunquest
+    """
+)
 EPONYMS: Final = _EPONYMS
-NOT_NAME: Final = _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS
+NOT_NAME: Final = (
+    _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS | _MEDICAL_TERMS
+)
 
 # Public figures whose names come up in clinical discussion as news, history
 # or teaching cases, not as patients (lower case, full names).
@@ -364,3 +392,13 @@ CREDENTIALS: Final = _words(
     MPH MSc BSN APRN CNM CRNA DDS DMD MS MA BA BS LPN CNA FAAP FACEP FCCP FHM
     """
 )
+
+
+def _load_english_words() -> frozenset[str]:
+    """Lower-case English words of Zipf 3.0 or more (``data/words.txt``, see build.py)."""
+    return frozenset((_DATA_DIR / "words.txt").read_text(encoding="utf-8").split())
+
+
+# Words a reader would know as English; a word outside this list and the name
+# list is the unusual word that a name is, in a person context.
+ENGLISH_WORDS: Final = _load_english_words()
