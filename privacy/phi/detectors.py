@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import phonenumbers
@@ -122,11 +122,10 @@ from privacy.phi.patterns import (
     NOT_PERSON_NAME_RE,
     NPI_RE,
     NUMERIC_DATE_RE,
-    OHIP_SHAPE_RE,
     ORCID_RE,
     ORCID_TRIGGER_RE,
-    ORDINAL_DAY_RE,
-    ORDINAL_TRIGGER_RE,
+    ORDINAL_BEFORE_RE,
+    ORDINAL_NOT_DAY_RE,
     PAIRED_NAME_BEFORE_RE,
     PERSON_BEFORE_AGE,
     PERSON_BEFORE_COMMA_NAME_RE,
@@ -233,6 +232,9 @@ class Doc:
     low: str
     cues: dict[str, list[int]]
     _capitalised: list[tuple[int, int]] | None = None
+    # Starts of digit runs the phone and code passes saw; the health-number
+    # pass looks only there instead of scanning the text again.
+    number_starts: list[int] = field(default_factory=list)
 
     def at(self, rule: str) -> list[int]:
         return self.cues.get(rule, [])
@@ -410,12 +412,15 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
     # North American numbers first: their shape is enough, a cue only raises
     # confidence. Other digit groups need a cue and must not overlap these.
     taken: list[Span] = []
+    starts = doc.number_starts
     for m in NANP_RE.finditer(text):
+        starts.append(m.start())
         taken.append(m.span())
         kind, cue = _phone_cue(low, m.start())
         yield _finding(text, kind, *m.span(), LOW if cue is None else HIGH)
     for m in DIGIT_GROUPS_RE.finditer(text):
         start, end = m.span()
+        starts.append(start)
         digits = sum(c.isdigit() for c in m.group())
         if not 7 <= digits <= 15 or _overlaps_any(taken, start, end):
             continue
@@ -526,6 +531,7 @@ def _detect_numbers(doc: Doc) -> Iterator[Finding]:
         for m in UDI_RE.finditer(text):
             yield _finding(text, "device", *m.span(), HIGH)
     for m in LONG_CODE_RE.finditer(text):
+        doc.number_starts.append(m.start())
         code, end = m.group(), m.end()
         after = text[end : end + 2]
         if (
@@ -1532,6 +1538,15 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     6"), a name between commas after a person noun ("an old farmer, Gwilym,"),
     and a pair of names ("Femi and Tolu are the parents").
     """
+    yield from _objects_of_person_verbs(doc)
+    yield from _names_after_relatives(doc)
+    yield from _names_in_sign_out(doc)
+    yield from _names_opening_a_sentence(doc)
+    yield from _names_between_commas(doc)
+    yield from _pairs_of_names(doc)
+
+
+def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("object_verb"):
         start = low.find(" ", pos) + 1
@@ -1552,6 +1567,10 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
             if word[0].isupper():
                 end = _extend_name(text, start, end, lower=False)
             yield _finding(text, "name", start, end, LOW)
+
+
+def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
     for pos in doc.at("relative"):
         start = low.find(" ", pos) + 1
         if not start or start >= len(text) or not text[start].islower():
@@ -1560,13 +1579,25 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
         word = text[start:end]
         if word and _unknown_word(word) and not _name_bits(word) & WORD:
             yield _finding(text, "name", start, end, LOW)
+
+
+def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
     for pos in doc.at("bed"):
         if m := BED_NAME_RE.match(low, pos):
             start, end = m.span("name")
             word = text[start:end]
             if _could_be_name(word) and _person_word_ok(text, start, end):
                 yield _finding(text, "name", start, end, LOW)
-    for start, end in doc.capitalised():
+
+
+def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
+    for start, cap_end in doc.capitalised():
+        after = text[cap_end : cap_end + 2]
+        # Cheap test first: a lower-case word, or more letters, must follow.
+        if not (after[1:2].islower() or after[:1].isalpha() or after[:1] in "-'’"):
+            continue
         if not _sentence_start(text, start):
             continue
         end = _word_at(text, start)
@@ -1579,6 +1610,10 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
         ):
             continue
         yield _finding(text, "name", start, end, LOW)
+
+
+def _names_between_commas(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
     if "," in text:
         for m in PERSON_COMMA_NAME_RE.finditer(text):
             start, end = m.span("name")
@@ -1586,6 +1621,10 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
                 _could_be_name(m.group("name")) and _person_word_ok(text, start, end)
             ):
                 yield _finding(text, "name", start, end, LOW)
+
+
+def _pairs_of_names(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
     caps = doc.capitalised()
     for (a_start, a_end), (b_start, b_end) in zip(caps, caps[1:], strict=False):
         if text[a_end:b_start] not in (" and ", " & "):
@@ -1630,9 +1669,16 @@ def _ten_digit_check_ok(digits: str) -> bool:
 def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
     """Health numbers and hospital numbers written without the usual label."""
     text, low = doc.text, doc.low
-    for m in TEN_DIGITS_RE.finditer(text):
+    for pos in sorted(set(doc.number_starts)):
+        m = TEN_DIGITS_RE.match(text, pos)
+        if m is None:
+            continue
+        if m.group("ohip"):
+            # An Ontario card number with its version code ("1234-567-890-AB").
+            yield _finding(text, "health_plan", *m.span(), LOW)
+            continue
         digits = re.sub(r"\D", "", m.group())
-        if digits[0] in "01" and not m.group(1):
+        if digits[0] in "01" and not m.group("sep"):
             # CHI numbers open with a date of birth (ddmmyy).
             if not (1 <= int(digits[:2]) <= 31 and 1 <= int(digits[2:4]) <= 12):
                 continue
@@ -1640,9 +1686,6 @@ def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
             continue
         _kind, cue = _phone_cue(low, m.start())
         if cue is None:
-            yield _finding(text, "health_plan", *m.span(), LOW)
-    if any(c.isupper() for c in text[-1:]) or re.search(r"\d[A-Z]{2}\b", text):
-        for m in OHIP_SHAPE_RE.finditer(text):
             yield _finding(text, "health_plan", *m.span(), LOW)
     if "ramq" in low or "carte" in low:
         for m in RAMQ_RE.finditer(text):
@@ -1659,11 +1702,16 @@ def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
 def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
     """Days named by their ordinal: "on the 14th", "Thursday 14th"."""
     low = doc.low
-    if not ORDINAL_TRIGGER_RE.search(low):
-        return
-    for m in ORDINAL_DAY_RE.finditer(low):
-        start = m.start("weekday") if m.group("weekday") else m.start() + len(m.group("lead")) + 1
-        yield _finding(doc.text, "date", start, m.end("date"), LOW)
+    for pos in doc.at("ordinal"):
+        end = low.find(" ", pos)
+        end = len(low) if end == -1 else end
+        while end > pos and not low[end - 1].isalnum():
+            end -= 1
+        m = ORDINAL_BEFORE_RE.search(low, max(0, pos - 24), pos)
+        if m is None or ORDINAL_NOT_DAY_RE.match(low, end):
+            continue
+        start = m.start("weekday") if m.group("weekday") else pos
+        yield _finding(doc.text, "date", start, end, LOW)
 
 
 DETECTORS = (  # type: ignore[misc]

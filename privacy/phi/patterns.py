@@ -850,9 +850,10 @@ MORE_PLACE_EVENTS_RE: Final = re.compile(
     r"|job|interview|conference|hospitals|consultants)\b"
 )
 # Ten digits in 3-3-4 (NHS, CHI, BC PHN written without a label).
-TEN_DIGITS_RE: Final = re.compile(r"(?<![\w/.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w/-]|\.\d)")
-# An Ontario card number with its version code, written without a label.
-OHIP_SHAPE_RE: Final = re.compile(r"(?<![\w-])\d{4}([ -]?)\d{3}\1\d{3}[ -]?[A-Z]{2}(?![\w-])")
+# The boundary before is checked in Python: a leading look-behind slows the pass.
+TEN_DIGITS_RE: Final = re.compile(
+    r"\d{3}(?P<sep>[ -]?)\d{3}(?P=sep)\d{4}(?P<ohip>[ -]?[A-Z]{2})?(?![\w/-]|\.\d)"
+)
 # Quebec: four letters and eight digits ("TREM 5512 3456").
 RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
 # Hospital numbers under their British labels: "hosp no K4471902", "unit no 7734102".
@@ -864,17 +865,23 @@ HOSP_NO_RE: Final = re.compile(
 # "Patient #A20394", "pt #4471902".
 HASH_ID_RE: Final = re.compile(r"#[ \t]?(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])")
 HASH_ID_BEFORE_RE: Final = re.compile(r"\b(?:patient|pt|bed|mrn|hosp|case|record|chart)[ \t]*$")
-# "on the 14th", "Thursday 14th", "since the 3rd".
-ORDINAL_DAY_RE: Final = re.compile(
-    r"(?:(?P<lead>on|by|since|until|till|from|was|is|before|after|of|due)[ \t]+the"
-    r"|(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun))[ \t]+"
-    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b"
-    r"(?![ \t]+(?:floor|line|time|times|day|days|week|weeks|dose|doses|edition|cycle|cycles"
-    r"|trimester|percentile|centile|generation|attempt|visit|admission|round|rib|ribs|toe"
-    r"|finger|digit|degree|intercostal|ics|ward|bed|place|century|year|month|session)\b)",
+# "on the 14th", "Thursday 14th", "since the 3rd": what comes before the ordinal...
+ORDINAL_BEFORE_RE: Final = re.compile(
+    r"(?:\b(?P<lead>on|by|since|until|till|from|was|is|before|after|of|due)[ \t]+the"
+    r"|\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:[ \t]+the)?)[ \t]+$"
 )
-ORDINAL_TRIGGER_RE: Final = re.compile(r"\d(?:st|nd|rd|th)\b")
+# ...and what may not follow it ("on the 3rd floor", "the 2nd dose").
+ORDINAL_NOT_DAY_RE: Final = re.compile(
+    r"[ \t]+(?:floor|line|time|times|day|days|week|weeks|dose|doses|edition|cycle|cycles"
+    r"|trimester|percentile|centile|generation|attempt|visit|admission|round|rib|ribs|toe"
+    r"|finger|digit|degree|intercostal|ics|ward|bed|place|century|year|month|session)\b"
+)
+_ORDINALS = "1st 2nd 3rd 21st 22nd 23rd 31st " + " ".join(
+    f"{n}th" for n in range(4, 31) if n not in (21, 22, 23)
+)
+for _word in _ORDINALS.split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "ordinal")
 # ", Gwilym," after a person noun (checked in Python).
 PERSON_COMMA_NAME_RE: Final = re.compile(r",[ \t]*(?P<name>[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)[ \t]*,")
 # Family words before a lower-case name ("his daughter priyanka").
