@@ -47,6 +47,7 @@ from privacy.phi.patterns import (
     CLINICIAN_HANDLE_RE,
     COLLEAGUE_AFTER_RE,
     COLLEAGUE_BEFORE_RE,
+    CONTACT_NAME_RE,
     CORNER_RE,
     CREDENTIAL_AFTER_RE,
     CREDENTIAL_INITIALS,
@@ -93,6 +94,7 @@ from privacy.phi.patterns import (
     JARGON_SUFFIX_RE,
     LAB_BEFORE_RE,
     LAB_BEFORE_VERB_RE,
+    LAB_WORD_END_RE,
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
     LIFE_EVENT_BEFORE_RE,
@@ -1567,6 +1569,13 @@ def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
             if word[0].isupper():
                 end = _extend_name(text, start, end, lower=False)
             yield _finding(text, "name", start, end, LOW)
+    if "contact" in low:
+        for m in CONTACT_NAME_RE.finditer(text):
+            start, end = m.span("name")
+            if _could_be_name(m.group("name")) and _person_word_ok(text, start, end):
+                yield _finding(
+                    text, "name", start, _extend_name(text, start, end, lower=False), LOW
+                )
 
 
 def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
@@ -1602,9 +1611,14 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
             continue
         end = _word_at(text, start)
         word = text[start:end]
+        verb = HUMAN_VERB_AFTER_RE.match(text, end)
+        if verb and verb.group().lstrip(" \t'’s").startswith(("is", "was")):
+            # "Ruairí is 6", but not "Troponin is 45": a listed given name or no lab ending.
+            if not _name_bits(word) & GIVEN and LAB_WORD_END_RE.search(word.lower()):
+                continue
         if (
             len(word) < 3
-            or not HUMAN_VERB_AFTER_RE.match(text, end)
+            or not verb
             or not (_could_be_name(word) or _name_bits(word) & GIVEN)
             or not _person_word_ok(text, start, end)
         ):
@@ -1634,8 +1648,14 @@ def _pairs_of_names(doc: Doc) -> Iterator[Finding]:
             continue
         if a in PLACE_POPULATION or b in PLACE_POPULATION:
             continue
-        strong = _name_bits(a) & STRONG or _name_bits(b) & STRONG
-        if not (strong or AFTER_NAME_PAIR_RE.match(text, b_end)):
+        # Both listed, or a verb of people after them, or a person noun before
+        # ("The parents, Yaw and Efua,"); "Kerry and Tipperary both had" is neither.
+        strong = _name_bits(a) & STRONG and _name_bits(b) & STRONG
+        if not (
+            strong
+            or AFTER_NAME_PAIR_RE.match(text, b_end)
+            or PERSON_BEFORE_COMMA_NAME_RE.search(doc.low, max(0, a_start - 30), a_start)
+        ):
             continue
         if _person_word_ok(text, a_start, a_end) and _person_word_ok(text, b_start, b_end):
             yield _finding(text, "name", a_start, a_end, LOW)

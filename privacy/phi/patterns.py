@@ -786,7 +786,7 @@ for _word in NAME_CUE_WORDS:
 
 # Verbs whose object is a person: "i told marco his a1c", "asked oluwadamilare whether".
 OBJECT_VERBS: Final = frozenset(
-    """contact contacting told tell telling asked ask asking saw see seeing called call rang
+    """told tell telling asked ask asking saw see seeing called call rang
     ring phoned texted messaged reassured warned met thanked hugged examined
     reminded convinced persuaded
     consented counselled counseled informed updated""".split()
@@ -827,7 +827,7 @@ HUMAN_VERB_AFTER_RE: Final = re.compile(
 )
 # "Femi and Tolu are the parents": what may follow a pair of names.
 AFTER_NAME_PAIR_RE: Final = re.compile(
-    r"[ \t,]+(?:are|were|both|came|have|had|said|went|who|arrived|brought|told|asked|live"
+    r"[ \t,]+(?:are|were|came|have|had|said|went|who|arrived|brought|told|asked|live"
     r"|lived|were)\b"
 )
 # "an old farmer, Gwilym, walks": a person noun, then a name between commas.
@@ -838,7 +838,8 @@ PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
     r"|twins|parents|brother|sister)[ \t]*,[ \t]*$"
 )
 # "Kamloops native", "Leeds-based": a town named by what follows it.
-PLACE_SUFFIX_RE: Final = re.compile(r"(?:[ \t]+native\b|-based\b|[ \t]+born[ \t]+and[ \t]+raised)")
+# ("Leeds-based team" names a service, so "-based" is not a cue.)
+PLACE_SUFFIX_RE: Final = re.compile(r"[ \t]+(?:native\b|born[ \t]+and[ \t]+raised)")
 # A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
 YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
 # A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
@@ -852,7 +853,8 @@ MORE_PLACE_EVENTS_RE: Final = re.compile(
 # Ten digits in 3-3-4 (NHS, CHI, BC PHN written without a label).
 # The boundary before is checked in Python: a leading look-behind slows the pass.
 TEN_DIGITS_RE: Final = re.compile(
-    r"\d{3}(?P<sep>[ -]?)\d{3}(?P=sep)\d{4}(?P<ohip>[ -]?[A-Z]{2})?(?![\w/-]|\.\d)"
+    r"(?:(?P<ohip>\d{4}(?P<sep4>[ -]?)\d{3}(?P=sep4)\d{3}[ -]?[A-Z]{2})"
+    r"|\d{3}(?P<sep>[ -]?)\d{3}(?P=sep)\d{4})(?![\w/-]|\.\d)"
 )
 # Quebec: four letters and eight digits ("TREM 5512 3456").
 RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
@@ -913,3 +915,9 @@ for _word in "bed bay rm room cubicle cube side".split():
 # Capitalised words inside a name that are not names themselves: Vietnamese
 # middle names ("Tran Thi Hoa"), Irish and Scottish patronymics ("Ní Bhriain").
 NAME_PARTICLES: Final = frozenset("Van Văn Thi Thị Ni Ní Nic Mac Ui Uí Ap Bin Binti Bint".split())
+# "please contact Siobhán Ní Bhriain at 087…": contact with a number is a person's.
+CONTACT_NAME_RE: Final = re.compile(
+    r"contact(?:ing)?[ \t]+(?P<name>[A-Z][\w'’-]+)(?=[^\n\d]{0,30}?\d{3})"
+)
+# Endings of drugs and lab names before "is 45": "Troponin is 45 and rising".
+LAB_WORD_END_RE: Final = re.compile(r"(?:in|ine|ol|um|ate|ide|ase|en|one)$")
