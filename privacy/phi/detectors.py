@@ -1581,6 +1581,14 @@ def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
 def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("relative"):
+        if low[max(0, pos - 3) : pos] in ("'s ", "’s "):
+            # "tolu's mum called": a lower-case unknown word owns the relative.
+            begin = end = pos - 3
+            while begin > 0 and text[begin - 1].isalpha():
+                begin -= 1
+            word = text[begin:end]
+            if word.islower() and _unknown_word(word) and not _name_bits(word) & WORD:
+                yield _finding(text, "name", begin, end, LOW)
         start = low.find(" ", pos) + 1
         if not start or start >= len(text) or not text[start].islower():
             continue

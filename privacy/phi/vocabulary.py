@@ -362,7 +362,32 @@ def _load_places() -> tuple[dict[str, int], frozenset[str]]:
 
 
 NAME_FLAGS: Final = _load_names()
+# Neighbourhoods and boroughs of big cities whose members post here that
+# GeoNames lists poorly or not at all; after a locative word they count as
+# towns do. The population is nominal: enough to be read in lower case too.
+_NEIGHBOURHOODS: Final = """
+    Hackney|Lewisham|Tower Hamlets|Toxteth|Anfield|Everton|Kirkdale|Moss Side|Wythenshawe
+    |Longsight|Cheetham Hill|Ancoats|Levenshulme|Rusholme|Govan|Easterhouse|Drumchapel
+    |Castlemilk|Possilpark|Springburn|Gorbals|Leith|Niddrie|Wester Hailes|Handsworth
+    |Sparkbrook|Small Heath|Erdington|Kingstanding|Chapeltown|Harehills|Seacroft
+    |Byker|Benwell|Pilton|St Pauls|Lawrence Weston|Knowle West|Hartcliffe|Splott
+    |Butetown|Grangetown|Ballymun|Tallaght|Finglas|Darndale|Clondalkin|Crumlin
+    |Falls Road|Shankill|Ardoyne|Roxbury|Mattapan|Jamaica Plain|Chelsea|Hyde Park
+    |East Boston|Southie|South Boston|Charlestown|Back of the Yards|Little Village|Humboldt Park
+    |Austin|Garfield Park|Auburn Gresham|Chatham|Bronzeville|Rogers Park|Watts
+    |Boyle Heights|Skid Row|South Central|Inglewood|East Harlem|Spanish Harlem|Washington Heights
+    |Jackson Heights|Bed-Stuy|Bedford-Stuyvesant|Brownsville|East New York|Crown Heights
+    |Flatbush|Canarsie|Sunset Park|Bushwick|Mott Haven|Hunts Point|Soundview|Far Rockaway
+    |Queens|Staten Island|Kensington|Fishtown|Germantown|Frankford|Anacostia|Sandtown
+    |Overtown|Liberty City|Little Haiti|Fifth Ward|Third Ward|Jane and Finch|Regent Park
+    |Parkdale|Rexdale|Malvern|Thorncliffe Park|Flemingdon Park|St. James Town|Moss Park
+    |Downtown Eastside|Whalley|Hochelaga|Montréal-Nord|Montreal-Nord|Saint-Michel|Côte-des-Neiges
+    |Cote-des-Neiges|Parc-Extension|North Preston|Dharavi|Govandi|Kurla|Seelampur
+"""
 PLACE_POPULATION, PLACE_WORDS = _load_places()
+for _place in (p.strip() for p in _NEIGHBOURHOODS.split("|")):
+    PLACE_POPULATION.setdefault(_place, 50_000)
+PLACE_WORDS = PLACE_WORDS - {"Queens"}
 CA_PROVINCES: Final = _words("AB BC MB NB NL NS NT NU ON PE QC SK YT")
 
 # A capitalised pair followed by one of these is an eponym or an institution

@@ -779,6 +779,14 @@ UNLISTED_POSITIVES = [
     ("RAMQ number", "RAMQ TREM 5512 3456 for the form", "health_plan", "TREM 5512 3456"),
     ("OHIP with version code", "card 3456 789 012 AB expired", "health_plan", "3456 789 012 AB"),
     ("ordinal day", "dc'd home on the 22nd with VNA", "date", "22nd"),
+    ("lower-case name owning a relative", "seen with tolu's mum again", "name", "tolu"),
+    ("borough that is also a word", "He drives a cab in Queens.", "address", "Queens"),
+    (
+        "neighbourhood no list holds",
+        "a young mum from Wythenshawe, third baby",
+        "address",
+        "Wythenshawe",
+    ),
     ("weekday and ordinal", "admitted on Thursday 14th with a fall", "date", "Thursday 14th"),
 ]
 
@@ -801,6 +809,7 @@ UNLISTED_NEGATIVES = [
     ("floor, not a day", "She is on the 3rd floor, room 12"),
     ("dose, not a day", "This is the 2nd dose of rituximab"),
     ("issue number", "Issue #4471 on the EHR tracker is still open"),
+    ("service owning a relative", "the pt's wife and the patient's mum both came"),
     ("ward phone is a phone", "Bleep 4471 if you need the reg overnight"),
 ]
 
