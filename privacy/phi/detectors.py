@@ -32,6 +32,7 @@ from privacy.phi.patterns import (
     AGE_VERB_BEFORE_RE,
     AGE_WORD_TAIL_RE,
     AGE_WORDS_RE,
+    AND_I_AFTER_RE,
     ANY_PLACE_CUE_RE,
     APPOSITIVE_RE,
     BARE_DOMAIN_RE,
@@ -121,12 +122,14 @@ from privacy.phi.patterns import (
     NEXT_WORD_RE,
     NHS_AFTER_CUE_RE,
     NOT_LOWER_NAME,
+    NOT_PATIENT_AFTER_RE,
     NOT_PERSON_NAME_RE,
     NPI_RE,
     NUMERIC_DATE_RE,
     ORCID_RE,
     ORCID_TRIGGER_RE,
     ORDINAL_BEFORE_RE,
+    ORDINAL_EVENT_BEFORE_RE,
     ORDINAL_NOT_DAY_RE,
     PAIRED_NAME_BEFORE_RE,
     PERSON_BEFORE_AGE,
@@ -144,6 +147,7 @@ from privacy.phi.patterns import (
     PO_BOX_RE,
     POSTCODE_CUE_RE,
     POSTCODE_TRIGGER_RE,
+    PT_LOWER_NAME_RE,
     RAMQ_RE,
     RANGE_IN_DATE_RE,
     REFERENCE_BEFORE,
@@ -770,6 +774,8 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
         ):
             return False
     if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
+        return False
+    if NOT_PATIENT_AFTER_RE.match(text, end):
         return False
     cred = CREDENTIAL_AFTER_RE.match(text, end)
     return not (cred and cred.group(1) in CREDENTIALS)
@@ -1580,6 +1586,11 @@ def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
 
 def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
+    for pos in doc.at("name"):
+        if m := PT_LOWER_NAME_RE.match(low, pos):
+            start, end = m.span("name")
+            if _unknown_word(text[start:end]) and text[start:end].islower():
+                yield _finding(text, "name", start, end, LOW)
     for pos in doc.at("relative"):
         if low[max(0, pos - 3) : pos] in ("'s ", "’s "):
             # "tolu's mum called": a lower-case unknown word owns the relative.
@@ -1619,7 +1630,7 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
             continue
         end = _word_at(text, start)
         word = text[start:end]
-        verb = HUMAN_VERB_AFTER_RE.match(text, end)
+        verb = HUMAN_VERB_AFTER_RE.match(text, end) or AND_I_AFTER_RE.match(text, end)
         if verb and verb.group().lstrip(" \t'’s").startswith(("is", "was")):
             # "Ruairí is 6", but not "Troponin is 45": a listed given name or no lab ending.
             if not _name_bits(word) & GIVEN and LAB_WORD_END_RE.search(word.lower()):
@@ -1736,9 +1747,14 @@ def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
         while end > pos and not low[end - 1].isalnum():
             end -= 1
         m = ORDINAL_BEFORE_RE.search(low, max(0, pos - 24), pos)
-        if m is None or ORDINAL_NOT_DAY_RE.match(low, end):
+        if (
+            m is None
+            or ORDINAL_NOT_DAY_RE.match(low, end)
+            or ORDINAL_EVENT_BEFORE_RE.search(low, max(0, pos - 40), pos)
+        ):
             continue
-        start = m.start("weekday") if m.group("weekday") else pos
+        # The span takes "the" too: "on the 14th" names the day as "the 14th".
+        start = m.start("weekday") if m.group("weekday") else m.end("lead") + 1
         yield _finding(doc.text, "date", start, end, LOW)
 
 

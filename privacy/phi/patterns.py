@@ -706,7 +706,8 @@ COLLEAGUE_AFTER_RE: Final = re.compile(
     r"|anaesthesia|ortho|icu|micu|ed|er|case management|social work|pt|ot|rt|respiratory"
     r"|our team|my team|the team|admin|it|billing|infection control|palliative|physio"
     r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
-    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?)\b"
+    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?"
+    r"|(?:night|day|late|early|weekend|twilight)[ \t]+(?:team|shift))\b"
     r"|[ \t]+(?:and|&)[ \t]+(?:colleagues|co-?workers|coauthors|co-authors|team)\b"
     r"|[ \t]+et[ \t]+al\b",
     re.IGNORECASE,
@@ -906,7 +907,8 @@ BED_NAME_RE: Final = re.compile(
 # Endings of jargon that no name has ("neurosurgery", "cholangitis").
 JARGON_SUFFIX_RE: Final = re.compile(
     r"(?:ology|ologist|ologists|ery|iatry|ics|itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty"
-    r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|ide|ine|mab|nib|pril|sartan"
+    r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|semide|tanide|azide|glutide|pramide"
+    r"|mab|nib|pril|sartan"
     r"|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|xaban|gliptin|gliflozin|tide"
     r"|lone|sone|pam|lam|ium)$"
 )
@@ -921,3 +923,23 @@ CONTACT_NAME_RE: Final = re.compile(
 )
 # Endings of drugs and lab names before "is 45": "Troponin is 45 and rising".
 LAB_WORD_END_RE: Final = re.compile(r"(?:in|ine|ol|um|ate|ide|ase|en|one)$")
+# "Gaurav, our HCA,": a colleague named with the job; "Harvey the therapy dog".
+NOT_PATIENT_AFTER_RE: Final = re.compile(
+    r",?[ \t]+(?:(?:our|my|the)[ \t]+(?:hca|nurse|registrar|reg|sho|fy1|fy2|consultant"
+    r"|attending|resident|intern|pharmacist|physio|slt|interpreter|translator|porter"
+    r"|ward[ \t]+clerk|secretary|medical[ \t]+student|student|cns|np|pa|charge[ \t]+nurse"
+    r"|matron|colleague|fellow|receptionist|scribe|tech|midwife|paramedic|chaplain)"
+    r"|the[ \t]+(?:(?:therapy|service|guide|ward|clinic)[ \t]+)?(?:dog|cat|pony|parrot))\b",
+    re.IGNORECASE,
+)
+# "MRCP results out on the 14th": an exam, a deadline or a meeting, not a patient's day.
+ORDINAL_EVENT_BEFORE_RE: Final = re.compile(
+    r"\b(?:results?|exams?|mrcp|mrcs|frcpc|usmle|boards|deadline|meeting|conference|teaching"
+    r"|course|rota|interview|application|payday|paid|strike|audit|webinar)\b"
+)
+# "my pt yusra (28F)": a lower-case unknown word after "pt", then a bracket or an age.
+PT_LOWER_NAME_RE: Final = re.compile(
+    r"(?:pt|patient)[ \t]+(?P<name>[a-z][a-z'’-]{2,})(?=[ \t]*(?:\(|,[ \t]*\d|\d{1,3}[ \t]?[mf]\b))"
+)
+# "Olamide and I talked": a person opening a sentence with the writer.
+AND_I_AFTER_RE: Final = re.compile(r"[ \t]+and[ \t]+I[ \t]+[a-z]")

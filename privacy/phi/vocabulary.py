@@ -274,6 +274,7 @@ _MEDICAL_TERMS: Final = _words(
     Oxynorm Codamol Cocodamol Buscopan Gaviscon Movicol Laxido Senna Fybogel Difflam Betnovate
     Dermovate Eumovate Diprobase Doublebase Epaderm Oilatum Canesten Daktarin Fucidin
     Bactroban Naseptin Ciproxin Tamiflu Paxlovid Datix Cerner Epic Meditech Medway Sunquest
+    Siri Alexa Royal Infirmary General Memorial Ornge
     """
 )
 EPONYMS: Final = _EPONYMS

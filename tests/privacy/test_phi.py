@@ -780,6 +780,13 @@ UNLISTED_POSITIVES = [
     ("OHIP with version code", "card 3456 789 012 AB expired", "health_plan", "3456 789 012 AB"),
     ("ordinal day", "dc'd home on the 22nd with VNA", "date", "22nd"),
     ("lower-case name owning a relative", "seen with tolu's mum again", "name", "tolu"),
+    (
+        "lower-case name after pt and before an age",
+        "my pt yusra (28F) is 34 weeks",
+        "name",
+        "yusra",
+    ),
+    ("name with the writer", "Olamide and I talked about hospice", "name", "Olamide"),
     ("borough that is also a word", "He drives a cab in Queens.", "address", "Queens"),
     (
         "neighbourhood no list holds",
@@ -810,6 +817,10 @@ UNLISTED_NEGATIVES = [
     ("dose, not a day", "This is the 2nd dose of rituximab"),
     ("issue number", "Issue #4471 on the EHR tracker is still open"),
     ("service owning a relative", "the pt's wife and the patient's mum both came"),
+    ("colleague named with the job", "Gaurav, our HCA, translated for the family"),
+    ("therapy dog", "We had Harvey the therapy dog on the ward today!"),
+    ("exam results day", "MRCP part 2 results out on the 14th!"),
+    ("voice assistant", "Ask Siri what the dose of adrenaline is, honestly"),
     ("ward phone is a phone", "Bleep 4471 if you need the reg overnight"),
 ]
 
@@ -879,3 +890,7 @@ def test_unlisted_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
     find_phi(text)
     assert time.thread_time() - start < 3
+
+
+def test_ordinal_day_keeps_its_article() -> None:
+    assert [f.text for f in find_phi("on the 2nd he was fine")] == ["the 2nd"]
