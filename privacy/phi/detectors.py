@@ -100,6 +100,9 @@ from privacy.phi.patterns import (
     LAST_FOUR_SSN_RE,
     LIFE_EVENT_BEFORE_RE,
     LONG_CODE_RE,
+    LOWER_MONTH_AFTER_DAY_RE,
+    LOWER_MONTH_FIRST_RE,
+    LOWER_MONTH_TAIL_RE,
     LOWER_NOT_SURNAME,
     LOWER_POSTCODE_RE,
     LOWER_SENTENCE_START_RE,
@@ -1739,8 +1742,17 @@ def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
 
 
 def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
-    """Days named by their ordinal: "on the 14th", "Thursday 14th"."""
-    low = doc.low
+    """Days named by their ordinal ("on the 14th", "Thursday 14th") and lower-case months."""
+    text, low = doc.text, doc.low
+    for pos in doc.at("month"):
+        if not text[pos].islower():
+            continue  # capitalised months are the date pass's
+        if m := LOWER_MONTH_FIRST_RE.match(low, pos):
+            yield _finding(text, "date", pos, m.end(), LOW)
+        elif (m := LOWER_MONTH_TAIL_RE.match(low, pos)) and (
+            day := LOWER_MONTH_AFTER_DAY_RE.search(low, max(0, pos - 12), pos)
+        ):
+            yield _finding(text, "date", day.start(), m.end(), LOW)
     for pos in doc.at("ordinal"):
         end = low.find(" ", pos)
         end = len(low) if end == -1 else end

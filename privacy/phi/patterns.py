@@ -787,8 +787,8 @@ for _word in NAME_CUE_WORDS:
 
 # Verbs whose object is a person: "i told marco his a1c", "asked oluwadamilare whether".
 OBJECT_VERBS: Final = frozenset(
-    """told tell telling asked ask asking saw see seeing called call rang
-    ring phoned texted messaged reassured warned met thanked hugged examined
+    """lost love loved miss missed told tell telling asked ask asking saw see seeing called
+    call rang ring phoned texted messaged reassured warned met thanked hugged examined
     reminded convinced persuaded
     consented counselled counseled informed updated""".split()
 )
@@ -928,7 +928,8 @@ NOT_PATIENT_AFTER_RE: Final = re.compile(
     r",?[ \t]+(?:(?:our|my|the)[ \t]+(?:hca|nurse|registrar|reg|sho|fy1|fy2|consultant"
     r"|attending|resident|intern|pharmacist|physio|slt|interpreter|translator|porter"
     r"|ward[ \t]+clerk|secretary|medical[ \t]+student|student|cns|np|pa|charge[ \t]+nurse"
-    r"|matron|colleague|fellow|receptionist|scribe|tech|midwife|paramedic|chaplain)"
+    r"|matron|colleague|fellow|receptionist|scribe|tech|midwife|paramedic|chaplain"
+    r"|ward[ \t]+manager|manager|nurse[ \t]+in[ \t]+charge|ward[ \t]+sister)"
     r"|the[ \t]+(?:(?:therapy|service|guide|ward|clinic)[ \t]+)?(?:dog|cat|pony|parrot))\b",
     re.IGNORECASE,
 )
@@ -943,3 +944,12 @@ PT_LOWER_NAME_RE: Final = re.compile(
 )
 # "Olamide and I talked": a person opening a sentence with the writer.
 AND_I_AFTER_RE: Final = re.compile(r"[ \t]+and[ \t]+I[ \t]+[a-z]")
+# Dates with the month in lower case, only with a year ("dob 23rd feb 1941", "feb 23, 1941").
+_LOWER_MONTH = (
+    r"(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept"
+    r"|september|oct|october|nov|november|dec|december)\.?"
+)
+_LOWER_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+LOWER_MONTH_AFTER_DAY_RE: Final = re.compile(rf"(?<![\w/.-]){_LOWER_DAY}(?:[ \t]+of)?[ \t]+$")
+LOWER_MONTH_TAIL_RE: Final = re.compile(rf"{_LOWER_MONTH}[ \t,]+{_YEAR}\b")
+LOWER_MONTH_FIRST_RE: Final = re.compile(rf"{_LOWER_MONTH}[ \t]+{_LOWER_DAY},?[ \t]+{_YEAR}\b")

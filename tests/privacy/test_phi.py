@@ -787,6 +787,9 @@ UNLISTED_POSITIVES = [
         "yusra",
     ),
     ("name with the writer", "Olamide and I talked about hospice", "name", "Olamide"),
+    ("object of lost", "Lost Tavita today. 22, RHD", "name", "Tavita"),
+    ("lower-case month with a year", "dob 23rd feb 1941, lives alone", "date", "23rd feb 1941"),
+    ("lower-case month first", "seen mar 3, 2024 in clinic", "date", "mar 3, 2024"),
     ("borough that is also a word", "He drives a cab in Queens.", "address", "Queens"),
     (
         "neighbourhood no list holds",
@@ -821,6 +824,8 @@ UNLISTED_NEGATIVES = [
     ("therapy dog", "We had Harvey the therapy dog on the ward today!"),
     ("exam results day", "MRCP part 2 results out on the 14th!"),
     ("voice assistant", "Ask Siri what the dose of adrenaline is, honestly"),
+    ("lower-case may without a day", "may 2024 be kinder to us all"),
+    ("ward manager", "Met Sister Bernadette, the ward manager, about the rota"),
     ("ward phone is a phone", "Bleep 4471 if you need the reg overnight"),
 ]
 
