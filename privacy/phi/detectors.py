@@ -38,6 +38,7 @@ from privacy.phi.patterns import (
     BARE_DOMAIN_RE,
     BARE_ZIP_RE,
     BED_NAME_RE,
+    BEFORE_UNKNOWN_NAME,
     BIOMETRIC_RE,
     CA_POSTCODE_RE,
     CAMEL_PART_RE,
@@ -1496,8 +1497,9 @@ def _unknown_word(word: str) -> bool:
         len(low) > 2
         and low not in ENGLISH_WORDS
         and low not in NOT_LOWER_NAME
-        and word.capitalize() not in NOT_NAME
+        and low.capitalize() not in NOT_NAME
         and word not in NOT_NAME
+        and not any(p.capitalize() in NOT_NAME for p in re.split(r"[-'’]", low) if p)
         and not JARGON_SUFFIX_RE.search(low)
         and all(p.isalpha() for p in re.split(r"[-'’]", low) if p)
     )
@@ -1555,6 +1557,7 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     yield from _names_opening_a_sentence(doc)
     yield from _names_between_commas(doc)
     yield from _pairs_of_names(doc)
+    yield from _unknown_capitalised(doc)
 
 
 def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
@@ -1657,6 +1660,34 @@ def _names_between_commas(doc: Doc) -> Iterator[Finding]:
                 _could_be_name(m.group("name")) and _person_word_ok(text, start, end)
             ):
                 yield _finding(text, "name", start, end, LOW)
+
+
+def _unknown_capitalised(doc: Doc) -> Iterator[Finding]:
+    """A capitalised word inside a sentence that is no English word, jargon, place or list entry.
+
+    "d/c planning for Eskandar:": low confidence, the weakest name rule. It must
+    follow a word that comes before people more than drugs ("for", "with",
+    "poor", "little"...); a word before another capitalised word (names of
+    things: "Moose Factory", "Ottawa Hospital") is left alone.
+    """
+    text = doc.text
+    for start, _ in doc.capitalised():
+        if start == 0 or text[start - 1] in "@#_/.-'’" or text[start - 1].isalnum():
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if len(word) < 4 or _name_bits(word) or not _unknown_word(word):
+            continue
+        if word in PLACE_POPULATION or _sentence_start(text, start):
+            continue
+        if _word_before(text, start) not in BEFORE_UNKNOWN_NAME or not word[1:].islower():
+            continue  # "Started Aimovig", "CrCl", "BiPAP": drugs and jargon
+        nxt = NEXT_WORD_RE.match(text, end)
+        if nxt and nxt.group("word")[:1].isupper():
+            continue
+        if text[end : end + 1].isdigit() or not _person_word_ok(text, start, end):
+            continue
+        yield _finding(text, "name", start, end, LOW)
 
 
 def _pairs_of_names(doc: Doc) -> Iterator[Finding]:

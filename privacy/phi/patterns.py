@@ -910,7 +910,7 @@ JARGON_SUFFIX_RE: Final = re.compile(
     r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|semide|tanide|azide|glutide|pramide"
     r"|mab|nib|pril|sartan"
     r"|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|xaban|gliptin|gliflozin|tide"
-    r"|lone|sone|pam|lam|ium)$"
+    r"|lone|sone|pam|lam|ium|onian|inian|oid)$"
 )
 for _word in "bed bay rm room cubicle cube side".split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
@@ -953,3 +953,8 @@ _LOWER_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
 LOWER_MONTH_AFTER_DAY_RE: Final = re.compile(rf"(?<![\w/.-]){_LOWER_DAY}(?:[ \t]+of)?[ \t]+$")
 LOWER_MONTH_TAIL_RE: Final = re.compile(rf"{_LOWER_MONTH}[ \t,]+{_YEAR}\b")
 LOWER_MONTH_FIRST_RE: Final = re.compile(rf"{_LOWER_MONTH}[ \t]+{_LOWER_DAY},?[ \t]+{_YEAR}\b")
+# Words before an unknown capitalised word that make it a person ("planning for Eskandar").
+BEFORE_UNKNOWN_NAME: Final = frozenset(
+    """for with to about re like poor dear sweet little old young visit visited meet met
+    thank love miss lost named called""".split()
+)

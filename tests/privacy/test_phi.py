@@ -813,6 +813,12 @@ UNLISTED_POSITIVES = [
     ),
     ("name with the writer", "Olamide and I talked about hospice", "name", "Olamide"),
     ("object of lost", "Lost Tavita today. 22, RHD", "name", "Tavita"),
+    (
+        "unknown word after for",
+        "d/c planning for Eskandar: OT to assess stairs",
+        "name",
+        "Eskandar",
+    ),
     ("lower-case month with a year", "dob 23rd feb 1941, lives alone", "date", "23rd feb 1941"),
     ("lower-case month first", "seen mar 3, 2024 in clinic", "date", "mar 3, 2024"),
     ("borough that is also a word", "He drives a cab in Queens.", "address", "Queens"),
@@ -850,6 +856,10 @@ UNLISTED_NEGATIVES = [
     ("exam results day", "MRCP part 2 results out on the 14th!"),
     ("voice assistant", "Ask Siri what the dose of adrenaline is, honestly"),
     ("lower-case may without a day", "may 2024 be kinder to us all"),
+    ("brand after started", "Started Aimovig for her migraines"),
+    ("mixed-case jargon after for", "dose for CrCl 28 please"),
+    ("eponymous adjective", "a great podcast about Addisonian crisis"),
+    ("possessive eponym", "Crohn's vs UC: transmural inflammation favours Crohn's."),
     ("ward manager", "Met Sister Bernadette, the ward manager, about the rota"),
     ("ward phone is a phone", "Bleep 4471 if you need the reg overnight"),
 ]
