@@ -1629,8 +1629,11 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
     text = doc.text
     for start, cap_end in doc.capitalised():
         after = text[cap_end : cap_end + 2]
-        # Cheap test first: a lower-case word, or more letters, must follow.
+        # Cheap tests first: a lower-case word, or more letters, must follow, and
+        # a word after a space after a letter does not open a sentence.
         if not (after[1:2].islower() or after[:1].isalpha() or after[:1] in "-'’"):
+            continue
+        if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
             continue
         if not _sentence_start(text, start):
             continue
@@ -1670,9 +1673,12 @@ def _unknown_capitalised(doc: Doc) -> Iterator[Finding]:
     "poor", "little"...); a word before another capitalised word (names of
     things: "Moose Factory", "Ottawa Hospital") is left alone.
     """
-    text = doc.text
+    text, low = doc.text, doc.low
     for start, _ in doc.capitalised():
-        if start == 0 or text[start - 1] in "@#_/.-'’" or text[start - 1].isalnum():
+        if start < 2 or text[start - 1] != " ":
+            continue
+        # Cheap test first: the word before must be one of the few that precede people.
+        if low[low.rfind(" ", 0, start - 1) + 1 : start - 1] not in BEFORE_UNKNOWN_NAME:
             continue
         end = _word_at(text, start)
         word = text[start:end]
@@ -1680,8 +1686,8 @@ def _unknown_capitalised(doc: Doc) -> Iterator[Finding]:
             continue
         if word in PLACE_POPULATION or _sentence_start(text, start):
             continue
-        if _word_before(text, start) not in BEFORE_UNKNOWN_NAME or not word[1:].islower():
-            continue  # "Started Aimovig", "CrCl", "BiPAP": drugs and jargon
+        if not word[1:].islower():
+            continue  # "CrCl", "BiPAP": jargon
         nxt = NEXT_WORD_RE.match(text, end)
         if nxt and nxt.group("word")[:1].isupper():
             continue
