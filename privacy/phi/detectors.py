@@ -100,6 +100,7 @@ from privacy.phi.patterns import (
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
     LIFE_EVENT_BEFORE_RE,
+    LISTED_NAME_VERB_RE,
     LONG_CODE_RE,
     LOWER_MONTH_AFTER_DAY_RE,
     LOWER_MONTH_FIRST_RE,
@@ -1640,6 +1641,9 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
         end = _word_at(text, start)
         word = text[start:end]
         verb = HUMAN_VERB_AFTER_RE.match(text, end) or AND_I_AFTER_RE.match(text, end)
+        if verb is None and _name_bits(word) & STRONG:
+            # A listed name takes the copula too: "Rafferty was the sweetest kid".
+            verb = LISTED_NAME_VERB_RE.match(text, end)
         if verb and verb.group().lstrip(" \t'’s").startswith(("is", "was")):
             # "Ruairí is 6", but not "Troponin is 45": a listed given name or no lab ending.
             if not _name_bits(word) & GIVEN and LAB_WORD_END_RE.search(word.lower()):

@@ -958,3 +958,8 @@ BEFORE_UNKNOWN_NAME: Final = frozenset(
     """for with to about re like poor dear sweet little old young visit visited meet met
     thank love miss lost named called""".split()
 )
+# After a strong listed name opening a sentence: "Rafferty was the sweetest kid".
+LISTED_NAME_VERB_RE: Final = re.compile(
+    r"[ \t]+(?:is|was|has|had|gets|got|needs|needed|feels|felt|looks|looked|seems|went|goes)"
+    r"[ \t]+(?:the|a|an|such|so|my|our|always|never|still|really|very|home|better|worse)\b"
+)
