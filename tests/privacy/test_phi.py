@@ -813,6 +813,7 @@ UNLISTED_POSITIVES = [
     ),
     ("name with the writer", "Olamide and I talked about hospice", "name", "Olamide"),
     ("object of lost", "Lost Tavita today. 22, RHD", "name", "Tavita"),
+    ("listed surname with the copula", "Rafferty was the sweetest kid", "name", "Rafferty"),
     (
         "unknown word after for",
         "d/c planning for Eskandar: OT to assess stairs",
@@ -857,6 +858,7 @@ UNLISTED_NEGATIVES = [
     ("voice assistant", "Ask Siri what the dose of adrenaline is, honestly"),
     ("lower-case may without a day", "may 2024 be kinder to us all"),
     ("brand after started", "Started Aimovig for her migraines"),
+    ("drug with the copula", "Metformin is the first line for most"),
     ("mixed-case jargon after for", "dose for CrCl 28 please"),
     ("eponymous adjective", "a great podcast about Addisonian crisis"),
     ("possessive eponym", "Crohn's vs UC: transmural inflammation favours Crohn's."),
