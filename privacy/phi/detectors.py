@@ -1281,7 +1281,7 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
             continue
         tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
         words = [t.group() for t in tokens]
-        if words[0] in NOT_NAME or (
+        if (words[0] in NOT_NAME and _known_place(words) < 2) or (
             words[0] in ("St", "Saint", "Mt", "Mount")
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
         ):
@@ -1644,9 +1644,13 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
         if verb is None and _name_bits(word) & STRONG:
             # A listed name takes the copula too: "Rafferty was the sweetest kid".
             verb = LISTED_NAME_VERB_RE.match(text, end)
-        if verb and verb.group().lstrip(" \t'’s").startswith(("is", "was")):
+        if verb and any(c.isdigit() for c in verb.group()):
             # "Ruairí is 6", but not "Troponin is 45": a listed given name or no lab ending.
-            if not _name_bits(word) & GIVEN and LAB_WORD_END_RE.search(word.lower()):
+            if (
+                not _name_bits(word) & GIVEN
+                and len(word) > 5
+                and LAB_WORD_END_RE.search(word.lower())
+            ):
                 continue
         if (
             len(word) < 3
@@ -1803,7 +1807,7 @@ def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
         if (
             m is None
             or ORDINAL_NOT_DAY_RE.match(low, end)
-            or ORDINAL_EVENT_BEFORE_RE.search(low, max(0, pos - 40), pos)
+            or ORDINAL_EVENT_BEFORE_RE.search(low, max(0, pos - 40), end + 30)
         ):
             continue
         # The span takes "the" too: "on the 14th" names the day as "the 14th".

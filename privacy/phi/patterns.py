@@ -820,6 +820,7 @@ HUMAN_VERB_AFTER_RE: Final = re.compile(
     r"(?:['’]s)?[ \t]+(?:came[ \t]+(?:with|in|back|to|home)|said|says|told|asked|cried|laughed"
     r"|smiled|refuses|refused|declines|wants|wanted|walked|rang|lives|lived|works|worked"
     r"|goes[ \t]+by|is[ \t]+back|was[ \t]+back"
+    r"|was[ \t]+(?:admitted|discharged|transferred|found|brought|referred|intubated|diagnosed)"
     r"|is[ \t]+(?:only[ \t]+|now[ \t]+)?\d{1,3}[ \t]*(?:and|with|now|today|yo|y/o|years|months"
     r"|weeks|next|,)|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
     r"|thought"
@@ -936,7 +937,8 @@ NOT_PATIENT_AFTER_RE: Final = re.compile(
 # "MRCP results out on the 14th": an exam, a deadline or a meeting, not a patient's day.
 ORDINAL_EVENT_BEFORE_RE: Final = re.compile(
     r"\b(?:results?|exams?|mrcp|mrcs|frcpc|usmle|boards|deadline|meeting|conference|teaching"
-    r"|course|rota|interview|application|payday|paid|strike|audit|webinar)\b"
+    r"|course|rota|interview|application|payday|paid|strike|audit|webinar|talk|lecture|rounds"
+    r"|seminar|journal[ \t]+club|session|workshop)\b"
 )
 # "my pt yusra (28F)": a lower-case unknown word after "pt", then a bracket or an age.
 PT_LOWER_NAME_RE: Final = re.compile(

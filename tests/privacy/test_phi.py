@@ -814,6 +814,14 @@ UNLISTED_POSITIVES = [
     ("name with the writer", "Olamide and I talked about hospice", "name", "Olamide"),
     ("object of lost", "Lost Tavita today. 22, RHD", "name", "Tavita"),
     ("listed surname with the copula", "Rafferty was the sweetest kid", "name", "Rafferty"),
+    ("short unknown name before an age", "Hine is 17 and pregnant", "name", "Hine"),
+    ("name before was admitted", "Tamsin was admitted with a hip fracture", "name", "Tamsin"),
+    (
+        "town whose first word is jargon",
+        "transferred from Prince Albert at 2am",
+        "address",
+        "Prince Albert",
+    ),
     (
         "unknown word after for",
         "d/c planning for Eskandar: OT to assess stairs",
@@ -855,6 +863,7 @@ UNLISTED_NEGATIVES = [
     ("colleague named with the job", "Gaurav, our HCA, translated for the family"),
     ("therapy dog", "We had Harvey the therapy dog on the ward today!"),
     ("exam results day", "MRCP part 2 results out on the 14th!"),
+    ("talk day", "Great talk by Dr. Nakamura on the 12th at grand rounds"),
     ("voice assistant", "Ask Siri what the dose of adrenaline is, honestly"),
     ("lower-case may without a day", "may 2024 be kinder to us all"),
     ("brand after started", "Started Aimovig for her migraines"),
