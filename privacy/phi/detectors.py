@@ -1467,25 +1467,6 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, kind, start, end, HIGH if cue or valid else LOW)
 
 
-DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
-    _detect_contacts,
-    _detect_phones,
-    _detect_network,
-    _detect_labelled_ids,
-    _detect_numbers,
-    _detect_dates,
-    _detect_ages,
-    _detect_addresses,
-    _detect_biometrics,
-    _detect_names,
-    _detect_bare_names,
-    _detect_model_names,
-    _detect_places,
-    _detect_more_ages,
-    _detect_international,
-)
-
-
 # --- names, places, numbers and dates with no list entry ---
 
 
@@ -1815,8 +1796,22 @@ def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
         yield _finding(doc.text, "date", start, end, LOW)
 
 
-DETECTORS = (  # type: ignore[misc]
-    *DETECTORS,
+DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
+    _detect_contacts,
+    _detect_phones,
+    _detect_network,
+    _detect_labelled_ids,
+    _detect_numbers,
+    _detect_dates,
+    _detect_ages,
+    _detect_addresses,
+    _detect_biometrics,
+    _detect_names,
+    _detect_bare_names,
+    _detect_model_names,
+    _detect_places,
+    _detect_more_ages,
+    _detect_international,
     _detect_unlisted_names,
     _detect_more_places,
     _detect_more_ids,
