@@ -99,6 +99,7 @@ from privacy.phi.patterns import (
     LAB_WORD_END_RE,
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
+    LIFE_ACTIVITY_BEFORE_RE,
     LIFE_EVENT_BEFORE_RE,
     LISTED_NAME_VERB_RE,
     LONG_CODE_RE,
@@ -181,6 +182,7 @@ from privacy.phi.patterns import (
     URL_RES,
     VERSION_BEFORE_RE,
     VIN_CHARS_RE,
+    VITAL_WORD_RE,
     WEAK_PREPOSITIONS,
     YEAR_AFTER_PLACE_RE,
     ZIP_CUE_RE,
@@ -1389,8 +1391,13 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("at_age"):
         if m := AGE_AT_RE.match(low, pos):
             yield _finding(text, "age", *m.span("age"), HIGH)
-        elif (m := AGE_AT_END_RE.match(low, pos)) and LIFE_EVENT_BEFORE_RE.search(
-            low, max(0, pos - 50), pos
+        elif (m := AGE_AT_END_RE.match(low, pos)) and (
+            LIFE_EVENT_BEFORE_RE.search(low, max(0, pos - 50), pos)
+            or (
+                # "still makes tamales at 93", "a big party at 95"
+                LIFE_ACTIVITY_BEFORE_RE.search(low, max(0, pos - 50), pos)
+                and not VITAL_WORD_RE.search(low, max(0, pos - 40), pos)
+            )
         ):
             yield _finding(text, "age", *m.span("age"), HIGH)
     for m in AGE_BETWEEN_COMMAS_RE.finditer(text):

@@ -965,3 +965,15 @@ LISTED_NAME_VERB_RE: Final = re.compile(
     r"[ \t]+(?:is|was|has|had|gets|got|needs|needed|feels|felt|looks|looked|seems|went|goes)"
     r"[ \t]+(?:the|a|an|such|so|my|our|always|never|still|really|very|home|better|worse)\b"
 )
+# What a person still does at 90 and more: "still makes tamales at 93", "a big party at 95".
+LIFE_ACTIVITY_BEFORE_RE: Final = re.compile(
+    r"\b(?:still|party|birthday|celebrat\w*|alive|living|lives|drives|driving|working|works"
+    r"|sharp|independent|walks|walking|makes|plays|dancing|dances|swims|swimming|golf|gardens"
+    r"|gardening|cooks|cooking|married|graduated|remarried|learned|learnt)\b"
+)
+# A vital sign or lab anywhere shortly before "at 96": "HR still sitting at 96".
+VITAL_WORD_RE: Final = re.compile(
+    r"\b(?:hr|heart[ \t]+rate|pulse|bp|sbp|dbp|map|rr|sats?|spo2|o2|temp|glucose|sugars?|bg|bm"
+    r"|weight|wt|rate|level|score|count|na|k|hb|hgb|plt|creat|creatinine|egfr|ef|fio2|peep"
+    r"|speed|dose|infusion|drip|ml|mg|kg|mmhg|bpm|percent)\b"
+)

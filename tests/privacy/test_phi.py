@@ -814,6 +814,8 @@ UNLISTED_POSITIVES = [
     ("name with the writer", "Olamide and I talked about hospice", "name", "Olamide"),
     ("object of lost", "Lost Tavita today. 22, RHD", "name", "Tavita"),
     ("listed surname with the copula", "Rafferty was the sweetest kid", "name", "Rafferty"),
+    ("age after an activity", "she still makes tamales at 93", "age", "93"),
+    ("age after a party", "Born in 1930, wants a big party at 95.", "age", "95"),
     ("short unknown name before an age", "Hine is 17 and pregnant", "name", "Hine"),
     ("name before was admitted", "Tamsin was admitted with a hip fracture", "name", "Tamsin"),
     (
@@ -864,6 +866,8 @@ UNLISTED_NEGATIVES = [
     ("therapy dog", "We had Harvey the therapy dog on the ward today!"),
     ("exam results day", "MRCP part 2 results out on the 14th!"),
     ("talk day", "Great talk by Dr. Nakamura on the 12th at grand rounds"),
+    ("sats after still", "sats still at 94"),
+    ("heart rate after still", "HR still sitting at 96."),
     ("voice assistant", "Ask Siri what the dose of adrenaline is, honestly"),
     ("lower-case may without a day", "may 2024 be kinder to us all"),
     ("brand after started", "Started Aimovig for her migraines"),
