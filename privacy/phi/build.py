@@ -22,6 +22,11 @@ cities of 500,000 or more ("Bangalore", "Bombay"). ``w`` again marks a common
 English word ("Reading", "Bath", "Mobile", "Orange"), which the scanner
 accepts only after a person-linked cue.
 
+``words.txt``  one lower-case English word a line: every word of wordfreq's
+English list at or above Zipf 3.0 (about one use in a million words). The
+scanner treats a word missing from this list and from the name list as a
+possible name in a person context ("i told oluwadamilare his results").
+
 The scanner loads these files at import; nothing is read from the packages
 at run time. The lists are sorted, so a rebuild with the same package
 versions gives the same bytes.
@@ -156,9 +161,28 @@ def build_places() -> list[str]:
     return rows
 
 
+_LEXICON_ZIPF = 3.0
+_LEXICON_WORD_RE = re.compile(r"[a-z]{2,}")
+
+
+def build_words() -> list[str]:
+    from wordfreq import top_n_list, zipf_frequency
+
+    words = {
+        w
+        for w in top_n_list("en", 80_000)
+        if _LEXICON_WORD_RE.fullmatch(w) and zipf_frequency(w, "en") >= _LEXICON_ZIPF
+    }
+    return sorted(words)
+
+
 def main() -> None:
     DATA_DIR.mkdir(exist_ok=True)
-    for filename, rows in (("names.tsv", build_names()), ("places.tsv", build_places())):
+    for filename, rows in (
+        ("names.tsv", build_names()),
+        ("places.tsv", build_places()),
+        ("words.txt", build_words()),
+    ):
         (DATA_DIR / filename).write_text("\n".join(rows) + "\n", encoding="utf-8")
         print(f"{filename}: {len(rows)} rows")
 

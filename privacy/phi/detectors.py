@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import phonenumbers
@@ -13,6 +13,8 @@ import phonenumbers
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import model_names
 from privacy.phi.patterns import (
+    AFTER_NAME_PAIR_RE,
+    AFTER_OBJECT,
     AGE_AFTER_INITIALS_RE,
     AGE_AFTER_NAME_RE,
     AGE_AFTER_TITLE_RE,
@@ -30,10 +32,13 @@ from privacy.phi.patterns import (
     AGE_VERB_BEFORE_RE,
     AGE_WORD_TAIL_RE,
     AGE_WORDS_RE,
+    AND_I_AFTER_RE,
     ANY_PLACE_CUE_RE,
     APPOSITIVE_RE,
     BARE_DOMAIN_RE,
     BARE_ZIP_RE,
+    BED_NAME_RE,
+    BEFORE_UNKNOWN_NAME,
     BIOMETRIC_RE,
     CA_POSTCODE_RE,
     CAMEL_PART_RE,
@@ -44,9 +49,11 @@ from privacy.phi.patterns import (
     CLINICIAN_HANDLE_RE,
     COLLEAGUE_AFTER_RE,
     COLLEAGUE_BEFORE_RE,
+    CONTACT_NAME_RE,
     CORNER_RE,
     CREDENTIAL_AFTER_RE,
     CREDENTIAL_INITIALS,
+    DATE_BEFORE_YEAR_RE,
     DATE_CUE_RE,
     DATE_LABEL_RE,
     DATE_ORDINAL_RE,
@@ -65,12 +72,16 @@ from privacy.phi.patterns import (
     FOLLOWING_WORD_RE,
     FRACTION_CONTEXT_RE,
     HANDLE_SOCIAL_CUE_RE,
+    HASH_ID_BEFORE_RE,
+    HASH_ID_RE,
     HASHTAG_COMMON,
     HASHTAG_RE,
     HEALTH_CARD_RE,
     HOLIDAY_RE,
     HONORIFIC_RE,
+    HOSP_NO_RE,
     HOSPITAL_SAINT_RE,
+    HUMAN_VERB_AFTER_RE,
     ID_AFTER_LABEL_RE,
     ID_LABEL_RE,
     ID_LABELS,
@@ -82,12 +93,19 @@ from privacy.phi.patterns import (
     IPV4_TRIGGER_RE,
     IPV6_RE,
     IPV6_TRIGGER_RE,
+    JARGON_SUFFIX_RE,
     LAB_BEFORE_RE,
     LAB_BEFORE_VERB_RE,
+    LAB_WORD_END_RE,
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
+    LIFE_ACTIVITY_BEFORE_RE,
     LIFE_EVENT_BEFORE_RE,
+    LISTED_NAME_VERB_RE,
     LONG_CODE_RE,
+    LOWER_MONTH_AFTER_DAY_RE,
+    LOWER_MONTH_FIRST_RE,
+    LOWER_MONTH_TAIL_RE,
     LOWER_NOT_SURNAME,
     LOWER_POSTCODE_RE,
     LOWER_SENTENCE_START_RE,
@@ -97,23 +115,32 @@ from privacy.phi.patterns import (
     MEETING_TAG_RE,
     MENTION_RE,
     MONTH_DATE_RE,
+    MORE_PLACE_EVENTS_RE,
     MOVE_BEFORE_RE,
     NAME_AFTER_CUE_RE,
     NAME_BEFORE_RE,
     NAME_CUE_RE,
     NAME_CUE_WORDS,
+    NAME_PARTICLES,
     NAME_WORD_RE,
     NANP_RE,
     NEXT_TOKEN_RE,
     NEXT_WORD_RE,
     NHS_AFTER_CUE_RE,
+    NOT_LOWER_NAME,
+    NOT_PATIENT_AFTER_RE,
     NOT_PERSON_NAME_RE,
     NPI_RE,
     NUMERIC_DATE_RE,
     ORCID_RE,
     ORCID_TRIGGER_RE,
+    ORDINAL_BEFORE_RE,
+    ORDINAL_EVENT_BEFORE_RE,
+    ORDINAL_NOT_DAY_RE,
     PAIRED_NAME_BEFORE_RE,
     PERSON_BEFORE_AGE,
+    PERSON_BEFORE_COMMA_NAME_RE,
+    PERSON_COMMA_NAME_RE,
     PERSON_NOUN_RE,
     PERSON_VERB_AFTER_RE,
     PHONE_CUE_RE,
@@ -121,10 +148,13 @@ from privacy.phi.patterns import (
     PLACE_AFTER_RE,
     PLACE_EVENT_RE,
     PLACE_PREPOSITIONS,
+    PLACE_SUFFIX_RE,
     PMID_RE,
     PO_BOX_RE,
     POSTCODE_CUE_RE,
     POSTCODE_TRIGGER_RE,
+    PT_LOWER_NAME_RE,
+    RAMQ_RE,
     RANGE_IN_DATE_RE,
     REFERENCE_BEFORE,
     SIGN_OFF_BEFORE_RE,
@@ -139,6 +169,7 @@ from privacy.phi.patterns import (
     SUPPORT_WORDS,
     TATTOO_RE,
     TEMPERATURE_CUE_RE,
+    TEN_DIGITS_RE,
     TLD_TRIGGER_RE,
     TO_SPACE,
     TOKEN_RE,
@@ -151,7 +182,9 @@ from privacy.phi.patterns import (
     URL_RES,
     VERSION_BEFORE_RE,
     VIN_CHARS_RE,
+    VITAL_WORD_RE,
     WEAK_PREPOSITIONS,
+    YEAR_AFTER_PLACE_RE,
     ZIP_CUE_RE,
     ZIP_EXCLUDE_BEFORE_RE,
     ZIP_LABEL_RE,
@@ -159,6 +192,7 @@ from privacy.phi.patterns import (
 from privacy.phi.vocabulary import (
     CA_PROVINCES,
     CREDENTIALS,
+    ENGLISH_WORDS,
     EPONYM_FOLLOWERS,
     EPONYMS,
     FIRST_NAMES,
@@ -211,6 +245,9 @@ class Doc:
     low: str
     cues: dict[str, list[int]]
     _capitalised: list[tuple[int, int]] | None = None
+    # Starts of digit runs the phone and code passes saw; the health-number
+    # pass looks only there instead of scanning the text again.
+    number_starts: list[int] = field(default_factory=list)
 
     def at(self, rule: str) -> list[int]:
         return self.cues.get(rule, [])
@@ -388,12 +425,15 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
     # North American numbers first: their shape is enough, a cue only raises
     # confidence. Other digit groups need a cue and must not overlap these.
     taken: list[Span] = []
+    starts = doc.number_starts
     for m in NANP_RE.finditer(text):
+        starts.append(m.start())
         taken.append(m.span())
         kind, cue = _phone_cue(low, m.start())
         yield _finding(text, kind, *m.span(), LOW if cue is None else HIGH)
     for m in DIGIT_GROUPS_RE.finditer(text):
         start, end = m.span()
+        starts.append(start)
         digits = sum(c.isdigit() for c in m.group())
         if not 7 <= digits <= 15 or _overlaps_any(taken, start, end):
             continue
@@ -504,6 +544,7 @@ def _detect_numbers(doc: Doc) -> Iterator[Finding]:
         for m in UDI_RE.finditer(text):
             yield _finding(text, "device", *m.span(), HIGH)
     for m in LONG_CODE_RE.finditer(text):
+        doc.number_starts.append(m.start())
         code, end = m.group(), m.end()
         after = text[end : end + 2]
         if (
@@ -741,6 +782,8 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
             return False
     if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
         return False
+    if NOT_PATIENT_AFTER_RE.match(text, end):
+        return False
     cred = CREDENTIAL_AFTER_RE.match(text, end)
     return not (cred and cred.group(1) in CREDENTIALS)
 
@@ -880,7 +923,7 @@ def _is_name_part(word: str) -> bool:
     if word in NOT_NAME:
         return False
     bits = _name_bits(word)
-    if bits & STRONG:
+    if bits & STRONG or word in NAME_PARTICLES:
         return True
     # "O'Brien", "Al-Rashid", "Huerta-Castillo": every part a name or a prefix.
     parts = [p for p in re.split(r"[-'’]", word) if p]
@@ -1227,14 +1270,20 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         if prep not in PLACE_PREPOSITIONS and prep not in WEAK_PREPOSITIONS:
             continue
         window_start = max(0, pos - 60)
-        if PLACE_EVENT_RE.search(low, window_start, min(len(low), m.end() + 40)) or (
-            MEETING_TAG_RE.search(text, window_start, pos)
-            or EVENT_YEAR_BEFORE_RE.search(low, window_start, pos)
+        window_end = min(len(low), m.end() + 40)
+        if (
+            PLACE_EVENT_RE.search(low, window_start, window_end)
+            or MORE_PLACE_EVENTS_RE.search(low, window_start, window_end)
+            or MEETING_TAG_RE.search(text, window_start, pos)
+            or (
+                EVENT_YEAR_BEFORE_RE.search(low, window_start, pos)
+                and not DATE_BEFORE_YEAR_RE.search(low, window_start, pos)
+            )
         ):
             continue
         tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
         words = [t.group() for t in tokens]
-        if words[0] in NOT_NAME or (
+        if (words[0] in NOT_NAME and _known_place(words) < 2) or (
             words[0] in ("St", "Saint", "Mt", "Mount")
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
         ):
@@ -1266,6 +1315,8 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         after = text[tokens[n - 1].end() : tokens[n - 1].end() + 2]
         if after[:1] == "'" or after[:1] == "’":
             continue  # "in Lowell's clinic" reads as a name or an institution
+        if YEAR_AFTER_PLACE_RE.match(text, tokens[n - 1].end()):
+            continue  # "a locum in Cornwall in 2019": a job or a trip
         yield _finding(text, "address", tokens[0].start(), tokens[n - 1].end(), LOW)
     for m in STATE_TAIL_RE.finditer(text):
         code = m.group(1)
@@ -1340,8 +1391,13 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("at_age"):
         if m := AGE_AT_RE.match(low, pos):
             yield _finding(text, "age", *m.span("age"), HIGH)
-        elif (m := AGE_AT_END_RE.match(low, pos)) and LIFE_EVENT_BEFORE_RE.search(
-            low, max(0, pos - 50), pos
+        elif (m := AGE_AT_END_RE.match(low, pos)) and (
+            LIFE_EVENT_BEFORE_RE.search(low, max(0, pos - 50), pos)
+            or (
+                # "still makes tamales at 93", "a big party at 95"
+                LIFE_ACTIVITY_BEFORE_RE.search(low, max(0, pos - 50), pos)
+                and not VITAL_WORD_RE.search(low, max(0, pos - 40), pos)
+            )
         ):
             yield _finding(text, "age", *m.span("age"), HIGH)
     for m in AGE_BETWEEN_COMMAS_RE.finditer(text):
@@ -1418,6 +1474,335 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, kind, start, end, HIGH if cue or valid else LOW)
 
 
+# --- names, places, numbers and dates with no list entry ---
+
+
+def _unknown_word(word: str) -> bool:
+    """A word in neither the English word list nor the jargon lists: a name, in context."""
+    low = word.lower().replace("’", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    return (
+        len(low) > 2
+        and low not in ENGLISH_WORDS
+        and low not in NOT_LOWER_NAME
+        and low.capitalize() not in NOT_NAME
+        and word not in NOT_NAME
+        and not any(p.capitalize() in NOT_NAME for p in re.split(r"[-'’]", low) if p)
+        and not JARGON_SUFFIX_RE.search(low)
+        and all(p.isalpha() for p in re.split(r"[-'’]", low) if p)
+    )
+
+
+def _could_be_name(word: str) -> bool:
+    """A listed given name or surname that is not an ordinary word, or an unknown word."""
+    bits = _name_bits(word)
+    if bits & STRONG:
+        return True
+    return not bits and _unknown_word(word)
+
+
+def _next_word(text: str, end: int) -> str:
+    m = NEXT_WORD_RE.match(text, end)
+    return m.group("word").lower().rstrip(".,") if m else ""
+
+
+def _word_at(text: str, pos: int) -> int:
+    """End of the word (letters, hyphens, apostrophes) starting at ``pos``."""
+    end = pos
+    while end < len(text) and (text[end].isalpha() or text[end] in "-'’"):
+        end += 1
+    while end > pos and text[end - 1] in "-'’":
+        end -= 1
+    return end
+
+
+def _person_word_ok(text: str, start: int, end: int) -> bool:
+    word = text[start:end]
+    if COLLEAGUE_AFTER_RE.match(text, end) or SIGN_OFF_BEFORE_RE.search(
+        text, max(0, start - 20), start
+    ):
+        return False
+    if word[:1].isupper():
+        if word.isupper() or word in PLACE_POPULATION:
+            return False
+        return _is_person_name(text, start, end)
+    return word.lower() not in NOT_LOWER_NAME
+
+
+def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
+    """Names known only by their place in the sentence.
+
+    The object of a verb used of people ("i told marco his a1c", "asked
+    oluwadamilare whether"), a lower-case unknown word after a relative
+    ("his daughter priyanka on 07700…"), an unknown or listed word opening a
+    sentence before a verb only people take ("Seo-yeon came with", "Ruairí is
+    6"), a name between commas after a person noun ("an old farmer, Gwilym,"),
+    and a pair of names ("Femi and Tolu are the parents").
+    """
+    yield from _objects_of_person_verbs(doc)
+    yield from _names_after_relatives(doc)
+    yield from _names_in_sign_out(doc)
+    yield from _names_opening_a_sentence(doc)
+    yield from _names_between_commas(doc)
+    yield from _pairs_of_names(doc)
+    yield from _unknown_capitalised(doc)
+
+
+def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("object_verb"):
+        start = low.find(" ", pos) + 1
+        if not start or start >= len(text) or not text[start].isalpha():
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if not word or not _person_word_ok(text, start, end):
+            continue
+        bits = _name_bits(word)
+        after = _next_word(text, end)
+        punct = text[end : end + 1] in (",", ".", ";", ":", "!", "?", "")
+        if bits & GIVEN and bits & WORD:
+            named = after in AFTER_OBJECT
+        else:
+            named = _could_be_name(word) and (after in AFTER_OBJECT or punct or word[0].isupper())
+        if named:
+            if word[0].isupper():
+                end = _extend_name(text, start, end, lower=False)
+            yield _finding(text, "name", start, end, LOW)
+    if "contact" in low:
+        for m in CONTACT_NAME_RE.finditer(text):
+            start, end = m.span("name")
+            if _could_be_name(m.group("name")) and _person_word_ok(text, start, end):
+                yield _finding(
+                    text, "name", start, _extend_name(text, start, end, lower=False), LOW
+                )
+
+
+def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("name"):
+        if m := PT_LOWER_NAME_RE.match(low, pos):
+            start, end = m.span("name")
+            if _unknown_word(text[start:end]) and text[start:end].islower():
+                yield _finding(text, "name", start, end, LOW)
+    for pos in doc.at("relative"):
+        if low[max(0, pos - 3) : pos] in ("'s ", "’s "):
+            # "tolu's mum called": a lower-case unknown word owns the relative.
+            begin = end = pos - 3
+            while begin > 0 and text[begin - 1].isalpha():
+                begin -= 1
+            word = text[begin:end]
+            if word.islower() and _unknown_word(word) and not _name_bits(word) & WORD:
+                yield _finding(text, "name", begin, end, LOW)
+        start = low.find(" ", pos) + 1
+        if not start or start >= len(text) or not text[start].islower():
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if word and _unknown_word(word) and not _name_bits(word) & WORD:
+            yield _finding(text, "name", start, end, LOW)
+
+
+def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("bed"):
+        if m := BED_NAME_RE.match(low, pos):
+            start, end = m.span("name")
+            word = text[start:end]
+            if _could_be_name(word) and _person_word_ok(text, start, end):
+                yield _finding(text, "name", start, end, LOW)
+
+
+def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
+    for start, cap_end in doc.capitalised():
+        after = text[cap_end : cap_end + 2]
+        # Cheap tests first: a lower-case word, or more letters, must follow, and
+        # a word after a space after a letter does not open a sentence.
+        if not (after[1:2].islower() or after[:1].isalpha() or after[:1] in "-'’"):
+            continue
+        if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
+            continue
+        if not _sentence_start(text, start):
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        verb = HUMAN_VERB_AFTER_RE.match(text, end) or AND_I_AFTER_RE.match(text, end)
+        if verb is None and _name_bits(word) & STRONG:
+            # A listed name takes the copula too: "Rafferty was the sweetest kid".
+            verb = LISTED_NAME_VERB_RE.match(text, end)
+        if verb and any(c.isdigit() for c in verb.group()):
+            # "Ruairí is 6", but not "Troponin is 45": a listed given name or no lab ending.
+            if (
+                not _name_bits(word) & GIVEN
+                and len(word) > 5
+                and LAB_WORD_END_RE.search(word.lower())
+            ):
+                continue
+        if (
+            len(word) < 3
+            or not verb
+            or not (_could_be_name(word) or _name_bits(word) & GIVEN)
+            or not _person_word_ok(text, start, end)
+        ):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+
+
+def _names_between_commas(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    if "," in text:
+        for m in PERSON_COMMA_NAME_RE.finditer(text):
+            start, end = m.span("name")
+            if PERSON_BEFORE_COMMA_NAME_RE.search(low, max(0, start - 30), start) and (
+                _could_be_name(m.group("name")) and _person_word_ok(text, start, end)
+            ):
+                yield _finding(text, "name", start, end, LOW)
+
+
+def _unknown_capitalised(doc: Doc) -> Iterator[Finding]:
+    """A capitalised word inside a sentence that is no English word, jargon, place or list entry.
+
+    "d/c planning for Eskandar:": low confidence, the weakest name rule. It must
+    follow a word that comes before people more than drugs ("for", "with",
+    "poor", "little"...); a word before another capitalised word (names of
+    things: "Moose Factory", "Ottawa Hospital") is left alone.
+    """
+    text, low = doc.text, doc.low
+    for start, _ in doc.capitalised():
+        if start < 2 or text[start - 1] != " ":
+            continue
+        # Cheap test first: the word before must be one of the few that precede people.
+        if low[low.rfind(" ", 0, start - 1) + 1 : start - 1] not in BEFORE_UNKNOWN_NAME:
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if len(word) < 4 or _name_bits(word) or not _unknown_word(word):
+            continue
+        if word in PLACE_POPULATION or _sentence_start(text, start):
+            continue
+        if not word[1:].islower():
+            continue  # "CrCl", "BiPAP": jargon
+        nxt = NEXT_WORD_RE.match(text, end)
+        if nxt and nxt.group("word")[:1].isupper():
+            continue
+        if text[end : end + 1].isdigit() or not _person_word_ok(text, start, end):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+
+
+def _pairs_of_names(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
+    caps = doc.capitalised()
+    for (a_start, a_end), (b_start, b_end) in zip(caps, caps[1:], strict=False):
+        if text[a_end:b_start] not in (" and ", " & "):
+            continue
+        a, b = text[a_start:a_end], text[b_start:b_end]
+        if not (_could_be_name(a) and _could_be_name(b)):
+            continue
+        if a in PLACE_POPULATION or b in PLACE_POPULATION:
+            continue
+        # Both listed, or a verb of people after them, or a person noun before
+        # ("The parents, Yaw and Efua,"); "Kerry and Tipperary both had" is neither.
+        strong = _name_bits(a) & STRONG and _name_bits(b) & STRONG
+        if not (
+            strong
+            or AFTER_NAME_PAIR_RE.match(text, b_end)
+            or PERSON_BEFORE_COMMA_NAME_RE.search(doc.low, max(0, a_start - 30), a_start)
+        ):
+            continue
+        if _person_word_ok(text, a_start, a_end) and _person_word_ok(text, b_start, b_end):
+            yield _finding(text, "name", a_start, a_end, LOW)
+            yield _finding(text, "name", b_start, b_end, LOW)
+
+
+def _detect_more_places(doc: Doc) -> Iterator[Finding]:
+    """Towns named by what follows them: "Kamloops native", "a Leeds-based GP"."""
+    text = doc.text
+    if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
+        return
+    for m in PLACE_SUFFIX_RE.finditer(text):
+        words = text[max(0, m.start() - 40) : m.start()].split()
+        for n in (3, 2, 1):
+            place = " ".join(words[-n:])
+            if len(words) >= n and place in PLACE_POPULATION and place not in PLACE_WORDS:
+                yield _finding(text, "address", m.start() - len(place), m.start(), LOW)
+                break
+
+
+def _ten_digit_check_ok(digits: str) -> bool:
+    """NHS/CHI (weights 10..2) or BC PHN (leading 9, weights 2,4,8,5,10,9,7,3) mod 11."""
+    if _nhs_check_digit_ok(digits):
+        return True
+    if digits[0] != "9":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[1:9], (2, 4, 8, 5, 10, 9, 7, 3), strict=True))
+    return (11 - total % 11) % 11 == int(digits[9])
+
+
+def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
+    """Health numbers and hospital numbers written without the usual label."""
+    text, low = doc.text, doc.low
+    for pos in sorted(set(doc.number_starts)):
+        m = TEN_DIGITS_RE.match(text, pos)
+        if m is None:
+            continue
+        if m.group("ohip"):
+            # An Ontario card number with its version code ("1234-567-890-AB").
+            yield _finding(text, "health_plan", *m.span(), LOW)
+            continue
+        digits = re.sub(r"\D", "", m.group())
+        if digits[0] in "01" and not m.group("sep"):
+            # CHI numbers open with a date of birth (ddmmyy).
+            if not (1 <= int(digits[:2]) <= 31 and 1 <= int(digits[2:4]) <= 12):
+                continue
+        if not _ten_digit_check_ok(digits):
+            continue
+        _kind, cue = _phone_cue(low, m.start())
+        if cue is None:
+            yield _finding(text, "health_plan", *m.span(), LOW)
+    if "ramq" in low or "carte" in low:
+        for m in RAMQ_RE.finditer(text):
+            yield _finding(text, "health_plan", *m.span(), HIGH)
+    for pos in doc.at("hosp_no"):
+        if m := HOSP_NO_RE.match(text, pos):
+            yield _finding(text, "mrn", *m.span("id"), HIGH)
+    if "#" in text:
+        for m in HASH_ID_RE.finditer(text):
+            if HASH_ID_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()):
+                yield _finding(text, "mrn", *m.span("id"), HIGH)
+
+
+def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
+    """Days named by their ordinal ("on the 14th", "Thursday 14th") and lower-case months."""
+    text, low = doc.text, doc.low
+    for pos in doc.at("month"):
+        if not text[pos].islower():
+            continue  # capitalised months are the date pass's
+        if m := LOWER_MONTH_FIRST_RE.match(low, pos):
+            yield _finding(text, "date", pos, m.end(), LOW)
+        elif (m := LOWER_MONTH_TAIL_RE.match(low, pos)) and (
+            day := LOWER_MONTH_AFTER_DAY_RE.search(low, max(0, pos - 12), pos)
+        ):
+            yield _finding(text, "date", day.start(), m.end(), LOW)
+    for pos in doc.at("ordinal"):
+        end = low.find(" ", pos)
+        end = len(low) if end == -1 else end
+        while end > pos and not low[end - 1].isalnum():
+            end -= 1
+        m = ORDINAL_BEFORE_RE.search(low, max(0, pos - 24), pos)
+        if (
+            m is None
+            or ORDINAL_NOT_DAY_RE.match(low, end)
+            or ORDINAL_EVENT_BEFORE_RE.search(low, max(0, pos - 40), end + 30)
+        ):
+            continue
+        # The span takes "the" too: "on the 14th" names the day as "the 14th".
+        start = m.start("weekday") if m.group("weekday") else m.end("lead") + 1
+        yield _finding(doc.text, "date", start, end, LOW)
+
+
 DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_contacts,
     _detect_phones,
@@ -1434,4 +1819,8 @@ DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_places,
     _detect_more_ages,
     _detect_international,
+    _detect_unlisted_names,
+    _detect_more_places,
+    _detect_more_ids,
+    _detect_more_dates,
 )

@@ -250,8 +250,37 @@ _CLINICAL_WORDS: Final = _words(
     """
 )
 
+# Genera, eponymous signs, scores and UK/Canadian brand names that read like
+# names to the rules for unknown words ("Candida auris", "it's Wellens").
+_MEDICAL_TERMS: Final = _words(
+    """
+    Candida Klebsiella Pseudomonas Enterobacter Enterococcus Acinetobacter Serratia Proteus
+    Citrobacter Morganella Stenotrophomonas Burkholderia Legionella Listeria Neisseria
+    Haemophilus Moraxella Bordetella Clostridium Clostridioides Bacteroides Fusobacterium
+    Actinomyces Nocardia Mycobacterium Mycoplasma Chlamydia Chlamydophila Rickettsia Borrelia
+    Treponema Leptospira Brucella Bartonella Coxiella Francisella Yersinia Salmonella Shigella
+    Campylobacter Helicobacter Vibrio Aspergillus Cryptococcus Histoplasma Blastomyces
+    Coccidioides Pneumocystis Mucor Rhizopus Trichophyton Malassezia Giardia Cryptosporidium
+    Entamoeba Toxoplasma Plasmodium Strongyloides Schistosoma Ascaris Enterobius Sarcoptes
+    Wellens Mobitz Wenckebach Brugada Kussmaul Cheyne Stokes Chvostek Trousseau Babinski
+    Hoffmann Romberg Tinel Phalen Finkelstein Lachman McMurray Murphy Rovsing Psoas Kernig
+    Brudzinski Homan Homans Mallampati Glasgow Apgar Ranson Gleason Breslow Clark Dukes Duke
+    Forrest Rockall Blatchford Killip Framingham Wells Geneva Caprini Padua Centor McIsaac
+    Takotsubo Kawasaki Hashimoto Graves Addison Cushing Conn Wernicke Korsakoff Guillain
+    Barre Barré Marfan Ehlers Danlos Kocher Whipple Nissen Hartmann Roux Billroth Hasson
+    Seldinger Swan Ganz Foley Coude Hickman Broviac Tazocin Augmentin Actrapid Novorapid
+    Lantus Levemir Tresiba Humalog Trulicity Mounjaro Wegovy Saxenda Zoladex Ventolin
+    Seretide Symbicort Spiriva Fostair Clexane Fragmin Tinzaparin Oramorph Zomorph Sevredol
+    Oxynorm Codamol Cocodamol Buscopan Gaviscon Movicol Laxido Senna Fybogel Difflam Betnovate
+    Dermovate Eumovate Diprobase Doublebase Epaderm Oilatum Canesten Daktarin Fucidin
+    Bactroban Naseptin Ciproxin Tamiflu Paxlovid Datix Cerner Epic Meditech Medway Sunquest
+    Siri Alexa Royal Infirmary General Memorial Ornge
+    """
+)
 EPONYMS: Final = _EPONYMS
-NOT_NAME: Final = _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS
+NOT_NAME: Final = (
+    _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS | _MEDICAL_TERMS
+)
 
 # Public figures whose names come up in clinical discussion as news, history
 # or teaching cases, not as patients (lower case, full names).
@@ -334,7 +363,32 @@ def _load_places() -> tuple[dict[str, int], frozenset[str]]:
 
 
 NAME_FLAGS: Final = _load_names()
+# Neighbourhoods and boroughs of big cities whose members post here that
+# GeoNames lists poorly or not at all; after a locative word they count as
+# towns do. The population is nominal: enough to be read in lower case too.
+_NEIGHBOURHOODS: Final = """
+    Hackney|Lewisham|Tower Hamlets|Toxteth|Anfield|Everton|Kirkdale|Moss Side|Wythenshawe
+    |Longsight|Cheetham Hill|Ancoats|Levenshulme|Rusholme|Govan|Easterhouse|Drumchapel
+    |Castlemilk|Possilpark|Springburn|Gorbals|Leith|Niddrie|Wester Hailes|Handsworth
+    |Sparkbrook|Small Heath|Erdington|Kingstanding|Chapeltown|Harehills|Seacroft
+    |Byker|Benwell|Pilton|St Pauls|Lawrence Weston|Knowle West|Hartcliffe|Splott
+    |Butetown|Grangetown|Ballymun|Tallaght|Finglas|Darndale|Clondalkin|Crumlin
+    |Falls Road|Shankill|Ardoyne|Roxbury|Mattapan|Jamaica Plain|Chelsea|Hyde Park
+    |East Boston|Southie|South Boston|Charlestown|Back of the Yards|Little Village|Humboldt Park
+    |Austin|Garfield Park|Auburn Gresham|Chatham|Bronzeville|Rogers Park|Watts
+    |Boyle Heights|Skid Row|South Central|Inglewood|East Harlem|Spanish Harlem|Washington Heights
+    |Jackson Heights|Bed-Stuy|Bedford-Stuyvesant|Brownsville|East New York|Crown Heights
+    |Flatbush|Canarsie|Sunset Park|Bushwick|Mott Haven|Hunts Point|Soundview|Far Rockaway
+    |Queens|Staten Island|Kensington|Fishtown|Germantown|Frankford|Anacostia|Sandtown
+    |Overtown|Liberty City|Little Haiti|Fifth Ward|Third Ward|Jane and Finch|Regent Park
+    |Parkdale|Rexdale|Malvern|Thorncliffe Park|Flemingdon Park|St. James Town|Moss Park
+    |Downtown Eastside|Whalley|Hochelaga|Montréal-Nord|Montreal-Nord|Saint-Michel|Côte-des-Neiges
+    |Cote-des-Neiges|Parc-Extension|North Preston|Dharavi|Govandi|Kurla|Seelampur
+"""
 PLACE_POPULATION, PLACE_WORDS = _load_places()
+for _place in (p.strip() for p in _NEIGHBOURHOODS.split("|")):
+    PLACE_POPULATION.setdefault(_place, 50_000)
+PLACE_WORDS = PLACE_WORDS - {"Queens"}
 CA_PROVINCES: Final = _words("AB BC MB NB NL NS NT NU ON PE QC SK YT")
 
 # A capitalised pair followed by one of these is an eponym or an institution
@@ -364,3 +418,13 @@ CREDENTIALS: Final = _words(
     MPH MSc BSN APRN CNM CRNA DDS DMD MS MA BA BS LPN CNA FAAP FACEP FCCP FHM
     """
 )
+
+
+def _load_english_words() -> frozenset[str]:
+    """Lower-case English words of Zipf 3.0 or more (``data/words.txt``, see build.py)."""
+    return frozenset((_DATA_DIR / "words.txt").read_text(encoding="utf-8").split())
+
+
+# Words a reader would know as English; a word outside this list and the name
+# list is the unusual word that a name is, in a person context.
+ENGLISH_WORDS: Final = _load_english_words()
