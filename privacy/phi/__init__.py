@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from privacy.phi.detectors import DETECTORS, Doc, lower_aligned, protected_spans, scan_words
 from privacy.phi.kinds import HIGH, KIND_EXPLANATIONS, KIND_LABELS, LOW, Finding
-from privacy.phi.resolution import resolve
+from privacy.phi.resolution import drop_addressed_readers, resolve
 
 __all__ = ["HIGH", "KIND_EXPLANATIONS", "KIND_LABELS", "LOW", "Finding", "find_phi"]
 
@@ -44,4 +44,4 @@ def find_phi(text: str) -> list[Finding]:
     protected, candidates = protected_spans(doc)
     for detect in DETECTORS:
         candidates.extend(detect(doc))
-    return resolve(candidates, protected, len(text))
+    return drop_addressed_readers(text, resolve(candidates, protected, len(text)))

@@ -57,6 +57,7 @@ from privacy.phi.patterns import (
     DATE_CUE_RE,
     DATE_LABEL_RE,
     DATE_ORDINAL_RE,
+    DETERMINER_BEFORE,
     DIGIT_GROUPS_RE,
     DOI_RE,
     DOMAIN_CHARS,
@@ -1193,7 +1194,7 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
     """Names the rules leave undecided, read by the small sequence model (see model.py)."""
     text = doc.text
     for start, end, probability in model_names(text, doc.capitalised()):
-        if _word_before(text, start) in REFERENCE_BEFORE:
+        if _word_before(text, start) in REFERENCE_BEFORE | DETERMINER_BEFORE:
             continue
         if probability < WORD_NAME_THRESHOLD and _name_bits(text[start:end]) & WORD:
             continue  # "Hope, Faith and Charity ward": names that are words need more

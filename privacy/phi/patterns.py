@@ -767,6 +767,17 @@ APPOSITIVE_RE: Final = re.compile(
 )
 # "Per Tintinalli", "by Chen and colleagues": a reference, not a patient.
 REFERENCE_BEFORE: Final = frozenset("per cf see according".split())
+# "the Match", "a Whipple": a determiner comes before things, not people.
+DETERMINER_BEFORE: Final = frozenset("the a an this that these those".split())
+# "You're welcome, Maya.", "Thanks Priyanka!", "Great point, Sam": a reply addressing the
+# member it answers. The name ends the clause; a patient is written about, not greeted.
+VOCATIVE_RE: Final = re.compile(
+    r"(?:\b(?:hi|hey|hello|dear|thanks|thank[ \t]+you|thx|welcome|congrats|congratulations"
+    r"|cheers|agreed|sorry|good[ \t]+(?:point|question|catch|call)|great[ \t]+(?:point"
+    r"|question|catch|call|post|share)|well[ \t]+said|nice[ \t]+(?:one|work|case))[ \t]*,?[ \t]*)$",
+    re.IGNORECASE,
+)
+VOCATIVE_AFTER_RE: Final = re.compile(r"[ \t]*(?:[.!?,:;)]|$)")
 PAIRED_NAME_BEFORE_RE: Final = re.compile(rf"({_TOKEN})[ \t]+(?:and|&)[ \t]+$")
 # "ninety one and still driving": a number word opening a sentence, then a person's tail.
 AGE_WORD_TAIL_RE: Final = re.compile(r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:old|young))")

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from privacy.phi.detectors import CONF_RANK, KIND_RANK, Span
-from privacy.phi.kinds import Finding
+from privacy.phi.kinds import LOW, Finding
+from privacy.phi.patterns import VOCATIVE_AFTER_RE, VOCATIVE_RE
+
+
+def addresses_the_reader(text: str, finding: Finding) -> bool:
+    """A low-confidence name greeted or thanked at the end of its clause ("You're welcome,
+    Maya."): the member a reply answers, not a patient."""
+    return (
+        finding.kind == "name"
+        and finding.confidence == LOW
+        and VOCATIVE_RE.search(text, max(0, finding.start - 30), finding.start) is not None
+        and VOCATIVE_AFTER_RE.match(text, finding.end) is not None
+    )
 
 
 def resolve(candidates: list[Finding], protected: list[Span], size: int) -> list[Finding]:
@@ -27,3 +39,8 @@ def resolve(candidates: list[Finding], protected: list[Span], size: int) -> list
             kept.append(f)
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+def drop_addressed_readers(text: str, findings: list[Finding]) -> list[Finding]:
+    """Findings without the names that only address the reader (see `addresses_the_reader`)."""
+    return [f for f in findings if not addresses_the_reader(text, f)]

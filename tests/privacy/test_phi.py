@@ -949,3 +949,31 @@ def test_unlisted_rules_stay_linear(text: str) -> None:
 
 def test_ordinal_day_keeps_its_article() -> None:
     assert [f.text for f in find_phi("on the 2nd he was fine")] == ["the 2nd"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're welcome, Maya.",
+        "Thanks Priyanka!",
+        "Great point, Sam, I'd add that the lactate matters more.",
+        "hi Tomasz, the slides are up",
+        "Ask an EM resident: the Match, MCAT and night shifts",
+    ],
+)
+def test_a_reply_greeting_its_reader_and_a_name_after_a_determiner_are_not_patients(
+    text: str,
+) -> None:
+    assert [f for f in find_phi(text) if f.kind == "name"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Welcome, Maya was discharged this morning", "Maya"),
+        ("Maya came back today, thanks", "Maya"),
+        ("Thanks to Mr. Okafor for letting me share this", "Okafor"),
+    ],
+)
+def test_a_greeting_does_not_hide_a_name_the_sentence_goes_on_about(text: str, name: str) -> None:
+    assert name in [f.text for f in find_phi(text) if f.kind == "name"]
