@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from community.http import AuthenticatedHttpRequest
 from moderation.forms import ReasonForm, SuspendForm
 from moderation.panel import confirm_then_apply
 from moderation.services import (
@@ -82,7 +83,7 @@ class UserAdmin(BaseUserAdmin):
         )
 
     @admin.action(description="Warn the selected members", permissions=["moderate_members"])
-    def warn_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+    def warn_members(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> Any:
         return self._moderate(
             request,
             queryset,
@@ -94,7 +95,7 @@ class UserAdmin(BaseUserAdmin):
         )
 
     @admin.action(description="Suspend the selected members", permissions=["moderate_members"])
-    def suspend_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+    def suspend_members(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> Any:
         return self._moderate(
             request,
             queryset,
@@ -109,7 +110,7 @@ class UserAdmin(BaseUserAdmin):
         )
 
     @admin.action(description="Reinstate the selected members", permissions=["moderate_members"])
-    def reinstate_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+    def reinstate_members(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> Any:
         return self._moderate(
             request,
             queryset,
@@ -190,7 +191,9 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         return request.user.has_perm("accounts.change_verificationrequest")
 
     @admin.action(description="Approve the selected requests", permissions=["decide"])
-    def approve(self, request: HttpRequest, queryset: QuerySet[VerificationRequest]) -> Any:
+    def approve(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[VerificationRequest]
+    ) -> Any:
         return confirm_then_apply(
             self,
             request,
@@ -209,7 +212,9 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Reject the selected requests", permissions=["decide"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[VerificationRequest]) -> Any:
+    def reject(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[VerificationRequest]
+    ) -> Any:
         return confirm_then_apply(
             self,
             request,
