@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.moderators import actor_of
 from accounts.permissions import participant_required
+from community.http import AuthenticatedHttpRequest
 from community.ratelimit import rate_limited
 from moderation.services import record_reported_mentorship_opened
 from privacy import guard
@@ -86,7 +87,7 @@ def _notice(request: HttpRequest, title: str, text: str, status: int = 403) -> H
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's requests, mentorships and profiles in one place."""
     user = _user(request)
     board = dashboard(user)
@@ -120,7 +121,7 @@ def _profile_initial(instance: Any, names: list[str]) -> dict[str, Any]:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def mentor_profile(request: HttpRequest) -> HttpResponse:
+def mentor_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create or edit the member's mentor profile (verified physicians and residents)."""
     user = _user(request)
     try:
@@ -161,7 +162,7 @@ def mentor_profile(request: HttpRequest) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create or edit what the member looks for in a mentor."""
     user = _user(request)
     if workflow.mentee_stage(user) is None:
@@ -205,7 +206,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def suggestions(request: HttpRequest) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mentors ranked for the member, with the reasons for each."""
     user = _user(request)
     preferences = MenteePreferences.objects.filter(user=user).first()
@@ -228,7 +229,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All listed mentors with filters, a fixed-size page at a time."""
     form = DirectoryFilterForm(request.GET or None)
     filters = DirectoryFilters()
@@ -271,7 +272,7 @@ def _listed_profile(request: HttpRequest, handle: str) -> MentorProfile:
 
 @login_required
 @require_GET
-def mentor(request: HttpRequest, handle: str) -> HttpResponse:
+def mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     """A mentor's public profile, with a request form when the member may ask."""
     user = _user(request)
     profile = _listed_profile(request, handle)
@@ -299,7 +300,7 @@ def mentor(request: HttpRequest, handle: str) -> HttpResponse:
 @participant_required
 @rate_limited("mentor_request")
 @require_POST
-def request_mentor(request: HttpRequest, handle: str) -> HttpResponse:
+def request_mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     """Send a mentor request."""
     user = _user(request)
     profile = _listed_profile(request, handle)
@@ -334,7 +335,7 @@ def _get_request_for_user(request: HttpRequest, pk: int) -> MentorRequest:
 
 @participant_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     try:
         mentorship = workflow.do_accept_request(mentor_request=mentor_request, actor=_user(request))
@@ -349,7 +350,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     form = DeclineForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -367,7 +368,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     try:
         workflow.do_withdraw_request(mentor_request=mentor_request, actor=_user(request))
@@ -460,14 +461,14 @@ def _review(form: MessageForm | None, warnings: list[GuardFinding] | None) -> gu
 
 @login_required
 @require_GET
-def mentorship(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The pair's private space: messages, goals, meetings, and the way out."""
     return _render_mentorship(request, _get_access_to_read(request, pk))
 
 
 @login_required
 @require_GET
-def earlier_messages(request: HttpRequest, pk: int) -> HttpResponse:
+def earlier_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Earlier messages: a fragment for htmx, the whole page otherwise."""
     access = _get_access_to_read(request, pk)
     if not request.htmx:  # type: ignore[attr-defined]
@@ -484,7 +485,7 @@ def earlier_messages(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_required
 @rate_limited("message")
 @require_POST
-def send_message(request: HttpRequest, pk: int) -> HttpResponse:
+def send_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send a message; the guard may ask the sender to confirm first."""
     found = _get_mentorship_for_user(request, pk)
     access = Access(mentorship=found, is_member=True)
@@ -535,7 +536,7 @@ def send_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
+def add_goal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _get_mentorship_for_user(request, pk)
     form = GoalForm(request.POST)
     if form.is_valid():
@@ -552,7 +553,7 @@ def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def set_goal(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+def set_goal(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     """Tick or untick a goal; the posted value says which, so a double submit is harmless."""
     found = _get_mentorship_for_user(request, pk)
     goal = get_object_or_404(Goal, pk=goal_pk, mentorship=found)
@@ -588,7 +589,7 @@ def _goals_response(request: HttpRequest, found: Mentorship, form: GoalForm) -> 
 
 @participant_required
 @require_POST
-def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def log_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _get_mentorship_for_user(request, pk)
     form = MeetingForm(request.POST)
     if form.is_valid():
@@ -604,7 +605,7 @@ def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark the mentorship completed, with the member's feedback."""
     found = _get_mentorship_for_user(request, pk)
     form = FeedbackForm(request.POST or None)
@@ -637,7 +638,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def end(request: HttpRequest, pk: int) -> HttpResponse:
+def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """End the mentorship early, with a reason."""
     found = _get_mentorship_for_user(request, pk)
     form = EndForm(request.POST or None)
@@ -660,7 +661,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Feedback once the mentorship is over: a rating from 1 to 5 and comments."""
     found = _get_mentorship_for_user(request, pk)
     user = _user(request)

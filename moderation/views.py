@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.permissions import participant_required
 from community.errors import Refused, refusal_messages
+from community.http import AuthenticatedHttpRequest
 from community.ratelimit import rate_limited
 from mentoring.models import Message
 from mentoring.selectors import message_for_member
@@ -63,7 +64,7 @@ REPORTABLE: dict[str, Reportable] = {
 @participant_required
 @rate_limited("report")
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     """Report an item the member can see; one open report per member per item."""
     reportable = REPORTABLE.get(kind)
     if reportable is None:
@@ -109,7 +110,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def decisions(request: HttpRequest) -> HttpResponse:
+def decisions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The moderators' decisions about the signed-in member."""
     context = {"decisions": decisions_for(request.user)}
     return render(request, "moderation/decisions.html", context)
@@ -117,7 +118,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One decision about the member, its reason, and one appeal (404 for anyone else)."""
     action = decision_for(request.user, pk)
     if action is None:

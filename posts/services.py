@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -675,7 +676,7 @@ def delete_post(*, post: Post, member: User) -> None:
 # --- Comments ----------------------------------------------------------------------------
 
 
-def questions_open(post: Post, member: User) -> bool:
+def questions_open(post: Post, member: User | AnonymousUser) -> bool:
     """Questions on a live Q&A are collected before and during it; afterwards only the
     host may still answer. Other posts are always open."""
     return not (
@@ -815,7 +816,7 @@ def toggle_reaction(*, member: User, target: Post | Comment, kind: str) -> React
     if kind not in ReactionKind.values:
         raise ValidationError("Unknown reaction.")
     is_post = isinstance(target, Post)
-    if is_post:
+    if isinstance(target, Post):
         _check_can_see_post(member, target)
     else:
         _check_can_see_comment(member, target)
