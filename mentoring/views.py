@@ -62,12 +62,6 @@ from .vocabulary import (
 from .workflow import Refused
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _vocabularies() -> dict[str, Any]:
     return {
         "area_labels": AREA_LABELS,
@@ -89,7 +83,7 @@ def _notice(request: HttpRequest, title: str, text: str, status: int = 403) -> H
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's requests, mentorships and profiles in one place."""
-    user = _user(request)
+    user = request.user
     board = dashboard(user)
     profile = MentorProfile.objects.filter(user=user).first()
     return render(
@@ -123,7 +117,7 @@ def _profile_initial(instance: Any, names: list[str]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def mentor_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create or edit the member's mentor profile (verified physicians and residents)."""
-    user = _user(request)
+    user = request.user
     try:
         services.ensure_can_mentor(user)
     except Refused as refusal:
@@ -164,7 +158,7 @@ def mentor_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create or edit what the member looks for in a mentor."""
-    user = _user(request)
+    user = request.user
     if workflow.mentee_stage(user) is None:
         return _notice(
             request,
@@ -208,7 +202,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mentors ranked for the member, with the reasons for each."""
-    user = _user(request)
+    user = request.user
     preferences = MenteePreferences.objects.filter(user=user).first()
     eligible = workflow.mentee_stage(user) is not None
     return render(
@@ -245,7 +239,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
             accepting_only=data["accepting"],
         )
         after = data["after"]
-    page = directory_page(_user(request), filters, after=after)
+    page = directory_page(request.user, filters, after=after)
     next_query = request.GET.copy()
     if page.next_cursor is not None:
         next_query["after"] = str(page.next_cursor)
@@ -274,7 +268,7 @@ def _listed_profile(request: HttpRequest, handle: str) -> MentorProfile:
 @require_GET
 def mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     """A mentor's public profile, with a request form when the member may ask."""
-    user = _user(request)
+    user = request.user
     profile = _listed_profile(request, handle)
     refusal = None
     if user.pk != profile.user_id:
@@ -302,7 +296,7 @@ def mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
 @require_POST
 def request_mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     """Send a mentor request."""
-    user = _user(request)
+    user = request.user
     profile = _listed_profile(request, handle)
     form = MentorRequestForm(request.POST)
     if not form.is_valid():
@@ -325,10 +319,10 @@ def request_mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpRespon
 # --- Answering requests ------------------------------------------------------------------
 
 
-def _get_request_for_user(request: HttpRequest, pk: int) -> MentorRequest:
+def _get_request_for_user(request: AuthenticatedHttpRequest, pk: int) -> MentorRequest:
     """The request `pk` if the member sent or received it; 404 for anyone else."""
     return get_object_or_404(
-        MentorRequest.objects.involving(_user(request)).select_related("mentee", "mentor"),
+        MentorRequest.objects.involving(request.user).select_related("mentee", "mentor"),
         pk=pk,
     )
 
@@ -338,7 +332,7 @@ def _get_request_for_user(request: HttpRequest, pk: int) -> MentorRequest:
 def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     try:
-        mentorship = workflow.do_accept_request(mentor_request=mentor_request, actor=_user(request))
+        mentorship = workflow.do_accept_request(mentor_request=mentor_request, actor=request.user)
     except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect(reverse("mentoring:home") + "#requests")
@@ -358,7 +352,7 @@ def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Keep your note under 1,000 characters.")
         return redirect(reverse("mentoring:home") + "#requests")
     try:
-        workflow.do_decline_request(mentor_request=mentor_request, actor=_user(request), note=note)
+        workflow.do_decline_request(mentor_request=mentor_request, actor=request.user, note=note)
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -371,7 +365,7 @@ def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     try:
-        workflow.do_withdraw_request(mentor_request=mentor_request, actor=_user(request))
+        workflow.do_withdraw_request(mentor_request=mentor_request, actor=request.user)
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -390,14 +384,14 @@ def _get_access(request: HttpRequest, pk: int) -> Access:
     return access
 
 
-def _get_access_to_read(request: HttpRequest, pk: int) -> Access:
+def _get_access_to_read(request: AuthenticatedHttpRequest, pk: int) -> Access:
     """`_get_access` for the pages that show the conversation. A moderator opening it is
     written to the audit log, once per open report that let them in: the one read the
     site records (docs/security.md)."""
     access = _get_access(request, pk)
     if access.is_moderator:
         record_reported_mentorship_opened(
-            moderator=_user(request), mentorship=access.mentorship, reports=access.reports
+            moderator=request.user, mentorship=access.mentorship, reports=access.reports
         )
     return access
 
@@ -411,7 +405,7 @@ def _get_mentorship_for_user(request: HttpRequest, pk: int) -> Mentorship:
 
 
 def _render_mentorship(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     access: Access,
     *,
     message_form: MessageForm | None = None,
@@ -424,7 +418,7 @@ def _render_mentorship(
     before = request.GET.get("before", "")
     page = message_page(mentorship, before=int(before) if before.isdigit() else None)
     goals = list(mentorship.goals.all())
-    user = _user(request)
+    user = request.user
     my_feedback = mentorship.feedback.filter(author=user).first() if access.is_member else None
     return render(
         request,
@@ -471,7 +465,7 @@ def mentorship(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def earlier_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Earlier messages: a fragment for htmx, the whole page otherwise."""
     access = _get_access_to_read(request, pk)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return _render_mentorship(request, access)
     before = request.GET.get("before", "")
     page = message_page(access.mentorship, before=int(before) if before.isdigit() else None)
@@ -490,13 +484,13 @@ def send_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _get_mentorship_for_user(request, pk)
     access = Access(mentorship=found, is_member=True)
     form = MessageForm(request.POST)
-    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    htmx = bool(request.htmx)
     warnings: list[GuardFinding] = []
     if form.is_valid():
         try:
             message = services.send_message(
                 mentorship=found,
-                sender=_user(request),
+                sender=request.user,
                 body=form.cleaned_data["body"],
                 # A ticked "send anyway" counts only for the findings that were shown.
                 confirmed=form.cleaned_data["confirm"],
@@ -542,7 +536,7 @@ def add_goal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_goal(
-                mentorship=found, actor=_user(request), title=form.cleaned_data["title"]
+                mentorship=found, actor=request.user, title=form.cleaned_data["title"]
             )
         except Refused as refusal:
             form.add_error("title", refusal.message)
@@ -560,15 +554,17 @@ def set_goal(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpRe
     goal.mentorship = found
     try:
         services.set_goal_done(
-            goal=goal, actor=_user(request), is_done=request.POST.get("done") == "1"
+            goal=goal, actor=request.user, is_done=request.POST.get("done") == "1"
         )
     except Refused as refusal:
         messages.error(request, refusal.message)
     return _goals_response(request, found, GoalForm())
 
 
-def _goals_response(request: HttpRequest, found: Mentorship, form: GoalForm) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+def _goals_response(
+    request: AuthenticatedHttpRequest, found: Mentorship, form: GoalForm
+) -> HttpResponse:
+    if request.htmx:
         goals = list(found.goals.all())
         return render(
             request,
@@ -594,7 +590,7 @@ def log_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST)
     if form.is_valid():
         try:
-            services.log_meeting(mentorship=found, actor=_user(request), **form.cleaned_data)
+            services.log_meeting(mentorship=found, actor=request.user, **form.cleaned_data)
         except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -613,7 +609,7 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             workflow.do_complete_mentorship(
                 mentorship=found,
-                actor=_user(request),
+                actor=request.user,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
             )
@@ -628,7 +624,7 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "mentorship": found,
             "form": form,
-            "other": found.other_side(_user(request)),
+            "other": found.other_side(request.user),
             "title": "Complete this mentorship",
             "action": reverse("mentoring:complete", kwargs={"pk": pk}),
             "submit": "Complete the mentorship",
@@ -645,7 +641,7 @@ def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             workflow.do_end_mentorship(
-                mentorship=found, actor=_user(request), reason=form.cleaned_data["reason"]
+                mentorship=found, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except Refused as refusal:
             messages.error(request, refusal.message)
@@ -655,7 +651,7 @@ def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mentoring/end.html",
-        {"mentorship": found, "form": form, "other": found.other_side(_user(request))},
+        {"mentorship": found, "form": form, "other": found.other_side(request.user)},
     )
 
 
@@ -664,7 +660,7 @@ def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Feedback once the mentorship is over: a rating from 1 to 5 and comments."""
     found = _get_mentorship_for_user(request, pk)
-    user = _user(request)
+    user = request.user
     if found.feedback.filter(author=user).exists():
         messages.info(request, "You have already given feedback on this mentorship. Thank you.")
         return redirect(found)
