@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,16 +28,18 @@ from .forms import AppealForm, ReportForm
 from .selectors import decision_for, decisions_for
 from .services import APPEALABLE, AlreadyReported, file_appeal, file_report, has_open_report
 
+_Item = TypeVar("_Item", bound=models.Model)
+
 
 @dataclass(frozen=True)
-class Reportable:
+class Reportable(Generic[_Item]):
     """A kind of item members can report: how to find it as the reporter sees it, and
     whose it is (nobody reports their own)."""
 
-    model: type[models.Model]
+    model: type[_Item]
     label: str
-    lookup: Callable[[User, int], models.Model | None]
-    owner_id: Callable[[models.Model], int]
+    lookup: Callable[[User, int], _Item | None]
+    owner_id: Callable[[_Item], int]
 
 
 def _post(viewer: User, pk: int) -> Post | None:
@@ -52,7 +55,8 @@ def _profile(viewer: User, pk: int) -> User | None:
 
 
 # Kinds of reportable items, by the name used in URLs. Other apps add theirs here.
-REPORTABLE: dict[str, Reportable] = {
+# Each entry is checked against its own model; the table holds items of any of them.
+REPORTABLE: dict[str, Reportable[Any]] = {
     "post": Reportable(Post, "post", _post, lambda item: item.author_id),
     "comment": Reportable(Comment, "comment", _comment, lambda item: item.author_id),
     "profile": Reportable(User, "profile", _profile, lambda item: item.pk),
@@ -91,7 +95,7 @@ def report(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpRespons
                 form.add_error(None, text)
         else:
             messages.success(request, "Thank you. Moderators will review your report.")
-            return redirect(target.get_absolute_url())  # type: ignore[attr-defined]
+            return redirect(target.get_absolute_url())
     context = {
         "form": form,
         "target": target,
