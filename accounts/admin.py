@@ -10,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from community.http import AuthenticatedHttpRequest
 from moderation.forms import ReasonForm, SuspendForm
 from moderation.panel import confirm_then_apply
 from moderation.services import (
@@ -21,6 +20,7 @@ from moderation.services import (
     warn_member,
 )
 
+from .http import AuthenticatedHttpRequest
 from .models import User, VerificationRequest, VerificationStatus
 from .moderators import actor_of
 from .services import delete_account

@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.http import AuthenticatedHttpRequest
 from posts.selectors import posts_by_author
 
 from . import selectors, services
 from .forms import DeleteAccountForm, ProfileForm, VerificationForm
+from .http import AuthenticatedHttpRequest
 from .languages import LANGUAGES
 from .models import CLINICIAN_ROLES, User, VerificationRequest, VerificationStatus
 from .moderators import actor_of, may_moderate

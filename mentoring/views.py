@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.moderators import actor_of
 from accounts.permissions import participant_required
-from community.http import AuthenticatedHttpRequest
 from community.ratelimit import rate_limited
 from moderation.services import record_reported_mentorship_opened
 from privacy import guard

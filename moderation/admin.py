@@ -23,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from community.http import AuthenticatedHttpRequest, staff_request
+from accounts.http import AuthenticatedHttpRequest, staff_request
 from privacy.models import PrivacyOverride
 
 from .forms import AppealDecisionForm, ReasonForm, SuspendForm

@@ -15,10 +15,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.permissions import participant_required
 from community.errors import Refused, refusal_messages
-from community.http import AuthenticatedHttpRequest
 from community.ratelimit import rate_limited
 from mentoring.models import Message
 from mentoring.selectors import message_for_member

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.http import AuthenticatedHttpRequest, staff_request
 from accounts.moderators import actor_of
-from community.http import AuthenticatedHttpRequest, staff_request
 from moderation.forms import ReasonForm
 from moderation.panel import confirm_then_apply
 from moderation.services import remove_group, remove_group_moderator, save_campaign_changes

@@ -27,10 +27,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.moderators import Actor, actor_of
 from accounts.permissions import participant_required
-from community.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from community.http import HtmxHttpRequest
 from community.ratelimit import rate_limited
 from privacy import guard, image_guard
 
