@@ -26,7 +26,7 @@ from .moderators import actor_of
 from .services import delete_account
 
 # The admin's own login form would skip two-factor authentication: send staff through
-# allauth's login (and its TOTP step) instead.
+# allauth's login (and its TOTP step) instead: its wrapper takes the bound view's place.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
