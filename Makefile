@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint audit format migrate seed worker beat up clean install lock
+.PHONY: run test lint typecheck audit format migrate seed worker beat up clean install lock
 
 # Installs exactly the locked set (requirements/dev.txt: every package pinned, with hashes).
 $(STAMP): requirements/dev.txt
@@ -33,10 +33,11 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-## test: lint, migration check and the whole suite (uses DATABASE_URL and REDIS_URL if set)
+## test: lint, type check, migration check and the whole suite (uses DATABASE_URL and REDIS_URL if set)
 test: $(STAMP) node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory audit
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -44,6 +45,10 @@ test: $(STAMP) node_modules/axe-core/axe.min.js
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## typecheck: mypy with the Django plugin over the apps, community, tools and bench (pyproject.toml)
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 ## audit: bandit (medium and high), and every installed package checked against known
 ## vulnerabilities (PyPI or OSV, else the advisory file AUDIT_ADVISORIES_FILE; see tools/audit.py)

@@ -20,12 +20,13 @@ from moderation.services import (
     warn_member,
 )
 
+from .http import AuthenticatedHttpRequest
 from .models import User, VerificationRequest, VerificationStatus
 from .moderators import actor_of
 from .services import delete_account
 
 # The admin's own login form would skip two-factor authentication: send staff through
-# allauth's login (and its TOTP step) instead.
+# allauth's login (and its TOTP step) instead: its wrapper takes the bound view's place.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
@@ -82,7 +83,7 @@ class UserAdmin(BaseUserAdmin):
         )
 
     @admin.action(description="Warn the selected members", permissions=["moderate_members"])
-    def warn_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+    def warn_members(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> Any:
         return self._moderate(
             request,
             queryset,
@@ -94,7 +95,7 @@ class UserAdmin(BaseUserAdmin):
         )
 
     @admin.action(description="Suspend the selected members", permissions=["moderate_members"])
-    def suspend_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+    def suspend_members(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> Any:
         return self._moderate(
             request,
             queryset,
@@ -109,7 +110,7 @@ class UserAdmin(BaseUserAdmin):
         )
 
     @admin.action(description="Reinstate the selected members", permissions=["moderate_members"])
-    def reinstate_members(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+    def reinstate_members(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> Any:
         return self._moderate(
             request,
             queryset,
@@ -190,7 +191,9 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         return request.user.has_perm("accounts.change_verificationrequest")
 
     @admin.action(description="Approve the selected requests", permissions=["decide"])
-    def approve(self, request: HttpRequest, queryset: QuerySet[VerificationRequest]) -> Any:
+    def approve(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[VerificationRequest]
+    ) -> Any:
         return confirm_then_apply(
             self,
             request,
@@ -209,7 +212,9 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Reject the selected requests", permissions=["decide"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[VerificationRequest]) -> Any:
+    def reject(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[VerificationRequest]
+    ) -> Any:
         return confirm_then_apply(
             self,
             request,

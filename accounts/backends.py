@@ -10,7 +10,7 @@ read them afresh, as before.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
@@ -18,11 +18,17 @@ from django.contrib.auth.backends import ModelBackend
 from .models import User
 from .selectors import WalledOffIds, parse_walled_off_ids, remember_walls_for_request, request_walls
 
+# A mixin for the backends below; to the type checker it is the ModelBackend it comes before.
+if TYPE_CHECKING:
+    _Backend = ModelBackend
+else:
+    _Backend = object
 
-class _ReadsMemberWithWallsAndUnreadCount:
+
+class _ReadsMemberWithWallsAndUnreadCount(_Backend):
     def get_user(self, user_id: Any) -> User | None:
         if request_walls.get() is None:
-            return super().get_user(user_id)  # type: ignore[misc]
+            return super().get_user(user_id)
         # Imported here: the notifications app itself imports from accounts.
         from notifications.selectors import UnreadCount
 
@@ -33,7 +39,7 @@ class _ReadsMemberWithWallsAndUnreadCount:
             .filter(pk=user_id)
             .first()
         )
-        if user is None or not self.user_can_authenticate(user):  # type: ignore[attr-defined]
+        if user is None or not self.user_can_authenticate(user):
             return None
         remember_walls_for_request(user, parse_walled_off_ids(user.walled_ids))
         return user

@@ -13,7 +13,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
+
+# The package's fields.pyi leaves out the form fields that fields.py defines.
+from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
 from community.images import (
     ACCEPTED_CONTENT_TYPES,
@@ -109,7 +111,8 @@ class SignupForm(AllauthSignupForm):
         return year
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("role") == Role.HIGH_SCHOOL:
             if cleaned.get("birth_year") is None and "birth_year" not in self.errors:
                 self.add_error("birth_year", "High-school students give their birth year to join.")
@@ -267,7 +270,8 @@ class ProfileForm(forms.ModelForm):
         return load_image(upload, max_bytes=AVATAR_MAX_BYTES)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role", self.instance.role)
         if cleaned.get("specialty") == UNDECIDED and role not in (
             Role.MEDICAL_STUDENT,
@@ -348,7 +352,8 @@ class VerificationForm(forms.Form):
         return encode_display(image, max_side=3000, name="document"), "image/webp"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         method = cleaned.get("method")
         if method == VerificationMethod.NPI:
             if not cleaned.get("npi") and "npi" not in self.errors:

@@ -6,7 +6,7 @@ import functools
 import operator
 import uuid
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -84,6 +84,8 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(minor_condition())
 
 
+# A base built by `from_queryset` is dynamic to the type checker; the Django plugin still gives
+# the manager the queryset's methods.
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
@@ -169,7 +171,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         indexes = [

@@ -26,6 +26,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -53,6 +54,14 @@ class Actor:
 
     user: User | AnonymousUser
     passed_two_factor: bool = False
+
+    @property
+    def member(self) -> User:
+        """The signed-in member acting, for code past a permission check (`may_moderate`,
+        `ensure_can_participate`), which already refuses anonymous visitors."""
+        if not self.user.is_authenticated:
+            raise PermissionDenied("Sign in first.")
+        return self.user
 
 
 def has_authenticator_app(user: User | AnonymousUser) -> bool:

@@ -14,7 +14,8 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from community.errors import Refused
@@ -52,12 +53,12 @@ def ensure_can_participate(user: User | AnonymousUser) -> None:
         raise problem
 
 
-def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def participant_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Sign-in required; suspended or unverified members get a 403 page that says why."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         problem = participation_problem(request.user)
         if problem is not None:
             return render(

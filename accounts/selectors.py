@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Exists
 
-from community.perf.row_sql import OuterRowSQL
+from community.perf.row_sql import OuterRowSQL, column_of
 
 from .models import WALL_SIDES, Block, Follow, Mute, User, wall_between
 
@@ -36,7 +36,7 @@ class WalledOffIds(OuterRowSQL):
         # The block rule's sides (accounts.models.WALL_SIDES), written out: the rows where
         # the member stands on a side, and the member on the other side of each.
         sides = [
-            (quote(meta.get_field(mine).column), quote(meta.get_field(theirs).column))
+            (quote(column_of(Block, mine)), quote(column_of(Block, theirs)))
             for mine, theirs in WALL_SIDES
         ]
         whens = " ".join(f"WHEN {mine} = {member} THEN {theirs}" for mine, theirs in sides)

@@ -375,7 +375,7 @@ def approve_verification(*, request: VerificationRequest, moderator: Actor) -> V
     request.status = VerificationStatus.VERIFIED
     request.reason = ""
     request.decided_at = timezone.now()
-    request.decided_by = moderator.user
+    request.decided_by = moderator.member
     request.save(update_fields=["status", "reason", "decided_at", "decided_by"])
     User.objects.filter(pk=request.member_id).update(
         verification_status=VerificationStatus.VERIFIED
@@ -404,7 +404,7 @@ def reject_verification(
     request.status = VerificationStatus.REJECTED
     request.reason = reason
     request.decided_at = timezone.now()
-    request.decided_by = moderator.user
+    request.decided_by = moderator.member
     request.save(update_fields=["status", "reason", "decided_at", "decided_by"])
     User.objects.filter(pk=request.member_id).update(
         verification_status=VerificationStatus.REJECTED

@@ -24,6 +24,7 @@ private_storage = _PrivateStorage()
 
 def get_private_storage() -> Storage:
     """The storage callable that FileFields name (keeps migrations free of paths)."""
+    # A LazyObject standing in for the Storage it builds on first use.
     return private_storage  # type: ignore[return-value]
 
 

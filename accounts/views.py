@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from posts.selectors import posts_by_author
 
 from . import selectors, services
 from .forms import DeleteAccountForm, ProfileForm, VerificationForm
+from .http import AuthenticatedHttpRequest
 from .languages import LANGUAGES
 from .models import CLINICIAN_ROLES, User, VerificationRequest, VerificationStatus
 from .moderators import actor_of, may_moderate
@@ -103,13 +105,13 @@ def follow_list(request: HttpRequest, handle: str, direction: str) -> HttpRespon
 
 def _relation_action(
     action: Callable[[User, User], Any], message: str
-) -> Callable[[HttpRequest, str], HttpResponse]:
+) -> Callable[[AuthenticatedHttpRequest, str], HttpResponse]:
     """A POST view that applies `action(actor, other)` and goes back (or, with htmx,
     returns the refreshed relation buttons)."""
 
     @login_required
     @require_POST
-    def view(request: HttpRequest, handle: str) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
         other = User.objects.filter(handle=handle, is_active=True).first()
         if other is None:
             raise Http404("No such member.")
@@ -173,7 +175,7 @@ unblock = _relation_action(
 
 @login_required
 @require_GET
-def blocked(request: HttpRequest) -> HttpResponse:
+def blocked(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Members the viewer blocked or muted, with buttons to undo."""
     blocks, mutes = selectors.blocked_and_muted(request.user)
     return render(request, "accounts/blocked.html", {"blocks": blocks, "mutes": mutes})
@@ -181,9 +183,9 @@ def blocked(request: HttpRequest) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Edit one's own profile and photo."""
-    member: User = request.user  # type: ignore[assignment]
+    member = request.user
     form = ProfileForm(request.POST or None, request.FILES or None, instance=member)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -205,9 +207,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verification(request: HttpRequest) -> HttpResponse:
+def verification(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A physician's or resident's verification status, and the form to ask for it."""
-    member: User = request.user  # type: ignore[assignment]
+    member = request.user
     latest = VerificationRequest.objects.filter(member=member).first()
     can_submit = member.role in CLINICIAN_ROLES and member.verification_status in (
         VerificationStatus.UNVERIFIED,
@@ -243,9 +245,9 @@ def verification(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verification.html", context)
 
 
-def _moderator_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _moderator_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not may_moderate(actor_of(request), "accounts.view_verificationrequest"):
             # Not a 403: outsiders (staff without two-factor among them) learn nothing,
             # not even that the document exists.
@@ -286,9 +288,9 @@ def verification_document(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET explains; POST downloads everything about the member as JSON."""
-    member: User = request.user  # type: ignore[assignment]
+    member = request.user
     if request.method == "GET":
         return render(request, "accounts/export.html", {})
     data = services.export_member_data(member=member)
@@ -307,10 +309,10 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete one's account after signing in again; the member chooses what happens to
     their posts and comments."""
-    member: User = request.user  # type: ignore[assignment]
+    member = request.user
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.delete_account(member=member, keep_content=form.keep_content)

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypedDict
 
 # Make the repository root importable when run as a script from anywhere.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,7 +63,19 @@ ZONES = [
 COMMON_LANGUAGES = ["en", "es", "fr", "hi", "zh", "ar", "tl", "vi", "pt", "yo"]
 
 
-def _profile_fields(rng: random.Random) -> dict[str, object]:
+class _ProfileFields(TypedDict):
+    areas: list[str]
+    specialties: list[str]
+    stages: list[str]
+    languages: list[str]
+    meeting_modes: list[str]
+    time_zone: str
+    capacity: int
+    background: list[str]
+    share_background_for_matching: bool
+
+
+def _profile_fields(rng: random.Random) -> _ProfileFields:
     """A plausible mentor: a few areas, one or two specialties, English plus maybe more."""
     return {
         "areas": rng.sample(list(Area.values), rng.randint(2, 5)),
@@ -77,15 +90,15 @@ def _profile_fields(rng: random.Random) -> dict[str, object]:
     }
 
 
-def _tags(fields: dict[str, object]) -> str:
-    prefixes = {
-        "areas": "area",
-        "specialties": "spec",
-        "stages": "stage",
-        "languages": "lang",
-        "meeting_modes": "mode",
+def _tags(fields: _ProfileFields) -> str:
+    tagged = {
+        "area": fields["areas"],
+        "spec": fields["specialties"],
+        "stage": fields["stages"],
+        "lang": fields["languages"],
+        "mode": fields["meeting_modes"],
     }
-    tags = [f"{prefix}:{code}" for name, prefix in prefixes.items() for code in fields[name]]  # type: ignore[attr-defined]
+    tags = [f"{prefix}:{code}" for prefix, codes in tagged.items() for code in codes]
     return " " + " ".join(sorted(tags)) + " "
 
 
@@ -125,7 +138,7 @@ def bench_memory(runs: int) -> None:
     rows = []
     for user_id in range(1, MENTORS + 1):
         fields = _profile_fields(rng)
-        capacity = int(fields["capacity"])  # type: ignore[call-overload]
+        capacity = fields["capacity"]
         rows.append(
             CandidateRow(
                 user_id=user_id,
@@ -176,7 +189,7 @@ def bench_database(runs: int) -> None:
             profiles = []
             for user in users:
                 fields = _profile_fields(rng)
-                profile = MentorProfile(user=user, **fields)  # type: ignore[arg-type]
+                profile = MentorProfile(user=user, **fields)
                 profile.active_mentee_count = rng.randint(0, profile.capacity - 1)
                 profile.refresh_search_tags()
                 profiles.append(profile)

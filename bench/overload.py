@@ -44,9 +44,12 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import load
+if TYPE_CHECKING:
+    from bench import load
+else:
+    import load  # run as a script: bench/ is on the path
 
 ROOT = load.ROOT
 sys.path.insert(0, str(ROOT))

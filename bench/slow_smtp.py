@@ -44,7 +44,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 # Make the repository root importable when run as a script from anywhere.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -130,10 +130,12 @@ def _play_worker(notification_ids: list[int], scale: float) -> None:
     """Run each email task when due, and each retry after its (scaled) countdown."""
     task = tasks.send_notification_email
 
-    def retry(*args: Any, countdown: float = 0, kwargs: dict[str, Any] | None = None, **_: Any):
+    def retry(
+        *args: Any, countdown: float = 0, kwargs: dict[str, Any] | None = None, **_: Any
+    ) -> NoReturn:
         raise _Retry(countdown, kwargs)
 
-    task.retry = retry  # type: ignore[method-assign]
+    task.retry = retry
     queue: list[_Due] = []
     start = time.monotonic()
     for sequence, pk in enumerate(notification_ids):

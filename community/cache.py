@@ -73,7 +73,8 @@ class ResilientRedisCache(RedisCache):
     has_key = _degrading(RedisCache.has_key, False)
     set_many = _degrading(RedisCache.set_many, [])
     delete_many = _degrading(RedisCache.delete_many, None)
-    clear = _degrading(RedisCache.clear, False)
+    # RedisCache.clear returns flushdb()'s bool; its stub keeps BaseCache's None.
+    clear = _degrading(RedisCache.clear, False)  # type: ignore[arg-type]
     # incr keeps its own behaviour on a miss (ValueError); during an outage it reports 0
     # so a rate limit (community/ratelimit.py) lets the request through.
     incr = _degrading(RedisCache.incr, 0)

@@ -31,9 +31,9 @@ def render_email(folder: str, context: Mapping[str, Any]) -> tuple[str, str, str
         "site_url": settings.SITE_URL,
         **context,
     }
-    subject = render_to_string(f"emails/{folder}/subject.txt", full_context)
+    rendered_subject = render_to_string(f"emails/{folder}/subject.txt", full_context)
     # A subject is one line: a stray newline would let a template inject headers.
-    subject = " ".join(subject.split())
+    subject = " ".join(rendered_subject.split())
     text = render_to_string(f"emails/{folder}/body.txt", full_context).strip() + "\n"
     html = render_to_string(f"emails/{folder}/body.html", full_context)
     return subject, text, html

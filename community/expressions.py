@@ -22,8 +22,23 @@ class AnyOf(models.Func):
         super().__init__(models.F(column))
         self.ids = list(ids)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params = super().as_sql(compiler, connection, **extra)
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> tuple[str, list[Any]]:
+        sql, params = super().as_sql(
+            compiler,
+            connection,
+            function=function,
+            template=template,
+            arg_joiner=arg_joiner,
+            **extra,
+        )
         if connection.vendor == "postgresql":
             return sql, [*params, self.ids]
         if not self.ids:

@@ -12,7 +12,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -48,6 +48,13 @@ def request_started_at(header: str) -> float | None:
     return int(microseconds) / 1_000_000
 
 
+class QueueMarkedRequest(HttpRequest):
+    """A request as the queue-timeout middleware leaves it: when it was refused for having
+    waited too long, marked so that the access log leaves it out (community.logging)."""
+
+    refused_after_queueing: bool
+
+
 class RequestQueueTimeoutMiddleware:
     """Answer 503 with Retry-After, at once, to a request that waited in the queue (the
     listen backlog and the time until a worker took it) longer than
@@ -77,7 +84,7 @@ class RequestQueueTimeoutMiddleware:
         self.exempt_path = reverse("healthz")
         self.body = _BUSY_PAGE.format(site=escape(settings.SITE_NAME)).encode()
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: QueueMarkedRequest) -> HttpResponse:
         stamp = request.META.get("HTTP_X_REQUEST_START")
         if stamp and request.path_info != self.exempt_path:
             started_at = request_started_at(stamp)
@@ -177,7 +184,7 @@ class HeadAsGetMiddleware:
             response = self.get_response(request)
         finally:
             request.method = "HEAD"
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             # A file's handle stays registered with the response, which closes it.
             response.streaming_content = []
         else:

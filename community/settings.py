@@ -181,7 +181,7 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------------------
 
 
-def database_from_url(url: str, *, prepared_statements: bool) -> dict[str, Any]:
+def database_from_url(url: str, *, prepared_statements: bool) -> dj_database_url.DBConfig:
     """A persistent, health-checked connection to `url`.
 
     With `prepared_statements`, PostgreSQL plans each statement once per connection after
@@ -210,7 +210,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            "NAME": str(VAR_DIR / "db.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     }
@@ -227,6 +227,7 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # --- Cache, Redis ----------------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -35,9 +35,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 from django.core.mail.backends import smtp
 
 logger = logging.getLogger(__name__)
@@ -135,7 +138,7 @@ class _TimedSMTP(smtplib.SMTP):
         self.is_handed_over = False
         return super().sendmail(from_addr, to_addrs, msg, *args, **kwargs)
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         """DATA, then the message block by block, then the answer after the final dot."""
         self.putcmd("data")
         code, reply = self.getreply()
@@ -162,9 +165,10 @@ class _TimedSMTPSSL(_TimedSMTP, smtplib.SMTP_SSL):
     """The same, over TLS from the first byte (EMAIL_USE_SSL)."""
 
 
-def _dot_terminated(message: bytes | str) -> bytes:
+def _dot_terminated(message: ReadableBuffer | str) -> bytes:
     """The message as DATA carries it: CRLF line ends, leading dots doubled, ending in CRLF.CRLF."""
-    data = message.encode("ascii") if isinstance(message, str) else message
+    # bytes(...) of a bytes object is that object: no copy for what smtplib passes.
+    data = message.encode("ascii") if isinstance(message, str) else bytes(message)
     data = _LEADING_DOT.sub(b"..", _LINE_ENDS.sub(b"\r\n", data))
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
@@ -179,7 +183,7 @@ class EmailBackend(smtp.EmailBackend):
         self.timeouts = timeouts or SmtpTimeouts.from_settings()
 
     @property
-    def connection_class(self) -> Callable[..., smtplib.SMTP]:  # type: ignore[override]
+    def connection_class(self) -> Callable[..., smtplib.SMTP]:
         timed = _TimedSMTPSSL if self.use_ssl else _TimedSMTP
         return partial(timed, timeouts=self.timeouts)
 

@@ -10,11 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from community.errors import Refused
+from community.http import HtmxHttpRequest
 from posts.selectors import home_feed
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """Visitors see what Rounds is and the way in; members see their feed."""
     if not request.user.is_authenticated:
         return render(request, "home.html", {})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -30,12 +30,18 @@ def _checkboxes(choices: Any, label: str, *, required: bool = True, help_text: s
     )
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A field the form declares as a (multiple) choice field, to set its choices:
+    `fields` is typed with the base `Field`."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
 class _ProfileFields(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Built per form so a curated specialty list added later shows up without a restart.
-        self.fields["specialties"].choices = specialty_choices()
-        self.fields["time_zone"].choices = time_zone_choices()
+        _choice_field(self, "specialties").choices = specialty_choices()
+        _choice_field(self, "time_zone").choices = time_zone_choices()
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data["time_zone"]
@@ -225,4 +231,4 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["specialty"].choices = [("", "Any specialty"), *specialty_choices()]
+        _choice_field(self, "specialty").choices = [("", "Any specialty"), *specialty_choices()]

@@ -181,14 +181,14 @@ def explain(wants: MenteeWants, row: CandidateRow, tags: frozenset[str], hours: 
     reasons = []
     shared_goals = wants.goals & tags
     if shared_goals:
-        names = "; ".join(AREA_LABELS[code] for code in _codes(shared_goals))
+        goal_names = "; ".join(AREA_LABELS[code] for code in _codes(shared_goals))
         if len(shared_goals) == len(wants.goals):
             prefix = (
                 "helps with your goal" if len(shared_goals) == 1 else "helps with all your goals"
             )
         else:
             prefix = f"helps with {len(shared_goals)} of your {len(wants.goals)} goals"
-        reasons.append(f"{prefix}: {names}")
+        reasons.append(f"{prefix}: {goal_names}")
     shared_specialties = wants.specialties & tags
     if shared_specialties:
         names_by_slug = specialties()

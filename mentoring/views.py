@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.moderators import actor_of
 from accounts.permissions import participant_required
@@ -61,12 +62,6 @@ from .vocabulary import (
 from .workflow import Refused
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _vocabularies() -> dict[str, Any]:
     return {
         "area_labels": AREA_LABELS,
@@ -86,9 +81,9 @@ def _notice(request: HttpRequest, title: str, text: str, status: int = 403) -> H
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's requests, mentorships and profiles in one place."""
-    user = _user(request)
+    user = request.user
     board = dashboard(user)
     profile = MentorProfile.objects.filter(user=user).first()
     return render(
@@ -120,9 +115,9 @@ def _profile_initial(instance: Any, names: list[str]) -> dict[str, Any]:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def mentor_profile(request: HttpRequest) -> HttpResponse:
+def mentor_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create or edit the member's mentor profile (verified physicians and residents)."""
-    user = _user(request)
+    user = request.user
     try:
         services.ensure_can_mentor(user)
     except Refused as refusal:
@@ -161,9 +156,9 @@ def mentor_profile(request: HttpRequest) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create or edit what the member looks for in a mentor."""
-    user = _user(request)
+    user = request.user
     if workflow.mentee_stage(user) is None:
         return _notice(
             request,
@@ -205,9 +200,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def suggestions(request: HttpRequest) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mentors ranked for the member, with the reasons for each."""
-    user = _user(request)
+    user = request.user
     preferences = MenteePreferences.objects.filter(user=user).first()
     eligible = workflow.mentee_stage(user) is not None
     return render(
@@ -228,7 +223,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All listed mentors with filters, a fixed-size page at a time."""
     form = DirectoryFilterForm(request.GET or None)
     filters = DirectoryFilters()
@@ -244,7 +239,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             accepting_only=data["accepting"],
         )
         after = data["after"]
-    page = directory_page(_user(request), filters, after=after)
+    page = directory_page(request.user, filters, after=after)
     next_query = request.GET.copy()
     if page.next_cursor is not None:
         next_query["after"] = str(page.next_cursor)
@@ -271,9 +266,9 @@ def _listed_profile(request: HttpRequest, handle: str) -> MentorProfile:
 
 @login_required
 @require_GET
-def mentor(request: HttpRequest, handle: str) -> HttpResponse:
+def mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     """A mentor's public profile, with a request form when the member may ask."""
-    user = _user(request)
+    user = request.user
     profile = _listed_profile(request, handle)
     refusal = None
     if user.pk != profile.user_id:
@@ -299,9 +294,9 @@ def mentor(request: HttpRequest, handle: str) -> HttpResponse:
 @participant_required
 @rate_limited("mentor_request")
 @require_POST
-def request_mentor(request: HttpRequest, handle: str) -> HttpResponse:
+def request_mentor(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     """Send a mentor request."""
-    user = _user(request)
+    user = request.user
     profile = _listed_profile(request, handle)
     form = MentorRequestForm(request.POST)
     if not form.is_valid():
@@ -324,20 +319,20 @@ def request_mentor(request: HttpRequest, handle: str) -> HttpResponse:
 # --- Answering requests ------------------------------------------------------------------
 
 
-def _get_request_for_user(request: HttpRequest, pk: int) -> MentorRequest:
+def _get_request_for_user(request: AuthenticatedHttpRequest, pk: int) -> MentorRequest:
     """The request `pk` if the member sent or received it; 404 for anyone else."""
     return get_object_or_404(
-        MentorRequest.objects.involving(_user(request)).select_related("mentee", "mentor"),
+        MentorRequest.objects.involving(request.user).select_related("mentee", "mentor"),
         pk=pk,
     )
 
 
 @participant_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     try:
-        mentorship = workflow.do_accept_request(mentor_request=mentor_request, actor=_user(request))
+        mentorship = workflow.do_accept_request(mentor_request=mentor_request, actor=request.user)
     except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect(reverse("mentoring:home") + "#requests")
@@ -349,7 +344,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     form = DeclineForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -357,7 +352,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Keep your note under 1,000 characters.")
         return redirect(reverse("mentoring:home") + "#requests")
     try:
-        workflow.do_decline_request(mentor_request=mentor_request, actor=_user(request), note=note)
+        workflow.do_decline_request(mentor_request=mentor_request, actor=request.user, note=note)
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -367,10 +362,10 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor_request = _get_request_for_user(request, pk)
     try:
-        workflow.do_withdraw_request(mentor_request=mentor_request, actor=_user(request))
+        workflow.do_withdraw_request(mentor_request=mentor_request, actor=request.user)
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -389,14 +384,14 @@ def _get_access(request: HttpRequest, pk: int) -> Access:
     return access
 
 
-def _get_access_to_read(request: HttpRequest, pk: int) -> Access:
+def _get_access_to_read(request: AuthenticatedHttpRequest, pk: int) -> Access:
     """`_get_access` for the pages that show the conversation. A moderator opening it is
     written to the audit log, once per open report that let them in: the one read the
     site records (docs/security.md)."""
     access = _get_access(request, pk)
     if access.is_moderator:
         record_reported_mentorship_opened(
-            moderator=_user(request), mentorship=access.mentorship, reports=access.reports
+            moderator=request.user, mentorship=access.mentorship, reports=access.reports
         )
     return access
 
@@ -410,7 +405,7 @@ def _get_mentorship_for_user(request: HttpRequest, pk: int) -> Mentorship:
 
 
 def _render_mentorship(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     access: Access,
     *,
     message_form: MessageForm | None = None,
@@ -423,7 +418,7 @@ def _render_mentorship(
     before = request.GET.get("before", "")
     page = message_page(mentorship, before=int(before) if before.isdigit() else None)
     goals = list(mentorship.goals.all())
-    user = _user(request)
+    user = request.user
     my_feedback = mentorship.feedback.filter(author=user).first() if access.is_member else None
     return render(
         request,
@@ -460,17 +455,17 @@ def _review(form: MessageForm | None, warnings: list[GuardFinding] | None) -> gu
 
 @login_required
 @require_GET
-def mentorship(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The pair's private space: messages, goals, meetings, and the way out."""
     return _render_mentorship(request, _get_access_to_read(request, pk))
 
 
 @login_required
 @require_GET
-def earlier_messages(request: HttpRequest, pk: int) -> HttpResponse:
+def earlier_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Earlier messages: a fragment for htmx, the whole page otherwise."""
     access = _get_access_to_read(request, pk)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return _render_mentorship(request, access)
     before = request.GET.get("before", "")
     page = message_page(access.mentorship, before=int(before) if before.isdigit() else None)
@@ -484,18 +479,18 @@ def earlier_messages(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_required
 @rate_limited("message")
 @require_POST
-def send_message(request: HttpRequest, pk: int) -> HttpResponse:
+def send_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send a message; the guard may ask the sender to confirm first."""
     found = _get_mentorship_for_user(request, pk)
     access = Access(mentorship=found, is_member=True)
     form = MessageForm(request.POST)
-    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    htmx = bool(request.htmx)
     warnings: list[GuardFinding] = []
     if form.is_valid():
         try:
             message = services.send_message(
                 mentorship=found,
-                sender=_user(request),
+                sender=request.user,
                 body=form.cleaned_data["body"],
                 # A ticked "send anyway" counts only for the findings that were shown.
                 confirmed=form.cleaned_data["confirm"],
@@ -535,13 +530,13 @@ def send_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
+def add_goal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _get_mentorship_for_user(request, pk)
     form = GoalForm(request.POST)
     if form.is_valid():
         try:
             services.add_goal(
-                mentorship=found, actor=_user(request), title=form.cleaned_data["title"]
+                mentorship=found, actor=request.user, title=form.cleaned_data["title"]
             )
         except Refused as refusal:
             form.add_error("title", refusal.message)
@@ -552,22 +547,24 @@ def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_POST
-def set_goal(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+def set_goal(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     """Tick or untick a goal; the posted value says which, so a double submit is harmless."""
     found = _get_mentorship_for_user(request, pk)
     goal = get_object_or_404(Goal, pk=goal_pk, mentorship=found)
     goal.mentorship = found
     try:
         services.set_goal_done(
-            goal=goal, actor=_user(request), is_done=request.POST.get("done") == "1"
+            goal=goal, actor=request.user, is_done=request.POST.get("done") == "1"
         )
     except Refused as refusal:
         messages.error(request, refusal.message)
     return _goals_response(request, found, GoalForm())
 
 
-def _goals_response(request: HttpRequest, found: Mentorship, form: GoalForm) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+def _goals_response(
+    request: AuthenticatedHttpRequest, found: Mentorship, form: GoalForm
+) -> HttpResponse:
+    if request.htmx:
         goals = list(found.goals.all())
         return render(
             request,
@@ -588,12 +585,12 @@ def _goals_response(request: HttpRequest, found: Mentorship, form: GoalForm) -> 
 
 @participant_required
 @require_POST
-def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def log_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _get_mentorship_for_user(request, pk)
     form = MeetingForm(request.POST)
     if form.is_valid():
         try:
-            services.log_meeting(mentorship=found, actor=_user(request), **form.cleaned_data)
+            services.log_meeting(mentorship=found, actor=request.user, **form.cleaned_data)
         except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -604,7 +601,7 @@ def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark the mentorship completed, with the member's feedback."""
     found = _get_mentorship_for_user(request, pk)
     form = FeedbackForm(request.POST or None)
@@ -612,7 +609,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             workflow.do_complete_mentorship(
                 mentorship=found,
-                actor=_user(request),
+                actor=request.user,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
             )
@@ -627,7 +624,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "mentorship": found,
             "form": form,
-            "other": found.other_side(_user(request)),
+            "other": found.other_side(request.user),
             "title": "Complete this mentorship",
             "action": reverse("mentoring:complete", kwargs={"pk": pk}),
             "submit": "Complete the mentorship",
@@ -637,14 +634,14 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def end(request: HttpRequest, pk: int) -> HttpResponse:
+def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """End the mentorship early, with a reason."""
     found = _get_mentorship_for_user(request, pk)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.do_end_mentorship(
-                mentorship=found, actor=_user(request), reason=form.cleaned_data["reason"]
+                mentorship=found, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except Refused as refusal:
             messages.error(request, refusal.message)
@@ -654,16 +651,16 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mentoring/end.html",
-        {"mentorship": found, "form": form, "other": found.other_side(_user(request))},
+        {"mentorship": found, "form": form, "other": found.other_side(request.user)},
     )
 
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Feedback once the mentorship is over: a rating from 1 to 5 and comments."""
     found = _get_mentorship_for_user(request, pk)
-    user = _user(request)
+    user = request.user
     if found.feedback.filter(author=user).exists():
         messages.info(request, "You have already given feedback on this mentorship. Thank you.")
         return redirect(found)

@@ -45,7 +45,7 @@ STAGE_PLURALS = {
 }
 
 # A mentee's stage follows from the role on their account; other roles cannot ask for a mentor.
-ROLE_TO_STAGE = {
+ROLE_TO_STAGE: dict[str, Stage] = {
     Role.HIGH_SCHOOL: Stage.HIGH_SCHOOL,
     Role.PREMED: Stage.PREMED,
     Role.MEDICAL_STUDENT: Stage.MEDICAL_STUDENT,

@@ -79,7 +79,7 @@ _ACTION_PAST = {
     COMPLETE: "marked complete",
     END: "ended",
 }
-_STATE_PHRASE = {
+_STATE_PHRASE: dict[str, str] = {
     RequestStatus.ACCEPTED: "it has already been accepted",
     RequestStatus.DECLINED: "it has already been declined",
     RequestStatus.WITHDRAWN: "it has been withdrawn",

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,6 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest, staff_request
 from privacy.models import PrivacyOverride
 
 from .forms import AppealDecisionForm, ReasonForm, SuspendForm
@@ -95,7 +96,7 @@ def _item_link(item: Any) -> str:
     return format_html('<a href="{}">{}</a>', url(), label)
 
 
-def _refused(request: HttpRequest, error: Exception) -> None:
+def _refused(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
     messages.error(request, refusal_text(error))
 
 
@@ -409,7 +410,10 @@ class ModerationActionAdmin(ReadOnlyAdmin):
 
 def _decide(request: HttpRequest, appeal: Appeal, form: forms.Form, *, overturn: bool) -> Appeal:
     return decide_appeal(
-        moderator=request.user, appeal=appeal, overturn=overturn, note=form.cleaned_data["note"]
+        moderator=staff_request(request).user,
+        appeal=appeal,
+        overturn=overturn,
+        note=form.cleaned_data["note"],
     )
 
 
@@ -593,7 +597,7 @@ class PrivacyOverrideAdmin(ReadOnlyAdmin):
         return override.reviewed_at is not None
 
     @admin.action(description="Mark as reviewed", permissions=["review"])
-    def mark_reviewed(self, request: HttpRequest, queryset: Any) -> None:
+    def mark_reviewed(self, request: AuthenticatedHttpRequest, queryset: Any) -> None:
         for override in queryset.filter(reviewed_at__isnull=True):
             review_privacy_override(moderator=request.user, override=override)
         self.message_user(request, "Marked as reviewed.", messages.SUCCESS)

@@ -30,7 +30,8 @@ class ReportForm(forms.Form):
         self.fields["note"].widget.attrs["aria-describedby"] = f"{self['note'].auto_id}-help"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reason") == ReportReason.OTHER and not (cleaned.get("note") or "").strip():
             self.add_error("note", "Tell us what is wrong when you choose “Something else”.")
         return cleaned

@@ -19,7 +19,7 @@ from community.errors import refusal_messages
 
 # What services raise when a decision does not apply; the message is shown to the moderator.
 # (community.errors.Refused, every app's refusal, is a PermissionDenied.)
-REFUSALS: tuple[type[Exception], ...] = (ValidationError, PermissionDenied)
+REFUSALS: tuple[type[ValidationError], type[PermissionDenied]] = (ValidationError, PermissionDenied)
 
 CONFIRM_TEMPLATE = "admin/moderation/confirm_action.html"
 

@@ -22,6 +22,7 @@ from notifications.selectors import failed_email_count
 from privacy.models import PrivacyOverride
 
 from .models import (
+    ActionKind,
     Appeal,
     AppealStatus,
     AuditEntry,
@@ -229,16 +230,20 @@ def dashboard(user: User) -> dict[str, Any]:
         ).count()
     if user.has_perm("moderation.view_auditentry"):
         since = timezone.now() - datetime.timedelta(days=ACTIVITY_DAYS)
-        rows = (
+        action_rows = (
             AuditEntry.objects.filter(created_at__gte=since)
             .values("action")
             .annotate(count=Count("id"))
             .order_by("-count", "action")
         )
-        labels = dict(AuditEntry._meta.get_field("action").choices or [])
+        action_labels = dict(ActionKind.choices)
         numbers["recent_actions"] = [
-            {"action": row["action"], "label": labels.get(row["action"]), "count": row["count"]}
-            for row in rows
+            {
+                "action": row["action"],
+                "label": action_labels.get(row["action"]),
+                "count": row["count"],
+            }
+            for row in action_rows
         ]
         numbers["recent_action_total"] = sum(row["count"] for row in numbers["recent_actions"])
         numbers["activity_days"] = ACTIVITY_DAYS

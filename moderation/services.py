@@ -643,7 +643,7 @@ def approve_verification_request(
     before = {"status": request.status}
     decided = approve_verification(request=request, moderator=moderator)
     record_audit(
-        actor=moderator.user,
+        actor=moderator.member,
         action=ActionKind.APPROVE_VERIFICATION,
         target=decided,
         before=before,
@@ -660,7 +660,7 @@ def reject_verification_request(
     before = {"status": request.status}
     decided = reject_verification(request=request, moderator=moderator, reason=reason)
     record_audit(
-        actor=moderator.user,
+        actor=moderator.member,
         action=ActionKind.REJECT_VERIFICATION,
         target=decided,
         reason=decided.reason,

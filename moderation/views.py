@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.permissions import participant_required
 from community.errors import Refused, refusal_messages
@@ -26,16 +28,18 @@ from .forms import AppealForm, ReportForm
 from .selectors import decision_for, decisions_for
 from .services import APPEALABLE, AlreadyReported, file_appeal, file_report, has_open_report
 
+_Item = TypeVar("_Item", bound=models.Model)
+
 
 @dataclass(frozen=True)
-class Reportable:
+class Reportable(Generic[_Item]):
     """A kind of item members can report: how to find it as the reporter sees it, and
     whose it is (nobody reports their own)."""
 
-    model: type[models.Model]
+    model: type[_Item]
     label: str
-    lookup: Callable[[User, int], models.Model | None]
-    owner_id: Callable[[models.Model], int]
+    lookup: Callable[[User, int], _Item | None]
+    owner_id: Callable[[_Item], int]
 
 
 def _post(viewer: User, pk: int) -> Post | None:
@@ -51,7 +55,8 @@ def _profile(viewer: User, pk: int) -> User | None:
 
 
 # Kinds of reportable items, by the name used in URLs. Other apps add theirs here.
-REPORTABLE: dict[str, Reportable] = {
+# Each entry is checked against its own model; the table holds items of any of them.
+REPORTABLE: dict[str, Reportable[Any]] = {
     "post": Reportable(Post, "post", _post, lambda item: item.author_id),
     "comment": Reportable(Comment, "comment", _comment, lambda item: item.author_id),
     "profile": Reportable(User, "profile", _profile, lambda item: item.pk),
@@ -63,7 +68,7 @@ REPORTABLE: dict[str, Reportable] = {
 @participant_required
 @rate_limited("report")
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     """Report an item the member can see; one open report per member per item."""
     reportable = REPORTABLE.get(kind)
     if reportable is None:
@@ -90,7 +95,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 form.add_error(None, text)
         else:
             messages.success(request, "Thank you. Moderators will review your report.")
-            return redirect(target.get_absolute_url())  # type: ignore[attr-defined]
+            return redirect(target.get_absolute_url())
     context = {
         "form": form,
         "target": target,
@@ -109,7 +114,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def decisions(request: HttpRequest) -> HttpResponse:
+def decisions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The moderators' decisions about the signed-in member."""
     context = {"decisions": decisions_for(request.user)}
     return render(request, "moderation/decisions.html", context)
@@ -117,7 +122,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One decision about the member, its reason, and one appeal (404 for anyone else)."""
     action = decision_for(request.user, pk)
     if action is None:

@@ -284,9 +284,9 @@ def queue_email(*, message: EmailMessage) -> OutgoingEmail:
     """
     if len(message.to) != 1 or message.cc or message.bcc or message.attachments:
         raise ValueError("An outgoing email has exactly one recipient and no attachments.")
-    text, html = message.body, ""
+    text, html = str(message.body), ""
     if message.content_subtype == "html":
-        text, html = "", message.body
+        text, html = "", str(message.body)
     for content, mimetype in getattr(message, "alternatives", []):
         if mimetype == "text/html":
             html = str(content)
@@ -294,7 +294,7 @@ def queue_email(*, message: EmailMessage) -> OutgoingEmail:
     email = OutgoingEmail.objects.create(
         to=message.to[0],
         from_email=message.from_email,
-        subject=message.subject,
+        subject=str(message.subject),
         body=text,
         html_body=html,
         headers=dict(message.extra_headers),
@@ -474,7 +474,12 @@ def record_email_outcome(
                     email_sent_at=now,
                     last_error=reason,
                 )
-            if written and status == EmailStatus.SENT and model is not OutgoingEmail:
+            # Notifications and digests have a recipient; an OutgoingEmail only an address.
+            if (
+                written
+                and status == EmailStatus.SENT
+                and issubclass(model, (Notification, EmailDigest))
+            ):
                 # The address works again: the member's notice of a failure goes.
                 recipient = model._default_manager.filter(pk=pk).values("recipient_id")
                 EmailAddressProblem.objects.filter(member_id__in=recipient).delete()
@@ -501,9 +506,10 @@ def _mark_failed(model: type[EmailOutbox], rows: models.QuerySet[Any], *, reason
         last_error=reason,
         **model.content_to_forget(),
     )
-    if model is OutgoingEmail:
-        # Written to an address rather than to a member: the failure is logged, the member
-        # asks again (a new reset link) instead of retrying from the preferences page.
+    if not issubclass(model, (Notification, EmailDigest)):
+        # An OutgoingEmail, written to an address rather than to a member: the failure is
+        # logged, the member asks again (a new reset link) instead of retrying from the
+        # preferences page.
         return moved
     if model is EmailDigest:
         move_email(
@@ -513,7 +519,8 @@ def _mark_failed(model: type[EmailOutbox], rows: models.QuerySet[Any], *, reason
             email_failed_at=now,
             last_error=reason,
         )
-    members = User.objects.filter(pk__in=failed.values("recipient_id")).exclude(email="")
+    recipients = model._default_manager.filter(pk__in=pks).values("recipient_id")
+    members = User.objects.filter(pk__in=recipients).exclude(email="")
     for member in members:
         EmailAddressProblem.objects.update_or_create(
             member=member,
@@ -582,9 +589,7 @@ def deliver_notification_email(*, notification_id: int, claimant: str = "") -> b
     return _send(Notification, notification_id, claimant, build_notification_message(notification))
 
 
-def _send(
-    model: type[EmailOutbox], pk: int, claimant: str, message: EmailMultiAlternatives
-) -> bool:
+def _send(model: type[EmailOutbox], pk: int, claimant: str, message: EmailMessage) -> bool:
     try:
         message.send(fail_silently=False)
     except DeliveryUnconfirmed as error:

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from community.ratelimit import rate_limited
 
@@ -44,7 +45,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's notifications, newest first, grouped by their local day."""
     member = _member(request)
     try:
@@ -61,7 +62,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read; another member's notification is a 404."""
     member = _member(request)
     try:
@@ -82,7 +83,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark every notification of the member read."""
     changed = services.mark_all_read(user=_member(request))
     if changed:
@@ -91,7 +92,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per kind: email immediately, in the daily digest, or not at all."""
     member = _member(request)
     current = preferences_for(member)
@@ -112,7 +113,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("email_retry")
-def retry_email(request: HttpRequest) -> HttpResponse:
+def retry_email(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send the member's own failed emails of the last days again, once per failure."""
     member = _member(request)
     queued = services.retry_failed_email(member=member)

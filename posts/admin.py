@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.http import AuthenticatedHttpRequest, staff_request
 from accounts.moderators import actor_of
 from moderation.forms import ReasonForm
 from moderation.panel import confirm_then_apply
@@ -95,7 +96,7 @@ class CircleAdmin(admin.ModelAdmin):
         return request.user.has_perm("posts.delete_circle")
 
     @admin.action(description="Remove the selected groups", permissions=["remove"])
-    def remove_groups(self, request: HttpRequest, queryset: QuerySet[Circle]) -> Any:
+    def remove_groups(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Circle]) -> Any:
         return confirm_then_apply(
             self,
             request,
@@ -131,7 +132,9 @@ class MembershipAdmin(admin.ModelAdmin):
         return request.user.has_perm("posts.change_membership")
 
     @admin.action(description="Remove as group moderators", permissions=["demote"])
-    def remove_group_moderators(self, request: HttpRequest, queryset: QuerySet[Membership]) -> Any:
+    def remove_group_moderators(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Membership]
+    ) -> Any:
         return confirm_then_apply(
             self,
             request,
@@ -165,7 +168,9 @@ class HashtagAdmin(admin.ModelAdmin):
         return request.user.has_perm("posts.add_campaign")
 
     @admin.action(description="Turn into a campaign", permissions=["make_campaign"])
-    def turn_into_campaign(self, request: HttpRequest, queryset: QuerySet[Hashtag]) -> Any:
+    def turn_into_campaign(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Hashtag]
+    ) -> Any:
         if queryset.count() != 1:
             self.message_user(request, "Choose one hashtag for a campaign.", level="error")
             return None
@@ -198,7 +203,7 @@ class CampaignAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
-        save_campaign_changes(moderator=request.user, campaign=obj)
+        save_campaign_changes(moderator=staff_request(request).user, campaign=obj)
 
 
 @admin.register(Reaction)

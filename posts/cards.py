@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from accounts.models import User
 from community.perf.fragments import render_cached
 from posts.forms import reader_zone
 from posts.models import Comment, Post
@@ -42,9 +44,15 @@ def age_step(moment: datetime.datetime, now: datetime.datetime | None = None) ->
     return _WEEK + seconds // 3600
 
 
+def _signed_in_id(reader: User | AnonymousUser | None) -> int | None:
+    """The reader's id, when signed in (the template context's `user`)."""
+    return reader.pk if reader is not None and reader.is_authenticated else None
+
+
 def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeString:
     reader = context.get("user")
-    signed_in = bool(reader and reader.is_authenticated)
+    reader_id = _signed_in_id(reader)
+    signed_in = reader_id is not None
     event = (
         (post.event_state, post.starts_at, post.duration_minutes, reader_zone(reader).key)
         if post.starts_at
@@ -58,7 +66,7 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         post.kind,
         post.visibility,
         post.circle_id,
-        post.circle.name if post.circle_id else "",
+        post.circle.name if post.circle is not None else "",
         post.comment_count,
         post.like_count,
         post.helpful_count,
@@ -67,7 +75,7 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         event,
         post.author.byline_values,
         signed_in,
-        signed_in and post.author_id == reader.pk,
+        signed_in and post.author_id == reader_id,
         getattr(post, "viewer_liked", False),
         getattr(post, "viewer_found_helpful", False),
         getattr(post, "viewer_bookmarked", False),
@@ -78,9 +86,10 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
 
 def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) -> SafeString:
     reader = context.get("user")
-    signed_in = bool(reader and reader.is_authenticated)
+    reader_id = _signed_in_id(reader)
+    signed_in = reader_id is not None
     post = context["post"]
-    is_author = signed_in and comment.author_id == reader.pk
+    is_author = signed_in and comment.author_id == reader_id
     parts = (
         comment.pk,
         comment.created_at,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from collections.abc import Mapping, MutableMapping
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from PIL import Image, ImageOps
 
 from accounts.models import User
@@ -121,12 +124,15 @@ class DescribedForm(forms.Form):
     """Ties help text and errors to each widget with aria-describedby (matching the ids
     `_field.html` gives them) and marks invalid widgets with aria-invalid."""
 
+    # Django's own attribute (None until the form is cleaned), left out of its type stubs.
+    _errors: ErrorDict | None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.describe_fields()
 
     def describe_fields(self) -> None:
-        errors = self._errors or {}
+        errors: Mapping[str, Any] = self._errors or {}
         for name, field in self.fields.items():
             auto_id = self[name].auto_id
             described_by = []
@@ -141,6 +147,13 @@ class DescribedForm(forms.Form):
     def full_clean(self) -> None:
         super().full_clean()
         self.describe_fields()
+
+
+def _editable_copy(data: Mapping[str, Any]) -> MutableMapping[str, Any]:
+    """A copy of a bound form's data to change (a QueryDict's copy keeps its lists)."""
+    if isinstance(data, MultiValueDict):
+        return data.copy()
+    return dict(data)
 
 
 class _PrivacyConfirmMixin(DescribedForm):
@@ -172,7 +185,7 @@ class _PrivacyConfirmMixin(DescribedForm):
         self.privacy_review = review
         if not self.is_bound:
             return
-        data = self.data.copy()
+        data = _editable_copy(self.data)
         if data.get("privacy_digest") != review.digest or review.blocking:
             data.pop("confirm_privacy", None)
         data["privacy_digest"] = review.digest
@@ -240,7 +253,7 @@ class _ImagesMixin(_PrivacyConfirmMixin):
                 continue
             if self.has_error(f"redaction_{number}"):
                 self.add_error(
-                    f"image_{number}", ValidationError(self.errors.pop(f"redaction_{number}"))
+                    f"image_{number}", ValidationError(list(self.errors.pop(f"redaction_{number}")))
                 )
                 continue
             try:
@@ -271,7 +284,7 @@ class _ImagesMixin(_PrivacyConfirmMixin):
         self.image_review = review
         if not self.is_bound:
             return
-        data = self.data.copy()
+        data = _editable_copy(self.data)
         if data.get("images_digest") != review.digest or review.blocking:
             data.pop("confirm_images", None)
         data["images_digest"] = review.digest
@@ -328,7 +341,9 @@ class PostForm(_ImagesMixin):
         self.author = author
         self.post = post
         self.zone = reader_zone(author)
-        self.fields["circle"].queryset = Circle.objects.filter(
+        # Declared above as a ModelChoiceField; `fields` is typed with the base class.
+        circle_field = cast(forms.ModelChoiceField, self.fields["circle"])
+        circle_field.queryset = Circle.objects.filter(
             memberships__member=author, memberships__status="active"
         ).order_by("name")
         self.fields["starts_at"].help_text = f"In your time zone, {self.zone.key}."
@@ -374,7 +389,8 @@ class PostForm(_ImagesMixin):
         return naive.replace(tzinfo=self.zone)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         kind = self.post.kind if self.post is not None else cleaned.get("kind")
         if kind == PostKind.PUBLICATION:
             if not (cleaned.get("doi") or cleaned.get("pmid")) and not (
@@ -420,7 +436,8 @@ class CommentForm(_PrivacyConfirmMixin):
         self.describe_fields()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self._clean_privacy(cleaned)
         return cleaned
 
@@ -474,7 +491,8 @@ class CampaignForm(DescribedForm):
         return _image_input(upload) if upload else None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", "The campaign must end on or after the day it starts.")

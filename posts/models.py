@@ -21,7 +21,7 @@ Visibility rules for posts:
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -36,7 +36,7 @@ from accounts.models import User, non_byline_fields
 from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
 from community.perf.prefetch import PrefetchOnlyCounted
-from community.perf.row_sql import OuterRowSQL, ViewerMarked
+from community.perf.row_sql import OuterRowSQL, ViewerMarked, column_of
 
 if TYPE_CHECKING:
     Viewer = User | AnonymousUser
@@ -209,7 +209,19 @@ class Membership(models.Model):
         return self.is_active and self.role == MembershipRole.MODERATOR
 
 
-def active_circle_ids(viewer: Viewer) -> models.QuerySet[Membership]:
+class ViewerMarks(TypedDict):
+    """What `PostQuerySet.for_display` annotates a post with for a signed-in viewer."""
+
+    viewer_liked: bool
+    viewer_found_helpful: bool
+    viewer_bookmarked: bool
+
+
+class CircleIdRow(TypedDict):
+    circle_id: int
+
+
+def active_circle_ids(viewer: User) -> models.QuerySet[Membership, CircleIdRow]:
     """A subquery of the ids of the groups `viewer` is an active member of."""
     return Membership.objects.filter(member=viewer, status=MembershipStatus.ACTIVE).values(
         "circle_id"
@@ -326,11 +338,11 @@ class ReadableByMember(OuterRowSQL):
         self.every_group = every_group
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        post = Post._meta
 
         def column(name: str) -> str:
-            return self.column(compiler, connection, post.get_field(name).column)
+            return self.column(compiler, connection, column_of(Post, name))
 
+        group_params: list[Any]
         if self.every_group:
             # A site moderator reads every group (Circle.objects.readable_by).
             in_group, group_params = "TRUE", []
@@ -446,7 +458,10 @@ class Post(models.Model):
     # them: a page of cards loads images only for the posts that have some.
     image_count = models.PositiveSmallIntegerField(db_default=0, default=0, editable=False)
 
-    hashtags = models.ManyToManyField(
+    # Not a column: the excerpt `posts.search` sets on the posts it finds, read only there.
+    snippet: str
+
+    hashtags: models.ManyToManyField[Hashtag, PostHashtag] = models.ManyToManyField(
         Hashtag, through="PostHashtag", related_name="posts", blank=True
     )
     # Filled on PostgreSQL only (title A, hashtags A, body B); NULL on SQLite, where search

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -25,6 +26,9 @@ from community.expressions import AnyOf
 
 from .models import Circle, Post, Viewer
 from .services import SEARCH_CONFIG
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MAX_POSTS = 20
 # How many of the newest matching posts are ranked for relevance (see _newest_matches).
@@ -147,6 +151,10 @@ def _newest_matches(viewer: Viewer, tsquery: SearchQuery) -> list[int]:
     return list(matches[:RANKED_CANDIDATES])
 
 
+class _Headline(TypedDict):
+    search_headline: str
+
+
 def _search_posts(viewer: Viewer, query: str) -> list[Post]:
     if connection.vendor == "postgresql":
         tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
@@ -183,8 +191,9 @@ def _search_posts(viewer: Viewer, query: str) -> list[Post]:
             )
             .order_by("-rank", "-created_at", "-id")
         )
-        for post in found:
-            post.snippet = highlight(post.search_headline)
+        # Annotated just above; the Django plugin loses the annotation through `only`.
+        for headlined in cast("list[WithAnnotations[Post, _Headline]]", found):
+            headlined.snippet = highlight(headlined.search_headline)
         return found
 
     wanted, unwanted = parse_terms(query)

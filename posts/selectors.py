@@ -8,7 +8,7 @@ import binascii
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -20,6 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Follow, Mute, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 from accounts.moderators import Actor
 from community.expressions import AnyOf
 
@@ -92,7 +95,8 @@ def _keyset(
     id_field: str = "id",
     limit: int | None = None,
     oldest_first: bool = False,
-    read_in_full: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] | None = None,
+    # Given the model's own queryset (a PostQuerySet for posts): its type is the model's.
+    read_in_full: Callable[[Any], models.QuerySet[Any]] | None = None,
 ) -> tuple[list[Any], str | None]:
     """Rows newest (or oldest) first after `cursor`, and the cursor of the page after them.
 
@@ -141,7 +145,11 @@ def _in_order(posts: PostQuerySet, ids: Sequence[int]) -> list[Post]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _muted_ids(viewer: Viewer) -> models.QuerySet[Mute]:
+class _MutedIdRow(TypedDict):
+    muted_id: int
+
+
+def _muted_ids(viewer: User) -> models.QuerySet[Mute, _MutedIdRow]:
     return Mute.objects.filter(muter=viewer).values("muted_id")
 
 
@@ -423,12 +431,20 @@ def circle_directory(viewer: Viewer, query: str = "", *, limit: int = 100) -> li
     return list(circles.order_by("-member_count", "name")[:limit])
 
 
-def circle_for_reader(reader: Viewer | Actor, slug: str) -> Circle | None:
+class _Readable(TypedDict):
+    is_readable: bool
+
+
+def circle_for_reader(
+    reader: Viewer | Actor, slug: str
+) -> WithAnnotations[Circle, _Readable] | None:
     """The group with `slug`, its front (name, description, size) for anyone, with
     `is_readable`: whether `reader` may read its inside (`Circle.objects.readable_by`).
     None when there is no such group. One query."""
     readable = Circle.objects.readable_by(reader).filter(pk=OuterRef("pk"))
-    return Circle.objects.annotate(is_readable=Exists(readable)).filter(slug=slug).first()
+    circle = Circle.objects.annotate(is_readable=Exists(readable)).filter(slug=slug).first()
+    # The Django plugin drops annotations made through a custom queryset's manager.
+    return cast("WithAnnotations[Circle, _Readable] | None", circle)
 
 
 def readable_circle(reader: Viewer | Actor, slug: str) -> Circle | None:

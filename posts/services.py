@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -675,7 +676,7 @@ def delete_post(*, post: Post, member: User) -> None:
 # --- Comments ----------------------------------------------------------------------------
 
 
-def questions_open(post: Post, member: User) -> bool:
+def questions_open(post: Post, member: User | AnonymousUser) -> bool:
     """Questions on a live Q&A are collected before and during it; afterwards only the
     host may still answer. Other posts are always open."""
     return not (
@@ -815,7 +816,7 @@ def toggle_reaction(*, member: User, target: Post | Comment, kind: str) -> React
     if kind not in ReactionKind.values:
         raise ValidationError("Unknown reaction.")
     is_post = isinstance(target, Post)
-    if is_post:
+    if isinstance(target, Post):
         _check_can_see_post(member, target)
     else:
         _check_can_see_comment(member, target)
@@ -1030,12 +1031,12 @@ def approve_membership(*, moderator: Actor, membership: Membership) -> Membershi
             kind=Kind.GROUP,
             title=f"You are now a member of {membership.circle.name}",
             url=membership.circle.get_absolute_url(),
-            actor=moderator.user,
+            actor=moderator.member,
             target=membership.circle,
         )
         if moderates_as is ModeratesAs.SITE_MODERATOR:
             record_membership_decision(
-                moderator=moderator.user,
+                moderator=moderator.member,
                 action=ActionKind.APPROVE_GROUP_REQUEST,
                 membership=membership,
                 before=before,
@@ -1060,7 +1061,7 @@ def remove_member(*, moderator: Actor, membership: Membership, reason: str = "")
     before = membership_state(membership)
     if _end_membership(membership) and is_site_decision:
         record_membership_decision(
-            moderator=moderator.user,
+            moderator=moderator.member,
             action=ActionKind.DECLINE_GROUP_REQUEST
             if membership.status == MembershipStatus.PENDING
             else ActionKind.REMOVE_GROUP_MEMBER,
@@ -1086,7 +1087,7 @@ def make_circle_moderator(*, moderator: Actor, membership: Membership) -> Member
     membership.role = MembershipRole.MODERATOR
     if updated and moderates_as is ModeratesAs.SITE_MODERATOR:
         record_membership_decision(
-            moderator=moderator.user,
+            moderator=moderator.member,
             action=ActionKind.MAKE_GROUP_MODERATOR,
             membership=membership,
             before=before,
@@ -1107,7 +1108,7 @@ def remove_post_in_circle(*, moderator: Actor, post: Post, reason: str) -> None:
     if not reason.strip():
         raise ValidationError("Say why the post is removed; the author will read it.")
     if moderates_as is ModeratesAs.SITE_MODERATOR:
-        remove_content(moderator=moderator.user, target=post, reason=reason)
+        remove_content(moderator=moderator.member, target=post, reason=reason)
         return
     updated = Post.objects.filter(pk=post.pk, removed_by_moderators_at__isnull=True).update(
         removed_by_moderators_at=timezone.now(),
@@ -1120,7 +1121,7 @@ def remove_post_in_circle(*, moderator: Actor, post: Post, reason: str) -> None:
             kind=Kind.MODERATION,
             title=f"Your post “{post.headline}” was removed from {post.circle.name}",
             url=post.get_absolute_url(),
-            actor=moderator.user,
+            actor=moderator.member,
             target=post,
         )
 
@@ -1162,13 +1163,13 @@ def create_campaign(
         starts_on=starts_on,
         ends_on=ends_on,
         banner_alt=banner_alt.strip()[:200],
-        created_by=creator.user,
+        created_by=creator.member,
     )
     if banner is not None:
         campaign.banner = encode_display(banner, max_side=BANNER_MAX_SIDE, name=f"campaign-{name}")
     campaign.save()
     record_audit(
-        actor=creator.user,
+        actor=creator.member,
         action=ActionKind.MAKE_CAMPAIGN,
         target=campaign,
         after=campaign_state(campaign),

@@ -8,7 +8,7 @@ work as plain forms and links without JavaScript.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,13 +22,16 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.moderators import Actor, actor_of
 from accounts.permissions import participant_required
+from community.http import HtmxHttpRequest
 from community.ratelimit import rate_limited
 from privacy import guard, image_guard
 
@@ -55,6 +58,11 @@ from .models import (
 )
 from .search import search as run_search
 from .selectors import Page
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from .models import ViewerMarks
 
 
 def _messages_from(error: ValidationError | PermissionDenied) -> list[str]:
@@ -100,7 +108,7 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
 
 
 def _feed_response(
-    request: HttpRequest, template: str, context: dict[str, Any], page: Page[Post]
+    request: HtmxHttpRequest, template: str, context: dict[str, Any], page: Page[Post]
 ) -> HttpResponse:
     """A whole page, or (for htmx "load more") just the next items and the next link."""
     if request.htmx and request.GET.get("cursor"):
@@ -112,7 +120,7 @@ def _feed_response(
 
 
 @require_GET
-def explore(request: HttpRequest) -> HttpResponse:
+def explore(request: HtmxHttpRequest) -> HttpResponse:
     """Recent posts, this week's most reacted-to, and running campaigns."""
     cursor = request.GET.get("cursor")
     page = selectors.explore(request.user, cursor)
@@ -124,7 +132,7 @@ def explore(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def hashtag(request: HttpRequest, name: str) -> HttpResponse:
+def hashtag(request: HtmxHttpRequest, name: str) -> HttpResponse:
     if name != name.lower():
         return redirect("posts:hashtag", name=name.lower(), permanent=True)
     tag = get_object_or_404(
@@ -141,7 +149,7 @@ def hashtag(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def bookmarks(request: HttpRequest) -> HttpResponse:
+def bookmarks(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = selectors.bookmarked_posts(request.user, request.GET.get("cursor"))
     return _feed_response(request, "posts/bookmarks.html", {}, page)
 
@@ -151,7 +159,7 @@ def _visible_member(request: HttpRequest, handle: str) -> User:
 
 
 @require_GET
-def author_posts(request: HttpRequest, handle: str) -> HttpResponse:
+def author_posts(request: HtmxHttpRequest, handle: str) -> HttpResponse:
     """A member's posts that the viewer may read (the profile page shows the first ones)."""
     author = _visible_member(request, handle)
     page = selectors.posts_by_author(request.user, author, request.GET.get("cursor"))
@@ -170,7 +178,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_viewer(actor_of(request), pk)
     if post is None:
         raise Http404("No such post.")
@@ -178,7 +186,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, post: Post, comment_form: CommentForm, *, status: int = 200
+    request: HtmxHttpRequest, post: Post, comment_form: CommentForm, *, status: int = 200
 ) -> HttpResponse:
     """The post and a page of its conversation: the first, the one after ?comments=<cursor>
     ("Show more"), or the one starting at ?thread=<id> (where a link to a comment points)."""
@@ -212,7 +220,7 @@ def _thread_id(raw: str | None) -> int | None:
 @participant_required
 @rate_limited("post")
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     circle_slug = request.GET.get("group", "")
     # Only a well-formed slug reaches the query (PostgreSQL refuses NUL bytes with a 500).
@@ -263,7 +271,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @participant_required
 @rate_limited("image_check")
 @require_POST
-def check_image(request: HttpRequest) -> HttpResponse:
+def check_image(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The composer's check of one picked image, before the post is sent: decoded in memory
     with the same limits as an upload, scanned, and the progress and findings streamed back
     as NDJSON (`privacy.image_guard.stream_check`). Nothing is stored."""
@@ -294,7 +302,7 @@ def _own_live_post(request: HttpRequest, pk: int) -> Post:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = _own_live_post(request, pk)
     initial = {
         "title": post.title,
@@ -347,7 +355,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = _own_live_post(request, pk)
     services.delete_post(post=post, member=request.user)
     messages.success(request, "Your post is deleted.")
@@ -362,7 +370,11 @@ def _visible_post(request: HttpRequest, pk: int) -> Post:
 
 
 def _toggle_reaction(
-    request: HttpRequest, *, kind: str, load: Callable[[], Post | Comment], is_comment: bool
+    request: AuthenticatedHttpRequest,
+    *,
+    kind: str,
+    load: Callable[[], Post | Comment],
+    is_comment: bool,
 ) -> HttpResponse:
     """Toggle a reaction on what `load` fetches (visibility-checked); htmx gets the
     buttons back, a plain form goes back where it came from."""
@@ -385,7 +397,7 @@ def _toggle_reaction(
 @participant_required
 @rate_limited("reaction")
 @require_POST
-def react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def react(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Toggle the member's like or helpful on a post."""
     return _toggle_reaction(
         request, kind=kind, load=lambda: _visible_post(request, pk), is_comment=False
@@ -409,7 +421,7 @@ def _visible_comment(request: HttpRequest, pk: int) -> Comment:
 @participant_required
 @rate_limited("reaction")
 @require_POST
-def comment_react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def comment_react(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Toggle the member's like or helpful on a comment."""
     return _toggle_reaction(
         request, kind=kind, load=lambda: _visible_comment(request, pk), is_comment=True
@@ -418,11 +430,14 @@ def comment_react(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
+def bookmark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
     saved = services.toggle_bookmark(member=request.user, post=post)
     if request.htmx:
-        post.viewer_bookmarked = saved
+        # Read through `for_display`, which marks the posts of a signed-in viewer; the Django
+        # plugin cannot follow the annotation through the custom queryset's method.
+        marked = cast("WithAnnotations[Post, ViewerMarks]", post)
+        marked.viewer_bookmarked = saved
         return render(request, "posts/_bookmark.html", {"post": post})
     messages.success(
         request, "Saved to your bookmarks." if saved else "Removed from your bookmarks."
@@ -436,7 +451,7 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_required
 @rate_limited("comment")
 @require_POST
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -473,7 +488,7 @@ def _own_live_comment(request: HttpRequest, pk: int) -> Comment:
 @participant_required
 @rate_limited("comment")
 @require_http_methods(["GET", "POST"])
-def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     comment = _own_live_comment(request, pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
@@ -497,7 +512,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     comment = _own_live_comment(request, pk)
     services.delete_comment(comment=comment, member=request.user)
     messages.success(request, "Your comment is deleted.")
@@ -518,7 +533,7 @@ def circles(request: HttpRequest) -> HttpResponse:
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def circle_create(request: HttpRequest) -> HttpResponse:
+def circle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CircleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -533,7 +548,7 @@ def circle_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def circle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A group's front (name, description, joining) for anyone; its posts for those who may
     read it (`Circle.objects.readable_by`: members, and site moderators)."""
     actor = actor_of(request)
@@ -555,7 +570,7 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @participant_required
 @require_POST
-def circle_join(request: HttpRequest, slug: str) -> HttpResponse:
+def circle_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     circle = get_object_or_404(Circle, slug=slug)
     membership = services.join_circle(member=request.user, circle=circle)
     if membership.is_active:
@@ -567,7 +582,7 @@ def circle_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def circle_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def circle_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     circle = get_object_or_404(Circle, slug=slug)
     try:
         services.leave_circle(member=request.user, circle=circle)
@@ -641,25 +656,25 @@ def _membership_action(request: HttpRequest, slug: str, pk: int, action: str) ->
 
 @participant_required
 @require_POST
-def membership_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def membership_approve(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _membership_action(request, slug, pk, "approve")
 
 
 @participant_required
 @require_POST
-def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def membership_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _membership_action(request, slug, pk, "remove")
 
 
 @participant_required
 @require_POST
-def membership_promote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def membership_promote(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _membership_action(request, slug, pk, "promote")
 
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def circle_remove_post(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     moderator = actor_of(request)
     circle, moderates_as = _moderated_circle(moderator, slug)
     post = get_object_or_404(
@@ -691,7 +706,7 @@ def circle_remove_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @participant_required
 @require_http_methods(["GET", "POST"])
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Site moderators turn a hashtag into a campaign; anyone else gets a 404."""
     creator = actor_of(request)
     if not services.may_start_campaigns(creator):

@@ -350,6 +350,12 @@ def _line(payload: dict[str, object]) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode() + b"\n"
 
 
+@dataclass(frozen=True)
+class _Progress:
+    stage: str
+    done: float
+
+
 def stream_check(image: Image.Image, *, is_dicom: bool = False) -> Iterator[bytes]:
     """NDJSON lines for the composer: progress while `image` is scanned, then the findings.
 
@@ -358,28 +364,28 @@ def stream_check(image: Image.Image, *, is_dicom: bool = False) -> Iterator[byte
     or {"error": message}. Nothing is stored. The scan runs in a thread so progress can be
     sent while it works.
     """
-    updates: queue.Queue[tuple[str, object]] = queue.Queue()
+    # From the scanning thread: progress, then the findings, or None when the scan failed.
+    updates: queue.Queue[_Progress | list[ImageGuardFinding] | None] = queue.Queue()
 
     def report(stage: str, done: float) -> None:
-        updates.put(("progress", (str(stage), max(0.0, min(1.0, float(done))))))
+        updates.put(_Progress(str(stage), max(0.0, min(1.0, float(done)))))
 
     def work() -> None:
         try:
-            updates.put(("done", scan(image, slot=1, progress=report)))
+            updates.put(scan(image, slot=1, progress=report))
         except Exception:
             logger.exception("The image check failed")
-            updates.put(("error", None))
+            updates.put(None)
 
     yield _line({"stage": "Reading the image", "done": 0.0})
     worker = threading.Thread(target=work, name="image-check", daemon=True)
     worker.start()
     while True:
-        kind, value = updates.get()
-        if kind == "progress":
-            stage, done = value  # type: ignore[misc]
-            yield _line({"stage": stage, "done": round(done, 3)})
+        update = updates.get()
+        if isinstance(update, _Progress):
+            yield _line({"stage": update.stage, "done": round(update.done, 3)})
             continue
-        if kind == "error":
+        if update is None:
             yield _line(
                 {
                     "error": "The image could not be checked. You can still publish: it is "
@@ -387,7 +393,7 @@ def stream_check(image: Image.Image, *, is_dicom: bool = False) -> Iterator[byte
                 }
             )
             return
-        findings: list[ImageGuardFinding] = value  # type: ignore[assignment]
+        findings = update
         result: dict[str, object] = {
             "findings": [finding.as_json() for finding in findings],
             "width": image.width,

@@ -18,10 +18,13 @@ MAX_EXCERPT = 200
 
 class _Finding(Protocol):
     """A text finding (`privacy.guard.GuardFinding`) or an image finding, which also has a
-    `box` with x, y, width and height."""
+    `box` with x, y, width and height. Read-only, as the frozen dataclasses that satisfy it."""
 
-    kind: str
-    text: str
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 def _box_of(finding: _Finding) -> dict[str, object] | None:

@@ -120,7 +120,7 @@ class Generator:
         self.now = time.time()
         self.start = self.now - SPAN_DAYS * 86_400
         self.password = make_password(BENCH_PASSWORD)
-        self.roles: list[str] = []
+        self.roles: list[Role] = []
         self.verified = array("b")
         self.minor = array("b")
         self.joined = array("d")
@@ -190,7 +190,11 @@ class Generator:
             self.joined.append(self.start - rng.random() * 365 * 86_400)
             wants_specialty = clinician or (role == Role.MEDICAL_STUDENT and rng.random() < 0.5)
             self.specialty.append(rng.choice(specialties) if wants_specialty else "")
-        boost = {Role.PHYSICIAN: 4.0, Role.RESIDENT: 2.0, Role.MEDICAL_STUDENT: 1.0}
+        boost: dict[Role, float] = {
+            Role.PHYSICIAN: 4.0,
+            Role.RESIDENT: 2.0,
+            Role.MEDICAL_STUDENT: 1.0,
+        }
         order = list(range(1, members + 1))
         rng.shuffle(order)
         popularity = [0.0] * members

@@ -88,7 +88,7 @@ def mentoring_rows(plan: Generator) -> list[Rows]:
             meeting_modes=rng.sample(modes, rng.randint(1, 3)),
         )
         profile.refresh_search_tags()
-        created = timestamp(plan.joined[mentor - 1] + 86_400)
+        profile_created = timestamp(plan.joined[mentor - 1] + 86_400)
         profile_lines.append(
             "\t".join(
                 (
@@ -106,8 +106,8 @@ def mentoring_rows(plan: Generator) -> list[Rows]:
                     "f",
                     str(active[mentor]),
                     profile.search_tags,
-                    created,
-                    created,
+                    profile_created,
+                    profile_created,
                     str(mentor),
                 )
             )

@@ -55,6 +55,8 @@ def render_cached(
     placeholder = csrf_placeholder()
     html = store.get(key)
     if html is None:
+        if context.template is None:
+            raise ValueError("render_cached renders within a template being rendered.")
         template = context.template.engine.get_template(template_name)
         with context.push(values, csrf_token=placeholder):
             html = template.render(context)

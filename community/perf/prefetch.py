@@ -34,11 +34,12 @@ class PrefetchOnlyCounted(models.QuerySet[_Row]):
 
     counted_prefetches: ClassVar[dict[str, str]] = {}
 
+    # Django's own hooks (tests/perf/test_django_internals.py), absent from its type stubs.
     def _prefetch_related_objects(self) -> None:
-        lookups = list(self._prefetch_related_lookups)
+        lookups = list(self._prefetch_related_lookups)  # type: ignore[attr-defined]
         counted = [lookup for lookup in lookups if lookup in self.counted_prefetches]
         if not counted:
-            super()._prefetch_related_objects()
+            super()._prefetch_related_objects()  # type: ignore[misc]
             return
         rows = self._result_cache or []
         for lookup in counted:

@@ -23,6 +23,7 @@ inside other queries too), tests/perf/test_django_internals.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -36,7 +37,7 @@ class OuterRowSQL(models.Expression):
     the query is relabelled as a subquery of another.
     """
 
-    output_field = models.BooleanField()
+    output_field: models.Field[Any, Any] = models.BooleanField()
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,14 +50,23 @@ class OuterRowSQL(models.Expression):
         resolved.outer_pk = query.model._meta.pk.column
         return resolved
 
-    def relabeled_clone(self, change_map: dict[str, str]) -> Any:
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> Any:
         clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
+        if self.alias is not None:
+            clone.alias = change_map.get(self.alias, self.alias)
         return clone
 
     def column(self, compiler: Any, connection: Any, name: str) -> str:
         """A column of the row, named through its alias."""
         return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(name)}"
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    """The database column of `model`'s concrete field `name`."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} has no column of its own.")
+    return field.column
 
 
 class ViewerMarked(OuterRowSQL):
@@ -80,11 +90,11 @@ class ViewerMarked(OuterRowSQL):
         # Names from the models' own metadata, quoted; the viewer and kind are parameters.
         sql = (
             f"EXISTS(SELECT 1 FROM {quote(meta.db_table)} WHERE"  # nosec B608
-            f" {quote(meta.get_field(self.target).column)} = {outer}"
-            f" AND {quote(meta.get_field('member').column)} = %s"
+            f" {quote(column_of(self.model, self.target))} = {outer}"
+            f" AND {quote(column_of(self.model, 'member'))} = %s"
         )
         params: list[Any] = [self.viewer_id]
         if self.kind:
-            sql += f" AND {quote(meta.get_field('kind').column)} = %s"
+            sql += f" AND {quote(column_of(self.model, 'kind'))} = %s"
             params.append(self.kind)
         return sql + ")", params

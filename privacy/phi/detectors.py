@@ -340,6 +340,7 @@ def protected_spans(doc: Doc) -> tuple[list[Span], list[Finding]]:
     ``other_id`` because they identify the treating clinician.
     """
     text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
     spans: list[Span] = [m.span() for m in DOI_RE.finditer(text)]
     if ORCID_TRIGGER_RE.search(text):
         spans += [m.span() for m in ORCID_RE.finditer(text)]
@@ -376,6 +377,7 @@ def protected_spans(doc: Doc) -> tuple[list[Span], list[Finding]]:
 
 def _detect_contacts(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
     at = text.find("@")
     while at != -1:
         start = at
@@ -423,6 +425,7 @@ def _phone_cue(low: str, start: int) -> tuple[str, str | None]:
 
 def _detect_phones(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
     # North American numbers first: their shape is enough, a cue only raises
     # confidence. Other digit groups need a cue and must not overlap these.
     taken: list[Span] = []
@@ -512,6 +515,7 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
 def _detect_numbers(doc: Doc) -> Iterator[Finding]:
     """SSNs, ZIP codes, UDIs, VINs and long unlabelled codes."""
     text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
     if SSN_TRIGGER_RE.search(text):
         for m in SSN_RE.finditer(text):
             area, group, serial = m.groups()
@@ -601,6 +605,7 @@ def _is_fraction(doc: Doc, start: int, end: int) -> bool:
 
 def _detect_dates(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
     spans: list[tuple[int, int, bool]] = []
     for m in NUMERIC_DATE_RE.finditer(text):
         start, end = m.span()
@@ -647,6 +652,7 @@ def _detect_dates(doc: Doc) -> Iterator[Finding]:
 
 def _detect_ages(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
     for m in AGE_RE.finditer(text):
         if not _clear_before(text, m.start(), "."):
             continue
