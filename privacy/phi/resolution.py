@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from privacy.phi.detectors import CONF_RANK, KIND_RANK, Span
 from privacy.phi.kinds import LOW, Finding
-from privacy.phi.patterns import VOCATIVE_AFTER_RE, VOCATIVE_RE
+from privacy.phi.patterns.international import VOCATIVE_AFTER_RE, VOCATIVE_RE
 
 
 def addresses_the_reader(text: str, finding: Finding) -> bool:

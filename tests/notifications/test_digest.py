@@ -15,7 +15,7 @@ from accounts.models import User
 from notifications import services, tasks
 from notifications.models import EmailDigest, EmailStatus, Kind, Notification
 from notifications.selectors import member_time_zone
-from notifications.services import notify, notify_reaction
+from notifications.services import digest, notify, notify_reaction
 from tests.factories import UserFactory
 from tests.notifications.helpers import html_part
 
@@ -34,7 +34,7 @@ def _zones(monkeypatch: pytest.MonkeyPatch, zones: dict[int, str]) -> None:
     def zone_of(user: User) -> dt.tzinfo:
         return ZoneInfo(zones.get(user.pk, "UTC"))
 
-    monkeypatch.setattr(services, "member_time_zone", zone_of)
+    monkeypatch.setattr(digest, "member_time_zone", zone_of)
 
 
 def _digest_rows(recipient: User, *, at: dt.datetime) -> None:
@@ -175,7 +175,7 @@ def test_the_digest_task_is_swept_like_any_email(monkeypatch: pytest.MonkeyPatch
 def test_the_digest_beat_task_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     alice = UserFactory()
     _digest_rows(alice, at=timezone.now() - dt.timedelta(hours=1))
-    monkeypatch.setattr(services, "DIGEST_HOUR", timezone.now().hour)
+    monkeypatch.setattr(digest, "DIGEST_HOUR", timezone.now().hour)
     assert tasks.start_daily_digests.apply().get() == 1
 
 

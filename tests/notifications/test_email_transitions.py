@@ -31,6 +31,7 @@ from notifications.models import (
     Notification,
     OutgoingEmail,
 )
+from notifications.services import delivery
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -324,8 +325,8 @@ def test_two_workers_claiming_at_once_get_the_email_once(transactional_db: None)
 ROOT = Path(settings.BASE_DIR)
 # The only places that may write `email_status`.
 WRITERS = {
-    ("notifications/services.py", "move_email"),
-    ("notifications/services.py", "initial_email_fields"),
+    ("notifications/services/outbox.py", "move_email"),
+    ("notifications/services/outbox.py", "initial_email_fields"),
 }
 # Calls that name the field to read it.
 READS = {"filter", "exclude", "get", "Q", "values", "values_list", "only", "order_by"}
@@ -383,7 +384,7 @@ def project_sources() -> Iterator[tuple[str, str]]:
 
 def test_only_move_email_writes_an_email_status() -> None:
     sources = list(project_sources())
-    assert "notifications/services.py" in dict(sources)
+    assert "notifications/services/outbox.py" in dict(sources)
     writes = [where for path, source in sources for where in status_writes(source, path)]
     assert writes == []
 
@@ -402,7 +403,7 @@ def test_only_move_email_writes_an_email_status() -> None:
     ],
 )
 def test_the_check_finds_a_status_written_by_hand(code: str) -> None:
-    assert status_writes(code, "notifications/services.py") != []
+    assert status_writes(code, "notifications/services/outbox.py") != []
 
 
 def test_the_check_lets_reads_and_move_email_through() -> None:
@@ -411,7 +412,7 @@ def test_the_check_lets_reads_and_move_email_through() -> None:
         "Q(email_status='failed')\n"
         "def move_email(rows):\n    rows.update(email_status='sent')\n"
     )
-    assert status_writes(reads, "notifications/services.py") == []
+    assert status_writes(reads, "notifications/services/outbox.py") == []
     assert status_writes("def move_email(rows):\n    rows.update(email_status=1)", "x.py")
 
 
@@ -525,7 +526,7 @@ def test_a_send_and_a_failure_move_the_status_through_move_email(
             moves.append((rows.model.__name__, target))
         return moved
 
-    monkeypatch.setattr(services, "move_email", spy)
+    monkeypatch.setattr(delivery, "move_email", spy)
     row = make_row(Notification, EmailStatus.PENDING, member)
     assert services.deliver_notification_email(notification_id=row.pk, claimant="task-1")
     failing = make_row(Notification, EmailStatus.PENDING, member)

@@ -1,0 +1,125 @@
+"""Scan state and helpers shared by the detectors: the :class:`Doc`, word scan and ranks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.patterns.common import TO_SPACE
+from privacy.phi.patterns.keywords import TRIGGERS
+from privacy.phi.patterns.shapes import CAPITALISED_RE
+
+Span = tuple[int, int]
+# Cities this big name a region more than a neighbourhood ("a village near Lagos").
+BIG_CITY: Final = 1_000_000
+# A one-word name that is also a city this big needs a verb to be read as a person.
+CITY_AS_NAME: Final = 100_000
+# A town written in lower case must be at least this big ("in leeds", not "in commerce").
+LOWER_CASE_TOWN: Final = 20_000
+# The model's probability a listed name that is also a word ("Faith") needs.
+WORD_NAME_THRESHOLD: Final = 0.85
+# The word scan looks words up in the small trigger table only; names are
+# looked up for capitalised words, words after a cue and words opening a
+# sentence (see _person_positions), which keeps the big name table out of
+# the per-word loop (it measured slower under load, when caches are cold).
+WORD_RULES: Final = TRIGGERS
+CONF_RANK: Final = {HIGH: 0, LOW: 1}
+# Tie-break for equal spans: labelled, specific kinds before generic ones.
+KIND_RANK: Final = {
+    kind: rank
+    for rank, kind in enumerate(
+        "ssn mrn health_plan account licence vehicle device email ip url fax phone date age "
+        "address zip name biometric other_id".split()
+    )
+}
+
+
+@dataclass(slots=True)
+class Doc:
+    """The text, its aligned lower-case copy, and trigger-word offsets by rule."""
+
+    text: str
+    low: str
+    cues: dict[str, list[int]]
+    _capitalised: list[tuple[int, int]] | None = None
+    # Starts of digit runs the phone and code passes saw; the health-number
+    # pass looks only there instead of scanning the text again.
+    number_starts: list[int] = field(default_factory=list)
+
+    def at(self, rule: str) -> list[int]:
+        return self.cues.get(rule, [])
+
+    def capitalised(self) -> list[tuple[int, int]]:
+        """Spans of capitalised words ("Smith", not "SMITH"), found once per text."""
+        if self._capitalised is None:
+            self._capitalised = [m.span() for m in CAPITALISED_RE.finditer(self.text)]
+        return self._capitalised
+
+
+def lower_aligned(text: str) -> str:
+    """Lower-case ``text`` without changing any character offset.
+
+    ``str.lower`` lengthens a few characters (e.g. "İ"), which would shift
+    every offset found in the lower-cased copy.
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
+def scan_words(low: str) -> dict[str, list[int]]:
+    """Offsets of trigger words in ``low``, grouped by the rules they start."""
+    padded = " " + low.translate(TO_SPACE) + " "
+    cues: dict[str, list[int]] = {}
+    cursor = 0
+    for word in padded.split(" "):
+        rules = WORD_RULES.get(word)
+        if rules is None:
+            continue
+        # Every occurrence of a trigger word is visited in order, so the next
+        # whole-word occurrence after the previous hit is this one. The
+        # leading pad space makes ``found`` the word's offset in ``low``.
+        found = padded.find(f" {word} ", cursor)
+        cursor = found + len(word) + 1
+        for rule in rules:
+            cues.setdefault(rule, []).append(found)
+    return cues
+
+
+def _clear_before(text: str, start: int, also: str) -> bool:
+    """True if ``text[start - 1]`` is neither a word character nor in ``also``.
+
+    Simple shape patterns check this here rather than with a leading
+    look-behind, which measured two to three times slower; a match rejected
+    here cannot hide a valid one inside it, because every position inside is
+    preceded by a digit or separator.
+    """
+    if not start:
+        return True
+    prev = text[start - 1]
+    return not (prev.isalnum() or prev == "_" or prev in also)
+
+
+def _finding(text: str, kind: str, start: int, end: int, confidence: str) -> Finding:
+    return Finding(kind, start, end, text[start:end], confidence)
+
+
+def _strip_trailing_punct(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ".,;:!?":
+        end -= 1
+    return end
+
+
+def _valid_month_day(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _last_match_end(rx: re.Pattern[str], text: str, start: int, end: int) -> int:
+    """End offset of the last match of ``rx`` in ``text[start:end]``, or -1."""
+    last = -1
+    for m in rx.finditer(text, start, end):
+        last = m.end()
+    return last

@@ -1,0 +1,246 @@
+"""Dates tied to a person and ages over 89."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.phi.detectors.common import (
+    Doc,
+    _clear_before,
+    _finding,
+    _last_match_end,
+    _valid_month_day,
+)
+from privacy.phi.detectors.names import _name_bits, _sentence_start, _word_before
+from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.patterns.context import (
+    DATE_CUE_RE,
+    DATE_LABEL_RE,
+    EVENT_CUE_RE,
+    EVENT_NOT_PERSON_RE,
+    FRACTION_CONTEXT_RE,
+    MEETING_TAG_RE,
+    RANGE_IN_DATE_RE,
+    TEMPERATURE_CUE_RE,
+    UNIT_AFTER_RE,
+)
+from privacy.phi.patterns.international import (
+    AGE_AFTER_TITLE_RE,
+    AGE_AFTER_VERB_RE,
+    AGE_AT_END_RE,
+    AGE_AT_RE,
+    AGE_BETWEEN_COMMAS_RE,
+    AGE_BIRTHDAY_RE,
+    AGE_IN_BRACKETS_RE,
+    AGE_NUMBER_WORD_RE,
+    AGE_PARENS_RE,
+    AGE_SENTENCE_START_RE,
+    AGE_VERB_BEFORE_RE,
+    AGE_WORD_TAIL_RE,
+    LAB_BEFORE_VERB_RE,
+    LIFE_EVENT_BEFORE_RE,
+    PERSON_BEFORE_AGE,
+)
+from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE
+from privacy.phi.patterns.shapes import (
+    AGE_RE,
+    AGE_WORDS_RE,
+    DATE_ORDINAL_RE,
+    MONTH_DATE_RE,
+    NUMERIC_DATE_RE,
+)
+from privacy.phi.patterns.unlisted import (
+    LIFE_ACTIVITY_BEFORE_RE,
+    LOWER_MONTH_AFTER_DAY_RE,
+    LOWER_MONTH_FIRST_RE,
+    LOWER_MONTH_TAIL_RE,
+    ORDINAL_BEFORE_RE,
+    ORDINAL_EVENT_BEFORE_RE,
+    ORDINAL_NOT_DAY_RE,
+    VITAL_WORD_RE,
+)
+from privacy.phi.vocabulary import STRONG
+
+
+def _date_confidence(doc: Doc, start: int, end: int, *, is_range: bool) -> str | None:
+    """HIGH if the date is tied to a person, LOW if bare, None if it is an event date.
+
+    When both kinds of cue precede the date, the nearer one wins: "the
+    ultrasound workshop closes on Feb 28" is about the workshop.
+    """
+    text, low = doc.text, doc.low
+    if DATE_LABEL_RE.search(low, max(0, start - 20), start):
+        return HIGH
+    person = _last_match_end(DATE_CUE_RE, low, max(0, start - 40), start)
+    event = max(
+        _last_match_end(EVENT_NOT_PERSON_RE, low, max(0, start - 80), start),
+        _last_match_end(MEETING_TAG_RE, text, max(0, start - 80), start),
+    )
+    if person > event:
+        return HIGH
+    if is_range or event >= 0 or EVENT_NOT_PERSON_RE.search(low, end, end + 30):
+        return None
+    return LOW
+
+
+def _is_fraction(doc: Doc, start: int, end: int) -> bool:
+    low = doc.low
+    return bool(
+        FRACTION_CONTEXT_RE.search(low, max(0, start - 25), start)
+        or FRACTION_CONTEXT_RE.match(low, end + 1, end + 12)
+        or UNIT_AFTER_RE.match(low, end)
+    )
+
+
+def _detect_dates(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
+    spans: list[tuple[int, int, bool]] = []
+    for m in NUMERIC_DATE_RE.finditer(text):
+        start, end = m.span()
+        if m.group("iso_y"):
+            valid = _valid_month_day(int(m.group("iso_m")), int(m.group("iso_d")))
+        elif m.group("a"):
+            a, b = int(m.group("a")), int(m.group("b"))
+            # Either US (month/day) or European (day/month) order; a dotted
+            # date needs a four-digit year to differ from a version number.
+            valid = (_valid_month_day(a, b) or _valid_month_day(b, a)) and (
+                m.group("sep") != "." or len(m.group("y")) == 4
+            )
+        elif m.group("md_m"):
+            # No year ("3/15"): only a date right after an event word, and
+            # never a score, fraction or device setting.
+            if (
+                _valid_month_day(int(m.group("md_m")), int(m.group("md_d")))
+                and not _is_fraction(doc, start, end)
+                and EVENT_CUE_RE.search(low, max(0, start - 25), start)
+            ):
+                yield _finding(text, "date", start, end, HIGH)
+            continue
+        else:
+            valid = True
+        if valid:
+            spans.append((start, end, False))
+    done = -1
+    for pos in doc.at("month"):
+        # Skip the second month of a range ("Aug 30 - Sept 2"), already inside a match.
+        if pos >= done and (m := MONTH_DATE_RE.match(text, pos)):
+            done = m.end()
+            spans.append((m.start(), m.end(), bool(RANGE_IN_DATE_RE.search(m.group()))))
+    for pos in doc.at("holiday"):
+        if m := HOLIDAY_RE.match(text, pos):
+            spans.append((m.start(), m.end(), False))
+    for start, end, is_range in spans:
+        confidence = _date_confidence(doc, start, end, is_range=is_range)
+        if confidence is not None:
+            yield _finding(text, "date", start, end, confidence)
+    for m in DATE_ORDINAL_RE.finditer(low):
+        if EVENT_CUE_RE.search(low, max(0, m.start() - 25), m.start()):
+            yield _finding(text, "date", *m.span(), HIGH)
+
+
+def _detect_ages(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
+    for m in AGE_RE.finditer(text):
+        if not _clear_before(text, m.start(), "."):
+            continue
+        if m.group("sex"):
+            # "99F" is an age in "99F with a fall" but a temperature in "Tmax 99F".
+            if TEMPERATURE_CUE_RE.search(low, max(0, m.start() - 12), m.start()):
+                continue
+            yield _finding(text, "age", *m.span(), LOW)
+        else:
+            yield _finding(text, "age", *m.span(), HIGH)
+    for pos in doc.at("age"):
+        if m := AGE_CUE_RE.match(low, pos):
+            # Keep the label when it reads as part of the age ("aged 91").
+            start = pos if m.group("label") else m.start("age")
+            yield _finding(text, "age", start, m.end("age"), HIGH)
+    if "ninety" in low or "hundred" in low:
+        for m in AGE_WORDS_RE.finditer(low):
+            yield _finding(text, "age", *m.span(), HIGH)
+
+
+# --- ages, postcodes, health numbers and phone numbers from elsewhere ---
+
+
+def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("age_verb"):
+        m = AGE_AFTER_VERB_RE.match(low, pos)
+        if m is None:
+            continue
+        before = low[max(0, pos - 25) : pos]
+        # "Sodium was 130": a lab or vital sign, not a person, before the verb.
+        if LAB_BEFORE_VERB_RE.search(before):
+            continue
+        yield _finding(text, "age", m.start("age"), m.end("tail"), HIGH)
+    for m in AGE_SENTENCE_START_RE.finditer(text):
+        if _clear_before(text, m.start(), ".,/-+") and _sentence_start(text, m.start()):
+            yield _finding(text, "age", *m.span("age"), LOW)
+    for pos in doc.at("title"):
+        if m := AGE_AFTER_TITLE_RE.match(low, pos):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    for pos in doc.at("at_age"):
+        if m := AGE_AT_RE.match(low, pos):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+        elif (m := AGE_AT_END_RE.match(low, pos)) and (
+            LIFE_EVENT_BEFORE_RE.search(low, max(0, pos - 50), pos)
+            or (
+                # "still makes tamales at 93", "a big party at 95"
+                LIFE_ACTIVITY_BEFORE_RE.search(low, max(0, pos - 50), pos)
+                and not VITAL_WORD_RE.search(low, max(0, pos - 40), pos)
+            )
+        ):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    for m in AGE_BETWEEN_COMMAS_RE.finditer(text):
+        if m.start() and text[m.start() - 1].isalpha():
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    if "ninety" in low or "hundred" in low:
+        for m in AGE_NUMBER_WORD_RE.finditer(low):
+            if AGE_VERB_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()) or (
+                _sentence_start(text, m.start()) and AGE_WORD_TAIL_RE.match(low, m.end())
+            ):
+                yield _finding(text, "age", *m.span("age"), HIGH)
+    if "(" in text:
+        for m in AGE_IN_BRACKETS_RE.finditer(text):
+            before = _word_before(text, m.start())
+            if before in PERSON_BEFORE_AGE or _name_bits(before) & STRONG:
+                yield _finding(text, "age", *m.span("age"), HIGH)
+    if "birthday" in low:
+        for m in AGE_BIRTHDAY_RE.finditer(low):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    if "arian" in low:
+        for m in AGE_PARENS_RE.finditer(low):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+
+
+def _detect_more_dates(doc: Doc) -> Iterator[Finding]:
+    """Days named by their ordinal ("on the 14th", "Thursday 14th") and lower-case months."""
+    text, low = doc.text, doc.low
+    for pos in doc.at("month"):
+        if not text[pos].islower():
+            continue  # capitalised months are the date pass's
+        if m := LOWER_MONTH_FIRST_RE.match(low, pos):
+            yield _finding(text, "date", pos, m.end(), LOW)
+        elif (m := LOWER_MONTH_TAIL_RE.match(low, pos)) and (
+            day := LOWER_MONTH_AFTER_DAY_RE.search(low, max(0, pos - 12), pos)
+        ):
+            yield _finding(text, "date", day.start(), m.end(), LOW)
+    for pos in doc.at("ordinal"):
+        end = low.find(" ", pos)
+        end = len(low) if end == -1 else end
+        while end > pos and not low[end - 1].isalnum():
+            end -= 1
+        m = ORDINAL_BEFORE_RE.search(low, max(0, pos - 24), pos)
+        if (
+            m is None
+            or ORDINAL_NOT_DAY_RE.match(low, end)
+            or ORDINAL_EVENT_BEFORE_RE.search(low, max(0, pos - 40), end + 30)
+        ):
+            continue
+        # The span takes "the" too: "on the 14th" names the day as "the 14th".
+        start = m.start("weekday") if m.group("weekday") else m.end("lead") + 1
+        yield _finding(doc.text, "date", start, end, LOW)

@@ -1,0 +1,555 @@
+"""Names after titles and cues, bare listed names, model names and handles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.phi.detectors.common import CITY_AS_NAME, WORD_NAME_THRESHOLD, Doc, Span, _finding
+from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.model import model_names
+from privacy.phi.patterns.common import TOKEN_RE
+from privacy.phi.patterns.context import (
+    COLLEAGUE_BEFORE_RE,
+    CREDENTIAL_AFTER_RE,
+    DOSE_AFTER_RE,
+    FOLLOWING_WORD_RE,
+    NOT_PERSON_NAME_RE,
+    PERSON_NOUN_RE,
+)
+from privacy.phi.patterns.international import (
+    APPOSITIVE_RE,
+    CAMEL_PART_RE,
+    CLINICIAN_HANDLE_RE,
+    COLLEAGUE_AFTER_RE,
+    DETERMINER_BEFORE,
+    EPONYM_KINDS,
+    EPONYM_PHRASE_AFTER_RE,
+    HANDLE_SOCIAL_CUE_RE,
+    HASHTAG_COMMON,
+    HASHTAG_RE,
+    LOWER_NOT_SURNAME,
+    LOWER_SENTENCE_START_RE,
+    LOWER_TITLE_RE,
+    LOWER_WORD_START_RE,
+    NAME_CUE_WORDS,
+    NAME_WORD_RE,
+    NEXT_WORD_RE,
+    PAIRED_NAME_BEFORE_RE,
+    PERSON_VERB_AFTER_RE,
+    PLACE_EVENT_RE,
+    PLACE_PREPOSITIONS,
+    REFERENCE_BEFORE,
+    SIGN_OFF_BEFORE_RE,
+    SIMPLE_VERB_AFTER_RE,
+    SUPPORT_WORDS,
+)
+from privacy.phi.patterns.keywords import NAME_AFTER_CUE_RE, NAME_CUE_RE
+from privacy.phi.patterns.shapes import (
+    AGE_AFTER_INITIALS_RE,
+    AGE_AFTER_NAME_RE,
+    CREDENTIAL_INITIALS,
+    FAMILY_RE,
+    HONORIFIC_RE,
+    INITIALS_CUE_BEFORE_RE,
+    INITIALS_RE,
+    INITIALS_TRIGGER_RE,
+    NAME_BEFORE_RE,
+    NEXT_TOKEN_RE,
+)
+from privacy.phi.patterns.unlisted import NAME_PARTICLES, NOT_PATIENT_AFTER_RE
+from privacy.phi.vocabulary import (
+    CREDENTIALS,
+    EPONYM_FOLLOWERS,
+    EPONYMS,
+    FIRST_NAMES,
+    GIVEN,
+    NAME_FLAGS,
+    NOT_NAME,
+    PLACE_POPULATION,
+    PUBLIC_FIGURES,
+    STRONG,
+    SURNAME,
+    WORD,
+)
+
+# --- names ---
+
+
+def _trim_name(text: str, start: int, end: int, *, keep_right: bool = False) -> Span | None:
+    """Cut a raw capitalised run down to the words that can be a person's name.
+
+    Cue-based rules keep the run from the left (the name follows the cue);
+    the "Name, 45," rule keeps it from the right (the name precedes the age).
+    """
+    tokens = list(TOKEN_RE.finditer(text, start, end))
+    if keep_right:
+        tokens.reverse()
+    kept: list[re.Match[str]] = []
+    for tok in tokens:
+        word = tok.group()
+        parts = [p for p in re.split(r"[-'’]", word) if p]
+        if word in NOT_NAME or all(p in NOT_NAME for p in parts):
+            break
+        kept.append(tok)
+    if not kept:
+        return None
+    if keep_right:
+        return kept[-1].start(), kept[0].end()
+    # Keep leading particles ("de la Cruz") that precede the first token.
+    return (start if kept[0].start() > start else kept[0].start()), kept[-1].end()
+
+
+def _given_only(word: str) -> bool:
+    """A given name that is not also a surname (or a common given name of the short list)."""
+    return word in FIRST_NAMES or _name_bits(word) & (GIVEN | SURNAME) == GIVEN
+
+
+def _is_person_name(text: str, start: int, end: int) -> bool:
+    """Reject eponyms, colleagues, signatures, @handles and public figures."""
+    if start > 0 and text[start - 1] == "@":
+        return False
+    if _public_figure(text, start, end) or EPONYM_PHRASE_AFTER_RE.match(text, end):
+        return False
+    follow = FOLLOWING_WORD_RE.match(text, end)
+    if follow:
+        nxt = follow.group(1).lower().rstrip(".,")
+        possessive_given = (
+            text[end : end + 1] in ("'", "’")
+            and _given_only(text[start:end].split()[-1])
+            and nxt not in EPONYM_KINDS
+        )
+        second = (follow.group(2) or "").lower()
+        if (
+            (nxt in EPONYM_FOLLOWERS and not possessive_given)
+            or (nxt == "et" and second == "al")
+            or (nxt.islower() and second in EPONYM_KINDS)  # "Chester step test"
+        ):
+            return False
+    if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
+        return False
+    if NOT_PATIENT_AFTER_RE.match(text, end):
+        return False
+    cred = CREDENTIAL_AFTER_RE.match(text, end)
+    return not (cred and cred.group(1) in CREDENTIALS)
+
+
+def _name_finding(
+    text: str, start: int, end: int, confidence: str, *, keep_right: bool = False
+) -> Finding | None:
+    span = _trim_name(text, start, end, keep_right=keep_right)
+    if span is None or not _is_person_name(text, *span):
+        return None
+    return _finding(text, "name", *span, confidence)
+
+
+def _names_after_cues(doc: Doc) -> Iterator[Finding | None]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("name"):
+        cue = NAME_CUE_RE.match(low, pos)
+        if cue is None:
+            continue
+        after = NAME_AFTER_CUE_RE.match(text, cue.end())
+        if after is None:
+            continue
+        start, end = after.span("name")
+        named = cue.group("named")
+        if named is not None:
+            if named.startswith("name"):
+                # "the name Ortega", but not "brand name Eliquis" or "file name".
+                if NOT_PERSON_NAME_RE.search(low, max(0, pos - 12), pos):
+                    continue
+            elif not PERSON_NOUN_RE.search(low, max(0, pos - 40), pos):
+                # "a drug called Ozempic" is not a person; require a person noun.
+                continue
+            yield _name_finding(text, start, end, HIGH)
+        elif cue.group("pt") is not None:
+            # "gave pt Zofran 4 mg": a capitalised word followed by a dose is a drug.
+            if DOSE_AFTER_RE.match(text, end):
+                continue
+            finding = _name_finding(text, start, end, HIGH)
+            # A single word after "pt" may be a name or just a capitalised word.
+            if finding is not None and " " not in finding.text.strip():
+                finding = _finding(text, "name", finding.start, finding.end, LOW)
+            yield finding
+        else:
+            yield _name_finding(text, start, end, HIGH)
+
+
+def _detect_names(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    found: list[Finding | None] = []
+    for m in HONORIFIC_RE.finditer(text):
+        if m.group("name"):
+            found.append(_name_finding(text, *m.span("name"), HIGH))
+        else:
+            found.append(_finding(text, "name", *m.span("initial"), LOW))
+    found.extend(_names_after_cues(doc))
+    for m in FAMILY_RE.finditer(text):
+        found.append(_name_finding(text, *m.span("name"), LOW))
+    for m in AGE_AFTER_NAME_RE.finditer(text):
+        before = NAME_BEFORE_RE.search(text, max(0, m.start() - 80), m.start())
+        if before and not (
+            before.group(1) in PLACE_POPULATION
+            and _word_before(text, before.start(1)) in PLACE_PREPOSITIONS
+        ):  # "a roofer from Mesa, 41,": a town, not a name
+            found.append(_name_finding(text, *before.span(1), HIGH, keep_right=True))
+    for start, end in doc.capitalised():
+        prev = text[start - 1] if start else " "
+        if (
+            text[start:end] not in FIRST_NAMES
+            or prev.isalnum()
+            or prev in "@.'’-"
+            or text[end : end + 1] not in (" ", "\t")
+        ):
+            continue
+        nxt = NEXT_TOKEN_RE.match(text, end)
+        if nxt is None:
+            continue
+        # Both words must survive trimming: "Marcus Gunn" loses "Gunn" (an
+        # eponym), and "Marcus" alone is no evidence of a name.
+        finding = _name_finding(text, start, nxt.end("last"), LOW)
+        if finding is not None and finding.end == nxt.end("last"):
+            found.append(finding)
+    if INITIALS_TRIGGER_RE.search(text):
+        for m in INITIALS_RE.finditer(text):
+            if m.group().replace(" ", "") in CREDENTIAL_INITIALS:
+                continue
+            start, end = m.span()
+            if INITIALS_CUE_BEFORE_RE.search(
+                low, max(0, start - 25), start
+            ) or AGE_AFTER_INITIALS_RE.match(text, end):
+                found.append(_finding(text, "name", start, end, HIGH))
+    yield from (f for f in found if f is not None)
+
+
+# --- names without a cue word, hashtags and handles ---
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether ``start`` opens the text, a line or a sentence."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘(*-•":
+        i -= 1
+    return i < 0 or text[i] in ".!?:\n;"
+
+
+def _span_before(text: str, start: int) -> tuple[int, int]:
+    """Offsets of the word before ``start`` (across spaces and one full stop); empty if none."""
+    end = start
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == start:
+        return start, start
+    if end > 0 and text[end - 1] == ".":
+        end -= 1
+    begin = end
+    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "'’-"):
+        begin -= 1
+    return begin, end
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word before ``start``, across spaces, a bracket or a comma ("daughter (priya")."""
+    while start > 0 and text[start - 1] in "(,:":
+        start -= 1
+    begin, end = _span_before(text, start)
+    return text[begin:end].lower()
+
+
+def _name_bits(word: str) -> int:
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return NAME_FLAGS.get(word, 0)
+
+
+def _is_name_part(word: str) -> bool:
+    """A word that may continue a name: listed, not an ordinary word or jargon."""
+    if word in NOT_NAME:
+        return False
+    bits = _name_bits(word)
+    if bits & STRONG or word in NAME_PARTICLES:
+        return True
+    # "O'Brien", "Al-Rashid", "Huerta-Castillo": every part a name or a prefix.
+    parts = [p for p in re.split(r"[-'’]", word) if p]
+    return len(parts) > 1 and all(
+        _name_bits(p) & (GIVEN | SURNAME) or p.lower() in ("o", "al", "el", "mc", "mac", "d")
+        for p in parts
+    )
+
+
+def _extend_name(text: str, start: int, end: int, *, lower: bool) -> int:
+    """Grow a name to the right over more name words, particles and an initial ("Keanu P.")."""
+    for _ in range(3):
+        m = NEXT_WORD_RE.match(text, end)
+        if m is None:
+            break
+        word = m.group("word")
+        if word.endswith(".") and len(word) == 2:
+            if lower or m.group("particle"):
+                break
+            after = text[m.end() : m.end() + 2]
+            # "Keanu P. was" but not "Lucia P.O. twice" or an abbreviation.
+            if after[:1] in ("", " ", "\n", ",") and not after[1:2].isupper():
+                return m.end()
+            break
+        if lower != word.islower() or not _is_name_part(word):
+            break
+        end = m.end()
+    return end
+
+
+def _public_figure(text: str, start: int, end: int) -> bool:
+    span = text[start:end].lower()
+    before = _word_before(text, start)
+    nxt = NEXT_WORD_RE.match(text, end)
+    candidates = {span, f"{before} {span}"}
+    if nxt:
+        candidates.add(f"{span} {nxt.group('word').lower()}")
+    return any(c.replace(".", "") in PUBLIC_FIGURES for c in candidates)
+
+
+def _bare_name(doc: Doc, pos: int) -> tuple[Finding | None, int]:
+    """A listed name at ``pos`` with no cue word: "Lucia came back", "pt maria lopez".
+
+    Also returns where the candidate ended, so that the words of a rejected
+    name ("Dr. Lena Fischer") are not tried again one by one.
+    """
+    finding, end = _bare_name_at(doc, pos)
+    return finding, end
+
+
+def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
+    text = doc.text
+    m = NAME_WORD_RE.match(text, pos)
+    if m is None or (pos and (text[pos - 1].isalnum() or text[pos - 1] in "@#_/.'’-")):
+        return None, pos
+    word = m.group()
+    end = m.end()
+    if word.isupper() and len(word) > 1:
+        return None, pos  # acronyms: ANA, WEI, LEE
+    lower = word.islower()
+    if lower:
+        before = _word_before(text, pos)
+        if before not in NAME_CUE_WORDS and not _sentence_start(text, pos):
+            return None, pos
+        if not _name_bits(word) & STRONG:
+            return None, pos
+        end = _extend_name(text, pos, end, lower=True)
+        # A lone lower-case word at a sentence start must be a given name and
+        # be followed by a verb-like lower-case word ("lucia came back").
+        if before not in NAME_CUE_WORDS and (end == m.end() and not _name_bits(word) & GIVEN):
+            return None, end
+        return _finding(text, "name", pos, end, LOW), end
+    if word in NOT_NAME or not _is_name_part(word):
+        return None, pos
+    end = _extend_name(text, pos, end, lower=False)
+    nxt = NEXT_WORD_RE.match(text, end)
+    if nxt and nxt.group("word") in NOT_NAME and nxt.group("word")[:1].isupper():
+        return None, end  # part of a longer term: "Marcus Gunn pupil", "Victoria Cross"
+    before = _word_before(text, pos)
+    if before in ("st", "saint", "san", "santa", "mount", "mt", "fort", "port", "lake"):
+        return None, end
+    if before in REFERENCE_BEFORE:
+        return None, end  # "per Tintinalli"
+    if before == "and" and _word_before(text, pos - 4).capitalize() in EPONYMS:
+        return None, end  # "Hodgkin and Huxley"
+    if _sentence_start(text, pos) and end == m.end():
+        # One word opening a sentence: a given name, followed by a lower-case word or a comma.
+        after = text[end : end + 2]
+        if not _name_bits(word) & GIVEN or not (
+            after[:1] == "," or after[1:2].islower() or after[1:2] == "("
+        ):
+            return None, end
+    span = text[pos:end]
+    if span in PLACE_POPULATION and (
+        before in PLACE_PREPOSITIONS
+        or not _name_bits(word) & GIVEN
+        or PLACE_EVENT_RE.search(doc.low, max(0, pos - 60), end + 40)
+        # "Wells, Geneva and PERC": a city that is also a given name needs a
+        # verb only people take.
+        or (
+            PLACE_POPULATION[span] >= CITY_AS_NAME
+            and not PERSON_VERB_AFTER_RE.match(text, end)
+            and not SIMPLE_VERB_AFTER_RE.match(text, end)
+        )
+    ):
+        return None, end  # "transferred from Lowell": a place, see _detect_places
+    if _public_figure(text, pos, end) or not _is_person_name(text, pos, end):
+        return None, end
+    if SIGN_OFF_BEFORE_RE.search(text, max(0, pos - 20), pos) or COLLEAGUE_AFTER_RE.match(
+        text, end
+    ):
+        return None, end
+    return _finding(text, "name", pos, end, LOW), end
+
+
+def _person_positions(doc: Doc) -> list[int]:
+    """Offsets of strong listed names: capitalised, after a cue word, or opening a sentence."""
+    text, low = doc.text, doc.low
+    found = [s for s, e in doc.capitalised() if NAME_FLAGS.get(low[s:e], 0) & STRONG]
+    starts = [m.end() - 1 for m in LOWER_SENTENCE_START_RE.finditer(text)]
+    if text[:1].islower():
+        starts.append(0)
+    for pos in doc.at("name_cue"):
+        space = low.find(" ", pos)
+        if space != -1:
+            nxt = space + 1
+            while nxt < len(text) and text[nxt] in "(,: ":
+                nxt += 1
+            if text[nxt : nxt + 1].islower():
+                starts.append(nxt)
+    for start in starts:
+        m = LOWER_WORD_START_RE.match(low, start)
+        if m and NAME_FLAGS.get(m.group(), 0) & STRONG:
+            found.append(start)
+    found.sort()
+    return found
+
+
+def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
+    done = -1
+    for pos in _person_positions(doc):
+        if pos < done:
+            continue
+        finding, done = _bare_name(doc, pos)
+        if finding is not None:
+            yield finding
+    text = doc.text
+    # Lower-case surnames after a title: "mr. okonkwo", "mrs kowalczyk".
+    for pos in doc.at("title"):
+        m = LOWER_TITLE_RE.match(text, pos)
+        if m is None:
+            continue
+        bits = _name_bits(m.group("name"))
+        if bits & STRONG or (
+            m.group("title") != "miss"
+            and not bits & WORD
+            and len(m.group("name")) > 2
+            and m.group("name") not in LOWER_NOT_SURNAME
+        ):
+            yield _finding(text, "name", *m.span("name"), HIGH)
+    # Unlisted names opening a sentence before a verb only people do.
+    for pos in doc.at("person_verb"):
+        # Cheap test first: the word before must start with a capital.
+        space = text.rfind(" ", max(0, pos - 40), pos - 1)
+        if not text[space + 1 : space + 2].isupper():
+            if finding := _lower_name_before_verb(text, pos):
+                yield finding
+            continue
+        start, end = _span_before(text, pos)
+        if end < pos and text[end] == ".":
+            continue  # the word before ends a sentence
+        if text[end - 2 : end] in ("'s", "’s"):
+            end -= 2  # "Femi's dad"
+        word = text[start:end]
+        if (
+            not word[:1].isupper()
+            or not word[1:].islower()
+            or len(word) < 3
+            or word in NOT_NAME
+            or not _sentence_start(text, start)
+            or not PERSON_VERB_AFTER_RE.match(text, end)
+        ):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+    for m in APPOSITIVE_RE.finditer(text):
+        end = start = m.start()
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "'’-"):
+            start -= 1
+        word = text[start:end]
+        if (
+            word[:1].isupper()
+            and word[1:].islower()
+            and len(word) > 2
+            and word not in NOT_NAME
+            and word not in PLACE_POPULATION
+            and _is_person_name(text, start, end)
+        ):
+            yield _finding(text, "name", start, end, LOW)
+            # "Fatou and Ousmane, the parents": the first name too.
+            pair = PAIRED_NAME_BEFORE_RE.search(text, max(0, start - 30), start)
+            if pair and pair.group(1) not in NOT_NAME:
+                yield _finding(text, "name", *pair.span(1), LOW)
+    if "#" in text:
+        for m in HASHTAG_RE.finditer(text):
+            yield from _hashtag_names(text, m)
+
+
+def _lower_name_before_verb(text: str, pos: int) -> Finding | None:
+    """An unlisted lower-case name between a cue and a person's verb ("with nkem and her mum")."""
+    start, end = _span_before(text, pos)
+    word = text[start:end]
+    if (
+        len(word) < 3
+        or not word.isalpha()
+        or not word.islower()
+        or _name_bits(word) & WORD
+        or word.capitalize() in NOT_NAME
+        or _word_before(text, start) not in NAME_CUE_WORDS
+        or not PERSON_VERB_AFTER_RE.match(text, end)
+    ):
+        return None
+    return _finding(text, "name", start, end, LOW)
+
+
+def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
+    """Names inside a hashtag: "#StrongForSofia", "#PrayForLiam", "#AmaraStrong"."""
+    tag = m.group(1)
+    parts = list(CAMEL_PART_RE.finditer(tag))
+    if len(parts) < 2:
+        return
+    words = [p.group().lower() for p in parts]
+    if not any(w in SUPPORT_WORDS for w in words):
+        return
+    base = m.start(1)
+    for part, word in zip(parts, words, strict=True):
+        if word in SUPPORT_WORDS or not part.group()[:1].isupper():
+            continue
+        bits = _name_bits(word)
+        unlisted = (
+            not bits
+            and len(word) > 2
+            and word not in HASHTAG_COMMON
+            and part.group().capitalize() not in NOT_NAME
+        )
+        if (bits & (GIVEN | SURNAME) and not bits & WORD) or unlisted:
+            yield _finding(text, "name", base + part.start(), base + part.end(), LOW)
+
+
+def patient_handle(text: str, start: int, end: int) -> bool:
+    """Whether the @handle at ``start`` belongs to a patient or relative, not a colleague."""
+    handle = text[start + 1 : end]
+    if CLINICIAN_HANDLE_RE.search(handle):
+        return False
+    parts = [p.lower() for p in CAMEL_PART_RE.findall(handle)]
+    support = any(p in SUPPORT_WORDS or p == "4" for p in parts) or any(
+        w in handle.lower() for w in ("journey", "pray", "strong", "warrior", "fight")
+    )
+    cue = HANDLE_SOCIAL_CUE_RE.search(text, max(0, start - 50), start)
+    return bool(
+        support
+        and (cue or any(_name_bits(p) & GIVEN for p in parts))
+        or (cue and any(_name_bits(p) & STRONG for p in parts))
+    )
+
+
+def _detect_model_names(doc: Doc) -> Iterator[Finding]:
+    """Names the rules leave undecided, read by the small sequence model (see model.py)."""
+    text = doc.text
+    for start, end, probability in model_names(text, doc.capitalised()):
+        if _word_before(text, start) in REFERENCE_BEFORE | DETERMINER_BEFORE:
+            continue
+        if probability < WORD_NAME_THRESHOLD and _name_bits(text[start:end]) & WORD:
+            continue  # "Hope, Faith and Charity ward": names that are words need more
+        if text[end - 2 : end] in ("'s", "’s"):
+            end -= 2
+        if (
+            _public_figure(text, start, end)
+            or not _is_person_name(text, start, end)
+            or SIGN_OFF_BEFORE_RE.search(text, max(0, start - 20), start)
+            or COLLEAGUE_AFTER_RE.match(text, end)
+        ):
+            continue
+        yield _finding(text, "name", start, end, LOW)

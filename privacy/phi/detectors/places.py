@@ -1,0 +1,268 @@
+"""Places: street addresses, towns, neighbourhoods and postcodes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.phi.detectors.common import BIG_CITY, LOWER_CASE_TOWN, Doc, _finding
+from privacy.phi.detectors.names import _name_bits
+from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.patterns.common import TOKEN_RE
+from privacy.phi.patterns.context import CITY_BEFORE_STATE_RE, MEETING_TAG_RE
+from privacy.phi.patterns.international import (
+    ANY_PLACE_CUE_RE,
+    CORNER_RE,
+    EVENT_YEAR_BEFORE_RE,
+    HOSPITAL_SAINT_RE,
+    LOWER_WORD_RE,
+    MOVE_BEFORE_RE,
+    PLACE_AFTER_RE,
+    PLACE_EVENT_RE,
+    PLACE_PREPOSITIONS,
+    STATE_TAIL_RE,
+    STRONG_PLACE_CUE_RE,
+    WEAK_PREPOSITIONS,
+)
+from privacy.phi.patterns.keywords import CITY_AFTER_CUE_RE, CITY_CUE_RE
+from privacy.phi.patterns.shapes import PO_BOX_RE, STREET_RE
+from privacy.phi.patterns.unlisted import (
+    DATE_BEFORE_YEAR_RE,
+    MORE_PLACE_EVENTS_RE,
+    PLACE_SUFFIX_RE,
+    YEAR_AFTER_PLACE_RE,
+)
+from privacy.phi.vocabulary import (
+    CA_PROVINCES,
+    CREDENTIALS,
+    GIVEN,
+    NOT_NAME,
+    PLACE_POPULATION,
+    PLACE_WORDS,
+    SURNAME,
+    US_STATES,
+)
+
+
+def _address_end(m: re.Match[str]) -> int:
+    """Drop a captured ", City" or ", XX" tail that is really the next phrase."""
+    city = m.group("city")
+    if city and city.lstrip(", \t").split()[0] in NOT_NAME:
+        return m.start("city")
+    state = m.group("state")
+    if state and state.strip(", \t")[:2] not in US_STATES:
+        return m.start("state")
+    return m.end()
+
+
+def _detect_addresses(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    # Addresses contain a capitalised street word ("Ave", "Road"); scan only
+    # around those, merging windows that overlap so the work stays linear.
+    windows: list[list[int]] = []
+    for pos in doc.at("street"):
+        if not text[pos].isupper():
+            continue
+        if windows and pos - 90 <= windows[-1][1]:
+            windows[-1][1] = pos + 100
+        else:
+            windows.append([max(0, pos - 90), pos + 100])
+    for lo, hi in windows:
+        for m in STREET_RE.finditer(text, lo, hi):
+            yield from _street_finding(text, m)
+    if "box" in low:
+        for m in PO_BOX_RE.finditer(text):
+            yield _finding(text, "address", m.start(), _address_end(m), HIGH)
+    for pos in doc.at("city"):
+        cue = CITY_CUE_RE.match(low, pos)
+        if cue is None:
+            continue
+        place = CITY_AFTER_CUE_RE.match(text, cue.end())
+        if place and place.group().split()[0] not in NOT_NAME:
+            yield _finding(text, "address", *place.span(), LOW)
+
+
+def _street_finding(text: str, m: re.Match[str]) -> Iterator[Finding]:
+    if m.group("address"):
+        yield _finding(text, "address", m.start(), _address_end(m), HIGH)
+    elif m.group("crossing"):
+        yield _finding(text, "address", *m.span(), HIGH)
+    elif m.group("road"):
+        yield _finding(text, "address", m.start("road"), m.end(), LOW)
+    elif m.group("numbered"):
+        yield _finding(text, "address", m.start("numbered"), m.end(), LOW)
+    elif m.group("named") not in NOT_NAME:
+        yield _finding(text, "address", m.start("named"), m.end(), LOW)
+
+
+# --- places ---
+
+
+def _known_place(words: list[str]) -> int:
+    """How many leading words of ``words`` form a listed town or city (0 if none)."""
+    for n in range(min(3, len(words)), 0, -1):
+        if " ".join(words[:n]) in PLACE_POPULATION:
+            return n
+    return 0
+
+
+def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding | None:
+    """A town written in lower case after a locative word ("moved to luton")."""
+    text, low = doc.text, doc.low
+    m = LOWER_WORD_RE.match(text, start)
+    if m is None:
+        return None
+    name = m.group().capitalize()
+    if (
+        name not in PLACE_POPULATION
+        or name in PLACE_WORDS
+        or name in NOT_NAME
+        or PLACE_POPULATION[name] < LOWER_CASE_TOWN
+        or _name_bits(name) & GIVEN
+    ):
+        return None
+    prep = low[pos:prep_end]
+    window_start = max(0, pos - 60)
+    if prep not in PLACE_PREPOSITIONS or (
+        prep == "to" and not MOVE_BEFORE_RE.search(low, window_start, pos)
+    ):
+        return None
+    if prep in WEAK_PREPOSITIONS or PLACE_EVENT_RE.search(low, window_start, m.end() + 40):
+        return None
+    return _finding(text, "address", start, m.end(), LOW)
+
+
+def _detect_places(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("place"):
+        prep_end = low.find(" ", pos)
+        if prep_end == -1 or (pos and not low[pos - 1].isspace() and low[pos - 1] not in "(,;:"):
+            continue  # "sister-in-law": not a preposition
+        start = prep_end + 1
+        if low.startswith("the ", start):
+            start += 4
+        if start >= len(text):
+            continue
+        if text[start].islower():
+            if finding := _lower_case_place(doc, pos, prep_end, start):
+                yield finding
+            continue
+        if not text[start].isupper():
+            continue
+        m = PLACE_AFTER_RE.match(text, start)
+        if m is None:
+            continue
+        prep = low[pos:prep_end]
+        if prep not in PLACE_PREPOSITIONS and prep not in WEAK_PREPOSITIONS:
+            continue
+        window_start = max(0, pos - 60)
+        window_end = min(len(low), m.end() + 40)
+        if (
+            PLACE_EVENT_RE.search(low, window_start, window_end)
+            or MORE_PLACE_EVENTS_RE.search(low, window_start, window_end)
+            or MEETING_TAG_RE.search(text, window_start, pos)
+            or (
+                EVENT_YEAR_BEFORE_RE.search(low, window_start, pos)
+                and not DATE_BEFORE_YEAR_RE.search(low, window_start, pos)
+            )
+        ):
+            continue
+        tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
+        words = [t.group() for t in tokens]
+        if (words[0] in NOT_NAME and _known_place(words) < 2) or (
+            words[0] in ("St", "Saint", "Mt", "Mount")
+            and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
+        ):
+            continue  # "St. Jude's" is a hospital
+        strong_any = ANY_PLACE_CUE_RE.search(low, window_start, prep_end)
+        n = _known_place(words)
+        if strong_any:
+            # Any capitalised words: neighbourhoods and towns alike.
+            kept = [t for t in tokens if t.group() not in NOT_NAME or t.group() in ("County",)]
+            end = tokens[0].end()
+            for t in tokens[1:]:
+                if t.group() in NOT_NAME and t.group() not in ("County", "Heights", "Park"):
+                    break
+                end = t.end()
+            if kept:
+                yield _finding(text, "address", tokens[0].start(), end, LOW)
+            continue
+        if n == 0 or prep in ("off", "of", "by"):
+            continue
+        name = " ".join(words[:n])
+        if prep == "to" and not MOVE_BEFORE_RE.search(low, window_start, pos):
+            continue
+        if PLACE_POPULATION[name] >= BIG_CITY and prep in ("near", "outside", "around"):
+            continue  # "a village near Lagos" names a region, not a town
+        if name in PLACE_WORDS and not (
+            prep == "from" or STRONG_PLACE_CUE_RE.search(low, window_start, pos)
+        ):
+            continue
+        after = text[tokens[n - 1].end() : tokens[n - 1].end() + 2]
+        if after[:1] == "'" or after[:1] == "’":
+            continue  # "in Lowell's clinic" reads as a name or an institution
+        if YEAR_AFTER_PLACE_RE.match(text, tokens[n - 1].end()):
+            continue  # "a locum in Cornwall in 2019": a job or a trip
+        yield _finding(text, "address", tokens[0].start(), tokens[n - 1].end(), LOW)
+    for m in STATE_TAIL_RE.finditer(text):
+        code = m.group(1)
+        if code not in US_STATES and code not in CA_PROVINCES:
+            continue
+        city = CITY_BEFORE_STATE_RE.search(text, max(0, m.start() - 40), m.start() + 1)
+        if city is None:
+            continue
+        words = city.group(1).split()
+        for n in range(len(words), 0, -1):
+            place = " ".join(words[-n:])
+            if place in PLACE_POPULATION and words[-n] not in NOT_NAME:
+                if code in CREDENTIALS and _name_bits(words[-1]) & (GIVEN | SURNAME):
+                    break  # "Anna Kowalski, MD" signs a post
+                start = city.end(1) - len(place)
+                yield _finding(text, "address", start, m.end(), LOW)
+                break
+    for pos in doc.at("corner"):
+        if low.startswith("and", pos):
+            # Both sides of "and" must be a capitalised word or an ordinal.
+            after = text[pos + 4 : pos + 5]
+            if not (after.isupper() or after.isdigit()) or not text[pos - 2 : pos - 1].isalnum():
+                continue
+        elif not low.startswith("corner", pos):
+            continue
+        if low.startswith("and", pos):
+            prev = text[max(0, pos - 2) : pos]
+            if not (prev[:1].isalpha() or prev[:1].isdigit()):
+                continue
+        c = CORNER_RE.search(text, max(0, pos - 45), pos + 40)
+        if c is None:
+            continue
+        a, b = c.group("a"), c.group("b")
+        ordinal = a[0].isdigit() or b[0].isdigit()
+        if not c.group("corner") and (a in NOT_NAME or b in NOT_NAME):
+            continue
+        # "near Yonge and Dundas": two street names, but "at Smith and Jones" is a firm.
+        if (
+            not c.group("corner")
+            and not ordinal
+            and (
+                c.group("near") not in ("near", "at")
+                or _name_bits(a) & GIVEN
+                or _name_bits(b) & GIVEN
+                or a in PLACE_POPULATION
+            )
+        ):
+            continue
+        yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
+
+
+def _detect_more_places(doc: Doc) -> Iterator[Finding]:
+    """Towns named by what follows them: "Kamloops native", "a Leeds-based GP"."""
+    text = doc.text
+    if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
+        return
+    for m in PLACE_SUFFIX_RE.finditer(text):
+        words = text[max(0, m.start() - 40) : m.start()].split()
+        for n in (3, 2, 1):
+            place = " ".join(words[-n:])
+            if len(words) >= n and place in PLACE_POPULATION and place not in PLACE_WORDS:
+                yield _finding(text, "address", m.start() - len(place), m.start(), LOW)
+                break

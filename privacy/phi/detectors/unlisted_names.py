@@ -1,0 +1,270 @@
+"""Names with no list entry, read from the words around them (see docs/phi.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.phi.detectors.common import Doc, _finding
+from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
+from privacy.phi.kinds import LOW, Finding
+from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE, SIGN_OFF_BEFORE_RE
+from privacy.phi.patterns.unlisted import (
+    AFTER_NAME_PAIR_RE,
+    AFTER_OBJECT,
+    AND_I_AFTER_RE,
+    BED_NAME_RE,
+    BEFORE_UNKNOWN_NAME,
+    CONTACT_NAME_RE,
+    HUMAN_VERB_AFTER_RE,
+    JARGON_SUFFIX_RE,
+    LAB_WORD_END_RE,
+    LISTED_NAME_VERB_RE,
+    NOT_LOWER_NAME,
+    PERSON_BEFORE_COMMA_NAME_RE,
+    PERSON_COMMA_NAME_RE,
+    PT_LOWER_NAME_RE,
+)
+from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NOT_NAME, PLACE_POPULATION, STRONG, WORD
+
+# --- names, places, numbers and dates with no list entry ---
+
+
+def _unknown_word(word: str) -> bool:
+    """A word in neither the English word list nor the jargon lists: a name, in context."""
+    low = word.lower().replace("’", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    return (
+        len(low) > 2
+        and low not in ENGLISH_WORDS
+        and low not in NOT_LOWER_NAME
+        and low.capitalize() not in NOT_NAME
+        and word not in NOT_NAME
+        and not any(p.capitalize() in NOT_NAME for p in re.split(r"[-'’]", low) if p)
+        and not JARGON_SUFFIX_RE.search(low)
+        and all(p.isalpha() for p in re.split(r"[-'’]", low) if p)
+    )
+
+
+def _could_be_name(word: str) -> bool:
+    """A listed given name or surname that is not an ordinary word, or an unknown word."""
+    bits = _name_bits(word)
+    if bits & STRONG:
+        return True
+    return not bits and _unknown_word(word)
+
+
+def _next_word(text: str, end: int) -> str:
+    m = NEXT_WORD_RE.match(text, end)
+    return m.group("word").lower().rstrip(".,") if m else ""
+
+
+def _word_at(text: str, pos: int) -> int:
+    """End of the word (letters, hyphens, apostrophes) starting at ``pos``."""
+    end = pos
+    while end < len(text) and (text[end].isalpha() or text[end] in "-'’"):
+        end += 1
+    while end > pos and text[end - 1] in "-'’":
+        end -= 1
+    return end
+
+
+def _person_word_ok(text: str, start: int, end: int) -> bool:
+    word = text[start:end]
+    if COLLEAGUE_AFTER_RE.match(text, end) or SIGN_OFF_BEFORE_RE.search(
+        text, max(0, start - 20), start
+    ):
+        return False
+    if word[:1].isupper():
+        if word.isupper() or word in PLACE_POPULATION:
+            return False
+        return _is_person_name(text, start, end)
+    return word.lower() not in NOT_LOWER_NAME
+
+
+def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
+    """Names known only by their place in the sentence.
+
+    The object of a verb used of people ("i told marco his a1c", "asked
+    oluwadamilare whether"), a lower-case unknown word after a relative
+    ("his daughter priyanka on 07700…"), an unknown or listed word opening a
+    sentence before a verb only people take ("Seo-yeon came with", "Ruairí is
+    6"), a name between commas after a person noun ("an old farmer, Gwilym,"),
+    and a pair of names ("Femi and Tolu are the parents").
+    """
+    yield from _objects_of_person_verbs(doc)
+    yield from _names_after_relatives(doc)
+    yield from _names_in_sign_out(doc)
+    yield from _names_opening_a_sentence(doc)
+    yield from _names_between_commas(doc)
+    yield from _pairs_of_names(doc)
+    yield from _unknown_capitalised(doc)
+
+
+def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("object_verb"):
+        start = low.find(" ", pos) + 1
+        if not start or start >= len(text) or not text[start].isalpha():
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if not word or not _person_word_ok(text, start, end):
+            continue
+        bits = _name_bits(word)
+        after = _next_word(text, end)
+        punct = text[end : end + 1] in (",", ".", ";", ":", "!", "?", "")
+        if bits & GIVEN and bits & WORD:
+            named = after in AFTER_OBJECT
+        else:
+            named = _could_be_name(word) and (after in AFTER_OBJECT or punct or word[0].isupper())
+        if named:
+            if word[0].isupper():
+                end = _extend_name(text, start, end, lower=False)
+            yield _finding(text, "name", start, end, LOW)
+    if "contact" in low:
+        for m in CONTACT_NAME_RE.finditer(text):
+            start, end = m.span("name")
+            if _could_be_name(m.group("name")) and _person_word_ok(text, start, end):
+                yield _finding(
+                    text, "name", start, _extend_name(text, start, end, lower=False), LOW
+                )
+
+
+def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("name"):
+        if m := PT_LOWER_NAME_RE.match(low, pos):
+            start, end = m.span("name")
+            if _unknown_word(text[start:end]) and text[start:end].islower():
+                yield _finding(text, "name", start, end, LOW)
+    for pos in doc.at("relative"):
+        if low[max(0, pos - 3) : pos] in ("'s ", "’s "):
+            # "tolu's mum called": a lower-case unknown word owns the relative.
+            begin = end = pos - 3
+            while begin > 0 and text[begin - 1].isalpha():
+                begin -= 1
+            word = text[begin:end]
+            if word.islower() and _unknown_word(word) and not _name_bits(word) & WORD:
+                yield _finding(text, "name", begin, end, LOW)
+        start = low.find(" ", pos) + 1
+        if not start or start >= len(text) or not text[start].islower():
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if word and _unknown_word(word) and not _name_bits(word) & WORD:
+            yield _finding(text, "name", start, end, LOW)
+
+
+def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    for pos in doc.at("bed"):
+        if m := BED_NAME_RE.match(low, pos):
+            start, end = m.span("name")
+            word = text[start:end]
+            if _could_be_name(word) and _person_word_ok(text, start, end):
+                yield _finding(text, "name", start, end, LOW)
+
+
+def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
+    for start, cap_end in doc.capitalised():
+        after = text[cap_end : cap_end + 2]
+        # Cheap tests first: a lower-case word, or more letters, must follow, and
+        # a word after a space after a letter does not open a sentence.
+        if not (after[1:2].islower() or after[:1].isalpha() or after[:1] in "-'’"):
+            continue
+        if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
+            continue
+        if not _sentence_start(text, start):
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        verb = HUMAN_VERB_AFTER_RE.match(text, end) or AND_I_AFTER_RE.match(text, end)
+        if verb is None and _name_bits(word) & STRONG:
+            # A listed name takes the copula too: "Rafferty was the sweetest kid".
+            verb = LISTED_NAME_VERB_RE.match(text, end)
+        if verb and any(c.isdigit() for c in verb.group()):
+            # "Ruairí is 6", but not "Troponin is 45": a listed given name or no lab ending.
+            if (
+                not _name_bits(word) & GIVEN
+                and len(word) > 5
+                and LAB_WORD_END_RE.search(word.lower())
+            ):
+                continue
+        if (
+            len(word) < 3
+            or not verb
+            or not (_could_be_name(word) or _name_bits(word) & GIVEN)
+            or not _person_word_ok(text, start, end)
+        ):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+
+
+def _names_between_commas(doc: Doc) -> Iterator[Finding]:
+    text, low = doc.text, doc.low
+    if "," in text:
+        for m in PERSON_COMMA_NAME_RE.finditer(text):
+            start, end = m.span("name")
+            if PERSON_BEFORE_COMMA_NAME_RE.search(low, max(0, start - 30), start) and (
+                _could_be_name(m.group("name")) and _person_word_ok(text, start, end)
+            ):
+                yield _finding(text, "name", start, end, LOW)
+
+
+def _unknown_capitalised(doc: Doc) -> Iterator[Finding]:
+    """A capitalised word inside a sentence that is no English word, jargon, place or list entry.
+
+    "d/c planning for Eskandar:": low confidence, the weakest name rule. It must
+    follow a word that comes before people more than drugs ("for", "with",
+    "poor", "little"...); a word before another capitalised word (names of
+    things: "Moose Factory", "Ottawa Hospital") is left alone.
+    """
+    text, low = doc.text, doc.low
+    for start, _ in doc.capitalised():
+        if start < 2 or text[start - 1] != " ":
+            continue
+        # Cheap test first: the word before must be one of the few that precede people.
+        if low[low.rfind(" ", 0, start - 1) + 1 : start - 1] not in BEFORE_UNKNOWN_NAME:
+            continue
+        end = _word_at(text, start)
+        word = text[start:end]
+        if len(word) < 4 or _name_bits(word) or not _unknown_word(word):
+            continue
+        if word in PLACE_POPULATION or _sentence_start(text, start):
+            continue
+        if not word[1:].islower():
+            continue  # "CrCl", "BiPAP": jargon
+        nxt = NEXT_WORD_RE.match(text, end)
+        if nxt and nxt.group("word")[:1].isupper():
+            continue
+        if text[end : end + 1].isdigit() or not _person_word_ok(text, start, end):
+            continue
+        yield _finding(text, "name", start, end, LOW)
+
+
+def _pairs_of_names(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
+    caps = doc.capitalised()
+    for (a_start, a_end), (b_start, b_end) in zip(caps, caps[1:], strict=False):
+        if text[a_end:b_start] not in (" and ", " & "):
+            continue
+        a, b = text[a_start:a_end], text[b_start:b_end]
+        if not (_could_be_name(a) and _could_be_name(b)):
+            continue
+        if a in PLACE_POPULATION or b in PLACE_POPULATION:
+            continue
+        # Both listed, or a verb of people after them, or a person noun before
+        # ("The parents, Yaw and Efua,"); "Kerry and Tipperary both had" is neither.
+        strong = _name_bits(a) & STRONG and _name_bits(b) & STRONG
+        if not (
+            strong
+            or AFTER_NAME_PAIR_RE.match(text, b_end)
+            or PERSON_BEFORE_COMMA_NAME_RE.search(doc.low, max(0, a_start - 30), a_start)
+        ):
+            continue
+        if _person_word_ok(text, a_start, a_end) and _person_word_ok(text, b_start, b_end):
+            yield _finding(text, "name", a_start, a_end, LOW)
+            yield _finding(text, "name", b_start, b_end, LOW)

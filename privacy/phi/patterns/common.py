@@ -1,0 +1,34 @@
+"""Shared regex building blocks: name tokens, months, days, years and the word splitter."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_U = "A-ZÀ-ÖØ-Þ"
+_L = "a-zß-öø-ÿ"
+# A capitalised name word: Smith, O'Sullivan, McAllister, Delgado-Rivera.
+_TOKEN = rf"[{_U}](?:[{_L}]+(?:[{_U}][{_L}]+)?|['’][{_U}][{_L}]+)(?:[-'’][{_U}][{_L}]+)*"
+_PARTICLE = (
+    r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]ella|[Dd]a|[Dd]i|[Dd]u|[Ll]e|[Ll]a|[Dd]er|[Dd]en"
+    r"|[Bb]in|[Aa]l|[Dd]os)[ \t]+)"
+)
+_NAME_SEQ = rf"{_PARTICLE}{{0,3}}{_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}}"
+
+_MONTH = (
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d{2}|20\d{2})"
+_RANGE_END = rf"(?:[ \t]*(?:-|–|—|to|through|thru)[ \t]*(?:{_MONTH}[ \t]+)?{_DAY}\b)"
+_AGE_NUMBER = r"(?:9\d|1[0-2]\d)"
+
+TOKEN_RE: Final = re.compile(_TOKEN)
+# Punctuation and spacing become a plain space, so that ``split(" ")`` yields
+# the words of the lower-cased text ("s/n" stays one word) at C speed.
+TO_SPACE: Final = {
+    c: " "
+    for c in [*range(0x80), 0xA0, 0x2019, 0x2018, 0x201C, 0x201D, 0x2013, 0x2014, 0x2028]
+    if not (chr(c).isalnum() or chr(c) == "/")
+}

@@ -1,0 +1,101 @@
+"""Context regexes, run on short windows of the lower-cased text around a hit."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from privacy.phi.patterns.common import _TOKEN
+
+# Words that tie a date to a person or a clinical event.
+DATE_CUE_RE: Final = re.compile(
+    r"\b(?:d\.?o\.?b|date of (?:birth|death|service|admission|discharge|surgery|procedure)"
+    r"|born|birth(?:day)?|admit(?:ted)?|admission|readmit(?:ted)?|discharg(?:e|ed)|died|death"
+    r"|deceased|passed away|expired|surg(?:ery|ical)|operat(?:ion|ed)|procedure|underwent"
+    r"|biopsy|scan|ct|mri|pet|echo|ecg|ekg|x-?ray|ultrasound|colonoscopy|endoscopy|egd|cath"
+    r"|pci|cabg|transplant(?:ed)?|intubat(?:ed|ion)|extubat(?:ed|ion)|deliver(?:ed|y)|lmp"
+    r"|edd|due|seen|saw|visit(?:ed)?|follow[- ]?up|present(?:ed|ation)|diagnos(?:ed|is)"
+    r"|dx|fell|fall|injur(?:y|ed)|accident|mva|crash|stroke|vaccinat(?:ed|ion)|started"
+    r"|stopped|appointment|appt|encounter|interrogat(?:ed|ion)|implant(?:ed)?|replaced"
+    r"|hospitali[sz]ed|icu|transferred|onset|dated|patient|pt|he|she|his|her|him)\b"
+)
+# Event words strong enough to read "3/15" or "the 14th" as a date.
+EVENT_CUE_RE: Final = re.compile(
+    r"\b(?:d\.?o\.?b|born|admit(?:ted)?|readmit(?:ted)?|discharg(?:e|ed)|died|surgery"
+    r"|operated|underwent|biopsy|ct|mri|echo|cath|intubated|extubated|delivered|lmp|edd"
+    r"|seen|saw|visit(?:ed)?|presented|diagnosed|fell|injured|vaccinated|transferred|dated"
+    r"|started|stopped|on|since|until|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+# "4/5 strength", "pain 7/10", "CPAP 12/8": fractions and settings, not dates.
+FRACTION_CONTEXT_RE: Final = re.compile(
+    r"\b(?:strength|power|grip|pain|grade|murmur|acuity|score|reflex(?:es)?|bp|pressure"
+    r"|ratio|tab(?:let)?s?|dose|of|scale|motor|cpap|bipap|peep|vent|settings?)\b"
+)
+# Dates of meetings, publications and approvals are not tied to a patient.
+EVENT_NOT_PERSON_RE: Final = re.compile(
+    r"\b(?:conference|congress|meeting|summit|symposium|webinar|workshop|sessions?"
+    r"|registration|deadline|abstracts?|posters?|lectures?|talk|course|published|publication"
+    r"|approved|approval|guidelines?|statement|updated?|released?|journal|grand rounds|cme"
+    r"|launch(?:ed)?|convention|annual meeting|scientific|holiday|applications?|office)\b"
+)
+# Meeting shorthand such as "ACC.24" or "CHEST 2024" (case matters here).
+MEETING_TAG_RE: Final = re.compile(r"\b[A-Z]{2,6}(?:\.\d{2}|[ \t]20\d{2})\b")
+RANGE_IN_DATE_RE: Final = re.compile(r"\d[ \t]*(?:-|–|—|to|through|thru)[ \t]*\D*\d")
+DATE_LABEL_RE: Final = re.compile(r"\b(?:d\.?o\.?b|lmp|edd|dod|date of \w+)\b[ \t.:]*$")
+
+PHONE_CUE_RE: Final = re.compile(
+    r"\b(?:(?P<fax>fax(?:es|ed|ing)?|telefax)\b"
+    r"|(?P<label>(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|pager|landline|whatsapp)s?\b"
+    r"|(?:daughter|son|wife|husband|mum|mom|dad|mother|father|partner|carer|nok|next of kin)"
+    r"['’]?s?[ \t]*:)"
+    r"|(?:call(?:ed|s)?|ring|rang|phoned?|reach(?:ed|able)?|contacts?|text|voicemail"
+    r"|numbers?)\b)"
+)
+TEMPERATURE_CUE_RE: Final = re.compile(r"\b(?:t|temp|temperature|tmax|tm|fever|febrile)\b")
+VERSION_BEFORE_RE: Final = re.compile(r"\b(?:version|ver|v|release|build|firmware)\.?[ \t]*$")
+
+ZIP_EXCLUDE_BEFORE_RE: Final = re.compile(
+    r"\b(?:cpt|hcpcs|codes?|coded|coding|billed|bill|billing|charged|e/m|icd|pmid|nct|drg"
+    r"|rvus?|modifier)\b"
+)
+LAB_BEFORE_RE: Final = re.compile(
+    r"\b(?:wbc|plt|platelets?|bnp|nt-?probnp|troponin|trop|ferritin|cd4|ldh|ck|cpk|d-?dimer"
+    r"|lipase|amylase|tsh|vitamin|hcg|afp|cea|count|svr|pvr|level|iu|dose)[ \t:=]*$"
+)
+UNIT_AFTER_RE: Final = re.compile(
+    r"[ \t]*(?:mg|mcg|µg|ug|g|kg|ml|l|units?|u|iu|meq|mmol|mol|ng|pg|cells?|copies|steps?"
+    r"|kcal|cal|mm|cm|m|km|mi|miles?|ft|feet|lbs?|pounds?|patients?|people|persons?|cases?"
+    r"|visits?|admissions?|deaths?|participants?|subjects?|sites?|hours?|hrs?|minutes?|min"
+    r"|days?|weeks?|months?|years?|times?|x|dollars?|usd|beds?|applications?|members?"
+    r"|physicians?|doctors?|nurses?|residents?|students?|views?|followers?|words?|cmh2o"
+    r"|mmhg|ms)\b"
+    r"|[ \t]*[/%]"
+)
+ZIP_CUE_RE: Final = re.compile(
+    r"\b(?:lives?|living|resides?|residing|moved|relocated|zip|area|neighbou?rhood)\b"
+)
+STATE_BEFORE_RE: Final = re.compile(r"\b([A-Z]{2})[ \t]+$")
+CITY_BEFORE_STATE_RE: Final = re.compile(rf"({_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}),[ \t]*$")
+
+PERSON_NOUN_RE: Final = re.compile(
+    r"\b(?:patients?|pts?|man|men|woman|women|gentleman|lady|guy|boy|girl|teen(?:ager)?"
+    r"|child|kid|baby|infant|toddler|newborn|son|daughter|wife|husband|brother|sister"
+    r"|mother|father|friend|someone|person|veteran|student|farmer|worker|individual)\b"
+)
+NOT_PERSON_NAME_RE: Final = re.compile(
+    r"\b(?:brand|generic|trade|drug|file|user|product|street|domain|code|screen|host|company"
+    r"|program|study|trial|last|first|maiden|middle)[ \t]+$"
+)
+COLLEAGUE_BEFORE_RE: Final = re.compile(
+    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?[ \t]+"
+    r"(?:[A-Z][\w'’-]+[ \t]+)?$)"
+    r"|(?:\b(?:talk|lecture|presented|written|authored|taught) by[ \t]+$)"
+)
+FOLLOWING_WORD_RE: Final = re.compile(r"(?:['’]s)?[ \t]*([\w'’.-]+)(?:[ \t]+(\w+))?")
+CREDENTIAL_AFTER_RE: Final = re.compile(r",[ \t]*([A-Za-z][A-Za-z.-]{1,7})(?![\w])")
+SIGNATURE_BEFORE_RE: Final = re.compile(
+    r"\n[ \t]*(?:--?|—|–|~)|\b(?:MD|M\.D\.|DO|MBBS|MBChB|PhD|NP|PA-C|RN|DNP|PharmD|FACP"
+    r"|FRCP\w*|Dr\.)(?![\w])|\bmy[ \t]+npi\b"
+)
+DOSE_AFTER_RE: Final = re.compile(r"[ \t]*\d")

@@ -1,0 +1,292 @@
+"""Names, places, ages and formats from outside the US."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from privacy.phi.patterns.common import _AGE_NUMBER, _L, _TOKEN
+from privacy.phi.patterns.keywords import _RELATION_WORDS, TRIGGERS
+
+# Words that, right before a lower-case word, make it a person's name
+# ("pt maria lopez", "her son tyrell", "saw aisha").
+NAME_CUE_WORDS: Final = frozenset(
+    (
+        _RELATION_WORDS
+        + """ pt patient mr mrs ms miss mx saw see seeing told tell asked call called
+        with named little young old baby dear met visited discharged admitted
+        daughter-in-law son-in-law mother-in-law father-in-law sister-in-law brother-in-law
+        hubby bf gf ex grandkid granddad grandmom grandmum nan nana gran granny grampa abuela
+        abuelo tia tio auntie mama papa stepmom stepdad godmother godfather sis bro"""
+    ).split()
+)
+# A sign-off or greeting just before a name: "— Mark", "Thanks, Sarah".
+SIGN_OFF_BEFORE_RE: Final = re.compile(
+    r"(?:^|\n)[ \t]*(?:--?|—|–|~)[ \t]*$"
+    r"|(?:[—–~]|--)[ \t]*$"
+    r"|\b(?:thanks|thank you|cheers|best|regards|love|xx|sincerely|hi|hello|hey|dear)[ \t,!]*$",
+    re.IGNORECASE,
+)
+# Support words in a hashtag or handle set up for a patient ("#StrongForSofia").
+SUPPORT_WORDS: Final = frozenset(
+    """strong for pray prayers praying journey warrior fight fighting heart hope love army
+    team brave rest easy forever miss missing remember remembering justice help with
+    the recovery update updates miracle angel fly high rip forever wings heaven always loving
+    memory mama mom mum mommy momma dad daddy papa nana grandma family baby""".split()
+)
+HANDLE_SOCIAL_CUE_RE: Final = re.compile(
+    r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
+    r"|account|handle|follow(?:ing)?|journey|posts?|updates?)\b[^@\n]{0,30}$",
+    re.IGNORECASE,
+)
+# Parts of a handle that belong to clinicians and journals, not to patients.
+CLINICIAN_HANDLE_RE: Final = re.compile(
+    r"(?:^|[_.\d])(?:dr|md|do|doc|rn|np|pa|pharmd|phd|mbbs|nurse|jc|med|neph|cardio|onc|ortho"
+    r"|neuro|peds|icu|er|ed|em|fm|im|gi|heme|pulm|surg|rads|path|derm|psych)(?:$|[_.\d])"
+    r"|^(?:dr|doc)[a-z]",
+    re.IGNORECASE,
+)
+HASHTAG_RE: Final = re.compile(r"#(?<![\w&#]#)([A-Za-z][A-Za-z0-9_]{2,60})")
+CAMEL_PART_RE: Final = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])|\d+")
+NAME_WORD_RE: Final = re.compile(rf"{_TOKEN}(?:-[{_L}]+)*|[{_L}]+(?:[-'’][{_L}]+)*")
+NEXT_WORD_RE: Final = re.compile(
+    rf"[ \t]+(?:(?P<particle>(?:van|von|de|del|della|da|di|du|le|la|der|den|bin|al|dos|el|ibn)"
+    rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
+)
+# Locative prepositions after which a town or neighbourhood is expected.
+PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to fled".split())
+# Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
+WEAK_PREPOSITIONS: Final = frozenset("off".split())
+PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
+# Verbs of moving that make "to X" a place ("moved to Victoria").
+MOVE_BEFORE_RE: Final = re.compile(
+    r"\b(?:moved|moving|relocated|relocating|drove|driven|flew|went|gone|returned|returning"
+    r"|transferred|sent|back|home)\b[^.;\n]{0,40}$"
+)
+# Person-linked cues strong enough to take a town that is also a word ("from Reading").
+STRONG_PLACE_CUE_RE: Final = re.compile(
+    r"\b(?:lives?|living|lived|resides?|residing|resident|moved|relocated|born|raised|grew[ \t]+up"
+    r"|hometown|native|transferred|visiting|drove|commutes?|commuting|travell?ed|came"
+    r"|is|was|she's|he's|pt|patient|family|old|yo|man|woman|boy|girl|worker|farmer)"
+    r"(?:[ \t]+\w+){0,2}[ \t]+$"
+)
+# Meetings, training and publications happen in towns too, but are not about a patient.
+PLACE_EVENT_RE: Final = re.compile(
+    r"\b(?:conference|congress|meeting|summit|symposium|workshop|course|talks?|lecture"
+    r"|published|journal|guidelines?|trained|training|residency|fellowship|medical school"
+    r"|studied|study|trial|sessions?|annual|webinar|grand rounds|society|college of|poster"
+    r"|registration|abstracts?|attend(?:ing)?|going|paper"
+    r"|article|review|research(?:ers)?|group|data|cohort|registry|university|experts?|cities"
+    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip)\b"
+    r"|\w*week[ \t]+20\d\d\b"
+)
+# Any capitalised words after these cues are a place ("lives off Boylston"); the
+# window searched ends with the preposition.
+ANY_PLACE_CUE_RE: Final = re.compile(
+    r"\b(?:(?:lives?|living|lived|resides|residing|stays|staying)(?:[ \t]+alone)?(?:[ \t]+just)?"
+    r"[ \t]+(?:near|off|outside|by|in|on)"
+    r"|(?:lives?|living|lived|resides|residing|stays|staying)[ \t]+(?:with|near|above|behind"
+    r"|next[ \t]+to|by)[ \t]+[^.;:\n]{1,30}?[ \t]+(?:in|near)"
+    r"|(?:moved|relocated|moving)[ \t]+(?:here[ \t]+)?(?:to|from)"
+    r"|(?:transferred|drove|came|flown|commutes|commuting|visiting|hails|originally|grew[ \t]+up"
+    r"|raised|born)(?:[ \t]+(?:in|over|up|down|here))?[ \t]+(?:from|in)"
+    r"|(?:is|s)[ \t]+(?:originally[ \t]+)?from"
+    r"|\b(?:man|woman|men|women|boy|girl|guy|lady|gentleman|patient|pt|kid|child|teen|family"
+    r"|mother|father|mum|mom|dad|son|daughter|farmer|worker|miner|driver|cleaner|nurse|teacher"
+    r"|student|veteran|retiree|widow|widower)[ \t]+from"
+    r"|(?:native|resident)[ \t]+of|(?:town|village|neighbou?rhood)[ \t]+of"
+    r"|(?:edge|outskirts|suburbs?|north|south|east|west|centre|center)[ \t]+of)[ \t]*$"
+)
+CORNER_RE: Final = re.compile(
+    r"(?:(?P<corner>(?:[Cc]orner|[Jj]unction|[Ii]ntersection|[Cc]rossroads)[ \t]+of)"
+    r"|(?P<near>\b(?:at|near|on|by)))[ \t]+(?:the[ \t]+)?"
+    rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})[ \t]+(?:and|&)[ \t]+"
+    rf"(?P<b>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})\b"
+)
+STATE_TAIL_RE: Final = re.compile(r",[ \t]*([A-Z]{2})(?![\w])")
+
+# Ages over 89 written without "years old".
+AGE_AFTER_VERB_RE: Final = re.compile(
+    r"(?:is|was|s|turned|turns|turning|aged?[ \t]*:?|age[ \t]+of)[ \t]+"
+    r"(?:now[ \t]+|only[ \t]+|just[ \t]+|nearly[ \t]+|almost[ \t]+)?"
+    rf"(?P<age>{_AGE_NUMBER})(?P<tail>[ \t]*(?:yo|y/o|y\.o\.)|)(?![\w%°])"
+    r"(?![ \t]*(?:%|percent|mg|mcg|kg|lbs?|pounds?|cm|mm|ml|units?|bpm|beats|mmhg|degrees"
+    r"|or[ \t]+(?:older|over|above|more)|and[ \t]+(?:older|over|above)|\+|/|[.,-]\d"
+    r"|[a-zµ]+/|pg|ng|mmol|meq|iu|seconds?|secs?|min(?:ute)?s?|hours?|hrs?|days?|weeks?"
+    r"|months?|years?(?![ \t-]*(?:old|of[ \t]+age))|times|x\b|points?|ms\b))"
+)
+# ", 93," after a name (the letter before the comma is checked in Python).
+AGE_BETWEEN_COMMAS_RE: Final = re.compile(
+    rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*[,)]"
+)
+# "At 98 she is still...": an age before a person pronoun.
+AGE_AT_RE: Final = re.compile(
+    rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
+)
+# "passed this morning at 97.": an age closing a sentence about a death or a diagnosis.
+AGE_AT_END_RE: Final = re.compile(rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:[.!;]|$))")
+LIFE_EVENT_BEFORE_RE: Final = re.compile(
+    r"\b(?:died|passed|death|dying|diagnosed|fell|retired|widowed|married|delivered|operated)\b"
+)
+# "92 and still mowing": an age opening a sentence (the start is checked in Python).
+AGE_SENTENCE_START_RE: Final = re.compile(
+    rf"(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:,|and[ \t]+still|and[ \t]+lives|and[ \t]+living"
+    r"|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b))"
+)
+AGE_NUMBER_WORD_RE: Final = re.compile(
+    r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"
+    r"(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
+)
+AGE_VERB_BEFORE_RE: Final = re.compile(r"(?:\b(?:is|was|aged|turned|turns)|['’]s)[ \t]+$")
+AGE_BIRTHDAY_RE: Final = re.compile(
+    rf"(?<![\w.])(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th)[ \t]+birthday)\b"
+)
+AGE_PARENS_RE: Final = re.compile(
+    rf"\b(?:centenarian|nonagenarian)[ \t]*\((?P<age>{_AGE_NUMBER})\)"
+)
+
+# Postcodes of the UK and Canada.
+UK_POSTCODE_RE: Final = re.compile(
+    r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ ]?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"
+)
+CA_POSTCODE_RE: Final = re.compile(
+    r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"
+)
+# The last three characters of a UK ("2AA") or Canadian ("3L9") postcode.
+POSTCODE_TRIGGER_RE: Final = re.compile(r"\d[A-Z][A-Z\d]\b")
+# NHS (and Scottish CHI) numbers: ten digits, usually 3-3-4.
+NHS_AFTER_CUE_RE: Final = re.compile(
+    r"(?:nhs|chi|hcn)\b[^\n\d]{0,25}?(?P<id>(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-]))"
+)
+# Provincial health card numbers: 9-10 digits with an optional version code.
+HEALTH_CARD_RE: Final = re.compile(
+    r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|ahcip|health[ \t]+insurance[ \t]+"
+    r"number)(?:[ \t]*(?:number|no\.?|#|is|:))*[ \t]*"
+    r"(?P<id>\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?|\d{3}[ -]?\d{3}[ -]?\d{3})(?![\w-])",
+    re.IGNORECASE,
+)
+INTL_PHONE_RE: Final = re.compile(
+    r"\+(?<![\w+]\+)\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){1,5}(?:[ .-]\d{2,6})?(?![\d])"
+)
+LOWER_TITLE_RE: Final = re.compile(
+    rf"(?P<title>mr|mrs|ms|miss|mx)\.?[ \t]+(?:&[ \t]+(?:mr|mrs|ms)\.?[ \t]+)?"
+    rf"(?P<name>[{_L}]+(?:[-'’][{_L}]+)*)\b"
+)
+# Verbs that only a person does, after an unlisted capitalised word opening a
+# sentence ("Chidi missed his appointment", "Rukhsana came in").
+PERSON_VERB_AFTER_RE: Final = re.compile(
+    r"(?:['’]s)?[ \t]+(?:came[ \t]+(?:in|back|to)(?![ \t]+(?:positive|negative|normal|elevated"
+    r"|high|low|up|down|back))|missed[ \t]+(?:his|her|their)|told[ \t]+(?:me|us|the|her|him)"
+    r"|asked[ \t]+(?:me|us|if|whether|for|about)|refused|declined|cried|wants[ \t]+to"
+    r"|passed[ \t]+away|died|brought[ \t]+(?:her|his|their)|lives[ \t]+(?:with|alone|in)"
+    r"|works[ \t]+(?:as|at|in)|was[ \t]+diagnosed|is[ \t]+(?:a|an)[ \t]+\d"
+    r"|and[ \t]+(?:his|her|their)[ \t]+(?:wife|husband|partner|mother|father|mom|dad|mum|son"
+    r"|daughter|sister|brother|family|kids|children|parents)"
+    r"|(?:mum|mom|dad|wife|husband|son|daughter|parents|family|sister|brother"
+    r"|grandma|grandmother|grandfather|partner|carer|caregiver)\b)"
+)
+# A lab, vital sign or count before "is/was": "sodium was 130", "HR was 96".
+LAB_BEFORE_VERB_RE: Final = re.compile(
+    r"\b(?:sodium|na|potassium|k|glucose|sugar|bg|bs|hr|heart rate|pulse|bp|sbp|dbp|rr|sat|sats"
+    r"|spo2|o2|temp|t|weight|wt|score|count|level|gfr|egfr|ef|creatinine|cr|bun|hgb|hb|plt"
+    r"|wbc|ldl|hdl|a1c|tsh|ferritin|troponin|bnp|lactate|map|fio2|peep|iq|moca|mmse|rate"
+    r"|number|total|it|that|this|which|there|census|room|bed|day|dose|mg|score|result|value"
+    r"|reading|percent|percentage|saturation|b12|folate|vitamin|d|iron|tsat|albumin|protein"
+    r"|goal|target|time|length|size|threshold|cutoff|limit|volume|output|intake|speed|age"
+    r"|sbt|qtc|qrs|pr|interval)[ \t]*(?:today|now|still|again|down|up)?[ \t]*$"
+)
+POSTCODE_CUE_RE: Final = re.compile(
+    r"\b(?:postcode|post code|postal code|postal|lives|living|resides|address|at)\b[^\n]{0,12}$"
+)
+PLACE_AFTER_POSTCODE_RE: Final = re.compile(rf",[ \t]*({_TOKEN}(?:[ \t]+{_TOKEN})?)")
+# Colleagues named without a title: "Jennifer and Carlos from pharmacy".
+COLLEAGUE_AFTER_RE: Final = re.compile(
+    r"(?:[ \t]+and[ \t]+[A-Z][a-z]+)?[ \t]+(?:from|in|on)[ \t]+(?:the[ \t]+)?(?:pharmacy|nursing"
+    r"|cardiology|nephrology|neurology|oncology|radiology|pathology|surgery|anesthesia"
+    r"|anaesthesia|ortho|icu|micu|ed|er|case management|social work|pt|ot|rt|respiratory"
+    r"|our team|my team|the team|admin|it|billing|infection control|palliative|physio"
+    r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
+    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?"
+    r"|(?:night|day|late|early|weekend|twilight)[ \t]+(?:team|shift))\b"
+    r"|[ \t]+(?:and|&)[ \t]+(?:colleagues|co-?workers|coauthors|co-authors|team)\b"
+    r"|[ \t]+et[ \t]+al\b",
+    re.IGNORECASE,
+)
+# Lower-case words after "mr"/"ms" that are not surnames ("ms patients", "mr imaging").
+LOWER_NOT_SURNAME: Final = frozenset(
+    """and the or of in on at to for with is was are be has had a an who what which that this
+    ms mri mra mrcp mrsa patients patient pts flare relapse lesion lesions symptoms dx""".split()
+)
+# "Alice in Wonderland syndrome", "Guillain of Paris sign": a name inside an eponym.
+EPONYM_PHRASE_AFTER_RE: Final = re.compile(
+    rf"[ \t]+(?:in|of|de|von)[ \t]+{_TOKEN}[ \t]+(?:syndrome|disease|sign|phenomenon|effect)\b"
+)
+HOSPITAL_SAINT_RE: Final = re.compile(rf"\.?[ \t]+{_TOKEN}(?:['’]s\b|[ \t]+(?:Hospital|Medical))")
+SIMPLE_VERB_AFTER_RE: Final = re.compile(
+    r"(?:['’]s)?[ \t]+(?:is|was|has|had|says|said|came|comes|went|goes|got|gets|feels|felt|seems"
+    r"|looks|looked|needs|needed|wants|wanted|told|asked|called|died|lives|lived|works|worked"
+    r"|and[ \t]+(?:his|her|their)|(?:mother|father|mom|dad|mum|wife|husband|son|daughter"
+    r"|family|parents|sister|brother|story|journey|life|surgery|birthday|diagnosis|funeral))\b"
+)
+# After a given name with "'s", only these still make an eponym ("Mateo's
+# surgery" is the patient's; "Charles's syndrome" would not be).
+EPONYM_KINDS: Final = frozenset(
+    """syndrome syndromes disease disorder sign signs palsy paralysis phenomenon triad law rule
+    criteria score scale classification reflex maneuver manoeuvre test sarcoma lymphoma tumor
+    tumour ulcer node nodes body bodies cells cell""".split()
+)
+# "EuroPCR 2025 in Paris": a year right before the preposition dates an event.
+EVENT_YEAR_BEFORE_RE: Final = re.compile(
+    r"\b(?:19|20)\d\d[ \t]+(?:(?:was|is|will[ \t]+be)[ \t]+)?$"
+)
+# Words of hashtags that are not names ("#ChemoStrong", "#TeamAwesome").
+HASHTAG_COMMON: Final = frozenset(
+    """chemo cancer heart kidney liver lung brain nurse nurses doctor doctors medic medics
+    team awesome family mom mum dad baby babies life day week year proud survivor fighter
+    together never give up kids kid child children boy girl warriors strong stronger
+    tough brave bravery one little big world awareness month health care nicu picu icu
+    transplant donor donate blood rare disease cure research bell ring done free clear
+    miracle miracles journey story""".split()
+)
+# "mrs ahmed (91)": an age in brackets after a person word or name (checked in Python).
+AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})\)")
+PERSON_BEFORE_AGE: Final = frozenset(
+    """pt patient mr mrs ms miss he she man woman lady gentleman grandmother grandfather mum mom
+    dad nan gran granny grandma grandpa husband wife mother father""".split()
+)
+LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
+# ", a taxi driver", ", our patient": an appositive that makes the word before it a person.
+APPOSITIVE_RE: Final = re.compile(
+    r",[ \t]+(?:the[ \t]+(?:parents|couple|twins|grandparents|family|children|kids)\b"
+    r"|(?:a|an|our|my)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:driver|teacher|student|worker"
+    r"|farmer|miner|cleaner|carer|nurse|mother|father|mum|dad|grandmother|grandfather|widow"
+    r"|widower|veteran|refugee|patient|man|woman|boy|girl|baby|toddler|teen|teenager|lady"
+    r"|gentleman|retiree|pensioner|builder|labou?rer|welder|chef|cook|mechanic|electrician"
+    r"|plumber|engineer|lawyer|accountant|cashier|waitress|waiter|father|mother|roofer"
+    r"|fisherman|shopkeeper|security guard|guard|soldier|firefighter|officer)s?\b)"
+)
+# "Per Tintinalli", "by Chen and colleagues": a reference, not a patient.
+REFERENCE_BEFORE: Final = frozenset("per cf see according".split())
+# "the Match", "a Whipple": a determiner comes before things, not people.
+DETERMINER_BEFORE: Final = frozenset("the a an this that these those".split())
+# "You're welcome, Maya.", "Thanks Priyanka!", "Great point, Sam": a reply addressing the
+# member it answers. The name ends the clause; a patient is written about, not greeted.
+VOCATIVE_RE: Final = re.compile(
+    r"(?:\b(?:hi|hey|hello|dear|thanks|thank[ \t]+you|thx|welcome|congrats|congratulations"
+    r"|cheers|agreed|sorry|good[ \t]+(?:point|question|catch|call)|great[ \t]+(?:point"
+    r"|question|catch|call|post|share)|well[ \t]+said|nice[ \t]+(?:one|work|case))[ \t]*,?[ \t]*)$",
+    re.IGNORECASE,
+)
+VOCATIVE_AFTER_RE: Final = re.compile(r"[ \t]*(?:[.!?,:;)]|$)")
+PAIRED_NAME_BEFORE_RE: Final = re.compile(rf"({_TOKEN})[ \t]+(?:and|&)[ \t]+$")
+# "ninety one and still driving": a number word opening a sentence, then a person's tail.
+AGE_WORD_TAIL_RE: Final = re.compile(r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:old|young))")
+# "Mr 95 with pneumonia": an age right after a title, in clipped notes.
+AGE_AFTER_TITLE_RE: Final = re.compile(
+    rf"m(?:r|rs|s)\.?[ \t]+(?P<age>{_AGE_NUMBER})(?![\w%.,/-]|[ \t]*(?:mg|mcg|kg|%|units?|ml)\b)"
+)
+# A lower-case letter opening a sentence or a line ("lucia came back").
+LOWER_SENTENCE_START_RE: Final = re.compile(r"[.!?\n][ \t\"'(]*[a-z]")
+LOWER_WORD_START_RE: Final = re.compile(r"[a-z]+")
+for _word in NAME_CUE_WORDS:
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "name_cue")

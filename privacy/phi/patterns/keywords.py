@@ -1,0 +1,216 @@
+"""Keyword rules: trigger words found in one pass over the lower-cased words, and the
+labelled-identifier, age, place and name patterns matched at those words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from privacy.phi.patterns.common import _AGE_NUMBER, _NAME_SEQ, _TOKEN, _YEAR
+
+# Labelled identifiers: a label followed by a code.
+_NUM_SUFFIX = r"(?:[ \t]*(?:number|no\.?|#|id|identifier|num))?"
+ID_LABELS: Final[dict[str, str]] = {
+    # "social" alone is too common; the code check demands 4 or 9 digits.
+    "ssn": r"ssn|ss[ \t]?#|ss (?:no\.?|number)|social security(?: (?:number|no\.?|#|card))?|social",
+    "mrn": (
+        r"mrn|mr[ \t]?#|mr no\.?|medical record(?: (?:number|no\.?|#))?"
+        r"|med(?:ical)? rec(?:ord)? (?:number|no\.?|#)|chart[ \t]*(?:#|no\.?|number)"
+        r"|hospital (?:number|no\.?|#|id)|unit (?:number|no\.?)|record (?:number|no\.?|#)"
+        r"|(?:patient|pt\.?)[ \t]?(?:id|#|number|no\.?)"
+    ),
+    "health_plan": (
+        rf"medicare(?: beneficiary)?{_NUM_SUFFIX}|medicaid{_NUM_SUFFIX}|mbi"
+        r"|(?:member|subscriber|beneficiary)[ \t]?(?:id|#|number|no\.?)"
+        r"|(?:insurance|policy|plan)(?: policy)?[ \t]?(?:id|#|number|no\.?)"
+        rf"|health plan{_NUM_SUFFIX}|group{_NUM_SUFFIX}"
+    ),
+    "account": (
+        rf"(?:billing |bank |hospital |patient |financial )?acc(?:oun)?t\.?{_NUM_SUFFIX}"
+        rf"|acct\.?{_NUM_SUFFIX}|fin|financial (?:number|no\.?)"
+    ),
+    "licence": (
+        rf"driver['’]?s? licen[cs]e{_NUM_SUFFIX}"
+        rf"|(?:nursing |medical |professional )?licen[cs]e(?! plate){_NUM_SUFFIX}"
+        rf"|dl[ \t]?#?|dea{_NUM_SUFFIX}|(?:birth |death |marriage )?certificate{_NUM_SUFFIX}"
+    ),
+    "vehicle": (
+        rf"vin|vehicle identification (?:number|no\.?)|licen[cs]e plates?{_NUM_SUFFIX}"
+        rf"|plates?{_NUM_SUFFIX}|tag (?:number|no\.?|#)"
+    ),
+    "device": (
+        rf"serial{_NUM_SUFFIX}|s/n|sn|device (?:id|identifier|number|no\.?|#)|udi|imei"
+        r"|implant (?:id|number|no\.?)"
+    ),
+    "other_id": (
+        rf"claim{_NUM_SUFFIX}|accession{_NUM_SUFFIX}"
+        rf"|(?:study |trial )?subject (?:id|number|no\.?|#)|study id|passport{_NUM_SUFFIX}"
+        r"|case[ \t]?(?:number|no\.?|#)"
+        r"|(?:employee|badge|student|inmate|prisoner|visa|alien|encounter|visit|referral"
+        r"|participant|specimen|sample|requisition|confirmation|booking|tracking|reference"
+        r"|ref\.?|enrollment|enrolment|registration)[ \t]?(?:id|#|number|no\.?|num)(?: number)?"
+        r"|user[ \t]?name|login(?: id)?"
+    ),
+}
+ID_LABEL_RE: Final = re.compile(
+    "(?:" + "|".join(f"(?P<{kind}>{rx})" for kind, rx in ID_LABELS.items()) + ")"
+    # A label ending in a letter must end the word ("mrn", not "mrna"); one
+    # ending in "#" may touch the code ("case #CR-2023-4471").
+    r"(?!(?<=[a-z])[a-z])"
+)
+# Short labels that are ordinary words in lower case ("fin", "sn", "dl").
+UPPERCASE_ONLY_LABELS: Final = frozenset({"fin", "sn", "dl", "vin", "mbi", "dea"})
+ID_AFTER_LABEL_RE: Final = re.compile(
+    r"[ \t]*(?:[:#=.(-][ \t]*)*"
+    r"(?:(?:[Nn]o|[Nn]os|[Nn]umber|[Nn]um|[Nn]r|is|was|are|of|ID|[Ii]d|[Ee]nding(?:[ \t]+in)?)"
+    r"\b\.?[ \t]*[:#]?[ \t]*){0,3}"
+    # A few words may sit between label and code: "MRN for this patient is 123".
+    r"(?:(?:for|on|of|in)(?:[ \t]+[a-z]+){0,4}?(?:[ \t]+(?:is|was|reads)\b|[ \t]*[=:])[ \t]*)?"
+    r"(?P<id>(?:[A-Z]{1,4}[ ](?=\d))?(?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|[-/](?=[A-Z0-9]))*"
+    r"(?:[ ](?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*){0,3})(?![\w-])"
+)
+LAST_FOUR_SSN_RE: Final = re.compile(
+    r"last (?:4|four)(?: digits)? of (?:(?:his|her|their|the) )?(?:ssn|social security)"
+    r"(?: number)?[ \t]*(?:is|are|was|:)?[ \t]*:?[ \t]*(\d{4})\b"
+)
+PMID_RE: Final = re.compile(r"(?:pmid|pmcid|pubmed(?:[ \t]+id)?)[ \t]*[:#]?[ \t]*(?:pmc)?\d{1,9}\b")
+NPI_RE: Final = re.compile(r"npi\b(?:[ \t]*(?:number|no\.?|#|:|is))*[ \t:#]*(\d{10})\b")
+# A UK or Canadian postcode in lower case after its label ("postcode m1 1ae").
+LOWER_POSTCODE_RE: Final = re.compile(
+    r"(?:postal code|post code|postcode|postal|pc)\b[ \t:#]*"
+    r"(?P<code>[a-pr-uwyz][a-hk-y]?\d[a-z\d]?[ ]?\d[abd-hjlnp-uw-z]{2}"
+    r"|[abceghj-nprstvxy]\d[abceghj-nprstv-z][ ]?\d[abceghj-nprstv-z]\d)(?![\w-])"
+)
+ZIP_LABEL_RE: Final = re.compile(
+    r"(?:zip|zipcode|postal code|post code|postcode)\b(?:[ \t]*\+[ \t]*4)?"
+    r"(?:[ \t]*(?:code|is|:|#|\())*[ \t]*(\d{5}(?:-\d{4})?)(?![\w-])"
+)
+# Looser phone shapes ("555-0199") count only right after a phone label.
+LABELLED_PHONE_RE: Final = re.compile(
+    r"(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|fax|pager|landline|whatsapp)\b\.?"
+    r"(?:[ \t]*(?:no\.?|number|#|is|:))*[ \t:#]*"
+    r"(?P<num>\+?\(?\d[\d \t().-]{5,18}\d(?:[ \t]*(?:x|ext\.?)[ \t]*\d{1,5})?)"
+)
+AGE_CUE_RE: Final = re.compile(
+    r"(?:(?P<label>aged?|turned|turns|turning)[ \t]*:?"
+    # "she is 91", "pt is 96": a bare number after a person and a verb.
+    r"|(?:he|she|patient|pt|mom|dad|mother|father|grandmother|grandfather)(?:['’]s|[ \t]+(?:is"
+    r"|was|turns|just[ \t]+turned))(?:[ \t]+(?:actually|now|already|nearly|almost|just|only"
+    rf"|about))?)[ \t]*(?P<age>{_AGE_NUMBER})\b"
+    r"(?![ \t]*(?:\+|or (?:older|over|above|more)|and (?:older|over|above)|years? (?:and|or)"
+    r"|%|percent|mg|mcg|kg|lbs?|pounds?|cm|inches|in\b|bpm|beats|mmhg|mm|ml|units?|/|°"
+    r"|degrees|f\b|c\b|\.\d|-))"
+)
+CITY_CUE_RE: Final = re.compile(
+    r"(?:(?:lives|living|lived|resides|residing|resided)(?:[ \t]+alone)?[ \t]+(?:in|to)"
+    r"|(?:moved|relocated)[ \t]+(?:in|to|from)|grew[ \t]+up[ \t]+in|raised[ \t]+in"
+    r"|born[ \t]+in|hometown[ \t]+(?:of|is)|(?:native|resident)[ \t]+of"
+    r"|(?:edge|outskirts|suburbs?)[ \t]+of|(?:town|village)[ \t]+of)"
+    r"[ \t]+(?:the[ \t]+)?"
+)
+CITY_AFTER_CUE_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
+BIOMETRIC_RE: Final = re.compile(
+    r"(?:(?:finger|thumb|palm|voice)[ \t-]?prints?|retina(?:l)?[ \t]+scans?|iris[ \t]+scans?"
+    r"|facial[ \t]+recognition|face[ \t]+scans?|full[ \t-]face[ \t]+(?:photo(?:graph)?s?"
+    r"|images?|pictures?)|dna[ \t]+(?:profiles?|fingerprints?)|hand[ \t]+geometry"
+    r"|biometrics?(?:[ \t]+(?:data|scans?|templates?|identifiers?|id))?)\b"
+)
+TATTOO_RE: Final = re.compile(
+    r"tattoo(?:ed)?[ \t]+(?:reading|saying|that says|of|with)[ \t]+"
+    r"(?:the[ \t]+name[ \t]+)?(?:['\"‘“][^'\"’”\n]{1,40}['\"’”])"
+)
+HOLIDAY_RE: Final = re.compile(
+    r"(?:Christmas(?:[ \t]+(?:Eve|Day))?|New[ \t]+Year['’]?s(?:[ \t]+(?:Eve|Day))?"
+    r"|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+Sunday)?|Halloween|Independence[ \t]+Day"
+    rf"|Valentine['’]?s[ \t]+Day|Labor[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
+)
+NAME_CUE_RE: Final = re.compile(
+    r"(?:(?P<pt>patient|pt)\b\.?|(?P<named>named|called|name is|name['’]s|goes by|name)"
+    r"|(?P<rel>wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner"
+    r"|spouse|fianc[eé]e?|boyfriend|girlfriend|grandson|granddaughter|grandmother"
+    r"|grandfather|grandma|grandpa|grandchild|niece|nephew|aunt|uncle|cousin|caregiver"
+    r"|carer|guardian|proxy|roommate|neighbou?r|stepson|stepdaughter|stepmother|stepfather"
+    r"|sibling|twin|child|kid|boy|girl|teen|baby|infant|man|woman|gentleman|lady|little"
+    r"|young|aunty|auntie|nan|nana|granny|gran)\b)"
+)
+NAME_AFTER_CUE_RE: Final = re.compile(
+    rf"(?:[ \t]*[,:(][ \t]*|[ \t]+)(?:is[ \t]+)?(?P<name>{_NAME_SEQ})"
+)
+
+_RELATION_WORDS = """
+    wife husband son daughter mother mom mum father dad brother sister partner spouse fiance
+    fiancee fiancé fiancée boyfriend girlfriend grandson granddaughter grandmother grandfather
+    grandma grandpa grandchild niece nephew aunt uncle cousin caregiver carer guardian proxy
+    roommate neighbor neighbour stepson stepdaughter stepmother stepfather sibling twin child
+    kid boy girl teen baby infant man woman gentleman lady little young aunty auntie nan nana
+    granny gran
+"""
+# Trigger word -> rules that start at that word.
+TRIGGERS: Final[dict[str, tuple[str, ...]]] = {}
+for _rule, _blob in (
+    (
+        "id",
+        """ssn ss social mrn mr medical med chart hospital unit record patient pt medicare
+        medicaid mbi member subscriber beneficiary insurance policy plan health group billing
+        bank financial acc acct account fin driver nursing professional license licence dl dea
+        birth death marriage certificate vin vehicle plate plates tag serial s/n sn device udi
+        imei implant claim accession study trial subject passport case employee badge student
+        inmate prisoner visa alien encounter visit referral participant specimen sample
+        requisition confirmation booking tracking reference ref enrollment enrolment
+        registration user username login""",
+    ),
+    ("name", "patient pt named called name goes " + _RELATION_WORDS),
+    (
+        "age",
+        """aged age turned turns turning he she patient pt mom dad mother father grandmother
+        grandfather""",
+    ),
+    (
+        "city",
+        """lives living lived resides residing resided moved relocated grew raised born hometown
+        native resident edge outskirts suburb suburbs town village""",
+    ),
+    (
+        "biometric",
+        """finger fingerprint fingerprints thumb thumbprint thumbprints palm palmprint
+        palmprints voice voiceprint voiceprints retina retinal iris facial face full dna hand
+        biometric biometrics""",
+    ),
+    ("tattoo", "tattoo tattooed"),
+    ("place", "in from near outside around to off fled"),
+    ("at_age", "at"),
+    ("corner", "corner and"),
+    ("title", "mr mrs ms miss mx"),
+    ("age_verb", "is was s turned turns turning aged age"),
+    (
+        "person_verb",
+        """came missed told asked refused declined cried wants passed died brought lives works
+        was is and mum mom dad wife husband son daughter parents family sister brother grandma
+        grandmother grandfather partner carer caregiver""",
+    ),
+    ("health_card", "ohip health phn ramq msp ahcip"),
+    ("nhs", "nhs chi hcn"),
+    ("zip", "zip zipcode postal post postcode pc"),
+    ("pmid", "pmid pmcid pubmed"),
+    ("npi", "npi"),
+    ("last_four", "last"),
+    (
+        "holiday",
+        "christmas new thanksgiving easter halloween independence valentine labor memorial",
+    ),
+    ("phone_label", "phone tel telephone cell cellphone mobile mob ph fax pager landline whatsapp"),
+    (
+        "month",
+        """jan january feb february mar march apr april may jun june jul july aug august sep sept
+        september oct october nov november dec december""",
+    ),
+    (
+        "street",
+        """street st avenue ave road rd boulevard blvd lane ln drive dr court ct place pl way
+        terrace ter circle cir parkway pkwy highway hwy square sq close crescent cres trail trl
+        alley plaza loop pike mews row route rte expressway expy turnpike tpke""",
+    ),
+):
+    for _word in _blob.split():
+        TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)

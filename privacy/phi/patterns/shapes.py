@@ -1,0 +1,174 @@
+"""Shape rules, run on the original text: protected shapes, contacts, network
+addresses, numbers, dates, ages, streets and name shapes.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Final
+
+from privacy.phi.patterns.common import (
+    _AGE_NUMBER,
+    _DAY,
+    _MONTH,
+    _NAME_SEQ,
+    _PARTICLE,
+    _RANGE_END,
+    _TOKEN,
+    _YEAR,
+)
+
+# Protected shapes (never reported unless inside a URL). Each starts with a
+# literal so ``re`` can skip straight to candidates.
+DOI_RE: Final = re.compile(r"10\.(?<![\w.]10\.)\d{4,9}/[^\s\"<>]+")
+ORCID_TRIGGER_RE: Final = re.compile(r"-\d{4}-\d{3}[\dX]")
+ORCID_RE: Final = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
+TRIAL_ID_RE: Final = re.compile(r"\b(?:NCT\d{8}|ISRCTN\d{8}|EudraCT[ \t]*\d{4}-\d{6}-\d{2})\b")
+MENTION_RE: Final = re.compile(r"@(?<![\w.@]@)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+
+# Emails are found from each "@": walk back over the local part, then match
+# the domain forward, which stays linear even for text like "a@a@a@...".
+EMAIL_LOCAL_CHARS: Final = frozenset(string.ascii_letters + string.digits + "._%+-")
+EMAIL_DOMAIN_RE: Final = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_URL_BODY = r"[^\s<>\"'()\[\]{}]+"
+URL_RES: Final = (
+    re.compile(rf"h(?<![\w]h)ttps?://{_URL_BODY}"),
+    re.compile(rf"w(?<![\w./]w)ww\.{_URL_BODY}"),
+    re.compile(rf"f(?<![\w]f)tp://{_URL_BODY}"),
+)
+_TLD = r"(?:com|org|net|edu|gov|io|health|info|co\.uk|org\.uk|nhs\.uk|ca)"
+TLD_TRIGGER_RE: Final = re.compile(rf"\.{_TLD}(?![a-z0-9-])")
+BARE_DOMAIN_RE: Final = re.compile(
+    rf"(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{_TLD}"
+    r"(?:/[^\s<>\"'()\[\]{}]*)?(?![\w@])"
+)
+DOMAIN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+# Digit groups: phone numbers in any national format, sorted out afterwards.
+DIGIT_GROUPS_RE: Final = re.compile(
+    # The leading look-ahead lets ``re`` skip to candidate characters quickly.
+    r"(?=[\d+(])(?<![\w+/.-])(?:\+?\d{1,3}[ .-])?\(?\d{1,5}\)?(?:[ .-]\d{2,6}){1,4}"
+    r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?(?![\w/-]|\.\d)"
+)
+# North American shape: unambiguous enough to flag without a cue.
+NANP_RE: Final = re.compile(
+    r"(?=[\d+(])(?<![\w+/.-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .-])\d{3}[ .-]\d{4}"
+    r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?(?![\d])"
+)
+IPV4_TRIGGER_RE: Final = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
+IPV4_RE: Final = re.compile(
+    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+    r"(?!\w|\.\d)"
+)
+IPV6_TRIGGER_RE: Final = re.compile(r":(?:[0-9A-Fa-f]{1,4})?:")
+IPV6_RE: Final = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+
+SSN_TRIGGER_RE: Final = re.compile(r"-\d\d-\d{4}")
+SSN_RE: Final = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
+BARE_ZIP_RE: Final = re.compile(r"\d{5}(?:-\d{4})?(?![\w%/-]|[.,:]\d)")
+# Long unlabelled codes: 9+ digits, or 9+ upper-case letters and digits.
+# Maximal runs only, with both boundaries checked in Python: a trailing
+# look-ahead here would make the scan backtrack through every long run at
+# every position inside it (quadratic time).
+LONG_CODE_RE: Final = re.compile(r"[A-Z0-9]{9,}")
+VIN_CHARS_RE: Final = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+UDI_RE: Final = re.compile(r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9]+)*")
+
+# All date shapes that start with a digit, longest alternatives first.
+NUMERIC_DATE_RE: Final = re.compile(
+    r"(?=\d)(?<![\w./-])(?:"
+    r"(?P<iso_y>(?:19|20)\d{2})(?P<iso_sep>[-/.])(?P<iso_m>\d{1,2})(?P=iso_sep)(?P<iso_d>\d{1,2})"
+    r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+    r"|(?P<my_m>0?[1-9]|1[0-2])/(?P<my_y>(?:19|20)\d{2})"
+    rf"|(?P<dmy>{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}(?![\w])(?:,?[ \t]+{_YEAR}\b)?)"
+    r"|(?P<md_m>\d{1,2})/(?P<md_d>\d{1,2})"
+    r")(?![\w/]|[.-]\d)"
+)
+MONTH_DATE_RE: Final = re.compile(
+    rf"{_MONTH}[ \t]+(?:(?:the[ \t]+)?{_DAY}\b{_RANGE_END}?(?:,?[ \t]+{_YEAR}\b)?"
+    rf"|(?:of[ \t]+)?{_YEAR}\b)"
+)
+DATE_ORDINAL_RE: Final = re.compile(
+    r"t(?<![\w]t)he[ \t]+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)"
+    r"(?=[ \t]*(?:[,.;:)]|$|(?:and|or|after|before|when|then)\b))",
+    re.MULTILINE,
+)
+
+AGE_RE: Final = re.compile(
+    rf"{_AGE_NUMBER}(?:"
+    r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*(?:old|young)|[ \t]+of[ \t]+age)"
+    r"|[ \t]*-?[ \t]*(?:yo|y/o|y\.o\.?|yr[ \t-]*old)(?![a-z])"
+    r"|(?:yrs?|y)(?![a-z])(?![ \t]*(?:ago|later|earlier|before|after|since|of\b|in\b))"
+    r"|(?P<sex>[MF])(?![\w°]))"
+)
+AGE_WORDS_RE: Final = re.compile(
+    r"\b(?:ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|(?:a|one)[ -]hundred(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight"
+    r"|nine|ten))?)[ -]years?[ -]old\b"
+)
+
+_STREET_SUFFIX = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way"
+    r"|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent|Cres|Trail"
+    r"|Trl|Alley|Plaza|Loop|Pike|Mews|Row|Route|Rte|Expressway|Expy|Turnpike|Tpke)"
+)
+_DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
+_STREET_NAME = rf"(?:{_TOKEN}|\d{{1,3}}(?:st|nd|rd|th))"
+_ADDRESS_TAIL = (
+    r"(?P<unit>,?[ \t]*(?:Apt|Apartment|apartment|apt|Unit|unit|Suite|suite|Ste|Floor|Fl|Room"
+    r"|Rm|#)\.?[ \t]*#?[A-Za-z0-9-]*\d[A-Za-z0-9-]*)?"
+    rf"(?P<city>,[ \t]*{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}(?![\w'’]))?"
+    r"(?P<state>,?[ \t]*[A-Z]{2}(?:[ \t]+\d{5}(?:-\d{4})?)?(?![\w-]))?"
+)
+# Street shapes in one pass; the first alternative that fits wins.
+STREET_RE: Final = re.compile(
+    # "1420 Maple Avenue, Dayton, OH 45402"
+    rf"(?P<address>\b\d{{1,6}}[A-Z]?[ \t]+(?:{_DIRECTION}[ \t]+)?{_STREET_NAME}"
+    rf"(?:[ \t]+{_TOKEN}){{0,3}}[ \t]+{_STREET_SUFFIX}\b\.?(?:[ \t]+{_DIRECTION}(?![\w]))?)"
+    + _ADDRESS_TAIL
+    # "5th Ave and 42nd Street"
+    + rf"|(?P<crossing>\b{_STREET_NAME}[ \t]+{_STREET_SUFFIX}\.?[ \t]+(?:and|&|at)[ \t]+"
+    rf"{_STREET_NAME}[ \t]+{_STREET_SUFFIX}\b)"
+    # "lives on Route 9"
+    r"|\b(?:on|off|along|near|at)[ \t]+(?P<road>(?:Route|Rte|Highway|Hwy|County[ \t]+Road"
+    r"|State[ \t]+Road|Farm[ \t]+Road)[ \t]+\d{1,4}[A-Z]?)\b"
+    # "off Main Street", "on 4th Street": no house number
+    rf"|(?:\b(?:on|off|along|near)[ \t]+(?P<named>{_TOKEN})"
+    rf"|\b(?P<numbered>\d{{1,3}}(?:st|nd|rd|th)))[ \t]+(?!Dr\b){_STREET_SUFFIX}\b"
+)
+PO_BOX_RE: Final = re.compile(
+    r"\b(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box)[ \t]+\d{1,6}" + _ADDRESS_TAIL
+)
+
+HONORIFIC_RE: Final = re.compile(
+    r"M(?<![\w]M)(?:r|rs|s|x|ister|iss)\.?[ \t]+"
+    # "Mr. T, 47": case posts often shorten the surname to an initial.
+    # "Mr K. Adeyemi": an initial before the surname belongs to the name.
+    rf"(?:(?P<name>(?:[A-Z]\.?[ \t]+(?=[A-Z][a-z]))?{_NAME_SEQ})|(?P<initial>[A-Z])\b\.?(?![\w.]))"
+)
+FAMILY_RE: Final = re.compile(
+    # "The Hendersons brought their son": a family referred to by surname.
+    rf"he(?<=(?<![\w])[Tt]he)[ \t]+(?P<name>{_TOKEN}s)[ \t]+(?:brought|came|asked|said|say"
+    r"|want(?:ed)?|are|were|have|had|called|visited|arrived|decided|agreed|declined|refused"
+    r"|requested|family|kids|children)\b"
+)
+# ", a 45-year-old" / ", 58," after a capitalised name.
+AGE_AFTER_NAME_RE: Final = re.compile(
+    r",[ \t]+(?:(?:a|an)[ \t]+\d{1,3}[ \t-]*(?:years?|yrs?|y/?o|months?|mos?|weeks?)\b"
+    r"|\d{1,3}[ \t]?(?:[MF]\b|y/?o\b|yrs?\b|years?\b|,))"
+)
+NAME_BEFORE_RE: Final = re.compile(
+    rf"(?<![\w@.'’-])({_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}})$"
+)
+CAPITALISED_RE: Final = re.compile(r"[A-Z][a-z]+")
+NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]+(?P<last>{_PARTICLE}{{0,3}}{_TOKEN})")
+INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Z]\.")
+INITIALS_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.){0,2}(?!\w)")
+INITIALS_CUE_BEFORE_RE: Final = re.compile(r"\b(?:pt|patient|initials)\b[^\n]{0,12}$")
+AGE_AFTER_INITIALS_RE: Final = re.compile(
+    r",?[ \t]+(?:a|an)[ \t]+\d{1,3}[ \t-]*(?:year|yr|yo|y/o)|,[ \t]*\d{1,3}[ \t]?(?:[MF]\b|y)"
+)
+CREDENTIAL_INITIALS: Final = frozenset(
+    "M.D. D.O. R.N. N.P. P.A. U.S. U.K. E.R. O.R. I.V. P.O. A.M. P.M. B.S. M.S. B.A. M.A. "
+    "E.D. D.C.".split()
+)

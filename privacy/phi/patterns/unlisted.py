@@ -1,0 +1,204 @@
+"""Names, places, numbers and dates seen with no list entry (see docs/phi.md,
+"Names and places with no list entry").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from privacy.phi.patterns.common import _YEAR
+from privacy.phi.patterns.keywords import TRIGGERS
+
+# Verbs whose object is a person: "i told marco his a1c", "asked oluwadamilare whether".
+OBJECT_VERBS: Final = frozenset(
+    """lost love loved miss missed told tell telling asked ask asking saw see seeing called
+    call rang ring phoned texted messaged reassured warned met thanked hugged examined
+    reminded convinced persuaded
+    consented counselled counseled informed updated""".split()
+)
+# What follows a person named as the object of those verbs.
+AFTER_OBJECT: Final = frozenset(
+    """his her their that to about whether if what how why when and again today yesterday
+    this last on at for in who re we we'd we'll i i'd i'll you she he it they she'd he'd""".split()
+)
+# Lower-case words after those verbs or a relative that are never a name: pronouns, roles,
+# services and sign-out shorthand.
+NOT_LOWER_NAME: Final = frozenset(
+    """him her them me us you everyone everybody someone somebody anyone nobody family mum mom
+    dad pt pts patient patients nurse nurses staff team pharmacy reception radiology ortho
+    gastro neuro cardio cards pulm psych derm rheum onc heme nephro renal uro endo ent gi icu
+    ed er micu sicu picu nicu obgyn obs gyn surg gen med medicine hcp pcp gp gps reg regs sho
+    fy1 fy2 ctr cons consultant attending resident residents intern interns fellow senior
+    tmrw tmr tmrow yday yest tonight overnight later back home out in up off over round
+    around here there again twice once both all each first second third last next same
+    other another anaesthetics anesthesia anaesthesia urology vascular plastics haem haemonc
+    micro virology bloods labs lab xray ct mri echo ecg ekg abx iv po sc im bd tds qds prn
+    stat asap re wrt sw ot pt's dietitian physio physios ot's ots rt rts slt salt vna hospice
+    palliative pall pals ccot outreach crash nstemi stemi copd chf ckd aki dka hhs uti utis
+    cap hap vap dvt gib ugib lgib sbo afib svt ards sepsis cellulitis pneumonia asthma nof
+    tka tha lap chole appy ercp ogd egd tavi cabg pci ptca tia cva stroke hypo hyper sob cp
+    abdo abd ivdu etoh withdrawal detox obs sats neuro obs""".split()
+)
+# Words after a one-word name opening a sentence that only people do.
+HUMAN_VERB_AFTER_RE: Final = re.compile(
+    r"(?:['’]s)?[ \t]+(?:came[ \t]+(?:with|in|back|to|home)|said|says|told|asked|cried|laughed"
+    r"|smiled|refuses|refused|declines|wants|wanted|walked|rang|lives|lived|works|worked"
+    r"|goes[ \t]+by|is[ \t]+back|was[ \t]+back"
+    r"|was[ \t]+(?:admitted|discharged|transferred|found|brought|referred|intubated|diagnosed)"
+    r"|is[ \t]+(?:only[ \t]+|now[ \t]+)?\d{1,3}[ \t]*(?:and|with|now|today|yo|y/o|years|months"
+    r"|weeks|next|,)|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
+    r"|thought"
+    r"|knows|decided|agreed|insisted|brought|drove|texted|messaged|sat|slept|keeps[ \t]+asking"
+    r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their))\b"
+)
+# "Femi and Tolu are the parents": what may follow a pair of names.
+AFTER_NAME_PAIR_RE: Final = re.compile(
+    r"[ \t,]+(?:are|were|came|have|had|said|went|who|arrived|brought|told|asked|live"
+    r"|lived|were)\b"
+)
+# "an old farmer, Gwilym, walks": a person noun, then a name between commas.
+PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
+    r"\b(?:man|woman|lady|guy|gent|gentleman|boy|girl|lad|lass|farmer|patient|pt|kid|child"
+    r"|teen|baby|grandma|grandpa|abuela|abuelo|nan|granny|neighbou?r|friend|widow|widower"
+    r"|veteran|pensioner|retiree|driver|miner|worker|mum|mom|dad|son|daughter|wife|husband"
+    r"|twins|parents|brother|sister)[ \t]*,[ \t]*$"
+)
+# "Kamloops native", "Leeds-based": a town named by what follows it.
+# ("Leeds-based team" names a service, so "-based" is not a cue.)
+PLACE_SUFFIX_RE: Final = re.compile(r"[ \t]+(?:native\b|born[ \t]+and[ \t]+raised)")
+# A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
+YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
+# A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
+DATE_BEFORE_YEAR_RE: Final = re.compile(r"[/.-](?:19|20)\d\d[ \t]+$")
+# Other events that take a town: weather, studies, a job.
+MORE_PLACE_EVENTS_RE: Final = re.compile(
+    r"\b(?:snow|snowed|snowing|storm|storms|blizzard|weather|rain|raining|flood|flooding"
+    r"|heatwave|hurricane|wildfire|rct|rcts|studies|authors|locum|locums|rotation|elective"
+    r"|job|interview|conference|hospitals|consultants)\b"
+)
+# Ten digits in 3-3-4 (NHS, CHI, BC PHN written without a label).
+# The boundary before is checked in Python: a leading look-behind slows the pass.
+TEN_DIGITS_RE: Final = re.compile(
+    r"(?:(?P<ohip>\d{4}(?P<sep4>[ -]?)\d{3}(?P=sep4)\d{3}[ -]?[A-Z]{2})"
+    r"|\d{3}(?P<sep>[ -]?)\d{3}(?P=sep)\d{4})(?![\w/-]|\.\d)"
+)
+# Quebec: four letters and eight digits ("TREM 5512 3456").
+RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
+# Hospital numbers under their British labels: "hosp no K4471902", "unit no 7734102".
+HOSP_NO_RE: Final = re.compile(
+    r"(?:hosp|hospital|unit|case[ \t]+note|k)[ \t]*(?:no\.?|number|#)[ \t]*[:#]?[ \t]*"
+    r"(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])",
+    re.IGNORECASE,
+)
+# "Patient #A20394", "pt #4471902".
+HASH_ID_RE: Final = re.compile(r"#[ \t]?(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])")
+HASH_ID_BEFORE_RE: Final = re.compile(r"\b(?:patient|pt|bed|mrn|hosp|case|record|chart)[ \t]*$")
+# "on the 14th", "Thursday 14th", "since the 3rd": what comes before the ordinal...
+ORDINAL_BEFORE_RE: Final = re.compile(
+    r"(?:\b(?P<lead>on|by|since|until|till|from|was|is|before|after|of|due)[ \t]+the"
+    r"|\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:[ \t]+the)?)[ \t]+$"
+)
+# ...and what may not follow it ("on the 3rd floor", "the 2nd dose").
+ORDINAL_NOT_DAY_RE: Final = re.compile(
+    r"[ \t]+(?:floor|line|time|times|day|days|week|weeks|dose|doses|edition|cycle|cycles"
+    r"|trimester|percentile|centile|generation|attempt|visit|admission|round|rib|ribs|toe"
+    r"|finger|digit|degree|intercostal|ics|ward|bed|place|century|year|month|session)\b"
+)
+_ORDINALS = "1st 2nd 3rd 21st 22nd 23rd 31st " + " ".join(
+    f"{n}th" for n in range(4, 31) if n not in (21, 22, 23)
+)
+for _word in _ORDINALS.split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "ordinal")
+# ", Gwilym," after a person noun (checked in Python).
+PERSON_COMMA_NAME_RE: Final = re.compile(r",[ \t]*(?P<name>[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)[ \t]*,")
+# Family words before a lower-case name ("his daughter priyanka").
+_FAMILY_WORDS = """wife husband son daughter mother mom mum father dad brother sister partner spouse
+    fiance fiancee boyfriend girlfriend grandson granddaughter grandmother grandfather grandma
+    grandpa niece nephew aunt uncle cousin neighbour neighbor roommate stepson stepdaughter nan
+    nana granny gran abuela abuelo carer hubby"""
+for _rule, _blob in (
+    ("object_verb", " ".join(sorted(OBJECT_VERBS))),
+    ("relative", _FAMILY_WORDS),
+    ("hosp_no", "hosp hospital unit k"),
+):
+    for _word in _blob.split():
+        TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
+# A sign-out line: "bed 12 oyelaran, 67M", "bay 4 - kowalczyk - post op", "rm 3: mrs kaur".
+BED_NAME_RE: Final = re.compile(
+    r"(?:bed|bay|rm|room|cubicle|cube|side[ \t]+room)[ \t]*\d{1,3}[a-z]?[ \t]*(?:[-–:,)][ \t]*)?"
+    r"(?:is[ \t]+)?(?P<name>[a-z][a-z'’-]{3,})(?=[ \t]*(?:[,(–-]|\d))"
+)
+# Endings of jargon that no name has ("neurosurgery", "cholangitis").
+JARGON_SUFFIX_RE: Final = re.compile(
+    r"(?:ology|ologist|ologists|ery|iatry|ics|itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty"
+    r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|semide|tanide|azide|glutide|pramide"
+    r"|mab|nib|pril|sartan"
+    r"|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|xaban|gliptin|gliflozin|tide"
+    r"|lone|sone|pam|lam|ium|onian|inian|oid)$"
+)
+for _word in "bed bay rm room cubicle cube side".split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
+# Capitalised words inside a name that are not names themselves: Vietnamese
+# middle names ("Tran Thi Hoa"), Irish and Scottish patronymics ("Ní Bhriain").
+NAME_PARTICLES: Final = frozenset("Van Văn Thi Thị Ni Ní Nic Mac Ui Uí Ap Bin Binti Bint".split())
+# "please contact Siobhán Ní Bhriain at 087…": contact with a number is a person's.
+CONTACT_NAME_RE: Final = re.compile(
+    r"contact(?:ing)?[ \t]+(?P<name>[A-Z][\w'’-]+)(?=[^\n\d]{0,30}?\d{3})"
+)
+# Endings of drugs and lab names before "is 45": "Troponin is 45 and rising".
+LAB_WORD_END_RE: Final = re.compile(r"(?:in|ine|ol|um|ate|ide|ase|en|one)$")
+# "Gaurav, our HCA,": a colleague named with the job; "Harvey the therapy dog".
+NOT_PATIENT_AFTER_RE: Final = re.compile(
+    r",?[ \t]+(?:(?:our|my|the)[ \t]+(?:hca|nurse|registrar|reg|sho|fy1|fy2|consultant"
+    r"|attending|resident|intern|pharmacist|physio|slt|interpreter|translator|porter"
+    r"|ward[ \t]+clerk|secretary|medical[ \t]+student|student|cns|np|pa|charge[ \t]+nurse"
+    r"|matron|colleague|fellow|receptionist|scribe|tech|midwife|paramedic|chaplain"
+    r"|ward[ \t]+manager|manager|nurse[ \t]+in[ \t]+charge|ward[ \t]+sister)"
+    r"|the[ \t]+(?:(?:therapy|service|guide|ward|clinic)[ \t]+)?(?:dog|cat|pony|parrot))\b",
+    re.IGNORECASE,
+)
+# "MRCP results out on the 14th": an exam, a deadline or a meeting, not a patient's day.
+ORDINAL_EVENT_BEFORE_RE: Final = re.compile(
+    r"\b(?:results?|exams?|mrcp|mrcs|frcpc|usmle|boards|deadline|meeting|conference|teaching"
+    r"|course|rota|interview|application|payday|paid|strike|audit|webinar|talk|lecture|rounds"
+    r"|seminar|journal[ \t]+club|session|workshop)\b"
+)
+# "my pt yusra (28F)": a lower-case unknown word after "pt", then a bracket or an age.
+PT_LOWER_NAME_RE: Final = re.compile(
+    r"(?:pt|patient)[ \t]+(?P<name>[a-z][a-z'’-]{2,})(?=[ \t]*(?:\(|,[ \t]*\d|\d{1,3}[ \t]?[mf]\b))"
+)
+# "Olamide and I talked": a person opening a sentence with the writer.
+AND_I_AFTER_RE: Final = re.compile(r"[ \t]+and[ \t]+I[ \t]+[a-z]")
+# Dates with the month in lower case, only with a year ("dob 23rd feb 1941", "feb 23, 1941").
+_LOWER_MONTH = (
+    r"(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept"
+    r"|september|oct|october|nov|november|dec|december)\.?"
+)
+_LOWER_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+LOWER_MONTH_AFTER_DAY_RE: Final = re.compile(rf"(?<![\w/.-]){_LOWER_DAY}(?:[ \t]+of)?[ \t]+$")
+LOWER_MONTH_TAIL_RE: Final = re.compile(rf"{_LOWER_MONTH}[ \t,]+{_YEAR}\b")
+LOWER_MONTH_FIRST_RE: Final = re.compile(rf"{_LOWER_MONTH}[ \t]+{_LOWER_DAY},?[ \t]+{_YEAR}\b")
+# Words before an unknown capitalised word that make it a person ("planning for Eskandar").
+BEFORE_UNKNOWN_NAME: Final = frozenset(
+    """for with to about re like poor dear sweet little old young visit visited meet met
+    thank love miss lost named called""".split()
+)
+# After a strong listed name opening a sentence: "Rafferty was the sweetest kid".
+LISTED_NAME_VERB_RE: Final = re.compile(
+    r"[ \t]+(?:is|was|has|had|gets|got|needs|needed|feels|felt|looks|looked|seems|went|goes)"
+    r"[ \t]+(?:the|a|an|such|so|my|our|always|never|still|really|very|home|better|worse)\b"
+)
+# What a person still does at 90 and more: "still makes tamales at 93", "a big party at 95".
+LIFE_ACTIVITY_BEFORE_RE: Final = re.compile(
+    r"\b(?:still|party|birthday|celebrat\w*|alive|living|lives|drives|driving|working|works"
+    r"|sharp|independent|walks|walking|makes|plays|dancing|dances|swims|swimming|golf|gardens"
+    r"|gardening|cooks|cooking|married|graduated|remarried|learned|learnt)\b"
+)
+# A vital sign or lab anywhere shortly before "at 96": "HR still sitting at 96".
+VITAL_WORD_RE: Final = re.compile(
+    r"\b(?:hr|heart[ \t]+rate|pulse|bp|sbp|dbp|map|rr|sats?|spo2|o2|temp|glucose|sugars?|bg|bm"
+    r"|weight|wt|rate|level|score|count|na|k|hb|hgb|plt|creat|creatinine|egfr|ef|fio2|peep"
+    r"|speed|dose|infusion|drip|ml|mg|kg|mmhg|bpm|percent)\b"
+)
