@@ -24,6 +24,13 @@ from tests.privacy.images.synthetic import (  # noqa: E402
     photo_scene,
     radiograph,
 )
+from tests.privacy.images.make_dev_images2 import (  # noqa: E402
+    clean_small_radiographs,
+    photos,
+    screenshots,
+    small_faces,
+    small_overlay_radiographs,
+)
 
 DEV = Path(__file__).resolve().parent / "dev"
 
@@ -133,10 +140,18 @@ def main() -> None:
         **notes(),
         "wristband.png": wristband(),
         "sign_clean.png": sign(),
+        **small_overlay_radiographs(),
+        **clean_small_radiographs(),
+        **screenshots(),
+        **photos(),
+        **small_faces(DEV),
     }
     for name, picture in pictures.items():
         image: Image.Image = picture.image
-        image.save(DEV / name, optimize=True)
+        if name.endswith(".jpg"):
+            image.save(DEV / name, quality=88)
+        else:
+            image.save(DEV / name, optimize=True)
         labels[name] = {"faces": picture.faces, "text": picture.text}
     (DEV / "labels.json").write_text(json.dumps(labels, indent=1, sort_keys=True) + "\n")
     print(f"{len(pictures)} synthetic images and {len(labels)} labels written to {DEV}")
