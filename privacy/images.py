@@ -49,7 +49,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from PIL import Image, ImageOps
 
 from community.images import load_image
-from privacy.phi import HIGH, LOW, Finding, find_phi
+from privacy.phi import _FIRST_NAMES, HIGH, LOW, Finding, find_phi
 
 __all__ = ["Box", "ImageFinding", "Progress", "find_phi_in_image", "open_upload", "scan_image"]
 
@@ -87,6 +87,7 @@ _SHEET_GAP: Final = 24
 _MAX_REGIONS: Final = 40
 # Words Tesseract is less sure of than this (0-100) are treated as noise.
 _MIN_WORD_CONFIDENCE: Final = 45
+_MIN_OVERLAY_WORD_CONFIDENCE: Final = 25
 _TESSERACT_TIMEOUT_SECONDS: Final = 30
 _TESSERACT_CONFIG: Final = "--oem 1 --psm {psm} -c tessedit_do_invert=0"
 
@@ -274,9 +275,15 @@ def _find_text(gray: Gray, kind: PictureKind, report: Progress) -> list[ImageFin
     if not parts:
         return []
     report(STAGE_TEXT, 0.15)
-    words = _read_words(parts, psm=3 if kind == "document" else 11)
+    # Overlay letters are small and often blurred: keep words Tesseract is less sure of
+    # (the rules that need no label ask for sure lines, see _overlay_findings).
+    words = _read_words(
+        parts,
+        psm=3 if kind == "document" else 11,
+        min_confidence=_MIN_OVERLAY_WORD_CONFIDENCE if kind == "radiograph" else None,
+    )
     report(STAGE_TEXT, 0.6)
-    return _classify(words, overlay=kind == "radiograph")
+    return _classify(words, kind=kind)
 
 
 def _dark_on_light(pixels: Gray) -> Gray:
@@ -297,23 +304,83 @@ def _resized(pixels: Gray, scale: float) -> Gray:
 
 
 def _radiograph_parts(gray: Gray) -> list[_Part]:
-    """The top and bottom quarter: where scanners and viewers burn in the overlay."""
+    """The lines of bright text in the top and bottom quarters (where scanners and viewers
+    burn in the overlay), each scaled to reading height on its own: overlay letters range
+    from 9 pixels on a large image to 4% of a small one's height."""
     height, width = gray.shape
     band = max(1, height // 4)
-    # Overlay letters are usually 1.2 to 2.5% of the image height.
-    scale = min(2.0, max(0.5, _TEXT_HEIGHT / max(8.0, height * 0.018)))
-    # A white top-hat keeps thin bright strokes (letters) and removes the broad shapes of
-    # anatomy behind them, so the letters read the same over bone, lung or air.
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_TEXT_HEIGHT // 2, _TEXT_HEIGHT // 2))
-    parts = []
+    parts: list[_Part] = []
+    budget = _SHEET_MAX_PIXELS
     for top in (0, height - band):
-        pixels = _resized(gray[top : top + band], scale)
-        strokes = cv2.morphologyEx(pixels, cv2.MORPH_TOPHAT, kernel)
-        # Letters stand out from what is behind them by at least a sixth of the range
-        # (white text over bone is dimmer than over air); black on white reads best.
-        _, letters = cv2.threshold(strokes, 40, 255, cv2.THRESH_BINARY_INV)
-        parts.append(_Part(letters, 0, top, scale))
+        for x, y, w, h in _bright_text_lines(gray[top : top + band]):
+            # A line's box is its letters' height: scale it to reading height.
+            scale = min(4.0, max(0.4, _TEXT_HEIGHT / h))
+            pad = max(4, h // 2)
+            left, upper = max(0, x - pad), max(0, top + y - pad)
+            right, lower = min(width, x + w + pad), min(height, top + y + h + pad)
+            pixels = _resized(gray[upper:lower, left:right], scale)
+            if pixels.size > budget:
+                break
+            budget -= pixels.size
+            parts.append(_Part(_overlay_letters(pixels), left, upper, scale))
     return parts
+
+
+def _overlay_letters(pixels: Gray) -> Gray:
+    """Black letters on white from light overlay text at reading size. A white top-hat
+    keeps thin bright strokes (letters) and removes the broad shapes of anatomy behind
+    them, so the letters read the same over bone, lung or air; letters stand out from what
+    is behind them by at least a sixth of the range (white text over bone is dimmer)."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_TEXT_HEIGHT // 2, _TEXT_HEIGHT // 2))
+    strokes = cv2.morphologyEx(pixels, cv2.MORPH_TOPHAT, kernel)
+    # Small letters, upscaled, have soft edges: split at Otsu's threshold, but never below
+    # a sixth of the range, so that noise alone stays white.
+    otsu, _ = cv2.threshold(strokes, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    floor = max(40.0, otsu) * 0.5
+    # Keep the soft edges (the reader's network is trained on anti-aliased text), stretch
+    # strokes to black and flatten everything under half the threshold to white.
+    stretched = (strokes.astype(np.float32) - floor) * (255.0 / max(1.0, 2 * floor))
+    return np.ascontiguousarray(255 - np.clip(stretched, 0, 255).astype(np.uint8))
+
+
+def _bright_text_lines(pixels: Gray) -> list[tuple[int, int, int, int]]:
+    """Boxes of lines of small bright marks (letters) in a radiograph band, at most
+    `_MAX_REGIONS`, the widest first."""
+    height, width = pixels.shape
+    size = max(7, round(max(height * 4, width) * 0.012))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+    strokes = cv2.morphologyEx(pixels, cv2.MORPH_TOPHAT, kernel)
+    _, marks = cv2.threshold(strokes, 40, 255, cv2.THRESH_BINARY)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    letter = (
+        (heights >= 6)
+        & (heights <= max(12, height // 5))
+        & (widths <= heights * 15)
+        & (areas >= 8)
+        & (areas <= heights * widths * 0.9)
+    )
+    if count <= 1 or not letter.any():
+        return []
+    keep = np.zeros(count, dtype=np.uint8)
+    keep[1:][letter] = 255
+    letters = keep[labels]
+    typical = int(np.median(heights[letter]))
+    # Letters of a word, and words of a line, are less than a letter height apart.
+    joined = cv2.dilate(
+        letters, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, typical * 2), 1))
+    )
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    lines = []
+    for index in range(1, count):
+        x, y, w, h, _area = (int(value) for value in stats[index])
+        if w < 1.5 * h or h < 6:
+            continue
+        lines.append((x, y, w, h))
+    lines.sort(key=lambda box: -box[2])
+    return lines[:_MAX_REGIONS]
 
 
 def _document_parts(gray: Gray) -> list[_Part]:
@@ -379,7 +446,9 @@ def _photo_parts(gray: Gray) -> list[_Part]:
     return parts
 
 
-def _read_words(parts: Sequence[_Part], *, psm: int) -> list[_Word]:
+def _read_words(
+    parts: Sequence[_Part], *, psm: int, min_confidence: float | None = None
+) -> list[_Word]:
     """Stack the parts into one white sheet, read it once, map words back to the image."""
     width = max(part.pixels.shape[1] for part in parts) + 2 * _SHEET_GAP
     height = sum(part.pixels.shape[0] + _SHEET_GAP for part in parts) + _SHEET_GAP
@@ -400,7 +469,11 @@ def _read_words(parts: Sequence[_Part], *, psm: int) -> list[_Word]:
             confidence = float(data["conf"][index])
         except (TypeError, ValueError):
             continue
-        if not text or confidence < _MIN_WORD_CONFIDENCE or not any(c.isalnum() for c in text):
+        if (
+            not text
+            or confidence < (min_confidence or _MIN_WORD_CONFIDENCE)
+            or not any(c.isalnum() for c in text)
+        ):
             continue
         left, top_, w, h = (int(data[key][index]) for key in ("left", "top", "width", "height"))
         centre = top_ + h / 2
@@ -489,7 +562,7 @@ def _lines(words: Iterable[_Word]) -> list[_Line]:
     return lines
 
 
-def _classify(words: Sequence[_Word], *, overlay: bool) -> list[ImageFinding]:
+def _classify(words: Sequence[_Word], *, kind: PictureKind) -> list[ImageFinding]:
     """Run the text scanner over the reassembled text and the overlay rules over each
     line; map every finding back to the union box of its words."""
     lines = _lines(words)
@@ -502,9 +575,7 @@ def _classify(words: Sequence[_Word], *, overlay: bool) -> list[ImageFinding]:
         text += line.text + "\n"
     found: list[Finding] = list(find_phi(text))
     for line, offset in zip(lines, line_starts, strict=True):
-        found.extend(
-            _overlay_findings(line.text, offset, overlay=overlay, clear=line.confidence >= 85)
-        )
+        found.extend(_overlay_findings(line.text, offset, kind=kind, clear=line.confidence >= 85))
 
     results: list[ImageFinding] = []
     for finding in _best(found):
@@ -561,8 +632,33 @@ _NAME_PART = r"[A-Z][A-Za-z'\-]{1,}"
 # OCR often reads the caret as an asterisk or a tilde.
 _CARET_NAME = re.compile(rf"\b{_NAME_PART}[\^*~]{_NAME_PART}(?:[\^*~][A-Za-z'.\-]*)*")
 _COMMA_NAME_LINE = re.compile(
-    rf"^\s*(?P<value>(?P<last>{_NAME_PART})\s*,\s*(?P<first>{_NAME_PART})"
+    rf"^\s*(?P<value>(?P<last>{_NAME_PART}(?: {_NAME_PART}){{0,2}})\s*,\s*(?P<first>{_NAME_PART})"
     r"(?:\s+[A-Z]\.?)?)\s*$"
+)
+# Given names (the text scanner's list), to tell a name from other capitalised words.
+_GIVEN_NAMES: Final = frozenset(name.lower() for name in _FIRST_NAMES)
+_CAPS = r"[A-Z][A-Z'\-]+"
+# `NGUYEN, Thi` or `Nguyen, Thi` anywhere in a line (patient lists, banners).
+_COMMA_NAME = re.compile(
+    rf"(?<![\w,])(?P<value>(?P<last>{_CAPS}|[A-Z][a-z][A-Za-z'\-]+), "
+    r"(?P<first>[A-Z][a-z][a-z'\-]+|[A-Z][A-Z'\-]+))(?![\w'\-])"
+)
+# `Thi NGUYEN`: a given name, then a surname in capitals.
+_FIRST_CAPS_NAME = re.compile(
+    r"(?<![\w'\-])(?P<value>(?P<first>[A-Z][a-z][a-z'\-]+) (?P<last>[A-Z]{2}[A-Z'\-]+))"
+    r"(?![\w'\-])"
+)
+_CAPS_LINE = re.compile(rf"^{_CAPS}(?: {_CAPS}){{1,2}}$")
+# An overlay line starting `SURNAME,` whose given names Tesseract could not read.
+_SURNAME_FIRST = re.compile(rf"^(?P<last>{_CAPS}(?: {_CAPS}){{0,2}}),")
+# A single capitalised token of ten or more letters: `LAST^FIRST` with the caret read
+# as a letter (`SMITHAJOHN`).
+_RUN_TOGETHER = re.compile(r"^[A-Z]{10,}$")
+# A bare local phone number, `555-0142` or `867 5309`.
+_LOCAL_PHONE = re.compile(r"(?<![\w/.\-+:])(?P<value>[2-9]\d\d[-. ]\d{4})(?![\w/\-]|[.,]\d)")
+_AFTER_QUANTITY = re.compile(
+    r"\s*(?:mg|mcg|ug|g|kg|ml|l|mmol|mol|meq|units?|iu|u|%|h|hr|hrs|min|mins|days?|x)\b",
+    re.IGNORECASE,
 )
 _LABELLED_NAME = re.compile(
     r"\b(?:pt|pat|patient|name|patient\s+name|pt\s+name)\s*[:.]\s*"
@@ -591,22 +687,24 @@ _LABELLED_BIRTH = re.compile(
 _BARE_DATE = re.compile(r"(?<![\w/.\-])" + _DATE_VALUE + r"(?![\w/\-])")
 
 
-def _overlay_findings(line: str, offset: int, *, overlay: bool, clear: bool) -> list[Finding]:
+def _overlay_findings(line: str, offset: int, *, kind: PictureKind, clear: bool) -> list[Finding]:
     """Findings for the conventions of text burned into medical images. `clear` says that
     Tesseract was sure of every word: the rules for unlabelled codes and names need that,
     because misread texture also comes out as short capitalised words and digits."""
     found: list[Finding] = []
+    overlay = kind == "radiograph"
 
-    def add(kind: str, match: re.Match[str], confidence: str, group: int | str = "value") -> None:
+    def add(what: str, match: re.Match[str], confidence: str, group: int | str = "value") -> None:
         start, end = match.span(group)
-        found.append(Finding(kind, offset + start, offset + end, match.group(group), confidence))
+        found.append(Finding(what, offset + start, offset + end, match.group(group), confidence))
 
     for match in _CARET_NAME.finditer(line):
         add("name", match, HIGH, group=0)
     comma = _COMMA_NAME_LINE.match(line)
-    if comma and not {comma["last"].lower(), comma["first"].lower()} & _OVERLAY_WORDS:
+    if comma and not {*comma["last"].lower().split(), comma["first"].lower()} & _OVERLAY_WORDS:
         upper = comma["last"].isupper() and comma["first"].isupper()
         add("name", comma, HIGH if upper or overlay else LOW)
+    found.extend(_name_findings(line, offset, overlay=overlay))
     for match in _LABELLED_NAME.finditer(line):
         words = re.findall(r"[A-Za-z'\-]+", match["value"])
         if not {word.lower() for word in words} <= _OVERLAY_WORDS:
@@ -638,7 +736,64 @@ def _overlay_findings(line: str, offset: int, *, overlay: bool, clear: bool) -> 
             and not {word.lower().strip(".") for word in words} & _NOT_NAME_WORDS
         ):
             found.append(Finding("name", offset, offset + len(line), line, LOW))
+    if not overlay:
+        for match in _LOCAL_PHONE.finditer(line):
+            low, high = match["value"][:3], match["value"][-4:]
+            if _AFTER_QUANTITY.match(line, match.end()) or (
+                low.endswith("0") and high.endswith("0")
+            ):
+                continue  # a range of doses or values, not a phone number
+            add("phone", match, LOW)
+    if kind == "photo" and clear:
+        # On a wristband or next to a barcode, a bare long number is a record number.
+        for match in _BARE_CODE.finditer(line):
+            add("mrn", match, LOW, group=0)
     return found
+
+
+def _not_name(*words: str) -> bool:
+    return any(word.lower().strip(".'") in _NOT_NAME_WORDS for word in words)
+
+
+def _name_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]:
+    """Names written the ways lists, banners, badges and overlays write them, beyond what
+    the text scanner (written for prose) finds: all low findings."""
+    found = []
+
+    def add(start: int, end: int) -> None:
+        found.append(Finding("name", offset + start, offset + end, line[start:end], LOW))
+
+    for match in _COMMA_NAME.finditer(line):
+        last, first = match["last"], match["first"]
+        if _not_name(*last.split(), first):
+            continue
+        if (last.isupper() and len(last) >= 2) or first.lower() in _GIVEN_NAMES:
+            add(*match.span("value"))
+    for match in _FIRST_CAPS_NAME.finditer(line):
+        if match["first"].lower() in _GIVEN_NAMES and not _not_name(match["last"]):
+            add(*match.span("value"))
+    stripped = line.strip()
+    words = stripped.split()
+    if (
+        _CAPS_LINE.match(stripped)
+        and not _not_name(*words)
+        and any(word.lower() in _GIVEN_NAMES for word in words)
+    ):
+        add(0, len(line))
+    if overlay:
+        surname = _SURNAME_FIRST.match(line)
+        if surname and not _not_name(*surname["last"].split()):
+            add(0, len(line))
+        if _RUN_TOGETHER.match(stripped) and not _is_word(stripped):
+            add(0, len(line))
+    return found
+
+
+def _is_word(token: str) -> bool:
+    """A word of English (wordfreq's list), as opposed to a name or run-together names."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(token.lower(), "en") > 0
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,18 +18,18 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from tests.privacy.images.synthetic import (  # noqa: E402
-    Labelled,
-    note_screenshot,
-    photo_scene,
-    radiograph,
-)
 from tests.privacy.images.make_dev_images2 import (  # noqa: E402
     clean_small_radiographs,
     photos,
     screenshots,
     small_faces,
     small_overlay_radiographs,
+)
+from tests.privacy.images.synthetic import (  # noqa: E402
+    Labelled,
+    note_screenshot,
+    photo_scene,
+    radiograph,
 )
 
 DEV = Path(__file__).resolve().parent / "dev"
