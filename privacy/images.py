@@ -75,11 +75,17 @@ _PROFILE_SIDE: Final = 480
 # in a greyscale one, this many cascade hits (on the development pictures, frontal faces
 # had 17 or more and chance patterns at most 11; a profile 10, chance patterns at most 6).
 _MIN_SKIN: Final = 0.25
+# ... unless it has no colour (most of its middle grey): then it counts as greyscale.
+_MIN_GREY: Final = 0.8
+_SKIN: Final = 1
+_GREY: Final = 2
 _MIN_HITS_GREY: Final = 12
 _MIN_HITS_GREY_PROFILE: Final = 8
 # ... or, for a small frontal face, this many when looked at again up close (faces 26 to
 # 40, chance patterns at most 11).
 _MIN_HITS_UP_CLOSE: Final = 15
+# Faces from 1/50 to 1/30 of the longer side are looked for in a copy this much larger.
+_SMALL_FACE_ZOOM: Final = 1.6
 # The sheet sent to Tesseract never exceeds this many pixels (a photo full of texture
 # can look like a lot of text).
 _SHEET_MAX_PIXELS: Final = 2_500_000
@@ -821,12 +827,21 @@ def _detect(
 
 
 def _detect_counted(
-    cascade: str, pixels: Gray, neighbours: int, min_size: int, scale_factor: float = 1.1
+    cascade: str,
+    pixels: Gray,
+    neighbours: int,
+    min_size: int,
+    scale_factor: float = 1.1,
+    max_size: int = 0,
 ) -> list[tuple[tuple[int, int, int, int], int]]:
     """Detections with the number of raw hits grouped into each (OpenCV's "neighbours"):
     a real face is hit at many neighbouring positions and scales, a chance pattern at few."""
     found, counts = _cascade(cascade).detectMultiScale2(
-        pixels, scaleFactor=scale_factor, minNeighbors=neighbours, minSize=(min_size, min_size)
+        pixels,
+        scaleFactor=scale_factor,
+        minNeighbors=neighbours,
+        minSize=(min_size, min_size),
+        maxSize=(max_size, max_size),
     )
     return [
         ((int(x), int(y), int(w), int(h)), int(count))
@@ -849,17 +864,22 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
     reduce = min(1.0, _FACE_SIDE / max(height, width))
     small = cv2.equalizeHist(_resized(gray, reduce))
     small_h, small_w = small.shape
-    skin = _skin_mask(image, (small_w, small_h)) if colourful else None
+    skin = (
+        _skin_mask(image, (small_w, small_h))
+        if colourful
+        else np.full((small_h, small_w), _GREY, dtype=np.uint8)
+    )
 
     def plausible(rect: tuple[int, int, int, int], hits: int, *, frontal: bool) -> bool:
         crop, _, _ = _crop_around(small, rect, 0.4)
         if _detect("haarcascade_frontalcatface.xml", crop, neighbours=4, min_size=rect[2] // 2):
             return False
-        if skin is not None:
-            x, y, w, h = rect
-            centre = skin[y + h // 5 : y + h * 4 // 5, x + w // 5 : x + w * 4 // 5]
-            return centre.size > 0 and float(centre.mean()) >= _MIN_SKIN
-        # Without colour, only the number of hits tells a face from a pattern.
+        x, y, w, h = rect
+        centre = skin[y + h // 5 : y + h * 4 // 5, x + w // 5 : x + w * 4 // 5]
+        if centre.size and float((centre == _GREY).mean()) < _MIN_GREY:
+            return float((centre == _SKIN).mean()) >= _MIN_SKIN
+        # Without colour (a greyscale photo, or a black-and-white print in a colour one),
+        # only the number of hits tells a face from a pattern.
         if not frontal:
             return hits >= _MIN_HITS_GREY_PROFILE
         return hits >= _MIN_HITS_GREY or _frontal_hits_up_close(gray, rect, reduce) >= (
@@ -882,6 +902,14 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
         # A small face (under a sixteenth of the shorter side) is easily a false alarm.
         big = rect[2] >= min(small_h, small_w) / 16
         faces.append((_box(rect), HIGH if confirmed and big else LOW))
+
+    for rect in _small_faces(gray, reduce):
+        box = _box(rect)
+        if any(box.overlap(face) > 0.3 for face, _ in faces) or not plausible(
+            rect, _MIN_HITS_GREY, frontal=True
+        ):
+            continue
+        faces.append((box, LOW))
 
     # Profiles (low findings either way) are searched in a smaller copy, on it and on its
     # mirror: the cascade knows only faces turned one way.
@@ -917,6 +945,28 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
     return results
 
 
+def _small_faces(gray: Gray, reduce: float) -> list[tuple[int, int, int, int]]:
+    """Frontal faces too small for the face-search copy (a printed photo on a desk, a face
+    in a crowd): a second search in a copy 1.6 times larger, for those sizes only, each
+    candidate then looked at up close. Rectangles in the face-search copy's pixels."""
+    height, width = gray.shape
+    larger_scale = min(1.0, reduce * _SMALL_FACE_ZOOM)
+    if larger_scale <= reduce * 1.2:
+        return []  # the face-search copy is the image itself: nothing finer to look at
+    larger = cv2.equalizeHist(_resized(gray, larger_scale))
+    # Up to faces twice the smallest the first search looks for, which it often misses.
+    largest = int(2.5 * _FACE_MIN * larger_scale / reduce)
+    found = []
+    for (x, y, w, h), _hits in _detect_counted(
+        "haarcascade_frontalface_alt2.xml", larger, 2, _FACE_MIN, 1.15, max_size=largest
+    ):
+        factor = reduce / larger_scale
+        rect = (int(x * factor), int(y * factor), int(w * factor), int(h * factor))
+        if _frontal_hits_up_close(gray, rect, reduce) >= _MIN_HITS_UP_CLOSE:
+            found.append(rect)
+    return found
+
+
 def _frontal_hits_up_close(gray: Gray, rect: tuple[int, int, int, int], reduce: float) -> int:
     """Cascade hits on a small candidate looked at again from the full-size picture, scaled
     so the face is 64 pixels wide: a small real face, which the reduced copy shows with too
@@ -928,15 +978,18 @@ def _frontal_hits_up_close(gray: Gray, rect: tuple[int, int, int, int], reduce: 
     return max((hits for _, hits in found), default=0)
 
 
-def _skin_mask(image: Image.Image, size: tuple[int, int]) -> npt.NDArray[np.bool_]:
-    """Pixels in the broad skin-tone range of the YCrCb space (Cr 133-173, Cb 77-127),
-    which covers light to dark skin; at the size of the face-search copy."""
+def _skin_mask(image: Image.Image, size: tuple[int, int]) -> Gray:
+    """At the size of the face-search copy: `_SKIN` for pixels in the broad skin-tone range
+    of the YCrCb space (Cr 133-173, Cb 77-127), which covers light to dark skin, `_GREY`
+    for pixels without colour (Cr and Cb within 6 of neutral), 0 for the rest."""
     factor = max(1, min(image.width // size[0], image.height // size[1]))
     reduced = image.reduce(factor) if factor > 1 else image
     rgb = np.asarray(reduced.convert("RGB").resize(size, Image.Resampling.BILINEAR))
     ycrcb = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)
-    cr, cb = ycrcb[..., 1], ycrcb[..., 2]
-    return (cr >= 133) & (cr <= 173) & (cb >= 77) & (cb <= 127)
+    cr, cb = ycrcb[..., 1].astype(np.int16), ycrcb[..., 2].astype(np.int16)
+    skin = (cr >= 133) & (cr <= 173) & (cb >= 77) & (cb <= 127)
+    grey = (np.abs(cr - 128) <= 6) & (np.abs(cb - 128) <= 6)
+    return np.where(skin, _SKIN, np.where(grey, _GREY, 0)).astype(np.uint8)
 
 
 def _merge_overlapping(faces: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
