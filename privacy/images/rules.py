@@ -33,8 +33,9 @@ _NOT_NAME_WORDS: Final = _OVERLAY_WORDS | frozenset(
 _WORDS_LINE: Final = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+){1,2}$")
 _BARE_CODE: Final = re.compile(r"(?<![\w.:/\-])[A-Z]{0,4}-?\d{6,12}(?![\w.:/\-])")
 _NAME_PART = r"[A-Z][A-Za-z'\-]{1,}"
-# OCR often reads the caret as an asterisk or a tilde.
-_CARET_NAME = re.compile(rf"\b{_NAME_PART}[\^*~]{_NAME_PART}(?:[\^*~][A-Za-z'.\-]*)*")
+# OCR often reads the caret as an asterisk, a tilde or a double quote.
+_CARET = '[\\^*~"\u201c\u201d]'
+_CARET_NAME = re.compile(rf"\b{_NAME_PART}{_CARET}{_NAME_PART}(?:{_CARET}[A-Za-z'.\-]*)*")
 _COMMA_NAME_LINE = re.compile(
     rf"^\s*(?P<value>(?P<last>{_NAME_PART}(?: {_NAME_PART}){{0,2}})\s*,\s*(?P<first>{_NAME_PART})"
     r"(?:\s+[A-Z]\.?)?)\s*$"
