@@ -11,24 +11,28 @@ to ``scan_image``. Boxes are in the pixels of that upright image.
 1. **Text.** It decides what kind of picture it is from a small thumbnail: a radiograph
    (greyscale, dark corners: text is burned into the corners as light letters on black),
    a document or screenshot (mostly light or mostly dark flat background), or a photo.
-   It then picks the parts worth reading: the top and bottom bands of a radiograph, the
+   It then picks the parts worth reading: the lines of bright text in the top and bottom
+   quarters of a radiograph, each at its own letter size, the
    whole of a document, or, in a photo, the regions that look like lines of text (dense
    short edges in a row, found by morphology on a reduced copy). Each part is turned
    dark-on-light, scaled so letters are about 30 pixels tall, and the parts are stacked
    into one sheet that Tesseract reads in a single call (one process, one thread). Words
    come back with boxes; lines are rebuilt into text with a map from each character back
-   to its word, the text scanner (``privacy.phi.find_phi``) and the overlay rules below
-   run on it, and each finding gets the union box of its words.
+   to its word, the text scanner (``privacy.phi.find_phi``) and the rules below run on
+   it, and each finding gets the union box of its words. (``privacy.images.text``)
 2. **Faces.** OpenCV's Haar cascades on a reduced greyscale copy: the frontal "alt2"
    cascade finds candidates; one that the "default" frontal cascade confirms is a high
    finding, one it does not is low; the profile cascade (on the image and its mirror, for
    faces turned either way) adds low findings. A candidate the cat-face cascade also
-   matches is dropped: a cat is not a face.
+   matches is dropped: a cat is not a face. Small faces get a second, finer search,
+   each candidate checked up close. (``privacy.images.faces``)
 
 Overlay rules: radiograph and monitor overlays write names as ``DOE, JANE`` or
 ``DOE^JANE`` (the DICOM person-name form) and label identifiers ``Pt:``, ``ID:``,
-``MRN``, ``Acc#``, ``DOB``. The text scanner is written for prose and does not know
-these conventions, so they are handled here, on each OCR line.
+``MRN``, ``Acc#``, ``DOB``; patient lists, banners and badges write ``NGUYEN, Thi``,
+``Thi NGUYEN`` or ``MARCUS BELLAMY``; chats and wristbands carry bare local phone numbers
+and record numbers. The text scanner is written for prose and does not know these
+conventions, so they are handled in ``privacy.images.rules``, on each OCR line.
 """
 
 from __future__ import annotations
