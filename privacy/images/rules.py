@@ -182,7 +182,11 @@ def _name_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]:
     if (
         _CAPS_LINE.match(stripped)
         and not _not_name(*words)
-        and any(word.lower() in _GIVEN_NAMES for word in words)
+        and (
+            any(word.lower() in _GIVEN_NAMES for word in words)
+            # Names missing from the list: no word of the line is common English.
+            or all(len(word) >= 3 and _rare(word) for word in words)
+        )
     ):
         add(0, len(line))
     if overlay:
@@ -192,6 +196,17 @@ def _name_findings(line: str, offset: int, *, overlay: bool) -> list[Finding]:
         if _RUN_TOGETHER.match(stripped) and not _is_word(stripped):
             add(0, len(line))
     return found
+
+
+def _rare(word: str) -> bool:
+    """Less common in English than about once in a million words (wordfreq's Zipf scale
+    under 3): most surnames and many given names, few words of signs and labels."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") < _RARE_ZIPF
+
+
+_RARE_ZIPF: Final = 3.0
 
 
 def _is_word(token: str) -> bool:

@@ -341,6 +341,8 @@ def test_small_overlay_name_on_a_large_radiograph_is_found(line: str, size: int)
         ("Kowalski, Piotr", "Kowalski, Piotr"),
         ("Desmond FAIRWEATHER   M  58y", "Desmond FAIRWEATHER"),
         ("MARCUS BELLAMY", "MARCUS BELLAMY"),
+        # Neither a listed given name, but neither word is common English.
+        ("ADEYEMI OKAFOR", "ADEYEMI OKAFOR"),
     ],
 )
 def test_name_lines_of_lists_banners_and_badges(line: str, expected: str) -> None:
@@ -357,6 +359,9 @@ def test_name_lines_of_lists_banners_and_badges(line: str, expected: str) -> Non
         "EMERGENCY DEPARTMENT",
         "However, Patients with sepsis need fluids",
         "ST ANNE'S HOSPITAL",
+        "WET FLOOR",
+        "NISSAN ALTIMA",
+        "TRIAGE ONCOLOGY",
         "Weight 50-59 kg: 750 mg q12h",
     ],
 )
