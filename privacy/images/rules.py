@@ -33,9 +33,15 @@ _NOT_NAME_WORDS: Final = _OVERLAY_WORDS | frozenset(
 _WORDS_LINE: Final = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+){1,2}$")
 _BARE_CODE: Final = re.compile(r"(?<![\w.:/\-])[A-Z]{0,4}-?\d{6,12}(?![\w.:/\-])")
 _NAME_PART = r"[A-Z][A-Za-z'\-]{1,}"
-# OCR often reads the caret as an asterisk, a tilde or a double quote.
-_CARET = '[\\^*~"\u201c\u201d]'
-_CARET_NAME = re.compile(rf"\b{_NAME_PART}{_CARET}{_NAME_PART}(?:{_CARET}[A-Za-z'.\-]*)*")
+# OCR often reads the caret as an asterisk, a tilde, or a quotation mark (not the plain
+# apostrophe, which is part of names such as O'NEILL).
+_CARET = '[\\^*~"\u201c\u201d\u2018\u2019`\u00b4]'
+_CARET_NAME = re.compile(
+    rf"\b{_NAME_PART}{_CARET}{_NAME_PART}(?:{_CARET}[A-Za-z'.\-]*)*"
+    # In capitals, OCR may add a space beside a caret read as `^` or `*` (`KAPOOR* VIKRAM`),
+    # but `Weight * Factor` in a dosing chart is no name.
+    r"|\b[A-Z][A-Z'\-]+ ?[\^*] ?[A-Z][A-Z'\-]+(?: ?[\^*] ?[A-Z][A-Z'.\-]*)*"
+)
 _COMMA_NAME_LINE = re.compile(
     rf"^\s*(?P<value>(?P<last>{_NAME_PART}(?: {_NAME_PART}){{0,2}})\s*,\s*(?P<first>{_NAME_PART})"
     r"(?:\s+[A-Z]\.?)?)\s*$"
@@ -80,9 +86,11 @@ _LABELLED_ACCESSION = re.compile(
     r"\b(?:acc(?:ession)?\s*(?:#|no\.?|num(?:ber)?)?|acc#)\s*[:#.]?\s*" + _ID_VALUE,
     re.IGNORECASE,
 )
+# A month's name or its abbreviation (not any three letters: `85 mAs 32` is no date).
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[A-Za-z]*"
 _DATE_VALUE = (
     r"(?P<value>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}"
-    r"|\d{1,2}[ \-]?[A-Za-z]{3}[A-Za-z]*[ \-,]*\d{2,4}|[A-Za-z]{3}[A-Za-z]*\.? \d{1,2},? \d{4}"
+    rf"|\d{{1,2}}[ \-]?{_MONTH}[ \-,]*\d{{2,4}}|{_MONTH}\.? \d{{1,2}},? \d{{4}}"
     r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
 )
 _LABELLED_BIRTH = re.compile(

@@ -19,6 +19,8 @@ from privacy.images.rules import _overlay_findings
 from privacy.phi import HIGH, LOW, Finding, find_phi
 
 STAGE_TEXT: Final = "Reading text"
+# Overlay lines read with no result are read again this much larger.
+_READ_AGAIN_ZOOM: Final = 1.4
 
 # Tesseract reads best when capital letters are 25 to 40 pixels tall.
 _TEXT_HEIGHT: Final = 30
@@ -74,8 +76,30 @@ def _find_text(gray: Gray, kind: PictureKind, report: Progress) -> list[ImageFin
         psm=3 if kind == "document" else 11,
         min_confidence=_MIN_OVERLAY_WORD_CONFIDENCE if kind == "radiograph" else None,
     )
+    if kind == "radiograph":
+        words += _read_again(parts, words)
     report(STAGE_TEXT, 0.6)
     return _classify(words, kind=kind)
+
+
+def _read_again(parts: Sequence[_Part], words: Sequence[_Word]) -> list[_Word]:
+    """Overlay lines from which the first reading got nothing, read again larger as one
+    block of lines: small letters joined by carets or blurred by compression are often
+    read at one size and not at another."""
+    unread = []
+    for part in parts:
+        height, width = part.pixels.shape
+        right, bottom = part.x + width / part.scale, part.y + height / part.scale
+        if not any(
+            part.x <= word.box.x + word.box.width / 2 < right
+            and part.y <= word.box.y + word.box.height / 2 < bottom
+            for word in words
+        ):
+            larger = _resized(part.pixels, _READ_AGAIN_ZOOM)
+            unread.append(_Part(larger, part.x, part.y, part.scale * _READ_AGAIN_ZOOM))
+    if not unread:
+        return []
+    return _read_words(unread, psm=6, min_confidence=_MIN_OVERLAY_WORD_CONFIDENCE)
 
 
 def _dark_on_light(pixels: Gray) -> Gray:
@@ -98,9 +122,11 @@ def _radiograph_parts(gray: Gray) -> list[_Part]:
         for x, y, w, h in _bright_text_lines(gray[top : top + band]):
             # A line's box is its letters' height: scale it to reading height.
             scale = min(4.0, max(0.4, _TEXT_HEIGHT / h))
-            pad = max(4, h // 2)
-            left, upper = max(0, x - pad), max(0, top + y - pad)
-            right, lower = min(width, x + w + pad), min(height, top + y + h + pad)
+            # Overlay lines are close together: a margin that took in the top of the next
+            # line would confuse the reader (the sheet gives each part white space).
+            pad_x, pad_y = max(4, h), max(3, h // 3)
+            left, upper = max(0, x - pad_x), max(0, top + y - pad_y)
+            right, lower = min(width, x + w + pad_x), min(height, top + y + h + pad_y)
             pixels = _resized(gray[upper:lower, left:right], scale)
             if pixels.size > budget:
                 break

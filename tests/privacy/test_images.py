@@ -370,6 +370,15 @@ def test_harmless_lines_are_not_names(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "line",
+    ["kVp 85 mAs 3.2", "85 mAs 32", "W 2000 L 500", "Se 2 Im 14", "5 cm", "AP PORTABLE", "L", "R"],
+)
+def test_harmless_overlay_lines_give_nothing(line: str) -> None:
+    # Exposure settings are not dates ("85 mAs 32" has no month), markers are not names.
+    assert _overlay_findings(line, 0, kind="radiograph", clear=True) == []
+
+
+@pytest.mark.parametrize(
     ("line", "phone"),
     [
         ("Her number is 555-0142", "555-0142"),
@@ -390,6 +399,21 @@ def test_bare_number_on_a_wristband_photo_is_low_but_not_in_a_screenshot() -> No
     assert _overlay_findings("4471902", 0, kind="document", clear=True) == []
     # Tesseract unsure of the line: misread texture also comes out as digits.
     assert _overlay_findings("4471902", 0, kind="photo", clear=False) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("ABERNATHY\u201cROSE\u201cELLEN", "ABERNATHY\u201cROSE\u201cELLEN"),
+        ("YAMAMOTO\u2019KENJI", "YAMAMOTO\u2019KENJI"),
+        ("KAPOOR* VIKRAM", "KAPOOR* VIKRAM"),
+        ('Patient "John" said', None),
+        ("Dose * Weight", None),
+    ],
+)
+def test_caret_read_as_a_quote_or_with_a_space(line: str, name: str | None) -> None:
+    found = [f.text for f in _overlay_findings(line, 0, kind="radiograph", clear=False)]
+    assert found == ([name] if name else [])
 
 
 def test_run_together_caret_name_on_an_overlay() -> None:
