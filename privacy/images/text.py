@@ -90,6 +90,8 @@ def _read_again(parts: Sequence[_Part], words: Sequence[_Word]) -> list[_Word]:
     for part in parts:
         height, width = part.pixels.shape
         right, bottom = part.x + width / part.scale, part.y + height / part.scale
+        if width < 4 * height:
+            continue  # too short to be a name or a code
         if not any(
             part.x <= word.box.x + word.box.width / 2 < right
             and part.y <= word.box.y + word.box.height / 2 < bottom
