@@ -18,6 +18,13 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
+from tests.privacy.images.make_dev_images2 import (  # noqa: E402
+    clean_small_radiographs,
+    photos,
+    screenshots,
+    small_faces,
+    small_overlay_radiographs,
+)
 from tests.privacy.images.synthetic import (  # noqa: E402
     Labelled,
     note_screenshot,
@@ -133,10 +140,18 @@ def main() -> None:
         **notes(),
         "wristband.png": wristband(),
         "sign_clean.png": sign(),
+        **small_overlay_radiographs(),
+        **clean_small_radiographs(),
+        **screenshots(),
+        **photos(),
+        **small_faces(DEV),
     }
     for name, picture in pictures.items():
         image: Image.Image = picture.image
-        image.save(DEV / name, optimize=True)
+        if name.endswith(".jpg"):
+            image.save(DEV / name, quality=88)
+        else:
+            image.save(DEV / name, optimize=True)
         labels[name] = {"faces": picture.faces, "text": picture.text}
     (DEV / "labels.json").write_text(json.dumps(labels, indent=1, sort_keys=True) + "\n")
     print(f"{len(pictures)} synthetic images and {len(labels)} labels written to {DEV}")
