@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import cv2
-import numpy as np
 import numpy.typing as npt
 
 Progress = Callable[[str, float], None]
-Gray = npt.NDArray[np.uint8]
+# An 8-bit greyscale picture. OpenCV's stubs type every result as an array of any numeric
+# dtype, so the alias cannot say uint8 without a cast at each call.
+Gray = npt.NDArray[Any]
 PictureKind = Literal["radiograph", "document", "photo"]
 
 

@@ -41,7 +41,9 @@ _SMALL_FACE_ZOOM: Final = 1.6
 def _cascade(name: str) -> cv2.CascadeClassifier:
     cached = _CASCADES.get(name)
     if cached is None:
-        cached = cv2.CascadeClassifier(os.path.join(cv2.data.haarcascades, name))
+        # cv2.data is a module of the wheel that OpenCV's type stubs leave out.
+        folder: str = cv2.data.haarcascades  # type: ignore[attr-defined]
+        cached = cv2.CascadeClassifier(os.path.join(folder, name))
         if cached.empty():
             raise ImproperlyConfigured(f"OpenCV's {name} is missing; reinstall opencv.")
         _CASCADES[name] = cached

@@ -8,7 +8,8 @@ import re
 from typing import Final
 
 from privacy.images.base import PictureKind
-from privacy.phi import _FIRST_NAMES, HIGH, LOW, Finding
+from privacy.phi import HIGH, LOW, Finding
+from privacy.phi.vocabulary import GIVEN, NAME_FLAGS, WORD
 
 # Words that appear in capitals on radiographs and are not names.
 _OVERLAY_WORDS: Final = frozenset(
@@ -47,7 +48,10 @@ _COMMA_NAME_LINE = re.compile(
     r"(?:\s+[A-Z]\.?)?)\s*$"
 )
 # Given names (the text scanner's list), to tell a name from other capitalised words.
-_GIVEN_NAMES: Final = frozenset(name.lower() for name in _FIRST_NAMES)
+# Given names that are not also ordinary words ("will", "grace"), from the scanner's lists.
+_GIVEN_NAMES: Final = frozenset(
+    name for name, bits in NAME_FLAGS.items() if bits & GIVEN and not bits & WORD
+)
 _CAPS = r"[A-Z][A-Z'\-]+"
 # `NGUYEN, Thi` or `Nguyen, Thi` anywhere in a line (patient lists, banners).
 _COMMA_NAME = re.compile(

@@ -309,7 +309,7 @@ def _part_at(offsets: Sequence[int], parts: Sequence[_Part], y: float) -> int | 
     return None
 
 
-def _tesseract_data(image: Image.Image, *, psm: int) -> dict[str, list[object]]:
+def _tesseract_data(image: Image.Image, *, psm: int) -> dict[str, list[str | int | float]]:
     # One thread: the server answers other requests on the other core.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
