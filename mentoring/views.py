@@ -18,6 +18,7 @@ from accounts.permissions import participant_required
 from community.ratelimit import rate_limited
 from moderation.services import record_reported_mentorship_opened
 from privacy import guard
+from privacy.forms import draft_review
 from privacy.guard import GuardFinding
 
 from . import services, workflow
@@ -445,12 +446,7 @@ def _render_mentorship(
 
 def _review(form: MessageForm | None, warnings: list[GuardFinding] | None) -> guard.Review | None:
     """The draft with what the guard found marked in it, for the shared partial."""
-    if not form or not warnings:
-        return None
-    body = str(form.data.get("body", "")).strip()
-    return guard.build_review(
-        findings=warnings, texts={"body": body}, blocking=False, labels={"body": "Message"}
-    )
+    return draft_review(form, warnings, labels={"body": "Message"})
 
 
 @login_required

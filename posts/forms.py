@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -13,20 +13,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
-from PIL import Image, ImageOps
 
 from accounts.models import User
-from community.images import (
-    ACCEPTED_CONTENT_TYPES,
-    ACCEPTED_LABEL,
-    format_megabytes,
-    load_image,
-)
+from community.images import ACCEPTED_CONTENT_TYPES, ACCEPTED_LABEL, load_image
 from community.time_zones import zone_or_utc
-from privacy import guard, image_guard
-from privacy.dicom import dicom_to_image
-from privacy.redaction import MAX_REDACTION_CHARS, parse_redaction
+from privacy.forms import ImageRedactionMixin, PrivacyConfirmMixin, image_input_attrs
 
 from .models import Circle, CircleKind, Post, PostImage, PostKind, Visibility
 from .services import MAX_IMAGES, ImageConsent, ImageInput
@@ -79,47 +70,6 @@ def _image_input(upload: Any) -> Any:
     return load_image(upload, max_bytes=settings.MAX_UPLOAD_BYTES)
 
 
-# A post's image slots also take DICOM files, for de-identified cases only: a DICOM file is
-# almost always a patient's imaging, so it goes where the strictest rule applies.
-POST_IMAGE_ACCEPT = f"{ACCEPTED_CONTENT_TYPES},.dcm,application/dicom"
-DICOM_FOR_CASES_ONLY = (
-    "DICOM files are accepted for de-identified cases only. Choose “De-identified case” "
-    "as the kind of post, or upload a JPEG, PNG or WebP image."
-)
-
-
-def is_dicom(upload: Any) -> bool:
-    """A DICOM file (Part 10) has "DICM" after its 128-byte preamble."""
-    upload.seek(0)
-    head = upload.read(132)
-    upload.seek(0)
-    return len(head) == 132 and head[128:132] == b"DICM"
-
-
-def decode_post_image(upload: Any, *, kind: str) -> tuple[Image.Image, bool]:
-    """Decode an image for a post's slot: upright, and whether it came from a DICOM file.
-
-    JPEG, PNG and WebP go through the shared pipeline; a DICOM file (cases only) is
-    converted to pixels, within the same byte limit. Raises ValidationError saying why not.
-    """
-    limit = settings.MAX_UPLOAD_BYTES
-    if is_dicom(upload):
-        if kind != PostKind.CASE:
-            raise ValidationError(DICOM_FOR_CASES_ONLY, code="dicom_not_case")
-        size = getattr(upload, "size", None)
-        if isinstance(size, int) and size > limit:
-            raise ValidationError(
-                "This file is %(size)s; the limit is %(limit)s. Export a smaller image.",
-                code="too_large",
-                params={"size": format_megabytes(size), "limit": format_megabytes(limit)},
-            )
-        image = dicom_to_image(upload)
-        upload.seek(0)
-        return image, True
-    image = _image_input(upload)
-    return ImageOps.exif_transpose(image) or image, False
-
-
 class DescribedForm(forms.Form):
     """Ties help text and errors to each widget with aria-describedby (matching the ids
     `_field.html` gives them) and marks invalid widgets with aria-invalid."""
@@ -149,65 +99,17 @@ class DescribedForm(forms.Form):
         self.describe_fields()
 
 
-def _editable_copy(data: Mapping[str, Any]) -> MutableMapping[str, Any]:
-    """A copy of a bound form's data to change (a QueryDict's copy keeps its lists)."""
-    if isinstance(data, MultiValueDict):
-        return data.copy()
-    return dict(data)
-
-
-class _PrivacyConfirmMixin(DescribedForm):
-    """The privacy guard's confirmation: a checkbox, and the signed digest of the findings
-    the author was shown. The form only carries them (`cleaned_data["confirmed_privacy"]`
-    and `["privacy_digest"]`): the service scans the text once and decides whether the
-    confirmation counts for the findings the text has (`privacy.guard.check_post`)."""
-
-    privacy_review: guard.Review | None = None
-
-    def _add_privacy_fields(self) -> None:
-        self.fields["confirm_privacy"] = forms.BooleanField(
-            label=guard.CONFIRM_LABEL,
-            required=False,
-            help_text="Tick this only if none of the marked text could identify a patient. "
-            "Moderators can see what was confirmed.",
-        )
-        self.fields["privacy_digest"] = forms.CharField(
-            required=False, max_length=200, widget=forms.HiddenInput
-        )
-
-    def _clean_privacy(self, cleaned: dict[str, Any]) -> None:
-        cleaned["confirmed_privacy"] = bool(cleaned.get("confirm_privacy"))
-        cleaned["privacy_digest"] = cleaned.get("privacy_digest") or ""
-
-    def show_privacy_review(self, review: guard.Review) -> None:
-        """Show `review` on the re-rendered form: post back its digest, and untick a
-        confirmation that was given for other findings."""
-        self.privacy_review = review
-        if not self.is_bound:
-            return
-        data = _editable_copy(self.data)
-        if data.get("privacy_digest") != review.digest or review.blocking:
-            data.pop("confirm_privacy", None)
-        data["privacy_digest"] = review.digest
-        self.data = data
-
-
-class _ImagesMixin(_PrivacyConfirmMixin):
-    """Up to four image slots, each with its alt text and the author's redaction (boxes and
-    crop drawn in the composer, as JSON in a hidden field), and the answers to the privacy
-    guard's image findings."""
+class _ImagesMixin(ImageRedactionMixin, DescribedForm):
+    """Up to four image slots, each with its alt text; the rest comes from privacy.forms."""
 
     image_slots = MAX_IMAGES
-    image_review: image_guard.ImageReview | None = None
 
     def _add_image_fields(self, slots: int) -> None:
         for number in range(1, slots + 1):
             self.fields[f"image_{number}"] = forms.FileField(
                 label=f"Image {number}",
                 required=False,
-                widget=forms.ClearableFileInput(
-                    attrs={"accept": POST_IMAGE_ACCEPT, "data-redact-slot": number}
-                ),
+                widget=forms.ClearableFileInput(attrs=image_input_attrs(number)),
                 help_text=f"{ACCEPTED_LABEL}, or DICOM for a de-identified case. Location, "
                 "camera data and DICOM tags are removed.",
             )
@@ -217,79 +119,23 @@ class _ImagesMixin(_PrivacyConfirmMixin):
                 max_length=300,
                 help_text="What the image shows, for readers who cannot see it.",
             )
-            self.fields[f"redaction_{number}"] = forms.CharField(
-                required=False,
-                max_length=MAX_REDACTION_CHARS,
-                widget=forms.HiddenInput(attrs={"data-redaction-for": number}),
-                error_messages={
-                    "max_length": "The boxes drawn on this image could not be read: there "
-                    "are too many. Attach the image again and use fewer boxes."
-                },
-            )
-        self.fields["confirm_images"] = forms.BooleanField(
-            label=image_guard.CONFIRM_LABEL,
-            required=False,
-            help_text="Tick this only if nothing marked in the images could identify a "
-            "patient. Moderators can see what was confirmed.",
-        )
-        self.fields["images_digest"] = forms.CharField(
-            required=False, max_length=200, widget=forms.HiddenInput
-        )
-        self.fields["black_out_images"] = forms.BooleanField(
-            label=image_guard.BLACK_OUT_LABEL,
-            required=False,
-            help_text="Every finding is filled with black before the image is stored.",
-        )
+            self._add_redaction_field(number)
+        self._add_image_answer_fields()
 
     def _clean_images(self, cleaned: dict[str, Any], slots: int, *, kind: str) -> list[ImageInput]:
         images: list[ImageInput] = []
         for number in range(1, slots + 1):
-            upload = cleaned.get(f"image_{number}")
             alt = (cleaned.get(f"alt_{number}") or "").strip()
-            if not upload:
-                # Boxes without an image have nothing to apply to.
-                if self.has_error(f"redaction_{number}"):
-                    del self.errors[f"redaction_{number}"]
+            found = self._clean_slot_image(cleaned, number, dicom_allowed=kind == PostKind.CASE)
+            if found is None:
                 continue
-            if self.has_error(f"redaction_{number}"):
-                self.add_error(
-                    f"image_{number}", ValidationError(list(self.errors.pop(f"redaction_{number}")))
-                )
-                continue
-            try:
-                image, _ = decode_post_image(upload, kind=kind)
-                redaction = parse_redaction(
-                    cleaned.get(f"redaction_{number}") or "",
-                    width=image.width,
-                    height=image.height,
-                )
-            except ValidationError as error:
-                self.add_error(f"image_{number}", error)
-                continue
+            image, redaction = found
             if not alt:
                 self.add_error(f"alt_{number}", "Describe this image for readers who can't see it.")
                 continue
             images.append(ImageInput(image=image, alt_text=alt, slot=number, redaction=redaction))
-        cleaned["image_consent"] = ImageConsent(
-            confirmed=bool(cleaned.get("confirm_images")),
-            digest=cleaned.get("images_digest") or "",
-            black_out_found=bool(cleaned.get("black_out_images")),
-        )
+        cleaned["image_consent"] = ImageConsent(**self._clean_image_answers(cleaned))
         return images
-
-    def show_image_review(self, review: image_guard.ImageReview) -> None:
-        """Show the image findings on the re-rendered form: post back their digest, and
-        untick a confirmation given for other findings. The files themselves are gone (a
-        browser never refills a file field), as the review says."""
-        self.image_review = review
-        if not self.is_bound:
-            return
-        data = _editable_copy(self.data)
-        if data.get("images_digest") != review.digest or review.blocking:
-            data.pop("confirm_images", None)
-        data["images_digest"] = review.digest
-        data.pop("black_out_images", None)
-        self.data = data
 
 
 class PostForm(_ImagesMixin):
@@ -363,7 +209,7 @@ class PostForm(_ImagesMixin):
         self.image_slots = MAX_IMAGES
         self._add_image_fields(self.image_slots)
         self.new_image_fields = [
-            (self[f"image_{number}"], self[f"alt_{number}"], self[f"redaction_{number}"])
+            (self[f"image_{number}"], self[f"alt_{number}"], self.redaction_field(number))
             for number in range(1, self.image_slots + 1)
         ]
         self.describe_fields()
@@ -421,7 +267,7 @@ class PostForm(_ImagesMixin):
         return cleaned
 
 
-class CommentForm(_PrivacyConfirmMixin):
+class CommentForm(PrivacyConfirmMixin, DescribedForm):
     body = forms.CharField(
         label="Comment",
         max_length=5_000,

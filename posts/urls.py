@@ -15,7 +15,6 @@ urlpatterns = [
     path("@<slug:handle>/posts/", views.author_posts, name="author_posts"),
     # Posts
     path("posts/new/", views.create, name="create"),
-    path("posts/images/check/", views.check_image, name="check_image"),
     path("posts/<int:pk>/", views.detail, name="detail"),
     path("posts/<int:pk>/edit/", views.edit, name="edit"),
     path("posts/<int:pk>/delete/", views.delete, name="delete"),

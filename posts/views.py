@@ -19,10 +19,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    JsonResponse,
-    StreamingHttpResponse,
 )
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +31,7 @@ from accounts.permissions import participant_required
 from community.http import HtmxHttpRequest
 from community.ratelimit import rate_limited
 from privacy import guard, image_guard
+from privacy.forms import show_findings
 
 from . import selectors, services
 from .forms import (
@@ -43,7 +41,6 @@ from .forms import (
     PostForm,
     ReasonForm,
     SearchForm,
-    decode_post_image,
 )
 from .models import (
     Circle,
@@ -73,23 +70,6 @@ def _messages_from(error: ValidationError | PermissionDenied) -> list[str]:
 
 _POST_FIELD_LABELS = {"title": "Title", "body": "Post"}
 _COMMENT_FIELD_LABELS = {"body": "Comment"}
-
-
-def _show_privacy_findings(
-    form: PostForm | CommentForm, error: guard.PrivacyFindings, labels: dict[str, str]
-) -> None:
-    """Re-render `form` with the guard's findings highlighted and its message announced."""
-    form.show_privacy_review(guard.review_from(error, labels=labels))
-    form.add_error(None, error.messages[0])
-    image_error = getattr(error, "image_findings", None)
-    if isinstance(form, PostForm) and isinstance(image_error, image_guard.ImageFindings):
-        _show_image_findings(form, image_error)
-
-
-def _show_image_findings(form: PostForm, error: image_guard.ImageFindings) -> None:
-    """Re-render `form` with what was found in its images, numbered on small previews."""
-    form.show_image_review(image_guard.image_review_from(error))
-    form.add_error(None, error.message)
 
 
 def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
@@ -255,10 +235,8 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 privacy_digest=data["privacy_digest"],
                 image_consent=data["image_consent"],
             )
-        except guard.PrivacyFindings as error:
-            _show_privacy_findings(form, error, _POST_FIELD_LABELS)
-        except image_guard.ImageFindings as error:
-            _show_image_findings(form, error)
+        except (guard.PrivacyFindings, image_guard.ImageFindings) as error:
+            show_findings(form, error, labels=_POST_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
@@ -266,31 +244,6 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, "Your post is published.")
             return redirect(post)
     return render(request, "posts/form.html", {"form": form, "post": None})
-
-
-@participant_required
-@rate_limited("image_check")
-@require_POST
-def check_image(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    """The composer's check of one picked image, before the post is sent: decoded in memory
-    with the same limits as an upload, scanned, and the progress and findings streamed back
-    as NDJSON (`privacy.image_guard.stream_check`). Nothing is stored."""
-    upload = request.FILES.get("image")
-    if upload is None:
-        return JsonResponse({"error": "Choose an image to check."}, status=400)
-    kind = request.POST.get("kind", "")
-    try:
-        image, from_dicom = decode_post_image(upload, kind=kind)
-    except ValidationError as error:
-        return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    response = StreamingHttpResponse(
-        image_guard.stream_check(image, is_dicom=from_dicom),
-        content_type="application/x-ndjson; charset=utf-8",
-    )
-    response["Cache-Control"] = "no-store"
-    # Let each progress line through a buffering proxy (nginx) as soon as it is written.
-    response["X-Accel-Buffering"] = "no"
-    return response
 
 
 def _own_live_post(request: HttpRequest, pk: int) -> Post:
@@ -340,10 +293,8 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 privacy_digest=data["privacy_digest"],
                 image_consent=data["image_consent"],
             )
-        except guard.PrivacyFindings as error:
-            _show_privacy_findings(form, error, _POST_FIELD_LABELS)
-        except image_guard.ImageFindings as error:
-            _show_image_findings(form, error)
+        except (guard.PrivacyFindings, image_guard.ImageFindings) as error:
+            show_findings(form, error, labels=_POST_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
@@ -470,7 +421,7 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 privacy_digest=form.cleaned_data["privacy_digest"],
             )
         except guard.PrivacyFindings as error:
-            _show_privacy_findings(form, error, _COMMENT_FIELD_LABELS)
+            show_findings(form, error, labels=_COMMENT_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)
@@ -501,7 +452,7 @@ def comment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 privacy_digest=form.cleaned_data["privacy_digest"],
             )
         except guard.PrivacyFindings as error:
-            _show_privacy_findings(form, error, _COMMENT_FIELD_LABELS)
+            show_findings(form, error, labels=_COMMENT_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
             for text in _messages_from(error):
                 form.add_error(None, text)

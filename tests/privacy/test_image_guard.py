@@ -25,6 +25,7 @@ from privacy import image_guard
 from privacy.images import Box
 from privacy.models import PrivacyOverride
 from privacy.redaction import Redaction, Region
+from privacy.uploads import CASE_KIND
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import PostFactory
 from tests.privacy.imaging import (
@@ -428,7 +429,7 @@ def _lines(response: Any) -> list[dict[str, Any]]:
 
 def test_the_check_streams_progress_then_the_findings_and_stores_nothing(settings: Any) -> None:
     response = _client().post(
-        reverse("posts:check_image"), {"image": upload(marked(face=FACE)), "kind": "case"}
+        reverse("privacy:check_image"), {"image": upload(marked(face=FACE)), "kind": "case"}
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/x-ndjson")
@@ -451,30 +452,41 @@ def test_the_check_streams_progress_then_the_findings_and_stores_nothing(setting
 
 
 def test_the_check_of_a_dicom_file_sends_a_preview() -> None:
-    response = _client().post(reverse("posts:check_image"), {"image": _dicom(), "kind": "case"})
+    response = _client().post(reverse("privacy:check_image"), {"image": _dicom(), "kind": "case"})
     result = _lines(response)[-1]
     assert result["preview"].startswith("data:image/png;base64,")
     assert (result["width"], result["height"]) == (400, 300)
 
 
+def test_the_check_lives_in_privacy_and_takes_dicom_for_cases_only() -> None:
+    assert reverse("privacy:check_image") == "/privacy/images/check/"
+    # privacy imports nothing of posts: the composer sends the kind's value, compared here.
+    assert CASE_KIND == PostKind.CASE
+    response = _client().post(
+        reverse("privacy:check_image"), {"image": _dicom(), "kind": PostKind.DISCUSSION}
+    )
+    assert response.status_code == 400
+    assert "DICOM files are accepted for de-identified cases only" in response.json()["error"]
+
+
 def test_the_check_refuses_a_huge_file_clearly(settings: Any) -> None:
     settings.MAX_UPLOAD_BYTES = 10_000
     big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * 20_000, content_type="image/png")
-    response = _client().post(reverse("posts:check_image"), {"image": big})
+    response = _client().post(reverse("privacy:check_image"), {"image": big})
     assert response.status_code == 400
     assert "the limit is" in response.json()["error"]
 
 
 def test_the_check_refuses_a_missing_or_wrong_file() -> None:
     client = _client()
-    assert client.post(reverse("posts:check_image")).status_code == 400
+    assert client.post(reverse("privacy:check_image")).status_code == 400
     gif = SimpleUploadedFile("a.gif", b"GIF89a" + b"0" * 100, content_type="image/gif")
-    response = client.post(reverse("posts:check_image"), {"image": gif})
+    response = client.post(reverse("privacy:check_image"), {"image": gif})
     assert response.status_code == 400 and "GIF" in response.json()["error"]
 
 
 def test_the_check_is_for_participants_only() -> None:
-    url = reverse("posts:check_image")
+    url = reverse("privacy:check_image")
     anonymous = Client().post(url, {"image": upload(marked())})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     suspended = _client(PhysicianFactory(suspended_at=timezone.now()))
@@ -484,17 +496,19 @@ def test_the_check_is_for_participants_only() -> None:
 
 
 def test_the_check_takes_only_post() -> None:
-    assert _client().get(reverse("posts:check_image")).status_code == 405
+    assert _client().get(reverse("privacy:check_image")).status_code == 405
 
 
 def test_the_check_is_rate_limited(settings: Any) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "image_check": "2/h"}
     client = _client()
     for _ in range(2):
-        response = client.post(reverse("posts:check_image"), {"image": upload(marked())})
+        response = client.post(reverse("privacy:check_image"), {"image": upload(marked())})
         assert response.status_code == 200
         _lines(response)
-    assert client.post(reverse("posts:check_image"), {"image": upload(marked())}).status_code == 429
+    assert (
+        client.post(reverse("privacy:check_image"), {"image": upload(marked())}).status_code == 429
+    )
 
 
 def test_boxes_without_an_image_are_ignored() -> None:

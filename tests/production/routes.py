@@ -110,7 +110,6 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "posts:bookmarks": lambda w: {},
     "posts:search": lambda w: {},
     "posts:author_posts": lambda w: {"handle": w.owner.handle},
-    "posts:check_image": lambda w: {},
     "posts:create": lambda w: {},
     "posts:detail": lambda w: {"pk": w.post.pk},
     "posts:edit": lambda w: {"pk": w.post.pk},
@@ -156,6 +155,8 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "mentoring:complete": lambda w: {"pk": w.mentorship.pk},
     "mentoring:end": lambda w: {"pk": w.mentorship.pk},
     "mentoring:feedback": lambda w: {"pk": w.mentorship.pk},
+    # privacy
+    "privacy:check_image": lambda w: {},
 }
 
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")

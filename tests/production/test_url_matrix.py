@@ -118,7 +118,6 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "posts:comment_delete": (LOGIN, 405, 405, 405, 405, 405, 405),
     "posts:comment_edit": (LOGIN, 200, 404, 403, 404, 404, 404),
     "posts:comment_react": (LOGIN, 405, 405, 403, 405, 405, 405),
-    "posts:check_image": (LOGIN, 405, 405, 403, 405, 405, 405),
     "posts:create": (LOGIN, 200, 200, 403, 200, 200, 200),
     "posts:delete": (LOGIN, 405, 405, 405, 405, 405, 405),
     "posts:detail": (200, 200, 200, 200, 200, 200, 200),
@@ -130,6 +129,7 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "posts:membership_remove": (LOGIN, 405, 405, 403, 405, 405, 405),
     "posts:react": (LOGIN, 405, 405, 403, 405, 405, 405),
     "posts:search": (200, 200, 200, 200, 200, 200, 200),
+    "privacy:check_image": (LOGIN, 405, 405, 403, 405, 405, 405),
 }
 
 
