@@ -23,7 +23,7 @@ import hashlib
 import json
 import logging
 import queue
-import subprocess  # nosec B404: only for its exception type
+import subprocess  # only its exception type: pytesseract runs the command
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
