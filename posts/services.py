@@ -334,12 +334,12 @@ def _guard_post(
     confirmed_privacy: bool,
     privacy_digest: str | None,
     consent: ImageConsent,
-) -> tuple[list[GuardFinding], list[ImageInput], list[CheckedImage]]:
+) -> tuple[list[ImageInput], list[GuardFinding | ImageExcerpt]]:
     """Run the privacy guard on a post's text and new images, before any write.
 
     Images are redacted and scanned once each (outside any transaction: OCR takes seconds).
-    Returns the text findings confirmed past, the images as they will be stored (redacted)
-    and the checked images whose findings were confirmed past. When both the text and the
+    Returns the images as they will be stored (redacted) and every finding confirmed past,
+    in the text and in the images, to record for moderators. When both the text and the
     images have findings to show, the text's PrivacyFindings carries the images' as
     `image_findings`, so the author sees everything at once.
     """
@@ -363,7 +363,7 @@ def _guard_post(
             title=title, body=body, confirmed=confirmed_privacy, digest=privacy_digest
         )
     except PrivacyFindings as error:
-        error.image_findings = image_error  # type: ignore[attr-defined]
+        error.image_findings = image_error
         raise
     if image_error is not None:
         raise image_error
@@ -371,7 +371,7 @@ def _guard_post(
         ImageInput(image=done.image, alt_text=item.alt_text, slot=item.slot)
         for item, done in zip(images, checked, strict=True)
     ]
-    return confirmed_findings, stored, checked
+    return stored, [*confirmed_findings, *override_excerpts(checked)]
 
 
 # --- Posts -------------------------------------------------------------------------------
@@ -423,7 +423,7 @@ def publish_post(
     )
     if len(images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
-    confirmed_findings, stored_images, checked = _guard_post(
+    stored_images, overrides = _guard_post(
         kind=kind,
         title=title,
         body=body,
@@ -447,7 +447,7 @@ def publish_post(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         images=stored_images,
-        overrides=[*confirmed_findings, *override_excerpts(checked)],
+        overrides=overrides,
     )
 
 
@@ -567,7 +567,7 @@ def edit_post(
     removing = post.images.filter(pk__in=remove_image_ids).count()
     if post.images.count() - removing + len(add_images) > MAX_IMAGES:
         raise ValidationError(f"A post can have up to {MAX_IMAGES} images.")
-    confirmed_findings, stored_images, checked = _guard_post(
+    stored_images, overrides = _guard_post(
         kind=post.kind,
         title=title,
         body=body,
@@ -590,7 +590,7 @@ def edit_post(
         duration_minutes=duration_minutes,
         remove_image_ids=remove_image_ids,
         add_images=stored_images,
-        overrides=[*confirmed_findings, *override_excerpts(checked)],
+        overrides=overrides,
     )
 
 

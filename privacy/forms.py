@@ -167,7 +167,7 @@ def show_findings(
     if isinstance(error, guard.PrivacyFindings):
         form.show_privacy_review(guard.review_from(error, labels=labels))
         form.add_error(None, error.messages[0])
-        image_error = getattr(error, "image_findings", None)
+        image_error = error.image_findings
     else:
         image_error = error
     if isinstance(form, ImageRedactionMixin) and isinstance(image_error, image_guard.ImageFindings):

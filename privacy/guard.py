@@ -21,12 +21,16 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
 from privacy.phi import HIGH, KIND_EXPLANATIONS, KIND_LABELS, find_phi
+
+if TYPE_CHECKING:
+    from privacy.image_guard import ImageFindings
 
 _DIGEST_SALT = "posts.guard.findings"
 
@@ -94,6 +98,8 @@ class PrivacyFindings(ValidationError):
         self.findings = list(findings)
         self.blocking = blocking
         self.texts = dict(texts)
+        # Set by a caller that also checked images, so the page shows both at once.
+        self.image_findings: ImageFindings | None = None
 
 
 # --- Scanning ----------------------------------------------------------------------------
