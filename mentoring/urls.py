@@ -1,10 +1,23 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "mentoring"
+
+# The mentorship space: every page of one mentorship, under mentorships/<pk>/.
+mentorship_patterns = [
+    path("", views.mentorship, name="mentorship"),
+    path("messages/", views.earlier_messages, name="messages"),
+    path("messages/send/", views.send_message, name="send_message"),
+    path("goals/", views.add_goal, name="add_goal"),
+    path("goals/<int:goal_pk>/", views.set_goal, name="set_goal"),
+    path("meetings/", views.log_meeting, name="log_meeting"),
+    path("complete/", views.complete, name="complete"),
+    path("end/", views.end, name="end"),
+    path("feedback/", views.feedback, name="feedback"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,14 +33,5 @@ urlpatterns = [
     path("requests/<int:pk>/accept/", views.accept, name="accept"),
     path("requests/<int:pk>/decline/", views.decline, name="decline"),
     path("requests/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    # The mentorship space
-    path("mentorships/<int:pk>/", views.mentorship, name="mentorship"),
-    path("mentorships/<int:pk>/messages/", views.earlier_messages, name="messages"),
-    path("mentorships/<int:pk>/messages/send/", views.send_message, name="send_message"),
-    path("mentorships/<int:pk>/goals/", views.add_goal, name="add_goal"),
-    path("mentorships/<int:pk>/goals/<int:goal_pk>/", views.set_goal, name="set_goal"),
-    path("mentorships/<int:pk>/meetings/", views.log_meeting, name="log_meeting"),
-    path("mentorships/<int:pk>/complete/", views.complete, name="complete"),
-    path("mentorships/<int:pk>/end/", views.end, name="end"),
-    path("mentorships/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("mentorships/<int:pk>/", include(mentorship_patterns)),
 ]
