@@ -94,7 +94,25 @@ def _belongs_to(module: str, apps: tuple[str, ...]) -> bool:
     return any(module == app or module.startswith(f"{app}.") for app in apps)
 
 
-GRAPH = import_graph(project_modules())
+def collapse(graph: dict[str, set[str]], packages: set[str]) -> dict[str, set[str]]:
+    """The graph with each of `packages` one node: its modules' imports become its own
+    (posts.services is a package whose modules are one layer)."""
+
+    def node(name: str) -> str:
+        return next((p for p in packages if name.startswith(f"{p}.")), name)
+
+    collapsed: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        collapsed.setdefault(node(name), set()).update(node(t) for t in targets)
+    for name, targets in collapsed.items():
+        targets.discard(name)
+    return collapsed
+
+
+SERVICE_PACKAGES = {
+    module_name(path.parent) for app in APPS for path in (ROOT / app).glob("services/__init__.py")
+}
+GRAPH = collapse(import_graph(project_modules()), SERVICE_PACKAGES)
 
 
 # --- The checker sees every kind of import ------------------------------------------------
@@ -140,6 +158,12 @@ def test_the_checker_finds_a_circle_made_inside_a_function(tmp_path: Path) -> No
 # --- The project's boundaries -------------------------------------------------------------
 
 
+def test_service_packages_are_one_node() -> None:
+    assert {"posts.services", "notifications.services"} <= SERVICE_PACKAGES
+    graph = {"a.services.x": {"b.services.y", "a.services.z"}, "a.services.z": {"c.m"}}
+    assert collapse(graph, {"a.services", "b.services"}) == {"a.services": {"b.services", "c.m"}}
+
+
 def test_the_graph_covers_the_apps() -> None:
     assert {"privacy.guard", "privacy.services", "posts.services", "moderation.services"} <= set(
         GRAPH
@@ -166,3 +190,21 @@ def test_posts_and_moderation_services_do_not_import_each_other() -> None:
     assert not mutual, "posts.services and moderation.services import each other"
     chain = path_between(GRAPH, "moderation.services", "posts.services")
     assert chain is None, "a circle: " + " -> ".join(chain or [])
+
+
+def _app(module: str) -> str:
+    return module.split(".", 1)[0]
+
+
+def test_no_import_circle_crosses_apps() -> None:
+    """No file of one app imports (however indirectly) a file of another app that imports
+    it back: between apps, imports go one way."""
+    files = import_graph(project_modules())
+    circles = []
+    for module, targets in sorted(files.items()):
+        for target in sorted(targets):
+            if _app(target) != _app(module):
+                back = path_between(files, target, module)
+                if back is not None:
+                    circles.append(" -> ".join([module, *back]))
+    assert not circles, "\n".join(circles)
