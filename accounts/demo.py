@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 from allauth.account.models import EmailAddress
@@ -54,85 +56,10 @@ DEMO_MEMBERS = [
     ("pending@rounds.test", "dr-priya-shah", "Dr. Priya Shah", Role.PHYSICIAN, "unverified", False),
 ]
 
-DEMO_PROFILES: dict[str, dict[str, Any]] = {
-    "demo-student": {
-        "birth_year": 2004,
-        "training_stage": "Junior in college",
-        "specialty": "undecided",
-        "institution": "State University",
-        "graduation_year": 2027,
-        "languages": ["en", "es"],
-        "country": "US",
-        "region": "Ohio",
-        "time_zone": "America/New_York",
-        "bio": "Biology major, **pre-med**, volunteering at a free clinic on weekends.",
-        "interests": ["global health", "emergency medicine", "research"],
-    },
-    "demo-moderator": {
-        "birth_year": 1978,
-        "training_stage": "Attending",
-        "specialty": "family-medicine",
-        "institution": "Riverside Community Health",
-        "languages": ["en"],
-        "country": "US",
-        "region": "Minnesota",
-        "time_zone": "America/Chicago",
-        "bio": "Family physician. I help keep Rounds kind, accurate and safe.",
-        "interests": ["primary care", "medical education"],
-    },
-    "dr-amara-okafor": {
-        "birth_year": 1982,
-        "training_stage": "Attending",
-        "specialty": "cardiology",
-        "institution": "Lakeside University Hospital",
-        "graduation_year": 2010,
-        "languages": ["en", "ig", "fr"],
-        "country": "US",
-        "region": "Illinois",
-        "time_zone": "America/Chicago",
-        "bio": "Interventional cardiologist and clerkship director.\n\n"
-        "I mentor first-generation students applying to medical school.",
-        "website": "https://example.org/okafor",
-        "orcid": "0000-0002-1825-0097",
-        "interests": ["women in cardiology", "mentoring", "heart failure"],
-    },
-    "dr-luis-romero": {
-        "birth_year": 1995,
-        "training_stage": "PGY-3",
-        "specialty": "emergency-medicine",
-        "institution": "County General Hospital",
-        "graduation_year": 2026,
-        "languages": ["en", "es"],
-        "country": "US",
-        "region": "California",
-        "time_zone": "America/Los_Angeles",
-        "bio": "Emergency medicine resident. Ask me about the Match and night shifts.",
-        "interests": ["residency match", "ultrasound", "wellbeing"],
-    },
-    "sam-lee": {
-        "birth_year": 2010,
-        "training_stage": "Junior in high school",
-        "specialty": "undecided",
-        "languages": ["en", "ko"],
-        "country": "US",
-        "region": "Texas",
-        "time_zone": "America/Chicago",
-        "bio": "Curious about surgery and neuroscience.",
-        "interests": ["neuroscience", "biology olympiad"],
-    },
-    "dr-priya-shah": {
-        "birth_year": 1988,
-        "training_stage": "Consultant",
-        "specialty": "pediatrics",
-        "institution": "St Mary's Hospital, London",
-        "languages": ["en", "gu", "hi"],
-        "country": "GB",
-        "region": "London",
-        "time_zone": "Europe/London",
-        "bio": "Paediatrician. Happy to talk about training in the UK.",
-        "interests": ["child health", "international medical graduates"],
-    },
-}
+# Each demo member's profile fields, by handle (data, kept beside this module).
+DEMO_PROFILES: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).with_name("demo_profiles.json")).read_text(encoding="utf-8")
+)
 
 _DEMO_FOLLOWS = [
     ("demo-student", "dr-amara-okafor"),
