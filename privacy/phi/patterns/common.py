@@ -32,3 +32,9 @@ TO_SPACE: Final = {
     for c in [*range(0x80), 0xA0, 0x2019, 0x2018, 0x201C, 0x201D, 0x2013, 0x2014, 0x2028]
     if not (chr(c).isalnum() or chr(c) == "/")
 }
+
+
+def any_word(words: str, *phrases: str) -> re.Pattern[str]:
+    """One of `words` (split on white space; each may be a small pattern such as
+    ``tab(?:let)?s?``) or of `phrases` (which hold spaces), as a whole word."""
+    return re.compile(r"\b(?:" + "|".join([*words.split(), *phrases]) + r")\b")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from privacy.phi.patterns.common import _TOKEN
+from privacy.phi.patterns.common import _TOKEN, any_word
 
 # Words that tie a date to a person or a clinical event.
 DATE_CUE_RE: Final = re.compile(
@@ -28,16 +28,18 @@ EVENT_CUE_RE: Final = re.compile(
     r"|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
 # "4/5 strength", "pain 7/10", "CPAP 12/8": fractions and settings, not dates.
-FRACTION_CONTEXT_RE: Final = re.compile(
-    r"\b(?:strength|power|grip|pain|grade|murmur|acuity|score|reflex(?:es)?|bp|pressure"
-    r"|ratio|tab(?:let)?s?|dose|of|scale|motor|cpap|bipap|peep|vent|settings?)\b"
+FRACTION_CONTEXT_RE: Final = any_word(
+    """strength power grip pain grade murmur acuity score reflex(?:es)? bp pressure ratio
+    tab(?:let)?s? dose of scale motor cpap bipap peep vent settings?"""
 )
 # Dates of meetings, publications and approvals are not tied to a patient.
-EVENT_NOT_PERSON_RE: Final = re.compile(
-    r"\b(?:conference|congress|meeting|summit|symposium|webinar|workshop|sessions?"
-    r"|registration|deadline|abstracts?|posters?|lectures?|talk|course|published|publication"
-    r"|approved|approval|guidelines?|statement|updated?|released?|journal|grand rounds|cme"
-    r"|launch(?:ed)?|convention|annual meeting|scientific|holiday|applications?|office)\b"
+EVENT_NOT_PERSON_RE: Final = any_word(
+    """conference congress meeting summit symposium webinar workshop sessions? registration
+    deadline abstracts? posters? lectures? talk course published publication approved
+    approval guidelines? statement updated? released? journal cme launch(?:ed)? convention
+    scientific holiday applications? office""",
+    "grand rounds",
+    "annual meeting",
 )
 # Meeting shorthand such as "ACC.24" or "CHEST 2024" (case matters here).
 MEETING_TAG_RE: Final = re.compile(r"\b[A-Z]{2,6}(?:\.\d{2}|[ \t]20\d{2})\b")
