@@ -135,6 +135,13 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture
+def session_queries(settings: Any) -> int:
+    """Queries a signed-in request spends on its session: none where sessions are cached
+    (REDIS_URL set: the test cache holds them), one read from the database otherwise."""
+    return 0 if "cache" in settings.SESSION_ENGINE else 1
+
+
 # --- Personas ----------------------------------------------------------------------------
 
 SUSPENSION_REASON = "Posting patient photos"
