@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from community.counters import save_kwargs_sparing_counters
+from community.counters import save_kwargs_without_counters
 
 from .specialties import specialty_label
 from .storage import get_private_storage
@@ -198,7 +198,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Saving a member never writes their follow counts back: only the follow services
         move them, by SQL, and a copy read earlier in a request would undo a follow that
         happened meanwhile."""
-        super().save(**save_kwargs_sparing_counters(self, FOLLOW_COUNT_FIELDS, kwargs))
+        super().save(**save_kwargs_without_counters(self, FOLLOW_COUNT_FIELDS, kwargs))
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"handle": self.handle})

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 
 
-def save_kwargs_sparing_counters(
+def save_kwargs_without_counters(
     instance: models.Model, counters: Collection[str], save_kwargs: dict[str, Any]
 ) -> dict[str, Any]:
     """`save_kwargs` for `instance.save()` that leave `counters` out of a full save of an

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import CLINICIAN_ROLES, User, VerificationStatus, non_byline_fields
 from accounts.selectors import walled_off_ids
-from community.counters import save_kwargs_sparing_counters
+from community.counters import save_kwargs_without_counters
 
 from .vocabulary import MeetingMode, validate_time_zone
 
@@ -122,7 +122,7 @@ class MentorProfile(models.Model):
     def save(self, **kwargs: Any) -> None:
         """Saving a profile never writes its rating back: only recount_ratings stores it, and
         a copy read before a mentee's feedback would otherwise undo it."""
-        super().save(**save_kwargs_sparing_counters(self, RATING_FIELDS, kwargs))
+        super().save(**save_kwargs_without_counters(self, RATING_FIELDS, kwargs))
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:mentor", kwargs={"handle": self.user.handle})
