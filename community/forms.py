@@ -18,7 +18,9 @@ class StyleguideForm(forms.Form):
     specialty = forms.ChoiceField(
         label="Specialty", choices=[("", "Not set"), ("cardiology", "Cardiology")], required=False
     )
-    bio = forms.CharField(label="Short bio", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    bio = forms.CharField(
+        label="Short bio", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     agrees = forms.BooleanField(label="I follow the community guidelines")
     locked = forms.CharField(
         label="Handle (locked)", required=False, disabled=True, initial="amara-okafor"

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_listed_clinician_index'),
+        ("accounts", "0006_listed_clinician_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='theme',
-            field=models.CharField(choices=[('system', 'As my device is set'), ('light', 'Light'), ('dark', 'Dark')], default='system', max_length=6),
+            model_name="user",
+            name="theme",
+            field=models.CharField(
+                choices=[("system", "As my device is set"), ("light", "Light"), ("dark", "Dark")],
+                default="system",
+                max_length=6,
+            ),
         ),
     ]
