@@ -27,7 +27,7 @@ from community.images import (
 from community.time_zones import time_zone_choices
 
 from .languages import LANGUAGE_CHOICES
-from .models import MINIMUM_AGE, Role, User, VerificationMethod
+from .models import MINIMUM_AGE, Role, Theme, User, VerificationMethod
 from .services import PROFILE_FIELDS
 from .specialties import PROFILE_SPECIALTY_CHOICES, UNDECIDED
 from .validators import normalise_orcid, validate_handle, validate_npi, validate_orcid
@@ -178,6 +178,10 @@ class ProfileForm(forms.ModelForm):
         help_text="Your address on Rounds: /@handle/. Lowercase letters, digits, hyphens.",
     )
     website = forms.URLField(label="Website", required=False, max_length=200, assume_scheme="https")
+    # Not required: a form sent without it (an older page) keeps the device's setting.
+    theme = forms.ChoiceField(
+        label="Colours", required=False, choices=Theme.choices, widget=forms.RadioSelect
+    )
 
     class Meta:
         model = User
@@ -255,6 +259,9 @@ class ProfileForm(forms.ModelForm):
                 "List at most %(max)s interests.", code="too_many", params={"max": MAX_INTERESTS}
             )
         return interests
+
+    def clean_theme(self) -> str:
+        return self.cleaned_data.get("theme") or Theme.SYSTEM
 
     def clean_orcid(self) -> str:
         value = normalise_orcid(self.cleaned_data.get("orcid") or "")

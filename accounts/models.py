@@ -55,6 +55,12 @@ class Visibility(models.TextChoices):
     MEMBERS = "members", "Signed-in members only"
 
 
+class Theme(models.TextChoices):
+    SYSTEM = "system", "As my device is set"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 def minor_condition(today_year: int | None = None) -> models.Q:
     """The SQL form of User.is_minor: born after (this year - 19), or a high-school student
     whose birth year we do not know."""
@@ -162,6 +168,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     website = models.URLField(max_length=200, blank=True)
     orcid = models.CharField("ORCID iD", max_length=19, blank=True)
     interests = models.JSONField(default=list, blank=True)
+    # The colours the site shows this member in (base.html writes <html data-theme>);
+    # "system" follows the device's light or dark setting.
+    theme = models.CharField(max_length=6, choices=Theme.choices, default=Theme.SYSTEM)
     # Kept by accounts.services whenever a follow starts or ends (recount_follows rebuilds
     # them from the rows): the profile shows them without counting a star's followers.
     follower_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)

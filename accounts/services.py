@@ -106,6 +106,7 @@ PROFILE_FIELDS = (
     "orcid",
     "interests",
     "profile_visibility",
+    "theme",
 )
 
 
@@ -466,6 +467,7 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         "website": member.website,
         "orcid": member.orcid,
         "interests": list(member.interests),
+        "theme": member.theme,
         "has_avatar": bool(member.avatar_small),
     }
     data: dict[str, Any] = {

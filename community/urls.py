@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("styleguide/", views.styleguide, name="styleguide"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

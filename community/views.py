@@ -1,15 +1,19 @@
-"""Site-wide views: the home page, the health check and the error pages."""
+"""Site-wide views: the home page, the health check, the styleguide and the error pages."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.moderators import two_factor_step
 from community.errors import Refused
+from community.forms import StyleguideForm
 from community.http import HtmxHttpRequest
 from posts.selectors import home_feed
 
@@ -23,6 +27,31 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and request.GET.get("cursor"):
         return render(request, "posts/_post_page.html", {"page": page})
     return render(request, "home.html", {"page": page})
+
+
+@login_required
+@require_GET
+def styleguide(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every component of site.css in each of its states, for staff only, under the rule of
+    the moderation panel: active staff in a session that passed two-factor. Others get a 404,
+    as for any page that is not theirs; staff without two-factor go to that step first."""
+    member = request.user
+    if not (member.is_active and member.is_staff):
+        raise Http404
+    step = two_factor_step(request)
+    if step is not None:
+        return step
+    # Bound with values that fail, so each field shows its error state; nothing is saved.
+    invalid = StyleguideForm(
+        data={"name": "Amara Okafor", "email": "amara@", "role": "physician"},
+        auto_id="invalid_%s",
+    )
+    invalid.is_valid()
+    return render(
+        request,
+        "styleguide.html",
+        {"form": StyleguideForm(initial={"role": "student"}), "invalid_form": invalid},
+    )
 
 
 def _database_ok() -> bool:

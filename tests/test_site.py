@@ -179,3 +179,126 @@ def test_visitors_see_the_way_in_after_a_member_has_seen_their_nav() -> None:
     _signed_in(UserFactory()).get(reverse("posts:explore"))
     nav = _nav(Client().get(reverse("posts:explore")).content.decode())
     assert "Sign in" in nav and "Sign out" not in nav and "csrfmiddlewaretoken" not in nav
+
+
+# --- The app shell: current place, phone menu, bottom bar, rail -----------------------------
+
+
+def _element(html: str, opening: str, closing: str) -> str:
+    start = html.index(opening)
+    return html[start : html.index(closing, start)]
+
+
+def _current_links(nav: str) -> list[str]:
+    """The names of the links marked aria-current="page" in a piece of navigation: their
+    aria-label, or their text without what is hidden from assistive technology."""
+    import re
+
+    names = []
+    for attributes, inner in re.findall(r"<a ([^>]*)>(.*?)</a>", nav, flags=re.S):
+        if 'aria-current="page"' not in attributes:
+            continue
+        label = re.search(r'aria-label="([^"]*)"', attributes)
+        if label:
+            names.append(label.group(1).split(",")[0])
+            continue
+        visible = re.sub(r'<span[^>]*aria-hidden="true"[^>]*>.*?</span>', "", inner, flags=re.S)
+        names.append(re.sub(r"<[^>]+>", "", visible).strip())
+    return names
+
+
+def test_the_navigation_marks_the_place_the_page_belongs_to() -> None:
+    from tests.mentoring.factories import make_mentee
+
+    member = make_mentee(UserFactory(handle="ana"))
+    other = UserFactory(handle="ben")
+    client = _signed_in(member)
+    places = [
+        (reverse("home"), ["Home"]),
+        (reverse("posts:explore"), ["Explore"]),
+        (reverse("posts:circles"), ["Groups"]),
+        (reverse("mentoring:home"), ["Mentoring"]),
+        (reverse("accounts:profile", args=["ana"]), ["Your profile"]),
+        (reverse("accounts:profile_edit"), ["Settings"]),
+        (reverse("notifications:list"), ["Notifications"]),
+        (reverse("accounts:profile", args=[other.handle]), []),
+        (reverse("home"), ["Home"]),
+    ]
+    for path, current in places:
+        html = client.get(path).content.decode()
+        assert _current_links(_nav(html)) == current, path
+        menu = _element(html, '<details class="menu menu-end nav-menu">', "</details>")
+        assert _current_links(menu) == current, path
+
+
+def test_the_bottom_bar_marks_its_place_and_only_its_four_places() -> None:
+    client = _signed_in(UserFactory())
+    html = client.get(reverse("mentoring:home")).content.decode()
+    bar = _element(html, '<nav class="tab-bar" aria-label="Shortcuts">', "</nav>")
+    assert _current_links(bar) == ["Mentoring"]
+    for place in ("home", "posts:explore", "mentoring:home", "notifications:list"):
+        assert f'href="{reverse(place)}"' in bar
+    assert bar.count("<li>") == 4
+
+
+def test_a_member_gets_the_phone_menu_and_the_bottom_bar() -> None:
+    from tests.notifications.helpers import make_notification
+
+    member = UserFactory(handle="ana", is_staff=True)
+    make_notification(member, title="New")
+    make_notification(member, title="Newer")
+    html = _signed_in(member).get(reverse("posts:explore")).content.decode()
+    menu = _element(html, '<details class="menu menu-end nav-menu">', "</details>")
+    assert "<summary>" in menu and '<span class="visually-hidden">Menu</span>' in menu
+    for link in (
+        reverse("home"),
+        reverse("posts:circles"),
+        reverse("accounts:profile", args=["ana"]),
+        reverse("accounts:profile_edit"),
+        reverse("admin:index"),
+    ):
+        assert f'href="{link}"' in menu
+    assert f'action="{reverse("account_logout")}"' in menu and "Sign out" in menu
+    assert 'aria-label="Notifications, 2 unread"' in menu
+    bar = _element(html, '<nav class="tab-bar"', "</nav>")
+    assert 'aria-label="Notifications, 2 unread"' in bar
+    assert 'class="has-tab-bar' in html
+
+
+def test_visitors_get_a_simple_header_and_no_member_shell(client: Client) -> None:
+    html = client.get(reverse("posts:explore")).content.decode()
+    nav = _nav(html)
+    for link in (reverse("posts:explore"), reverse("account_login"), reverse("account_signup")):
+        assert f'href="{link}"' in nav
+    assert _current_links(nav) == ["Explore"]
+    assert "nav-menu" not in html and "tab-bar" not in html and "app-nav" not in html
+    assert "has-tab-bar" not in html
+
+
+def test_every_page_has_the_rail_area_for_the_page_to_fill(client: Client) -> None:
+    html = client.get(reverse("home")).content.decode()
+    assert '<aside class="app-rail" aria-label=' in html
+
+
+def test_marking_read_in_place_refreshes_the_bottom_bar_too(client: Client) -> None:
+    from tests.notifications.helpers import make_notification
+
+    member = UserFactory()
+    client.force_login(member)
+    notification = make_notification(member)
+    make_notification(member)
+    html = client.post(
+        reverse("notifications:read", args=[notification.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    tab = _element(html, '<a id="tab-notifications"', "</a>")
+    assert 'hx-swap-oob="true"' in tab
+    assert 'aria-label="Notifications, 1 unread"' in tab
+
+
+def test_django_messages_are_shown_as_toasts_of_their_level(client: Client) -> None:
+    member = UserFactory()
+    client.force_login(member)
+    response = client.post(reverse("account_logout"), follow=True)
+    html = response.content.decode()
+    assert '<div class="toasts" role="status">' in html
+    assert "toast toast-success" in html or "toast toast-info" in html
