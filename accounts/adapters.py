@@ -32,6 +32,10 @@ from .services import unique_handle
 # are in settings.ACCOUNT_RATE_LIMITS.
 FAILED_FROM_CLIENT = "login_failed_from_client"
 
+# Set in the session of a member's first sign-in ever (right after confirming the address
+# they signed up with, or a first sign-in later): the home page greets them as new.
+FIRST_SIGN_IN_SESSION_KEY = "first_sign_in"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(
@@ -51,6 +55,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Sign in; a member never signed in before is marked as new for this session."""
+        first = user.last_login is None
+        super().login(request, user)
+        if first:
+            request.session[FIRST_SIGN_IN_SESSION_KEY] = True
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The client behind our own proxies: every per-client limit of allauth counts by it."""

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.adapters import FIRST_SIGN_IN_SESSION_KEY
 from community.errors import Refused
 from community.http import HtmxHttpRequest
 from posts.selectors import home_feed
@@ -22,7 +23,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     page = home_feed(request.user, request.GET.get("cursor"))
     if request.htmx and request.GET.get("cursor"):
         return render(request, "posts/_post_page.html", {"page": page})
-    return render(request, "home.html", {"page": page})
+    first_sign_in = bool(request.session.get(FIRST_SIGN_IN_SESSION_KEY))
+    return render(request, "home.html", {"page": page, "first_sign_in": first_sign_in})
 
 
 def _database_ok() -> bool:
