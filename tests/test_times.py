@@ -167,3 +167,27 @@ def test_an_email_about_a_warning_names_no_suspension(settings: Any) -> None:
     warn_member(moderator=ModeratorFactory(), member=member, reason="Be kind")
     notification = Notification.objects.get(recipient=member, kind=Kind.MODERATION)
     assert "suspension" not in str(build_notification_message(notification).body)
+
+
+def test_records_named_in_the_moderation_panel_use_the_same_format() -> None:
+    from moderation.models import AuditEntry
+
+    entry = AuditEntry(actor_label="Morgan Moderator", action="warn", created_at=MOMENT)
+    action = ModerationAction(kind="warn", reason="Be kind", created_at=MOMENT)
+    with timezone.override(NEW_YORK):
+        assert str(entry) == "6 January 2030, 00:37 Morgan Moderator: Warn member"
+        assert str(action) == "Warn member (6 January 2030)"
+
+
+def test_a_logged_meeting_is_named_by_its_day_in_the_same_format() -> None:
+    from mentoring.services import log_meeting
+
+    mentorship = make_mentorship(mentor=UserFactory(), mentee=UserFactory())
+    log_meeting(
+        mentorship=mentorship,
+        actor=mentorship.mentor,
+        occurred_on=dt.date(2026, 1, 6),
+        mode="video",
+    )
+    notification = Notification.objects.get(recipient=mentorship.mentee, kind=Kind.MENTORSHIP)
+    assert notification.title.endswith("logged your meeting of 6 January 2026")

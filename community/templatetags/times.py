@@ -1,6 +1,5 @@
-"""Dates and times as Rounds shows them: in the reader's own time zone (the zone active for
-the page or the email: community.middleware.MemberTimeZoneMiddleware, and the recipient's
-zone around an email's rendering), in the site's one format (community/formats).
+"""Template filters for dates and times, in the reader's zone and the site's one format
+(community/times.py):
 
     {% load times %}
     {{ message.created_at|when }}
@@ -18,73 +17,46 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timesince import timesince
+
+from community import times
 
 register = template.Library()
 
-# The styles a time may be shown in, each a format of community/formats.
-STYLES = {
-    "datetime": "DATETIME_FORMAT",
-    "date": "DATE_FORMAT",
-    "time": "TIME_FORMAT",
-    "month": "YEAR_MONTH_FORMAT",
-}
 
-JUST_NOW_SECONDS = 60
+def _text(value: datetime.date, style: str) -> str:
+    try:
+        return times.when_text(value, style)
+    except ValueError as error:
+        raise template.TemplateSyntaxError(str(error)) from error
 
 
-def _local(value: datetime.date) -> datetime.date:
-    """An aware datetime in the active zone; a date (a day, no zone) as it is."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
-
-
+@register.filter
 def when_text(value: datetime.date | None, style: str = "datetime") -> str:
-    """`value` in the active zone as text, in `style` ("datetime", "date", "time" or
-    "month"); "" for no value."""
+    """`value` as text; "" for no value."""
     if value is None or value == "":
         return ""
-    try:
-        format_name = STYLES[style]
-    except KeyError:
-        raise template.TemplateSyntaxError(
-            f"A time is shown as one of {', '.join(STYLES)}, not {style!r}."
-        ) from None
-    return formats.date_format(_local(value), format_name)
-
-
-@register.filter(name="when_text")
-def when_text_filter(value: datetime.date | None, style: str = "datetime") -> str:
-    return when_text(value, style)
+    return _text(value, style)
 
 
 @register.filter
 def when(value: datetime.date | None, style: str = "datetime") -> SafeString | str:
-    """`value` in the active zone, in the site's format, as a `<time>` element whose
-    `datetime` attribute is the same moment in ISO 8601."""
+    """`value` as a `<time>` element whose `datetime` attribute is the same moment in
+    ISO 8601; "" for no value."""
     if value is None or value == "":
         return ""
-    text = when_text(value, style)
-    return format_html('<time datetime="{}">{}</time>', _local(value).isoformat(), text)
-
-
-def ago_text(value: datetime.datetime, now: datetime.datetime | None = None) -> str:
-    """ "just now" under a minute, else "3 hours, 5 minutes ago"."""
-    now = now or timezone.now()
-    if (now - value).total_seconds() < JUST_NOW_SECONDS:
-        return "just now"
-    return f"{timesince(value, now)} ago"
+    return format_html(
+        '<time datetime="{}">{}</time>', times.local(value).isoformat(), _text(value, style)
+    )
 
 
 @register.filter
 def ago(value: datetime.datetime | None) -> SafeString | str:
-    """How long ago `value` was, as a `<time>` element with the moment in ISO 8601 (UTC:
+    """How long ago `value` was, as a `<time>` element with the moment in ISO 8601 (in UTC:
     the same for every reader, so cached cards stay shared)."""
     if value is None:
         return ""
     moment = value.astimezone(datetime.UTC) if timezone.is_aware(value) else value
-    return format_html('<time datetime="{}">{}</time>', moment.isoformat(), ago_text(value))
+    return format_html('<time datetime="{}">{}</time>', moment.isoformat(), times.ago_text(value))
