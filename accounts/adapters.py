@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from community.client_ip import client_ip
 from community.emails import absolute_url, make_message
+from community.http import FIRST_SIGN_IN_SESSION_KEY
 from notifications.services import queue_email
 
 from .models import User, Visibility
@@ -31,10 +32,6 @@ from .services import unique_handle
 # client on any account, and of one account from every client); the rates of all three
 # are in settings.ACCOUNT_RATE_LIMITS.
 FAILED_FROM_CLIENT = "login_failed_from_client"
-
-# Set in the session of a member's first sign-in ever (right after confirming the address
-# they signed up with, or a first sign-in later): the home page greets them as new.
-FIRST_SIGN_IN_SESSION_KEY = "first_sign_in"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -57,7 +54,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def login(self, request: HttpRequest, user: Any) -> None:
-        """Sign in; a member never signed in before is marked as new for this session."""
+        """Sign in; a member never signed in before (right after confirming the address they
+        signed up with, or a first sign-in later) is marked as new for this session."""
         first = user.last_login is None
         super().login(request, user)
         if first:

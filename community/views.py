@@ -9,9 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.adapters import FIRST_SIGN_IN_SESSION_KEY
 from community.errors import Refused
-from community.http import HtmxHttpRequest
+from community.http import FIRST_SIGN_IN_SESSION_KEY, HtmxHttpRequest
 from posts.selectors import home_feed
 
 
