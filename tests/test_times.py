@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.admin.utils import display_for_value
@@ -191,3 +192,26 @@ def test_a_logged_meeting_is_named_by_its_day_in_the_same_format() -> None:
     )
     notification = Notification.objects.get(recipient=mentorship.mentee, kind=Kind.MENTORSHIP)
     assert notification.title.endswith("logged your meeting of 6 January 2026")
+
+
+def test_starting_a_campaign_clears_the_running_list_of_readers_in_every_zone() -> None:
+    from posts.models import Campaign, Hashtag
+    from posts.selectors import forget_running_campaigns, running_campaigns
+
+    # Late on the 6th in UTC: already the 7th in Kiritimati, still the 6th in Honolulu.
+    now = dt.datetime(2030, 1, 6, 23, 0, tzinfo=dt.UTC)
+    ahead, behind = "Pacific/Kiritimati", "Pacific/Honolulu"
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        for zone in (ahead, behind):
+            with timezone.override(zone):
+                assert running_campaigns() == []
+        Campaign.objects.create(
+            title="Sepsis week",
+            hashtag=Hashtag.objects.create(name="sepsis"),
+            starts_on=dt.date(2030, 1, 1),
+            ends_on=dt.date(2030, 1, 31),
+        )
+        forget_running_campaigns()
+        for zone in (ahead, behind):
+            with timezone.override(zone):
+                assert [campaign.title for campaign in running_campaigns()] == ["Sepsis week"]
