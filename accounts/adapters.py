@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from community.client_ip import client_ip
 from community.emails import absolute_url, make_message
+from community.http import FIRST_SIGN_IN_SESSION_KEY
 from notifications.services import queue_email
 
 from .models import User, Visibility
@@ -51,6 +52,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Sign in; a member never signed in before (right after confirming the address they
+        signed up with, or a first sign-in later) is marked as new for this session."""
+        first = user.last_login is None
+        super().login(request, user)
+        if first:
+            request.session[FIRST_SIGN_IN_SESSION_KEY] = True
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The client behind our own proxies: every per-client limit of allauth counts by it."""

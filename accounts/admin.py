@@ -78,7 +78,7 @@ class UserAdmin(BaseUserAdmin):
             intro="Each member is told, with your reason; the decision goes into the audit log.",
             button=verb,
             apply=apply,
-            done=f"{verb}: done for {{count}} member(s).",
+            done=(f"{verb}: done for {{count}} member.", f"{verb}: done for {{count}} members."),
             **form,
         )
 
@@ -208,7 +208,7 @@ class VerificationRequestAdmin(admin.ModelAdmin):
             apply=lambda verification, form: approve_verification_request(
                 moderator=actor_of(request), request=verification
             ),
-            done="Approved {count} request(s).",
+            done=("Approved {count} request.", "Approved {count} requests."),
         )
 
     @admin.action(description="Reject the selected requests", permissions=["decide"])
@@ -228,5 +228,5 @@ class VerificationRequestAdmin(admin.ModelAdmin):
                 request=verification,
                 reason=form.cleaned_data["reason"],
             ),
-            done="Rejected {count} request(s).",
+            done=("Rejected {count} request.", "Rejected {count} requests."),
         )

@@ -9,6 +9,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
+# In the session of a member's first sign-in ever (set by accounts.adapters on signing in,
+# read by the home page to greet a newcomer as new rather than "back").
+FIRST_SIGN_IN_SESSION_KEY = "first_sign_in"
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails

@@ -1,6 +1,6 @@
 """Site-wide middleware: refusing requests that queued too long, request ids, pinning reads
-to the primary after a write, HEAD answered as GET, and refusing text no browser sends
-(invalid UTF-8, NUL bytes)."""
+to the primary after a write, HEAD answered as GET, refusing text no browser sends
+(invalid UTF-8, NUL bytes), and the member's own time zone for everything a page shows."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from . import db_router
 from .logging import request_id
+from .time_zones import zone_or_utc
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 PIN_COOKIE = "rounds_primary"
@@ -160,6 +162,34 @@ class PrimaryAfterWriteMiddleware:
                 secure=request.is_secure(),
             )
         return response
+
+
+class MemberTimeZoneMiddleware:
+    """Times on a page are in the signed-in member's own zone (their profile's time zone;
+    UTC when unset, and for visitors). Templates show times with the `times` tags
+    (community/templatetags/times.py), which read the zone activated here.
+
+    Only a request with a session cookie can be a member's: without one the member is not
+    read from the database for this."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        signed_in = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and user is not None
+            and user.is_authenticated
+        )
+        if not signed_in:
+            timezone.deactivate()
+            return self.get_response(request)
+        timezone.activate(zone_or_utc(getattr(user, "time_zone", "")))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class HeadAsGetMiddleware:

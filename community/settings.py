@@ -111,6 +111,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Pages and emails show times in the member's own zone (community.middleware.MemberTimeZone-
+# Middleware, notifications.services.delivery), written in one format (community/formats).
+FORMAT_MODULE_PATH = ["community.formats"]
 
 # --- Applications ----------------------------------------------------------------------
 
@@ -159,6 +162,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFAMiddleware",
     "accounts.middleware.ReadWallsOnceMiddleware",
     "community.middleware.PrimaryAfterWriteMiddleware",
+    "community.middleware.MemberTimeZoneMiddleware",
 ]
 
 TEMPLATES = [
@@ -223,6 +227,10 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["community.db_router.ReplicaRouter"]
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# The covering indexes (`include=`) are PostgreSQL's; SQLite, for development, builds them
+# without their extra columns and says so on every migrate (models.W040). Not worth a
+# warning there; on PostgreSQL the check stays.
+SILENCED_SYSTEM_CHECKS = [] if IS_POSTGRES else ["models.W040"]
 
 # --- Cache, Redis ----------------------------------------------------------------------
 
@@ -356,7 +364,8 @@ EMAIL_FINAL_REPLY_TIMEOUT = envseconds("EMAIL_FINAL_REPLY_TIMEOUT", 600)
 
 # --- Celery ----------------------------------------------------------------------------
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, an in-memory broker on a named host (kombu warns about a missing one).
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker, tasks run in-process: the app works with no services at all.
@@ -544,6 +553,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Tasks run in-process without a broker (development, `make run`): a line for each
+        # one that succeeded is noise there. A worker logs them (LOG_LEVEL).
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else LOG_LEVEL},
         "django.request": {"filters": ["skip_queue_timeouts"]},
     },
 }

@@ -14,7 +14,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.moderators import two_factor_step
 from community.errors import Refused
 from community.forms import StyleguideForm
-from community.http import HtmxHttpRequest
+from community.http import FIRST_SIGN_IN_SESSION_KEY, HtmxHttpRequest
 from posts.selectors import home_feed
 
 
@@ -26,7 +26,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     page = home_feed(request.user, request.GET.get("cursor"))
     if request.htmx and request.GET.get("cursor"):
         return render(request, "posts/_post_page.html", {"page": page})
-    return render(request, "home.html", {"page": page})
+    first_sign_in = bool(request.session.get(FIRST_SIGN_IN_SESSION_KEY))
+    return render(request, "home.html", {"page": page, "first_sign_in": first_sign_in})
 
 
 @login_required

@@ -193,7 +193,18 @@ class MeetingForm(forms.Form):
 RATING_CHOICES = [(value, f"{value} of 5") for value in range(1, 6)]
 
 
+# Who reads a side's comments (mentoring.selectors.mentor_rating_summary): a mentee's reach
+# the mentor only anonymously, among several; a mentor's never reach the mentee.
+MENTEE_COMMENT_HELP = (
+    "A mentor never sees a comment with your name; mentees' comments are shown to a mentor "
+    "only anonymously, once there are several."
+)
+MENTOR_COMMENT_HELP = "Your mentee never sees your rating or your comments."
+
+
 class FeedbackForm(forms.Form):
+    """A rating and comments, with the words for the side giving them: `as_mentor`."""
+
     rating = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="Your rating"
     )
@@ -202,9 +213,11 @@ class FeedbackForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Comments",
-        help_text="A mentor never sees a comment with your name; mentees' comments are shown "
-        "to a mentor only anonymously, once there are several.",
     )
+
+    def __init__(self, *args: Any, as_mentor: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = MENTOR_COMMENT_HELP if as_mentor else MENTEE_COMMENT_HELP
 
 
 class EndForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_walled_off
+from community.times import when_text
 from notifications.models import Kind
 from notifications.services import notify
 from privacy.contact import KIND_LABELS as CONTACT_LABELS
@@ -294,7 +295,7 @@ def log_meeting(
     notify(
         recipient=mentorship.other_side(actor),
         kind=Kind.MENTORSHIP,
-        title=f"{actor.display_name} logged your meeting of {occurred_on:%d %B %Y}",
+        title=f"{actor.display_name} logged your meeting of {when_text(occurred_on, 'date')}",
         url=mentorship.get_absolute_url() + "#meetings",
         actor=actor,
         target=mentorship,

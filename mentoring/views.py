@@ -600,7 +600,7 @@ def log_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark the mentorship completed, with the member's feedback."""
     found = _get_mentorship_for_user(request, pk)
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST or None, as_mentor=found.mentor_id == request.user.pk)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.do_complete_mentorship(
@@ -663,7 +663,7 @@ def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if found.status == MentorshipStatus.ACTIVE:
         messages.info(request, "Feedback opens when the mentorship is completed or ended.")
         return redirect(found)
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST or None, as_mentor=found.mentor_id == user.pk)
     if request.method == "POST" and form.is_valid():
         try:
             services.give_feedback(

@@ -263,7 +263,7 @@ class ReportCaseAdmin(ReadOnlyAdmin):
             apply=lambda case, form: _apply_case_action(
                 name, moderator=request.user, case=case, form=form
             ),
-            done=f"{label}: done for {{count}} item(s).",
+            done=(f"{label}: done for {{count}} item.", f"{label}: done for {{count}} items."),
         )
 
     @admin.action(description="Dismiss the reports", permissions=["moderate"])
@@ -453,7 +453,7 @@ class AppealAdmin(ReadOnlyAdmin):
             ),
             button=f"{verb} the decisions",
             apply=lambda appeal, form: _decide(request, appeal, form, overturn=overturn),
-            done=f"{verb}: {{count}} appeal(s) decided.",
+            done=(f"{verb}: {{count}} appeal decided.", f"{verb}: {{count}} appeals decided."),
         )
 
     @admin.action(description="Uphold the decisions", permissions=["decide"])

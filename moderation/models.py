@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from community.times import when_text
+
 
 class ReportReason(models.TextChoices):
     MISINFORMATION = "misinformation", "Medical misinformation"
@@ -159,7 +161,7 @@ class ModerationAction(models.Model):
         permissions = [("can_moderate_members", "Can warn, suspend and reinstate members")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+        return f"{self.get_kind_display()} ({when_text(self.created_at, 'date')})"
 
 
 class AppealStatus(models.TextChoices):
@@ -233,4 +235,4 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.get_action_display()}"
+        return f"{when_text(self.created_at)} {self.actor_label}: {self.get_action_display()}"

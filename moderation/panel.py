@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
 
 from community.errors import refusal_messages
 
@@ -38,12 +39,13 @@ def confirm_then_apply(
     intro: str,
     button: str,
     apply: Callable[[Any, forms.Form], object],
-    done: str,
+    done: tuple[str, str],
     objects: Iterable[Any] | None = None,
 ) -> TemplateResponse | None:
     """A bulk action in two steps, like Django's delete confirmation: first a page with the
     selected items and `form_class` (a reason, a duration ...), then `apply(item, form)`
-    for each item. Refusals are reported item by item; the rest go through."""
+    for each item. Refusals are reported item by item; the rest go through, and `done`
+    (the message for one item and for several, each with a `{count}`) says how many."""
     form = form_class(request.POST, request.FILES) if "apply" in request.POST else form_class()
     if "apply" in request.POST and form.is_valid():
         applied, refused = 0, []
@@ -55,7 +57,9 @@ def confirm_then_apply(
             else:
                 applied += 1
         if applied:
-            model_admin.message_user(request, done.format(count=applied), messages.SUCCESS)
+            singular, plural = done
+            text = ngettext(singular, plural, applied).format(count=applied)
+            model_admin.message_user(request, text, messages.SUCCESS)
         for text in refused:
             model_admin.message_user(request, text, messages.ERROR)
         return None

@@ -111,7 +111,7 @@ class CircleAdmin(admin.ModelAdmin):
             apply=lambda circle, form: remove_group(
                 moderator=request.user, circle=circle, reason=form.cleaned_data["reason"]
             ),
-            done="Removed {count} group(s).",
+            done=("Removed {count} group.", "Removed {count} groups."),
         )
 
 
@@ -146,7 +146,10 @@ class MembershipAdmin(admin.ModelAdmin):
             apply=lambda membership, form: remove_group_moderator(
                 moderator=request.user, membership=membership, reason=form.cleaned_data["reason"]
             ),
-            done="{count} member(s) are no longer group moderators.",
+            done=(
+                "{count} member is no longer a group moderator.",
+                "{count} members are no longer group moderators.",
+            ),
         )
 
 
@@ -186,7 +189,7 @@ class HashtagAdmin(admin.ModelAdmin):
             apply=lambda hashtag, form: create_campaign(
                 creator=actor_of(request), hashtag=hashtag.name, **form.cleaned_data
             ),
-            done="The campaign is set up.",
+            done=("The campaign is set up.", "The campaigns are set up."),
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, TextIO
 
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts.models import User
@@ -212,7 +213,10 @@ def seed(stdout: TextIO) -> None:
     _seed_posts(members)
     _seed_comments(members)
     _seed_campaign(members)
+    posts, groups = Post.objects.count(), Circle.objects.count()
+    memberships, campaigns = Membership.objects.count(), Campaign.objects.count()
     stdout.write(
-        f"Posts: {Post.objects.count()} posts, {Circle.objects.count()} groups "
-        f"({Membership.objects.count()} memberships), {Campaign.objects.count()} campaign(s)."
+        f"Posts: {posts} post{pluralize(posts)}, {groups} group{pluralize(groups)} "
+        f"({memberships} membership{pluralize(memberships)}), "
+        f"{campaigns} campaign{pluralize(campaigns)}."
     )

@@ -278,7 +278,8 @@ def _week_leaders(*, signed_in: bool) -> list[int]:
 
 
 def running_campaigns(on: datetime.date | None = None) -> list[Campaign]:
-    """Campaigns running on `on` (today by default), the soonest to end first.
+    """Campaigns running on `on` (today in the reader's zone by default), the soonest to
+    end first.
 
     Today's are kept in the cache for CAMPAIGNS_CACHE_SECONDS, since every view of Explore
     shows them and they change a few times a year; starting one clears them at once
@@ -296,7 +297,11 @@ def running_campaigns(on: datetime.date | None = None) -> list[Campaign]:
 
 
 def forget_running_campaigns() -> None:
-    cache.delete(_running_campaigns_key(timezone.localdate()))
+    # Each reader's today is their own zone's: a day either side of UTC's covers them all.
+    today = timezone.now().astimezone(datetime.UTC).date()
+    cache.delete_many(
+        [_running_campaigns_key(today + datetime.timedelta(days=days)) for days in (-1, 0, 1)]
+    )
 
 
 def _running_campaigns_key(day: datetime.date) -> str:

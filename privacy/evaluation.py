@@ -177,7 +177,8 @@ def _heldout_span(path: Path, line_no: int, text: str, raw: object) -> GoldSpan:
         raise _fail(
             path,
             line_no,
-            f"{needle!r} occurs {len(found)} time(s); occurrence {occurrence} does not exist",
+            f"{needle!r} occurs {len(found)} {'time' if len(found) == 1 else 'times'}; "
+            f"occurrence {occurrence} does not exist",
         )
     start = found[occurrence - 1]
     return GoldSpan(kind, start, start + len(needle), needle)

@@ -28,7 +28,7 @@ from notifications.models import (
     Notification,
     OutgoingEmail,
 )
-from notifications.selectors import delivery_for
+from notifications.selectors import delivery_for, member_time_zone
 from notifications.services.outbox import (
     DATABASE_ERRORS,
     EMAIL_LEASE,
@@ -261,12 +261,14 @@ def build_notification_message(notification: Notification) -> EmailMultiAlternat
         "unsubscribe_url": link,
         "preferences_url": absolute_url(reverse("notifications:preferences")),
     }
-    return make_message(
-        notification.kind,
-        to=recipient.email,
-        context=context,
-        headers=_list_unsubscribe_headers(link),
-    )
+    # Times in the email are in the recipient's own zone, as on their pages.
+    with timezone.override(member_time_zone(recipient)):
+        return make_message(
+            notification.kind,
+            to=recipient.email,
+            context=context,
+            headers=_list_unsubscribe_headers(link),
+        )
 
 
 def deliver_notification_email(*, notification_id: int, claimant: str = "") -> bool:

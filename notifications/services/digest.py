@@ -109,9 +109,11 @@ def build_digest_message(digest: EmailDigest) -> EmailMultiAlternatives | None:
         "unsubscribe_url": link,
         "preferences_url": absolute_url(reverse("notifications:preferences")),
     }
-    return make_message(
-        "digest", to=recipient.email, context=context, headers=_list_unsubscribe_headers(link)
-    )
+    # Times in the email are in the recipient's own zone, as on their pages.
+    with timezone.override(member_time_zone(recipient)):
+        return make_message(
+            "digest", to=recipient.email, context=context, headers=_list_unsubscribe_headers(link)
+        )
 
 
 def _kinds_turned_off(user: User) -> list[str]:

@@ -7,9 +7,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.utils import dateformat
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from community.templatetags.times import when
 from posts import cards
 from posts.forms import reader_zone
 from posts.models import Comment, Post
@@ -30,13 +32,16 @@ def comment_card(context: Any, comment: Comment, is_reply: bool = False) -> Safe
 
 
 @register.simple_tag
-def event_time(moment: datetime.datetime | None, user: Any) -> str:
-    """'Tue 3 Jun 2025, 18:00 (Europe/Paris)': a UTC instant in the reader's own zone."""
+def event_time(moment: datetime.datetime | None, user: Any) -> SafeString | str:
+    """'3 June 2025, 18:00 (Europe/Paris)': a live Q&A's start in the reader's own zone, in
+    the site's format (community.templatetags.times), the zone named since it is a time to
+    be there."""
     if moment is None:
         return ""
     zone = reader_zone(user)
-    local = moment.astimezone(zone)
-    return f"{dateformat.format(local, 'D j M Y, H:i')} ({zone.key})"
+    with timezone.override(zone):
+        shown = when(moment)
+    return format_html("{} ({})", shown, zone.key)
 
 
 @register.simple_tag(takes_context=True)

@@ -94,7 +94,7 @@ def test_a_premed_student_signs_up_verifies_and_sets_up_mentoring(
 
     page.goto(_link_in_last_email("maya@example.org"))
     page.get_by_role("button", name="Confirm").click()
-    page.get_by_role("heading", name="Welcome back, Maya Chen").wait_for()
+    page.get_by_role("heading", name="Welcome to Rounds, Maya Chen").wait_for()
     page.get_by_text("You have confirmed maya@example.org").wait_for()
 
     page.goto("/settings/profile/")
@@ -266,7 +266,8 @@ def test_a_member_signs_in_and_publishes_with_the_keyboard_alone(page: Any) -> N
     page.keyboard.type(FACTORY_PASSWORD)
     tab_to("Sign in", tag="BUTTON")
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Welcome back, Maya Chen").wait_for()
+    # Her first sign-in.
+    page.get_by_role("heading", name="Welcome to Rounds, Maya Chen").wait_for()
 
     tab_to("Write a post")
     page.keyboard.press("Enter")
@@ -327,7 +328,7 @@ def test_a_physician_is_verified_by_a_moderator_and_the_badge_shows(
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
     page.goto(_link_in_last_email("okafor@example.org"))
     page.get_by_role("button", name="Confirm").click()
-    page.get_by_role("heading", name="Welcome back, Dr. Amara Okafor").wait_for()
+    page.get_by_role("heading", name="Welcome to Rounds, Dr. Amara Okafor").wait_for()
 
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("link", name=re.compile("verification", re.IGNORECASE)).first.click()
@@ -355,7 +356,7 @@ def test_a_physician_is_verified_by_a_moderator_and_the_badge_shows(
     page.get_by_label(re.compile("Action")).select_option(label="Approve the selected requests")
     page.get_by_role("button", name="Go").click()
     page.get_by_role("button", name="Approve", exact=True).click()
-    page.get_by_text("Approved 1 request(s).").wait_for()
+    page.get_by_text("Approved 1 request.").wait_for()
     page.get_by_role("button", name=re.compile("Log out", re.IGNORECASE)).click()
 
     sign_in(page, "okafor@example.org")

@@ -252,11 +252,14 @@ def test_an_event_shows_in_the_readers_time_zone() -> None:
     post = PostFactory(kind=PostKind.EVENT, title="AMA", starts_at=starts_at, duration_minutes=45)
     reader = UserFactory(time_zone="America/New_York")
     content = _client(reader).get(post.get_absolute_url()).content.decode()
-    assert "Tue 4 Jun 2030, 12:00 (America/New_York)" in content
+    assert (
+        '<time datetime="2030-06-04T12:00:00-04:00">4 June 2030, 12:00</time> (America/New_York)'
+        in content
+    )
     assert "Ask your questions" in content
     assert "Questions (0)" in content
     anonymous = _client().get(post.get_absolute_url()).content.decode()
-    assert "Tue 4 Jun 2030, 16:00 (UTC)" in anonymous
+    assert '<time datetime="2030-06-04T16:00:00+00:00">4 June 2030, 16:00</time> (UTC)' in anonymous
 
 
 def test_a_publication_shows_its_links() -> None:
