@@ -261,6 +261,8 @@ def test_a_database_error_after_claiming_resumes_the_same_claim_at_once(
     assert retry_countdowns[0] <= 2
 
 
+# The fault is injected into the claim's SELECT ... FOR UPDATE, which SQLite does not have.
+@pytest.mark.postgres
 def test_recording_a_permanent_failure_fails_once_and_the_message_is_not_offered_again(
     smtp_settings: SmtpServer, eager_retries: None
 ) -> None:
