@@ -11,18 +11,31 @@ from django.views.decorators.http import require_GET
 
 from community.errors import Refused
 from community.http import HtmxHttpRequest
-from posts.selectors import home_feed
+from posts.selectors import explore, home_feed, running_campaigns, upcoming_events
+
+# What the visitor's home shows of Rounds under the pitch.
+VISITOR_HOME_POSTS = 5
 
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """Visitors see what Rounds is and the way in; members see their feed."""
     if not request.user.is_authenticated:
-        return render(request, "home.html", {})
+        return render(request, "home.html", _visitor_home(request))
     page = home_feed(request.user, request.GET.get("cursor"))
     if request.htmx and request.GET.get("cursor"):
         return render(request, "posts/_post_page.html", {"page": page})
     return render(request, "home.html", {"page": page})
+
+
+def _visitor_home(request: HtmxHttpRequest) -> dict[str, object]:
+    """Real public content under the pitch: recent public posts, live Q&As and the running
+    campaigns, each through the selector that decides what a visitor may read."""
+    return {
+        "recent_posts": explore(request.user, limit=VISITOR_HOME_POSTS).items,
+        "events": upcoming_events(request.user),
+        "campaigns": running_campaigns(),
+    }
 
 
 def _database_ok() -> bool:
