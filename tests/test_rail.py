@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Block, Mute, User
+from accounts.selectors import remember_walls_for_request, request_walls
 from mentoring.models import MentorRequest
 from posts.forms import MAX_EVENT_MINUTES
 from posts.models import Campaign, Hashtag, Post, PostHashtag, PostKind, Visibility
@@ -373,3 +374,36 @@ def test_the_rail_costs_the_same_few_queries_whatever_the_data(
         html = rail(reader)
 
     assert "Live Q&amp;As" in html and "Trending this week" in html
+
+
+@pytest.mark.parametrize(
+    ("reader_kind", "most"),
+    [("visitor", 2), ("student", 6), ("minor", 6), ("physician", 3)],
+)
+def test_in_a_page_request_the_rail_adds_only_its_own_reads(
+    reader_kind: str, most: int, django_assert_max_num_queries: Any
+) -> None:
+    """What the rail adds to a GET once the shared lists are cached and the reader's walls
+    were read with the member (accounts.backends, accounts.middleware)."""
+    readers: dict[str, Any] = {
+        "visitor": lambda: AnonymousUser(),
+        "student": lambda: make_mentee(),
+        "minor": lambda: make_mentee(HighSchoolStudentFactory()),
+        "physician": lambda: make_mentor().user,
+    }
+    reader = readers[reader_kind]()
+    _fill(3)
+    if reader.is_authenticated:
+        MentorRequest.objects.create(mentee=make_mentee(), mentor=make_mentor().user)
+        reader = User.objects.get(pk=reader.pk)
+    rail(reader)
+    token = request_walls.set({})
+    try:
+        if reader.is_authenticated:
+            remember_walls_for_request(reader, set())
+        with django_assert_max_num_queries(most):
+            html = rail(reader)
+    finally:
+        request_walls.reset(token)
+
+    assert "Campaigns" in html

@@ -3,8 +3,8 @@
 `{% right_rail %}` renders `_rail.html` for the reader in context: upcoming live Q&As they
 may read, the campaigns running now, the week's trending hashtags, and, by who they are,
 mentors suggested for a student or the mentor requests waiting for a physician. Each block
-reads through the selector that owns its privacy (`Post.objects.visible_to`,
-`Hashtag`-counting over readable posts, `MentorProfile.objects.visible_to`), on a fixed
+reads through the selectors that own its privacy (live Q&As and hashtag counts through
+`Post.objects.visible_to`, mentors through `MentorProfile.objects.visible_to`), on a fixed
 number of queries whatever the data; what is the same for everyone (the running campaigns,
 the week's candidate hashtags) comes from the cache.
 """
