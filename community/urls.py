@@ -4,8 +4,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from moderation import views as moderation_views
-
 from . import icons, pages, views
 
 urlpatterns = [
@@ -13,12 +11,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", icons.favicon, name="favicon"),
     path("manifest.webmanifest", icons.manifest, name="manifest"),
-    # About Rounds: the trust pages linked from every footer
+    # Pages about Rounds, linked from every footer (the contact page is moderation's)
     path("about/", pages.about, name="about"),
     path("guidelines/", pages.guidelines, name="guidelines"),
     path("privacy-policy/", pages.privacy_policy, name="privacy_policy"),
     path("terms/", pages.terms, name="terms"),
-    path("contact/", moderation_views.contact, name="contact"),
+    path("", include("moderation.site_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

@@ -223,3 +223,26 @@ def test_members_and_visitors_cannot_read_contact_messages(client: Client, membe
     response = client.get("/admin/moderation/contactmessage/")
     assert response.status_code == 302
     assert "press@example.org" not in response.content.decode()
+
+
+# --- The member's data ---------------------------------------------------------------------
+
+
+def test_a_members_messages_are_in_their_export_and_erased_with_their_account(
+    member: User,
+) -> None:
+    from accounts import services
+
+    ContactMessage.objects.create(
+        topic="privacy", email=member.email, message="Please fix my birth year.", sender=member
+    )
+    ContactMessage.objects.create(topic="press", email="press@example.org", message="x" * 30)
+
+    exported = services.export_member_data(member=member)
+    assert [item["message"] for item in exported["moderation"]["contact_messages"]] == [
+        "Please fix my birth year."
+    ]
+
+    services.delete_account(member=member, keep_content=True)
+
+    assert list(ContactMessage.objects.values_list("email", flat=True)) == ["press@example.org"]
