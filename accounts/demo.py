@@ -97,7 +97,8 @@ def _fill_profile(user: User) -> None:
 
 
 def _make_moderator_ready(user: User) -> None:
-    # The "Moderators" group (moderation migrations 0006 and 0010) carries the panel's permissions.
+    # The "Moderators" group (moderation migrations 0006, 0010 and 0011) carries the panel's
+    # permissions.
     moderators = Group.objects.filter(name="Moderators").first()
     if moderators is not None:
         user.groups.add(moderators)

@@ -49,7 +49,7 @@ AVATAR_LARGE_SIZE = 256
 DELETED_MEMBER_NAME = "Deleted member"
 # Apps that may contribute to a member's data export and erase their part on deletion,
 # through an optional `<app>.exports` module.
-DATA_HOOK_APPS = ("posts", "mentoring", "notifications")
+DATA_HOOK_APPS = ("posts", "mentoring", "notifications", "moderation")
 
 
 class MemberUnavailable(Refused):

@@ -1,4 +1,5 @@
-"""Per-member rate limits on writes (posting, commenting, reacting, messaging, mentor requests).
+"""Per-member rate limits on writes (posting, commenting, reacting, messaging, mentor requests),
+and per-address ones on the few forms visitors may send (the contact page).
 
 Limits are "count/period" strings (period: s, m, h, d) in settings.RATE_LIMITS, each
 overridable by an environment variable. Counting uses the cache in fixed windows, which is
@@ -19,6 +20,8 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from community.client_ip import client_ip
+
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -30,11 +33,12 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), _PERIODS[period]
 
 
-def hit(scope: str, member_id: int) -> tuple[bool, int]:
-    """Count one action; return (allowed, seconds until the window resets)."""
+def hit(scope: str, who: int | str) -> tuple[bool, int]:
+    """Count one action by `who` (a member's id, or a visitor's "address:..." key); return
+    (allowed, seconds until the window resets)."""
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
     window = int(time.time() // period)
-    key = f"ratelimit:{scope}:{member_id}:{window}"
+    key = f"ratelimit:{scope}:{who}:{window}"
     cache.add(key, 0, timeout=period + 1)
     try:
         count = cache.incr(key)
@@ -46,16 +50,26 @@ def hit(scope: str, member_id: int) -> tuple[bool, int]:
     return count <= limit, retry_after
 
 
+def _who(request: HttpRequest, *, visitors: bool) -> int | str | None:
+    """Whose POST this is for a limit: the member, or with `visitors` the visitor's address;
+    None when it is not counted."""
+    if request.user.is_authenticated:
+        return request.user.pk
+    return f"address:{client_ip(request)}" if visitors else None
+
+
 def rate_limited(
-    scope: str,
+    scope: str, *, visitors: bool = False
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """Refuse a member's POSTs beyond the scope's rate with the friendly 429 page."""
+    """Refuse a member's POSTs beyond the scope's rate with the friendly 429 page; with
+    `visitors`, count signed-out visitors' POSTs too, by their address."""
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method == "POST" and request.user.is_authenticated:
-                allowed, retry_after = hit(scope, request.user.pk)
+            who = _who(request, visitors=visitors) if request.method == "POST" else None
+            if who is not None:
+                allowed, retry_after = hit(scope, who)
                 if not allowed:
                     response = render(
                         request, "errors/429.html", {"retry_after": retry_after}, status=429

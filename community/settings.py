@@ -483,6 +483,8 @@ RATE_LIMITS = {
     "mentor_request": os.environ.get("RATE_LIMIT_MENTOR_REQUEST", "10/d"),
     "report": os.environ.get("RATE_LIMIT_REPORT", "30/h"),
     "email_retry": os.environ.get("RATE_LIMIT_EMAIL_RETRY", "5/h"),
+    # Per member, or per address for visitors: the contact page emails every moderator.
+    "contact": os.environ.get("RATE_LIMIT_CONTACT", "5/h"),
 }
 
 # --- Load shedding ----------------------------------------------------------------------

@@ -4,12 +4,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import icons, pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("styleguide/", views.styleguide, name="styleguide"),
+    path("favicon.ico", icons.favicon, name="favicon"),
+    path("manifest.webmanifest", icons.manifest, name="manifest"),
+    # Pages about Rounds, linked from every footer (the contact page is moderation's)
+    path("about/", pages.about, name="about"),
+    path("guidelines/", pages.guidelines, name="guidelines"),
+    path("privacy-policy/", pages.privacy_policy, name="privacy_policy"),
+    path("terms/", pages.terms, name="terms"),
+    path("", include("moderation.site_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

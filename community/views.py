@@ -15,14 +15,17 @@ from accounts.moderators import two_factor_step
 from community.errors import Refused
 from community.forms import StyleguideForm
 from community.http import FIRST_SIGN_IN_SESSION_KEY, HtmxHttpRequest
-from posts.selectors import home_feed
+from posts.selectors import explore, home_feed, running_campaigns, upcoming_events
+
+# What the visitor's home shows of Rounds under the pitch.
+VISITOR_HOME_POSTS = 5
 
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """Visitors see what Rounds is and the way in; members see their feed."""
     if not request.user.is_authenticated:
-        return render(request, "home.html", {})
+        return render(request, "home.html", _visitor_home(request))
     page = home_feed(request.user, request.GET.get("cursor"))
     if request.htmx and request.GET.get("cursor"):
         return render(request, "posts/_post_page.html", {"page": page})
@@ -53,6 +56,16 @@ def styleguide(request: AuthenticatedHttpRequest) -> HttpResponse:
         "styleguide.html",
         {"form": StyleguideForm(initial={"role": "student"}), "invalid_form": invalid},
     )
+
+
+def _visitor_home(request: HtmxHttpRequest) -> dict[str, object]:
+    """Real public content under the pitch: recent public posts, live Q&As and the running
+    campaigns, each through the selector that decides what a visitor may read."""
+    return {
+        "recent_posts": explore(request.user, limit=VISITOR_HOME_POSTS).items,
+        "events": upcoming_events(request.user),
+        "campaigns": running_campaigns(),
+    }
 
 
 def _database_ok() -> bool:

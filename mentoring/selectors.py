@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F
 
 from accounts.models import User
 from accounts.moderators import Actor, may_moderate
+from accounts.selectors import walled_off_ids
 from moderation.models import Report, ReportStatus
 
 from .models import (
@@ -210,3 +211,13 @@ def directory_page(
     has_more = len(rows) > DIRECTORY_PAGE_SIZE
     rows = rows[:DIRECTORY_PAGE_SIZE]
     return DirectoryPage(mentors=rows, next_cursor=rows[-1].pk if has_more else None)
+
+
+def pending_request_count(mentor: User) -> int:
+    """Requests waiting for `mentor`'s answer, leaving out those of members walled off
+    from them (a block either way), which cannot be accepted; one query."""
+    waiting = MentorRequest.objects.pending().filter(mentor=mentor)
+    walled = walled_off_ids(mentor)
+    if walled:
+        waiting = waiting.exclude(mentee_id__in=walled)
+    return waiting.count()

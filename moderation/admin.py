@@ -3,7 +3,8 @@
 Records here are never edited through admin forms. Every decision is an action (on a case
 page or in bulk from a list) that goes through `moderation.services`, which closes the
 reports it answers, notifies the people concerned and writes the audit log. Permissions
-come from the "Moderators" group (migrations 0006 and 0010): `change_*` codenames gate the actions.
+come from the "Moderators" group (migrations 0006, 0010 and 0011): `change_*` codenames
+gate the actions.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .models import (
     AppealStatus,
     AuditEntry,
     CaseStatus,
+    ContactMessage,
     ModerationAction,
     Report,
     ReportCase,
@@ -665,3 +667,22 @@ def _state(state: dict[str, Any]) -> str:
         "<dl class='moderation-state'>{}</dl>",
         format_html_join("", "<dt>{}</dt><dd>{}</dd>", sorted(state.items())),
     )
+
+
+# --- Contact messages ------------------------------------------------------------------------
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(ReadOnlyAdmin):
+    """What people wrote through the contact page (each moderator was emailed a copy)."""
+
+    list_display = ("created_at", "topic", "email", "sender", "short_message")
+    list_filter = ("topic",)
+    list_select_related = ("sender",)
+    search_fields = ("email", "message", "sender__handle")
+    readonly_fields = ("topic", "email", "sender", "message", "created_at")
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Message")
+    def short_message(self, contact: ContactMessage) -> str:
+        return contact.message[:90]

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from .models import ReportReason
+from .models import ContactTopic, ReportReason
 
 
 class ReportForm(forms.Form):
@@ -100,3 +100,46 @@ class AppealForm(forms.Form):
         if not text:
             raise forms.ValidationError("Tell the moderators why the decision should change.")
         return text
+
+
+CONTACT_MESSAGE_MIN_LENGTH = 20
+
+
+class ContactForm(forms.Form):
+    """A message to the team. `website` is a trap: people never see it (it is hidden and
+    out of the tab order), form-filling bots fill it in."""
+
+    topic = forms.ChoiceField(label="What is it about?", choices=ContactTopic.choices)
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="We answer here, and use it for nothing else.",
+    )
+    message = forms.CharField(
+        label="Your message",
+        min_length=CONTACT_MESSAGE_MIN_LENGTH,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "Please do not include anything that could identify a patient. To report a post, "
+            "a comment or a profile, use the Report link beside it instead."
+        ),
+    )
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data["message"].strip()
+        if len(message) < CONTACT_MESSAGE_MIN_LENGTH:
+            raise forms.ValidationError(
+                f"Tell us a little more: at least {CONTACT_MESSAGE_MIN_LENGTH} characters."
+            )
+        return message
+
+    @property
+    def is_from_a_bot(self) -> bool:
+        """Whether the hidden trap field was filled in (only after is_valid())."""
+        return bool(self.cleaned_data.get("website"))

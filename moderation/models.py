@@ -236,3 +236,35 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{when_text(self.created_at)} {self.actor_label}: {self.get_action_display()}"
+
+
+class ContactTopic(models.TextChoices):
+    QUESTION = "question", "A question about Rounds"
+    ACCOUNT = "account", "My account or my verification"
+    PRIVACY = "privacy", "Privacy or my data"
+    SAFETY = "safety", "Safety, or a member's behaviour"
+    PRESS = "press", "Press, research or partnership"
+    OTHER = "other", "Something else"
+
+
+class ContactMessage(models.Model):
+    """A message sent through the contact page, kept for the moderators, who are also
+    emailed a copy; `sender` is the member who sent it, when signed in."""
+
+    topic = models.CharField(max_length=12, choices=ContactTopic.choices)
+    email = models.EmailField(max_length=254)
+    message = models.TextField(max_length=5000)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_messages",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} from {self.email}"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -28,9 +29,10 @@ from accounts.models import User, VerificationRequest
 from accounts.moderators import Actor
 from accounts.permissions import ensure_can_participate
 from accounts.services import approve_verification, reject_verification
+from community.emails import absolute_url, make_message
 from community.errors import Refused
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify, queue_email
 from posts.models import (
     Campaign,
     Circle,
@@ -47,6 +49,7 @@ from .models import (
     AppealStatus,
     AuditEntry,
     CaseStatus,
+    ContactMessage,
     ModerationAction,
     Report,
     ReportCase,
@@ -778,3 +781,54 @@ def remove_group_moderator(*, moderator: User, membership: Membership, reason: s
         target=membership.circle,
     )
     return membership
+
+
+# --- Contact messages ------------------------------------------------------------------------
+
+CONTACT_PERMISSION = ("moderation", "view_contactmessage")
+
+
+def contact_recipients() -> list[str]:
+    """Email addresses of the staff who read contact messages: active staff holding the
+    permission (through the Moderators group or directly) and active superusers."""
+    app_label, codename = CONTACT_PERMISSION
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return list(
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(
+            models.Q(is_superuser=True)
+            | models.Q(groups__permissions__in=permission)
+            | models.Q(user_permissions__in=permission)
+        )
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def send_contact_message(
+    *, topic: str, email: str, message: str, sender: User | None
+) -> ContactMessage:
+    """Record a message sent through the contact page and email a copy to every staff
+    member who reads them (`contact_recipients`), replying to the sender; all or nothing.
+    """
+    contact = ContactMessage.objects.create(
+        topic=topic, email=email, message=message, sender=sender
+    )
+    context = {
+        "contact": contact,
+        "topic": contact.get_topic_display(),
+        "sender_url": absolute_url(sender.get_absolute_url()) if sender is not None else "",
+        "panel_url": absolute_url(
+            reverse("admin:moderation_contactmessage_change", args=[contact.pk])
+        ),
+        "preferences_url": absolute_url(reverse("notifications:preferences")),
+    }
+    for recipient in contact_recipients():
+        queue_email(
+            message=make_message(
+                "contact", to=recipient, context=context, headers={"Reply-To": email}
+            )
+        )
+    return contact

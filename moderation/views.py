@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,9 +24,16 @@ from mentoring.models import Message
 from mentoring.selectors import message_for_member
 from posts.models import Comment, Post
 
-from .forms import AppealForm, ReportForm
+from .forms import AppealForm, ContactForm, ReportForm
 from .selectors import decision_for, decisions_for
-from .services import APPEALABLE, AlreadyReported, file_appeal, file_report, has_open_report
+from .services import (
+    APPEALABLE,
+    AlreadyReported,
+    file_appeal,
+    file_report,
+    has_open_report,
+    send_contact_message,
+)
 
 _Item = TypeVar("_Item", bound=models.Model)
 
@@ -151,3 +158,31 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     status = 400 if form is not None and form.is_bound and form.errors else 200
     return render(request, "moderation/decision.html", context, status=status)
+
+
+# --- The contact page -----------------------------------------------------------------------
+
+CONTACT_SENT_MESSAGE = "Thank you: your message is with the team. We answer by email."
+
+
+@rate_limited("contact", visitors=True)
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    """Anyone, signed in or not, may write to the team; a member's email is filled in."""
+    sender = request.user if isinstance(request.user, User) else None
+    initial = {"email": sender.email} if sender is not None else {}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        # A filled-in trap is answered like a success, so a bot learns nothing, and kept
+        # nowhere.
+        if not form.is_from_a_bot:
+            send_contact_message(
+                topic=form.cleaned_data["topic"],
+                email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+                sender=sender,
+            )
+        messages.success(request, CONTACT_SENT_MESSAGE)
+        return redirect("contact")
+    status = 400 if form.is_bound else 200
+    return render(request, "pages/contact.html", {"form": form}, status=status)

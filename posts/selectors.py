@@ -37,6 +37,7 @@ from .models import (
     MembershipStatus,
     Post,
     PostHashtag,
+    PostKind,
     PostQuerySet,
     Viewer,
     Visibility,
@@ -53,6 +54,15 @@ THREADS_PER_PAGE = PAGE_SIZE
 TOP_CANDIDATES = 50
 TOP_CACHE_SECONDS = 60
 CAMPAIGNS_CACHE_SECONDS = 60
+UPCOMING_EVENTS_COUNT = 3
+# The longest a live Q&A may last (posts.forms.MAX_EVENT_MINUTES): one that started longer
+# ago than this has ended.
+LONGEST_EVENT = datetime.timedelta(minutes=480)
+# Live Q&As read beyond the count, for those of the last LONGEST_EVENT that have ended.
+UPCOMING_EVENTS_SPARE = 20
+TRENDING_COUNT = 5
+TRENDING_CANDIDATES = 30
+TRENDING_CACHE_SECONDS = 300
 
 T = TypeVar("T")
 
@@ -314,6 +324,125 @@ def _running_on(day: datetime.date) -> list[Campaign]:
         .select_related("hashtag")
         .order_by("ends_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    """One live Q&A of the right rail and of the visitor's home."""
+
+    pk: int
+    headline: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+    @property
+    def is_live(self) -> bool:
+        return self.starts_at <= timezone.now() < self.ends_at
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", kwargs={"pk": self.pk})
+
+
+def upcoming_events(
+    viewer: Viewer, *, limit: int = UPCOMING_EVENTS_COUNT, now: datetime.datetime | None = None
+) -> list[UpcomingEvent]:
+    """Live Q&As `viewer` may read (`Post.objects.visible_to`) that have not ended, live
+    ones and the soonest first, minus those of muted members; one query.
+
+    An event's end is its start plus its duration, which SQLite cannot add in SQL, so
+    those that started within LONGEST_EVENT are read with UPCOMING_EVENTS_SPARE more rows
+    than needed and the ended ones dropped here.
+    """
+    now = now or timezone.now()
+    posts = Post.objects.visible_to(viewer).filter(
+        kind=PostKind.EVENT,
+        starts_at__gt=now - LONGEST_EVENT,
+        duration_minutes__isnull=False,
+    )
+    if viewer.is_authenticated:
+        posts = posts.exclude(author_id__in=_muted_ids(viewer))
+    rows = (
+        posts.annotate(text_start=Substr("body", 1, _HEADLINE_SOURCE))
+        .order_by("starts_at", "id")
+        .values_list("pk", "title", "pub_title", "text_start", "starts_at", "duration_minutes")[
+            : limit + UPCOMING_EVENTS_SPARE
+        ]
+    )
+    events = []
+    for pk, title, pub_title, text_start, starts_at, duration in rows:
+        if starts_at is None or duration is None:
+            continue
+        ends_at = starts_at + datetime.timedelta(minutes=duration)
+        if ends_at > now:
+            events.append(
+                UpcomingEvent(
+                    pk=pk,
+                    headline=headline_of(title, pub_title, text_start),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
+            )
+    return events[:limit]
+
+
+@dataclass(frozen=True)
+class TrendingHashtag:
+    name: str
+    post_count: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:hashtag", kwargs={"name": self.name})
+
+
+def trending_hashtags(viewer: Viewer, *, limit: int = TRENDING_COUNT) -> list[TrendingHashtag]:
+    """The hashtags on the most posts of the last 7 days outside groups, counting only
+    posts `viewer` may read (`Post.objects.visible_to`, minus muted members); one query.
+
+    As for the week's top posts, the candidates (the week's most used tags for members, or
+    for visitors) are shared through the cache (`_week_hashtags`); who may read which post
+    is decided on every view, so a tag used only by a member walled off from the viewer, or
+    only in posts the viewer may not read, is neither shown nor counted.
+    """
+    candidates = _week_hashtags(signed_in=viewer.is_authenticated)
+    if not candidates:
+        return []
+    since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
+    posts = Post.objects.visible_to(viewer).exclude(visibility=Visibility.GROUP)
+    if viewer.is_authenticated:
+        posts = posts.exclude(author_id__in=_muted_ids(viewer))
+    rows = (
+        PostHashtag.objects.filter(
+            AnyOf("hashtag_id", candidates), created_at__gte=since, post__in=posts
+        )
+        .values("hashtag__name")
+        .annotate(post_count=models.Count("post_id"))
+        .order_by("-post_count", "hashtag__name")
+        .values_list("hashtag__name", "post_count")[:limit]
+    )
+    return [TrendingHashtag(name=name, post_count=count) for name, count in rows]
+
+
+def _week_hashtags(*, signed_in: bool) -> list[int]:
+    """Ids of the TRENDING_CANDIDATES hashtags on the most posts of the last 7 days that
+    every member (or every visitor) may read, kept in the cache for TRENDING_CACHE_SECONDS."""
+    key = f"posts:week-hashtags:{'members' if signed_in else 'visitors'}"
+    candidates = cache.get(key)
+    if candidates is None:
+        since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
+        readable = (
+            Post.objects.alive().filter(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+            if signed_in
+            else Post.objects.visible_to(AnonymousUser())
+        )
+        candidates = list(
+            PostHashtag.objects.filter(created_at__gte=since, post__in=readable)
+            .values("hashtag_id")
+            .annotate(post_count=models.Count("post_id"))
+            .order_by("-post_count", "hashtag_id")
+            .values_list("hashtag_id", flat=True)[:TRENDING_CANDIDATES]
+        )
+        cache.set(key, candidates, TRENDING_CACHE_SECONDS)
+    return candidates
 
 
 def hashtag_posts(

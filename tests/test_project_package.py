@@ -17,16 +17,37 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "mentoring", "moderation", "notifications", "posts", "privacy")
 
 # Each module of community/ that imports an app, and what it imports: the home page shows a
-# member their feed; the styleguide is for staff past two-factor, as the moderation panel is.
+# member their feed and a visitor recent public posts, live Q&As and campaigns; the
+# styleguide is for staff past two-factor, as the moderation panel is; the right rail on
+# every page shows live Q&As, campaigns, trending hashtags and mentoring.
 ALLOWED = {
     "community.views": {
-        "posts.selectors",
-        "posts.selectors.home_feed",
         "accounts.http",
         "accounts.http.AuthenticatedHttpRequest",
         "accounts.moderators",
         "accounts.moderators.two_factor_step",
-    }
+        "posts.selectors",
+        "posts.selectors.explore",
+        "posts.selectors.home_feed",
+        "posts.selectors.running_campaigns",
+        "posts.selectors.upcoming_events",
+    },
+    "community.templatetags.rail": {
+        "accounts.models",
+        "accounts.models.User",
+        "mentoring.matching",
+        "mentoring.matching.suggest_mentors",
+        "mentoring.models",
+        "mentoring.models.MenteePreferences",
+        "mentoring.selectors",
+        "mentoring.selectors.pending_request_count",
+        "mentoring.workflow",
+        "mentoring.workflow.mentee_stage",
+        "posts.selectors",
+        "posts.selectors.running_campaigns",
+        "posts.selectors.trending_hashtags",
+        "posts.selectors.upcoming_events",
+    },
 }
 
 

@@ -18,9 +18,7 @@ from accounts.moderators import Actor
 from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory
 
-GROUP_MIGRATION = importlib.import_module(
-    "moderation.migrations.0010_privacy_override_moves_to_privacy"
-)
+GROUP_MIGRATION = importlib.import_module("moderation.migrations.0011_contact_message")
 
 
 def moderators_group() -> Group:

@@ -22,6 +22,7 @@ EXPECTED = {
     "moderation.view_appeal",
     "moderation.change_appeal",
     "moderation.view_auditentry",
+    "moderation.view_contactmessage",
     "privacy.view_privacyoverride",
     "privacy.change_privacyoverride",
     "accounts.view_user",

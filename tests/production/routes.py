@@ -52,6 +52,14 @@ def named_routes() -> list[Route]:
 KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "home": lambda w: {},
     "healthz": lambda w: {},
+    "favicon": lambda w: {},
+    "manifest": lambda w: {},
+    # pages about Rounds
+    "about": lambda w: {},
+    "guidelines": lambda w: {},
+    "privacy_policy": lambda w: {},
+    "terms": lambda w: {},
+    "contact": lambda w: {},
     # allauth
     "account_login": lambda w: {},
     "account_logout": lambda w: {},

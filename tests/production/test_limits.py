@@ -23,6 +23,12 @@ LIMITED: list[tuple[str, str, Callable[[World], dict[str, Any]], dict[str, str]]
     ("mentoring:request", "mentor_request", lambda w: {"handle": w.free_mentor.handle}, {}),
     ("moderation:report", "report", lambda w: {"kind": "post", "pk": w.mentor_post.pk}, {}),
     ("notifications:retry_email", "email_retry", lambda w: {}, {}),
+    (
+        "contact",
+        "contact",
+        lambda w: {},
+        {"topic": "question", "email": "a@example.org", "message": "How do I verify my NPI?"},
+    ),
 ]
 
 
