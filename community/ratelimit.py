@@ -47,9 +47,10 @@ def hit(scope: str, member_id: int) -> tuple[bool, int]:
 
 
 def rate_limited(
-    scope: str,
+    scope: str, *, template: str = "errors/429.html"
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """Refuse a member's POSTs beyond the scope's rate with the friendly 429 page."""
+    """Refuse a member's POSTs beyond the scope's rate with the friendly 429 page (or
+    `template`, e.g. a fragment for a part of a page that htmx refreshes)."""
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
@@ -57,9 +58,7 @@ def rate_limited(
             if request.method == "POST" and request.user.is_authenticated:
                 allowed, retry_after = hit(scope, request.user.pk)
                 if not allowed:
-                    response = render(
-                        request, "errors/429.html", {"retry_after": retry_after}, status=429
-                    )
+                    response = render(request, template, {"retry_after": retry_after}, status=429)
                     response["Retry-After"] = str(retry_after)
                     return response
             return view(request, *args, **kwargs)
