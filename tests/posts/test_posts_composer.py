@@ -17,7 +17,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from accounts.models import User
-from posts.models import Post, PostImage, PostKind
+from posts.models import Post, PostKind
 from posts.services import MAX_IMAGES
 from privacy.models import PrivacyOverride
 from tests.factories import PhysicianFactory, UserFactory
@@ -151,9 +151,7 @@ def test_fields_of_another_kind_posted_anyway_are_ignored() -> None:
 
 
 def test_a_kind_that_does_not_exist_is_refused_clearly() -> None:
-    response = _client().post(
-        CREATE, {"kind": "advert", "body": "Buy now", "visibility": "public"}
-    )
+    response = _client().post(CREATE, {"kind": "advert", "body": "Buy now", "visibility": "public"})
     assert response.status_code == 200
     assert "Choose one of the kinds of post above." in response.content.decode()
     assert not Post.objects.exists()
@@ -318,7 +316,9 @@ def test_a_draft_longer_than_a_post_may_be_gets_a_clear_message() -> None:
     response = _client().post(PREVIEW, {"title": "", "body": "a" * 20_001})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The post is too long to preview or publish: it has 20001 characters, at most 20000." in html
+    assert (
+        "The post is too long to preview or publish: it has 20001 characters, at most 20000."
+    ) in html
     assert "<p>aaaa" not in html
 
 
