@@ -187,8 +187,7 @@ class PostForm(_ImagesMixin):
         label="Post",
         max_length=POST_BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Markdown, @mentions and #hashtags work. Nothing that could identify a "
-        "patient.",
+        help_text="Markdown, @mentions and #hashtags work. Nothing that could identify a patient.",
     )
     visibility = forms.ChoiceField(
         label="Who can see it",
