@@ -247,7 +247,6 @@ class PostForm(_ImagesMixin):
             visibility_field.choices = [
                 choice for choice in Visibility.choices if choice[0] != Visibility.GROUP
             ]
-        self.fields["starts_at"].help_text = f"In your time zone, {self.zone.key}."
         # Only the fields of the chosen kind: a field of another kind is not a field here,
         # so a value posted for it anyway is never read.
         used = KIND_FIELDS.get(self.chosen_kind, ())
@@ -257,6 +256,11 @@ class PostForm(_ImagesMixin):
         if self.chosen_kind == PostKind.EVENT:
             self.fields["title"].required = True
             self.fields["title"].error_messages["required"] = "Give the live Q&A a title."
+            zone_help = f"In your time zone, {self.zone.key}."
+            self.fields["starts_at"].help_text = zone_help
+            # Its bound field was made, and the help text copied, when the form was first
+            # described (DescribedForm.__init__).
+            self["starts_at"].help_text = zone_help
         self.existing_images: list[PostImage] = []
         if post is not None:
             # Kind, audience and group are fixed once published: readers rely on them.

@@ -34,11 +34,9 @@ function markChosenKind() {
   }
 }
 
-document.body.addEventListener("htmx:afterSettle", (event) => {
-  if (event.detail.elt && event.detail.elt.id === "kind-fields") markChosenKind();
-  const fields = document.getElementById("kind-fields");
-  if (fields && event.target === fields) markChosenKind();
-});
+// After any swap: the kind's fields were swapped in, or something else was (then nothing
+// changes).
+document.body.addEventListener("htmx:afterSettle", markChosenKind);
 
 // --- Live preview ----------------------------------------------------------------------
 

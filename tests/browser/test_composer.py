@@ -242,10 +242,10 @@ def test_without_javascript_a_kind_is_chosen_by_its_link(browser: Any, live_serv
         page.get_by_label(re.compile(r"^Post\W*$")).fill("Bring your ECG questions.")
         page.get_by_label(re.compile("Starts at")).fill("2031-05-04T18:00")
         page.get_by_label("Duration (minutes)").fill("60")
+        screenshot(page, "composer-no-js")
         page.get_by_role("button", name="Publish").click()
         page.get_by_role("heading", name="Ask a cardiologist").wait_for()
         assert Post.objects.get().kind == PostKind.EVENT
-        screenshot(page, "composer-no-js")
     finally:
         context.close()
 

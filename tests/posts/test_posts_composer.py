@@ -92,6 +92,13 @@ def test_the_page_of_a_kind_shows_only_the_fields_it_uses(
     assert f'name="kind" value="{kind}"' in response.content.decode()
 
 
+def test_a_live_q_and_a_says_which_time_zone_its_start_is_in() -> None:
+    html = _client(UserFactory(time_zone="Europe/Paris")).get(CREATE, {"kind": "event"})
+    text = html.content.decode()
+    assert '<p class="help" id="id_starts_at_helptext">In your time zone, Europe/Paris.</p>' in text
+    assert 'aria-describedby="id_starts_at_helptext"' in text
+
+
 def test_a_case_reminds_the_author_to_de_identify_it() -> None:
     html = _client().get(CREATE, {"kind": PostKind.CASE}).content.decode()
     assert "De-identify it: no names, dates, places, record numbers, faces" in html
