@@ -59,10 +59,11 @@ def _who(request: HttpRequest, *, visitors: bool) -> int | str | None:
 
 
 def rate_limited(
-    scope: str, *, visitors: bool = False
+    scope: str, *, visitors: bool = False, template: str = "errors/429.html"
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """Refuse a member's POSTs beyond the scope's rate with the friendly 429 page; with
-    `visitors`, count signed-out visitors' POSTs too, by their address."""
+    """Refuse a member's POSTs beyond the scope's rate with the friendly 429 page (or
+    `template`, e.g. a fragment for a part of a page that htmx refreshes); with `visitors`,
+    count signed-out visitors' POSTs too, by their address."""
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
@@ -71,9 +72,7 @@ def rate_limited(
             if who is not None:
                 allowed, retry_after = hit(scope, who)
                 if not allowed:
-                    response = render(
-                        request, "errors/429.html", {"retry_after": retry_after}, status=429
-                    )
+                    response = render(request, template, {"retry_after": retry_after}, status=429)
                     response["Retry-After"] = str(retry_after)
                     return response
             return view(request, *args, **kwargs)

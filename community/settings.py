@@ -477,6 +477,8 @@ RATE_LIMITS = {
     "post": os.environ.get("RATE_LIMIT_POST", "20/h"),
     # The composer checks each picked image before the post is sent (a few per post).
     "image_check": os.environ.get("RATE_LIMIT_IMAGE_CHECK", "120/h"),
+    # The composer's live preview, asked after each pause in typing.
+    "preview": os.environ.get("RATE_LIMIT_PREVIEW", "600/h"),
     "comment": os.environ.get("RATE_LIMIT_COMMENT", "60/h"),
     "reaction": os.environ.get("RATE_LIMIT_REACTION", "300/h"),
     "message": os.environ.get("RATE_LIMIT_MESSAGE", "120/h"),
@@ -518,7 +520,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # blob: for the composer's previews of the images a member picks (object URLs).
+        "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -18,6 +18,7 @@ from accounts.models import User
 from community.images import ACCEPTED_CONTENT_TYPES, ACCEPTED_LABEL, load_image
 from community.time_zones import zone_or_utc
 from privacy.forms import ImageRedactionMixin, PrivacyConfirmMixin, image_input_attrs
+from privacy.uploads import POST_IMAGE_ACCEPT
 
 from .models import Circle, CircleKind, Post, PostImage, PostKind, Visibility
 from .services import MAX_IMAGES, ImageConsent, ImageInput
@@ -99,10 +100,20 @@ class DescribedForm(forms.Form):
         self.describe_fields()
 
 
+IMAGES_HELP = (
+    f"{ACCEPTED_LABEL}, or DICOM for a de-identified case. Location, camera data and DICOM "
+    "tags are removed."
+)
+
+
 class _ImagesMixin(ImageRedactionMixin, DescribedForm):
-    """Up to four image slots, each with its alt text; the rest comes from privacy.forms."""
+    """Up to four image slots, each with its alt text; the rest comes from privacy.forms.
+    What the slots take is said once, above them all (`images_help`)."""
 
     image_slots = MAX_IMAGES
+    images_help = IMAGES_HELP
+    # What the composer's picker takes, as every slot does.
+    image_accept = POST_IMAGE_ACCEPT
 
     def _add_image_fields(self, slots: int) -> None:
         for number in range(1, slots + 1):
@@ -110,14 +121,11 @@ class _ImagesMixin(ImageRedactionMixin, DescribedForm):
                 label=f"Image {number}",
                 required=False,
                 widget=forms.ClearableFileInput(attrs=image_input_attrs(number)),
-                help_text=f"{ACCEPTED_LABEL}, or DICOM for a de-identified case. Location, "
-                "camera data and DICOM tags are removed.",
             )
             self.fields[f"alt_{number}"] = forms.CharField(
                 label=f"Description of image {number} (alt text)",
                 required=False,
                 max_length=300,
-                help_text="What the image shows, for readers who cannot see it.",
             )
             self._add_redaction_field(number)
         self._add_image_answer_fields()
@@ -138,30 +146,59 @@ class _ImagesMixin(ImageRedactionMixin, DescribedForm):
         return images
 
 
+POST_BODY_MAX_LENGTH = 20_000
+
+# The fields each kind of post uses beyond title, body, audience and images: the composer
+# shows only these, and the form ignores the others when they are posted anyway.
+PUBLICATION_FIELDS = ("doi", "pmid", "pub_title", "journal", "year")
+EVENT_FIELDS = ("starts_at", "duration_minutes")
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    PostKind.PUBLICATION: PUBLICATION_FIELDS,
+    PostKind.EVENT: EVENT_FIELDS,
+}
+# What the form gives for a field its kind does not use.
+_UNUSED_FIELD_VALUES: dict[str, Any] = {
+    "doi": "",
+    "pmid": "",
+    "pub_title": "",
+    "journal": "",
+    "year": None,
+    "starts_at": None,
+    "duration_minutes": None,
+}
+
+
+def kind_or_default(value: str | None) -> str:
+    """A kind of post as asked for in a link or form; the default kind for anything else."""
+    return value if value in PostKind.values else PostKind.DISCUSSION
+
+
 class PostForm(_ImagesMixin):
     kind = forms.ChoiceField(
-        label="Kind of post", choices=PostKind.choices, initial=PostKind.DISCUSSION
+        label="Kind of post",
+        choices=PostKind.choices,
+        initial=PostKind.DISCUSSION,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Choose one of the kinds of post above."},
     )
-    title = forms.CharField(
-        max_length=200, required=False, help_text="Optional, except for a live Q&A."
-    )
+    # Optional, except for a live Q&A (required in __init__).
+    title = forms.CharField(max_length=200, required=False)
     body = forms.CharField(
         label="Post",
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Markdown works. Mention members with @handle; tag with #hashtag. "
-        "Never include anything that could identify a patient.",
+        max_length=POST_BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown, @mentions and #hashtags work. Nothing that could identify a patient.",
     )
     visibility = forms.ChoiceField(
         label="Who can see it",
         choices=Visibility.choices,
         initial=Visibility.PUBLIC,
-        widget=forms.RadioSelect,
     )
     circle = forms.ModelChoiceField(
         label="Group",
         queryset=Circle.objects.none(),
         required=False,
+        empty_label="Choose a group",
         help_text="For group posts: one of the groups you belong to.",
     )
     doi = forms.CharField(label="DOI", max_length=200, required=False)
@@ -182,17 +219,48 @@ class PostForm(_ImagesMixin):
         max_value=MAX_EVENT_MINUTES,
     )
 
-    def __init__(self, *args: Any, author: User, post: Post | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        author: User,
+        post: Post | None = None,
+        kind: str = PostKind.DISCUSSION,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.author = author
         self.post = post
+        # A new post's kind is the one chosen in the composer (the view reads it from the
+        # link or the form); an existing post keeps its own.
+        self.chosen_kind = post.kind if post is not None else kind_or_default(kind)
+        self.fields["kind"].initial = self.chosen_kind
         self.zone = reader_zone(author)
         # Declared above as a ModelChoiceField; `fields` is typed with the base class.
         circle_field = cast(forms.ModelChoiceField, self.fields["circle"])
         circle_field.queryset = Circle.objects.filter(
             memberships__member=author, memberships__status="active"
         ).order_by("name")
-        self.fields["starts_at"].help_text = f"In your time zone, {self.zone.key}."
+        if post is None and not circle_field.queryset.exists():
+            # A member of no group has no group to post in: neither the audience nor the field.
+            del self.fields["circle"]
+            visibility_field = cast(forms.ChoiceField, self.fields["visibility"])
+            visibility_field.choices = [
+                choice for choice in Visibility.choices if choice[0] != Visibility.GROUP
+            ]
+        # Only the fields of the chosen kind: a field of another kind is not a field here,
+        # so a value posted for it anyway is never read.
+        used = KIND_FIELDS.get(self.chosen_kind, ())
+        for name in _UNUSED_FIELD_VALUES:
+            if name not in used:
+                del self.fields[name]
+        if self.chosen_kind == PostKind.EVENT:
+            self.fields["title"].required = True
+            self.fields["title"].error_messages["required"] = "Give the live Q&A a title."
+            zone_help = f"In your time zone, {self.zone.key}."
+            self.fields["starts_at"].help_text = zone_help
+            # Its bound field was made, and the help text copied, when the form was first
+            # described (DescribedForm.__init__).
+            self["starts_at"].help_text = zone_help
         self.existing_images: list[PostImage] = []
         if post is not None:
             # Kind, audience and group are fixed once published: readers rely on them.
@@ -213,6 +281,11 @@ class PostForm(_ImagesMixin):
             for number in range(1, self.image_slots + 1)
         ]
         self.describe_fields()
+
+    @property
+    def kind_fields(self) -> list[forms.BoundField]:
+        """The chosen kind's own fields, in order (none for most kinds)."""
+        return [self[name] for name in KIND_FIELDS.get(self.chosen_kind, ())]
 
     def clean_doi(self) -> str:
         return clean_doi(self.cleaned_data["doi"])
@@ -237,7 +310,13 @@ class PostForm(_ImagesMixin):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        for name, value in _UNUSED_FIELD_VALUES.items():
+            if name not in self.fields:
+                cleaned[name] = value
         kind = self.post.kind if self.post is not None else cleaned.get("kind")
+        if kind is not None and kind != self.chosen_kind:
+            # The kind posted is not the one whose fields the form was built with.
+            raise ValidationError("Choose one of the kinds of post above.")
         if kind == PostKind.PUBLICATION:
             if not (cleaned.get("doi") or cleaned.get("pmid")) and not (
                 self.has_error("doi") or self.has_error("pmid")
@@ -246,8 +325,6 @@ class PostForm(_ImagesMixin):
             if not (cleaned.get("pub_title") or "").strip():
                 self.add_error("pub_title", "Give the publication's title.")
         if kind == PostKind.EVENT:
-            if not (cleaned.get("title") or "").strip():
-                self.add_error("title", "Give the live Q&A a title.")
             if cleaned.get("starts_at") is None and not self.has_error("starts_at"):
                 self.add_error("starts_at", "When does it start?")
             if cleaned.get("duration_minutes") is None and not self.has_error("duration_minutes"):
@@ -265,6 +342,29 @@ class PostForm(_ImagesMixin):
         cleaned["images"] = images
         self._clean_privacy(cleaned)
         return cleaned
+
+
+class PreviewForm(forms.Form):
+    """The composer's draft, for its live preview: the same limits as the post itself."""
+
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        strip=False,
+        error_messages={
+            "max_length": "The title is too long to preview or publish: it has "
+            "%(show_value)d characters, at most %(limit_value)d."
+        },
+    )
+    body = forms.CharField(
+        max_length=POST_BODY_MAX_LENGTH,
+        required=False,
+        strip=False,
+        error_messages={
+            "max_length": "The post is too long to preview or publish: it has "
+            "%(show_value)d characters, at most %(limit_value)d."
+        },
+    )
 
 
 class CommentForm(PrivacyConfirmMixin, DescribedForm):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("@<slug:handle>/posts/", views.author_posts, name="author_posts"),
     # Posts
     path("posts/new/", views.create, name="create"),
+    path("posts/preview/", views.preview, name="preview"),
     path("posts/<int:pk>/", views.detail, name="detail"),
     path("posts/<int:pk>/edit/", views.edit, name="edit"),
     path("posts/<int:pk>/delete/", views.delete, name="delete"),

@@ -8,6 +8,7 @@ work as plain forms and links without JavaScript.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
@@ -21,7 +22,9 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -39,8 +42,10 @@ from .forms import (
     CircleForm,
     CommentForm,
     PostForm,
+    PreviewForm,
     ReasonForm,
     SearchForm,
+    kind_or_default,
 )
 from .models import (
     Circle,
@@ -53,6 +58,7 @@ from .models import (
     ReactionKind,
     Visibility,
 )
+from .rendering import render_post_markdown
 from .search import search as run_search
 from .selectors import Page
 
@@ -197,10 +203,51 @@ def _thread_id(raw: str | None) -> int | None:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class KindChoice:
+    """One kind of post offered at the top of the composer: a link to its form."""
+
+    value: str
+    label: str
+    url: str
+    is_chosen: bool
+
+
+# What the composer says under the kinds about the one chosen (none for the plainest).
+_KIND_NOTES: dict[str, str] = {
+    PostKind.QUESTION: "Ask the community; readers can mark the answers that helped.",
+    PostKind.CASE: "De-identify it: no names, dates, places, record numbers, faces or "
+    "anything else that could identify the patient. Images are checked before they are "
+    "published.",
+    PostKind.PUBLICATION: "Share a paper: give its DOI or PubMed ID and its title, and say "
+    "what readers should take from it.",
+    PostKind.EVENT: "Announce a live Q&A: readers see the start time in their own time zone.",
+}
+
+
+def _kind_choices(request: HttpRequest, chosen: str) -> list[KindChoice]:
+    """The kinds of post as links to the composer, keeping the group and tag it was opened
+    with."""
+    kept = {name: request.GET[name] for name in ("group", "tag") if request.GET.get(name)}
+    base = reverse("posts:create")
+    return [
+        KindChoice(
+            value=value,
+            label=str(label),
+            url=f"{base}?{urlencode({'kind': value, **kept})}",
+            is_chosen=value == chosen,
+        )
+        for value, label in PostKind.choices
+    ]
+
+
 @participant_required
 @rate_limited("post")
 @require_http_methods(["GET", "POST"])
 def create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The composer: the kinds of post first, then only the chosen kind's fields. Switching
+    kinds is a link (`?kind=`); with htmx only the kind's own fields are swapped, so
+    what the author typed stays."""
     initial: dict[str, Any] = {}
     circle_slug = request.GET.get("group", "")
     # Only a well-formed slug reaches the query (PostgreSQL refuses NUL bytes with a 500).
@@ -210,8 +257,13 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
             initial = {"visibility": Visibility.GROUP, "circle": circle}
     if request.GET.get("tag"):
         initial["body"] = f"#{request.GET['tag'].lstrip('#')} "
+    asked = request.POST.get("kind") if request.method == "POST" else request.GET.get("kind")
     form = PostForm(
-        request.POST or None, request.FILES or None, author=request.user, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        author=request.user,
+        kind=kind_or_default(asked),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -243,7 +295,41 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your post is published.")
             return redirect(post)
-    return render(request, "posts/form.html", {"form": form, "post": None})
+    context = {
+        "form": form,
+        "post": None,
+        "kinds": _kind_choices(request, form.chosen_kind),
+        "kind_note": _KIND_NOTES.get(form.chosen_kind, ""),
+    }
+    if request.method == "GET" and request.htmx and not request.htmx.history_restore_request:
+        # A switch of kind in the page: only that kind's own fields.
+        response = render(request, "posts/_composer_kind.html", context)
+    else:
+        response = render(request, "posts/form.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@participant_required
+@rate_limited("preview", template="posts/_preview_paused.html")
+@require_POST
+def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The composer's live preview of a draft: its Markdown rendered and sanitised as it
+    will be published, and what the privacy guard would find in its title and body. Reads
+    only: nothing is stored, no confirmation is recorded."""
+    form = PreviewForm(request.POST)
+    context: dict[str, Any] = {"errors": [], "html": "", "review": None, "is_empty": False}
+    if not form.is_valid():
+        context["errors"] = [error for errors in form.errors.values() for error in errors]
+        return render(request, "posts/_preview.html", context)
+    title, body = form.cleaned_data["title"], form.cleaned_data["body"]
+    context["is_empty"] = not (title.strip() or body.strip())
+    context["html"] = render_post_markdown(body).html
+    try:
+        guard.check_post(title=title, body=body, confirmed=False)
+    except guard.PrivacyFindings as error:
+        context["review"] = guard.review_from(error, labels=_POST_FIELD_LABELS)
+    return render(request, "posts/_preview.html", context)
 
 
 def _own_live_post(request: HttpRequest, pk: int) -> Post:
@@ -301,7 +387,9 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your changes are saved.")
             return redirect(post)
-    return render(request, "posts/form.html", {"form": form, "post": post})
+    # Editing keeps the kind; a case keeps its reminder.
+    kind_note = _KIND_NOTES[PostKind.CASE] if post.kind == PostKind.CASE else ""
+    return render(request, "posts/form.html", {"form": form, "post": post, "kind_note": kind_note})
 
 
 @login_required

@@ -16,8 +16,10 @@ const FACE_MARGIN = 0.3;
 const TEXT_MARGIN = 0.15;
 
 function postKind(form) {
-  const select = form.querySelector("select[name=kind]");
-  return select ? select.value : form.dataset.postKind || "";
+  // The kind chosen in the composer (a hidden field its kind links swap), or the kind of
+  // the post being edited.
+  const field = form.querySelector("[name=kind]");
+  return field ? field.value : form.dataset.postKind || "";
 }
 
 function element(tag, attributes = {}, ...children) {
@@ -653,6 +655,7 @@ if (form) {
     input.addEventListener("change", () => editor.check());
     editors.push(editor);
   }
-  const kind = form.querySelector("select[name=kind]");
-  if (kind) kind.addEventListener("change", () => editors.forEach((e) => e.renderSummary()));
+  // A case blocks on high-confidence findings, other kinds ask for a confirmation: the
+  // summaries follow when the composer swaps in another kind's fields.
+  document.body.addEventListener("htmx:afterSettle", () => editors.forEach((e) => e.renderSummary()));
 }

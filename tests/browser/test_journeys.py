@@ -291,7 +291,10 @@ def test_the_privacy_guard_stops_an_identifying_case_until_it_is_edited(page: An
     PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor")
     sign_in(page, "okafor@example.org", FACTORY_PASSWORD)
     page.get_by_role("link", name="Write a post").click()
-    page.get_by_label("Kind of post").select_option(label="De-identified case")
+    page.get_by_role("navigation", name="Kind of post").get_by_role(
+        "link", name="De-identified case"
+    ).click()
+    page.locator('input[name="kind"][value="case"]').wait_for(state="attached")
     page.get_by_label("Title", exact=True).fill("Fever and a new murmur")
     page.get_by_label(re.compile(r"^Post\W*$")).fill(
         "Mr. John Carter, DOB 03/14/1952, came in with two weeks of fever and a new murmur."

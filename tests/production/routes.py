@@ -119,6 +119,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "posts:search": lambda w: {},
     "posts:author_posts": lambda w: {"handle": w.owner.handle},
     "posts:create": lambda w: {},
+    "posts:preview": lambda w: {},
     "posts:detail": lambda w: {"pk": w.post.pk},
     "posts:edit": lambda w: {"pk": w.post.pk},
     "posts:delete": lambda w: {"pk": w.post.pk},

@@ -126,6 +126,7 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "posts:comment_edit": (LOGIN, 200, 404, 403, 404, 404, 404),
     "posts:comment_react": (LOGIN, 405, 405, 403, 405, 405, 405),
     "posts:create": (LOGIN, 200, 200, 403, 200, 200, 200),
+    "posts:preview": (LOGIN, 405, 405, 403, 405, 405, 405),
     "posts:delete": (LOGIN, 405, 405, 405, 405, 405, 405),
     "posts:detail": (200, 200, 200, 200, 200, 200, 200),
     "posts:edit": (LOGIN, 200, 404, 403, 404, 404, 404),
