@@ -142,6 +142,15 @@ def session_queries(settings: Any) -> int:
     return 0 if "cache" in settings.SESSION_ENGINE else 1
 
 
+def warm_rail(client: Any) -> None:
+    """Render the right rail once for `client`'s reader (on a page that has it), as any
+    earlier page in the last minute would have: query-count tests then measure the page's
+    own reads. The rail's own cost, cold and warm, is tested in tests/test_rail.py."""
+    from django.urls import reverse
+
+    assert client.get(reverse("about")).status_code == 200
+
+
 # --- Personas ----------------------------------------------------------------------------
 
 SUSPENSION_REASON = "Posting patient photos"

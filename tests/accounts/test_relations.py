@@ -13,6 +13,7 @@ from accounts.models import Block, Follow, Mute, User
 from accounts.permissions import ParticipationDenied
 from accounts.selectors import follow_page, is_walled_off, walled_off_ids
 from notifications.models import Kind, Notification
+from tests.conftest import warm_rail
 from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,7 @@ def test_follower_lists_keep_a_fixed_query_count(
 ) -> None:
     physician = PhysicianFactory()
     client.force_login(UserFactory())
+    warm_rail(client)
     counts = []
     for extra in (2, 12):
         for _ in range(extra):

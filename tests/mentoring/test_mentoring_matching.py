@@ -24,6 +24,7 @@ from mentoring.matching import (
     suggest_mentors,
 )
 from mentoring.models import MentorProfile
+from tests.conftest import warm_rail
 from tests.factories import PhysicianFactory, UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
 
@@ -250,6 +251,7 @@ def test_the_suggestions_page_reads_the_cards_alone_and_a_fixed_number_of_querie
     def shown() -> tuple[str, list[str]]:
         client = Client()
         client.force_login(mentee)
+        warm_rail(client)
         with CaptureQueriesContext(connection) as captured:
             html = client.get(reverse("mentoring:suggestions")).content.decode()
         return html, [query["sql"] for query in captured.captured_queries]

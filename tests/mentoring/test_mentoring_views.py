@@ -27,6 +27,7 @@ from mentoring.models import (
 )
 from moderation.models import Report
 from tests.accounts.conftest import give_totp, sign_in_with_two_factor
+from tests.conftest import warm_rail
 from tests.factories import (
     ModeratorFactory,
     PhysicianFactory,
@@ -354,6 +355,7 @@ def test_the_directory_has_a_fixed_query_count(
     for _ in range(count):
         make_mentor()
     _login(client, make_mentee())
+    warm_rail(client)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("mentoring:directory"))
     assert response.content.count(b'class="card mentor-card"') == count

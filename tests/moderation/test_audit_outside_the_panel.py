@@ -33,6 +33,7 @@ from posts.models import (
     Post,
     Visibility,
 )
+from tests.conftest import warm_rail
 from tests.factories import UserFactory
 from tests.moderation.factories import report
 from tests.posts.factories import CircleFactory, MembershipFactory, PostFactory, public_hashtag
@@ -399,6 +400,7 @@ def test_the_members_page_of_a_site_moderator_has_a_fixed_query_count(
     for _ in range(count):
         MembershipFactory(circle=group.circle)
         MembershipFactory(circle=group.circle, status=MembershipStatus.PENDING)
+    warm_rail(moderator_client)
     with django_assert_max_num_queries(9):
         response = moderator_client.get(reverse("posts:circle_members", args=[group.circle.slug]))
     assert response.content.decode().count('name="reason" required') == 2 * count + 4

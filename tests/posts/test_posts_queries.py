@@ -21,6 +21,7 @@ from accounts.models import Follow
 from posts import selectors
 from posts.models import Bookmark, Hashtag, PostHashtag, Reaction, Visibility
 from posts.selectors import THREADS_PER_PAGE
+from tests.conftest import warm_rail
 from tests.factories import UserFactory
 from tests.posts.factories import (
     CircleFactory,
@@ -91,6 +92,7 @@ def _posts(scene: dict[str, Any], count: int, **fields: Any) -> list[Any]:
 def _assert_renders(
     client: Client, url: str, count: int, django_assert_max_num_queries: Any
 ) -> str:
+    warm_rail(client)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
@@ -222,6 +224,7 @@ def test_search_queries(
     for index in range(count):
         publish_post(author=scene["author"], body=f"Electrolyte pearl {index} #ecg")
     client = _client(scene["viewer"])
+    warm_rail(client)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse("posts:search"), {"q": "electrolyte"})
     assert response.content.decode().count('class="snippet"') == 20

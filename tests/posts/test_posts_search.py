@@ -14,6 +14,7 @@ from accounts.models import Visibility as ProfileVisibility
 from posts.models import Visibility
 from posts.search import highlight, parse_terms, search
 from posts.services import delete_post, publish_post
+from tests.conftest import warm_rail
 from tests.factories import HighSchoolStudentFactory, PhysicianFactory, UserFactory
 from tests.posts.factories import CircleFactory, MembershipFactory
 
@@ -229,6 +230,7 @@ def test_results_read_only_what_they_show_and_no_more_queries_for_more_results()
 
     client = Client()
     client.force_login(UserFactory())
+    warm_rail(client)
     html, reads = shown("kidney")
     people = html[html.index('id="people-title"') : html.index('id="posts-title"')]
     assert people.count("Kidney Fan") == 10 and people.count("✓ Verified") == 5
