@@ -16,6 +16,7 @@ from django.contrib.auth.models import (
 )
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -333,6 +334,30 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class RetiredHandle(models.Model):
+    """A handle that no new member may take: links and mentions made with it keep meaning
+    the member who held it.
+
+    A handle retires when its member deletes their account (`former_member` then empty) or
+    changes to another handle (`former_member` is them, and only they may take it back).
+    Stored lowercased, like every handle; the constraint holds whatever the case.
+    """
+
+    handle = models.CharField(max_length=30)
+    former_member = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="retired_handles"
+    )
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), name="retired_handle_unique_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle} (retired)"
 
 
 class VerificationMethod(models.TextChoices):
