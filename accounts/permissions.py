@@ -28,6 +28,8 @@ class ParticipationDenied(Refused):
 
 
 def participation_problem(user: User | AnonymousUser) -> ParticipationDenied | None:
+    """Why `user` may not write, or None: the one rule behind the services' refusals and
+    the pages that show, in place of a control, what the member may not do yet."""
     if not user.is_authenticated:
         return ParticipationDenied("Sign in to take part.", "anonymous")
     if user.is_suspended:
@@ -38,12 +40,20 @@ def participation_problem(user: User | AnonymousUser) -> ParticipationDenied | N
         )
     if not user.is_active:
         return ParticipationDenied("This account is not active.", "inactive")
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    if not _has_verified_email(user):
         return ParticipationDenied(
             "Please confirm your email address first: open the link we sent you.",
             "unverified_email",
         )
     return None
+
+
+def _has_verified_email(user: User) -> bool:
+    # Read with the member on read-only requests (accounts.backends); asked otherwise.
+    known = getattr(user, "has_verified_email", None)
+    if known is not None:
+        return bool(known)
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 def ensure_can_participate(user: User | AnonymousUser) -> None:
