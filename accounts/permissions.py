@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -20,7 +19,7 @@ from django.shortcuts import render
 
 from community.errors import Refused
 
-from .models import User
+from .models import User, has_confirmed_email
 
 
 class ParticipationDenied(Refused):
@@ -40,20 +39,12 @@ def participation_problem(user: User | AnonymousUser) -> ParticipationDenied | N
         )
     if not user.is_active:
         return ParticipationDenied("This account is not active.", "inactive")
-    if not _has_verified_email(user):
+    if not has_confirmed_email(user):
         return ParticipationDenied(
             "Please confirm your email address first: open the link we sent you.",
             "unverified_email",
         )
     return None
-
-
-def _has_verified_email(user: User) -> bool:
-    # Read with the member on read-only requests (accounts.backends); asked otherwise.
-    known = getattr(user, "has_verified_email", None)
-    if known is not None:
-        return bool(known)
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 def ensure_can_participate(user: User | AnonymousUser) -> None:
