@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 
+from accounts.models import User
 from moderation.services import remove_and_sanction
+from tests.accounts.conftest import give_totp
 from tests.browser.conftest import axe_violations, screenshot, scrolls_sideways
-from tests.browser.test_journeys import moderator_secret, sign_in_as_moderator  # noqa: F401
+from tests.browser.test_journeys import sign_in_as_moderator
+from tests.factories import ModeratorFactory
+from tests.moderation.conftest import moderators_group
 from tests.moderation.factories import report
 from tests.posts.factories import PostFactory
 
@@ -26,9 +30,15 @@ _TOKEN_AND_HEADER = """() => {
 }"""
 
 
-def _cases() -> Any:
-    from accounts.models import User
+@pytest.fixture
+def panel_moderator_secret() -> str:
+    """A moderator in the Moderators group with an authenticator app; its TOTP secret."""
+    moderator = ModeratorFactory(email="moderator@example.org", display_name="Morgan Moderator")
+    moderator.groups.add(moderators_group())
+    return give_totp(moderator)
 
+
+def _cases() -> Any:
     moderator = User.objects.get(email="moderator@example.org")
     removed = report(PostFactory(title="An old misleading post"))
     remove_and_sanction(moderator=moderator, case=removed, reason="Misleading", sanction="none")
@@ -40,9 +50,9 @@ def _cases() -> Any:
 def test_the_panel_wears_the_tokens_and_fits(
     browser: Any,
     live_server: Any,
-    moderator_secret: str,
+    panel_moderator_secret: str,
     scheme: str,
-    width: int,  # noqa: F811
+    width: int,
 ) -> None:
     context = browser.new_context(
         base_url=live_server.url,
@@ -51,7 +61,7 @@ def test_the_panel_wears_the_tokens_and_fits(
     )
     page = context.new_page()
     try:
-        sign_in_as_moderator(page, "moderator@example.org", moderator_secret)
+        sign_in_as_moderator(page, "moderator@example.org", panel_moderator_secret)
         case = _cases()
         page.goto("/admin/")
         page.get_by_role("heading", name="Recent actions").wait_for()
