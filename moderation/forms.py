@@ -113,7 +113,7 @@ class RemoveForm(ReasonForm):
         help_text="Only with a suspension.",
     )
     sanction_reason = forms.CharField(
-        label="Reason for the sanction",
+        label="Why this sanction",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
