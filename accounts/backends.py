@@ -1,11 +1,12 @@
 """Signing in, and reading the signed-in member for each request.
 
-Every page a member reads asks two things about them besides their row: who is walled off
-from them (`selectors.walled_off_ids`, for every list) and how many notifications they have
-not read (the bell in the header). On a read-only request (GET or HEAD, inside
-`middleware.ReadWallsOnceMiddleware`) both are read in the query that reads the member for
-the session, instead of in two more queries on every page. Requests that may change either
-read them afresh, as before.
+Every page a member reads asks three things about them besides their row: who is walled off
+from them (`selectors.walled_off_ids`, for every list), how many notifications they have
+not read (the bell in the header) and whether they have confirmed an email address (which
+controls they are offered, `permissions.participation_problem`). On a read-only request
+(GET or HEAD, inside `middleware.ReadWallsOnceMiddleware`) all three are read in the query
+that reads the member for the session, instead of in more queries on every page. Requests
+that may change any of them read them afresh, as before.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.auth_backends import AuthenticationBackend
+from allauth.account.models import EmailAddress
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 
 from .models import User
 from .selectors import WalledOffIds, parse_walled_off_ids, remember_walls_for_request, request_walls
@@ -34,7 +37,13 @@ class _ReadsMemberWithWallsAndUnreadCount(_Backend):
 
         user = (
             User._default_manager.annotate(
-                walled_ids=WalledOffIds(), unread_notification_count=UnreadCount()
+                walled_ids=WalledOffIds(),
+                unread_notification_count=UnreadCount(),
+                # What accounts.permissions.participation_problem asks on every page that
+                # shows a control the member might not be allowed to use.
+                has_verified_email=Exists(
+                    EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+                ),
             )
             .filter(pk=user_id)
             .first()

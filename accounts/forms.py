@@ -28,7 +28,8 @@ from community.time_zones import time_zone_choices
 
 from .languages import LANGUAGE_CHOICES
 from .models import MINIMUM_AGE, Role, Theme, User, VerificationMethod
-from .services import PROFILE_FIELDS
+from .selectors import handle_is_retired
+from .services import PROFILE_FIELDS, RETIRED_HANDLE_MESSAGE
 from .specialties import PROFILE_SPECIALTY_CHOICES, UNDECIDED
 from .validators import normalise_orcid, validate_handle, validate_npi, validate_orcid
 
@@ -220,6 +221,8 @@ class ProfileForm(forms.ModelForm):
         validate_handle(handle)
         if User.objects.filter(handle=handle).exclude(pk=self.instance.pk).exists():
             raise ValidationError("This handle is taken; choose another.", code="taken")
+        if handle_is_retired(handle, member_pk=self.instance.pk):
+            raise ValidationError(RETIRED_HANDLE_MESSAGE, code="retired")
         return handle
 
     def clean_role(self) -> str:

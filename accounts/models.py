@@ -16,6 +16,7 @@ from django.contrib.auth.models import (
 )
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -76,11 +77,15 @@ class UserQuerySet(models.QuerySet["User"]):
 
         Visitors see active members with public profiles who are not minors (minors' profiles
         are members-only whatever they chose). Members see every active member except those
-        walled off by a block in either direction. Everyone sees themselves.
+        walled off by a block in either direction, and minors only once they have confirmed
+        their email address (`minors_hidden_from`). Everyone sees themselves.
         """
         active = self.filter(is_active=True)
         if not viewer.is_authenticated:
             return active.filter(profile_visibility=Visibility.PUBLIC).exclude(minor_condition())
+        hidden_minors = User.objects.minors_hidden_from(viewer)
+        if hidden_minors is not None:
+            active = active.exclude(pk__in=hidden_minors.values("pk"))
         # One EXISTS per side of the wall (`wall_sides`), each served by its own index.
         for side in wall_sides(viewer, models.OuterRef("pk")):
             active = active.exclude(models.Exists(Block.objects.filter(side)))
@@ -88,6 +93,29 @@ class UserQuerySet(models.QuerySet["User"]):
 
     def minors(self) -> UserQuerySet:
         return self.filter(minor_condition())
+
+    def minors_hidden_from(self, viewer: User | AnonymousUser) -> UserQuerySet | None:
+        """The minors `viewer` may not see, or None when they may see every minor: the one
+        place the minors rule lives. A minor's profile, posts and comments are for members
+        who confirmed their email address (an unconfirmed account could be anyone's);
+        visitors and unconfirmed members see none but themselves. Profiles (`visible_to`),
+        posts and comments (posts.models) all ask it."""
+        if viewer.is_authenticated and has_confirmed_email(viewer):
+            return None
+        minors = self.minors()
+        return minors.exclude(pk=viewer.pk) if viewer.is_authenticated else minors
+
+
+def has_confirmed_email(member: User) -> bool:
+    """Whether `member` has confirmed an email address. Read with the member on read-only
+    requests (accounts.backends); asked of the database otherwise."""
+    known = getattr(member, "has_verified_email", None)
+    if known is not None:
+        return bool(known)
+    # Imported here: allauth's models refer back to this app's User.
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=member, verified=True).exists()
 
 
 # A base built by `from_queryset` is dynamic to the type checker; the Django plugin still gives
@@ -342,6 +370,30 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class RetiredHandle(models.Model):
+    """A handle that no new member may take: links and mentions made with it keep meaning
+    the member who held it.
+
+    A handle retires when its member deletes their account (`former_member` then empty) or
+    changes to another handle (`former_member` is them, and only they may take it back).
+    Stored lowercased, like every handle; the constraint holds whatever the case.
+    """
+
+    handle = models.CharField(max_length=30)
+    former_member = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="retired_handles"
+    )
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), name="retired_handle_unique_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle} (retired)"
 
 
 class VerificationMethod(models.TextChoices):

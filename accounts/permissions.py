@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -20,7 +19,7 @@ from django.shortcuts import render
 
 from community.errors import Refused
 
-from .models import User
+from .models import User, has_confirmed_email
 
 
 class ParticipationDenied(Refused):
@@ -28,6 +27,8 @@ class ParticipationDenied(Refused):
 
 
 def participation_problem(user: User | AnonymousUser) -> ParticipationDenied | None:
+    """Why `user` may not write, or None: the one rule behind the services' refusals and
+    the pages that show, in place of a control, what the member may not do yet."""
     if not user.is_authenticated:
         return ParticipationDenied("Sign in to take part.", "anonymous")
     if user.is_suspended:
@@ -38,7 +39,7 @@ def participation_problem(user: User | AnonymousUser) -> ParticipationDenied | N
         )
     if not user.is_active:
         return ParticipationDenied("This account is not active.", "inactive")
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    if not has_confirmed_email(user):
         return ParticipationDenied(
             "Please confirm your email address first: open the link we sent you.",
             "unverified_email",

@@ -13,7 +13,7 @@ from django.db.models import Exists
 
 from community.perf.row_sql import OuterRowSQL, column_of
 
-from .models import WALL_SIDES, Block, Follow, Mute, User, wall_between
+from .models import WALL_SIDES, Block, Follow, Mute, RetiredHandle, User, wall_between
 
 # Walls read during the current GET or HEAD request, by member id (accounts.middleware
 # .ReadWallsOnceMiddleware); None outside one, where every call reads them afresh.
@@ -156,3 +156,12 @@ def blocked_and_muted(member: User) -> tuple[list[Block], list[Mute]]:
     blocks = list(Block.objects.filter(blocker=member).select_related("blocked").order_by("-pk"))
     mutes = list(Mute.objects.filter(muter=member).select_related("muted").order_by("-pk"))
     return blocks, mutes
+
+
+def handle_is_retired(handle: str, *, member_pk: int | None = None) -> bool:
+    """Whether `handle` is retired for everyone but the member (`member_pk`) who gave it up
+    by changing theirs: a deleted member's handle is retired for all (accounts.services)."""
+    retired = RetiredHandle.objects.filter(handle__iexact=handle)
+    if member_pk is not None:
+        retired = retired.exclude(former_member_id=member_pk)
+    return retired.exists()

@@ -29,6 +29,7 @@ from .models import (
     Block,
     Follow,
     Mute,
+    RetiredHandle,
     Role,
     User,
     VerificationMethod,
@@ -39,7 +40,7 @@ from .models import (
 )
 from .moderators import Actor, may_moderate
 from .permissions import ParticipationDenied, ensure_can_participate
-from .selectors import is_walled_off
+from .selectors import handle_is_retired, is_walled_off
 from .validators import HANDLE_MAX_LENGTH, HANDLE_MIN_LENGTH, RESERVED_HANDLES
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,10 @@ logger = logging.getLogger(__name__)
 AVATAR_SMALL_SIZE = 64
 AVATAR_LARGE_SIZE = 256
 DELETED_MEMBER_NAME = "Deleted member"
+RETIRED_HANDLE_MESSAGE = (
+    "This handle belonged to another member and stays theirs, so their old links and "
+    "mentions keep pointing at them; choose another."
+)
 # Apps that may contribute to a member's data export and erase their part on deletion,
 # through an optional `<app>.exports` module.
 DATA_HOOK_APPS = ("posts", "mentoring", "notifications", "moderation")
@@ -73,10 +78,18 @@ def unique_handle(display_name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(display_name)[:HANDLE_MAX_LENGTH].strip("-")
     if len(base) < HANDLE_MIN_LENGTH or base in RESERVED_HANDLES or base.startswith("deleted-"):
         base = f"member-{base}".strip("-")[:HANDLE_MAX_LENGTH].strip("-")
-    taken = User.objects.filter(Q(handle=base) | Q(handle__startswith=f"{base[:24]}-"))
+    like_base = Q(handle=base) | Q(handle__startswith=f"{base[:24]}-")
+    taken = User.objects.filter(like_base)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    taken_handles = set(taken.values_list("handle", flat=True))
+    # A retired handle is never handed out again, or old links and mentions would lead
+    # to a stranger (RetiredHandle).
+    retired = RetiredHandle.objects.filter(
+        Q(handle__iexact=base) | Q(handle__istartswith=f"{base[:24]}-")
+    )
+    taken_handles = set(taken.values_list("handle", flat=True)) | {
+        handle.lower() for handle in retired.values_list("handle", flat=True)
+    }
     if base not in taken_handles:
         return base
     for number in range(2, 10_000):
@@ -119,7 +132,10 @@ def update_profile(*, member: User, **changes: Any) -> User:
     if unknown:
         raise TypeError(f"Not profile fields: {sorted(unknown)}")
     # From the database: a bound ModelForm has already copied the new values onto `member`.
-    old_role = User.objects.filter(pk=member.pk).values_list("role", flat=True).get()
+    old_role, old_handle = User.objects.filter(pk=member.pk).values_list("role", "handle").get()
+    if "handle" in changes and changes["handle"].lower() != old_handle.lower():
+        _change_handle(member, old_handle=old_handle, new_handle=changes["handle"].lower())
+        changes["handle"] = changes["handle"].lower()
     for name, value in changes.items():
         setattr(member, name, value)
     if "bio" in changes:
@@ -134,6 +150,22 @@ def update_profile(*, member: User, **changes: Any) -> User:
         )
     member.save()
     return member
+
+
+def _change_handle(member: User, *, old_handle: str, new_handle: str) -> None:
+    """Retire the member's old handle (only they may take it back) and free the new one if
+    it was theirs before."""
+    if handle_is_retired(new_handle, member_pk=member.pk):
+        raise AccountActionError(RETIRED_HANDLE_MESSAGE)
+    RetiredHandle.objects.filter(handle__iexact=new_handle, former_member=member).delete()
+    retire_handle(old_handle, former_member=member)
+
+
+def retire_handle(handle: str, *, former_member: User | None) -> None:
+    """Keep `handle` from ever going to another member (idempotent)."""
+    RetiredHandle.objects.update_or_create(
+        handle=handle.lower(), defaults={"former_member": former_member}
+    )
 
 
 def _delete_avatar_files(member: User) -> None:
@@ -541,6 +573,9 @@ def delete_account(*, member: User, keep_content: bool) -> None:
     file_refs = [(field.storage, field.name) for field in files if field]
 
     end_all_follows(member)
+    # Before the row changes: the handle outlives it, so no one else answers to it.
+    retire_handle(member.handle, former_member=None)
+    RetiredHandle.objects.filter(former_member=member).update(former_member=None)
     if keep_content:
         _anonymise(member)
     else:

@@ -177,6 +177,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
                 "notifications.context_processors.unread_notifications",
+                "accounts.context_processors.participation",
             ],
         },
     },

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest, staff_request
 from privacy.models import PrivacyOverride
 
-from .forms import AppealDecisionForm, ReasonForm, SuspendForm
+from .forms import AppealDecisionForm, ReasonForm, RemoveForm, SuspendForm
 from .models import (
     Appeal,
     AppealStatus,
@@ -54,6 +54,7 @@ from .services import (
     decide_appeal,
     dismiss_case,
     reinstate_member,
+    remove_and_sanction,
     remove_content,
     review_privacy_override,
     suspend_member,
@@ -160,7 +161,7 @@ class KindFilter(admin.SimpleListFilter):
 CASE_ACTIONS = {
     # name: (label, form, needs can_moderate_members)
     "dismiss": ("Dismiss the reports", ReasonForm, False),
-    "remove": ("Remove the item", ReasonForm, False),
+    "remove": ("Remove the item", RemoveForm, False),
     "warn": ("Warn the member", ReasonForm, True),
     "suspend": ("Suspend the member", SuspendForm, True),
     "reinstate": ("Reinstate the member", ReasonForm, True),
@@ -173,6 +174,16 @@ def _apply_case_action(
     reason = form.cleaned_data["reason"]
     if name == "dismiss":
         return dismiss_case(moderator=moderator, case=case, reason=reason)
+    if name == "remove" and isinstance(form, RemoveForm):
+        actions = remove_and_sanction(
+            moderator=moderator,
+            case=case,
+            reason=reason,
+            sanction=form.chosen_sanction(),
+            sanction_reason=form.reason_for_sanction(),
+            suspended_until=form.suspension_end(),
+        )
+        return actions[0]
     if name == "remove":
         if case.target is None:
             raise ModerationRefused("The item no longer exists.")
@@ -251,6 +262,10 @@ class ReportCaseAdmin(ReadOnlyAdmin):
         self, request: HttpRequest, queryset: models.QuerySet[ReportCase], name: str
     ) -> TemplateResponse | None:
         label, form_class, _ = CASE_ACTIONS[name]
+        if form_class is RemoveForm:
+            # Removing in bulk sanctions no one: each author's sanction is a decision about
+            # them, taken on their case's page.
+            form_class = ReasonForm
         return confirm_then_apply(
             self,
             request,
@@ -330,10 +345,10 @@ class ReportCaseAdmin(ReadOnlyAdmin):
             {
                 "name": name,
                 "label": label,
-                "form": bound.get(name) or form_class(prefix=name),
+                "form": bound.get(name) or self._case_form(request, case, name),
                 "url": reverse("admin:moderation_reportcase_act", args=[case.pk, name]),
             }
-            for name, (label, form_class, _) in CASE_ACTIONS.items()
+            for name, (label, _form, _) in CASE_ACTIONS.items()
             if available[name]
         ]
         context = {
@@ -350,13 +365,24 @@ class ReportCaseAdmin(ReadOnlyAdmin):
             request, "admin/moderation/reportcase/case.html", context, status=status
         )
 
+    def _case_form(
+        self, request: HttpRequest, case: ReportCase, name: str, data: Any = None
+    ) -> forms.Form:
+        """The form of one decision on the case page. Removal offers a sanction of the
+        author to those who may act on members, when there is an author."""
+        form_class = CASE_ACTIONS[name][1]
+        if form_class is RemoveForm:
+            offer = self.has_moderate_members_permission(request) and case.subject is not None
+            return RemoveForm(data, prefix=name, offer_sanction=offer)
+        return form_class(data, prefix=name)
+
     def act_view(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return require_POST(self._act)(request, pk, name)
 
     def _act(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if name not in CASE_ACTIONS:
             raise Http404("No such action.")
-        _, form_class, on_members = CASE_ACTIONS[name]
+        on_members = CASE_ACTIONS[name][2]
         allowed = (
             self.has_moderate_members_permission(request)
             if on_members
@@ -365,7 +391,7 @@ class ReportCaseAdmin(ReadOnlyAdmin):
         if not allowed:
             raise PermissionDenied
         case = get_object_or_404(ReportCase.objects.select_related("subject"), pk=pk)
-        form = form_class(request.POST, prefix=name)
+        form = self._case_form(request, case, name, data=request.POST)
         if not form.is_valid():
             return self.case_view(request, pk, bound={name: form}, status=400)
         try:

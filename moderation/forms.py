@@ -78,6 +78,74 @@ class SuspendForm(ReasonForm):
         return timezone.now() + timedelta(days=days) if days else None
 
 
+class Sanction:
+    NONE = "none"
+    WARN = "warn"
+    SUSPEND = "suspend"
+
+
+MAX_SUSPENSION_DAYS = 365
+
+
+class RemoveForm(ReasonForm):
+    """Removing a reported item, and, optionally in the same step, a sanction of its author:
+    a warning or a suspension of some days. `offer_sanction=False` (a moderator who may
+    not act on members, or an item with no author left) leaves only the reason."""
+
+    sanction = forms.ChoiceField(
+        label="And the author",
+        choices=[
+            (Sanction.NONE, "Only remove the item"),
+            (Sanction.WARN, "Also warn the author"),
+            (Sanction.SUSPEND, "Also suspend the author"),
+        ],
+        initial=Sanction.NONE,
+        widget=forms.RadioSelect,
+        # Left out of a request, the item is only removed.
+        required=False,
+    )
+    suspension_days = forms.IntegerField(
+        label="Suspend for how many days",
+        required=False,
+        min_value=1,
+        max_value=MAX_SUSPENSION_DAYS,
+        initial=7,
+        help_text="Only with a suspension.",
+    )
+    sanction_reason = forms.CharField(
+        label="Why this sanction",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only with a warning or a suspension; left empty, the removal's reason. "
+        "The member reads it, and it is kept in the audit log.",
+    )
+
+    def __init__(self, *args: Any, offer_sanction: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not offer_sanction:
+            for name in ("sanction", "suspension_days", "sanction_reason"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        sanction = cleaned.get("sanction", Sanction.NONE)
+        if sanction == Sanction.SUSPEND and not cleaned.get("suspension_days"):
+            self.add_error("suspension_days", "Say for how many days to suspend the author.")
+        cleaned["sanction_reason"] = (cleaned.get("sanction_reason") or "").strip()
+        return cleaned
+
+    def chosen_sanction(self) -> str:
+        return str(self.cleaned_data.get("sanction") or Sanction.NONE)
+
+    def suspension_end(self) -> datetime | None:
+        days = self.cleaned_data.get("suspension_days")
+        return timezone.now() + timedelta(days=days) if days else None
+
+    def reason_for_sanction(self) -> str:
+        return self.cleaned_data["sanction_reason"] or self.cleaned_data["reason"]
+
+
 class AppealDecisionForm(forms.Form):
     note = forms.CharField(
         label="Note to the member",

@@ -275,3 +275,15 @@ def decision_for(member: User, pk: int) -> ModerationAction | None:
         .select_related("appeal", "target_type")
         .first()
     )
+
+
+LATEST_AUDIT_ENTRIES = 10
+
+
+def latest_audit_entries(user: User, *, limit: int = LATEST_AUDIT_ENTRIES) -> list[AuditEntry]:
+    """The newest entries of the audit log, for the panel's front page (one query); none
+    for someone who may not read the log."""
+    if not user.has_perm("moderation.view_auditentry"):
+        return []
+    fields = ("created_at", "actor_label", "action", "target_label", "reason")
+    return list(AuditEntry.objects.only(*fields).order_by("-created_at", "-id")[:limit])

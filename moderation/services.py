@@ -452,6 +452,50 @@ def remove_content(*, moderator: User, target: models.Model, reason: str) -> Mod
 
 
 @transaction.atomic
+def remove_and_sanction(
+    *,
+    moderator: User,
+    case: ReportCase,
+    reason: str,
+    sanction: str,
+    sanction_reason: str = "",
+    suspended_until: datetime | None = None,
+) -> list[ModerationAction]:
+    """Remove a reported item and, in the same step, warn or suspend its author (`sanction`
+    "warn" or "suspend"; "none" only removes). All or nothing: a refused sanction leaves
+    the item in place. Each decision is its own action in the audit log, tied to the case,
+    and the author may appeal each; a sanction needs the right to act on members."""
+    if sanction not in SANCTIONS:
+        raise ModerationRefused("That is not a sanction moderators can give.")
+    case = ReportCase.objects.select_for_update().get(pk=case.pk)
+    target = case.target
+    if target is None:
+        raise ModerationRefused("The item no longer exists.")
+    author = subject_of(target)
+    if sanction != "none":
+        if not moderator.has_perm("moderation.can_moderate_members"):
+            raise ModerationRefused("You do not have permission to warn or suspend members.")
+        if author is None:
+            raise ModerationRefused("There is no author to sanction.")
+        if sanction == "suspend" and suspended_until is None:
+            raise ModerationRefused("Say for how long to suspend the author.")
+    actions = [remove_content(moderator=moderator, target=target, reason=reason)]
+    why = sanction_reason.strip() or reason
+    if sanction == "warn" and author is not None:
+        actions.append(warn_member(moderator=moderator, member=author, reason=why, case=case))
+    elif sanction == "suspend" and author is not None:
+        actions.append(
+            suspend_member(
+                moderator=moderator, member=author, reason=why, until=suspended_until, case=case
+            )
+        )
+    return actions
+
+
+SANCTIONS = frozenset({"none", "warn", "suspend"})
+
+
+@transaction.atomic
 def restore_content(*, moderator: User, target: models.Model, reason: str) -> ModerationAction:
     """Undo a removal (after a successful appeal, for example)."""
     fields = removal_fields(target)

@@ -300,6 +300,12 @@ class Notification(EmailOutbox):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Reactions are grouped when they are written (services.notify.notify_reaction): while
+    # a group is open (unread, not yet in a digest) every like of the same item joins its
+    # one row, so the list, the bell and the digest read one row per group. `group_key`
+    # names the group ("reaction:like"); `actor_ids` lists who is in it, latest first.
+    group_key = models.CharField(max_length=40, blank=True)
+    actor_ids = models.JSONField(default=list, blank=True)
     # Set when a digest run takes this row; the digest's own outbox state then governs it.
     digest = models.ForeignKey(
         EmailDigest,
@@ -311,6 +317,17 @@ class Notification(EmailOutbox):
 
     class Meta(EmailOutbox.Meta):
         ordering = ["-created_at", "-id"]
+        constraints = [
+            *EmailOutbox.Meta.constraints,
+            # At most one open group per member, item and group: two reactions racing to
+            # open it meet here, and the loser joins the winner's row.
+            models.UniqueConstraint(
+                fields=["recipient", "group_key", "target_type", "target_id"],
+                condition=models.Q(read_at__isnull=True, digest__isnull=True)
+                & ~models.Q(group_key=""),
+                name="notification_one_open_group",
+            ),
+        ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"]),
             models.Index(
@@ -338,6 +355,11 @@ class Notification(EmailOutbox):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def group_size(self) -> int:
+        """How many members this notification speaks for (1 unless grouped)."""
+        return max(len(self.actor_ids), 1)
 
 
 class NotificationPreference(models.Model):

@@ -49,6 +49,12 @@ def _signed_in_id(reader: User | AnonymousUser | None) -> int | None:
     return reader.pk if reader is not None and reader.is_authenticated else None
 
 
+def _may_not_participate(context: Context) -> str:
+    """Why the reader may not react or reply (the code of `participation_problem` from
+    accounts.context_processors), "" when they may: the cards show the controls or not."""
+    return str(getattr(context.get("participation_problem"), "code", "") or "")
+
+
 def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeString:
     reader = context.get("user")
     reader_id = _signed_in_id(reader)
@@ -75,6 +81,7 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         event,
         post.author.byline_values,
         signed_in,
+        _may_not_participate(context),
         signed_in and post.author_id == reader_id,
         getattr(post, "viewer_liked", False),
         getattr(post, "viewer_found_helpful", False),
@@ -103,6 +110,7 @@ def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) 
         age_step(comment.created_at),
         comment.author.byline_values,
         signed_in,
+        _may_not_participate(context),
         is_author,
         getattr(comment, "viewer_liked", False),
         getattr(comment, "viewer_found_helpful", False),

@@ -7,7 +7,8 @@ Every page, feed, search and export goes through them.
 
 Visibility rules for posts:
 - "public": everyone, visitors included, except posts by minors, which are for signed-in
-  members only (a minor's profile and posts are never shown to the open web);
+  members who confirmed their email address only (a minor's profile and posts are never
+  shown to the open web, nor to an account that could be anyone's);
 - "members": signed-in members;
 - "group": for those who may read the group (`Circle.objects.readable_by`): a post in a
   private group is for the group's active members only; a post in a public group is for
@@ -44,9 +45,11 @@ else:
     Viewer = Any
 
 
-def _minor_ids() -> models.QuerySet[User]:
-    """Members who are (or may be) minors, as accounts decides it (User.objects.minors)."""
-    return User.objects.minors().values("pk")
+def _hidden_minor_ids(viewer: Viewer) -> models.QuerySet[User] | None:
+    """The minors whose posts and comments `viewer` may not read, as accounts decides it
+    (User.objects.minors_hidden_from), or None."""
+    hidden = User.objects.minors_hidden_from(viewer)
+    return None if hidden is None else hidden.values("pk")
 
 
 # --- Groups ------------------------------------------------------------------------------
@@ -387,8 +390,11 @@ class PostQuerySet(PrefetchOnlyCounted["Post"]):
         """
         viewer, every_group = reader_of(viewer)
         posts = self if include_gone else self.alive()
+        hidden_minors = _hidden_minor_ids(viewer)
+        if hidden_minors is not None:
+            posts = posts.exclude(author__in=hidden_minors)
         if not viewer.is_authenticated:
-            return posts.filter(visibility=Visibility.PUBLIC).exclude(author__in=_minor_ids())
+            return posts.filter(visibility=Visibility.PUBLIC)
         posts = posts.filter(ReadableByMember(viewer.pk, every_group))
         walled = walled_off_ids(viewer)
         if walled:
@@ -595,11 +601,16 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         return self.filter(post=post)._by_authors_readable_to(viewer)
 
     def _by_authors_readable_to(self, viewer: Viewer) -> CommentQuerySet:
-        """Minus the comments of members walled off from `viewer` (of minors, for visitors)."""
+        """Minus the comments of members walled off from `viewer`, and of minors for those
+        who may not see them (visitors, unconfirmed members)."""
+        comments = self
+        hidden_minors = _hidden_minor_ids(viewer)
+        if hidden_minors is not None:
+            comments = comments.exclude(author__in=hidden_minors)
         if not viewer.is_authenticated:
-            return self.exclude(author__in=_minor_ids())
+            return comments
         walled = walled_off_ids(viewer)
-        return self.exclude(author_id__in=walled) if walled else self
+        return comments.exclude(author_id__in=walled) if walled else comments
 
     def for_display(self, viewer: Viewer) -> CommentQuerySet:
         comments = self.select_related("author")

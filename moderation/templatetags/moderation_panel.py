@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from moderation.selectors import dashboard
+from moderation.models import AuditEntry
+from moderation.selectors import dashboard, latest_audit_entries
 
 register = template.Library()
 
@@ -18,3 +19,13 @@ def moderation_dashboard(context: template.Context) -> dict[str, Any]:
     if request is None or not request.user.is_authenticated:
         return {}
     return dashboard(request.user)
+
+
+@register.simple_tag(takes_context=True)
+def recent_audit_entries(context: template.Context) -> list[AuditEntry]:
+    """The audit log's newest entries, shown as the front page's "Recent actions" (every
+    decision is written there, whereas Django's own action list sees none of them)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    return latest_audit_entries(request.user)

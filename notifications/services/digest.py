@@ -91,7 +91,7 @@ def build_digest_message(digest: EmailDigest) -> EmailMultiAlternatives | None:
     items = []
     for row in rows:
         if row.kind == Kind.REACTION_DIGEST:
-            reactions[row.url] += 1
+            reactions[row.url] += row.group_size
             reaction_titles[row.url] = row.title  # rows run oldest first: keep the latest
         else:
             items.append({"notification": row, "item_url": absolute_url(row.url)})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from accounts.models import User
 from accounts.selectors import is_walled_off
@@ -24,6 +26,7 @@ def notify(
     actor: User | None = None,
     target: models.Model | None = None,
     email: bool = True,
+    group_key: str = "",
 ) -> Notification | None:
     """Record a notification for `recipient` in the caller's transaction.
 
@@ -31,6 +34,7 @@ def notify(
     The email follows the recipient's preference for `kind` (immediately, in the daily
     digest, or not at all; security kinds always immediately) and is queued only after the
     transaction commits. `email=False` records the notification in the app only.
+    `group_key` opens a group others may join (`notify_reaction`).
     """
     if url and not _is_safe_link(url):
         raise ValueError(f"Notification links must be site paths or http(s) addresses: {url!r}")
@@ -48,6 +52,8 @@ def notify(
         url=url[:300],
         target=target,
         created_at=now,
+        group_key=group_key,
+        actor_ids=[actor.pk] if group_key and actor is not None else [],
         **initial_email_fields(status or EmailStatus.NOT_NEEDED, now=now),
     )
     if status == EmailStatus.PENDING:
@@ -64,17 +70,86 @@ def _is_safe_link(url: str) -> bool:
     return url.startswith(("https://", "http://"))
 
 
-def notify_reaction(*, recipient: User, actor: User, target: models.Model, url: str) -> None:
-    """Record a reaction for the daily digest; reactions are never emailed one by one."""
+# What a reaction notification says, by reaction and by what was reacted to: `who` is
+# "Ana" or "Ana and 3 others", `item` the post's title.
+REACTION_PHRASES: dict[tuple[str, str], str] = {
+    ("like", "post"): "{who} liked '{item}'",
+    ("helpful", "post"): "{who} found your post '{item}' helpful",
+    ("like", "comment"): "{who} liked your comment on '{item}'",
+    ("helpful", "comment"): "{who} found your comment on '{item}' helpful",
+}
+ITEM_TITLE_LENGTH = 80
+
+
+def reaction_title(
+    *, reaction: str, target_kind: str, actor_name: str, others: int, item: str
+) -> str:
+    """The sentence of a (possibly grouped) reaction notification."""
+    if others:
+        who = f"{actor_name} and {others} other{'s' if others > 1 else ''}"
+    else:
+        who = actor_name
+    phrase = REACTION_PHRASES.get((reaction, target_kind), "{who} reacted to '{item}'")
+    return phrase.format(who=who, item=Truncator(item).chars(ITEM_TITLE_LENGTH))
+
+
+def notify_reaction(
+    *, recipient: User, actor: User, target: models.Model, url: str, reaction: str, item: str
+) -> Notification | None:
+    """Record a reaction of kind `reaction` to `target` (titled `item`) for the daily digest;
+    reactions are never emailed one by one.
+
+    Grouped when written: while the recipient has not read the notification of this kind
+    of reaction on this item, and no digest has taken it, the next member's reaction joins
+    it ("Ana and 3 others liked ..."), moved to the top of the list, instead of adding a
+    row. The list and the bell then show what happened, once, in a single indexed read.
+    A member who takes a reaction back and gives it again is counted once.
+    """
+    if actor.pk == recipient.pk or is_walled_off(actor, recipient):
+        return None
+    group_key = f"reaction:{reaction}"
+    target_kind = target._meta.model_name or ""
     name = actor.display_name or actor.handle
-    notify(
+    open_group = Notification.objects.select_for_update().filter(
         recipient=recipient,
-        kind=Kind.REACTION_DIGEST,
-        title=f"{name} reacted to your post",
-        url=url,
-        actor=actor,
-        target=target,
+        group_key=group_key,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        read_at__isnull=True,
+        digest__isnull=True,
     )
+    group = open_group.first()
+    if group is None:
+        title = reaction_title(
+            reaction=reaction, target_kind=target_kind, actor_name=name, others=0, item=item
+        )
+        try:
+            with transaction.atomic():
+                return notify(
+                    recipient=recipient,
+                    kind=Kind.REACTION_DIGEST,
+                    title=title,
+                    url=url,
+                    actor=actor,
+                    target=target,
+                    group_key=group_key,
+                )
+        except IntegrityError:
+            # Another reaction opened the group meanwhile: join it.
+            group = open_group.get()
+    group.actor_ids = [actor.pk, *(pk for pk in group.actor_ids if pk != actor.pk)]
+    group.actor = actor
+    group.title = reaction_title(
+        reaction=reaction,
+        target_kind=target_kind,
+        actor_name=name,
+        others=len(group.actor_ids) - 1,
+        item=item,
+    )[:200]
+    group.url = url[:300]
+    group.created_at = timezone.now()
+    group.save(update_fields=["actor_ids", "actor", "title", "url", "created_at"])
+    return group
 
 
 def _initial_email_status(*, recipient: User, kind: str) -> str:

@@ -22,7 +22,7 @@ def notification_row(
 ) -> SafeString:
     """The row of `notifications/_notification.html`, reused while nothing it shows changes:
     its text and link, whether it is read, whether its item is still there for the reader,
-    and its time in the reader's zone."""
+    its time in the reader's zone, and the face beside it."""
     notification = item.notification
     parts = (
         notification.pk,
@@ -32,5 +32,6 @@ def notification_row(
         notification.read_at is None,
         item.is_available,
         str(time_zone),
+        notification.actor.byline_values if notification.actor else None,
     )
     return render_cached(context, ROW_TEMPLATE, parts, {"item": item, "time_zone": time_zone})

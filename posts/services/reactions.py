@@ -66,17 +66,20 @@ def toggle_reaction(*, member: User, target: Post | Comment, kind: str) -> React
             else:
                 model.objects.filter(pk=target.pk).update(**{counter: F(counter) + 1})
                 active = True
-                _notify_reaction(member=member, target=target)
+                _notify_reaction(member=member, target=target, reaction=kind)
         count = model.objects.filter(pk=target.pk).values_list(counter, flat=True).get()
     return ReactionState(active=active, count=count)
 
 
-def _notify_reaction(*, member: User, target: Post | Comment) -> None:
+def _notify_reaction(*, member: User, target: Post | Comment, reaction: str) -> None:
+    post = target if isinstance(target, Post) else target.post
     notify_reaction(
         recipient=target.author,
         actor=member,
         target=target,
         url=target.get_absolute_url(),
+        reaction=reaction,
+        item=str(post),
     )
 
 

@@ -42,9 +42,15 @@ def _digest_rows(recipient: User, *, at: dt.datetime) -> None:
     notify(
         recipient=recipient, actor=fan, kind=Kind.FOLLOW, title="Fan One follows you", url="/u/fan/"
     )
-    notify_reaction(recipient=recipient, actor=fan, target=fan, url="/posts/1/")
-    notify_reaction(recipient=recipient, actor=other, target=other, url="/posts/1/")
-    notify_reaction(recipient=recipient, actor=other, target=fan, url="/posts/2/")
+    notify_reaction(
+        recipient=recipient, actor=fan, target=fan, url="/posts/1/", reaction="like", item="One"
+    )
+    notify_reaction(
+        recipient=recipient, actor=other, target=other, url="/posts/1/", reaction="like", item="One"
+    )
+    notify_reaction(
+        recipient=recipient, actor=other, target=fan, url="/posts/2/", reaction="like", item="Two"
+    )
     Notification.objects.filter(recipient=recipient).update(created_at=at)
 
 

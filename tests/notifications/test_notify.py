@@ -160,9 +160,16 @@ def test_reactions_wait_for_the_digest_and_never_email_one_by_one(
 ) -> None:
     author, fan = UserFactory(), UserFactory(display_name="Fan Member")
     with django_capture_on_commit_callbacks(execute=True):
-        notify_reaction(recipient=author, actor=fan, target=author, url="/posts/7/")
+        notify_reaction(
+            recipient=author,
+            actor=fan,
+            target=author,
+            url="/posts/7/",
+            reaction="helpful",
+            item="How should I read this ECG strip?",
+        )
     notification = Notification.objects.get()
     assert notification.kind == Kind.REACTION_DIGEST
     assert notification.email_status == EmailStatus.DIGEST
-    assert notification.title == "Fan Member reacted to your post"
+    assert notification.title == "Fan Member reacted to 'How should I read this ECG strip?'"
     assert mail.outbox == []

@@ -1,0 +1,112 @@
+"""Minors are visible only to members who confirmed their email address: an account that
+never confirmed one could be anyone's, so it sees a minor's profile, posts and comments no
+more than a visitor does (User.objects.minors_hidden_from, the one place of the rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from posts.models import Comment, Post
+from posts.search import search
+from posts.services import add_comment, publish_post
+from tests.factories import HighSchoolStudentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Sickle cell crisis question"
+COMMENT = "Thanks, this helped with my biology project"
+
+
+@pytest.fixture
+def minor_with_posts() -> dict[str, Any]:
+    minor = HighSchoolStudentFactory(display_name="Zoe Young", handle="zoe-young")
+    post = publish_post(author=minor, title=TITLE, body="How does a sickle cell crisis start?")
+    adult_post = publish_post(author=UserFactory(), title="Hydration pearls", body="Water helps.")
+    add_comment(post=adult_post, author=minor, body=COMMENT)
+    return {"minor": minor, "post": post, "adult_post": adult_post}
+
+
+def _viewer(kind: str) -> User | None:
+    if kind == "visitor":
+        return None
+    return UserFactory(email_verified=kind == "confirmed")
+
+
+def _client(viewer: User | None) -> Client:
+    client = Client()
+    if viewer is not None:
+        client.force_login(viewer)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("kind", "sees"), [("visitor", False), ("unconfirmed", False), ("confirmed", True)]
+)
+def test_a_minors_pages_are_for_confirmed_members(
+    minor_with_posts: dict[str, Any], kind: str, sees: bool
+) -> None:
+    minor, post = minor_with_posts["minor"], minor_with_posts["post"]
+    client = _client(_viewer(kind))
+    expected = 200 if sees else 404
+    assert client.get(minor.get_absolute_url()).status_code == expected
+    assert client.get(post.get_absolute_url()).status_code == expected
+    author_posts = client.get(reverse("posts:author_posts", kwargs={"handle": minor.handle}))
+    assert (TITLE in author_posts.content.decode()) is sees
+    explore = client.get(reverse("posts:explore")).content.decode()
+    assert (TITLE in explore) is sees
+    found = client.get(reverse("posts:search"), {"q": "sickle"}).content.decode()
+    assert (TITLE in found) is sees
+    people = client.get(reverse("posts:search"), {"q": "zoe"}).content.decode()
+    assert ("@zoe-young" in people) is sees
+    conversation = client.get(minor_with_posts["adult_post"].get_absolute_url()).content.decode()
+    assert (COMMENT in conversation) is sees
+
+
+def test_the_querysets_agree(minor_with_posts: dict[str, Any]) -> None:
+    minor = minor_with_posts["minor"]
+    unconfirmed, confirmed = _viewer("unconfirmed"), _viewer("confirmed")
+    assert unconfirmed is not None and confirmed is not None
+    for viewer, sees in [(AnonymousUser(), False), (unconfirmed, False), (confirmed, True)]:
+        assert User.objects.visible_to(viewer).filter(pk=minor.pk).exists() is sees
+        assert Post.objects.visible_to(viewer).filter(author=minor).exists() is sees
+        assert Comment.objects.visible_to(viewer).filter(author=minor).exists() is sees
+        assert (TITLE in {post.title for post in search(viewer, "sickle").posts}) is sees
+
+
+def test_an_unconfirmed_minor_still_sees_themselves(minor_with_posts: dict[str, Any]) -> None:
+    minor = HighSchoolStudentFactory(email_verified=False, handle="new-minor")
+    post = publish_post(author=UserFactory(), title="Other", body="x")
+    other_minor = minor_with_posts["minor"]
+    assert User.objects.visible_to(minor).filter(pk=minor.pk).exists()
+    assert not User.objects.visible_to(minor).filter(pk=other_minor.pk).exists()
+    client = _client(minor)
+    assert client.get(minor.get_absolute_url()).status_code == 200
+    assert client.get(other_minor.get_absolute_url()).status_code == 404
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_adults_are_not_hidden_from_unconfirmed_members(minor_with_posts: dict[str, Any]) -> None:
+    client = _client(_viewer("unconfirmed"))
+    adult_post = minor_with_posts["adult_post"]
+    assert client.get(adult_post.get_absolute_url()).status_code == 200
+    assert client.get(adult_post.author.get_absolute_url()).status_code == 200
+
+
+def test_the_rule_costs_no_query_on_a_page(
+    minor_with_posts: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    confirmed = _client(_viewer("confirmed"))
+    confirmed.get(reverse("posts:explore"))
+    with django_assert_max_num_queries(100) as queries:
+        confirmed.get(reverse("posts:explore"))
+    confirmed_count = len(queries.captured_queries)
+    unconfirmed = _client(_viewer("unconfirmed"))
+    unconfirmed.get(reverse("posts:explore"))
+    with django_assert_max_num_queries(confirmed_count):
+        unconfirmed.get(reverse("posts:explore"))
