@@ -108,14 +108,13 @@ class UserQuerySet(models.QuerySet["User"]):
 
 def has_confirmed_email(member: User) -> bool:
     """Whether `member` has confirmed an email address. Read with the member on read-only
-    requests (accounts.backends); asked of the database otherwise."""
-    known = getattr(member, "has_verified_email", None)
-    if known is not None:
-        return bool(known)
-    # Imported here: allauth's models refer back to this app's User.
-    from allauth.account.models import EmailAddress
+    requests (accounts.backends); asked of the database otherwise, once per instance."""
+    if member.has_verified_email is None:
+        # Imported here: allauth's models refer back to this app's User.
+        from allauth.account.models import EmailAddress
 
-    return EmailAddress.objects.filter(user=member, verified=True).exists()
+        member.has_verified_email = EmailAddress.objects.filter(user=member, verified=True).exists()
+    return bool(member.has_verified_email)
 
 
 # A base built by `from_queryset` is dynamic to the type checker; the Django plugin still gives
@@ -151,6 +150,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     Fields shown beside every post and comment (name, handle, role, badge, avatar) live on
     this row so that lists need a single join to render their authors.
     """
+
+    # Whether the member confirmed an email address, once known: read with the member on
+    # read-only requests (accounts.backends), else by has_confirmed_email, once per instance.
+    has_verified_email: bool | None = None
 
     # Stored lowercased (the manager and the forms normalise), so plain uniqueness suffices.
     email = models.EmailField("email address", max_length=254, unique=True)
