@@ -86,13 +86,20 @@ def run_lighthouse(url: str, cookie: str, report: Path) -> dict[str, Any]:
     ]
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    subprocess.run(
-        command,
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    # A busy machine now and then fails Chromium's start: one more try before giving up.
+    for attempt in (1, 2):
+        finished = subprocess.run(
+            command,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if finished.returncode == 0:
+            break
+        print(f"    Lighthouse failed on {url} (try {attempt}): {finished.stderr[-600:]}")
+    else:
+        raise SystemExit(f"Lighthouse failed twice on {url}")
     result: dict[str, Any] = json.loads(report.read_text())
     return result
 
