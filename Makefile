@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck audit format migrate seed worker beat up clean install lock
+.PHONY: run test lint typecheck audit format migrate seed worker beat up clean install lock \
+	screenshots lighthouse
 
 # Installs exactly the locked set (requirements/dev.txt: every package pinned, with hashes).
 $(STAMP): requirements/dev.txt
@@ -69,6 +70,15 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A community beat -l info
+
+## screenshots: every main page at 360, 768 and 1280 px, light and dark, into var/screenshots/
+## (starts its own demo site under gunicorn with DEBUG=0; needs Chromium, see tests/browser/)
+screenshots: $(STAMP)
+	$(PY) -m bench.screenshots $(SCREENSHOTS_ARGS)
+
+## lighthouse: Lighthouse scores of the main pages, written into README.md (needs npm install)
+lighthouse: $(STAMP)
+	$(PY) -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 ## up: the production-like stack in Docker
 up:

@@ -119,3 +119,28 @@ def screenshot(page: Any, name: str) -> None:
     """Keep the last step of a journey for people to look at (the folder is git-ignored)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[Any]:
+    """The demo site (bench/demo_site.py) under gunicorn with DEBUG=0, for the whole run."""
+    from bench.demo_site import DemoSite
+
+    with DemoSite() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def demo_sign_in(browser: Any, demo_site: Any) -> Any:
+    """The storage state of a browser signed in as the demo site's audience: one sign-in
+    per audience for the whole run."""
+    from bench.demo_site import Audience, signed_in_state
+
+    states: dict[str, dict[str, Any] | None] = {}
+
+    def state(audience: Audience) -> dict[str, Any] | None:
+        if audience not in states:
+            states[audience] = signed_in_state(browser, demo_site, audience)
+        return states[audience]
+
+    return state

@@ -217,8 +217,8 @@ def test_a_student_finds_a_mentor_and_they_complete_a_mentorship(page: Any) -> N
     page.get_by_text("In June. Could we plan a study schedule?").wait_for()
     page.get_by_label("New goal").fill("Draft a 12-week MCAT plan")
     page.get_by_role("button", name="Add goal").click()
-    page.get_by_role("button", name="Mark “Draft a 12-week MCAT plan” done").click()
-    page.get_by_role("button", name="Mark “Draft a 12-week MCAT plan” not done").wait_for()
+    page.get_by_role("button", name="Mark done “Draft a 12-week MCAT plan”").click()
+    page.get_by_role("button", name="Done “Draft a 12-week MCAT plan”: mark not done").wait_for()
     page.get_by_text("1 of 1 done").wait_for()
 
     page.get_by_role("link", name="Complete the mentorship").click()
