@@ -103,7 +103,7 @@ def test_a_member_is_stopped_with_a_friendly_429_past_the_limit(
     rf: RequestFactory, settings: Any
 ) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "2/h"}
-    member, other = UserFactory(), UserFactory()
+    member, other = UserFactory.create(), UserFactory.create()
 
     def post_as(user: User) -> HttpResponse:
         request = rf.post("/post")

@@ -26,7 +26,7 @@ REASON = "Part of what was sent is not valid UTF-8 text, so nothing was saved."
 
 @pytest.fixture
 def member() -> User:
-    return UserFactory()
+    return UserFactory.create()
 
 
 def _client(member: User) -> Client:

@@ -187,7 +187,7 @@ def test_it_comes_first_in_the_middleware_stack() -> None:
 def test_a_refused_request_reads_no_session_no_database_and_logs_no_error(
     client: Client, django_assert_num_queries: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     with caplog.at_level(logging.INFO), django_assert_num_queries(0):
         response = client.get("/", HTTP_X_REQUEST_START=f"t={time.time() - 60:.3f}")
     assert response.status_code == 503
@@ -200,7 +200,7 @@ def test_a_refused_request_reads_no_session_no_database_and_logs_no_error(
 
 @pytest.mark.django_db
 def test_a_refused_post_writes_nothing(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     response = client.post(
         "/posts/new/",

@@ -40,7 +40,7 @@ PASSWORD = "a-long-unusual-password-42"
 
 @pytest.fixture
 def member() -> User:
-    return UserFactory(email="ana@example.org", display_name="Dr. Ana Lima")
+    return UserFactory.create(email="ana@example.org", display_name="Dr. Ana Lima")
 
 
 @contextmanager
@@ -334,7 +334,7 @@ def test_a_data_export_holds_nothing_of_account_emails(member: User) -> None:
 
 
 def test_deleting_an_account_deletes_the_emails_to_its_addresses(member: User) -> None:
-    other = UserFactory(email="other@example.org")
+    other = UserFactory.create(email="other@example.org")
     with _broker_is_down():
         _reset(member.email.upper())
         _reset(other.email)

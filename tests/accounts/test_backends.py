@@ -47,7 +47,7 @@ def test_both_backends_read_the_pages_facts() -> None:
         "accounts.backends.MemberModelBackend",
         "accounts.backends.MemberAuthenticationBackend",
     ]
-    member = UserFactory()
+    member = UserFactory.create()
     for backend in (MemberModelBackend(), MemberAuthenticationBackend()):
         token = request_walls.set({})
         try:
@@ -58,7 +58,7 @@ def test_both_backends_read_the_pages_facts() -> None:
 
 
 def test_a_get_reads_the_member_walls_and_unread_count_in_one_query() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     queries = _sql(_signed_in(member), "get", SAVED)
     assert not [sql for sql in queries if "accounts_block" in sql and "accounts_user" not in sql]
     assert not [
@@ -69,17 +69,17 @@ def test_a_get_reads_the_member_walls_and_unread_count_in_one_query() -> None:
 
 
 def test_the_bell_counts_the_unread_notifications_read_with_the_member() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     for title in ("One", "Two", "Three"):
         make_notification(member, title=title)
     make_notification(member, title="Seen", read_at=timezone.now())
-    make_notification(UserFactory(), title="Someone else's")
+    make_notification(UserFactory.create(), title="Someone else's")
     html = _signed_in(member).get(SAVED).content.decode()
     assert "3 unread" in _bell(html)
 
 
 def test_after_marking_all_read_the_next_page_shows_none_unread() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     make_notification(member, title="One")
     client = _signed_in(member)
     assert "1 unread" in _bell(client.get(SAVED).content.decode())
@@ -89,21 +89,21 @@ def test_after_marking_all_read_the_next_page_shows_none_unread() -> None:
 
 @pytest.mark.parametrize("direction", ["blocked them", "blocked by them"])
 def test_walls_read_with_the_member_hide_the_other_sides_posts(direction: str) -> None:
-    member, other, friend = UserFactory(), UserFactory(), UserFactory()
+    member, other, friend = UserFactory.create(), UserFactory.create(), UserFactory.create()
     publish_post(author=other, title="Behind the wall", body="Notes.")
     publish_post(author=friend, title="In plain sight", body="Notes.")
     if direction == "blocked them":
         Block.objects.create(blocker=member, blocked=other)
     else:
         Block.objects.create(blocker=other, blocked=member)
-    Block.objects.create(blocker=friend, blocked=UserFactory())
+    Block.objects.create(blocker=friend, blocked=UserFactory.create())
     html = _signed_in(member).get(reverse("posts:explore")).content.decode()
     assert "In plain sight" in html and "Behind the wall" not in html
 
 
 def test_many_walls_in_both_directions_are_all_kept() -> None:
-    member = UserFactory()
-    others = [UserFactory() for _ in range(12)]
+    member = UserFactory.create()
+    others = [UserFactory.create() for _ in range(12)]
     for index, other in enumerate(others):
         pair = (member, other) if index % 2 else (other, member)
         Block.objects.create(blocker=pair[0], blocked=pair[1])
@@ -116,7 +116,7 @@ def test_many_walls_in_both_directions_are_all_kept() -> None:
 
 
 def test_a_post_reads_the_member_alone_and_the_rest_afresh() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     queries = _sql(_signed_in(member), "post", reverse("notifications:read_all"))
     (member_query,) = [sql for sql in queries if sql.startswith(MEMBER_ROW)]
     assert '"accounts_block"' not in member_query
@@ -124,14 +124,14 @@ def test_a_post_reads_the_member_alone_and_the_rest_afresh() -> None:
 
 
 def test_outside_a_request_the_member_is_read_alone() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     user = MemberModelBackend().get_user(member.pk)
     assert user == member and not hasattr(user, "unread_notification_count")
 
 
 @pytest.mark.parametrize("read_only", [True, False], ids=["get", "post"])
 def test_a_deactivated_or_deleted_member_is_no_one(read_only: bool) -> None:
-    inactive, gone = UserFactory(is_active=False), UserFactory()
+    inactive, gone = UserFactory.create(is_active=False), UserFactory.create()
     gone_pk = gone.pk
     gone.delete()
     token = request_walls.set({}) if read_only else None
@@ -144,7 +144,7 @@ def test_a_deactivated_or_deleted_member_is_no_one(read_only: bool) -> None:
 
 
 def test_a_deactivated_members_session_shows_the_signed_out_page() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client = _signed_in(member)
     member.is_active = False
     member.save(update_fields=["is_active"])

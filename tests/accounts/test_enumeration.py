@@ -55,7 +55,7 @@ def _answer(response: HttpResponse, email: str) -> dict[str, Any]:
 
 @pytest.fixture
 def member() -> User:
-    return UserFactory(email=KNOWN, display_name="Dr. Existing Member")
+    return UserFactory.create(email=KNOWN, display_name="Dr. Existing Member")
 
 
 # --- Sign-up -------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_adding_an_address_that_has_an_account_reads_the_same_as_a_new_one(
     answers = []
     for email in (KNOWN, UNKNOWN):
         client = Client()
-        client.force_login(UserFactory())
+        client.force_login(UserFactory.create())
         response = client.post("/accounts/email/", {"action_add": "", "email": email})
         answers.append(_answer(response, email))
     assert answers[0] == answers[1]

@@ -35,21 +35,21 @@ def test_a_verified_member_may_take_part(rf: RequestFactory, member: User) -> No
 
 
 def test_an_unverified_email_may_not_take_part() -> None:
-    member = UserFactory(email_verified=False)
+    member = UserFactory.create(email_verified=False)
     with pytest.raises(ParticipationDenied) as error:
         ensure_can_participate(member)
     assert error.value.code == "unverified_email"
 
 
 def test_a_suspended_member_may_not_take_part() -> None:
-    member = UserFactory(suspended_at=timezone.now(), suspension_reason="spam")
+    member = UserFactory.create(suspended_at=timezone.now(), suspension_reason="spam")
     with pytest.raises(ParticipationDenied) as error:
         ensure_can_participate(member)
     assert error.value.code == "suspended"
 
 
 def test_a_suspension_that_ended_no_longer_applies() -> None:
-    member = UserFactory(
+    member = UserFactory.create(
         suspended_at=timezone.now() - timedelta(days=8),
         suspended_until=timezone.now() - timedelta(days=1),
     )

@@ -110,7 +110,7 @@ def test_with_redis_down_members_stay_signed_in_and_sign_in_sign_up_and_reset_wo
 ) -> None:
     # A new password signs its owner out everywhere, so the one who forgot theirs is not
     # the member who stays signed in.
-    member, forgetful = UserFactory(), UserFactory()
+    member, forgetful = UserFactory.create(), UserFactory.create()
     browser = Client()
     assert _sign_in(browser, member.email, PASSWORD) == 302
     assert _is_signed_in(browser)
@@ -160,7 +160,7 @@ def _sign_in_with_code(email: str, secret: str) -> Client:
 def test_with_redis_down_a_moderator_signs_in_with_their_second_factor(
     redis_cache: RedisServer,
 ) -> None:
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     TOTP.activate(moderator, secret)
     assert _sign_in_with_code(moderator.email, secret).get("/admin/").status_code == 200

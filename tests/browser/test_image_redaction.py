@@ -94,7 +94,7 @@ def _faces(path: str) -> list[Any]:
 def test_a_member_redacts_a_case_s_images_and_publishes_only_redacted_ones(
     page: Any, live_server: Any, files: dict[str, str]
 ) -> None:
-    member = PhysicianFactory()
+    member = PhysicianFactory.create()
     _sign_in(page, live_server, member)
     errors = _write_case(page)
     _attach(page, files)
@@ -148,7 +148,7 @@ def test_a_member_redacts_a_case_s_images_and_publishes_only_redacted_ones(
 def test_the_redaction_tools_work_with_the_keyboard_alone(
     page: Any, live_server: Any, files: dict[str, str]
 ) -> None:
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     _write_case(page)
     page.get_by_label("Image 2", exact=True).set_input_files(files["face"])
     page.get_by_role("heading", name="Redact image 2").wait_for()
@@ -193,7 +193,7 @@ def test_without_javascript_the_server_lists_the_findings_and_blacks_them_out(
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
-        _sign_in(page, live_server, PhysicianFactory())
+        _sign_in(page, live_server, PhysicianFactory.create())
         _write_case(page)
         page.get_by_label("Image 1", exact=True).set_input_files(files["face"])
         page.get_by_label("Description of image 1 (alt text)").fill("Malar rash")
@@ -226,7 +226,7 @@ def test_the_composer_with_findings_fits_the_screen(
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
-        _sign_in(page, live_server, PhysicianFactory())
+        _sign_in(page, live_server, PhysicianFactory.create())
         _write_case(page)
         _attach(page, files)
         assert not scrolls_sideways(page)
@@ -242,7 +242,7 @@ def test_a_12_megapixel_photo_shows_its_progress_while_it_is_checked(
     photo = tmp_path / "ward-round.jpg"
     with Image.open(FACE_PHOTO) as small:
         small.convert("RGB").resize((4000, 3000)).save(photo, quality=80)
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     _write_case(page)
     page.get_by_label("Image 1", exact=True).set_input_files(str(photo))
     progress = _slot(page, 1).locator(".redactor-progress")
@@ -263,7 +263,7 @@ def test_a_12_megapixel_photo_shows_its_progress_while_it_is_checked(
 def test_boxes_are_drawn_and_moved_with_the_pointer(
     page: Any, live_server: Any, files: dict[str, str]
 ) -> None:
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     _write_case(page)
     page.get_by_label("Image 1", exact=True).set_input_files(files["film"])
     page.get_by_role("heading", name="Redact image 1").wait_for()
@@ -301,7 +301,7 @@ def test_a_dicom_file_is_shown_from_the_server_s_preview(
     pixels[80:220, 100:300] = 3000
     film = tmp_path / "film.dcm"
     film.write_bytes(dicom_bytes(pixels))
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     _write_case(page)
     page.get_by_label("Image 1", exact=True).set_input_files(str(film))
     page.get_by_role("heading", name="Redact image 1").wait_for()

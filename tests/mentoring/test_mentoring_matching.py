@@ -54,7 +54,7 @@ BEST = {
 
 
 def _named(name: str, **fields: object) -> MentorProfile:
-    return make_mentor(PhysicianFactory(display_name=name), **fields)
+    return make_mentor(PhysicianFactory.create(display_name=name), **fields)
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_spare_capacity_spreads_requests(mentee: User) -> None:
     busy = _named("Busy", **{**BEST, "capacity": 3})
     _named("Free", **{**BEST, "capacity": 3})
     for _ in range(2):
-        make_mentorship(busy.user, UserFactory())
+        make_mentorship(busy.user, UserFactory.create())
     suggestions = suggest_mentors(mentee, now=NOW)
     assert [item.mentor.user.display_name for item in suggestions] == ["Free", "Busy"]
     assert "has room for 1 more mentee" in suggestions[1].reasons
@@ -171,7 +171,7 @@ def test_a_required_language_filters_mentors() -> None:
 
 
 def test_minors_see_only_mentors_who_accept_high_school_students() -> None:
-    minor = make_mentee(UserFactory(birth_year=timezone.now().year - 16), goals=["mcat"])
+    minor = make_mentee(UserFactory.create(birth_year=timezone.now().year - 16), goals=["mcat"])
     _named("HighSchool", stages=["high_school", "premed"])
     _named("PremedOnly", stages=["premed"])
     names = [item.mentor.user.display_name for item in suggest_mentors(minor, now=NOW)]
@@ -205,12 +205,12 @@ def test_a_suspension_that_has_ended_does_not_filter(mentee: User) -> None:
 
 def test_members_without_a_mentee_stage_get_no_suggestions() -> None:
     _named("Anyone", **BEST)
-    assert suggest_mentors(PhysicianFactory(), now=NOW) == []
+    assert suggest_mentors(PhysicianFactory.create(), now=NOW) == []
 
 
 def test_a_mentee_without_preferences_still_gets_filtered_suggestions() -> None:
     _named("Anyone", **BEST)
-    (suggestion,) = suggest_mentors(UserFactory(), now=NOW)
+    (suggestion,) = suggest_mentors(UserFactory.create(), now=NOW)
     assert "mentors pre-med students" in suggestion.reasons
 
 

@@ -54,7 +54,7 @@ def test_a_mentor_nobody_rated_has_no_average() -> None:
 def test_the_mentor_page_shows_the_stored_rating(client: Client) -> None:
     mentor = _completed_by_mentee(4).mentor
     _completed_by_mentee(5, mentor=mentor)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     response = client.get(reverse("mentoring:mentor", kwargs={"handle": mentor.handle}))
     assert "Rated 4.5 of 5 by 2 mentees" in response.content.decode()
 

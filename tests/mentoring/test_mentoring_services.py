@@ -34,7 +34,7 @@ def mentorship() -> Mentorship:
 @pytest.fixture
 def minor_mentorship() -> Mentorship:
     mentor = make_mentor(stages=["high_school"]).user
-    return make_mentorship(mentor, HighSchoolStudentFactory())
+    return make_mentorship(mentor, HighSchoolStudentFactory.create())
 
 
 # --- Profiles -------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ PROFILE = {
 
 
 def test_saving_a_mentor_profile_normalises_and_tags_it() -> None:
-    physician = PhysicianFactory()
+    physician = PhysicianFactory.create()
     profile = services.save_mentor_profile(user=physician, **PROFILE)
     assert profile.areas == ["mcat", "research"]
     assert profile.languages == ["en", "es"]
@@ -72,9 +72,9 @@ def test_saving_a_mentor_profile_normalises_and_tags_it() -> None:
 @pytest.mark.parametrize(
     ("factory", "message"),
     [
-        (lambda: UserFactory(), "Only physicians and residents"),
-        (lambda: PhysicianFactory(verification_status="rejected"), "Only verified"),
-        (lambda: PhysicianFactory(email_verified=False), "confirm your email"),
+        (lambda: UserFactory.create(), "Only physicians and residents"),
+        (lambda: PhysicianFactory.create(verification_status="rejected"), "Only verified"),
+        (lambda: PhysicianFactory.create(email_verified=False), "confirm your email"),
     ],
 )
 def test_only_verified_clinicians_may_mentor(factory, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +94,7 @@ def test_the_database_refuses_a_capacity_of_zero() -> None:
 def test_mentee_preferences_are_for_students_and_residents() -> None:
     with pytest.raises(Refused, match="students and residents"):
         services.save_mentee_preferences(
-            user=PhysicianFactory(),
+            user=PhysicianFactory.create(),
             goals=["mcat"],
             specialties=[],
             languages=["en"],
@@ -109,7 +109,7 @@ def test_mentee_preferences_are_for_students_and_residents() -> None:
 
 def test_requiring_a_language_needs_a_language() -> None:
     preferences = services.save_mentee_preferences(
-        user=UserFactory(),
+        user=UserFactory.create(),
         goals=["mcat"],
         specialties=[],
         languages=[],
@@ -239,7 +239,7 @@ def test_a_suspended_member_cannot_send(mentorship: Mentorship) -> None:
 
 def test_outsiders_cannot_send(mentorship: Mentorship) -> None:
     with pytest.raises(Refused, match="Only the mentor and the mentee"):
-        services.send_message(mentorship=mentorship, sender=UserFactory(), body="Hi")
+        services.send_message(mentorship=mentorship, sender=UserFactory.create(), body="Hi")
 
 
 # --- Goals, meetings, feedback --------------------------------------------------------------
@@ -293,5 +293,5 @@ def test_feedback_once_per_side(mentorship: Mentorship) -> None:
     with pytest.raises(Refused, match="1 to 5"):
         services.give_feedback(mentorship=mentorship, author=mentorship.mentor, rating=0)
     with pytest.raises(Refused, match="Only the mentor and the mentee"):
-        services.give_feedback(mentorship=mentorship, author=UserFactory(), rating=4)
+        services.give_feedback(mentorship=mentorship, author=UserFactory.create(), rating=4)
     assert Feedback.objects.count() == 1

@@ -30,7 +30,7 @@ def moderators_group() -> Group:
 
 
 def make_moderator(*, with_mfa: bool = True, **fields: object) -> User:
-    moderator = ModeratorFactory(**fields)
+    moderator = ModeratorFactory.create(**fields)
     moderator.groups.add(moderators_group())
     if with_mfa:
         TOTP.activate(moderator, generate_totp_secret())
@@ -44,7 +44,7 @@ def moderator_actor(**fields: object) -> Actor:
 
 
 def make_superuser() -> User:
-    superuser = ModeratorFactory(is_superuser=True)
+    superuser = ModeratorFactory.create(is_superuser=True)
     TOTP.activate(superuser, generate_totp_secret())
     return User.objects.get(pk=superuser.pk)
 

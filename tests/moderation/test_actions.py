@@ -34,11 +34,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def moderator():
-    return ModeratorFactory()
+    return ModeratorFactory.create()
 
 
 def test_reports_on_one_item_form_one_case_with_a_count() -> None:
-    subject = UserFactory()
+    subject = UserFactory.create()
     for reporter in UserFactory.create_batch(3):
         file_report(reporter=reporter, target=subject, reason="spam")
     case = ReportCase.objects.get()
@@ -48,7 +48,7 @@ def test_reports_on_one_item_form_one_case_with_a_count() -> None:
 
 
 def test_dismissing_closes_the_case_and_tells_reporters(moderator) -> None:
-    subject, reporter = UserFactory(), UserFactory()
+    subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="harassment")
     case = ReportCase.objects.get()
     dismiss_case(moderator=moderator, case=case, reason="Not harassment")
@@ -61,7 +61,7 @@ def test_dismissing_closes_the_case_and_tells_reporters(moderator) -> None:
 
 
 def test_dismissing_twice_is_refused(moderator) -> None:
-    file_report(reporter=UserFactory(), target=UserFactory(), reason="spam")
+    file_report(reporter=UserFactory.create(), target=UserFactory.create(), reason="spam")
     case = ReportCase.objects.get()
     dismiss_case(moderator=moderator, case=case, reason="fine")
     with pytest.raises(ModerationRefused):
@@ -70,7 +70,7 @@ def test_dismissing_twice_is_refused(moderator) -> None:
 
 
 def test_a_new_report_after_a_closed_case_opens_a_new_case(moderator) -> None:
-    subject, reporter = UserFactory(), UserFactory()
+    subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="spam")
     dismiss_case(moderator=moderator, case=ReportCase.objects.get(), reason="fine")
     file_report(reporter=reporter, target=subject, reason="spam")
@@ -78,7 +78,7 @@ def test_a_new_report_after_a_closed_case_opens_a_new_case(moderator) -> None:
 
 
 def test_suspending_records_state_before_and_after(moderator) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     until = timezone.now() + timedelta(days=7)
     action = suspend_member(moderator=moderator, member=member, reason="Spam", until=until)
     member.refresh_from_db()
@@ -92,7 +92,7 @@ def test_suspending_records_state_before_and_after(moderator) -> None:
 
 
 def test_an_indefinite_suspension_has_no_end(moderator) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     suspend_member(moderator=moderator, member=member, reason="Threats", until=None)
     member.refresh_from_db()
     assert member.is_suspended and member.suspended_until is None
@@ -100,7 +100,7 @@ def test_an_indefinite_suspension_has_no_end(moderator) -> None:
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_an_action_needs_a_reason(moderator, reason: str) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     with pytest.raises(ModerationRefused):
         suspend_member(moderator=moderator, member=member, reason=reason, until=None)
     member.refresh_from_db()
@@ -112,7 +112,7 @@ def test_a_suspension_in_the_past_is_refused(moderator) -> None:
     with pytest.raises(ModerationRefused):
         suspend_member(
             moderator=moderator,
-            member=UserFactory(),
+            member=UserFactory.create(),
             reason="x",
             until=timezone.now() - timedelta(hours=1),
         )
@@ -120,11 +120,13 @@ def test_a_suspension_in_the_past_is_refused(moderator) -> None:
 
 def test_staff_cannot_be_suspended_from_the_panel(moderator) -> None:
     with pytest.raises(ModerationRefused):
-        suspend_member(moderator=moderator, member=ModeratorFactory(), reason="x", until=None)
+        suspend_member(
+            moderator=moderator, member=ModeratorFactory.create(), reason="x", until=None
+        )
 
 
 def test_reinstating_lifts_the_suspension(moderator) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     suspend_member(moderator=moderator, member=member, reason="x", until=None)
     reinstate_member(moderator=moderator, member=member, reason="Appeal accepted")
     member.refresh_from_db()
@@ -134,7 +136,7 @@ def test_reinstating_lifts_the_suspension(moderator) -> None:
 
 
 def test_a_warning_closes_the_case_and_notifies_both_sides(moderator) -> None:
-    subject, reporter = UserFactory(), UserFactory()
+    subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="harassment")
     case = ReportCase.objects.get()
     warn_member(moderator=moderator, member=subject, reason="Be civil", case=case)
@@ -146,7 +148,7 @@ def test_a_warning_closes_the_case_and_notifies_both_sides(moderator) -> None:
 
 
 def test_a_member_appeals_once_and_a_moderator_overturns(moderator) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     action = suspend_member(moderator=moderator, member=member, reason="x", until=None)
     member.refresh_from_db()
     appeal = file_appeal(member=member, action=action, text="It was a misunderstanding")
@@ -162,14 +164,14 @@ def test_a_member_appeals_once_and_a_moderator_overturns(moderator) -> None:
 
 
 def test_only_the_member_concerned_may_appeal(moderator) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     action = warn_member(moderator=moderator, member=member, reason="x")
     with pytest.raises(ModerationRefused):
-        file_appeal(member=UserFactory(), action=action, text="Not me")
+        file_appeal(member=UserFactory.create(), action=action, text="Not me")
 
 
 def test_the_audit_log_refuses_changes(moderator) -> None:
-    warn_member(moderator=moderator, member=UserFactory(), reason="x")
+    warn_member(moderator=moderator, member=UserFactory.create(), reason="x")
     entry = AuditEntry.objects.get()
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
@@ -182,7 +184,7 @@ def test_a_warning_is_emailed_even_to_a_member_who_turned_moderation_mail_off(
 ) -> None:
     from notifications.models import NotificationPreference
 
-    member = UserFactory()
+    member = UserFactory.create()
     NotificationPreference.objects.create(user=member, kind="moderation", delivery="off")
     with django_capture_on_commit_callbacks(execute=True):
         warn_member(moderator=moderator, member=member, reason="Please keep it civil")
@@ -192,7 +194,7 @@ def test_a_warning_is_emailed_even_to_a_member_who_turned_moderation_mail_off(
 def test_reporters_hear_back_under_their_own_report_preference(
     moderator, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
-    subject, reporter = UserFactory(), UserFactory()
+    subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="spam")
     with django_capture_on_commit_callbacks(execute=True):
         dismiss_case(moderator=moderator, case=ReportCase.objects.get(), reason="fine")

@@ -161,7 +161,7 @@ def _staff_without_a_code() -> Client:
 
 
 def _staff_without_the_permission() -> Client:
-    staff = ModeratorFactory()
+    staff = ModeratorFactory.create()
     give_totp(staff)
     return _signed_in_with_code(User.objects.get(pk=staff.pk))
 
@@ -181,7 +181,7 @@ def test_nobody_else_leaves_an_entry(mentorship: Mentorship, reader: str, status
     clients: dict[str, Callable[[], Client]] = {
         "mentor": lambda: _signed_in_with_code(mentorship.mentor),
         "mentee": lambda: _signed_in_with_code(mentorship.mentee),
-        "member": lambda: _signed_in_with_code(UserFactory()),
+        "member": lambda: _signed_in_with_code(UserFactory.create()),
         "staff_without_a_code": _staff_without_a_code,
         "staff_without_the_permission": _staff_without_the_permission,
     }

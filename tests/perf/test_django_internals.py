@@ -127,7 +127,7 @@ def test_prefetch_internals() -> None:
 def test_prefetch_hook_is_called_once_the_rows_are_read() -> None:
     from tests.posts.factories import PostFactory
 
-    PostFactory()
+    PostFactory.create()
     calls: list[int] = []
 
     class Spy(type(Post.objects.all())):  # type: ignore[misc]

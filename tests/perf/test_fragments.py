@@ -101,9 +101,9 @@ def _urls(world: World, member: User) -> list[str]:
 
 def _mentors(world: World) -> None:
     """Two listed mentors, one of them walled off from the reader."""
-    make_mentor(PhysicianFactory())
-    make_mentor(PhysicianFactory())
-    blocked_mentor = make_mentor(PhysicianFactory())
+    make_mentor(PhysicianFactory.create())
+    make_mentor(PhysicianFactory.create())
+    blocked_mentor = make_mentor(PhysicianFactory.create())
     block(blocker=world.reader, blocked=blocked_mentor.user)
 
 
@@ -113,7 +113,7 @@ def _thread_with_gone_comments(world: World) -> None:
     add_comment(author=world.stranger, post=post, body="A reply.", parent=gone)
     delete_comment(comment=gone, member=world.reader)
     removed = add_comment(author=world.reader, post=post, body="Removed later.")
-    remove_content(moderator=ModeratorFactory(), target=removed, reason="Off topic.")
+    remove_content(moderator=ModeratorFactory.create(), target=removed, reason="Off topic.")
 
 
 @pytest.mark.parametrize("who", ["visitor", "reader", "stranger", "blocked"])

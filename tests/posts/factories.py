@@ -105,7 +105,7 @@ class PostImageFactory(factory.django.DjangoModelFactory[PostImage]):
 def public_hashtag(name: str) -> Hashtag:
     """A hashtag carried by a public post, so that its page answers every reader (the page
     of a tag no reader may see a post of answers 404)."""
-    post = PostFactory(body=f"Handover tip #{name}")
+    post = PostFactory.create(body=f"Handover tip #{name}")
     hashtag, _ = Hashtag.objects.get_or_create(name=name)
     PostHashtag.objects.create(post=post, hashtag=hashtag, created_at=post.created_at)
     return hashtag

@@ -24,13 +24,13 @@ MORE = re.compile(r'href="(/posts/\d+/\?comments=[^"#]+)#comments"')
 @pytest.fixture
 def busy() -> tuple[Post, list[Comment]]:
     """A post with THREADS_PER_PAGE + 5 top-level comments, a minute apart, each with a reply."""
-    post = PostFactory()
+    post = PostFactory.create()
     start = timezone.now() - datetime.timedelta(days=1)
     tops = []
     for number in range(THREADS_PER_PAGE + 5):
         at = start + datetime.timedelta(minutes=number)
-        top = CommentFactory(post=post, body=f"Top comment {number}.")
-        reply = CommentFactory(post=post, parent=top, body=f"Reply to {number}.")
+        top = CommentFactory.create(post=post, body=f"Top comment {number}.")
+        reply = CommentFactory.create(post=post, parent=top, body=f"Reply to {number}.")
         Comment.objects.filter(pk__in=[top.pk, reply.pk]).update(created_at=at)
         tops.append(top)
     return post, tops
@@ -42,7 +42,7 @@ def _shown(html: str) -> list[int]:
 
 def _client() -> Client:
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     return client
 
 
@@ -100,7 +100,7 @@ def test_a_broken_page_link_is_a_clear_400(busy: tuple, query: str) -> None:
 
 def test_a_link_to_a_comment_of_another_post_shows_nothing_of_it(busy: tuple) -> None:
     post, tops = busy
-    other = PostFactory()
+    other = PostFactory.create()
     html = _client().get(f"{other.get_absolute_url()}?thread={tops[0].pk}").content.decode()
     assert _shown(html) == [] and "Top comment 0." not in html
 
@@ -117,13 +117,13 @@ def test_walls_are_read_once_per_page(busy: tuple) -> None:
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htmx: bool) -> None:
     post, tops = busy
-    circle = CircleFactory(is_private=True)
+    circle = CircleFactory.create(is_private=True)
     Post.objects.filter(pk=post.pk).update(visibility=Visibility.GROUP, circle=circle)
-    member = UserFactory()
-    MembershipFactory(circle=circle, member=member)
+    member = UserFactory.create()
+    MembershipFactory.create(circle=circle, member=member)
     insider, outsider = Client(), Client()
     insider.force_login(member)
-    outsider.force_login(UserFactory())
+    outsider.force_login(UserFactory.create())
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     more = MORE.search(insider.get(post.get_absolute_url()).content.decode()).group(1)
 
@@ -135,11 +135,11 @@ def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htm
 
 
 def test_the_thread_is_read_without_asking_again_whether_the_post_is_readable() -> None:
-    post = PostFactory()
-    top = CommentFactory(post=post)
-    CommentFactory(post=post, parent=top)
+    post = PostFactory.create()
+    top = CommentFactory.create(post=post)
+    CommentFactory.create(post=post, parent=top)
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     with CaptureQueriesContext(connection) as captured:
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200

@@ -20,7 +20,7 @@ def _marks(post: Post, reader: User) -> tuple[bool, bool, bool]:
 
 
 def test_each_reader_sees_only_their_own_marks_on_a_post() -> None:
-    author, reader, other = PhysicianFactory(), UserFactory(), UserFactory()
+    author, reader, other = PhysicianFactory.create(), UserFactory.create(), UserFactory.create()
     post = publish_post(author=author, title="Marks", body="Body.")
     toggle_reaction(member=reader, target=post, kind="like")
     toggle_bookmark(member=reader, post=post)
@@ -31,7 +31,7 @@ def test_each_reader_sees_only_their_own_marks_on_a_post() -> None:
 
 
 def test_each_reader_sees_only_their_own_marks_on_a_comment() -> None:
-    author, reader = PhysicianFactory(), UserFactory()
+    author, reader = PhysicianFactory.create(), UserFactory.create()
     post = publish_post(author=author, title="Marks", body="Body.")
     comment = add_comment(author=author, post=post, body="A comment.")
     toggle_reaction(member=reader, target=comment, kind="helpful")
@@ -42,7 +42,7 @@ def test_each_reader_sees_only_their_own_marks_on_a_comment() -> None:
 
 
 def test_marks_hold_inside_another_query_where_the_post_table_is_renamed() -> None:
-    author, reader = PhysicianFactory(), UserFactory()
+    author, reader = PhysicianFactory.create(), UserFactory.create()
     posts = [publish_post(author=author, title=f"Post {n}", body="Body.") for n in range(3)]
     toggle_bookmark(member=reader, post=posts[1])
     toggle_reaction(member=reader, target=posts[2], kind="like")

@@ -352,9 +352,9 @@ def test_with_redis_down_pages_and_posting_work_and_the_email_follows_once(
     static_root: Path,
     tmp_path: Path,
 ) -> None:
-    author = UserFactory(display_name="Ana Author")
-    member = UserFactory(display_name="Reza Reader")
-    post = PostFactory(author=author, body="Fluid balance pearls, round two.")
+    author = UserFactory.create(display_name="Ana Author")
+    member = UserFactory.create(display_name="Reza Reader")
+    post = PostFactory.create(author=author, body="Fluid balance pearls, round two.")
     # `broker` also points this process's Celery at the test's Redis, for the sweep below.
     app = _start_app(
         {
