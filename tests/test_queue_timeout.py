@@ -40,7 +40,7 @@ def _middleware(view: _View, now: float = NOW) -> RequestQueueTimeoutMiddleware:
 
 
 def _get(stamp: str | None, path: str = "/") -> HttpRequest:
-    headers = {} if stamp is None else {"HTTP_X_REQUEST_START": stamp}
+    headers: dict[str, Any] = {} if stamp is None else {"HTTP_X_REQUEST_START": stamp}
     return RequestFactory().get(path, **headers)
 
 

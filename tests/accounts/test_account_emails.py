@@ -12,7 +12,7 @@ import json
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib import admin
@@ -112,7 +112,10 @@ def test_the_account_already_exists_email_is_sent_from_the_outbox(member: User) 
     assert message.to == [member.email]
     assert message.subject == row.subject
     assert "http://127.0.0.1:8000/accounts/password/reset/" in message.body
-    assert any(mimetype == "text/html" for _, mimetype in message.alternatives)
+    assert any(
+        mimetype == "text/html"
+        for _, mimetype in cast(mail.EmailMultiAlternatives, message).alternatives
+    )
 
 
 def test_a_security_notice_is_sent_from_the_outbox(member: User) -> None:
@@ -167,7 +170,7 @@ def test_the_body_is_kept_while_the_email_waits_and_the_message_is_rebuilt_as_re
         message.to,
     )
     assert rebuilt.from_email == message.from_email
-    assert rebuilt.alternatives[0][0] == "<p>HTML</p>"
+    assert cast(mail.EmailMultiAlternatives, rebuilt).alternatives[0][0] == "<p>HTML</p>"
     assert rebuilt.extra_headers == {"Auto-Submitted": "auto-generated"}
 
 

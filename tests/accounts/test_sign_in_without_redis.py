@@ -8,7 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
@@ -60,7 +60,7 @@ def redis_cache(redis_server: RedisServer, settings: Any) -> Iterator[RedisServe
 def _redis_keys(server: RedisServer) -> list[bytes]:
     client = redis.Redis.from_url(server.url)
     try:
-        return list(client.keys("*"))
+        return cast(list[bytes], client.keys("*"))
     finally:
         client.close()
 
@@ -93,7 +93,9 @@ def _reset_password(email: str, new_password: str) -> None:
     mail.outbox.clear()
     assert client.post("/accounts/password/reset/", {"email": email}).status_code == 302
     assert [message.to for message in mail.outbox] == [[email]]
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/key/\S+/)", str(mail.outbox[0].body)
+    )
     assert link, mail.outbox[0].body
     form = client.get(link.group(1), follow=True)
     assert form.status_code == 200

@@ -64,7 +64,9 @@ def sign_in_as_moderator(page: Any, email: str, secret: str) -> None:
 
 def _link_in_last_email(to: str) -> str:
     message = next(m for m in reversed(mail.outbox) if to in m.to)
-    return re.search(r"https?://\S+", message.body).group(0)
+    link = re.search(r"https?://\S+", str(message.body))
+    assert link is not None, message.body
+    return link.group(0)
 
 
 def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:

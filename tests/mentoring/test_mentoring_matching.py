@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 # Mid-January: New York is UTC-5, Los Angeles UTC-8, London UTC+0 (no daylight saving).
 NOW = datetime(2026, 1, 15, 17, 0, tzinfo=UTC)
 
-MENTEE_PREFERENCES = {
+MENTEE_PREFERENCES: dict[str, Any] = {
     "goals": ["mcat", "premed_advice"],
     "specialties": ["cardiology"],
     "languages": ["en", "es"],

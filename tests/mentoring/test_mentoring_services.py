@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -39,7 +40,7 @@ def minor_mentorship() -> Mentorship:
 
 # --- Profiles -------------------------------------------------------------------------------
 
-PROFILE = {
+PROFILE: dict[str, Any] = {
     "areas": ["mcat", "mcat", "research"],
     "specialties": ["cardiology"],
     "stages": ["premed"],

@@ -36,7 +36,7 @@ from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from moderation.models import (
     ActionKind,
     AppealStatus,
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def moderator():
+def moderator() -> User:
     return ModeratorFactory.create()
 
 
@@ -47,7 +48,7 @@ def test_reports_on_one_item_form_one_case_with_a_count() -> None:
     assert case.reports.count() == 3
 
 
-def test_dismissing_closes_the_case_and_tells_reporters(moderator) -> None:
+def test_dismissing_closes_the_case_and_tells_reporters(moderator: User) -> None:
     subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="harassment")
     case = ReportCase.objects.get()
@@ -60,7 +61,7 @@ def test_dismissing_closes_the_case_and_tells_reporters(moderator) -> None:
     assert AuditEntry.objects.get().action == ActionKind.DISMISS
 
 
-def test_dismissing_twice_is_refused(moderator) -> None:
+def test_dismissing_twice_is_refused(moderator: User) -> None:
     file_report(reporter=UserFactory.create(), target=UserFactory.create(), reason="spam")
     case = ReportCase.objects.get()
     dismiss_case(moderator=moderator, case=case, reason="fine")
@@ -69,7 +70,7 @@ def test_dismissing_twice_is_refused(moderator) -> None:
     assert AuditEntry.objects.count() == 1
 
 
-def test_a_new_report_after_a_closed_case_opens_a_new_case(moderator) -> None:
+def test_a_new_report_after_a_closed_case_opens_a_new_case(moderator: User) -> None:
     subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="spam")
     dismiss_case(moderator=moderator, case=ReportCase.objects.get(), reason="fine")
@@ -77,7 +78,7 @@ def test_a_new_report_after_a_closed_case_opens_a_new_case(moderator) -> None:
     assert ReportCase.objects.filter(status=CaseStatus.OPEN).count() == 1
 
 
-def test_suspending_records_state_before_and_after(moderator) -> None:
+def test_suspending_records_state_before_and_after(moderator: User) -> None:
     member = UserFactory.create()
     until = timezone.now() + timedelta(days=7)
     action = suspend_member(moderator=moderator, member=member, reason="Spam", until=until)
@@ -91,7 +92,7 @@ def test_suspending_records_state_before_and_after(moderator) -> None:
     assert Notification.objects.get(recipient=member).target == action
 
 
-def test_an_indefinite_suspension_has_no_end(moderator) -> None:
+def test_an_indefinite_suspension_has_no_end(moderator: User) -> None:
     member = UserFactory.create()
     suspend_member(moderator=moderator, member=member, reason="Threats", until=None)
     member.refresh_from_db()
@@ -99,7 +100,7 @@ def test_an_indefinite_suspension_has_no_end(moderator) -> None:
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_an_action_needs_a_reason(moderator, reason: str) -> None:
+def test_an_action_needs_a_reason(moderator: User, reason: str) -> None:
     member = UserFactory.create()
     with pytest.raises(ModerationRefused):
         suspend_member(moderator=moderator, member=member, reason=reason, until=None)
@@ -108,7 +109,7 @@ def test_an_action_needs_a_reason(moderator, reason: str) -> None:
     assert not AuditEntry.objects.exists()
 
 
-def test_a_suspension_in_the_past_is_refused(moderator) -> None:
+def test_a_suspension_in_the_past_is_refused(moderator: User) -> None:
     with pytest.raises(ModerationRefused):
         suspend_member(
             moderator=moderator,
@@ -118,14 +119,14 @@ def test_a_suspension_in_the_past_is_refused(moderator) -> None:
         )
 
 
-def test_staff_cannot_be_suspended_from_the_panel(moderator) -> None:
+def test_staff_cannot_be_suspended_from_the_panel(moderator: User) -> None:
     with pytest.raises(ModerationRefused):
         suspend_member(
             moderator=moderator, member=ModeratorFactory.create(), reason="x", until=None
         )
 
 
-def test_reinstating_lifts_the_suspension(moderator) -> None:
+def test_reinstating_lifts_the_suspension(moderator: User) -> None:
     member = UserFactory.create()
     suspend_member(moderator=moderator, member=member, reason="x", until=None)
     reinstate_member(moderator=moderator, member=member, reason="Appeal accepted")
@@ -135,7 +136,7 @@ def test_reinstating_lifts_the_suspension(moderator) -> None:
         reinstate_member(moderator=moderator, member=member, reason="again")
 
 
-def test_a_warning_closes_the_case_and_notifies_both_sides(moderator) -> None:
+def test_a_warning_closes_the_case_and_notifies_both_sides(moderator: User) -> None:
     subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="harassment")
     case = ReportCase.objects.get()
@@ -147,7 +148,7 @@ def test_a_warning_closes_the_case_and_notifies_both_sides(moderator) -> None:
     assert Notification.objects.filter(recipient=reporter).count() == 1
 
 
-def test_a_member_appeals_once_and_a_moderator_overturns(moderator) -> None:
+def test_a_member_appeals_once_and_a_moderator_overturns(moderator: User) -> None:
     member = UserFactory.create()
     action = suspend_member(moderator=moderator, member=member, reason="x", until=None)
     member.refresh_from_db()
@@ -163,14 +164,14 @@ def test_a_member_appeals_once_and_a_moderator_overturns(moderator) -> None:
         decide_appeal(moderator=moderator, appeal=appeal, overturn=False, note="x")
 
 
-def test_only_the_member_concerned_may_appeal(moderator) -> None:
+def test_only_the_member_concerned_may_appeal(moderator: User) -> None:
     member = UserFactory.create()
     action = warn_member(moderator=moderator, member=member, reason="x")
     with pytest.raises(ModerationRefused):
         file_appeal(member=UserFactory.create(), action=action, text="Not me")
 
 
-def test_the_audit_log_refuses_changes(moderator) -> None:
+def test_the_audit_log_refuses_changes(moderator: User) -> None:
     warn_member(moderator=moderator, member=UserFactory.create(), reason="x")
     entry = AuditEntry.objects.get()
     with pytest.raises(DatabaseError), transaction.atomic():

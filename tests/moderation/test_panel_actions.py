@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -144,7 +145,7 @@ def test_suspending_for_a_duration_or_indefinitely(
     if days is None:
         assert author.suspended_until is None
     else:
-        expected = timezone.now() + timezone.timedelta(days=days)
+        expected = timezone.now() + timedelta(days=days)
         assert abs((author.suspended_until - expected).total_seconds()) < 60
     assert ReportCase.objects.get(pk=case.pk).status == CaseStatus.CLOSED
     assert _told(post.author) == ["Your account has been suspended."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -39,7 +40,7 @@ def test_most_reported_then_oldest_first(moderator_client: Client) -> None:
     older = PostFactory.create(title="Older single")
     report(older)
     ReportCase.objects.filter(target_id=older.pk).update(
-        first_reported_at=timezone.now() - timezone.timedelta(days=2)
+        first_reported_at=timezone.now() - timedelta(days=2)
     )
     newer = PostFactory.create(title="Newer single")
     report(newer)

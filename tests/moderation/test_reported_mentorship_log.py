@@ -31,7 +31,7 @@ from tests.moderation.conftest import make_moderator
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _mentorship_moderator() -> User:

@@ -4,6 +4,7 @@ every write path refuses, through the page (403 with the reason) and the service
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -115,8 +116,8 @@ def test_a_suspension_that_ended_no_longer_refuses(client: Client) -> None:
     from django.utils import timezone
 
     member = UserFactory.create(
-        suspended_at=timezone.now() - timezone.timedelta(days=8),
-        suspended_until=timezone.now() - timezone.timedelta(days=1),
+        suspended_at=timezone.now() - timedelta(days=8),
+        suspended_until=timezone.now() - timedelta(days=1),
         suspension_reason="Old",
     )
     url, data, written = _paths(member)["comment"]

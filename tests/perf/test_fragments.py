@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -158,7 +159,7 @@ def test_an_age_change_is_a_new_fragment(world: World, monkeypatch: pytest.Monke
     client.force_login(world.reader)
     url = world.posts[0].get_absolute_url()
     _page(client, url)
-    later = timezone.now() + timezone.timedelta(hours=2)
+    later = timezone.now() + timedelta(hours=2)
     monkeypatch.setattr("django.utils.timezone.now", lambda: later)
     monkeypatch.setattr("posts.cards.timezone.now", lambda: later)
     _assert_same_pages(client, [url], monkeypatch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -124,7 +125,7 @@ def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htm
     insider, outsider = Client(), Client()
     insider.force_login(member)
     outsider.force_login(UserFactory.create())
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     more = MORE.search(insider.get(post.get_absolute_url()).content.decode()).group(1)
 
     for url in (more, tops[THREADS_PER_PAGE + 1].get_absolute_url()):

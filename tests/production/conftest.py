@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -100,7 +101,7 @@ class World:
             "moderator": self.moderator,
         }[name]
 
-    def client_for(self, name: str, **options: bool) -> Client:
+    def client_for(self, name: str, **options: Any) -> Client:
         """A fresh client signed in as the reader (some pages sign a different member out:
         allauth's email confirmation link does, for one)."""
         client = Client(**options)
