@@ -3,6 +3,8 @@ every other request reads the member, and then those, as Django does."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.backends import MemberAuthenticationBackend, MemberModelBackend
-from accounts.models import Block
+from accounts.models import Block, User
 from accounts.selectors import request_walls
 from posts.services import publish_post
 from tests.factories import UserFactory
@@ -25,7 +27,7 @@ LIST = reverse("notifications:list")
 MEMBER_ROW = 'SELECT "accounts_user"."id", "accounts_user"."password"'
 
 
-def _signed_in(member: object) -> Client:
+def _signed_in(member: User) -> Client:
     client = Client()
     client.force_login(member)
     return client
@@ -54,7 +56,7 @@ def test_both_backends_read_the_pages_facts() -> None:
             user = backend.get_user(member.pk)
         finally:
             request_walls.reset(token)
-        assert user == member and user.unread_notification_count == 0
+        assert user == member and cast(Any, user).unread_notification_count == 0
 
 
 def test_a_get_reads_the_member_walls_and_unread_count_in_one_query() -> None:
@@ -110,7 +112,9 @@ def test_many_walls_in_both_directions_are_all_kept() -> None:
     token = request_walls.set({})
     try:
         MemberModelBackend().get_user(member.pk)
-        assert request_walls.get()[member.pk] == frozenset(other.pk for other in others)
+        assert cast(dict[int, frozenset[int]], request_walls.get())[member.pk] == frozenset(
+            other.pk for other in others
+        )
     finally:
         request_walls.reset(token)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +30,7 @@ def test_a_verified_member_may_take_part(rf: RequestFactory, member: User) -> No
     ensure_can_participate(member)
     request = rf.post("/write")
     request.user = member
-    response = _write_view(request)
+    response = cast(HttpResponse, _write_view(request))
     assert response.status_code == 200
     assert response.content == b"written"
 
@@ -63,7 +64,7 @@ def test_the_decorator_explains_why_a_suspended_member_is_refused(
 ) -> None:
     request = rf.post("/write")
     request.user = suspended
-    response = _write_view(request)
+    response = cast(HttpResponse, _write_view(request))
     assert response.status_code == 403
     assert b"suspended" in response.content
 
@@ -73,6 +74,6 @@ def test_the_decorator_sends_visitors_to_sign_in(rf: RequestFactory) -> None:
 
     request = rf.post("/write")
     request.user = AnonymousUser()
-    response = _write_view(request)
+    response = cast(HttpResponse, _write_view(request))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 import io
 import zoneinfo
 from html.parser import HTMLParser
@@ -323,7 +328,7 @@ def test_changing_role_clears_a_verification(client: Client) -> None:
 # --- Avatars ----------------------------------------------------------------------------
 
 
-def _post_avatar(client: Client, member: User, upload: Any):
+def _post_avatar(client: Client, member: User, upload: Any) -> TestResponse:
     return client.post(reverse("accounts:profile_edit"), {**_edit_data(member), "avatar": upload})
 
 

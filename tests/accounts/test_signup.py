@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 from typing import Any
 
 import pytest
@@ -20,7 +25,7 @@ pytestmark = pytest.mark.django_db
 THIS_YEAR = timezone.now().year
 
 
-def _signup(client: Client, **overrides: Any):
+def _signup(client: Client, **overrides: Any) -> TestResponse:
     data = {
         "email": "new@example.org",
         "display_name": "Dr. Amara Okafor",

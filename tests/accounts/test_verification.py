@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -362,7 +363,7 @@ def test_a_moderator_signed_in_with_a_code_downloads_the_document(client: Client
     sign_in_with_two_factor(client, make_verification_moderator())
     response = client.get(_document_url(request))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert cast(StreamingHttpResponse, response).getvalue() == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")

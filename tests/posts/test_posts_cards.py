@@ -23,7 +23,7 @@ from accounts.models import User, VerificationStatus
 from community.perf import fragments
 from moderation.services import remove_content
 from posts import cards
-from posts.models import Circle, Post
+from posts.models import Circle, Comment, Post
 from posts.selectors import Page
 from posts.services import (
     add_comment,
@@ -233,20 +233,20 @@ def test_a_post_quoting_the_csrf_field_is_shown_as_text(
 # --- Comments ------------------------------------------------------------------------------
 
 
-def _comment_liked(reader: User, comment: object, author: User) -> None:
+def _comment_liked(reader: User, comment: Comment, author: User) -> None:
     toggle_reaction(member=reader, target=comment, kind="like")
 
 
-def _comment_edited(reader: User, comment: object, author: User) -> None:
+def _comment_edited(reader: User, comment: Comment, author: User) -> None:
     edit_comment(comment=comment, editor=author, body="On reflection, twenty per kilo.")
 
 
-def _comment_deleted(reader: User, comment: object, author: User) -> None:
+def _comment_deleted(reader: User, comment: Comment, author: User) -> None:
     add_comment(author=reader, post=comment.post, body="A reply.", parent=comment)
     delete_comment(comment=comment, member=author)
 
 
-def _comment_removed(reader: User, comment: object, author: User) -> None:
+def _comment_removed(reader: User, comment: Comment, author: User) -> None:
     remove_content(moderator=ModeratorFactory.create(), target=comment, reason="Off topic.")
 
 

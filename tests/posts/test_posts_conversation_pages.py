@@ -37,6 +37,13 @@ def busy() -> tuple[Post, list[Comment]]:
     return post, tops
 
 
+def _more_link(html: str) -> str:
+    """The address of the page's link to the next comments (a page without one fails)."""
+    match = MORE.search(html)
+    assert match is not None
+    return match.group(1)
+
+
 def _shown(html: str) -> list[int]:
     return [int(number) for number in re.findall(r"Top comment (\d+)\.", html)]
 
@@ -59,7 +66,7 @@ def test_the_first_page_shows_the_oldest_threads_and_a_link_to_more(busy: tuple)
 def test_the_more_link_shows_the_rest_without_javascript(busy: tuple) -> None:
     post, _tops = busy
     client = _client()
-    more = MORE.search(client.get(post.get_absolute_url()).content.decode()).group(1)
+    more = _more_link(client.get(post.get_absolute_url()).content.decode())
 
     html = client.get(more).content.decode()
 
@@ -72,7 +79,7 @@ def test_the_more_link_shows_the_rest_without_javascript(busy: tuple) -> None:
 def test_with_htmx_the_more_link_fetches_only_the_next_comments(busy: tuple) -> None:
     post, _tops = busy
     client = _client()
-    more = MORE.search(client.get(post.get_absolute_url()).content.decode()).group(1)
+    more = _more_link(client.get(post.get_absolute_url()).content.decode())
 
     html = client.get(more, HTTP_HX_REQUEST="true").content.decode()
 
@@ -126,7 +133,7 @@ def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htm
     insider.force_login(member)
     outsider.force_login(UserFactory.create())
     headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    more = MORE.search(insider.get(post.get_absolute_url()).content.decode()).group(1)
+    more = _more_link(insider.get(post.get_absolute_url()).content.decode())
 
     for url in (more, tops[THREADS_PER_PAGE + 1].get_absolute_url()):
         response = outsider.get(url, **headers)

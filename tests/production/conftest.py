@@ -107,6 +107,7 @@ class World:
         client = Client(**options)
         user = self.reader(name)
         if name in TWO_FACTOR_READERS:
+            assert user is not None  # Each two-factor reader is a member.
             sign_in_with_two_factor(client, user)
         elif user is not None:
             client.force_login(user)

@@ -8,6 +8,11 @@ A killed Celery worker's email being sent exactly once is proven by
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 import http.client
 import os
 import shutil
@@ -116,7 +121,7 @@ class App:
         finally:
             connection.close()
 
-    def sign_in(self, user: object) -> None:
+    def sign_in(self, user: User) -> None:
         client = Client()
         client.force_login(user)
         self.cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_SECRET}
