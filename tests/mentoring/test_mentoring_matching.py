@@ -216,7 +216,7 @@ def test_a_mentee_without_preferences_still_gets_filtered_suggestions() -> None:
 
 
 def test_suggestions_use_a_fixed_number_of_queries(
-    mentee: User, django_assert_max_num_queries: pytest.FixtureDef
+    mentee: User, django_assert_max_num_queries: Any
 ) -> None:
     for index in range(3):
         _named(f"Mentor {index}", **BEST)

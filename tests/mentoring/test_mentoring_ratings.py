@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.services import delete_account
 from mentoring import services, workflow
 from mentoring.models import Feedback, MentorProfile, Mentorship
@@ -27,7 +28,7 @@ def _rating(mentor_id: int) -> tuple[int, int]:
     return profile.rating_count, profile.rating_total
 
 
-def _completed_by_mentee(rating: int, mentor: object = None) -> Mentorship:
+def _completed_by_mentee(rating: int, mentor: User | None = None) -> Mentorship:
     mentorship = make_mentorship(mentor=mentor)
     workflow.do_complete_mentorship(mentorship=mentorship, actor=mentorship.mentee, rating=rating)
     return mentorship

@@ -40,6 +40,14 @@ def minor_mentorship() -> Mentorship:
 
 # --- Profiles -------------------------------------------------------------------------------
 
+
+def _privacy_digest(content: str) -> str:
+    """The confirmation the warning page carries (a page without one fails here)."""
+    match = re.search(r'name="privacy_digest" value="([^"]+)"', content)
+    assert match is not None
+    return match.group(1)
+
+
 PROFILE: dict[str, Any] = {
     "areas": ["mcat", "mcat", "research"],
     "specialties": ["cardiology"],
@@ -188,7 +196,7 @@ def test_the_warning_highlights_what_was_found(
     assert "under 18" in content
     assert "send anyway" in content
     assert not Message.objects.exists()
-    digest = re.search(r'name="privacy_digest" value="([^"]+)"', content).group(1)
+    digest = _privacy_digest(content)
     client.post(url, {"body": CONTACT, "confirm": "on", "privacy_digest": digest})
     assert Message.objects.count() == 1
 
@@ -199,7 +207,7 @@ def test_a_confirmation_for_other_findings_does_not_send(
     client.force_login(minor_mentorship.mentee)
     url = reverse("mentoring:send_message", kwargs={"pk": minor_mentorship.pk})
     content = client.post(url, {"body": "call me on 555-201-7788"}).content.decode()
-    digest = re.search(r'name="privacy_digest" value="([^"]+)"', content).group(1)
+    digest = _privacy_digest(content)
     # The sender changed the text after seeing the warning: new findings, old confirmation.
     client.post(url, {"body": CONTACT, "confirm": "on", "privacy_digest": digest})
     client.post(url, {"body": CONTACT, "confirm": "on"})

@@ -366,7 +366,9 @@ def test_the_directory_filters_and_pages_with_a_cursor(client: Client) -> None:
     first = client.get(reverse("mentoring:directory"), {"language": "es"})
     assert first.content.count(b'class="card mentor-card"') == 20
     assert b'rel="next"' in first.content
-    second = client.get(reverse("mentoring:directory"), {"language": "es", "after": spanish[19].pk})
+    second = client.get(
+        reverse("mentoring:directory"), {"language": "es", "after": str(spanish[19].pk)}
+    )
     assert second.content.count(b'class="card mentor-card"') == 1
     assert spanish[20].user.display_name.encode() in second.content
     assert b'rel="next"' not in second.content

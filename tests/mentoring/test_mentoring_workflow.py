@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -295,11 +296,12 @@ def test_only_the_right_side_may_act(
 ) -> None:
     mentor_request = _request(mentee, mentor)
     actor = {"mentor": mentor.user, "mentee": mentee, "outsider": PhysicianFactory.create()}[who]
-    do = {
+    actions: dict[str, Callable[..., object]] = {
         "accept": workflow.do_accept_request,
         "decline": workflow.do_decline_request,
         "withdraw": workflow.do_withdraw_request,
-    }[action]
+    }
+    do = actions[action]
     with pytest.raises(TransitionRefused, match=message):
         do(mentor_request=mentor_request, actor=actor)
     mentor_request.refresh_from_db()
@@ -325,7 +327,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(
 ) -> None:
     mentor_request = _request(mentee, mentor)
     actors = {"accept": mentor.user, "decline": mentor.user, "withdraw": mentee}
-    steps = {
+    steps: dict[str, Callable[..., object]] = {
         "accept": workflow.do_accept_request,
         "decline": workflow.do_decline_request,
         "withdraw": workflow.do_withdraw_request,
