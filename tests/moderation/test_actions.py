@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -181,7 +182,7 @@ def test_the_audit_log_refuses_changes(moderator: User) -> None:
 
 
 def test_a_warning_is_emailed_even_to_a_member_who_turned_moderation_mail_off(
-    moderator, mailoutbox, django_capture_on_commit_callbacks
+    moderator: User, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     from notifications.models import NotificationPreference
 
@@ -193,7 +194,7 @@ def test_a_warning_is_emailed_even_to_a_member_who_turned_moderation_mail_off(
 
 
 def test_reporters_hear_back_under_their_own_report_preference(
-    moderator, mailoutbox, django_capture_on_commit_callbacks
+    moderator: User, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     subject, reporter = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=subject, reason="spam")

@@ -8,6 +8,7 @@ code, a moderator, and a superuser.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -170,7 +171,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         "posts_membership",
         "mentoring_message",
     ]:
-        pages[name] = lambda name=name: reverse(f"admin:{name}_changelist")
+        pages[name] = partial(reverse, f"admin:{name}_changelist")
     return pages
 
 

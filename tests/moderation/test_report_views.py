@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Block
+from accounts.models import Block, User
 from moderation.models import Report
-from posts.models import Visibility
+from posts.models import Comment, Post, Visibility
 from tests.factories import HighSchoolStudentFactory, UserFactory
 from tests.posts.factories import CircleFactory, CommentFactory, PostFactory
 
@@ -32,7 +32,12 @@ def _url(kind: str, pk: int) -> str:
 @pytest.mark.parametrize("kind", ["post", "comment", "profile"])
 def test_a_member_reports_an_item_once(kind: str) -> None:
     comment = CommentFactory.create()
-    target = {"post": comment.post, "comment": comment, "profile": comment.author}[kind]
+    targets: dict[str, Post | Comment | User] = {
+        "post": comment.post,
+        "comment": comment,
+        "profile": comment.author,
+    }
+    target = targets[kind]
     reporter = UserFactory.create()
     client = _client(reporter)
     assert b"What is wrong?" in client.get(_url(kind, target.pk)).content
