@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.middleware.csrf import _unmask_cipher_token
+
+# Private to Django, so django-stubs does not declare it.
+from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
 from django.template import Context
 from django.test import Client
 from django.urls import reverse
@@ -40,6 +42,7 @@ def _rendered_directly(
     context: Context, template_name: str, parts: Sequence[Any], values: dict[str, Any]
 ) -> SafeString:
     """What render_cached replaces: the template rendered with the request's context."""
+    assert context.template is not None  # A context a template is rendering.
     template = context.template.engine.get_template(template_name)
     with context.push(values):
         return mark_safe(template.render(context))  # nosec: the template engine's output

@@ -4,6 +4,8 @@ have some (none: no query at all)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +28,7 @@ def _images(posts: list[Post]) -> dict[int, list[int]]:
 
 def _plain(lookups: tuple[str, ...]) -> list[Post]:
     """Django's own prefetch: a plain QuerySet, then prefetch_related_objects."""
-    posts = list(models.QuerySet(Post).order_by("pk"))
+    posts = list(cast("models.QuerySet[Post]", models.QuerySet(Post)).order_by("pk"))
     models.prefetch_related_objects(posts, *lookups)
     return posts
 
