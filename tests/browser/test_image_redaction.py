@@ -26,7 +26,9 @@ from tests.privacy.imaging import FACE_PHOTO, dicom_bytes, radiograph
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CASE_BODY = "A woman in her 40s with two weeks of cough; chest film and a facial rash."
-_CASCADE = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+# cv2.data is a module of the wheel that OpenCV's type stubs leave out.
+_CASCADES: str = cv2.data.haarcascades  # type: ignore[attr-defined]
+_CASCADE = cv2.CascadeClassifier(_CASCADES + "haarcascade_frontalface_default.xml")
 
 
 def _sign_in(page: Any, live_server: Any, user: Any) -> None:
