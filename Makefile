@@ -47,7 +47,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## typecheck: mypy with the Django plugin over the apps, community, tools and bench (pyproject.toml)
+## typecheck: mypy with the Django plugin over the apps, community, tools, bench and tests (pyproject.toml)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 

@@ -160,14 +160,14 @@ SUSPENSION_REASON = "Posting patient photos"
 def member(db: None) -> User:
     from tests.factories import UserFactory
 
-    return UserFactory(display_name="Maya Chen")
+    return UserFactory.create(display_name="Maya Chen")
 
 
 @pytest.fixture
 def minor(db: None) -> User:
     from tests.factories import HighSchoolStudentFactory
 
-    return HighSchoolStudentFactory(display_name="Sam Lee")
+    return HighSchoolStudentFactory.create(display_name="Sam Lee")
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def mentor(db: None) -> User:
     from tests.factories import PhysicianFactory
     from tests.mentoring.factories import make_mentor
 
-    return make_mentor(PhysicianFactory(display_name="Dr. Amara Okafor")).user
+    return make_mentor(PhysicianFactory.create(display_name="Dr. Amara Okafor")).user
 
 
 @pytest.fixture
@@ -190,8 +190,8 @@ def suspended(db: None) -> User:
     from moderation.services import suspend_member
     from tests.factories import ModeratorFactory, UserFactory
 
-    member = UserFactory(display_name="Suspended Member")
+    member = UserFactory.create(display_name="Suspended Member")
     suspend_member(
-        moderator=ModeratorFactory(), member=member, reason=SUSPENSION_REASON, until=None
+        moderator=ModeratorFactory.create(), member=member, reason=SUSPENSION_REASON, until=None
     )
     return User.objects.get(pk=member.pk)

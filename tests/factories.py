@@ -19,16 +19,17 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"member{n}@example.org")
     handle = factory.Sequence(lambda n: f"member{n}")
-    display_name = factory.Faker("name")
+    # A declaration, which subclasses may replace by another kind (Sequence for Faker).
+    display_name: factory.declarations.BaseDeclaration = factory.Faker("name")
     role = Role.PREMED
     birth_year = 2000
     password = factory.django.Password("correct horse battery staple")
 
     @factory.post_generation
-    def email_verified(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def email_verified(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             EmailAddress.objects.create(
-                user=self, email=self.email, primary=True, verified=extracted is not False
+                user=user, email=user.email, primary=True, verified=extracted is not False
             )
 
 

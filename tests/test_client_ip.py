@@ -12,7 +12,7 @@ from community.client_ip import UNKNOWN, client_ip
 LOAD_BALANCER = "10.0.0.2"
 
 
-def _address(settings: Any, count: int, header: str = "X-Forwarded-For", **meta: str) -> str:
+def _address(settings: Any, count: int, header: str = "X-Forwarded-For", **meta: Any) -> str:
     settings.TRUSTED_PROXY_COUNT = count
     settings.CLIENT_IP_HEADER = header
     meta.setdefault("REMOTE_ADDR", LOAD_BALANCER)

@@ -106,7 +106,7 @@ def test_the_tools_lock_the_same_releases_as_the_application() -> None:
 
 
 def test_the_environment_runs_exactly_the_locked_releases() -> None:
-    installed = {
+    installed: dict[str, str] = {
         canonicalize_name(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
     }
     differ = {

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_it_keeps_exactly_the_rows_whose_column_is_in_the_list(chosen: list[int]) -> None:
     from accounts.models import User
 
-    members = [UserFactory() for _ in range(4)]
+    members = [UserFactory.create() for _ in range(4)]
     ids = [members[index].pk for index in chosen]
     found = User.objects.filter(AnyOf("pk", ids)).values_list("pk", flat=True)
     assert sorted(found) == sorted(ids)
@@ -25,7 +25,7 @@ def test_it_keeps_exactly_the_rows_whose_column_is_in_the_list(chosen: list[int]
 def test_on_postgresql_the_list_is_one_array_parameter() -> None:
     from accounts.models import User
 
-    members = [UserFactory() for _ in range(3)]
+    members = [UserFactory.create() for _ in range(3)]
     with CaptureQueriesContext(connection) as captured:
         list(User.objects.filter(AnyOf("pk", [member.pk for member in members])))
     (sql,) = [query["sql"] for query in captured.captured_queries]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings as django_settings
@@ -103,12 +103,12 @@ def test_a_member_is_stopped_with_a_friendly_429_past_the_limit(
     rf: RequestFactory, settings: Any
 ) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "2/h"}
-    member, other = UserFactory(), UserFactory()
+    member, other = UserFactory.create(), UserFactory.create()
 
     def post_as(user: User) -> HttpResponse:
         request = rf.post("/post")
         request.user = user
-        return _posting_view(request)
+        return cast(HttpResponse, _posting_view(request))
 
     assert post_as(member).status_code == 200
     assert post_as(member).status_code == 200

@@ -3,10 +3,14 @@ says why, instead of being saved with replacement characters (community/middlewa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 from urllib.parse import quote_from_bytes
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 
 from accounts.models import User
@@ -26,7 +30,7 @@ REASON = "Part of what was sent is not valid UTF-8 text, so nothing was saved."
 
 @pytest.fixture
 def member() -> User:
-    return UserFactory()
+    return UserFactory.create()
 
 
 def _client(member: User) -> Client:
@@ -44,7 +48,7 @@ def _multipart(fields: list[tuple[bytes, bytes]]) -> bytes:
     return b"".join(parts) + b"--%s--\r\n" % BOUNDARY.encode()
 
 
-def _assert_refused(response: HttpResponse) -> None:
+def _assert_refused(response: TestResponse) -> None:
     assert response.status_code == 400
     html = response.content.decode()
     assert "Bad request" in html

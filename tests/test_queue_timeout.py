@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings as django_settings
@@ -17,7 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
 from community.logging import SkipQueueTimeoutsFilter
-from community.middleware import RequestQueueTimeoutMiddleware, request_started_at
+from community.middleware import (
+    QueueMarkedRequest,
+    RequestQueueTimeoutMiddleware,
+    request_started_at,
+)
 from posts.models import Post
 from tests.factories import UserFactory
 
@@ -39,9 +43,9 @@ def _middleware(view: _View, now: float = NOW) -> RequestQueueTimeoutMiddleware:
     return RequestQueueTimeoutMiddleware(view, clock=lambda: now)
 
 
-def _get(stamp: str | None, path: str = "/") -> HttpRequest:
-    headers = {} if stamp is None else {"HTTP_X_REQUEST_START": stamp}
-    return RequestFactory().get(path, **headers)
+def _get(stamp: str | None, path: str = "/") -> QueueMarkedRequest:
+    headers: dict[str, Any] = {} if stamp is None else {"HTTP_X_REQUEST_START": stamp}
+    return cast(QueueMarkedRequest, RequestFactory().get(path, **headers))
 
 
 @pytest.fixture(autouse=True)
@@ -187,7 +191,7 @@ def test_it_comes_first_in_the_middleware_stack() -> None:
 def test_a_refused_request_reads_no_session_no_database_and_logs_no_error(
     client: Client, django_assert_num_queries: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     with caplog.at_level(logging.INFO), django_assert_num_queries(0):
         response = client.get("/", HTTP_X_REQUEST_START=f"t={time.time() - 60:.3f}")
     assert response.status_code == 503
@@ -200,7 +204,7 @@ def test_a_refused_request_reads_no_session_no_database_and_logs_no_error(
 
 @pytest.mark.django_db
 def test_a_refused_post_writes_nothing(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     response = client.post(
         "/posts/new/",
@@ -220,7 +224,8 @@ def test_a_refused_post_writes_nothing(client: Client) -> None:
 
 
 def test_other_errors_of_django_request_are_still_logged() -> None:
-    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", (), None)
+    # Typed Any: Django's request logging adds `request` to the record, LogRecord has none.
+    record: Any = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", (), None)
     record.request = RequestFactory().get("/")
     assert SkipQueueTimeoutsFilter().filter(record) is True
     record.request.refused_after_queueing = True

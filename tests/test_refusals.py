@@ -56,7 +56,7 @@ def test_refusal_messages_reads_invalid_input_too() -> None:
 @pytest.mark.django_db
 def test_a_refusal_no_view_caught_gets_the_403_page_saying_why(rf: RequestFactory) -> None:
     request = rf.get("/somewhere")
-    request.user = UserFactory()
+    request.user = UserFactory.create()
     response = views.permission_denied(request, NotAllowed("Only the author can change this post."))
     assert response.status_code == 403
     html = response.content.decode()

@@ -32,7 +32,7 @@ def test_the_shell_has_landmarks_and_a_skip_link(client: Client) -> None:
 
 
 def test_it_greets_a_member_by_name(client: Client) -> None:
-    member = UserFactory(display_name="Ana Lima")
+    member = UserFactory.create(display_name="Ana Lima")
     client.force_login(member)
     html = client.get(reverse("home")).content.decode()
     assert "Ana Lima" in html
@@ -95,7 +95,7 @@ def test_error_pages_are_friendly_and_in_the_sites_look(
     rf: RequestFactory, handler: Any, status: int, words: str
 ) -> None:
     request = rf.get("/somewhere")
-    request.user = UserFactory()
+    request.user = UserFactory.create()
     response = handler(request, Exception())
     assert response.status_code == status
     html = response.content.decode()
@@ -142,7 +142,7 @@ def _signed_in(member: Any) -> Client:
 
 
 def test_each_member_sees_their_own_nav_with_their_own_csrf_token() -> None:
-    ana, ben = UserFactory(handle="ana"), UserFactory(handle="ben")
+    ana, ben = UserFactory.create(handle="ana"), UserFactory.create(handle="ben")
     for member, other in ((ana, ben), (ben, ana), (ana, ben)):
         client = _signed_in(member)
         response = client.get(reverse("posts:explore"))
@@ -157,7 +157,7 @@ def test_each_member_sees_their_own_nav_with_their_own_csrf_token() -> None:
 def test_the_nav_follows_a_new_handle_and_the_bell() -> None:
     from tests.notifications.helpers import make_notification
 
-    member = UserFactory(handle="before")
+    member = UserFactory.create(handle="before")
     client = _signed_in(member)
     assert "/@before/" in _nav(client.get(reverse("posts:explore")).content.decode())
     member.handle = "after"
@@ -170,13 +170,13 @@ def test_the_nav_follows_a_new_handle_and_the_bell() -> None:
 
 @pytest.mark.parametrize("is_staff", [True, False])
 def test_only_staff_see_the_moderation_link(is_staff: bool) -> None:
-    member = UserFactory(is_staff=is_staff)
+    member = UserFactory.create(is_staff=is_staff)
     nav = _nav(_signed_in(member).get(reverse("posts:explore")).content.decode())
     assert (reverse("admin:index") in nav) is is_staff
 
 
 def test_visitors_see_the_way_in_after_a_member_has_seen_their_nav() -> None:
-    _signed_in(UserFactory()).get(reverse("posts:explore"))
+    _signed_in(UserFactory.create()).get(reverse("posts:explore"))
     nav = _nav(Client().get(reverse("posts:explore")).content.decode())
     assert "Sign in" in nav and "Sign out" not in nav and "csrfmiddlewaretoken" not in nav
 

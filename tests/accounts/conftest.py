@@ -76,7 +76,7 @@ def sign_in_with_two_factor(client: Client, user: User) -> None:
 
 
 def make_verification_moderator(*, with_mfa: bool = True) -> User:
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     moderator.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="accounts",

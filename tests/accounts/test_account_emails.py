@@ -12,7 +12,7 @@ import json
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib import admin
@@ -40,7 +40,7 @@ PASSWORD = "a-long-unusual-password-42"
 
 @pytest.fixture
 def member() -> User:
-    return UserFactory(email="ana@example.org", display_name="Dr. Ana Lima")
+    return UserFactory.create(email="ana@example.org", display_name="Dr. Ana Lima")
 
 
 @contextmanager
@@ -112,7 +112,10 @@ def test_the_account_already_exists_email_is_sent_from_the_outbox(member: User) 
     assert message.to == [member.email]
     assert message.subject == row.subject
     assert "http://127.0.0.1:8000/accounts/password/reset/" in message.body
-    assert any(mimetype == "text/html" for _, mimetype in message.alternatives)
+    assert any(
+        mimetype == "text/html"
+        for _, mimetype in cast(mail.EmailMultiAlternatives, message).alternatives
+    )
 
 
 def test_a_security_notice_is_sent_from_the_outbox(member: User) -> None:
@@ -167,7 +170,7 @@ def test_the_body_is_kept_while_the_email_waits_and_the_message_is_rebuilt_as_re
         message.to,
     )
     assert rebuilt.from_email == message.from_email
-    assert rebuilt.alternatives[0][0] == "<p>HTML</p>"
+    assert cast(mail.EmailMultiAlternatives, rebuilt).alternatives[0][0] == "<p>HTML</p>"
     assert rebuilt.extra_headers == {"Auto-Submitted": "auto-generated"}
 
 
@@ -334,7 +337,7 @@ def test_a_data_export_holds_nothing_of_account_emails(member: User) -> None:
 
 
 def test_deleting_an_account_deletes_the_emails_to_its_addresses(member: User) -> None:
-    other = UserFactory(email="other@example.org")
+    other = UserFactory.create(email="other@example.org")
     with _broker_is_down():
         _reset(member.email.upper())
         _reset(other.email)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _seen_twice_with_a_block_between(method: str) -> tuple[set[int], set[int]]:
-    member, other = UserFactory(), UserFactory()
+    member, other = UserFactory.create(), UserFactory.create()
     seen: list[set[int]] = []
 
     def view(request: HttpRequest) -> HttpResponse:
@@ -39,17 +39,17 @@ def test_a_post_request_reads_walls_every_time() -> None:
 
 
 def test_outside_a_request_walls_are_read_every_time() -> None:
-    member, other = UserFactory(), UserFactory()
+    member, other = UserFactory.create(), UserFactory.create()
     assert walled_off_ids(member) == set()
     Block.objects.create(blocker=member, blocked=other)
     assert walled_off_ids(member) == {other.pk}
 
 
 def test_the_memo_ends_with_the_request() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     ReadWallsOnceMiddleware(lambda request: HttpResponse(str(walled_off_ids(member))))(
         RequestFactory().get("/")
     )
-    other = UserFactory()
+    other = UserFactory.create()
     Block.objects.create(blocker=other, blocked=member)
     assert walled_off_ids(member) == {other.pk}

@@ -27,7 +27,7 @@ def test_entrance_pages_use_our_layout_and_real_labels(
 
 
 def test_a_failed_sign_in_explains_itself_in_an_alert(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     html = client.post(
         "/accounts/login/", {"login": member.email, "password": "wrong"}
     ).content.decode()
@@ -43,6 +43,6 @@ def test_field_errors_are_tied_to_their_inputs(client: Client) -> None:
 
 
 def test_signed_in_account_pages_use_our_layout(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     html = client.get("/accounts/email/").content.decode()
     assert 'class="site-header"' in html

@@ -44,14 +44,14 @@ def hooks(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
 
 
 def _member_with_everything() -> User:
-    member = PhysicianFactory(
+    member = PhysicianFactory.create(
         verification_status=VerificationStatus.UNVERIFIED, bio="Hello", interests=["x"]
     )
-    other = UserFactory(handle="other-person")
+    other = UserFactory.create(handle="other-person")
     Follow.objects.create(follower=member, followee=other)
     Follow.objects.create(follower=other, followee=member)
-    Mute.objects.create(muter=member, muted=UserFactory(handle="muted-person"))
-    Block.objects.create(blocker=member, blocked=UserFactory(handle="blocked-person"))
+    Mute.objects.create(muter=member, muted=UserFactory.create(handle="muted-person"))
+    Block.objects.create(blocker=member, blocked=UserFactory.create(handle="blocked-person"))
     services.submit_verification(
         member=member,
         method="npi",
@@ -88,14 +88,14 @@ def test_export_downloads_everything_as_json(client: Client, hooks: Any) -> None
 def test_export_works_without_any_app_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     for app in ("posts", "mentoring", "notifications"):
         monkeypatch.setitem(sys.modules, f"{app}.exports", None)
-    data = services.export_member_data(member=UserFactory())
+    data = services.export_member_data(member=UserFactory.create())
     assert "posts" not in data and "mentoring" not in data
     json.dumps(data)
 
 
 def test_export_is_only_ever_ones_own(client: Client) -> None:
     assert client.post(reverse("accounts:export")).status_code == 302  # sign in first
-    member, other = UserFactory(), UserFactory()
+    member, other = UserFactory.create(), UserFactory.create()
     client.force_login(member)
     data = json.loads(client.post(reverse("accounts:export")).content)
     assert data["profile"]["email"] == member.email != other.email
@@ -105,7 +105,7 @@ def test_export_is_only_ever_ones_own(client: Client) -> None:
 
 
 def test_deletion_needs_the_password_again(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     sign_in(client, member)
     response = client.get(reverse("accounts:delete"))
     assert response.status_code == 302
@@ -115,7 +115,7 @@ def test_deletion_needs_the_password_again(client: Client) -> None:
 
 
 def test_the_delete_page_offers_the_content_choice(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     sign_in(client, member)
     reauthenticate(client)
     html = client.get(reverse("accounts:delete")).content.decode()
@@ -124,7 +124,7 @@ def test_the_delete_page_offers_the_content_choice(client: Client) -> None:
 
 
 def test_deletion_must_be_confirmed(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     sign_in(client, member)
     reauthenticate(client)
     response = client.post(reverse("accounts:delete"), {"content": "delete"})

@@ -4,15 +4,20 @@ in, and cannot take part until they confirm."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.messages import get_messages
 from django.core import mail
-from django.http import HttpResponse
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
 from accounts.models import Role, User
@@ -25,7 +30,7 @@ UNKNOWN = "unknown@example.org"
 PASSWORD = "a-long-unusual-password-42"
 
 
-def _signup(client: Client, email: str, **overrides: str) -> HttpResponse:
+def _signup(client: Client, email: str, **overrides: str) -> TestResponse:
     data = {
         "email": email,
         "display_name": "Dr. Amara Okafor",
@@ -38,7 +43,7 @@ def _signup(client: Client, email: str, **overrides: str) -> HttpResponse:
     return client.post("/accounts/signup/", data)
 
 
-def _answer(response: HttpResponse, email: str) -> dict[str, Any]:
+def _answer(response: TestResponse, email: str) -> dict[str, Any]:
     """What the person at the form can see of an answer, with the address they typed
     replaced by a placeholder."""
     return {
@@ -55,7 +60,7 @@ def _answer(response: HttpResponse, email: str) -> dict[str, Any]:
 
 @pytest.fixture
 def member() -> User:
-    return UserFactory(email=KNOWN, display_name="Dr. Existing Member")
+    return UserFactory.create(email=KNOWN, display_name="Dr. Existing Member")
 
 
 # --- Sign-up -------------------------------------------------------------------------------
@@ -109,8 +114,8 @@ def test_signing_up_with_an_address_that_has_an_account_emails_its_owner(
     [message] = mail.outbox
     assert message.to == [KNOWN]
     assert message.subject == "[Rounds] You already have an account"
-    html = message.alternatives[0][0]
-    for body in (message.body, html):
+    html = cast(str, cast(EmailMultiAlternatives, message).alternatives[0][0])
+    for body in (str(message.body), html):
         assert "Someone just tried to sign up for Rounds with this email address" in body
         assert "http://127.0.0.1:8000/accounts/login/" in body
         assert "http://127.0.0.1:8000/accounts/password/reset/" in body
@@ -167,7 +172,9 @@ def test_a_form_error_reads_the_same_for_both(member: User) -> None:
 
 
 def _confirmation_link() -> str:
-    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body)
+    match = re.search(
+        r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", str(mail.outbox[-1].body)
+    )
     assert match is not None
     return match.group(1)
 
@@ -192,7 +199,7 @@ def test_an_unconfirmed_member_signs_in_and_reads_but_cannot_take_part(client: C
     response = Client().post("/accounts/login/", {"login": UNKNOWN, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert response.wsgi_request.user.email == UNKNOWN
+    assert cast(User, response.wsgi_request.user).email == UNKNOWN
     # Signing in sends no further confirmation email.
     assert mail.outbox == []
 
@@ -240,7 +247,7 @@ def test_adding_an_address_that_has_an_account_reads_the_same_as_a_new_one(
     answers = []
     for email in (KNOWN, UNKNOWN):
         client = Client()
-        client.force_login(UserFactory())
+        client.force_login(UserFactory.create())
         response = client.post("/accounts/email/", {"action_add": "", "email": email})
         answers.append(_answer(response, email))
     assert answers[0] == answers[1]

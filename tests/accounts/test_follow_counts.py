@@ -38,14 +38,14 @@ def _assert_exact() -> None:
 
 
 def test_following_counts_once_on_both_sides_however_often_it_is_clicked() -> None:
-    student, physician = UserFactory(), PhysicianFactory()
+    student, physician = UserFactory.create(), PhysicianFactory.create()
     services.follow(follower=student, followee=physician)
     services.follow(follower=student, followee=physician)
     assert _counts(student, physician) == [(0, 1), (1, 0)]
 
 
 def test_unfollowing_takes_one_off_both_sides_once() -> None:
-    student, physician = UserFactory(), PhysicianFactory()
+    student, physician = UserFactory.create(), PhysicianFactory.create()
     services.follow(follower=student, followee=physician)
     services.unfollow(follower=student, followee=physician)
     services.unfollow(follower=student, followee=physician)
@@ -53,19 +53,19 @@ def test_unfollowing_takes_one_off_both_sides_once() -> None:
 
 
 def test_the_profile_shows_the_stored_counts(client: Client) -> None:
-    physician = PhysicianFactory()
+    physician = PhysicianFactory.create()
     for _ in range(3):
-        services.follow(follower=UserFactory(), followee=physician)
-    services.follow(follower=physician, followee=UserFactory())
+        services.follow(follower=UserFactory.create(), followee=physician)
+    services.follow(follower=physician, followee=UserFactory.create())
     html = client.get(physician.get_absolute_url()).content.decode()
     assert "<strong>3</strong> followers" in html
     assert "<strong>1</strong> following" in html
 
 
 def test_saving_a_copy_read_before_a_follow_keeps_that_follows_count() -> None:
-    physician = PhysicianFactory()
+    physician = PhysicianFactory.create()
     stale = User.objects.get(pk=physician.pk)  # read at the start of the member's request
-    services.follow(follower=UserFactory(), followee=physician)
+    services.follow(follower=UserFactory.create(), followee=physician)
     services.update_profile(member=stale, bio="Updated after the follow.")
     stale.set_password("a-new-long-password-2026")
     stale.save()
@@ -74,7 +74,7 @@ def test_saving_a_copy_read_before_a_follow_keeps_that_follows_count() -> None:
 
 
 def test_blocking_ends_both_follows_and_both_counts() -> None:
-    first, second, third = UserFactory(), UserFactory(), UserFactory()
+    first, second, third = UserFactory.create(), UserFactory.create(), UserFactory.create()
     services.follow(follower=first, followee=second)
     services.follow(follower=second, followee=first)
     services.follow(follower=third, followee=first)
@@ -85,7 +85,7 @@ def test_blocking_ends_both_follows_and_both_counts() -> None:
 
 @pytest.mark.parametrize("keep_content", [True, False])
 def test_a_deleted_member_leaves_every_other_count_exact(keep_content: bool) -> None:
-    leaving, star, fan = UserFactory(), PhysicianFactory(), UserFactory()
+    leaving, star, fan = UserFactory.create(), PhysicianFactory.create(), UserFactory.create()
     services.follow(follower=leaving, followee=star)
     services.follow(follower=fan, followee=star)
     services.follow(follower=fan, followee=leaving)
@@ -96,7 +96,7 @@ def test_a_deleted_member_leaves_every_other_count_exact(keep_content: bool) -> 
 
 
 def test_a_superuser_deleting_a_member_in_the_admin_keeps_the_counts_exact() -> None:
-    leaving, star = UserFactory(), PhysicianFactory()
+    leaving, star = UserFactory.create(), PhysicianFactory.create()
     services.follow(follower=leaving, followee=star)
     client = Client()
     sign_in_with_two_factor(client, make_superuser())
@@ -109,7 +109,7 @@ def test_a_superuser_deleting_a_member_in_the_admin_keeps_the_counts_exact() -> 
 
 
 def test_a_count_that_drifted_never_goes_below_zero_or_blocks_an_unfollow() -> None:
-    student, physician = UserFactory(), PhysicianFactory()
+    student, physician = UserFactory.create(), PhysicianFactory.create()
     Follow.objects.create(follower=student, followee=physician)  # written around the service
     services.unfollow(follower=student, followee=physician)
     assert not Follow.objects.exists()
@@ -117,7 +117,7 @@ def test_a_count_that_drifted_never_goes_below_zero_or_blocks_an_unfollow() -> N
 
 
 def test_recounting_rebuilds_the_counts_from_the_rows() -> None:
-    members = [UserFactory() for _ in range(4)]
+    members = [UserFactory.create() for _ in range(4)]
     for follower in members[1:]:
         Follow.objects.create(follower=follower, followee=members[0])
     Follow.objects.create(follower=members[0], followee=members[1])
@@ -127,7 +127,7 @@ def test_recounting_rebuilds_the_counts_from_the_rows() -> None:
 
 
 def test_the_migration_fills_the_counts_of_existing_members() -> None:
-    members = [UserFactory() for _ in range(3)]
+    members = [UserFactory.create() for _ in range(3)]
     Follow.objects.create(follower=members[1], followee=members[0])
     Follow.objects.create(follower=members[2], followee=members[0])
     migration = importlib.import_module("accounts.migrations.0005_follow_counters")
@@ -138,8 +138,8 @@ def test_the_migration_fills_the_counts_of_existing_members() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_racing_follows_and_unfollows_keep_the_counts_exact() -> None:
-    star = PhysicianFactory()
-    fans = [UserFactory() for _ in range(8)]
+    star = PhysicianFactory.create()
+    fans = [UserFactory.create() for _ in range(8)]
 
     def work(index: int) -> None:
         # Odd numbers of clicks end following; even numbers end not following.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
@@ -17,8 +19,15 @@ from community.images import encode_display, encode_square_thumbnail, load_image
 MB = 1024 * 1024
 
 
-def _image_bytes(fmt: str, size: tuple[int, int] = (64, 32), mode: str = "RGB", **save) -> bytes:
-    colour = {"RGB": (200, 30, 30), "RGBA": (0, 90, 200, 120), "L": 128, "CMYK": (0, 0, 0, 0)}
+def _image_bytes(
+    fmt: str, size: tuple[int, int] = (64, 32), mode: str = "RGB", **save: Any
+) -> bytes:
+    colour: dict[str, Any] = {
+        "RGB": (200, 30, 30),
+        "RGBA": (0, 90, 200, 120),
+        "L": 128,
+        "CMYK": (0, 0, 0, 0),
+    }
     image = Image.new(mode, size, colour.get(mode, 0))
     buffer = io.BytesIO()
     image.save(buffer, fmt, **save)
@@ -38,7 +47,9 @@ def _jpeg_with_gps() -> bytes:
     return _image_bytes("JPEG", size=(64, 32), exif=exif)
 
 
-def _upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):
+def _upload(
+    data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
@@ -147,6 +158,7 @@ def test_it_refuses_a_png_declaring_enormous_dimensions() -> None:
 
 def test_it_refuses_a_bomb_under_pillows_own_limit_but_over_ours() -> None:
     # 7 000 × 7 000 = 49 megapixels: Pillow alone would decode it.
+    assert Image.MAX_IMAGE_PIXELS is not None
     assert 7_000 * 7_000 < Image.MAX_IMAGE_PIXELS
     assert _refusal(_png_declaring(7_000, 7_000), name="bomb.png").code == "decompression_bomb"
 
@@ -161,12 +173,12 @@ def test_it_refuses_a_real_highly_compressed_bomb(monkeypatch: pytest.MonkeyPatc
 # --- What is stored ---------------------------------------------------------------------
 
 
-def _decoded(content) -> Image.Image:
+def _decoded(content: ContentFile) -> Image.Image:
     content.seek(0)
     return Image.open(io.BytesIO(content.read()))
 
 
-def _raw(content) -> bytes:
+def _raw(content: ContentFile) -> bytes:
     content.seek(0)
     return content.read()
 

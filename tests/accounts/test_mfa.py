@@ -30,14 +30,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_having_an_authenticator_app_follows_the_totp_authenticator() -> None:
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     assert not has_authenticator_app(moderator)
     give_totp(moderator)
     assert has_authenticator_app(moderator)
 
 
 def test_members_are_offered_two_factor(client: Client) -> None:
-    sign_in(client, UserFactory())
+    sign_in(client, UserFactory.create())
     reauthenticate(client)
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
@@ -47,7 +47,7 @@ def test_members_are_offered_two_factor(client: Client) -> None:
 
 
 def test_members_without_two_factor_are_not_forced_into_it(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(reverse("posts:explore")).status_code == 200
     # The admin sends them to sign in (as staff), not to set up an authenticator app.
     response = client.get("/admin/")
@@ -59,7 +59,7 @@ def test_members_without_two_factor_are_not_forced_into_it(client: Client) -> No
 def test_staff_without_totp_are_sent_from_the_admin_to_set_it_up(
     client: Client, superuser: bool
 ) -> None:
-    staff = ModeratorFactory(is_superuser=superuser)
+    staff = ModeratorFactory.create(is_superuser=superuser)
     client.force_login(staff)
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[0] == (reverse("mfa_activate_totp"), 302)
@@ -67,7 +67,7 @@ def test_staff_without_totp_are_sent_from_the_admin_to_set_it_up(
 
 
 def test_staff_signed_in_with_a_code_reach_the_admin(client: Client) -> None:
-    staff = ModeratorFactory(is_superuser=True)
+    staff = ModeratorFactory.create(is_superuser=True)
     give_totp(staff)
     sign_in_with_two_factor(client, staff)
     assert client.get("/admin/").status_code == 200
@@ -79,7 +79,7 @@ def test_staff_whose_session_had_no_code_enter_one_before_the_admin(
 ) -> None:
     """The app was added after this session signed in with the password alone: having it
     is not enough, the session must show it."""
-    staff = ModeratorFactory(is_superuser=superuser)
+    staff = ModeratorFactory.create(is_superuser=superuser)
     sign_in(client, staff)
     secret = give_totp(staff)
     response = client.get("/admin/moderation/reportcase/?status=open", follow=True)
@@ -96,7 +96,7 @@ def test_staff_whose_session_had_no_code_enter_one_before_the_admin(
 
 
 def test_a_wrong_code_does_not_open_the_admin(client: Client) -> None:
-    staff = ModeratorFactory(is_superuser=True)
+    staff = ModeratorFactory.create(is_superuser=True)
     sign_in(client, staff)
     give_totp(staff)
     response = client.post(f"{reverse('mfa_reauthenticate')}?next=/admin/", {"code": "000000"})
@@ -106,7 +106,7 @@ def test_a_wrong_code_does_not_open_the_admin(client: Client) -> None:
 
 
 def test_removing_the_app_ends_the_sessions_two_factor(client: Client) -> None:
-    staff = ModeratorFactory(is_superuser=True)
+    staff = ModeratorFactory.create(is_superuser=True)
     give_totp(staff)
     sign_in_with_two_factor(client, staff)
     assert client.get("/admin/").status_code == 200
@@ -121,7 +121,7 @@ def test_the_admin_login_goes_through_allauth_and_its_second_step(client: Client
 
 
 def test_a_moderator_with_totp_is_asked_for_a_code_at_sign_in(client: Client) -> None:
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     give_totp(moderator)
     response = client.post(
         "/accounts/login/",
@@ -140,7 +140,7 @@ def test_the_code_of_the_period_before_or_after_is_taken_and_no_other(
 ) -> None:
     """A code read off the app as its period ends still signs in when it arrives in the next
     period (MFA_TOTP_TOLERANCE = 1); codes two periods away do not."""
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     secret = give_totp(moderator)
     client.post(
         "/accounts/login/",
@@ -155,7 +155,7 @@ def test_the_code_of_the_period_before_or_after_is_taken_and_no_other(
 
 
 def test_a_code_is_taken_once(client: Client) -> None:
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     secret = give_totp(moderator)
     code = totp_code(secret)
     for expected in (True, False):
@@ -200,7 +200,7 @@ def test_the_member_is_emailed_when_their_two_factor_or_password_changes(
 ) -> None:
     """Someone else holding the password cannot quietly add an authenticator app or change
     the password: the owner is told by email (ACCOUNT_EMAIL_NOTIFICATIONS)."""
-    member = UserFactory()
+    member = UserFactory.create()
     sign_in(client, member)
     reauthenticate(client)
     client.get(reverse("mfa_activate_totp"))

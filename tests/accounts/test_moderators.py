@@ -35,11 +35,11 @@ CAMPAIGNS = "posts.add_campaign"
     "actor",
     [
         lambda: Actor(user=AnonymousUser(), passed_two_factor=True),
-        lambda: Actor(user=UserFactory(), passed_two_factor=True),
+        lambda: Actor(user=UserFactory.create(), passed_two_factor=True),
         lambda: Actor(user=make_moderator(), passed_two_factor=False),
-        lambda: Actor(user=ModeratorFactory(), passed_two_factor=True),
+        lambda: Actor(user=ModeratorFactory.create(), passed_two_factor=True),
         lambda: Actor(user=make_moderator(is_active=False), passed_two_factor=True),
-        lambda: Actor(user=UserFactory(is_superuser=True), passed_two_factor=True),
+        lambda: Actor(user=UserFactory.create(is_superuser=True), passed_two_factor=True),
     ],
     ids=[
         "anonymous",

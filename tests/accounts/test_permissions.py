@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.http import HttpRequest, HttpResponse
@@ -29,27 +30,27 @@ def test_a_verified_member_may_take_part(rf: RequestFactory, member: User) -> No
     ensure_can_participate(member)
     request = rf.post("/write")
     request.user = member
-    response = _write_view(request)
+    response = cast(HttpResponse, _write_view(request))
     assert response.status_code == 200
     assert response.content == b"written"
 
 
 def test_an_unverified_email_may_not_take_part() -> None:
-    member = UserFactory(email_verified=False)
+    member = UserFactory.create(email_verified=False)
     with pytest.raises(ParticipationDenied) as error:
         ensure_can_participate(member)
     assert error.value.code == "unverified_email"
 
 
 def test_a_suspended_member_may_not_take_part() -> None:
-    member = UserFactory(suspended_at=timezone.now(), suspension_reason="spam")
+    member = UserFactory.create(suspended_at=timezone.now(), suspension_reason="spam")
     with pytest.raises(ParticipationDenied) as error:
         ensure_can_participate(member)
     assert error.value.code == "suspended"
 
 
 def test_a_suspension_that_ended_no_longer_applies() -> None:
-    member = UserFactory(
+    member = UserFactory.create(
         suspended_at=timezone.now() - timedelta(days=8),
         suspended_until=timezone.now() - timedelta(days=1),
     )
@@ -63,7 +64,7 @@ def test_the_decorator_explains_why_a_suspended_member_is_refused(
 ) -> None:
     request = rf.post("/write")
     request.user = suspended
-    response = _write_view(request)
+    response = cast(HttpResponse, _write_view(request))
     assert response.status_code == 403
     assert b"suspended" in response.content
 
@@ -73,6 +74,6 @@ def test_the_decorator_sends_visitors_to_sign_in(rf: RequestFactory) -> None:
 
     request = rf.post("/write")
     request.user = AnonymousUser()
-    response = _write_view(request)
+    response = cast(HttpResponse, _write_view(request))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]

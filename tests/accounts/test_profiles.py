@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 import io
 import zoneinfo
 from html.parser import HTMLParser
@@ -73,7 +78,7 @@ def _edit_data(member: User, **overrides: Any) -> dict[str, Any]:
 
 
 def test_a_visitor_sees_a_public_adult_profile(client: Client) -> None:
-    physician = PhysicianFactory(display_name="Dr. Amara Okafor")
+    physician = PhysicianFactory.create(display_name="Dr. Amara Okafor")
     response = client.get(_profile_url(physician))
     assert response.status_code == 200
     html = response.content.decode()
@@ -82,16 +87,16 @@ def test_a_visitor_sees_a_public_adult_profile(client: Client) -> None:
 
 
 def test_profile_is_at_the_at_handle_url() -> None:
-    assert _profile_url(UserFactory(handle="sam")) == "/@sam/"
+    assert _profile_url(UserFactory.create(handle="sam")) == "/@sam/"
 
 
 def test_a_visitor_gets_404_for_a_minors_profile(client: Client) -> None:
-    minor = HighSchoolStudentFactory(profile_visibility=Visibility.PUBLIC)
+    minor = HighSchoolStudentFactory.create(profile_visibility=Visibility.PUBLIC)
     assert client.get(_profile_url(minor)).status_code == 404
 
 
 def test_a_minor_without_a_birth_year_is_still_hidden_from_visitors(client: Client) -> None:
-    minor = HighSchoolStudentFactory(birth_year=None)
+    minor = HighSchoolStudentFactory.create(birth_year=None)
     assert client.get(_profile_url(minor)).status_code == 404
 
 
@@ -101,38 +106,38 @@ def test_a_member_sees_a_minors_profile(client: Client, member: User, minor: Use
 
 
 def test_a_visitor_gets_404_for_a_members_only_profile(client: Client) -> None:
-    member = UserFactory(profile_visibility=Visibility.MEMBERS)
+    member = UserFactory.create(profile_visibility=Visibility.MEMBERS)
     assert client.get(_profile_url(member)).status_code == 404
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(_profile_url(member)).status_code == 200
 
 
 def test_a_deleted_or_inactive_member_has_no_profile(client: Client) -> None:
-    member = UserFactory(is_active=False)
-    client.force_login(UserFactory())
+    member = UserFactory.create(is_active=False)
+    client.force_login(UserFactory.create())
     assert client.get(_profile_url(member)).status_code == 404
 
 
 def test_visible_to_hides_minors_and_members_only_profiles_from_visitors() -> None:
-    public_adult = UserFactory()
-    UserFactory(profile_visibility=Visibility.MEMBERS)
-    HighSchoolStudentFactory()
-    UserFactory(birth_year=timezone.now().year - 17, role=Role.PREMED)
+    public_adult = UserFactory.create()
+    UserFactory.create(profile_visibility=Visibility.MEMBERS)
+    HighSchoolStudentFactory.create()
+    UserFactory.create(birth_year=timezone.now().year - 17, role=Role.PREMED)
     assert list(User.objects.visible_to(AnonymousUser())) == [public_adult]
 
 
 def test_visible_to_counts_someone_who_turns_18_this_year_as_a_minor() -> None:
     # Born 18 years ago this calendar year: may still be 17, so treated as a minor.
-    member = UserFactory(birth_year=timezone.now().year - 18)
+    member = UserFactory.create(birth_year=timezone.now().year - 18)
     assert member.is_minor
     assert not User.objects.visible_to(AnonymousUser()).filter(pk=member.pk).exists()
-    older = UserFactory(birth_year=timezone.now().year - 19)
+    older = UserFactory.create(birth_year=timezone.now().year - 19)
     assert User.objects.visible_to(AnonymousUser()).filter(pk=older.pk).exists()
 
 
 def test_visible_to_agrees_with_is_minor_for_every_recent_birth_year() -> None:
     year = timezone.now().year
-    members = [UserFactory(birth_year=year - age) for age in range(13, 25)]
+    members = [UserFactory.create(birth_year=year - age) for age in range(13, 25)]
     visible = set(User.objects.visible_to(AnonymousUser()).values_list("pk", flat=True))
     for member in members:
         assert (member.pk in visible) == (not member.is_minor)
@@ -141,10 +146,10 @@ def test_visible_to_agrees_with_is_minor_for_every_recent_birth_year() -> None:
 def test_profile_page_query_count_is_fixed(
     client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    member = PhysicianFactory()
+    member = PhysicianFactory.create()
     for _ in range(3):
-        follow(follower=UserFactory(), followee=member)
-    viewer = UserFactory()
+        follow(follower=UserFactory.create(), followee=member)
+    viewer = UserFactory.create()
     client.force_login(viewer)
     with django_assert_max_num_queries(8):
         response = client.get(_profile_url(member))
@@ -152,7 +157,7 @@ def test_profile_page_query_count_is_fixed(
 
 
 def test_profile_shows_details_and_rendered_bio(client: Client) -> None:
-    member = PhysicianFactory(
+    member = PhysicianFactory.create(
         specialty="cardiology",
         institution="Lakeside",
         languages=["en", "fr"],
@@ -177,12 +182,12 @@ def test_visitors_are_sent_to_sign_in_to_edit(client: Client) -> None:
 
 
 def test_an_unverified_email_cannot_edit_the_profile(client: Client) -> None:
-    client.force_login(UserFactory(email_verified=False))
+    client.force_login(UserFactory.create(email_verified=False))
     assert client.get(reverse("accounts:profile_edit")).status_code == 403
 
 
 def test_the_edit_form_labels_its_fields(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     html = client.get(reverse("accounts:profile_edit")).content.decode()
     for field_id in ("id_display_name", "id_handle", "id_bio", "id_avatar", "id_orcid"):
         assert f'<label for="{field_id}">' in html
@@ -199,7 +204,7 @@ def test_the_zone_database_is_read_once_however_often_the_form_is_shown(
 
     monkeypatch.setattr(time_zones, "available_timezones", counting_available_timezones)
     time_zones.time_zone_choices.cache_clear()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     try:
         first = client.get(reverse("accounts:profile_edit")).content.decode()
         client.get(reverse("accounts:profile_edit"))
@@ -212,7 +217,7 @@ def test_the_zone_database_is_read_once_however_often_the_form_is_shown(
 
 
 def test_a_member_edits_their_profile_and_the_bio_is_sanitised(client: Client) -> None:
-    member = UserFactory(role=Role.MEDICAL_STUDENT)
+    member = UserFactory.create(role=Role.MEDICAL_STUDENT)
     client.force_login(member)
     response = client.post(
         reverse("accounts:profile_edit"),
@@ -266,7 +271,7 @@ def test_a_member_edits_their_profile_and_the_bio_is_sanitised(client: Client) -
 def test_bad_profile_input_is_a_field_error(
     client: Client, field: str, value: Any, message: str
 ) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     response = client.post(reverse("accounts:profile_edit"), _edit_data(member, **{field: value}))
     assert response.status_code == 200
@@ -276,15 +281,15 @@ def test_bad_profile_input_is_a_field_error(
 
 
 def test_a_taken_handle_is_refused(client: Client) -> None:
-    UserFactory(handle="taken")
-    member = UserFactory()
+    UserFactory.create(handle="taken")
+    member = UserFactory.create()
     client.force_login(member)
     response = client.post(reverse("accounts:profile_edit"), _edit_data(member, handle="taken"))
     assert "This handle is taken" in response.content.decode()
 
 
 def test_undecided_is_only_for_students(client: Client) -> None:
-    member = PhysicianFactory()
+    member = PhysicianFactory.create()
     client.force_login(member)
     response = client.post(
         reverse("accounts:profile_edit"), _edit_data(member, specialty="undecided")
@@ -301,7 +306,7 @@ def test_orcid_checksum_accepts_x_check_character() -> None:
 
 
 def test_a_minor_cannot_make_their_profile_public(client: Client) -> None:
-    minor = HighSchoolStudentFactory(profile_visibility=Visibility.MEMBERS)
+    minor = HighSchoolStudentFactory.create(profile_visibility=Visibility.MEMBERS)
     client.force_login(minor)
     page = client.get(reverse("accounts:profile_edit")).content.decode()
     assert "Because you are under 18" in page
@@ -311,7 +316,7 @@ def test_a_minor_cannot_make_their_profile_public(client: Client) -> None:
 
 
 def test_changing_role_clears_a_verification(client: Client) -> None:
-    physician = PhysicianFactory()
+    physician = PhysicianFactory.create()
     client.force_login(physician)
     client.post(
         reverse("accounts:profile_edit"), _edit_data(physician, role=Role.HEALTH_PROFESSIONAL)
@@ -323,7 +328,7 @@ def test_changing_role_clears_a_verification(client: Client) -> None:
 # --- Avatars ----------------------------------------------------------------------------
 
 
-def _post_avatar(client: Client, member: User, upload: Any):
+def _post_avatar(client: Client, member: User, upload: Any) -> TestResponse:
     return client.post(reverse("accounts:profile_edit"), {**_edit_data(member), "avatar": upload})
 
 
@@ -336,7 +341,7 @@ def _stored(field: Any) -> Image.Image:
 
 
 def test_an_avatar_becomes_two_square_thumbnails_without_gps(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     response = _post_avatar(client, member, image_upload(size=(300, 200), gps=True))
     assert response.status_code == 302
@@ -355,7 +360,7 @@ def test_an_avatar_becomes_two_square_thumbnails_without_gps(client: Client) -> 
 
 
 def test_the_original_upload_is_never_stored(client: Client, settings: Any) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     _post_avatar(client, member, image_upload(name="holiday-original.jpg"))
     stored = [path.name for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
@@ -367,7 +372,7 @@ def test_the_original_upload_is_never_stored(client: Client, settings: Any) -> N
 def test_a_new_avatar_replaces_the_old_files(
     client: Client, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         _post_avatar(client, member, image_upload())
@@ -377,7 +382,7 @@ def test_a_new_avatar_replaces_the_old_files(
 
 
 def test_removing_the_avatar_deletes_its_files(client: Client, settings: Any) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     _post_avatar(client, member, image_upload())
     member.refresh_from_db()
@@ -388,7 +393,7 @@ def test_removing_the_avatar_deletes_its_files(client: Client, settings: Any) ->
 
 
 def test_an_oversized_avatar_is_a_form_error_naming_the_limit(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     data = image_upload("PNG", name="big.png").read() + b"\x00" * (5 * 1024 * 1024)
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -421,7 +426,7 @@ def test_a_bad_avatar_is_a_form_error_saying_what_is_wrong(
         content = whole[: len(whole) // 2]
     elif content == "bomb":
         content = _png_declaring(20_000, 20_000)
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     response = _post_avatar(client, member, SimpleUploadedFile("photo.jpg", content))
     assert response.status_code == 200

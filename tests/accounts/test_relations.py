@@ -27,7 +27,7 @@ def _url(name: str, member: User) -> str:
 
 
 def test_following_notifies_the_followee_once() -> None:
-    student, physician = UserFactory(), PhysicianFactory()
+    student, physician = UserFactory.create(), PhysicianFactory.create()
     services.follow(follower=student, followee=physician)
     services.follow(follower=student, followee=physician)
     assert Follow.objects.filter(follower=student, followee=physician).count() == 1
@@ -37,18 +37,20 @@ def test_following_notifies_the_followee_once() -> None:
 
 
 def test_one_cannot_follow_oneself() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     with pytest.raises(services.AccountActionError):
         services.follow(follower=member, followee=member)
 
 
 def test_an_unverified_email_cannot_follow() -> None:
     with pytest.raises(ParticipationDenied):
-        services.follow(follower=UserFactory(email_verified=False), followee=UserFactory())
+        services.follow(
+            follower=UserFactory.create(email_verified=False), followee=UserFactory.create()
+        )
 
 
 def test_follow_and_unfollow_work_without_javascript(client: Client) -> None:
-    student, physician = UserFactory(), PhysicianFactory()
+    student, physician = UserFactory.create(), PhysicianFactory.create()
     client.force_login(student)
     response = client.post(_url("follow", physician), {"next": _url("profile", physician)})
     assert response.status_code == 302
@@ -61,7 +63,7 @@ def test_follow_and_unfollow_work_without_javascript(client: Client) -> None:
 
 
 def test_follow_with_htmx_returns_the_button_partial(client: Client) -> None:
-    student, physician = UserFactory(), PhysicianFactory()
+    student, physician = UserFactory.create(), PhysicianFactory.create()
     client.force_login(student)
     response = client.post(_url("follow", physician), headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -73,21 +75,21 @@ def test_follow_with_htmx_returns_the_button_partial(client: Client) -> None:
 
 
 def test_follow_ignores_an_offsite_next(client: Client) -> None:
-    student, physician = UserFactory(), PhysicianFactory()
+    student, physician = UserFactory.create(), PhysicianFactory.create()
     client.force_login(student)
     response = client.post(_url("follow", physician), {"next": "https://evil.example/"})
     assert response["Location"] == _url("profile", physician)
 
 
 def test_follow_needs_post_and_sign_in(client: Client) -> None:
-    physician = PhysicianFactory()
+    physician = PhysicianFactory.create()
     assert client.post(_url("follow", physician)).status_code == 302  # to sign in
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(_url("follow", physician)).status_code == 405
 
 
 def test_following_an_unknown_member_is_404(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.post("/@nobody-here/follow/").status_code == 404
 
 
@@ -100,7 +102,7 @@ def test_follower_lists_keep_a_fixed_query_count(
     counts = []
     for extra in (2, 12):
         for _ in range(extra):
-            Follow.objects.create(follower=UserFactory(), followee=physician)
+            Follow.objects.create(follower=UserFactory.create(), followee=physician)
         with django_assert_max_num_queries(6) as captured:
             response = client.get(_url("followers", physician))
         assert response.status_code == 200
@@ -109,11 +111,11 @@ def test_follower_lists_keep_a_fixed_query_count(
 
 
 def test_follower_lists_are_keyset_paginated() -> None:
-    physician = PhysicianFactory()
-    followers = [UserFactory() for _ in range(5)]
+    physician = PhysicianFactory.create()
+    followers = [UserFactory.create() for _ in range(5)]
     for follower in followers:
         Follow.objects.create(follower=follower, followee=physician)
-    viewer = UserFactory()
+    viewer = UserFactory.create()
     first, cursor = follow_page(viewer, physician, direction="followers", size=3)
     assert [row.follower for row in first] == followers[::-1][:3]
     second, end = follow_page(viewer, physician, direction="followers", before=cursor, size=3)
@@ -122,11 +124,11 @@ def test_follower_lists_are_keyset_paginated() -> None:
 
 
 def test_follower_lists_hide_minors_from_visitors(client: Client) -> None:
-    physician = PhysicianFactory()
-    minor = HighSchoolStudentFactory(display_name="Young Student")
+    physician = PhysicianFactory.create()
+    minor = HighSchoolStudentFactory.create(display_name="Young Student")
     Follow.objects.create(follower=minor, followee=physician)
     assert "Young Student" not in client.get(_url("followers", physician)).content.decode()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert "Young Student" in client.get(_url("followers", physician)).content.decode()
 
 
@@ -134,7 +136,7 @@ def test_follower_lists_hide_minors_from_visitors(client: Client) -> None:
 
 
 def test_mute_and_unmute(client: Client) -> None:
-    member, other = UserFactory(), UserFactory()
+    member, other = UserFactory.create(), UserFactory.create()
     client.force_login(member)
     client.post(_url("mute", other))
     assert Mute.objects.filter(muter=member, muted=other).exists()
@@ -149,12 +151,12 @@ def test_mute_and_unmute(client: Client) -> None:
 
 @pytest.fixture
 def blocker() -> User:
-    return PhysicianFactory(display_name="Dr. Blocker")
+    return PhysicianFactory.create(display_name="Dr. Blocker")
 
 
 @pytest.fixture
 def blocked(blocker: User) -> User:
-    member = UserFactory(display_name="Blocked Person")
+    member = UserFactory.create(display_name="Blocked Person")
     services.block(blocker=blocker, blocked=member)
     return member
 
@@ -162,7 +164,7 @@ def blocked(blocker: User) -> User:
 @pytest.mark.parametrize("direction", ["none", "first blocked", "second blocked"])
 def test_the_three_forms_of_the_wall_give_the_same_answer(direction: str) -> None:
     """`walled_off_ids`, `is_walled_off` and `User.objects.visible_to` each write the rule."""
-    first, second = UserFactory(), UserFactory()
+    first, second = UserFactory.create(), UserFactory.create()
     if direction == "first blocked":
         services.block(blocker=first, blocked=second)
     elif direction == "second blocked":
@@ -175,7 +177,7 @@ def test_the_three_forms_of_the_wall_give_the_same_answer(direction: str) -> Non
 
 
 def test_block_removes_follows_both_ways() -> None:
-    first, second = UserFactory(), UserFactory()
+    first, second = UserFactory.create(), UserFactory.create()
     Follow.objects.create(follower=first, followee=second)
     Follow.objects.create(follower=second, followee=first)
     services.block(blocker=first, blocked=second)
@@ -221,7 +223,7 @@ def test_a_blocked_member_cannot_mute_their_way_around_the_wall(
 
 
 def test_blocked_members_vanish_from_follower_lists(blocker: User, blocked: User) -> None:
-    third = UserFactory()
+    third = UserFactory.create()
     Follow.objects.create(follower=third, followee=blocked)
     rows, _cursor = follow_page(blocker, third, direction="following")
     assert rows == []
@@ -230,8 +232,8 @@ def test_blocked_members_vanish_from_follower_lists(blocker: User, blocked: User
 def test_blocking_works_even_while_suspended_or_unverified(client: Client) -> None:
     from django.utils import timezone
 
-    victim = UserFactory(email_verified=False, suspended_at=timezone.now())
-    harasser = UserFactory()
+    victim = UserFactory.create(email_verified=False, suspended_at=timezone.now())
+    harasser = UserFactory.create()
     client.force_login(victim)
     response = client.post(_url("block", harasser))
     assert response.status_code == 302
@@ -259,13 +261,13 @@ def test_the_blocked_member_cannot_lift_the_block(
 
 
 def test_one_cannot_block_oneself() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     with pytest.raises(services.AccountActionError):
         services.block(blocker=member, blocked=member)
 
 
 def test_visitors_cannot_block(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     response = client.post(_url("block", member))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]

@@ -8,7 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
@@ -60,7 +60,7 @@ def redis_cache(redis_server: RedisServer, settings: Any) -> Iterator[RedisServe
 def _redis_keys(server: RedisServer) -> list[bytes]:
     client = redis.Redis.from_url(server.url)
     try:
-        return list(client.keys("*"))
+        return cast(list[bytes], client.keys("*"))
     finally:
         client.close()
 
@@ -93,7 +93,9 @@ def _reset_password(email: str, new_password: str) -> None:
     mail.outbox.clear()
     assert client.post("/accounts/password/reset/", {"email": email}).status_code == 302
     assert [message.to for message in mail.outbox] == [[email]]
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/key/\S+/)", str(mail.outbox[0].body)
+    )
     assert link, mail.outbox[0].body
     form = client.get(link.group(1), follow=True)
     assert form.status_code == 200
@@ -110,7 +112,7 @@ def test_with_redis_down_members_stay_signed_in_and_sign_in_sign_up_and_reset_wo
 ) -> None:
     # A new password signs its owner out everywhere, so the one who forgot theirs is not
     # the member who stays signed in.
-    member, forgetful = UserFactory(), UserFactory()
+    member, forgetful = UserFactory.create(), UserFactory.create()
     browser = Client()
     assert _sign_in(browser, member.email, PASSWORD) == 302
     assert _is_signed_in(browser)
@@ -160,7 +162,7 @@ def _sign_in_with_code(email: str, secret: str) -> Client:
 def test_with_redis_down_a_moderator_signs_in_with_their_second_factor(
     redis_cache: RedisServer,
 ) -> None:
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     TOTP.activate(moderator, secret)
     assert _sign_in_with_code(moderator.email, secret).get("/admin/").status_code == 200

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 from typing import Any
 
 import pytest
@@ -20,7 +25,7 @@ pytestmark = pytest.mark.django_db
 THIS_YEAR = timezone.now().year
 
 
-def _signup(client: Client, **overrides: Any):
+def _signup(client: Client, **overrides: Any) -> TestResponse:
     data = {
         "email": "new@example.org",
         "display_name": "Dr. Amara Okafor",
@@ -59,8 +64,8 @@ def test_a_physician_signs_up_with_name_role_and_a_generated_handle(client: Clie
 
 
 def test_handles_stay_unique_when_names_repeat() -> None:
-    UserFactory(handle="sam-lee")
-    UserFactory(handle="sam-lee-2")
+    UserFactory.create(handle="sam-lee")
+    UserFactory.create(handle="sam-lee-2")
     assert unique_handle("Sam Lee") == "sam-lee-3"
 
 
@@ -159,7 +164,7 @@ def test_signup_is_rate_limited(client: Client, settings: Any) -> None:
 
 def test_login_is_rate_limited(client: Client, settings: Any) -> None:
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}
-    member = UserFactory()
+    member = UserFactory.create()
     statuses = [
         client.post("/accounts/login/", {"login": member.email, "password": "wrong"}).status_code
         for _ in range(4)
@@ -171,7 +176,7 @@ def test_behind_the_proxy_sign_in_limits_count_each_visitor_not_the_proxy(
     client: Client, settings: Any
 ) -> None:
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
-    member = UserFactory()
+    member = UserFactory.create()
     form = {"login": member.email, "password": "wrong"}
 
     def sign_in_from(address: str) -> int:
@@ -194,7 +199,7 @@ def test_behind_the_proxy_sign_in_limits_count_each_visitor_not_the_proxy(
 
 
 def test_repeated_failed_logins_for_one_account_are_stopped(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     for _ in range(5):
         client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
     # Even the right password is refused once the per-account limit is reached.
@@ -207,7 +212,7 @@ def test_repeated_failed_logins_for_one_account_are_stopped(client: Client) -> N
 
 def test_password_reset_is_rate_limited(client: Client, settings: Any) -> None:
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "2/m/ip"}
-    member = UserFactory()
+    member = UserFactory.create()
     statuses = [
         client.post("/accounts/password/reset/", {"email": member.email}).status_code
         for _ in range(3)
@@ -217,7 +222,7 @@ def test_password_reset_is_rate_limited(client: Client, settings: Any) -> None:
 
 
 def test_password_reset_for_one_address_is_rate_limited_by_default(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     statuses = [
         client.post("/accounts/password/reset/", {"email": member.email}).status_code
         for _ in range(6)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -44,7 +45,7 @@ def _decider(user: User | None = None) -> Actor:
 
 
 def _unverified_physician(**fields: Any) -> User:
-    return PhysicianFactory(verification_status=VerificationStatus.UNVERIFIED, **fields)
+    return PhysicianFactory.create(verification_status=VerificationStatus.UNVERIFIED, **fields)
 
 
 def _submit(member: User, **overrides: Any) -> VerificationRequest:
@@ -229,7 +230,7 @@ def test_bad_documents_are_form_errors(client: Client, document: Any, message: s
 
 
 def test_students_cannot_ask_to_be_verified(client: Client) -> None:
-    student = UserFactory(role=Role.MEDICAL_STUDENT)
+    student = UserFactory.create(role=Role.MEDICAL_STUDENT)
     client.force_login(student)
     assert "Verification is for physicians and residents" in client.get(URL).content.decode()
     client.post(URL, _form_data())
@@ -239,7 +240,7 @@ def test_students_cannot_ask_to_be_verified(client: Client) -> None:
 
 
 def test_residents_can_ask_to_be_verified() -> None:
-    resident = ResidentFactory(verification_status=VerificationStatus.UNVERIFIED)
+    resident = ResidentFactory.create(verification_status=VerificationStatus.UNVERIFIED)
     assert _submit(resident).status == VerificationStatus.PENDING
 
 
@@ -317,7 +318,7 @@ def test_members_without_the_permission_cannot_decide() -> None:
     request = _submit(_unverified_physician())
     with pytest.raises(services.AccountActionError, match="do not have permission"):
         services.approve_verification(
-            request=request, moderator=_decider(UserFactory(is_staff=True))
+            request=request, moderator=_decider(UserFactory.create(is_staff=True))
         )
     request.refresh_from_db()
     assert request.status == VerificationStatus.PENDING
@@ -344,7 +345,7 @@ def test_a_moderator_cannot_decide_their_own_request() -> None:
 
 
 def test_the_badge_shows_beside_a_verified_name(client: Client) -> None:
-    verified = PhysicianFactory()
+    verified = PhysicianFactory.create()
     unverified = _unverified_physician()
     assert "verified-badge" in client.get(verified.get_absolute_url()).content.decode()
     assert "verified-badge" not in client.get(unverified.get_absolute_url()).content.decode()
@@ -362,7 +363,7 @@ def test_a_moderator_signed_in_with_a_code_downloads_the_document(client: Client
     sign_in_with_two_factor(client, make_verification_moderator())
     response = client.get(_document_url(request))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert cast(StreamingHttpResponse, response).getvalue() == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -386,11 +387,11 @@ def test_everyone_else_gets_404_for_a_verification_document(client: Client, who:
     physician = _unverified_physician()
     request = _submit(physician)
     if who == "member":
-        client.force_login(UserFactory())
+        client.force_login(UserFactory.create())
     elif who == "owner":
         client.force_login(physician)
     elif who == "staff_without_permission":
-        sign_in_with_two_factor(client, UserFactory(is_staff=True))
+        sign_in_with_two_factor(client, UserFactory.create(is_staff=True))
     elif who == "moderator_without_an_app":
         client.force_login(make_verification_moderator(with_mfa=False))
     elif who == "moderator_without_a_code":

@@ -25,7 +25,7 @@ PUBLIC_PAGES = ["/", "/accounts/signup/", "/accounts/login/", "/accounts/passwor
 def community() -> dict[str, Any]:
     """A student with preferences, a mentor, a mentorship with messages, a post with a
     comment, and a notification for the student."""
-    student = make_mentee(UserFactory(display_name="Maya Chen", handle="maya"))
+    student = make_mentee(UserFactory.create(display_name="Maya Chen", handle="maya"))
     mentor = make_mentor().user
     mentorship = make_mentorship(mentor=mentor, mentee=student)
     Message.objects.create(mentorship=mentorship, sender=mentor, body="Welcome!")

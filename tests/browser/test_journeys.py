@@ -43,7 +43,9 @@ def _pdf(tmp_path: Path) -> Path:
 def moderator_secret() -> str:
     """A moderator (moderator@example.org: staff, in the Moderators group) with an
     authenticator app; returns the TOTP secret the app holds."""
-    moderator = ModeratorFactory(email="moderator@example.org", display_name="Morgan Moderator")
+    moderator = ModeratorFactory.create(
+        email="moderator@example.org", display_name="Morgan Moderator"
+    )
     moderator.groups.add(moderators_group())
     return give_totp(moderator)
 
@@ -62,7 +64,9 @@ def sign_in_as_moderator(page: Any, email: str, secret: str) -> None:
 
 def _link_in_last_email(to: str) -> str:
     message = next(m for m in reversed(mail.outbox) if to in m.to)
-    return re.search(r"https?://\S+", message.body).group(0)
+    link = re.search(r"https?://\S+", str(message.body))
+    assert link is not None, message.body
+    return link.group(0)
 
 
 def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
@@ -134,8 +138,8 @@ def _still_same_document(page: Any) -> bool:
 def test_a_physician_posts_and_a_student_finds_reacts_and_comments(
     page: Any, tmp_path: Path
 ) -> None:
-    PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor")
-    UserFactory(email="maya@example.org", display_name="Maya Chen")
+    PhysicianFactory.create(email="okafor@example.org", display_name="Dr. Amara Okafor")
+    UserFactory.create(email="maya@example.org", display_name="Maya Chen")
 
     sign_in(page, "okafor@example.org", FACTORY_PASSWORD)
     page.get_by_role("link", name="Write a post").click()
@@ -176,11 +180,11 @@ def test_a_physician_posts_and_a_student_finds_reacts_and_comments(
 
 def test_a_student_finds_a_mentor_and_they_complete_a_mentorship(page: Any) -> None:
     mentor = make_mentor(
-        PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor"),
+        PhysicianFactory.create(email="okafor@example.org", display_name="Dr. Amara Okafor"),
         languages=["en", "es"],
     ).user
     make_mentee(
-        UserFactory(email="maya@example.org", display_name="Maya Chen"),
+        UserFactory.create(email="maya@example.org", display_name="Maya Chen"),
         languages=["es"],
     )
 
@@ -240,7 +244,7 @@ def test_a_student_finds_a_mentor_and_they_complete_a_mentorship(page: Any) -> N
 
 
 def test_a_member_signs_in_and_publishes_with_the_keyboard_alone(page: Any) -> None:
-    UserFactory(email="maya@example.org", display_name="Maya Chen")
+    UserFactory.create(email="maya@example.org", display_name="Maya Chen")
     page.goto("/accounts/login/")
 
     def tab_to(name: str, *, tag: str = "", backwards: bool = False, limit: int = 60) -> None:
@@ -288,7 +292,7 @@ def test_a_member_signs_in_and_publishes_with_the_keyboard_alone(page: Any) -> N
 
 
 def test_the_privacy_guard_stops_an_identifying_case_until_it_is_edited(page: Any) -> None:
-    PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor")
+    PhysicianFactory.create(email="okafor@example.org", display_name="Dr. Amara Okafor")
     sign_in(page, "okafor@example.org", FACTORY_PASSWORD)
     page.get_by_role("link", name="Write a post").click()
     page.get_by_role("navigation", name="Kind of post").get_by_role(
@@ -375,9 +379,9 @@ def test_a_reported_comment_is_removed_and_its_author_sees_why(
 ) -> None:
     from posts.services import add_comment, publish_post
 
-    physician = PhysicianFactory(email="okafor@example.org", display_name="Dr. Amara Okafor")
-    UserFactory(email="maya@example.org", display_name="Maya Chen")
-    author = UserFactory(email="sam@example.org", display_name="Sam Doe")
+    physician = PhysicianFactory.create(email="okafor@example.org", display_name="Dr. Amara Okafor")
+    UserFactory.create(email="maya@example.org", display_name="Maya Chen")
+    author = UserFactory.create(email="sam@example.org", display_name="Sam Doe")
     post = publish_post(author=physician, title="Measles and the MMR vaccine", body="Two doses.")
     add_comment(author=author, post=post, body="Vaccines cause autism, skip them.")
 

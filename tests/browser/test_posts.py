@@ -36,13 +36,13 @@ def _sign_in(page: Any, live_server: Any, user: Any) -> None:
 
 @pytest.fixture
 def content() -> dict[str, Any]:
-    author = PhysicianFactory(display_name="Dr. Amara Okafor", handle="amara")
+    author = PhysicianFactory.create(display_name="Dr. Amara Okafor", handle="amara")
     post = publish_post(
         author=author,
         title="Sepsis: the first hour matters",
         body="Lactate, cultures, antibiotics and fluids **within the hour**. #SepsisAwareness",
     )
-    comment = add_comment(author=UserFactory(), post=post, body="We use a timer.")
+    comment = add_comment(author=UserFactory.create(), post=post, body="We use a timer.")
     add_comment(author=author, post=post, body="Great idea.", parent=comment)
     publish_post(
         author=author,
@@ -52,14 +52,14 @@ def content() -> dict[str, Any]:
         starts_at=timezone.now() + datetime.timedelta(days=2),
         duration_minutes=60,
     )
-    CircleFactory(name="Emergency Medicine")
+    CircleFactory.create(name="Emergency Medicine")
     return {"author": author, "post": post}
 
 
 def test_liking_with_htmx_updates_the_count_without_a_reload(
     page: Any, live_server: Any, content: dict[str, Any]
 ) -> None:
-    reader = UserFactory()
+    reader = UserFactory.create()
     _sign_in(page, live_server, reader)
     page.goto(f"/posts/{content['post'].pk}/")
     page.evaluate("() => { window.stillHere = true; }")
@@ -75,10 +75,10 @@ def test_liking_with_htmx_updates_the_count_without_a_reload(
 
 
 def test_load_more_appends_the_next_page(page: Any, live_server: Any) -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     now = timezone.now()
     for index in range(25):
-        PostFactory(
+        PostFactory.create(
             author=author,
             body=f"Numbered pearl {index:02d}",
             created_at=now - datetime.timedelta(minutes=index),
@@ -103,7 +103,7 @@ def test_public_post_pages_have_no_serious_accessibility_violation(
 def test_member_pages_have_no_serious_accessibility_violation(
     page: Any, live_server: Any, content: dict[str, Any]
 ) -> None:
-    _sign_in(page, live_server, UserFactory())
+    _sign_in(page, live_server, UserFactory.create())
     for path in ["/", f"/posts/{content['post'].pk}/", "/posts/new/", "/saved/"]:
         page.goto(path)
         assert axe_violations(page) == [], path
@@ -120,7 +120,7 @@ def test_post_pages_fit_a_360px_phone(phone_page: Any, path: str, content: dict[
 def test_the_post_page_fits_a_phone(
     phone_page: Any, live_server: Any, content: dict[str, Any]
 ) -> None:
-    _sign_in(phone_page, live_server, UserFactory())
+    _sign_in(phone_page, live_server, UserFactory.create())
     phone_page.goto(f"/posts/{content['post'].pk}/")
     assert not scrolls_sideways(phone_page)
     screenshot(phone_page, "posts-detail-phone")

@@ -22,7 +22,7 @@ MENTOR_DEFAULTS: dict[str, Any] = {
 
 def make_mentor(user: User | None = None, **fields: Any) -> MentorProfile:
     """A verified physician with a mentor profile (tags refreshed, as the service does)."""
-    user = user or PhysicianFactory()
+    user = user or PhysicianFactory.create()
     profile = MentorProfile(user=user, **{**MENTOR_DEFAULTS, **fields})
     profile.refresh_search_tags()
     profile.save()
@@ -31,7 +31,7 @@ def make_mentor(user: User | None = None, **fields: Any) -> MentorProfile:
 
 def make_mentee(user: User | None = None, **fields: Any) -> User:
     """A pre-med student with preferences."""
-    user = user or UserFactory()
+    user = user or UserFactory.create()
     defaults: dict[str, Any] = {
         "goals": ["mcat"],
         "languages": ["en"],
@@ -46,7 +46,7 @@ def make_mentorship(mentor: User | None = None, mentee: User | None = None) -> M
     mentor = mentor or make_mentor().user
     if not hasattr(mentor, "mentor_profile"):
         make_mentor(mentor)
-    mentee = mentee or UserFactory()
+    mentee = mentee or UserFactory.create()
     request = MentorRequest.objects.create(mentee=mentee, mentor=mentor, status="accepted")
     mentorship = Mentorship.objects.create(request=request, mentor=mentor, mentee=mentee)
     MentorProfile.objects.filter(user=mentor).update(

@@ -58,7 +58,7 @@ def test_a_reused_mentor_card_is_the_fresh_card_after_each_change(
 ) -> None:
     profile = make_mentor()
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     url = reverse("mentoring:mentor", kwargs={"handle": profile.user.handle})
     before = _card(client, url)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 # Mid-January: New York is UTC-5, Los Angeles UTC-8, London UTC+0 (no daylight saving).
 NOW = datetime(2026, 1, 15, 17, 0, tzinfo=UTC)
 
-MENTEE_PREFERENCES = {
+MENTEE_PREFERENCES: dict[str, Any] = {
     "goals": ["mcat", "premed_advice"],
     "specialties": ["cardiology"],
     "languages": ["en", "es"],
@@ -55,7 +56,7 @@ BEST = {
 
 
 def _named(name: str, **fields: object) -> MentorProfile:
-    return make_mentor(PhysicianFactory(display_name=name), **fields)
+    return make_mentor(PhysicianFactory.create(display_name=name), **fields)
 
 
 @pytest.fixture
@@ -129,7 +130,7 @@ def test_spare_capacity_spreads_requests(mentee: User) -> None:
     busy = _named("Busy", **{**BEST, "capacity": 3})
     _named("Free", **{**BEST, "capacity": 3})
     for _ in range(2):
-        make_mentorship(busy.user, UserFactory())
+        make_mentorship(busy.user, UserFactory.create())
     suggestions = suggest_mentors(mentee, now=NOW)
     assert [item.mentor.user.display_name for item in suggestions] == ["Free", "Busy"]
     assert "has room for 1 more mentee" in suggestions[1].reasons
@@ -172,7 +173,7 @@ def test_a_required_language_filters_mentors() -> None:
 
 
 def test_minors_see_only_mentors_who_accept_high_school_students() -> None:
-    minor = make_mentee(UserFactory(birth_year=timezone.now().year - 16), goals=["mcat"])
+    minor = make_mentee(UserFactory.create(birth_year=timezone.now().year - 16), goals=["mcat"])
     _named("HighSchool", stages=["high_school", "premed"])
     _named("PremedOnly", stages=["premed"])
     names = [item.mentor.user.display_name for item in suggest_mentors(minor, now=NOW)]
@@ -206,17 +207,17 @@ def test_a_suspension_that_has_ended_does_not_filter(mentee: User) -> None:
 
 def test_members_without_a_mentee_stage_get_no_suggestions() -> None:
     _named("Anyone", **BEST)
-    assert suggest_mentors(PhysicianFactory(), now=NOW) == []
+    assert suggest_mentors(PhysicianFactory.create(), now=NOW) == []
 
 
 def test_a_mentee_without_preferences_still_gets_filtered_suggestions() -> None:
     _named("Anyone", **BEST)
-    (suggestion,) = suggest_mentors(UserFactory(), now=NOW)
+    (suggestion,) = suggest_mentors(UserFactory.create(), now=NOW)
     assert "mentors pre-med students" in suggestion.reasons
 
 
 def test_suggestions_use_a_fixed_number_of_queries(
-    mentee: User, django_assert_max_num_queries: pytest.FixtureDef
+    mentee: User, django_assert_max_num_queries: Any
 ) -> None:
     for index in range(3):
         _named(f"Mentor {index}", **BEST)

@@ -39,13 +39,13 @@ READERS = {
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    mentor = make_mentor(PhysicianFactory(handle="the-mentor"))
+    mentor = make_mentor(PhysicianFactory.create(handle="the-mentor"))
     readers: dict[str, Any] = {
         "anonymous": None,
         "member": make_mentee(),
         "blocked_by_mentor": make_mentee(),
         "blocking_mentor": make_mentee(),
-        "suspended_member": make_mentee(UserFactory(suspended_at=timezone.now())),
+        "suspended_member": make_mentee(UserFactory.create(suspended_at=timezone.now())),
         "site_moderator": make_moderator(),
         "walled_site_moderator": make_moderator(),
     }

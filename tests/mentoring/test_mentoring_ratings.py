@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.services import delete_account
 from mentoring import services, workflow
 from mentoring.models import Feedback, MentorProfile, Mentorship
@@ -27,7 +28,7 @@ def _rating(mentor_id: int) -> tuple[int, int]:
     return profile.rating_count, profile.rating_total
 
 
-def _completed_by_mentee(rating: int, mentor: object = None) -> Mentorship:
+def _completed_by_mentee(rating: int, mentor: User | None = None) -> Mentorship:
     mentorship = make_mentorship(mentor=mentor)
     workflow.do_complete_mentorship(mentorship=mentorship, actor=mentorship.mentee, rating=rating)
     return mentorship
@@ -54,7 +55,7 @@ def test_a_mentor_nobody_rated_has_no_average() -> None:
 def test_the_mentor_page_shows_the_stored_rating(client: Client) -> None:
     mentor = _completed_by_mentee(4).mentor
     _completed_by_mentee(5, mentor=mentor)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     response = client.get(reverse("mentoring:mentor", kwargs={"handle": mentor.handle}))
     assert "Rated 4.5 of 5 by 2 mentees" in response.content.decode()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -34,12 +35,20 @@ def mentorship() -> Mentorship:
 @pytest.fixture
 def minor_mentorship() -> Mentorship:
     mentor = make_mentor(stages=["high_school"]).user
-    return make_mentorship(mentor, HighSchoolStudentFactory())
+    return make_mentorship(mentor, HighSchoolStudentFactory.create())
 
 
 # --- Profiles -------------------------------------------------------------------------------
 
-PROFILE = {
+
+def _privacy_digest(content: str) -> str:
+    """The confirmation the warning page carries (a page without one fails here)."""
+    match = re.search(r'name="privacy_digest" value="([^"]+)"', content)
+    assert match is not None
+    return match.group(1)
+
+
+PROFILE: dict[str, Any] = {
     "areas": ["mcat", "mcat", "research"],
     "specialties": ["cardiology"],
     "stages": ["premed"],
@@ -55,7 +64,7 @@ PROFILE = {
 
 
 def test_saving_a_mentor_profile_normalises_and_tags_it() -> None:
-    physician = PhysicianFactory()
+    physician = PhysicianFactory.create()
     profile = services.save_mentor_profile(user=physician, **PROFILE)
     assert profile.areas == ["mcat", "research"]
     assert profile.languages == ["en", "es"]
@@ -72,9 +81,9 @@ def test_saving_a_mentor_profile_normalises_and_tags_it() -> None:
 @pytest.mark.parametrize(
     ("factory", "message"),
     [
-        (lambda: UserFactory(), "Only physicians and residents"),
-        (lambda: PhysicianFactory(verification_status="rejected"), "Only verified"),
-        (lambda: PhysicianFactory(email_verified=False), "confirm your email"),
+        (lambda: UserFactory.create(), "Only physicians and residents"),
+        (lambda: PhysicianFactory.create(verification_status="rejected"), "Only verified"),
+        (lambda: PhysicianFactory.create(email_verified=False), "confirm your email"),
     ],
 )
 def test_only_verified_clinicians_may_mentor(factory, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +103,7 @@ def test_the_database_refuses_a_capacity_of_zero() -> None:
 def test_mentee_preferences_are_for_students_and_residents() -> None:
     with pytest.raises(Refused, match="students and residents"):
         services.save_mentee_preferences(
-            user=PhysicianFactory(),
+            user=PhysicianFactory.create(),
             goals=["mcat"],
             specialties=[],
             languages=["en"],
@@ -109,7 +118,7 @@ def test_mentee_preferences_are_for_students_and_residents() -> None:
 
 def test_requiring_a_language_needs_a_language() -> None:
     preferences = services.save_mentee_preferences(
-        user=UserFactory(),
+        user=UserFactory.create(),
         goals=["mcat"],
         specialties=[],
         languages=[],
@@ -187,7 +196,7 @@ def test_the_warning_highlights_what_was_found(
     assert "under 18" in content
     assert "send anyway" in content
     assert not Message.objects.exists()
-    digest = re.search(r'name="privacy_digest" value="([^"]+)"', content).group(1)
+    digest = _privacy_digest(content)
     client.post(url, {"body": CONTACT, "confirm": "on", "privacy_digest": digest})
     assert Message.objects.count() == 1
 
@@ -198,7 +207,7 @@ def test_a_confirmation_for_other_findings_does_not_send(
     client.force_login(minor_mentorship.mentee)
     url = reverse("mentoring:send_message", kwargs={"pk": minor_mentorship.pk})
     content = client.post(url, {"body": "call me on 555-201-7788"}).content.decode()
-    digest = re.search(r'name="privacy_digest" value="([^"]+)"', content).group(1)
+    digest = _privacy_digest(content)
     # The sender changed the text after seeing the warning: new findings, old confirmation.
     client.post(url, {"body": CONTACT, "confirm": "on", "privacy_digest": digest})
     client.post(url, {"body": CONTACT, "confirm": "on"})
@@ -239,7 +248,7 @@ def test_a_suspended_member_cannot_send(mentorship: Mentorship) -> None:
 
 def test_outsiders_cannot_send(mentorship: Mentorship) -> None:
     with pytest.raises(Refused, match="Only the mentor and the mentee"):
-        services.send_message(mentorship=mentorship, sender=UserFactory(), body="Hi")
+        services.send_message(mentorship=mentorship, sender=UserFactory.create(), body="Hi")
 
 
 # --- Goals, meetings, feedback --------------------------------------------------------------
@@ -293,5 +302,5 @@ def test_feedback_once_per_side(mentorship: Mentorship) -> None:
     with pytest.raises(Refused, match="1 to 5"):
         services.give_feedback(mentorship=mentorship, author=mentorship.mentor, rating=0)
     with pytest.raises(Refused, match="Only the mentor and the mentee"):
-        services.give_feedback(mentorship=mentorship, author=UserFactory(), rating=4)
+        services.give_feedback(mentorship=mentorship, author=UserFactory.create(), rating=4)
     assert Feedback.objects.count() == 1

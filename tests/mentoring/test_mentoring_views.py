@@ -37,7 +37,7 @@ from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def mentorship() -> Mentorship:
 
 def _moderator() -> User:
     """Staff with the permission to read reported mentorships and an authenticator app."""
-    moderator = ModeratorFactory()
+    moderator = ModeratorFactory.create()
     moderator.user_permissions.add(
         Permission.objects.get(content_type__app_label="mentoring", codename="view_mentorship")
     )
@@ -101,7 +101,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(
 def test_it_checks_ownership_outsiders_get_404(
     client: Client, mentorship: Mentorship, name: str
 ) -> None:
-    _login(client, PhysicianFactory())
+    _login(client, PhysicianFactory.create())
     response = client.get(reverse(f"mentoring:{name}", kwargs={"pk": mentorship.pk}))
     assert response.status_code == 404
 
@@ -110,7 +110,7 @@ def test_it_checks_ownership_outsiders_get_404(
 def test_outsiders_cannot_write_to_a_mentorship(
     client: Client, mentorship: Mentorship, name: str, data: dict[str, str]
 ) -> None:
-    _login(client, UserFactory())
+    _login(client, UserFactory.create())
     response = client.post(reverse(f"mentoring:{name}", kwargs={"pk": mentorship.pk}), data)
     assert response.status_code == 404
     mentorship.refresh_from_db()
@@ -167,7 +167,7 @@ def test_staff_without_the_permission_cannot_see_a_reported_mentorship(
 ) -> None:
     message = Message.objects.create(mentorship=mentorship, sender=mentorship.mentor, body="Hi")
     _report(message)
-    staff = ModeratorFactory()
+    staff = ModeratorFactory.create()
     give_totp(staff)
     _login_as_moderator(client, staff)
     assert client.get(mentorship.get_absolute_url()).status_code == 404
@@ -188,7 +188,7 @@ def test_a_report_on_another_mentorship_opens_only_that_one(
 def test_requests_404_for_outsiders(client: Client, name: str) -> None:
     mentor = make_mentor()
     mentor_request = workflow.do_request_mentor(mentee=make_mentee(), mentor=mentor.user)
-    _login(client, PhysicianFactory())
+    _login(client, PhysicianFactory.create())
     response = client.post(reverse(f"mentoring:{name}", kwargs={"pk": mentor_request.pk}))
     assert response.status_code == 404
     mentor_request.refresh_from_db()
@@ -322,7 +322,7 @@ def test_a_blocked_mentor_profile_is_404(client: Client, mentor: User, member: U
 
 
 def test_suggestions_prompt_for_preferences_first(client: Client) -> None:
-    _login(client, UserFactory())
+    _login(client, UserFactory.create())
     response = client.get(reverse("mentoring:suggestions"))
     assert b"Set your preferences" in response.content
 
@@ -368,7 +368,9 @@ def test_the_directory_filters_and_pages_with_a_cursor(client: Client) -> None:
     first = client.get(reverse("mentoring:directory"), {"language": "es"})
     assert first.content.count(b'class="card mentor-card"') == 20
     assert b'rel="next"' in first.content
-    second = client.get(reverse("mentoring:directory"), {"language": "es", "after": spanish[19].pk})
+    second = client.get(
+        reverse("mentoring:directory"), {"language": "es", "after": str(spanish[19].pk)}
+    )
     assert second.content.count(b'class="card mentor-card"') == 1
     assert spanish[20].user.display_name.encode() in second.content
     assert b'rel="next"' not in second.content
@@ -410,7 +412,7 @@ MENTOR_FORM = {
 
 
 def test_a_verified_physician_creates_a_mentor_profile(client: Client) -> None:
-    physician = PhysicianFactory()
+    physician = PhysicianFactory.create()
     _login(client, physician)
     response = client.post(reverse("mentoring:mentor_profile"), MENTOR_FORM)
     assert response.status_code == 302
@@ -422,7 +424,7 @@ def test_a_verified_physician_creates_a_mentor_profile(client: Client) -> None:
 
 @pytest.mark.parametrize(
     "user_factory",
-    [lambda: UserFactory(), lambda: PhysicianFactory(verification_status="pending")],
+    [lambda: UserFactory.create(), lambda: PhysicianFactory.create(verification_status="pending")],
 )
 def test_only_verified_clinicians_can_mentor(
     client: Client, user_factory: Callable[[], User]
@@ -446,7 +448,7 @@ def test_only_verified_clinicians_can_mentor(
 def test_bad_mentor_profile_input_is_refused(
     client: Client, change: dict[str, Any], error: bytes
 ) -> None:
-    _login(client, PhysicianFactory())
+    _login(client, PhysicianFactory.create())
     response = client.post(reverse("mentoring:mentor_profile"), {**MENTOR_FORM, **change})
     assert response.status_code == 200
     assert error in response.content
@@ -455,7 +457,7 @@ def test_bad_mentor_profile_input_is_refused(
 
 
 def test_a_student_sets_preferences(client: Client) -> None:
-    student = UserFactory()
+    student = UserFactory.create()
     _login(client, student)
     response = client.post(
         reverse("mentoring:preferences"),
@@ -474,7 +476,7 @@ def test_a_student_sets_preferences(client: Client) -> None:
 
 
 def test_physicians_are_told_preferences_are_for_students(client: Client) -> None:
-    _login(client, PhysicianFactory())
+    _login(client, PhysicianFactory.create())
     response = client.get(reverse("mentoring:preferences"))
     assert response.status_code == 403
     page = response.content.decode()
@@ -711,7 +713,7 @@ def test_either_side_reports_a_message_and_a_moderator_can_then_look(
 
 def test_outsiders_cannot_report_a_message(client: Client, mentorship: Mentorship) -> None:
     message = Message.objects.create(mentorship=mentorship, sender=mentorship.mentor, body="Hi")
-    _login(client, UserFactory())
+    _login(client, UserFactory.create())
     url = reverse("moderation:report", kwargs={"kind": "message", "pk": message.pk})
     assert client.get(url).status_code == 404
     assert client.post(url, {"reason": "spam"}).status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -92,11 +93,11 @@ def test_it_refuses_a_mentor_who_lost_verification(mentor: MentorProfile, mentee
 
 def test_it_refuses_a_member_without_a_mentor_profile(mentee: User) -> None:
     with pytest.raises(TransitionRefused, match="does not offer mentoring"):
-        workflow.do_request_mentor(mentee=mentee, mentor=PhysicianFactory())
+        workflow.do_request_mentor(mentee=mentee, mentor=PhysicianFactory.create())
 
 
 def test_it_refuses_a_student_with_a_mentor_profile_as_mentor(mentee: User) -> None:
-    student_profile = make_mentor(UserFactory())
+    student_profile = make_mentor(UserFactory.create())
     with pytest.raises(TransitionRefused, match="does not offer mentoring"):
         _request(mentee, student_profile)
 
@@ -122,17 +123,17 @@ def test_it_refuses_a_suspended_mentee(mentor: MentorProfile, mentee: User) -> N
 
 def test_it_refuses_a_mentee_with_an_unverified_email(mentor: MentorProfile) -> None:
     with pytest.raises(TransitionRefused, match="confirm your email"):
-        _request(UserFactory(email_verified=False), mentor)
+        _request(UserFactory.create(email_verified=False), mentor)
 
 
 def test_it_refuses_a_physician_as_mentee(mentor: MentorProfile) -> None:
     with pytest.raises(TransitionRefused, match="for students and residents"):
-        _request(PhysicianFactory(), mentor)
+        _request(PhysicianFactory.create(), mentor)
 
 
 def test_a_minor_needs_a_mentor_who_accepts_high_school_mentees(mentor: MentorProfile) -> None:
     # A 17-year-old pre-med: their role's stage is accepted, but they are a minor.
-    minor = UserFactory(birth_year=timezone.now().year - 17)
+    minor = UserFactory.create(birth_year=timezone.now().year - 17)
     assert minor.is_minor
     with pytest.raises(TransitionRefused, match="under 18"):
         _request(minor, mentor)
@@ -143,7 +144,7 @@ def test_a_minor_needs_a_mentor_who_accepts_high_school_mentees(mentor: MentorPr
 
 
 def test_a_high_school_student_needs_high_school_acceptance(mentor: MentorProfile) -> None:
-    student = HighSchoolStudentFactory()
+    student = HighSchoolStudentFactory.create()
     with pytest.raises(TransitionRefused, match="high-school students"):
         _request(student, mentor)
 
@@ -195,7 +196,7 @@ def test_the_database_refuses_a_second_pending_request_for_a_pair(
 
 
 def test_the_database_refuses_a_request_to_oneself() -> None:
-    user = ResidentFactory()
+    user = ResidentFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
         MentorRequest.objects.create(mentee=user, mentor=user)
 
@@ -207,7 +208,7 @@ def test_it_refuses_asking_ones_current_mentor(mentor: MentorProfile, mentee: Us
 
 
 def test_it_refuses_asking_oneself() -> None:
-    resident = ResidentFactory()
+    resident = ResidentFactory.create()
     profile = make_mentor(resident, stages=["resident"])
     with pytest.raises(TransitionRefused, match="your own mentor"):
         _request(resident, profile)
@@ -294,12 +295,13 @@ def test_only_the_right_side_may_act(
     mentor: MentorProfile, mentee: User, action: str, who: str, message: str
 ) -> None:
     mentor_request = _request(mentee, mentor)
-    actor = {"mentor": mentor.user, "mentee": mentee, "outsider": PhysicianFactory()}[who]
-    do = {
+    actor = {"mentor": mentor.user, "mentee": mentee, "outsider": PhysicianFactory.create()}[who]
+    actions: dict[str, Callable[..., object]] = {
         "accept": workflow.do_accept_request,
         "decline": workflow.do_decline_request,
         "withdraw": workflow.do_withdraw_request,
-    }[action]
+    }
+    do = actions[action]
     with pytest.raises(TransitionRefused, match=message):
         do(mentor_request=mentor_request, actor=actor)
     mentor_request.refresh_from_db()
@@ -325,7 +327,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(
 ) -> None:
     mentor_request = _request(mentee, mentor)
     actors = {"accept": mentor.user, "decline": mentor.user, "withdraw": mentee}
-    steps = {
+    steps: dict[str, Callable[..., object]] = {
         "accept": workflow.do_accept_request,
         "decline": workflow.do_decline_request,
         "withdraw": workflow.do_withdraw_request,
@@ -389,7 +391,7 @@ def test_a_mentor_cannot_accept_past_capacity(mentee: User) -> None:
 def test_capacity_counts_real_mentorships_not_the_stored_counter(mentee: User) -> None:
     mentor = make_mentor(capacity=1)
     pending = _request(mentee, mentor)
-    make_mentorship(mentor.user, UserFactory())
+    make_mentorship(mentor.user, UserFactory.create())
     # A stale counter must not let a mentor past capacity.
     MentorProfile.objects.filter(pk=mentor.pk).update(active_mentee_count=0)
     with pytest.raises(TransitionRefused, match="1 of the 1"):
@@ -526,7 +528,9 @@ def test_completing_needs_a_rating_from_one_to_five() -> None:
 def test_a_third_party_cannot_end_a_mentorship() -> None:
     mentorship = make_mentorship()
     with pytest.raises(TransitionRefused, match="Only the mentor and the mentee"):
-        workflow.do_end_mentorship(mentorship=mentorship, actor=PhysicianFactory(), reason="x")
+        workflow.do_end_mentorship(
+            mentorship=mentorship, actor=PhysicianFactory.create(), reason="x"
+        )
     mentorship.refresh_from_db()
     assert mentorship.status == "active"
 

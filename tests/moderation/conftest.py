@@ -6,6 +6,7 @@ tests/conftest.py."""
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -27,8 +28,8 @@ def moderators_group() -> Group:
     return GROUP_MIGRATION.set_up_group(apps)
 
 
-def make_moderator(*, with_mfa: bool = True, **fields: object) -> User:
-    moderator = ModeratorFactory(**fields)
+def make_moderator(*, with_mfa: bool = True, **fields: Any) -> User:
+    moderator = ModeratorFactory.create(**fields)
     moderator.groups.add(moderators_group())
     if with_mfa:
         TOTP.activate(moderator, generate_totp_secret())
@@ -36,13 +37,13 @@ def make_moderator(*, with_mfa: bool = True, **fields: object) -> User:
     return User.objects.get(pk=moderator.pk)
 
 
-def moderator_actor(**fields: object) -> Actor:
+def moderator_actor(**fields: Any) -> Actor:
     """A moderator as a request from a session signed in with their code presents them."""
     return Actor(user=make_moderator(**fields), passed_two_factor=True)
 
 
 def make_superuser() -> User:
-    superuser = ModeratorFactory(is_superuser=True)
+    superuser = ModeratorFactory.create(is_superuser=True)
     TOTP.activate(superuser, generate_totp_secret())
     return User.objects.get(pk=superuser.pk)
 

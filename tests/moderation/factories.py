@@ -19,11 +19,11 @@ from tests.posts.factories import PostFactory
 
 
 def make_comment(*, post: Post | None = None, author: User | None = None, **fields: Any) -> Comment:
-    post = post or PostFactory()
+    post = post or PostFactory.create()
     body = fields.pop("body", "A comment worth reading.")
     comment = Comment.objects.create(
         post=post,
-        author=author or UserFactory(),
+        author=author or UserFactory.create(),
         body=body,
         body_html=render_post_markdown(body).html,
         **fields,
@@ -44,12 +44,12 @@ def report(
 
 
 def reported_post(**fields: Any) -> tuple[Post, ReportCase]:
-    post = PostFactory(**fields)
+    post = PostFactory.create(**fields)
     return post, report(post)
 
 
 def pending_verification(member: User | None = None) -> VerificationRequest:
-    member = member or PhysicianFactory(verification_status=VerificationStatus.PENDING)
+    member = member or PhysicianFactory.create(verification_status=VerificationStatus.PENDING)
     request = VerificationRequest(
         member=member,
         method=VerificationMethod.NPI,
@@ -69,7 +69,7 @@ class _Finding:
 
 
 def privacy_override(post: Post | None = None) -> Any:
-    post = post or PostFactory()
+    post = post or PostFactory.create()
     return record_privacy_override(
         author=post.author, target=post, findings=[_Finding("name", "Mrs Jane Roe")]
     )

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry() -> AuditEntry:
-    warn_member(moderator=ModeratorFactory(), member=UserFactory(), reason="Be civil")
+    warn_member(moderator=ModeratorFactory.create(), member=UserFactory.create(), reason="Be civil")
     return AuditEntry.objects.get()
 
 

@@ -53,16 +53,16 @@ class Group:
 
 @pytest.fixture
 def group() -> Group:
-    circle = CircleFactory(name="Night shift", slug="night-shift", is_private=True)
-    founder = MembershipFactory(circle=circle, role=MembershipRole.MODERATOR).member
-    plain_member = MembershipFactory(circle=circle)
+    circle = CircleFactory.create(name="Night shift", slug="night-shift", is_private=True)
+    founder = MembershipFactory.create(circle=circle, role=MembershipRole.MODERATOR).member
+    plain_member = MembershipFactory.create(circle=circle)
     return Group(
         circle=circle,
         founder=founder,
-        pending=MembershipFactory(circle=circle, status=MembershipStatus.PENDING),
+        pending=MembershipFactory.create(circle=circle, status=MembershipStatus.PENDING),
         plain_member=plain_member,
-        group_moderator=MembershipFactory(circle=circle, role=MembershipRole.MODERATOR),
-        post=PostFactory(
+        group_moderator=MembershipFactory.create(circle=circle, role=MembershipRole.MODERATOR),
+        post=PostFactory.create(
             author=plain_member.member,
             circle=circle,
             visibility=Visibility.GROUP,
@@ -218,7 +218,7 @@ def test_taking_a_post_out_of_a_group_is_the_panels_removal(
     assert told.url == reverse("moderation:decision", args=[action.pk])
 
     # The same removal from the report queue writes an entry of the same shape.
-    elsewhere = report(PostFactory(), reason="patient_privacy")
+    elsewhere = report(PostFactory.create(), reason="patient_privacy")
     moderator_client.post(
         reverse("admin:moderation_reportcase_act", args=[elsewhere.pk, "remove"]),
         {"remove-reason": "Identifiable photo"},
@@ -279,7 +279,7 @@ def test_starting_a_campaign_from_the_hashtag_page_and_the_panel_alike(
 def test_the_page_and_the_panel_record_a_group_moderator_alike(
     moderator_client: Client, group: Group
 ) -> None:
-    demoted = MembershipFactory(circle=group.circle, role=MembershipRole.MODERATOR)
+    demoted = MembershipFactory.create(circle=group.circle, role=MembershipRole.MODERATOR)
     moderator_client.post(
         reverse("admin:posts_membership_changelist"),
         {
@@ -338,7 +338,7 @@ def test_a_groups_own_moderators_act_without_a_reason_or_an_entry(group: Group, 
 def test_a_site_moderator_who_moderates_the_group_acts_as_its_moderator(
     moderator_client: Client, moderator: User, group: Group, name: str
 ) -> None:
-    MembershipFactory(circle=group.circle, member=moderator, role=MembershipRole.MODERATOR)
+    MembershipFactory.create(circle=group.circle, member=moderator, role=MembershipRole.MODERATOR)
     url, data = GROUP_ACTIONS[name](group)
     moderator_client.post(url, data)
     assert GROUP_ACTIONS_DONE[name](group)
@@ -348,7 +348,7 @@ def test_a_site_moderator_who_moderates_the_group_acts_as_its_moderator(
 def test_removing_a_group_moderator_is_site_moderation_even_for_a_fellow_moderator(
     moderator_client: Client, moderator: User, group: Group
 ) -> None:
-    MembershipFactory(circle=group.circle, member=moderator, role=MembershipRole.MODERATOR)
+    MembershipFactory.create(circle=group.circle, member=moderator, role=MembershipRole.MODERATOR)
     url = _membership_url("membership_remove", group.group_moderator)
     response = moderator_client.post(url, follow=True)
     assert _flash(response) == ["Give a reason: the audit log keeps it."]
@@ -360,7 +360,7 @@ def test_removing_a_group_moderator_is_site_moderation_even_for_a_fellow_moderat
 def test_a_site_moderator_making_themselves_a_group_moderator_is_audited(
     moderator_client: Client, moderator: User, group: Group
 ) -> None:
-    own = MembershipFactory(circle=group.circle, member=moderator)
+    own = MembershipFactory.create(circle=group.circle, member=moderator)
     moderator_client.post(_membership_url("membership_promote", own))
     assert Membership.objects.get(pk=own.pk).is_moderator
     entry = AuditEntry.objects.get()
@@ -407,7 +407,7 @@ def test_the_members_page_of_a_site_moderator_has_a_fixed_query_count(
 
 
 def test_an_outsider_cannot_use_the_reason_to_act(group: Group) -> None:
-    response = _signed_in(UserFactory()).post(
+    response = _signed_in(UserFactory.create()).post(
         _membership_url("membership_remove", group.plain_member), {"reason": "Because"}
     )
     assert response.status_code == 404

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 
 def _suspended(member: User) -> int:
     action = suspend_member(
-        moderator=ModeratorFactory(), member=member, reason="Selling supplements", until=None
+        moderator=ModeratorFactory.create(), member=member, reason="Selling supplements", until=None
     )
     return action.pk
 
 
 def test_visitors_are_sent_to_sign_in(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     pk = _suspended(member)
     for url in [reverse("moderation:decisions"), reverse("moderation:decision", args=[pk])]:
         response = client.get(url)
@@ -31,7 +31,7 @@ def test_visitors_are_sent_to_sign_in(client: Client) -> None:
 
 
 def test_a_suspended_member_reads_the_reason_and_appeals_once(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     pk = _suspended(member)
     client.force_login(member)
     listing = client.get(reverse("moderation:decisions")).content.decode()
@@ -52,7 +52,7 @@ def test_a_suspended_member_reads_the_reason_and_appeals_once(client: Client) ->
 
 
 def test_an_empty_appeal_is_refused_with_a_message(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     pk = _suspended(member)
     client.force_login(member)
     response = client.post(reverse("moderation:decision", args=[pk]), {"text": "   "})
@@ -62,8 +62,8 @@ def test_an_empty_appeal_is_refused_with_a_message(client: Client) -> None:
 
 
 def test_others_get_404(client: Client) -> None:
-    pk = _suspended(UserFactory())
-    client.force_login(UserFactory())
+    pk = _suspended(UserFactory.create())
+    client.force_login(UserFactory.create())
     assert client.get(reverse("moderation:decision", args=[pk])).status_code == 404
     assert client.post(reverse("moderation:decision", args=[pk]), {"text": "x"}).status_code == 404
     assert not Appeal.objects.exists()
@@ -71,15 +71,15 @@ def test_others_get_404(client: Client) -> None:
 
 def test_dismissals_are_not_listed_to_the_member(client: Client) -> None:
     post, case = reported_post()
-    action = dismiss_case(moderator=ModeratorFactory(), case=case, reason="fine")
+    action = dismiss_case(moderator=ModeratorFactory.create(), case=case, reason="fine")
     client.force_login(post.author)
     assert client.get(reverse("moderation:decision", args=[action.pk])).status_code == 404
     assert "fine" not in client.get(reverse("moderation:decisions")).content.decode()
 
 
 def test_the_decided_appeal_shows_the_answer(client: Client) -> None:
-    member = UserFactory()
-    moderator = ModeratorFactory()
+    member = UserFactory.create()
+    moderator = ModeratorFactory.create()
     action = warn_member(moderator=moderator, member=member, reason="Tone")
     from moderation.services import file_appeal
 
@@ -91,7 +91,7 @@ def test_the_decided_appeal_shows_the_answer(client: Client) -> None:
 
 
 def test_the_suspended_page_links_to_the_decision(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     _suspended(member)
     client.force_login(member)
     response = client.get(reverse("posts:create"))

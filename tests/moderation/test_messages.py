@@ -89,7 +89,7 @@ def test_moderators_see_only_reported_messages_in_the_list(moderator_client: Cli
 
 def test_a_removed_message_can_be_restored_on_appeal() -> None:
     reported, _ = _thread(2)
-    moderator: User = ModeratorFactory()
+    moderator: User = ModeratorFactory.create()
     action = remove_content(moderator=moderator, target=reported, reason="x")
     appeal = file_appeal(member=reported.sender, action=action, text="Context matters")
     decide_appeal(moderator=moderator, appeal=appeal, overturn=True, note="Fair")

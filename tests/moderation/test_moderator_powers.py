@@ -72,11 +72,11 @@ class Scene:
 
 @pytest.fixture
 def scene() -> Scene:
-    private_circle = CircleFactory(slug="night-shift", is_private=True)
-    founder = MembershipFactory(circle=private_circle, role=MembershipRole.MODERATOR).member
-    public_circle = CircleFactory(slug="wards")
-    MembershipFactory(circle=public_circle, role=MembershipRole.MODERATOR)
-    MembershipFactory(circle=public_circle)
+    private_circle = CircleFactory.create(slug="night-shift", is_private=True)
+    founder = MembershipFactory.create(circle=private_circle, role=MembershipRole.MODERATOR).member
+    public_circle = CircleFactory.create(slug="wards")
+    MembershipFactory.create(circle=public_circle, role=MembershipRole.MODERATOR)
+    MembershipFactory.create(circle=public_circle)
     mentorship = make_mentorship()
     message = Message.objects.create(
         mentorship=mentorship, sender=mentorship.mentor, body="Call me on my own number"
@@ -84,18 +84,20 @@ def scene() -> Scene:
     file_report(reporter=mentorship.mentee, target=message, reason="harassment")
     return Scene(
         private_circle=private_circle,
-        pending=MembershipFactory(circle=private_circle, status=MembershipStatus.PENDING),
-        group_moderator=MembershipFactory(circle=private_circle, role=MembershipRole.MODERATOR),
-        plain_member=MembershipFactory(circle=private_circle),
-        private_post=PostFactory(
+        pending=MembershipFactory.create(circle=private_circle, status=MembershipStatus.PENDING),
+        group_moderator=MembershipFactory.create(
+            circle=private_circle, role=MembershipRole.MODERATOR
+        ),
+        plain_member=MembershipFactory.create(circle=private_circle),
+        private_post=PostFactory.create(
             author=founder, circle=private_circle, visibility=Visibility.GROUP, body="Inside"
         ),
         public_circle=public_circle,
-        public_post=PostFactory(circle=public_circle, visibility=Visibility.GROUP),
+        public_post=PostFactory.create(circle=public_circle, visibility=Visibility.GROUP),
         hashtag=public_hashtag("handhygiene"),
         mentorship=mentorship,
         verification_request=VerificationRequest.objects.create(
-            member=UserFactory(),
+            member=UserFactory.create(),
             method=VerificationMethod.NPI,
             npi="1234567893",
             document=SimpleUploadedFile("licence.pdf", b"%PDF-1.4\n%%EOF\n"),
@@ -105,7 +107,7 @@ def scene() -> Scene:
 
 
 def _staff(*, is_moderator: bool, has_app: bool) -> User:
-    staff = make_moderator(with_mfa=has_app) if is_moderator else ModeratorFactory()
+    staff = make_moderator(with_mfa=has_app) if is_moderator else ModeratorFactory.create()
     if is_moderator:
         staff.user_permissions.add(
             Permission.objects.get(content_type__app_label="mentoring", codename="view_mentorship")
@@ -118,7 +120,7 @@ def _staff(*, is_moderator: bool, has_app: bool) -> User:
 def _client(reader: str) -> Client:
     client = Client()
     if reader == "member":
-        client.force_login(UserFactory())
+        client.force_login(UserFactory.create())
     elif reader == "staff_without_an_app":
         client.force_login(_staff(is_moderator=True, has_app=False))
     elif reader == "staff_without_a_code":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ def _told(member: User) -> list[str]:
 
 
 def test_removing_a_post_from_its_case_page(moderator_client: Client, moderator: User) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post, reporters=2)
     response = _act(moderator_client, case, "remove", reason="Medical misinformation")
     assert response.status_code == 302
@@ -88,7 +89,7 @@ def test_removing_a_comment_takes_it_out_of_the_count(moderator_client: Client) 
 
 
 def test_a_profile_cannot_be_removed_only_acted_on(moderator_client: Client) -> None:
-    case = report(UserFactory())
+    case = report(UserFactory.create())
     response = moderator_client.get(reverse("admin:moderation_reportcase_change", args=[case.pk]))
     assert b"Remove the item" not in response.content
     response = _act(moderator_client, case, "remove", reason="x")
@@ -144,7 +145,7 @@ def test_suspending_for_a_duration_or_indefinitely(
     if days is None:
         assert author.suspended_until is None
     else:
-        expected = timezone.now() + timezone.timedelta(days=days)
+        expected = timezone.now() + timedelta(days=days)
         assert abs((author.suspended_until - expected).total_seconds()) < 60
     assert ReportCase.objects.get(pk=case.pk).status == CaseStatus.CLOSED
     assert _told(post.author) == ["Your account has been suspended."]
@@ -154,7 +155,9 @@ def test_suspending_for_a_duration_or_indefinitely(
 
 def test_reinstating_from_a_case_page(moderator_client: Client) -> None:
     post, case = reported_post()
-    suspend_member(moderator=ModeratorFactory(), member=post.author, reason="Spam", until=None)
+    suspend_member(
+        moderator=ModeratorFactory.create(), member=post.author, reason="Spam", until=None
+    )
     _act(moderator_client, case, "reinstate", reason="Suspended by mistake")
     assert not User.objects.get(pk=post.author_id).is_suspended
     assert "Your account has been reinstated." in _told(post.author)
@@ -241,7 +244,7 @@ def test_bulk_suspension_with_a_duration(moderator_client: Client) -> None:
 
 
 def test_bulk_refusals_are_reported_one_by_one(moderator_client: Client) -> None:
-    profile_case = report(UserFactory())
+    profile_case = report(UserFactory.create())
     _, post_case = reported_post()
     url = reverse("admin:moderation_reportcase_changelist")
     response = _bulk(
@@ -274,7 +277,7 @@ def test_a_bulk_action_without_a_reason_changes_nothing(moderator_client: Client
 
 def test_overturning_a_removal_restores_the_item(moderator_client: Client) -> None:
     post, _ = reported_post()
-    action = remove_content(moderator=ModeratorFactory(), target=post, reason="Misread")
+    action = remove_content(moderator=ModeratorFactory.create(), target=post, reason="Misread")
     appeal = file_appeal(member=post.author, action=action, text="It was a joke")
     response = moderator_client.post(
         reverse("admin:moderation_appeal_decide", args=[appeal.pk]),
@@ -291,8 +294,10 @@ def test_overturning_a_removal_restores_the_item(moderator_client: Client) -> No
 
 
 def test_an_appeal_decision_needs_a_choice_and_a_note(moderator_client: Client) -> None:
-    member = UserFactory()
-    action = suspend_member(moderator=ModeratorFactory(), member=member, reason="x", until=None)
+    member = UserFactory.create()
+    action = suspend_member(
+        moderator=ModeratorFactory.create(), member=member, reason="x", until=None
+    )
     appeal = file_appeal(member=member, action=action, text="Please")
     url = reverse("admin:moderation_appeal_decide", args=[appeal.pk])
     assert moderator_client.post(url, {"note": "", "decision": "overturn"}).status_code == 400
@@ -301,8 +306,10 @@ def test_an_appeal_decision_needs_a_choice_and_a_note(moderator_client: Client) 
 
 
 def test_the_appeal_page_shows_the_decision_and_the_text(moderator_client: Client) -> None:
-    member = UserFactory()
-    action = suspend_member(moderator=ModeratorFactory(), member=member, reason="Spam", until=None)
+    member = UserFactory.create()
+    action = suspend_member(
+        moderator=ModeratorFactory.create(), member=member, reason="Spam", until=None
+    )
     appeal = file_appeal(member=member, action=action, text="I am a real doctor")
     html = moderator_client.get(
         reverse("admin:moderation_appeal_change", args=[appeal.pk])
@@ -415,9 +422,9 @@ def test_editing_a_campaign_is_audited(moderator_client: Client) -> None:
 
 
 def test_removing_a_group_tells_its_moderators(moderator_client: Client) -> None:
-    circle = CircleFactory(name="Miracle cures")
-    owner = MembershipFactory(circle=circle, role="moderator").member
-    PostFactory(circle=circle, visibility="group", author=owner)
+    circle = CircleFactory.create(name="Miracle cures")
+    owner = MembershipFactory.create(circle=circle, role="moderator").member
+    PostFactory.create(circle=circle, visibility="group", author=owner)
     url = reverse("admin:posts_circle_changelist")
     _bulk(moderator_client, url, "remove_groups", [circle], apply="yes", reason="Quackery")
     assert not Circle.objects.filter(pk=circle.pk).exists()
@@ -433,7 +440,7 @@ def test_removing_a_group_tells_its_moderators(moderator_client: Client) -> None
 
 
 def test_removing_a_group_moderator_keeps_them_in_the_group(moderator_client: Client) -> None:
-    membership = MembershipFactory(role="moderator")
+    membership = MembershipFactory.create(role="moderator")
     url = reverse("admin:posts_membership_changelist")
     _bulk(
         moderator_client,
@@ -467,7 +474,7 @@ def test_marking_privacy_overrides_reviewed(moderator_client: Client) -> None:
 
 
 def test_warning_and_suspending_from_the_member_list(moderator_client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     url = reverse("admin:accounts_user_changelist")
     _bulk(moderator_client, url, "warn_members", [member], apply="yes", reason="Tone")
     _bulk(moderator_client, url, "suspend_members", [member], apply="yes", reason="x", duration="7")
@@ -477,7 +484,7 @@ def test_warning_and_suspending_from_the_member_list(moderator_client: Client) -
 
 
 def test_staff_cannot_be_suspended_from_the_member_list(moderator_client: Client) -> None:
-    staff = ModeratorFactory()
+    staff = ModeratorFactory.create()
     url = reverse("admin:accounts_user_changelist")
     _bulk(moderator_client, url, "suspend_members", [staff], apply="yes", reason="x", duration="7")
     staff.refresh_from_db()

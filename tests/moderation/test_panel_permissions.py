@@ -8,6 +8,7 @@ code, a moderator, and a superuser.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -50,9 +51,9 @@ def _persona(name: str) -> User | None:
     if name == "anonymous":
         return None
     if name == "member":
-        return UserFactory()
+        return UserFactory.create()
     if name == "staff_outsider":
-        staff = ModeratorFactory()
+        staff = ModeratorFactory.create()
         TOTP.activate(staff, generate_totp_secret())
         return staff
     if name == "moderator_without_mfa":
@@ -109,7 +110,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         return reverse("admin:moderation_reportcase_change", args=[case.pk])
 
     def profile_case_page() -> str:
-        case = report(UserFactory(bio="Buy pills", bio_html="<p>Buy pills</p>"))
+        case = report(UserFactory.create(bio="Buy pills", bio_html="<p>Buy pills</p>"))
         return reverse("admin:moderation_reportcase_change", args=[case.pk])
 
     def message_case_page() -> str:
@@ -121,13 +122,13 @@ def _pages() -> dict[str, Callable[[], str]]:
         return reverse("admin:moderation_reportcase_change", args=[case.pk])
 
     def appeal_page() -> str:
-        member = UserFactory()
-        action = warn_member(moderator=ModeratorFactory(), member=member, reason="Be kind")
+        member = UserFactory.create()
+        action = warn_member(moderator=ModeratorFactory.create(), member=member, reason="Be kind")
         appeal = file_appeal(member=member, action=action, text="I was kind")
         return reverse("admin:moderation_appeal_change", args=[appeal.pk])
 
     def audit_page() -> str:
-        warn_member(moderator=ModeratorFactory(), member=UserFactory(), reason="x")
+        warn_member(moderator=ModeratorFactory.create(), member=UserFactory.create(), reason="x")
         return reverse("admin:moderation_auditentry_change", args=[AuditEntry.objects.get().pk])
 
     def verification_page() -> str:
@@ -139,7 +140,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         return reverse("admin:privacy_privacyoverride_change", args=[privacy_override().pk])
 
     def user_page() -> str:
-        return reverse("admin:accounts_user_change", args=[UserFactory().pk])
+        return reverse("admin:accounts_user_change", args=[UserFactory.create().pk])
 
     pages: dict[str, Callable[[], str]] = {
         "dashboard": lambda: reverse("admin:index"),
@@ -170,7 +171,7 @@ def _pages() -> dict[str, Callable[[], str]]:
         "posts_membership",
         "mentoring_message",
     ]:
-        pages[name] = lambda name=name: reverse(f"admin:{name}_changelist")
+        pages[name] = partial(reverse, f"admin:{name}_changelist")
     return pages
 
 
@@ -214,12 +215,12 @@ def test_the_moderator_index_lists_only_moderation_things() -> None:
 def test_moderators_cannot_add_edit_or_delete_records_through_forms() -> None:
     client = _client("moderator")
     _, case = reported_post()
-    member = UserFactory()
+    member = UserFactory.create()
     refused = [
         reverse("admin:moderation_reportcase_add"),
         reverse("admin:moderation_reportcase_delete", args=[case.pk]),
         reverse("admin:accounts_user_delete", args=[member.pk]),
-        reverse("admin:posts_circle_delete", args=[CircleFactory().pk]),
+        reverse("admin:posts_circle_delete", args=[CircleFactory.create().pk]),
         reverse("admin:posts_campaign_add"),
     ]
     for url in refused:
@@ -242,7 +243,9 @@ def _case_action(name: str) -> Callable[[], tuple[str, dict[str, str], Callable[
         if name == "reinstate":
             from moderation.services import suspend_member
 
-            suspend_member(moderator=ModeratorFactory(), member=post.author, reason="x", until=None)
+            suspend_member(
+                moderator=ModeratorFactory.create(), member=post.author, reason="x", until=None
+            )
         url = reverse("admin:moderation_reportcase_act", args=[case.pk, name])
         data = {f"{name}-reason": "Against the rules", f"{name}-duration": "7"}
 
@@ -282,8 +285,8 @@ def _bulk_case_action(name: str) -> Callable[[], tuple[str, dict[str, Any], Call
 
 
 def _decide_appeal() -> tuple[str, dict[str, str], Callable[[], bool]]:
-    member = UserFactory()
-    action = warn_member(moderator=ModeratorFactory(), member=member, reason="Be kind")
+    member = UserFactory.create()
+    action = warn_member(moderator=ModeratorFactory.create(), member=member, reason="Be kind")
     appeal = file_appeal(member=member, action=action, text="I was kind")
     url = reverse("admin:moderation_appeal_decide", args=[appeal.pk])
     return (
@@ -320,8 +323,8 @@ ACTIONS: dict[str, Callable[[], tuple[str, dict[str, Any], Callable[[], bool]]]]
         "moderation_appeal",
         "uphold",
         lambda: file_appeal(
-            member=(member := UserFactory()),
-            action=warn_member(moderator=ModeratorFactory(), member=member, reason="x"),
+            member=(member := UserFactory.create()),
+            action=warn_member(moderator=ModeratorFactory.create(), member=member, reason="x"),
             text="No",
         ),
         {"note": "Stands"},
@@ -384,7 +387,7 @@ ACTIONS: dict[str, Callable[[], tuple[str, dict[str, Any], Callable[[], bool]]]]
     "remove group moderator": _changelist_action(
         "posts_membership",
         "remove_group_moderators",
-        lambda: MembershipFactory(role="moderator"),
+        lambda: MembershipFactory.create(role="moderator"),
         {"reason": "Abused the role"},
         lambda membership: _refetch(membership).role == "member",
     ),

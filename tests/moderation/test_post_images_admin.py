@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _illustrated_post() -> Post:
-    return PostImageFactory(alt_text="An ECG strip").post
+    return PostImageFactory.create(alt_text="An ECG strip").post
 
 
 def test_a_superuser_sees_a_posts_images_without_delete_or_add(

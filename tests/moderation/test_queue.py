@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ QUEUE = "admin:moderation_reportcase_changelist"
 
 
 def test_one_row_per_item_with_its_count_and_reasons(moderator_client: Client) -> None:
-    post = PostFactory(title="Vaccines cause autism")
+    post = PostFactory.create(title="Vaccines cause autism")
     report(post, reason="misinformation", reporters=2)
     report(post, reason="spam")
     html = moderator_client.get(reverse(QUEUE)).content.decode()
@@ -36,26 +37,26 @@ def test_one_row_per_item_with_its_count_and_reasons(moderator_client: Client) -
 
 
 def test_most_reported_then_oldest_first(moderator_client: Client) -> None:
-    older = PostFactory(title="Older single")
+    older = PostFactory.create(title="Older single")
     report(older)
     ReportCase.objects.filter(target_id=older.pk).update(
-        first_reported_at=timezone.now() - timezone.timedelta(days=2)
+        first_reported_at=timezone.now() - timedelta(days=2)
     )
-    newer = PostFactory(title="Newer single")
+    newer = PostFactory.create(title="Newer single")
     report(newer)
-    popular = PostFactory(title="Popular target")
+    popular = PostFactory.create(title="Popular target")
     report(popular, reporters=3)
     html = moderator_client.get(reverse(QUEUE)).content.decode()
     assert html.index("Popular target") < html.index("Older single") < html.index("Newer single")
 
 
 def test_open_cases_by_default_and_filters(moderator_client: Client) -> None:
-    spam_post = PostFactory(title="Spam post")
+    spam_post = PostFactory.create(title="Spam post")
     spam_case = report(spam_post, reason="spam")
     comment = make_comment(body="Rude comment here")
     report(comment, reason="harassment")
-    closed = PostFactory(title="Closed already")
-    dismiss_case(moderator=ModeratorFactory(), case=report(closed), reason="fine")
+    closed = PostFactory.create(title="Closed already")
+    dismiss_case(moderator=ModeratorFactory.create(), case=report(closed), reason="fine")
 
     def listed(query: str = "") -> str:
         return moderator_client.get(reverse(QUEUE) + query).content.decode()
@@ -74,10 +75,12 @@ def test_open_cases_by_default_and_filters(moderator_client: Client) -> None:
 def test_the_case_page_shows_a_comment_with_its_post_reporters_and_history(
     moderator_client: Client,
 ) -> None:
-    post = PostFactory(title="Question about statins")
+    post = PostFactory.create(title="Question about statins")
     comment = make_comment(post=post, body="You are all idiots")
-    warn_member(moderator=ModeratorFactory(), member=comment.author, reason="Earlier rudeness")
-    reporter = UserFactory(display_name="Careful Reader")
+    warn_member(
+        moderator=ModeratorFactory.create(), member=comment.author, reason="Earlier rudeness"
+    )
+    reporter = UserFactory.create(display_name="Careful Reader")
     from moderation.services import file_report
 
     file_report(reporter=reporter, target=comment, reason="other", note="Insults everyone")
@@ -96,7 +99,7 @@ def test_the_case_page_shows_a_comment_with_its_post_reporters_and_history(
 
 
 def test_the_case_page_shows_a_profile_with_its_bio(moderator_client: Client) -> None:
-    member = UserFactory(bio="Miracle cures", bio_html="<p>Miracle cures for sale</p>")
+    member = UserFactory.create(bio="Miracle cures", bio_html="<p>Miracle cures for sale</p>")
     case = report(member)
     html = moderator_client.get(
         reverse("admin:moderation_reportcase_change", args=[case.pk])
@@ -105,7 +108,7 @@ def test_the_case_page_shows_a_profile_with_its_bio(moderator_client: Client) ->
 
 
 def test_a_gone_item_still_has_a_case_page(moderator_client: Client) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post)
     post.delete()
     response = moderator_client.get(reverse("admin:moderation_reportcase_change", args=[case.pk]))
@@ -117,11 +120,11 @@ def _fill(count: int) -> None:
     for index in range(count):
         kind = index % 3
         if kind == 0:
-            report(PostFactory())
+            report(PostFactory.create())
         elif kind == 1:
             report(make_comment())
         else:
-            report(UserFactory())
+            report(UserFactory.create())
 
 
 @pytest.mark.parametrize("count", [5, 25])
@@ -137,12 +140,12 @@ def test_the_queue_runs_a_fixed_number_of_queries(
 
 
 def test_the_dashboard_counts_the_queues(moderator_client: Client) -> None:
-    report(PostFactory(), reason="spam", reporters=2)
-    report(PostFactory(), reason="harassment")
+    report(PostFactory.create(), reason="spam", reporters=2)
+    report(PostFactory.create(), reason="harassment")
     pending_verification()
     privacy_override()
-    member = UserFactory()
-    action = warn_member(moderator=ModeratorFactory(), member=member, reason="x")
+    member = UserFactory.create()
+    action = warn_member(moderator=ModeratorFactory.create(), member=member, reason="x")
     file_appeal(member=member, action=action, text="Please")
     html = moderator_client.get(reverse("admin:index")).content.decode()
     assert "Open reports: 3" in html
@@ -158,7 +161,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     moderator_client: Client, django_assert_max_num_queries: Any, count: int, session_queries: int
 ) -> None:
     for _ in range(count):
-        report(PostFactory(), reason="spam")
+        report(PostFactory.create(), reason="spam")
         pending_verification()
     moderator_client.get(reverse("admin:index"))
     with django_assert_max_num_queries(12 + session_queries):

@@ -32,7 +32,7 @@ from tests.moderation.conftest import make_moderator
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _mentorship_moderator() -> User:
@@ -162,7 +162,7 @@ def _staff_without_a_code() -> Client:
 
 
 def _staff_without_the_permission() -> Client:
-    staff = ModeratorFactory()
+    staff = ModeratorFactory.create()
     give_totp(staff)
     return _signed_in_with_code(User.objects.get(pk=staff.pk))
 
@@ -182,7 +182,7 @@ def test_nobody_else_leaves_an_entry(mentorship: Mentorship, reader: str, status
     clients: dict[str, Callable[[], Client]] = {
         "mentor": lambda: _signed_in_with_code(mentorship.mentor),
         "mentee": lambda: _signed_in_with_code(mentorship.mentee),
-        "member": lambda: _signed_in_with_code(UserFactory()),
+        "member": lambda: _signed_in_with_code(UserFactory.create()),
         "staff_without_a_code": _staff_without_a_code,
         "staff_without_the_permission": _staff_without_the_permission,
     }

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_member_files_one_open_report_per_item() -> None:
-    reporter, author = UserFactory(), UserFactory()
+    reporter, author = UserFactory.create(), UserFactory.create()
     file_report(reporter=reporter, target=author, reason="spam")
     with pytest.raises(AlreadyReported):
         file_report(reporter=reporter, target=author, reason="harassment")
@@ -21,10 +21,12 @@ def test_a_member_files_one_open_report_per_item() -> None:
 
 def test_other_needs_a_note() -> None:
     with pytest.raises(ValidationError, match="Tell us what is wrong"):
-        file_report(reporter=UserFactory(), target=UserFactory(), reason="other", note="  ")
+        file_report(
+            reporter=UserFactory.create(), target=UserFactory.create(), reason="other", note="  "
+        )
 
 
 def test_an_unknown_reason_is_refused() -> None:
     with pytest.raises(ValidationError):
-        file_report(reporter=UserFactory(), target=UserFactory(), reason="boring")
+        file_report(reporter=UserFactory.create(), target=UserFactory.create(), reason="boring")
     assert not Report.objects.exists()

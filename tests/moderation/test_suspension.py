@@ -4,6 +4,7 @@ every write path refuses, through the page (403 with the reason) and the service
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -30,15 +31,15 @@ REASON = "Posting patient photos"
 
 @pytest.fixture
 def suspended() -> User:
-    member = make_mentee(UserFactory(display_name="Suspended Member"))
-    suspend_member(moderator=ModeratorFactory(), member=member, reason=REASON, until=None)
+    member = make_mentee(UserFactory.create(display_name="Suspended Member"))
+    suspend_member(moderator=ModeratorFactory.create(), member=member, reason=REASON, until=None)
     return User.objects.get(pk=member.pk)
 
 
 def _paths(member: User) -> dict[str, tuple[str, dict[str, Any], Callable[[], int]]]:
     """Each write path: the URL, the form data, and a count of what it would write."""
-    post = PostFactory()
-    circle = CircleFactory()
+    post = PostFactory.create()
+    circle = CircleFactory.create()
     mentorship = make_mentorship(mentee=member)
     mentor = make_mentor()
     return {
@@ -102,7 +103,9 @@ def test_the_pages_let_the_member_in_again_after_reinstatement(
 ) -> None:
     from moderation.services import reinstate_member
 
-    reinstate_member(moderator=ModeratorFactory(), member=suspended, reason="Appeal accepted")
+    reinstate_member(
+        moderator=ModeratorFactory.create(), member=suspended, reason="Appeal accepted"
+    )
     url, data, written = _paths(suspended)["comment"]
     client.force_login(suspended)
     assert client.post(url, data).status_code == 302
@@ -112,9 +115,9 @@ def test_the_pages_let_the_member_in_again_after_reinstatement(
 def test_a_suspension_that_ended_no_longer_refuses(client: Client) -> None:
     from django.utils import timezone
 
-    member = UserFactory(
-        suspended_at=timezone.now() - timezone.timedelta(days=8),
-        suspended_until=timezone.now() - timezone.timedelta(days=1),
+    member = UserFactory.create(
+        suspended_at=timezone.now() - timedelta(days=8),
+        suspended_until=timezone.now() - timedelta(days=1),
         suspension_reason="Old",
     )
     url, data, written = _paths(member)["comment"]
@@ -124,7 +127,7 @@ def test_a_suspension_that_ended_no_longer_refuses(client: Client) -> None:
 
 
 def test_every_write_service_refuses_a_suspended_member(suspended: User) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     mentorship = make_mentorship(mentee=suspended)
     mentor = make_mentor()
     attempts: list[Callable[[], Any]] = [
@@ -134,7 +137,7 @@ def test_every_write_service_refuses_a_suspended_member(suspended: User) -> None
         lambda: send_message(mentorship=mentorship, sender=suspended, body="Hi"),
         lambda: workflow.do_request_mentor(mentee=suspended, mentor=mentor.user),
         lambda: update_profile(member=suspended, display_name="Renamed"),
-        lambda: join_circle(member=suspended, circle=CircleFactory()),
+        lambda: join_circle(member=suspended, circle=CircleFactory.create()),
     ]
     for attempt in attempts:
         with pytest.raises((PermissionDenied, workflow.Refused)) as raised:
@@ -147,7 +150,7 @@ def test_every_write_service_refuses_a_suspended_member(suspended: User) -> None
 
 
 def test_a_suspended_member_still_reads(client: Client, suspended: User) -> None:
-    post = PostFactory(title="Still readable")
+    post = PostFactory.create(title="Still readable")
     client.force_login(suspended)
     assert client.get(reverse("posts:detail", args=[post.pk])).status_code == 200
     assert client.get(reverse("moderation:decisions")).status_code == 200

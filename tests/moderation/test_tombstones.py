@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_removed_post_is_a_tombstone_to_others(client: Client) -> None:
-    post = PostFactory(title="Detox cures cancer", body="Drink only juice.")
-    remove_content(moderator=ModeratorFactory(), target=post, reason="Dangerous advice")
-    for viewer in [None, UserFactory()]:
+    post = PostFactory.create(title="Detox cures cancer", body="Drink only juice.")
+    remove_content(moderator=ModeratorFactory.create(), target=post, reason="Dangerous advice")
+    for viewer in [None, UserFactory.create()]:
         if viewer is not None:
             client.force_login(viewer)
         html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
@@ -29,8 +29,8 @@ def test_a_removed_post_is_a_tombstone_to_others(client: Client) -> None:
 
 
 def test_the_author_sees_the_removed_post_and_why(client: Client) -> None:
-    post = PostFactory(title="Detox cures cancer", body="Drink only juice.")
-    remove_content(moderator=ModeratorFactory(), target=post, reason="Dangerous advice")
+    post = PostFactory.create(title="Detox cures cancer", body="Drink only juice.")
+    remove_content(moderator=ModeratorFactory.create(), target=post, reason="Dangerous advice")
     client.force_login(post.author)
     html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
     assert "Drink only juice" in html and "Dangerous advice" in html
@@ -38,17 +38,17 @@ def test_the_author_sees_the_removed_post_and_why(client: Client) -> None:
 
 
 def test_removed_posts_leave_the_feeds(client: Client) -> None:
-    post = PostFactory(title="Detox cures cancer")
-    remove_content(moderator=ModeratorFactory(), target=post, reason="x")
+    post = PostFactory.create(title="Detox cures cancer")
+    remove_content(moderator=ModeratorFactory.create(), target=post, reason="x")
     assert "Detox cures cancer" not in client.get(reverse("posts:explore")).content.decode()
 
 
 def test_a_removed_comment_keeps_its_place_as_a_tombstone(client: Client) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     removed = make_comment(post=post, body="Insulting words")
     make_comment(post=post, body="A kind reply to the post")
-    remove_content(moderator=ModeratorFactory(), target=removed, reason="Insults")
-    client.force_login(UserFactory())
+    remove_content(moderator=ModeratorFactory.create(), target=removed, reason="Insults")
+    client.force_login(UserFactory.create())
     html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
     assert "Removed by moderators." in html
     assert "Insulting words" not in html and "Insults" not in html
@@ -56,19 +56,19 @@ def test_a_removed_comment_keeps_its_place_as_a_tombstone(client: Client) -> Non
 
 
 def test_a_removed_reply_keeps_its_place_too(client: Client) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     parent = make_comment(post=post, body="Top comment")
     reply = make_comment(post=post, parent=parent, body="Nasty reply")
-    remove_content(moderator=ModeratorFactory(), target=reply, reason="Nasty")
+    remove_content(moderator=ModeratorFactory.create(), target=reply, reason="Nasty")
     html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
     assert "Top comment" in html
     assert "Removed by moderators." in html and "Nasty reply" not in html
 
 
 def test_the_author_sees_their_removed_comment_and_why(client: Client) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     removed = make_comment(post=post, body="Insulting words")
-    remove_content(moderator=ModeratorFactory(), target=removed, reason="Insults")
+    remove_content(moderator=ModeratorFactory.create(), target=removed, reason="Insults")
     client.force_login(removed.author)
     html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
     assert "Insulting words" in html and "Insults" in html
@@ -79,13 +79,13 @@ def test_the_author_sees_their_removed_comment_and_why(client: Client) -> None:
 def test_tombstones_keep_the_thread_query_count_fixed(
     client: Client, django_assert_max_num_queries: Any, count: int
 ) -> None:
-    post = PostFactory()
-    moderator = ModeratorFactory()
+    post = PostFactory.create()
+    moderator = ModeratorFactory.create()
     for index in range(count):
         comment = make_comment(post=post)
         if index % 2:
             remove_content(moderator=moderator, target=comment, reason="x")
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     client.get(reverse("posts:detail", args=[post.pk]))
     with django_assert_max_num_queries(14):
         response = client.get(reverse("posts:detail", args=[post.pk]))

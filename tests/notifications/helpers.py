@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -42,8 +42,12 @@ def make_pending(recipient: User, **fields: Any) -> Notification:
     )
 
 
-def html_part(message: EmailMultiAlternatives) -> str:
-    return next(content for content, mime in message.alternatives if mime == "text/html")
+def html_part(message: EmailMessage) -> str:
+    """The HTML alternative of a message the site sent (each has one, as text)."""
+    assert isinstance(message, EmailMultiAlternatives)
+    html = next(content for content, mime in message.alternatives if mime == "text/html")
+    assert isinstance(html, str)
+    return html
 
 
 class FailOnce:

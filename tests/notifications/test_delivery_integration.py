@@ -279,7 +279,7 @@ def _status(notification_id: int) -> str:
 
 
 def _event() -> Notification:
-    alice, bob = UserFactory(), UserFactory(display_name="Bob Builder")
+    alice, bob = UserFactory.create(), UserFactory.create(display_name="Bob Builder")
     with transaction.atomic():
         notification = notify(
             recipient=alice,
@@ -344,7 +344,7 @@ def test_a_worker_killed_mid_send_leaves_the_email_to_be_sent_once(
 def test_with_the_broker_down_the_request_succeeds_and_the_email_follows(
     transactional_db: None, smtp: SmtpServer, broker: RedisServer, workers: Workers
 ) -> None:
-    alice, bob = UserFactory(), UserFactory(display_name="Bob Builder")
+    alice, bob = UserFactory.create(), UserFactory.create(display_name="Bob Builder")
     broker.stop()
 
     started = time.monotonic()
@@ -504,7 +504,7 @@ def test_an_account_email_leaves_the_request_while_the_server_is_slow_and_arrive
     handler.data_holds = 1
     scripted_workers.start()
     path, data, link = ACCOUNT_REQUESTS[flow]
-    address = UserFactory().email if flow == "password reset" else "new@example.org"
+    address = UserFactory.create().email if flow == "password reset" else "new@example.org"
 
     response = Client().post(path, {"email": address, **data})
     assert response.status_code == 302

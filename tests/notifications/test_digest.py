@@ -38,7 +38,10 @@ def _zones(monkeypatch: pytest.MonkeyPatch, zones: dict[int, str]) -> None:
 
 
 def _digest_rows(recipient: User, *, at: dt.datetime) -> None:
-    fan, other = UserFactory(display_name="Fan One"), UserFactory(display_name="Fan Two")
+    fan, other = (
+        UserFactory.create(display_name="Fan One"),
+        UserFactory.create(display_name="Fan Two"),
+    )
     notify(
         recipient=recipient, actor=fan, kind=Kind.FOLLOW, title="Fan One follows you", url="/u/fan/"
     )
@@ -58,7 +61,7 @@ def test_a_member_gets_one_digest_in_their_morning_with_everything_since_the_las
     settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.SITE_URL = "https://rounds.example.org"
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(20, day=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.start_daily_digests(now=_at(7)) == 1
@@ -81,7 +84,7 @@ def test_a_member_gets_one_digest_in_their_morning_with_everything_since_the_las
 
 
 def test_no_digest_outside_the_morning_hour() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(1))
     for hour in (6, 8, 12, 23):
         assert services.start_daily_digests(now=_at(hour)) == 0
@@ -89,7 +92,7 @@ def test_no_digest_outside_the_morning_hour() -> None:
 
 
 def test_the_morning_is_the_members_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    tokyo, new_york = UserFactory(), UserFactory()
+    tokyo, new_york = UserFactory.create(), UserFactory.create()
     _zones(monkeypatch, {tokyo.pk: "Asia/Tokyo", new_york.pk: "America/New_York"})
     for member in (tokyo, new_york):
         _digest_rows(member, at=_at(0, day=1))
@@ -104,12 +107,14 @@ def test_the_morning_is_the_members_own(monkeypatch: pytest.MonkeyPatch) -> None
 def test_a_second_beat_in_the_same_morning_sends_nothing_more(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(1))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.start_daily_digests(now=_at(7, 0)) == 1
         # New activity after the morning digest waits for tomorrow's.
-        notify(recipient=alice, actor=UserFactory(), kind=Kind.FOLLOW, title="Later follower")
+        notify(
+            recipient=alice, actor=UserFactory.create(), kind=Kind.FOLLOW, title="Later follower"
+        )
         assert services.start_daily_digests(now=_at(7, 15)) == 0
         assert services.start_daily_digests(now=_at(7, 45)) == 0
     assert len(mail.outbox) == 1
@@ -123,7 +128,7 @@ def test_a_second_beat_in_the_same_morning_sends_nothing_more(
 
 
 def test_two_beats_racing_open_one_digest() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(1))
     # The other beat got there first: today's digest exists, so this one backs off.
     EmailDigest.objects.create(recipient=alice, local_date=dt.date(2030, 3, 2))
@@ -132,7 +137,7 @@ def test_two_beats_racing_open_one_digest() -> None:
 
 
 def test_sending_a_digest_twice_sends_one_email(django_capture_on_commit_callbacks: Any) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(1))
     with django_capture_on_commit_callbacks(execute=False):
         services.start_daily_digests(now=_at(7))
@@ -145,7 +150,7 @@ def test_sending_a_digest_twice_sends_one_email(django_capture_on_commit_callbac
 def test_kinds_turned_off_after_they_were_collected_are_left_out(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(1))
     services.set_preferences(user=alice, choices={Kind.REACTION_DIGEST: "off"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,7 +163,7 @@ def test_kinds_turned_off_after_they_were_collected_are_left_out(
 def test_a_digest_with_nothing_left_to_say_is_skipped(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(1))
     services.set_preferences(user=alice, choices={Kind.REACTION_DIGEST: "off", Kind.FOLLOW: "off"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,7 +173,7 @@ def test_a_digest_with_nothing_left_to_say_is_skipped(
 
 
 def test_the_digest_task_is_swept_like_any_email(monkeypatch: pytest.MonkeyPatch) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=_at(1))
     monkeypatch.setattr(tasks.send_digest_email, "delay", lambda pk: None)
     services.start_daily_digests(now=_at(7))
@@ -179,7 +184,7 @@ def test_the_digest_task_is_swept_like_any_email(monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_digest_beat_task_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     _digest_rows(alice, at=timezone.now() - dt.timedelta(hours=1))
     monkeypatch.setattr(digest, "DIGEST_HOUR", timezone.now().hour)
     assert tasks.start_daily_digests.apply().get() == 1
@@ -201,7 +206,7 @@ def test_it_reads_the_members_time_zone_defensively(holder: Any, expected: str) 
 
 
 def test_it_reads_the_time_zone_members_set_on_their_profile() -> None:
-    tokyo = UserFactory(time_zone="Asia/Tokyo")
+    tokyo = UserFactory.create(time_zone="Asia/Tokyo")
     _digest_rows(tokyo, at=_at(0, day=1))
     # 22:10 UTC on 1 March is 07:10 on 2 March in Tokyo.
     assert services.start_daily_digests(now=_at(22, day=1)) == 1

@@ -31,7 +31,10 @@ def test_each_kinds_email_has_subject_link_site_name_and_unsubscribe(
 ) -> None:
     settings.SITE_NAME = "Rounds Test"
     settings.SITE_URL = "https://rounds.example.org"
-    alice, bob = UserFactory(display_name="Alice A"), UserFactory(display_name="Bob B")
+    alice, bob = (
+        UserFactory.create(display_name="Alice A"),
+        UserFactory.create(display_name="Bob B"),
+    )
     services.set_preferences(user=alice, choices={kind: "immediate"})
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipient=alice, actor=bob, kind=kind, title="Title & <more>", url="/item/42/")
@@ -63,12 +66,12 @@ def test_an_item_without_a_link_points_to_the_notifications_page(
 ) -> None:
     settings.SITE_URL = "https://rounds.example.org"
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipient=UserFactory(), kind=Kind.MODERATION, title="Report closed")
+        notify(recipient=UserFactory.create(), kind=Kind.MODERATION, title="Report closed")
     assert "https://rounds.example.org/notifications/" in mail.outbox[0].body
 
 
 def test_running_the_task_twice_sends_one_email() -> None:
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     tasks.send_notification_email.apply(args=[notification.pk])
     tasks.send_notification_email.apply(args=[notification.pk])
     assert len(mail.outbox) == 1
@@ -80,7 +83,7 @@ def test_running_the_task_twice_sends_one_email() -> None:
 
 
 def test_a_live_claim_held_by_another_task_is_left_alone() -> None:
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     assert services._claim(Notification, pk=notification.pk, claimant="task-a", now=timezone.now())
     assert not services.deliver_notification_email(
         notification_id=notification.pk, claimant="task-b"
@@ -91,14 +94,14 @@ def test_a_live_claim_held_by_another_task_is_left_alone() -> None:
 def test_a_redelivered_task_with_the_same_id_resumes_its_own_claim() -> None:
     # A worker killed mid-send leaves the row "sending" under its task id; the broker
     # redelivers the same message (same id) to the next worker, which must finish it.
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     assert services._claim(Notification, pk=notification.pk, claimant="task-a", now=timezone.now())
     assert services.deliver_notification_email(notification_id=notification.pk, claimant="task-a")
     assert len(mail.outbox) == 1
 
 
 def test_an_expired_claim_can_be_taken_over() -> None:
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     long_ago = timezone.now() - services.EMAIL_LEASE - dt.timedelta(seconds=1)
     assert services._claim(Notification, pk=notification.pk, claimant="dead", now=long_ago)
     assert services.deliver_notification_email(notification_id=notification.pk, claimant="new")
@@ -108,7 +111,7 @@ def test_an_expired_claim_can_be_taken_over() -> None:
 def test_it_retries_smtp_failures_with_backoff_then_marks_failed(settings: Any) -> None:
     settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
     backends.attempts.clear()
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     # Not propagating, eager mode runs each retry in turn instead of raising Retry.
     celery_app.conf.task_eager_propagates = False
     tasks.send_notification_email.apply(args=[notification.pk])
@@ -137,7 +140,7 @@ def test_an_email_task_outlives_its_longest_smtp_conversation_and_the_lease_outl
 
 
 def test_a_failed_attempt_releases_the_claim_for_a_later_retry() -> None:
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     services._claim(Notification, pk=notification.pk, claimant="t", now=timezone.now())
     retry_at = timezone.now() + dt.timedelta(seconds=30)
     services.release_email_claim(
@@ -151,7 +154,7 @@ def test_a_failed_attempt_releases_the_claim_for_a_later_retry() -> None:
 
 
 def test_releasing_leaves_another_claimants_row_alone() -> None:
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     services._claim(Notification, pk=notification.pk, claimant="a", now=timezone.now())
     services.release_email_claim(
         model=Notification, pk=notification.pk, claimant="b", reason="x", retry_at=timezone.now()
@@ -179,7 +182,7 @@ def test_the_backoff_grows_and_is_jittered() -> None:
 
 
 def test_an_email_turned_off_after_it_was_queued_is_skipped() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     notification = make_pending(alice, kind=Kind.COMMENT)
     services.set_preferences(user=alice, choices={Kind.COMMENT: "off"})
     tasks.send_notification_email.apply(args=[notification.pk])
@@ -189,7 +192,7 @@ def test_an_email_turned_off_after_it_was_queued_is_skipped() -> None:
 
 
 def test_a_deactivated_member_gets_no_email() -> None:
-    alice = UserFactory(is_active=False)
+    alice = UserFactory.create(is_active=False)
     notification = make_pending(alice)
     tasks.send_notification_email.apply(args=[notification.pk])
     notification.refresh_from_db()
@@ -207,7 +210,7 @@ def _broker_down(*args: Any, **kwargs: Any) -> None:
 def test_a_broker_outage_does_not_fail_the_event_and_the_sweep_sends_later(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     with monkeypatch.context() as patched:
         patched.setattr(tasks.send_notification_email, "delay", _broker_down)
         with django_capture_on_commit_callbacks(execute=True):
@@ -229,7 +232,7 @@ def test_a_broker_outage_does_not_fail_the_event_and_the_sweep_sends_later(
 def test_the_sweep_stops_at_the_first_broker_error_and_keeps_rows_due(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    first, second = make_pending(UserFactory()), make_pending(UserFactory())
+    first, second = make_pending(UserFactory.create()), make_pending(UserFactory.create())
     calls: list[int] = []
 
     def down(pk: int) -> None:
@@ -249,7 +252,7 @@ def test_the_sweep_stops_at_the_first_broker_error_and_keeps_rows_due(
 def test_the_sweep_does_not_queue_a_row_twice_while_it_waits_in_the_queue(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    make_pending(UserFactory())
+    make_pending(UserFactory.create())
     queued: list[int] = []
     monkeypatch.setattr(tasks.send_notification_email, "delay", queued.append)
     later = timezone.now() + dt.timedelta(minutes=2)
@@ -260,7 +263,7 @@ def test_the_sweep_does_not_queue_a_row_twice_while_it_waits_in_the_queue(
 
 
 def test_the_sweep_takes_back_a_dead_workers_claim() -> None:
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     started = timezone.now()
     services._claim(Notification, pk=notification.pk, claimant="dead-task", now=started)
     # Within the lease the claimant may still be working.
@@ -271,7 +274,7 @@ def test_the_sweep_takes_back_a_dead_workers_claim() -> None:
 
 
 def test_the_sweep_gives_up_on_a_row_claimed_too_many_times() -> None:
-    notification = make_pending(UserFactory())
+    notification = make_pending(UserFactory.create())
     Notification.objects.filter(pk=notification.pk).update(
         email_status=EmailStatus.SENDING,
         email_claimed_at=timezone.now() - services.EMAIL_LEASE * 2,
@@ -285,7 +288,7 @@ def test_the_sweep_gives_up_on_a_row_claimed_too_many_times() -> None:
 
 
 def test_the_sweep_leaves_sent_digest_and_skipped_rows_alone() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     long_ago = timezone.now() - dt.timedelta(hours=1)
     make_notification(alice, email_status=EmailStatus.SENT, email_sent_at=long_ago)
     for status in (EmailStatus.DIGEST, EmailStatus.SKIPPED):
@@ -294,7 +297,7 @@ def test_the_sweep_leaves_sent_digest_and_skipped_rows_alone() -> None:
 
 
 def test_sweep_task_runs_the_sweep() -> None:
-    make_pending(UserFactory(), created_at=timezone.now() - dt.timedelta(minutes=5))
+    make_pending(UserFactory.create(), created_at=timezone.now() - dt.timedelta(minutes=5))
     Notification.objects.update(email_due_at=timezone.now() - dt.timedelta(minutes=5))
     assert tasks.sweep_email_outbox.apply().get() == 1
     assert len(mail.outbox) == 1

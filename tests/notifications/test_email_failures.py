@@ -77,7 +77,7 @@ class RefusingRecipient:
 
 @pytest.fixture
 def ana() -> User:
-    return UserFactory(email="ana@example.org")
+    return UserFactory.create(email="ana@example.org")
 
 
 # --- What the member sees -------------------------------------------------------------------
@@ -95,7 +95,7 @@ def test_the_preferences_say_which_address_fails_and_why(client: Client, ana: Us
 
 
 def test_without_a_failure_there_is_no_notice(client: Client, ana: User) -> None:
-    other = UserFactory()
+    other = UserFactory.create()
     _failed_notification(other)  # someone else's failure
     client.force_login(ana)
     html = client.get(PREFERENCES).content.decode()
@@ -207,7 +207,7 @@ def test_an_address_that_still_refuses_shows_the_notice_again(
 def test_sending_again_touches_only_the_members_own_emails(
     client: Client, ana: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    bob = UserFactory()
+    bob = UserFactory.create()
     _failed_notification(ana)
     bobs = _failed_notification(bob)
     client.force_login(ana)
@@ -316,7 +316,7 @@ def _dashboard(user: User) -> str:
 
 
 def test_the_dashboard_counts_the_failed_emails_of_the_last_day() -> None:
-    ana, bob = UserFactory(), UserFactory()
+    ana, bob = UserFactory.create(), UserFactory.create()
     _failed_notification(ana)
     _failed_notification(bob)
     digest = _digest(ana, local_date=timezone.localdate() - dt.timedelta(days=1))
@@ -335,8 +335,8 @@ def test_the_dashboard_says_zero_when_nothing_failed() -> None:
 
 
 def test_staff_outside_the_moderators_group_see_no_count() -> None:
-    _failed_notification(UserFactory())
-    staff = UserFactory(is_staff=True)
+    _failed_notification(UserFactory.create())
+    staff = UserFactory.create(is_staff=True)
     TOTP.activate(staff, generate_totp_secret())  # the panel asks staff for two-factor
     html = _dashboard(staff)
     assert "Site administration" in html  # the dashboard itself, without the count

@@ -66,7 +66,7 @@ def test_a_5xx_refusal_fails_the_email_at_once_with_the_servers_answer(
     smtp_settings: SmtpServer, eager_retries: None, stage: str, answer: str, reason: str
 ) -> None:
     setattr(smtp_settings.handler, f"{stage}_reply", answer)
-    ana = UserFactory(email="ana@example.org")
+    ana = UserFactory.create(email="ana@example.org")
     notification = _send(make_pending(ana))
     assert notification.email_status == EmailStatus.FAILED
     assert notification.email_attempts == 1
@@ -90,7 +90,7 @@ def test_a_4xx_answer_is_retried_and_the_email_then_goes_once(
     smtp_settings: SmtpServer, eager_retries: None, stage: str, answer: str
 ) -> None:
     getattr(smtp_settings.handler, f"{stage}_replies").extend([answer, answer])
-    notification = _send(make_pending(UserFactory()))
+    notification = _send(make_pending(UserFactory.create()))
     assert notification.email_status == EmailStatus.SENT
     assert notification.email_attempts == 3
     assert smtp_settings.handler.conversations == 3
@@ -102,7 +102,7 @@ def test_a_4xx_that_never_ends_fails_after_the_retries(
     smtp_settings: SmtpServer, eager_retries: None
 ) -> None:
     smtp_settings.handler.rcpt_reply = "452 4.2.2 Mailbox full"
-    ana = UserFactory()
+    ana = UserFactory.create()
     notification = _send(make_pending(ana))
     assert notification.email_status == EmailStatus.FAILED
     assert smtp_settings.handler.conversations == tasks.MAX_RETRIES + 1
@@ -114,7 +114,7 @@ def test_an_unreachable_server_is_retried_then_failed(settings: Any, eager_retri
     settings.EMAIL_BACKEND = "community.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    notification = _send(make_pending(UserFactory()))
+    notification = _send(make_pending(UserFactory.create()))
     assert notification.email_status == EmailStatus.FAILED
     assert notification.email_attempts == tasks.MAX_RETRIES + 1
     assert notification.last_error.startswith("Could not reach the mail server:")
@@ -124,7 +124,7 @@ def test_a_refused_digest_fails_with_its_notifications(
     smtp_settings: SmtpServer, eager_retries: None
 ) -> None:
     smtp_settings.handler.rcpt_reply = "550 5.1.1 User unknown"
-    ana = UserFactory()
+    ana = UserFactory.create()
     digest = EmailDigest.objects.create(
         recipient=ana,
         local_date=timezone.localdate(),
@@ -148,7 +148,7 @@ def test_no_answer_after_the_final_dot_is_unconfirmed_and_never_sent_again(
 ) -> None:
     settings.EMAIL_FINAL_REPLY_TIMEOUT = 0.5
     smtp_settings.handler.data_holds = 1
-    notification = _send(make_pending(UserFactory()))
+    notification = _send(make_pending(UserFactory.create()))
     assert notification.email_status == EmailStatus.UNCONFIRMED
     assert notification.email_attempts == 1
     assert notification.email_sent_at is not None
@@ -172,7 +172,7 @@ def test_a_slow_answer_before_the_handover_is_retried_and_delivered_once(
 ) -> None:
     settings.EMAIL_COMMAND_TIMEOUT = 0.5
     smtp_settings.handler.rcpt_holds = 1  # the first RCPT gets no answer in time
-    notification = _send(make_pending(UserFactory()))
+    notification = _send(make_pending(UserFactory.create()))
     smtp_settings.handler.release.set()
     assert notification.email_status == EmailStatus.SENT
     assert notification.email_attempts == 2
@@ -221,7 +221,7 @@ def test_marking_sent_fails_once_the_retry_only_marks_it_and_it_goes_once(
 ) -> None:
     fault = FailOnce(_marks("notifications_notification", EmailStatus.SENT))
     with connection.execute_wrapper(fault):
-        notification = _send(make_pending(UserFactory()))
+        notification = _send(make_pending(UserFactory.create()))
     assert fault.fired
     assert notification.email_status == EmailStatus.SENT
     assert notification.email_attempts == 1  # the retry recorded the outcome, no new claim
@@ -239,7 +239,7 @@ def test_a_database_error_before_sending_is_retried_at_once_and_sends_once(
     # The claim itself fails: nothing was sent, so the retry claims and sends.
     fault = FailOnce(_marks("notifications_notification", EmailStatus.SENDING))
     with connection.execute_wrapper(fault):
-        notification = _send(make_pending(UserFactory()))
+        notification = _send(make_pending(UserFactory.create()))
     assert fault.fired
     assert notification.email_status == EmailStatus.SENT
     assert len(smtp_settings.handler.delivered) == 1
@@ -253,7 +253,7 @@ def test_a_database_error_after_claiming_resumes_the_same_claim_at_once(
     # id) takes it up again at once instead of waiting out the lease.
     fault = FailOnce(lambda sql, params: sql.startswith('SELECT "notifications_notification"'))
     with connection.execute_wrapper(fault):
-        notification = _send(make_pending(UserFactory()))
+        notification = _send(make_pending(UserFactory.create()))
     assert fault.fired
     assert notification.email_status == EmailStatus.SENT
     assert notification.email_attempts == 2
@@ -269,7 +269,7 @@ def test_recording_a_permanent_failure_fails_once_and_the_message_is_not_offered
     smtp_settings.handler.rcpt_reply = "550 5.1.1 User unknown"
     fault = FailOnce(lambda sql, params: "FOR UPDATE" in sql)
     with connection.execute_wrapper(fault):
-        notification = _send(make_pending(UserFactory()))
+        notification = _send(make_pending(UserFactory.create()))
     assert fault.fired
     assert notification.email_status == EmailStatus.FAILED
     assert smtp_settings.handler.conversations == 1
@@ -282,7 +282,7 @@ def test_recording_unconfirmed_fails_once_and_the_message_is_not_offered_again(
     smtp_settings.handler.data_holds = 1
     fault = FailOnce(_marks("notifications_notification", EmailStatus.UNCONFIRMED))
     with connection.execute_wrapper(fault):
-        notification = _send(make_pending(UserFactory()))
+        notification = _send(make_pending(UserFactory.create()))
     smtp_settings.handler.release.set()
     assert fault.fired
     assert notification.email_status == EmailStatus.UNCONFIRMED
@@ -292,7 +292,7 @@ def test_recording_unconfirmed_fails_once_and_the_message_is_not_offered_again(
 def test_marking_a_digest_sent_fails_once_and_it_goes_once(
     smtp_settings: SmtpServer, eager_retries: None
 ) -> None:
-    ana = UserFactory()
+    ana = UserFactory.create()
     digest = EmailDigest.objects.create(
         recipient=ana,
         local_date=timezone.localdate(),
@@ -321,7 +321,7 @@ def test_database_errors_that_go_on_leave_the_row_to_its_lease_without_resending
     with connection.execute_wrapper(
         AlwaysFails(_marks("notifications_notification", EmailStatus.SENT))
     ):
-        notification = _send(make_pending(UserFactory()))
+        notification = _send(make_pending(UserFactory.create()))
     # Sent once; the outcome could not be written in DATABASE_MAX_RETRIES tries.
     assert len(smtp_settings.handler.delivered) == 1
     assert len(retry_countdowns) == tasks.DATABASE_MAX_RETRIES == 10

@@ -85,7 +85,7 @@ def snapshot(row: Model) -> dict[str, Any]:
 
 @pytest.fixture
 def member() -> User:
-    return UserFactory()
+    return UserFactory.create()
 
 
 # --- The table -------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def _waiting_on_a_lock(pid: int) -> bool:
 @pytest.mark.postgres
 def test_two_workers_claiming_at_once_get_the_email_once(transactional_db: None) -> None:
     """The second claim waits on the first one's row lock, then finds the row taken."""
-    row = make_row(Notification, EmailStatus.PENDING, UserFactory())
+    row = make_row(Notification, EmailStatus.PENDING, UserFactory.create())
     first_claims = threading.Event()
     first_may_commit = threading.Event()
     second_pid: list[int] = []
@@ -437,7 +437,7 @@ def test_the_migration_makes_old_rows_agree_before_adding_the_constraints(
     before_constraints: tuple[MigrationExecutor, Any],
 ) -> None:
     executor, old = before_constraints
-    member = UserFactory()
+    member = UserFactory.create()
     Notification_ = old.get_model("notifications", "Notification")
     Digest = old.get_model("notifications", "EmailDigest")
     Outgoing = old.get_model("notifications", "OutgoingEmail")

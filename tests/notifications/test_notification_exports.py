@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_exports_what_a_member_received_and_chose() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     make_notification(alice, title="Hello", read_at=timezone.now())
-    make_notification(UserFactory(), title="Not hers")
+    make_notification(UserFactory.create(), title="Not hers")
     set_preferences(user=alice, choices={Kind.MENTION: "off"})
     data = export_member_data(alice)
     assert [row["title"] for row in data["notifications"]] == ["Hello"]
@@ -27,7 +27,7 @@ def test_it_exports_what_a_member_received_and_chose() -> None:
 
 @pytest.mark.parametrize("keep_content", [True, False])
 def test_erasing_removes_a_members_notifications_and_choices(keep_content: bool) -> None:
-    alice, bob = UserFactory(), UserFactory()
+    alice, bob = UserFactory.create(), UserFactory.create()
     make_notification(alice)
     caused = make_notification(bob, actor=alice, title="Alice commented")
     set_preferences(user=alice, choices={Kind.MENTION: "off"})

@@ -47,11 +47,11 @@ def test_visitors_are_sent_to_sign_in(client: Client) -> None:
 
 
 def test_it_groups_a_members_notifications_by_day_newest_first(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     today = timezone.now().replace(hour=12)
     make_notification(alice, title="Older one", created_at=today - dt.timedelta(days=1))
     make_notification(alice, title="Newer one", created_at=today)
-    make_notification(UserFactory(), title="Someone else's")
+    make_notification(UserFactory.create(), title="Someone else's")
     html = client.get(LIST).content.decode()
     assert html.index("Newer one") < html.index("Older one")
     assert html.count('class="notification-day"') == 2
@@ -60,13 +60,13 @@ def test_it_groups_a_members_notifications_by_day_newest_first(client: Client) -
 
 
 def test_it_says_so_when_there_is_nothing_yet(client: Client) -> None:
-    _login(client, UserFactory())
+    _login(client, UserFactory.create())
     assert "Nothing yet" in client.get(LIST).content.decode()
 
 
 def test_a_deleted_item_shows_as_unavailable(client: Client) -> None:
-    alice = _login(client, UserFactory())
-    gone = UserFactory()
+    alice = _login(client, UserFactory.create())
+    gone = UserFactory.create()
     make_notification(alice, title="Gone follows you", kind=Kind.FOLLOW, target=gone)
     gone.delete()
     response = client.get(LIST)
@@ -79,8 +79,8 @@ def test_a_deleted_item_shows_as_unavailable(client: Client) -> None:
 def test_an_item_the_viewer_may_no_longer_see_shows_as_unavailable(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alice = _login(client, UserFactory())
-    hidden, shown = UserFactory(), UserFactory()
+    alice = _login(client, UserFactory.create())
+    hidden, shown = UserFactory.create(), UserFactory.create()
     for target, title in ((hidden, "Hidden thing"), (shown, "Shown thing")):
         make_notification(alice, title=title, url=f"/t/{target.pk}/", target=target)
 
@@ -97,15 +97,15 @@ def test_an_item_the_viewer_may_no_longer_see_shows_as_unavailable(
 
 
 def test_notifications_from_a_blocked_member_are_left_out(client: Client) -> None:
-    alice = _login(client, UserFactory())
-    bob = UserFactory()
+    alice = _login(client, UserFactory.create())
+    bob = UserFactory.create()
     make_notification(alice, title="From Bob", actor=bob)
     Block.objects.create(blocker=alice, blocked=bob)
     assert "From Bob" not in client.get(LIST).content.decode()
 
 
 def test_pages_follow_a_cursor_without_gaps_or_repeats(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     same_moment = timezone.now()
     for number in range(35):
         make_notification(alice, title=f"Item {number:02d}", created_at=same_moment)
@@ -125,7 +125,7 @@ def test_pages_follow_a_cursor_without_gaps_or_repeats(client: Client) -> None:
 
 @pytest.mark.parametrize("cursor", ["nonsense", "1_x", "99999999999999999999999_1"])
 def test_a_malformed_cursor_is_a_bad_request(client: Client, cursor: str) -> None:
-    _login(client, UserFactory())
+    _login(client, UserFactory.create())
     assert client.get(LIST, {"before": cursor}).status_code == 400
 
 
@@ -133,8 +133,8 @@ def test_a_malformed_cursor_is_a_bad_request(client: Client, cursor: str) -> Non
 def test_the_list_runs_a_fixed_number_of_queries(
     client: Client, django_assert_max_num_queries: Any, count: int
 ) -> None:
-    alice = _login(client, UserFactory())
-    targets = [UserFactory() for _ in range(3)]
+    alice = _login(client, UserFactory.create())
+    targets = [UserFactory.create() for _ in range(3)]
     for number in range(count):
         target = targets[number % 3]
         make_notification(alice, actor=target, title=f"n{number}", target=target)
@@ -154,7 +154,7 @@ def _rows(html: str) -> str:
 
 
 def test_a_reused_row_is_the_row_a_fresh_render_gives(client: Client) -> None:
-    alice = _login(client, UserFactory(time_zone="Asia/Tokyo"))
+    alice = _login(client, UserFactory.create(time_zone="Asia/Tokyo"))
     make_notification(alice, title="Unread <b>one</b>")
     make_notification(alice, title="Read one", read_at=timezone.now())
     reused = _rows(TOKEN.sub("T", client.get(LIST).content.decode()))
@@ -165,7 +165,7 @@ def test_a_reused_row_is_the_row_a_fresh_render_gives(client: Client) -> None:
 
 
 def test_a_row_shown_before_changes_once_it_is_read(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     notification = make_notification(alice, title="Ana replied")
     assert "Mark as read" in _rows(client.get(LIST).content.decode())
     client.post(reverse("notifications:read", args=[notification.pk]))
@@ -174,7 +174,7 @@ def test_a_row_shown_before_changes_once_it_is_read(client: Client) -> None:
 
 
 def test_a_row_shown_before_follows_the_members_time_zone(client: Client) -> None:
-    alice = _login(client, UserFactory(time_zone="UTC"))
+    alice = _login(client, UserFactory.create(time_zone="UTC"))
     make_notification(alice, created_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC))
     assert ">09:30</time>" in _rows(client.get(LIST).content.decode())
     alice.time_zone = "America/Chicago"
@@ -183,8 +183,8 @@ def test_a_row_shown_before_follows_the_members_time_zone(client: Client) -> Non
 
 
 def test_a_row_shown_before_says_when_its_item_is_gone(client: Client) -> None:
-    alice = _login(client, UserFactory())
-    gone = UserFactory()
+    alice = _login(client, UserFactory.create())
+    gone = UserFactory.create()
     make_notification(alice, title="Gone follows you", kind=Kind.FOLLOW, target=gone)
     assert "no longer available" not in client.get(LIST).content.decode()
     gone.delete()
@@ -193,7 +193,7 @@ def test_a_row_shown_before_says_when_its_item_is_gone(client: Client) -> None:
 
 
 def test_each_session_gets_its_own_working_token_in_a_reused_row() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     notifications = [make_notification(alice, title=f"Item {n}") for n in range(2)]
     tokens = []
     for notification in notifications:
@@ -215,7 +215,7 @@ def test_each_session_gets_its_own_working_token_in_a_reused_row() -> None:
 
 
 def test_the_bell_names_the_unread_count(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     for _ in range(3):
         make_notification(alice)
     make_notification(alice, read_at=timezone.now())
@@ -225,7 +225,7 @@ def test_the_bell_names_the_unread_count(client: Client) -> None:
 
 
 def test_the_bell_with_nothing_unread_says_just_notifications(client: Client) -> None:
-    _login(client, UserFactory())
+    _login(client, UserFactory.create())
     assert 'aria-label="Notifications"' in client.get(reverse("home")).content.decode()
 
 
@@ -247,7 +247,7 @@ def test_the_unread_count_is_one_query(django_assert_num_queries: Any) -> None:
 
     from notifications.context_processors import unread_notifications
 
-    alice = UserFactory()
+    alice = UserFactory.create()
     make_notification(alice)
     request = RequestFactory().get("/")
     request.user = alice
@@ -259,7 +259,7 @@ def test_the_unread_count_is_one_query(django_assert_num_queries: Any) -> None:
 
 
 def test_a_member_marks_one_notification_read(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     notification = make_notification(alice)
     response = client.post(reverse("notifications:read", args=[notification.pk]))
     assert response.status_code == 302
@@ -269,7 +269,7 @@ def test_a_member_marks_one_notification_read(client: Client) -> None:
 
 
 def test_marking_read_with_htmx_returns_the_item_and_the_new_bell(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     notification = make_notification(alice, title="Hello there")
     make_notification(alice)
     response = client.post(
@@ -283,7 +283,7 @@ def test_marking_read_with_htmx_returns_the_item_and_the_new_bell(client: Client
 
 
 def test_marking_read_twice_keeps_the_first_time(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     first_read = timezone.now() - dt.timedelta(days=1)
     notification = make_notification(alice, read_at=first_read)
     client.post(reverse("notifications:read", args=[notification.pk]))
@@ -292,15 +292,15 @@ def test_marking_read_twice_keeps_the_first_time(client: Client) -> None:
 
 
 def test_an_outsider_cannot_mark_anothers_notification(client: Client) -> None:
-    notification = make_notification(UserFactory())
-    _login(client, UserFactory())
+    notification = make_notification(UserFactory.create())
+    _login(client, UserFactory.create())
     assert client.post(reverse("notifications:read", args=[notification.pk])).status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
 
 
 def test_marking_read_needs_post_and_sign_in(client: Client) -> None:
-    notification = make_notification(UserFactory())
+    notification = make_notification(UserFactory.create())
     url = reverse("notifications:read", args=[notification.pk])
     assert client.post(url).status_code == 302  # to sign in
     client.force_login(notification.recipient)
@@ -308,7 +308,7 @@ def test_marking_read_needs_post_and_sign_in(client: Client) -> None:
 
 
 def test_marking_read_refuses_a_foreign_next_address(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     notification = make_notification(alice)
     response = client.post(
         reverse("notifications:read", args=[notification.pk]), {"next": "https://evil.example/"}
@@ -317,10 +317,10 @@ def test_marking_read_refuses_a_foreign_next_address(client: Client) -> None:
 
 
 def test_a_member_marks_all_read_and_only_their_own(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     for _ in range(3):
         make_notification(alice)
-    other = make_notification(UserFactory())
+    other = make_notification(UserFactory.create())
     response = client.post(reverse("notifications:read_all"), follow=True)
     assert "All notifications are marked as read." in response.content.decode()
     assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
@@ -329,7 +329,7 @@ def test_a_member_marks_all_read_and_only_their_own(client: Client) -> None:
 
 
 def test_a_suspended_member_can_still_read_and_clear_notifications(client: Client) -> None:
-    alice = _login(client, UserFactory(suspended_at=timezone.now()))
+    alice = _login(client, UserFactory.create(suspended_at=timezone.now()))
     make_notification(alice)
     assert client.get(LIST).status_code == 200
     assert client.post(reverse("notifications:read_all")).status_code == 302
@@ -339,7 +339,7 @@ def test_a_suspended_member_can_still_read_and_clear_notifications(client: Clien
 
 
 def test_the_preferences_page_has_a_radio_group_per_kind(client: Client) -> None:
-    _login(client, UserFactory())
+    _login(client, UserFactory.create())
     html = client.get(reverse("notifications:preferences")).content.decode()
     assert html.count("<fieldset>") == len(Kind) - len(SECURITY_KINDS)
     assert "<legend>Mentions</legend>" in html
@@ -350,7 +350,7 @@ def test_the_preferences_page_has_a_radio_group_per_kind(client: Client) -> None
 
 
 def test_a_member_saves_preferences(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     choices = {kind: "immediate" for kind in Kind.values}
     choices.update({Kind.MENTION: "off", Kind.FOLLOW: "immediate", Kind.REACTION_DIGEST: "off"})
     del choices[Kind.VERIFICATION]
@@ -363,7 +363,7 @@ def test_a_member_saves_preferences(client: Client) -> None:
 
 
 def test_preferences_reject_a_value_the_kind_does_not_allow(client: Client) -> None:
-    alice = _login(client, UserFactory())
+    alice = _login(client, UserFactory.create())
     choices = {kind: "digest" for kind in Kind.values}
     choices[Kind.REACTION_DIGEST] = "immediate"
     response = client.post(reverse("notifications:preferences"), choices)
@@ -384,7 +384,7 @@ def _unsubscribe_url(user: Any, scope: str) -> str:
 
 
 def test_the_link_asks_before_unsubscribing(client: Client) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     response = client.get(_unsubscribe_url(alice, Kind.MENTION))
     html = response.content.decode()
     assert response.status_code == 200
@@ -394,7 +394,7 @@ def test_the_link_asks_before_unsubscribing(client: Client) -> None:
 
 
 def test_one_click_unsubscribe_works_without_a_session_or_csrf_token() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     client = Client(enforce_csrf_checks=True)
     response = client.post(_unsubscribe_url(alice, Kind.MENTION), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
@@ -403,7 +403,7 @@ def test_one_click_unsubscribe_works_without_a_session_or_csrf_token() -> None:
 
 
 def test_unsubscribing_twice_is_harmless(client: Client) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     url = _unsubscribe_url(alice, Kind.COMMENT)
     assert client.post(url).status_code == 200
     assert client.post(url).status_code == 200
@@ -411,7 +411,7 @@ def test_unsubscribing_twice_is_harmless(client: Client) -> None:
 
 
 def test_the_digest_link_turns_off_every_digest_kind(client: Client) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     client.post(_unsubscribe_url(alice, "digest"))
     saved = dict(NotificationPreference.objects.filter(user=alice).values_list("kind", "delivery"))
     assert saved == {Kind.FOLLOW: "off", Kind.REACTION_DIGEST: "off", Kind.REPORT: "off"}
@@ -419,7 +419,7 @@ def test_the_digest_link_turns_off_every_digest_kind(client: Client) -> None:
 
 @pytest.mark.parametrize("token", ["garbage", "eyJ1IjoxLCJzIjoibWVudGlvbiJ9:abc:def"])
 def test_a_forged_or_damaged_token_is_refused(client: Client, token: str) -> None:
-    UserFactory()
+    UserFactory.create()
     response = client.post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 400
     assert "This link is not valid" in response.content.decode()
@@ -427,14 +427,14 @@ def test_a_forged_or_damaged_token_is_refused(client: Client, token: str) -> Non
 
 
 def test_a_token_for_a_security_kind_is_refused(client: Client) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     response = client.post(_unsubscribe_url(alice, Kind.VERIFICATION))
     assert response.status_code == 400
     assert not NotificationPreference.objects.exists()
 
 
 def test_a_token_only_ever_changes_its_own_member(client: Client) -> None:
-    alice, bob = UserFactory(), UserFactory()
+    alice, bob = UserFactory.create(), UserFactory.create()
     client.force_login(bob)
     client.post(_unsubscribe_url(alice, Kind.MENTION))
     assert NotificationPreference.objects.get().user == alice

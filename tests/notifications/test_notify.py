@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def test_it_writes_the_notification_in_the_events_transaction(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    alice, bob = UserFactory(), UserFactory()
+    alice, bob = UserFactory.create(), UserFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             notify(
@@ -41,7 +41,7 @@ def test_it_writes_the_notification_in_the_events_transaction(
 def test_a_rolled_back_event_leaves_no_notification_and_sends_nothing(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    alice, bob = UserFactory(), UserFactory()
+    alice, bob = UserFactory.create(), UserFactory.create()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError):
             with transaction.atomic():
@@ -53,14 +53,14 @@ def test_a_rolled_back_event_leaves_no_notification_and_sends_nothing(
 
 
 def test_it_does_not_notify_members_of_their_own_actions() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     assert notify(recipient=alice, actor=alice, kind=Kind.COMMENT, title="x") is None
     assert Notification.objects.count() == 0
 
 
 @pytest.mark.parametrize("direction", ["recipient blocked actor", "actor blocked recipient"])
 def test_it_does_not_notify_across_a_block(direction: str) -> None:
-    alice, bob = UserFactory(), UserFactory()
+    alice, bob = UserFactory.create(), UserFactory.create()
     if direction == "recipient blocked actor":
         Block.objects.create(blocker=alice, blocked=bob)
     else:
@@ -72,11 +72,11 @@ def test_it_does_not_notify_across_a_block(direction: str) -> None:
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/x", "data:text/html,hi"])
 def test_it_refuses_links_that_are_not_site_paths_or_http(url: str) -> None:
     with pytest.raises(ValueError, match="Notification links"):
-        notify(recipient=UserFactory(), kind=Kind.COMMENT, title="x", url=url)
+        notify(recipient=UserFactory.create(), kind=Kind.COMMENT, title="x", url=url)
 
 
 def test_it_cuts_an_overlong_title_to_fit() -> None:
-    notification = notify(recipient=UserFactory(), kind=Kind.COMMENT, title="a" * 500)
+    notification = notify(recipient=UserFactory.create(), kind=Kind.COMMENT, title="a" * 500)
     assert notification is not None
     assert len(notification.title) == 200
 
@@ -98,7 +98,7 @@ def test_it_cuts_an_overlong_title_to_fit() -> None:
     ],
 )
 def test_each_kind_has_a_sensible_default(kind: Kind, status: str) -> None:
-    notification = notify(recipient=UserFactory(), kind=kind, title="Something happened")
+    notification = notify(recipient=UserFactory.create(), kind=kind, title="Something happened")
     assert notification is not None
     assert notification.email_status == status
 
@@ -114,7 +114,7 @@ def test_each_kind_has_a_sensible_default(kind: Kind, status: str) -> None:
 def test_it_follows_the_members_choice(
     django_capture_on_commit_callbacks: Any, delivery: str, status: str, emails: int
 ) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     set_preferences(user=alice, choices={Kind.MENTION: delivery})
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipient=alice, kind=Kind.MENTION, title="Bob mentioned you", url="/p/2/")
@@ -125,7 +125,7 @@ def test_it_follows_the_members_choice(
 def test_security_emails_are_sent_even_when_a_member_tried_to_turn_them_off(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     set_preferences(user=alice, choices={Kind.VERIFICATION: Delivery.OFF})
     NotificationPreference.objects.create(user=alice, kind=Kind.VERIFICATION, delivery="off")
     with django_capture_on_commit_callbacks(execute=True):
@@ -135,7 +135,7 @@ def test_security_emails_are_sent_even_when_a_member_tried_to_turn_them_off(
 
 
 def test_it_ignores_preference_values_a_kind_does_not_allow() -> None:
-    alice = UserFactory()
+    alice = UserFactory.create()
     set_preferences(
         user=alice, choices={Kind.REACTION_DIGEST: Delivery.IMMEDIATE, Kind.FOLLOW: "loud"}
     )
@@ -143,14 +143,14 @@ def test_it_ignores_preference_values_a_kind_does_not_allow() -> None:
 
 
 def test_a_member_without_an_email_address_gets_the_notification_but_no_email() -> None:
-    alice = UserFactory(email="")
+    alice = UserFactory.create(email="")
     notification = notify(recipient=alice, kind=Kind.COMMENT, title="x")
     assert notification is not None
     assert notification.email_status == EmailStatus.NOT_NEEDED
 
 
 def test_it_can_record_in_the_app_only() -> None:
-    notification = notify(recipient=UserFactory(), kind=Kind.COMMENT, title="x", email=False)
+    notification = notify(recipient=UserFactory.create(), kind=Kind.COMMENT, title="x", email=False)
     assert notification is not None
     assert notification.email_status == EmailStatus.NOT_NEEDED
 
@@ -158,7 +158,7 @@ def test_it_can_record_in_the_app_only() -> None:
 def test_reactions_wait_for_the_digest_and_never_email_one_by_one(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    author, fan = UserFactory(), UserFactory(display_name="Fan Member")
+    author, fan = UserFactory.create(), UserFactory.create(display_name="Fan Member")
     with django_capture_on_commit_callbacks(execute=True):
         notify_reaction(
             recipient=author,

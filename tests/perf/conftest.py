@@ -31,29 +31,29 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    reader, stranger, blocked, blocker = (UserFactory() for _ in range(4))
-    author = UserFactory()
-    public_group = CircleFactory()
-    private_group = CircleFactory(is_private=True)
-    pending_group = CircleFactory(is_private=True)
-    MembershipFactory(circle=private_group, member=reader)
-    MembershipFactory(circle=pending_group, member=reader, status=MembershipStatus.PENDING)
+    reader, stranger, blocked, blocker = (UserFactory.create() for _ in range(4))
+    author = UserFactory.create()
+    public_group = CircleFactory.create()
+    private_group = CircleFactory.create(is_private=True)
+    pending_group = CircleFactory.create(is_private=True)
+    MembershipFactory.create(circle=private_group, member=reader)
+    MembershipFactory.create(circle=pending_group, member=reader, status=MembershipStatus.PENDING)
     block(blocker=reader, blocked=blocked)
     block(blocker=blocker, blocked=reader)
     now = timezone.now()
     posts = [
-        PostFactory(author=author),
-        PostFactory(author=author, visibility=Visibility.MEMBERS),
-        PostFactory(author=author, visibility=Visibility.GROUP, circle=public_group),
-        PostFactory(author=author, visibility=Visibility.GROUP, circle=private_group),
-        PostFactory(author=author, visibility=Visibility.GROUP, circle=pending_group),
-        PostFactory(author=reader, visibility=Visibility.GROUP, circle=pending_group),
-        PostFactory(author=blocked),
-        PostFactory(author=blocker),
-        PostFactory(author=author, deleted_at=now),
-        PostFactory(author=author, removed_by_moderators_at=now),
+        PostFactory.create(author=author),
+        PostFactory.create(author=author, visibility=Visibility.MEMBERS),
+        PostFactory.create(author=author, visibility=Visibility.GROUP, circle=public_group),
+        PostFactory.create(author=author, visibility=Visibility.GROUP, circle=private_group),
+        PostFactory.create(author=author, visibility=Visibility.GROUP, circle=pending_group),
+        PostFactory.create(author=reader, visibility=Visibility.GROUP, circle=pending_group),
+        PostFactory.create(author=blocked),
+        PostFactory.create(author=blocker),
+        PostFactory.create(author=author, deleted_at=now),
+        PostFactory.create(author=author, removed_by_moderators_at=now),
     ]
-    comments = [CommentFactory(post=posts[0], author=author) for _ in range(3)]
+    comments = [CommentFactory.create(post=posts[0], author=author) for _ in range(3)]
     for member, target, kind in [
         (reader, posts[0], "like"),
         (reader, posts[1], "helpful"),

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.middleware.csrf import _unmask_cipher_token
+
+# Private to Django, so django-stubs does not declare it.
+from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
 from django.template import Context
 from django.test import Client
 from django.urls import reverse
@@ -39,6 +42,7 @@ def _rendered_directly(
     context: Context, template_name: str, parts: Sequence[Any], values: dict[str, Any]
 ) -> SafeString:
     """What render_cached replaces: the template rendered with the request's context."""
+    assert context.template is not None  # A context a template is rendering.
     template = context.template.engine.get_template(template_name)
     with context.push(values):
         return mark_safe(template.render(context))  # nosec: the template engine's output
@@ -101,9 +105,9 @@ def _urls(world: World, member: User) -> list[str]:
 
 def _mentors(world: World) -> None:
     """Two listed mentors, one of them walled off from the reader."""
-    make_mentor(PhysicianFactory())
-    make_mentor(PhysicianFactory())
-    blocked_mentor = make_mentor(PhysicianFactory())
+    make_mentor(PhysicianFactory.create())
+    make_mentor(PhysicianFactory.create())
+    blocked_mentor = make_mentor(PhysicianFactory.create())
     block(blocker=world.reader, blocked=blocked_mentor.user)
 
 
@@ -113,7 +117,7 @@ def _thread_with_gone_comments(world: World) -> None:
     add_comment(author=world.stranger, post=post, body="A reply.", parent=gone)
     delete_comment(comment=gone, member=world.reader)
     removed = add_comment(author=world.reader, post=post, body="Removed later.")
-    remove_content(moderator=ModeratorFactory(), target=removed, reason="Off topic.")
+    remove_content(moderator=ModeratorFactory.create(), target=removed, reason="Off topic.")
 
 
 @pytest.mark.parametrize("who", ["visitor", "reader", "stranger", "blocked"])
@@ -158,7 +162,7 @@ def test_an_age_change_is_a_new_fragment(world: World, monkeypatch: pytest.Monke
     client.force_login(world.reader)
     url = world.posts[0].get_absolute_url()
     _page(client, url)
-    later = timezone.now() + timezone.timedelta(hours=2)
+    later = timezone.now() + timedelta(hours=2)
     monkeypatch.setattr("django.utils.timezone.now", lambda: later)
     monkeypatch.setattr("posts.cards.timezone.now", lambda: later)
     _assert_same_pages(client, [url], monkeypatch)

@@ -4,6 +4,8 @@ have some (none: no query at all)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +28,7 @@ def _images(posts: list[Post]) -> dict[int, list[int]]:
 
 def _plain(lookups: tuple[str, ...]) -> list[Post]:
     """Django's own prefetch: a plain QuerySet, then prefetch_related_objects."""
-    posts = list(models.QuerySet(Post).order_by("pk"))
+    posts = list(cast("models.QuerySet[Post]", models.QuerySet(Post)).order_by("pk"))
     models.prefetch_related_objects(posts, *lookups)
     return posts
 
@@ -35,7 +37,7 @@ def _plain(lookups: tuple[str, ...]) -> list[Post]:
 def test_the_same_images_as_djangos_prefetch(world: World, illustrated: int) -> None:
     for post in world.posts[:illustrated]:
         for position in range(2):
-            PostImageFactory(post=post, position=position)
+            PostImageFactory.create(post=post, position=position)
     counted = list(Post.objects.order_by("pk").prefetch_related("images"))
     with CaptureQueriesContext(connection) as captured:
         images = _images(counted)
@@ -48,7 +50,7 @@ def test_a_page_of_text_posts_asks_for_no_images(world: World) -> None:
     with CaptureQueriesContext(connection) as captured:
         posts = list(Post.objects.prefetch_related("images"))
     assert len(captured.captured_queries) == 1 and posts
-    PostImageFactory(post=world.posts[2])
+    PostImageFactory.create(post=world.posts[2])
     with CaptureQueriesContext(connection) as captured:
         posts = list(Post.objects.prefetch_related("images"))
     image_query = captured.captured_queries[1]["sql"]
@@ -57,7 +59,7 @@ def test_a_page_of_text_posts_asks_for_no_images(world: World) -> None:
 
 
 def test_other_lookups_are_prefetched_as_django_does(world: World) -> None:
-    PostImageFactory(post=world.posts[0])
+    PostImageFactory.create(post=world.posts[0])
     counted = list(Post.objects.order_by("pk").prefetch_related("images", "reactions"))
     plain = _plain(("images", "reactions"))
     assert _images(counted) == _images(plain)
@@ -70,7 +72,7 @@ def test_other_lookups_are_prefetched_as_django_does(world: World) -> None:
 
 def test_a_deleted_image_row_is_not_shown_even_if_the_count_lags(world: World) -> None:
     """The count decides only whether to ask; what is shown is the rows themselves."""
-    image = PostImageFactory(post=world.posts[1])
+    image = PostImageFactory.create(post=world.posts[1])
     PostImage.objects.filter(pk=image.pk).delete()
     counted = list(Post.objects.order_by("pk").prefetch_related("images"))
     assert _images(counted) == _images(_plain(("images",)))

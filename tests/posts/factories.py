@@ -46,9 +46,11 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     status = MembershipStatus.ACTIVE
 
     @factory.post_generation
-    def count(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create and self.status == MembershipStatus.ACTIVE:
-            Circle.objects.filter(pk=self.circle_id).update(member_count=F("member_count") + 1)
+    def count(membership: Membership, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and membership.status == MembershipStatus.ACTIVE:
+            Circle.objects.filter(pk=membership.circle_id).update(
+                member_count=F("member_count") + 1
+            )
 
 
 class PostFactory(factory.django.DjangoModelFactory[Post]):
@@ -74,10 +76,10 @@ class CommentFactory(factory.django.DjangoModelFactory[Comment]):
     body_html = factory.LazyAttribute(lambda comment: render_post_markdown(comment.body).html)
 
     @factory.post_generation
-    def count(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def count(comment: Comment, create: bool, extracted: object, **kwargs: object) -> None:
         # Keep the post's stored count true, as add_comment does.
-        if create and self.deleted_at is None:
-            Post.objects.filter(pk=self.post_id).update(comment_count=F("comment_count") + 1)
+        if create and comment.deleted_at is None:
+            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
 
 
 class PostImageFactory(factory.django.DjangoModelFactory[PostImage]):
@@ -97,15 +99,15 @@ class PostImageFactory(factory.django.DjangoModelFactory[PostImage]):
     position = 0
 
     @factory.post_generation
-    def count(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def count(image: PostImage, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            Post.objects.filter(pk=self.post_id).update(image_count=F("image_count") + 1)
+            Post.objects.filter(pk=image.post_id).update(image_count=F("image_count") + 1)
 
 
 def public_hashtag(name: str) -> Hashtag:
     """A hashtag carried by a public post, so that its page answers every reader (the page
     of a tag no reader may see a post of answers 404)."""
-    post = PostFactory(body=f"Handover tip #{name}")
+    post = PostFactory.create(body=f"Handover tip #{name}")
     hashtag, _ = Hashtag.objects.get_or_create(name=name)
     PostHashtag.objects.create(post=post, hashtag=hashtag, created_at=post.created_at)
     return hashtag

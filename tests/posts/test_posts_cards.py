@@ -23,7 +23,7 @@ from accounts.models import User, VerificationStatus
 from community.perf import fragments
 from moderation.services import remove_content
 from posts import cards
-from posts.models import Circle, Post
+from posts.models import Circle, Comment, Post
 from posts.selectors import Page
 from posts.services import (
     add_comment,
@@ -64,12 +64,12 @@ def _reused_and_fresh(client: Client, url: str) -> tuple[str, str]:
 
 @pytest.fixture
 def author() -> User:
-    return PhysicianFactory(display_name="Dr. Ada Byron")
+    return PhysicianFactory.create(display_name="Dr. Ada Byron")
 
 
 @pytest.fixture
 def reader() -> User:
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
@@ -90,11 +90,11 @@ def _bookmark(reader: User, post: Post, author: User) -> None:
 
 
 def _someone_else_likes(reader: User, post: Post, author: User) -> None:
-    toggle_reaction(member=UserFactory(), target=post, kind="like")
+    toggle_reaction(member=UserFactory.create(), target=post, kind="like")
 
 
 def _comment(reader: User, post: Post, author: User) -> None:
-    add_comment(author=UserFactory(), post=post, body="Agreed.")
+    add_comment(author=UserFactory.create(), post=post, body="Agreed.")
 
 
 def _edit(reader: User, post: Post, author: User) -> None:
@@ -148,9 +148,9 @@ def test_a_reused_post_card_is_the_fresh_card_after_each_change(
 def test_a_group_renamed_shows_its_new_name_on_its_posts(
     client: Client, author: User, reader: User
 ) -> None:
-    circle = CircleFactory(name="Night shift")
-    MembershipFactory(circle=circle, member=author)
-    MembershipFactory(circle=circle, member=reader)
+    circle = CircleFactory.create(name="Night shift")
+    MembershipFactory.create(circle=circle, member=author)
+    MembershipFactory.create(circle=circle, member=reader)
     post = publish_post(
         author=author, title="Handover", body="Use SBAR.", visibility="group", circle=circle
     )
@@ -166,7 +166,7 @@ def test_a_group_renamed_shows_its_new_name_on_its_posts(
 def test_two_readers_never_see_each_others_reactions_or_links(
     author: User, reader: User, post: Post
 ) -> None:
-    other = UserFactory()
+    other = UserFactory.create()
     toggle_reaction(member=reader, target=post, kind="like")
     mine, theirs, authors = Client(), Client(), Client()
     mine.force_login(reader)
@@ -188,7 +188,7 @@ def test_a_reused_card_carries_each_readers_own_working_csrf_token(
     post: Post, reader: User
 ) -> None:
     """Two readers get the same cached card; each one's like form must work for them."""
-    other = UserFactory()
+    other = UserFactory.create()
     for member in (reader, other):
         client = Client(enforce_csrf_checks=True)
         client.force_login(member)
@@ -233,21 +233,21 @@ def test_a_post_quoting_the_csrf_field_is_shown_as_text(
 # --- Comments ------------------------------------------------------------------------------
 
 
-def _comment_liked(reader: User, comment: object, author: User) -> None:
+def _comment_liked(reader: User, comment: Comment, author: User) -> None:
     toggle_reaction(member=reader, target=comment, kind="like")
 
 
-def _comment_edited(reader: User, comment: object, author: User) -> None:
+def _comment_edited(reader: User, comment: Comment, author: User) -> None:
     edit_comment(comment=comment, editor=author, body="On reflection, twenty per kilo.")
 
 
-def _comment_deleted(reader: User, comment: object, author: User) -> None:
+def _comment_deleted(reader: User, comment: Comment, author: User) -> None:
     add_comment(author=reader, post=comment.post, body="A reply.", parent=comment)
     delete_comment(comment=comment, member=author)
 
 
-def _comment_removed(reader: User, comment: object, author: User) -> None:
-    remove_content(moderator=ModeratorFactory(), target=comment, reason="Off topic.")
+def _comment_removed(reader: User, comment: Comment, author: User) -> None:
+    remove_content(moderator=ModeratorFactory.create(), target=comment, reason="Off topic.")
 
 
 COMMENT_CHANGES = [_comment_liked, _comment_edited, _comment_deleted, _comment_removed]
@@ -258,7 +258,7 @@ COMMENT_CHANGES = [_comment_liked, _comment_edited, _comment_deleted, _comment_r
 def test_a_reused_comment_is_the_fresh_comment_after_each_change(
     client: Client, author: User, reader: User, post: Post, change: Callable, as_author: bool
 ) -> None:
-    commenter = PhysicianFactory()
+    commenter = PhysicianFactory.create()
     comment = add_comment(author=commenter, post=post, body="Thirty per kilo is a lot.")
     client.force_login(commenter if as_author else reader)
     url = post.get_absolute_url()
@@ -274,9 +274,9 @@ def test_a_reused_comment_is_the_fresh_comment_after_each_change(
 def test_the_author_of_a_removed_comment_sees_why_and_others_do_not(
     author: User, reader: User, post: Post
 ) -> None:
-    commenter = PhysicianFactory()
+    commenter = PhysicianFactory.create()
     comment = add_comment(author=commenter, post=post, body="Something off topic.")
-    remove_content(moderator=ModeratorFactory(), target=comment, reason="Off topic.")
+    remove_content(moderator=ModeratorFactory.create(), target=comment, reason="Off topic.")
     theirs, own = Client(), Client()
     theirs.force_login(reader)
     own.force_login(commenter)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -24,16 +25,23 @@ MORE = re.compile(r'href="(/posts/\d+/\?comments=[^"#]+)#comments"')
 @pytest.fixture
 def busy() -> tuple[Post, list[Comment]]:
     """A post with THREADS_PER_PAGE + 5 top-level comments, a minute apart, each with a reply."""
-    post = PostFactory()
+    post = PostFactory.create()
     start = timezone.now() - datetime.timedelta(days=1)
     tops = []
     for number in range(THREADS_PER_PAGE + 5):
         at = start + datetime.timedelta(minutes=number)
-        top = CommentFactory(post=post, body=f"Top comment {number}.")
-        reply = CommentFactory(post=post, parent=top, body=f"Reply to {number}.")
+        top = CommentFactory.create(post=post, body=f"Top comment {number}.")
+        reply = CommentFactory.create(post=post, parent=top, body=f"Reply to {number}.")
         Comment.objects.filter(pk__in=[top.pk, reply.pk]).update(created_at=at)
         tops.append(top)
     return post, tops
+
+
+def _more_link(html: str) -> str:
+    """The address of the page's link to the next comments (a page without one fails)."""
+    match = MORE.search(html)
+    assert match is not None
+    return match.group(1)
 
 
 def _shown(html: str) -> list[int]:
@@ -42,7 +50,7 @@ def _shown(html: str) -> list[int]:
 
 def _client() -> Client:
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     return client
 
 
@@ -58,7 +66,7 @@ def test_the_first_page_shows_the_oldest_threads_and_a_link_to_more(busy: tuple)
 def test_the_more_link_shows_the_rest_without_javascript(busy: tuple) -> None:
     post, _tops = busy
     client = _client()
-    more = MORE.search(client.get(post.get_absolute_url()).content.decode()).group(1)
+    more = _more_link(client.get(post.get_absolute_url()).content.decode())
 
     html = client.get(more).content.decode()
 
@@ -71,7 +79,7 @@ def test_the_more_link_shows_the_rest_without_javascript(busy: tuple) -> None:
 def test_with_htmx_the_more_link_fetches_only_the_next_comments(busy: tuple) -> None:
     post, _tops = busy
     client = _client()
-    more = MORE.search(client.get(post.get_absolute_url()).content.decode()).group(1)
+    more = _more_link(client.get(post.get_absolute_url()).content.decode())
 
     html = client.get(more, HTTP_HX_REQUEST="true").content.decode()
 
@@ -100,7 +108,7 @@ def test_a_broken_page_link_is_a_clear_400(busy: tuple, query: str) -> None:
 
 def test_a_link_to_a_comment_of_another_post_shows_nothing_of_it(busy: tuple) -> None:
     post, tops = busy
-    other = PostFactory()
+    other = PostFactory.create()
     html = _client().get(f"{other.get_absolute_url()}?thread={tops[0].pk}").content.decode()
     assert _shown(html) == [] and "Top comment 0." not in html
 
@@ -117,15 +125,15 @@ def test_walls_are_read_once_per_page(busy: tuple) -> None:
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htmx: bool) -> None:
     post, tops = busy
-    circle = CircleFactory(is_private=True)
+    circle = CircleFactory.create(is_private=True)
     Post.objects.filter(pk=post.pk).update(visibility=Visibility.GROUP, circle=circle)
-    member = UserFactory()
-    MembershipFactory(circle=circle, member=member)
+    member = UserFactory.create()
+    MembershipFactory.create(circle=circle, member=member)
     insider, outsider = Client(), Client()
     insider.force_login(member)
-    outsider.force_login(UserFactory())
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    more = MORE.search(insider.get(post.get_absolute_url()).content.decode()).group(1)
+    outsider.force_login(UserFactory.create())
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    more = _more_link(insider.get(post.get_absolute_url()).content.decode())
 
     for url in (more, tops[THREADS_PER_PAGE + 1].get_absolute_url()):
         response = outsider.get(url, **headers)
@@ -135,11 +143,11 @@ def test_no_page_of_a_private_groups_conversation_for_outsiders(busy: tuple, htm
 
 
 def test_the_thread_is_read_without_asking_again_whether_the_post_is_readable() -> None:
-    post = PostFactory()
-    top = CommentFactory(post=post)
-    CommentFactory(post=post, parent=top)
+    post = PostFactory.create()
+    top = CommentFactory.create(post=post)
+    CommentFactory.create(post=post, parent=top)
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     with CaptureQueriesContext(connection) as captured:
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200

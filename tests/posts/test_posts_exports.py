@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def active_member() -> dict[str, Any]:
-    member, other = UserFactory(), UserFactory()
-    circle = CircleFactory()
-    MembershipFactory(circle=circle, member=member)
+    member, other = UserFactory.create(), UserFactory.create()
+    circle = CircleFactory.create()
+    MembershipFactory.create(circle=circle, member=member)
     own = services.publish_post(author=member, title="Mine", body="My pearl #renal")
     others = services.publish_post(author=other, body="Their pearl")
     comment = services.add_comment(author=member, post=others, body="Nice")
@@ -92,7 +92,7 @@ def test_erasing_but_keeping_content(active_member: dict[str, Any]) -> None:
 
 
 def test_a_minors_kept_public_posts_become_members_only() -> None:
-    minor = HighSchoolStudentFactory()
+    minor = HighSchoolStudentFactory.create()
     post = services.publish_post(author=minor, body="Premed tips")
     erase_member_data(minor, keep_content=True)
     post.refresh_from_db()

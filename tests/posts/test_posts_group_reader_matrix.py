@@ -48,24 +48,26 @@ PRIVATE_READERS = {
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    founder = UserFactory(handle="founder")
+    founder = UserFactory.create(handle="founder")
     private = create_circle(creator=founder, name="Inside Club", is_private=True)
     public = create_circle(creator=founder, name="Open Club", is_private=False)
     readers: dict[str, Any] = {
         "anonymous": None,
-        "outsider": UserFactory(),
-        "applicant": UserFactory(),
-        "blocked_outsider": UserFactory(),
-        "suspended_outsider": UserFactory(suspended_at=timezone.now()),
+        "outsider": UserFactory.create(),
+        "applicant": UserFactory.create(),
+        "blocked_outsider": UserFactory.create(),
+        "suspended_outsider": UserFactory.create(suspended_at=timezone.now()),
         "staff_without_code": make_moderator(with_mfa=False),
-        "member": UserFactory(),
-        "walled_member": UserFactory(),
-        "suspended_member": UserFactory(suspended_at=timezone.now()),
+        "member": UserFactory.create(),
+        "walled_member": UserFactory.create(),
+        "suspended_member": UserFactory.create(suspended_at=timezone.now()),
         "site_moderator": make_moderator(),
     }
-    MembershipFactory(circle=private, member=readers["applicant"], status=MembershipStatus.PENDING)
+    MembershipFactory.create(
+        circle=private, member=readers["applicant"], status=MembershipStatus.PENDING
+    )
     for name in ("member", "walled_member", "suspended_member"):
-        MembershipFactory(circle=private, member=readers[name])
+        MembershipFactory.create(circle=private, member=readers[name])
     Block.objects.create(blocker=founder, blocked=readers["blocked_outsider"])
     Block.objects.create(blocker=readers["walled_member"], blocked=founder)
     founder_post = publish_post(
@@ -155,7 +157,7 @@ def test_a_public_group_is_read_by_every_signed_in_member(
     world: dict[str, Any], reader_name: str
 ) -> None:
     circle = world["public"]
-    MembershipFactory(circle=circle, member=world["readers"]["blocked_outsider"])
+    MembershipFactory.create(circle=circle, member=world["readers"]["blocked_outsider"])
     publish_post(
         author=world["readers"]["blocked_outsider"],
         body="Openword outside",
@@ -198,6 +200,6 @@ def test_readable_by_is_the_rule_the_pages_follow(world: dict[str, Any]) -> None
     assert readable(moderator.user) == {public}
     assert readable(Actor(user=moderator.user, passed_two_factor=False)) == {public}
     # A group moderator reads their group as one of its members.
-    group_moderator = UserFactory()
-    MembershipFactory(circle=private, member=group_moderator, role=MembershipRole.MODERATOR)
+    group_moderator = UserFactory.create()
+    MembershipFactory.create(circle=private, member=group_moderator, role=MembershipRole.MODERATOR)
     assert readable(group_moderator) == {public, private}

@@ -28,7 +28,7 @@ def _client(user: Any = None) -> Client:
 
 @pytest.fixture
 def private_group() -> dict[str, Any]:
-    founder = UserFactory()
+    founder = UserFactory.create()
     circle = services.create_circle(
         creator=founder, name="Cardiology Fellows", description="Fellows only", is_private=True
     )
@@ -42,12 +42,12 @@ def test_the_creator_is_the_first_moderator(private_group: dict[str, Any]) -> No
     assert membership.is_moderator
     assert circle.member_count == 1 and circle.slug == "cardiology-fellows"
     with pytest.raises(Exception, match="already exists"):
-        services.create_circle(creator=UserFactory(), name="cardiology  fellows")
+        services.create_circle(creator=UserFactory.create(), name="cardiology  fellows")
 
 
 def test_joining_a_public_group_is_immediate_and_counted() -> None:
-    circle = CircleFactory()
-    member = UserFactory()
+    circle = CircleFactory.create()
+    member = UserFactory.create()
     membership = services.join_circle(member=member, circle=circle)
     assert membership.is_active
     assert services.join_circle(member=member, circle=circle).pk == membership.pk
@@ -57,15 +57,17 @@ def test_joining_a_public_group_is_immediate_and_counted() -> None:
 
 def test_joining_a_private_group_waits_for_approval(private_group: dict[str, Any]) -> None:
     circle, founder = private_group["circle"], private_group["founder"]
-    applicant = UserFactory()
+    applicant = UserFactory.create()
     membership = services.join_circle(member=applicant, circle=circle)
     assert membership.status == MembershipStatus.PENDING
     assert Notification.objects.filter(recipient=founder, kind=Kind.GROUP).count() == 1
-    post = PostFactory(visibility=Visibility.GROUP, circle=circle)
+    post = PostFactory.create(visibility=Visibility.GROUP, circle=circle)
     assert not Post.objects.visible_to(applicant).filter(pk=post.pk).exists()
 
     with pytest.raises(services.NotAllowed):
-        services.approve_membership(moderator=Actor(user=UserFactory()), membership=membership)
+        services.approve_membership(
+            moderator=Actor(user=UserFactory.create()), membership=membership
+        )
     services.approve_membership(moderator=Actor(user=founder), membership=membership)
     membership.refresh_from_db()
     circle.refresh_from_db()
@@ -79,12 +81,14 @@ def test_joining_a_private_group_waits_for_approval(private_group: dict[str, Any
 
 def test_group_moderators_remove_members_and_posts(private_group: dict[str, Any]) -> None:
     circle, founder = private_group["circle"], private_group["founder"]
-    member = UserFactory()
-    membership = MembershipFactory(circle=circle, member=member)
-    post = PostFactory(author=member, visibility=Visibility.GROUP, circle=circle)
+    member = UserFactory.create()
+    membership = MembershipFactory.create(circle=circle, member=member)
+    post = PostFactory.create(author=member, visibility=Visibility.GROUP, circle=circle)
 
     with pytest.raises(services.NotAllowed):
-        services.remove_post_in_circle(moderator=Actor(user=UserFactory()), post=post, reason="x")
+        services.remove_post_in_circle(
+            moderator=Actor(user=UserFactory.create()), post=post, reason="x"
+        )
     services.remove_post_in_circle(moderator=Actor(user=founder), post=post, reason="Off topic")
     post.refresh_from_db()
     assert post.removed_by_moderators_at is not None
@@ -101,7 +105,7 @@ def test_a_group_moderator_cannot_remove_another_moderator(
     private_group: dict[str, Any],
 ) -> None:
     circle, founder = private_group["circle"], private_group["founder"]
-    other = MembershipFactory(circle=circle, role=MembershipRole.MODERATOR)
+    other = MembershipFactory.create(circle=circle, role=MembershipRole.MODERATOR)
     with pytest.raises(services.NotAllowed, match="only be removed by site moderators"):
         services.remove_member(moderator=Actor(user=founder), membership=other)
     services.remove_member(moderator=moderator_actor(), membership=other, reason="Spam")
@@ -112,9 +116,9 @@ def test_site_moderators_moderate_groups_only_in_a_session_that_passed_two_facto
     private_group: dict[str, Any],
 ) -> None:
     circle = private_group["circle"]
-    pending = MembershipFactory(circle=circle, status=MembershipStatus.PENDING)
-    group_moderator = MembershipFactory(circle=circle, role=MembershipRole.MODERATOR)
-    post = PostFactory(visibility=Visibility.GROUP, circle=circle)
+    pending = MembershipFactory.create(circle=circle, status=MembershipStatus.PENDING)
+    group_moderator = MembershipFactory.create(circle=circle, role=MembershipRole.MODERATOR)
+    post = PostFactory.create(visibility=Visibility.GROUP, circle=circle)
     without_code = Actor(user=make_moderator(), passed_two_factor=False)
     assert not services.can_moderate_circle(without_code, circle)
     with pytest.raises(services.NotAllowed, match="Only the group's moderators"):
@@ -132,7 +136,7 @@ def test_site_moderators_moderate_groups_only_in_a_session_that_passed_two_facto
 
 def test_the_only_moderator_hands_over_before_leaving(private_group: dict[str, Any]) -> None:
     circle, founder = private_group["circle"], private_group["founder"]
-    membership = MembershipFactory(circle=circle)
+    membership = MembershipFactory.create(circle=circle)
     with pytest.raises(services.NotAllowed):
         services.leave_circle(member=founder, circle=circle)
     services.make_circle_moderator(moderator=Actor(user=founder), membership=membership)
@@ -144,7 +148,7 @@ def test_the_only_moderator_hands_over_before_leaving(private_group: dict[str, A
 def test_group_moderators_cannot_remove_posts_outside_their_group(
     private_group: dict[str, Any],
 ) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     with pytest.raises(services.NotAllowed):
         services.remove_post_in_circle(
             moderator=Actor(user=private_group["founder"]), post=post, reason="mine"
@@ -155,9 +159,9 @@ def test_group_moderators_cannot_remove_posts_outside_their_group(
 
 
 def test_the_directory_searches_and_shows_counts() -> None:
-    CircleFactory(name="Emergency medicine", member_count=12)
-    CircleFactory(name="Dermatology", description="Skin and emergencies")
-    CircleFactory(name="Oncology")
+    CircleFactory.create(name="Emergency medicine", member_count=12)
+    CircleFactory.create(name="Dermatology", description="Skin and emergencies")
+    CircleFactory.create(name="Oncology")
     response = _client().get(reverse("posts:circles"), {"q": "emergenc"})
     content = response.content.decode()
     assert "Emergency medicine" in content and "12 members" in content
@@ -166,13 +170,13 @@ def test_the_directory_searches_and_shows_counts() -> None:
 
 def test_a_private_group_page_hides_posts_from_outsiders(private_group: dict[str, Any]) -> None:
     circle = private_group["circle"]
-    PostFactory(
+    PostFactory.create(
         author=private_group["founder"],
         body="Inside talk",
         visibility=Visibility.GROUP,
         circle=circle,
     )
-    for client in (_client(), _client(UserFactory())):
+    for client in (_client(), _client(UserFactory.create())):
         response = client.get(circle.get_absolute_url())
         assert response.status_code == 200
         assert b"Inside talk" not in response.content
@@ -183,22 +187,24 @@ def test_a_private_group_page_hides_posts_from_outsiders(private_group: dict[str
 
 
 def test_a_public_group_page_is_for_signed_in_readers() -> None:
-    circle = CircleFactory()
-    PostFactory(body="Open group talk", visibility=Visibility.GROUP, circle=circle)
+    circle = CircleFactory.create()
+    PostFactory.create(body="Open group talk", visibility=Visibility.GROUP, circle=circle)
     assert b"Open group talk" not in _client().get(circle.get_absolute_url()).content
-    assert b"Open group talk" in _client(UserFactory()).get(circle.get_absolute_url()).content
+    assert (
+        b"Open group talk" in _client(UserFactory.create()).get(circle.get_absolute_url()).content
+    )
 
 
 def test_the_members_page_matrix(private_group: dict[str, Any]) -> None:
     circle = private_group["circle"]
-    pending = MembershipFactory(circle=circle, status=MembershipStatus.PENDING)
+    pending = MembershipFactory.create(circle=circle, status=MembershipStatus.PENDING)
     url = reverse("posts:circle_members", args=[circle.slug])
     assert _client().get(url).status_code == 404
-    assert _client(UserFactory()).get(url).status_code == 404
+    assert _client(UserFactory.create()).get(url).status_code == 404
     assert _client(pending.member).get(url).status_code == 404
     moderator_view = _client(private_group["founder"]).get(url).content.decode()
     assert "Requests to join (1)" in moderator_view
-    member = MembershipFactory(circle=circle).member
+    member = MembershipFactory.create(circle=circle).member
     member_view = _client(member).get(url).content.decode()
     assert "Requests to join" not in member_view
 
@@ -207,7 +213,7 @@ def test_joining_approving_and_removing_through_the_pages(
     private_group: dict[str, Any],
 ) -> None:
     circle, founder = private_group["circle"], private_group["founder"]
-    applicant = UserFactory()
+    applicant = UserFactory.create()
     _client(applicant).post(reverse("posts:circle_join", args=[circle.slug]))
     membership = Membership.objects.get(member=applicant)
     approve = reverse("posts:membership_approve", args=[circle.slug, membership.pk])
@@ -222,28 +228,28 @@ def test_joining_approving_and_removing_through_the_pages(
 
 
 def test_a_membership_of_another_group_is_not_reachable(private_group: dict[str, Any]) -> None:
-    elsewhere = MembershipFactory(status=MembershipStatus.PENDING)
+    elsewhere = MembershipFactory.create(status=MembershipStatus.PENDING)
     url = reverse("posts:membership_approve", args=[private_group["circle"].slug, elsewhere.pk])
     assert _client(private_group["founder"]).post(url).status_code == 404
 
 
 def test_removing_a_post_through_the_page(private_group: dict[str, Any]) -> None:
     circle, founder = private_group["circle"], private_group["founder"]
-    post = PostFactory(visibility=Visibility.GROUP, circle=circle)
+    post = PostFactory.create(visibility=Visibility.GROUP, circle=circle)
     url = reverse("posts:circle_remove_post", args=[circle.slug, post.pk])
-    assert _client(UserFactory()).get(url).status_code == 404
+    assert _client(UserFactory.create()).get(url).status_code == 404
     response = _client(founder).post(url, {"reason": ""})
     assert response.status_code == 200 and b"This field is required" in response.content
     _client(founder).post(url, {"reason": "Identifiable photo"})
     post.refresh_from_db()
     assert post.removed_by_moderators_at is not None
-    assert _client(UserFactory()).get(post.get_absolute_url()).status_code == 404
+    assert _client(UserFactory.create()).get(post.get_absolute_url()).status_code == 404
 
 
 def test_leaving_through_the_page_and_starting_a_group() -> None:
-    member = UserFactory()
-    circle = CircleFactory()
-    MembershipFactory(circle=circle, member=member)
+    member = UserFactory.create()
+    circle = CircleFactory.create()
+    MembershipFactory.create(circle=circle, member=member)
     _client(member).post(reverse("posts:circle_leave", args=[circle.slug]))
     assert not Membership.objects.filter(member=member).exists()
     response = _client(member).post(
@@ -256,10 +262,10 @@ def test_leaving_through_the_page_and_starting_a_group() -> None:
 
 
 def test_posting_in_a_group_from_the_form() -> None:
-    member = UserFactory()
-    circle = CircleFactory()
-    MembershipFactory(circle=circle, member=member)
-    other = CircleFactory()
+    member = UserFactory.create()
+    circle = CircleFactory.create()
+    MembershipFactory.create(circle=circle, member=member)
+    other = CircleFactory.create()
     client = _client(member)
     form_page = client.get(reverse("posts:create"), {"group": circle.slug}).content.decode()
     assert circle.name in form_page and other.name not in form_page

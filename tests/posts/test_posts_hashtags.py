@@ -25,7 +25,7 @@ URL = f"/tags/{TAG}/"
 
 
 def _tagged(**fields: Any) -> Post:
-    post = PostFactory(body=f"Handover tip #{TAG}", **fields)
+    post = PostFactory.create(body=f"Handover tip #{TAG}", **fields)
     tag, _ = Hashtag.objects.get_or_create(name=TAG)
     PostHashtag.objects.create(post=post, hashtag=tag, created_at=post.created_at)
     return post
@@ -39,52 +39,52 @@ def _status(reader: User | None) -> int:
 
 
 def test_a_tag_used_only_in_a_private_group_is_known_only_to_its_members() -> None:
-    circle = CircleFactory(is_private=True)
-    member = MembershipFactory(circle=circle).member
-    applicant = MembershipFactory(circle=circle, status=MembershipStatus.PENDING).member
+    circle = CircleFactory.create(is_private=True)
+    member = MembershipFactory.create(circle=circle).member
+    applicant = MembershipFactory.create(circle=circle, status=MembershipStatus.PENDING).member
     post = _tagged(visibility=Visibility.GROUP, circle=circle, author=member)
 
     assert _status(None) == 404
-    assert _status(UserFactory()) == 404
+    assert _status(UserFactory.create()) == 404
     assert _status(applicant) == 404
-    assert _status(ModeratorFactory()) == 404
+    assert _status(ModeratorFactory.create()) == 404
     assert _status(member) == 200
     assert _status(post.author) == 200
 
 
 def test_a_tag_used_only_in_a_public_group_is_known_to_members_not_visitors() -> None:
-    circle = CircleFactory(is_private=False)
+    circle = CircleFactory.create(is_private=False)
     _tagged(visibility=Visibility.GROUP, circle=circle)
 
     assert _status(None) == 404
-    assert _status(UserFactory()) == 200
+    assert _status(UserFactory.create()) == 200
 
 
 def test_a_tag_used_only_in_members_only_posts_is_404_to_visitors() -> None:
     _tagged(visibility=Visibility.MEMBERS)
 
     assert _status(None) == 404
-    assert _status(UserFactory()) == 200
+    assert _status(UserFactory.create()) == 200
 
 
 def test_a_tag_used_only_by_a_minor_is_404_to_visitors() -> None:
-    _tagged(author=HighSchoolStudentFactory())
+    _tagged(author=HighSchoolStudentFactory.create())
 
     assert _status(None) == 404
-    assert _status(UserFactory()) == 200
+    assert _status(UserFactory.create()) == 200
 
 
 @pytest.mark.parametrize("blocked_by", ["author", "reader"])
 def test_a_tag_used_only_across_a_block_is_404_to_the_other_side(blocked_by: str) -> None:
     post = _tagged()
-    reader = UserFactory()
+    reader = UserFactory.create()
     if blocked_by == "author":
         Block.objects.create(blocker=post.author, blocked=reader)
     else:
         Block.objects.create(blocker=reader, blocked=post.author)
 
     assert _status(reader) == 404
-    assert _status(UserFactory()) == 200
+    assert _status(UserFactory.create()) == 200
 
 
 @pytest.mark.parametrize("gone", ["deleted_at", "removed_by_moderators_at"])
@@ -93,11 +93,11 @@ def test_a_tag_only_on_deleted_or_removed_posts_is_404_to_everyone(gone: str) ->
 
     assert _status(None) == 404
     assert _status(post.author) == 404
-    assert _status(ModeratorFactory()) == 404
+    assert _status(ModeratorFactory.create()) == 404
 
 
 def test_one_readable_post_is_enough() -> None:
-    circle = CircleFactory(is_private=True)
+    circle = CircleFactory.create(is_private=True)
     _tagged(visibility=Visibility.GROUP, circle=circle)
     _tagged(visibility=Visibility.PUBLIC)
 

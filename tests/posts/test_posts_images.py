@@ -44,7 +44,7 @@ def _post(client: Client, **extra: Any) -> Any:
 
 def _client(user: Any = None) -> Client:
     client = Client()
-    client.force_login(user or UserFactory())
+    client.force_login(user or UserFactory.create())
     return client
 
 
@@ -94,7 +94,7 @@ def test_a_too_large_file_is_refused(settings: Any) -> None:
 
 
 def test_at_most_four_images() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     client = _client(user)
     images = {f"image_{n}": _jpeg_with_gps(size=(40, 40)) for n in range(1, 5)}
     alts = {f"alt_{n}": f"Image {n}" for n in range(1, 5)}
@@ -112,7 +112,7 @@ def test_at_most_four_images() -> None:
 def test_editing_removes_and_adds_images_and_deleting_removes_files(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     client = _client(user)
     _post(client, image_1=_jpeg_with_gps(size=(40, 40)), alt_1="first")
     post = Post.objects.get()
@@ -160,7 +160,7 @@ def test_a_campaign_banner_goes_through_the_pipeline() -> None:
 
 
 def test_a_post_counts_its_images_through_edits_and_deletion() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     client = _client(user)
     _post(
         client,
@@ -204,13 +204,13 @@ def test_a_text_post_has_no_image_count() -> None:
 
 
 def test_the_migration_counts_the_images_of_existing_posts() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     illustrated, text = (
         Post.objects.create(author=author, body="a"),
         Post.objects.create(author=author, body="b"),
     )
     for position in range(3):
-        PostImageFactory(post=illustrated, position=position)
+        PostImageFactory.create(post=illustrated, position=position)
     Post.objects.update(image_count=0)  # as before the migration
     migration = importlib.import_module("posts.migrations.0004_post_image_count")
     migration.fill_counts(apps, connection.schema_editor())

@@ -38,17 +38,17 @@ EXPECTED = {
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    author = PhysicianFactory(handle="matrix-author")
-    private = CircleFactory(slug="private-club", is_private=True)
-    public = CircleFactory(slug="open-club", is_private=False)
-    MembershipFactory(circle=private, member=author)
-    MembershipFactory(circle=public, member=author)
-    group_member = UserFactory()
-    MembershipFactory(circle=private, member=group_member)
-    blocked, blocker = UserFactory(), UserFactory()
+    author = PhysicianFactory.create(handle="matrix-author")
+    private = CircleFactory.create(slug="private-club", is_private=True)
+    public = CircleFactory.create(slug="open-club", is_private=False)
+    MembershipFactory.create(circle=private, member=author)
+    MembershipFactory.create(circle=public, member=author)
+    group_member = UserFactory.create()
+    MembershipFactory.create(circle=private, member=group_member)
+    blocked, blocker = UserFactory.create(), UserFactory.create()
     Block.objects.create(blocker=author, blocked=blocked)
     Block.objects.create(blocker=blocker, blocked=author)
-    MembershipFactory(circle=private, member=blocker)
+    MembershipFactory.create(circle=private, member=blocker)
     posts = {
         "public": publish_post(author=author, body=BODIES["public"]),
         "members": publish_post(
@@ -63,7 +63,7 @@ def world() -> dict[str, Any]:
     }
     readers = {
         "anonymous": None,
-        "member": UserFactory(),
+        "member": UserFactory.create(),
         "group_member": group_member,
         "blocked": blocked,
         "blocker": blocker,

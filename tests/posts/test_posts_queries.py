@@ -53,7 +53,7 @@ def _client(user: Any) -> Client:
 def _decorate(post: Any, viewer: Any, tag: Hashtag) -> None:
     """Give a post everything a card shows."""
     for position in range(2):
-        PostImageFactory(post=post, position=position)
+        PostImageFactory.create(post=post, position=position)
     Reaction.objects.create(post=post, member=viewer, kind="like")
     Bookmark.objects.create(post=post, member=viewer)
     PostHashtag.objects.create(post=post, hashtag=tag, created_at=post.created_at)
@@ -61,12 +61,12 @@ def _decorate(post: Any, viewer: Any, tag: Hashtag) -> None:
 
 @pytest.fixture
 def scene() -> dict[str, Any]:
-    viewer = UserFactory()
-    author = UserFactory()
+    viewer = UserFactory.create()
+    author = UserFactory.create()
     Follow.objects.create(follower=viewer, followee=author)
-    circle = CircleFactory()
-    MembershipFactory(circle=circle, member=viewer)
-    MembershipFactory(circle=circle, member=author)
+    circle = CircleFactory.create()
+    MembershipFactory.create(circle=circle, member=viewer)
+    MembershipFactory.create(circle=circle, member=author)
     return {
         "viewer": viewer,
         "author": author,
@@ -79,7 +79,7 @@ def _posts(scene: dict[str, Any], count: int, **fields: Any) -> list[Any]:
     now = timezone.now()
     posts = []
     for index in range(count):
-        post = PostFactory(
+        post = PostFactory.create(
             author=fields.get("author", scene["author"]),
             created_at=now - datetime.timedelta(minutes=index),
             **{key: value for key, value in fields.items() if key != "author"},
@@ -192,9 +192,9 @@ def test_post_detail_queries(
     scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
 ) -> None:
     (post,) = _posts(scene, 1, visibility=Visibility.GROUP, circle=scene["circle"])
-    tops = [CommentFactory(post=post) for _ in range(count // 2)]
+    tops = [CommentFactory.create(post=post) for _ in range(count // 2)]
     for top in tops:
-        reply = CommentFactory(post=post, parent=top)
+        reply = CommentFactory.create(post=post, parent=top)
         Reaction.objects.create(comment=reply, member=scene["viewer"], kind="helpful")
     content = _assert_renders(
         _client(scene["viewer"]), post.get_absolute_url(), count, django_assert_max_num_queries
@@ -208,7 +208,7 @@ def test_group_directory_queries(
     scene: dict[str, Any], count: int, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(count):
-        MembershipFactory(member=scene["viewer"])
+        MembershipFactory.create(member=scene["viewer"])
     content = _assert_renders(
         _client(scene["viewer"]), reverse("posts:circles"), count, django_assert_max_num_queries
     )
@@ -265,7 +265,7 @@ def test_a_page_of_text_posts_reads_no_images(scene: dict[str, Any]) -> None:
 
 def test_images_are_read_only_for_the_posts_that_have_some(scene: dict[str, Any]) -> None:
     text_posts = PostFactory.create_batch(2, author=scene["author"])
-    illustrated = PostFactory(author=scene["author"])
+    illustrated = PostFactory.create(author=scene["author"])
     _decorate(illustrated, scene["viewer"], scene["tag"])
     image_queries, content = _image_queries(_client(scene["viewer"]), reverse("home"))
     assert len(image_queries) == 1
@@ -293,7 +293,7 @@ def test_lists_of_cards_read_of_each_author_only_what_the_byline_shows(
     """Feeds and threads read members only for their bylines: not their password hashes,
     not their profiles' text (and, as the tests above show, no query per card for them)."""
     post = _posts(scene, 3)[0]
-    CommentFactory(post=post, author=scene["author"])
+    CommentFactory.create(post=post, author=scene["author"])
     client = _client(scene["viewer"])
     pages = [*_card_list_pages(scene), post.get_absolute_url()]
     for page in pages:

@@ -45,8 +45,8 @@ def _race(work: Callable[[int], None], threads: int = THREADS) -> list[BaseExcep
 
 
 def test_concurrent_toggles_by_many_members_keep_the_count_exact() -> None:
-    post = PostFactory()
-    members = [UserFactory() for _ in range(THREADS)]
+    post = PostFactory.create()
+    members = [UserFactory.create() for _ in range(THREADS)]
 
     def work(index: int) -> None:
         # Odd numbers of toggles leave a reaction; even numbers take it back.
@@ -61,8 +61,8 @@ def test_concurrent_toggles_by_many_members_keep_the_count_exact() -> None:
 
 
 def test_one_member_clicking_in_many_tabs_at_once_keeps_the_count_exact() -> None:
-    post = PostFactory()
-    member = UserFactory()
+    post = PostFactory.create()
+    member = UserFactory.create()
 
     def work(index: int) -> None:
         toggle_reaction(member=member, target=post, kind="helpful")
@@ -75,8 +75,8 @@ def test_one_member_clicking_in_many_tabs_at_once_keeps_the_count_exact() -> Non
 
 
 def test_concurrent_toggles_on_a_comment_keep_its_count_exact() -> None:
-    comment = CommentFactory()
-    members = [UserFactory() for _ in range(THREADS)]
+    comment = CommentFactory.create()
+    members = [UserFactory.create() for _ in range(THREADS)]
 
     def work(index: int) -> None:
         for _ in range(3):

@@ -70,7 +70,7 @@ def _assert_inert(html: str) -> None:
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_it_renders_xss_payloads_inert(payload: str) -> None:
-    UserFactory(handle="member")
+    UserFactory.create(handle="member")
     _assert_inert(render_post_markdown(payload).html)
 
 
@@ -80,7 +80,7 @@ def test_it_gives_every_link_rel_nofollow_noopener_ugc() -> None:
 
 
 def test_it_links_mentions_of_existing_members_only() -> None:
-    amara = UserFactory(handle="dr-amara")
+    amara = UserFactory.create(handle="dr-amara")
     rendered = render_post_markdown("Thanks @dr-amara and @nobody-here!")
     assert f'href="{amara.get_absolute_url()}"' in rendered.html
     assert 'class="mention"' in rendered.html
@@ -89,7 +89,7 @@ def test_it_links_mentions_of_existing_members_only() -> None:
 
 
 def test_it_ignores_email_addresses_code_and_existing_links() -> None:
-    UserFactory(handle="ana")
+    UserFactory.create(handle="ana")
     rendered = render_post_markdown(
         "Write to x@ana.org, `@ana #code`, [@ana #linked](https://example.org)"
     )
@@ -113,7 +113,7 @@ def test_a_heading_is_not_a_hashtag() -> None:
 
 
 def test_it_keeps_text_around_links_escaped() -> None:
-    UserFactory(handle="ana")
+    UserFactory.create(handle="ana")
     html = render_post_markdown("<b>@ana</b> & #tag <i>").html
     assert "&lt;b&gt;" in html
     assert "&amp;" in html

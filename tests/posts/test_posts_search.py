@@ -27,11 +27,11 @@ def _titles(results: Any) -> set[str]:
 
 @pytest.fixture
 def library() -> dict[str, Any]:
-    author = PhysicianFactory(display_name="Dr. Ada Cardio", handle="ada-cardio")
-    private = CircleFactory(name="Cardiology fellows", is_private=True)
-    MembershipFactory(circle=private, member=author)
-    insider = UserFactory()
-    MembershipFactory(circle=private, member=insider)
+    author = PhysicianFactory.create(display_name="Dr. Ada Cardio", handle="ada-cardio")
+    private = CircleFactory.create(name="Cardiology fellows", is_private=True)
+    MembershipFactory.create(circle=private, member=author)
+    insider = UserFactory.create()
+    MembershipFactory.create(circle=private, member=insider)
     publish_post(author=author, title="Public sepsis pearl", body="Give fluids in sepsis.")
     publish_post(
         author=author,
@@ -54,7 +54,7 @@ def test_visitors_find_only_public_posts(library: dict[str, Any]) -> None:
 
 
 def test_members_find_members_only_but_not_private_group_posts(library: dict[str, Any]) -> None:
-    assert _titles(search(UserFactory(), "sepsis")) == {
+    assert _titles(search(UserFactory.create(), "sepsis")) == {
         "Public sepsis pearl",
         "Members sepsis pearl",
     }
@@ -65,7 +65,7 @@ def test_group_members_find_their_group_posts(library: dict[str, Any]) -> None:
 
 
 def test_nothing_from_a_member_who_blocked_you(library: dict[str, Any]) -> None:
-    blocked = UserFactory()
+    blocked = UserFactory.create()
     Block.objects.create(blocker=library["author"], blocked=blocked)
     results = search(blocked, "sepsis")
     assert results.posts == [] and results.people == []
@@ -73,58 +73,61 @@ def test_nothing_from_a_member_who_blocked_you(library: dict[str, Any]) -> None:
 
 
 def test_nothing_from_a_member_you_blocked(library: dict[str, Any]) -> None:
-    blocker = UserFactory()
+    blocker = UserFactory.create()
     Block.objects.create(blocker=blocker, blocked=library["author"])
     assert search(blocker, "sepsis").posts == []
 
 
 def test_deleted_posts_leave_search() -> None:
-    post = publish_post(author=UserFactory(), title="Vanishing pearl", body="bradycardia")
+    post = publish_post(author=UserFactory.create(), title="Vanishing pearl", body="bradycardia")
     delete_post(post=post, member=post.author)
-    assert search(UserFactory(), "bradycardia").posts == []
+    assert search(UserFactory.create(), "bradycardia").posts == []
 
 
 def test_people_search_respects_profile_visibility() -> None:
-    PhysicianFactory(display_name="Nadia Nephro", handle="nadia")
-    HighSchoolStudentFactory(display_name="Nadia Student", handle="nadia-student")
-    UserFactory(
+    PhysicianFactory.create(display_name="Nadia Nephro", handle="nadia")
+    HighSchoolStudentFactory.create(display_name="Nadia Student", handle="nadia-student")
+    UserFactory.create(
         display_name="Nadia Private",
         handle="nadia-private",
         profile_visibility=ProfileVisibility.MEMBERS,
     )
     visitor = {person.handle for person in search(AnonymousUser(), "nadia").people}
-    member = {person.handle for person in search(UserFactory(), "nadia").people}
+    member = {person.handle for person in search(UserFactory.create(), "nadia").people}
     assert visitor == {"nadia"}
     assert member == {"nadia", "nadia-student", "nadia-private"}
 
 
 def test_groups_are_found_by_name_and_description(library: dict[str, Any]) -> None:
-    CircleFactory(name="Global surgery", description="Cardiology outreach too")
+    CircleFactory.create(name="Global surgery", description="Cardiology outreach too")
     names = {circle.name for circle in search(AnonymousUser(), "cardiology").circles}
     assert names == {"Cardiology fellows", "Global surgery"}
 
 
 def test_hashtags_are_searchable() -> None:
-    publish_post(author=UserFactory(), title="Tagged", body="see #Hyponatremia")
-    assert _titles(search(UserFactory(), "hyponatremia")) == {"Tagged"}
+    publish_post(author=UserFactory.create(), title="Tagged", body="see #Hyponatremia")
+    assert _titles(search(UserFactory.create(), "hyponatremia")) == {"Tagged"}
 
 
 def test_minus_excludes_and_quotes_keep_a_phrase() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     publish_post(author=author, title="Adult", body="heart failure in adults")
     publish_post(author=author, title="Pediatric", body="heart failure in pediatric patients")
     publish_post(author=author, title="Scattered", body="failure of the heart valve")
-    assert _titles(search(UserFactory(), "heart failure -pediatric")) == {"Adult", "Scattered"}
-    assert _titles(search(UserFactory(), '"heart failure"')) == {"Adult", "Pediatric"}
+    assert _titles(search(UserFactory.create(), "heart failure -pediatric")) == {
+        "Adult",
+        "Scattered",
+    }
+    assert _titles(search(UserFactory.create(), '"heart failure"')) == {"Adult", "Pediatric"}
 
 
 def test_snippets_mark_matches_and_escape_everything_else() -> None:
     publish_post(
-        author=UserFactory(),
+        author=UserFactory.create(),
         title="Markup",
         body="Hypokalemia when K < 3.5 & weak <script>alert(1)</script> hypokalemia",
     )
-    (post,) = search(UserFactory(), "hypokalemia").posts
+    (post,) = search(UserFactory.create(), "hypokalemia").posts
     snippet = str(post.snippet)
     assert "<mark>Hypokalemia</mark>" in snippet
     assert "<script" not in snippet
@@ -145,17 +148,19 @@ def test_parse_terms() -> None:
 
 @pytest.mark.postgres
 def test_results_are_ranked_title_first() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     publish_post(author=author, title="Notes", body="A long note that mentions anemia once.")
     publish_post(author=author, title="Anemia", body="Iron studies first.")
-    titles = [post.title for post in search(UserFactory(), "anemia").posts]
+    titles = [post.title for post in search(UserFactory.create(), "anemia").posts]
     assert titles == ["Anemia", "Notes"]
 
 
 @pytest.mark.postgres
 def test_stemming_matches_word_forms() -> None:
-    publish_post(author=UserFactory(), title="Transfusions", body="when transfusing platelets")
-    assert _titles(search(UserFactory(), "transfused")) == {"Transfusions"}
+    publish_post(
+        author=UserFactory.create(), title="Transfusions", body="when transfusing platelets"
+    )
+    assert _titles(search(UserFactory.create(), "transfused")) == {"Transfusions"}
 
 
 @pytest.mark.postgres
@@ -204,9 +209,9 @@ def test_results_read_only_what_they_show_and_no_more_queries_for_more_results()
     from tests.factories import PhysicianFactory
     from tests.posts.factories import CircleFactory, MembershipFactory
 
-    circle = CircleFactory(name="Renal ward")
+    circle = CircleFactory.create(name="Renal ward")
     for index in range(12):
-        person = PhysicianFactory(
+        person = PhysicianFactory.create(
             display_name=f"Kidney Fan {index:02d}",
             verification_status=(
                 VerificationStatus.VERIFIED if index % 2 else VerificationStatus.UNVERIFIED
@@ -214,7 +219,7 @@ def test_results_read_only_what_they_show_and_no_more_queries_for_more_results()
         )
         in_group = index % 3 == 0
         if in_group:
-            MembershipFactory(circle=circle, member=person)
+            MembershipFactory.create(circle=circle, member=person)
         publish_post(
             author=person,
             title=f"Kidney pearl {index}",

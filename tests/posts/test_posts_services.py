@@ -43,7 +43,7 @@ def _notifications(recipient: Any, kind: str) -> list[Notification]:
 
 
 def test_publishing_renders_once_and_links_hashtags() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     post = services.publish_post(
         author=author, body="Start antibiotics early in **sepsis**. #Sepsis #EM"
     )
@@ -55,13 +55,15 @@ def test_publishing_renders_once_and_links_hashtags() -> None:
 
 @pytest.mark.postgres
 def test_publishing_fills_the_search_vector() -> None:
-    post = services.publish_post(author=UserFactory(), title="Hyperkalemia", body="ECG first.")
+    post = services.publish_post(
+        author=UserFactory.create(), title="Hyperkalemia", body="ECG first."
+    )
     post.refresh_from_db()
     assert "hyperkalemia" in str(post.search_vector)
 
 
 def test_a_suspended_member_cannot_publish() -> None:
-    author = UserFactory(suspended_at=timezone.now())
+    author = UserFactory.create(suspended_at=timezone.now())
     with pytest.raises(ParticipationDenied):
         services.publish_post(author=author, body="hello")
     assert not Post.objects.exists()
@@ -69,15 +71,15 @@ def test_a_suspended_member_cannot_publish() -> None:
 
 def test_an_unverified_email_cannot_publish() -> None:
     with pytest.raises(ParticipationDenied):
-        services.publish_post(author=UserFactory(email_verified=False), body="hello")
+        services.publish_post(author=UserFactory.create(email_verified=False), body="hello")
 
 
 def test_a_group_post_needs_membership() -> None:
-    circle = CircleFactory()
-    author = UserFactory()
+    circle = CircleFactory.create()
+    author = UserFactory.create()
     with pytest.raises(services.NotAllowed):
         services.publish_post(author=author, body="hi", visibility=Visibility.GROUP, circle=circle)
-    MembershipFactory(circle=circle, member=author)
+    MembershipFactory.create(circle=circle, member=author)
     post = services.publish_post(
         author=author, body="hi", visibility=Visibility.GROUP, circle=circle
     )
@@ -85,15 +87,15 @@ def test_a_group_post_needs_membership() -> None:
 
 
 def test_a_group_post_needs_a_group_and_only_group_posts_have_one() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     with pytest.raises(ValidationError, match="Choose the group"):
         services.publish_post(author=author, body="hi", visibility=Visibility.GROUP)
     with pytest.raises(ValidationError, match="Only group posts"):
-        services.publish_post(author=author, body="hi", circle=CircleFactory())
+        services.publish_post(author=author, body="hi", circle=CircleFactory.create())
 
 
 def test_a_publication_needs_an_identifier_and_a_title() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     with pytest.raises(ValidationError, match="DOI or PubMed ID"):
         services.publish_post(author=author, body="Read this", kind=PostKind.PUBLICATION)
     post = services.publish_post(
@@ -109,7 +111,7 @@ def test_a_publication_needs_an_identifier_and_a_title() -> None:
 
 
 def test_an_event_needs_a_title_a_start_and_a_duration() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     with pytest.raises(ValidationError):
         services.publish_post(author=author, body="Ask me", kind=PostKind.EVENT, title="AMA")
     starts_at = timezone.now() + datetime.timedelta(days=1)
@@ -127,17 +129,17 @@ def test_an_event_needs_a_title_a_start_and_a_duration() -> None:
 
 def test_fields_of_other_kinds_are_not_kept() -> None:
     post = services.publish_post(
-        author=UserFactory(), body="tip", doi="10.1000/xyz", starts_at=timezone.now()
+        author=UserFactory.create(), body="tip", doi="10.1000/xyz", starts_at=timezone.now()
     )
     assert post.doi == "" and post.starts_at is None
 
 
 def test_mentions_notify_members_who_can_see_the_post() -> None:
-    author = PhysicianFactory()
-    private = CircleFactory(is_private=True)
-    MembershipFactory(circle=private, member=author)
-    insider, outsider = UserFactory(handle="insider"), UserFactory(handle="outsider")
-    MembershipFactory(circle=private, member=insider)
+    author = PhysicianFactory.create()
+    private = CircleFactory.create(is_private=True)
+    MembershipFactory.create(circle=private, member=author)
+    insider, outsider = UserFactory.create(handle="insider"), UserFactory.create(handle="outsider")
+    MembershipFactory.create(circle=private, member=insider)
     services.publish_post(
         author=author,
         body="Thoughts, @insider and @outsider?",
@@ -149,7 +151,7 @@ def test_mentions_notify_members_who_can_see_the_post() -> None:
 
 
 def test_a_mention_of_someone_walled_off_notifies_nobody() -> None:
-    author, blocker = UserFactory(), UserFactory(handle="blocker")
+    author, blocker = UserFactory.create(), UserFactory.create(handle="blocker")
     Block.objects.create(blocker=blocker, blocked=author)
     services.publish_post(author=author, body="hey @blocker")
     assert _notifications(blocker, Kind.MENTION) == []
@@ -159,8 +161,8 @@ def test_a_mention_of_someone_walled_off_notifies_nobody() -> None:
 
 
 def test_editing_marks_edited_resyncs_hashtags_and_notifies_only_new_mentions() -> None:
-    author = UserFactory()
-    first, second = UserFactory(handle="first"), UserFactory(handle="second")
+    author = UserFactory.create()
+    first, second = UserFactory.create(handle="first"), UserFactory.create(handle="second")
     post = services.publish_post(author=author, body="#old hi @first")
     services.edit_post(post=post, editor=author, body="#new hi @first and @second")
     post.refresh_from_db()
@@ -171,8 +173,8 @@ def test_editing_marks_edited_resyncs_hashtags_and_notifies_only_new_mentions() 
 
 
 def test_only_the_author_edits_or_deletes() -> None:
-    post = PostFactory()
-    stranger = UserFactory()
+    post = PostFactory.create()
+    stranger = UserFactory.create()
     with pytest.raises(services.NotAllowed):
         services.edit_post(post=post, editor=stranger, body="mine now")
     with pytest.raises(services.NotAllowed):
@@ -182,7 +184,7 @@ def test_only_the_author_edits_or_deletes() -> None:
 
 
 def test_deleting_is_soft_and_takes_the_post_out_of_search() -> None:
-    post = services.publish_post(author=UserFactory(), body="gone soon")
+    post = services.publish_post(author=UserFactory.create(), body="gone soon")
     services.delete_post(post=post, member=post.author)
     post.refresh_from_db()
     assert post.deleted_at is not None
@@ -196,8 +198,8 @@ def test_deleting_is_soft_and_takes_the_post_out_of_search() -> None:
 
 
 def test_a_comment_notifies_the_post_author_and_counts() -> None:
-    post = PostFactory()
-    commenter = UserFactory()
+    post = PostFactory.create()
+    commenter = UserFactory.create()
     comment = services.add_comment(author=commenter, post=post, body="Great point")
     post.refresh_from_db()
     assert post.comment_count == 1
@@ -206,31 +208,35 @@ def test_a_comment_notifies_the_post_author_and_counts() -> None:
 
 
 def test_a_reply_notifies_the_parent_author_once() -> None:
-    post = PostFactory()
-    parent = services.add_comment(author=UserFactory(), post=post, body="Question?")
-    replier = UserFactory()
+    post = PostFactory.create()
+    parent = services.add_comment(author=UserFactory.create(), post=post, body="Question?")
+    replier = UserFactory.create()
     services.add_comment(author=replier, post=post, body="Answer", parent=parent)
     assert len(_notifications(parent.author, Kind.REPLY)) == 1
     assert len(_notifications(post.author, Kind.COMMENT)) == 2
 
 
 def test_replies_have_one_level() -> None:
-    post = PostFactory()
-    top = services.add_comment(author=UserFactory(), post=post, body="top")
-    reply = services.add_comment(author=UserFactory(), post=post, body="reply", parent=top)
-    nested = services.add_comment(author=UserFactory(), post=post, body="again", parent=reply)
+    post = PostFactory.create()
+    top = services.add_comment(author=UserFactory.create(), post=post, body="top")
+    reply = services.add_comment(author=UserFactory.create(), post=post, body="reply", parent=top)
+    nested = services.add_comment(
+        author=UserFactory.create(), post=post, body="again", parent=reply
+    )
     assert nested.parent_id == top.pk
 
 
 def test_a_reply_must_belong_to_the_same_post() -> None:
-    other = CommentFactory()
+    other = CommentFactory.create()
     with pytest.raises(ValidationError):
-        services.add_comment(author=UserFactory(), post=PostFactory(), body="x", parent=other)
+        services.add_comment(
+            author=UserFactory.create(), post=PostFactory.create(), body="x", parent=other
+        )
 
 
 def test_no_comment_on_a_walled_off_authors_post() -> None:
-    post = PostFactory()
-    reader = UserFactory()
+    post = PostFactory.create()
+    reader = UserFactory.create()
     Block.objects.create(blocker=post.author, blocked=reader)
     with pytest.raises(services.NotAllowed):
         services.add_comment(author=reader, post=post, body="hello")
@@ -238,36 +244,38 @@ def test_no_comment_on_a_walled_off_authors_post() -> None:
 
 
 def test_no_comment_on_a_private_group_post_from_outside() -> None:
-    circle = CircleFactory(is_private=True)
-    post = PostFactory(visibility=Visibility.GROUP, circle=circle)
+    circle = CircleFactory.create(is_private=True)
+    post = PostFactory.create(visibility=Visibility.GROUP, circle=circle)
     with pytest.raises(services.NotAllowed):
-        services.add_comment(author=UserFactory(), post=post, body="let me in")
+        services.add_comment(author=UserFactory.create(), post=post, body="let me in")
 
 
 def test_a_suspended_member_cannot_comment() -> None:
     with pytest.raises(ParticipationDenied):
         services.add_comment(
-            author=UserFactory(suspended_at=timezone.now()), post=PostFactory(), body="x"
+            author=UserFactory.create(suspended_at=timezone.now()),
+            post=PostFactory.create(),
+            body="x",
         )
 
 
 def test_comment_mentions_notify() -> None:
-    UserFactory(handle="colleague")
-    post = PostFactory()
-    services.add_comment(author=UserFactory(), post=post, body="cc @colleague")
+    UserFactory.create(handle="colleague")
+    post = PostFactory.create()
+    services.add_comment(author=UserFactory.create(), post=post, body="cc @colleague")
     assert Notification.objects.filter(kind=Kind.MENTION, recipient__handle="colleague").count()
 
 
 def test_editing_and_deleting_a_comment() -> None:
-    post = PostFactory()
-    comment = services.add_comment(author=UserFactory(), post=post, body="first")
+    post = PostFactory.create()
+    comment = services.add_comment(author=UserFactory.create(), post=post, body="first")
     with pytest.raises(services.NotAllowed):
-        services.edit_comment(comment=comment, editor=UserFactory(), body="hijack")
+        services.edit_comment(comment=comment, editor=UserFactory.create(), body="hijack")
     services.edit_comment(comment=comment, editor=comment.author, body="*second*")
     comment.refresh_from_db()
     assert comment.edited_at is not None and "<em>second</em>" in comment.body_html
     with pytest.raises(services.NotAllowed):
-        services.delete_comment(comment=comment, member=UserFactory())
+        services.delete_comment(comment=comment, member=UserFactory.create())
     services.delete_comment(comment=comment, member=comment.author)
     services.delete_comment(comment=comment, member=comment.author)
     post.refresh_from_db()
@@ -278,8 +286,8 @@ def test_editing_and_deleting_a_comment() -> None:
 
 
 def test_a_reaction_toggles_and_counts() -> None:
-    post = PostFactory()
-    member = UserFactory()
+    post = PostFactory.create()
+    member = UserFactory.create()
     state = services.toggle_reaction(member=member, target=post, kind=ReactionKind.LIKE)
     assert state.active and state.count == 1
     services.toggle_reaction(member=member, target=post, kind=ReactionKind.HELPFUL)
@@ -291,52 +299,52 @@ def test_a_reaction_toggles_and_counts() -> None:
 
 
 def test_a_comment_reaction_counts_on_the_comment() -> None:
-    comment = CommentFactory()
-    services.toggle_reaction(member=UserFactory(), target=comment, kind=ReactionKind.HELPFUL)
+    comment = CommentFactory.create()
+    services.toggle_reaction(member=UserFactory.create(), target=comment, kind=ReactionKind.HELPFUL)
     comment.refresh_from_db()
     assert comment.helpful_count == 1
 
 
 def test_a_reaction_is_recorded_for_the_digest() -> None:
-    post = PostFactory()
-    services.toggle_reaction(member=UserFactory(), target=post, kind=ReactionKind.LIKE)
+    post = PostFactory.create()
+    services.toggle_reaction(member=UserFactory.create(), target=post, kind=ReactionKind.LIKE)
     assert len(_notifications(post.author, Kind.REACTION_DIGEST)) == 1
 
 
 def test_no_reaction_across_a_wall_or_while_suspended() -> None:
-    post = PostFactory()
-    blocked = UserFactory()
+    post = PostFactory.create()
+    blocked = UserFactory.create()
     Block.objects.create(blocker=post.author, blocked=blocked)
     with pytest.raises(services.NotAllowed):
         services.toggle_reaction(member=blocked, target=post, kind=ReactionKind.LIKE)
     with pytest.raises(ParticipationDenied):
         services.toggle_reaction(
-            member=UserFactory(suspended_at=timezone.now()), target=post, kind="like"
+            member=UserFactory.create(suspended_at=timezone.now()), target=post, kind="like"
         )
     with pytest.raises(ValidationError):
-        services.toggle_reaction(member=UserFactory(), target=post, kind="love")
+        services.toggle_reaction(member=UserFactory.create(), target=post, kind="love")
     post.refresh_from_db()
     assert post.like_count == 0
 
 
 def test_the_database_refuses_a_second_identical_reaction() -> None:
-    post = PostFactory()
-    member = UserFactory()
+    post = PostFactory.create()
+    member = UserFactory.create()
     Reaction.objects.create(member=member, post=post, kind="like")
     with pytest.raises(IntegrityError), transaction.atomic():
         Reaction.objects.create(member=member, post=post, kind="like")
 
 
 def test_the_database_refuses_a_reaction_on_two_targets() -> None:
-    comment = CommentFactory()
+    comment = CommentFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
         Reaction.objects.create(
-            member=UserFactory(), post=comment.post, comment=comment, kind="like"
+            member=UserFactory.create(), post=comment.post, comment=comment, kind="like"
         )
 
 
 def test_bookmarks_toggle() -> None:
-    post, member = PostFactory(), UserFactory()
+    post, member = PostFactory.create(), UserFactory.create()
     assert services.toggle_bookmark(member=member, post=post) is True
     assert Bookmark.objects.filter(member=member, post=post).exists()
     assert services.toggle_bookmark(member=member, post=post) is False
@@ -344,9 +352,11 @@ def test_bookmarks_toggle() -> None:
 
 
 def test_no_bookmark_of_an_invisible_post() -> None:
-    post = PostFactory(visibility=Visibility.GROUP, circle=CircleFactory(is_private=True))
+    post = PostFactory.create(
+        visibility=Visibility.GROUP, circle=CircleFactory.create(is_private=True)
+    )
     with pytest.raises(services.NotAllowed):
-        services.toggle_bookmark(member=UserFactory(), post=post)
+        services.toggle_bookmark(member=UserFactory.create(), post=post)
 
 
 # --- Campaigns ---------------------------------------------------------------------------
@@ -378,9 +388,9 @@ def test_a_moderator_turns_a_hashtag_into_a_campaign() -> None:
 @pytest.mark.parametrize(
     "creator",
     [
-        lambda: Actor(user=UserFactory(), passed_two_factor=True),
+        lambda: Actor(user=UserFactory.create(), passed_two_factor=True),
         lambda: Actor(user=make_moderator(), passed_two_factor=False),
-        lambda: Actor(user=ModeratorFactory(), passed_two_factor=True),
+        lambda: Actor(user=ModeratorFactory.create(), passed_two_factor=True),
     ],
     ids=["member", "moderator_without_two_factor", "staff_without_the_permission"],
 )
@@ -413,20 +423,20 @@ def test_a_campaign_s_dates_must_be_in_order() -> None:
 
 def test_questions_close_when_a_live_qa_ends_except_for_the_host() -> None:
     now = timezone.now()
-    event = PostFactory(
+    event = PostFactory.create(
         kind=PostKind.EVENT,
         title="AMA",
         starts_at=now - datetime.timedelta(hours=2),
         duration_minutes=60,
     )
     with pytest.raises(services.NotAllowed, match="questions are closed"):
-        services.add_comment(author=UserFactory(), post=event, body="Too late?")
+        services.add_comment(author=UserFactory.create(), post=event, body="Too late?")
     services.add_comment(author=event.author, post=event, body="Answers to the rest")
-    live = PostFactory(
+    live = PostFactory.create(
         kind=PostKind.EVENT,
         title="Live",
         starts_at=now - datetime.timedelta(minutes=10),
         duration_minutes=60,
     )
     assert live.event_state == "live"
-    services.add_comment(author=UserFactory(), post=live, body="During it")
+    services.add_comment(author=UserFactory.create(), post=live, body="During it")

@@ -24,21 +24,21 @@ def _titles(posts: list[TopPost]) -> list[str]:
 
 
 def test_the_weeks_most_reacted_posts_lead_in_order() -> None:
-    PostFactory(title="Quiet", like_count=1)
-    PostFactory(title="Loud", like_count=9, helpful_count=3)
-    PostFactory(title="Middle", like_count=4)
-    PostFactory(title="No reactions")
-    PostFactory(
+    PostFactory.create(title="Quiet", like_count=1)
+    PostFactory.create(title="Loud", like_count=9, helpful_count=3)
+    PostFactory.create(title="Middle", like_count=4)
+    PostFactory.create(title="No reactions")
+    PostFactory.create(
         title="Last month", like_count=99, created_at=timezone.now() - datetime.timedelta(days=8)
     )
 
-    assert _titles(top_posts(UserFactory())) == ["Loud", "Middle", "Quiet"]
+    assert _titles(top_posts(UserFactory.create())) == ["Loud", "Middle", "Quiet"]
 
 
 def test_the_ranking_is_computed_once_and_shared_between_members() -> None:
     for number in range(3):
-        PostFactory(title=f"Post {number}", like_count=number + 1)
-    first_reader, second_reader = UserFactory(), UserFactory()
+        PostFactory.create(title=f"Post {number}", like_count=number + 1)
+    first_reader, second_reader = UserFactory.create(), UserFactory.create()
     with CaptureQueriesContext(connection) as first:
         top_posts(first_reader)
     with CaptureQueriesContext(connection) as second:
@@ -52,52 +52,54 @@ def test_the_ranking_is_computed_once_and_shared_between_members() -> None:
 
 
 def test_visitors_and_members_have_separate_rankings() -> None:
-    PostFactory(title="For members", like_count=9, visibility=Visibility.MEMBERS)
-    PostFactory(title="For everyone", like_count=1)
-    member = UserFactory()
+    PostFactory.create(title="For members", like_count=9, visibility=Visibility.MEMBERS)
+    PostFactory.create(title="For everyone", like_count=1)
+    member = UserFactory.create()
 
     assert _titles(top_posts(member)) == ["For members", "For everyone"]
     assert _titles(top_posts(AnonymousUser())) == ["For everyone"]
 
 
 def test_a_post_deleted_after_the_ranking_leaves_the_list_at_once() -> None:
-    gone = PostFactory(title="Deleted since", like_count=9)
-    PostFactory(title="Still here", like_count=1)
-    top_posts(UserFactory())
+    gone = PostFactory.create(title="Deleted since", like_count=9)
+    PostFactory.create(title="Still here", like_count=1)
+    top_posts(UserFactory.create())
     Post.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
 
-    assert _titles(top_posts(UserFactory())) == ["Still here"]
+    assert _titles(top_posts(UserFactory.create())) == ["Still here"]
 
 
 def test_new_counts_reorder_the_shared_candidates_at_once() -> None:
-    first = PostFactory(title="First", like_count=5)
-    PostFactory(title="Second", like_count=3)
-    top_posts(UserFactory())
+    first = PostFactory.create(title="First", like_count=5)
+    PostFactory.create(title="Second", like_count=3)
+    top_posts(UserFactory.create())
     Post.objects.filter(pk=first.pk).update(like_count=1)
 
-    assert _titles(top_posts(UserFactory())) == ["Second", "First"]
+    assert _titles(top_posts(UserFactory.create())) == ["Second", "First"]
 
 
 def test_each_reader_still_has_their_walls_and_mutes() -> None:
-    blocked_author, muted_author = UserFactory(), UserFactory()
-    PostFactory(title="Blocked author", author=blocked_author, like_count=9)
-    PostFactory(title="Muted author", author=muted_author, like_count=8)
-    PostFactory(title="Anyone", like_count=1)
-    reader = UserFactory()
+    blocked_author, muted_author = UserFactory.create(), UserFactory.create()
+    PostFactory.create(title="Blocked author", author=blocked_author, like_count=9)
+    PostFactory.create(title="Muted author", author=muted_author, like_count=8)
+    PostFactory.create(title="Anyone", like_count=1)
+    reader = UserFactory.create()
     Block.objects.create(blocker=blocked_author, blocked=reader)
     Mute.objects.create(muter=reader, muted=muted_author)
 
-    assert _titles(top_posts(UserFactory())) == ["Blocked author", "Muted author", "Anyone"]
+    assert _titles(top_posts(UserFactory.create())) == ["Blocked author", "Muted author", "Anyone"]
     assert _titles(top_posts(reader)) == ["Anyone"]
 
 
 def test_group_posts_never_lead_even_for_the_groups_members() -> None:
-    circle = CircleFactory()
-    reader = UserFactory()
-    MembershipFactory(circle=circle, member=reader)
-    PostFactory(title="In the group", like_count=9, visibility=Visibility.GROUP, circle=circle)
-    moved = PostFactory(title="Moved to the group", like_count=8)
-    PostFactory(title="Public", like_count=1)
+    circle = CircleFactory.create()
+    reader = UserFactory.create()
+    MembershipFactory.create(circle=circle, member=reader)
+    PostFactory.create(
+        title="In the group", like_count=9, visibility=Visibility.GROUP, circle=circle
+    )
+    moved = PostFactory.create(title="Moved to the group", like_count=8)
+    PostFactory.create(title="Public", like_count=1)
     top_posts(reader)
     Post.objects.filter(pk=moved.pk).update(visibility=Visibility.GROUP, circle=circle)
 
@@ -106,14 +108,14 @@ def test_group_posts_never_lead_even_for_the_groups_members() -> None:
 
 def test_at_most_top_count_are_shown() -> None:
     for number in range(TOP_COUNT + 3):
-        PostFactory(title=f"Post {number}", like_count=number + 1)
-    assert len(top_posts(UserFactory())) == TOP_COUNT
+        PostFactory.create(title=f"Post {number}", like_count=number + 1)
+    assert len(top_posts(UserFactory.create())) == TOP_COUNT
 
 
 def test_each_line_shows_the_current_headline_author_and_count() -> None:
-    author = UserFactory(display_name="Dr. Ada Osei")
-    post = PostFactory(author=author, title="", body="\n\n   " + "word " * 60, like_count=2)
-    (line,) = top_posts(UserFactory())
+    author = UserFactory.create(display_name="Dr. Ada Osei")
+    post = PostFactory.create(author=author, title="", body="\n\n   " + "word " * 60, like_count=2)
+    (line,) = top_posts(UserFactory.create())
     assert line.headline == post.headline
     assert len(line.headline) == 80 and line.headline.endswith("…")
     assert (line.author_name, line.reaction_count) == ("Dr. Ada Osei", 2)
@@ -122,7 +124,7 @@ def test_each_line_shows_the_current_headline_author_and_count() -> None:
     Post.objects.filter(pk=post.pk).update(title="Sepsis bundles", helpful_count=5)
     author.display_name = "Dr. Ada Osei-Mensah"
     author.save()
-    (line,) = top_posts(UserFactory())
+    (line,) = top_posts(UserFactory.create())
     assert (line.headline, line.author_name, line.reaction_count) == (
         "Sepsis bundles",
         "Dr. Ada Osei-Mensah",
@@ -131,15 +133,15 @@ def test_each_line_shows_the_current_headline_author_and_count() -> None:
 
 
 def test_a_publication_share_leads_under_its_publications_title() -> None:
-    PostFactory(title="", pub_title="A trial of early antibiotics", like_count=1)
-    assert _titles(top_posts(UserFactory())) == ["A trial of early antibiotics"]
+    PostFactory.create(title="", pub_title="A trial of early antibiotics", like_count=1)
+    assert _titles(top_posts(UserFactory.create())) == ["A trial of early antibiotics"]
 
 
 def test_the_list_reads_only_the_columns_it_shows() -> None:
-    PostFactory(title="Shown", like_count=1)
-    top_posts(UserFactory())  # the shared ranking, once a minute
+    PostFactory.create(title="Shown", like_count=1)
+    top_posts(UserFactory.create())  # the shared ranking, once a minute
     with CaptureQueriesContext(connection) as captured:
-        assert _titles(top_posts(UserFactory())) == ["Shown"]
+        assert _titles(top_posts(UserFactory.create())) == ["Shown"]
     (query,) = [q["sql"] for q in captured.captured_queries if '"posts_post"' in q["sql"]]
     assert '"posts_post"."body_html"' not in query
     assert '"posts_post"."search_vector"' not in query

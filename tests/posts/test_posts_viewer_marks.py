@@ -4,23 +4,39 @@ ORM's Exists subquery answered, for each reader, also inside another query."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
 import pytest
 
 from accounts.models import User
-from posts.models import Comment, Post
+from posts.models import Comment, Post, ViewerMarks
 from posts.services import add_comment, publish_post, toggle_bookmark, toggle_reaction
 from tests.factories import PhysicianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
+class CommentMarks(TypedDict):
+    """What `CommentQuerySet.for_display` annotates a comment with for a signed-in viewer
+    (the casts below name these annotations, which the model type does not carry)."""
+
+    viewer_liked: bool
+    viewer_found_helpful: bool
+
+
 def _marks(post: Post, reader: User) -> tuple[bool, bool, bool]:
-    shown = Post.objects.for_display(reader).get(pk=post.pk)
+    shown = cast(
+        "WithAnnotations[Post, ViewerMarks]", Post.objects.for_display(reader).get(pk=post.pk)
+    )
     return shown.viewer_liked, shown.viewer_found_helpful, shown.viewer_bookmarked
 
 
 def test_each_reader_sees_only_their_own_marks_on_a_post() -> None:
-    author, reader, other = PhysicianFactory(), UserFactory(), UserFactory()
+    author, reader, other = PhysicianFactory.create(), UserFactory.create(), UserFactory.create()
     post = publish_post(author=author, title="Marks", body="Body.")
     toggle_reaction(member=reader, target=post, kind="like")
     toggle_bookmark(member=reader, post=post)
@@ -31,23 +47,30 @@ def test_each_reader_sees_only_their_own_marks_on_a_post() -> None:
 
 
 def test_each_reader_sees_only_their_own_marks_on_a_comment() -> None:
-    author, reader = PhysicianFactory(), UserFactory()
+    author, reader = PhysicianFactory.create(), UserFactory.create()
     post = publish_post(author=author, title="Marks", body="Body.")
     comment = add_comment(author=author, post=post, body="A comment.")
     toggle_reaction(member=reader, target=comment, kind="helpful")
-    shown = Comment.objects.for_display(reader).get(pk=comment.pk)
+    shown = cast(
+        "WithAnnotations[Comment, CommentMarks]",
+        Comment.objects.for_display(reader).get(pk=comment.pk),
+    )
     assert (shown.viewer_liked, shown.viewer_found_helpful) == (False, True)
-    shown = Comment.objects.for_display(author).get(pk=comment.pk)
+    shown = cast(
+        "WithAnnotations[Comment, CommentMarks]",
+        Comment.objects.for_display(author).get(pk=comment.pk),
+    )
     assert (shown.viewer_liked, shown.viewer_found_helpful) == (False, False)
 
 
 def test_marks_hold_inside_another_query_where_the_post_table_is_renamed() -> None:
-    author, reader = PhysicianFactory(), UserFactory()
+    author, reader = PhysicianFactory.create(), UserFactory.create()
     posts = [publish_post(author=author, title=f"Post {n}", body="Body.") for n in range(3)]
     toggle_bookmark(member=reader, post=posts[1])
     toggle_reaction(member=reader, target=posts[2], kind="like")
-    bookmarked = Post.objects.for_display(reader).filter(viewer_bookmarked=True).values("pk")
-    liked = Post.objects.for_display(reader).filter(viewer_liked=True).values("pk")
+    marked = cast("QuerySet[WithAnnotations[Post, ViewerMarks]]", Post.objects.for_display(reader))
+    bookmarked = marked.filter(viewer_bookmarked=True).values("pk")
+    liked = marked.filter(viewer_liked=True).values("pk")
     assert list(Post.objects.filter(pk__in=bookmarked)) == [posts[1]]
     assert list(Post.objects.filter(pk__in=liked).exclude(pk__in=bookmarked)) == [posts[2]]
     # Comments under a liked post: the marks' subquery inside a join on posts.

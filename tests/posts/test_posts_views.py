@@ -32,8 +32,8 @@ def _client(user: Any = None) -> Client:
 
 
 def test_anonymous_visitors_read_explore_and_public_posts() -> None:
-    public = PostFactory(body="Open to all")
-    members = PostFactory(body="Members only text", visibility=Visibility.MEMBERS)
+    public = PostFactory.create(body="Open to all")
+    members = PostFactory.create(body="Members only text", visibility=Visibility.MEMBERS)
     response = _client().get(reverse("posts:explore"))
     assert response.status_code == 200
     assert b"Open to all" in response.content
@@ -43,9 +43,9 @@ def test_anonymous_visitors_read_explore_and_public_posts() -> None:
 
 
 def test_explore_shows_members_only_posts_to_members_but_not_muted_authors() -> None:
-    viewer = UserFactory()
-    members = PostFactory(body="Members only text", visibility=Visibility.MEMBERS)
-    muted = PostFactory(body="Muted voice")
+    viewer = UserFactory.create()
+    members = PostFactory.create(body="Members only text", visibility=Visibility.MEMBERS)
+    muted = PostFactory.create(body="Muted voice")
     Mute.objects.create(muter=viewer, muted=muted.author)
     content = _client(viewer).get(reverse("posts:explore")).content
     assert members.body.encode() in content
@@ -82,7 +82,7 @@ def _start_campaign(title: str, *, days: int) -> None:
 def test_running_campaigns_are_read_once_a_minute_and_at_once_when_one_starts(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    client = _client(UserFactory())
+    client = _client(UserFactory.create())
     assert _campaigns_read(_explore_queries(client)) == 1
     assert _campaigns_read(_explore_queries(client)) == 0
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +97,7 @@ def test_a_failed_campaign_start_leaves_the_kept_campaigns(
 ) -> None:
     from django.core.exceptions import ValidationError
 
-    client = _client(UserFactory())
+    client = _client(UserFactory.create())
     _explore_queries(client)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         _start_campaign("Backwards", days=-1)
@@ -123,8 +123,8 @@ def test_explore_features_running_campaigns_and_top_posts() -> None:
         starts_on=today - datetime.timedelta(days=30),
         ends_on=today - datetime.timedelta(days=1),
     )
-    PostFactory(title="Popular pearl", like_count=5, helpful_count=2)
-    PostFactory(
+    PostFactory.create(title="Popular pearl", like_count=5, helpful_count=2)
+    PostFactory.create(
         title="Old popular", like_count=50, created_at=timezone.now() - datetime.timedelta(days=8)
     )
     content = _client().get(reverse("posts:explore")).content.decode()
@@ -136,8 +136,8 @@ def test_explore_features_running_campaigns_and_top_posts() -> None:
 
 
 def test_a_blocked_member_gets_404_for_the_post_and_sees_nothing_in_feeds() -> None:
-    post = PostFactory(body="Not for you")
-    blocked = UserFactory()
+    post = PostFactory.create(body="Not for you")
+    blocked = UserFactory.create()
     Block.objects.create(blocker=post.author, blocked=blocked)
     client = _client(blocked)
     assert client.get(post.get_absolute_url()).status_code == 404
@@ -146,8 +146,8 @@ def test_a_blocked_member_gets_404_for_the_post_and_sees_nothing_in_feeds() -> N
 
 
 def test_the_blocker_does_not_see_the_blocked_members_posts_either() -> None:
-    post = PostFactory(body="Blocked voice")
-    blocker = UserFactory()
+    post = PostFactory.create(body="Blocked voice")
+    blocker = UserFactory.create()
     Block.objects.create(blocker=blocker, blocked=post.author)
     client = _client(blocker)
     assert client.get(post.get_absolute_url()).status_code == 404
@@ -155,23 +155,23 @@ def test_the_blocker_does_not_see_the_blocked_members_posts_either() -> None:
 
 
 def test_the_home_feed_has_own_followed_and_group_posts_newest_first() -> None:
-    member = UserFactory()
-    followed = UserFactory()
+    member = UserFactory.create()
+    followed = UserFactory.create()
     Follow.objects.create(follower=member, followee=followed)
-    circle = CircleFactory()
-    MembershipFactory(circle=circle, member=member)
+    circle = CircleFactory.create()
+    MembershipFactory.create(circle=circle, member=member)
     now = timezone.now()
-    own = PostFactory(author=member, body="Own post", created_at=now)
-    friend = PostFactory(
+    own = PostFactory.create(author=member, body="Own post", created_at=now)
+    friend = PostFactory.create(
         author=followed, body="Friend post", created_at=now - datetime.timedelta(minutes=1)
     )
-    group = PostFactory(
+    group = PostFactory.create(
         visibility=Visibility.GROUP,
         circle=circle,
         body="Group post",
         created_at=now - datetime.timedelta(minutes=2),
     )
-    PostFactory(body="Stranger post")
+    PostFactory.create(body="Stranger post")
     content = _client(member).get(reverse("home")).content.decode()
     assert "Stranger post" not in content
     positions = [content.index(post.body) for post in (own, friend, group)]
@@ -181,7 +181,9 @@ def test_the_home_feed_has_own_followed_and_group_posts_newest_first() -> None:
 def test_load_more_uses_a_cursor_and_htmx_gets_only_the_items() -> None:
     now = timezone.now()
     posts = [
-        PostFactory(body=f"Numbered post {n:02d}", created_at=now - datetime.timedelta(minutes=n))
+        PostFactory.create(
+            body=f"Numbered post {n:02d}", created_at=now - datetime.timedelta(minutes=n)
+        )
         for n in range(25)
     ]
     client = _client()
@@ -206,7 +208,7 @@ def test_a_broken_cursor_is_a_bad_request() -> None:
 def test_the_hashtag_page_lists_visible_posts_with_the_tag() -> None:
     from posts.services import publish_post
 
-    author = UserFactory()
+    author = UserFactory.create()
     publish_post(author=author, body="Fluids in #DKA")
     publish_post(author=author, body="Insiders #dka", visibility=Visibility.MEMBERS)
     response = _client().get(reverse("posts:hashtag", args=["dka"]))
@@ -218,20 +220,20 @@ def test_the_hashtag_page_lists_visible_posts_with_the_tag() -> None:
 
 
 def test_a_minors_posts_and_profile_posts_are_hidden_from_visitors() -> None:
-    minor = HighSchoolStudentFactory()
-    post = PostFactory(author=minor)
+    minor = HighSchoolStudentFactory.create()
+    post = PostFactory.create(author=minor)
     assert _client().get(post.get_absolute_url()).status_code == 404
     assert _client().get(reverse("posts:author_posts", args=[minor.handle])).status_code == 404
-    assert _client(UserFactory()).get(post.get_absolute_url()).status_code == 200
+    assert _client(UserFactory.create()).get(post.get_absolute_url()).status_code == 200
 
 
 def test_the_post_page_groups_replies_and_keeps_tombstones_with_replies() -> None:
-    post = PostFactory()
-    top = CommentFactory(post=post, body="Top comment")
-    CommentFactory(post=post, parent=top, body="A reply")
-    gone = CommentFactory(post=post, body="Deleted words", deleted_at=timezone.now())
-    CommentFactory(post=post, parent=gone, body="Reply to deleted")
-    CommentFactory(post=post, body="Lonely deleted", deleted_at=timezone.now())
+    post = PostFactory.create()
+    top = CommentFactory.create(post=post, body="Top comment")
+    CommentFactory.create(post=post, parent=top, body="A reply")
+    gone = CommentFactory.create(post=post, body="Deleted words", deleted_at=timezone.now())
+    CommentFactory.create(post=post, parent=gone, body="Reply to deleted")
+    CommentFactory.create(post=post, body="Lonely deleted", deleted_at=timezone.now())
     content = _client().get(post.get_absolute_url()).content.decode()
     assert content.index("Top comment") < content.index("A reply")
     assert "Deleted words" not in content and "Lonely deleted" not in content
@@ -240,8 +242,8 @@ def test_the_post_page_groups_replies_and_keeps_tombstones_with_replies() -> Non
 
 
 def test_a_deleted_post_shows_a_tombstone_and_its_thread() -> None:
-    post = PostFactory(body="Secret words", deleted_at=timezone.now())
-    CommentFactory(post=post, body="Still here")
+    post = PostFactory.create(body="Secret words", deleted_at=timezone.now())
+    CommentFactory.create(post=post, body="Still here")
     content = _client().get(post.get_absolute_url()).content.decode()
     assert "deleted by its author" in content
     assert "Secret words" not in content and "Still here" in content
@@ -249,8 +251,10 @@ def test_a_deleted_post_shows_a_tombstone_and_its_thread() -> None:
 
 def test_an_event_shows_in_the_readers_time_zone() -> None:
     starts_at = datetime.datetime(2030, 6, 4, 16, 0, tzinfo=datetime.UTC)
-    post = PostFactory(kind=PostKind.EVENT, title="AMA", starts_at=starts_at, duration_minutes=45)
-    reader = UserFactory(time_zone="America/New_York")
+    post = PostFactory.create(
+        kind=PostKind.EVENT, title="AMA", starts_at=starts_at, duration_minutes=45
+    )
+    reader = UserFactory.create(time_zone="America/New_York")
     content = _client(reader).get(post.get_absolute_url()).content.decode()
     assert (
         '<time datetime="2030-06-04T12:00:00-04:00">4 June 2030, 12:00</time> (America/New_York)'
@@ -263,7 +267,7 @@ def test_an_event_shows_in_the_readers_time_zone() -> None:
 
 
 def test_a_publication_shows_its_links() -> None:
-    post = PostFactory(
+    post = PostFactory.create(
         kind=PostKind.PUBLICATION,
         doi="10.1001/jama.2020.1585",
         pmid="32031570",
@@ -281,7 +285,7 @@ def test_a_publication_shows_its_links() -> None:
 
 
 def test_publishing_through_the_form() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     response = _client(author).post(
         reverse("posts:create"),
         {"kind": "discussion", "title": "", "body": "Hello #world", "visibility": "public"},
@@ -292,7 +296,7 @@ def test_publishing_through_the_form() -> None:
 
 
 def test_the_form_refuses_a_bad_doi_and_pmid_with_a_message() -> None:
-    response = _client(UserFactory()).post(
+    response = _client(UserFactory.create()).post(
         reverse("posts:create"),
         {
             "kind": "publication",
@@ -311,7 +315,7 @@ def test_the_form_refuses_a_bad_doi_and_pmid_with_a_message() -> None:
 
 
 def test_a_doi_link_is_normalised() -> None:
-    _client(UserFactory()).post(
+    _client(UserFactory.create()).post(
         reverse("posts:create"),
         {
             "kind": "publication",
@@ -325,7 +329,7 @@ def test_a_doi_link_is_normalised() -> None:
 
 
 def test_an_event_start_is_read_in_the_authors_time_zone() -> None:
-    author = UserFactory(time_zone="Europe/Paris")
+    author = UserFactory.create(time_zone="Europe/Paris")
     _client(author).post(
         reverse("posts:create"),
         {
@@ -343,7 +347,7 @@ def test_an_event_start_is_read_in_the_authors_time_zone() -> None:
 
 def test_anonymous_and_suspended_members_cannot_write() -> None:
     assert _client().get(reverse("posts:create")).status_code == 302
-    suspended = UserFactory(suspended_at=timezone.now())
+    suspended = UserFactory.create(suspended_at=timezone.now())
     response = _client(suspended).post(
         reverse("posts:create"), {"kind": "discussion", "body": "x", "visibility": "public"}
     )
@@ -353,8 +357,10 @@ def test_anonymous_and_suspended_members_cannot_write() -> None:
 
 
 def test_editing_is_for_the_author_only_and_marks_edited() -> None:
-    post = PostFactory(body="before")
-    assert _client(UserFactory()).get(reverse("posts:edit", args=[post.pk])).status_code == 404
+    post = PostFactory.create(body="before")
+    assert (
+        _client(UserFactory.create()).get(reverse("posts:edit", args=[post.pk])).status_code == 404
+    )
     response = _client(post.author).post(
         reverse("posts:edit", args=[post.pk]), {"title": "", "body": "after"}
     )
@@ -365,17 +371,20 @@ def test_editing_is_for_the_author_only_and_marks_edited() -> None:
 
 
 def test_deleting_is_a_post_by_the_author() -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     assert _client(post.author).get(reverse("posts:delete", args=[post.pk])).status_code == 405
-    assert _client(UserFactory()).post(reverse("posts:delete", args=[post.pk])).status_code == 404
+    assert (
+        _client(UserFactory.create()).post(reverse("posts:delete", args=[post.pk])).status_code
+        == 404
+    )
     _client(post.author).post(reverse("posts:delete", args=[post.pk]))
     post.refresh_from_db()
     assert post.deleted_at is not None
 
 
 def test_reacting_without_javascript_redirects_back() -> None:
-    post = PostFactory()
-    member = UserFactory()
+    post = PostFactory.create()
+    member = UserFactory.create()
     response = _client(member).post(
         reverse("posts:react", args=[post.pk, "like"]), {"next": "/explore/"}
     )
@@ -385,16 +394,16 @@ def test_reacting_without_javascript_redirects_back() -> None:
 
 
 def test_reacting_refuses_an_offsite_next() -> None:
-    post = PostFactory()
-    response = _client(UserFactory()).post(
+    post = PostFactory.create()
+    response = _client(UserFactory.create()).post(
         reverse("posts:react", args=[post.pk, "like"]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == post.get_absolute_url()
 
 
 def test_reacting_with_htmx_returns_the_buttons() -> None:
-    post = PostFactory()
-    member = UserFactory()
+    post = PostFactory.create()
+    member = UserFactory.create()
     response = _client(member).post(
         reverse("posts:react", args=[post.pk, "helpful"]), HTTP_HX_REQUEST="true"
     )
@@ -406,21 +415,23 @@ def test_reacting_with_htmx_returns_the_buttons() -> None:
 
 
 def test_reacting_is_refused_to_visitors_blocked_members_and_on_hidden_posts() -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     assert _client().post(reverse("posts:react", args=[post.pk, "like"])).status_code == 302
-    blocked = UserFactory()
+    blocked = UserFactory.create()
     Block.objects.create(blocker=post.author, blocked=blocked)
     assert _client(blocked).post(reverse("posts:react", args=[post.pk, "like"])).status_code == 404
     assert (
-        _client(UserFactory()).post(reverse("posts:react", args=[post.pk, "love"])).status_code
+        _client(UserFactory.create())
+        .post(reverse("posts:react", args=[post.pk, "love"]))
+        .status_code
         == 404
     )
     assert not Reaction.objects.exists()
 
 
 def test_comment_reactions_with_htmx() -> None:
-    comment = CommentFactory()
-    response = _client(UserFactory()).post(
+    comment = CommentFactory.create()
+    response = _client(UserFactory.create()).post(
         reverse("posts:comment_react", args=[comment.pk, "like"]), HTTP_HX_REQUEST="true"
     )
     assert f'id="reactions-comment-{comment.pk}"' in response.content.decode()
@@ -429,8 +440,8 @@ def test_comment_reactions_with_htmx() -> None:
 
 
 def test_bookmarks_and_the_saved_page() -> None:
-    post = PostFactory(body="Worth keeping")
-    member = UserFactory()
+    post = PostFactory.create(body="Worth keeping")
+    member = UserFactory.create()
     client = _client(member)
     client.post(reverse("posts:bookmark", args=[post.pk]))
     assert Bookmark.objects.filter(member=member, post=post).exists()
@@ -442,16 +453,16 @@ def test_bookmarks_and_the_saved_page() -> None:
 
 
 def test_a_saved_post_that_became_invisible_leaves_the_saved_page() -> None:
-    post = PostFactory(body="Soon hidden")
-    member = UserFactory()
+    post = PostFactory.create(body="Soon hidden")
+    member = UserFactory.create()
     Bookmark.objects.create(member=member, post=post)
     Block.objects.create(blocker=post.author, blocked=member)
     assert b"Soon hidden" not in _client(member).get(reverse("posts:bookmarks")).content
 
 
 def test_commenting_and_replying_through_the_form() -> None:
-    post = PostFactory()
-    member = UserFactory()
+    post = PostFactory.create()
+    member = UserFactory.create()
     client = _client(member)
     response = client.post(reverse("posts:comment_create", args=[post.pk]), {"body": "Nice"})
     comment = Comment.objects.get()
@@ -463,8 +474,8 @@ def test_commenting_and_replying_through_the_form() -> None:
 
 
 def test_an_empty_comment_shows_the_error() -> None:
-    post = PostFactory()
-    response = _client(UserFactory()).post(
+    post = PostFactory.create()
+    response = _client(UserFactory.create()).post(
         reverse("posts:comment_create", args=[post.pk]), {"body": "  "}
     )
     assert response.status_code == 400
@@ -472,8 +483,8 @@ def test_an_empty_comment_shows_the_error() -> None:
 
 
 def test_comment_edit_and_delete_are_for_the_author() -> None:
-    comment = CommentFactory(body="mine")
-    outsider = _client(UserFactory())
+    comment = CommentFactory.create(body="mine")
+    outsider = _client(UserFactory.create())
     assert outsider.get(reverse("posts:comment_edit", args=[comment.pk])).status_code == 404
     assert outsider.post(reverse("posts:comment_delete", args=[comment.pk])).status_code == 404
     author = _client(comment.author)
@@ -486,7 +497,7 @@ def test_comment_edit_and_delete_are_for_the_author() -> None:
 
 
 def test_the_campaign_form_is_for_moderators() -> None:
-    assert _client(UserFactory()).get(reverse("posts:campaign_create")).status_code == 404
+    assert _client(UserFactory.create()).get(reverse("posts:campaign_create")).status_code == 404
     today = timezone.localdate()
     moderator = Client()
     sign_in_with_two_factor(moderator, make_moderator())
@@ -511,23 +522,23 @@ def test_the_search_box_is_in_the_header() -> None:
 
 
 def test_the_profile_page_shows_the_posts_the_viewer_may_read() -> None:
-    author = UserFactory()
-    PostFactory(author=author, body="Public pearl")
-    PostFactory(author=author, body="Members pearl", visibility=Visibility.MEMBERS)
+    author = UserFactory.create()
+    PostFactory.create(author=author, body="Public pearl")
+    PostFactory.create(author=author, body="Members pearl", visibility=Visibility.MEMBERS)
     visitor = _client().get(author.get_absolute_url()).content.decode()
     assert "Public pearl" in visitor and "Members pearl" not in visitor
-    member = _client(UserFactory()).get(author.get_absolute_url()).content.decode()
+    member = _client(UserFactory.create()).get(author.get_absolute_url()).content.decode()
     assert "Members pearl" in member
     assert reverse("moderation:report", args=["profile", author.pk]) in member
 
 
 def test_an_ended_live_qa_says_questions_are_closed() -> None:
-    post = PostFactory(
+    post = PostFactory.create(
         kind=PostKind.EVENT,
         title="AMA",
         starts_at=timezone.now() - datetime.timedelta(days=1),
         duration_minutes=30,
     )
-    content = _client(UserFactory()).get(post.get_absolute_url()).content.decode()
+    content = _client(UserFactory.create()).get(post.get_absolute_url()).content.decode()
     assert "questions are closed" in content
     assert reverse("posts:comment_create", args=[post.pk]) not in content

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.uid import (
+    UID,
     ExplicitVRLittleEndian,
     JPEGBaseline8Bit,
     JPEGLSLossless,
@@ -29,7 +30,7 @@ def dicom_bytes(
     pixels: np.ndarray[Any, Any] | None,
     *,
     photometric: str = "MONOCHROME2",
-    syntax: str = ExplicitVRLittleEndian,
+    syntax: UID = ExplicitVRLittleEndian,
     pixel_data: bytes | None = None,
     **tags: Any,
 ) -> bytes:

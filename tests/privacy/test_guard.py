@@ -98,13 +98,13 @@ def test_a_digest_ties_the_confirmation_to_the_findings_shown() -> None:
 
 
 def test_the_services_refuse_a_confirmation_made_for_other_findings() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     stale = guard.findings_digest(guard.scan_text("Seen on Feb 2"))
     with pytest.raises(services.PrivacyFindings):
         services.publish_post(
             author=author, body=LOW_ONLY, confirmed_privacy=True, privacy_digest=stale
         )
-    post = PostFactory(author=author, body=CLEAN_CASE)
+    post = PostFactory.create(author=author, body=CLEAN_CASE)
     with pytest.raises(services.PrivacyFindings):
         services.add_comment(
             author=author, post=post, body=LOW_ONLY, confirmed_privacy=True, privacy_digest=stale
@@ -117,7 +117,7 @@ def test_the_services_refuse_a_confirmation_made_for_other_findings() -> None:
 
 
 def test_a_case_with_high_findings_is_refused_by_the_service_even_when_confirmed() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     for confirmed in (False, True):
         with pytest.raises(services.PrivacyFindings) as refused:
             services.publish_post(
@@ -136,7 +136,7 @@ def test_a_case_with_high_findings_is_refused_by_the_service_even_when_confirmed
 def test_every_kind_of_post_is_blocked_by_a_high_finding_in_its_title(kind: str) -> None:
     with pytest.raises(services.PrivacyFindings) as refused:
         services.publish_post(
-            author=PhysicianFactory(),
+            author=PhysicianFactory.create(),
             kind=kind,
             title="Mr. Carter's chest pain",
             body=CLEAN_CASE,
@@ -148,7 +148,7 @@ def test_every_kind_of_post_is_blocked_by_a_high_finding_in_its_title(kind: str)
 
 def test_a_publication_title_is_not_scanned() -> None:
     post = services.publish_post(
-        author=PhysicianFactory(),
+        author=PhysicianFactory.create(),
         kind=PostKind.PUBLICATION,
         body="Worth reading for the discussion of early reperfusion.",
         doi="10.1056/NEJMoa2034577",
@@ -158,13 +158,15 @@ def test_a_publication_title_is_not_scanned() -> None:
 
 
 def test_a_clean_case_publishes_without_confirmation_or_record() -> None:
-    post = services.publish_post(author=PhysicianFactory(), kind=PostKind.CASE, body=CLEAN_CASE)
+    post = services.publish_post(
+        author=PhysicianFactory.create(), kind=PostKind.CASE, body=CLEAN_CASE
+    )
     assert post.body == CLEAN_CASE
     assert not PrivacyOverride.objects.exists()
 
 
 def test_low_findings_need_a_confirmation_which_is_recorded() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     with pytest.raises(services.PrivacyFindings) as refused:
         services.publish_post(author=author, kind=PostKind.CASE, body=LOW_ONLY)
     assert not refused.value.blocking
@@ -180,7 +182,7 @@ def test_low_findings_need_a_confirmation_which_is_recorded() -> None:
 
 
 def test_editing_a_post_cannot_bring_in_a_high_finding() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     post = services.publish_post(author=author, kind=PostKind.CASE, body=CLEAN_CASE)
     with pytest.raises(services.PrivacyFindings) as refused:
         services.edit_post(post=post, editor=author, body=IDENTIFYING_CASE, confirmed_privacy=True)
@@ -191,7 +193,7 @@ def test_editing_a_post_cannot_bring_in_a_high_finding() -> None:
 
 
 def test_editing_a_post_with_low_findings_needs_a_confirmation_which_is_recorded() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     post = services.publish_post(author=author, kind=PostKind.CASE, body=CLEAN_CASE)
     with pytest.raises(services.PrivacyFindings):
         services.edit_post(post=post, editor=author, body=LOW_ONLY)
@@ -202,7 +204,7 @@ def test_editing_a_post_with_low_findings_needs_a_confirmation_which_is_recorded
 
 
 def test_a_suspended_member_is_refused_before_any_privacy_check() -> None:
-    suspended = UserFactory(suspended_at=timezone.now())
+    suspended = UserFactory.create(suspended_at=timezone.now())
     for body in (CLEAN_CASE, IDENTIFYING_CASE):
         with pytest.raises(ParticipationDenied):
             services.publish_post(author=suspended, body=body, confirmed_privacy=True)
@@ -210,7 +212,7 @@ def test_a_suspended_member_is_refused_before_any_privacy_check() -> None:
 
 
 def test_an_identical_second_publish_is_a_double_submit_and_returns_the_first_post() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     first = services.publish_post(author=author, body=LOW_ONLY, confirmed_privacy=True)
     second = services.publish_post(author=author, body=LOW_ONLY, confirmed_privacy=True)
     assert second.pk == first.pk
@@ -219,13 +221,13 @@ def test_an_identical_second_publish_is_a_double_submit_and_returns_the_first_po
 
 
 def test_the_same_text_later_or_by_someone_else_is_a_new_post() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     first = services.publish_post(author=author, body=CLEAN_CASE)
     Post.objects.filter(pk=first.pk).update(
         created_at=timezone.now() - services.DOUBLE_SUBMIT_WINDOW - datetime.timedelta(seconds=1)
     )
     services.publish_post(author=author, body=CLEAN_CASE)
-    services.publish_post(author=PhysicianFactory(), body=CLEAN_CASE)
+    services.publish_post(author=PhysicianFactory.create(), body=CLEAN_CASE)
     services.publish_post(author=author, body=CLEAN_CASE + " Troponin was normal.")
     assert Post.objects.count() == 4
 
@@ -234,8 +236,8 @@ def test_the_same_text_later_or_by_someone_else_is_a_new_post() -> None:
 
 
 def test_a_comment_with_findings_is_a_warning_that_can_be_confirmed_past() -> None:
-    post = PostFactory()
-    author = PhysicianFactory()
+    post = PostFactory.create()
+    author = PhysicianFactory.create()
     with pytest.raises(services.PrivacyFindings) as refused:
         services.add_comment(author=author, post=post, body=IDENTIFYING_CASE)
     assert not refused.value.blocking
@@ -252,12 +254,14 @@ def test_a_comment_with_findings_is_a_warning_that_can_be_confirmed_past() -> No
 
 
 def test_a_clean_comment_is_not_recorded() -> None:
-    comment = services.add_comment(author=PhysicianFactory(), post=PostFactory(), body="Agreed.")
+    comment = services.add_comment(
+        author=PhysicianFactory.create(), post=PostFactory.create(), body="Agreed."
+    )
     assert not _overrides_for(comment)
 
 
 def test_editing_a_comment_warns_and_records_the_confirmation() -> None:
-    comment = CommentFactory(body="Agreed.")
+    comment = CommentFactory.create(body="Agreed.")
     author = comment.author
     with pytest.raises(services.PrivacyFindings):
         services.edit_comment(comment=comment, editor=author, body=LOW_ONLY)

@@ -45,7 +45,7 @@ def _digest_in(html: str) -> str:
 
 
 def test_an_identifying_case_is_refused_with_both_spans_marked_and_explained() -> None:
-    client = _client(PhysicianFactory())
+    client = _client(PhysicianFactory.create())
     response = client.post(reverse("posts:create"), _case(IDENTIFYING_CASE))
     assert response.status_code == 200
     assert not Post.objects.exists()
@@ -65,7 +65,7 @@ def test_an_identifying_case_is_refused_with_both_spans_marked_and_explained() -
 
 
 def test_editing_the_identifiers_out_publishes_the_case() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     client = _client(author)
     client.post(reverse("posts:create"), _case(IDENTIFYING_CASE))
     response = client.post(reverse("posts:create"), _case(CLEAN_CASE))
@@ -78,7 +78,7 @@ def test_editing_the_identifiers_out_publishes_the_case() -> None:
 
 def test_a_forged_confirmation_does_not_publish_a_case_with_high_findings() -> None:
     findings = guard.scan_post(title="", body=IDENTIFYING_CASE)
-    response = _client(PhysicianFactory()).post(
+    response = _client(PhysicianFactory.create()).post(
         reverse("posts:create"),
         _case(
             IDENTIFYING_CASE,
@@ -92,7 +92,7 @@ def test_a_forged_confirmation_does_not_publish_a_case_with_high_findings() -> N
 
 
 def test_low_findings_publish_after_confirmation_and_are_recorded() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     client = _client(author)
     first = client.post(reverse("posts:create"), _case(LOW_ONLY))
     html = first.content.decode()
@@ -114,7 +114,7 @@ def test_low_findings_publish_after_confirmation_and_are_recorded() -> None:
 
 
 def test_a_confirmation_for_other_findings_does_not_pass() -> None:
-    client = _client(PhysicianFactory())
+    client = _client(PhysicianFactory.create())
     shown = client.post(reverse("posts:create"), _case(LOW_ONLY)).content.decode()
     stale_digest = _digest_in(shown)
     # The author changes the text (a different date) but keeps the box ticked.
@@ -132,7 +132,7 @@ def test_a_confirmation_for_other_findings_does_not_pass() -> None:
 
 
 def test_a_ticked_box_without_a_digest_does_not_pass() -> None:
-    response = _client(PhysicianFactory()).post(
+    response = _client(PhysicianFactory.create()).post(
         reverse("posts:create"), _case(LOW_ONLY, confirm_privacy="on")
     )
     assert response.status_code == 200
@@ -140,8 +140,8 @@ def test_a_ticked_box_without_a_digest_does_not_pass() -> None:
 
 
 def test_editing_a_post_to_add_identifiers_is_refused() -> None:
-    author = PhysicianFactory()
-    post = PostFactory(author=author, kind=PostKind.CASE, body=CLEAN_CASE)
+    author = PhysicianFactory.create()
+    post = PostFactory.create(author=author, kind=PostKind.CASE, body=CLEAN_CASE)
     response = _client(author).post(
         reverse("posts:edit", args=[post.pk]), {"title": "", "body": IDENTIFYING_CASE}
     )
@@ -152,8 +152,8 @@ def test_editing_a_post_to_add_identifiers_is_refused() -> None:
 
 
 def test_editing_a_post_with_low_findings_is_confirmed_and_recorded() -> None:
-    author = PhysicianFactory()
-    post = PostFactory(author=author, body=CLEAN_CASE)
+    author = PhysicianFactory.create()
+    post = PostFactory.create(author=author, body=CLEAN_CASE)
     url = reverse("posts:edit", args=[post.pk])
     client = _client(author)
     shown = client.post(url, {"title": "", "body": LOW_ONLY}).content.decode()
@@ -173,7 +173,7 @@ def test_editing_a_post_with_low_findings_is_confirmed_and_recorded() -> None:
 
 
 def test_a_title_finding_is_marked_in_the_title() -> None:
-    response = _client(PhysicianFactory()).post(
+    response = _client(PhysicianFactory.create()).post(
         reverse("posts:create"), _case(CLEAN_CASE, title="Mrs. Alvarez and her STEMI")
     )
     html = response.content.decode()
@@ -183,7 +183,7 @@ def test_a_title_finding_is_marked_in_the_title() -> None:
 
 
 def test_a_double_submit_creates_one_post() -> None:
-    client = _client(PhysicianFactory())
+    client = _client(PhysicianFactory.create())
     first = client.post(reverse("posts:create"), _case(CLEAN_CASE))
     second = client.post(reverse("posts:create"), _case(CLEAN_CASE))
     post = Post.objects.get()
@@ -192,7 +192,7 @@ def test_a_double_submit_creates_one_post() -> None:
 
 
 def test_a_suspended_member_is_still_refused() -> None:
-    suspended = UserFactory(suspended_at=timezone.now())
+    suspended = UserFactory.create(suspended_at=timezone.now())
     response = _client(suspended).post(reverse("posts:create"), _case(IDENTIFYING_CASE))
     assert response.status_code == 403
     assert b"suspended" in response.content
@@ -201,7 +201,7 @@ def test_a_suspended_member_is_still_refused() -> None:
 
 def test_markup_in_the_text_is_escaped_in_the_highlight() -> None:
     body = "<script>alert(1)</script> DOB 03/14/1952"
-    response = _client(PhysicianFactory()).post(
+    response = _client(PhysicianFactory.create()).post(
         reverse("posts:create"), _case(body, title="<img src=x onerror=alert(2)> Mr. O'Brien")
     )
     html = response.content.decode()
@@ -216,7 +216,7 @@ def test_markup_in_the_text_is_escaped_in_the_highlight() -> None:
 
 def test_the_guard_section_has_no_inline_styles_or_scripts() -> None:
     html = (
-        _client(PhysicianFactory())
+        _client(PhysicianFactory.create())
         .post(reverse("posts:create"), _case(IDENTIFYING_CASE))
         .content.decode()
     )
@@ -228,8 +228,8 @@ def test_the_guard_section_has_no_inline_styles_or_scripts() -> None:
 
 
 def test_a_comment_with_findings_warns_then_posts_once_confirmed() -> None:
-    post = PostFactory()
-    author = PhysicianFactory()
+    post = PostFactory.create()
+    author = PhysicianFactory.create()
     client = _client(author)
     url = reverse("posts:comment_create", args=[post.pk])
     warned = client.post(url, {"body": IDENTIFYING_CASE})
@@ -252,8 +252,8 @@ def test_a_comment_with_findings_warns_then_posts_once_confirmed() -> None:
 
 
 def test_a_refused_reply_stays_a_reply_when_confirmed() -> None:
-    parent = CommentFactory()
-    client = _client(PhysicianFactory())
+    parent = CommentFactory.create()
+    client = _client(PhysicianFactory.create())
     url = reverse("posts:comment_create", args=[parent.post.pk])
     warned = client.post(url, {"body": LOW_ONLY, "parent": parent.pk}).content.decode()
     assert f'name="parent" value="{parent.pk}"' in warned
@@ -271,8 +271,8 @@ def test_a_refused_reply_stays_a_reply_when_confirmed() -> None:
 
 
 def test_a_comment_confirmation_for_other_findings_does_not_pass() -> None:
-    post = PostFactory()
-    client = _client(PhysicianFactory())
+    post = PostFactory.create()
+    client = _client(PhysicianFactory.create())
     url = reverse("posts:comment_create", args=[post.pk])
     stale = _digest_in(client.post(url, {"body": LOW_ONLY}).content.decode())
     response = client.post(
@@ -283,7 +283,7 @@ def test_a_comment_confirmation_for_other_findings_does_not_pass() -> None:
 
 
 def test_editing_a_comment_warns_and_records_the_confirmation() -> None:
-    comment = CommentFactory(body="Agreed.")
+    comment = CommentFactory.create(body="Agreed.")
     client = _client(comment.author)
     url = reverse("posts:comment_edit", args=[comment.pk])
     warned = client.post(url, {"body": LOW_ONLY}).content.decode()
@@ -300,8 +300,8 @@ def test_editing_a_comment_warns_and_records_the_confirmation() -> None:
 
 
 def test_an_outsider_cannot_confirm_on_someone_elses_comment() -> None:
-    comment = CommentFactory(body="Agreed.")
-    response = _client(PhysicianFactory()).post(
+    comment = CommentFactory.create(body="Agreed.")
+    response = _client(PhysicianFactory.create()).post(
         reverse("posts:comment_edit", args=[comment.pk]),
         {"body": LOW_ONLY, "confirm_privacy": "on"},
     )

@@ -15,10 +15,10 @@ The set must never be used to tune the detector (see heldout/IMAGES.md).
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 from PIL import Image
@@ -291,7 +291,7 @@ def test_evaluate_times_and_scores_each_image_once(tmp_path: Path) -> None:
     item = LabelledImage("a.png", "face_frontal", (FACE_GOLD,))
     calls: list[bytes] = []
 
-    def detector(data: io.BytesIO) -> list[F]:
+    def detector(data: IO[bytes]) -> list[F]:
         calls.append(data.read(8))
         return [F(FACE, B(205, 205, 95, 110))]
 

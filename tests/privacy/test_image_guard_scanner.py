@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _client() -> Client:
     client = Client()
-    client.force_login(PhysicianFactory())
+    client.force_login(PhysicianFactory.create())
     return client
 
 

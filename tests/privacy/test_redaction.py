@@ -23,12 +23,15 @@ from privacy.redaction import (
 )
 from tests.privacy.imaging import face_photo, radiograph
 
-_CASCADE = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+# cv2.data is a module of the wheel that OpenCV's type stubs leave out.
+_CASCADES: str = cv2.data.haarcascades  # type: ignore[attr-defined]
+_CASCADE = cv2.CascadeClassifier(_CASCADES + "haarcascade_frontalface_default.xml")
 
 
 def _faces(image: Image.Image) -> list[tuple[int, int, int, int]]:
     grey = np.asarray(image.convert("L"))
-    return [tuple(face) for face in _CASCADE.detectMultiScale(grey, 1.1, 5, minSize=(24, 24))]
+    found = _CASCADE.detectMultiScale(grey, 1.1, 5, minSize=(24, 24))
+    return [(x, y, width, height) for x, y, width, height in found]
 
 
 def _words(image: Image.Image) -> str:

@@ -76,7 +76,7 @@ def _post(body: str, **extra: str) -> dict[str, str]:
 
 
 def test_creating_a_post_scans_its_title_and_body_once(scans: ScanCounter) -> None:
-    client = _client(PhysicianFactory())
+    client = _client(PhysicianFactory.create())
     url = reverse("posts:create")
 
     response, texts = scans.during(lambda: client.post(url, _post(CLEAN)))
@@ -97,8 +97,8 @@ def test_creating_a_post_scans_its_title_and_body_once(scans: ScanCounter) -> No
 
 
 def test_editing_a_post_scans_its_title_and_body_once(scans: ScanCounter) -> None:
-    author = PhysicianFactory()
-    post = PostFactory(author=author, kind=PostKind.CASE, body=CLEAN)
+    author = PhysicianFactory.create()
+    post = PostFactory.create(author=author, kind=PostKind.CASE, body=CLEAN)
     client = _client(author)
     url = reverse("posts:edit", args=[post.pk])
 
@@ -124,8 +124,8 @@ def test_editing_a_post_scans_its_title_and_body_once(scans: ScanCounter) -> Non
 
 
 def test_a_comment_is_scanned_once(scans: ScanCounter) -> None:
-    post = PostFactory()
-    client = _client(PhysicianFactory())
+    post = PostFactory.create()
+    client = _client(PhysicianFactory.create())
     url = reverse("posts:comment_create", args=[post.pk])
 
     response, texts = scans.during(lambda: client.post(url, {"body": CLEAN}))
@@ -148,7 +148,7 @@ def test_a_comment_is_scanned_once(scans: ScanCounter) -> None:
 
 
 def test_an_edited_comment_is_scanned_once(scans: ScanCounter) -> None:
-    comment = CommentFactory(body="Agreed.")
+    comment = CommentFactory.create(body="Agreed.")
     client = _client(comment.author)
     url = reverse("posts:comment_edit", args=[comment.pk])
 

@@ -35,7 +35,7 @@ class _ImageFinding:
 
 
 def test_a_privacy_override_records_the_kinds_confirmed() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     override = record_privacy_override(
         author=author,
         target=author,
@@ -50,7 +50,7 @@ def test_a_privacy_override_records_the_kinds_confirmed() -> None:
 
 
 def test_an_image_override_records_where_each_finding_was() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     override = record_privacy_override(
         author=author,
         target=author,
@@ -71,7 +71,7 @@ def test_an_image_override_records_where_each_finding_was() -> None:
 
 
 def test_long_and_many_findings_are_kept_short() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     override = record_privacy_override(
         author=author, target=author, findings=[_Finding("name", "A" * 500)] * 30
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -100,12 +101,13 @@ class World:
             "moderator": self.moderator,
         }[name]
 
-    def client_for(self, name: str, **options: bool) -> Client:
+    def client_for(self, name: str, **options: Any) -> Client:
         """A fresh client signed in as the reader (some pages sign a different member out:
         allauth's email confirmation link does, for one)."""
         client = Client(**options)
         user = self.reader(name)
         if name in TWO_FACTOR_READERS:
+            assert user is not None  # Each two-factor reader is a member.
             sign_in_with_two_factor(client, user)
         elif user is not None:
             client.force_login(user)
@@ -114,7 +116,7 @@ class World:
 
 def _staff(handle: str, *, is_moderator: bool, has_app: bool) -> User:
     """Staff; a moderator is in the Moderators group and may read reported mentorships."""
-    staff = ModeratorFactory(handle=handle)
+    staff = ModeratorFactory.create(handle=handle)
     if is_moderator:
         staff.groups.add(moderators_group())
         staff.user_permissions.add(
@@ -127,24 +129,26 @@ def _staff(handle: str, *, is_moderator: bool, has_app: bool) -> User:
 
 @pytest.fixture
 def world(db: None) -> World:
-    owner = make_mentee(UserFactory(handle="owner"))
-    other = UserFactory(handle="other")
-    suspended = UserFactory(
+    owner = make_mentee(UserFactory.create(handle="owner"))
+    other = UserFactory.create(handle="other")
+    suspended = UserFactory.create(
         handle="suspended", suspended_at=timezone.now(), suspension_reason="Spam."
     )
     mentor = make_mentor().user
     second_mentor = make_mentor().user
     free_mentor = make_mentor().user
 
-    post = PostFactory(author=owner, body="A #rounds pearl about fluid balance.")
+    post = PostFactory.create(author=owner, body="A #rounds pearl about fluid balance.")
     PostHashtag.objects.create(
         post=post, hashtag=Hashtag.objects.create(name="rounds"), created_at=post.created_at
     )
-    circle = CircleFactory(slug="night-shift", is_private=True)
-    MembershipFactory(circle=circle, member=owner, role=MembershipRole.MODERATOR)
-    applicant = UserFactory()
-    pending = MembershipFactory(circle=circle, member=applicant, status=MembershipStatus.PENDING)
-    circle_post = PostFactory(author=owner, circle=circle, visibility=PostVisibility.GROUP)
+    circle = CircleFactory.create(slug="night-shift", is_private=True)
+    MembershipFactory.create(circle=circle, member=owner, role=MembershipRole.MODERATOR)
+    applicant = UserFactory.create()
+    pending = MembershipFactory.create(
+        circle=circle, member=applicant, status=MembershipStatus.PENDING
+    )
+    circle_post = PostFactory.create(author=owner, circle=circle, visibility=PostVisibility.GROUP)
 
     mentorship = make_mentorship(mentor=mentor, mentee=owner)
     message = Message.objects.create(mentorship=mentorship, sender=mentor, body="Call me")
@@ -164,8 +168,8 @@ def world(db: None) -> World:
         second_mentor=second_mentor,
         free_mentor=free_mentor,
         post=post,
-        comment=CommentFactory(post=post, author=owner),
-        mentor_post=PostFactory(author=mentor),
+        comment=CommentFactory.create(post=post, author=owner),
+        mentor_post=PostFactory.create(author=mentor),
         circle=circle,
         circle_post=circle_post,
         pending_membership=pending,

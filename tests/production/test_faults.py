@@ -8,6 +8,11 @@ A killed Celery worker's email being sent exactly once is proven by
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 import http.client
 import os
 import shutil
@@ -116,7 +121,7 @@ class App:
         finally:
             connection.close()
 
-    def sign_in(self, user: object) -> None:
+    def sign_in(self, user: User) -> None:
         client = Client()
         client.force_login(user)
         self.cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_SECRET}
@@ -352,9 +357,9 @@ def test_with_redis_down_pages_and_posting_work_and_the_email_follows_once(
     static_root: Path,
     tmp_path: Path,
 ) -> None:
-    author = UserFactory(display_name="Ana Author")
-    member = UserFactory(display_name="Reza Reader")
-    post = PostFactory(author=author, body="Fluid balance pearls, round two.")
+    author = UserFactory.create(display_name="Ana Author")
+    member = UserFactory.create(display_name="Reza Reader")
+    post = PostFactory.create(author=author, body="Fluid balance pearls, round two.")
     # `broker` also points this process's Celery at the test's Redis, for the sweep below.
     app = _start_app(
         {

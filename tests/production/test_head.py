@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -48,7 +48,8 @@ def test_every_url_answers_head_as_it_answers_get_without_a_body(
         for reader in READERS:
             get = world.client_for(reader).get(url)
             head = world.client_for(reader).head(url)
-            body = b"".join(head.streaming_content) if head.streaming else head.content
+            streamed = cast(StreamingHttpResponse, head)
+            body = streamed.getvalue() if head.streaming else head.content
             visited += 1
             if _seen(head) != _seen(get) or body:
                 mismatches.append(
@@ -90,8 +91,10 @@ def test_a_file_answer_is_not_read_and_its_file_is_closed(
     path = tmp_path / "document.pdf"
     path.write_bytes(b"%PDF-1.4\n%%EOF\n")
     handle = path.open("rb")
-    answer, _ = _head(rf, FileResponse(handle, content_type="application/pdf"))
-    assert b"".join(answer.streaming_content) == b""
+    # A streaming answer, which the middleware's HttpResponse annotation does not name.
+    file_answer: Any = FileResponse(handle, content_type="application/pdf")
+    answer, _ = _head(rf, file_answer)
+    assert cast(FileResponse, answer).getvalue() == b""
     assert answer["Content-Length"] == "15"
     answer.close()
     assert handle.closed

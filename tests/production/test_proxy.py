@@ -211,7 +211,7 @@ def test_past_the_limit_of_requests_in_the_app_nginx_refuses_at_once_but_not_hea
     )
 
     refused = stack.get("/explore/")
-    health = stack.send("/healthz")
+    health_connection = stack.send("/healthz")
     _wait_for(
         lambda: stack.waiting_in_backlog() == IN_FLIGHT_LIMIT + 1,
         "the health check to reach gunicorn's backlog",
@@ -221,7 +221,7 @@ def test_past_the_limit_of_requests_in_the_app_nginx_refuses_at_once_but_not_hea
     assert refused.header("Retry-After") == "5"
     assert refused.header("Cache-Control") == "no-store"
     stack.resume_app()
-    health = _answer(health)
+    health = _answer(health_connection)
     assert health.status == 200
     assert json.loads(health.body)["status"] == "ok"
     # Every request that got in is answered by the app (served, or refused for its wait).

@@ -707,14 +707,15 @@ def ecg_strip() -> None:
     w, h = 1400, 420
     image = Image.new("RGB", (w, h), (255, 240, 240))
     draw = ImageDraw.Draw(image)
-    for x in range(0, w, 10):
-        draw.line((x, 0, x, h), fill=(250, 200, 200) if x % 50 else (235, 140, 140), width=1)
-    for y in range(0, h, 10):
-        draw.line((0, y, w, y), fill=(250, 200, 200) if y % 50 else (235, 140, 140), width=1)
+    for column in range(0, w, 10):
+        fill = (250, 200, 200) if column % 50 else (235, 140, 140)
+        draw.line((column, 0, column, h), fill=fill, width=1)
+    for row in range(0, h, 10):
+        draw.line((0, row, w, row), fill=(250, 200, 200) if row % 50 else (235, 140, 140), width=1)
     rng = np.random.default_rng(7)
     points = []
     base = h * 0.55
-    beat = 0
+    beat = 0.0
     x = 0.0
     while x < w:
         phase = (x - beat) / 160.0
@@ -887,9 +888,10 @@ class Photo:
 
     @classmethod
     def load(cls, sources: Path, name: str) -> Photo:
-        image = Image.open(sources / name)
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        boxes = [("face", box, "", required) for box, required in FACES.get(name, [])]
+        image = ImageOps.exif_transpose(Image.open(sources / name)).convert("RGB")
+        boxes: list[tuple[str, tuple[float, float, float, float], str, bool]] = [
+            ("face", box, "", required) for box, required in FACES.get(name, [])
+        ]
         return cls(image, boxes, SOURCES[name])
 
     def crop(self, x: int, y: int, w: int, h: int) -> Photo:

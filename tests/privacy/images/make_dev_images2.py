@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -252,6 +253,12 @@ def screenshots() -> dict[str, Labelled]:
     }
 
 
+def _box(value: object) -> tuple[int, int, int, int]:
+    """A labelled box, stored as [left, top, width, height]."""
+    left, top, width, height = cast(list[int], value)
+    return (left, top, width, height)
+
+
 def _card(
     size: tuple[int, int],
     lines: list[tuple[str, int, int, str | None]],
@@ -272,7 +279,7 @@ def _card(
             w = int(rng.integers(2, 7))
             draw.rectangle((x, size[1] // 5, x + w, size[1] * 4 // 5), fill=(10, 10, 10))
             x += w + int(rng.integers(2, 6))
-    return card.image, [(str(t["kind"]), tuple(t["box"])) for t in card.text]  # type: ignore[misc]
+    return card.image, [(str(t["kind"]), _box(t["box"])) for t in card.text]
 
 
 def _place(
