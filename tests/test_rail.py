@@ -31,7 +31,7 @@ def rail(reader: User | AnonymousUser) -> str:
 
 
 def event(title: str, *, hours: float = 24, minutes: int = 60, **fields: Any) -> Post:
-    return PostFactory(
+    return PostFactory.create(
         kind=PostKind.EVENT,
         title=title,
         starts_at=timezone.now() + datetime.timedelta(hours=hours),
@@ -41,7 +41,7 @@ def event(title: str, *, hours: float = 24, minutes: int = 60, **fields: Any) ->
 
 
 def tagged(name: str, **fields: Any) -> Post:
-    post = PostFactory(body=f"A teaching point #{name}", **fields)
+    post = PostFactory.create(body=f"A teaching point #{name}", **fields)
     hashtag, _ = Hashtag.objects.get_or_create(name=name)
     PostHashtag.objects.create(post=post, hashtag=hashtag, created_at=post.created_at)
     return post
@@ -77,7 +77,7 @@ def test_a_visitor_sees_public_live_qas_with_a_link_to_each_and_to_explore() -> 
 
 def test_members_only_and_group_live_qas_never_show_to_a_visitor() -> None:
     event("For members", visibility=Visibility.MEMBERS)
-    group = CircleFactory(is_private=True)
+    group = CircleFactory.create(is_private=True)
     event("For the group", visibility=Visibility.GROUP, circle=group)
 
     html = rail(AnonymousUser())
@@ -88,10 +88,10 @@ def test_members_only_and_group_live_qas_never_show_to_a_visitor() -> None:
 
 
 def test_a_private_groups_live_qa_shows_to_its_members_only() -> None:
-    group = CircleFactory(is_private=True)
+    group = CircleFactory.create(is_private=True)
     event("Journal club AMA", visibility=Visibility.GROUP, circle=group)
-    insider = MembershipFactory(circle=group).member
-    outsider = UserFactory()
+    insider = MembershipFactory.create(circle=group).member
+    outsider = UserFactory.create()
 
     assert "Journal club AMA" in rail(insider)
     assert "Journal club AMA" not in rail(outsider)
@@ -100,12 +100,12 @@ def test_a_private_groups_live_qa_shows_to_its_members_only() -> None:
 def test_a_members_only_live_qa_shows_to_members() -> None:
     event("For members", visibility=Visibility.MEMBERS)
 
-    assert "For members" in rail(UserFactory())
+    assert "For members" in rail(UserFactory.create())
 
 
 def test_a_blocked_or_muted_members_live_qa_never_shows() -> None:
-    reader = UserFactory()
-    blocked, blocker, muted = UserFactory(), UserFactory(), UserFactory()
+    reader = UserFactory.create()
+    blocked, blocker, muted = UserFactory.create(), UserFactory.create(), UserFactory.create()
     Block.objects.create(blocker=reader, blocked=blocked)
     Block.objects.create(blocker=blocker, blocked=reader)
     Mute.objects.create(muter=reader, muted=muted)
@@ -122,10 +122,10 @@ def test_a_blocked_or_muted_members_live_qa_never_shows() -> None:
 
 
 def test_a_minors_live_qa_shows_to_members_but_never_to_visitors() -> None:
-    event("Student-run Q&A", author=HighSchoolStudentFactory())
+    event("Student-run Q&A", author=HighSchoolStudentFactory.create())
 
     assert "Student-run Q&amp;A" not in rail(AnonymousUser())
-    assert "Student-run Q&amp;A" in rail(UserFactory())
+    assert "Student-run Q&amp;A" in rail(UserFactory.create())
 
 
 def test_live_qas_in_progress_come_first_and_ended_or_deleted_ones_never_show() -> None:
@@ -134,7 +134,7 @@ def test_live_qas_in_progress_come_first_and_ended_or_deleted_ones_never_show() 
     event("Going on", hours=-0.5, minutes=60)
     event("Over", hours=-3, minutes=60)
     event("Deleted", deleted_at=timezone.now())
-    PostFactory(title="Not an event")
+    PostFactory.create(title="Not an event")
 
     html = rail(AnonymousUser())
 
@@ -147,8 +147,8 @@ def test_live_qas_in_progress_come_first_and_ended_or_deleted_ones_never_show() 
 
 def test_live_qa_times_are_in_the_readers_zone() -> None:
     starts_at = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
-    PostFactory(kind=PostKind.EVENT, title="AMA", starts_at=starts_at, duration_minutes=30)
-    reader = UserFactory(time_zone="Asia/Tokyo")
+    PostFactory.create(kind=PostKind.EVENT, title="AMA", starts_at=starts_at, duration_minutes=30)
+    reader = UserFactory.create(time_zone="Asia/Tokyo")
 
     html = rail(reader)
 
@@ -196,7 +196,7 @@ def test_campaigns_are_read_once_and_shared_between_readers() -> None:
     rail(AnonymousUser())
 
     with CaptureQueriesContext(connection) as later:
-        html = rail(UserFactory())
+        html = rail(UserFactory.create())
 
     assert "Stroke awareness month" in html
     assert not any("posts_campaign" in query["sql"] for query in later.captured_queries)
@@ -224,13 +224,13 @@ def test_the_weeks_most_used_hashtags_trend_most_used_first() -> None:
 
 def test_hashtags_only_on_posts_the_reader_may_not_read_do_not_trend() -> None:
     tagged("membersonly", visibility=Visibility.MEMBERS)
-    group = CircleFactory(is_private=True)
+    group = CircleFactory.create(is_private=True)
     tagged("secretgroup", visibility=Visibility.GROUP, circle=group)
-    tagged("minorstag", author=HighSchoolStudentFactory())
+    tagged("minorstag", author=HighSchoolStudentFactory.create())
     tagged("public")
 
     visitor_html = rail(AnonymousUser())
-    member_html = rail(UserFactory())
+    member_html = rail(UserFactory.create())
 
     assert "#public" in visitor_html
     assert "#membersonly" not in visitor_html
@@ -240,7 +240,7 @@ def test_hashtags_only_on_posts_the_reader_may_not_read_do_not_trend() -> None:
 
 
 def test_a_blocked_members_hashtags_do_not_trend_for_the_reader() -> None:
-    reader, troll = UserFactory(), UserFactory()
+    reader, troll = UserFactory.create(), UserFactory.create()
     Block.objects.create(blocker=reader, blocked=troll)
     tagged("trollbait", author=troll)
     tagged("trollbait", author=troll)
@@ -250,7 +250,7 @@ def test_a_blocked_members_hashtags_do_not_trend_for_the_reader() -> None:
 
     assert "#wellness" in html
     assert "#trollbait" not in html
-    assert "#trollbait" in rail(UserFactory())
+    assert "#trollbait" in rail(UserFactory.create())
 
 
 # --- Mentoring blocks ------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_a_blocked_members_hashtags_do_not_trend_for_the_reader() -> None:
 
 def test_a_student_sees_suggested_mentors_with_handle_and_a_link_to_all() -> None:
     student = make_mentee()
-    mentor = make_mentor(PhysicianFactory(display_name="Dr. Amara Okafor", handle="amara"))
+    mentor = make_mentor(PhysicianFactory.create(display_name="Dr. Amara Okafor", handle="amara"))
 
     html = rail(student)
 
@@ -272,7 +272,7 @@ def test_a_student_sees_suggested_mentors_with_handle_and_a_link_to_all() -> Non
 def test_a_student_without_preferences_is_asked_for_them() -> None:
     make_mentor()
 
-    html = rail(UserFactory())
+    html = rail(UserFactory.create())
 
     assert "Suggested mentors" in html
     assert 'href="/mentoring/preferences/"' in html
@@ -280,9 +280,9 @@ def test_a_student_without_preferences_is_asked_for_them() -> None:
 
 def test_a_mentor_walled_off_from_the_student_is_never_suggested() -> None:
     student = make_mentee()
-    blocked = make_mentor(PhysicianFactory(display_name="Dr. Blocked")).user
+    blocked = make_mentor(PhysicianFactory.create(display_name="Dr. Blocked")).user
     Block.objects.create(blocker=student, blocked=blocked)
-    make_mentor(PhysicianFactory(display_name="Dr. Open"))
+    make_mentor(PhysicianFactory.create(display_name="Dr. Open"))
 
     html = rail(student)
 
@@ -291,9 +291,9 @@ def test_a_mentor_walled_off_from_the_student_is_never_suggested() -> None:
 
 
 def test_a_minor_is_suggested_only_mentors_who_accept_high_school_students() -> None:
-    minor = make_mentee(HighSchoolStudentFactory())
-    make_mentor(PhysicianFactory(display_name="Dr. Adults Only"), stages=["premed"])
-    make_mentor(PhysicianFactory(display_name="Dr. High School"), stages=["high_school"])
+    minor = make_mentee(HighSchoolStudentFactory.create())
+    make_mentor(PhysicianFactory.create(display_name="Dr. Adults Only"), stages=["premed"])
+    make_mentor(PhysicianFactory.create(display_name="Dr. High School"), stages=["high_school"])
 
     html = rail(minor)
 
@@ -362,7 +362,7 @@ def test_the_rail_costs_the_same_few_queries_whatever_the_data(
     readers: dict[str, Any] = {
         "visitor": lambda: AnonymousUser(),
         "student": lambda: make_mentee(),
-        "minor": lambda: make_mentee(HighSchoolStudentFactory()),
+        "minor": lambda: make_mentee(HighSchoolStudentFactory.create()),
         "physician": lambda: make_mentor().user,
     }
     reader = readers[reader_kind]()
@@ -391,7 +391,7 @@ def test_in_a_page_request_the_rail_adds_only_its_own_reads(
     readers: dict[str, Any] = {
         "visitor": lambda: AnonymousUser(),
         "student": lambda: make_mentee(),
-        "minor": lambda: make_mentee(HighSchoolStudentFactory()),
+        "minor": lambda: make_mentee(HighSchoolStudentFactory.create()),
         "physician": lambda: make_mentor().user,
     }
     reader = readers[reader_kind]()
@@ -418,7 +418,7 @@ def test_in_a_page_request_the_rail_adds_only_its_own_reads(
 
 def test_blocking_someone_takes_their_live_qa_out_of_a_warm_rail() -> None:
     reader = make_mentee()
-    host = PhysicianFactory()
+    host = PhysicianFactory.create()
     event("Ask me about the Match", author=host)
     assert "Ask me about the Match" in rail(User.objects.get(pk=reader.pk))
 

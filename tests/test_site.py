@@ -210,8 +210,8 @@ def _current_links(nav: str) -> list[str]:
 def test_the_navigation_marks_the_place_the_page_belongs_to() -> None:
     from tests.mentoring.factories import make_mentee
 
-    member = make_mentee(UserFactory(handle="ana"))
-    other = UserFactory(handle="ben")
+    member = make_mentee(UserFactory.create(handle="ana"))
+    other = UserFactory.create(handle="ben")
     client = _signed_in(member)
     places = [
         (reverse("home"), ["Home"]),
@@ -232,7 +232,7 @@ def test_the_navigation_marks_the_place_the_page_belongs_to() -> None:
 
 
 def test_the_bottom_bar_marks_its_place_and_only_its_four_places() -> None:
-    client = _signed_in(UserFactory())
+    client = _signed_in(UserFactory.create())
     html = client.get(reverse("mentoring:home")).content.decode()
     bar = _element(html, '<nav class="tab-bar" aria-label="Shortcuts">', "</nav>")
     assert _current_links(bar) == ["Mentoring"]
@@ -244,7 +244,7 @@ def test_the_bottom_bar_marks_its_place_and_only_its_four_places() -> None:
 def test_a_member_gets_the_phone_menu_and_the_bottom_bar() -> None:
     from tests.notifications.helpers import make_notification
 
-    member = UserFactory(handle="ana", is_staff=True)
+    member = UserFactory.create(handle="ana", is_staff=True)
     make_notification(member, title="New")
     make_notification(member, title="Newer")
     html = _signed_in(member).get(reverse("posts:explore")).content.decode()
@@ -283,7 +283,7 @@ def test_every_page_has_the_rail_area_for_the_page_to_fill(client: Client) -> No
 def test_marking_read_in_place_refreshes_the_bottom_bar_too(client: Client) -> None:
     from tests.notifications.helpers import make_notification
 
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     notification = make_notification(member)
     make_notification(member)
@@ -296,7 +296,7 @@ def test_marking_read_in_place_refreshes_the_bottom_bar_too(client: Client) -> N
 
 
 def test_django_messages_are_shown_as_toasts_of_their_level(client: Client) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     response = client.post(reverse("account_logout"), follow=True)
     html = response.content.decode()

@@ -29,7 +29,7 @@ def test_a_visitor_is_sent_to_sign_in(client: Client) -> None:
 
 
 def test_a_member_gets_a_404(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(URL).status_code == 404
 
 
@@ -44,7 +44,7 @@ def test_an_inactive_staff_account_gets_a_404(client: Client) -> None:
 
 
 def test_staff_without_an_authenticator_app_are_sent_to_set_one_up(client: Client) -> None:
-    client.force_login(ModeratorFactory())
+    client.force_login(ModeratorFactory.create())
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")

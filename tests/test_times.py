@@ -50,12 +50,15 @@ def _page(member: User, url: str) -> str:
 
 def _suspended_until_moment(member: User) -> ModerationAction:
     return suspend_member(
-        moderator=ModeratorFactory(), member=member, reason="Selling supplements", until=MOMENT
+        moderator=ModeratorFactory.create(),
+        member=member,
+        reason="Selling supplements",
+        until=MOMENT,
     )
 
 
 def test_a_suspension_shows_in_the_members_zone_on_every_page_that_names_it() -> None:
-    member = UserFactory(time_zone=NEW_YORK)
+    member = UserFactory.create(time_zone=NEW_YORK)
     action = _suspended_until_moment(member)
     ModerationAction.objects.filter(pk=action.pk).update(created_at=MOMENT)
     decisions = _page(member, reverse("moderation:decisions"))
@@ -73,8 +76,8 @@ def test_a_suspension_shows_in_the_members_zone_on_every_page_that_names_it() ->
 
 
 def test_mentorship_messages_show_in_each_readers_own_zone() -> None:
-    mentor = UserFactory(time_zone=PARIS)
-    mentee = UserFactory(time_zone=NEW_YORK)
+    mentor = UserFactory.create(time_zone=PARIS)
+    mentee = UserFactory.create(time_zone=NEW_YORK)
     mentorship = make_mentorship(mentor=mentor, mentee=mentee)
     Message.objects.create(
         mentorship=mentorship, sender=mentee, body="See you Monday", created_at=MOMENT
@@ -84,7 +87,7 @@ def test_mentorship_messages_show_in_each_readers_own_zone() -> None:
 
 
 def test_a_member_without_a_zone_reads_utc_in_the_same_format() -> None:
-    mentor, mentee = UserFactory(time_zone=""), UserFactory(time_zone="Not/AZone")
+    mentor, mentee = UserFactory.create(time_zone=""), UserFactory.create(time_zone="Not/AZone")
     mentorship = make_mentorship(mentor=mentor, mentee=mentee)
     Message.objects.create(mentorship=mentorship, sender=mentee, body="Hi", created_at=MOMENT)
     assert IN_UTC in _page(mentor, mentorship.get_absolute_url())
@@ -92,7 +95,7 @@ def test_a_member_without_a_zone_reads_utc_in_the_same_format() -> None:
 
 
 def test_the_zone_is_the_readers_for_one_request_only() -> None:
-    member = UserFactory(time_zone=NEW_YORK)
+    member = UserFactory.create(time_zone=NEW_YORK)
     _page(member, reverse("moderation:decisions"))
     assert timezone.get_current_timezone_name() == "UTC"
 
@@ -117,11 +120,11 @@ def test_the_admins_own_lists_use_the_same_format() -> None:
 
 
 def test_a_fresh_post_was_written_just_now_not_0_minutes_ago() -> None:
-    reader = UserFactory()
-    post = PostFactory(title="Reading an ECG strip")
+    reader = UserFactory.create()
+    post = PostFactory.create(title="Reading an ECG strip")
     html = _page(reader, post.get_absolute_url())
     assert "just now</time>" in html and "0\xa0minutes" not in html
-    older = PostFactory(title="An older one")
+    older = PostFactory.create(title="An older one")
     type(older).objects.filter(pk=older.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=3)
     )
@@ -129,7 +132,7 @@ def test_a_fresh_post_was_written_just_now_not_0_minutes_ago() -> None:
 
 
 def test_a_digest_lists_each_update_at_its_time_in_the_recipients_zone() -> None:
-    recipient = UserFactory(time_zone=NEW_YORK)
+    recipient = UserFactory.create(time_zone=NEW_YORK)
     digest = EmailDigest.objects.create(
         recipient=recipient,
         local_date=dt.date(2030, 1, 6),
@@ -137,7 +140,7 @@ def test_a_digest_lists_each_update_at_its_time_in_the_recipients_zone() -> None
     )
     notification = notify(
         recipient=recipient,
-        actor=UserFactory(),
+        actor=UserFactory.create(),
         kind=Kind.FOLLOW,
         title="Fan One started following you",
         url="/",
@@ -153,7 +156,7 @@ def test_a_digest_lists_each_update_at_its_time_in_the_recipients_zone() -> None
 
 
 def test_the_suspension_email_names_its_end_in_the_recipients_zone() -> None:
-    member = UserFactory(time_zone=PARIS)
+    member = UserFactory.create(time_zone=PARIS)
     _suspended_until_moment(member)
     notification = Notification.objects.get(recipient=member, kind=Kind.MODERATION)
     message = build_notification_message(notification)
@@ -164,8 +167,8 @@ def test_the_suspension_email_names_its_end_in_the_recipients_zone() -> None:
 def test_an_email_about_a_warning_names_no_suspension(settings: Any) -> None:
     from moderation.services import warn_member
 
-    member = UserFactory(time_zone=PARIS)
-    warn_member(moderator=ModeratorFactory(), member=member, reason="Be kind")
+    member = UserFactory.create(time_zone=PARIS)
+    warn_member(moderator=ModeratorFactory.create(), member=member, reason="Be kind")
     notification = Notification.objects.get(recipient=member, kind=Kind.MODERATION)
     assert "suspension" not in str(build_notification_message(notification).body)
 
@@ -183,7 +186,7 @@ def test_records_named_in_the_moderation_panel_use_the_same_format() -> None:
 def test_a_logged_meeting_is_named_by_its_day_in_the_same_format() -> None:
     from mentoring.services import log_meeting
 
-    mentorship = make_mentorship(mentor=UserFactory(), mentee=UserFactory())
+    mentorship = make_mentorship(mentor=UserFactory.create(), mentee=UserFactory.create())
     log_meeting(
         mentorship=mentorship,
         actor=mentorship.mentor,

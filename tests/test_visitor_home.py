@@ -36,7 +36,7 @@ def _running_campaign(title: str) -> Campaign:
 def test_a_visitor_sees_recent_public_posts_as_cards_with_a_link_to_explore(
     client: Client,
 ) -> None:
-    post = PostFactory(title="Reading a chest film in five steps")
+    post = PostFactory.create(title="Reading a chest film in five steps")
 
     html = client.get(reverse("home")).content.decode()
 
@@ -49,7 +49,7 @@ def test_a_visitor_sees_recent_public_posts_as_cards_with_a_link_to_explore(
 
 
 def test_a_visitor_sees_upcoming_live_qas_and_running_campaigns(client: Client) -> None:
-    PostFactory(
+    PostFactory.create(
         kind=PostKind.EVENT,
         title="Ask an emergency physician",
         starts_at=timezone.now() + datetime.timedelta(days=1),
@@ -66,12 +66,12 @@ def test_a_visitor_sees_upcoming_live_qas_and_running_campaigns(client: Client) 
 
 
 def test_the_visitors_home_never_shows_what_a_visitor_may_not_read(client: Client) -> None:
-    PostFactory(title="Members only pearl", visibility=Visibility.MEMBERS)
-    group = CircleFactory()
-    PostFactory(title="Group discussion", visibility=Visibility.GROUP, circle=group)
-    PostFactory(title="A minor's question", author=HighSchoolStudentFactory())
-    PostFactory(title="Removed post", removed_by_moderators_at=timezone.now())
-    PostFactory(
+    PostFactory.create(title="Members only pearl", visibility=Visibility.MEMBERS)
+    group = CircleFactory.create()
+    PostFactory.create(title="Group discussion", visibility=Visibility.GROUP, circle=group)
+    PostFactory.create(title="A minor's question", author=HighSchoolStudentFactory.create())
+    PostFactory.create(title="Removed post", removed_by_moderators_at=timezone.now())
+    PostFactory.create(
         kind=PostKind.EVENT,
         title="Members-only AMA",
         visibility=Visibility.MEMBERS,
@@ -100,8 +100,8 @@ def test_with_nothing_public_yet_the_pitch_stands_alone(client: Client) -> None:
 
 
 def test_members_see_their_feed_not_the_visitors_showcase(client: Client) -> None:
-    PostFactory(title="Public pearl")
-    client.force_login(UserFactory())
+    PostFactory.create(title="Public pearl")
+    client.force_login(UserFactory.create())
 
     html = client.get(reverse("home")).content.decode()
 
@@ -114,8 +114,8 @@ def test_the_visitors_home_costs_a_fixed_number_of_queries_and_writes_nothing(
 ) -> None:
     client.get(reverse("home"))
     for number in range(30):
-        PostFactory(title=f"Public post {number}")
-        PostFactory(
+        PostFactory.create(title=f"Public post {number}")
+        PostFactory.create(
             kind=PostKind.EVENT,
             title=f"AMA {number}",
             starts_at=timezone.now() + datetime.timedelta(hours=number + 1),

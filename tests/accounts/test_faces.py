@@ -39,8 +39,12 @@ def _with_photo(member: User) -> User:
 def test_two_mentors_with_the_same_name_are_told_apart_by_handle_and_face(
     client: Client, page: str
 ) -> None:
-    first = make_mentor(PhysicianFactory(display_name="Dr. Sam Patel", handle="dr-sam-patel"))
-    second = make_mentor(PhysicianFactory(display_name="Dr. Sam Patel", handle="dr-sam-patel-2"))
+    first = make_mentor(
+        PhysicianFactory.create(display_name="Dr. Sam Patel", handle="dr-sam-patel")
+    )
+    second = make_mentor(
+        PhysicianFactory.create(display_name="Dr. Sam Patel", handle="dr-sam-patel-2")
+    )
     _with_photo(second.user)
     client.force_login(make_mentee())
     cards = _cards(client.get(reverse(page)).content.decode())
@@ -75,8 +79,8 @@ def _notification_rows(html: str) -> list[str]:
 def test_each_notification_shows_who_it_comes_from(
     client: Client, django_assert_max_num_queries: Any, count: int
 ) -> None:
-    alice = UserFactory()
-    actors = [UserFactory(display_name=f"Ana Number{index}") for index in range(count)]
+    alice = UserFactory.create()
+    actors = [UserFactory.create(display_name=f"Ana Number{index}") for index in range(count)]
     _with_photo(actors[0])
     for actor in actors:
         notify(
@@ -100,10 +104,10 @@ def test_each_notification_shows_who_it_comes_from(
 def test_followers_show_a_face_each(
     client: Client, django_assert_max_num_queries: Any, count: int
 ) -> None:
-    star = UserFactory()
+    star = UserFactory.create()
     for _ in range(count):
-        follow(follower=UserFactory(), followee=star)
-    client.force_login(UserFactory())
+        follow(follower=UserFactory.create(), followee=star)
+    client.force_login(UserFactory.create())
     url = reverse("accounts:followers", kwargs={"handle": star.handle})
     with django_assert_max_num_queries(8):
         html = client.get(url).content.decode()
@@ -114,10 +118,10 @@ def test_followers_show_a_face_each(
 def test_group_members_show_a_face_each(
     client: Client, django_assert_max_num_queries: Any, count: int
 ) -> None:
-    circle = CircleFactory()
+    circle = CircleFactory.create()
     for _ in range(count):
-        MembershipFactory(circle=circle)
-    reader = MembershipFactory(circle=circle).member
+        MembershipFactory.create(circle=circle)
+    reader = MembershipFactory.create(circle=circle).member
     client.force_login(reader)
     url = reverse("posts:circle_members", kwargs={"slug": circle.slug})
     with django_assert_max_num_queries(10):

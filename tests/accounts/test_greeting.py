@@ -30,7 +30,7 @@ def _sign_in(member: User) -> Client:
 
 @pytest.mark.django_db
 def test_a_first_sign_in_is_welcomed_and_the_next_one_welcomed_back() -> None:
-    member = UserFactory(display_name="Maya Chen")
+    member = UserFactory.create(display_name="Maya Chen")
     first = _sign_in(member)
     assert _heading(first) == "Welcome to Rounds, Maya Chen"
     # The whole first visit, not only its first page.
@@ -53,7 +53,9 @@ def test_confirming_the_address_after_signing_up_is_a_welcome_not_a_welcome_back
             "password2": "a-long-unusual-password-42",
         },
     )
-    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body)
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", str(mail.outbox[-1].body)
+    )
     assert link is not None
     assert client.post(link.group(1)).status_code == 302
     assert _heading(client) == "Welcome to Rounds, Dr. Amara Okafor"

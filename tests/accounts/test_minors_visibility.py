@@ -25,9 +25,11 @@ COMMENT = "Thanks, this helped with my biology project"
 
 @pytest.fixture
 def minor_with_posts() -> dict[str, Any]:
-    minor = HighSchoolStudentFactory(display_name="Zoe Young", handle="zoe-young")
+    minor = HighSchoolStudentFactory.create(display_name="Zoe Young", handle="zoe-young")
     post = publish_post(author=minor, title=TITLE, body="How does a sickle cell crisis start?")
-    adult_post = publish_post(author=UserFactory(), title="Hydration pearls", body="Water helps.")
+    adult_post = publish_post(
+        author=UserFactory.create(), title="Hydration pearls", body="Water helps."
+    )
     add_comment(post=adult_post, author=minor, body=COMMENT)
     return {"minor": minor, "post": post, "adult_post": adult_post}
 
@@ -35,7 +37,7 @@ def minor_with_posts() -> dict[str, Any]:
 def _viewer(kind: str) -> User | None:
     if kind == "visitor":
         return None
-    return UserFactory(email_verified=kind == "confirmed")
+    return UserFactory.create(email_verified=kind == "confirmed")
 
 
 def _client(viewer: User | None) -> Client:
@@ -72,7 +74,12 @@ def test_the_querysets_agree(minor_with_posts: dict[str, Any]) -> None:
     minor = minor_with_posts["minor"]
     unconfirmed, confirmed = _viewer("unconfirmed"), _viewer("confirmed")
     assert unconfirmed is not None and confirmed is not None
-    for viewer, sees in [(AnonymousUser(), False), (unconfirmed, False), (confirmed, True)]:
+    viewers: list[tuple[User | AnonymousUser, bool]] = [
+        (AnonymousUser(), False),
+        (unconfirmed, False),
+        (confirmed, True),
+    ]
+    for viewer, sees in viewers:
         assert User.objects.visible_to(viewer).filter(pk=minor.pk).exists() is sees
         assert Post.objects.visible_to(viewer).filter(author=minor).exists() is sees
         assert Comment.objects.visible_to(viewer).filter(author=minor).exists() is sees
@@ -80,8 +87,8 @@ def test_the_querysets_agree(minor_with_posts: dict[str, Any]) -> None:
 
 
 def test_an_unconfirmed_minor_still_sees_themselves(minor_with_posts: dict[str, Any]) -> None:
-    minor = HighSchoolStudentFactory(email_verified=False, handle="new-minor")
-    post = publish_post(author=UserFactory(), title="Other", body="x")
+    minor = HighSchoolStudentFactory.create(email_verified=False, handle="new-minor")
+    post = publish_post(author=UserFactory.create(), title="Other", body="x")
     other_minor = minor_with_posts["minor"]
     assert User.objects.visible_to(minor).filter(pk=minor.pk).exists()
     assert not User.objects.visible_to(minor).filter(pk=other_minor.pk).exists()

@@ -32,13 +32,13 @@ APPEAL = "Read the decision and appeal"
 
 
 def _unconfirmed() -> User:
-    return UserFactory(email_verified=False)
+    return UserFactory.create(email_verified=False)
 
 
 def _suspended_until_later() -> User:
-    member = UserFactory()
+    member = UserFactory.create()
     suspend_member(
-        moderator=ModeratorFactory(),
+        moderator=ModeratorFactory.create(),
         member=member,
         reason=SUSPENSION_REASON,
         until=timezone.now() + dt.timedelta(days=7),
@@ -47,13 +47,13 @@ def _suspended_until_later() -> User:
 
 
 def _confirmed() -> User:
-    return UserFactory()
+    return UserFactory.create()
 
 
 # Each page: how to build it for a viewer -> (url, the control's marker in the HTML).
 def _post_detail(viewer: User) -> tuple[str, list[str]]:
-    post = PostFactory()
-    CommentFactory(post=post)
+    post = PostFactory.create()
+    CommentFactory.create(post=post)
     return post.get_absolute_url(), [
         'class="card comment-form" novalidate',
         'class="reply-box"',
@@ -62,7 +62,7 @@ def _post_detail(viewer: User) -> tuple[str, list[str]]:
 
 
 def _profile(viewer: User) -> tuple[str, list[str]]:
-    other = UserFactory()
+    other = UserFactory.create()
     return other.get_absolute_url(), [f'action="{reverse("accounts:follow", args=[other.handle])}"']
 
 
@@ -78,20 +78,20 @@ def _home(viewer: User) -> tuple[str, list[str]]:
 
 
 def _explore(viewer: User) -> tuple[str, list[str]]:
-    PostFactory()
+    PostFactory.create()
     return reverse("posts:explore"), [f'href="{reverse("posts:create")}"']
 
 
 def _hashtag(viewer: User) -> tuple[str, list[str]]:
     tag = Hashtag.objects.create(name="ecg")
-    post = PostFactory()
+    post = PostFactory.create()
     PostHashtag.objects.create(post=post, hashtag=tag, created_at=post.created_at)
     return reverse("posts:hashtag", args=["ecg"]), [f'href="{reverse("posts:create")}?tag=ecg"']
 
 
 def _group(viewer: User) -> tuple[str, list[str]]:
-    circle = CircleFactory()
-    MembershipFactory(circle=circle, member=viewer)
+    circle = CircleFactory.create()
+    MembershipFactory.create(circle=circle, member=viewer)
     return reverse("posts:circle", args=[circle.slug]), [
         f'href="{reverse("posts:create")}?group={circle.slug}"'
     ]
@@ -155,17 +155,17 @@ def test_a_suspended_member_is_told_until_when_and_how_to_appeal_instead_of_a_co
 
 def test_the_full_notice_says_why_and_offers_the_appeal(client: Client, suspended: User) -> None:
     client.force_login(suspended)
-    html = client.get(PostFactory().get_absolute_url()).content.decode()
+    html = client.get(PostFactory.create().get_absolute_url()).content.decode()
     assert SUSPENDED in html and "until moderators lift it" in html
     assert SUSPENSION_REASON in html
     assert "you can appeal it" in html and APPEAL in html
-    assert "Mute" in client.get(UserFactory().get_absolute_url()).content.decode()
+    assert "Mute" in client.get(UserFactory.create().get_absolute_url()).content.decode()
 
 
 def test_the_unconfirmed_notice_resends_the_link(client: Client) -> None:
     viewer = _unconfirmed()
     client.force_login(viewer)
-    html = client.get(PostFactory().get_absolute_url()).content.decode()
+    html = client.get(PostFactory.create().get_absolute_url()).content.decode()
     assert RESEND in html and f'name="email" value="{viewer.email}"' in html
     response = client.post(reverse("account_email"), {"email": viewer.email, "action_send": "1"})
     assert response.status_code == 302
@@ -198,9 +198,9 @@ def test_the_refusal_page_offers_an_unconfirmed_member_the_link_again(client: Cl
 def test_showing_the_notice_costs_no_query(
     client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     for _ in range(5):
-        CommentFactory(post=post)
+        CommentFactory.create(post=post)
     client.force_login(_confirmed())
     client.get(post.get_absolute_url())
     with django_assert_max_num_queries(100) as confirmed:

@@ -21,8 +21,8 @@ def _profile(reader: object, member: object) -> str:
 
 
 def test_report_this_profile_is_inside_the_more_menu_once() -> None:
-    member = UserFactory()
-    html = _profile(UserFactory(), member)
+    member = UserFactory.create()
+    html = _profile(UserFactory.create(), member)
     report = reverse("moderation:report", args=["profile", member.pk])
     assert html.count(f'href="{report}"') == 1
     menu = re.search(r'<details class="more-actions">.*?</details>', html, re.DOTALL)
@@ -31,7 +31,7 @@ def test_report_this_profile_is_inside_the_more_menu_once() -> None:
 
 
 def test_following_with_htmx_keeps_the_report_link_in_the_menu() -> None:
-    member, reader = UserFactory(), UserFactory()
+    member, reader = UserFactory.create(), UserFactory.create()
     client = Client()
     client.force_login(reader)
     response = client.post(reverse("accounts:follow", args=[member.handle]), HTTP_HX_REQUEST="true")
@@ -40,5 +40,5 @@ def test_following_with_htmx_keeps_the_report_link_in_the_menu() -> None:
 
 
 def test_ones_own_profile_has_no_report_link() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     assert "Report this profile" not in _profile(member, member)

@@ -96,8 +96,8 @@ def test_following_an_unknown_member_is_404(client: Client) -> None:
 def test_follower_lists_keep_a_fixed_query_count(
     client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    physician = PhysicianFactory()
-    client.force_login(UserFactory())
+    physician = PhysicianFactory.create()
+    client.force_login(UserFactory.create())
     warm_rail(client)
     counts = []
     for extra in (2, 12):

@@ -61,9 +61,9 @@ def test_generated_handles_skip_retired_ones_whatever_the_case() -> None:
 
 
 def test_a_member_cannot_take_a_deleted_members_handle(client: Client) -> None:
-    gone = UserFactory(handle="old-friend")
+    gone = UserFactory.create(handle="old-friend")
     delete_account(member=gone, keep_content=False)
-    member = UserFactory()
+    member = UserFactory.create()
     client.force_login(member)
     for attempt in ("old-friend", "OLD-FRIEND"):
         response = client.post(reverse("accounts:profile_edit"), _edit_data(member, handle=attempt))
@@ -75,7 +75,7 @@ def test_a_member_cannot_take_a_deleted_members_handle(client: Client) -> None:
 
 def test_the_service_refuses_a_retired_handle_too() -> None:
     RetiredHandle.objects.create(handle="retired-one")
-    member = UserFactory()
+    member = UserFactory.create()
     with pytest.raises(AccountActionError, match="belonged to another member"):
         update_profile(member=member, handle="retired-one")
     member.refresh_from_db()
@@ -83,21 +83,21 @@ def test_the_service_refuses_a_retired_handle_too() -> None:
 
 
 def test_changing_handle_retires_the_old_one_for_everyone_else(client: Client) -> None:
-    member = UserFactory(handle="first-name")
+    member = UserFactory.create(handle="first-name")
     client.force_login(member)
     response = client.post(reverse("accounts:profile_edit"), _edit_data(member, handle="new-name"))
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.handle == "new-name"
 
-    other = UserFactory()
+    other = UserFactory.create()
     with pytest.raises(AccountActionError):
         update_profile(member=other, handle="first-name")
     assert unique_handle("First Name") == "first-name-2"
 
 
 def test_a_member_may_take_back_their_own_old_handle() -> None:
-    member = UserFactory(handle="first-name")
+    member = UserFactory.create(handle="first-name")
     update_profile(member=member, handle="new-name")
     update_profile(member=member, handle="first-name")
     member.refresh_from_db()
@@ -108,10 +108,13 @@ def test_a_member_may_take_back_their_own_old_handle() -> None:
 
 
 def test_an_old_handle_retires_for_everyone_when_its_member_leaves() -> None:
-    member = UserFactory(handle="first-name")
+    member = UserFactory.create(handle="first-name")
     update_profile(member=member, handle="new-name")
     delete_account(member=member, keep_content=True)
-    assert set(RetiredHandle.objects.values_list("handle", "former_member")) == {
+    retired: set[tuple[str, int | None]] = set(
+        RetiredHandle.objects.values_list("handle", "former_member")
+    )
+    assert retired == {
         ("first-name", None),
         ("new-name", None),
     }

@@ -26,7 +26,7 @@ def _signed_in(member: User) -> Client:
 
 
 def test_a_new_member_follows_their_device() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     assert member.theme == Theme.SYSTEM
     assert _html_tag(_signed_in(member)) == '<html lang="en">'
 
@@ -35,7 +35,7 @@ def test_a_new_member_follows_their_device() -> None:
 def test_a_member_chooses_their_colours_in_settings_and_every_page_wears_them(
     theme: str,
 ) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client = _signed_in(member)
     form = client.get(reverse("accounts:profile_edit")).context["form"]
     assert form["theme"].value() == "system"
@@ -48,7 +48,7 @@ def test_a_member_chooses_their_colours_in_settings_and_every_page_wears_them(
 
 
 def test_going_back_to_the_device_setting_drops_the_attribute() -> None:
-    member = UserFactory(theme=Theme.DARK)
+    member = UserFactory.create(theme=Theme.DARK)
     client = _signed_in(member)
     client.post(reverse("accounts:profile_edit"), _edit_data(member, theme="system"))
     member.refresh_from_db()
@@ -57,7 +57,7 @@ def test_going_back_to_the_device_setting_drops_the_attribute() -> None:
 
 
 def test_an_unknown_theme_is_refused_and_nothing_changes() -> None:
-    member = UserFactory(theme=Theme.LIGHT)
+    member = UserFactory.create(theme=Theme.LIGHT)
     client = _signed_in(member)
     response = client.post(reverse("accounts:profile_edit"), _edit_data(member, theme="sepia"))
     assert response.status_code == 200
@@ -67,7 +67,7 @@ def test_an_unknown_theme_is_refused_and_nothing_changes() -> None:
 
 
 def test_a_form_sent_without_the_choice_keeps_the_device_setting() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     client = _signed_in(member)
     assert client.post(reverse("accounts:profile_edit"), _edit_data(member)).status_code == 302
     member.refresh_from_db()
@@ -75,13 +75,13 @@ def test_a_form_sent_without_the_choice_keeps_the_device_setting() -> None:
 
 
 def test_one_members_choice_is_not_shown_to_another_or_to_visitors() -> None:
-    _signed_in(UserFactory(theme=Theme.DARK)).get("/")
-    assert "data-theme" not in _html_tag(_signed_in(UserFactory()))
+    _signed_in(UserFactory.create(theme=Theme.DARK)).get("/")
+    assert "data-theme" not in _html_tag(_signed_in(UserFactory.create()))
     assert "data-theme" not in _html_tag(Client())
 
 
 def test_the_choice_is_in_the_data_export() -> None:
     from accounts.services import export_member_data
 
-    member = UserFactory(theme=Theme.DARK)
+    member = UserFactory.create(theme=Theme.DARK)
     assert export_member_data(member=member)["profile"]["theme"] == "dark"

@@ -71,7 +71,7 @@ def test_a_discussion_post_s_form_fits_one_screen_and_has_no_accessibility_viola
 ) -> None:
     page = _page(browser, live_server, width, 800)
     try:
-        _sign_in(page, live_server, PhysicianFactory())
+        _sign_in(page, live_server, PhysicianFactory.create())
         errors = _errors(page)
         page.goto("/posts/new/")
         page.get_by_role("heading", name="Write a post").wait_for()
@@ -90,7 +90,7 @@ def test_a_discussion_post_s_form_fits_one_screen_and_has_no_accessibility_viola
 def test_switching_kinds_swaps_the_fields_and_keeps_what_was_typed(
     page: Any, live_server: Any
 ) -> None:
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     errors = _errors(page)
     page.goto("/posts/new/")
     page.evaluate("() => { window.stillHere = true; }")
@@ -125,7 +125,7 @@ def test_switching_kinds_swaps_the_fields_and_keeps_what_was_typed(
 def test_picked_images_show_a_preview_beside_their_alt_text_which_is_published(
     page: Any, live_server: Any, tmp_path: Path
 ) -> None:
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     errors = _errors(page)
     page.goto("/posts/new/")
     _body(page).fill("Two views of the same rash.")
@@ -165,7 +165,7 @@ def test_picked_images_show_a_preview_beside_their_alt_text_which_is_published(
 def test_a_dropped_image_fills_the_next_slot_and_can_be_removed(
     page: Any, live_server: Any
 ) -> None:
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     errors = _errors(page)
     page.goto("/posts/new/")
     transfer = page.evaluate_handle(
@@ -202,7 +202,7 @@ def test_a_dropped_image_fills_the_next_slot_and_can_be_removed(
 def test_the_live_preview_renders_the_draft_and_shows_the_findings_as_one_types(
     page: Any, live_server: Any
 ) -> None:
-    _sign_in(page, live_server, PhysicianFactory())
+    _sign_in(page, live_server, PhysicianFactory.create())
     errors = _errors(page)
     page.goto("/posts/new/")
     side = page.get_by_role("region", name="Preview")
@@ -229,7 +229,7 @@ def test_without_javascript_a_kind_is_chosen_by_its_link(browser: Any, live_serv
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
-        _sign_in(page, live_server, PhysicianFactory())
+        _sign_in(page, live_server, PhysicianFactory.create())
         page.goto("/posts/new/")
         # Nothing that needs a script is on show.
         assert page.get_by_role("region", name="Preview").count() == 0
@@ -255,7 +255,7 @@ def test_the_composer_with_images_fits_a_phone(
 ) -> None:
     page = _page(browser, live_server, 360, 740)
     try:
-        _sign_in(page, live_server, PhysicianFactory())
+        _sign_in(page, live_server, PhysicianFactory.create())
         page.goto("/posts/new/")
         page.locator("input[name=image_1]").set_input_files(
             _photo(tmp_path, "wide.png", (90, 140, 90))

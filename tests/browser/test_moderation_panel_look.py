@@ -33,16 +33,18 @@ _TOKEN_AND_HEADER = """() => {
 @pytest.fixture
 def panel_moderator_secret() -> str:
     """A moderator in the Moderators group with an authenticator app; its TOTP secret."""
-    moderator = ModeratorFactory(email="moderator@example.org", display_name="Morgan Moderator")
+    moderator = ModeratorFactory.create(
+        email="moderator@example.org", display_name="Morgan Moderator"
+    )
     moderator.groups.add(moderators_group())
     return give_totp(moderator)
 
 
 def _cases() -> Any:
     moderator = User.objects.get(email="moderator@example.org")
-    removed = report(PostFactory(title="An old misleading post"))
+    removed = report(PostFactory.create(title="An old misleading post"))
     remove_and_sanction(moderator=moderator, case=removed, reason="Misleading", sanction="none")
-    return report(PostFactory(title="How should I read this ECG strip?"), reporters=2)
+    return report(PostFactory.create(title="How should I read this ECG strip?"), reporters=2)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _sign_in(page: Any, live_server: Any) -> None:
     client = Client()
-    client.force_login(UserFactory(display_name="Maya Chen", handle="maya"))
+    client.force_login(UserFactory.create(display_name="Maya Chen", handle="maya"))
     page.context.add_cookies(
         [
             {

@@ -398,8 +398,8 @@ def test_the_members_page_of_a_site_moderator_has_a_fixed_query_count(
     count: int,
 ) -> None:
     for _ in range(count):
-        MembershipFactory(circle=group.circle)
-        MembershipFactory(circle=group.circle, status=MembershipStatus.PENDING)
+        MembershipFactory.create(circle=group.circle)
+        MembershipFactory.create(circle=group.circle, status=MembershipStatus.PENDING)
     warm_rail(moderator_client)
     with django_assert_max_num_queries(9):
         response = moderator_client.get(reverse("posts:circle_members", args=[group.circle.slug]))

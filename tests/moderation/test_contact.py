@@ -3,11 +3,12 @@ each of them through the outbox, all or nothing; bots and floods are turned away
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 
@@ -56,8 +57,8 @@ def test_a_visitors_message_is_kept_and_emailed_to_each_moderator(
 ) -> None:
     first = make_moderator(email="ana@rounds.test")
     second = make_moderator(email="ben@rounds.test")
-    UserFactory(email="member@example.org")
-    ModeratorFactory(email="staff-without-permission@rounds.test")
+    UserFactory.create(email="member@example.org")
+    ModeratorFactory.create(email="staff-without-permission@rounds.test")
     make_moderator(email="gone@rounds.test", is_active=False)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,7 +80,7 @@ def test_a_visitors_message_is_kept_and_emailed_to_each_moderator(
     assert message.extra_headers["Reply-To"] == "visitor@example.org"
     panel = f"/admin/moderation/contactmessage/{saved.pk}/change/"
     assert VALID["message"] in message.body and panel in message.body
-    html = message.alternatives[0][0]
+    html = cast(EmailMultiAlternatives, message).alternatives[0][0]
     assert "My NPI was rejected" in html and panel in html
 
 

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_decision_is_a_card_with_no_list_bullet() -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     for reason in ("Be kind", "Cite your sources"):
-        warn_member(moderator=ModeratorFactory(), member=member, reason=reason)
+        warn_member(moderator=ModeratorFactory.create(), member=member, reason=reason)
     client = Client()
     client.force_login(member)
     html = client.get(reverse("moderation:decisions")).content.decode()

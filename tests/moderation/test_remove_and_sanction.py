@@ -47,7 +47,7 @@ def _moderator_who_may_not_act_on_members() -> User:
 
 
 def test_the_case_page_offers_a_sanction_with_the_removal(moderator_client: Client) -> None:
-    case = report(PostFactory())
+    case = report(PostFactory.create())
     html = _case_page(moderator_client, case)
     assert 'name="remove-sanction"' in html
     assert "Also suspend the author" in html and "Also warn the author" in html
@@ -57,7 +57,7 @@ def test_the_case_page_offers_a_sanction_with_the_removal(moderator_client: Clie
 def test_removing_and_suspending_for_some_days_in_one_step(
     moderator_client: Client, moderator: User
 ) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post, reporters=2)
     before = timezone.now()
     response = _act(
@@ -101,7 +101,7 @@ def test_removing_and_suspending_for_some_days_in_one_step(
 def test_removing_and_warning_uses_the_removal_reason_when_none_is_given(
     moderator_client: Client,
 ) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post)
     _act(moderator_client, case, reason="Spam links", sanction="warn")
     warning = ModerationAction.objects.get(kind=ActionKind.WARN)
@@ -114,7 +114,7 @@ def test_removing_and_warning_uses_the_removal_reason_when_none_is_given(
 
 
 def test_only_removing_sanctions_no_one(moderator_client: Client) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post)
     _act(moderator_client, case, reason="Off topic", sanction="none")
     assert list(ModerationAction.objects.values_list("kind", flat=True)) == [ActionKind.REMOVE]
@@ -122,7 +122,7 @@ def test_only_removing_sanctions_no_one(moderator_client: Client) -> None:
 
 @pytest.mark.parametrize("days", ["", "0", "366", "seven"])
 def test_a_suspension_needs_a_sensible_number_of_days(moderator_client: Client, days: str) -> None:
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post)
     response = _act(
         moderator_client, case, reason="Patient photo", sanction="suspend", suspension_days=days
@@ -139,7 +139,7 @@ def test_a_moderator_who_may_not_act_on_members_removes_without_a_sanction(
 ) -> None:
     moderator = _moderator_who_may_not_act_on_members()
     sign_in_with_two_factor(client, moderator)
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post)
     html = _case_page(client, case)
     assert "Remove the item" in html and 'name="remove-sanction"' not in html
@@ -153,7 +153,7 @@ def test_a_moderator_who_may_not_act_on_members_removes_without_a_sanction(
 
 def test_the_service_refuses_a_sanction_without_the_right_and_changes_nothing() -> None:
     moderator = _moderator_who_may_not_act_on_members()
-    post = PostFactory()
+    post = PostFactory.create()
     case = report(post)
     with pytest.raises(ModerationRefused, match="permission to warn or suspend"):
         remove_and_sanction(moderator=moderator, case=case, reason="Spam", sanction="warn")
@@ -163,7 +163,7 @@ def test_the_service_refuses_a_sanction_without_the_right_and_changes_nothing() 
 
 
 def test_a_refused_suspension_leaves_the_item_in_place(moderator: User) -> None:
-    post = PostFactory(author=ModeratorFactory())
+    post = PostFactory.create(author=ModeratorFactory.create())
     case = report(post)
     with pytest.raises(ModerationRefused, match="Staff accounts"):
         remove_and_sanction(
@@ -181,7 +181,7 @@ def test_the_front_page_lists_the_latest_audit_entries(
     moderator_client: Client, moderator: User, django_assert_max_num_queries: Any
 ) -> None:
     for index in range(12):
-        case = report(PostFactory(title=f"Item {index:02d}"))
+        case = report(PostFactory.create(title=f"Item {index:02d}"))
         remove_and_sanction(
             moderator=moderator, case=case, reason=f"Reason {index}", sanction="none"
         )
@@ -201,9 +201,9 @@ def test_the_front_page_before_any_decision(moderator_client: Client) -> None:
 
 
 def test_staff_who_may_not_read_the_log_see_no_entries(client: Client, moderator: User) -> None:
-    warned = PostFactory().author
+    warned = PostFactory.create().author
     warn_member(moderator=moderator, member=warned, reason="Secret reason")
-    staff = ModeratorFactory()
+    staff = ModeratorFactory.create()
     staff.user_permissions.add(Permission.objects.get(codename="view_reportcase"))
     TOTP.activate(staff, generate_totp_secret())
     sign_in_with_two_factor(client, User.objects.get(pk=staff.pk))

@@ -22,8 +22,8 @@ def _email_for(kind: str) -> tuple[str, str]:
 
 
 def test_the_mention_email_says_it_once() -> None:
-    ana = UserFactory(display_name="Ana Ruiz")
-    mentioned = UserFactory(handle="maya")
+    ana = UserFactory.create(display_name="Ana Ruiz")
+    mentioned = UserFactory.create(handle="maya")
     publish_post(author=ana, title="ECG strip", body="What do you make of this, @maya?")
     text, html = _email_for(Kind.MENTION)
     assert text.count("mentioned you") == 1 and html.count("mentioned you") == 1
@@ -31,8 +31,11 @@ def test_the_mention_email_says_it_once() -> None:
 
 
 def test_the_reply_and_follow_emails_say_it_once() -> None:
-    ana, maya = UserFactory(display_name="Ana Ruiz"), UserFactory(display_name="Maya Chen")
-    post = publish_post(author=UserFactory(), title="Night shifts", body="Tips?")
+    ana, maya = (
+        UserFactory.create(display_name="Ana Ruiz"),
+        UserFactory.create(display_name="Maya Chen"),
+    )
+    post = publish_post(author=UserFactory.create(), title="Night shifts", body="Tips?")
     comment = add_comment(author=maya, post=post, body="Sleep first.")
     add_comment(author=ana, post=post, body="Agreed.", parent=comment)
     text, html = _email_for(Kind.REPLY)
@@ -44,8 +47,8 @@ def test_the_reply_and_follow_emails_say_it_once() -> None:
 
 
 def test_emails_whose_title_needs_it_keep_their_opening_sentence() -> None:
-    maya = UserFactory(display_name="Maya Chen")
+    maya = UserFactory.create(display_name="Maya Chen")
     post = publish_post(author=maya, title="Night shifts", body="Tips?")
-    add_comment(author=UserFactory(display_name="Ana Ruiz"), post=post, body="Sleep first.")
+    add_comment(author=UserFactory.create(display_name="Ana Ruiz"), post=post, body="Sleep first.")
     text, _ = _email_for(Kind.COMMENT)
     assert "Ana Ruiz commented on your post." in text

@@ -32,8 +32,8 @@ def _titles(recipient: User) -> list[str]:
 
 
 def test_a_like_and_a_helpful_say_which_and_on_what() -> None:
-    post = PostFactory(title=ECG)
-    ana = UserFactory(display_name="Ana")
+    post = PostFactory.create(title=ECG)
+    ana = UserFactory.create(display_name="Ana")
     toggle_reaction(member=ana, target=post, kind="like")
     toggle_reaction(member=ana, target=post, kind="helpful")
     assert sorted(_titles(post.author)) == sorted(
@@ -42,15 +42,15 @@ def test_a_like_and_a_helpful_say_which_and_on_what() -> None:
 
 
 def test_a_reaction_to_a_comment_names_the_post() -> None:
-    comment = CommentFactory(post=PostFactory(title=ECG))
-    toggle_reaction(member=UserFactory(display_name="Ana"), target=comment, kind="helpful")
+    comment = CommentFactory.create(post=PostFactory.create(title=ECG))
+    toggle_reaction(member=UserFactory.create(display_name="Ana"), target=comment, kind="helpful")
     assert _titles(comment.author) == [f"Ana found your comment on '{ECG}' helpful"]
 
 
 def test_repeated_likes_on_one_post_are_one_notification() -> None:
-    post = PostFactory(title=ECG)
-    others = [UserFactory(display_name=f"Fan {index}") for index in range(3)]
-    ana = UserFactory(display_name="Ana")
+    post = PostFactory.create(title=ECG)
+    others = [UserFactory.create(display_name=f"Fan {index}") for index in range(3)]
+    ana = UserFactory.create(display_name="Ana")
     for fan in [*others, ana]:
         toggle_reaction(member=fan, target=post, kind="like")
     assert _titles(post.author) == [f"Ana and 3 others liked '{ECG}'"]
@@ -61,8 +61,8 @@ def test_repeated_likes_on_one_post_are_one_notification() -> None:
 
 
 def test_one_other_is_singular_and_a_second_like_by_the_same_member_counts_once() -> None:
-    post = PostFactory(title=ECG)
-    ana, ben = UserFactory(display_name="Ana"), UserFactory(display_name="Ben")
+    post = PostFactory.create(title=ECG)
+    ana, ben = UserFactory.create(display_name="Ana"), UserFactory.create(display_name="Ben")
     toggle_reaction(member=ben, target=post, kind="like")
     toggle_reaction(member=ana, target=post, kind="like")
     toggle_reaction(member=ana, target=post, kind="like")  # taken back
@@ -71,9 +71,12 @@ def test_one_other_is_singular_and_a_second_like_by_the_same_member_counts_once(
 
 
 def test_likes_and_helpfuls_and_different_posts_stay_apart() -> None:
-    author = UserFactory()
-    first, second = PostFactory(author=author, title=ECG), PostFactory(author=author, title="Two")
-    ana, ben = UserFactory(display_name="Ana"), UserFactory(display_name="Ben")
+    author = UserFactory.create()
+    first, second = (
+        PostFactory.create(author=author, title=ECG),
+        PostFactory.create(author=author, title="Two"),
+    )
+    ana, ben = UserFactory.create(display_name="Ana"), UserFactory.create(display_name="Ben")
     for member in (ana, ben):
         toggle_reaction(member=member, target=first, kind="like")
         toggle_reaction(member=member, target=first, kind="helpful")
@@ -89,27 +92,27 @@ def test_likes_and_helpfuls_and_different_posts_stay_apart() -> None:
 
 
 def test_a_read_group_closes_and_the_next_like_starts_a_new_one() -> None:
-    post = PostFactory(title=ECG)
-    toggle_reaction(member=UserFactory(display_name="Ana"), target=post, kind="like")
+    post = PostFactory.create(title=ECG)
+    toggle_reaction(member=UserFactory.create(display_name="Ana"), target=post, kind="like")
     group = Notification.objects.get()
     mark_read(user=post.author, notification_id=group.pk)
-    toggle_reaction(member=UserFactory(display_name="Ben"), target=post, kind="like")
+    toggle_reaction(member=UserFactory.create(display_name="Ben"), target=post, kind="like")
     assert _titles(post.author) == [f"Ben liked '{ECG}'", f"Ana liked '{ECG}'"]
     assert unread_count(post.author) == 1
 
 
 def test_a_group_taken_by_a_digest_is_not_joined() -> None:
-    post = PostFactory(title=ECG)
-    toggle_reaction(member=UserFactory(display_name="Ana"), target=post, kind="like")
+    post = PostFactory.create(title=ECG)
+    toggle_reaction(member=UserFactory.create(display_name="Ana"), target=post, kind="like")
     digest = EmailDigest.objects.create(recipient=post.author, local_date="2030-01-01")
     Notification.objects.update(digest=digest)
-    toggle_reaction(member=UserFactory(display_name="Ben"), target=post, kind="like")
+    toggle_reaction(member=UserFactory.create(display_name="Ben"), target=post, kind="like")
     assert Notification.objects.count() == 2
 
 
 def test_a_walled_off_member_joins_no_group() -> None:
-    post = PostFactory(title=ECG)
-    rude = UserFactory()
+    post = PostFactory.create(title=ECG)
+    rude = UserFactory.create()
     Block.objects.create(blocker=post.author, blocked=rude)
     assert (
         notify_reaction(
@@ -121,8 +124,8 @@ def test_a_walled_off_member_joins_no_group() -> None:
 
 
 def test_long_titles_are_shortened() -> None:
-    post = PostFactory(title="A" * 200)
-    toggle_reaction(member=UserFactory(display_name="Ana"), target=post, kind="like")
+    post = PostFactory.create(title="A" * 200)
+    toggle_reaction(member=UserFactory.create(display_name="Ana"), target=post, kind="like")
     [title] = _titles(post.author)
     assert title.startswith("Ana liked 'AAAA") and title.endswith("…'")
     assert len(title) < 100
@@ -132,9 +135,11 @@ def test_long_titles_are_shortened() -> None:
 def test_the_list_and_the_bell_show_one_group(
     client: Client, django_assert_max_num_queries: Any, fans: int
 ) -> None:
-    post = PostFactory(title=ECG)
+    post = PostFactory.create(title=ECG)
     for index in range(fans):
-        toggle_reaction(member=UserFactory(display_name=f"Fan {index}"), target=post, kind="like")
+        toggle_reaction(
+            member=UserFactory.create(display_name=f"Fan {index}"), target=post, kind="like"
+        )
     client.force_login(post.author)
     with django_assert_max_num_queries(7):
         html = client.get(reverse("notifications:list")).content.decode()

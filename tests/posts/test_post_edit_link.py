@@ -19,7 +19,7 @@ def _html(member: object, url: str) -> str:
 
 
 def test_the_author_sees_one_edit_link_on_the_posts_page_and_in_the_feed() -> None:
-    post = PostFactory(title="Night shifts")
+    post = PostFactory.create(title="Night shifts")
     edit = f'href="{reverse("posts:edit", args=[post.pk])}"'
     page = _html(post.author, post.get_absolute_url())
     assert page.count(edit) == 1
@@ -29,6 +29,6 @@ def test_the_author_sees_one_edit_link_on_the_posts_page_and_in_the_feed() -> No
 
 
 def test_another_member_sees_no_edit_link() -> None:
-    post = PostFactory(title="Night shifts")
-    page = _html(UserFactory(), post.get_absolute_url())
+    post = PostFactory.create(title="Night shifts")
+    page = _html(UserFactory.create(), post.get_absolute_url())
     assert reverse("posts:edit", args=[post.pk]) not in page

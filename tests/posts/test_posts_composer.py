@@ -31,7 +31,7 @@ CREATE = "/posts/new/"
 
 def _client(user: Any = None) -> Client:
     client = Client()
-    client.force_login(user or UserFactory())
+    client.force_login(user or UserFactory.create())
     return client
 
 
@@ -93,7 +93,7 @@ def test_the_page_of_a_kind_shows_only_the_fields_it_uses(
 
 
 def test_a_live_q_and_a_says_which_time_zone_its_start_is_in() -> None:
-    html = _client(UserFactory(time_zone="Europe/Paris")).get(CREATE, {"kind": "event"})
+    html = _client(UserFactory.create(time_zone="Europe/Paris")).get(CREATE, {"kind": "event"})
     text = html.content.decode()
     assert '<p class="help" id="id_starts_at_helptext">In your time zone, Europe/Paris.</p>' in text
     assert 'aria-describedby="id_starts_at_helptext"' in text
@@ -111,9 +111,9 @@ def test_an_unknown_kind_in_the_link_opens_the_default_form() -> None:
 
 
 def test_the_kind_links_keep_the_group_and_the_tag_the_composer_was_opened_with() -> None:
-    author = UserFactory()
-    circle = CircleFactory(slug="cardiology")
-    MembershipFactory(circle=circle, member=author)
+    author = UserFactory.create()
+    circle = CircleFactory.create(slug="cardiology")
+    MembershipFactory.create(circle=circle, member=author)
     html = _client(author).get(CREATE, {"group": "cardiology", "tag": "ECG"}).content.decode()
     assert 'href="/posts/new/?kind=case&amp;group=cardiology&amp;tag=ECG"' in html
 
@@ -205,16 +205,16 @@ def test_a_member_of_no_group_is_not_offered_a_group_audience() -> None:
 
 
 def test_a_group_member_chooses_among_their_groups() -> None:
-    author = UserFactory()
-    MembershipFactory(circle=CircleFactory(name="Cardiology"), member=author)
-    CircleFactory(name="Dermatology")
+    author = UserFactory.create()
+    MembershipFactory.create(circle=CircleFactory.create(name="Cardiology"), member=author)
+    CircleFactory.create(name="Dermatology")
     html = _client(author).get(CREATE).content.decode()
     assert 'value="group"' in html and 'name="circle"' in html
     assert "Cardiology" in html and "Dermatology" not in html
 
 
 def test_the_edit_form_keeps_the_kind_and_shows_only_its_fields() -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     client = _client(author)
     client.post(
         CREATE,
@@ -289,7 +289,7 @@ def test_a_member_gets_the_rendered_markdown_and_no_finding() -> None:
 
 
 def test_the_preview_shows_the_privacy_findings_and_writes_nothing() -> None:
-    author = PhysicianFactory()
+    author = PhysicianFactory.create()
     response = _client(author).post(PREVIEW, {"title": "Fever", "body": IDENTIFYING})
     html = response.content.decode()
     assert response.status_code == 200
@@ -343,7 +343,7 @@ def test_the_preview_is_for_signed_in_participants_only(suspended: User) -> None
     assert refused.status_code == 403
     assert "<strong>hello</strong>" not in refused.content.decode()
 
-    unconfirmed = _client(UserFactory(email_verified=False)).post(PREVIEW, body)
+    unconfirmed = _client(UserFactory.create(email_verified=False)).post(PREVIEW, body)
     assert unconfirmed.status_code == 403
     assert "confirm your email address" in unconfirmed.content.decode()
 
@@ -356,7 +356,7 @@ def test_the_preview_takes_only_post() -> None:
 
 def test_the_preview_needs_the_csrf_token() -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.post(PREVIEW, {"body": "**hello**"}).status_code == 403
 
 
@@ -378,7 +378,7 @@ def test_the_preview_is_rate_limited_with_a_fragment_that_says_when_it_resumes(
 def test_the_preview_s_queries_do_not_grow_with_mentions(
     django_assert_max_num_queries: Any,
 ) -> None:
-    members = [UserFactory(handle=f"doc{number}") for number in range(12)]
+    members = [UserFactory.create(handle=f"doc{number}") for number in range(12)]
     client = _client()
     body = " ".join(f"@{member.handle}" for member in members)
     with django_assert_max_num_queries(6):

@@ -234,7 +234,7 @@ def test_results_read_only_what_they_show_and_no_more_queries_for_more_results()
         return html, [entry["sql"] for entry in captured.captured_queries]
 
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     warm_rail(client)
     html, reads = shown("kidney")
     people = html[html.index('id="people-title"') : html.index('id="posts-title"')]
