@@ -80,7 +80,7 @@ def test_a_visitors_message_is_kept_and_emailed_to_each_moderator(
     assert message.extra_headers["Reply-To"] == "visitor@example.org"
     panel = f"/admin/moderation/contactmessage/{saved.pk}/change/"
     assert VALID["message"] in message.body and panel in message.body
-    html = cast(EmailMultiAlternatives, message).alternatives[0][0]
+    html = str(cast(EmailMultiAlternatives, message).alternatives[0][0])
     assert "My NPI was rejected" in html and panel in html
 
 
