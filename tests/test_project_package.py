@@ -35,6 +35,8 @@ ALLOWED = {
     "community.templatetags.rail": {
         "accounts.models",
         "accounts.models.User",
+        "accounts.selectors",
+        "accounts.selectors.walled_off_ids",
         "mentoring.matching",
         "mentoring.matching.suggest_mentors",
         "mentoring.models",

@@ -273,6 +273,7 @@ class Generator:
                         rng.choice(TIME_ZONES),
                         "",
                         "",
+                        "system",
                     )
                 )
                 + "\n"
@@ -282,7 +283,7 @@ class Generator:
         "id password is_superuser email handle display_name role birth_year "
         "verification_status is_active is_staff date_joined suspension_reason avatar_large "
         "avatar_small bio bio_html country graduation_year institution interests languages "
-        "orcid profile_visibility region specialty time_zone training_stage website"
+        "orcid profile_visibility region specialty time_zone training_stage website theme"
     ).split()
 
     # Follows ------------------------------------------------------------------------
@@ -673,13 +674,13 @@ class Generator:
                     url, title = f"/posts/{post_id}/", f"New {kind.replace('_', ' ')} on a post"
                 yield (
                     f"{kind}\t{target}\t{title}\t{url}\t{timestamp(created)}\t{read}\t{actor}\t"
-                    f"{member_id}\t{target_type}\t0\t\\N\t\t\\N\t\\N\tnot_needed\t\t\\N\n"
+                    f"{member_id}\t{target_type}\t0\t\\N\t\t\\N\t\\N\tnot_needed\t\t\\N\t\t[]\n"
                 )
 
     NOTIFICATION_COLUMNS = (
         "kind target_id title url created_at read_at actor_id recipient_id target_type_id "
         "email_attempts email_claimed_at email_claimed_by email_due_at email_sent_at "
-        "email_status last_error digest_id"
+        "email_status last_error digest_id group_key actor_ids"
     ).split()
 
     WALL_COLUMNS = {

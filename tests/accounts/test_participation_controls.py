@@ -6,6 +6,7 @@ services enforce (accounts.permissions.participation_problem)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -150,7 +151,8 @@ def test_a_suspended_member_is_told_until_when_and_how_to_appeal_instead_of_a_co
         assert control not in html
     if page in PAGES_WITH_A_NOTICE:
         assert SUSPENDED in html
-        assert f"until {timezone.localtime(viewer.suspended_until):%-d %B %Y}" in html
+        until = f"{timezone.localtime(viewer.suspended_until):%-d %B %Y}"
+        assert re.search(rf"until <time datetime=\"[^\"]+\">{until}", html)
 
 
 def test_the_full_notice_says_why_and_offers_the_appeal(client: Client, suspended: User) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from tests.browser.conftest import scrolls_sideways
 from tests.factories import UserFactory
@@ -86,6 +87,7 @@ def test_on_a_wide_screen_the_navigation_is_a_column_and_an_empty_rail_takes_no_
     nav = page.get_by_role("navigation", name="Main")
     assert nav.is_visible()
     assert nav.get_by_role("link", name="Explore").get_attribute("aria-current") == "page"
+    page.goto(reverse("accounts:profile_edit"))  # settings leave the rail empty
     assert not page.get_by_role("navigation", name="Shortcuts").is_visible()
     assert not page.locator(".nav-menu").is_visible()
     nav_box = _box(page, ".app-nav")

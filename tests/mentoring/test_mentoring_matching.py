@@ -233,6 +233,7 @@ def test_the_suggestions_page_reads_the_mentees_preferences_once(mentee: User) -
     _named("Mentor", **BEST)
     client = Client()
     client.force_login(mentee)
+    warm_rail(client)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("mentoring:suggestions"))
     assert response.status_code == 200

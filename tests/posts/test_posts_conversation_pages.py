@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from posts.models import Comment, Post, Visibility
 from posts.selectors import THREADS_PER_PAGE
+from tests.conftest import warm_rail
 from tests.factories import UserFactory
 from tests.posts.factories import CircleFactory, CommentFactory, MembershipFactory, PostFactory
 
@@ -148,6 +149,7 @@ def test_the_thread_is_read_without_asking_again_whether_the_post_is_readable() 
     CommentFactory.create(post=post, parent=top)
     client = Client()
     client.force_login(UserFactory.create())
+    warm_rail(client)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200

@@ -60,6 +60,8 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "privacy_policy": lambda w: {},
     "terms": lambda w: {},
     "contact": lambda w: {},
+    # the component styleguide, for staff past two-factor
+    "styleguide": lambda w: {},
     # allauth
     "account_login": lambda w: {},
     "account_logout": lambda w: {},

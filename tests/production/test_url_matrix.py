@@ -66,6 +66,8 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "accounts:verification": (LOGIN, 200, 200, 200, 200, 200, 200),
     "accounts:verification_document": (404, 404, 404, 404, 404, 404, 200),
     "about": (200, 200, 200, 200, 200, 200, 200),
+    # Staff only, under the panel's rule: others 404, staff without two-factor sent to set it up.
+    "styleguide": (LOGIN, 404, 404, 404, MOVED, 200, 200),
     "contact": (200, 200, 200, 200, 200, 200, 200),
     "favicon": (200, 200, 200, 200, 200, 200, 200),
     "guidelines": (200, 200, 200, 200, 200, 200, 200),
