@@ -491,6 +491,17 @@ class Post(models.Model):
                 condition=Q(deleted_at__isnull=True, removed_by_moderators_at__isnull=True),
                 name="post_alive_recent_counts_idx",
             ),
+            # Live Q&As by their start: the right rail's upcoming ones read the few that
+            # have not ended instead of every live Q&A ever held.
+            models.Index(
+                fields=["starts_at", "id"],
+                condition=Q(
+                    kind=PostKind.EVENT,
+                    deleted_at__isnull=True,
+                    removed_by_moderators_at__isnull=True,
+                ),
+                name="post_event_start_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

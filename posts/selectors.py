@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Follow, Mute, User
+from accounts.selectors import walled_off_ids
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -395,54 +396,71 @@ class TrendingHashtag:
 
 
 def trending_hashtags(viewer: Viewer, *, limit: int = TRENDING_COUNT) -> list[TrendingHashtag]:
-    """The hashtags on the most posts of the last 7 days outside groups, counting only
-    posts `viewer` may read (`Post.objects.visible_to`, minus muted members); one query.
+    """The hashtags on the most posts of the last 7 days outside groups that `viewer` may
+    read, most used first.
 
-    As for the week's top posts, the candidates (the week's most used tags for members, or
-    for visitors) are shared through the cache (`_week_hashtags`); who may read which post
-    is decided on every view, so a tag used only by a member walled off from the viewer, or
-    only in posts the viewer may not read, is neither shown nor counted.
+    The week's counts are shared through the cache (`_week_hashtag_counts`: one list for
+    members, one for visitors, over the posts every member, or every visitor, may read; no
+    minor's post, as some readers may not see those). A reader who blocked or muted members,
+    or whom members blocked, has those members' posts taken off the counts in one small
+    query (their posts of the week only), so a tag used only by them is neither shown nor
+    counted; other readers spend no query.
     """
-    candidates = _week_hashtags(signed_in=viewer.is_authenticated)
-    if not candidates:
+    counts = dict(_week_hashtag_counts(signed_in=viewer.is_authenticated))
+    if not counts:
         return []
-    since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
-    posts = Post.objects.visible_to(viewer).exclude(visibility=Visibility.GROUP)
     if viewer.is_authenticated:
-        posts = posts.exclude(author_id__in=_muted_ids(viewer))
-    rows = (
-        PostHashtag.objects.filter(
-            AnyOf("hashtag_id", candidates), created_at__gte=since, post__in=posts
+        hidden = walled_off_ids(viewer) | set(
+            Mute.objects.filter(muter=viewer).values_list("muted_id", flat=True)
         )
-        .values("hashtag__name")
-        .annotate(post_count=models.Count("post_id"))
-        .order_by("-post_count", "hashtag__name")
-        .values_list("hashtag__name", "post_count")[:limit]
+        if hidden:
+            since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
+            taken_off = (
+                PostHashtag.objects.filter(
+                    hashtag__name__in=list(counts),
+                    created_at__gte=since,
+                    post__author_id__in=hidden,
+                    post__visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS],
+                    post__deleted_at__isnull=True,
+                    post__removed_by_moderators_at__isnull=True,
+                )
+                .values("hashtag__name")
+                .annotate(post_count=models.Count("post_id"))
+                .values_list("hashtag__name", "post_count")
+            )
+            for name, count in taken_off:
+                counts[name] -= count
+    ranked = sorted(
+        ((name, count) for name, count in counts.items() if count > 0),
+        key=lambda item: (-item[1], item[0]),
     )
-    return [TrendingHashtag(name=name, post_count=count) for name, count in rows]
+    return [TrendingHashtag(name=name, post_count=count) for name, count in ranked[:limit]]
 
 
-def _week_hashtags(*, signed_in: bool) -> list[int]:
-    """Ids of the TRENDING_CANDIDATES hashtags on the most posts of the last 7 days that
-    every member (or every visitor) may read, kept in the cache for TRENDING_CACHE_SECONDS."""
-    key = f"posts:week-hashtags:{'members' if signed_in else 'visitors'}"
-    candidates = cache.get(key)
-    if candidates is None:
+def _week_hashtag_counts(*, signed_in: bool) -> list[tuple[str, int]]:
+    """The TRENDING_CANDIDATES hashtags on the most posts of the last 7 days outside groups
+    that every member (or every visitor) may read, with their counts, kept in the cache
+    for TRENDING_CACHE_SECONDS."""
+    key = f"posts:week-hashtag-counts:{'members' if signed_in else 'visitors'}"
+    counted: list[tuple[str, int]] | None = cache.get(key)
+    if counted is None:
         since = timezone.now() - datetime.timedelta(days=TOP_DAYS)
         readable = (
-            Post.objects.alive().filter(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+            Post.objects.alive()
+            .filter(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+            .exclude(author__in=User.objects.minors())
             if signed_in
-            else Post.objects.visible_to(AnonymousUser())
+            else Post.objects.visible_to(AnonymousUser()).exclude(visibility=Visibility.GROUP)
         )
-        candidates = list(
+        counted = list(
             PostHashtag.objects.filter(created_at__gte=since, post__in=readable)
-            .values("hashtag_id")
+            .values("hashtag__name")
             .annotate(post_count=models.Count("post_id"))
-            .order_by("-post_count", "hashtag_id")
-            .values_list("hashtag_id", flat=True)[:TRENDING_CANDIDATES]
+            .order_by("-post_count", "hashtag__name")
+            .values_list("hashtag__name", "post_count")[:TRENDING_CANDIDATES]
         )
-        cache.set(key, candidates, TRENDING_CACHE_SECONDS)
-    return candidates
+        cache.set(key, counted, TRENDING_CACHE_SECONDS)
+    return counted
 
 
 def hashtag_posts(
