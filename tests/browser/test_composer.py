@@ -183,7 +183,7 @@ def test_a_dropped_image_fills_the_next_slot_and_can_be_removed(
     zone = page.locator(".image-drop")
     zone.dispatch_event("dragenter", {"dataTransfer": transfer})
     zone.dispatch_event("drop", {"dataTransfer": transfer})
-    page.get_by_role("img", name="Preview of image 1").wait_for()
+    page.get_by_role("img", name="Preview of image 1", exact=True).wait_for()
     alt = page.get_by_label("Description of image 1 (alt text)")
     assert alt.is_visible()
     assert page.evaluate("() => document.activeElement.name") == "alt_1"
@@ -195,7 +195,7 @@ def test_a_dropped_image_fills_the_next_slot_and_can_be_removed(
     page.get_by_role("button", name="Remove image 1").click()
     alt.wait_for(state="hidden")
     assert page.evaluate("() => document.querySelector('input[name=image_1]').files.length") == 0
-    assert page.get_by_role("img", name="Preview of image 1").count() == 0
+    assert page.get_by_role("img", name="Preview of image 1", exact=True).count() == 0
     assert errors == []
 
 
@@ -260,7 +260,7 @@ def test_the_composer_with_images_fits_a_phone(
         page.locator("input[name=image_1]").set_input_files(
             _photo(tmp_path, "wide.png", (90, 140, 90))
         )
-        page.get_by_role("img", name="Preview of image 1").wait_for()
+        page.get_by_role("img", name="Preview of image 1", exact=True).wait_for()
         assert not scrolls_sideways(page)
         screenshot(page, "composer-images-360")
     finally:
