@@ -14,12 +14,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.auth_backends import AuthenticationBackend
-from allauth.account.models import EmailAddress
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
 
 from .models import User
-from .selectors import WalledOffIds, parse_walled_off_ids, remember_walls_for_request, request_walls
+from .selectors import (
+    HasConfirmedEmail,
+    WalledOffIds,
+    parse_walled_off_ids,
+    remember_walls_for_request,
+    request_walls,
+)
 
 # A mixin for the backends below; to the type checker it is the ModelBackend it comes before.
 if TYPE_CHECKING:
@@ -41,9 +45,7 @@ class _ReadsMemberWithWallsAndUnreadCount(_Backend):
                 unread_notification_count=UnreadCount(),
                 # What accounts.permissions.participation_problem asks on every page that
                 # shows a control the member might not be allowed to use.
-                has_verified_email=Exists(
-                    EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-                ),
+                has_verified_email=HasConfirmedEmail(),
             )
             .filter(pk=user_id)
             .first()

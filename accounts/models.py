@@ -485,6 +485,11 @@ BYLINE_FIELDS = frozenset(
 )
 
 
+def byline_fields(relation: str) -> tuple[str, ...]:
+    """The member columns under `relation` that a byline shows, for `only()`."""
+    return tuple(f"{relation}__{name}" for name in sorted(BYLINE_FIELDS))
+
+
 @functools.cache
 def non_byline_fields(relation: str) -> tuple[str, ...]:
     """The member columns under `relation` that no byline shows, for `defer()`: where a

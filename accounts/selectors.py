@@ -22,6 +22,27 @@ request_walls: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
 )
 
 
+class HasConfirmedEmail(OuterRowSQL):
+    """Whether the member on this row has confirmed an email address (allauth's
+    `EmailAddress` with `verified`), as a value of the row: what
+    `Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))` says, written
+    out, because accounts.backends reads it with the member on every page."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        # Imported here: allauth's models refer back to this app's User.
+        from allauth.account.models import EmailAddress
+
+        quote, meta = connection.ops.quote_name, EmailAddress._meta
+        member = self.column(compiler, connection, self.outer_pk)
+        # Names from the model's own metadata, quoted; the one value is a parameter.
+        sql = (
+            f"EXISTS(SELECT 1 FROM {quote(meta.db_table)}"  # nosec B608
+            f" WHERE {quote(column_of(EmailAddress, 'user'))} = {member}"
+            f" AND {quote(column_of(EmailAddress, 'verified'))} = %s)"
+        )
+        return sql, [True]
+
+
 class WalledOffIds(OuterRowSQL):
     """Who is walled off from the member on this row (members they blocked or who blocked
     them), as one value: their ids separated by commas, None when there are none

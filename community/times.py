@@ -7,8 +7,9 @@ into text (a title, a record's name) uses `when_text`."""
 from __future__ import annotations
 
 import datetime
+import functools
 
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.timesince import timesince
 
 # The styles a time may be shown in, each a format of community/formats.
@@ -36,7 +37,17 @@ def when_text(value: datetime.date, style: str = "datetime") -> str:
         format_name = STYLES[style]
     except KeyError:
         raise ValueError(f"A time is shown as one of {', '.join(STYLES)}, not {style!r}.") from None
+    if not isinstance(value, datetime.datetime):
+        # A day reads the same in every zone: its words are kept (a list's day headings).
+        return _day_text(value, formats.get_format(format_name), translation.get_language())
     return formats.date_format(local(value), format_name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(day: datetime.date, format_string: str, language: str | None) -> str:
+    """`day` written in `format_string`, in `language` (the active one, which names the
+    months and weekdays)."""
+    return dateformat.format(day, format_string)
 
 
 def ago_text(value: datetime.datetime, now: datetime.datetime | None = None) -> str:

@@ -22,6 +22,7 @@ Visibility rules for posts:
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User, non_byline_fields
+from accounts.models import User, byline_fields
 from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
 from community.perf.prefetch import PrefetchOnlyCounted
@@ -372,6 +373,21 @@ class ReadableByMember(OuterRowSQL):
 NOT_ON_CARDS = ("body", "search_vector", "removal_reason")
 
 
+@functools.cache
+def card_columns(model_name: str) -> tuple[str, ...]:
+    """What a list of cards reads, for `only()`: of a post ("post") every column but
+    NOT_ON_CARDS and its group's row, of a comment ("comment") every column; of each author
+    only the byline. Naming the columns read costs the ORM about 1,000 fewer calls per
+    list than deferring the others (BENCHMARKS.md, "Before and after the design work").
+    Worked out once: the models' fields do not change."""
+    if model_name == "post":
+        own = [f.name for f in Post._meta.concrete_fields if f.name not in NOT_ON_CARDS]
+        own += [f"circle__{f.name}" for f in Circle._meta.concrete_fields]
+    else:
+        own = [f.name for f in Comment._meta.concrete_fields]
+    return (*own, *byline_fields("author"))
+
+
 class PostQuerySet(PrefetchOnlyCounted["Post"]):
     # Cards show images only when `image_count` says there are some (community/perf).
     counted_prefetches = {"images": "image_count"}
@@ -417,7 +433,7 @@ class PostQuerySet(PrefetchOnlyCounted["Post"]):
         """`for_display`, for lists of cards: of each post what its card shows (not the
         Markdown source nor the search words: the card shows the rendered text), and of
         each author only what the byline shows."""
-        return self.for_display(viewer).defer(*NOT_ON_CARDS, *non_byline_fields("author"))
+        return self.for_display(viewer).only(*card_columns("post"))
 
     def newest_first(self) -> PostQuerySet:
         return self.order_by("-created_at", "-id")
@@ -634,7 +650,7 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
     def for_card_list(self, viewer: Viewer) -> CommentQuerySet:
         """`for_display`, for a thread's cards: of each author only what the byline shows."""
-        return self.for_display(viewer).defer(*non_byline_fields("author"))
+        return self.for_display(viewer).only(*card_columns("comment"))
 
 
 class Comment(models.Model):

@@ -302,3 +302,16 @@ def test_django_messages_are_shown_as_toasts_of_their_level(client: Client) -> N
     html = response.content.decode()
     assert '<div class="toasts" role="status">' in html
     assert "toast toast-success" in html or "toast toast-info" in html
+
+
+def test_the_shells_constant_parts_are_rendered_once_per_process(client: Client) -> None:
+    """The head's links, the brand, the search link and the footer's links are the same on
+    every page: the second page renders none of their templates again, and shows them."""
+    first = client.get(reverse("about"))
+    again = client.get(reverse("guidelines"))
+    constant = {"_head_icons.html", "_footer_links.html", "_icon.html"}
+    assert constant <= {template.name for template in first.templates}
+    assert not constant & {template.name for template in again.templates}
+    html = again.content.decode()
+    for part in ('rel="manifest"', 'class="brand"', 'class="icon-link search-link"', "Terms"):
+        assert part in html

@@ -11,9 +11,10 @@ import pytest
 from django.contrib.admin.utils import display_for_value
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
+from community.times import when_text
 from mentoring.models import Message
 from moderation.models import ModerationAction
 from moderation.services import suspend_member
@@ -218,3 +219,14 @@ def test_starting_a_campaign_clears_the_running_list_of_readers_in_every_zone() 
         for zone in (ahead, behind):
             with timezone.override(zone):
                 assert [campaign.title for campaign in running_campaigns()] == ["Sepsis week"]
+
+
+def test_a_day_reads_the_same_each_time_in_the_language_of_the_page() -> None:
+    """Days are written once and kept (a list's headings); the words follow the language."""
+    day = dt.date(2026, 12, 6)
+    assert when_text(day, "date") == when_text(day, "date") == "6 December 2026"
+    with translation.override("fr"):
+        assert "décembre" in when_text(day, "date")
+    assert when_text(day, "date") == "6 December 2026"
+    with pytest.raises(ValueError):
+        when_text(day, "fortnight")

@@ -14,8 +14,8 @@ Gains: BENCHMARKS.md step 18 (the viewer's marks on cards) and step 25 (the memb
 visibility rule, `posts.models.ReadableByMember`), on every page that lists posts.
 
 Used by: `ViewerMarked` below (post and comment cards), `posts.models.ReadableByMember`
-and `ReadableCircle`, `accounts.selectors.WalledOffIds`, `notifications.selectors
-.UnreadCount`.
+and `ReadableCircle`, `accounts.selectors.WalledOffIds` and `HasConfirmedEmail`,
+`notifications.selectors.UnreadCount`.
 
 Tests: tests/perf/test_row_sql.py (each subclass against the ORM expression it replaces,
 inside other queries too), tests/perf/test_django_internals.py.

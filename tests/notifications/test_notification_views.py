@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -142,6 +144,22 @@ def test_the_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(LIST)
     assert response.status_code == 200
+
+
+def test_the_list_reads_only_the_columns_it_shows(client: Client) -> None:
+    alice = _login(client, UserFactory.create())
+    make_notification(alice, actor=UserFactory.create(), title="Followed you")
+    warm_rail(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LIST).status_code == 200
+    (listed,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "notifications_notification"')
+    ]
+    assert '"avatar_small"' in listed  # the face beside the row
+    for unread_column in ('"email_status"', '"actor_ids"', '"password"', '"bio"'):
+        assert unread_column not in listed
 
 
 # --- Rows reused between views (notifications_extras.notification_row) --------------------

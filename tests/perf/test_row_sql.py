@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, User
-from accounts.selectors import WalledOffIds, parse_walled_off_ids
+from accounts.selectors import HasConfirmedEmail, WalledOffIds, parse_walled_off_ids
 from community.perf.row_sql import ViewerMarked
 from notifications.models import Notification
 from notifications.selectors import UnreadCount
@@ -142,6 +143,24 @@ def test_unread_count_is_the_orm_count(world: World) -> None:
     written = dict(User.objects.annotate(n=UnreadCount()).values_list("pk", "n"))
     assert written == plain
     assert written[world.reader.pk] == 2 and written[world.stranger.pk] == 0
+
+
+def test_has_confirmed_email_is_the_orm_exists(world: World) -> None:
+    confirmed = User.objects.create(handle="confirmed-one", email="c1@example.org")
+    unconfirmed = User.objects.create(handle="unconfirmed-one", email="u1@example.org")
+    EmailAddress.objects.create(user=confirmed, email="old@example.org", verified=False)
+    EmailAddress.objects.create(user=confirmed, email="c1@example.org", verified=True)
+    EmailAddress.objects.create(user=unconfirmed, email="u1@example.org", verified=False)
+    plain_rows = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    plain = dict(User.objects.annotate(v=Exists(plain_rows)).values_list("pk", "v"))
+    written = dict(User.objects.annotate(v=HasConfirmedEmail()).values_list("pk", "v"))
+    assert written == plain
+    assert written[confirmed.pk] is True and written[unconfirmed.pk] is False
+    # Inside another query, where the member's table is renamed.
+    following = Post.objects.filter(
+        author__in=User.objects.annotate(v=HasConfirmedEmail()).filter(v=True).values("pk")
+    )
+    assert set(following) == set(Post.objects.filter(author__in=[m for m, v in plain.items() if v]))
 
 
 def test_readable_by_a_site_moderator_is_every_groups_posts(world: World) -> None:
