@@ -18,6 +18,11 @@ page answers 200 through gunicorn, warms up, then runs `wrk -t2 -c8 -d15s --late
 Lua `done()` hook that prints the 50th, 95th and 99th percentiles, requests per second and
 errors (socket errors and non-2xx/3xx answers). gunicorn listens on a free port of
 127.0.0.1 only. The results replace the table between the markers in BENCHMARKS.md.
+
+First, in the same run and the same way, it measures `/healthz` asked with no session (one
+query: the cheapest request on the stack) and gives each page's requests per second as a
+share of it, a figure that compares across machines and loads. Explore and the post page are
+measured for visitors too (no cookie), beside the same pages signed in.
 """
 
 from __future__ import annotations
@@ -100,6 +105,8 @@ class Page:
     name: str
     path: str
     p95_target_ms: int = 100
+    # Asked with no cookie, as a visitor (or a load balancer) asks it.
+    visitor: bool = False
     queries: int = 0
     p50_ms: float = 0.0
     p95_ms: float = 0.0
@@ -115,12 +122,18 @@ class Page:
         return self.p95_ms < self.p95_target_ms and self.errors == 0 and self.queries <= QUERY_LIMIT
 
 
+FLOOR = Page("/healthz (floor)", "/healthz", visitor=True)
+# The pages a visitor reads most, measured for visitors too.
+VISITOR_PAGES = ("Explore", "Post with")
+
+
 def pages_to_run(only: str) -> list[Page]:
-    return [
-        Page(page.name, page.path, page.p95_target_ms)
-        for page in hot_pages()
-        if only.lower() in page.name.lower()
-    ]
+    pages = []
+    for page in hot_pages():
+        pages.append(Page(page.name, page.path, page.p95_target_ms))
+        if page.name.startswith(VISITOR_PAGES):
+            pages.append(Page(f"{page.name}, visitor", page.path, page.p95_target_ms, True))
+    return [page for page in pages if only.lower() in page.name.lower()]
 
 
 def session_cookie(member: User) -> str:
@@ -136,9 +149,10 @@ def session_cookie(member: User) -> str:
 
 
 def count_queries(pages: list[Page], member: User) -> None:
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(member)
+    signed_in = Client(HTTP_HOST="127.0.0.1")
+    signed_in.force_login(member)
     for page in pages:
+        client = Client(HTTP_HOST="127.0.0.1") if page.visitor else signed_in
         client.get(page.path)  # warm caches (session, content types) like a live server
         with CaptureQueriesContext(connection) as captured:
             response = client.get(page.path)
@@ -183,9 +197,8 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen[by
 
 
 def check_live(port: int, page: Page, cookie: str) -> None:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{page.path}", headers={"Cookie": cookie}
-    )
+    headers = {} if page.visitor else {"Cookie": cookie}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{page.path}", headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         if response.status != 200:
             raise SystemExit(f"{page.path} answered {response.status} under gunicorn")
@@ -194,7 +207,7 @@ def check_live(port: int, page: Page, cookie: str) -> None:
 def run_wrk(port: int, page: Page, cookie: str, script: str, args: argparse.Namespace) -> None:
     url = f"http://127.0.0.1:{port}{page.path}"
     base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-s", script]
-    headers = ["-H", f"Cookie: {cookie}"]
+    headers = [] if page.visitor else ["-H", f"Cookie: {cookie}"]
     subprocess.run([*base, "-d3s", *headers, url], check=True, capture_output=True)
     alone = subprocess.run(
         ["wrk", "-t1", "-c1", "--latency", "-s", script, "-d5s", *headers, url],
@@ -262,7 +275,7 @@ def data_size() -> str:
     return ", ".join(f"{count:,} {name}" for name, count in counts.items())
 
 
-def table(pages: list[Page], args: argparse.Namespace, load: str) -> str:
+def table(pages: list[Page], floor: Page, args: argparse.Namespace, load: str) -> str:
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         MARK_START,
@@ -273,17 +286,19 @@ def table(pages: list[Page], args: argparse.Namespace, load: str) -> str:
         f"- Server: gunicorn, {args.workers} workers x {args.threads_per_worker} "
         f"thread{'' if args.threads_per_worker == 1 else 's'}; "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s; "
-        f"signed in as the bench member",
+        "signed in as the bench member (rows marked visitor: no cookie)",
         "",
-        "| Page | Queries | Median ms | p95 ms | p99 ms | Requests/s | Errors | Target p95 | Met "
-        "| Median ms, 1 connection |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| Page | Queries | Median ms | p95 ms | p99 ms | Requests/s | Share of /healthz "
+        "| Errors | Target p95 | Met | Median ms, 1 connection |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
-    for page in pages:
+    for page in [floor, *pages]:
+        share = page.rps / floor.rps if floor.rps else 0.0
         lines.append(
             f"| {page.name} | {page.queries} | {page.p50_ms:.1f} | {page.p95_ms:.1f} | "
-            f"{page.p99_ms:.1f} | {page.rps:.0f} | {page.errors} | < {page.p95_target_ms} | "
-            f"{'yes' if page.passed else 'no'} | {page.alone_p50_ms:.1f} |"
+            f"{page.p99_ms:.1f} | {page.rps:.0f} | {share:.0%} | {page.errors} | "
+            f"< {page.p95_target_ms} | {'yes' if page.passed else 'no'} | "
+            f"{page.alone_p50_ms:.1f} |"
         )
     lines.append(MARK_END)
     return "\n".join(lines)
@@ -322,15 +337,16 @@ def main() -> None:
     load = _load_average()
     call_command("collectstatic", interactive=False, verbosity=0)
     pages = pages_to_run(args.only)
+    floor = Page(FLOOR.name, FLOOR.path, FLOOR.p95_target_ms, visitor=True)
     member = User.objects.get(handle=BENCH_HANDLE)
-    count_queries(pages, member)
+    count_queries([floor, *pages], member)
     cookie = session_cookie(member)
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads_per_worker)
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA_DONE)
-        for page in pages:
+        for page in [floor, *pages]:
             check_live(port, page, cookie)
             run_wrk(port, page, cookie, script.name, args)
             print(
@@ -343,7 +359,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         Path(script.name).unlink(missing_ok=True)
-    block = table(pages, args, load)
+    block = table(pages, floor, args, load)
     print(block)
     if not args.no_write:
         write_results(args.output, block)
