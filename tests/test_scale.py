@@ -31,6 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Follow, User
+from bench.explain_pages import explain_pages
 from bench.scale.__main__ import main as scale_main
 from bench.scale.hot_pages import hot_pages
 from bench.scale.load import empty_tables, load_scale
@@ -313,6 +314,17 @@ def test_a_visitors_main_query_reads_the_same_index_and_not_the_members(
     assert used & indexes(), (indexes(), used)
     assert not {"posts_post", "accounts_user"} & seq_scanned, seq_scanned
     assert not [node for node in nodes if node.get("Parent Relationship") == "SubPlan"]
+
+
+@pytest.mark.django_db
+def test_the_explain_bench_times_each_query_of_the_visitors_pages(
+    visitor_client: Client,
+) -> None:
+    pages = explain_pages(member=False, runs=1)
+    assert [page.name.split()[0] for page in pages] == ["Explore", "Hashtag", "Post", "Profile"]
+    for page in pages:
+        assert page.queries and all(query.sql.startswith("SELECT") for query in page.queries)
+        assert page.milliseconds == sum(query.milliseconds for query in page.queries) > 0
 
 
 # --- Search ranks the newest matches (posts.search._newest_matches) ---------------------
