@@ -23,7 +23,7 @@ from moderation.services import (
 from .http import AuthenticatedHttpRequest
 from .models import User, VerificationRequest, VerificationStatus
 from .moderators import actor_of
-from .services import delete_account
+from .services import copy_minor_until_to_writing, delete_account
 
 # The admin's own login form would skip two-factor authentication: send staff through
 # allauth's login (and its TOTP step) instead: its wrapper takes the bound view's place.
@@ -52,6 +52,14 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "handle", "display_name", "password1", "password2")}),
     )
     actions = ["warn_members", "suspend_members", "reinstate_members"]
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # A superuser records a member's birth year here (a high-school student asks us to).
+        if change and {"birth_year", "role"} & set(form.changed_data):
+            copy_minor_until_to_writing(member=obj)
 
     # A superuser deleting a member erases them as their own account deletion does (other
     # apps' data, uploads, every count that included them), not by a bare cascade.

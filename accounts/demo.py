@@ -25,7 +25,7 @@ from .models import (
     VerificationStatus,
     Visibility,
 )
-from .services import recount_follows
+from .services import copy_minor_until_to_writing, recount_follows
 
 DEMO_PASSWORD = "rounds-demo-2026"
 # A fixed, public secret so anyone trying the demo can sign in to the moderation panel.
@@ -94,6 +94,8 @@ def _fill_profile(user: User) -> None:
     if user.is_minor:
         user.profile_visibility = Visibility.MEMBERS
     user.save()
+    # The profile may set a birth year or role, on an account that may have written already.
+    copy_minor_until_to_writing(member=user)
 
 
 def _make_moderator_ready(user: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import operator
 import uuid
@@ -62,13 +63,78 @@ class Theme(models.TextChoices):
     DARK = "dark", "Dark"
 
 
+# A member with only a birth year is taken to be as young as it allows (born on 31
+# December), so they count as an adult from 1 January of the year they turn ADULT_AGE + 1.
+ADULT_FROM_YEARS_AFTER_BIRTH = ADULT_AGE + 1
+# "Minor until" for a high-school student who gave no birth year: until their role or
+# birth year changes, whatever the date.
+MINOR_WITHOUT_END = datetime.date.max
+
+
+def age_today() -> datetime.date:
+    """The day the minors rule is read on: today in UTC, the day of `timezone.now()`."""
+    return timezone.now().date()
+
+
+def minor_until_of(
+    *, birth_year: int | None, role: str, today: datetime.date | None = None
+) -> datetime.date | None:
+    """The first day a member of this birth year and role counts as an adult, if they are
+    a minor on `today` (MINOR_WITHOUT_END for a high-school student without a birth year);
+    None for an adult.
+
+    The one place that decides who is a minor and until when: `User.is_minor` asks it,
+    `minor_condition` says the same in SQL on the members table, and every post and comment
+    keeps a copy of its author's (`author_minor_until`, kept by posts.authors), which
+    visitors' reads filter on (`minors_writing_shown_to`).
+    """
+    day = today if today is not None else age_today()
+    if birth_year is None:
+        return MINOR_WITHOUT_END if role == Role.HIGH_SCHOOL else None
+    first_adult_year = birth_year + ADULT_FROM_YEARS_AFTER_BIRTH
+    if first_adult_year > datetime.MAXYEAR:
+        return MINOR_WITHOUT_END
+    first_adult_day = datetime.date(first_adult_year, 1, 1)
+    return first_adult_day if first_adult_day > day else None
+
+
 def minor_condition(today_year: int | None = None) -> models.Q:
-    """The SQL form of User.is_minor: born after (this year - 19), or a high-school student
-    whose birth year we do not know."""
-    year = today_year if today_year is not None else timezone.now().year
-    return models.Q(birth_year__gt=year - ADULT_AGE - 1) | models.Q(
+    """`minor_until_of` in SQL, on the members table: born after the birth years that are
+    adult this year, or a high-school student whose birth year we do not know."""
+    year = today_year if today_year is not None else age_today().year
+    return models.Q(birth_year__gt=year - ADULT_FROM_YEARS_AFTER_BIRTH) | models.Q(
         birth_year__isnull=True, role=Role.HIGH_SCHOOL
     )
+
+
+def sees_every_minor(viewer: User | AnonymousUser) -> bool:
+    """Whether `viewer` may see minors' profiles, posts and comments: only members who
+    confirmed an email address (an unconfirmed account could be anyone's). Profiles
+    (`UserQuerySet.minors_hidden_from`) and posts and comments (`minors_writing_shown_to`)
+    both ask it."""
+    return viewer.is_authenticated and has_confirmed_email(viewer)
+
+
+def not_by_a_minor(today: datetime.date | None = None) -> models.Q:
+    """Posts or comments whose author is not a minor on `today`, read from the copy of the
+    author's `User.minor_until` the row carries (`author_minor_until`): NULL for an adult,
+    else the day they become one, so a row shows from that day with nothing to update."""
+    day = today if today is not None else age_today()
+    return models.Q(author_minor_until__isnull=True) | models.Q(author_minor_until__lte=day)
+
+
+def minors_writing_shown_to(
+    viewer: User | AnonymousUser, *, today: datetime.date | None = None
+) -> models.Q | None:
+    """Which posts or comments `viewer` may read as far as the minors rule goes, as a
+    condition on the row's `author_minor_until` and `author`, or None when they may read
+    every minor's. Visitors and unconfirmed members read no minor's writing but their own,
+    as `minors_hidden_from` hides minors' profiles; the condition reads only the row, so
+    their lists use the same indexes as members' (no look at the members table)."""
+    if sees_every_minor(viewer):
+        return None
+    shown = not_by_a_minor(today)
+    return shown | models.Q(author=viewer.pk) if viewer.is_authenticated else shown
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -95,12 +161,12 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(minor_condition())
 
     def minors_hidden_from(self, viewer: User | AnonymousUser) -> UserQuerySet | None:
-        """The minors `viewer` may not see, or None when they may see every minor: the one
-        place the minors rule lives. A minor's profile, posts and comments are for members
-        who confirmed their email address (an unconfirmed account could be anyone's);
-        visitors and unconfirmed members see none but themselves. Profiles (`visible_to`),
-        posts and comments (posts.models) all ask it."""
-        if viewer.is_authenticated and has_confirmed_email(viewer):
+        """The minors `viewer` may not see, or None when they may see every minor. A minor's
+        profile, posts and comments are for members who confirmed their email address
+        (`sees_every_minor`); visitors and unconfirmed members see none but themselves.
+        Profiles (`visible_to`) ask it; posts and comments ask `minors_writing_shown_to`,
+        the same rule on the copy of their author's age they carry."""
+        if sees_every_minor(viewer):
             return None
         minors = self.minors()
         return minors.exclude(pk=viewer.pk) if viewer.is_authenticated else minors
@@ -248,11 +314,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.verification_status == VerificationStatus.VERIFIED
 
     @property
+    def minor_until(self) -> datetime.date | None:
+        """The first day the member counts as an adult, if they are a minor today
+        (`minor_until_of`); None for an adult."""
+        return minor_until_of(birth_year=self.birth_year, role=self.role)
+
+    @property
     def is_minor(self) -> bool:
         """Under 18, or possibly so: with only a birth year we assume the younger age."""
-        if self.birth_year is None:
-            return self.role == Role.HIGH_SCHOOL
-        return timezone.now().year - self.birth_year - 1 < ADULT_AGE
+        return self.minor_until is not None
 
     @property
     def is_suspended(self) -> bool:

@@ -23,6 +23,7 @@ from community.images import encode_square_thumbnail
 from community.markdown import render_markdown
 from notifications.models import Kind
 from notifications.services import notify
+from posts.authors import copy_author_minor_until
 
 from .models import (
     CLINICIAN_ROLES,
@@ -36,6 +37,7 @@ from .models import (
     VerificationRequest,
     VerificationStatus,
     Visibility,
+    minor_until_of,
     walls_around,
 )
 from .moderators import Actor, may_moderate
@@ -126,13 +128,17 @@ PROFILE_FIELDS = (
 @transaction.atomic
 def update_profile(*, member: User, **changes: Any) -> User:
     """Save profile fields (names in PROFILE_FIELDS), render the bio, keep the rules:
-    minors stay members-only, and a role change clears a physician verification."""
+    minors stay members-only, a role change clears a physician verification, and one that
+    changes whether the member is a minor is copied onto their posts and comments."""
     ensure_can_participate(member)
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"Not profile fields: {sorted(unknown)}")
     # From the database: a bound ModelForm has already copied the new values onto `member`.
-    old_role, old_handle = User.objects.filter(pk=member.pk).values_list("role", "handle").get()
+    old_role, old_handle, birth_year = (
+        User.objects.filter(pk=member.pk).values_list("role", "handle", "birth_year").get()
+    )
+    old_minor_until = minor_until_of(birth_year=birth_year, role=old_role)
     if "handle" in changes and changes["handle"].lower() != old_handle.lower():
         _change_handle(member, old_handle=old_handle, new_handle=changes["handle"].lower())
         changes["handle"] = changes["handle"].lower()
@@ -149,7 +155,18 @@ def update_profile(*, member: User, **changes: Any) -> User:
             status=VerificationStatus.REJECTED, reason="You changed your role."
         )
     member.save()
+    if member.minor_until != old_minor_until:
+        # A role change can make a member a minor or an adult.
+        copy_minor_until_to_writing(member=member)
     return member
+
+
+def copy_minor_until_to_writing(*, member: User) -> None:
+    """Copy whether `member` is a minor, and until when (`User.minor_until`), onto their
+    posts and comments, where the visitors' rule reads it: after every change of their
+    birth year or role (the profile, the admin, demo profiles; a new member has nothing
+    written yet)."""
+    copy_author_minor_until(author=member)
 
 
 def _change_handle(member: User, *, old_handle: str, new_handle: str) -> None:
@@ -592,6 +609,9 @@ def delete_account(*, member: User, keep_content: bool) -> None:
 
 
 def _anonymise(member: User) -> None:
+    """Empty the row of a member whose posts and comments stay. The copy of their age on
+    those (`author_minor_until`) is left as it was: a minor's writing stays hidden from
+    visitors until the day they would have turned 18, though the row forgets their age."""
     VerificationRequest.objects.filter(member=member).delete()
     Mute.objects.filter(Q(muter=member) | Q(muted=member)).delete()
     Block.objects.filter(walls_around(member)).delete()

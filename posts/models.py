@@ -34,7 +34,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User, byline_fields
+from accounts.models import User, byline_fields, minors_writing_shown_to
 from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
 from community.perf.prefetch import PrefetchOnlyCounted
@@ -44,13 +44,6 @@ if TYPE_CHECKING:
     Viewer = User | AnonymousUser
 else:
     Viewer = Any
-
-
-def _hidden_minor_ids(viewer: Viewer) -> models.QuerySet[User] | None:
-    """The minors whose posts and comments `viewer` may not read, as accounts decides it
-    (User.objects.minors_hidden_from), or None."""
-    hidden = User.objects.minors_hidden_from(viewer)
-    return None if hidden is None else hidden.values("pk")
 
 
 # --- Groups ------------------------------------------------------------------------------
@@ -406,9 +399,11 @@ class PostQuerySet(PrefetchOnlyCounted["Post"]):
         """
         viewer, every_group = reader_of(viewer)
         posts = self if include_gone else self.alive()
-        hidden_minors = _hidden_minor_ids(viewer)
-        if hidden_minors is not None:
-            posts = posts.exclude(author__in=hidden_minors)
+        # The minors rule reads the post's own copy of its author's age (accounts decides
+        # it): no look at the members table, so visitors' lists walk the same indexes.
+        shown = minors_writing_shown_to(viewer)
+        if shown is not None:
+            posts = posts.filter(shown)
         if not viewer.is_authenticated:
             return posts.filter(visibility=Visibility.PUBLIC)
         posts = posts.filter(ReadableByMember(viewer.pk, every_group))
@@ -471,6 +466,12 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     removed_by_moderators_at = models.DateTimeField(null=True, blank=True)
     removal_reason = models.TextField(blank=True)
+    # A copy of the author's `User.minor_until`: NULL for an adult, else the first day the
+    # author counts as one. The minors rule for visitors and unconfirmed members reads it
+    # here (`minors_writing_shown_to`) rather than in the members table. posts.authors
+    # keeps it: read when the row is written, copied again onto all the author's rows
+    # whenever their birth year or role changes.
+    author_minor_until = models.DateField(null=True, blank=True, editable=False)
 
     # Kept exact by the services (F() updates guarded by the reaction's unique constraint).
     like_count = models.PositiveIntegerField(default=0)
@@ -503,7 +504,15 @@ class Post(models.Model):
             # Explore walk it to find their first page among live posts only.
             models.Index(
                 fields=["-created_at"],
-                include=["id", "like_count", "helpful_count", "visibility", "circle", "author"],
+                include=[
+                    "id",
+                    "like_count",
+                    "helpful_count",
+                    "visibility",
+                    "circle",
+                    "author",
+                    "author_minor_until",
+                ],
                 condition=Q(deleted_at__isnull=True, removed_by_moderators_at__isnull=True),
                 name="post_alive_recent_counts_idx",
             ),
@@ -631,9 +640,9 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         """Minus the comments of members walled off from `viewer`, and of minors for those
         who may not see them (visitors, unconfirmed members)."""
         comments = self
-        hidden_minors = _hidden_minor_ids(viewer)
-        if hidden_minors is not None:
-            comments = comments.exclude(author__in=hidden_minors)
+        shown = minors_writing_shown_to(viewer)
+        if shown is not None:
+            comments = comments.filter(shown)
         if not viewer.is_authenticated:
             return comments
         walled = walled_off_ids(viewer)
@@ -671,6 +680,8 @@ class Comment(models.Model):
     removal_reason = models.TextField(blank=True)
     like_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
+    # The author's `User.minor_until`, as on Post.
+    author_minor_until = models.DateField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -19,7 +19,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Follow, Mute, User
+from accounts.models import Follow, Mute, User, not_by_a_minor
 from accounts.selectors import walled_off_ids
 
 if TYPE_CHECKING:
@@ -448,7 +448,7 @@ def _week_hashtag_counts(*, signed_in: bool) -> list[tuple[str, int]]:
         readable = (
             Post.objects.alive()
             .filter(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
-            .exclude(author__in=User.objects.minors())
+            .filter(not_by_a_minor())
             if signed_in
             else Post.objects.visible_to(AnonymousUser()).exclude(visibility=Visibility.GROUP)
         )

@@ -31,6 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Follow, User
+from bench.explain_pages import explain_pages
 from bench.scale.__main__ import main as scale_main
 from bench.scale.hot_pages import hot_pages
 from bench.scale.load import empty_tables, load_scale
@@ -135,6 +136,20 @@ def test_it_keeps_every_denormalised_counter_equal_to_its_rows(
 
 
 @pytest.mark.django_db
+def test_each_post_and_comment_carries_its_authors_minor_until(
+    scale_data: dict[str, int],
+) -> None:
+    """As the services write it (posts.authors): the minors rule for visitors reads it."""
+    expected = {member.pk: member.minor_until for member in User.objects.all()}
+    assert any(expected.values())
+    for model in (Post, Comment):
+        carried = set(model.objects.values_list("author_id", "author_minor_until").distinct())
+        wrong = {(author, until) for author, until in carried if expected[author] != until}
+        assert not wrong, model.__name__
+        assert any(until for _, until in carried), model.__name__
+
+
+@pytest.mark.django_db
 def test_it_resets_the_sequences_so_new_rows_get_fresh_ids(scale_data: dict[str, int]) -> None:
     author = User.objects.get(handle=BENCH_HANDLE)
     post = Post.objects.create(author=author, body="After the load.")
@@ -218,6 +233,11 @@ def _explain_without_seqscan(sql: str, *, off: tuple[str, ...] = ("sort",)) -> l
     return list(_plan_nodes(plan[0]["Plan"]))
 
 
+@pytest.fixture
+def visitor_client(scale_data: dict[str, int], db: None) -> Client:
+    return Client()
+
+
 def _page(name: str) -> str:
     return next(page.path for page in hot_pages() if page.name.startswith(name))
 
@@ -270,6 +290,41 @@ def test_the_main_query_of_each_page_reads_its_index(
     seq_scanned = {node.get("Relation Name") for node in nodes if node["Node Type"] == "Seq Scan"}
     assert used & indexes(), (indexes(), used)
     assert "posts_post" not in seq_scanned
+
+
+# The pages a visitor reads, and the part of PLAN_CASES that concerns them.
+VISITOR_PAGES = ("Explore", "Hashtag", "Profile", "Post with")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "needle", "indexes"),
+    [case for case in PLAN_CASES if case[0] in VISITOR_PAGES],
+    ids=[f"{c[0]}:{c[1]}" for c in PLAN_CASES if c[0] in VISITOR_PAGES],
+)
+def test_a_visitors_main_query_reads_the_same_index_and_not_the_members(
+    visitor_client: Client, page: str, needle: str, indexes: Callable[[], set[str]]
+) -> None:
+    """The minors rule reads the rows' own copy of their author's age (posts.authors), so
+    a visitor's page walks the index a member's does, with no look at every member."""
+    sql = _main_query(visitor_client, _page(page), needle)
+    nodes = _explain_without_seqscan(sql)
+    used = {node["Index Name"] for node in nodes if "Index Name" in node}
+    seq_scanned = {node.get("Relation Name") for node in nodes if node["Node Type"] == "Seq Scan"}
+    assert used & indexes(), (indexes(), used)
+    assert not {"posts_post", "accounts_user"} & seq_scanned, seq_scanned
+    assert not [node for node in nodes if node.get("Parent Relationship") == "SubPlan"]
+
+
+@pytest.mark.django_db
+def test_the_explain_bench_times_each_query_of_the_visitors_pages(
+    visitor_client: Client,
+) -> None:
+    pages = explain_pages(member=False, runs=1)
+    assert [page.name.split()[0] for page in pages] == ["Explore", "Hashtag", "Post", "Profile"]
+    for page in pages:
+        assert page.queries and all(query.sql.startswith("SELECT") for query in page.queries)
+        assert page.milliseconds == sum(query.milliseconds for query in page.queries) > 0
 
 
 # --- Search ranks the newest matches (posts.search._newest_matches) ---------------------

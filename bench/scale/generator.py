@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.models import Role, VerificationStatus
+from accounts.models import Role, VerificationStatus, minor_until_of
 from accounts.specialties import SPECIALTIES
 from bench.scale.pgcopy import text, timestamp
 from bench.scale.sizes import (
@@ -122,7 +122,9 @@ class Generator:
         self.password = make_password(BENCH_PASSWORD)
         self.roles: list[Role] = []
         self.verified = array("b")
-        self.minor = array("b")
+        # Per member, their `User.minor_until` as a COPY value, copied onto each of their
+        # posts and comments as the services do (set by `user_lines`, which draws birth years).
+        self.minor_until: list[str] = []
         self.joined = array("d")
         self.specialty: list[str] = []
         self.ids = range(1, size.members + 1)
@@ -186,7 +188,6 @@ class Generator:
             self.roles.append(role)
             clinician = role in (Role.PHYSICIAN, Role.RESIDENT)
             self.verified.append(1 if clinician and rng.random() < 0.75 else 0)
-            self.minor.append(1 if role == Role.HIGH_SCHOOL else 0)
             self.joined.append(self.start - rng.random() * 365 * 86_400)
             wants_specialty = clinician or (role == Role.MEDICAL_STUDENT and rng.random() < 0.5)
             self.specialty.append(rng.choice(specialties) if wants_specialty else "")
@@ -214,7 +215,9 @@ class Generator:
 
     def user_lines(self) -> Iterator[str]:
         rng = self.rng
-        year = datetime.datetime.now(datetime.UTC).year
+        today = datetime.datetime.now(datetime.UTC).date()
+        year = today.year
+        self.minor_until = []
         for member_id in self.ids:
             role = self.roles[member_id - 1]
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -231,6 +234,10 @@ class Generator:
                 birth_year = str(year - rng.randint(23, 28))
             else:
                 birth_year = str(year - rng.randint(27, 65)) if rng.random() < 0.6 else "\\N"
+            until = minor_until_of(
+                birth_year=None if birth_year == "\\N" else int(birth_year), role=role, today=today
+            )
+            self.minor_until.append("\\N" if until is None else until.isoformat())
             clinician = role in (Role.PHYSICIAN, Role.RESIDENT)
             if self.verified[member_id - 1]:
                 status = VerificationStatus.VERIFIED
@@ -515,6 +522,7 @@ class Generator:
                         str(self.post_helpfuls[index]),
                         str(self.post_comments[index]),
                         str(self.post_author[index]),
+                        self.minor_until[self.post_author[index] - 1],
                         str(circle_id) if circle_id else "\\N",
                         " ".join(tags),
                     )
@@ -525,7 +533,7 @@ class Generator:
     POST_COLUMNS = (
         "id kind title body body_html visibility doi pmid pub_title journal year starts_at "
         "duration_minutes created_at deleted_at removal_reason like_count helpful_count "
-        "comment_count author_id circle_id"
+        "comment_count author_id author_minor_until circle_id"
     ).split()
 
     def post_hashtag_lines(self) -> Iterator[str]:
@@ -572,14 +580,16 @@ class Generator:
                 body = rng.choice(COMMENTS).format(**words)
                 self.comment_post[comment_id - 1] = index
                 self.comment_time[comment_id - 1] = moment
+                author = rng.choice(pool)
                 yield (
                     f"{comment_id}\t{body}\t<p>{body}</p>\t{timestamp(moment)}\t{{likes}}\t"
-                    f"{{helpfuls}}\t{rng.choice(pool)}\t{parent}\t{index + 1}\t\n"
+                    f"{{helpfuls}}\t{author}\t{self.minor_until[author - 1]}\t{parent}\t"
+                    f"{index + 1}\t\n"
                 )
 
     COMMENT_COLUMNS = (
-        "id body body_html created_at like_count helpful_count author_id parent_id post_id "
-        "removal_reason"
+        "id body body_html created_at like_count helpful_count author_id author_minor_until "
+        "parent_id post_id removal_reason"
     ).split()
 
     def comment_lines(self) -> Iterable[str]:

@@ -15,6 +15,7 @@ from notifications.services import notify
 from privacy.guard import check_comment
 from privacy.services import record_privacy_override
 
+from ..authors import lock_author_minor_until
 from ..models import (
     Comment,
     Post,
@@ -70,7 +71,12 @@ def add_comment(
     )
     rendered = render_post_markdown(body)
     comment = Comment.objects.create(
-        post=post, author=author, parent=parent, body=body, body_html=rendered.html
+        post=post,
+        author=author,
+        author_minor_until=lock_author_minor_until(author),
+        parent=parent,
+        body=body,
+        body_html=rendered.html,
     )
     record_privacy_override(author=author, target=comment, findings=confirmed_findings)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)

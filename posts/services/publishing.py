@@ -26,6 +26,7 @@ from privacy.image_guard import (
 )
 from privacy.services import record_privacy_override
 
+from ..authors import lock_author_minor_until
 from ..models import Circle, Post, PostImage, PostKind, Visibility
 from ..rendering import Rendered, render_post_markdown
 from .media import (
@@ -267,7 +268,7 @@ def _create_post(
     """The writes of `publish_post`, once its checks have passed."""
     # Locking the author's row serialises their publishes, so two racing submits of the
     # same form cannot both miss each other in the check below.
-    User.objects.select_for_update().only("pk").get(pk=author.pk)
+    author_minor_until = lock_author_minor_until(author)
     duplicate = (
         Post.objects.alive()
         .filter(
@@ -287,6 +288,7 @@ def _create_post(
     rendered = render_post_markdown(content.body)
     post = Post.objects.create(
         author=author,
+        author_minor_until=author_minor_until,
         kind=kind,
         visibility=visibility,
         circle=circle,

@@ -1,9 +1,11 @@
 """Minors are visible only to members who confirmed their email address: an account that
 never confirmed one could be anyone's, so it sees a minor's profile, posts and comments no
-more than a visitor does (User.objects.minors_hidden_from, the one place of the rule)."""
+more than a visitor does (accounts.models.sees_every_minor; who is a minor, and until when,
+is accounts.models.minor_until_of)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -11,7 +13,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import (
+    MINOR_WITHOUT_END,
+    Role,
+    User,
+    age_today,
+    minor_condition,
+    minor_until_of,
+)
 from posts.models import Comment, Post
 from posts.search import search
 from posts.services import add_comment, publish_post
@@ -117,3 +126,40 @@ def test_the_rule_costs_no_query_on_a_page(
     unconfirmed.get(reverse("posts:explore"))
     with django_assert_max_num_queries(confirmed_count):
         unconfirmed.get(reverse("posts:explore"))
+
+
+# --- Until when a member is a minor (accounts.models.minor_until_of) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "role", "today", "until"),
+    [
+        # Only the year is known: an adult from 1 January of the year they turn 19.
+        (2010, Role.HIGH_SCHOOL, datetime.date(2028, 12, 31), datetime.date(2029, 1, 1)),
+        (2010, Role.PREMED, datetime.date(2028, 12, 31), datetime.date(2029, 1, 1)),
+        (2010, Role.HIGH_SCHOOL, datetime.date(2029, 1, 1), None),
+        (1990, Role.PHYSICIAN, datetime.date(2026, 6, 1), None),
+        # No birth year: a high-school student stays a minor until it or the role changes.
+        (None, Role.HIGH_SCHOOL, datetime.date(2026, 6, 1), MINOR_WITHOUT_END),
+        (None, Role.HIGH_SCHOOL, datetime.date(9999, 12, 31), MINOR_WITHOUT_END),
+        (None, Role.MEDICAL_STUDENT, datetime.date(2026, 6, 1), None),
+        # A year no calendar date follows (an admin's typo) is a minor, not a crash.
+        (9990, Role.PREMED, datetime.date(2026, 6, 1), MINOR_WITHOUT_END),
+    ],
+)
+def test_it_says_until_when_a_member_is_a_minor(
+    birth_year: int | None, role: Role, today: datetime.date, until: datetime.date | None
+) -> None:
+    assert minor_until_of(birth_year=birth_year, role=role, today=today) == until
+
+
+def test_the_sql_form_on_members_agrees_with_it_for_every_recent_birth_year() -> None:
+    today = age_today()
+    members = [UserFactory.create(birth_year=today.year - age) for age in range(13, 25)]
+    members.append(HighSchoolStudentFactory.create(birth_year=None))
+    members.append(UserFactory.create(birth_year=None))
+    minors = set(User.objects.filter(minor_condition()).values_list("pk", flat=True))
+    for member in members:
+        until = minor_until_of(birth_year=member.birth_year, role=member.role, today=today)
+        assert (member.pk in minors) is (until is not None) is member.is_minor
+        assert member.minor_until == until

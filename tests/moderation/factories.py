@@ -21,9 +21,11 @@ from tests.posts.factories import PostFactory
 def make_comment(*, post: Post | None = None, author: User | None = None, **fields: Any) -> Comment:
     post = post or PostFactory.create()
     body = fields.pop("body", "A comment worth reading.")
+    author = author or UserFactory.create()
     comment = Comment.objects.create(
         post=post,
-        author=author or UserFactory.create(),
+        author=author,
+        author_minor_until=author.minor_until,
         body=body,
         body_html=render_post_markdown(body).html,
         **fields,

@@ -58,6 +58,8 @@ class PostFactory(factory.django.DjangoModelFactory[Post]):
         model = Post
 
     author = factory.SubFactory(UserFactory)
+    # As the services write it: the minors rule reads this copy of the author's age.
+    author_minor_until = factory.LazyAttribute(lambda post: post.author.minor_until)
     kind = PostKind.DISCUSSION
     body = factory.Sequence(lambda n: f"Teaching point number {n} about fluid balance.")
     body_html = factory.LazyAttribute(lambda post: render_post_markdown(post.body).html)
@@ -72,6 +74,7 @@ class CommentFactory(factory.django.DjangoModelFactory[Comment]):
 
     post = factory.SubFactory(PostFactory)
     author = factory.SubFactory(UserFactory)
+    author_minor_until = factory.LazyAttribute(lambda comment: comment.author.minor_until)
     body = factory.Sequence(lambda n: f"Comment {n}")
     body_html = factory.LazyAttribute(lambda comment: render_post_markdown(comment.body).html)
 
