@@ -18,6 +18,9 @@ Runs, each `wrk -t2 -c64 -d<duration>s` after a short warm-up, without any cooki
 1. the public post with the most comments, through nginx (its micro-cache answers);
 2. straight at gunicorn: /healthz, then Explore and the same post (the app's cache warm).
 
+With --uncached, a last run measures Explore and the post at gunicorn with the app's cache
+off (PAGE_CACHE_SECONDS=0): the comparison, without a target.
+
 Passing: through nginx at least 5,000 requests a second with a p99 under 50 ms; at gunicorn
 Explore and the post page each at least half of /healthz's requests a second; every answer
 a 200 and no socket error. wrk's own latency covers the whole round trip.
@@ -150,6 +153,11 @@ def main() -> int:
     parser.add_argument("--warm-up", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="Also measure Explore and the post at gunicorn with the app's cache off.",
+    )
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON only.")
     args = parser.parse_args()
 
@@ -217,15 +225,26 @@ def main() -> int:
             _measure("post, gunicorn (app cache)", f"{app}{post_path}", script, args),
         ]
         workers_unchanged = workers_before == load.worker_pids(server.pid)
-    finally:
         overload._stop(server)
+        uncached: list[Result] = []
+        if args.uncached:
+            # The comparison: the same pages rendered for every request.
+            server = overload._start_gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, log)
+            load.wait_until_serving(f"{app}/healthz", server, log)
+            uncached = [
+                _measure("Explore, gunicorn (no app cache)", f"{app}/explore/", script, args),
+                _measure("post, gunicorn (no app cache)", f"{app}{post_path}", script, args),
+            ]
+    finally:
+        if server.poll() is None:
+            overload._stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
     healthz = direct[0].requests_per_second
     shares = {result.name: round(result.requests_per_second / healthz, 2) for result in direct[1:]}
     passed = (
         proxied.all_ok
-        and all(result.all_ok for result in direct)
+        and all(result.all_ok for result in (*direct, *uncached))
         and workers_unchanged
         and proxied.requests_per_second >= PROXY_REQUESTS_PER_SECOND_TARGET
         and proxied.latency_ms["p99"] < PROXY_P99_TARGET_MS
@@ -239,7 +258,7 @@ def main() -> int:
         "connections": args.connections,
         "duration_s": args.duration,
         "workers": args.workers,
-        "results": [asdict(result) for result in (proxied, *direct)],
+        "results": [asdict(result) for result in (proxied, *direct, *uncached)],
         "share_of_healthz": shares,
         "workers_unchanged": workers_unchanged,
         "passed": passed,
@@ -254,7 +273,7 @@ def main() -> int:
     )
     print("| Run | Requests/s | p50 ms | p99 ms | max ms | Statuses | nginx cache |")
     print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
-    for result in (proxied, *direct):
+    for result in (proxied, *direct, *uncached):
         latency = result.latency_ms
         print(
             f"| {result.name} | {result.requests_per_second:,.0f} | {latency['p50']:.1f} "

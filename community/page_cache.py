@@ -14,10 +14,13 @@ unsubscribing). Anything else (a member, any other page, a POST) answers
 keeps it.
 
 What a visitor's page answers with (`PublicPageMiddleware`):
-- `Cache-Control: public, max-age=0, s-maxage=PAGE_S_MAXAGE`: browsers ask again each time
-  (a 304 when nothing changed), so a reload shows what changed; the proxy in front
-  (deploy/nginx/rounds.conf) and a CDN keep the page for `PAGE_S_MAXAGE` seconds (1 by
-  default: an edit reaches visitors within it, whatever number of them is reading).
+- `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N` with N =
+  `PAGE_S_MAXAGE` (1 by default): browsers ask again each time (a 304 when nothing
+  changed), so a reload shows what changed; the proxy in front (deploy/nginx/rounds.conf)
+  and a CDN keep the page N seconds, then may give the old copy for N more seconds while
+  one request fetches the new one. An edit reaches visitors within 2N seconds, whatever
+  number of them is reading, and a copy nobody asked for meanwhile is never given out later
+  than that.
 - `ETag` (a digest of the body) and 304 to a request whose If-None-Match holds it. No
   Last-Modified: its whole seconds would answer 304 to a client that saw the page in the
   second before a change.
@@ -271,7 +274,10 @@ def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _public(response: HttpResponse) -> None:
-    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_S_MAXAGE)
+    seconds = settings.PAGE_S_MAXAGE
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=seconds, stale_while_revalidate=seconds
+    )
     patch_vary_headers(response, _VARY)
 
 

@@ -269,8 +269,9 @@ CACHES["fragments"] = {
 # ago", a live Q&A starting). Off without Redis: each process would keep its own copies, and
 # a write seen by one would not reach the others.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
-# How long a shared cache (the proxy, a CDN) may keep a visitor's page: an edit reaches
-# visitors within this time (s-maxage; browsers always ask again).
+# How long a shared cache (the proxy, a CDN) may keep a visitor's page, and give it again
+# for as long while it fetches the next (s-maxage and stale-while-revalidate; browsers
+# always ask again): an edit reaches visitors within twice this time.
 PAGE_S_MAXAGE = envint("PAGE_S_MAXAGE", 1)
 if PAGE_CACHE_SECONDS < 0 or PAGE_S_MAXAGE < 0:
     raise ImproperlyConfigured("PAGE_CACHE_SECONDS and PAGE_S_MAXAGE must be 0 (off) or more")

@@ -33,7 +33,7 @@ from tests.posts.factories import CommentFactory, PostFactory, public_hashtag
 
 pytestmark = pytest.mark.django_db
 
-VISITOR_HEADERS = "public, max-age=0, s-maxage=1"
+VISITOR_HEADERS = "public, max-age=0, s-maxage=1, stale-while-revalidate=1"
 MEMBER_HEADERS = "private, no-cache"
 
 
