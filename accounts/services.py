@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL.Image import Image
 
+from community import page_cache
 from community.errors import Refused
 from community.images import encode_square_thumbnail
 from community.markdown import render_markdown
@@ -158,6 +159,7 @@ def update_profile(*, member: User, **changes: Any) -> User:
     if member.minor_until != old_minor_until:
         # A role change can make a member a minor or an adult.
         copy_minor_until_to_writing(member=member)
+    page_cache.members_changed()
     return member
 
 
@@ -202,6 +204,7 @@ def set_avatar(*, member: User, image: Image) -> User:
     member.avatar_small.save(f"{token}-{AVATAR_SMALL_SIZE}.webp", small, save=False)
     member.avatar_large.save(f"{token}-{AVATAR_LARGE_SIZE}.webp", large, save=False)
     member.save(update_fields=["avatar_small", "avatar_large"])
+    page_cache.members_changed()
     storage = member.avatar_small.storage
 
     def _remove_old_files() -> None:
@@ -221,6 +224,7 @@ def remove_avatar(*, member: User) -> User:
     member.avatar_small = ""
     member.avatar_large = ""
     member.save(update_fields=["avatar_small", "avatar_large"])
+    page_cache.members_changed()
     return member
 
 
@@ -284,6 +288,7 @@ def _move_follow_counts(*, followers: list[int], followees: list[int], step: int
     User.objects.filter(pk__in=followers).update(
         following_count=Greatest(F("following_count") + step, 0)
     )
+    page_cache.follows_changed()
 
 
 def end_all_follows(member: User) -> None:
@@ -316,6 +321,7 @@ def recount_follows(members: QuerySet[User] | None = None) -> int:
         return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
     members = User.objects.all() if members is None else members
+    page_cache.follows_changed()
     return members.update(follower_count=counted("followee"), following_count=counted("follower"))
 
 
@@ -430,6 +436,7 @@ def approve_verification(*, request: VerificationRequest, moderator: Actor) -> V
     User.objects.filter(pk=request.member_id).update(
         verification_status=VerificationStatus.VERIFIED
     )
+    page_cache.members_changed()
     request.member.verification_status = VerificationStatus.VERIFIED
     notify(
         recipient=request.member,
@@ -459,6 +466,7 @@ def reject_verification(
     User.objects.filter(pk=request.member_id).update(
         verification_status=VerificationStatus.REJECTED
     )
+    page_cache.members_changed()
     request.member.verification_status = VerificationStatus.REJECTED
     notify(
         recipient=request.member,
@@ -597,6 +605,7 @@ def delete_account(*, member: User, keep_content: bool) -> None:
         _anonymise(member)
     else:
         member.delete()
+    page_cache.members_changed()
 
     def _remove_files() -> None:
         for storage, name in file_refs:

@@ -147,7 +147,9 @@ class PrimaryAfterWriteMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         wrote = request.method not in ("GET", "HEAD", "OPTIONS")
-        token = db_router.pinned.set(wrote or PIN_COOKIE in request.COOKIES)
+        # Also kept when pinned already (a page rendered for the cache, community/page_cache.py).
+        pin = wrote or PIN_COOKIE in request.COOKIES or db_router.pinned.get()
+        token = db_router.pinned.set(pin)
         try:
             response = self.get_response(request)
         finally:

@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "community.middleware.HeadAsGetMiddleware",
     "community.middleware.RefuseInvalidUtf8Middleware",
     "community.middleware.RefuseNulBytesMiddleware",
+    # Visitors' pages from the cache skip everything below; the rest are marked private.
+    "community.page_cache.PublicPageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -259,6 +261,20 @@ CACHES["fragments"] = {
     "TIMEOUT": 3600,
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
+
+# --- Visitors' pages (community/page_cache.py) -------------------------------------------
+
+# How long the app keeps a visitor's page (post, Explore, hashtag, profile, home) at most:
+# writes retire pages at once, so this only bounds what changes with the clock ("5 minutes
+# ago", a live Q&A starting). Off without Redis: each process would keep its own copies, and
+# a write seen by one would not reach the others.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
+# How long a shared cache (the proxy, a CDN) may keep a visitor's page, and give it again
+# for as long while it fetches the next (s-maxage and stale-while-revalidate; browsers
+# always ask again): an edit reaches visitors within twice this time.
+PAGE_S_MAXAGE = envint("PAGE_S_MAXAGE", 1)
+if PAGE_CACHE_SECONDS < 0 or PAGE_S_MAXAGE < 0:
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS and PAGE_S_MAXAGE must be 0 (off) or more")
 
 # --- Client addresses (community/client_ip.py) ------------------------------------------
 

@@ -1,8 +1,9 @@
 """Run deploy/nginx/rounds.conf on this machine, in front of a local gunicorn.
 
-bench/overload.py and tests/production/test_proxy.py use it, so that they exercise the file
-the compose stack ships: only its addresses and paths change (`local_config`), and the main
-configuration around it is the nginx image's own, with paths of its own directory.
+bench/overload.py, bench/visitor_pages.py and tests/production/test_proxy*.py use it, so
+that they exercise the file the compose stack ships: only its addresses and paths change
+(`local_config`), and the main configuration around it is the nginx image's own, with paths
+of its own directory.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _LISTEN = ("listen 80;", 1)
 _UPSTREAM = ("server web:8000 resolve;", 1)
 _FILES_ROOT = ("root /srv/rounds;", 2)
 _ACCESS_LOG = ("access_log /var/log/nginx/access.log ", 1)
+_PAGE_CACHE = ("proxy_cache_path /var/cache/nginx/rounds ", 1)
 
 # The nginx image's /etc/nginx/nginx.conf, with every path in `directory`.
 _MAIN = """\
@@ -57,16 +59,23 @@ def nginx_binary() -> str | None:
 
 
 def local_config(
-    *, listen_port: int, upstream_port: int, files_root: Path, access_log: Path
+    *,
+    listen_port: int,
+    upstream_port: int,
+    files_root: Path,
+    access_log: Path,
+    page_cache: Path,
 ) -> str:
     """rounds.conf listening on 127.0.0.1:`listen_port`, passing requests to gunicorn on
-    127.0.0.1:`upstream_port`, serving `files_root`/static and `files_root`/media."""
+    127.0.0.1:`upstream_port`, serving `files_root`/static and `files_root`/media, keeping
+    visitors' pages in `page_cache`."""
     text = CONFIG.read_text()
     replacements = [
         (_LISTEN, f"listen 127.0.0.1:{listen_port};"),
         (_UPSTREAM, f"server 127.0.0.1:{upstream_port};"),
         (_FILES_ROOT, f"root {files_root};"),
         (_ACCESS_LOG, f"access_log {access_log} "),
+        (_PAGE_CACHE, f"proxy_cache_path {page_cache} "),
     ]
     for (original, count), local in replacements:
         if text.count(original) != count:
@@ -122,6 +131,7 @@ def running_nginx(*, upstream_port: int, files_root: Path, directory: Path) -> I
             upstream_port=upstream_port,
             files_root=files_root,
             access_log=directory / "access.log",
+            page_cache=directory / "pages",
         )
     )
     # Run as root, nginx would hand its workers to an unprivileged user who cannot read

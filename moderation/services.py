@@ -29,6 +29,7 @@ from accounts.models import User, VerificationRequest
 from accounts.moderators import Actor
 from accounts.permissions import ensure_can_participate
 from accounts.services import approve_verification, reject_verification
+from community import page_cache
 from community.emails import absolute_url, make_message
 from community.errors import Refused
 from notifications.models import Kind
@@ -374,6 +375,9 @@ def _act(
     record_audit(
         actor=moderator, action=kind, target=target, reason=reason, before=before, after=after
     )
+    # A decision may change any page a visitor reads (a removal, a restoration, a
+    # suspension); decisions are rare, so every cached visitor page is retired.
+    page_cache.members_changed()
     if subject is not None and kind != ActionKind.DISMISS:
         notify(
             recipient=subject,
@@ -738,6 +742,7 @@ def save_campaign_changes(*, moderator: User, campaign: Campaign) -> Campaign:
     stored = Campaign.objects.select_for_update().select_related("hashtag").get(pk=campaign.pk)
     before = campaign_state(stored)
     campaign.save()
+    page_cache.lists_changed()
     after = campaign_state(campaign)
     if before != after:
         record_audit(
@@ -786,6 +791,7 @@ def remove_group(*, moderator: User, circle: Circle, reason: str) -> None:
     )
     name = circle.name
     circle.delete()
+    page_cache.lists_changed()
     for member in group_moderators:
         notify(
             recipient=member,

@@ -127,6 +127,9 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
         },
     }
     settings.SECURE_SSL_REDIRECT = False
+    # Tests write with factories, which retire no cached page: the app's cache of visitors'
+    # pages is on only in the tests about it (tests/test_page_cache.py).
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
     caches["fragments"].clear()
     celery_app.conf.task_always_eager = True

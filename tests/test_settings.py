@@ -180,6 +180,31 @@ def test_a_queue_timeout_that_is_not_a_whole_number_of_milliseconds_stops_the_ap
     assert "REQUEST_QUEUE_TIMEOUT_MS must be" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "60 1"),
+        # Without Redis each process would keep its own pages and miss others' writes.
+        ({"REDIS_URL": ""}, "0 1"),
+        ({"REDIS_URL": "", "PAGE_CACHE_SECONDS": "30", "PAGE_S_MAXAGE": "5"}, "30 5"),
+    ],
+)
+def test_visitors_pages_are_kept_in_the_app_only_with_redis(
+    env: dict[str, str], expected: str
+) -> None:
+    code = "from django.conf import settings as s; print(s.PAGE_CACHE_SECONDS, s.PAGE_S_MAXAGE)"
+    result = _manage("shell", "-c", code, env={"DEBUG": "1", **env})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(("name", "value"), [("PAGE_CACHE_SECONDS", "-1"), ("PAGE_S_MAXAGE", "a")])
+def test_a_page_cache_time_that_is_not_whole_seconds_stops_the_app(name: str, value: str) -> None:
+    result = _manage("check", env={"DEBUG": "1", name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -77,6 +77,10 @@ def _placeholder_for(secret: str) -> str:
 
 
 def _with_token(html: str, placeholder: str, token: Any) -> str:
+    if placeholder not in html:
+        # No form in the fragment. The token is not asked for: asking makes the response
+        # set the CSRF cookie, and a visitor's page must set none (community/page_cache.py).
+        return html
     token = str(token) if token else ""
     if token and token != "NOTPROVIDED":
         return html.replace(placeholder, token)

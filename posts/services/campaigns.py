@@ -10,6 +10,7 @@ from PIL import Image
 
 from accounts.moderators import Actor
 from accounts.permissions import ensure_can_participate
+from community import page_cache
 from community.images import encode_display
 from moderation.models import ActionKind
 from moderation.services import (
@@ -74,4 +75,5 @@ def create_campaign(
         after=campaign_state(campaign),
     )
     transaction.on_commit(forget_running_campaigns)
+    page_cache.lists_changed()
     return campaign

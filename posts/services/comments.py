@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import ensure_can_participate
+from community import page_cache
 from notifications.models import Kind
 from notifications.services import notify
 from privacy.guard import check_comment
@@ -80,6 +81,7 @@ def add_comment(
     )
     record_privacy_override(author=author, target=comment, findings=confirmed_findings)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    page_cache.post_changed(post.pk)
     url = comment.get_absolute_url()
     label = "question" if post.kind == PostKind.EVENT else "comment"
     notified = {author.pk}
@@ -135,6 +137,7 @@ def edit_comment(
     comment.body_html = rendered.html
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    page_cache.post_changed(comment.post_id, in_lists=False)
     record_privacy_override(author=editor, target=comment, findings=confirmed_findings)
     notify_mentions(
         rendered=rendered,
@@ -156,3 +159,4 @@ def delete_comment(*, comment: Comment, member: User) -> None:
     )
     if updated:
         Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+        page_cache.post_changed(comment.post_id)

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.moderators import Actor
 from accounts.permissions import ensure_can_participate
+from community import page_cache
 from moderation.models import ActionKind
 from moderation.services import (
     membership_state,
@@ -283,6 +284,7 @@ def remove_post_in_circle(*, moderator: Actor, post: Post, reason: str) -> None:
         search_vector=None,
     )
     if updated:
+        page_cache.post_changed(post.pk)
         notify(
             recipient=post.author,
             kind=Kind.MODERATION,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import ensure_can_participate
+from community import page_cache
 from notifications.models import Kind
 from notifications.services import notify
 from privacy.guard import GuardFinding, PrivacyFindings, check_post
@@ -299,6 +300,7 @@ def _create_post(
         store_images(post, images, first_position=0)
         recount_images(post)
     _index_and_notify(post, rendered=rendered, actor=author, overrides=overrides)
+    page_cache.lists_changed()
     return post
 
 
@@ -432,6 +434,7 @@ def _save_post_edit(
         overrides=overrides,
         already_mentioned=previously_mentioned,
     )
+    page_cache.post_changed(post.pk)
     return post
 
 
@@ -447,6 +450,7 @@ def delete_post(*, post: Post, member: User) -> None:
     )
     if not updated:
         return
+    page_cache.post_changed(post.pk)
     images = list(post.images.all())
     delete_image_files(images)
     PostImage.objects.filter(post=post).delete()

@@ -10,6 +10,7 @@ from django.db.models import F
 
 from accounts.models import User
 from accounts.permissions import ensure_can_participate
+from community import page_cache
 from notifications.services import notify_reaction
 
 from ..models import (
@@ -55,6 +56,7 @@ def toggle_reaction(*, member: User, target: Post | Comment, kind: str) -> React
         deleted, _ = Reaction.objects.filter(member=member, kind=kind, **lookup).delete()
         if deleted:
             model.objects.filter(pk=target.pk).update(**{counter: F(counter) - 1})
+            _counts_changed(target)
             active = False
         else:
             try:
@@ -65,10 +67,19 @@ def toggle_reaction(*, member: User, target: Post | Comment, kind: str) -> React
                 active = True
             else:
                 model.objects.filter(pk=target.pk).update(**{counter: F(counter) + 1})
+                _counts_changed(target)
                 active = True
                 _notify_reaction(member=member, target=target, reaction=kind)
         count = model.objects.filter(pk=target.pk).values_list(counter, flat=True).get()
     return ReactionState(active=active, count=count)
+
+
+def _counts_changed(target: Post | Comment) -> None:
+    # A post's counts show on its card in lists too; a comment's only on the post's page.
+    if isinstance(target, Post):
+        page_cache.post_changed(target.pk)
+    else:
+        page_cache.post_changed(target.post_id, in_lists=False)
 
 
 def _notify_reaction(*, member: User, target: Post | Comment, reaction: str) -> None:

@@ -412,7 +412,11 @@ def test_the_compose_stack_is_served_through_the_proxy_with_this_configuration()
 
 def test_the_local_copy_changes_only_addresses_and_paths(tmp_path: Path) -> None:
     local = local_config(
-        listen_port=8123, upstream_port=8124, files_root=tmp_path, access_log=tmp_path / "log"
+        listen_port=8123,
+        upstream_port=8124,
+        files_root=tmp_path,
+        access_log=tmp_path / "log",
+        page_cache=tmp_path / "pages",
     )
     changed = [
         (shipped, here)
@@ -421,6 +425,7 @@ def test_the_local_copy_changes_only_addresses_and_paths(tmp_path: Path) -> None
     ]
     assert [here.strip() for _, here in changed] == [
         "server 127.0.0.1:8124;",
+        f"proxy_cache_path {tmp_path / 'pages'} levels=1:2 keys_zone=rounds_pages:10m",
         "listen 127.0.0.1:8123;",
         f"access_log {tmp_path / 'log'} rounds buffer=64k flush=1s;",
         f"root {tmp_path};",
