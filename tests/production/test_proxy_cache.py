@@ -1,7 +1,11 @@
 """The proxy's micro-cache of visitors' pages (deploy/nginx/rounds.conf, docs/deploy.md "The
 proxy"), run with nginx in front of the app on gunicorn: a visitor's page is answered by
 nginx, a member's request never is, nor a POST, and an author's edit reaches visitors
-within the second the app lets nginx keep a page, plus one render.
+within two seconds (PAGE_S_MAXAGE of 1 s, and as long again at most while nginx fetches the
+new page).
+
+The one bound on wall-clock time in the suite: it is the promise being tested. Everything
+else waits on a condition with a generous deadline.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from tests.production.test_proxy import Answer, Stack
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 # How long after an author's edit visitors may still be shown the page before it: the
-# second nginx keeps a page (PAGE_S_MAXAGE), and one render of the new page.
+# second nginx keeps a page (PAGE_S_MAXAGE), and at most as long again while it fetches the
+# new one (stale-while-revalidate).
 EDIT_VISIBLE_WITHIN = 2.0
 
 
