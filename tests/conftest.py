@@ -75,6 +75,23 @@ def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database as migrations leave it, at the start of every run.
+
+    A database kept from an earlier run (`--reuse-db`) was emptied by that run's
+    transactional tests, which pytest-django runs last: Django's flush gives back the
+    content types and permissions but not what data migrations wrote, the Moderators group
+    (moderation migrations 0006, 0010 and 0011). It is set up again here, as the latest of
+    those migrations sets it up."""
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        importlib.import_module("moderation.migrations.0011_contact_message").set_up_group(apps)
+
+
 def _missing_services() -> dict[str, str]:
     missing = {}
     if not django_settings.IS_POSTGRES:
