@@ -136,7 +136,7 @@ def test_picked_images_show_a_preview_beside_their_alt_text_which_is_published(
         [_photo(tmp_path, "front.png", (200, 60, 60)), _photo(tmp_path, "side.png", (60, 60, 200))]
     )
     for number in (1, 2):
-        preview = page.get_by_role("img", name=f"Preview of image {number}")
+        preview = page.get_by_role("img", name=f"Preview of image {number}", exact=True)
         preview.wait_for()
         assert preview.get_attribute("src").startswith("blob:")
         assert page.get_by_label(f"Description of image {number} (alt text)").is_visible()
