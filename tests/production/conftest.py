@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User, VerificationMethod, VerificationRequest
+from deploy.local_nginx import nginx_binary
 from mentoring.models import Goal, MentorRequest, Mentorship, Message
 from moderation.models import ActionKind, ModerationAction
 from moderation.services import file_report
@@ -192,3 +194,13 @@ def world(db: None) -> World:
         reset_uidb36=user_pk_to_url_str(owner),
         reset_key=default_token_generator.make_token(owner),
     )
+
+
+@pytest.fixture(scope="module")
+def nginx_installed() -> None:
+    """The proxy tests run the compose stack's nginx: without it they are skipped, or fail
+    when REQUIRE_SERVICES=1 says every service must be there."""
+    if nginx_binary() is None:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but nginx is not installed (apt-get install nginx)")
+        pytest.skip("needs nginx (apt-get install nginx)")

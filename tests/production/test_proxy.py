@@ -24,24 +24,16 @@ import pytest
 import yaml
 from django.conf import settings
 
-from deploy.local_nginx import CONFIG, LocalProxy, local_config, nginx_binary, running_nginx
+from deploy.local_nginx import CONFIG, LocalProxy, local_config, running_nginx
 from posts.services import MAX_IMAGES
 from tests.notifications.test_delivery_integration import _database_url, _stop, _wait_for
 from tests.production.test_faults import CSRF_SECRET, App, _start_app, static_root  # noqa: F401
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.usefixtures("nginx_installed")]
 
 ROOT = Path(settings.BASE_DIR)
 QUEUE_TIMEOUT_MS = 300
 IN_FLIGHT_LIMIT = 256
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _nginx_installed() -> None:
-    if nginx_binary() is None:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("REQUIRE_SERVICES=1 but nginx is not installed (apt-get install nginx)")
-        pytest.skip("needs nginx (apt-get install nginx)")
 
 
 @dataclass

@@ -11,7 +11,6 @@ else waits on a condition with a generous deadline.
 from __future__ import annotations
 
 import http.client
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from deploy.local_nginx import CONFIG, nginx_binary, running_nginx
+from deploy.local_nginx import CONFIG, running_nginx
 from posts.models import Post
 from tests.factories import UserFactory
 from tests.notifications.test_delivery_integration import _database_url, _stop, _wait_for
@@ -30,20 +29,12 @@ from tests.posts.factories import PostFactory
 from tests.production.test_faults import CSRF_SECRET, _start_app, static_root  # noqa: F401
 from tests.production.test_proxy import Answer, Stack
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.usefixtures("nginx_installed")]
 
 # How long after an author's edit visitors may still be shown the page before it: the
 # second nginx keeps a page (PAGE_S_MAXAGE), and at most as long again while it fetches the
 # new one (stale-while-revalidate).
 EDIT_VISIBLE_WITHIN = 2.0
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _nginx_installed() -> None:
-    if nginx_binary() is None:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("REQUIRE_SERVICES=1 but nginx is not installed (apt-get install nginx)")
-        pytest.skip("needs nginx (apt-get install nginx)")
 
 
 @dataclass
