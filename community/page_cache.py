@@ -176,7 +176,10 @@ PUBLIC_PAGES: dict[str, PublicPage] = {
     "posts:author_posts": PublicPage(lambda kwargs: (LISTS,), frozenset({"cursor"})),
     "accounts:profile": PublicPage(lambda kwargs: (LISTS, FOLLOWS)),
     "posts:detail": PublicPage(
-        lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"comments", "thread"})
+        lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"comments", "thread", "reply"})
+    ),
+    "posts:replies": PublicPage(
+        lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"after", "before"})
     ),
 }
 

@@ -14,8 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,8 +50,11 @@ from .models import (
 PAGE_SIZE = 20
 TOP_DAYS = 7
 TOP_COUNT = 5
-# Top-level comments per page of a conversation (each with all its replies).
+# Top-level comments per page of a conversation, each with its first REPLIES_SHOWN replies;
+# the others come REPLIES_PER_BATCH at a time ("Show 20 more replies").
 THREADS_PER_PAGE = PAGE_SIZE
+REPLIES_SHOWN = 2
+REPLIES_PER_BATCH = 20
 TOP_CANDIDATES = 50
 TOP_CACHE_SECONDS = 60
 CAMPAIGNS_CACHE_SECONDS = 60
@@ -509,12 +512,49 @@ def bookmarked_posts(
 # --- A post and its thread ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MoreReplies:
+    """Where a thread's replies stop being shown: `count` more of the top-level comment
+    `thread_id`, after the cursor `after` (and before the cursor `before`, where the
+    replies shown further down start)."""
+
+    thread_id: int
+    count: int
+    after: str
+    before: str | None = None
+
+    @property
+    def next_batch(self) -> int:
+        """How many the link fetches: "Show 20 more replies" however many remain."""
+        return min(self.count, REPLIES_PER_BATCH)
+
+
 @dataclass
 class Thread:
-    """A top-level comment (possibly a tombstone) and its visible replies."""
+    """A top-level comment (possibly a tombstone), its first visible replies and, when it
+    has more, where they continue. A link to a reply further on (`target_id`) adds the
+    replies from that one (`later_replies`), with the link to those between (`more`) and
+    to those after them (`more_later`)."""
 
     comment: Comment
     replies: list[Comment] = field(default_factory=list)
+    more: MoreReplies | None = None
+    later_replies: list[Comment] = field(default_factory=list)
+    more_later: MoreReplies | None = None
+    target_id: int | None = None
+
+    @property
+    def more_replies(self) -> int:
+        """How many of its visible replies the thread does not show."""
+        return sum(more.count for more in (self.more, self.more_later) if more is not None)
+
+
+@dataclass(frozen=True)
+class ReplyBatch:
+    """A batch of a thread's replies and, when more follow, the link to them."""
+
+    replies: list[Comment]
+    more: MoreReplies | None = None
 
 
 def post_for_viewer(reader: Viewer | Actor, pk: int) -> Post | None:
@@ -526,18 +566,34 @@ def post_for_viewer(reader: Viewer | Actor, pk: int) -> Post | None:
     )
 
 
+def _cursor_of(comment: Comment) -> str:
+    return encode_cursor(comment.created_at, comment.pk)
+
+
+def _more_after(
+    thread_id: int, shown: list[Comment], count: int, *, before: str | None = None
+) -> MoreReplies | None:
+    if count <= 0 or not shown:
+        return None
+    return MoreReplies(thread_id=thread_id, count=count, after=_cursor_of(shown[-1]), before=before)
+
+
 def post_threads(
     viewer: Viewer,
     post: Post,
     cursor: str | None = None,
     *,
     from_thread: int | None = None,
+    to_reply: int | None = None,
     limit: int = THREADS_PER_PAGE,
 ) -> Page[Thread]:
     """A page of the comments of `post`, a post `viewer` may read (from `post_for_viewer`),
-    oldest first: `limit` top-level comments with their replies grouped under them, after
-    `cursor` (or from the thread `from_thread`, where a link to a comment points); two
-    queries whatever the size of the conversation.
+    oldest first: `limit` top-level comments, each with its first REPLIES_SHOWN replies
+    and the number of the others, after `cursor` (or from the thread `from_thread`, where
+    a link to a comment points); two queries whatever the size of the conversation.
+
+    A link to a reply (`to_reply`, of the thread `from_thread`) beyond the first ones
+    shows it too, with the replies after it (one more query).
 
     A comment removed by moderators stays in its place (others see a tombstone, its author
     sees it with the reason). A comment deleted by its author stays as a tombstone only if
@@ -554,14 +610,99 @@ def post_threads(
         )
     found, next_cursor = _keyset(tops, cursor, limit=limit, oldest_first=True)
     threads = {comment.pk: Thread(comment=comment) for comment in found}
+    totals: dict[int, int] = {}
     if threads:
-        replies = comments.filter(parent_id__in=list(threads), deleted_at=None)
+        # Each thread's first replies, numbered and counted over those the viewer may see:
+        # Django filters on the window in an outer query, after the WHERE clause.
+        replies = (
+            _visible_replies(comments)
+            .filter(parent_id__in=list(threads))
+            .annotate(
+                position=Window(
+                    RowNumber(), partition_by=F("parent_id"), order_by=(F("created_at"), F("id"))
+                ),
+                reply_count=Window(Count("id"), partition_by=F("parent_id")),
+            )
+            .filter(position__lte=REPLIES_SHOWN)
+        )
         for reply in replies.order_by("created_at", "id"):
             threads[reply.parent_id].replies.append(reply)
+            totals[reply.parent_id] = reply.reply_count
+    for thread_id, thread in threads.items():
+        thread.more = _more_after(thread_id, thread.replies, totals.get(thread_id, 0) - REPLIES_SHOWN)
+    target = threads.get(from_thread) if from_thread is not None and not cursor else None
+    if target is not None and to_reply is not None and target.more is not None:
+        if all(reply.pk != to_reply for reply in target.replies):
+            _show_from(target, comments, post, to_reply, totals[target.comment.pk])
     shown = [
         thread for thread in threads.values() if thread.comment.deleted_at is None or thread.replies
     ]
     return Page(items=shown, next_cursor=next_cursor)
+
+
+def _visible_replies(comments: models.QuerySet[Comment]) -> models.QuerySet[Comment]:
+    """Replies the viewer is shown: a reply deleted by its author leaves no tombstone."""
+    return comments.filter(parent__isnull=False, deleted_at=None)
+
+
+def _show_from(
+    thread: Thread, comments: models.QuerySet[Comment], post: Post, reply_pk: int, total: int
+) -> None:
+    """Show `thread` from its reply `reply_pk` on (REPLIES_PER_BATCH of them), after its
+    first replies and a link to those between. Nothing changes if there is no such reply
+    the viewer may see."""
+    start = Comment.objects.filter(post=post, parent_id=thread.comment.pk, pk=reply_pk)
+    moment = Subquery(start.values("created_at"))
+    later = list(
+        _visible_replies(comments)
+        .filter(parent_id=thread.comment.pk)
+        .filter(Q(created_at__gt=moment) | Q(created_at=moment, pk__gte=reply_pk))
+        .annotate(remaining=Window(Count("id")))
+        .order_by("created_at", "id")[:REPLIES_PER_BATCH]
+    )
+    if not later or later[0].pk != reply_pk:
+        return
+    from_target = later[0].remaining
+    thread.target_id = reply_pk
+    thread.later_replies = later
+    thread.more = _more_after(
+        thread.comment.pk,
+        thread.replies,
+        total - len(thread.replies) - from_target,
+        before=_cursor_of(later[0]),
+    )
+    thread.more_later = _more_after(thread.comment.pk, later, from_target - len(later))
+
+
+def thread_replies(
+    viewer: Viewer,
+    post: Post,
+    comment_pk: int,
+    *,
+    after: str | None,
+    before: str | None = None,
+) -> tuple[Comment, ReplyBatch] | None:
+    """The top-level comment `comment_pk` of `post` (a post `viewer` may read) and its next
+    REPLIES_PER_BATCH visible replies after the cursor `after`, stopping before the cursor
+    `before`; None if there is no such comment the viewer may see (or it was deleted and
+    no reply is left to show under it). Two queries, whatever the number of replies.
+    """
+    comments = Comment.objects.under(post, viewer).for_card_list(viewer)
+    top = comments.filter(pk=comment_pk, parent=None).first()
+    if top is None:
+        return None
+    replies = _visible_replies(comments).filter(parent_id=top.pk)
+    bound = decode_cursor(before)
+    if bound is not None:
+        moment, pk = bound
+        replies = replies.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+    counted = replies.annotate(remaining=Window(Count("id")))
+    found, _next = _keyset(counted, after, limit=REPLIES_PER_BATCH, oldest_first=True)
+    if top.deleted_at is not None and not found:
+        return None
+    remaining = found[0].remaining - len(found) if found else 0
+    more = _more_after(top.pk, found, remaining, before=before)
+    return top, ReplyBatch(replies=found, more=more)
 
 
 # --- Groups ------------------------------------------------------------------------------
