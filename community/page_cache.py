@@ -2,7 +2,8 @@
 
 A post that goes viral is read by many thousands of visitors who are not members, and
 every one of them is shown the same page. Those pages (the visitor's home, a post,
-Explore, a hashtag or campaign, a profile and its list of posts: `PUBLIC_PAGES`) are
+Explore, a hashtag or campaign, a profile and its list of posts, a thread's further
+replies: `PUBLIC_PAGES`) are
 rendered once and reused until what they show changes.
 
 Who is a visitor: a GET with neither the session cookie nor the cookie of messages waiting

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from .models import (
     Campaign,
     Circle,
     Comment,
+    CommentQuerySet,
     Hashtag,
     Membership,
     MembershipStatus,
@@ -118,14 +119,8 @@ def _keyset(
     are then read, through `read_in_full`, for display: see `_posts_page`.
     """
     limit = limit or PAGE_SIZE
-    position = decode_cursor(cursor)
     after, order = ("gt", "") if oldest_first else ("lt", "-")
-    if position is not None:
-        moment, pk = position
-        rows = rows.filter(
-            Q(**{f"{time_field}__{after}": moment})
-            | Q(**{time_field: moment, f"{id_field}__{after}": pk})
-        )
+    rows = _beyond(rows, decode_cursor(cursor), after, time_field=time_field, id_field=id_field)
     ordering = (f"{order}{time_field}", f"{order}{id_field}")
     if read_in_full is None:
         found = list(rows.order_by(*ordering)[: limit + 1])
@@ -136,6 +131,26 @@ def _keyset(
         return found, None
     last = found[limit - 1]
     return found[:limit], encode_cursor(getattr(last, time_field), getattr(last, id_field))
+
+
+def _beyond(
+    rows: models.QuerySet[Any],
+    position: tuple[Any, int] | None,
+    lookup: str,
+    *,
+    time_field: str = "created_at",
+    id_field: str = "id",
+) -> models.QuerySet[Any]:
+    """`rows` past `position` (a time, or an expression giving one, and an id) in the
+    (time, id) order: after it with `lookup` "gt", before it with "lt", from it on with
+    "gte"."""
+    if position is None:
+        return rows
+    moment, pk = position
+    return rows.filter(
+        Q(**{f"{time_field}__{lookup[:2]}": moment})
+        | Q(**{time_field: moment, f"{id_field}__{lookup}": pk})
+    )
 
 
 def _posts_page(
@@ -600,8 +615,12 @@ def post_threads(
     a visible reply hangs under it; replies whose comment the viewer cannot see (a blocked
     author) go with it.
     """
-    comments = Comment.objects.under(post, viewer).for_card_list(viewer)
-    tops = comments.filter(parent=None)
+    readable = Comment.objects.under(post, viewer)
+    comments = readable.for_card_list(viewer)
+    # Each top-level comment with the number of its replies the viewer may see.
+    tops = comments.filter(parent=None).annotate(
+        reply_count=_count_of(_visible_replies(readable).filter(parent_id=OuterRef("pk")))
+    )
     if not cursor and from_thread is not None:
         start = Comment.objects.filter(post=post, parent=None, pk=from_thread)
         tops = tops.filter(
@@ -610,59 +629,77 @@ def post_threads(
         )
     found, next_cursor = _keyset(tops, cursor, limit=limit, oldest_first=True)
     threads = {comment.pk: Thread(comment=comment) for comment in found}
-    totals: dict[int, int] = {}
     if threads:
-        # Each thread's first replies, numbered and counted over those the viewer may see:
-        # Django filters on the window in an outer query, after the WHERE clause.
-        replies = (
-            _visible_replies(comments)
+        # The first replies of each thread are chosen on narrow rows, numbered by a window
+        # over those the viewer may see (Django filters on it in an outer query, after the
+        # WHERE clause); only they are read in full.
+        first = (
+            _visible_replies(readable)
             .filter(parent_id__in=list(threads))
             .annotate(
                 position=Window(
                     RowNumber(), partition_by=F("parent_id"), order_by=(F("created_at"), F("id"))
-                ),
-                reply_count=Window(Count("id"), partition_by=F("parent_id")),
+                )
             )
             .filter(position__lte=REPLIES_SHOWN)
         )
-        for reply in replies.order_by("created_at", "id"):
+        replies = comments.filter(pk__in=first.values("pk")).order_by("created_at", "id")
+        for reply in replies:
             threads[reply.parent_id].replies.append(reply)
-            totals[reply.parent_id] = reply.reply_count
     for thread_id, thread in threads.items():
-        thread.more = _more_after(thread_id, thread.replies, totals.get(thread_id, 0) - REPLIES_SHOWN)
+        hidden = _annotated(thread.comment, "reply_count") - len(thread.replies)
+        thread.more = _more_after(thread_id, thread.replies, hidden)
     target = threads.get(from_thread) if from_thread is not None and not cursor else None
     if target is not None and to_reply is not None and target.more is not None:
         if all(reply.pk != to_reply for reply in target.replies):
-            _show_from(target, comments, post, to_reply, totals[target.comment.pk])
+            _show_from(target, readable, viewer, to_reply)
     shown = [
-        thread for thread in threads.values() if thread.comment.deleted_at is None or thread.replies
+        thread
+        for thread in threads.values()
+        if thread.comment.deleted_at is None or _annotated(thread.comment, "reply_count")
     ]
     return Page(items=shown, next_cursor=next_cursor)
 
 
-def _visible_replies(comments: models.QuerySet[Comment]) -> models.QuerySet[Comment]:
+def _visible_replies(comments: CommentQuerySet) -> CommentQuerySet:
     """Replies the viewer is shown: a reply deleted by its author leaves no tombstone."""
     return comments.filter(parent__isnull=False, deleted_at=None)
 
 
-def _show_from(
-    thread: Thread, comments: models.QuerySet[Comment], post: Post, reply_pk: int, total: int
-) -> None:
+def _annotated(row: Comment, name: str) -> int:
+    """A count annotated on `row` by its query (the Django plugin does not see annotations
+    made on a custom queryset)."""
+    return int(getattr(row, name))
+
+
+def _count_of(replies: models.QuerySet[Comment]) -> Coalesce:
+    """The number of `replies` (all of one thread), as a subquery: PostgreSQL counts them
+    on narrow rows, once (or once per row, when they depend on it through OuterRef)."""
+    counted = replies.order_by().values("parent_id").annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _show_from(thread: Thread, readable: CommentQuerySet, viewer: Viewer, reply_pk: int) -> None:
     """Show `thread` from its reply `reply_pk` on (REPLIES_PER_BATCH of them), after its
     first replies and a link to those between. Nothing changes if there is no such reply
     the viewer may see."""
-    start = Comment.objects.filter(post=post, parent_id=thread.comment.pk, pk=reply_pk)
-    moment = Subquery(start.values("created_at"))
-    later = list(
-        _visible_replies(comments)
-        .filter(parent_id=thread.comment.pk)
-        .filter(Q(created_at__gt=moment) | Q(created_at=moment, pk__gte=reply_pk))
-        .annotate(remaining=Window(Count("id")))
-        .order_by("created_at", "id")[:REPLIES_PER_BATCH]
+    start = Comment.objects.filter(parent_id=thread.comment.pk, pk=reply_pk)
+    onwards: models.QuerySet[Comment] = _beyond(
+        _visible_replies(readable).filter(parent_id=thread.comment.pk),
+        (Subquery(start.values("created_at")), reply_pk),
+        "gte",
+    )
+    later, _next = _keyset(
+        onwards,
+        None,
+        limit=REPLIES_PER_BATCH,
+        oldest_first=True,
+        read_in_full=lambda page: page.for_card_list(viewer).annotate(remaining=_count_of(onwards)),
     )
     if not later or later[0].pk != reply_pk:
         return
-    from_target = later[0].remaining
+    from_target = _annotated(later[0], "remaining")
+    total = _annotated(thread.comment, "reply_count")
     thread.target_id = reply_pk
     thread.later_replies = later
     thread.more = _more_after(
@@ -687,20 +724,23 @@ def thread_replies(
     `before`; None if there is no such comment the viewer may see (or it was deleted and
     no reply is left to show under it). Two queries, whatever the number of replies.
     """
-    comments = Comment.objects.under(post, viewer).for_card_list(viewer)
-    top = comments.filter(pk=comment_pk, parent=None).first()
+    readable = Comment.objects.under(post, viewer)
+    top = readable.for_card_list(viewer).filter(pk=comment_pk, parent=None).first()
     if top is None:
         return None
-    replies = _visible_replies(comments).filter(parent_id=top.pk)
-    bound = decode_cursor(before)
-    if bound is not None:
-        moment, pk = bound
-        replies = replies.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
-    counted = replies.annotate(remaining=Window(Count("id")))
-    found, _next = _keyset(counted, after, limit=REPLIES_PER_BATCH, oldest_first=True)
+    replies = _visible_replies(readable).filter(parent_id=top.pk)
+    bounded: models.QuerySet[Comment] = _beyond(replies, decode_cursor(before), "lt")
+    left: models.QuerySet[Comment] = _beyond(bounded, decode_cursor(after), "gt")
+    found, _next = _keyset(
+        left,
+        None,
+        limit=REPLIES_PER_BATCH,
+        oldest_first=True,
+        read_in_full=lambda page: page.for_card_list(viewer).annotate(remaining=_count_of(left)),
+    )
     if top.deleted_at is not None and not found:
         return None
-    remaining = found[0].remaining - len(found) if found else 0
+    remaining = _annotated(found[0], "remaining") - len(found) if found else 0
     more = _more_after(top.pk, found, remaining, before=before)
     return top, ReplyBatch(replies=found, more=more)
 
