@@ -231,9 +231,10 @@ def replies(request: HtmxHttpRequest, pk: int, comment_pk: int) -> HttpResponse:
         "comment_noun": "question" if post.kind == PostKind.EVENT else "comment",
         "comments_open": services.questions_open(post, request.user),
     }
-    if request.htmx:
-        return render(request, "posts/_reply_batch.html", context)
-    return render(request, "posts/replies.html", context)
+    template = "posts/_reply_batch.html" if request.htmx else "posts/replies.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @dataclass(frozen=True)
