@@ -2,7 +2,8 @@
 
 A post that goes viral is read by many thousands of visitors who are not members, and
 every one of them is shown the same page. Those pages (the visitor's home, a post,
-Explore, a hashtag or campaign, a profile and its list of posts: `PUBLIC_PAGES`) are
+Explore, a hashtag or campaign, a profile and its list of posts, a thread's further
+replies: `PUBLIC_PAGES`) are
 rendered once and reused until what they show changes.
 
 Who is a visitor: a GET with neither the session cookie nor the cookie of messages waiting
@@ -176,7 +177,10 @@ PUBLIC_PAGES: dict[str, PublicPage] = {
     "posts:author_posts": PublicPage(lambda kwargs: (LISTS,), frozenset({"cursor"})),
     "accounts:profile": PublicPage(lambda kwargs: (LISTS, FOLLOWS)),
     "posts:detail": PublicPage(
-        lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"comments", "thread"})
+        lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"comments", "thread", "reply"})
+    ),
+    "posts:replies": PublicPage(
+        lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"after", "before"})
     ),
 }
 

@@ -91,7 +91,9 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
     return render_cached(context, POST_TEMPLATE, parts, {"post": post, "detail": detail})
 
 
-def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) -> SafeString:
+def comment_card(
+    context: Context, comment: Comment, *, is_reply: bool = False, is_target: bool = False
+) -> SafeString:
     reader = context.get("user")
     reader_id = _signed_in_id(reader)
     signed_in = reader_id is not None
@@ -101,6 +103,7 @@ def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) 
         comment.pk,
         comment.created_at,
         is_reply,
+        is_target,
         comment.deleted_at,
         comment.removed_by_moderators_at,
         comment.removal_reason if is_author else "",
@@ -121,7 +124,10 @@ def comment_card(context: Context, comment: Comment, *, is_reply: bool = False) 
         _next_url(context, comment) if signed_in else "",
     )
     return render_cached(
-        context, COMMENT_TEMPLATE, parts, {"comment": comment, "is_reply": is_reply}
+        context,
+        COMMENT_TEMPLATE,
+        parts,
+        {"comment": comment, "is_reply": is_reply, "is_target": is_target},
     )
 
 

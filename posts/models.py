@@ -701,10 +701,12 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         """The post, its conversation shown from this comment's thread (a busy post's
-        first page may not hold it), scrolled to the comment."""
-        thread = self.parent_id or self.pk
+        first page may not hold it), and for a reply from that reply on (a busy thread
+        shows only its first replies), scrolled to the comment."""
         post_url = reverse("posts:detail", kwargs={"pk": self.post_id})
-        return f"{post_url}?thread={thread}#comment-{self.pk}"
+        if self.parent_id is None:
+            return f"{post_url}?thread={self.pk}#comment-{self.pk}"
+        return f"{post_url}?thread={self.parent_id}&reply={self.pk}#comment-{self.pk}"
 
     @property
     def is_gone(self) -> bool:

@@ -14,8 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from .models import (
     Campaign,
     Circle,
     Comment,
+    CommentQuerySet,
     Hashtag,
     Membership,
     MembershipStatus,
@@ -50,8 +51,11 @@ from .models import (
 PAGE_SIZE = 20
 TOP_DAYS = 7
 TOP_COUNT = 5
-# Top-level comments per page of a conversation (each with all its replies).
+# Top-level comments per page of a conversation, each with its first REPLIES_SHOWN replies;
+# the others come REPLIES_PER_BATCH at a time ("Show 20 more replies").
 THREADS_PER_PAGE = PAGE_SIZE
+REPLIES_SHOWN = 2
+REPLIES_PER_BATCH = 20
 TOP_CANDIDATES = 50
 TOP_CACHE_SECONDS = 60
 CAMPAIGNS_CACHE_SECONDS = 60
@@ -115,14 +119,8 @@ def _keyset(
     are then read, through `read_in_full`, for display: see `_posts_page`.
     """
     limit = limit or PAGE_SIZE
-    position = decode_cursor(cursor)
     after, order = ("gt", "") if oldest_first else ("lt", "-")
-    if position is not None:
-        moment, pk = position
-        rows = rows.filter(
-            Q(**{f"{time_field}__{after}": moment})
-            | Q(**{time_field: moment, f"{id_field}__{after}": pk})
-        )
+    rows = _beyond(rows, decode_cursor(cursor), after, time_field=time_field, id_field=id_field)
     ordering = (f"{order}{time_field}", f"{order}{id_field}")
     if read_in_full is None:
         found = list(rows.order_by(*ordering)[: limit + 1])
@@ -133,6 +131,26 @@ def _keyset(
         return found, None
     last = found[limit - 1]
     return found[:limit], encode_cursor(getattr(last, time_field), getattr(last, id_field))
+
+
+def _beyond(
+    rows: models.QuerySet[Any],
+    position: tuple[Any, int] | None,
+    lookup: str,
+    *,
+    time_field: str = "created_at",
+    id_field: str = "id",
+) -> models.QuerySet[Any]:
+    """`rows` past `position` (a time, or an expression giving one, and an id) in the
+    (time, id) order: after it with `lookup` "gt", before it with "lt", from it on with
+    "gte"."""
+    if position is None:
+        return rows
+    moment, pk = position
+    return rows.filter(
+        Q(**{f"{time_field}__{lookup[:2]}": moment})
+        | Q(**{time_field: moment, f"{id_field}__{lookup}": pk})
+    )
 
 
 def _posts_page(
@@ -509,12 +527,49 @@ def bookmarked_posts(
 # --- A post and its thread ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MoreReplies:
+    """Where a thread's replies stop being shown: `count` more of the top-level comment
+    `thread_id`, after the cursor `after` (and before the cursor `before`, where the
+    replies shown further down start)."""
+
+    thread_id: int
+    count: int
+    after: str
+    before: str | None = None
+
+    @property
+    def next_batch(self) -> int:
+        """How many the link fetches: "Show 20 more replies" however many remain."""
+        return min(self.count, REPLIES_PER_BATCH)
+
+
 @dataclass
 class Thread:
-    """A top-level comment (possibly a tombstone) and its visible replies."""
+    """A top-level comment (possibly a tombstone), its first visible replies and, when it
+    has more, where they continue. A link to a reply further on (`target_id`) adds the
+    replies from that one (`later_replies`), with the link to those between (`more`) and
+    to those after them (`more_later`)."""
 
     comment: Comment
     replies: list[Comment] = field(default_factory=list)
+    more: MoreReplies | None = None
+    later_replies: list[Comment] = field(default_factory=list)
+    more_later: MoreReplies | None = None
+    target_id: int | None = None
+
+    @property
+    def more_replies(self) -> int:
+        """How many of its visible replies the thread does not show."""
+        return sum(more.count for more in (self.more, self.more_later) if more is not None)
+
+
+@dataclass(frozen=True)
+class ReplyBatch:
+    """A batch of a thread's replies and, when more follow, the link to them."""
+
+    replies: list[Comment]
+    more: MoreReplies | None = None
 
 
 def post_for_viewer(reader: Viewer | Actor, pk: int) -> Post | None:
@@ -526,26 +581,46 @@ def post_for_viewer(reader: Viewer | Actor, pk: int) -> Post | None:
     )
 
 
+def _cursor_of(comment: Comment) -> str:
+    return encode_cursor(comment.created_at, comment.pk)
+
+
+def _more_after(
+    thread_id: int, shown: list[Comment], count: int, *, before: str | None = None
+) -> MoreReplies | None:
+    if count <= 0 or not shown:
+        return None
+    return MoreReplies(thread_id=thread_id, count=count, after=_cursor_of(shown[-1]), before=before)
+
+
 def post_threads(
     viewer: Viewer,
     post: Post,
     cursor: str | None = None,
     *,
     from_thread: int | None = None,
+    to_reply: int | None = None,
     limit: int = THREADS_PER_PAGE,
 ) -> Page[Thread]:
     """A page of the comments of `post`, a post `viewer` may read (from `post_for_viewer`),
-    oldest first: `limit` top-level comments with their replies grouped under them, after
-    `cursor` (or from the thread `from_thread`, where a link to a comment points); two
-    queries whatever the size of the conversation.
+    oldest first: `limit` top-level comments, each with its first REPLIES_SHOWN replies
+    and the number of the others, after `cursor` (or from the thread `from_thread`, where
+    a link to a comment points); two queries whatever the size of the conversation.
+
+    A link to a reply (`to_reply`, of the thread `from_thread`) beyond the first ones
+    shows it too, with the replies after it (one more query).
 
     A comment removed by moderators stays in its place (others see a tombstone, its author
     sees it with the reason). A comment deleted by its author stays as a tombstone only if
     a visible reply hangs under it; replies whose comment the viewer cannot see (a blocked
     author) go with it.
     """
-    comments = Comment.objects.under(post, viewer).for_card_list(viewer)
-    tops = comments.filter(parent=None)
+    readable = Comment.objects.under(post, viewer)
+    comments = readable.for_card_list(viewer)
+    # Each top-level comment with the number of its replies the viewer may see.
+    tops = comments.filter(parent=None).annotate(
+        reply_count=_count_of(_visible_replies(readable).filter(parent_id=OuterRef("pk")))
+    )
     if not cursor and from_thread is not None:
         start = Comment.objects.filter(post=post, parent=None, pk=from_thread)
         tops = tops.filter(
@@ -555,13 +630,119 @@ def post_threads(
     found, next_cursor = _keyset(tops, cursor, limit=limit, oldest_first=True)
     threads = {comment.pk: Thread(comment=comment) for comment in found}
     if threads:
-        replies = comments.filter(parent_id__in=list(threads), deleted_at=None)
-        for reply in replies.order_by("created_at", "id"):
+        # The first replies of each thread are chosen on narrow rows, numbered by a window
+        # over those the viewer may see (Django filters on it in an outer query, after the
+        # WHERE clause); only they are read in full.
+        first = (
+            _visible_replies(readable)
+            .filter(parent_id__in=list(threads))
+            .annotate(
+                position=Window(
+                    RowNumber(), partition_by=F("parent_id"), order_by=(F("created_at"), F("id"))
+                )
+            )
+            .filter(position__lte=REPLIES_SHOWN)
+        )
+        replies = comments.filter(pk__in=first.values("pk")).order_by("created_at", "id")
+        for reply in replies:
             threads[reply.parent_id].replies.append(reply)
+    for thread_id, thread in threads.items():
+        hidden = _annotated(thread.comment, "reply_count") - len(thread.replies)
+        thread.more = _more_after(thread_id, thread.replies, hidden)
+    target = threads.get(from_thread) if from_thread is not None and not cursor else None
+    if target is not None and to_reply is not None and target.more is not None:
+        if all(reply.pk != to_reply for reply in target.replies):
+            _show_from(target, readable, viewer, to_reply)
     shown = [
-        thread for thread in threads.values() if thread.comment.deleted_at is None or thread.replies
+        thread
+        for thread in threads.values()
+        if thread.comment.deleted_at is None or _annotated(thread.comment, "reply_count")
     ]
     return Page(items=shown, next_cursor=next_cursor)
+
+
+def _visible_replies(comments: CommentQuerySet) -> CommentQuerySet:
+    """Replies the viewer is shown: a reply deleted by its author leaves no tombstone."""
+    return comments.filter(parent__isnull=False, deleted_at=None)
+
+
+def _annotated(row: Comment, name: str) -> int:
+    """A count annotated on `row` by its query (the Django plugin does not see annotations
+    made on a custom queryset)."""
+    return int(getattr(row, name))
+
+
+def _count_of(replies: models.QuerySet[Comment]) -> Coalesce:
+    """The number of `replies` (all of one thread), as a subquery: PostgreSQL counts them
+    on narrow rows, once (or once per row, when they depend on it through OuterRef)."""
+    counted = replies.order_by().values("parent_id").annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _show_from(thread: Thread, readable: CommentQuerySet, viewer: Viewer, reply_pk: int) -> None:
+    """Show `thread` from its reply `reply_pk` on (REPLIES_PER_BATCH of them), after its
+    first replies and a link to those between. Nothing changes if there is no such reply
+    the viewer may see."""
+    start = Comment.objects.filter(parent_id=thread.comment.pk, pk=reply_pk)
+    onwards: models.QuerySet[Comment] = _beyond(
+        _visible_replies(readable).filter(parent_id=thread.comment.pk),
+        (Subquery(start.values("created_at")), reply_pk),
+        "gte",
+    )
+    later, _next = _keyset(
+        onwards,
+        None,
+        limit=REPLIES_PER_BATCH,
+        oldest_first=True,
+        read_in_full=lambda page: page.for_card_list(viewer).annotate(remaining=_count_of(onwards)),
+    )
+    if not later or later[0].pk != reply_pk:
+        return
+    from_target = _annotated(later[0], "remaining")
+    total = _annotated(thread.comment, "reply_count")
+    thread.target_id = reply_pk
+    thread.later_replies = later
+    thread.more = _more_after(
+        thread.comment.pk,
+        thread.replies,
+        total - len(thread.replies) - from_target,
+        before=_cursor_of(later[0]),
+    )
+    thread.more_later = _more_after(thread.comment.pk, later, from_target - len(later))
+
+
+def thread_replies(
+    viewer: Viewer,
+    post: Post,
+    comment_pk: int,
+    *,
+    after: str | None,
+    before: str | None = None,
+) -> tuple[Comment, ReplyBatch] | None:
+    """The top-level comment `comment_pk` of `post` (a post `viewer` may read) and its next
+    REPLIES_PER_BATCH visible replies after the cursor `after`, stopping before the cursor
+    `before`; None if there is no such comment the viewer may see (or it was deleted and
+    no reply is left to show under it). Two queries, whatever the number of replies.
+    """
+    readable = Comment.objects.under(post, viewer)
+    top = readable.for_card_list(viewer).filter(pk=comment_pk, parent=None).first()
+    if top is None:
+        return None
+    replies = _visible_replies(readable).filter(parent_id=top.pk)
+    bounded: models.QuerySet[Comment] = _beyond(replies, decode_cursor(before), "lt")
+    left: models.QuerySet[Comment] = _beyond(bounded, decode_cursor(after), "gt")
+    found, _next = _keyset(
+        left,
+        None,
+        limit=REPLIES_PER_BATCH,
+        oldest_first=True,
+        read_in_full=lambda page: page.for_card_list(viewer).annotate(remaining=_count_of(left)),
+    )
+    if top.deleted_at is not None and not found:
+        return None
+    remaining = _annotated(found[0], "remaining") - len(found) if found else 0
+    more = _more_after(top.pk, found, remaining, before=before)
+    return top, ReplyBatch(replies=found, more=more)
 
 
 # --- Groups ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("posts/<int:pk>/react/<str:kind>/", views.react, name="react"),
     path("posts/<int:pk>/save/", views.bookmark, name="bookmark"),
     path("posts/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path("posts/<int:pk>/comments/<int:comment_pk>/replies/", views.replies, name="replies"),
     # Comments
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),

@@ -175,15 +175,19 @@ def _render_detail(
     request: HtmxHttpRequest, post: Post, comment_form: CommentForm, *, status: int = 200
 ) -> HttpResponse:
     """The post and a page of its conversation: the first, the one after ?comments=<cursor>
-    ("Show more"), or the one starting at ?thread=<id> (where a link to a comment points)."""
+    ("Show more"), or the one starting at ?thread=<id> (where a link to a comment points),
+    that thread shown from its reply ?reply=<id> when given."""
     cursor = request.GET.get("comments")
     from_thread = _thread_id(request.GET.get("thread"))
+    to_reply = _thread_id(request.GET.get("reply"))
     can_moderate = post.circle is not None and services.can_moderate_circle(
         actor_of(request), post.circle
     )
     context = {
         "post": post,
-        "threads": selectors.post_threads(request.user, post, cursor, from_thread=from_thread),
+        "threads": selectors.post_threads(
+            request.user, post, cursor, from_thread=from_thread, to_reply=to_reply
+        ),
         "earlier_threads": bool(cursor or from_thread),
         "comment_form": comment_form,
         "can_moderate": can_moderate,
@@ -201,6 +205,36 @@ def _thread_id(raw: str | None) -> int | None:
     if not raw.isdigit() or len(raw) > 18:
         raise BadRequest("This page link is broken.")
     return int(raw)
+
+
+@require_GET
+def replies(request: HtmxHttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    """The next replies of a thread ("Show 20 more replies"), after ?after=<cursor> and,
+    from a link to a reply further on, before ?before=<cursor>: with htmx the replies and
+    the link to the ones after them, in place of the link that asked; without JavaScript
+    a page with the post's title, the thread's comment and these replies."""
+    after = request.GET.get("after")
+    before = request.GET.get("before")
+    for cursor in (after, before):
+        selectors.decode_cursor(cursor)  # a broken link is a 400 before any query
+    post = selectors.post_for_viewer(actor_of(request), pk)
+    if post is None:
+        raise Http404("No such post.")
+    found = selectors.thread_replies(request.user, post, comment_pk, after=after, before=before)
+    if found is None:
+        raise Http404("No such comment.")
+    comment, batch = found
+    context = {
+        "post": post,
+        "comment": comment,
+        "batch": batch,
+        "comment_noun": "question" if post.kind == PostKind.EVENT else "comment",
+        "comments_open": services.questions_open(post, request.user),
+    }
+    template = "posts/_reply_batch.html" if request.htmx else "posts/replies.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,12 @@ def post_card(context: Any, post: Post, detail: bool = False) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def comment_card(context: Any, comment: Comment, is_reply: bool = False) -> SafeString:
-    """A comment of the thread in context (`posts/_comment.html`), reused likewise."""
-    return cards.comment_card(context, comment, is_reply=is_reply)
+def comment_card(
+    context: Any, comment: Comment, is_reply: bool = False, is_target: bool = False
+) -> SafeString:
+    """A comment of the thread in context (`posts/_comment.html`), reused likewise;
+    `is_target`: the reply a link pointed to, highlighted."""
+    return cards.comment_card(context, comment, is_reply=is_reply, is_target=is_target)
 
 
 @register.simple_tag

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from posts.models import PostKind, Reaction
+from posts.models import Comment, PostKind, Reaction
 from posts.services import add_comment, publish_post
 from tests.browser.conftest import axe_violations, screenshot, scrolls_sideways
 from tests.factories import PhysicianFactory, UserFactory
-from tests.posts.factories import CircleFactory, PostFactory
+from tests.posts.factories import CircleFactory, CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,3 +124,50 @@ def test_the_post_page_fits_a_phone(
     phone_page.goto(f"/posts/{content['post'].pk}/")
     assert not scrolls_sideways(phone_page)
     screenshot(phone_page, "posts-detail-phone")
+
+
+def test_show_more_replies_inserts_them_in_place_and_keeps_the_keyboard_there(
+    page: Any, live_server: Any
+) -> None:
+    post = PostFactory.create()
+    top = CommentFactory.create(post=post, body="Top comment")
+    start = timezone.now() - datetime.timedelta(days=1)
+    replier = UserFactory.create()
+    Comment.objects.bulk_create(
+        Comment(
+            post=post,
+            parent=top,
+            author=replier,
+            body=f"Reply number {number}",
+            body_html=f"<p>Reply number {number}</p>",
+            created_at=start + datetime.timedelta(minutes=number),
+        )
+        for number in range(1, 26)
+    )
+    page.goto(post.get_absolute_url())
+    page.evaluate("() => { window.stillHere = true; }")
+    assert page.locator("article.comment-reply").count() == 2
+
+    link = page.get_by_role("link", name="Show 20 more replies")
+    link.focus()
+    page.keyboard.press("Enter")
+
+    page.wait_for_function("() => document.querySelectorAll('article.comment-reply').length === 22")
+    assert page.evaluate("() => window.stillHere") is True
+    # In place: inside the thread, in order, and the keyboard is on the new replies.
+    texts = page.locator(".replies article.comment-reply .prose").all_inner_texts()
+    assert texts == [f"Reply number {number}" for number in range(1, 23)]
+    assert page.evaluate("() => document.activeElement.classList.contains('reply-batch')")
+    page.keyboard.press("Tab")
+    assert page.evaluate(
+        "() => document.querySelector('.reply-batch').contains(document.activeElement)"
+    )
+    assert page.get_by_role("link", name="Show 3 more replies").count() == 1
+    assert axe_violations(page) == []
+    # A link to a reply further on shows it highlighted, and the replies page without JS.
+    target = Comment.objects.get(body="Reply number 20")
+    page.goto(target.get_absolute_url())
+    assert page.locator(f"#comment-{target.pk}.is-target").is_visible()
+    assert axe_violations(page) == []
+    page.goto(f"/posts/{post.pk}/comments/{top.pk}/replies/")
+    assert axe_violations(page) == []

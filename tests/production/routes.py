@@ -128,6 +128,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "posts:react": lambda w: {"pk": w.post.pk, "kind": "like"},
     "posts:bookmark": lambda w: {"pk": w.post.pk},
     "posts:comment_create": lambda w: {"pk": w.post.pk},
+    "posts:replies": lambda w: {"pk": w.post.pk, "comment_pk": w.comment.pk},
     "posts:comment_edit": lambda w: {"pk": w.comment.pk},
     "posts:comment_delete": lambda w: {"pk": w.comment.pk},
     "posts:comment_react": lambda w: {"pk": w.comment.pk, "kind": "like"},

@@ -138,6 +138,7 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "posts:membership_promote": (LOGIN, 405, 405, 403, 405, 405, 405),
     "posts:membership_remove": (LOGIN, 405, 405, 403, 405, 405, 405),
     "posts:react": (LOGIN, 405, 405, 403, 405, 405, 405),
+    "posts:replies": (200, 200, 200, 200, 200, 200, 200),
     "posts:search": (200, 200, 200, 200, 200, 200, 200),
     "privacy:check_image": (LOGIN, 405, 405, 403, 405, 405, 405),
 }
