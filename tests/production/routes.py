@@ -54,6 +54,8 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "healthz": lambda w: {},
     "favicon": lambda w: {},
     "manifest": lambda w: {},
+    "service_worker": lambda w: {},
+    "offline": lambda w: {},
     # pages about Rounds
     "about": lambda w: {},
     "guidelines": lambda w: {},
