@@ -113,6 +113,8 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "notifications:read": (LOGIN, 405, 405, 405, 405, 405, 405),
     "notifications:retry_email": (LOGIN, 405, 405, 405, 405, 405, 405),
     "notifications:read_all": (LOGIN, 405, 405, 405, 405, 405, 405),
+    "notifications:push_subscribe": (LOGIN, 405, 405, 403, 405, 405, 405),
+    "notifications:push_remove": (LOGIN, 405, 405, 405, 405, 405, 405),
     "notifications:unsubscribe": (200, 200, 200, 200, 200, 200, 200),
     "posts:author_posts": (200, 200, 200, 200, 200, 200, 200),
     "posts:bookmark": (LOGIN, 405, 405, 405, 405, 405, 405),
