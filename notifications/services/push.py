@@ -18,8 +18,8 @@ import binascii
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from urllib.parse import urlsplit
 
 import requests
@@ -187,8 +187,16 @@ def queue_pushes(notification: Notification) -> int:
         for pk in devices
     )
     for row in rows:
-        transaction.on_commit(partial(enqueue_push, row.pk), robust=True)
+        transaction.on_commit(_enqueue_after_commit(row.pk), robust=True)
     return len(rows)
+
+
+def _enqueue_after_commit(delivery_id: int) -> Callable[[], bool]:
+    # A named function, not a partial: Django logs a robust callback's failure by its name.
+    def enqueue_push_after_commit() -> bool:
+        return enqueue_push(delivery_id)
+
+    return enqueue_push_after_commit
 
 
 def enqueue_push(delivery_id: int) -> bool:
