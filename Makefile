@@ -66,7 +66,7 @@ migrate: $(STAMP)
 
 ## worker / beat: a real Celery worker and scheduler (needs REDIS_URL)
 worker: $(STAMP)
-	$(VENV)/bin/celery -A community worker -Q default,email,periodic -l info
+	$(VENV)/bin/celery -A community worker -Q default,email,push,periodic -l info
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A community beat -l info

@@ -48,6 +48,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest: name, icons and colours for "Add to home screen"."""
     return JsonResponse(
         {
+            "id": reverse("home"),
             "name": settings.SITE_NAME,
             "short_name": settings.SITE_NAME,
             "description": "A community for physicians and the students they mentor.",
@@ -59,6 +60,12 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "icons": [
                 {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
                 {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": static("img/icon-maskable-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
                 {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
             ],
         },

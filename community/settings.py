@@ -402,7 +402,9 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "notifications.tasks.send_notification_email": {"queue": "email"},
     "notifications.tasks.send_digest_email": {"queue": "email"},
     "notifications.tasks.send_outgoing_email": {"queue": "email"},
+    "notifications.tasks.send_push": {"queue": "push"},
     "notifications.tasks.sweep_email_outbox": {"queue": "periodic"},
+    "notifications.tasks.sweep_push_outbox": {"queue": "periodic"},
     "notifications.tasks.start_daily_digests": {"queue": "periodic"},
     "mentoring.tasks.expire_stale_requests": {"queue": "periodic"},
     "mentoring.tasks.remind_mentors": {"queue": "periodic"},
@@ -411,6 +413,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues email left unsent by a broker outage or a dead worker.
     "notifications-sweep-email-outbox": {
         "task": "notifications.tasks.sweep_email_outbox",
+        "schedule": 60.0,
+    },
+    # Re-queues pushes left unsent; gives up on those too old to be news.
+    "notifications-sweep-push-outbox": {
+        "task": "notifications.tasks.sweep_push_outbox",
         "schedule": 60.0,
     },
     # Sends each member's digest during their own local morning hour.
@@ -433,6 +440,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the periodic sweeps pick the work up from the database later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+# --- Web push (notifications/push.py) ---------------------------------------------------
+
+# The VAPID key pair that signs pushes to members' devices (`manage.py generate_vapid_keys`
+# writes one) and the contact address push services may write to. Without both keys push
+# is off: no button is offered and nothing is queued.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "").strip()
+VAPID_PRIVATE_KEY = envsecret("VAPID_PRIVATE_KEY").strip()
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "").strip()
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured("Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither")
+if VAPID_PUBLIC_KEY and not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// address")
 
 # --- Static and media files ------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import icons, pages, views
+from . import icons, pages, service_worker, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("styleguide/", views.styleguide, name="styleguide"),
     path("favicon.ico", icons.favicon, name="favicon"),
     path("manifest.webmanifest", icons.manifest, name="manifest"),
+    # The installable app: its service worker (from the root, to control every page) and
+    # the page that worker shows offline.
+    path("sw.js", service_worker.service_worker, name="service_worker"),
+    path("offline/", service_worker.offline, name="offline"),
     # Pages about Rounds, linked from every footer (the contact page is moderation's)
     path("about/", pages.about, name="about"),
     path("guidelines/", pages.guidelines, name="guidelines"),

@@ -363,13 +363,16 @@ class Notification(EmailOutbox):
 
 
 class NotificationPreference(models.Model):
-    """How a member wants the email of one kind; no row means the kind's default."""
+    """How a member wants the email (and the push) of one kind; no row means the kind's
+    defaults."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     delivery = models.CharField(max_length=12, choices=Delivery.choices)
+    # Push to the member's devices too; None: the kind's default (DEFAULT_PUSH).
+    push = models.BooleanField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -400,3 +403,101 @@ class EmailAddressProblem(models.Model):
 
     def __str__(self) -> str:
         return f"Email to {self.address} is failing: {self.reason}"
+
+
+# --- Web push -------------------------------------------------------------------------------
+
+# Push is for what a member would want to hear of at once, away from the site: things said
+# to them or waiting on them. The rest stays in the app and the email. Reactions are never
+# pushed (they are grouped, and summarised in the digest).
+DEFAULT_PUSH: dict[str, bool] = {
+    Kind.COMMENT: True,
+    Kind.REPLY: True,
+    Kind.MENTION: True,
+    Kind.FOLLOW: False,
+    Kind.MENTOR_REQUEST: True,
+    Kind.MENTORSHIP: True,
+    Kind.MENTORSHIP_MESSAGE: True,
+    Kind.VERIFICATION: True,
+    Kind.MODERATION: True,
+    Kind.REPORT: False,
+    Kind.GROUP: False,
+}
+PUSH_KINDS: tuple[str, ...] = tuple(DEFAULT_PUSH)
+
+
+class PushSubscription(models.Model):
+    """One device (a browser's push endpoint) a member turned push notifications on for."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    # The push service's address for this browser: a capability, kept private like a key.
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    # "Firefox on Linux": for the member to tell their devices apart.
+    user_agent_label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["member", "created_at"], name="push_subscription_member_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.user_agent_label or 'a device'}"
+
+
+class PushStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Accepted by the push service"
+    SKIPPED = "skipped", "Not sent (watching live, or turned off)"
+    FAILED = "failed", "Failed"
+
+
+class PushDelivery(models.Model):
+    """The push of one notification to one device: the outbox row of a push.
+
+    Written with the notification, so a push is never lost to a broker outage (the sweep
+    queues what is due); claimed with a conditional UPDATE, so it is never sent twice
+    except when a worker dies between the push service's answer and recording it.
+    """
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="push_deliveries"
+    )
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(max_length=8, choices=PushStatus.choices, default=PushStatus.PENDING)
+    due_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "subscription"], name="push_delivery_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PushStatus.values), name="push_delivery_status"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="push_delivery_outbox_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Push of {self.notification_id} to {self.subscription_id}: {self.status}"

@@ -19,6 +19,7 @@ from community.time_zones import zone_or_utc
 from .models import (
     ALLOWED_DELIVERY,
     DEFAULT_DELIVERY,
+    DEFAULT_PUSH,
     SECURITY_KINDS,
     Delivery,
     EmailAddressProblem,
@@ -27,6 +28,7 @@ from .models import (
     Kind,
     Notification,
     NotificationPreference,
+    PushSubscription,
 )
 
 PAGE_SIZE = 30
@@ -72,6 +74,39 @@ def preferences_for(user: User) -> dict[str, str]:
             value = DEFAULT_DELIVERY[kind]
         effective[kind] = value
     return effective
+
+
+def push_wanted(*, user: User, kind: str) -> bool:
+    """Whether `user` wants `kind` pushed to their devices: their choice, else the default.
+    Kinds outside DEFAULT_PUSH (reactions) are never pushed."""
+    if kind not in DEFAULT_PUSH:
+        return False
+    chosen = (
+        NotificationPreference.objects.filter(user=user, kind=kind)
+        .values_list("push", flat=True)
+        .first()
+    )
+    return DEFAULT_PUSH[kind] if chosen is None else chosen
+
+
+def push_preferences_for(user: User) -> dict[str, bool]:
+    """Every kind that may be pushed mapped to the member's effective choice (one query)."""
+    chosen: dict[str, bool] = {
+        kind: bool(push)
+        for kind, push in NotificationPreference.objects.filter(
+            user=user, push__isnull=False
+        ).values_list("kind", "push")
+    }
+    return {kind: chosen.get(kind, default) for kind, default in DEFAULT_PUSH.items()}
+
+
+def devices_for(member: User) -> list[PushSubscription]:
+    """The member's devices with push on, oldest first (the endpoints are not read)."""
+    return list(
+        PushSubscription.objects.filter(member=member).only(
+            "pk", "user_agent_label", "created_at", "last_success_at"
+        )
+    )
 
 
 def email_problem_for(member: User) -> EmailAddressProblem | None:

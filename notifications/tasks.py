@@ -30,6 +30,7 @@ from community.smtp import describe, is_permanent
 
 from . import services
 from .models import EmailDigest, EmailOutbox, EmailStatus, Notification, OutgoingEmail
+from .services import push
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +174,55 @@ def sweep_email_outbox() -> int:
 def start_daily_digests() -> int:
     """Every 15 minutes: open the daily digest of members whose local morning it is."""
     return services.start_daily_digests()
+
+
+# --- Web push -----------------------------------------------------------------------------
+
+PUSH_MAX_RETRIES = 4
+PUSH_BACKOFF_FACTOR_SECONDS = 15
+PUSH_BACKOFF_MAX_SECONDS = 600
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_push(self: Any, delivery_id: int) -> str:
+    """Send one push to one device if it is still due; safe to run any number of times.
+
+    A temporary failure (a 5xx or 429 from the push service, a timeout) is retried with
+    exponential backoff and full jitter PUSH_MAX_RETRIES times, then the push fails; each
+    device's push is its own task, so one failing device holds up no other.
+    """
+    claimant = self.request.id or ""
+    try:
+        return push.deliver_push(delivery_id=delivery_id, claimant=claimant)
+    except push.PushNotDelivered as error:
+        reason = str(error)
+        if self.request.retries >= PUSH_MAX_RETRIES:
+            logger.warning("Push %s failed for good: %s", delivery_id, reason)
+            push.fail_push(delivery_id=delivery_id, claimant=claimant, reason=reason)
+            return "failed"
+        countdown = get_exponential_backoff_interval(
+            factor=PUSH_BACKOFF_FACTOR_SECONDS,
+            retries=self.request.retries,
+            maximum=PUSH_BACKOFF_MAX_SECONDS,
+            full_jitter=True,
+        )
+        push.release_push_claim(
+            delivery_id=delivery_id,
+            claimant=claimant,
+            reason=reason,
+            retry_at=timezone.now() + dt.timedelta(seconds=countdown),
+        )
+        raise self.retry(exc=error, countdown=countdown) from error
+
+
+@shared_task
+def sweep_push_outbox() -> int:
+    """Every minute: queue pushes that are due and unsent (a broker outage, a dead worker)."""
+    return push.sweep_push_outbox()

@@ -13,5 +13,8 @@ urlpatterns = [
     # Email settings and the signed one-click unsubscribe link from every email.
     path("preferences/", views.preferences, name="preferences"),
     path("preferences/retry-email/", views.retry_email, name="retry_email"),
+    # Web push: this device on (the browser's subscription as JSON), a device off.
+    path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("push/<int:device_id>/remove/", views.push_remove, name="push_remove"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

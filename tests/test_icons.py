@@ -51,6 +51,19 @@ def test_the_manifest_names_the_app_and_its_icons(client: Client) -> None:
             assert icon.size == (width, width)
 
 
+def test_the_manifest_offers_a_full_bleed_maskable_icon(client: Client) -> None:
+    manifest = json.loads(client.get("/manifest.webmanifest").content)
+    maskable = [icon for icon in manifest["icons"] if icon.get("purpose") == "maskable"]
+    assert len(maskable) == 1
+    found = finders.find(maskable[0]["src"].removeprefix(settings.STATIC_URL))
+    assert found
+    with Image.open(str(found)) as icon:
+        assert icon.size == (512, 512)
+        rgba = icon.convert("RGBA")
+        # Full bleed: the corners are the theme colour, not transparent (Android crops them).
+        assert rgba.getpixel((0, 0)) == rgba.getpixel((511, 511)) == (11, 92, 107, 255)
+
+
 def test_the_head_include_links_the_icons_and_the_manifest() -> None:
     html = render_to_string("_head_icons.html")
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html

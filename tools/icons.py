@@ -3,7 +3,9 @@ with a white cross on a 32-unit grid.
 
 `favicon.ico` (16, 32 and 48 px) answers browsers that ask for /favicon.ico; the 192 and
 512 px PNGs are the web app manifest's icons; `apple-touch-icon.png` is a full square, since
-iOS rounds the corners itself. Run after changing the design:
+iOS rounds the corners itself, and so is `icon-maskable-512.png`, the manifest's "maskable"
+icon: Android crops it to its own shape, and the cross stays within the middle 80% (the
+safe zone) whatever that shape is. Run after changing the design:
 `.venv/bin/python -m tools.icons`.
 """
 
@@ -42,6 +44,7 @@ def main() -> None:
     draw(192).save(OUTPUT / "icon-192.png", optimize=True)
     draw(512).save(OUTPUT / "icon-512.png", optimize=True)
     draw(180, rounded=False).save(OUTPUT / "apple-touch-icon.png", optimize=True)
+    draw(512, rounded=False).save(OUTPUT / "icon-maskable-512.png", optimize=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from notifications.models import Delivery, EmailStatus, Kind, Notification
 from notifications.selectors import delivery_for
 from notifications.services.delivery import enqueue_email
 from notifications.services.outbox import initial_email_fields
+from notifications.services.push import queue_pushes
 
 # --- Writing notifications ----------------------------------------------------------------
 
@@ -33,7 +34,8 @@ def notify(
     Nothing is written for one's own actions or between members walled off by a block.
     The email follows the recipient's preference for `kind` (immediately, in the daily
     digest, or not at all; security kinds always immediately) and is queued only after the
-    transaction commits. `email=False` records the notification in the app only.
+    transaction commits, and so is a push to each of the recipient's devices if they want
+    `kind` pushed (services.push). `email=False` records the notification in the app only.
     `group_key` opens a group others may join (`notify_reaction`).
     """
     if url and not _is_safe_link(url):
@@ -60,6 +62,8 @@ def notify(
         notification_id = notification.pk
         # robust: a failure to queue must not turn the committed event into an error page.
         transaction.on_commit(lambda: enqueue_email(notification_id), robust=True)
+    if email:
+        queue_pushes(notification)
     return notification
 
 

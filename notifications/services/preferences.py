@@ -11,6 +11,8 @@ from accounts.models import User
 from community.emails import absolute_url
 from notifications.models import (
     ALLOWED_DELIVERY,
+    DEFAULT_DELIVERY,
+    DEFAULT_PUSH,
     SECURITY_KINDS,
     Delivery,
     Kind,
@@ -42,14 +44,28 @@ def mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def set_preferences(*, user: User, choices: dict[str, str]) -> None:
-    """Store `user`'s delivery choice per kind; security kinds and invalid values are ignored."""
+def set_preferences(
+    *, user: User, choices: dict[str, str], push: dict[str, bool] | None = None
+) -> None:
+    """Store `user`'s email choice per kind (security kinds and invalid values are ignored)
+    and, in `push`, whether each kind is pushed to their devices (kinds never pushed are
+    ignored)."""
     now = timezone.now()
+    changes: dict[str, dict[str, object]] = {}
     for kind, delivery in choices.items():
         if kind in SECURITY_KINDS or delivery not in ALLOWED_DELIVERY.get(kind, ()):
             continue
+        changes.setdefault(kind, {})["delivery"] = delivery
+    for kind, wanted in (push or {}).items():
+        if kind in DEFAULT_PUSH:
+            changes.setdefault(kind, {})["push"] = bool(wanted)
+    for kind, fields in changes.items():
         NotificationPreference.objects.update_or_create(
-            user=user, kind=kind, defaults={"delivery": delivery, "updated_at": now}
+            user=user,
+            kind=kind,
+            defaults={**fields, "updated_at": now},
+            # A row written for its push choice alone keeps the kind's email default.
+            create_defaults={"delivery": DEFAULT_DELIVERY[kind], **fields, "updated_at": now},
         )
 
 

@@ -20,7 +20,7 @@ from deploy.local_nginx import nginx_binary
 from mentoring.models import Goal, MentorRequest, Mentorship, Message
 from moderation.models import ActionKind, ModerationAction
 from moderation.services import file_report
-from notifications.models import Kind, Notification
+from notifications.models import Kind, Notification, PushSubscription
 from notifications.services import unsubscribe_token
 from posts.models import (
     Circle,
@@ -85,6 +85,7 @@ class World:
     mentor_request: MentorRequest
     goal: Goal
     notification: Notification
+    push_device: PushSubscription
     verification_request: VerificationRequest
     decision: ModerationAction
     unsubscribe_token: str
@@ -179,6 +180,12 @@ def world(db: None) -> World:
         mentor_request=MentorRequest.objects.create(mentee=owner, mentor=second_mentor),
         goal=Goal.objects.create(mentorship=mentorship, title="Draft a personal statement"),
         notification=make_notification(owner, kind=Kind.COMMENT, url=post.get_absolute_url()),
+        push_device=PushSubscription.objects.create(
+            member=owner,
+            endpoint="https://push.example.org/send/owner-device",
+            p256dh="B" + "A" * 86,
+            auth="A" * 22,
+        ),
         verification_request=VerificationRequest.objects.create(
             member=owner,
             method=VerificationMethod.NPI,

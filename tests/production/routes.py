@@ -54,6 +54,8 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "healthz": lambda w: {},
     "favicon": lambda w: {},
     "manifest": lambda w: {},
+    "service_worker": lambda w: {},
+    "offline": lambda w: {},
     # pages about Rounds
     "about": lambda w: {},
     "guidelines": lambda w: {},
@@ -113,6 +115,8 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "notifications:read": lambda w: {"notification_id": w.notification.pk},
     "notifications:preferences": lambda w: {},
     "notifications:retry_email": lambda w: {},
+    "notifications:push_subscribe": lambda w: {},
+    "notifications:push_remove": lambda w: {"device_id": w.push_device.pk},
     "notifications:unsubscribe": lambda w: {"token": w.unsubscribe_token},
     # posts
     "posts:explore": lambda w: {},
