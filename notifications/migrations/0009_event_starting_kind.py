@@ -4,20 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0008_grouped_reactions'),
+        ("notifications", "0008_grouped_reactions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('comment', 'Comments on your posts'), ('reply', 'Replies to your comments'), ('mention', 'Mentions'), ('follow', 'New followers'), ('reaction_digest', 'Reactions to your posts'), ('mentor_request', 'Mentor requests and their answers'), ('mentorship', 'Mentorship updates'), ('mentorship_message', 'Mentorship messages'), ('verification', 'Verification decisions'), ('moderation', 'Moderation decisions about you'), ('report', 'Updates on reports you made'), ('group', 'Group join requests and approvals'), ('event_starting', "Live Q&As you said you'll attend are starting")], max_length=24),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("comment", "Comments on your posts"),
+                    ("reply", "Replies to your comments"),
+                    ("mention", "Mentions"),
+                    ("follow", "New followers"),
+                    ("reaction_digest", "Reactions to your posts"),
+                    ("mentor_request", "Mentor requests and their answers"),
+                    ("mentorship", "Mentorship updates"),
+                    ("mentorship_message", "Mentorship messages"),
+                    ("verification", "Verification decisions"),
+                    ("moderation", "Moderation decisions about you"),
+                    ("report", "Updates on reports you made"),
+                    ("group", "Group join requests and approvals"),
+                    ("event_starting", "Live Q&As you said you'll attend are starting"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('comment', 'Comments on your posts'), ('reply', 'Replies to your comments'), ('mention', 'Mentions'), ('follow', 'New followers'), ('reaction_digest', 'Reactions to your posts'), ('mentor_request', 'Mentor requests and their answers'), ('mentorship', 'Mentorship updates'), ('mentorship_message', 'Mentorship messages'), ('verification', 'Verification decisions'), ('moderation', 'Moderation decisions about you'), ('report', 'Updates on reports you made'), ('group', 'Group join requests and approvals'), ('event_starting', "Live Q&As you said you'll attend are starting")], max_length=24),
+            model_name="notificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("comment", "Comments on your posts"),
+                    ("reply", "Replies to your comments"),
+                    ("mention", "Mentions"),
+                    ("follow", "New followers"),
+                    ("reaction_digest", "Reactions to your posts"),
+                    ("mentor_request", "Mentor requests and their answers"),
+                    ("mentorship", "Mentorship updates"),
+                    ("mentorship_message", "Mentorship messages"),
+                    ("verification", "Verification decisions"),
+                    ("moderation", "Moderation decisions about you"),
+                    ("report", "Updates on reports you made"),
+                    ("group", "Group join requests and approvals"),
+                    ("event_starting", "Live Q&As you said you'll attend are starting"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

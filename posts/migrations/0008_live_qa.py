@@ -7,68 +7,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('posts', '0007_author_minor_until'),
+        ("posts", "0007_author_minor_until"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='is_host_answer',
+            model_name="comment",
+            name="is_host_answer",
             field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='question_status',
-            field=models.CharField(choices=[('open', 'Open'), ('pinned', 'Pinned'), ('answered', 'Answered'), ('hidden', 'Hidden by the hosts')], db_default='open', default='open', max_length=10),
+            model_name="comment",
+            name="question_status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open"),
+                    ("pinned", "Pinned"),
+                    ("answered", "Answered"),
+                    ("hidden", "Hidden by the hosts"),
+                ],
+                db_default="open",
+                default="open",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='vote_count',
+            model_name="comment",
+            name="vote_count",
             field=models.PositiveIntegerField(db_default=0, default=0),
         ),
         migrations.CreateModel(
-            name='EventCohost',
+            name="EventCohost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cohosted_events', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cohosts', to='posts.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cohosted_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cohosts",
+                        to="posts.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'co-host',
-                'constraints': [models.UniqueConstraint(fields=('post', 'member'), name='event_cohost_unique')],
+                "verbose_name": "co-host",
+                "constraints": [
+                    models.UniqueConstraint(fields=("post", "member"), name="event_cohost_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EventRSVP',
+            name="EventRSVP",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_rsvps', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rsvps', to='posts.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_rsvps",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rsvps",
+                        to="posts.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'RSVP',
-                'verbose_name_plural': 'RSVPs',
-                'indexes': [models.Index(fields=['member', 'post'], name='posts_event_member__801136_idx')],
-                'constraints': [models.UniqueConstraint(fields=('post', 'member'), name='event_rsvp_unique')],
+                "verbose_name": "RSVP",
+                "verbose_name_plural": "RSVPs",
+                "indexes": [
+                    models.Index(fields=["member", "post"], name="posts_event_member__801136_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("post", "member"), name="event_rsvp_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuestionVote',
+            name="QuestionVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='posts.comment')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='question_votes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="posts.comment",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="question_votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['member', 'comment'], name='posts_quest_member__7428ee_idx')],
-                'constraints': [models.UniqueConstraint(fields=('comment', 'member'), name='question_vote_unique')],
+                "indexes": [
+                    models.Index(
+                        fields=["member", "comment"], name="posts_quest_member__7428ee_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("comment", "member"), name="question_vote_unique"
+                    )
+                ],
             },
         ),
     ]
