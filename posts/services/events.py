@@ -321,12 +321,14 @@ class VoteState:
     count: int
 
 
-def toggle_question_vote(*, member: User, question: Comment) -> VoteState:
-    """Vote for a question of a live Q&A that has not ended, or take the vote back.
+def set_question_vote(*, member: User, question: Comment, voted: bool) -> VoteState:
+    """Vote for a question of a live Q&A that has not ended (`voted`), or take the vote
+    back. Not for one's own question, nor a hidden one.
 
-    Exact under concurrent clicks, as `toggle_reaction`: the vote row is inserted or
-    deleted first and the count moves by one only when a row really was; racing inserts
-    meet the unique constraint."""
+    Idempotent (a double submit changes nothing) and exact under concurrent clicks, as
+    `toggle_reaction`: the vote row is inserted or deleted first and the count moves by one
+    only when a row really was; racing inserts meet the unique constraint, racing deletes
+    serialise on the row."""
     ensure_can_participate(member)
     check_is_question(question)
     check_can_see_comment(member, question)
@@ -337,19 +339,19 @@ def toggle_question_vote(*, member: User, question: Comment) -> VoteState:
     if question.post.event_state == "ended":
         raise NotAllowed("This live Q&A has ended, so voting is closed.")
     with transaction.atomic():
-        deleted, _ = QuestionVote.objects.filter(comment=question, member=member).delete()
-        if deleted:
-            Comment.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
-            voted, changed = False, True
-        else:
+        changed = False
+        if voted:
             try:
                 with transaction.atomic():
                     QuestionVote.objects.create(comment=question, member=member)
             except IntegrityError:
-                voted, changed = True, False  # a concurrent click of theirs voted first
+                pass  # voted already (a double submit, or another tab at the same moment)
             else:
                 Comment.objects.filter(pk=question.pk).update(vote_count=F("vote_count") + 1)
-                voted, changed = True, True
+                changed = True
+        elif QuestionVote.objects.filter(comment=question, member=member).delete()[0]:
+            Comment.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
+            changed = True
         count = Comment.objects.filter(pk=question.pk).values_list("vote_count", flat=True).get()
     if changed:
         page_cache.post_changed(question.post_id, in_lists=False)
