@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from posts.selectors import posts_by_author
+from posts.selectors import posts_by_author, upcoming_events
 
 from . import selectors, services
 from .forms import DeleteAccountForm, ProfileForm, VerificationForm
@@ -78,6 +78,10 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "is_self": request.user.is_authenticated and request.user.pk == member.pk,
         "language_names": [LANGUAGES[code] for code in member.languages if code in LANGUAGES],
         "profile_posts": posts_by_author(request.user, member, limit=PROFILE_POSTS),
+        # The live Q&As they host or co-host that are on now.
+        "live_events": [
+            event for event in upcoming_events(request.user, hosted_by=member) if event.is_live
+        ],
     }
     return render(request, "accounts/profile.html", context)
 

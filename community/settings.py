@@ -408,6 +408,7 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "notifications.tasks.start_daily_digests": {"queue": "periodic"},
     "mentoring.tasks.expire_stale_requests": {"queue": "periodic"},
     "mentoring.tasks.remind_mentors": {"queue": "periodic"},
+    "posts.tasks.send_event_reminders": {"queue": "periodic"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues email left unsent by a broker outage or a dead worker.
@@ -433,6 +434,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "mentoring-remind-mentors": {
         "task": "mentoring.tasks.remind_mentors",
         "schedule": 3600.0,
+    },
+    # Live Q&As: those who said they'll be there hear 15 minutes before the start (once).
+    "posts-send-event-reminders": {
+        "task": "posts.tasks.send_event_reminders",
+        "schedule": 60.0,
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", "Moderation decisions about you"
     REPORT = "report", "Updates on reports you made"
     GROUP = "group", "Group join requests and approvals"
+    EVENT_STARTING = "event_starting", "Live Q&As you said you'll attend are starting"
 
 
 class Delivery(models.TextChoices):
@@ -168,6 +169,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.MODERATION: Delivery.IMMEDIATE,
     Kind.REPORT: Delivery.DIGEST,
     Kind.GROUP: Delivery.IMMEDIATE,
+    # A reminder 15 minutes before the start is useless in tomorrow's digest.
+    Kind.EVENT_STARTING: Delivery.IMMEDIATE,
 }
 
 # Reactions are summarised, never emailed one by one.
@@ -422,6 +425,8 @@ DEFAULT_PUSH: dict[str, bool] = {
     Kind.MODERATION: True,
     Kind.REPORT: False,
     Kind.GROUP: False,
+    # The 15-minute reminder of a live Q&A the member said they would attend.
+    Kind.EVENT_STARTING: True,
 }
 PUSH_KINDS: tuple[str, ...] = tuple(DEFAULT_PUSH)
 

@@ -18,10 +18,13 @@ from .models import (
     Campaign,
     Circle,
     Comment,
+    EventCohost,
+    EventRSVP,
     Hashtag,
     Membership,
     Post,
     PostImage,
+    QuestionVote,
     Reaction,
 )
 from .services import create_campaign
@@ -74,7 +77,14 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ("id", "post", "author", "parent", "created_at", "deleted_at")
     search_fields = ("body", "author__handle")
     raw_id_fields = ("post", "author", "parent")
-    readonly_fields = ("body_html", "like_count", "helpful_count", "created_at")
+    readonly_fields = (
+        "body_html",
+        "like_count",
+        "helpful_count",
+        "vote_count",
+        "is_host_answer",
+        "created_at",
+    )
     list_select_related = ("author",)
 
 
@@ -220,3 +230,22 @@ class ReactionAdmin(admin.ModelAdmin):
 class BookmarkAdmin(admin.ModelAdmin):
     list_display = ("member", "post", "created_at")
     raw_id_fields = ("member", "post")
+
+
+@admin.register(EventRSVP)
+class EventRSVPAdmin(admin.ModelAdmin):
+    list_display = ("member", "post", "created_at", "reminded_at")
+    raw_id_fields = ("member", "post")
+    readonly_fields = ("reminded_at",)
+
+
+@admin.register(EventCohost)
+class EventCohostAdmin(admin.ModelAdmin):
+    list_display = ("member", "post", "created_at")
+    raw_id_fields = ("member", "post")
+
+
+@admin.register(QuestionVote)
+class QuestionVoteAdmin(admin.ModelAdmin):
+    list_display = ("member", "comment", "created_at")
+    raw_id_fields = ("member", "comment")

@@ -122,6 +122,14 @@ def comment_card(
         bool(context.get("comments_open")),
         context.get("comment_noun"),
         _next_url(context, comment) if signed_in else "",
+        # A live Q&A's question: where the hosts put it, its votes, the reader's vote, and
+        # whether the reader is a host (their buttons) and the event's state (voting).
+        comment.question_status,
+        comment.vote_count,
+        comment.is_host_answer,
+        getattr(comment, "viewer_voted", False),
+        bool(context.get("is_event_host")),
+        post.event_state,
     )
     return render_cached(
         context,

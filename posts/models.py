@@ -618,6 +618,15 @@ class PostImage(models.Model):
 # --- Comments ----------------------------------------------------------------------------
 
 
+class QuestionStatus(models.TextChoices):
+    """Where the hosts of a live Q&A put a question (posts.services.events)."""
+
+    OPEN = "open", "Open"
+    PINNED = "pinned", "Pinned"
+    ANSWERED = "answered", "Answered"
+    HIDDEN = "hidden", "Hidden by the hosts"
+
+
 class CommentQuerySet(models.QuerySet["Comment"]):
     def alive(self) -> CommentQuerySet:
         return self.filter(deleted_at__isnull=True, removed_by_moderators_at__isnull=True)
@@ -682,6 +691,18 @@ class Comment(models.Model):
     helpful_count = models.PositiveIntegerField(default=0)
     # The author's `User.minor_until`, as on Post.
     author_minor_until = models.DateField(null=True, blank=True, editable=False)
+    # Questions on a live Q&A (top-level comments of an event): where the hosts put them
+    # (posts.services.events.QUESTION_TRANSITIONS is the only way to move them), and their
+    # votes, kept exact by the services as the reaction counters are.
+    question_status = models.CharField(
+        max_length=10,
+        choices=QuestionStatus.choices,
+        default=QuestionStatus.OPEN,
+        db_default=QuestionStatus.OPEN,
+    )
+    vote_count = models.PositiveIntegerField(default=0, db_default=0)
+    # A reply written by a host through "Answer": shown under its question as the answer.
+    is_host_answer = models.BooleanField(default=False, db_default=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -775,3 +796,68 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} saved {self.post_id}"
+
+
+# --- Live Q&As ---------------------------------------------------------------------------
+
+
+class EventRSVP(models.Model):
+    """A member's "I'll be there" to a live Q&A ("Not going" deletes it)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="rsvps")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_rsvps"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The reminder 15 minutes before the start: claimed by a conditional UPDATE setting
+    # this, so each member is reminded once per start time (moving the start clears it).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "RSVP"
+        verbose_name_plural = "RSVPs"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "member"], name="event_rsvp_unique"),
+        ]
+        indexes = [models.Index(fields=["member", "post"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} going to {self.post_id}"
+
+
+class EventCohost(models.Model):
+    """A member the host of a live Q&A named to answer and sort questions with them."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="cohosts")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohosted_events"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "co-host"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "member"], name="event_cohost_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} co-hosts {self.post_id}"
+
+
+class QuestionVote(models.Model):
+    """One member's vote for a question of a live Q&A (a top-level comment)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_votes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "member"], name="question_vote_unique"),
+        ]
+        indexes = [models.Index(fields=["member", "comment"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} voted for {self.comment_id}"

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 from accounts.moderators import Actor
 from community.expressions import AnyOf
+from community.perf.row_sql import ViewerMarked
 
 from .models import (
     HEADLINE_LENGTH,
@@ -34,6 +35,8 @@ from .models import (
     Circle,
     Comment,
     CommentQuerySet,
+    EventCohost,
+    EventRSVP,
     Hashtag,
     Membership,
     MembershipStatus,
@@ -41,6 +44,8 @@ from .models import (
     PostHashtag,
     PostKind,
     PostQuerySet,
+    QuestionStatus,
+    QuestionVote,
     Viewer,
     Visibility,
     active_circle_ids,
@@ -65,6 +70,8 @@ UPCOMING_EVENTS_COUNT = 3
 LONGEST_EVENT = datetime.timedelta(minutes=480)
 # Live Q&As read beyond the count, for those of the last LONGEST_EVENT that have ended.
 UPCOMING_EVENTS_SPARE = 20
+# The questions a live Q&A's page shows, at most (ordered by votes, so not paged by time).
+EVENT_QUESTIONS_LIMIT = 300
 TRENDING_COUNT = 5
 TRENDING_CANDIDATES = 30
 TRENDING_CACHE_SECONDS = 300
@@ -353,6 +360,8 @@ class UpcomingEvent:
     headline: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime
+    # Whether the reader said "I'll be there" (posts.services.events.set_rsvp).
+    is_going: bool = False
 
     @property
     def is_live(self) -> bool:
@@ -363,10 +372,16 @@ class UpcomingEvent:
 
 
 def upcoming_events(
-    viewer: Viewer, *, limit: int = UPCOMING_EVENTS_COUNT, now: datetime.datetime | None = None
+    viewer: Viewer,
+    *,
+    limit: int = UPCOMING_EVENTS_COUNT,
+    now: datetime.datetime | None = None,
+    hosted_by: User | None = None,
 ) -> list[UpcomingEvent]:
     """Live Q&As `viewer` may read (`Post.objects.visible_to`) that have not ended, live
-    ones and the soonest first, minus those of muted members; one query.
+    ones and the soonest first, minus those of muted members, each marked with whether the
+    viewer said they'll be there; with `hosted_by`, only those that member hosts or
+    co-hosts (their profile). One query.
 
     An event's end is its start plus its duration, which SQLite cannot add in SQL, so
     those that started within LONGEST_EVENT are read with UPCOMING_EVENTS_SPARE more rows
@@ -378,17 +393,24 @@ def upcoming_events(
         starts_at__gt=now - LONGEST_EVENT,
         duration_minutes__isnull=False,
     )
+    if hosted_by is not None:
+        posts = posts.filter(
+            Q(author=hosted_by)
+            | Exists(EventCohost.objects.filter(post=OuterRef("pk"), member=hosted_by))
+        )
+    going: Any = models.Value(False)
     if viewer.is_authenticated:
         posts = posts.exclude(author_id__in=_muted_ids(viewer))
+        going = ViewerMarked(EventRSVP, "post", viewer.pk)
     rows = (
-        posts.annotate(text_start=Substr("body", 1, _HEADLINE_SOURCE))
+        posts.annotate(text_start=Substr("body", 1, _HEADLINE_SOURCE), is_going=going)
         .order_by("starts_at", "id")
-        .values_list("pk", "title", "pub_title", "text_start", "starts_at", "duration_minutes")[
-            : limit + UPCOMING_EVENTS_SPARE
-        ]
+        .values_list(
+            "pk", "title", "pub_title", "text_start", "starts_at", "duration_minutes", "is_going"
+        )[: limit + UPCOMING_EVENTS_SPARE]
     )
     events = []
-    for pk, title, pub_title, text_start, starts_at, duration in rows:
+    for pk, title, pub_title, text_start, starts_at, duration, is_going in rows:
         if starts_at is None or duration is None:
             continue
         ends_at = starts_at + datetime.timedelta(minutes=duration)
@@ -399,6 +421,7 @@ def upcoming_events(
                     headline=headline_of(title, pub_title, text_start),
                     starts_at=starts_at,
                     ends_at=ends_at,
+                    is_going=bool(is_going),
                 )
             )
     return events[:limit]
@@ -743,6 +766,89 @@ def thread_replies(
     remaining = _annotated(found[0], "remaining") - len(found) if found else 0
     more = _more_after(top.pk, found, remaining, before=before)
     return top, ReplyBatch(replies=found, more=more)
+
+
+# --- A live Q&A ---------------------------------------------------------------------------
+
+
+def event_host_ids(post: Post) -> frozenset[int]:
+    """The hosts of a live Q&A: its author and the co-hosts they named. One query, kept on
+    the post for the rest of the request (co-host changes read a fresh post)."""
+    cached: frozenset[int] | None = getattr(post, "_event_host_ids", None)
+    if cached is None:
+        cohosts = EventCohost.objects.filter(post=post).values_list("member_id", flat=True)
+        cached = frozenset({post.author_id, *cohosts})
+        post._event_host_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@dataclass(frozen=True)
+class EventPanel:
+    """What the page of a live Q&A shows beside the post: hosts, attendance, the reader's."""
+
+    cohosts: list[User]
+    host_ids: frozenset[int]
+    attendee_count: int
+    is_going: bool
+    is_host: bool
+
+
+def event_panel(viewer: Viewer, post: Post) -> EventPanel:
+    """The co-hosts (one query) and the attendance with the viewer's own RSVP (one query)."""
+    cohosts = [
+        link.member
+        for link in EventCohost.objects.filter(post=post)
+        .select_related("member")
+        .order_by("created_at", "pk")
+    ]
+    host_ids = frozenset({post.author_id, *(member.pk for member in cohosts)})
+    post._event_host_ids = host_ids  # type: ignore[attr-defined]
+    member_id = viewer.pk if viewer.is_authenticated else None
+    counts = EventRSVP.objects.filter(post=post).aggregate(
+        total=models.Count("pk"), mine=models.Count("pk", filter=Q(member_id=member_id))
+    )
+    return EventPanel(
+        cohosts=cohosts,
+        host_ids=host_ids,
+        attendee_count=counts["total"],
+        is_going=bool(member_id and counts["mine"]),
+        is_host=member_id in host_ids,
+    )
+
+
+def event_questions(
+    viewer: Viewer, post: Post, host_ids: frozenset[int], *, limit: int = EVENT_QUESTIONS_LIMIT
+) -> Page[Thread]:
+    """The questions of a live Q&A for `viewer`, with their replies (hosts' answers first);
+    two queries whatever the number of questions and votes.
+
+    Before and during the event: pinned questions on top, then by votes, then oldest first.
+    After it: answered questions first, then the others by votes. A question the hosts hid
+    is shown to its author and to the hosts only (with its replies); deleted questions stay
+    as tombstones only above visible replies, as in `post_threads`.
+    """
+    comments = Comment.objects.under(post, viewer).for_card_list(viewer)
+    if viewer.is_authenticated:
+        comments = comments.annotate(viewer_voted=ViewerMarked(QuestionVote, "comment", viewer.pk))
+    tops = comments.filter(parent=None)
+    if viewer.pk not in host_ids:
+        shown = ~Q(question_status=QuestionStatus.HIDDEN)
+        if viewer.is_authenticated:
+            shown |= Q(author=viewer)
+        tops = tops.filter(shown)
+    first = QuestionStatus.ANSWERED if post.event_state == "ended" else QuestionStatus.PINNED
+    on_top = models.Case(models.When(question_status=first, then=0), default=1)
+    found = list(tops.order_by(on_top, "-vote_count", "created_at", "id")[:limit])
+    threads = {comment.pk: Thread(comment=comment) for comment in found}
+    if threads:
+        replies = comments.filter(parent_id__in=list(threads), deleted_at=None)
+        for reply in replies.order_by("-is_host_answer", "created_at", "id"):
+            if reply.parent_id is not None:
+                threads[reply.parent_id].replies.append(reply)
+    items = [
+        thread for thread in threads.values() if thread.comment.deleted_at is None or thread.replies
+    ]
+    return Page(items=items)
 
 
 # --- Groups ------------------------------------------------------------------------------

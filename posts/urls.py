@@ -23,6 +23,12 @@ urlpatterns = [
     path("posts/<int:pk>/save/", views.bookmark, name="bookmark"),
     path("posts/<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("posts/<int:pk>/comments/<int:comment_pk>/replies/", views.replies, name="replies"),
+    # Live Q&As
+    path("posts/<int:pk>/rsvp/", views.event_rsvp, name="event_rsvp"),
+    path("posts/<int:pk>/cohosts/", views.cohost_add, name="cohost_add"),
+    path("posts/<int:pk>/cohosts/remove/", views.cohost_remove, name="cohost_remove"),
+    path("comments/<int:pk>/vote/", views.question_vote, name="question_vote"),
+    path("comments/<int:pk>/question/<str:action>/", views.question_move, name="question_move"),
     # Comments
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),

@@ -55,6 +55,7 @@ from .models import (
     MembershipStatus,
     Post,
     PostKind,
+    QuestionStatus,
     ReactionKind,
     Visibility,
 )
@@ -172,22 +173,39 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HtmxHttpRequest, post: Post, comment_form: CommentForm, *, status: int = 200
+    request: HtmxHttpRequest,
+    post: Post,
+    comment_form: CommentForm,
+    *,
+    status: int = 200,
+    cohost_errors: list[str] | None = None,
 ) -> HttpResponse:
     """The post and a page of its conversation: the first, the one after ?comments=<cursor>
     ("Show more"), or the one starting at ?thread=<id> (where a link to a comment points),
-    that thread shown from its reply ?reply=<id> when given."""
+    that thread shown from its reply ?reply=<id> when given. A live Q&A shows its
+    questions at once, in the order `selectors.event_questions` gives, beside its hosts
+    and attendance."""
     cursor = request.GET.get("comments")
     from_thread = _thread_id(request.GET.get("thread"))
     to_reply = _thread_id(request.GET.get("reply"))
     can_moderate = post.circle is not None and services.can_moderate_circle(
         actor_of(request), post.circle
     )
+    panel = None
+    if post.kind == PostKind.EVENT and post.starts_at is not None and not post.is_gone:
+        panel = selectors.event_panel(request.user, post)
+        threads = selectors.event_questions(request.user, post, panel.host_ids)
+        cursor = from_thread = None
+    else:
+        threads = selectors.post_threads(
+            request.user, post, cursor, from_thread=from_thread, to_reply=to_reply
+        )
     context = {
         "post": post,
-        "threads": selectors.post_threads(
-            request.user, post, cursor, from_thread=from_thread, to_reply=to_reply
-        ),
+        "threads": threads,
+        "event": panel,
+        "is_event_host": panel is not None and panel.is_host,
+        "cohost_errors": cohost_errors or [],
         "earlier_threads": bool(cursor or from_thread),
         "comment_form": comment_form,
         "can_moderate": can_moderate,
@@ -534,14 +552,24 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if parent is None:
                 raise Http404("No such comment.")
         try:
-            comment = services.add_comment(
-                author=request.user,
-                post=post,
-                body=form.cleaned_data["body"],
-                parent=parent,
-                confirmed_privacy=form.cleaned_data["confirmed_privacy"],
-                privacy_digest=form.cleaned_data["privacy_digest"],
-            )
+            if parent is not None and _answers_as_host(request.user, post):
+                # A host's reply to a question of their live Q&A is its answer.
+                comment = services.answer_question(
+                    host=request.user,
+                    question=parent,
+                    body=form.cleaned_data["body"],
+                    confirmed_privacy=form.cleaned_data["confirmed_privacy"],
+                    privacy_digest=form.cleaned_data["privacy_digest"],
+                )
+            else:
+                comment = services.add_comment(
+                    author=request.user,
+                    post=post,
+                    body=form.cleaned_data["body"],
+                    parent=parent,
+                    confirmed_privacy=form.cleaned_data["confirmed_privacy"],
+                    privacy_digest=form.cleaned_data["privacy_digest"],
+                )
         except guard.PrivacyFindings as error:
             show_findings(form, error, labels=_COMMENT_FIELD_LABELS)
         except (ValidationError, PermissionDenied) as error:
@@ -550,6 +578,10 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect(comment.get_absolute_url())
     return _render_detail(request, post, form, status=400)
+
+
+def _answers_as_host(member: User, post: Post) -> bool:
+    return post.kind == PostKind.EVENT and member.pk in selectors.event_host_ids(post)
 
 
 def _own_live_comment(request: HttpRequest, pk: int) -> Comment:
@@ -590,6 +622,116 @@ def comment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.delete_comment(comment=comment, member=request.user)
     messages.success(request, "Your comment is deleted.")
     return redirect(comment.post)
+
+
+# --- Live Q&As ---------------------------------------------------------------------------
+
+
+def _visible_event(request: HttpRequest, pk: int) -> Post:
+    """A live Q&A the member may read; 404 for anything else."""
+    post = _visible_post(request, pk)
+    if post.kind != PostKind.EVENT or post.starts_at is None:
+        raise Http404("No such live Q&A.")
+    return post
+
+
+def _yes_or_no(request: HttpRequest, name: str) -> bool:
+    value = request.POST.get(name)
+    if value not in ("yes", "no"):
+        raise BadRequest(f"“{name}” must be yes or no.")
+    return value == "yes"
+
+
+def _refused_or_bad(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    """Invalid input is a 400 saying what was wrong; a refusal is the 403 page saying why."""
+    if isinstance(error, ValidationError):
+        raise BadRequest(" ".join(_messages_from(error))) from error
+    raise error
+
+
+@participant_required
+@require_POST
+def event_rsvp(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "I'll be there" (going=yes) or "Not going" (going=no); saying it twice is harmless."""
+    post = _visible_event(request, pk)
+    going = _yes_or_no(request, "going")
+    try:
+        services.set_rsvp(member=request.user, post=post, going=going)
+    except (ValidationError, PermissionDenied) as error:
+        _refused_or_bad(request, error)
+    messages.success(
+        request,
+        "You’ll be reminded 15 minutes before it starts." if going else "You’re not going.",
+    )
+    return HttpResponseRedirect(_next_url(request, post.get_absolute_url()))
+
+
+def _visible_question(request: HttpRequest, pk: int) -> Comment:
+    """A comment of a live Q&A the member may read; a question the hosts hid is there only
+    for its author and the hosts (404 for anyone else)."""
+    comment = _visible_comment(request, pk)
+    if comment.question_status == QuestionStatus.HIDDEN and comment.author_id != request.user.pk:
+        if request.user.pk not in selectors.event_host_ids(comment.post):
+            raise Http404("No such comment.")
+    return comment
+
+
+@participant_required
+@rate_limited("reaction")
+@require_POST
+def question_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Vote for a question (voted=yes) or take the vote back (voted=no)."""
+    question = _visible_question(request, pk)
+    voted = _yes_or_no(request, "voted")
+    try:
+        services.set_question_vote(member=request.user, question=question, voted=voted)
+    except (ValidationError, PermissionDenied) as error:
+        _refused_or_bad(request, error)
+    return HttpResponseRedirect(_next_url(request, question.get_absolute_url()))
+
+
+@participant_required
+@require_POST
+def question_move(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """A host pins, unpins, marks answered, reopens, hides or unhides a question."""
+    if action not in services.QUESTION_BUTTON_ACTIONS:
+        raise BadRequest("Unknown action.")
+    question = _visible_question(request, pk)
+    try:
+        services.move_question(host=request.user, question=question, action=action)
+    except services.QuestionRefused as error:
+        # Usually a double submit: the question is already where the host wanted it.
+        _fail(request, error)
+    except (ValidationError, PermissionDenied) as error:
+        _refused_or_bad(request, error)
+    return HttpResponseRedirect(_next_url(request, question.get_absolute_url()))
+
+
+@participant_required
+@require_POST
+def cohost_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The author of a live Q&A names a co-host by handle."""
+    post = _visible_event(request, pk)
+    user = cast(User, request.user)
+    try:
+        cohost = services.add_cohost(host=user, post=post, handle=request.POST.get("handle", ""))
+    except ValidationError as error:
+        return _render_detail(
+            request, post, CommentForm(), status=400, cohost_errors=_messages_from(error)
+        )
+    messages.success(request, f"{cohost.member.display_name} co-hosts this live Q&A.")
+    return redirect(post)
+
+
+@participant_required
+@require_POST
+def cohost_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The author of a live Q&A takes a co-host off it."""
+    post = _visible_event(request, pk)
+    member = get_object_or_404(User, handle=request.POST.get("handle", "")[:30].lower())
+    services.remove_cohost(host=request.user, post=post, member=member)
+    messages.success(request, f"{member.display_name} no longer co-hosts this live Q&A.")
+    return redirect(post)
 
 
 # --- Groups ------------------------------------------------------------------------------

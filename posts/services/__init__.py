@@ -6,7 +6,8 @@ written in the same transaction as the event. Deleting one's own post or comment
 group and saving bookmarks stay possible while suspended: they take nothing to anyone.
 
 The modules: `rules` (who may do what), `media` (hashtags, the search document, images),
-`publishing` (posts), `comments`, `reactions` (likes, helpfuls, bookmarks), `groups` and
+`publishing` (posts), `comments`, `events` (live Q&As: RSVPs, reminders, co-hosts,
+question votes and the hosts' moves), `reactions` (likes, helpfuls, bookmarks), `groups` and
 `campaigns`. This package re-exports the names the views, the other apps and scripts use.
 """
 
@@ -14,6 +15,21 @@ from __future__ import annotations
 
 from posts.services.campaigns import create_campaign
 from posts.services.comments import add_comment, delete_comment, edit_comment, questions_open
+from posts.services.events import (
+    BUTTON_ACTIONS as QUESTION_BUTTON_ACTIONS,
+)
+from posts.services.events import (
+    AttendanceState,
+    QuestionRefused,
+    VoteState,
+    add_cohost,
+    answer_question,
+    move_question,
+    remove_cohost,
+    send_event_reminders,
+    set_question_vote,
+    set_rsvp,
+)
 from posts.services.groups import (
     approve_membership,
     create_circle,
@@ -52,6 +68,17 @@ from posts.services.rules import (
 )
 
 __all__ = [
+    "QUESTION_BUTTON_ACTIONS",
+    "AttendanceState",
+    "QuestionRefused",
+    "VoteState",
+    "add_cohost",
+    "answer_question",
+    "move_question",
+    "remove_cohost",
+    "send_event_reminders",
+    "set_question_vote",
+    "set_rsvp",
     "CAMPAIGN_PERMISSION",
     "DOUBLE_SUBMIT_WINDOW",
     "MAX_IMAGES",

@@ -21,10 +21,12 @@ from ..models import (
     Comment,
     Post,
     PostKind,
+    QuestionStatus,
 )
 from ..rendering import render_post_markdown
 
 # --- Comments ----------------------------------------------------------------------------
+from . import events
 from .publishing import notify_mentions
 from .rules import NotAllowed, check_can_see_comment, check_can_see_post
 
@@ -67,6 +69,12 @@ def add_comment(
             parent = parent.parent
             assert parent is not None
         check_can_see_comment(author, parent)
+        if (
+            parent.question_status == QuestionStatus.HIDDEN
+            and parent.author_id != author.pk
+            and not events.is_host(author, post)
+        ):
+            raise NotAllowed("This question is not available.")
     confirmed_findings = check_comment(
         body=body, confirmed=confirmed_privacy, digest=privacy_digest
     )
@@ -106,6 +114,8 @@ def add_comment(
         )
         notified.add(post.author_id)
     notify_mentions(rendered=rendered, actor=author, post=post, url=url, already=notified)
+    if post.kind == PostKind.EVENT and parent is None:
+        events.question_added(post=post, comment=comment)
     return comment
 
 

@@ -30,6 +30,7 @@ from privacy.services import record_privacy_override
 from ..authors import lock_author_minor_until
 from ..models import Circle, Post, PostImage, PostKind, Visibility
 from ..rendering import Rendered, render_post_markdown
+from . import events
 from .media import (
     MAX_IMAGES,
     NO_IMAGE_CONSENT,
@@ -414,6 +415,7 @@ def _save_post_edit(
 
     previously_mentioned = {member.pk for member in render_post_markdown(post.body).mentions}
     rendered = render_post_markdown(content.body)
+    previous_starts_at = post.starts_at
     for column, value in content.columns(post.kind).items():
         setattr(post, column, value)
     post.body_html = rendered.html
@@ -434,6 +436,7 @@ def _save_post_edit(
         overrides=overrides,
         already_mentioned=previously_mentioned,
     )
+    events.event_rescheduled(post=post, previous_starts_at=previous_starts_at)
     page_cache.post_changed(post.pk)
     return post
 

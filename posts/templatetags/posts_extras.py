@@ -15,6 +15,7 @@ from community.templatetags.times import when
 from posts import cards
 from posts.forms import reader_zone
 from posts.models import Comment, Post
+from posts.services import events
 
 register = template.Library()
 
@@ -54,3 +55,54 @@ def page_url(context: Any, cursor: str) -> str:
     params = {key: value for key, value in request.GET.items() if key != "cursor"}
     params["cursor"] = cursor
     return "?" + urlencode(params)
+
+
+def starts_in_text(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
+    """'Starts in 2 h 5 min' (days, hours and minutes, rounded up to the minute), or
+    'Starting now' once the moment has come."""
+    seconds = int((moment - (now or timezone.now())).total_seconds())
+    if seconds <= 0:
+        return "Starting now"
+    minutes = -(-seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes and not days:
+        parts.append(f"{minutes} min")
+    return "Starts in " + " ".join(parts or ["1 min"])
+
+
+@register.simple_tag
+def countdown(moment: datetime.datetime | None) -> SafeString | str:
+    """The time left before a live Q&A, as text in a <time> element that static/js/
+    countdown.js keeps ticking (the page says it right without JavaScript at load)."""
+    if moment is None:
+        return ""
+    return format_html(
+        '<time class="countdown" datetime="{}" data-countdown>{}</time>',
+        moment.isoformat(),
+        starts_in_text(moment),
+    )
+
+
+_MOVE_LABELS = {
+    events.PIN: "Pin",
+    events.UNPIN: "Unpin",
+    events.MARK_ANSWERED: "Mark answered",
+    events.REOPEN: "Reopen",
+    events.HIDE: "Hide",
+    events.UNHIDE: "Show again",
+}
+
+
+@register.filter
+def question_moves(comment: Comment) -> list[tuple[str, str]]:
+    """The hosts' buttons for a question: each move QUESTION_TRANSITIONS allows from where
+    it is, with its label."""
+    return [
+        (action, _MOVE_LABELS[action])
+        for action in events.BUTTON_ACTIONS
+        if (comment.question_status, action) in events.QUESTION_TRANSITIONS
+    ]

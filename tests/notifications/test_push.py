@@ -285,3 +285,28 @@ def test_the_command_prints_a_key_pair_pywebpush_can_sign_with(capsys: Any) -> N
     assert headers["Authorization"].startswith("vapid t=")
     assert f"k={lines['VAPID_PUBLIC_KEY']}" in headers["Authorization"]
     assert lines["VAPID_SUBJECT"].startswith("mailto:")
+
+
+def test_a_live_qa_reminder_is_pushed_to_those_going(
+    vapid: str,
+    push_service: PushService,
+    member: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The reminder 15 minutes before a live Q&A goes to the devices of those who said they
+    will attend, as well as by email (the issue's "a reminder by email and push")."""
+    from posts import services as post_services
+    from tests.posts.test_posts_live_qa import upcoming
+
+    phone = make_device(push_service, "phone")
+    phone.subscribe(member)
+    post = upcoming()
+    post_services.set_rsvp(member=member, post=post, going=True)
+    assert post.starts_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            post_services.send_event_reminders(now=post.starts_at - dt.timedelta(minutes=14)) == 1
+        )
+
+    [push] = push_service.to("/push/phone")
+    assert phone.decrypt(push)["body"] == "“Ask a cardiologist” starts in 14 minutes"
