@@ -39,7 +39,9 @@ def own_redis(settings: Any) -> Iterator[RedisServer]:
 
 
 def test_an_outage_loses_events_not_writes_and_streams_come_back(
-    own_redis: RedisServer, caplog: pytest.LogCaptureFixture, django_capture_on_commit_callbacks: Any
+    own_redis: RedisServer,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     post = PostFactory.create()
     path = f"/events/post-{post.pk}/"
