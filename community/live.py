@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import (
     Http404,
     HttpRequest,
@@ -97,6 +98,22 @@ def _reader(request: HttpRequest, kind: str, object_id: int) -> Reader | HttpRes
     if post_for_viewer(actor_of(request), object_id) is None:
         raise Http404("No such post.")
     return Reader(kind, object_id, member_id)
+
+
+def _release_database() -> None:
+    # A stream's request ends only when the stream does, and Django returns a thread's
+    # database connection at the end of a request: without this each open stream would
+    # hold one (and thousands of streams exhaust PostgreSQL's connections). Inside a
+    # transaction (tests) the connection stays.
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _reader_then_release(request: HttpRequest, kind: str, object_id: int) -> Reader | HttpResponse:
+    try:
+        return _reader(request, kind, object_id)
+    finally:
+        _release_database()
 
 
 # --- Rendering an event for its reader -------------------------------------------------
@@ -183,7 +200,10 @@ def _render(reader: Reader, item: events.Event) -> list[Fragment]:
     renderer = RENDERERS.get((reader.kind, item.event))
     if renderer is None:
         return [(item.event, json.dumps(item.data))]
-    return renderer(reader, item.data)
+    try:
+        return renderer(reader, item.data)
+    finally:
+        _release_database()
 
 
 def sse_message(event_id: str, fragments: list[Fragment]) -> str:
@@ -287,7 +307,7 @@ async def stream(request: HttpRequest, stream: str) -> HttpResponse | StreamingH
         last_id = _last_event_id(request)
     except ValueError:
         return HttpResponseBadRequest("Last-Event-ID must be an event id such as 1700000000000-0.")
-    found = await sync_to_async(_reader)(request, match[1], int(match[2]))
+    found = await sync_to_async(_reader_then_release)(request, match[1], int(match[2]))
     if isinstance(found, HttpResponse):
         return found
     if not isinstance(request, ASGIRequest):
