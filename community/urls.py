@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import icons, pages, service_worker, views
+from . import icons, live, pages, service_worker, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Live pages' Server-Sent Events (community/live.py; uvicorn in production)
+    path("events/<str:stream>/", live.stream, name="events"),
     path("styleguide/", views.styleguide, name="styleguide"),
     path("favicon.ico", icons.favicon, name="favicon"),
     path("manifest.webmanifest", icons.manifest, name="manifest"),

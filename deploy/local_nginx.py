@@ -26,6 +26,7 @@ CONFIG = Path(__file__).resolve().parent / "nginx" / "rounds.conf"
 # The values of the compose stack in rounds.conf, and how many times each appears there.
 _LISTEN = ("listen 80;", 1)
 _UPSTREAM = ("server web:8000 resolve;", 1)
+_EVENTS_UPSTREAM = ("server events:8000 resolve;", 1)
 _FILES_ROOT = ("root /srv/rounds;", 2)
 _ACCESS_LOG = ("access_log /var/log/nginx/access.log ", 1)
 _PAGE_CACHE = ("proxy_cache_path /var/cache/nginx/rounds ", 1)
@@ -65,14 +66,17 @@ def local_config(
     files_root: Path,
     access_log: Path,
     page_cache: Path,
+    events_port: int | None = None,
 ) -> str:
     """rounds.conf listening on 127.0.0.1:`listen_port`, passing requests to gunicorn on
     127.0.0.1:`upstream_port`, serving `files_root`/static and `files_root`/media, keeping
-    visitors' pages in `page_cache`."""
+    visitors' pages in `page_cache`. /events/ goes to uvicorn on `events_port` (by
+    default the same upstream)."""
     text = CONFIG.read_text()
     replacements = [
         (_LISTEN, f"listen 127.0.0.1:{listen_port};"),
         (_UPSTREAM, f"server 127.0.0.1:{upstream_port};"),
+        (_EVENTS_UPSTREAM, f"server 127.0.0.1:{events_port or upstream_port};"),
         (_FILES_ROOT, f"root {files_root};"),
         (_ACCESS_LOG, f"access_log {access_log} "),
         (_PAGE_CACHE, f"proxy_cache_path {page_cache} "),

@@ -309,6 +309,9 @@ class Message(models.Model):
     )
     body = models.TextField(max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the other member of the pair read it (mentoring.services.mark_messages_read): the
+    # sender sees "Seen".
+    read_at = models.DateTimeField(null=True, blank=True)
     # Set by site moderators (moderation.services.remove_content): the other side sees a
     # tombstone, the sender sees the message with the reason.
     removed_by_moderators_at = models.DateTimeField(null=True, blank=True)

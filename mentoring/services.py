@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_walled_off
+from community import events
 from community.times import when_text
 from notifications.models import Kind
 from notifications.services import notify
@@ -236,7 +237,28 @@ def send_message(
             actor=sender,
             target=message,
         )
+        # Replying is reading: what the other side wrote before counts as seen.
+        mark_messages_read(mentorship=mentorship, reader=sender, now=now)
+        events.publish(f"mentorship-{mentorship.pk}", "message", {"id": message.pk})
     return message
+
+
+def mark_messages_read(*, mentorship: Mentorship, reader: User, now: datetime | None = None) -> int:
+    """Mark what the other member sent `reader` as read (the sender then sees "Seen");
+    returns how many messages changed. A no-op for anyone outside the pair.
+
+    A suspended member still reads their conversation, so this needs no participation.
+    """
+    if not mentorship.has_member(reader):
+        return 0
+    changed = (
+        Message.objects.filter(mentorship=mentorship, read_at__isnull=True)
+        .exclude(sender=reader)
+        .update(read_at=now or timezone.now())
+    )
+    if changed:
+        events.publish(f"mentorship-{mentorship.pk}", "seen", {"reader_id": reader.pk})
+    return changed
 
 
 @transaction.atomic

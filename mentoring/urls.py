@@ -11,6 +11,7 @@ mentorship_patterns = [
     path("", views.mentorship, name="mentorship"),
     path("messages/", views.earlier_messages, name="messages"),
     path("messages/send/", views.send_message, name="send_message"),
+    path("messages/read/", views.read_messages, name="read_messages"),
     path("goals/", views.add_goal, name="add_goal"),
     path("goals/<int:goal_pk>/", views.set_goal, name="set_goal"),
     path("meetings/", views.log_meeting, name="log_meeting"),

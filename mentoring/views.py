@@ -421,6 +421,7 @@ def _render_mentorship(
     goals = list(mentorship.goals.all())
     user = request.user
     my_feedback = mentorship.feedback.filter(author=user).first() if access.is_member else None
+    last = page.messages[-1] if page.messages else None
     return render(
         request,
         "mentoring/mentorship.html",
@@ -439,6 +440,12 @@ def _render_mentorship(
             "meeting_form": meeting_form or MeetingForm(),
             "my_feedback": my_feedback,
             "involves_minor": services.involves_minor(mentorship),
+            # The read receipt: "Seen" under the viewer's own last message once the other
+            # member read it; and the page marks what it shows read, by a POST from htmx
+            # (a GET writes nothing; without JavaScript, replying marks it read).
+            "is_seen": bool(last and last.sender_id == user.pk and last.read_at),
+            "has_unread": access.is_member
+            and any(m.sender_id != user.pk and m.read_at is None for m in page.messages),
         },
         status=status,
     )
@@ -522,6 +529,17 @@ def send_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             },
         )
     return _render_mentorship(request, access, message_form=form, warnings=warnings)
+
+
+@login_required
+@require_POST
+def read_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Mark the other member's messages read (htmx, as the conversation shows them)."""
+    found = _get_mentorship_for_user(request, pk)
+    services.mark_messages_read(mentorship=found, reader=request.user)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(reverse("mentoring:mentorship", kwargs={"pk": pk}) + "#messages")
 
 
 @participant_required

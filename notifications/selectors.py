@@ -260,3 +260,22 @@ def notifications_page(
         next_cursor=next_cursor,
         has_unread=any(row.read_at is None for row in rows),
     )
+
+
+def notification_item(*, viewer: User, pk: int) -> NotificationItem | None:
+    """One of `viewer`'s notifications as the list shows it (a live row), or None when it
+    is not theirs or comes from a member walled off from them."""
+    notification = (
+        Notification.objects.filter(recipient=viewer, pk=pk)
+        .exclude(actor_id__in=walled_off_ids(viewer) or [0])
+        .select_related("actor")
+        .only(*LIST_FIELDS, *byline_fields("actor"))
+        .first()
+    )
+    if notification is None:
+        return None
+    is_available = not notification.target_type_id or (
+        (notification.target_type_id, notification.target_id)
+        in _visible_targets(viewer, [notification])
+    )
+    return NotificationItem(notification, is_available)

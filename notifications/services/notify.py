@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 
 from accounts.models import User
 from accounts.selectors import is_walled_off
+from community import events
 from notifications.models import Delivery, EmailStatus, Kind, Notification
 from notifications.selectors import delivery_for
 from notifications.services.delivery import enqueue_email
@@ -64,6 +65,8 @@ def notify(
         transaction.on_commit(lambda: enqueue_email(notification_id), robust=True)
     if email:
         queue_pushes(notification)
+    # The member's open pages: the bell and the notifications list (community/live.py).
+    events.publish(f"member-{recipient.pk}", "notification", {"id": notification.pk})
     return notification
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from community import events
 from community.emails import absolute_url
 from notifications.models import (
     ALLOWED_DELIVERY,
@@ -30,17 +31,23 @@ def mark_read(*, user: User, notification_id: int) -> Notification:
     notification = Notification.objects.get(pk=notification_id, recipient=user)
     if notification.read_at is None:
         notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        if changed:
+            # The member's other open pages bring their bell down.
+            events.publish(f"member-{user.pk}", "read", {})
     return notification
 
 
 def mark_all_read(*, user: User) -> int:
     """Mark every unread notification of `user` read; returns how many changed."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if changed:
+        events.publish(f"member-{user.pk}", "read", {})
+    return changed
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ dying between that answer and the UPDATE is the one at-least-once edge. A push i
 one still unsent after PUSH_MAX_AGE is given up rather than delivered late.
 
 A push goes to a member only while they are away: not while they watch a live stream
-(notifications.presence), where the page already shows it.
+(community.events.is_watching), where the page already shows it.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from kombu.exceptions import OperationalError as BrokerError
 from pywebpush import WebPushException, webpush
 
 from accounts.models import User
+from community import events
 from community.emails import absolute_url
-from notifications import presence
 from notifications.models import Notification, PushDelivery, PushStatus, PushSubscription
 from notifications.selectors import push_wanted
 
@@ -319,7 +319,7 @@ def deliver_push(*, delivery_id: int, claimant: str) -> str:
         not push_enabled()
         or not recipient.is_active
         or not push_wanted(user=recipient, kind=notification.kind)
-        or presence.is_watching(recipient.pk)
+        or events.is_watching(recipient.pk)
     ):
         _end(delivery_id, claimant, PushStatus.SKIPPED)
         return PushStatus.SKIPPED

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import ensure_can_participate
-from community import page_cache
+from community import events, page_cache
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -101,14 +101,8 @@ class QuestionRefused(NotAllowed):
 
 
 def _announce(post: Post, what: str, data: dict[str, object]) -> None:
-    """Tell whoever watches the event's page that `what` happened (the one place that does).
-
-    The live stream module (`community.events`, built beside this) sends it after commit on
-    the stream `post-<id>`; until it is there, announcing does nothing."""
-    try:
-        from community import events  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
+    """Tell whoever watches the event's page that `what` happened (the one place that does):
+    sent after commit on the stream `post-<id>` (community.events)."""
     events.publish(f"post-{post.pk}", what, data)
 
 

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from py_vapid import Vapid
 
 from accounts.models import User
+from community import events
 from community.celery import app as celery_app
-from notifications import presence
 from notifications.models import Kind, PushDelivery, PushStatus, PushSubscription
 from notifications.services import notify, set_preferences
 from notifications.services.push import sweep_push_outbox
@@ -175,7 +175,7 @@ def test_nothing_is_pushed_while_the_member_watches_a_live_stream(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     make_device(push_service, "phone").subscribe(member)
-    monkeypatch.setattr(presence, "is_watching", lambda member_id: member_id == member.pk)
+    monkeypatch.setattr(events, "is_watching", lambda member_id: member_id == member.pk)
 
     _reply(member, actor, django_capture_on_commit_callbacks)
 
@@ -264,17 +264,17 @@ def test_is_watching_reads_the_key_the_event_streams_set(member: User) -> None:
     client = redis.Redis.from_url(django_settings.REDIS_URL)
     key = f"events:watching:{member.pk}"
     client.delete(key)
-    assert presence.is_watching(member.pk) is False
+    assert events.is_watching(member.pk) is False
     client.set(key, "1", ex=30)
     try:
-        assert presence.is_watching(member.pk) is True
+        assert events.is_watching(member.pk) is True
     finally:
         client.delete(key)
 
 
 def test_is_watching_is_false_without_redis(settings: Any, member: User) -> None:
     settings.REDIS_URL = ""
-    assert presence.is_watching(member.pk) is False
+    assert events.is_watching(member.pk) is False
 
 
 def test_the_command_prints_a_key_pair_pywebpush_can_sign_with(capsys: Any) -> None:

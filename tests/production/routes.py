@@ -56,6 +56,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "manifest": lambda w: {},
     "service_worker": lambda w: {},
     "offline": lambda w: {},
+    "events": lambda w: {"stream": f"post-{w.post.pk}"},
     # pages about Rounds
     "about": lambda w: {},
     "guidelines": lambda w: {},
@@ -170,6 +171,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "mentoring:mentorship": lambda w: {"pk": w.mentorship.pk},
     "mentoring:messages": lambda w: {"pk": w.mentorship.pk},
     "mentoring:send_message": lambda w: {"pk": w.mentorship.pk},
+    "mentoring:read_messages": lambda w: {"pk": w.mentorship.pk},
     "mentoring:add_goal": lambda w: {"pk": w.mentorship.pk},
     "mentoring:set_goal": lambda w: {"pk": w.mentorship.pk, "goal_pk": w.goal.pk},
     "mentoring:log_meeting": lambda w: {"pk": w.mentorship.pk},

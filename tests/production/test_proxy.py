@@ -417,6 +417,7 @@ def test_the_local_copy_changes_only_addresses_and_paths(tmp_path: Path) -> None
     ]
     assert [here.strip() for _, here in changed] == [
         "server 127.0.0.1:8124;",
+        "server 127.0.0.1:8124;",  # The event streams' upstream, by default the same.
         f"proxy_cache_path {tmp_path / 'pages'} levels=1:2 keys_zone=rounds_pages:10m",
         "listen 127.0.0.1:8123;",
         f"access_log {tmp_path / 'log'} rounds buffer=64k flush=1s;",
