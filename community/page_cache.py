@@ -3,7 +3,7 @@
 A post that goes viral is read by many thousands of visitors who are not members, and
 every one of them is shown the same page. Those pages (the visitor's home, a post,
 Explore, a hashtag or campaign, a profile and its list of posts, a thread's further
-replies: `PUBLIC_PAGES`) are
+replies, a live Q&A's questions: `PUBLIC_PAGES`) are
 rendered once and reused until what they show changes.
 
 Who is a visitor: a GET with neither the session cookie nor the cookie of messages waiting
@@ -179,6 +179,8 @@ PUBLIC_PAGES: dict[str, PublicPage] = {
     "posts:detail": PublicPage(
         lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"comments", "thread", "reply"})
     ),
+    # A live Q&A's questions, re-fetched by its page on each announcement of its stream.
+    "posts:event_questions": PublicPage(lambda kwargs: (post_scope(kwargs["pk"]),)),
     "posts:replies": PublicPage(
         lambda kwargs: (post_scope(kwargs["pk"]),), frozenset({"after", "before"})
     ),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("posts/<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("posts/<int:pk>/comments/<int:comment_pk>/replies/", views.replies, name="replies"),
     # Live Q&As
+    path("posts/<int:pk>/questions/", views.event_questions, name="event_questions"),
     path("posts/<int:pk>/rsvp/", views.event_rsvp, name="event_rsvp"),
     path("posts/<int:pk>/cohosts/", views.cohost_add, name="cohost_add"),
     path("posts/<int:pk>/cohosts/remove/", views.cohost_remove, name="cohost_remove"),

@@ -61,7 +61,7 @@ from .models import (
 )
 from .rendering import render_post_markdown
 from .search import search as run_search
-from .selectors import Page
+from .selectors import Page, Thread
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -211,10 +211,68 @@ def _render_detail(
         "can_moderate": can_moderate,
         "comment_noun": "question" if post.kind == PostKind.EVENT else "comment",
         "comments_open": services.questions_open(post, request.user),
+        **(_live_questions(post, threads) if panel is not None else {}),
     }
     if request.htmx and cursor:
         return render(request, "posts/_threads.html", context)
     return render(request, "posts/detail.html", context, status=status)
+
+
+# A live Q&A's page re-fetches its questions when the event's stream announces a change:
+# at once on the first announcement, then at most once a LIVE_REFRESH (the leading edge,
+# `throttle`), and once more LIVE_REFRESH after the last one (the trailing edge, `delay`),
+# so a burst of votes costs each reader a few requests and the last change always shows.
+LIVE_REFRESH = "1s"
+
+
+def _live_questions(post: Post, threads: Page[Thread]) -> dict[str, object]:
+    """What the questions of a live Q&A need to follow its stream (templates/posts/
+    _live_questions.html), and what the polite status line says after a refresh."""
+    names = services.EVENT_ANNOUNCEMENTS
+    return {
+        "live_stream": True,
+        "live_leading": ", ".join(f"sse:{name} throttle:{LIVE_REFRESH}" for name in names),
+        "live_trailing": ", ".join(f"sse:{name} delay:{LIVE_REFRESH}" for name in names),
+        "question_count": len(threads.items),
+        "answered_count": sum(
+            thread.comment.question_status == QuestionStatus.ANSWERED for thread in threads.items
+        ),
+    }
+
+
+@require_GET
+def event_questions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The questions of a live Q&A as the reader sees them, for the event's page to swap in
+    when its stream announces a change (a question, votes, an answer, a host's move, the
+    attendance, a new time).
+
+    Why a re-fetch and not the change itself rendered into the stream: what a question
+    looks like depends on who reads it (a hidden question shows to its author and the
+    hosts only; the reader's own votes; the hosts' buttons), so each reader asks for their
+    own view, with their own session, through the same selectors as the page. The stream
+    then carries only event names: its fan-out to many readers never touches the database
+    (community.live._as_sse), and a visitor's copy comes from the page cache (post scope).
+
+    Only the questions are swapped (with the event's status, attendance and heading out
+    of band): the composer for a new question stays outside, so a reader typing one keeps
+    their text, and an open answer box is kept as it is (`hx-preserve`). Read-only: a GET
+    writes nothing."""
+    post = selectors.post_for_viewer(actor_of(request), pk)
+    if post is None or post.kind != PostKind.EVENT or post.starts_at is None or post.is_gone:
+        raise Http404("No such live Q&A.")
+    panel = selectors.event_panel(request.user, post)
+    threads = selectors.event_questions(request.user, post, panel.host_ids)
+    context = {
+        "post": post,
+        "threads": threads,
+        "event": panel,
+        "is_event_host": panel.is_host,
+        "comment_noun": "question",
+        "comments_open": services.questions_open(post, request.user),
+        "out_of_band": True,
+        **_live_questions(post, threads),
+    }
+    return render(request, "posts/_questions.html", context)
 
 
 def _thread_id(raw: str | None) -> int | None:

@@ -16,6 +16,9 @@ from __future__ import annotations
 from posts.services.campaigns import create_campaign
 from posts.services.comments import add_comment, delete_comment, edit_comment, questions_open
 from posts.services.events import (
+    ANNOUNCEMENTS as EVENT_ANNOUNCEMENTS,
+)
+from posts.services.events import (
     BUTTON_ACTIONS as QUESTION_BUTTON_ACTIONS,
 )
 from posts.services.events import (
@@ -68,6 +71,7 @@ from posts.services.rules import (
 )
 
 __all__ = [
+    "EVENT_ANNOUNCEMENTS",
     "QUESTION_BUTTON_ACTIONS",
     "AttendanceState",
     "QuestionRefused",

@@ -83,6 +83,16 @@ _ANNOUNCED_AS: dict[str, str] = {
     QuestionStatus.ANSWERED: "answered",
     QuestionStatus.HIDDEN: "hidden",
 }
+# Every event `_announce` sends on a live Q&A's stream. The event's page re-fetches its
+# questions on each of them (templates/posts/detail.html, views.event_questions).
+ANNOUNCEMENTS: tuple[str, ...] = (
+    "question",
+    "votes",
+    "answer",
+    *_ANNOUNCED_AS.values(),
+    "attendees",
+    "rescheduled",
+)
 _STATUS_PHRASE: dict[str, str] = {
     QuestionStatus.OPEN: "it is open",
     QuestionStatus.PINNED: "it is pinned",
@@ -101,8 +111,10 @@ class QuestionRefused(NotAllowed):
 
 
 def _announce(post: Post, what: str, data: dict[str, object]) -> None:
-    """Tell whoever watches the event's page that `what` happened (the one place that does):
-    sent after commit on the stream `post-<id>` (community.events)."""
+    """Tell whoever watches the event's page that `what` (one of ANNOUNCEMENTS) happened
+    (the one place that does): sent after commit on the stream `post-<id>`
+    (community.events). Pages re-fetch what they show on it, each reader their own view."""
+    assert what in ANNOUNCEMENTS, what
     events.publish(f"post-{post.pk}", what, data)
 
 

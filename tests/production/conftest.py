@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from posts.models import (
     MembershipStatus,
     Post,
     PostHashtag,
+    PostKind,
 )
 from posts.models import Visibility as PostVisibility
 from tests.accounts.conftest import give_totp, sign_in_with_two_factor
@@ -77,6 +79,7 @@ class World:
     free_mentor: User
     post: Post
     comment: Comment
+    event: Post
     mentor_post: Post
     circle: Circle
     circle_post: Post
@@ -172,6 +175,13 @@ def world(db: None) -> World:
         free_mentor=free_mentor,
         post=post,
         comment=CommentFactory.create(post=post, author=owner),
+        event=PostFactory.create(
+            author=owner,
+            kind=PostKind.EVENT,
+            title="Ask a nephrologist",
+            starts_at=timezone.now() + datetime.timedelta(hours=2),
+            duration_minutes=60,
+        ),
         mentor_post=PostFactory.create(author=mentor),
         circle=circle,
         circle_post=circle_post,

@@ -132,6 +132,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "posts:delete": lambda w: {"pk": w.post.pk},
     "posts:react": lambda w: {"pk": w.post.pk, "kind": "like"},
     "posts:bookmark": lambda w: {"pk": w.post.pk},
+    "posts:event_questions": lambda w: {"pk": w.event.pk},
     "posts:event_rsvp": lambda w: {"pk": w.post.pk},
     "posts:cohost_add": lambda w: {"pk": w.post.pk},
     "posts:cohost_remove": lambda w: {"pk": w.post.pk},
