@@ -536,3 +536,11 @@ def test_the_event_page_reads_a_fixed_number_of_queries_and_writes_nothing(
     # reader's votes), and the reader (plus the session where it is not cached).
     with django_assert_max_num_queries(6 + session_queries):
         client.get(post.get_absolute_url())
+
+
+def test_the_panel_promises_a_reminder_only_before_the_start(member: User) -> None:
+    for post, promised in ((upcoming(), True), (live(), False)):
+        services.set_rsvp(member=member, post=post, going=True)
+        html = _client(member).get(post.get_absolute_url()).content.decode()
+        assert "You’re going" in html
+        assert ("we’ll remind you 15 minutes before it starts" in html) is promised
