@@ -261,7 +261,7 @@ def test_an_event_shows_in_the_readers_time_zone() -> None:
         in content
     )
     assert "Ask your questions" in content
-    assert "Questions (0)" in content
+    assert 'Questions (<span id="comments-count">0</span>)' in content
     anonymous = _client().get(post.get_absolute_url()).content.decode()
     assert '<time datetime="2030-06-04T16:00:00+00:00">4 June 2030, 16:00</time> (UTC)' in anonymous
 
