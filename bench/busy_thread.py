@@ -53,6 +53,7 @@ from accounts.models import User  # noqa: E402
 from bench.cpu_pages import Reader  # noqa: E402
 from posts.models import Comment, Post, Visibility  # noqa: E402
 from posts.rendering import render_post_markdown  # noqa: E402
+from posts.services import recount_replies  # noqa: E402
 
 AUTHOR_HANDLE = "busy-thread-bench"
 READER_HANDLE = "busy-thread-reader"
@@ -107,6 +108,7 @@ def _build(title: str, threads: list[int], author: User, repliers: list[User]) -
         for number in range(size)
     ]
     Comment.objects.bulk_create(replies, batch_size=500)
+    recount_replies(post=post)
     Post.objects.filter(pk=post.pk).update(comment_count=len(tops) + len(replies))
     return post
 

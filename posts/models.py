@@ -689,6 +689,10 @@ class Comment(models.Model):
     removal_reason = models.TextField(blank=True)
     like_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
+    # Of a top-level comment: its replies not deleted by their authors, kept by
+    # posts.services. A hint for `posts.selectors.post_threads`: a thread with at most
+    # REPLIES_SHOWN of them shows them all, and none has to be counted for the reader.
+    reply_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # The author's `User.minor_until`, as on Post.
     author_minor_until = models.DateField(null=True, blank=True, editable=False)
     # Questions on a live Q&A (top-level comments of an event): where the hosts put them

@@ -576,6 +576,8 @@ class Thread:
 
     comment: Comment
     replies: list[Comment] = field(default_factory=list)
+    # How many replies of the thread the viewer may see, shown or not.
+    total: int = 0
     more: MoreReplies | None = None
     later_replies: list[Comment] = field(default_factory=list)
     more_later: MoreReplies | None = None
@@ -640,10 +642,7 @@ def post_threads(
     """
     readable = Comment.objects.under(post, viewer)
     comments = readable.for_card_list(viewer)
-    # Each top-level comment with the number of its replies the viewer may see.
-    tops = comments.filter(parent=None).annotate(
-        reply_count=_count_of(_visible_replies(readable).filter(parent_id=OuterRef("pk")))
-    )
+    tops = comments.filter(parent=None)
     if not cursor and from_thread is not None:
         start = Comment.objects.filter(post=post, parent=None, pk=from_thread)
         tops = tops.filter(
@@ -653,35 +652,60 @@ def post_threads(
     found, next_cursor = _keyset(tops, cursor, limit=limit, oldest_first=True)
     threads = {comment.pk: Thread(comment=comment) for comment in found}
     if threads:
-        # The first replies of each thread are chosen on narrow rows, numbered by a window
-        # over those the viewer may see (Django filters on it in an outer query, after the
-        # WHERE clause); only they are read in full.
-        first = (
-            _visible_replies(readable)
-            .filter(parent_id__in=list(threads))
-            .annotate(
-                position=Window(
-                    RowNumber(), partition_by=F("parent_id"), order_by=(F("created_at"), F("id"))
-                )
-            )
-            .filter(position__lte=REPLIES_SHOWN)
-        )
-        replies = comments.filter(pk__in=first.values("pk")).order_by("created_at", "id")
-        for reply in replies:
-            threads[reply.parent_id].replies.append(reply)
+        _read_first_replies(threads, readable, comments)
     for thread_id, thread in threads.items():
-        hidden = _annotated(thread.comment, "reply_count") - len(thread.replies)
-        thread.more = _more_after(thread_id, thread.replies, hidden)
+        thread.more = _more_after(thread_id, thread.replies, thread.total - len(thread.replies))
     target = threads.get(from_thread) if from_thread is not None and not cursor else None
     if target is not None and to_reply is not None and target.more is not None:
         if all(reply.pk != to_reply for reply in target.replies):
             _show_from(target, readable, viewer, to_reply)
     shown = [
-        thread
-        for thread in threads.values()
-        if thread.comment.deleted_at is None or _annotated(thread.comment, "reply_count")
+        thread for thread in threads.values() if thread.comment.deleted_at is None or thread.total
     ]
     return Page(items=shown, next_cursor=next_cursor)
+
+
+def _read_first_replies(
+    threads: dict[int, Thread], readable: CommentQuerySet, comments: CommentQuerySet
+) -> None:
+    """Put under each of `threads` its first REPLIES_SHOWN replies the viewer may see, and
+    set how many they may see (`Thread.total`), in one query.
+
+    When no thread has more than REPLIES_SHOWN replies at all (`Comment.reply_count`, kept
+    by the services: most conversations), its replies are simply read and counted. Otherwise
+    the first ones of each thread are chosen on narrow rows, numbered by a window over those
+    the viewer may see (Django filters on it in an outer query, after the WHERE clause), and
+    only they are read in full, each with the number of its thread's replies the viewer may
+    see.
+    """
+    visible = _visible_replies(comments).filter(parent_id__in=list(threads))
+    if all(thread.comment.reply_count <= REPLIES_SHOWN for thread in threads.values()):
+        for reply in visible.order_by("created_at", "id"):
+            thread = _thread_of(threads, reply)
+            thread.replies.append(reply)
+            thread.total += 1
+        return
+    first = (
+        _visible_replies(readable)
+        .filter(parent_id__in=list(threads))
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=F("parent_id"), order_by=(F("created_at"), F("id"))
+            )
+        )
+        .filter(position__lte=REPLIES_SHOWN)
+    )
+    in_thread = _count_of(_visible_replies(readable).filter(parent_id=OuterRef("parent_id")))
+    replies = comments.filter(pk__in=first.values("pk")).annotate(in_thread=in_thread)
+    for reply in replies.order_by("created_at", "id"):
+        thread = _thread_of(threads, reply)
+        thread.replies.append(reply)
+        thread.total = _annotated(reply, "in_thread")
+
+
+def _thread_of(threads: dict[int, Thread], reply: Comment) -> Thread:
+    """The thread of `reply`, read with a filter on its parent among `threads`."""
+    return threads[cast(int, reply.parent_id)]
 
 
 def _visible_replies(comments: CommentQuerySet) -> CommentQuerySet:
@@ -722,7 +746,7 @@ def _show_from(thread: Thread, readable: CommentQuerySet, viewer: Viewer, reply_
     if not later or later[0].pk != reply_pk:
         return
     from_target = _annotated(later[0], "remaining")
-    total = _annotated(thread.comment, "reply_count")
+    total = thread.total
     thread.target_id = reply_pk
     thread.later_replies = later
     thread.more = _more_after(

@@ -29,7 +29,7 @@ from bench.scale.pgcopy import (
 )
 from bench.scale.sizes import ScaleError, ScaleSize
 from posts.models import Post
-from posts.services import SEARCH_CONFIG
+from posts.services import SEARCH_CONFIG, recount_replies
 
 # Tables the load writes, children first, for --force.
 TABLES = [
@@ -212,6 +212,7 @@ def _write(generator: Generator, progress: Progress) -> dict[str, int]:
     counts["comments"] = copy_rows(
         "posts_comment", generator.COMMENT_COLUMNS, generator.comment_lines(), progress
     )
+    recount_replies()
     progress.start("reactions")
     counts["reactions"] = copy_rows(
         "posts_reaction",

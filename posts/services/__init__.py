@@ -14,7 +14,13 @@ question votes and the hosts' moves), `reactions` (likes, helpfuls, bookmarks), 
 from __future__ import annotations
 
 from posts.services.campaigns import create_campaign
-from posts.services.comments import add_comment, delete_comment, edit_comment, questions_open
+from posts.services.comments import (
+    add_comment,
+    delete_comment,
+    edit_comment,
+    questions_open,
+    recount_replies,
+)
 from posts.services.events import (
     ANNOUNCEMENTS as EVENT_ANNOUNCEMENTS,
 )
@@ -103,6 +109,7 @@ __all__ = [
     "create_campaign",
     "create_circle",
     "delete_comment",
+    "recount_replies",
     "delete_post",
     "edit_comment",
     "edit_post",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -89,6 +90,8 @@ def add_comment(
     )
     record_privacy_override(author=author, target=comment, findings=confirmed_findings)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    if parent is not None:
+        Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
     page_cache.post_changed(post.pk)
     url = comment.get_absolute_url()
     label = "question" if post.kind == PostKind.EVENT else "comment"
@@ -159,6 +162,22 @@ def edit_comment(
     return comment
 
 
+def recount_replies(*, post: Post | None = None) -> None:
+    """Set `Comment.reply_count` afresh from the rows (of `post`'s comments, or of all), for
+    comments loaded in bulk rather than through `add_comment`."""
+    tops = Comment.objects.filter(parent=None)
+    if post is not None:
+        tops = tops.filter(post=post)
+    live_replies = (
+        Comment.objects.filter(parent=OuterRef("pk"), deleted_at=None)
+        .order_by()
+        .values("parent")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    tops.update(reply_count=Coalesce(Subquery(live_replies), 0))
+
+
 @transaction.atomic
 def delete_comment(*, comment: Comment, member: User) -> None:
     """Soft-delete the author's own comment; replies under it stay, below a tombstone."""
@@ -169,4 +188,6 @@ def delete_comment(*, comment: Comment, member: User) -> None:
     )
     if updated:
         Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+        if comment.parent_id is not None:
+            Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
         page_cache.post_changed(comment.post_id)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from posts.models import Comment, PostKind, Reaction
-from posts.services import add_comment, publish_post
+from posts.services import add_comment, publish_post, recount_replies
 from tests.browser.conftest import axe_violations, screenshot, scrolls_sideways
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import CircleFactory, CommentFactory, PostFactory
@@ -144,6 +144,7 @@ def test_show_more_replies_inserts_them_in_place_and_keeps_the_keyboard_there(
         )
         for number in range(1, 26)
     )
+    recount_replies(post=post)
     page.goto(post.get_absolute_url())
     page.evaluate("() => { window.stillHere = true; }")
     assert page.locator("article.comment-reply").count() == 2

@@ -83,6 +83,10 @@ class CommentFactory(factory.django.DjangoModelFactory[Comment]):
         # Keep the post's stored count true, as add_comment does.
         if create and comment.deleted_at is None:
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+            if comment.parent_id is not None:
+                Comment.objects.filter(pk=comment.parent_id).update(
+                    reply_count=F("reply_count") + 1
+                )
 
 
 class PostImageFactory(factory.django.DjangoModelFactory[PostImage]):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Block, User
 from community import page_cache
+from posts import services
 from posts.models import Comment, Post, Visibility
 from posts.selectors import REPLIES_PER_BATCH, REPLIES_SHOWN, encode_cursor
 from tests.conftest import warm_rail
@@ -50,6 +51,10 @@ def _thread(post: Post, count: int, *, author: User | None = None) -> tuple[Comm
         )
         for number in range(1, count + 1)
     )
+    # Loaded in bulk, not through add_comment: the thread's stored count is set as the
+    # scale loader sets it.
+    services.recount_replies(post=post)
+    top.refresh_from_db()
     return top, replies
 
 
@@ -459,3 +464,65 @@ def test_a_visitors_replies_page_is_kept_until_a_new_reply_retires_it(
     assert "Show 4 more replies" in later
     last = _get(Client(), _links(later)[0])
     assert "Reply from a newcomer." in last
+
+
+# --- The stored number of replies ------------------------------------------------------------
+
+
+def _replies_query(client: Client, post: Post) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(post.get_absolute_url())
+    comment_queries = [q["sql"] for q in captured.captured_queries if "posts_comment" in q["sql"]]
+    return comment_queries[-1]
+
+
+def test_threads_of_two_replies_or_fewer_are_read_without_numbering_them(post: Post) -> None:
+    """Most conversations: every thread's stored count is at most REPLIES_SHOWN, so its
+    replies are read as they are, with no window or count for the reader."""
+    _thread(post, REPLIES_SHOWN)
+    _thread(post, 1)
+    client = _client(UserFactory.create())
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert _shown(page) == [1, 2, 1]
+    assert "more repl" not in page
+    assert "ROW_NUMBER" not in _replies_query(client, post)
+
+    _thread(post, REPLIES_SHOWN + 1)
+    assert "ROW_NUMBER" in _replies_query(client, post)
+
+
+def test_the_services_keep_each_threads_stored_count(post: Post, member: User) -> None:
+    top = services.add_comment(post=post, author=member, body="A question.")
+    first = services.add_comment(post=post, author=member, body="One.", parent=top)
+    # A reply to a reply joins the thread of its top-level comment.
+    services.add_comment(post=post, author=member, body="Two.", parent=first)
+    top.refresh_from_db()
+    assert top.reply_count == 2
+
+    services.delete_comment(comment=first, member=member)
+    services.delete_comment(comment=first, member=member)  # twice: counted once
+    top.refresh_from_db()
+    assert top.reply_count == 1
+
+
+def test_recounting_counts_the_replies_not_deleted_by_their_authors(post: Post) -> None:
+    top, replies = _thread(post, 4)
+    Comment.objects.filter(pk=replies[0].pk).update(deleted_at=timezone.now())
+    Comment.objects.filter(pk=replies[1].pk).update(removed_by_moderators_at=timezone.now())
+    Comment.objects.filter(pk=top.pk).update(reply_count=0)
+    services.recount_replies(post=post)
+    top.refresh_from_db()
+    assert top.reply_count == 3
+
+
+def test_the_migration_counts_the_replies_already_written(post: Post) -> None:
+    import importlib
+
+    migration = importlib.import_module("posts.migrations.0009_comment_reply_count")
+    top, replies = _thread(post, 3)
+    Comment.objects.filter(pk=replies[0].pk).update(deleted_at=timezone.now())
+    Comment.objects.filter(pk=top.pk).update(reply_count=0)
+    with connection.schema_editor() as editor:
+        migration.count_replies(None, editor)
+    top.refresh_from_db()
+    assert top.reply_count == 2
