@@ -108,7 +108,7 @@ def _build(title: str, threads: list[int], author: User, repliers: list[User]) -
         for number in range(size)
     ]
     Comment.objects.bulk_create(replies, batch_size=500)
-    recount_replies(post=post)
+    recount_replies(post_ids=[post.pk])
     Post.objects.filter(pk=post.pk).update(comment_count=len(tops) + len(replies))
     return post
 

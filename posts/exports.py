@@ -24,6 +24,7 @@ from .models import (
     ReactionKind,
     Visibility,
 )
+from .services.comments import recount_replies
 
 
 def _iso(value: Any) -> str | None:
@@ -197,6 +198,8 @@ def erase_member_data(user: User, *, keep_content: bool) -> None:
         # Replies by others to the member's comments go with them (CASCADE): the recount
         # below takes them out of their posts' comment counts too.
         own_comments.delete()
+        # Their replies to others' comments went without delete_comment.
+        recount_replies(post_ids=touched_posts)
 
     _recount_posts(Post.objects.filter(pk__in=touched_posts).values_list("pk", flat=True))
     _recount_comments(Comment.objects.filter(pk__in=touched_comments).values_list("pk", flat=True))

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Follow, Mute, User, not_by_a_minor
+from accounts.models import Follow, Mute, User, minors_writing_shown_to, not_by_a_minor
 from accounts.selectors import walled_off_ids
 
 if TYPE_CHECKING:
@@ -652,7 +652,9 @@ def post_threads(
     found, next_cursor = _keyset(tops, cursor, limit=limit, oldest_first=True)
     threads = {comment.pk: Thread(comment=comment) for comment in found}
     if threads:
-        _read_first_replies(threads, readable, comments)
+        _read_first_replies(
+            threads, readable, comments, reads_every_reply=_reads_every_reply(viewer)
+        )
     for thread_id, thread in threads.items():
         thread.more = _more_after(thread_id, thread.replies, thread.total - len(thread.replies))
     target = threads.get(from_thread) if from_thread is not None and not cursor else None
@@ -665,8 +667,20 @@ def post_threads(
     return Page(items=shown, next_cursor=next_cursor)
 
 
+def _reads_every_reply(viewer: Viewer) -> bool:
+    """Whether no reply is kept from `viewer` (no walls, and minors' writing shown): then a
+    thread's stored `reply_count` is the number they may see."""
+    if minors_writing_shown_to(viewer) is not None:
+        return False
+    return not (viewer.is_authenticated and walled_off_ids(viewer))
+
+
 def _read_first_replies(
-    threads: dict[int, Thread], readable: CommentQuerySet, comments: CommentQuerySet
+    threads: dict[int, Thread],
+    readable: CommentQuerySet,
+    comments: CommentQuerySet,
+    *,
+    reads_every_reply: bool,
 ) -> None:
     """Put under each of `threads` its first REPLIES_SHOWN replies the viewer may see, and
     set how many they may see (`Thread.total`), in one query.
@@ -675,8 +689,8 @@ def _read_first_replies(
     by the services: most conversations), its replies are simply read and counted. Otherwise
     the first ones of each thread are chosen on narrow rows, numbered by a window over those
     the viewer may see (Django filters on it in an outer query, after the WHERE clause), and
-    only they are read in full, each with the number of its thread's replies the viewer may
-    see.
+    only they are read in full; each thread's number is its stored count when the viewer
+    `reads_every_reply`, else counted with the viewer's rules.
     """
     visible = _visible_replies(comments).filter(parent_id__in=list(threads))
     if all(thread.comment.reply_count <= REPLIES_SHOWN for thread in threads.values()):
@@ -695,12 +709,18 @@ def _read_first_replies(
         )
         .filter(position__lte=REPLIES_SHOWN)
     )
-    in_thread = _count_of(_visible_replies(readable).filter(parent_id=OuterRef("parent_id")))
-    replies = comments.filter(pk__in=first.values("pk")).annotate(in_thread=in_thread)
-    for reply in replies.order_by("created_at", "id"):
+    replies = comments.filter(pk__in=first.values("pk")).order_by("created_at", "id")
+    if reads_every_reply:
+        for thread in threads.values():
+            thread.total = thread.comment.reply_count
+    else:
+        in_thread = _count_of(_visible_replies(readable).filter(parent_id=OuterRef("parent_id")))
+        replies = replies.annotate(in_thread=in_thread)
+    for reply in replies:
         thread = _thread_of(threads, reply)
         thread.replies.append(reply)
-        thread.total = _annotated(reply, "in_thread")
+        if not reads_every_reply:
+            thread.total = _annotated(reply, "in_thread")
 
 
 def _thread_of(threads: dict[int, Thread], reply: Comment) -> Thread:

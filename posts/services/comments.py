@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -162,12 +164,13 @@ def edit_comment(
     return comment
 
 
-def recount_replies(*, post: Post | None = None) -> None:
-    """Set `Comment.reply_count` afresh from the rows (of `post`'s comments, or of all), for
-    comments loaded in bulk rather than through `add_comment`."""
+def recount_replies(*, post_ids: Collection[int] | None = None) -> None:
+    """Set `Comment.reply_count` afresh from the rows (of the comments of the posts
+    `post_ids`, or of all): for comments loaded in bulk rather than through `add_comment`,
+    and after a member's erased replies went without `delete_comment`."""
     tops = Comment.objects.filter(parent=None)
-    if post is not None:
-        tops = tops.filter(post=post)
+    if post_ids is not None:
+        tops = tops.filter(post_id__in=list(post_ids))
     live_replies = (
         Comment.objects.filter(parent=OuterRef("pk"), deleted_at=None)
         .order_by()

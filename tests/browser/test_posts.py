@@ -144,7 +144,7 @@ def test_show_more_replies_inserts_them_in_place_and_keeps_the_keyboard_there(
         )
         for number in range(1, 26)
     )
-    recount_replies(post=post)
+    recount_replies(post_ids=[post.pk])
     page.goto(post.get_absolute_url())
     page.evaluate("() => { window.stillHere = true; }")
     assert page.locator("article.comment-reply").count() == 2

@@ -53,7 +53,7 @@ def _thread(post: Post, count: int, *, author: User | None = None) -> tuple[Comm
     )
     # Loaded in bulk, not through add_comment: the thread's stored count is set as the
     # scale loader sets it.
-    services.recount_replies(post=post)
+    services.recount_replies(post_ids=[post.pk])
     top.refresh_from_db()
     return top, replies
 
@@ -198,6 +198,7 @@ def test_deleted_replies_are_not_counted_and_removed_ones_stay_as_tombstones(pos
     now = timezone.now()
     Comment.objects.filter(pk__in=[replies[0].pk, replies[3].pk]).update(deleted_at=now)
     Comment.objects.filter(pk=replies[4].pk).update(removed_by_moderators_at=now)
+    services.recount_replies(post_ids=[post.pk])  # as delete_comment keeps it
     client = _client()
 
     page = _get(client, post.get_absolute_url())
@@ -510,7 +511,7 @@ def test_recounting_counts_the_replies_not_deleted_by_their_authors(post: Post) 
     Comment.objects.filter(pk=replies[0].pk).update(deleted_at=timezone.now())
     Comment.objects.filter(pk=replies[1].pk).update(removed_by_moderators_at=timezone.now())
     Comment.objects.filter(pk=top.pk).update(reply_count=0)
-    services.recount_replies(post=post)
+    services.recount_replies(post_ids=[post.pk])
     top.refresh_from_db()
     assert top.reply_count == 3
 
@@ -526,3 +527,31 @@ def test_the_migration_counts_the_replies_already_written(post: Post) -> None:
         migration.count_replies(None, editor)
     top.refresh_from_db()
     assert top.reply_count == 2
+
+
+def test_erasing_a_member_takes_their_replies_out_of_the_threads_counts(post: Post) -> None:
+    from posts.exports import erase_member_data
+
+    leaving = UserFactory.create()
+    top, _replies = _thread(post, 3)
+    _thread_two, _ = _thread(post, 2, author=leaving)
+    services.add_comment(post=post, author=leaving, body="Mine.", parent=top)
+    top.refresh_from_db()
+    assert top.reply_count == 4
+
+    erase_member_data(leaving, keep_content=False)
+    top.refresh_from_db()
+    assert top.reply_count == 3
+
+
+def test_threads_are_counted_for_the_reader_only_when_some_reply_is_kept_from_them(
+    post: Post,
+) -> None:
+    """A member who sees every reply reads each thread's stored count; one with walls (or
+    a visitor) has the replies they may see counted, so hidden ones never show in it."""
+    _top, replies = _thread(post, 5)
+    reader = UserFactory.create()
+    assert "COUNT(" not in _replies_query(_client(reader), post)
+
+    Block.objects.create(blocker=reader, blocked=replies[0].author)
+    assert "COUNT(" in _replies_query(_client(reader), post)
