@@ -69,6 +69,17 @@ def event_key(event_id: str) -> tuple[int, int]:
     return int(milliseconds), int(sequence)
 
 
+# The largest sequence number Redis gives an id (an unsigned 64-bit integer).
+_MAX_SEQUENCE = 2**64 - 1
+
+
+def id_before(milliseconds: int) -> str:
+    """The greatest id below every id of that millisecond: reading after it reads from then."""
+    if milliseconds <= 0:
+        return "0-0"
+    return f"{milliseconds - 1}-{_MAX_SEQUENCE}"
+
+
 def is_event_id(value: str) -> bool:
     try:
         event_key(value)

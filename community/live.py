@@ -16,6 +16,16 @@ once, with a comment every HEARTBEAT_SECONDS. Under WSGI (`make run`'s runserver
 response cannot stay open without holding a worker thread, so each request answers what is
 stored after Last-Event-ID and ends: the browser asks again after `retry:` (polling).
 
+Without a Last-Event-ID (a page's first connection), `since` says when the page began to
+be rendered, in milliseconds (`{% events_url %}`): the stream replays what was published
+from SINCE_MARGIN_MS before then, so an event committed after the page read its data and
+before the browser connected is not lost. The margin covers the skew between the app's
+clock (`since`) and Redis's (event ids), and an event committed before the page's reads
+but sent just after: such a replay repeats what the page shows, so every fragment a
+stream sends is idempotent in the page (elements by id: static/js/live.js keeps the one
+already there; the bell and "Seen" are replaced whole). With neither, the stream starts
+after its latest event.
+
 Events are rendered here, for the member reading (RENDERERS): a notification becomes that
 member's row and bell; a mentorship message their view of it. An event with no renderer
 goes out as its JSON data.
@@ -59,6 +69,10 @@ RETRY_MS = 2000
 # A stream ends after this long and the browser resumes it at once: who may read it is
 # checked again, and an event an old rule would still let through stops there.
 MAX_STREAM_SECONDS = 600.0
+# How far before a page's `since` its stream replays: more than any skew between the app's
+# clock and Redis's, and the moment between a writer's commit and its publish.
+SINCE_MARGIN_MS = 5000
+SINCE = re.compile(r"[0-9]{1,15}")
 STREAM_NAME = re.compile(r"(member|mentorship|post)-([1-9][0-9]{0,17})")
 
 
@@ -239,6 +253,16 @@ def _last_event_id(request: HttpRequest) -> str | None:
     return value
 
 
+def _since(request: HttpRequest) -> str | None:
+    """The id a page's first connection replays after (see the module), or None."""
+    value = request.GET.get("since", "").strip()
+    if not value:
+        return None
+    if SINCE.fullmatch(value) is None:
+        raise ValueError(f"Not a time in milliseconds: {value!r}")
+    return events.id_before(max(0, int(value) - SINCE_MARGIN_MS))
+
+
 async def _live(reader: Reader, stream: str, last_id: str | None) -> AsyncIterator[str]:
     token = events.new_watch_token()
     started = time.monotonic()
@@ -307,6 +331,12 @@ async def stream(request: HttpRequest, stream: str) -> HttpResponse | StreamingH
         last_id = _last_event_id(request)
     except ValueError:
         return HttpResponseBadRequest("Last-Event-ID must be an event id such as 1700000000000-0.")
+    try:
+        since = _since(request)
+    except ValueError:
+        return HttpResponseBadRequest("since must be a time in milliseconds such as 1700000000000.")
+    # A browser resuming sends the id it reached: that wins over when its page was rendered.
+    last_id = last_id or since
     found = await sync_to_async(_reader_then_release)(request, match[1], int(match[2]))
     if isinstance(found, HttpResponse):
         return found

@@ -138,6 +138,26 @@ class RequestIdMiddleware:
         return response
 
 
+class StampedRequest(HttpRequest):
+    """A request as RenderedAtMiddleware leaves it."""
+
+    started_at_ms: int
+
+
+class RenderedAtMiddleware:
+    """Stamp each request with the moment it began, in milliseconds of the wall clock, before
+    any view reads: a page's live stream replays what was published from then on (the
+    `events_url` tag, community/live.py), so nothing committed after the page's reads is
+    missed between rendering and connecting."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: StampedRequest) -> HttpResponse:
+        request.started_at_ms = int(time.time() * 1000)
+        return self.get_response(request)
+
+
 class PrimaryAfterWriteMiddleware:
     """With a read replica, a member who just wrote reads from the primary for a few
     seconds, so the page after a POST shows what they wrote despite replication lag."""

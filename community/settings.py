@@ -145,6 +145,7 @@ MIDDLEWARE = [
     # First: a request that queued too long is refused before anything reads the session.
     "community.middleware.RequestQueueTimeoutMiddleware",
     "community.middleware.RequestIdMiddleware",
+    "community.middleware.RenderedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "community.middleware.HeadAsGetMiddleware",

@@ -144,3 +144,59 @@ def demo_sign_in(browser: Any, demo_site: Any) -> Any:
         return states[audience]
 
     return state
+
+
+# --- The app under uvicorn (live streams) --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Static files collected once per run for the uvicorn server (whitenoise, DEBUG=0)."""
+    from tests.browser.asgi_server import collect_static
+
+    return collect_static(tmp_path_factory.mktemp("asgi-static"))
+
+
+@pytest.fixture
+def asgi_server(
+    transactional_db: None, collected_static: Path, settings: Any, tmp_path: Path
+) -> Iterator[Any]:
+    """The app under uvicorn against the test database, with its own redis-server (started
+    and stopped here, never the machine's), which this test process publishes to as well:
+    an event a test sends reaches the server's open streams, as another process's would.
+    Afterwards none of the server's database connections is left open."""
+    from community import events
+    from tests.browser.asgi_server import AsgiServer
+    from tests.notifications.test_delivery_integration import RedisServer, _free_port
+
+    if not shutil.which("redis-server"):
+        pytest.skip("needs the redis-server program")
+    redis_server = RedisServer(port=_free_port())
+    redis_server.start()
+    settings.REDIS_URL = redis_server.url
+    server = AsgiServer(
+        static_root=collected_static,
+        media_root=tmp_path / "media",
+        redis_url=redis_server.url,
+        log=tmp_path / "uvicorn.log",
+    )
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+        client = events._sync_clients.pop(redis_server.url, None)
+        if client is not None:
+            client.close()
+        redis_server.stop()
+    _wait_until(lambda: not server.leaked_connections(), "the server's connections to close")
+
+
+def _wait_until(condition: Any, what: str, timeout: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)  # Between two looks at the condition, not a wait for it.
