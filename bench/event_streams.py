@@ -1,28 +1,41 @@
-"""Open N SSE streams against one uvicorn process; report memory per stream and fan-out.
+"""Live event streams under one uvicorn process: memory per open stream, and fan-out latency.
 
-    DATABASE_URL=... REDIS_URL=... .venv/bin/python -m bench.event_streams --streams 2000 \
-        --fanout 1000
+    DATABASE_URL=... REDIS_URL=redis://127.0.0.1:<port>/0 DEBUG=1 \
+        .venv/bin/python -m bench.event_streams --streams 2000 --fanout 1000 --clients 4
 
-Starts uvicorn (community.asgi) on a free port with the given database, makes a public
-post, opens `--streams` visitor streams on it with aiohttp and reads the server's RSS
-before and after (RSS delta / N = memory per stream). Then publishes `--events` events to
-the post's stream with `--fanout` streams open and measures, for each stream, the time from
-publish to receipt: the p50/p95/max of fan-out latency.
+Needs a member in the database (`manage.py seed_demo`) and a Redis of its own (the bench
+publishes on the events channel). Starts uvicorn (community.asgi) on a free port, makes a
+public post and then measures:
+
+1. Memory per open stream: opens `--streams` visitor streams on the post, waits until each
+   has sent its `retry:` line (the stream is subscribed), and reads the server's RSS before
+   and after: (after - before) / N.
+2. Fan-out: with `--fanout` streams open on the post, spread over `--clients` client
+   processes, publishes `--events` events one after another (each once every stream has
+   the previous one) and reports the p50, p95 and max of the time from publish to receipt
+   over every (stream, event) pair.
+
+The clients are deliberately thin (a raw HTTP/1.1 request per stream; a receipt is stamped
+in the protocol's data_received, with no HTTP client library parsing each chunk) and spread
+over processes, so that what is measured is the server, not one client event loop reading
+a thousand sockets. Times are CLOCK_MONOTONIC (`time.monotonic`), which is system-wide on
+Linux, so stamps from different processes compare. The clients share the machine's cores
+with the server: `--clients` should stay small (2 to 4 on 2 cores).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
-
-import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,21 +70,108 @@ def _make_post() -> int:
     return int(post.pk)
 
 
-async def _open(session: aiohttp.ClientSession, url: str) -> aiohttp.ClientResponse:
-    response = await session.get(url, timeout=aiohttp.ClientTimeout(total=None))
-    assert response.status == 200, response.status
-    await response.content.readuntil(b"\n\n")  # retry: the stream is subscribed.
-    return response
+# --- One stream, as a browser would hold it ---------------------------------------------
 
 
-async def _receive(response: aiohttp.ClientResponse, marker: bytes) -> float:
-    while True:
-        line = await response.content.readline()
-        if marker in line:
-            return time.perf_counter()
+class _Stream(asyncio.Protocol):
+    """One SSE stream: `opened` once `retry:` arrives, then the receipt time of each event."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.opened = asyncio.get_running_loop().create_future()
+        self.received: list[float] = []
+        self.waiting: asyncio.Future[None] | None = None
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic()
+        self.buffer += data
+        if not self.opened.done():
+            if b"retry:" not in self.buffer:
+                return
+            if not self.buffer.startswith(b"HTTP/1.1 200"):
+                self.opened.set_exception(RuntimeError(bytes(self.buffer[:80]).decode()))
+                return
+            self.opened.set_result(None)
+        marker = b'{"bench": %d}' % len(self.received)
+        if marker in self.buffer:
+            self.received.append(now)
+            del self.buffer[:]
+            if self.waiting is not None and not self.waiting.done():
+                self.waiting.set_result(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(exc or ConnectionError("closed before retry:"))
+
+    async def wait_for_event(self, number: int) -> None:
+        while len(self.received) <= number:
+            self.waiting = asyncio.get_running_loop().create_future()
+            await self.waiting
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
 
 
-async def main(post_id: int, streams: int, fanout: int, rounds: int) -> None:
+async def _open_streams(port: int, path: str, count: int) -> list[_Stream]:
+    loop = asyncio.get_running_loop()
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+    ).encode()
+
+    async def one() -> _Stream:
+        transport, protocol = await loop.create_connection(_Stream, "127.0.0.1", port)
+        transport.write(request)
+        await protocol.opened
+        return protocol
+
+    # In batches: each opening request holds a database connection while it checks access.
+    streams: list[_Stream] = []
+    for start in range(0, count, 40):
+        streams += await asyncio.gather(*(one() for _ in range(min(40, count - start))))
+    return streams
+
+
+def _client(port: int, path: str, count: int, events: int, pipe: Connection) -> None:
+    """A client process: open `count` streams, report ready, then each event's receipts."""
+
+    async def run() -> None:
+        streams = await _open_streams(port, path, count)
+        pipe.send("ready")
+        for number in range(events):
+            await asyncio.gather(*(stream.wait_for_event(number) for stream in streams))
+            pipe.send([stream.received[number] for stream in streams])
+        for stream in streams:
+            stream.close()
+
+    asyncio.run(run())
+
+
+# --- The bench --------------------------------------------------------------------------
+
+
+async def _wait_until_up(port: int, path: str) -> None:
+    for _ in range(150):
+        try:
+            (await _open_streams(port, path, 1))[0].close()
+            return
+        except (OSError, RuntimeError):
+            await asyncio.sleep(0.2)
+    raise SystemExit("uvicorn did not start")
+
+
+def _percentile(ordered: list[float], fraction: float) -> float:
+    return ordered[max(0, int(len(ordered) * fraction) - 1)]
+
+
+async def main(post_id: int, streams: int, fanout: int, events: int, clients: int) -> None:
+    from community import events as live_events
+
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -84,59 +184,80 @@ async def main(post_id: int, streams: int, fanout: int, rounds: int) -> None:
             "--no-access-log",
             "--log-level",
             "warning",
+            # Open streams never end by themselves: do not wait for them on shutdown.
+            "--timeout-graceful-shutdown",
+            "1",
         ],
         cwd=ROOT,
     )
-    url = f"http://127.0.0.1:{port}/events/post-{post_id}/"
+    path = f"/events/post-{post_id}/"
     try:
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-            for _ in range(100):
-                try:
-                    (await _open(session, url)).close()
-                    break
-                except (aiohttp.ClientError, AssertionError):
-                    await asyncio.sleep(0.2)
-            before = _rss_kib(server.pid)
-            opened = []
-            for start in range(0, streams, 40):
-                batch = min(40, streams - start)
-                opened += await asyncio.gather(*(_open(session, url) for _ in range(batch)))
-            after = _rss_kib(server.pid)
-            print(
-                f"{streams} streams: RSS {before} -> {after} KiB, "
-                f"{(after - before) / streams:.1f} KiB per stream"
-            )
-            for response in opened[fanout:]:
-                response.close()
-            listeners = opened[:fanout]
-            from community import events
+        await _wait_until_up(port, path)
+        before = _rss_kib(server.pid)
+        opened = await _open_streams(port, path, streams)
+        after = _rss_kib(server.pid)
+        print(
+            f"{streams} streams: RSS {before} -> {after} KiB, "
+            f"{(after - before) / streams:.1f} KiB per stream"
+        )
+        for stream in opened:
+            stream.close()
 
-            latencies: list[float] = []
-            for n in range(rounds):
-                marker = f'"bench": {n}'.encode()
-                waiting = [asyncio.create_task(_receive(r, marker)) for r in listeners]
-                await asyncio.sleep(0.05)
-                sent = time.perf_counter()
-                await asyncio.to_thread(events.send_now, f"post-{post_id}", "bench", {"bench": n})
-                latencies += [(t - sent) * 1000 for t in await asyncio.gather(*waiting)]
-            latencies.sort()
-            p95 = latencies[int(len(latencies) * 0.95) - 1]
-            print(
-                f"fan-out to {fanout} streams, {rounds} events: p50 "
-                f"{statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
-                f"max {latencies[-1]:.0f} ms"
+        pipes = []
+        processes = []
+        for index in range(clients):
+            count = fanout // clients + (1 if index < fanout % clients else 0)
+            ours, theirs = multiprocessing.Pipe()
+            process = multiprocessing.get_context("spawn").Process(
+                target=_client, args=(port, path, count, events, theirs), daemon=True
             )
-            for response in listeners:
-                response.close()
+            process.start()
+            # One client opens its streams at a time (see _open_streams).
+            assert await asyncio.to_thread(ours.recv) == "ready"
+            pipes.append(ours)
+            processes.append(process)
+        latencies: list[float] = []
+        for number in range(events):
+            await asyncio.sleep(0.2)
+            sent = time.monotonic()
+            await asyncio.to_thread(
+                live_events.send_now, f"post-{post_id}", "bench", {"bench": number}
+            )
+            for pipe in pipes:
+                received: list[float] = await asyncio.to_thread(pipe.recv)
+                latencies += [(moment - sent) * 1000 for moment in received]
+        for process in processes:
+            process.join(10)
+        latencies.sort()
+        print(
+            f"fan-out to {fanout} streams ({clients} client processes), {events} events: "
+            f"p50 {statistics.median(latencies):.0f} ms, p95 {_percentile(latencies, 0.95):.0f} "
+            f"ms, max {latencies[-1]:.0f} ms"
+        )
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--streams", type=int, default=2000)
     parser.add_argument("--fanout", type=int, default=1000)
     parser.add_argument("--events", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=4)
     arguments = parser.parse_args()
-    asyncio.run(main(_make_post(), arguments.streams, arguments.fanout, arguments.events))
+    asyncio.run(
+        main(
+            _make_post(),
+            arguments.streams,
+            arguments.fanout,
+            arguments.events,
+            arguments.clients,
+        )
+    )

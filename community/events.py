@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -59,6 +60,11 @@ class Event:
     id: str
     event: str
     data: dict[str, Any]
+
+    @functools.cached_property
+    def data_json(self) -> str:
+        """`data` as JSON, made once: a process hands the same Event to all its readers."""
+        return json.dumps(self.data)
 
 
 def event_key(event_id: str) -> tuple[int, int]:
@@ -211,7 +217,10 @@ class Subscription:
     async def get(self, timeout: float) -> Event | None:
         """The next live event, or None after `timeout` seconds; StreamLost on an outage."""
         try:
-            item = await asyncio.wait_for(self.queue.get(), timeout)
+            # Not wait_for: it wraps the get in a task of its own, and a post's stream may
+            # have a thousand readers woken by one event.
+            async with asyncio.timeout(timeout):
+                item = await self.queue.get()
         except TimeoutError:
             return None
         if item is _LOST:

@@ -33,7 +33,6 @@ goes out as its JSON data.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable
@@ -213,7 +212,7 @@ RENDERERS: dict[tuple[str, str], Renderer] = {
 def _render(reader: Reader, item: events.Event) -> list[Fragment]:
     renderer = RENDERERS.get((reader.kind, item.event))
     if renderer is None:
-        return [(item.event, json.dumps(item.data))]
+        return [(item.event, item.data_json)]
     try:
         return renderer(reader, item.data)
     finally:
@@ -236,7 +235,7 @@ def sse_message(event_id: str, fragments: list[Fragment]) -> str:
 async def _as_sse(reader: Reader, item: events.Event) -> str:
     if (reader.kind, item.event) not in RENDERERS:
         # No database to read: no hop to a thread (a post's stream may have many readers).
-        return sse_message(item.id, [(item.event, json.dumps(item.data))])
+        return sse_message(item.id, [(item.event, item.data_json)])
     fragments = await sync_to_async(_render)(reader, item)
     return sse_message(item.id, fragments)
 
