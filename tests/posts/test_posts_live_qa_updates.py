@@ -99,7 +99,7 @@ def test_the_event_page_follows_its_stream_and_refetches_on_every_announcement(
     stream = reverse("events", kwargs={"stream": f"post-{post.pk}"})
     container = re.search(r'<div class="live-questions"[^>]*>', page)
     assert container is not None
-    assert f'sse-connect="{stream}"' in container[0]
+    assert f'sse-connect="{stream}?since=' in container[0]  # the stream from the page's moment on
     assert 'hx-ext="sse"' in container[0]
     # Visitors load the SSE extension too (members always do, for their own stream).
     assert "hx-sse" in page
