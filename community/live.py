@@ -58,8 +58,7 @@ from accounts.moderators import actor_of
 from community import events
 from mentoring.models import Message
 from mentoring.selectors import Access, mentorship_access
-from notifications.models import Notification
-from notifications.selectors import member_time_zone, notification_item
+from notifications.selectors import member_time_zone, notification_item, unread_count
 from posts.selectors import post_for_viewer
 
 HEARTBEAT_SECONDS = 15.0
@@ -141,7 +140,7 @@ def _member(reader: Reader) -> User | None:
 
 
 def _bell(member: User) -> list[Fragment]:
-    count = Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+    count = unread_count(member)
     context = {"user": member, "unread_notification_count": count}
     return [
         ("bell", render_to_string("notifications/_bell.html", context)),

@@ -21,6 +21,25 @@ APPS = ("accounts", "mentoring", "moderation", "notifications", "posts", "privac
 # styleguide is for staff past two-factor, as the moderation panel is; the right rail on
 # every page shows live Q&As, campaigns, trending hashtags and mentoring.
 ALLOWED = {
+    # The live endpoint: each stream is opened by whom its page's selector lets read it, and
+    # each event is rendered for its reader as the page shows it.
+    "community.live": {
+        "accounts.models",
+        "accounts.models.User",
+        "accounts.moderators",
+        "accounts.moderators.actor_of",
+        "mentoring.models",
+        "mentoring.models.Message",
+        "mentoring.selectors",
+        "mentoring.selectors.Access",
+        "mentoring.selectors.mentorship_access",
+        "notifications.selectors",
+        "notifications.selectors.member_time_zone",
+        "notifications.selectors.notification_item",
+        "notifications.selectors.unread_count",
+        "posts.selectors",
+        "posts.selectors.post_for_viewer",
+    },
     "community.views": {
         "accounts.http",
         "accounts.http.AuthenticatedHttpRequest",

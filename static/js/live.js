@@ -37,3 +37,30 @@
     present = [];
   });
 })();
+
+// A stream the server ends on purpose (every few minutes under uvicorn, after each answer
+// when the app runs under a WSGI server and polls) is followed by the browser reconnecting
+// on its own, after the `retry:` the stream sent. The SSE extension would log each such end
+// as an error: only a stream the browser gave up on (closed) goes to its handler, which
+// reconnects it with a back-off.
+(function () {
+  "use strict";
+  if (!window.htmx || !window.EventSource) {
+    return;
+  }
+  window.htmx.createEventSource = function (url) {
+    var source = new EventSource(url, { withCredentials: true });
+    var handler = null;
+    Object.defineProperty(source, "onerror", {
+      get: function () { return handler; },
+      set: function (callback) { handler = callback; },
+    });
+    source.addEventListener("error", function (event) {
+      if (source.readyState === EventSource.CONNECTING || !handler) {
+        return;
+      }
+      handler.call(source, event);
+    });
+    return source;
+  };
+})();

@@ -52,7 +52,9 @@ def _normalised(html: str) -> tuple[str, set[str]]:
     tokens = set(TOKEN.findall(html)) | set(HEADER_TOKEN.findall(html))
     html = TOKEN.sub('name="csrfmiddlewaretoken" value="T"', html)
     html = HEADER_TOKEN.sub('"X-CSRFToken": "T"', html)
-    return re.sub(r'nonce="[^"]+"', 'nonce="N"', html), tokens
+    html = re.sub(r'nonce="[^"]+"', 'nonce="N"', html)
+    # The moment a page was rendered, from which its live stream starts (community/live.py).
+    return re.sub(r"\?since=\d+", "?since=S", html), tokens
 
 
 def _page(client: Client, url: str) -> tuple[str, set[str]]:
