@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef
 
 from community.perf.row_sql import OuterRowSQL, column_of
 
@@ -113,8 +113,12 @@ def is_walled_off(first: User | AnonymousUser, second: User) -> bool:
 
 def profile_for(viewer: User | AnonymousUser, handle: str) -> User | None:
     """The member with `handle` if `viewer` may see their profile (their follow counts are
-    stored on the row); None otherwise."""
-    return User.objects.visible_to(viewer).filter(handle=handle).first()
+    stored on the row), read with how a signed-in `viewer` stands towards them
+    (`relation_between` takes it from the row); None otherwise."""
+    members = User.objects.visible_to(viewer).filter(handle=handle)
+    if viewer.is_authenticated:
+        members = members.annotate(**_relation_to(viewer, OuterRef("pk")))
+    return members.first()
 
 
 @dataclass(frozen=True)
@@ -126,20 +130,27 @@ class Relation:
     is_muting: bool = False
 
 
+def _relation_to(viewer: User, other: Any) -> dict[str, Exists]:
+    """`Relation`'s fields about the member `other` (a pk, or a reference to the row)."""
+    return {
+        "is_following": Exists(Follow.objects.filter(follower=viewer, followee=other)),
+        "is_followed_by": Exists(Follow.objects.filter(follower=other, followee=viewer)),
+        "is_muting": Exists(Mute.objects.filter(muter=viewer, muted=other)),
+    }
+
+
 def relation_between(viewer: User | AnonymousUser, other: User) -> Relation:
+    """How `viewer` stands towards `other`: from `other`'s row when `profile_for` read it,
+    else in one query."""
     if not viewer.is_authenticated or viewer.pk == other.pk:
         return Relation()
-    follows = Follow.objects.filter(follower=viewer, followee=other)
-    followed = Follow.objects.filter(follower=other, followee=viewer)
-    mutes = Mute.objects.filter(muter=viewer, muted=other)
+    fields = ("is_following", "is_followed_by", "is_muting")
+    if all(hasattr(other, name) for name in fields):
+        return Relation(**{name: bool(getattr(other, name)) for name in fields})
     row = (
         User.objects.filter(pk=other.pk)
-        .annotate(
-            is_following=Exists(follows),
-            is_followed_by=Exists(followed),
-            is_muting=Exists(mutes),
-        )
-        .values("is_following", "is_followed_by", "is_muting")
+        .annotate(**_relation_to(viewer, other.pk))
+        .values(*fields)
         .get()
     )
     return Relation(**row)
