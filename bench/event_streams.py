@@ -76,6 +76,9 @@ def _make_post() -> int:
 class _Stream(asyncio.Protocol):
     """One SSE stream: `opened` once `retry:` arrives, then the receipt time of each event."""
 
+    # What the server sends once the stream is subscribed (bench/eventstream_compare: its own).
+    opened_marker = b"retry:"
+
     def __init__(self) -> None:
         self.buffer = bytearray()
         self.opened = asyncio.get_running_loop().create_future()
@@ -91,7 +94,7 @@ class _Stream(asyncio.Protocol):
         now = time.monotonic()
         self.buffer += data
         if not self.opened.done():
-            if b"retry:" not in self.buffer:
+            if self.opened_marker not in self.buffer:
                 return
             if not self.buffer.startswith(b"HTTP/1.1 200"):
                 self.opened.set_exception(RuntimeError(bytes(self.buffer[:80]).decode()))
@@ -118,17 +121,19 @@ class _Stream(asyncio.Protocol):
             self.transport.close()
 
 
-async def _open_streams(port: int, path: str, count: int) -> list[_Stream]:
+async def _open_streams(
+    port: int, path: str, count: int, protocol: type[_Stream] = _Stream
+) -> list[_Stream]:
     loop = asyncio.get_running_loop()
     request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
     ).encode()
 
     async def one() -> _Stream:
-        transport, protocol = await loop.create_connection(_Stream, "127.0.0.1", port)
+        transport, stream = await loop.create_connection(protocol, "127.0.0.1", port)
         transport.write(request)
-        await protocol.opened
-        return protocol
+        await stream.opened
+        return stream
 
     # In batches: each opening request holds a database connection while it checks access.
     streams: list[_Stream] = []
@@ -137,11 +142,18 @@ async def _open_streams(port: int, path: str, count: int) -> list[_Stream]:
     return streams
 
 
-def _client(port: int, path: str, count: int, events: int, pipe: Connection) -> None:
+def _client(
+    port: int,
+    path: str,
+    count: int,
+    events: int,
+    pipe: Connection,
+    protocol: type[_Stream] = _Stream,
+) -> None:
     """A client process: open `count` streams, report ready, then each event's receipts."""
 
     async def run() -> None:
-        streams = await _open_streams(port, path, count)
+        streams = await _open_streams(port, path, count, protocol)
         pipe.send("ready")
         for number in range(events):
             await asyncio.gather(*(stream.wait_for_event(number) for stream in streams))
