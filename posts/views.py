@@ -222,7 +222,7 @@ def _render_detail(
 # at once on the first announcement, then at most once a LIVE_REFRESH (the leading edge,
 # `throttle`), and once more LIVE_REFRESH after the last one (the trailing edge, `delay`),
 # so a burst of votes costs each reader a few requests and the last change always shows.
-LIVE_REFRESH = "1s"
+LIVE_REFRESH = "500ms"
 
 
 def _live_questions(post: Post, threads: Page[Thread]) -> dict[str, object]:

@@ -172,8 +172,8 @@ def test_a_question_its_votes_and_its_answer_reach_the_other_pages_live(
     )
 
     # (2) B votes A's question up; A's open page shows the new count. B first lets its
-    # questions settle: one event brings a fetch at once and another one a second later
-    # (views.LIVE_REFRESH), so the button B clicks is not swapped away under the click.
+    # questions settle: one event brings a fetch at once and another one LIVE_REFRESH later
+    # (posts/views.py), so the button B clicks is not swapped away under the click.
     card = f"#comment-{question.pk}"
     voter_page.wait_for_function(
         f"() => (window.__added['comment-{question.pk}'] || []).length >= 2"
@@ -187,10 +187,10 @@ def test_a_question_its_votes_and_its_answer_reach_the_other_pages_live(
     expect(voter_page.locator(f"{card} .vote-count")).to_have_text("1 vote")
     question.refresh_from_db()
     assert question.vote_count == 1
-    # The announcement itself reaches A's page at once; the count may take a second more:
-    # a fetch at most once a LIVE_REFRESH, so an announcement heard within a second of the
-    # last fetch (here, often the replay of A's own question when A's page came back from
-    # the redirect) shows with the trailing fetch, a second after it.
+    # The announcement itself reaches A's page at once; the count may take LIVE_REFRESH more:
+    # a fetch at most once a LIVE_REFRESH, so an announcement heard within LIVE_REFRESH of
+    # the last fetch (here, often the replay of A's own question when A's page came back
+    # from the redirect) shows with the trailing fetch, LIVE_REFRESH after it.
     votes_heard = asker_page.evaluate("() => window.__announced.votes[0]")
     delays["vote, B's form to A's page hearing it"] = votes_heard - _submitted_at(voter_page)
     delays["vote, B's form to A's page"] = _seen_at(asker_page, "votes") - _submitted_at(voter_page)
