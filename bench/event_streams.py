@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -167,10 +168,10 @@ def _client(
 # --- The bench --------------------------------------------------------------------------
 
 
-async def _wait_until_up(port: int, path: str) -> None:
+async def _wait_until_up(port: int, path: str, stream_class: type[_Stream] = _Stream) -> None:
     for _ in range(150):
         try:
-            (await _open_streams(port, path, 1))[0].close()
+            (await _open_streams(port, path, 1, stream_class))[0].close()
             return
         except (OSError, RuntimeError):
             await asyncio.sleep(0.2)
@@ -181,16 +182,15 @@ def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[max(0, int(len(ordered) * fraction) - 1)]
 
 
-async def main(post_id: int, streams: int, fanout: int, events: int, clients: int) -> None:
-    from community import events as live_events
-
+def start_uvicorn(application: str) -> tuple[subprocess.Popen[bytes], int]:
+    """uvicorn serving `application` on a free port of 127.0.0.1, and the port."""
     port = _free_port()
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
-            "community.asgi:application",
+            application,
             "--port",
             str(port),
             "--no-access-log",
@@ -202,11 +202,28 @@ async def main(post_id: int, streams: int, fanout: int, events: int, clients: in
         ],
         cwd=ROOT,
     )
-    path = f"/events/post-{post_id}/"
+    return server, port
+
+
+async def measure(
+    server: subprocess.Popen[bytes],
+    port: int,
+    path: str,
+    publish: Callable[[int], object],
+    *,
+    streams: int,
+    fanout: int,
+    events: int,
+    clients: int,
+    stream_class: type[_Stream] = _Stream,
+) -> None:
+    """Print the memory per open stream of `path` and the fan-out of `events` events, each
+    sent by `publish(number)`, to `fanout` streams over `clients` processes; then stop
+    `server`."""
     try:
-        await _wait_until_up(port, path)
+        await _wait_until_up(port, path, stream_class)
         before = _rss_kib(server.pid)
-        opened = await _open_streams(port, path, streams)
+        opened = await _open_streams(port, path, streams, stream_class)
         after = _rss_kib(server.pid)
         print(
             f"{streams} streams: RSS {before} -> {after} KiB, "
@@ -221,7 +238,7 @@ async def main(post_id: int, streams: int, fanout: int, events: int, clients: in
             count = fanout // clients + (1 if index < fanout % clients else 0)
             ours, theirs = multiprocessing.Pipe()
             process = multiprocessing.get_context("spawn").Process(
-                target=_client, args=(port, path, count, events, theirs), daemon=True
+                target=_client, args=(port, path, count, events, theirs, stream_class), daemon=True
             )
             process.start()
             # One client opens its streams at a time (see _open_streams).
@@ -232,9 +249,7 @@ async def main(post_id: int, streams: int, fanout: int, events: int, clients: in
         for number in range(events):
             await asyncio.sleep(0.2)
             sent = time.monotonic()
-            await asyncio.to_thread(
-                live_events.send_now, f"post-{post_id}", "bench", {"bench": number}
-            )
+            await asyncio.to_thread(publish, number)
             for pipe in pipes:
                 received: list[float] = await asyncio.to_thread(pipe.recv)
                 latencies += [(moment - sent) * 1000 for moment in received]
@@ -253,6 +268,23 @@ async def main(post_id: int, streams: int, fanout: int, events: int, clients: in
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+async def main(post_id: int, streams: int, fanout: int, events: int, clients: int) -> None:
+    from community import events as live_events
+
+    server, port = start_uvicorn("community.asgi:application")
+    stream = f"post-{post_id}"
+    await measure(
+        server,
+        port,
+        f"/events/{stream}/",
+        lambda number: live_events.send_now(stream, "bench", {"bench": number}),
+        streams=streams,
+        fanout=fanout,
+        events=events,
+        clients=clients,
+    )
 
 
 if __name__ == "__main__":

@@ -10,22 +10,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import os
-import statistics
-import subprocess
-import sys
-import time
 
-from bench.event_streams import (
-    ROOT,
-    _client,
-    _free_port,
-    _open_streams,
-    _percentile,
-    _rss_kib,
-    _Stream,
-)
+from bench.event_streams import _Stream, measure, start_uvicorn
 
 PATH = "/events/"
 
@@ -34,85 +21,21 @@ class EventstreamStream(_Stream):
     opened_marker = b"event: stream-open"
 
 
-async def _wait_until_up(port: int) -> None:
-    for _ in range(150):
-        try:
-            (await _open_streams(port, PATH, 1, EventstreamStream))[0].close()
-            return
-        except (OSError, RuntimeError):
-            await asyncio.sleep(0.2)
-    raise SystemExit("uvicorn did not start")
-
-
 async def main(streams: int, fanout: int, events: int, clients: int) -> None:
     from django_eventstream import send_event
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.eventstream_compare.asgi:application",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--timeout-graceful-shutdown",
-            "1",
-        ],
-        cwd=ROOT,
+    server, port = start_uvicorn("bench.eventstream_compare.asgi:application")
+    await measure(
+        server,
+        port,
+        PATH,
+        lambda number: send_event("bench", "bench", {"bench": number}),
+        streams=streams,
+        fanout=fanout,
+        events=events,
+        clients=clients,
+        stream_class=EventstreamStream,
     )
-    try:
-        await _wait_until_up(port)
-        before = _rss_kib(server.pid)
-        opened = await _open_streams(port, PATH, streams, EventstreamStream)
-        after = _rss_kib(server.pid)
-        print(
-            f"{streams} streams: RSS {before} -> {after} KiB, "
-            f"{(after - before) / streams:.1f} KiB per stream"
-        )
-        for stream in opened:
-            stream.close()
-
-        pipes = []
-        processes = []
-        for index in range(clients):
-            count = fanout // clients + (1 if index < fanout % clients else 0)
-            ours, theirs = multiprocessing.Pipe()
-            process = multiprocessing.get_context("spawn").Process(
-                target=_client,
-                args=(port, PATH, count, events, theirs, EventstreamStream),
-                daemon=True,
-            )
-            process.start()
-            assert await asyncio.to_thread(ours.recv) == "ready"
-            pipes.append(ours)
-            processes.append(process)
-        latencies: list[float] = []
-        for number in range(events):
-            await asyncio.sleep(0.2)
-            sent = time.monotonic()
-            await asyncio.to_thread(send_event, "bench", "bench", {"bench": number})
-            for pipe in pipes:
-                received: list[float] = await asyncio.to_thread(pipe.recv)
-                latencies += [(moment - sent) * 1000 for moment in received]
-        for process in processes:
-            process.join(10)
-        latencies.sort()
-        print(
-            f"fan-out to {fanout} streams ({clients} client processes), {events} events: "
-            f"p50 {statistics.median(latencies):.0f} ms, p95 {_percentile(latencies, 0.95):.0f} "
-            f"ms, max {latencies[-1]:.0f} ms"
-        )
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 if __name__ == "__main__":
