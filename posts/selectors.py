@@ -692,8 +692,8 @@ def _read_first_replies(
     only they are read in full; each thread's number is its stored count when the viewer
     `reads_every_reply`, else counted with the viewer's rules.
     """
-    visible = _visible_replies(comments).filter(parent_id__in=list(threads))
     if all(thread.comment.reply_count <= REPLIES_SHOWN for thread in threads.values()):
+        visible = _visible_replies(comments).filter(parent_id__in=list(threads))
         for reply in visible.order_by("created_at", "id"):
             thread = _thread_of(threads, reply)
             thread.replies.append(reply)
