@@ -54,7 +54,7 @@ typecheck: $(STAMP)
 ## audit: bandit (medium and high), and every installed package checked against known
 ## vulnerabilities (PyPI or OSV, else the advisory file AUDIT_ADVISORIES_FILE; see tools/audit.py)
 audit: $(STAMP)
-	$(VENV)/bin/bandit -q -r accounts community mentoring moderation notifications posts privacy -ll
+	$(VENV)/bin/bandit -q -r accounts community mentoring moderation notifications posts privacy programs -ll
 	$(PY) -m tools.audit
 
 format: $(STAMP)

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "privacy",
     "posts",
     "mentoring",
+    "programs",
     "notifications",
     "moderation",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("moderation/", include("moderation.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("programs/", include("programs.urls")),
     path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

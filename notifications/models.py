@@ -30,6 +30,8 @@ class Kind(models.TextChoices):
     REPORT = "report", "Updates on reports you made"
     GROUP = "group", "Group join requests and approvals"
     EVENT_STARTING = "event_starting", "Live Q&As you said you'll attend are starting"
+    MEETING = "meeting", "Mentorship meetings: invitations, changes and reminders"
+    PROGRAM = "program", "Mentoring programs: applications, matches, milestones and surveys"
 
 
 class Delivery(models.TextChoices):
