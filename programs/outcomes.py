@@ -616,7 +616,10 @@ def program_outcomes(program: Program, *, today: dt.date | None = None) -> Outco
     def period_range_label(low: int, high: int) -> str:
         if low == high:
             return _period_label(starts[low], kind)
-        return f"{_period_label(starts[low], kind)} to {_period_label(starts[high], kind)}"
+        last = _period_label(starts[high], kind)
+        if kind == "week":
+            last = "w" + last[1:]
+        return f"{_period_label(starts[low], kind)} to {last}"
 
     merged = merged_bars(
         meeting_counts,

@@ -442,6 +442,6 @@ def test_weeks_with_meetings_of_fewer_than_five_pairs_join_a_neighbour() -> None
         (dt.date(2025, 3, 17), dt.date(2025, 3, 17), 0),
         (dt.date(2025, 3, 24), dt.date(2025, 3, 24), 5),
     ]
-    assert outcomes.meetings_over_time[0].period.label == (
-        "Week of 3 Mar 2025 to Week of 10 Mar 2025"
+    assert outcomes.meetings_over_time[1].period.label == (
+        "Week of 3 Mar 2025 to week of 10 Mar 2025"
     )
