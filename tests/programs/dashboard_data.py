@@ -46,9 +46,7 @@ def term_program(coordinator: User | None = None, **fields: Any) -> Program:
     )
 
 
-def cohort(
-    program: Program, name: str, published_at: dt.datetime = MATCHED_AT
-) -> MatchRun:
+def cohort(program: Program, name: str, published_at: dt.datetime = MATCHED_AT) -> MatchRun:
     return MatchRun.objects.create(
         program=program,
         method=MatchingMethod.OPTIMAL,
@@ -94,9 +92,7 @@ def pairs(program: Program, run: MatchRun, count: int, **fields: Any) -> list[Pr
 
 
 def meet(program_pair: ProgramPair, on: dt.date) -> Meeting:
-    return Meeting.objects.create(
-        mentorship=program_pair.mentorship, occurred_on=on, mode="video"
-    )
+    return Meeting.objects.create(mentorship=program_pair.mentorship, occurred_on=on, mode="video")
 
 
 def answer(

@@ -396,9 +396,7 @@ def test_satisfaction_bars_count_members_so_one_members_answers_never_make_a_bar
 def test_applications_are_counted_by_week_of_the_term() -> None:
     program = term_program()
     for days, side in ((-5, Side.MENTEE), (0, Side.MENTEE), (1, Side.MENTOR), (9, Side.MENTEE)):
-        when = dt.datetime.combine(
-            TERM_START + dt.timedelta(days=days), dt.time(12), tzinfo=dt.UTC
-        )
+        when = dt.datetime.combine(TERM_START + dt.timedelta(days=days), dt.time(12), tzinfo=dt.UTC)
         application = apply(program, side=side)
         application.submitted_at = when
         application.save()
