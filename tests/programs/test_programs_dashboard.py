@@ -17,6 +17,7 @@ from programs.outcomes import (
     withheld,
 )
 from tests.factories import PhysicianFactory
+from tests.mentoring.factories import make_mentor
 from tests.programs.dashboard_data import (
     MATCHED_AT,
     TERM_START,
@@ -32,7 +33,6 @@ from tests.programs.dashboard_data import (
     term_program,
 )
 from tests.programs.factories import apply
-from tests.mentoring.factories import make_mentor
 
 pytestmark = pytest.mark.django_db
 

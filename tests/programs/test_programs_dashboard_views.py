@@ -342,11 +342,11 @@ def test_the_query_count_does_not_grow_with_cohorts_or_pairs(
     client = _client(coordinator)
     _grow(program, 2, 5)
     client.get(_page(program))  # the session and the rail, once
-    with django_assert_max_num_queries(22) as small:
+    with django_assert_max_num_queries(14) as small:
         assert client.get(_page(program)).status_code == 200
     _grow(program, 2, 8)  # 4 cohorts, more pairs, more milestones
-    with django_assert_max_num_queries(22) as big:
+    with django_assert_max_num_queries(14) as big:
         assert client.get(_page(program)).status_code == 200
     assert len(big.captured_queries) == len(small.captured_queries)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(14):
         assert client.get(_csv(program)).status_code == 200
