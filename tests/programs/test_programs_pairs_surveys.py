@@ -226,6 +226,7 @@ def test_only_the_pairs_members_may_answer(
     response = client.post(_url(program), {"pair": pair.pk, **_answers(program)})
     assert response.status_code == 404
     # Members outside the pairs, the coordinator included, are refused.
+    assert program.created_by is not None
     for outsider in (UserFactory.create(), program.created_by):
         client.force_login(outsider)
         response = client.get(_url(program))
