@@ -442,6 +442,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "posts.tasks.send_event_reminders",
         "schedule": 60.0,
     },
+    # Program pairs: milestones reached, nudges and coordinator alerts for stalled pairs,
+    # survey invitations (each once).
+    "programs-follow-up-pairs": {
+        "task": "programs.tasks.follow_up_pairs",
+        "schedule": 3600.0,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must never hang on a broker that is down: publishing gives up quickly and
