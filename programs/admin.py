@@ -81,6 +81,8 @@ class ProgramAdmin(admin.ModelAdmin):
         self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool
     ) -> None:
         if formset.model is not Coordinator:
+            # The applications inline is read-only: saving it changes nothing.
+            super().save_formset(request, form, formset, change)
             return
         actor = actor_of(request)
         program: Program = form.instance

@@ -379,8 +379,11 @@ def apply(request: AuthenticatedHttpRequest, slug: str, side: str) -> HttpRespon
     problem = services.eligibility_problem(program, user, side)
     if problem is not None:
         return _notice(request, f"Join {program.name} as a {side}", problem, program=program)
+    # Bound on every POST: a program with no questions for a side posts nothing but the token.
     form = ApplicationForm(
-        request.POST or None, questions=services.questions_for(program, side), side=side
+        request.POST if request.method == "POST" else None,
+        questions=services.questions_for(program, side),
+        side=side,
     )
     if request.method == "POST" and form.is_valid():
         try:
