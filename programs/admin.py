@@ -47,7 +47,7 @@ class ApplicationInline(admin.TabularInline):
     model = Application
     extra = 0
     fields = ["applicant", "side", "status", "submitted_at", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = ["applicant", "side", "status", "submitted_at", "decided_at"]
     can_delete = False
     show_change_link = False
     max_num = 0
@@ -64,7 +64,14 @@ class ApplicationInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "status", "visibility", "term_starts_on", "term_ends_on"]
+    list_display = [
+        "name",
+        "organisation",
+        "status",
+        "visibility",
+        "term_starts_on",
+        "term_ends_on",
+    ]
     list_filter = ["status", "visibility"]
     search_fields = ["name", "slug", "organisation"]
     inlines = [CoordinatorInline, ApplicationInline]
@@ -107,19 +114,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["side", "status"]
     list_select_related = ["program", "applicant"]
     search_fields = ["program__name", "applicant__handle", "applicant__display_name"]
-    fields = [
-        "program",
-        "applicant",
-        "side",
-        "status",
-        "capacity",
-        "invited_by",
-        "created_at",
-        "submitted_at",
-        "decided_at",
-        "decided_by",
-    ]
-    readonly_fields = fields
+    # The answers are the coordinators' to read.
+    exclude = ["answers"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in Application._meta.fields if field.name != "answers"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

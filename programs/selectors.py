@@ -140,7 +140,8 @@ def program_page(
         else None
     )
     offers = []
-    if mine is None and program.status == ProgramStatus.OPEN:
+    # Coordinators run the program: they do not apply to it.
+    if mine is None and not coordinating and program.status == ProgramStatus.OPEN:
         for side in Side:
             offers.append(
                 SideOffer(
@@ -206,7 +207,9 @@ def answered(questions: list[Question], answers: dict[str, Any]) -> list[Answere
         if question.kind == QuestionKind.RANKING and isinstance(value, list):
             options = ranking_options(question)
             shown.append(
-                AnsweredQuestion(question.prompt, [options.get(str(item), str(item)) for item in value], True)
+                AnsweredQuestion(
+                    question.prompt, [options.get(str(item), str(item)) for item in value], True
+                )
             )
         else:
             shown.append(AnsweredQuestion(question.prompt, str(value), False))

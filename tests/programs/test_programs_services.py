@@ -52,6 +52,7 @@ pytestmark = pytest.mark.django_db
 def _program_kind_delivery(monkeypatch: Any) -> None:
     program_kind_has_a_delivery(monkeypatch)
 
+
 TODAY = timezone.localdate()
 
 
@@ -584,9 +585,7 @@ def test_a_mentor_takes_one_to_ten_mentees() -> None:
 def test_the_specialties_filter_mentors() -> None:
     program = make_program(specialties=["dermatology"])
     with pytest.raises(Refused, match="This program is for mentors in Dermatology."):
-        services.apply(
-            program=program, member=make_mentor().user, side=Side.MENTOR, answers={}
-        )
+        services.apply(program=program, member=make_mentor().user, side=Side.MENTOR, answers={})
     dermatologist = make_mentor(specialties=["dermatology"]).user
     services.apply(program=program, member=dermatologist, side=Side.MENTOR, answers={})
     # The specialty on the member's profile counts too.
@@ -658,7 +657,7 @@ def test_a_declined_applicant_is_told_and_outsiders_cannot_decide() -> None:
     application = add_application(program, status=ApplicationStatus.SUBMITTED)
     with pytest.raises(Refused, match="Only the program's coordinators"):
         services.decide_application(
-            application=application, actor=make_program().created_by, action="decline"
+            application=application, actor=_coordinator(make_program()), action="decline"
         )
     with pytest.raises(Refused, match="not something you can do"):
         services.decide_application(
@@ -696,6 +695,4 @@ def test_withdrawing_works_until_the_member_is_matched() -> None:
     with pytest.raises(Refused, match="You are matched already"):
         services.withdraw_application(application=application, actor=mentee)
     with pytest.raises(Refused, match="Only the member who applied"):
-        services.withdraw_application(
-            application=application, actor=_coordinator(program)
-        )
+        services.withdraw_application(application=application, actor=_coordinator(program))

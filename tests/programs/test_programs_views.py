@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,9 +84,7 @@ def test_a_physician_starts_a_program_and_lands_on_its_page() -> None:
 
 def test_bad_dates_are_shown_on_the_form_not_a_500() -> None:
     client = signed_in(PhysicianFactory.create())
-    response = client.post(
-        reverse("programs:new"), _program_post(term_ends_on=TODAY.isoformat())
-    )
+    response = client.post(reverse("programs:new"), _program_post(term_ends_on=TODAY.isoformat()))
     assert response.status_code == 200
     assert "The term must end after it starts." in response.content.decode()
     response = client.post(reverse("programs:new"), _program_post(mentee_capacity="lots"))
@@ -147,8 +144,13 @@ def test_coordinators_add_move_and_remove_questions() -> None:
         )
     response = client.post(
         url,
-        {"prompt": "Pick", "kind": "choice", "choices": "One\n", "form": "application",
-         "audience": "both"},
+        {
+            "prompt": "Pick",
+            "kind": "choice",
+            "choices": "One\n",
+            "form": "application",
+            "audience": "both",
+        },
     )
     assert response.status_code == 200
     assert "needs at least two choices" in response.content.decode()
@@ -165,10 +167,19 @@ def test_coordinators_add_move_and_remove_questions() -> None:
     edit = reverse("programs:question", kwargs={"slug": program.slug, "pk": second.pk})
     assert client.get(edit).status_code == 404
     first = Question.objects.get(prompt="First?")
+    edit_page = client.get(
+        reverse("programs:question", kwargs={"slug": program.slug, "pk": first.pk})
+    )
+    assert 'value="First?"' in edit_page.content.decode()
     client.post(
         reverse("programs:question", kwargs={"slug": program.slug, "pk": first.pk}),
-        {"prompt": "First, reworded?", "kind": "text", "form": "application", "audience": "both",
-         "required": "on"},
+        {
+            "prompt": "First, reworded?",
+            "kind": "text",
+            "form": "application",
+            "audience": "both",
+            "required": "on",
+        },
     )
     assert Question.objects.get(pk=first.pk).prompt == "First, reworded?"
 
@@ -239,11 +250,18 @@ def test_bad_answers_come_back_with_their_message() -> None:
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Select a valid choice. &lt;b&gt;Third&lt;/b&gt; is not one of the available choices." in body
+    assert (
+        "Select a valid choice. &lt;b&gt;Third&lt;/b&gt; is not one of the available choices."
+        in body
+    )
     assert "Give each choice one rank only." in body
     response = client.post(
-        url, {f"q{text.pk}": "Patient MRN 12345678 inspired me", f"q{choice.pk}": "First",
-              f"q{ranking.pk}_rank1": "mcat"},
+        url,
+        {
+            f"q{text.pk}": "Patient MRN 12345678 inspired me",
+            f"q{choice.pk}": "First",
+            f"q{ranking.pk}_rank1": "mcat",
+        },
     )
     assert "Leave out patient details: this looks like a medical record number." in (
         response.content.decode()
@@ -264,7 +282,9 @@ def test_a_mentor_gives_their_capacity() -> None:
 def test_a_member_without_preferences_is_sent_to_create_them() -> None:
     program = make_program()
     client = signed_in(UserFactory.create())
-    response = client.get(reverse("programs:apply", kwargs={"slug": program.slug, "side": "mentee"}))
+    response = client.get(
+        reverse("programs:apply", kwargs={"slug": program.slug, "side": "mentee"})
+    )
     assert response.status_code == 403
     assert 'href="/mentoring/preferences/"' in response.content.decode()
     page = client.get(program.get_absolute_url()).content.decode()
@@ -276,7 +296,9 @@ def test_the_invitation_link_shows_an_invite_only_program_and_lets_members_apply
     mentee = new_mentee()
     client = signed_in(mentee)
     assert client.get(program.get_absolute_url()).status_code == 404
-    assert client.get(reverse("programs:join", kwargs={"token": "not-the-token"})).status_code == 404
+    assert (
+        client.get(reverse("programs:join", kwargs={"token": "not-the-token"})).status_code == 404
+    )
     page = client.get(reverse("programs:join", kwargs={"token": program.invite_token}))
     apply_url = reverse("programs:apply", kwargs={"slug": program.slug, "side": "mentee"})
     assert f'href="{apply_url}?token={program.invite_token}"' in page.content.decode()
@@ -399,6 +421,10 @@ def test_a_moderator_appoints_a_coordinator_in_the_moderation_panel() -> None:
     assert coordinator.appointed_by == moderator
     assert Notification.objects.filter(recipient=newcomer).exists()
     assert client.get(reverse("admin:programs_application_changelist")).status_code == 200
+    application = add_application(program, answers={"1": "A private answer"})
+    detail = client.get(reverse("admin:programs_application_change", args=[application.pk]))
+    assert detail.status_code == 200
+    assert "A private answer" not in detail.content.decode()
 
 
 # --- Query counts ------------------------------------------------------------------------
@@ -424,9 +450,7 @@ def test_the_applications_page_has_a_fixed_query_count(
     django_assert_max_num_queries: Callable[..., Any], count: int
 ) -> None:
     program = make_program()
-    question = Question.objects.create(
-        program=program, prompt="Rank", kind=QuestionKind.RANKING
-    )
+    question = Question.objects.create(program=program, prompt="Rank", kind=QuestionKind.RANKING)
     for _ in range(count):
         add_application(
             program, status=ApplicationStatus.SUBMITTED, answers={str(question.pk): ["mcat"]}
