@@ -2,11 +2,36 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import dashboard, pairs
+from .views import dashboard, pairs, programs
 
 app_name = "programs"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    # Programs, questions, applications and coordinators (views/programs.py).
+    path("", programs.program_list_view, name="list"),
+    path("new/", programs.new_program, name="new"),
+    path("join/<str:token>/", programs.join, name="join"),
+    path("<slug:slug>/", programs.program_view, name="program"),
+    path("<slug:slug>/edit/", programs.edit_program, name="edit"),
+    path("<slug:slug>/status/", programs.change_status, name="status"),
+    path("<slug:slug>/invite-link/", programs.new_invite_link, name="invite_link"),
+    path("<slug:slug>/questions/", programs.questions, name="questions"),
+    path("<slug:slug>/questions/<int:pk>/", programs.edit_question, name="question"),
+    path(
+        "<slug:slug>/questions/<int:pk>/remove/", programs.remove_question, name="remove_question"
+    ),
+    path("<slug:slug>/questions/<int:pk>/move/", programs.move_question, name="move_question"),
+    path("<slug:slug>/apply/<str:side>/", programs.apply, name="apply"),
+    path("<slug:slug>/withdraw/", programs.withdraw, name="withdraw"),
+    path("<slug:slug>/invitation/turn-down/", programs.turn_down, name="turn_down"),
+    path("<slug:slug>/applications/", programs.applications, name="applications"),
+    path("<slug:slug>/applications/<int:pk>/decide/", programs.decide, name="decide"),
+    path("<slug:slug>/invite/", programs.invite, name="invite"),
+    path("<slug:slug>/coordinators/", programs.coordinators, name="coordinators"),
+    path(
+        "<slug:slug>/coordinators/remove/", programs.remove_coordinator, name="remove_coordinator"
+    ),
+]
 
 # The coordinators' outcomes dashboard.
 urlpatterns += [
