@@ -213,8 +213,9 @@ def optimal(problem: Problem) -> Assignment:
     rows = [i for i in free if usable[i].any()]
     if rows and slot_mentor:
         columns = np.asarray(slot_mentor, dtype=np.int64)
-        sub_usable = usable[np.ix_(rows, columns)]
-        score = problem.quality[np.ix_(rows, columns)] + np.asarray(slot_bonuses)[None, :]
+        grid = np.ix_(np.asarray(rows, dtype=np.int64), columns)
+        sub_usable = usable[grid]
+        score = problem.quality[grid] + np.asarray(slot_bonuses)[None, :]
         # One more pair must outweigh any total of scores: BIG > rows x the largest score.
         big = (float(score.max(initial=0.0)) + 1.0) * (len(rows) + 1)
         value = np.where(sub_usable, big + score, 0.0)
@@ -244,6 +245,12 @@ def _renumber_slots(
             score = problem.quality[mentee, mentor] + slot_bonus(capacity, k)
             renumbered[mentee] = (mentor, float(score))
     return renumbered
+
+
+def score_pairs(problem: Problem, assignment: dict[int, int]) -> dict[int, tuple[int, float]]:
+    """Score a mentee -> mentor assignment as the methods do (slots in order, locked pairs
+    first): for checking a coordinator's swap."""
+    return _renumber_slots(problem, {i: (j, 0.0) for i, j in assignment.items()})
 
 
 def stable(problem: Problem) -> Assignment:
