@@ -293,13 +293,10 @@ def publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         if not form.is_valid():
             return _confirm(request, program, run, form, status=400)
         chosen = MatchRun.objects.filter(program=program, pk=form.cleaned_data["run"]).first()
-        if chosen is None:
-            messages.error(request, "That proposal is not one of this program's.")
-            return _back(program)
-        if chosen.status == RunStatus.PUBLISHED:
+        if chosen is not None and chosen.status == RunStatus.PUBLISHED:
             messages.info(request, f"{chosen.cohort} is already published.")
             return _back(program, "cohorts")
-        if run is None or chosen.pk != run.pk:
+        if chosen is None or run is None or chosen.pk != run.pk:
             messages.error(
                 request,
                 "The proposal changed since you reviewed it. Look it over again, then publish.",
