@@ -538,20 +538,3 @@ def _tell_members(program: Program, run: MatchRun, opened: list[ProgramPair]) ->
             url=reverse("mentoring:suggestions"),
             target=application,
         )
-
-
-# --- Reading for the page ---------------------------------------------------------------
-
-
-def mentor_loads(run: MatchRun) -> dict[int, int]:
-    """Mentor application id -> number of pairs in the run."""
-    return dict(run.pairs.values("mentor_id").annotate(n=Count("id")).values_list("mentor_id", "n"))
-
-
-def program_mentors(program: Program) -> list[Application]:
-    return list(
-        Application.objects.filter(program=program, side=Side.MENTOR)
-        .filter(Q(status=ApplicationStatus.ACCEPTED))
-        .select_related("applicant")
-        .order_by("pk")
-    )
