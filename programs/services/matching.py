@@ -17,7 +17,6 @@ from datetime import datetime
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
