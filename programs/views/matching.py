@@ -169,12 +169,11 @@ def run(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         messages.error(request, refusal.message)
         return _back(program)
     _released(request, released)
-    left = len(result.unmatched)
-    messages.success(
-        request,
-        f"Matching done: {result.pairs.count()} pairs proposed"
-        + (f", {left} mentees without a mentor (see why below)." if left else "."),
-    )
+    left, paired = len(result.unmatched), result.pairs.count()
+    text = f"Matching done: {paired} {'pair' if paired == 1 else 'pairs'} proposed"
+    if left:
+        text += f", {left} {'mentee' if left == 1 else 'mentees'} without a mentor (see why below)"
+    messages.success(request, text + ".")
     return _back(program, "proposal")
 
 

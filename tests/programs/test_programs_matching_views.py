@@ -184,7 +184,7 @@ def test_run_then_review_the_proposal(program: Program, coordinator: User, clien
 
     response = client.post(_url(program, "matching_run"), follow=True)
 
-    assert "Matching done: 2 pairs proposed, 1 mentees without a mentor" in response.text
+    assert "Matching done: 2 pairs proposed, 1 mentee without a mentor" in response.text
     run = MatchRun.objects.get(program=program, status=RunStatus.PROPOSED)
     page = client.get(_url(program)).text
     assert "Helps with your goal: MCAT" in page
