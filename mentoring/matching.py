@@ -178,6 +178,18 @@ def _hours_phrase(hours: float) -> str:
 
 def explain(wants: MenteeWants, row: CandidateRow, tags: frozenset[str], hours: float) -> list[str]:
     """The reasons, in words, for one mentor's place in the list."""
+    reasons = explain_fit(wants, tags, hours, shares_background=_shares_background(wants, row))
+    spare = row.capacity - row.active_mentee_count
+    reasons.append(f"has room for {spare} more {'mentee' if spare == 1 else 'mentees'}")
+    return reasons
+
+
+def explain_fit(
+    wants: MenteeWants, tags: frozenset[str], hours: float, *, shares_background: bool
+) -> list[str]:
+    """The reasons, in words, that a mentor with `tags` suits `wants`, whatever their room:
+    shared goals, specialties and languages, the stage, the time zones, meeting modes and
+    a shared background. Mentoring programs use it for the pairs they propose."""
     reasons = []
     shared_goals = wants.goals & tags
     if shared_goals:
@@ -206,10 +218,8 @@ def explain(wants: MenteeWants, row: CandidateRow, tags: frozenset[str], hours: 
     if shared_modes:
         phrases = [_MODE_PHRASES.get(code, code) for code in _codes(shared_modes)]
         reasons.append(f"can meet {' or '.join(phrases)}, as you prefer")
-    if _shares_background(wants, row):
+    if shares_background:
         reasons.append(BACKGROUND_REASON)
-    spare = row.capacity - row.active_mentee_count
-    reasons.append(f"has room for {spare} more {'mentee' if spare == 1 else 'mentees'}")
     return reasons
 
 

@@ -359,6 +359,41 @@ def do_accept_request(
     return mentorship
 
 
+def open_program_mentorship(
+    *, mentor: User, mentee: User, note: str = "", now: datetime | None = None
+) -> Mentorship:
+    """Open a mentorship a mentoring program matched: an accepted request (its message is
+    `note`, e.g. "Matched by Pathways, Cohort 1") and the active mentorship, with the
+    mentor's active mentees recounted under their profile's row lock as `do_accept_request`
+    does. The program's own capacity decides how many mentees it gives a mentor, so the
+    profile's is not checked; the count may then exceed it, which only keeps the mentor out
+    of one-to-one suggestions. Refused when the pair already has an active mentorship.
+    Notifies nobody: the program tells its members."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = MentorProfile.objects.select_for_update().filter(user_id=mentor.pk).first()
+        if profile is None:
+            raise TransitionRefused(f"{mentor.display_name} has no mentor profile.")
+        if mentor.pk == mentee.pk:
+            raise TransitionRefused("Nobody can be their own mentor.")
+        if Mentorship.objects.active().filter(mentor=mentor, mentee=mentee).exists():
+            raise TransitionRefused(f"{mentor.display_name} already mentors {mentee.display_name}.")
+        active = Mentorship.objects.active().filter(mentor_id=mentor.pk).count()
+        mentor_request = MentorRequest.objects.create(
+            mentee=mentee,
+            mentor=mentor,
+            status=RequestStatus.ACCEPTED,
+            message=note.strip()[:1000],
+            created_at=now,
+            decided_at=now,
+        )
+        mentorship = Mentorship.objects.create(
+            request=mentor_request, mentor=mentor, mentee=mentee, started_at=now
+        )
+        MentorProfile.objects.filter(pk=profile.pk).update(active_mentee_count=active + 1)
+    return mentorship
+
+
 def do_decline_request(
     *, mentor_request: MentorRequest, actor: User, note: str = "", now: datetime | None = None
 ) -> MentorRequest:

@@ -69,11 +69,12 @@ APPLICATION_TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (ApplicationStatus.ACCEPTED, WITHDRAW): (ApplicationStatus.WITHDRAWN, APPLICANT),
 }
 
+# The actions a coordinator takes with the program's status buttons. START is not one: a
+# program starts when its first cohort is published (programs.services.matching.publish).
 PROGRAM_ACTION_LABELS = {
     OPEN: "Open applications",
     CLOSE_APPLICATIONS: "Close applications",
     REOPEN: "Reopen applications",
-    START: "Start the program",
     CLOSE: "Close the program",
 }
 
@@ -100,8 +101,12 @@ def _refuse_state(noun: str, status: str, action: str) -> Refused:
 
 
 def program_actions(program: Program) -> list[str]:
-    """The actions the program's current status allows, in table order."""
-    return [action for (status, action) in PROGRAM_TRANSITIONS if status == program.status]
+    """The status buttons the program's current status allows, in table order."""
+    return [
+        action
+        for (status, action) in PROGRAM_TRANSITIONS
+        if status == program.status and action in PROGRAM_ACTION_LABELS
+    ]
 
 
 def check_program_transition(*, program: Program, action: str, actor: User) -> str:

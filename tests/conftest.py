@@ -82,14 +82,16 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     A database kept from an earlier run (`--reuse-db`) was emptied by that run's
     transactional tests, which pytest-django runs last: Django's flush gives back the
     content types and permissions but not what data migrations wrote, the Moderators group
-    (moderation migrations 0006, 0010 and 0011). It is set up again here, as the latest of
+    (moderation migrations 0006, 0010, 0011 and 0012). It is set up again here, as the latest of
     those migrations sets it up."""
     import importlib
 
     from django.apps import apps
 
     with django_db_blocker.unblock():
-        importlib.import_module("moderation.migrations.0011_contact_message").set_up_group(apps)
+        importlib.import_module(
+            "moderation.migrations.0012_moderators_appoint_program_coordinators"
+        ).set_up_group(apps)
 
 
 def _missing_services() -> dict[str, str]:

@@ -19,7 +19,9 @@ from accounts.moderators import Actor
 from tests.accounts.conftest import sign_in_with_two_factor
 from tests.factories import ModeratorFactory
 
-GROUP_MIGRATION = importlib.import_module("moderation.migrations.0011_contact_message")
+GROUP_MIGRATION = importlib.import_module(
+    "moderation.migrations.0012_moderators_appoint_program_coordinators"
+)
 
 
 def moderators_group() -> Group:

@@ -39,6 +39,12 @@ EXPECTED = {
     "posts.view_membership",
     "posts.change_membership",
     "mentoring.view_message",
+    "programs.view_program",
+    "programs.change_program",
+    "programs.view_coordinator",
+    "programs.add_coordinator",
+    "programs.delete_coordinator",
+    "programs.view_application",
 }
 
 

@@ -696,3 +696,14 @@ def test_withdrawing_works_until_the_member_is_matched() -> None:
         services.withdraw_application(application=application, actor=mentee)
     with pytest.raises(Refused, match="Only the member who applied"):
         services.withdraw_application(application=application, actor=_coordinator(program))
+
+
+def test_a_program_starts_only_by_publishing_its_first_cohort() -> None:
+    """ "Start" is no status button: the program runs once matching publishes a cohort."""
+    program = make_program()
+    coordinator = program.coordinators.get().user
+    assert workflow.START not in workflow.program_actions(program)
+    with pytest.raises(workflow.Refused):
+        services.change_program_status(program=program, actor=coordinator, action=workflow.START)
+    program.refresh_from_db()
+    assert program.status == ProgramStatus.OPEN
