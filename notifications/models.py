@@ -173,6 +173,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.GROUP: Delivery.IMMEDIATE,
     # A reminder 15 minutes before the start is useless in tomorrow's digest.
     Kind.EVENT_STARTING: Delivery.IMMEDIATE,
+    # Invitations carry the calendar file, and reminders come an hour ahead.
+    Kind.MEETING: Delivery.IMMEDIATE,
 }
 
 # Reactions are summarised, never emailed one by one.
@@ -429,6 +431,8 @@ DEFAULT_PUSH: dict[str, bool] = {
     Kind.GROUP: False,
     # The 15-minute reminder of a live Q&A the member said they would attend.
     Kind.EVENT_STARTING: True,
+    # A mentorship meeting proposed, confirmed, moved or cancelled, and its reminders.
+    Kind.MEETING: True,
 }
 PUSH_KINDS: tuple[str, ...] = tuple(DEFAULT_PUSH)
 
