@@ -287,6 +287,12 @@ class ProposeMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choice_field(self, "starts_at").choices = choices
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The length is a hidden field: its error is said where the member can see it.
+        if self.is_bound and "length" in self.errors:
+            self.add_error(None, "Choose a length of 30, 45 or 60 minutes.")
+
 
 WEEKDAY_CHOICES = [(index, name) for index, name in enumerate(WEEKDAY_NAMES)]
 

@@ -55,7 +55,7 @@ from .workflow import Refused, TransitionRefused, _ensure_participant
 HORIZON = timedelta(days=21)
 MIN_NOTICE = timedelta(hours=1)
 STEP = timedelta(minutes=30)
-MAX_CHOICES = 150
+MAX_CHOICES = 340
 MAX_OPEN_PROPOSALS = 5
 MAX_PLACE_LENGTH = 200
 # The reminders: (the column that claims it, how long before the start).
@@ -246,8 +246,8 @@ def subtract(spans: list[Span], busy: list[Span]) -> list[Span]:
     return free
 
 
-def _first_step_at_or_after(value: datetime) -> datetime:
-    step = int(STEP.total_seconds())
+def _first_step_at_or_after(value: datetime, step_length: timedelta) -> datetime:
+    step = int(step_length.total_seconds())
     seconds = -(-int(value.timestamp()) // step) * step
     return datetime.fromtimestamp(seconds, tz=UTC)
 
@@ -284,12 +284,21 @@ def free_starts(
     if exclude is not None:
         busy_rows = busy_rows.exclude(pk=exclude.pk)
     busy = list(busy_rows.values_list("starts_at", "ends_at"))
+    free = subtract(both, busy)
+    starts = _grid(free, length, STEP)
+    if len(starts) > MAX_CHOICES:
+        # Wide availability: on the hour only, so the choice still spans the whole horizon.
+        starts = _grid(free, length, timedelta(hours=1))
+    return starts[:MAX_CHOICES]
+
+
+def _grid(free: list[Span], length: timedelta, step: timedelta) -> list[datetime]:
     starts: list[datetime] = []
-    for opens, closes in subtract(both, busy):
-        candidate = _first_step_at_or_after(opens)
-        while candidate + length <= closes and len(starts) < MAX_CHOICES:
+    for opens, closes in free:
+        candidate = _first_step_at_or_after(opens, step)
+        while candidate + length <= closes:
             starts.append(candidate)
-            candidate += STEP
+            candidate += step
     return starts
 
 
