@@ -397,7 +397,7 @@ def test_reschedule_goes_back_to_proposed_with_a_higher_sequence_and_rearms_remi
 # --- Calendar files ----------------------------------------------------------------------
 
 
-def _parse(data: bytes) -> tuple[Calendar, Any]:
+def _parse(data: Any) -> tuple[Calendar, Any]:
     calendar = Calendar.from_ical(data)
     [event] = calendar.walk("VEVENT")
     return calendar, event
