@@ -437,6 +437,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "mentoring.tasks.remind_mentors",
         "schedule": 3600.0,
     },
+    # Mentorship meetings: both members hear a day and an hour before the start (once each).
+    "mentoring-send-meeting-reminders": {
+        "task": "mentoring.tasks.send_meeting_reminders",
+        "schedule": 60.0,
+    },
     # Live Q&As: those who said they'll be there hear 15 minutes before the start (once).
     "posts-send-event-reminders": {
         "task": "posts.tasks.send_event_reminders",

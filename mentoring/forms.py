@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
-from .models import MAX_CAPACITY
+from .models import MAX_CAPACITY, MEETING_LENGTHS, WEEKDAY_NAMES
 from .vocabulary import (
     LANGUAGE_CHOICES,
     Area,
@@ -182,6 +182,8 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Next steps",
     )
+    # The scheduled meeting this entry records ("Log how it went"), if any.
+    scheduled = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_occurred_on(self) -> Any:
         value = self.cleaned_data["occurred_on"]
@@ -245,3 +247,84 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "specialty").choices = [("", "Any specialty"), *specialty_choices()]
+
+
+LENGTH_CHOICES = [(minutes, f"{minutes} minutes") for minutes in MEETING_LENGTHS]
+
+
+class MeetingLengthForm(forms.Form):
+    """The length the free times are shown for (a GET form: it only filters)."""
+
+    length = forms.TypedChoiceField(
+        choices=LENGTH_CHOICES, coerce=int, initial=MEETING_LENGTHS[0], label="Length"
+    )
+
+
+class ProposeMeetingForm(forms.Form):
+    """A time among those both members are free, how they meet, and the link or place.
+    The service checks the time again, and the link and the place (meetings.check_details)."""
+
+    length = forms.TypedChoiceField(
+        choices=LENGTH_CHOICES, coerce=int, widget=forms.HiddenInput, label="Length"
+    )
+    starts_at = forms.ChoiceField(label="Time", help_text="Each time in your zone, then theirs.")
+    mode = forms.ChoiceField(choices=MeetingMode.choices, label="How you will meet")
+    video_url = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Video call link",
+        help_text="For a video call: the https:// link you both open.",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    place = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Place",
+        help_text="For meeting in person: a public place, such as the hospital library.",
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "starts_at").choices = choices
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The length is a hidden field: its error is said where the member can see it.
+        if self.is_bound and "length" in self.errors:
+            self.add_error(None, "Choose a length of 30, 45 or 60 minutes.")
+
+
+WEEKDAY_CHOICES = [(index, name) for index, name in enumerate(WEEKDAY_NAMES)]
+
+
+class AvailabilitySlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(choices=WEEKDAY_CHOICES, coerce=int, label="Day")
+    start = forms.TimeField(
+        label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label="Until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None and end <= start:
+            raise forms.ValidationError(
+                "The end comes after the start, on the same day. For a late evening, "
+                "end at 23:59 and add the next morning as its own slot."
+            )
+        return data
+
+
+class AvailabilityZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(label="Your time zone")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "time_zone").choices = time_zone_choices()
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"]
+        validate_time_zone(value)
+        return str(value)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from email.mime.base import MIMEBase
 from typing import Any
 
 from django.conf import settings
@@ -347,8 +349,168 @@ class Goal(models.Model):
         return self.title
 
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_AVAILABILITY_SLOTS = 28
+MEETING_LENGTHS = (30, 45, 60)
+
+
+class AvailabilitySlot(models.Model):
+    """A weekly stretch of time a member is free for mentoring meetings, as wall-clock times
+    in the member's own zone (mentoring.meetings.member_zone_name): "Tuesdays 18:00-20:00"
+    stays 18:00 in that zone through a change to or from summer time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability_slots"
+    )
+    # Monday is 0, as datetime.date.weekday() counts.
+    weekday = models.PositiveSmallIntegerField()
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="availability_weekday"),
+            # A slot ends on the day it starts; a late evening runs to 23:59 at most.
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="availability_ends_after"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "weekday", "start_time"], name="availability_one_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday_name} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    @property
+    def weekday_name(self) -> str:
+        return WEEKDAY_NAMES[self.weekday]
+
+
+class MeetingStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for an answer"
+    ACCEPTED = "accepted", "Confirmed"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ScheduledMeetingQuerySet(models.QuerySet["ScheduledMeeting"]):
+    def for_member(self, user: User | AnonymousUser) -> ScheduledMeetingQuerySet:
+        """The one privacy rule: a meeting belongs to the mentor and the mentee of its
+        mentorship, and to nobody else (moderators included)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+
+    def accepted(self) -> ScheduledMeetingQuerySet:
+        return self.filter(status=MeetingStatus.ACCEPTED)
+
+    def involving_any(self, user_ids: list[int]) -> ScheduledMeetingQuerySet:
+        return self.filter(
+            Q(mentorship__mentor_id__in=user_ids) | Q(mentorship__mentee_id__in=user_ids)
+        )
+
+
+class ScheduledMeeting(models.Model):
+    """A meeting a member of a mentorship proposed for a time ahead; its status moves only
+    through mentoring.meetings.MEETING_TRANSITIONS. What happened is recorded in the log
+    (`Meeting`, which may point back here)."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="scheduled_meetings"
+    )
+    # Who proposed the current time (a reschedule makes it the member who moved it): the
+    # other member answers.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PROPOSED
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    mode = models.CharField(max_length=12, choices=MeetingMode.choices)
+    video_url = models.URLField(max_length=500, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    # The calendar identity: the UID never changes, the SEQUENCE grows with every change,
+    # so calendar apps update (or remove) the one event they hold.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    # Set at the first acceptance: from then on the meeting is in the members' calendars,
+    # and a change or a cancellation sends them an update.
+    first_accepted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The reminders a day and an hour ahead, each claimed by a conditional UPDATE setting
+    # its column, so each goes out once; a new time clears both.
+    reminded_day_at = models.DateTimeField(null=True, blank=True)
+    reminded_hour_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScheduledMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="scheduled_meeting_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="scheduled_meeting_status"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentorship", "starts_at"]),
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(status="accepted"),
+                name="scheduled_meeting_accepted_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk} of mentorship {self.mentorship_id} at {self.starts_at}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:mentorship", kwargs={"pk": self.mentorship_id}) + (
+            f"#scheduled-{self.pk}"
+        )
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_in_calendars(self) -> bool:
+        return self.first_accepted_at is not None
+
+    def calendar_attachment(self, *, recipient: User) -> MIMEBase | None:
+        """The current invitation (or cancellation) as an email attachment, for the email of
+        a notification about this meeting (notifications.services.delivery); None when no
+        calendar holds it or needs it."""
+        from .invitations import invitation_attachment
+
+        return invitation_attachment(self, recipient=recipient)
+
+
 class Meeting(models.Model):
+    """The log: a meeting that happened, as a member of the pair recorded it. Other parts
+    count these rows (mentoring.selectors.last_met_on)."""
+
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    # The scheduled meeting this entry records, when it was one; logged once.
+    scheduled = models.ForeignKey(
+        ScheduledMeeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+    )
     occurred_on = models.DateField()
     mode = models.CharField(max_length=12, choices=MeetingMode.choices)
     notes = models.TextField(max_length=4000, blank=True)
@@ -360,6 +522,13 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheduled"],
+                condition=Q(scheduled__isnull=False),
+                name="meeting_log_once_per_scheduled",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Meeting on {self.occurred_on} in mentorship {self.mentorship_id}"

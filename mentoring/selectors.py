@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
 from moderation.models import Report, ReportStatus
 
+from .meetings import member_zone_name, zoned_text
 from .models import (
+    AvailabilitySlot,
     Feedback,
     Goal,
+    Meeting,
+    MeetingStatus,
     MentorProfile,
     MentorProfileQuerySet,
     MentorRequest,
     Mentorship,
     Message,
+    ScheduledMeeting,
     tag,
 )
 
@@ -30,6 +37,16 @@ DIRECTORY_PAGE_SIZE = 20
 ANONYMOUS_COMMENTS_MINIMUM = 3
 
 MODERATION_PERMISSION = "mentoring.view_mentorship"
+# The pair and their mentoring profiles, whose zones the meetings read when a member's
+# account has none (meetings.member_zone_name): one join instead of a query per member.
+PAIR_RELATED = (
+    "mentor",
+    "mentee",
+    "mentor__mentor_profile",
+    "mentor__mentee_preferences",
+    "mentee__mentor_profile",
+    "mentee__mentee_preferences",
+)
 
 
 @dataclass
@@ -64,7 +81,7 @@ def mentorship_access(actor: Actor, pk: int) -> Access | None:
     if not user.is_authenticated:
         return None
     mentorship = (
-        Mentorship.objects.for_member(user).select_related("mentor", "mentee").filter(pk=pk).first()
+        Mentorship.objects.for_member(user).select_related(*PAIR_RELATED).filter(pk=pk).first()
     )
     if mentorship is not None:
         return Access(mentorship=mentorship, is_member=True)
@@ -72,7 +89,7 @@ def mentorship_access(actor: Actor, pk: int) -> Access | None:
         return None
     reports = _open_reports_on(pk)
     if reports:
-        mentorship = Mentorship.objects.select_related("mentor", "mentee").filter(pk=pk).first()
+        mentorship = Mentorship.objects.select_related(*PAIR_RELATED).filter(pk=pk).first()
         if mentorship is not None:
             return Access(mentorship=mentorship, is_member=False, reports=reports)
     return None
@@ -221,3 +238,104 @@ def pending_request_count(mentor: User) -> int:
     if walled:
         waiting = waiting.exclude(mentee_id__in=walled)
     return waiting.count()
+
+
+# --- Scheduled meetings ------------------------------------------------------------------
+
+PAST_MEETINGS_SHOWN = 10
+
+
+@dataclass
+class MeetingRow:
+    """A scheduled meeting as the viewer reads it: its time in their zone and the other's."""
+
+    meeting: ScheduledMeeting
+    mine: str
+    theirs: str
+    is_mine_to_answer: bool
+    is_logged: bool = False
+
+
+@dataclass
+class MeetingBoard:
+    pending: list[MeetingRow]
+    upcoming: list[MeetingRow]
+    past: list[MeetingRow]
+    my_zone: str
+    their_zone: str
+
+
+def meeting_board(
+    mentorship: Mentorship, viewer: User, *, now: datetime | None = None
+) -> MeetingBoard:
+    """The mentorship's proposals waiting for an answer, its confirmed meetings ahead and
+    the latest that are over (with whether they were logged); two queries. A moderator
+    sees the mentor's zone as "mine"."""
+    now = now or timezone.now()
+    # The pair as the mentorship loaded them (with their profiles): no query for a zone.
+    member = mentorship.mentee if viewer.pk == mentorship.mentee_id else mentorship.mentor
+    my_zone = member_zone_name(member)
+    their_zone = member_zone_name(mentorship.other_side(member))
+    ahead = list(
+        mentorship.scheduled_meetings.filter(
+            status__in=[MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED], ends_at__gt=now
+        ).order_by("starts_at", "id")
+    )
+    over = list(
+        mentorship.scheduled_meetings.filter(status=MeetingStatus.ACCEPTED, ends_at__lte=now)
+        .annotate(is_logged=Exists(Meeting.objects.filter(scheduled=OuterRef("pk"))))
+        .order_by("-starts_at", "-id")[:PAST_MEETINGS_SHOWN]
+    )
+
+    def row(meeting: ScheduledMeeting) -> MeetingRow:
+        meeting.mentorship = mentorship
+        return MeetingRow(
+            meeting=meeting,
+            mine=zoned_text(meeting.starts_at, my_zone),
+            theirs=zoned_text(meeting.starts_at, their_zone),
+            is_mine_to_answer=(
+                meeting.status == MeetingStatus.PROPOSED
+                and mentorship.has_member(viewer)
+                and meeting.proposed_by_id != viewer.pk
+            ),
+            is_logged=bool(getattr(meeting, "is_logged", False)),
+        )
+
+    return MeetingBoard(
+        pending=[row(m) for m in ahead if m.status == MeetingStatus.PROPOSED],
+        upcoming=[row(m) for m in ahead if m.status == MeetingStatus.ACCEPTED],
+        past=[row(m) for m in over],
+        my_zone=my_zone,
+        their_zone=their_zone,
+    )
+
+
+def scheduled_meeting_for_member(
+    viewer: User | AnonymousUser, *, mentorship_pk: int, pk: int
+) -> ScheduledMeeting | None:
+    """The scheduled meeting `pk` of mentorship `mentorship_pk`, if `viewer` is its mentor
+    or mentee; None for anyone else, moderators included."""
+    return (
+        ScheduledMeeting.objects.for_member(viewer)
+        .filter(pk=pk, mentorship_id=mentorship_pk)
+        .select_related("mentorship__mentor", "mentorship__mentee")
+        .first()
+    )
+
+
+def last_met_on(*, mentorship_ids: list[int]) -> dict[int, date]:
+    """For each mentorship that logged a meeting, the day of its latest (one query): the
+    question "did this pair meet, and when last?" for other parts (programs, reports).
+    The log (`Meeting`) is the record that a meeting happened; a scheduled meeting counts
+    once someone logged it."""
+    rows = (
+        Meeting.objects.filter(mentorship_id__in=mentorship_ids)
+        .order_by()
+        .values("mentorship_id")
+        .annotate(last=Max("occurred_on"))
+    )
+    return {row["mentorship_id"]: row["last"] for row in rows}
+
+
+def availability_of(user: User) -> list[AvailabilitySlot]:
+    return list(AvailabilitySlot.objects.filter(user=user).order_by("weekday", "start_time"))

@@ -29,11 +29,13 @@ from .models import (
     Feedback,
     Goal,
     Meeting,
+    MeetingStatus,
     MenteePreferences,
     MentorProfile,
     Mentorship,
     MentorshipStatus,
     Message,
+    ScheduledMeeting,
 )
 from .workflow import Refused, _ensure_participant, mentee_stage, recount_ratings
 
@@ -300,20 +302,38 @@ def log_meeting(
     mode: str,
     notes: str = "",
     next_steps: str = "",
+    scheduled: ScheduledMeeting | None = None,
+    now: datetime | None = None,
 ) -> Meeting:
-    """Add a meeting to the pair's log; the other side is told."""
+    """Add a meeting to the pair's log; the other side is told. With `scheduled`, the entry
+    records that confirmed meeting, once its time has come; each is logged once."""
     _ensure_member(mentorship, actor)
     _ensure_active(mentorship)
     if occurred_on > timezone.localdate():
         raise Refused("Log meetings that have happened; the date is in the future.")
-    meeting = Meeting.objects.create(
-        mentorship=mentorship,
-        occurred_on=occurred_on,
-        mode=mode,
-        notes=notes.strip(),
-        next_steps=next_steps.strip(),
-        logged_by=actor,
-    )
+    if scheduled is not None:
+        if (
+            scheduled.mentorship_id != mentorship.pk
+            or scheduled.status != MeetingStatus.ACCEPTED
+            or scheduled.starts_at > (now or timezone.now())
+        ):
+            raise Refused("Only a confirmed meeting whose time has come can be logged.")
+        if Meeting.objects.filter(scheduled=scheduled).exists():
+            raise Refused("This meeting is already in your log.")
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                mentorship=mentorship,
+                occurred_on=occurred_on,
+                mode=mode,
+                notes=notes.strip(),
+                next_steps=next_steps.strip(),
+                logged_by=actor,
+                scheduled=scheduled,
+            )
+    except IntegrityError as error:
+        # Both members logged it at the same moment: the first entry stands.
+        raise Refused("This meeting is already in your log.") from error
     notify(
         recipient=mentorship.other_side(actor),
         kind=Kind.MENTORSHIP,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import workflow
+from . import meetings, workflow
 
 
 @shared_task
@@ -17,3 +17,9 @@ def expire_stale_requests() -> int:
 def remind_mentors() -> int:
     """Remind mentors of requests waiting 7 days (once per request)."""
     return workflow.remind_mentors()
+
+
+@shared_task
+def send_meeting_reminders() -> int:
+    """Remind both members of confirmed meetings a day and an hour ahead (once each)."""
+    return meetings.send_meeting_reminders()

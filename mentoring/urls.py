@@ -15,6 +15,32 @@ mentorship_patterns = [
     path("goals/", views.add_goal, name="add_goal"),
     path("goals/<int:goal_pk>/", views.set_goal, name="set_goal"),
     path("meetings/", views.log_meeting, name="log_meeting"),
+    # Scheduled meetings: propose, answer, move, cancel, and the calendar file.
+    path("meetings/propose/", views.propose_meeting, name="propose_meeting"),
+    path(
+        "meetings/<int:meeting_pk>/accept/",
+        views.meeting_action,
+        {"action": "accept"},
+        name="accept_meeting",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/decline/",
+        views.meeting_action,
+        {"action": "decline"},
+        name="decline_meeting",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/cancel/",
+        views.meeting_action,
+        {"action": "cancel"},
+        name="cancel_meeting",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/reschedule/",
+        views.reschedule_meeting,
+        name="reschedule_meeting",
+    ),
+    path("meetings/<int:meeting_pk>/invite.ics", views.meeting_invite, name="meeting_invite"),
     path("complete/", views.complete, name="complete"),
     path("end/", views.end, name="end"),
     path("feedback/", views.feedback, name="feedback"),
@@ -25,6 +51,15 @@ urlpatterns = [
     # Profiles
     path("mentor-profile/", views.mentor_profile, name="mentor_profile"),
     path("preferences/", views.preferences, name="preferences"),
+    # Weekly availability for meetings
+    path("availability/", views.availability, name="availability"),
+    path("availability/slots/", views.add_availability, name="add_availability"),
+    path(
+        "availability/slots/<int:slot_pk>/remove/",
+        views.remove_availability,
+        name="remove_availability",
+    ),
+    path("availability/zone/", views.availability_zone, name="availability_zone"),
     # Finding a mentor
     path("suggestions/", views.suggestions, name="suggestions"),
     path("mentors/", views.directory, name="directory"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -16,42 +17,54 @@ from accounts.models import User
 from accounts.moderators import actor_of
 from accounts.permissions import participant_required
 from community.ratelimit import rate_limited
+from community.time_zones import zone_or_utc
 from moderation.services import record_reported_mentorship_opened
 from privacy import guard
 from privacy.forms import draft_review
 from privacy.guard import GuardFinding
 
-from . import services, workflow
+from . import meetings, services, workflow
 from .forms import (
+    AvailabilitySlotForm,
+    AvailabilityZoneForm,
     DeclineForm,
     DirectoryFilterForm,
     EndForm,
     FeedbackForm,
     GoalForm,
     MeetingForm,
+    MeetingLengthForm,
     MenteePreferencesForm,
     MentorProfileForm,
     MentorRequestForm,
     MessageForm,
+    ProposeMeetingForm,
 )
+from .invitations import FILENAME as INVITE_FILENAME
+from .invitations import invitation, method_for
 from .matching import suggest_mentors
 from .models import (
+    AvailabilitySlot,
     Goal,
     MenteePreferences,
     MentorProfile,
     MentorRequest,
     Mentorship,
     MentorshipStatus,
+    ScheduledMeeting,
 )
 from .selectors import (
     Access,
     DirectoryFilters,
+    availability_of,
     dashboard,
     directory_page,
     goal_progress,
+    meeting_board,
     mentor_rating_summary,
     mentorship_access,
     message_page,
+    scheduled_meeting_for_member,
 )
 from .vocabulary import (
     AREA_LABELS,
@@ -422,6 +435,7 @@ def _render_mentorship(
     user = request.user
     my_feedback = mentorship.feedback.filter(author=user).first() if access.is_member else None
     last = page.messages[-1] if page.messages else None
+    board = meeting_board(mentorship, user)
     return render(
         request,
         "mentoring/mentorship.html",
@@ -434,6 +448,21 @@ def _render_mentorship(
             "goals": goals,
             "progress": goal_progress(goals),
             "meetings": list(mentorship.meetings.select_related("logged_by")),
+            "board": board,
+            "log_forms": {
+                row.meeting.pk: MeetingForm(
+                    initial={
+                        "occurred_on": timezone.localtime(
+                            row.meeting.starts_at, zone_or_utc(board.my_zone)
+                        ).date(),
+                        "mode": row.meeting.mode,
+                        "scheduled": row.meeting.pk,
+                    },
+                    auto_id=f"id_log{row.meeting.pk}_%s",
+                )
+                for row in board.past
+                if access.is_member and not row.is_logged
+            },
             "message_form": message_form or MessageForm(),
             "review": _review(message_form, warnings),
             "goal_form": goal_form or GoalForm(),
@@ -603,8 +632,17 @@ def log_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _get_mentorship_for_user(request, pk)
     form = MeetingForm(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        scheduled_pk = data.pop("scheduled", None)
+        scheduled = (
+            ScheduledMeeting.objects.filter(pk=scheduled_pk, mentorship=found).first()
+            if scheduled_pk
+            else None
+        )
         try:
-            services.log_meeting(mentorship=found, actor=request.user, **form.cleaned_data)
+            if scheduled_pk and scheduled is None:
+                raise Refused("That meeting is not one of this mentorship's.")
+            services.log_meeting(mentorship=found, actor=request.user, scheduled=scheduled, **data)
         except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -707,3 +745,258 @@ def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "submit": "Send feedback",
         },
     )
+
+
+# --- Weekly availability -----------------------------------------------------------------
+
+
+def _availability_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    slot_form: AvailabilitySlotForm | None = None,
+    zone_form: AvailabilityZoneForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    zone_name = meetings.member_zone_name(user)
+    return render(
+        request,
+        "mentoring/availability.html",
+        {
+            "slots": availability_of(user),
+            "zone_name": zone_name,
+            "slot_form": slot_form or AvailabilitySlotForm(),
+            "zone_form": zone_form or AvailabilityZoneForm(initial={"time_zone": zone_name}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def availability(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The member's own weekly availability and their zone; nobody else's."""
+    return _availability_page(request)
+
+
+@participant_required
+@require_POST
+def add_availability(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = AvailabilitySlotForm(request.POST)
+    if form.is_valid():
+        try:
+            slot = meetings.add_availability_slot(
+                user=request.user,
+                weekday=form.cleaned_data["weekday"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Added {slot}.")
+            return redirect("mentoring:availability")
+    return _availability_page(request, slot_form=form, status=400)
+
+
+@participant_required
+@require_POST
+def remove_availability(request: AuthenticatedHttpRequest, slot_pk: int) -> HttpResponse:
+    """Remove one of the member's slots; another member's is a 404."""
+    slot = get_object_or_404(AvailabilitySlot, pk=slot_pk, user=request.user)
+    meetings.remove_availability_slot(user=request.user, slot_id=slot.pk)
+    messages.success(request, f"Removed {slot}.")
+    return redirect("mentoring:availability")
+
+
+@participant_required
+@require_POST
+def availability_zone(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = AvailabilityZoneForm(request.POST)
+    if form.is_valid():
+        try:
+            meetings.set_availability_zone(
+                user=request.user, time_zone=form.cleaned_data["time_zone"]
+            )
+        except Refused as refusal:
+            form.add_error("time_zone", refusal.message)
+        else:
+            messages.success(request, "Your time zone is saved.")
+            return redirect("mentoring:availability")
+    return _availability_page(request, zone_form=form, status=400)
+
+
+# --- Scheduled meetings ------------------------------------------------------------------
+
+
+def _get_meeting_for_user(
+    request: AuthenticatedHttpRequest, pk: int, meeting_pk: int
+) -> ScheduledMeeting:
+    """The scheduled meeting if the member is in its pair; 404 for anyone else (moderators
+    too: a meeting's time and place are the pair's alone)."""
+    meeting = scheduled_meeting_for_member(request.user, mentorship_pk=pk, pk=meeting_pk)
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def _meetings_anchor(pk: int) -> str:
+    return reverse("mentoring:mentorship", kwargs={"pk": pk}) + "#meetings"
+
+
+def _time_select_choices(choices: list[meetings.TimeChoice], other_name: str) -> list[Any]:
+    """The free times grouped by the viewer's day, for a <select> with <optgroup>s."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for choice in choices:
+        day, _, clock = choice.mine.partition(", ")
+        groups.setdefault(day, []).append(
+            (choice.value, f"{clock} your time · {choice.theirs} for {other_name}")
+        )
+    return list(groups.items())
+
+
+def _plan_page(
+    request: AuthenticatedHttpRequest,
+    found: Mentorship,
+    *,
+    meeting: ScheduledMeeting | None = None,
+) -> HttpResponse:
+    """Propose a meeting, or move `meeting`: GET shows the free times for a length, POST
+    proposes one of them."""
+    user = request.user
+    other = found.other_side(user)
+    length_form = MeetingLengthForm(request.GET or None)
+    length = length_form.cleaned_data["length"] if length_form.is_valid() else 30
+    if request.method == "POST":
+        posted_length = request.POST.get("length", "")
+        length = int(posted_length) if posted_length in {"30", "45", "60"} else length
+    choices = meetings.time_choices(
+        mentorship=found, viewer=user, length_minutes=length, exclude=meeting
+    )
+    initial: dict[str, Any] = {"length": length}
+    if meeting is not None:
+        initial.update(mode=meeting.mode, video_url=meeting.video_url, place=meeting.place)
+    form = ProposeMeetingForm(
+        request.POST or None,
+        initial=initial,
+        choices=_time_select_choices(choices, other.display_name or other.handle),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            starts_at = meetings.parse_choice(form.cleaned_data["starts_at"])
+            try:
+                if starts_at is None:
+                    raise Refused("Choose one of the times shown.")
+                details = meetings.check_details(
+                    length_minutes=form.cleaned_data["length"],
+                    mode=form.cleaned_data["mode"],
+                    video_url=form.cleaned_data["video_url"],
+                    place=form.cleaned_data["place"],
+                )
+                if meeting is None:
+                    meetings.propose_meeting(
+                        mentorship=found, actor=user, starts_at=starts_at, details=details
+                    )
+                else:
+                    meetings.do_reschedule_meeting(
+                        meeting=meeting, actor=user, starts_at=starts_at, details=details
+                    )
+            except Refused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(
+                    request,
+                    f"Proposed. {other.display_name} can accept or decline it here; "
+                    "you will hear either way.",
+                )
+                return redirect(_meetings_anchor(found.pk))
+    return render(
+        request,
+        "mentoring/plan_meeting.html",
+        {
+            "mentorship": found,
+            "meeting": meeting,
+            "other": other,
+            "form": form,
+            "length_form": MeetingLengthForm(initial={"length": length}),
+            "length": length,
+            "has_choices": bool(choices),
+            "my_zone": meetings.member_zone_name(user),
+            "their_zone": meetings.member_zone_name(other),
+            "has_my_availability": AvailabilitySlot.objects.filter(user=user).exists(),
+        },
+        status=status,
+    )
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def propose_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Propose a meeting at a time both members are free (members of an active pair)."""
+    found = _get_mentorship_for_user(request, pk)
+    if found.status != MentorshipStatus.ACTIVE:
+        return _notice(
+            request,
+            "This mentorship has ended",
+            "Meetings can be planned only while a mentorship is active.",
+        )
+    return _plan_page(request, found)
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def reschedule_meeting(request: AuthenticatedHttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """Move a meeting to another free time; it waits for the other member's answer again."""
+    meeting = _get_meeting_for_user(request, pk, meeting_pk)
+    try:
+        meetings.check_meeting_transition(
+            meeting=meeting, action=meetings.RESCHEDULE, actor=request.user
+        )
+    except Refused as refusal:
+        return _notice(request, "This meeting cannot be moved", refusal.message)
+    return _plan_page(request, meeting.mentorship, meeting=meeting)
+
+
+_MEETING_ACTIONS = {
+    meetings.ACCEPT: (meetings.do_accept_meeting, "Confirmed. The invitation is in your email."),
+    meetings.DECLINE: (meetings.do_decline_meeting, "Declined. They can propose another time."),
+    meetings.CANCEL: (meetings.do_cancel_meeting, "The meeting is cancelled."),
+}
+
+
+@participant_required
+@require_POST
+def meeting_action(
+    request: AuthenticatedHttpRequest, pk: int, meeting_pk: int, action: str
+) -> HttpResponse:
+    """Accept, decline or cancel a meeting; a refusal (a double submit, a meeting the other
+    member cancelled meanwhile) is shown as a message and changes nothing."""
+    meeting = _get_meeting_for_user(request, pk, meeting_pk)
+    perform, success = _MEETING_ACTIONS[action]
+    try:
+        perform(meeting=meeting, actor=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, success)
+    return redirect(_meetings_anchor(pk))
+
+
+@login_required
+@require_GET
+def meeting_invite(request: AuthenticatedHttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """The meeting's current calendar file, for its two members only (404 for anyone
+    else, moderators included), once it has been confirmed."""
+    meeting = _get_meeting_for_user(request, pk, meeting_pk)
+    method = method_for(meeting)
+    if method is None:
+        raise Http404("This meeting is not in a calendar yet.")
+    response = HttpResponse(
+        invitation(meeting, recipient=request.user, method=method),
+        content_type=f"text/calendar; charset=utf-8; method={method}",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{INVITE_FILENAME}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

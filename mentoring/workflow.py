@@ -539,6 +539,10 @@ def _close_mentorship(
     locked.ended_by = actor
     locked.end_reason = reason
     locked.save(update_fields=["status", "ended_at", "ended_by", "end_reason"])
+    # Meetings still ahead are cancelled, so the members' calendars drop them too.
+    from .meetings import cancel_open_meetings
+
+    cancel_open_meetings(mentorship=locked, actor=actor, now=now)
     # Same lock order as accepting (profile after the row it concerns) avoids deadlocks.
     MentorProfile.objects.select_for_update().filter(user_id=locked.mentor_id).first()
     recount_active_mentees(mentor_id=locked.mentor_id)

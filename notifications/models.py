@@ -173,6 +173,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.GROUP: Delivery.IMMEDIATE,
     # A reminder 15 minutes before the start is useless in tomorrow's digest.
     Kind.EVENT_STARTING: Delivery.IMMEDIATE,
+    # Invitations carry the calendar file, and reminders come an hour ahead.
     Kind.MEETING: Delivery.IMMEDIATE,
     Kind.PROGRAM: Delivery.IMMEDIATE,
 }
@@ -431,6 +432,7 @@ DEFAULT_PUSH: dict[str, bool] = {
     Kind.GROUP: False,
     # The 15-minute reminder of a live Q&A the member said they would attend.
     Kind.EVENT_STARTING: True,
+    # A mentorship meeting proposed, confirmed, moved or cancelled, and its reminders.
     Kind.MEETING: True,
     # Nudges, survey invitations and matches can wait for the member's next visit.
     Kind.PROGRAM: False,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from email.mime.base import MIMEBase
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, cast
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -263,12 +265,36 @@ def build_notification_message(notification: Notification) -> EmailMultiAlternat
     }
     # Times in the email are in the recipient's own zone, as on their pages.
     with timezone.override(member_time_zone(recipient)):
-        return make_message(
+        message = make_message(
             notification.kind,
             to=recipient.email,
             context=context,
             headers=_list_unsubscribe_headers(link),
         )
+    attachment = _calendar_attachment(notification)
+    if attachment is not None:
+        message.attach(attachment)
+    return message
+
+
+class _CalendarTarget(Protocol):
+    def calendar_attachment(self, *, recipient: User) -> MIMEBase | None: ...
+
+
+def _calendar_attachment(notification: Notification) -> MIMEBase | None:
+    """The current calendar file of what the notification is about, when its model offers
+    one: a model opts in with a `calendar_attachment(*, recipient)` method returning a MIME
+    part or None (mentoring's scheduled meetings do). Read at send time, so an email sent
+    late carries the meeting as it stands, not as it was."""
+    if notification.target_type_id is None or notification.target_id is None:
+        return None
+    model = ContentType.objects.get_for_id(notification.target_type_id).model_class()
+    if model is None or not callable(getattr(model, "calendar_attachment", None)):
+        return None
+    target = model._default_manager.filter(pk=notification.target_id).first()
+    if target is None:
+        return None
+    return cast(_CalendarTarget, target).calendar_attachment(recipient=notification.recipient)
 
 
 def deliver_notification_email(*, notification_id: int, claimant: str = "") -> bool:
