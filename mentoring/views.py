@@ -435,7 +435,8 @@ def _render_mentorship(
     user = request.user
     my_feedback = mentorship.feedback.filter(author=user).first() if access.is_member else None
     last = page.messages[-1] if page.messages else None
-    board = meeting_board(mentorship, user)
+    # Scheduled meetings are the pair's own: a moderator reading a report does not get them.
+    board = meeting_board(mentorship, user) if access.is_member else None
     return render(
         request,
         "mentoring/mentorship.html",
@@ -460,8 +461,8 @@ def _render_mentorship(
                     },
                     auto_id=f"id_log{row.meeting.pk}_%s",
                 )
-                for row in board.past
-                if access.is_member and not row.is_logged
+                for row in (board.past if board else [])
+                if not row.is_logged
             },
             "message_form": message_form or MessageForm(),
             "review": _review(message_form, warnings),

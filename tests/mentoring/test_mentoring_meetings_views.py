@@ -284,7 +284,9 @@ def test_the_calendar_file_is_for_the_two_members_only() -> None:
     )
     moderator_client = Client()
     sign_in_with_two_factor(moderator_client, _moderator())
-    assert moderator_client.get(mentorship.get_absolute_url()).status_code == 200
+    space = moderator_client.get(mentorship.get_absolute_url())
+    assert space.status_code == 200
+    assert url not in space.content.decode()  # nor the scheduled meetings in the space
     assert moderator_client.get(url).status_code == 404
 
 
