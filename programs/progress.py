@@ -19,7 +19,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from mentoring.models import Goal, Meeting, Message
+from mentoring.models import Goal, Meeting, Message, ScheduledMeeting
 from mentoring.vocabulary import AREA_LABELS
 
 from .models import (
@@ -83,13 +83,30 @@ def _last_logged_meeting_at(mentorship_ids: Collection[int]) -> dict[int, dt.dat
     return {row["mentorship_id"]: _start_of_day(row["latest"]) for row in rows}
 
 
+def _last_meeting_planned_at(mentorship_ids: Collection[int]) -> dict[int, dt.datetime]:
+    # Proposing a meeting, and answering a proposal, are contact between the two.
+    rows = (
+        ScheduledMeeting.objects.filter(mentorship_id__in=mentorship_ids)
+        .values("mentorship_id")
+        .annotate(proposed=Max("created_at"), answered=Max("decided_at"))
+    )
+    return {
+        row["mentorship_id"]: max(filter(None, (row["proposed"], row["answered"]))) for row in rows
+    }
+
+
 # Every kind of contact a pair can have. Append a source (one query for any number of
 # mentorships) and the stall checks and the coordinators' list count it too.
-CONTACT_SOURCES: list[ContactSource] = [_last_message_at, _last_logged_meeting_at]
+CONTACT_SOURCES: list[ContactSource] = [
+    _last_message_at,
+    _last_logged_meeting_at,
+    _last_meeting_planned_at,
+]
 
 
 def last_contact_at(mentorship_ids: Collection[int]) -> dict[int, dt.datetime]:
-    """The latest contact of each mentorship (a message, a logged meeting), by mentorship
+    """The latest contact of each mentorship (a message, a logged meeting, a meeting proposed
+    or answered), by mentorship
     id; a mentorship with none is absent. One query per source in CONTACT_SOURCES,
     whatever the number of mentorships."""
     ids = list(mentorship_ids)

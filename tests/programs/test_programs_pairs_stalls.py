@@ -39,7 +39,7 @@ def test_last_contact_is_the_latest_message_or_logged_meeting() -> None:
     contacts = last_contact_at([pair.mentorship_id, quiet.mentorship_id])
     assert timezone.localdate(contacts[pair.mentorship_id]) == timezone.localdate(_days(-3))
     assert quiet.mentorship_id not in contacts
-    assert len(CONTACT_SOURCES) == 2
+    assert len(CONTACT_SOURCES) == 3
 
 
 def test_last_contact_costs_one_query_per_source(django_assert_num_queries: object) -> None:
@@ -118,6 +118,27 @@ def test_a_logged_meeting_counts_as_contact() -> None:
     pair = make_pair(matched_at=_days(-30))
     meeting(pair, timezone.localdate(_days(-5)))
     assert services.check_stalled_pairs(now=NOW).nudged == 0
+
+
+def test_planning_a_meeting_counts_as_contact() -> None:
+    """A proposal, and its answer, are contact: a pair arranging to meet is not nudged."""
+    from mentoring.models import MeetingStatus, ScheduledMeeting
+
+    pair = make_pair(matched_at=_days(-30))
+    meeting_ahead = ScheduledMeeting.objects.create(
+        mentorship=pair.mentorship,
+        proposed_by=pair.mentorship.mentee,
+        starts_at=_days(3),
+        ends_at=_days(3) + dt.timedelta(minutes=30),
+        mode="video",
+        created_at=_days(-25),
+    )
+    assert services.check_stalled_pairs(now=NOW).nudged == 1  # proposed 25 days ago
+    ScheduledMeeting.objects.filter(pk=meeting_ahead.pk).update(
+        status=MeetingStatus.ACCEPTED, decided_at=_days(-2)
+    )
+    assert last_contact_at([pair.mentorship_id])[pair.mentorship_id] == _days(-2)
+    assert services.check_stalled_pairs(now=NOW).resolved == 1
 
 
 def test_a_pair_matched_recently_or_in_touch_is_not_stalled() -> None:
