@@ -411,6 +411,7 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "mentoring.tasks.expire_stale_requests": {"queue": "periodic"},
     "mentoring.tasks.remind_mentors": {"queue": "periodic"},
     "posts.tasks.send_event_reminders": {"queue": "periodic"},
+    "programs.tasks.notify_waiting_cohorts": {"queue": "periodic"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues email left unsent by a broker outage or a dead worker.
@@ -452,6 +453,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "programs-follow-up-pairs": {
         "task": "programs.tasks.follow_up_pairs",
         "schedule": 3600.0,
+    },
+    # Published cohorts whose members were not all told (a lost notify_cohort task).
+    "programs-notify-waiting-cohorts": {
+        "task": "programs.tasks.notify_waiting_cohorts",
+        "schedule": 600.0,
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

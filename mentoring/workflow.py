@@ -15,7 +15,7 @@ transaction rolls back, so a refused transition changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,6 +46,8 @@ from .vocabulary import ROLE_TO_STAGE, STAGE_PLURALS, Stage
 MAX_PENDING_PER_MENTEE = 3
 EXPIRE_AFTER = timedelta(days=14)
 REMIND_AFTER = timedelta(days=7)
+# Rows per INSERT when opening a program's cohort (well under PostgreSQL's 65,535 parameters).
+BULK_BATCH_SIZE = 1000
 
 MENTOR = "mentor"
 MENTEE = "mentee"
@@ -294,6 +296,25 @@ def recount_active_mentees(*, mentor_id: int) -> int:
     return count
 
 
+def recount_active_mentees_of(*, mentor_ids: Iterable[int]) -> None:
+    """`recount_active_mentees` for many mentors in one UPDATE; call with their profile
+    rows locked."""
+    ids = list(mentor_ids)
+    if not ids:
+        return
+    active = (
+        Mentorship.objects.active()
+        .filter(mentor_id=OuterRef("user_id"))
+        .order_by()
+        .values("mentor_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    MentorProfile.objects.filter(user_id__in=ids).update(
+        active_mentee_count=Coalesce(Subquery(active), 0)
+    )
+
+
 def recount_ratings(*, mentor_ids: Iterable[int]) -> None:
     """Store each mentor's rating (how many of their mentees rated them, and the sum) from
     the feedback rows; what mentors write about their mentees does not count."""
@@ -362,36 +383,96 @@ def do_accept_request(
 def open_program_mentorship(
     *, mentor: User, mentee: User, note: str = "", now: datetime | None = None
 ) -> Mentorship:
-    """Open a mentorship a mentoring program matched: an accepted request (its message is
-    `note`, e.g. "Matched by Pathways, Cohort 1") and the active mentorship, with the
-    mentor's active mentees recounted under their profile's row lock as `do_accept_request`
-    does. The program's own capacity decides how many mentees it gives a mentor, so the
-    profile's is not checked; the count may then exceed it, which only keeps the mentor out
-    of one-to-one suggestions. Refused when the pair already has an active mentorship.
-    Notifies nobody: the program tells its members."""
+    """Open one mentorship a mentoring program matched (`open_program_mentorships` for one
+    pair): an accepted request (its message is `note`, e.g. "Matched by Pathways, Cohort 1")
+    and the active mentorship. Refused when the pair already has an active mentorship."""
+    return open_program_mentorships(pairs=[(mentor, mentee)], note=note, now=now)[0]
+
+
+def open_program_mentorships(
+    *, pairs: Sequence[tuple[User, User]], note: str = "", now: datetime | None = None
+) -> list[Mentorship]:
+    """Open the mentorships a mentoring program matched, one per (mentor, mentee) pair, in
+    a few queries whatever their number: the accepted requests (their message is `note`)
+    and the active mentorships in bulk, returned in the order of `pairs`.
+
+    The mentors' profile rows are locked first (in primary key order, so two cohorts
+    sharing mentors queue instead of deadlocking), as `do_accept_request` locks the one it
+    needs; under those locks no pair may already have an active mentorship, and the
+    mentors' active mentees are recounted in one UPDATE. The program's own capacity decides
+    how many mentees it gives a mentor, so the profile's is not checked; the count may then
+    exceed it, which only keeps the mentor out of one-to-one suggestions. All or nothing: a
+    refusal writes nothing. Notifies nobody: the program tells its members."""
     now = now or timezone.now()
+    if not pairs:
+        return []
+    mentors = {mentor.pk: mentor for mentor, _ in pairs}
     with transaction.atomic():
-        profile = MentorProfile.objects.select_for_update().filter(user_id=mentor.pk).first()
-        if profile is None:
-            raise TransitionRefused(f"{mentor.display_name} has no mentor profile.")
-        if mentor.pk == mentee.pk:
-            raise TransitionRefused("Nobody can be their own mentor.")
-        if Mentorship.objects.active().filter(mentor=mentor, mentee=mentee).exists():
-            raise TransitionRefused(f"{mentor.display_name} already mentors {mentee.display_name}.")
-        active = Mentorship.objects.active().filter(mentor_id=mentor.pk).count()
-        mentor_request = MentorRequest.objects.create(
-            mentee=mentee,
-            mentor=mentor,
-            status=RequestStatus.ACCEPTED,
-            message=note.strip()[:1000],
-            created_at=now,
-            decided_at=now,
+        with_profile = set(
+            MentorProfile.objects.select_for_update()
+            .filter(user_id__in=list(mentors))
+            .order_by("pk")
+            .values_list("user_id", flat=True)
         )
-        mentorship = Mentorship.objects.create(
-            request=mentor_request, mentor=mentor, mentee=mentee, started_at=now
+        for mentor_id, mentor in mentors.items():
+            if mentor_id not in with_profile:
+                raise TransitionRefused(f"{mentor.display_name} has no mentor profile.")
+        seen: set[tuple[int, int]] = set()
+        for mentor, mentee in pairs:
+            if mentor.pk == mentee.pk:
+                raise TransitionRefused("Nobody can be their own mentor.")
+            if (mentor.pk, mentee.pk) in seen:
+                raise TransitionRefused(
+                    f"{mentor.display_name} and {mentee.display_name} are paired twice."
+                )
+            seen.add((mentor.pk, mentee.pk))
+        active = set(
+            Mentorship.objects.active()
+            .filter(mentor_id__in=list(mentors), mentee_id__in={m.pk for _, m in pairs})
+            .values_list("mentor_id", "mentee_id")
         )
-        MentorProfile.objects.filter(pk=profile.pk).update(active_mentee_count=active + 1)
-    return mentorship
+        for mentor, mentee in pairs:
+            if (mentor.pk, mentee.pk) in active:
+                raise TransitionRefused(
+                    f"{mentor.display_name} already mentors {mentee.display_name}."
+                )
+        message = note.strip()[:1000]
+        try:
+            # A savepoint: a pair opened meanwhile by a path that skipped the profile lock
+            # still meets the one-active-mentorship constraint, and is refused in words.
+            with transaction.atomic():
+                requests = MentorRequest.objects.bulk_create(
+                    [
+                        MentorRequest(
+                            mentee=mentee,
+                            mentor=mentor,
+                            status=RequestStatus.ACCEPTED,
+                            message=message,
+                            created_at=now,
+                            decided_at=now,
+                        )
+                        for mentor, mentee in pairs
+                    ],
+                    batch_size=BULK_BATCH_SIZE,
+                )
+                mentorships = Mentorship.objects.bulk_create(
+                    [
+                        Mentorship(
+                            request=mentor_request,
+                            mentor=mentor_request.mentor,
+                            mentee=mentor_request.mentee,
+                            started_at=now,
+                        )
+                        for mentor_request in requests
+                    ],
+                    batch_size=BULK_BATCH_SIZE,
+                )
+        except IntegrityError as error:
+            raise TransitionRefused(
+                "One of these members was paired meanwhile; nothing was opened."
+            ) from error
+        recount_active_mentees_of(mentor_ids=mentors)
+    return mentorships
 
 
 def do_decline_request(

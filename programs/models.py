@@ -314,6 +314,8 @@ class MatchRun(models.Model):
         blank=True,
         related_name="+",
     )
+    # When the mentees it left unmatched were notified (once; programs.services.matching).
+    unmatched_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -363,9 +365,18 @@ class ProgramPair(models.Model):
     score = models.FloatField(default=0)
     reasons = models.JSONField(default=list, blank=True)
     matched_at = models.DateTimeField(default=timezone.now)
+    # When both members were notified that they are matched (once; programs.services.matching).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["program", "matched_at"])]
+        indexes = [
+            models.Index(fields=["program", "matched_at"]),
+            models.Index(
+                fields=["run"],
+                condition=Q(notified_at__isnull=True),
+                name="program_pair_not_notified",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Pair of mentorship {self.mentorship_id} in program {self.program_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import pairs
+from .services import matching, pairs
 
 
 @shared_task
@@ -19,3 +19,15 @@ def follow_up_pairs() -> dict[str, int]:
         "resolved": result.stalls.resolved,
         "survey_invitations": result.survey_invitations,
     }
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def notify_cohort(run_id: int) -> int:
+    """Tell the members of a run just published (each once; safe to run twice)."""
+    return matching.notify_cohort(run_id=run_id)
+
+
+@shared_task
+def notify_waiting_cohorts() -> int:
+    """Tell the members of published runs whose `notify_cohort` task was lost."""
+    return matching.notify_waiting_cohorts()

@@ -9,19 +9,28 @@ it has not, and every member the run concerns is told.
 
 Every write takes the program's row lock first, then the run's, so two coordinators
 clicking at once act one after the other: publishing twice publishes once.
+
+Publishing writes in bulk (the requests, mentorships, pairs and the mentors' recount in a
+few queries, however large the cohort: mentoring.workflow.open_program_mentorships) and
+leaves telling the members to a task queued once it commits (`notify_cohort`), which
+notifies each member once even if it runs twice; `notify_waiting_cohorts` (periodic) takes
+over when that task was lost.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
-from mentoring.workflow import TransitionRefused, open_program_mentorship
+from mentoring.workflow import BULK_BATCH_SIZE, TransitionRefused, open_program_mentorships
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -41,8 +50,14 @@ from ..models import (
 from ..permissions import is_coordinator
 from ..workflow import START, Refused, do_program_transition
 
+logger = logging.getLogger(__name__)
+
 MATCHABLE = (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
 MAX_COHORT_NAME = 60
+# Pairs notified per transaction by `notify_cohort`.
+NOTIFY_BATCH = 200
+# How long after publishing `notify_waiting_cohorts` takes over a cohort's notifications.
+NOTIFY_GRACE = timedelta(minutes=10)
 
 
 def _ensure_coordinator(actor: User, program: Program) -> None:
@@ -392,10 +407,11 @@ def publish(
     *, run: MatchRun, actor: User, cohort: str = "", now: datetime | None = None
 ) -> MatchRun:
     """Open a mentorship for every pair of the proposal, in one transaction: either every
-    pair becomes a mentorship or none does. Names the cohort ("Cohort N" unless given),
-    starts the program if it is not running yet, and tells every matched member and every
-    unmatched mentee. A run already published is returned as it is (a double click
-    publishes once)."""
+    pair becomes a mentorship or none does. Names the cohort ("Cohort N" unless given) and
+    starts the program if it is not running yet. The writes are in bulk, so the queries do
+    not grow with the cohort. Once it commits, a task tells every matched member and every
+    unmatched mentee (`notify_cohort`). A run already published is returned as it is (a
+    double click publishes once)."""
     program = run.program
     _ensure_coordinator(actor, program)
     name = " ".join(cohort.split())
@@ -419,21 +435,18 @@ def publish(
             raise Refused("This proposal has no pairs to publish. Nothing was changed.")
         _check_still_fits(locked_program, pairs, now=now)
         name = name or default_cohort_name(locked_program)
-        opened = []
-        for pair in pairs:
-            mentor, mentee = pair.mentor.applicant, pair.mentee.applicant
-            try:
-                mentorship = open_program_mentorship(
-                    mentor=mentor,
-                    mentee=mentee,
-                    note=f"Matched in {locked_program.name}, {name}.",
-                    now=now,
-                )
-            except TransitionRefused as refusal:
-                raise Refused(
-                    f"{refusal.message} Run the matching again. Nothing was published."
-                ) from refusal
-            opened.append(
+        try:
+            mentorships = open_program_mentorships(
+                pairs=[(pair.mentor.applicant, pair.mentee.applicant) for pair in pairs],
+                note=f"Matched in {locked_program.name}, {name}.",
+                now=now,
+            )
+        except TransitionRefused as refusal:
+            raise Refused(
+                f"{refusal.message} Run the matching again. Nothing was published."
+            ) from refusal
+        ProgramPair.objects.bulk_create(
+            [
                 ProgramPair(
                     program=locked_program,
                     run=locked,
@@ -444,8 +457,10 @@ def publish(
                     reasons=pair.reasons,
                     matched_at=now,
                 )
-            )
-        ProgramPair.objects.bulk_create(opened)
+                for pair, mentorship in zip(pairs, mentorships, strict=True)
+            ],
+            batch_size=BULK_BATCH_SIZE,
+        )
         locked.status = RunStatus.PUBLISHED
         locked.cohort = name
         locked.published_at = now
@@ -453,7 +468,10 @@ def publish(
         locked.save(update_fields=["status", "cohort", "published_at", "published_by"])
         if locked_program.status != ProgramStatus.RUNNING:
             do_program_transition(program=locked_program, action=START, actor=actor, now=now)
-        _tell_members(locked_program, locked, opened)
+        run_id = locked.pk
+        # robust: the cohort is published even when the broker is down; the periodic
+        # `notify_waiting_cohorts` then tells its members.
+        transaction.on_commit(lambda: enqueue_notify_cohort(run_id), robust=True)
     run.status, run.cohort, run.published_at = locked.status, locked.cohort, locked.published_at
     program.status = locked_program.status
     return locked
@@ -496,37 +514,118 @@ def _check_still_fits(program: Program, pairs: list[ProposedPair], *, now: datet
             )
 
 
-def _tell_members(program: Program, run: MatchRun, opened: list[ProgramPair]) -> None:
-    for pair in opened:
-        mentorship = pair.mentorship
-        mentor, mentee = mentorship.mentor, mentorship.mentee
+# --- Telling the members ------------------------------------------------------------------
+
+
+def enqueue_notify_cohort(run_id: int) -> bool:
+    """Queue the task that tells a published run's members; a broker outage is logged,
+    never raised (`notify_waiting_cohorts` picks the run up later)."""
+    from ..tasks import notify_cohort
+
+    try:
+        notify_cohort.delay(run_id)
+    except (BrokerError, OSError) as error:
+        logger.warning("Could not queue notify_cohort(%s); the sweep will: %s", run_id, error)
+        return False
+    return True
+
+
+def notify_cohort(*, run_id: int, now: datetime | None = None) -> int:
+    """Tell each member of a published run, once, what it means for them: both members of
+    every pair that they are matched, and every mentee it left unmatched (and still
+    accepted) why. Returns how many notifications were written.
+
+    Safe to run twice, or twice at once: pairs are taken NOTIFY_BATCH at a time under their
+    row locks (rows another run holds are skipped), notified and marked `notified_at` in
+    one transaction, and the unmatched mentees are claimed by a conditional UPDATE of the
+    run's `unmatched_notified_at` in the transaction that notifies them. A run that fails
+    part way keeps what it committed; the rest is done by the next one."""
+    now = now or timezone.now()
+    run = (
+        MatchRun.objects.filter(pk=run_id, status=RunStatus.PUBLISHED)
+        .select_related("program")
+        .first()
+    )
+    if run is None:
+        return 0
+    program = run.program
+    written = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ProgramPair.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(run=run, notified_at__isnull=True)
+                .select_related("mentorship__mentor", "mentorship__mentee")
+                .order_by("pk")[:NOTIFY_BATCH]
+            )
+            if not batch:
+                break
+            for pair in batch:
+                written += _notify_pair(program, pair)
+            ProgramPair.objects.filter(pk__in=[pair.pk for pair in batch]).update(notified_at=now)
+    with transaction.atomic():
+        claimed = MatchRun.objects.filter(pk=run.pk, unmatched_notified_at__isnull=True).update(
+            unmatched_notified_at=now
+        )
+        if claimed:
+            written += _notify_unmatched(program, run)
+    return written
+
+
+def notify_waiting_cohorts(*, now: datetime | None = None, grace: timedelta = NOTIFY_GRACE) -> int:
+    """Tell the members of every run published more than `grace` ago whose members were
+    not all told (the task was lost to a broker outage or a dead worker). Returns how many
+    notifications were written."""
+    now = now or timezone.now()
+    waiting = (
+        MatchRun.objects.filter(status=RunStatus.PUBLISHED, published_at__lte=now - grace)
+        .filter(
+            Q(unmatched_notified_at__isnull=True) | Q(published_pairs__notified_at__isnull=True)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return sum(notify_cohort(run_id=run_id, now=now) for run_id in list(waiting))
+
+
+def _notify_pair(program: Program, pair: ProgramPair) -> int:
+    mentorship = pair.mentorship
+    mentor, mentee = mentorship.mentor, mentorship.mentee
+    written = [
         notify(
             recipient=mentee,
             kind=Kind.PROGRAM,
             title=f"{program.name}: you are matched with {mentor.display_name} as your mentor",
             url=mentorship.get_absolute_url(),
             target=mentorship,
-        )
+        ),
         notify(
             recipient=mentor,
             kind=Kind.PROGRAM,
             title=f"{program.name}: you are matched with {mentee.display_name} as their mentor",
             url=mentorship.get_absolute_url(),
             target=mentorship,
-        )
+        ),
+    ]
+    return sum(1 for notification in written if notification is not None)
+
+
+def _notify_unmatched(program: Program, run: MatchRun) -> int:
     reasons = {
         int(entry["application"]): str(entry.get("for_mentee", ""))
         for entry in run.unmatched
         if isinstance(entry, dict) and "application" in entry
     }
     if not reasons:
-        return
+        return 0
     unmatched = Application.objects.filter(
         program=program, pk__in=list(reasons), status=ApplicationStatus.ACCEPTED
     ).select_related("applicant")
+    written = 0
     for application in unmatched:
         reason = reasons[application.pk]
-        notify(
+        notification = notify(
             recipient=application.applicant,
             kind=Kind.PROGRAM,
             title=(
@@ -537,3 +636,5 @@ def _tell_members(program: Program, run: MatchRun, opened: list[ProgramPair]) ->
             url=reverse("mentoring:suggestions"),
             target=application,
         )
+        written += notification is not None
+    return written

@@ -311,7 +311,8 @@ def publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request,
             f"{published.cohort} is published: {published.published_pairs.count()} mentorships "
-            "are open and every member has been told.",
+            "are open. Every member is being notified; it may take a few minutes for a "
+            "large cohort.",
         )
         return _back(program, "cohorts")
     if run is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -323,7 +324,7 @@ def test_discard(program: Program, coordinator: User) -> None:
 
 
 def test_publishing_opens_the_mentorships_and_tells_everyone(
-    program: Program, coordinator: User
+    program: Program, coordinator: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     best = _mentor(program, "Dr. Best", capacity=2)
     ana = _mentee(program, "Ana")
@@ -331,7 +332,9 @@ def test_publishing_opens_the_mentorships_and_tells_everyone(
     left = _mentee(program, "Left", languages=["fr"], language_required=True)
     run = services.run_matching(program=program, actor=coordinator, now=NOW)
 
-    published = services.publish(run=run, actor=coordinator, now=NOW)
+    # The members are told by a task queued once the publishing commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        published = services.publish(run=run, actor=coordinator, now=NOW)
 
     assert published.status == RunStatus.PUBLISHED and published.cohort == "Cohort 1"
     assert published.published_by == coordinator and published.published_at == NOW
@@ -352,7 +355,8 @@ def test_publishing_opens_the_mentorships_and_tells_everyone(
     )
 
     # A double click publishes once.
-    again = services.publish(run=run, actor=coordinator, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.publish(run=run, actor=coordinator, now=NOW)
     assert again.pk == run.pk
     assert Mentorship.objects.count() == 2
     assert Notification.objects.filter(kind="program").count() == 5
