@@ -671,4 +671,3 @@ def _seed_clinic(members: dict[str, User], *, now: dt.datetime) -> Program:
         now=now - dt.timedelta(days=1),
     )
     return program
-
