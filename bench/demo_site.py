@@ -11,9 +11,11 @@ and stops the server and removes the folder on leaving::
         site.paths["post"]  # /posts/<pk>/, one of the demo's public posts
 
 `MAIN_PAGES` names the pages people use most and who can see each: a visitor, the demo
-student (a premed member with a mentor), or the demo moderator (the moderation panel, behind
-a second sign-in step). Their paths depend on the demo data, so the site works them out
-itself: `python -m bench.demo_site paths` prints them as JSON for the running database.
+student (a premed member with a mentor, matched in a mentoring program and invited to
+another), the demo physician who coordinates "Pathways to Medicine" (programs/demo.py), or
+the demo moderator (the moderation panel, behind a second sign-in step). Their paths
+depend on the demo data, so the site works them out itself: `python -m bench.demo_site
+paths` prints them as JSON for the running database.
 """
 
 from __future__ import annotations
@@ -49,11 +51,12 @@ CHROMIUM_FLAGS = [
 TIMEOUT_S = 180
 TIMEOUT_MS = 60_000
 
-Audience = Literal["visitor", "member", "moderator"]
-AUDIENCES: tuple[Audience, ...] = ("visitor", "member", "moderator")
+Audience = Literal["visitor", "member", "coordinator", "moderator"]
+AUDIENCES: tuple[Audience, ...] = ("visitor", "member", "coordinator", "moderator")
 # Who signs in for each audience (accounts/demo.py; every demo member has the same password).
 DEMO_EMAILS: dict[Audience, str] = {
     "member": "member@rounds.test",
+    "coordinator": "physician@rounds.test",
     "moderator": "moderator@rounds.test",
 }
 
@@ -94,6 +97,13 @@ MAIN_PAGES = (
     MainPage("notifications", ("member",)),
     MainPage("settings", ("member",)),
     MainPage("composer", ("member",)),
+    MainPage("programs", ("member", "coordinator")),
+    MainPage("program", ("member", "coordinator")),
+    MainPage("program-apply", ("member",)),
+    MainPage("program-matching", ("coordinator",)),
+    MainPage("program-pairs", ("coordinator",)),
+    MainPage("program-surveys", ("coordinator",)),
+    MainPage("program-dashboard", ("coordinator",)),
     MainPage("sign-in", ("visitor",)),
     MainPage("sign-up", ("visitor",)),
     MainPage("about", ("visitor",)),
@@ -121,13 +131,27 @@ def page_paths() -> dict[str, str]:
     from accounts.models import User
     from mentoring.models import Mentorship
     from posts.models import Circle, Post, Visibility
+    from programs.models import Program
+    from programs.models import Visibility as ProgramVisibility
 
     student = User.objects.get(email=DEMO_EMAILS["member"])
     post = Post.objects.filter(visibility=Visibility.PUBLIC, circle=None).order_by("pk").first()
     group = Circle.objects.filter(is_private=False).order_by("pk").first()
     mentorship = Mentorship.objects.filter(mentee=student).order_by("pk").first()
+    # The public program the demo physician runs and the student was matched in; the
+    # invite-only one the student is invited to (its application page answers the invitation).
+    program = Program.objects.filter(
+        visibility=ProgramVisibility.PUBLIC, pairs__mentorship__mentee=student
+    ).first()
+    invited = Program.objects.filter(
+        visibility=ProgramVisibility.INVITE_ONLY,
+        applications__applicant=student,
+        applications__status="invited",
+    ).first()
     if post is None or group is None or mentorship is None:
         raise RuntimeError("The demo data lacks a public post, a public group or a mentorship")
+    if program is None or invited is None:
+        raise RuntimeError("The demo data lacks the student's program or invitation")
     paths = {
         "home": reverse("home"),
         "explore": reverse("posts:explore"),
@@ -142,6 +166,13 @@ def page_paths() -> dict[str, str]:
         "notifications": reverse("notifications:list"),
         "settings": reverse("accounts:profile_edit"),
         "composer": reverse("posts:create"),
+        "programs": reverse("programs:list"),
+        "program": program.get_absolute_url(),
+        "program-apply": reverse("programs:apply", args=[invited.slug, "mentee"]),
+        "program-matching": reverse("programs:matching", args=[program.slug]),
+        "program-pairs": reverse("programs:pairs", args=[program.slug]),
+        "program-surveys": reverse("programs:survey_results", args=[program.slug]),
+        "program-dashboard": reverse("programs:dashboard", args=[program.slug]),
         "sign-in": reverse("account_login"),
         "sign-up": reverse("account_signup"),
         "moderation-panel": reverse("admin:index"),

@@ -80,8 +80,13 @@ def mentorship_access(actor: Actor, pk: int) -> Access | None:
     user = actor.user
     if not user.is_authenticated:
         return None
+    # A member sees the program that matched them in the header (programs.ProgramPair):
+    # joined here, so a mentorship outside programs costs no query to find it has none.
     mentorship = (
-        Mentorship.objects.for_member(user).select_related(*PAIR_RELATED).filter(pk=pk).first()
+        Mentorship.objects.for_member(user)
+        .select_related(*PAIR_RELATED, "program_pair__program")
+        .filter(pk=pk)
+        .first()
     )
     if mentorship is not None:
         return Access(mentorship=mentorship, is_member=True)

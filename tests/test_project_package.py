@@ -87,7 +87,7 @@ def app_imports(package: str) -> dict[str, set[str]]:
 def test_community_uses_the_apps_only_for_site_wide_pages_and_the_demo_data() -> None:
     assert app_imports("community") == ALLOWED
     # seed_demo loads each app's own demo module, by name, and nothing else.
-    assert SEEDERS == ["accounts.demo", "posts.demo", "mentoring.demo"]
+    assert SEEDERS == ["accounts.demo", "posts.demo", "mentoring.demo", "programs.demo"]
 
 
 def test_the_scale_data_set_is_a_bench_package_not_part_of_the_project() -> None:

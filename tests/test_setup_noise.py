@@ -45,6 +45,11 @@ def test_make_run_on_sqlite_prints_no_covering_index_warning_and_no_task_lines(
         assert "celery.app.trace" not in output and " succeeded in " not in output
     assert "Demo data is ready." in seed.stdout
     assert "campaign(s)" not in seed.stdout
+    # The programs demo (programs/demo.py) builds on SQLite too, once.
+    assert "Created demo mentoring programs" in seed.stdout
+    again = _manage("seed_demo", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Demo mentoring programs are in place." in again.stdout
 
 
 def test_postgresql_keeps_the_covering_index_check() -> None:

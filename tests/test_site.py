@@ -218,6 +218,7 @@ def test_the_navigation_marks_the_place_the_page_belongs_to() -> None:
         (reverse("posts:explore"), ["Explore"]),
         (reverse("posts:circles"), ["Groups"]),
         (reverse("mentoring:home"), ["Mentoring"]),
+        (reverse("programs:list"), ["Mentoring"]),
         (reverse("accounts:profile", args=["ana"]), ["Your profile"]),
         (reverse("accounts:profile_edit"), ["Settings"]),
         (reverse("notifications:list"), ["Notifications"]),

@@ -17,6 +17,8 @@ _TEMPLATES = {"main": "_site_nav.html", "menu": "_site_menu.html", "tabs": "_tab
 # The place of the navigation each page belongs to, by URL namespace, then by URL name.
 _PLACES_BY_NAMESPACE = {
     "mentoring": "mentoring",
+    # Programs are a part of mentoring: their pages keep "Mentoring" marked.
+    "programs": "mentoring",
     "notifications": "notifications",
     "mfa": "settings",
 }

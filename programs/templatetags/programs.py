@@ -21,9 +21,15 @@ def program_progress(
 ) -> dict[str, Any]:
     """The program progress of `mentorship` for `viewer`, one of its members; nothing for a
     mentorship outside programs or for anyone else (a moderator reading a report). Two
-    queries for a program pair, one otherwise."""
+    queries for a program pair; one otherwise, none when the mentorship was loaded with its
+    pair (mentoring.selectors.mentorship_access)."""
     empty: dict[str, Any] = {"progress": None}
     if not getattr(viewer, "is_authenticated", False) or not mentorship.has_member(viewer):
+        return empty
+    # The mentorship space loads the pair with the mentorship: none there, no query here.
+    if Mentorship.program_pair.is_cached(mentorship) and (  # type: ignore[attr-defined]
+        getattr(mentorship, "program_pair", None) is None
+    ):
         return empty
     today = timezone.localdate()
     progress = pair_progress(mentorship.pk, viewer, today=today)

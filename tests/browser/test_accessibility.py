@@ -46,6 +46,7 @@ def _signed_in_pages(community: dict[str, Any]) -> list[str]:
         "/notifications/",
         "/settings/profile/",
         "/posts/new/",
+        "/programs/",
     ]
 
 

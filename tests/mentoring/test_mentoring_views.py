@@ -548,10 +548,10 @@ def test_the_mentorship_page_has_a_fixed_query_count(
         )
         Goal.objects.create(mentorship=mentorship, title=f"Goal {index}", position=index)
     _login(client, mentorship.mentee)
-    # 12, the two reads of the scheduled meetings (mentoring.selectors.meeting_board), and
-    # the program-progress tag's look-up of the mentorship's program pair (2 queries for a
-    # program pair: tests/programs/test_programs_pairs_milestones.py).
-    with django_assert_max_num_queries(15):
+    # 12, and the two reads of the scheduled meetings (mentoring.selectors.meeting_board);
+    # the program-progress tag costs nothing outside programs (2 queries for a program
+    # pair: tests/programs/test_programs_pairs_milestones.py).
+    with django_assert_max_num_queries(14):
         response = client.get(mentorship.get_absolute_url())
     assert response.status_code == 200
 

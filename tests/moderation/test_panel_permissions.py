@@ -33,6 +33,7 @@ from tests.moderation.factories import (
     reported_post,
 )
 from tests.posts.factories import CircleFactory, MembershipFactory
+from tests.programs.factories import apply, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,13 @@ def _pages() -> dict[str, Callable[[], str]]:
     def user_page() -> str:
         return reverse("admin:accounts_user_change", args=[UserFactory.create().pk])
 
+    def program_page() -> str:
+        return reverse("admin:programs_program_change", args=[make_program().pk])
+
+    def application_page() -> str:
+        application = apply(make_program())
+        return reverse("admin:programs_application_change", args=[application.pk])
+
     pages: dict[str, Callable[[], str]] = {
         "dashboard": lambda: reverse("admin:index"),
         "case": case_page,
@@ -153,6 +161,8 @@ def _pages() -> dict[str, Callable[[], str]]:
         "verification": verification_page,
         "privacy override": override_page,
         "member": user_page,
+        "program": program_page,
+        "program application": application_page,
     }
     for name in [
         "moderation_reportcase",
@@ -170,6 +180,8 @@ def _pages() -> dict[str, Callable[[], str]]:
         "posts_circle",
         "posts_membership",
         "mentoring_message",
+        "programs_program",
+        "programs_application",
     ]:
         pages[name] = partial(reverse, f"admin:{name}_changelist")
     return pages

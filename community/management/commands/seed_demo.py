@@ -13,7 +13,7 @@ from django.db import transaction
 
 # Each app's demo module exposes `seed(stdout) -> None`, idempotent on natural keys.
 # Order matters: later seeders use the members the first one makes.
-SEEDERS = ["accounts.demo", "posts.demo", "mentoring.demo"]
+SEEDERS = ["accounts.demo", "posts.demo", "mentoring.demo", "programs.demo"]
 
 
 class Command(BaseCommand):
