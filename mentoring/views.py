@@ -56,6 +56,7 @@ from .models import (
 from .selectors import (
     Access,
     DirectoryFilters,
+    MeetingBoard,
     availability_of,
     dashboard,
     directory_page,
@@ -418,6 +419,26 @@ def _get_mentorship_for_user(request: HttpRequest, pk: int) -> Mentorship:
     return access.mentorship
 
 
+def _log_forms(board: MeetingBoard | None) -> dict[int, MeetingForm]:
+    """ "Log how it went" for each meeting over and not logged yet, dated in the viewer's zone."""
+    if board is None:
+        return {}
+    return {
+        row.meeting.pk: MeetingForm(
+            initial={
+                "occurred_on": timezone.localtime(
+                    row.meeting.starts_at, zone_or_utc(board.my_zone)
+                ).date(),
+                "mode": row.meeting.mode,
+                "scheduled": row.meeting.pk,
+            },
+            auto_id=f"id_log{row.meeting.pk}_%s",
+        )
+        for row in board.past
+        if not row.is_logged
+    }
+
+
 def _render_mentorship(
     request: AuthenticatedHttpRequest,
     access: Access,
@@ -450,20 +471,7 @@ def _render_mentorship(
             "progress": goal_progress(goals),
             "meetings": list(mentorship.meetings.select_related("logged_by")),
             "board": board,
-            "log_forms": {
-                row.meeting.pk: MeetingForm(
-                    initial={
-                        "occurred_on": timezone.localtime(
-                            row.meeting.starts_at, zone_or_utc(board.my_zone)
-                        ).date(),
-                        "mode": row.meeting.mode,
-                        "scheduled": row.meeting.pk,
-                    },
-                    auto_id=f"id_log{row.meeting.pk}_%s",
-                )
-                for row in (board.past if board else [])
-                if not row.is_logged
-            },
+            "log_forms": _log_forms(board),
             "message_form": message_form or MessageForm(),
             "review": _review(message_form, warnings),
             "goal_form": goal_form or GoalForm(),

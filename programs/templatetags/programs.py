@@ -27,7 +27,7 @@ def program_progress(
     if not getattr(viewer, "is_authenticated", False) or not mentorship.has_member(viewer):
         return empty
     # The mentorship space loads the pair with the mentorship: none there, no query here.
-    if Mentorship.program_pair.is_cached(mentorship) and (  # type: ignore[attr-defined]
+    if Mentorship.program_pair.is_cached(mentorship) and (
         getattr(mentorship, "program_pair", None) is None
     ):
         return empty
