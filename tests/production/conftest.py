@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from accounts.models import User, VerificationMethod, VerificationRequest
 from deploy.local_nginx import nginx_binary
-from mentoring.models import Goal, MentorRequest, Mentorship, Message
+from mentoring.models import (
+    AvailabilitySlot,
+    Goal,
+    MentorRequest,
+    Mentorship,
+    Message,
+    ScheduledMeeting,
+)
 from moderation.models import ActionKind, ModerationAction
 from moderation.services import file_report
 from notifications.models import Kind, Notification, PushSubscription
@@ -35,6 +42,20 @@ from posts.models import (
     PostKind,
 )
 from posts.models import Visibility as PostVisibility
+from programs.milestones import add_default_milestones
+from programs.models import (
+    Application,
+    Coordinator,
+    MatchRun,
+    Milestone,
+    Program,
+    ProgramPair,
+    ProgramStatus,
+    ProposedPair,
+    Question,
+    RunStatus,
+    Side,
+)
 from tests.accounts.conftest import give_totp, sign_in_with_two_factor
 from tests.factories import ModeratorFactory, UserFactory
 from tests.mentoring.factories import make_mentee, make_mentor, make_mentorship
@@ -87,6 +108,15 @@ class World:
     mentorship: Mentorship
     mentor_request: MentorRequest
     goal: Goal
+    meeting: ScheduledMeeting
+    availability_slot: AvailabilitySlot
+    program: Program
+    program_pair: ProgramPair
+    milestone: Milestone
+    question: Question
+    application: Application
+    proposed_pair: ProposedPair
+    mentor_application: Application
     notification: Notification
     push_device: PushSubscription
     verification_request: VerificationRequest
@@ -159,6 +189,45 @@ def world(db: None) -> World:
     mentorship = make_mentorship(mentor=mentor, mentee=owner)
     message = Message.objects.create(mentorship=mentorship, sender=mentor, body="Call me")
     file_report(reporter=owner, target=message, reason="harassment")
+    # A running program the owner coordinates, whose published cohort holds the owner's
+    # mentorship, with a proposal of a later cohort waiting for review.
+    program = Program.objects.create(
+        name="Pathways",
+        slug="pathways",
+        organisation="Riverside School of Medicine",
+        term_starts_on=timezone.localdate(),
+        term_ends_on=timezone.localdate() + datetime.timedelta(days=120),
+        status=ProgramStatus.RUNNING,
+        created_by=owner,
+    )
+    Coordinator.objects.create(program=program, user=owner)
+    add_default_milestones(program)
+    accepted = {"status": "accepted", "submitted_at": timezone.now()}
+    program_pair = ProgramPair.objects.create(
+        program=program,
+        run=MatchRun.objects.create(program=program, method="optimal", status=RunStatus.PUBLISHED),
+        mentorship=mentorship,
+        mentee_application=Application.objects.create(
+            program=program, applicant=owner, side=Side.MENTEE, **accepted
+        ),
+        mentor_application=Application.objects.create(
+            program=program, applicant=mentor, side=Side.MENTOR, **accepted
+        ),
+    )
+    applicant = make_mentee(UserFactory.create(handle="applicant"))
+    application = Application.objects.create(
+        program=program, applicant=applicant, side=Side.MENTEE, **accepted
+    )
+    mentor_application = Application.objects.create(
+        program=program, applicant=second_mentor, side=Side.MENTOR, **accepted
+    )
+    proposed_pair = ProposedPair.objects.create(
+        run=MatchRun.objects.create(program=program, method="optimal"),
+        mentee=application,
+        mentor=mentor_application,
+        score=50.0,
+    )
+    starts_at = timezone.now() + datetime.timedelta(days=3)
     unconfirmed = EmailAddress.objects.create(
         user=owner, email="owner.second@example.org", verified=False
     )
@@ -189,6 +258,26 @@ def world(db: None) -> World:
         mentorship=mentorship,
         mentor_request=MentorRequest.objects.create(mentee=owner, mentor=second_mentor),
         goal=Goal.objects.create(mentorship=mentorship, title="Draft a personal statement"),
+        meeting=ScheduledMeeting.objects.create(
+            mentorship=mentorship,
+            proposed_by=mentor,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=30),
+            mode="messages",
+            status="accepted",
+            first_accepted_at=timezone.now(),
+            decided_at=timezone.now(),
+        ),
+        availability_slot=AvailabilitySlot.objects.create(
+            user=owner, weekday=1, start_time=datetime.time(18), end_time=datetime.time(20)
+        ),
+        program=program,
+        program_pair=program_pair,
+        milestone=Milestone.objects.filter(program=program).earliest("pk"),
+        question=Question.objects.create(program=program, prompt="Why do you want to join?"),
+        application=application,
+        proposed_pair=proposed_pair,
+        mentor_application=mentor_application,
         notification=make_notification(owner, kind=Kind.COMMENT, url=post.get_absolute_url()),
         push_device=PushSubscription.objects.create(
             member=owner,
