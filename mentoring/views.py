@@ -950,6 +950,7 @@ def _plan_page(
 
 
 @participant_required
+@rate_limited("meeting_proposal")
 @require_http_methods(["GET", "POST"])
 def propose_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Propose a meeting at a time both members are free (members of an active pair)."""
@@ -964,6 +965,7 @@ def propose_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @participant_required
+@rate_limited("meeting_proposal")
 @require_http_methods(["GET", "POST"])
 def reschedule_meeting(request: AuthenticatedHttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """Move a meeting to another free time; it waits for the other member's answer again."""
