@@ -27,12 +27,14 @@ already there; the bell and "Seen" are replaced whole). With neither, the stream
 after its latest event.
 
 Events are rendered here, for the member reading (RENDERERS): a notification becomes that
-member's row and bell; a mentorship message their view of it. An event with no renderer
-goes out as its JSON data.
+member's row and bell; a mentorship message their view of it; a change of the scheduled
+meetings (`meetings`) goes to the pair only, whose pages then fetch their own view of the
+board. An event with no renderer goes out as its JSON data.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable
@@ -56,6 +58,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from accounts.moderators import actor_of
 from community import events
+from mentoring.meetings import MEETINGS_EVENT
 from mentoring.models import Message
 from mentoring.selectors import Access, mentorship_access
 from notifications.selectors import member_time_zone, notification_item, unread_count
@@ -200,11 +203,20 @@ def _render_seen(reader: Reader, data: dict[str, object]) -> list[Fragment]:
     return [("seen", "Seen")]
 
 
+def _render_meetings(reader: Reader, data: dict[str, object]) -> list[Fragment]:
+    # A meeting's time and place are the pair's alone: a moderator let in by a report has
+    # no board on the page, and is not told that one changed.
+    if reader.access is None or not reader.access.is_member:
+        return []
+    return [(MEETINGS_EVENT, json.dumps(data))]
+
+
 RENDERERS: dict[tuple[str, str], Renderer] = {
     ("member", "notification"): _render_notification,
     ("member", "read"): _render_read,
     ("mentorship", "message"): _render_message,
     ("mentorship", "seen"): _render_seen,
+    ("mentorship", MEETINGS_EVENT): _render_meetings,
 }
 
 

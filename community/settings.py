@@ -545,6 +545,11 @@ RATE_LIMITS = {
     "reaction": os.environ.get("RATE_LIMIT_REACTION", "300/h"),
     "message": os.environ.get("RATE_LIMIT_MESSAGE", "120/h"),
     "mentor_request": os.environ.get("RATE_LIMIT_MENTOR_REQUEST", "10/d"),
+    # Applying to mentoring programs (or answering an invitation to one): each application
+    # tells every coordinator of the program.
+    "program_application": os.environ.get("RATE_LIMIT_PROGRAM_APPLICATION", "20/d"),
+    # Proposing a meeting, or moving one to a new time: each tells the other member.
+    "meeting_proposal": os.environ.get("RATE_LIMIT_MEETING_PROPOSAL", "30/d"),
     "report": os.environ.get("RATE_LIMIT_REPORT", "30/h"),
     "email_retry": os.environ.get("RATE_LIMIT_EMAIL_RETRY", "5/h"),
     # Per member, or per address for visitors: the contact page emails every moderator.

@@ -15,6 +15,10 @@ or an accept racing a cancel finds the other's result and is refused, changing n
 Availability is a list of weekly slots in each member's own zone; free times are computed
 in UTC through the real zones (zoneinfo), so summer time on either side moves them as it
 should. The log of meetings that happened stays `Meeting`; `last_met_on` reads it.
+
+Every write that changes the board (a proposal, an answer, a move, a cancellation)
+announces it on the mentorship's live stream once it commits (`MEETINGS_EVENT`): the
+pair's open pages then ask for their own view of the board again (views.meeting_board).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from django.utils import dateformat, timezone
 
 from accounts.models import User
 from accounts.selectors import is_walled_off
+from community import events
 from community.time_zones import zone_or_utc
 from notifications.models import Kind
 from notifications.services import notify
@@ -496,6 +501,20 @@ def _tell(
     )
 
 
+# The live event a change of the board sends on `mentorship-<id>` (community/live.py).
+MEETINGS_EVENT = "meetings"
+
+
+def _announce(meeting: ScheduledMeeting) -> None:
+    """Tell the pair's open pages, once the caller's transaction commits, that a meeting
+    changed. Only the meeting's id and status travel: each page fetches its own view."""
+    events.publish(
+        f"mentorship-{meeting.mentorship_id}",
+        MEETINGS_EVENT,
+        {"meeting_id": meeting.pk, "status": str(meeting.status)},
+    )
+
+
 # --- Writes ------------------------------------------------------------------------------
 
 
@@ -551,6 +570,7 @@ def propose_meeting(
                 f"{_when_for(other, meeting)}"
             ),
         )
+        _announce(meeting)
     return meeting
 
 
@@ -593,6 +613,7 @@ def do_accept_meeting(
             recipient=actor,
             title=f"Your meeting with {_name(other)} is confirmed: {_when_for(actor, locked)}",
         )
+        _announce(locked)
     _sync(meeting, locked)
     return meeting
 
@@ -617,6 +638,7 @@ def do_decline_meeting(
                 f"{_name(actor)} cannot meet on {_when_for(other, locked)}; propose another time"
             ),
         )
+        _announce(locked)
     _sync(meeting, locked)
     return meeting
 
@@ -675,6 +697,7 @@ def do_reschedule_meeting(
                     "it waits for their answer"
                 ),
             )
+        _announce(locked)
     _sync(meeting, locked)
     return meeting
 
@@ -713,6 +736,7 @@ def _cancel(locked: ScheduledMeeting, *, to_status: str, actor: User, now: datet
             recipient=actor,
             title=f"You cancelled your meeting with {_name(other)} on {_when_for(actor, locked)}",
         )
+    _announce(locked)
 
 
 def cancel_open_meetings(*, mentorship: Mentorship, actor: User, now: datetime) -> int:
@@ -807,6 +831,7 @@ __all__ = [
     "ACCEPT",
     "CANCEL",
     "DECLINE",
+    "MEETINGS_EVENT",
     "MEETING_TRANSITIONS",
     "RESCHEDULE",
     "TimeChoice",

@@ -17,6 +17,8 @@ mentorship_patterns = [
     path("meetings/", views.log_meeting, name="log_meeting"),
     # Scheduled meetings: propose, answer, move, cancel, and the calendar file.
     path("meetings/propose/", views.propose_meeting, name="propose_meeting"),
+    # The board alone, for the page to refresh when its stream says a meeting changed.
+    path("meetings/board/", views.meeting_board_fragment, name="meeting_board"),
     path(
         "meetings/<int:meeting_pk>/accept/",
         views.meeting_action,

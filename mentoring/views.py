@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -439,6 +440,19 @@ def _log_forms(board: MeetingBoard | None) -> dict[int, MeetingForm]:
     }
 
 
+def _board_context(access: Access, user: User) -> dict[str, Any]:
+    """What templates/mentoring/_scheduled_meetings.html reads, on the page and alone.
+    Scheduled meetings are the pair's own: a moderator reading a report does not get them."""
+    board = meeting_board(access.mentorship, user) if access.is_member else None
+    return {
+        "mentorship": access.mentorship,
+        "access": access,
+        "is_active": access.mentorship.status == MentorshipStatus.ACTIVE,
+        "board": board,
+        "log_forms": _log_forms(board),
+    }
+
+
 def _render_mentorship(
     request: AuthenticatedHttpRequest,
     access: Access,
@@ -456,22 +470,17 @@ def _render_mentorship(
     user = request.user
     my_feedback = mentorship.feedback.filter(author=user).first() if access.is_member else None
     last = page.messages[-1] if page.messages else None
-    # Scheduled meetings are the pair's own: a moderator reading a report does not get them.
-    board = meeting_board(mentorship, user) if access.is_member else None
     return render(
         request,
         "mentoring/mentorship.html",
         {
-            "mentorship": mentorship,
-            "access": access,
+            # The mentorship, the access, whether it is active, and the meetings board.
+            **_board_context(access, user),
             "other": mentorship.other_side(user) if access.is_member else None,
-            "is_active": mentorship.status == MentorshipStatus.ACTIVE,
             "page": page,
             "goals": goals,
             "progress": goal_progress(goals),
             "meetings": list(mentorship.meetings.select_related("logged_by")),
-            "board": board,
-            "log_forms": _log_forms(board),
             "message_form": message_form or MessageForm(),
             "review": _review(message_form, warnings),
             "goal_form": goal_form or GoalForm(),
@@ -941,6 +950,7 @@ def _plan_page(
 
 
 @participant_required
+@rate_limited("meeting_proposal")
 @require_http_methods(["GET", "POST"])
 def propose_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Propose a meeting at a time both members are free (members of an active pair)."""
@@ -955,6 +965,7 @@ def propose_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @participant_required
+@rate_limited("meeting_proposal")
 @require_http_methods(["GET", "POST"])
 def reschedule_meeting(request: AuthenticatedHttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """Move a meeting to another free time; it waits for the other member's answer again."""
@@ -966,6 +977,31 @@ def reschedule_meeting(request: AuthenticatedHttpRequest, pk: int, meeting_pk: i
     except Refused as refusal:
         return _notice(request, "This meeting cannot be moved", refusal.message)
     return _plan_page(request, meeting.mentorship, meeting=meeting)
+
+
+@login_required
+@require_GET
+def meeting_board_fragment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The pair's scheduled meetings as the viewer sees them: what the mentorship page swaps
+    in when its stream announces a change (a proposal, an answer, a move, a cancellation;
+    meetings.MEETINGS_EVENT), so the other member's open page follows without a reload.
+
+    Each member asks for their own view (the times in their zone, the buttons that are
+    theirs to press) through the same selector as the page. For the two members only: 404
+    for anyone else, moderators too (the board is not in their view of the page). Without
+    htmx, the page itself at its meetings. Read-only: a GET writes nothing."""
+    access = _get_access(request, pk)
+    if not access.is_member:
+        raise Http404("No such mentorship.")
+    response: HttpResponse
+    if not request.htmx:
+        response = redirect(_meetings_anchor(pk))
+    else:
+        response = render(
+            request, "mentoring/_scheduled_meetings.html", _board_context(access, request.user)
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 _MEETING_ACTIONS = {

@@ -311,7 +311,8 @@ class Notification(EmailOutbox):
     # Reactions are grouped when they are written (services.notify.notify_reaction): while
     # a group is open (unread, not yet in a digest) every like of the same item joins its
     # one row, so the list, the bell and the digest read one row per group. `group_key`
-    # names the group ("reaction:like"); `actor_ids` lists who is in it, latest first.
+    # names the group ("reaction:like"; "program_application" for a coordinator's news of
+    # new applications to a program); `actor_ids` lists who is in it, latest first.
     group_key = models.CharField(max_length=40, blank=True)
     actor_ids = models.JSONField(default=list, blank=True)
     # Set when a digest run takes this row; the digest's own outbox state then governs it.

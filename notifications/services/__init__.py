@@ -55,7 +55,7 @@ from notifications.services.digest import (
     deliver_digest_email,
     start_daily_digests,
 )
-from notifications.services.notify import notify, notify_reaction
+from notifications.services.notify import notify, notify_grouped, notify_reaction
 from notifications.services.outbox import (
     DATABASE_ERRORS,
     DIGEST_HOUR,
@@ -116,6 +116,7 @@ __all__ = [
     "mark_read",
     "move_email",
     "notify",
+    "notify_grouped",
     "notify_reaction",
     "queue_email",
     "read_unsubscribe_token",

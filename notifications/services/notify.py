@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -37,7 +39,7 @@ def notify(
     digest, or not at all; security kinds always immediately) and is queued only after the
     transaction commits, and so is a push to each of the recipient's devices if they want
     `kind` pushed (services.push). `email=False` records the notification in the app only.
-    `group_key` opens a group others may join (`notify_reaction`).
+    `group_key` opens a group others may join (`notify_grouped`).
     """
     if url and not _is_safe_link(url):
         raise ValueError(f"Notification links must be site paths or http(s) addresses: {url!r}")
@@ -106,17 +108,54 @@ def notify_reaction(
     """Record a reaction of kind `reaction` to `target` (titled `item`) for the daily digest;
     reactions are never emailed one by one.
 
-    Grouped when written: while the recipient has not read the notification of this kind
-    of reaction on this item, and no digest has taken it, the next member's reaction joins
-    it ("Ana and 3 others liked ..."), moved to the top of the list, instead of adding a
-    row. The list and the bell then show what happened, once, in a single indexed read.
-    A member who takes a reaction back and gives it again is counted once.
+    Grouped when written (`notify_grouped`): while the recipient has not read the
+    notification of this kind of reaction on this item, and no digest has taken it, the
+    next member's reaction joins it ("Ana and 3 others liked ..."), moved to the top of the
+    list, instead of adding a row. The list and the bell then show what happened, once, in
+    a single indexed read. A member who takes a reaction back and gives it again is
+    counted once.
+    """
+    target_kind = target._meta.model_name or ""
+    name = actor.display_name or actor.handle
+
+    def title(others: int) -> str:
+        return reaction_title(
+            reaction=reaction, target_kind=target_kind, actor_name=name, others=others, item=item
+        )
+
+    return notify_grouped(
+        recipient=recipient,
+        actor=actor,
+        kind=Kind.REACTION_DIGEST,
+        target=target,
+        group_key=f"reaction:{reaction}",
+        url=url,
+        title=title,
+    )
+
+
+def notify_grouped(
+    *,
+    recipient: User,
+    actor: User,
+    kind: Kind | str,
+    target: models.Model,
+    group_key: str,
+    url: str,
+    title: Callable[[int], str],
+) -> Notification | None:
+    """Record that `actor` did something to `target` for `recipient`, joining the open group
+    of `group_key` on `target` if there is one: one row that counts the members in it.
+
+    A group is open while its notification is unread and no digest has taken it. The first
+    member opens it through `notify` (its email and push follow the recipient's preference
+    for `kind`, once); each next one joins it, moved to the top of the list, with no new
+    email. `title(others)` is the sentence naming `actor` and the count of the others. A
+    member who is in the group already is counted once. Nothing for one's own actions or
+    between members walled off by a block.
     """
     if actor.pk == recipient.pk or is_walled_off(actor, recipient):
         return None
-    group_key = f"reaction:{reaction}"
-    target_kind = target._meta.model_name or ""
-    name = actor.display_name or actor.handle
     open_group = Notification.objects.select_for_update().filter(
         recipient=recipient,
         group_key=group_key,
@@ -127,32 +166,23 @@ def notify_reaction(
     )
     group = open_group.first()
     if group is None:
-        title = reaction_title(
-            reaction=reaction, target_kind=target_kind, actor_name=name, others=0, item=item
-        )
         try:
             with transaction.atomic():
                 return notify(
                     recipient=recipient,
-                    kind=Kind.REACTION_DIGEST,
-                    title=title,
+                    kind=kind,
+                    title=title(0),
                     url=url,
                     actor=actor,
                     target=target,
                     group_key=group_key,
                 )
         except IntegrityError:
-            # Another reaction opened the group meanwhile: join it.
+            # Another member opened the group meanwhile: join it.
             group = open_group.get()
     group.actor_ids = [actor.pk, *(pk for pk in group.actor_ids if pk != actor.pk)]
     group.actor = actor
-    group.title = reaction_title(
-        reaction=reaction,
-        target_kind=target_kind,
-        actor_name=name,
-        others=len(group.actor_ids) - 1,
-        item=item,
-    )[:200]
+    group.title = title(len(group.actor_ids) - 1)[:200]
     group.url = url[:300]
     group.created_at = timezone.now()
     group.save(update_fields=["actor_ids", "actor", "title", "url", "created_at"])

@@ -20,7 +20,8 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.text import slugify
+from django.utils.http import urlencode
+from django.utils.text import Truncator, slugify
 
 from accounts.models import CLINICIAN_ROLES, Role, User
 from accounts.moderators import Actor, may_moderate
@@ -29,7 +30,7 @@ from accounts.specialties import SPECIALTIES
 from mentoring.models import MenteePreferences, MentorProfile
 from mentoring.vocabulary import AREA_LABELS, ROLE_TO_STAGE
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify, notify_grouped
 from privacy.guard import scan_text
 
 from .. import workflow
@@ -684,7 +685,8 @@ def apply(
 ) -> Application:
     """Apply to `program` on `side` with answers to its questions. A member invited on
     that side answers the invitation instead, and is in at once. One application per
-    member per program; a second submission (a double click) is refused with the reason."""
+    member per program; a second submission (a double click) is refused with the reason.
+    The program's coordinators are told (`tell_coordinators_of_application`)."""
     now = now or timezone.now()
     existing = Application.objects.filter(program=program, applicant=member).first()
     if existing is not None and existing.status == ApplicationStatus.INVITED:
@@ -706,21 +708,77 @@ def apply(
     cleaned = clean_answers(questions_for(program, side), answers)
     if side == Side.MENTEE and _mentee_places_left(program) <= 0:
         raise Refused(FULL_MESSAGE)
-    try:
-        with transaction.atomic():
-            return Application.objects.create(
-                program=program,
-                applicant=member,
-                side=side,
-                capacity=capacity,
-                answers=cleaned,
-                status=ApplicationStatus.SUBMITTED,
-                created_at=now,
-                submitted_at=now,
-            )
-    except IntegrityError as error:
-        # Two submissions at once: the unique constraint kept one.
-        raise Refused("You have already applied to this program.") from error
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    program=program,
+                    applicant=member,
+                    side=side,
+                    capacity=capacity,
+                    answers=cleaned,
+                    status=ApplicationStatus.SUBMITTED,
+                    created_at=now,
+                    submitted_at=now,
+                )
+        except IntegrityError as error:
+            # Two submissions at once: the unique constraint kept one.
+            raise Refused("You have already applied to this program.") from error
+        tell_coordinators_of_application(application=application, program=program, member=member)
+    return application
+
+
+# The group a coordinator's notifications of new applications to one program join.
+APPLICATION_GROUP = "program_application"
+PROGRAM_NAME_IN_TITLE = 80
+
+
+def waiting_applications_url(program: Program, side: str) -> str:
+    """The program's applications page at those of `side` waiting for review."""
+    query = urlencode({"side": side, "status": ApplicationStatus.SUBMITTED})
+    return f"{reverse('programs:applications', kwargs={'slug': program.slug})}?{query}"
+
+
+def application_title(*, applicant_name: str, program_name: str, side: str, others: int) -> str:
+    """ "Ana Ruiz applied to Cardiology Pathways as a mentee", or, for a group, "Ana Ruiz and
+    3 others applied to Cardiology Pathways"."""
+    program_name = Truncator(program_name).chars(PROGRAM_NAME_IN_TITLE)
+    if not others:
+        return f"{applicant_name} applied to {program_name} as a {side}"
+    return (
+        f"{applicant_name} and {others} other{'s' if others > 1 else ''} applied to {program_name}"
+    )
+
+
+def tell_coordinators_of_application(
+    *, application: Application, program: Program, member: User
+) -> None:
+    """Each coordinator of `program` hears of a new application: one notification per
+    coordinator and program, which the next applications join while it is unread (and not
+    in a digest), counting them ("Ana Ruiz and 3 others applied to ...";
+    `notify_grouped`). Its email follows the coordinator's preference for program news,
+    once per group. The link goes to the applications waiting for review on the side of
+    the latest. The applicant is never told of their own application (a coordinator who
+    applies), nor a coordinator walled off from them by a block."""
+    name = member.display_name or member.handle
+    url = waiting_applications_url(program, application.side)
+
+    def title(others: int) -> str:
+        return application_title(
+            applicant_name=name, program_name=program.name, side=application.side, others=others
+        )
+
+    coordinators = Coordinator.objects.filter(program=program).select_related("user").order_by("pk")
+    for coordinator in coordinators:
+        notify_grouped(
+            recipient=coordinator.user,
+            actor=member,
+            kind=Kind.PROGRAM,
+            target=program,
+            group_key=APPLICATION_GROUP,
+            url=url,
+            title=title,
+        )
 
 
 def _already_applied(application: Application) -> str:
@@ -776,7 +834,10 @@ def answer_invitation(
             notify(
                 recipient=locked.invited_by,
                 kind=Kind.PROGRAM,
-                title=f"{actor.display_name} joined {program.name} as a {locked.side}",
+                title=(
+                    f"{actor.display_name} joined {program.name} through your invitation, "
+                    f"as a {locked.side}"
+                ),
                 url=reverse("programs:applications", kwargs={"slug": program.slug}),
                 actor=actor,
             )

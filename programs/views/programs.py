@@ -23,6 +23,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.moderators import actor_of
 from accounts.permissions import participant_required
 from accounts.specialties import SPECIALTIES
+from community.ratelimit import rate_limited
 
 from .. import workflow
 from ..forms import (
@@ -342,6 +343,7 @@ def move_question(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
 
 
 @participant_required
+@rate_limited("program_application")
 @require_http_methods(["GET", "POST"])
 def apply(request: AuthenticatedHttpRequest, slug: str, side: str) -> HttpResponse:
     """The application form, from the program's questions for `side`; for a member invited

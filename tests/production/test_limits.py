@@ -21,6 +21,7 @@ LIMITED: list[tuple[str, str, Callable[[World], dict[str, Any]], dict[str, str]]
     ("posts:comment_react", "reaction", lambda w: {"pk": w.comment.pk, "kind": "like"}, {}),
     ("mentoring:send_message", "message", lambda w: {"pk": w.mentorship.pk}, {"body": "Hi"}),
     ("mentoring:request", "mentor_request", lambda w: {"handle": w.free_mentor.handle}, {}),
+    ("mentoring:propose_meeting", "meeting_proposal", lambda w: {"pk": w.mentorship.pk}, {}),
     ("moderation:report", "report", lambda w: {"kind": "post", "pk": w.mentor_post.pk}, {}),
     ("notifications:retry_email", "email_retry", lambda w: {}, {}),
     (
