@@ -190,6 +190,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "mentoring:cancel_meeting": lambda w: {"pk": w.mentorship.pk, "meeting_pk": w.meeting.pk},
     "mentoring:reschedule_meeting": lambda w: {"pk": w.mentorship.pk, "meeting_pk": w.meeting.pk},
     "mentoring:meeting_invite": lambda w: {"pk": w.mentorship.pk, "meeting_pk": w.meeting.pk},
+    "mentoring:meeting_board": lambda w: {"pk": w.mentorship.pk},
     # mentoring programs (the owner coordinates w.program)
     "programs:list": lambda w: {},
     "programs:new": lambda w: {},

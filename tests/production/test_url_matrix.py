@@ -109,6 +109,8 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "mentoring:cancel_meeting": (LOGIN, 405, 405, 403, 405, 405, 405),
     "mentoring:decline_meeting": (LOGIN, 405, 405, 403, 405, 405, 405),
     "mentoring:meeting_invite": (LOGIN, 200, 404, 404, 404, 404, 404),
+    # The board's live fragment; without htmx, the page at #meetings.
+    "mentoring:meeting_board": (LOGIN, MOVED, 404, 404, 404, 404, 404),
     "mentoring:propose_meeting": (LOGIN, 200, 404, 403, 404, 404, 404),
     "mentoring:remove_availability": (LOGIN, 405, 405, 403, 405, 405, 405),
     "mentoring:reschedule_meeting": (LOGIN, 200, 404, 403, 404, 404, 404),
