@@ -28,6 +28,8 @@ ALLOWED = {
         "accounts.models.User",
         "accounts.moderators",
         "accounts.moderators.actor_of",
+        "mentoring.meetings",
+        "mentoring.meetings.MEETINGS_EVENT",
         "mentoring.models",
         "mentoring.models.Message",
         "mentoring.selectors",
