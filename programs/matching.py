@@ -38,7 +38,7 @@ Stage fit is a hard filter, so every mentee a mentor ranks fits their stages alr
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -218,28 +218,23 @@ def _ranked_areas(answer: object) -> list[str]:
 
 def _mentee_side(application: Application, ranking_id: int | None) -> MenteeSide:
     user = application.applicant
-    preferences = getattr(user, "mentee_preferences", None)
     stage = mentee_stage(user)
     ranked = _ranked_areas(application.answers.get(str(ranking_id))) if ranking_id else []
-    if preferences is None:
-        return MenteeSide(
-            application_id=application.pk,
-            user_id=user.pk,
-            name=user.display_name,
-            stage=str(stage) if stage else "",
-            minor=user.is_minor,
-            goals=tuple(ranked),
-            ranked=bool(ranked),
-        )
-    goals = ranked or [code for code in preferences.goals if code in AREA_LABELS]
-    return MenteeSide(
+    side = MenteeSide(
         application_id=application.pk,
         user_id=user.pk,
         name=user.display_name,
         stage=str(stage) if stage else "",
         minor=user.is_minor,
-        goals=tuple(goals),
+        goals=tuple(ranked),
         ranked=bool(ranked),
+    )
+    preferences = getattr(user, "mentee_preferences", None)
+    if preferences is None:
+        return side
+    return replace(
+        side,
+        goals=side.goals or tuple(code for code in preferences.goals if code in AREA_LABELS),
         specialties=frozenset(preferences.specialties),
         languages=frozenset(preferences.languages),
         language_required=preferences.language_required,

@@ -487,6 +487,9 @@ def test_accepting_emails_both_members_the_invitation(
         calendar, event = _parse(part.get_payload(decode=True))
         assert str(calendar["METHOD"]) == "REQUEST"
         assert str(event["ATTENDEE"]) == f"mailto:{message.to[0]}"
+        # Neither member's address reaches the other (some mentees are minors).
+        others = {mentorship.mentor.email, mentorship.mentee.email} - {message.to[0]}
+        assert not any(other in calendar.to_ical().decode() for other in others)
         assert "text/calendar" in message.message().as_string()
         assert "invite.ics" in message.body
     mail.outbox.clear()
