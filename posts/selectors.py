@@ -685,18 +685,22 @@ def _read_first_replies(
     """Put under each of `threads` its first REPLIES_SHOWN replies the viewer may see, and
     set how many they may see (`Thread.total`), in one query.
 
-    When no thread has more than REPLIES_SHOWN replies at all (`Comment.reply_count`, kept
-    by the services: most conversations), its replies are simply read and counted. Otherwise
-    the first ones of each thread are chosen on narrow rows, numbered by a window over those
-    the viewer may see (Django filters on it in an outer query, after the WHERE clause), and
-    only they are read in full; each thread's number is its stored count when the viewer
-    `reads_every_reply`, else counted with the viewer's rules.
+    When the threads hold no more replies in all (`Comment.reply_count`, kept by the
+    services) than the page could show at most, REPLIES_SHOWN each (most conversations),
+    their replies are simply read and counted: no more rows than the numbered query might
+    read, and a much simpler query to build. Otherwise the first ones of each thread are
+    chosen on narrow rows, numbered by a window over those the viewer may see (Django
+    filters on it in an outer query, after the WHERE clause), and only they are read in
+    full; each thread's number is its stored count when the viewer `reads_every_reply`,
+    else counted with the viewer's rules.
     """
-    if all(thread.comment.reply_count <= REPLIES_SHOWN for thread in threads.values()):
+    stored = sum(thread.comment.reply_count for thread in threads.values())
+    if stored <= len(threads) * REPLIES_SHOWN:
         visible = _visible_replies(comments).filter(parent_id__in=list(threads))
         for reply in visible.order_by("created_at", "id"):
             thread = _thread_of(threads, reply)
-            thread.replies.append(reply)
+            if len(thread.replies) < REPLIES_SHOWN:
+                thread.replies.append(reply)
             thread.total += 1
         return
     first = (

@@ -124,6 +124,8 @@ def test_it_keeps_every_denormalised_counter_equal_to_its_rows(
         " AND m.status = 'active')",
         "over capacity": "SELECT count(*) FROM mentoring_mentorprofile"
         " WHERE active_mentee_count > capacity",
+        "thread replies": "SELECT count(*) FROM posts_comment c WHERE reply_count <> (SELECT"
+        " count(*) FROM posts_comment r WHERE r.parent_id = c.id AND r.deleted_at IS NULL)",
         "replies to replies": "SELECT count(*) FROM posts_comment c JOIN posts_comment p"
         " ON p.id = c.parent_id WHERE p.parent_id IS NOT NULL OR p.post_id <> c.post_id",
         "hashtag link times": "SELECT count(*) FROM posts_posthashtag l JOIN posts_post p"

@@ -488,8 +488,43 @@ def test_threads_of_two_replies_or_fewer_are_read_without_numbering_them(post: P
     assert "more repl" not in page
     assert "ROW_NUMBER" not in _replies_query(client, post)
 
+
+def test_a_page_whose_threads_hold_no_more_replies_than_it_shows_reads_them_all(
+    post: Post,
+) -> None:
+    """Threads of 2, 1 and 3 replies: 6 in all, as many as three threads may show, so they
+    are all read (no window) and counted; the third shows its first two and a link to the
+    last. A thread of 25 more on the page, and the first ones are numbered again."""
+    _thread(post, REPLIES_SHOWN)
+    _thread(post, 1)
     _thread(post, REPLIES_SHOWN + 1)
+    client = _client(UserFactory.create())
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert _shown(page) == [1, 2, 1, 1, 2]
+    assert _labels(page) == [1]
+    assert "ROW_NUMBER" not in _replies_query(client, post)
+
+    _thread(post, 25)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert _shown(page) == [1, 2, 1, 1, 2, 1, 2]
+    assert _labels(page) == [1, 20]
     assert "ROW_NUMBER" in _replies_query(client, post)
+
+
+def test_replies_read_all_at_once_leave_out_and_do_not_count_a_blocked_members(
+    post: Post,
+) -> None:
+    _top, replies = _thread(post, REPLIES_SHOWN + 1)
+    _thread(post, 1)
+    walled = UserFactory.create()
+    Comment.objects.filter(pk=replies[0].pk).update(author=walled)
+    reader = UserFactory.create()
+    Block.objects.create(blocker=reader, blocked=walled)
+    client = _client(reader)
+    page = _get(client, post.get_absolute_url())
+    assert _shown(page) == [2, 3, 1]
+    assert "more repl" not in page
+    assert "ROW_NUMBER" not in _replies_query(client, post)
 
 
 def test_the_services_keep_each_threads_stored_count(post: Post, member: User) -> None:
