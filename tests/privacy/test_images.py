@@ -558,3 +558,37 @@ def test_the_shipped_face_model_is_the_recorded_file() -> None:
     assert digest in readme
     assert "Apache License" in (face_model.MODEL.parent / "LICENSE").read_text()[:200]
 
+
+# -- text photographed at an angle: a wristband around a wrist ---------------------------
+
+
+@pytest.mark.parametrize("name", ["wristband_curved.jpg", "wristband_curved_2.jpg"])
+def test_a_curved_wristband_at_an_angle_gives_its_name_and_number(name: str) -> None:
+    # `OKAFOR, Grace` and a bare 5520417 on a band bent around a wrist and photographed
+    # 6 degrees off level (the other: `LINDGREN, MARTA E`, 8830164, 7 degrees the other way).
+    labels = json.loads((DEV / "labels.json").read_text())[name]["text"]
+    findings = find_phi_in_image(DEV / name)
+    assert {f.kind for f in findings} == {"name", "mrn"}
+    for label in labels:
+        assert any(
+            f.kind == label["kind"] and f.box.overlap(Box(*label["box"])) > 0.3 for f in findings
+        ), label
+
+
+def test_a_slanted_line_is_turned_level_before_reading() -> None:
+    from privacy.images.text import _level, _slant
+
+    line = Image.new("L", (400, 120), 255)
+    ImageDraw.Draw(line).text((20, 40), "OKAFOR, Grace", font=small_font(36), fill=0)
+    turned = np.asarray(line.rotate(6, fillcolor=255, resample=Image.Resampling.BICUBIC))
+    slant, length, thickness = _slant(turned < 128)
+    assert 4 <= slant <= 8 and length > 3 * thickness
+    level = _level(turned, slant)
+    assert abs(_slant(level < 128)[0]) < 2
+
+
+def test_a_slanted_sign_without_identifiers_gives_nothing() -> None:
+    # The wet-floor sign, photographed 8 degrees off level: read, and nothing found.
+    with Image.open(DEV / "sign_clean_2.jpg") as photo:
+        turned = photo.convert("RGB").rotate(8, expand=True, fillcolor=(120, 140, 90))
+    assert scan_image(turned) == []

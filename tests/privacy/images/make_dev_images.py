@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from tests.privacy.images.make_dev_images2 import (  # noqa: E402
     clean_small_radiographs,
+    curved_wristbands,
     photos,
     screenshots,
     small_faces,
@@ -149,6 +150,7 @@ def main() -> None:
         **clean_small_radiographs(),
         **screenshots(),
         **photos(),
+        **curved_wristbands(),
         **small_faces(DEV),
     }
     for name, picture in pictures.items():
