@@ -21,7 +21,8 @@ to ``scan_image``. Boxes are in the pixels of that upright image.
    to its word, the text scanner (``privacy.phi.find_phi``) and the rules below run on
    it, and each finding gets the union box of its words. (``privacy.images.text``)
 2. **Faces.** A small learned detector (MediaPipe's BlazeFace, run by OpenCV's DNN
-   module) looks at square windows of a reduced copy and finds frontal and turned faces;
+   module) looks at square windows of a reduced copy (and, in a large photo, smaller
+   windows of a larger copy) and finds frontal and turned faces;
    each candidate must score high in six more looks up close, in the picture and its
    mirror. OpenCV's Haar cascades on a reduced greyscale copy add smaller frontal faces:
    the frontal "alt2" cascade finds candidates; one that the "default" frontal cascade

@@ -10,7 +10,9 @@ turned up to about profile.
 A photo is looked at in square windows of three sizes (the whole longer side, half of
 it, and a quarter, each window overlapping the next by a third), so faces from about
 a thirtieth of the longer side to most of the picture come out at a size the model
-knows. A candidate is then looked at again up close, in windows centred on it of three
+knows; in a large photo, windows an eighth of the longer side (of a larger copy) add
+small faces, such as a printed photo lying on a desk. A candidate is then looked at again
+up close, in windows centred on it of three
 sizes, in the picture and in its mirror image: chance patterns (coins, a chessboard,
 fur, a cat) score high in one look and low in another, a face scores high in all. The
 score kept is the lowest of the seven looks.
@@ -31,7 +33,9 @@ from privacy.images.base import Box
 
 MODEL: Final = Path(__file__).resolve().parent / "models" / "face_detection_short_range.tflite"
 _INPUT: Final = 128
-_WINDOWS: Final = (1.0, 0.5, 0.25)
+WINDOWS: Final = (1.0, 0.5, 0.25)
+# Windows an eighth of the longer side, for small faces in a large picture.
+SMALL_WINDOWS: Final = (0.125,)
 # A face scores at least this in the window that finds it and in each of six looks up
 # close: windows 1.6, 2.2 and 3 times its size centred on it, in the picture and in its
 # mirror image. On the development pictures, the lowest of the seven looks was 0.64 or
@@ -106,14 +110,17 @@ def _starts(length: int, side: int) -> list[int]:
     return starts
 
 
-def find_faces(rgb: Rgb, *, detail: Rgb | None = None) -> list[tuple[Box, float]]:
+def find_faces(
+    rgb: Rgb, *, detail: Rgb | None = None, windows: tuple[float, ...] = WINDOWS
+) -> list[tuple[Box, float]]:
     """Faces in an RGB picture, boxes in its pixels, each with its score: the lowest of
     its seven looks (0 to 1, at least `MIN_SCORE`). `detail`, the same picture larger,
-    gives the close looks more pixels (a small face is blurred when enlarged)."""
+    gives the close looks more pixels (a small face is blurred when enlarged). `windows`:
+    the sizes of the windows, as fractions of the longer side."""
     height, width = rgb.shape[:2]
     longest = max(height, width)
     candidates: list[tuple[float, Box]] = []
-    for fraction in _WINDOWS:
+    for fraction in windows:
         side = round(longest * fraction)
         if side < _INPUT // 2 and fraction < 1.0:
             continue  # faces this small are below what the other windows find anyway

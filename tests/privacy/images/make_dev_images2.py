@@ -427,13 +427,17 @@ def small_faces(dev: Path) -> dict[str, Labelled]:
     pictures = {}
     # (photo, its labelled face box, face width wanted in pixels)
     sources = (
-        ("basketball.jpg", (508, 45, 70, 90), 58),
-        ("messi.jpg", (224, 88, 40, 44), 55),
-        ("basketball.jpg", (68, 85, 48, 50), 48),
+        ("basketball.jpg", (508, 45, 70, 90), 58, (1000, 750), False),
+        ("messi.jpg", (224, 88, 40, 44), 55, (1100, 750), False),
+        ("basketball.jpg", (68, 85, 48, 50), 48, (1200, 750), True),
+        # Large photos: the face a fortieth to a fiftieth of the longer side.
+        ("../astronaut-face.jpg", (87, 32, 51, 55), 60, (2400, 1800), False),
+        ("messi.jpg", (224, 88, 40, 44), 62, (3000, 2250), False),
+        ("../astronaut-face.jpg", (87, 32, 51, 55), 54, (2400, 1800), True),
     )
-    for index, (name, (x, y, w, h), face_width) in enumerate(sources):
-        scene = Labelled(desk(1000 + index * 100, 750, seed=80 + index))
-        source = Image.open(dev / name).convert("RGB")
+    for index, (name, (x, y, w, h), face_width, size, grey) in enumerate(sources):
+        scene = Labelled(desk(*size, seed=80 + index))
+        source = Image.open(dev / name).convert("L" if grey else "RGB").convert("RGB")
         margin_x, margin_y = int(w * 0.5), int(h * 0.4)
         left, top = max(0, x - margin_x), max(0, y - margin_y)
         crop = source.crop((left, top, x + w + margin_x, y + h + margin_y + h // 2))
@@ -443,7 +447,7 @@ def small_faces(dev: Path) -> dict[str, Labelled]:
         )
         framed = Image.new("RGB", (printed.width + 16, printed.height + 16), (250, 250, 250))
         framed.paste(printed, (8, 8))
-        at = (300 + index * 120, 250 + index * 40)
+        at = (300 + index * 120, 250 + index * 40) if index < 3 else (size[0] // 2, size[1] // 3)
         scene.image.paste(framed, at)
         scene.faces.append(
             [
