@@ -152,7 +152,7 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
         )
 
     # The learned detector first: it finds turned faces as well as frontal ones.
-    faces: list[tuple[Box, str]] = []
+    learned: list[tuple[Box, str]] = []
     # Faces of at least `_FACE_MIN` pixels in the copy they were found in.
     found = [
         (box, score)
@@ -170,8 +170,9 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
         rect = (box.x, box.y, box.width, box.height)
         if skin_toned(rect) is False or cat(rect):
             continue
-        faces.append((box, HIGH if score >= _MODEL_SURE_SCORE else LOW))
+        learned.append((box, HIGH if score >= _MODEL_SURE_SCORE else LOW))
 
+    faces: list[tuple[Box, str]] = []
     for rect, hits in _detect_counted(
         "haarcascade_frontalface_alt2.xml", small, neighbours=4, min_size=_FACE_MIN
     ):
@@ -195,7 +196,7 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
 
     for rect in _small_faces(gray, reduce):
         box = _box(rect)
-        if any(box.overlap(face) > 0.3 for face, _ in faces) or not plausible(
+        if any(box.overlap(face) > 0.3 for face, _ in faces + learned) or not plausible(
             rect, _MIN_HITS_GREY, frontal=True
         ):
             continue
@@ -217,13 +218,23 @@ def _find_faces(gray: Gray, image: Image.Image, *, colourful: bool) -> list[Imag
             profiles.append((rect, hits))
     for rect, hits in profiles:
         box = _box(rect)
-        if any(box.overlap(face) > 0.3 for face, _ in faces) or not plausible(
+        if any(box.overlap(face) > 0.3 for face, _ in faces + learned) or not plausible(
             rect, hits, frontal=False
         ):
             continue
         faces.append((box, LOW))
 
     results = []
+    # A learned face where a cascade found one keeps the cascade's box (the redaction
+    # margins were set for it: brows to chin, centred) and lends it its confidence.
+    for box, confidence in learned:
+        same = [index for index, (face, _) in enumerate(faces) if box.overlap(face) > 0.3]
+        for index in same:
+            if confidence == HIGH:
+                faces[index] = (faces[index][0], HIGH)
+        if not same:
+            faces.append((box, confidence))
+
     for box, confidence in _merge_overlapping(faces):
         original = Box(
             x=max(0, int(box.x / reduce)),
