@@ -20,12 +20,18 @@ to ``scan_image``. Boxes are in the pixels of that upright image.
    come back with boxes; lines are rebuilt into text with a map from each character back
    to its word, the text scanner (``privacy.phi.find_phi``) and the rules below run on
    it, and each finding gets the union box of its words. (``privacy.images.text``)
-2. **Faces.** OpenCV's Haar cascades on a reduced greyscale copy: the frontal "alt2"
-   cascade finds candidates; one that the "default" frontal cascade confirms is a high
-   finding, one it does not is low; the profile cascade (on the image and its mirror, for
-   faces turned either way) adds low findings. A candidate the cat-face cascade also
-   matches is dropped: a cat is not a face. Small faces get a second, finer search,
-   each candidate checked up close. (``privacy.images.faces``)
+2. **Faces.** A small learned detector (MediaPipe's BlazeFace, run by OpenCV's DNN
+   module) looks at square windows of a reduced copy (and, in a large photo, smaller
+   windows of a larger copy) and finds frontal and turned faces;
+   each candidate must score high in six more looks up close, in the picture and its
+   mirror. OpenCV's Haar cascades on a reduced greyscale copy add smaller frontal faces:
+   the frontal "alt2" cascade finds candidates; one that the "default" frontal cascade
+   confirms is a high finding, one it does not is low; the profile cascade (on the image
+   and its mirror, for faces turned either way) adds low findings. A large cascade
+   candidate in which the learned detector sees no face is dropped, and so is any
+   candidate the cat-face cascade also matches: a cat is not a face. Small faces get a
+   second, finer search, each candidate checked up close. (``privacy.images.faces``,
+   ``privacy.images.face_model``)
 
 Overlay rules: radiograph and monitor overlays write names as ``DOE, JANE`` or
 ``DOE^JANE`` (the DICOM person-name form) and label identifiers ``Pt:``, ``ID:``,

@@ -10,6 +10,7 @@ from typing import Final
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 import pytesseract
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image
@@ -30,6 +31,7 @@ _REGION_SIDE: Final = 1600
 # can look like a lot of text).
 _SHEET_MAX_PIXELS: Final = 2_500_000
 _SHEET_GAP: Final = 24
+_MIN_PHOTO_WORD_HEIGHT: Final = 8
 _MAX_REGIONS: Final = 40
 # Words Tesseract is less sure of than this (0-100) are treated as noise.
 _MIN_WORD_CONFIDENCE: Final = 45
@@ -75,6 +77,9 @@ def _find_text(gray: Gray, kind: PictureKind, report: Progress) -> list[ImageFin
         parts,
         psm=3 if kind == "document" else 11,
         min_confidence=_MIN_OVERLAY_WORD_CONFIDENCE if kind == "radiograph" else None,
+        # A photo's regions are scaled for letters about 30 pixels tall: a word of a few
+        # pixels is a speck read as letters.
+        min_height=_MIN_PHOTO_WORD_HEIGHT if kind == "photo" else 0,
     )
     if kind == "radiograph":
         words += _read_again(parts, words)
@@ -225,42 +230,91 @@ def _photo_parts(gray: Gray) -> list[_Part]:
     joined = cv2.morphologyEx(
         edges, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 3))
     )
-    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    count, components, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     small_h, small_w = small.shape
-    candidates: list[tuple[float, tuple[int, int, int, int]]] = []
+    candidates: list[tuple[float, tuple[int, int, int, int], float, int]] = []
     for index in range(1, count):
         x, y, w, h, area = (int(value) for value in stats[index])
-        if h < 7 or h > small_h / 10 or w < 1.5 * h or w < 20:
+        # The line's length and height along its own direction: the upright box's, unless
+        # the line is photographed at a slight angle (a wristband, a badge); such a line
+        # is turned level before it is read.
+        slant, length, thickness = 0.0, float(w), float(h)
+        if w >= 20 and w >= h and 7 <= h <= small_h / 10 + w * 0.21:
+            turned, along, across = _slant(components[y : y + h, x : x + w] == index)
+            if _MIN_SLANT <= abs(turned) <= _MAX_SLANT:
+                slant, length, thickness = turned, along, across
+            elif area / (w * h) < 0.45:
+                continue
+        if thickness < 7 or thickness > small_h / 10 or length < max(20, 1.5 * thickness):
             continue
-        fill = float(edges[y : y + h, x : x + w].mean()) / 255
-        solidity = area / (w * h)
+        fill = float(edges[y : y + h, x : x + w].mean()) / 255 * (w * h) / (length * thickness)
+        solidity = area / (length * thickness)
         if fill < 0.15 or fill > 0.75 or solidity < 0.45:
             continue
-        candidates.append((w * h * fill, (x, y, w, h)))
-    candidates.sort(reverse=True)
+        candidates.append((length * thickness * fill, (x, y, w, h), slant, round(thickness)))
+    candidates.sort(key=lambda item: -item[0])
 
     parts = []
     budget = _SHEET_MAX_PIXELS
-    for _, (x, y, w, h) in candidates[:_MAX_REGIONS]:
-        pad = max(3, h // 3)
+    for _, (x, y, w, h), slant, line in candidates[:_MAX_REGIONS]:
+        # The line's own height (across its slant), not its upright box's, sets the scale.
+        pad = max(3, line // 3)
         left = max(0, int((x - pad) / reduce))
         top = max(0, int((y - pad) / reduce))
         right = min(width, int((x + w + pad) / reduce) + 1)
         bottom = min(height, int((y + h + pad) / reduce) + 1)
         # The region is one or a few lines; aim the line height at the reading height.
-        scale = min(2.0, max(0.25, _TEXT_HEIGHT * 1.4 / max(1.0, h / reduce)))
+        scale = min(2.0, max(0.25, _TEXT_HEIGHT * 1.4 / max(1.0, line / reduce)))
         pixels = _resized(gray[top:bottom, left:right], scale)
         if pixels.size > budget:
             break
         budget -= pixels.size
+        if slant:
+            pixels = _level(pixels, slant)
         parts.append(_Part(_dark_on_light(pixels), left, top, scale))
     return parts
 
 
+# Lines slanting between these angles (degrees) are turned level before reading: a band
+# photographed at an angle, whose curve near the ends adds a few degrees more (11 on the
+# development wristbands). A line slanting less reads as it is.
+_MIN_SLANT: Final = 2.0
+_MAX_SLANT: Final = 12.0
+
+
+def _slant(mask: npt.NDArray[np.bool_]) -> tuple[float, float, float]:
+    """The angle (degrees, positive when the line rises to the right), length and
+    thickness of the smallest rotated rectangle around a shape."""
+    ys, xs = np.nonzero(mask)
+    points = np.column_stack([xs, ys]).astype(np.float32)
+    corners = cv2.boxPoints(cv2.minAreaRect(points))
+    first, second = corners[1] - corners[0], corners[2] - corners[1]
+    along, across = (first, second) if np.hypot(*first) >= np.hypot(*second) else (second, first)
+    # Image rows grow downwards: a line rising to the right has a negative y step.
+    angle = float(np.degrees(np.arctan2(-along[1], along[0])))
+    if angle > 90:
+        angle -= 180
+    elif angle <= -90:
+        angle += 180
+    return angle, float(np.hypot(*along)), float(np.hypot(*across))
+
+
+def _level(pixels: Gray, slant: float) -> Gray:
+    """Turn a region so that a line slanting by `slant` degrees reads level; the corners
+    brought in are filled with the region's edge pixels. Word boxes found in the result
+    are still mapped back as if it were upright (off by at most the slant's rise)."""
+    height, width = pixels.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), -slant, 1.0)
+    return cv2.warpAffine(
+        pixels, turn, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
 def _read_words(
-    parts: Sequence[_Part], *, psm: int, min_confidence: float | None = None
+    parts: Sequence[_Part], *, psm: int, min_confidence: float | None = None, min_height: int = 0
 ) -> list[_Word]:
-    """Stack the parts into one white sheet, read it once, map words back to the image."""
+    """Stack the parts into one white sheet, read it once, map words back to the image.
+    Words under `min_height` pixels tall on the sheet are dropped as noise."""
     width = max(part.pixels.shape[1] for part in parts) + 2 * _SHEET_GAP
     height = sum(part.pixels.shape[0] + _SHEET_GAP for part in parts) + _SHEET_GAP
     sheet = np.full((height, width), 255, dtype=np.uint8)
@@ -287,6 +341,8 @@ def _read_words(
         ):
             continue
         left, top_, w, h = (int(data[key][index]) for key in ("left", "top", "width", "height"))
+        if h < min_height:
+            continue
         centre = top_ + h / 2
         part_index = _part_at(offsets, parts, centre)
         if part_index is None:

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from tests.privacy.images.make_dev_images2 import (  # noqa: E402
     clean_small_radiographs,
+    curved_wristbands,
     photos,
     screenshots,
     small_faces,
@@ -38,12 +39,17 @@ DEV = Path(__file__).resolve().parent / "dev"
 PHOTO_LABELS: dict[str, dict[str, object]] = {
     "basketball.jpg": {"faces": [[68, 85, 48, 50], [508, 45, 70, 90]], "text": []},
     "messi.jpg": {"faces": [[224, 88, 40, 44]], "text": []},
+    # Turned faces: three-quarter view (camera) and profile (a stereo pair).
+    "camera.jpg": {"faces": [[178, 100, 80, 100]], "text": []},
+    "calibration_left06.jpg": {"faces": [[240, 110, 105, 135]], "text": []},
+    "calibration_right06.jpg": {"faces": [[150, 125, 100, 130]], "text": []},
     **{
         name: {"faces": [], "text": []}
         for name in (
             "baboon.jpg bird.jpg brick.jpg building.jpg coins.jpg fruits.jpg grass.jpg "
             "gravel.jpg home.jpg lake.jpg orange.jpg page.jpg stuff.jpg tree.jpg "
-            "gnome_bicycle.jpg gnome_plane.jpg gnome_surfer.jpg"
+            "gnome_bicycle.jpg gnome_plane.jpg gnome_surfer.jpg book.jpg chelsea.jpg board.jpg "
+            "sudoku.jpg"
         ).split()
     },
 }
@@ -144,6 +150,7 @@ def main() -> None:
         **clean_small_radiographs(),
         **screenshots(),
         **photos(),
+        **curved_wristbands(),
         **small_faces(DEV),
     }
     for name, picture in pictures.items():

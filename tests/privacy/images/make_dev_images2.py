@@ -359,6 +359,60 @@ def photos() -> dict[str, Labelled]:
     return pictures
 
 
+def _curve(
+    card: Image.Image, labels: list[tuple[str, tuple[int, int, int, int]]], depth: int
+) -> tuple[Image.Image, list[tuple[str, tuple[int, int, int, int]]]]:
+    """Bend a card as a band around a wrist: each column drops by `depth` pixels times the
+    square of its distance from the middle (as a fraction of half the width); label boxes
+    grow to cover the bend under them."""
+    pixels = np.asarray(card.convert("RGB"))
+    height, width = pixels.shape[:2]
+    drops = [round(depth * ((x - width / 2) / (width / 2)) ** 2) for x in range(width)]
+    bent = np.full((height + depth, width, 3), 0, dtype=np.uint8)
+    alpha = np.zeros((height + depth, width), dtype=np.uint8)
+    for x, drop in enumerate(drops):
+        bent[drop : drop + height, x] = pixels[:, x]
+        alpha[drop : drop + height, x] = 255
+    image = Image.fromarray(bent).convert("RGBA")
+    image.putalpha(Image.fromarray(alpha))
+    moved = []
+    for kind, (x, y, w, h) in labels:
+        under = drops[max(0, x) : min(width, x + w)] or [0]
+        moved.append((kind, (x, y + min(under), w, h + max(under) - min(under))))
+    return image, moved
+
+
+def curved_wristbands() -> dict[str, Labelled]:
+    """Wristbands photographed around a wrist: the band curves, and the photo is taken at
+    an angle of 5 to 7 degrees; a name (`LAST, First` or `LAST, FIRST`) and a bare
+    seven-digit number."""
+    pictures = {}
+    bands: tuple[tuple[str, list[tuple[str, int, int, str | None]], int, float, int], ...] = (
+        (
+            "wristband_curved.jpg",
+            [("OKAFOR, Grace", 5, 30, "name"), ("5520417", 1, 28, "mrn")],
+            26,
+            6.0,
+            74,
+        ),
+        (
+            "wristband_curved_2.jpg",
+            [("LINDGREN, MARTA E", 0, 28, "name"), ("8830164", 3, 26, "mrn")],
+            34,
+            -7.0,
+            75,
+        ),
+    )
+    for name, lines, depth, angle, seed in bands:
+        scene = Labelled(photo_scene(1600, 1200, seed=seed))
+        card, labels = _card((880, 160), lines, (246, 244, 236), barcode=True)
+        bent, labels = _curve(card, labels, depth)
+        _place(scene, bent, labels, (330, 480), angle)
+        scene.image = jpeg(scene.image.filter(ImageFilter.GaussianBlur(0.7)), 80)
+        pictures[name] = scene
+    return pictures
+
+
 def desk(width: int, height: int, seed: int) -> Image.Image:
     """A wooden desk top: brown with grain."""
     rng = np.random.default_rng(seed)
@@ -373,13 +427,17 @@ def small_faces(dev: Path) -> dict[str, Labelled]:
     pictures = {}
     # (photo, its labelled face box, face width wanted in pixels)
     sources = (
-        ("basketball.jpg", (508, 45, 70, 90), 58),
-        ("messi.jpg", (224, 88, 40, 44), 55),
-        ("basketball.jpg", (68, 85, 48, 50), 48),
+        ("basketball.jpg", (508, 45, 70, 90), 58, (1000, 750), False),
+        ("messi.jpg", (224, 88, 40, 44), 55, (1100, 750), False),
+        ("basketball.jpg", (68, 85, 48, 50), 48, (1200, 750), True),
+        # Large photos: the face a fortieth to a fiftieth of the longer side.
+        ("../astronaut-face.jpg", (87, 32, 51, 55), 60, (2400, 1800), False),
+        ("messi.jpg", (224, 88, 40, 44), 62, (3000, 2250), False),
+        ("../astronaut-face.jpg", (87, 32, 51, 55), 54, (2400, 1800), True),
     )
-    for index, (name, (x, y, w, h), face_width) in enumerate(sources):
-        scene = Labelled(desk(1000 + index * 100, 750, seed=80 + index))
-        source = Image.open(dev / name).convert("RGB")
+    for index, (name, (x, y, w, h), face_width, size, grey) in enumerate(sources):
+        scene = Labelled(desk(*size, seed=80 + index))
+        source = Image.open(dev / name).convert("L" if grey else "RGB").convert("RGB")
         margin_x, margin_y = int(w * 0.5), int(h * 0.4)
         left, top = max(0, x - margin_x), max(0, y - margin_y)
         crop = source.crop((left, top, x + w + margin_x, y + h + margin_y + h // 2))
@@ -389,7 +447,7 @@ def small_faces(dev: Path) -> dict[str, Labelled]:
         )
         framed = Image.new("RGB", (printed.width + 16, printed.height + 16), (250, 250, 250))
         framed.paste(printed, (8, 8))
-        at = (300 + index * 120, 250 + index * 40)
+        at = (300 + index * 120, 250 + index * 40) if index < 3 else (size[0] // 2, size[1] // 3)
         scene.image.paste(framed, at)
         scene.faces.append(
             [
