@@ -428,3 +428,22 @@ def _load_english_words() -> frozenset[str]:
 # Words a reader would know as English; a word outside this list and the name
 # list is the unusual word that a name is, in a person context.
 ENGLISH_WORDS: Final = _load_english_words()
+
+
+def inflected_english(word: str) -> bool:
+    """A lower-case word formed from an English word by an ending ("messaged", "cannulating")."""
+    for ending, stems in (
+        ("ed", ("", "e")),
+        ("ing", ("", "e")),
+        ("es", ("",)),
+        ("s", ("",)),
+        ("ly", ("",)),
+        ("er", ("", "e")),
+    ):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            if any(stem + tail in ENGLISH_WORDS for tail in stems):
+                return True
+            if stem[-1:] == stem[-2:-1] and stem[:-1] in ENGLISH_WORDS:
+                return True  # "stopped", "planning"
+    return False

@@ -719,7 +719,8 @@ def test_new_rules_stay_linear(text: str) -> None:
 
 
 def _model_names(text: str) -> list[str]:
-    from privacy.phi.model import CAPITALISED_RE, model_names
+    from privacy.phi.model import model_names
+    from privacy.phi.patterns.common import CAPITALISED_RE
 
     spans = [m.span() for m in CAPITALISED_RE.finditer(text)]
     return [text[s:e] for s, e, _ in model_names(text, spans)]

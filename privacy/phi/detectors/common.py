@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from privacy.phi.kinds import HIGH, LOW, Finding
-from privacy.phi.patterns.common import TO_SPACE
+from privacy.phi.patterns.common import CAPITALISED_RE, TO_SPACE
 from privacy.phi.patterns.keywords import TRIGGERS
-from privacy.phi.patterns.shapes import CAPITALISED_RE
 
 Span = tuple[int, int]
 # Cities this big name a region more than a neighbourhood ("a village near Lagos").

@@ -45,6 +45,7 @@ from privacy.phi.patterns.international import (
 from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE
 from privacy.phi.patterns.shapes import (
     AGE_RE,
+    AGE_SEX_BEFORE_RE,
     AGE_WORDS_RE,
     DATE_ORDINAL_RE,
     MONTH_DATE_RE,
@@ -109,10 +110,11 @@ def _detect_dates(doc: Doc) -> Iterator[Finding]:
                 m.group("sep") != "." or len(m.group("y")) == 4
             )
         elif m.group("md_m"):
-            # No year ("3/15"): only a date right after an event word, and
+            # No year ("3/15", "14/02"): only a date right after an event word, and
             # never a score, fraction or device setting.
+            first, second = int(m.group("md_m")), int(m.group("md_d"))
             if (
-                _valid_month_day(int(m.group("md_m")), int(m.group("md_d")))
+                (_valid_month_day(first, second) or (second and _valid_month_day(second, first)))
                 and not _is_fraction(doc, start, end)
                 and EVENT_CUE_RE.search(low, max(0, start - 25), start)
             ):
@@ -149,6 +151,12 @@ def _detect_ages(doc: Doc) -> Iterator[Finding]:
         if m.group("sex"):
             # "99F" is an age in "99F with a fall" but a temperature in "Tmax 99F".
             if TEMPERATURE_CUE_RE.search(low, max(0, m.start() - 12), m.start()):
+                continue
+            # "a 94f with af", "bed 3, 91m": lower case only where a patient is described,
+            # not "walked 100m".
+            if m.group("sex").islower() and not AGE_SEX_BEFORE_RE.search(
+                low, max(0, m.start() - 12), m.start()
+            ):
                 continue
             yield _finding(text, "age", *m.span(), LOW)
         else:

@@ -20,11 +20,13 @@ from privacy.phi.patterns.context import (
     ZIP_EXCLUDE_BEFORE_RE,
 )
 from privacy.phi.patterns.international import (
+    AU_POSTCODE_RE,
     CA_POSTCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
     NHS_AFTER_CUE_RE,
     PLACE_AFTER_POSTCODE_RE,
+    PLACE_BEFORE_POSTCODE_RE,
     POSTCODE_CUE_RE,
     POSTCODE_TRIGGER_RE,
     UK_POSTCODE_RE,
@@ -246,6 +248,17 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
         place = PLACE_AFTER_POSTCODE_RE.match(text, m.end())
         if place and place.group(1) in PLACE_POPULATION:
             yield _finding(text, "address", *place.span(1), LOW)
+        town = PLACE_BEFORE_POSTCODE_RE.search(text, max(0, m.start() - 30), m.start())
+        if town:
+            words = town.group(1).split()
+            for n in (len(words), 1):
+                name = " ".join(words[-n:])
+                if name in PLACE_POPULATION:
+                    yield _finding(text, "address", town.end(1) - len(name), town.end(1), LOW)
+                    break
+    for pos in doc.at("au_state"):
+        if (m := AU_POSTCODE_RE.match(text, pos)) and _clear_before(text, pos, ""):
+            yield _finding(text, "zip", *m.span("code"), LOW)
     for pos in doc.at("zip"):
         if m := LOWER_POSTCODE_RE.match(low, pos):
             if text[m.start("code") : m.end("code")].islower():

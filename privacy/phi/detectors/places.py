@@ -136,6 +136,10 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("place"):
         prep_end = low.find(" ", pos)
+        if low.startswith("out of ", pos):
+            prep_end = pos + 6  # "a fisherman out of Yarmouth"
+        elif low.startswith("out ", pos):
+            continue
         if prep_end == -1 or (pos and not low[pos - 1].isspace() and low[pos - 1] not in "(,;:"):
             continue  # "sister-in-law": not a preposition
         start = prep_end + 1

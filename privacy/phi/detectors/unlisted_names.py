@@ -25,7 +25,15 @@ from privacy.phi.patterns.unlisted import (
     PERSON_COMMA_NAME_RE,
     PT_LOWER_NAME_RE,
 )
-from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NOT_NAME, PLACE_POPULATION, STRONG, WORD
+from privacy.phi.vocabulary import (
+    ENGLISH_WORDS,
+    GIVEN,
+    NOT_NAME,
+    PLACE_POPULATION,
+    STRONG,
+    WORD,
+    inflected_english,
+)
 
 # --- names, places, numbers and dates with no list entry ---
 
@@ -38,6 +46,7 @@ def _unknown_word(word: str) -> bool:
     return (
         len(low) > 2
         and low not in ENGLISH_WORDS
+        and not inflected_english(low)
         and low not in NOT_LOWER_NAME
         and low.capitalize() not in NOT_NAME
         and word not in NOT_NAME

@@ -54,7 +54,7 @@ NEXT_WORD_RE: Final = re.compile(
     rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
 )
 # Locative prepositions after which a town or neighbourhood is expected.
-PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to fled".split())
+PLACE_PREPOSITIONS: Final = frozenset(["out of", *"in from near outside around to fled".split()])
 # Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
 WEAK_PREPOSITIONS: Final = frozenset("off".split())
 PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
@@ -88,8 +88,9 @@ ANY_PLACE_CUE_RE: Final = re.compile(
     r"|(?:lives?|living|lived|resides|residing|stays|staying)[ \t]+(?:with|near|above|behind"
     r"|next[ \t]+to|by)[ \t]+[^.;:\n]{1,30}?[ \t]+(?:in|near)"
     r"|(?:moved|relocated|moving)[ \t]+(?:here[ \t]+)?(?:to|from)"
-    r"|(?:transferred|drove|came|flown|commutes|commuting|visiting|hails|originally|grew[ \t]+up"
-    r"|raised|born)(?:[ \t]+(?:in|over|up|down|here))?[ \t]+(?:from|in)"
+    r"|(?:transfer(?:red)?|drove|driven|came|flown|flew|airlifted|walked|travell?ed|commutes"
+    r"|commuting|visiting|hails|originally|grew[ \t]+up|raised|born)"
+    r"(?:[ \t]+(?:in|over|up|down|here|all[ \t]+the[ \t]+way))?[ \t]+(?:from|in)"
     r"|(?:is|s)[ \t]+(?:originally[ \t]+)?from"
     r"|\b(?:man|woman|men|women|boy|girl|guy|lady|gentleman|patient|pt|kid|child|teen|family"
     r"|mother|father|mum|mom|dad|son|daughter|farmer|worker|miner|driver|cleaner|nurse|teacher"
@@ -199,6 +200,14 @@ POSTCODE_CUE_RE: Final = re.compile(
     r"\b(?:postcode|post code|postal code|postal|lives|living|resides|address|at)\b[^\n]{0,12}$"
 )
 PLACE_AFTER_POSTCODE_RE: Final = re.compile(rf",[ \t]*({_TOKEN}(?:[ \t]+{_TOKEN})?)")
+# "Mohinder Kaur, Southall, UB1 3HX": the town written right before a postcode.
+PLACE_BEFORE_POSTCODE_RE: Final = re.compile(rf"(?<![\w'’-])({_TOKEN}(?:[ \t]+{_TOKEN})?),?[ \t]+$")
+# "Dubbo NSW 2830": an Australian state and its four-digit postcode.
+AU_POSTCODE_RE: Final = re.compile(
+    r"(?:NSW|VIC|QLD|TAS|ACT|NT|SA|WA),?[ \t]+(?P<code>\d{4})(?![\w/.-])"
+)
+for _word in "nsw vic qld tas act nt sa wa".split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "au_state")
 # Colleagues named without a title: "Jennifer and Carlos from pharmacy".
 COLLEAGUE_AFTER_RE: Final = re.compile(
     r"(?:[ \t]+and[ \t]+[A-Z][a-z]+)?[ \t]+(?:from|in|on)[ \t]+(?:the[ \t]+)?(?:pharmacy|nursing"
@@ -206,7 +215,8 @@ COLLEAGUE_AFTER_RE: Final = re.compile(
     r"|anaesthesia|ortho|icu|micu|ed|er|case management|social work|pt|ot|rt|respiratory"
     r"|our team|my team|the team|admin|it|billing|infection control|palliative|physio"
     r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
-    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?"
+    r"|housekeeping|security|reception|the lab|lab|cath lab|imaging|endoscopy|dialysis"
+    r"|ward \w+|\d\w?"
     r"|(?:night|day|late|early|weekend|twilight)[ \t]+(?:team|shift))\b"
     r"|[ \t]+(?:and|&)[ \t]+(?:colleagues|co-?workers|coauthors|co-authors|team)\b"
     r"|[ \t]+et[ \t]+al\b",

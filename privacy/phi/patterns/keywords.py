@@ -126,7 +126,8 @@ HOLIDAY_RE: Final = re.compile(
     rf"|Valentine['’]?s[ \t]+Day|Labor[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
 )
 NAME_CUE_RE: Final = re.compile(
-    r"(?:(?P<pt>patient|pt)\b\.?|(?P<named>named|called|name is|name['’]s|goes by|name)"
+    r"(?:(?P<pt>patient|pt)\b\.?|(?P<named>named|nicknamed|call(?:s|ed)?[ \t]+(?:her|him)\b"
+    r"|called|name[ \t]+(?:is|was)|name['’]s|goes by|known as|name)"
     r"|(?P<rel>wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner"
     r"|spouse|fianc[eé]e?|boyfriend|girlfriend|grandson|granddaughter|grandmother"
     r"|grandfather|grandma|grandpa|grandchild|niece|nephew|aunt|uncle|cousin|caregiver"
@@ -160,7 +161,7 @@ for _rule, _blob in (
         requisition confirmation booking tracking reference ref enrollment enrolment
         registration user username login""",
     ),
-    ("name", "patient pt named called name goes " + _RELATION_WORDS),
+    ("name", "patient pt named nicknamed call calls called name goes known " + _RELATION_WORDS),
     (
         "age",
         """aged age turned turns turning he she patient pt mom dad mother father grandmother
@@ -178,7 +179,7 @@ for _rule, _blob in (
         biometric biometrics""",
     ),
     ("tattoo", "tattoo tattooed"),
-    ("place", "in from near outside around to off fled"),
+    ("place", "in from near outside around to off fled out"),
     ("at_age", "at"),
     ("corner", "corner and"),
     ("title", "mr mrs ms miss mx"),

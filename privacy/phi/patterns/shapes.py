@@ -99,8 +99,10 @@ AGE_RE: Final = re.compile(
     r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*(?:old|young)|[ \t]+of[ \t]+age)"
     r"|[ \t]*-?[ \t]*(?:yo|y/o|y\.o\.?|yr[ \t-]*old)(?![a-z])"
     r"|(?:yrs?|y)(?![a-z])(?![ \t]*(?:ago|later|earlier|before|after|since|of\b|in\b))"
-    r"|(?P<sex>[MF])(?![\w°]))"
+    r"|(?P<sex>[MFmf])(?![\w°]))"
 )
+# Before a lower-case age and sex ("a 94f", "pt 91m", "bed 3, 90f", "(97m)").
+AGE_SEX_BEFORE_RE: Final = re.compile(r"(?:\b(?:a|an|pt|is|patient)[ \t]+|[,:(][ \t]*)$")
 AGE_WORDS_RE: Final = re.compile(
     r"\b(?:ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|(?:a|one)[ -]hundred(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight"
@@ -148,9 +150,12 @@ HONORIFIC_RE: Final = re.compile(
 )
 FAMILY_RE: Final = re.compile(
     # "The Hendersons brought their son": a family referred to by surname.
-    rf"he(?<=(?<![\w])[Tt]he)[ \t]+(?P<name>{_TOKEN}s)[ \t]+(?:brought|came|asked|said|say"
+    rf"he(?<=(?<![\w])[Tt]he)[ \t]+(?:(?P<name>{_TOKEN}s)[ \t]+(?:brought|came|asked|said|say"
     r"|want(?:ed)?|are|were|have|had|called|visited|arrived|decided|agreed|declined|refused"
-    r"|requested|family|kids|children)\b"
+    r"|requested|family|kids|children)"
+    # "the Oduya family", "the Kowalski twins": a family named by its surname.
+    rf"|(?P<surname>{_TOKEN})[ \t]+(?:family|families|household|twins|kids|children|boys|girls"
+    r"|clan|parents))\b"
 )
 # ", a 45-year-old" / ", 58," after a capitalised name.
 AGE_AFTER_NAME_RE: Final = re.compile(
@@ -160,7 +165,6 @@ AGE_AFTER_NAME_RE: Final = re.compile(
 NAME_BEFORE_RE: Final = re.compile(
     rf"(?<![\w@.'’-])({_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}})$"
 )
-CAPITALISED_RE: Final = re.compile(r"[A-Z][a-z]+")
 NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]+(?P<last>{_PARTICLE}{{0,3}}{_TOKEN})")
 INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Z]\.")
 INITIALS_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.){0,2}(?!\w)")

@@ -149,6 +149,7 @@ CONTACT_NAME_RE: Final = re.compile(
 )
 # Endings of drugs and lab names before "is 45": "Troponin is 45 and rising".
 LAB_WORD_END_RE: Final = re.compile(r"(?:in|ine|ol|um|ate|ide|ase|en|one)$")
+COPULA_AFTER_RE: Final = re.compile(r"[ \t]+(?:is|was|are|were|has|had)\b")
 # "Gaurav, our HCA,": a colleague named with the job; "Harvey the therapy dog".
 NOT_PATIENT_AFTER_RE: Final = re.compile(
     r",?[ \t]+(?:(?:our|my|the)[ \t]+(?:hca|nurse|registrar|reg|sho|fy1|fy2|consultant"
