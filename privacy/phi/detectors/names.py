@@ -492,8 +492,7 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             start -= 1
         word = text[start:end]
         if (
-            word[:1].isupper()
-            and word[1:].islower()
+            all(p[:1].isupper() and p[1:].islower() for p in word.split("-"))
             and len(word) > 2
             and word not in NOT_NAME
             and word not in PLACE_POPULATION

@@ -15,6 +15,7 @@ from privacy.phi.patterns.unlisted import (
     AND_I_AFTER_RE,
     BED_NAME_RE,
     BEFORE_UNKNOWN_NAME,
+    CLAUSE_OPENERS,
     CONTACT_NAME_RE,
     HUMAN_VERB_AFTER_RE,
     JARGON_SUFFIX_RE,
@@ -177,19 +178,26 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
 
 
 def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
-    text = doc.text
+    text, low = doc.text, doc.low
     for start, cap_end in doc.capitalised():
         after = text[cap_end : cap_end + 2]
         # Cheap tests first: a lower-case word, or more letters, must follow, and
         # a word after a space after a letter does not open a sentence.
         if not (after[1:2].islower() or after[:1].isalpha() or after[:1] in "-'’"):
             continue
+        clause = False
         if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
-            continue
-        if not _sentence_start(text, start):
+            # Inside a sentence, only at the head of a clause: "found out today that
+            # Abimbola passed", "when Xochitl came in".
+            clause = low[low.rfind(" ", 0, start - 1) + 1 : start - 1] in CLAUSE_OPENERS
+            if not clause:
+                continue
+        elif not _sentence_start(text, start):
             continue
         end = _word_at(text, start)
         word = text[start:end]
+        if clause and (_name_bits(word) or word.lower() in ENGLISH_WORDS):
+            continue  # listed names are read elsewhere; "that Epic crashed" is a word
         verb = HUMAN_VERB_AFTER_RE.match(text, end) or AND_I_AFTER_RE.match(text, end)
         if verb is None and _name_bits(word) & STRONG:
             # A listed name takes the copula too: "Rafferty was the sweetest kid".

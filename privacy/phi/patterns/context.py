@@ -92,7 +92,8 @@ NOT_PERSON_NAME_RE: Final = re.compile(
 COLLEAGUE_BEFORE_RE: Final = re.compile(
     r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?"
     r"[ \t]+(?:[A-Z][\w'’-]+[ \t]+)?$)"
-    r"|(?:\b(?:talk|lecture|presented|written|authored|taught|posted) by[ \t]+$)"
+    r"|(?:\b(?:talk|lecture|presented|written|authored|taught|posted|described|discovered"
+    r"|invented|coined) by[ \t]+$)|(?:\bnamed (?:after|for)[ \t]+$)"
     # Replies and farewells name colleagues: "Agree with Sam", "Happy retirement to Sister
     # Bernadette".
     r"|(?:\b(?i:retirement|farewell|welcome)[ \t]+to[ \t]+(?:(?:Sister|Matron|Nurse)[ \t]+)?"

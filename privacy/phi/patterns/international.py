@@ -268,6 +268,12 @@ LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
 # ", a taxi driver", ", our patient": an appositive that makes the word before it a person.
 APPOSITIVE_RE: Final = re.compile(
     r",[ \t]+(?:the[ \t]+(?:parents|couple|twins|grandparents|family|children|kids)\b"
+    # "Jean-Baptiste, her partner,", "Mavis, his wife of 60 years": a relative
+    r"|(?:his|her|their|my|our)[ \t]+(?:wife|husband|partner|son|daughter|mother|father|mum|mom"
+    r"|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|nan|niece|nephew|aunt"
+    r"|uncle|cousin|carer|fiance|fiancee|twin|boyfriend|girlfriend|neighbou?r|friend)\b"
+    # "Pita, the kaumatua who blessed the ward": a person described
+    r"|the[ \t]+[a-z]+[ \t]+(?:who|whose)\b"
     r"|(?:a|an|our|my)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:driver|teacher|student|worker"
     r"|farmer|miner|cleaner|carer|nurse|mother|father|mum|dad|grandmother|grandfather|widow"
     r"|widower|veteran|refugee|patient|man|woman|boy|girl|baby|toddler|teen|teenager|lady"

@@ -126,7 +126,8 @@ HOLIDAY_RE: Final = re.compile(
     rf"|Valentine['’]?s[ \t]+Day|Labor[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
 )
 NAME_CUE_RE: Final = re.compile(
-    r"(?:(?P<pt>patient|pt)\b\.?|(?P<named>named|nicknamed|call(?:s|ed)?[ \t]+(?:her|him)\b"
+    r"(?:(?P<pt>patient|pt)\b\.?|(?P<nok>nok|next[ \t]+of[ \t]+kin)\b"
+    r"|(?P<named>named(?![ \t]+(?:after|for|by|in|as)\b)|nicknamed|call(?:s|ed)?[ \t]+(?:her|him)\b"
     r"|called|name[ \t]+(?:is|was)|name['’]s|goes by|known as|name)"
     r"|(?P<rel>wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner"
     r"|spouse|fianc[eé]e?|boyfriend|girlfriend|grandson|granddaughter|grandmother"
@@ -161,7 +162,10 @@ for _rule, _blob in (
         requisition confirmation booking tracking reference ref enrollment enrolment
         registration user username login""",
     ),
-    ("name", "patient pt named nicknamed call calls called name goes known " + _RELATION_WORDS),
+    (
+        "name",
+        "patient pt nok next named nicknamed call calls called name goes known " + _RELATION_WORDS,
+    ),
     (
         "age",
         """aged age turned turns turning he she patient pt mom dad mother father grandmother

@@ -50,12 +50,15 @@ HUMAN_VERB_AFTER_RE: Final = re.compile(
     r"|weeks|next|,)|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
     r"|thought"
     r"|knows|decided|agreed|insisted|brought|drove|texted|messaged|sat|slept|keeps[ \t]+asking"
-    r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their))\b"
+    r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their)"
+    r"|died|passed[ \t]+away|passed(?=[ \t]*[.,;!])|passed[ \t]+(?:peacefully|overnight|today"
+    r"|yesterday|last))\b"
 )
 # "Femi and Tolu are the parents": what may follow a pair of names.
 AFTER_NAME_PAIR_RE: Final = re.compile(
     r"[ \t,]+(?:are|were|came|have|had|said|went|who|arrived|brought|told|asked|live"
-    r"|lived|were)\b"
+    r"|lived|were|all[ \t]+(?:have|had|share|shared|came|got|went|need|needed|tested)"
+    r"|both[ \t]+(?:came|went|tested|need|needed|got))\b"
 )
 # "an old farmer, Gwilym, walks": a person noun, then a name between commas.
 PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
@@ -136,7 +139,10 @@ JARGON_SUFFIX_RE: Final = re.compile(
     r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|semide|tanide|azide|glutide|pramide"
     r"|mab|nib|pril|sartan"
     r"|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|xaban|gliptin|gliflozin|tide"
-    r"|lone|sone|pam|lam|ium|onian|inian|oid)$"
+    r"|lone|sone|pam|lam|ium|onian|inian|oid"
+    # drug stems: gabapentin, pregabalin, sertraline's kin, quetiapine, risperidone
+    r"|pentin|gabalin|oxetine|triptyline|apine|idone|setron|prazole|tidine|dipine|afil|lukast"
+    r"|navir|previr|buvir)$"
 )
 for _word in "bed bay rm room cubicle cube side".split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
@@ -157,6 +163,8 @@ NOT_PATIENT_AFTER_RE: Final = re.compile(
     r"|ward[ \t]+clerk|secretary|medical[ \t]+student|student|cns|np|pa|charge[ \t]+nurse"
     r"|matron|colleague|fellow|receptionist|scribe|tech|midwife|paramedic|chaplain"
     r"|ward[ \t]+manager|manager|nurse[ \t]+in[ \t]+charge|ward[ \t]+sister)"
+    # "Victoria, Alexandra and Albert wards": the names of places in a hospital
+    r"|(?:wards?|units?|wings?|buildings?|house|hall|block|suites?|theatres?)\b(?![ \t]+\d)"
     r"|the[ \t]+(?:(?:therapy|service|guide|ward|clinic)[ \t]+)?(?:dog|cat|pony|parrot))\b",
     re.IGNORECASE,
 )
@@ -185,6 +193,11 @@ LOWER_MONTH_FIRST_RE: Final = re.compile(rf"{_LOWER_MONTH}[ \t]+{_LOWER_DAY},?[ 
 BEFORE_UNKNOWN_NAME: Final = frozenset(
     """for with to about re like poor dear sweet little old young visit visited meet met
     thank love miss lost named called""".split()
+)
+# Words that open a clause inside a sentence, where a name may stand as the subject.
+CLAUSE_OPENERS: Final = frozenset(
+    """that when because but so until since while after before if then and as where how why
+    cos coz till whether""".split()
 )
 # After a strong listed name opening a sentence: "Rafferty was the sweetest kid".
 LISTED_NAME_VERB_RE: Final = re.compile(
