@@ -42,7 +42,7 @@ from privacy.phi.patterns.international import (
     LIFE_EVENT_BEFORE_RE,
     PERSON_BEFORE_AGE,
 )
-from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE
+from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE, STATISTIC_BEFORE_RE
 from privacy.phi.patterns.shapes import (
     AGE_RE,
     AGE_SEX_BEFORE_RE,
@@ -163,6 +163,8 @@ def _detect_ages(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "age", *m.span(), HIGH)
     for pos in doc.at("age"):
         if m := AGE_CUE_RE.match(low, pos):
+            if STATISTIC_BEFORE_RE.search(low, max(0, pos - 10), pos):
+                continue  # "mean age 92 in the cohort": a figure of a study
             # Keep the label when it reads as part of the age ("aged 91").
             start = pos if m.group("label") else m.start("age")
             yield _finding(text, "age", start, m.end("age"), HIGH)
@@ -182,7 +184,7 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
             continue
         before = low[max(0, pos - 25) : pos]
         # "Sodium was 130": a lab or vital sign, not a person, before the verb.
-        if LAB_BEFORE_VERB_RE.search(before):
+        if LAB_BEFORE_VERB_RE.search(before) or STATISTIC_BEFORE_RE.search(before):
             continue
         yield _finding(text, "age", m.start("age"), m.end("tail"), HIGH)
     for m in AGE_SENTENCE_START_RE.finditer(text):

@@ -28,8 +28,10 @@ from privacy.phi.patterns.keywords import CITY_AFTER_CUE_RE, CITY_CUE_RE
 from privacy.phi.patterns.shapes import PO_BOX_RE, STREET_RE
 from privacy.phi.patterns.unlisted import (
     DATE_BEFORE_YEAR_RE,
+    DAYS_AND_MONTHS,
     MORE_PLACE_EVENTS_RE,
     PLACE_SUFFIX_RE,
+    TOWN_PERSON_AFTER_RE,
     YEAR_AFTER_PLACE_RE,
 )
 from privacy.phi.vocabulary import (
@@ -39,6 +41,7 @@ from privacy.phi.vocabulary import (
     NOT_NAME,
     PLACE_POPULATION,
     PLACE_WORDS,
+    STRONG,
     SURNAME,
     US_STATES,
 )
@@ -78,7 +81,8 @@ def _detect_addresses(doc: Doc) -> Iterator[Finding]:
         if cue is None:
             continue
         place = CITY_AFTER_CUE_RE.match(text, cue.end())
-        if place and place.group().split()[0] not in NOT_NAME:
+        first = place.group().split()[0] if place else ""
+        if place and first not in NOT_NAME and first.rstrip("s") not in DAYS_AND_MONTHS:
             yield _finding(text, "address", *place.span(), LOW)
 
 
@@ -172,9 +176,13 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         ):
             continue
         tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
-        words = [t.group() for t in tokens]
+        # "Fort St. John", "Sault Ste. Marie": the list spells the abbreviation with its stop.
+        words = [t.group() + ("." if text[t.end() : t.end() + 1] == "." else "") for t in tokens]
+        words = [w if w[:-1] in ("St", "Ste", "Mt") else w.rstrip(".") for w in words]
+        if words[0].rstrip("s") in DAYS_AND_MONTHS:
+            continue  # "clinic moved to Wednesdays"
         if (words[0] in NOT_NAME and _known_place(words) < 2) or (
-            words[0] in ("St", "Saint", "Mt", "Mount")
+            words[0].rstrip(".") in ("St", "Saint", "Mt", "Mount")
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
         ):
             continue  # "St. Jude's" is a hospital
@@ -205,8 +213,10 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         after = text[tokens[n - 1].end() : tokens[n - 1].end() + 2]
         if after[:1] == "'" or after[:1] == "’":
             continue  # "in Lowell's clinic" reads as a name or an institution
-        if YEAR_AFTER_PLACE_RE.match(text, tokens[n - 1].end()):
-            continue  # "a locum in Cornwall in 2019": a job or a trip
+        if YEAR_AFTER_PLACE_RE.match(text, tokens[n - 1].end()) and not (
+            prep == "to" or STRONG_PLACE_CUE_RE.search(low, window_start, pos)
+        ):
+            continue  # "a locum in Cornwall in 2019": a job or a trip; not "moved to Leeds in 2015"
         yield _finding(text, "address", tokens[0].start(), tokens[n - 1].end(), LOW)
     for m in STATE_TAIL_RE.finditer(text):
         code = m.group(1)
@@ -258,9 +268,27 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
 
 
-def _detect_more_places(doc: Doc) -> Iterator[Finding]:
-    """Towns named by what follows them: "Kamloops native", "a Leeds-based GP"."""
+def _town_before_person(doc: Doc) -> Iterator[Finding]:
+    """ "a Kirkcaldy lad", "an Oldham man": a listed town used of a person."""
     text = doc.text
+    for start, end in doc.capitalised():
+        if text[start - 2 : start] == "a ":
+            article = start - 2
+        elif text[start - 3 : start] == "an ":
+            article = start - 3
+        else:
+            continue
+        if (article and text[article - 1].isalnum()) or not TOWN_PERSON_AFTER_RE.match(text, end):
+            continue
+        word = text[start:end]
+        if word in PLACE_POPULATION and word not in PLACE_WORDS and not _name_bits(word) & STRONG:
+            yield _finding(text, "address", start, end, LOW)
+
+
+def _detect_more_places(doc: Doc) -> Iterator[Finding]:
+    """Towns named by what follows them: "Kamloops native", "a Kirkcaldy lad"."""
+    text = doc.text
+    yield from _town_before_person(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return
     for m in PLACE_SUFFIX_RE.finditer(text):

@@ -57,7 +57,9 @@ NEXT_WORD_RE: Final = re.compile(
 PLACE_PREPOSITIONS: Final = frozenset(["out of", *"in from near outside around to fled".split()])
 # Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
 WEAK_PREPOSITIONS: Final = frozenset("off".split())
-PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
+PLACE_AFTER_RE: Final = re.compile(
+    rf"{_TOKEN}(?:[ \t]+(?:(?:St|Ste|Mt)\.(?=[ \t]+[A-Z])|{_TOKEN})){{0,3}}"
+)
 # Verbs of moving that make "to X" a place ("moved to Victoria").
 MOVE_BEFORE_RE: Final = re.compile(
     r"\b(?:moved|moving|relocated|relocating|drove|driven|flew|went|gone|returned|returning"
@@ -83,7 +85,8 @@ PLACE_EVENT_RE: Final = re.compile(
 # Any capitalised words after these cues are a place ("lives off Boylston"); the
 # window searched ends with the preposition.
 ANY_PLACE_CUE_RE: Final = re.compile(
-    r"\b(?:(?:lives?|living|lived|resides|residing|stays|staying)(?:[ \t]+alone)?(?:[ \t]+just)?"
+    r"\b(?:(?:lives?|living|lived|resides|residing|stays|staying)"
+    r"(?:[ \t]+(?:alone|just|up|down|out|over|back|still|now))*"
     r"[ \t]+(?:near|off|outside|by|in|on)"
     r"|(?:lives?|living|lived|resides|residing|stays|staying)[ \t]+(?:with|near|above|behind"
     r"|next[ \t]+to|by)[ \t]+[^.;:\n]{1,30}?[ \t]+(?:in|near)"
@@ -216,7 +219,7 @@ COLLEAGUE_AFTER_RE: Final = re.compile(
     r"|our team|my team|the team|admin|it|billing|infection control|palliative|physio"
     r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
     r"|housekeeping|security|reception|the lab|lab|cath lab|imaging|endoscopy|dialysis"
-    r"|ward \w+|\d\w?"
+    r"|ward (?!rounds?\b)\w+|\d\w?"
     r"|(?:night|day|late|early|weekend|twilight)[ \t]+(?:team|shift))\b"
     r"|[ \t]+(?:and|&)[ \t]+(?:colleagues|co-?workers|coauthors|co-authors|team)\b"
     r"|[ \t]+et[ \t]+al\b",

@@ -122,9 +122,13 @@ TATTOO_RE: Final = re.compile(
 )
 HOLIDAY_RE: Final = re.compile(
     r"(?:Christmas(?:[ \t]+(?:Eve|Day))?|New[ \t]+Year['’]?s(?:[ \t]+(?:Eve|Day))?"
-    r"|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+Sunday)?|Halloween|Independence[ \t]+Day"
-    rf"|Valentine['’]?s[ \t]+Day|Labor[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
+    r"|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+(?:Sunday|Monday))?|Halloween"
+    r"|Independence[ \t]+Day|Boxing[ \t]+Day|Canada[ \t]+Day|Australia[ \t]+Day|Anzac[ \t]+Day"
+    r"|Bonfire[ \t]+Night|Hogmanay|Diwali|Eid|Hanukkah|St\.?[ \t]+Patrick['’]?s[ \t]+Day"
+    r"|Victoria[ \t]+Day|Remembrance[ \t]+Day|Mother['’]?s[ \t]+Day|Father['’]?s[ \t]+Day"
+    rf"|Valentine['’]?s[ \t]+Day|Labou?r[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
 )
+STATISTIC_BEFORE_RE: Final = re.compile(r"\b(?:mean|median|average|avg)[ \t]+$")
 NAME_CUE_RE: Final = re.compile(
     r"(?:(?P<pt>patient|pt)\b\.?|(?P<nok>nok|next[ \t]+of[ \t]+kin)\b"
     r"|(?P<named>named(?![ \t]+(?:after|for|by|in|as)\b)|nicknamed|call(?:s|ed)?[ \t]+(?:her|him)\b"
@@ -202,7 +206,9 @@ for _rule, _blob in (
     ("last_four", "last"),
     (
         "holiday",
-        "christmas new thanksgiving easter halloween independence valentine labor memorial",
+        """christmas new thanksgiving easter halloween independence valentine labor labour
+        memorial boxing canada australia anzac bonfire hogmanay diwali eid hanukkah st
+        patrick victoria remembrance mother father""",
     ),
     ("phone_label", "phone tel telephone cell cellphone mobile mob ph fax pager landline whatsapp"),
     (

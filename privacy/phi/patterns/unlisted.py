@@ -70,6 +70,16 @@ PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
 # "Kamloops native", "Leeds-based": a town named by what follows it.
 # ("Leeds-based team" names a service, so "-based" is not a cue.)
 PLACE_SUFFIX_RE: Final = re.compile(r"[ \t]+(?:native\b|born[ \t]+and[ \t]+raised)")
+DAYS_AND_MONTHS: Final = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    June July August September October November December""".split()
+)
+# "a Kirkcaldy lad", "an Oldham man": a town before a word for a person.
+TOWN_PERSON_AFTER_RE: Final = re.compile(
+    r"[ \t]+(?:lad|lass|man|woman|boy|girl|guy|bloke|gent|gentleman|lady|native|local|family"
+    r"|farmer|fisherman|miner|grandmother|grandfather|granny|grandad|mum|mom|dad|kid|teen"
+    r"|teenager|pensioner|born)\b"
+)
 # A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
 YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
 # A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
