@@ -44,6 +44,8 @@ from privacy.phi.patterns.international import (
 )
 from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE, STATISTIC_BEFORE_RE
 from privacy.phi.patterns.shapes import (
+    AGE_NOUN_RE,
+    AGE_NUMBER_AFTER_RE,
     AGE_RE,
     AGE_SEX_BEFORE_RE,
     AGE_WORDS_RE,
@@ -171,6 +173,11 @@ def _detect_ages(doc: Doc) -> Iterator[Finding]:
     if "ninety" in low or "hundred" in low:
         for m in AGE_WORDS_RE.finditer(low):
             yield _finding(text, "age", *m.span(), HIGH)
+    if "narian" in low:
+        for m in AGE_NOUN_RE.finditer(low):
+            # The age itself, when given ("Centenarian (101)", "she is 96"), is the finding.
+            if not AGE_NUMBER_AFTER_RE.search(low, m.end(), m.end() + 60):
+                yield _finding(text, "age", *m.span(), LOW)
 
 
 # --- ages, postcodes, health numbers and phone numbers from elsewhere ---

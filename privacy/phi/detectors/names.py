@@ -165,6 +165,8 @@ def _names_after_cues(doc: Doc) -> Iterator[Finding | None]:
                 # "the name Ortega", but not "brand name Eliquis" or "file name".
                 if NOT_PERSON_NAME_RE.search(low, max(0, pos - 12), pos):
                     continue
+            elif named.startswith(("goes", "known", "nicknamed")):
+                pass  # said only of people: "he goes by Shankar"
             elif named.endswith(("her", "him")):
                 rel = NAME_CUE_RE.fullmatch(low, start, end)
                 if rel is not None and rel.group("rel"):

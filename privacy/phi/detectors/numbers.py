@@ -21,6 +21,7 @@ from privacy.phi.patterns.context import (
 )
 from privacy.phi.patterns.international import (
     AU_POSTCODE_RE,
+    MOBILE_SHAPE_RE,
     CA_POSTCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
@@ -103,6 +104,9 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
             # Low: "number" may introduce a labelled ID ("member number 882-441-090")
             # and that finding, being high, must win the overlap.
             yield _finding(text, kind, start, end, LOW)
+        elif MOBILE_SHAPE_RE.fullmatch(m.group()):
+            # UK and Australian mobiles have a shape of their own: "07469 555 210".
+            yield _finding(text, "phone", start, end, LOW)
     for pos in doc.at("phone_label"):
         m = LABELLED_PHONE_RE.match(low, pos)
         if m is None:

@@ -268,15 +268,30 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
 
 
+def _article_before(text: str, start: int) -> int:
+    """Offset of "a"/"an" before ``start``, perhaps with one adjective between ("a big"), or -1."""
+    if text[start - 1 : start] != " ":
+        return -1
+    for begin in (start - 2, text.rfind(" ", 0, start - 1) - 1):
+        if begin > 0 and text[begin - 1 : begin + 1] == "an":
+            begin -= 1
+        elif not (begin >= 0 and text[begin] == "a"):
+            continue
+        if text[begin : text.find(" ", begin)] in ("a", "an") and (
+            begin == 0 or not text[begin - 1].isalnum()
+        ):
+            words_between = text[text.find(" ", begin) + 1 : start - 1]
+            if not words_between or words_between.islower():
+                return begin
+    return -1
+
+
 def _town_before_person(doc: Doc) -> Iterator[Finding]:
     """ "a Kirkcaldy lad", "an Oldham man": a listed town used of a person."""
     text = doc.text
     for start, end in doc.capitalised():
-        if text[start - 2 : start] == "a ":
-            article = start - 2
-        elif text[start - 3 : start] == "an ":
-            article = start - 3
-        else:
+        article = _article_before(text, start)
+        if article < 0:
             continue
         if (article and text[article - 1].isalnum()) or not TOWN_PERSON_AFTER_RE.match(text, end):
             continue

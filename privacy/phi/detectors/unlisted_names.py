@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from privacy.phi.detectors.common import Doc, _finding
 from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
 from privacy.phi.kinds import LOW, Finding
+from privacy.phi.patterns.context import PERSON_NOUN_RE
 from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE, SIGN_OFF_BEFORE_RE
 from privacy.phi.patterns.unlisted import (
     AFTER_NAME_PAIR_RE,
@@ -110,6 +111,24 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     yield from _names_between_commas(doc)
     yield from _pairs_of_names(doc)
     yield from _unknown_capitalised(doc)
+    yield from _names_in_brackets(doc)
+
+
+def _names_in_brackets(doc: Doc) -> Iterator[Finding]:
+    """A name alone in brackets after a person: "the patient I posted about (Guadalupe)"."""
+    text, low = doc.text, doc.low
+    if "(" not in text:
+        return
+    for start, end in doc.capitalised():
+        if text[start - 1 : start] != "(" or text[end : end + 1] != ")":
+            continue
+        word = text[start:end]
+        if (
+            (_could_be_name(word) or _name_bits(word) & GIVEN)
+            and PERSON_NOUN_RE.search(low, max(0, start - 40), start)
+            and _person_word_ok(text, start, end)
+        ):
+            yield _finding(text, "name", start, end, LOW)
 
 
 def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:

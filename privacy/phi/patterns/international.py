@@ -54,7 +54,9 @@ NEXT_WORD_RE: Final = re.compile(
     rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
 )
 # Locative prepositions after which a town or neighbourhood is expected.
-PLACE_PREPOSITIONS: Final = frozenset(["out of", *"in from near outside around to fled".split()])
+PLACE_PREPOSITIONS: Final = frozenset(
+    ["out of", *"in from near outside around to fled past beyond".split()]
+)
 # Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
 WEAK_PREPOSITIONS: Final = frozenset("off".split())
 PLACE_AFTER_RE: Final = re.compile(
@@ -205,6 +207,11 @@ POSTCODE_CUE_RE: Final = re.compile(
 PLACE_AFTER_POSTCODE_RE: Final = re.compile(rf",[ \t]*({_TOKEN}(?:[ \t]+{_TOKEN})?)")
 # "Mohinder Kaur, Southall, UB1 3HX": the town written right before a postcode.
 PLACE_BEFORE_POSTCODE_RE: Final = re.compile(rf"(?<![\w'’-])({_TOKEN}(?:[ \t]+{_TOKEN})?),?[ \t]+$")
+# Mobile numbers written without a cue: UK "07469 555 210" / "07700 900456", Australian
+# "0412 555 019". (An NHS number is 3-3-4 and does not start with 07 or 04 in these groups.)
+MOBILE_SHAPE_RE: Final = re.compile(
+    r"07\d{3}[ ]?(?:\d{3}[ ]?\d{3}|\d{6})|04\d{2}[ ]?\d{3}[ ]?\d{3}"
+)
 # "Dubbo NSW 2830": an Australian state and its four-digit postcode.
 AU_POSTCODE_RE: Final = re.compile(
     r"(?:NSW|VIC|QLD|TAS|ACT|NT|SA|WA),?[ \t]+(?P<code>\d{4})(?![\w/.-])"

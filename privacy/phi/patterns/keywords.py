@@ -187,7 +187,7 @@ for _rule, _blob in (
         biometric biometrics""",
     ),
     ("tattoo", "tattoo tattooed"),
-    ("place", "in from near outside around to off fled out"),
+    ("place", "in from near outside around to off fled out past beyond"),
     ("at_age", "at"),
     ("corner", "corner and"),
     ("title", "mr mrs ms miss mx"),

@@ -103,6 +103,9 @@ AGE_RE: Final = re.compile(
 )
 # Before a lower-case age and sex ("a 94f", "pt 91m", "bed 3, 90f", "(97m)").
 AGE_SEX_BEFORE_RE: Final = re.compile(r"(?:\b(?:a|an|pt|is|patient)[ \t]+|[,:(][ \t]*)$")
+# "a nonagenarian", "our centenarian": one person described by an age over 89 (not the plural).
+AGE_NOUN_RE: Final = re.compile(r"\b(?:super)?(?:nonagenarian|centenarian)\b(?!s)")
+AGE_NUMBER_AFTER_RE: Final = re.compile(r"\b(?:9\d|1[01]\d)\b|ninety|hundred")
 AGE_WORDS_RE: Final = re.compile(
     r"\b(?:ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|(?:a|one)[ -]hundred(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight"

@@ -174,7 +174,9 @@ NOT_PATIENT_AFTER_RE: Final = re.compile(
     r"|matron|colleague|fellow|receptionist|scribe|tech|midwife|paramedic|chaplain"
     r"|ward[ \t]+manager|manager|nurse[ \t]+in[ \t]+charge|ward[ \t]+sister)"
     # "Victoria, Alexandra and Albert wards": the names of places in a hospital
-    r"|(?:wards?|units?|wings?|buildings?|house|hall|block|suites?|theatres?)\b(?![ \t]+\d)"
+    r"|(?:wards?|units?|wings?|buildings?|house|hall|block|suites?|theatres?|nurses?|team"
+    r"|service|clinic|centre|center|trust|foundation|charity|hospice|scheme|programme|program)"
+    r"\b(?![ \t]+\d)"
     r"|the[ \t]+(?:(?:therapy|service|guide|ward|clinic)[ \t]+)?(?:dog|cat|pony|parrot))\b",
     re.IGNORECASE,
 )
