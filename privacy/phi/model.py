@@ -197,6 +197,7 @@ def features(text: str, start: int, end: int) -> list[str]:
     nxt2 = after[1] if len(after) > 1 else "</s>"
     size = len(word)
     follow = text[end : end + 2]
+    prev_class, next_class = _word_class(prev), _word_class(nxt)
     feats = [
         "bias",
         f"w={low}",
@@ -215,11 +216,11 @@ def features(text: str, start: int, end: int) -> list[str]:
         f"p2={prev2.lower()}",
         f"n1={nxt.lower()}",
         f"n2={nxt2.lower()}",
-        f"p1c={_word_class(prev)}",
+        f"p1c={prev_class}",
         f"p2c={_word_class(prev2)}",
-        f"n1c={_word_class(nxt)}",
+        f"n1c={next_class}",
         f"n2c={_word_class(nxt2)}",
-        f"p1c|n1c={_word_class(prev)}|{_word_class(nxt)}",
+        f"p1c|n1c={prev_class}|{next_class}",
         f"p1cap={prev[:1].isupper()}",
         f"n1cap={nxt[:1].isupper()}",
         f"n1digit={nxt[:1].isdigit()}",

@@ -21,10 +21,10 @@ from privacy.phi.patterns.context import (
 )
 from privacy.phi.patterns.international import (
     AU_POSTCODE_RE,
-    MOBILE_SHAPE_RE,
     CA_POSTCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
+    MOBILE_SHAPE_RE,
     NHS_AFTER_CUE_RE,
     PLACE_AFTER_POSTCODE_RE,
     PLACE_BEFORE_POSTCODE_RE,
@@ -104,7 +104,7 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
             # Low: "number" may introduce a labelled ID ("member number 882-441-090")
             # and that finding, being high, must win the overlap.
             yield _finding(text, kind, start, end, LOW)
-        elif MOBILE_SHAPE_RE.fullmatch(m.group()):
+        elif text[start] == "0" and MOBILE_SHAPE_RE.fullmatch(m.group()):
             # UK and Australian mobiles have a shape of their own: "07469 555 210".
             yield _finding(text, "phone", start, end, LOW)
     for pos in doc.at("phone_label"):

@@ -31,7 +31,7 @@ from privacy.phi.patterns.unlisted import (
     DAYS_AND_MONTHS,
     MORE_PLACE_EVENTS_RE,
     PLACE_SUFFIX_RE,
-    TOWN_PERSON_AFTER_RE,
+    TOWN_BEFORE_PERSON_RE,
     YEAR_AFTER_PLACE_RE,
 )
 from privacy.phi.vocabulary import (
@@ -268,36 +268,16 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
 
 
-def _article_before(text: str, start: int) -> int:
-    """Offset of "a"/"an" before ``start``, perhaps with one adjective between ("a big"), or -1."""
-    if text[start - 1 : start] != " ":
-        return -1
-    for begin in (start - 2, text.rfind(" ", 0, start - 1) - 1):
-        if begin > 0 and text[begin - 1 : begin + 1] == "an":
-            begin -= 1
-        elif not (begin >= 0 and text[begin] == "a"):
-            continue
-        if text[begin : text.find(" ", begin)] in ("a", "an") and (
-            begin == 0 or not text[begin - 1].isalnum()
-        ):
-            words_between = text[text.find(" ", begin) + 1 : start - 1]
-            if not words_between or words_between.islower():
-                return begin
-    return -1
-
-
 def _town_before_person(doc: Doc) -> Iterator[Finding]:
-    """ "a Kirkcaldy lad", "an Oldham man": a listed town used of a person."""
+    """ "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family": a town used of a person."""
     text = doc.text
-    for start, end in doc.capitalised():
-        article = _article_before(text, start)
-        if article < 0:
+    for pos in doc.at("town_person"):
+        m = TOWN_BEFORE_PERSON_RE.search(text, max(0, pos - 40), pos)
+        if m is None:
             continue
-        if (article and text[article - 1].isalnum()) or not TOWN_PERSON_AFTER_RE.match(text, end):
-            continue
-        word = text[start:end]
+        word = m.group("town")
         if word in PLACE_POPULATION and word not in PLACE_WORDS and not _name_bits(word) & STRONG:
-            yield _finding(text, "address", start, end, LOW)
+            yield _finding(text, "address", *m.span("town"), LOW)
 
 
 def _detect_more_places(doc: Doc) -> Iterator[Finding]:

@@ -15,13 +15,19 @@ OBJECT_VERBS: Final = frozenset(
     """lost love loved miss missed told tell telling asked ask asking saw see seeing called
     call rang ring phoned texted messaged reassured warned met thanked hugged examined
     reminded convinced persuaded
-    consented counselled counseled informed updated""".split()
+    consented counselled counseled informed updated gave give giving visited discharged
+    admitted reviewed""".split()
 )
 # What follows a person named as the object of those verbs.
 AFTER_OBJECT: Final = frozenset(
     """his her their that to about whether if what how why when and again today yesterday
-    this last on at for in who re we we'd we'll i i'd i'll you she he it they she'd he'd""".split()
+    this last on at for in who re we we'd we'll i i'd i'll you she he it they she'd he'd
+    the a an some with from after home back""".split()
 )
+# A capitalised word alone in brackets: "(Guadalupe)".
+BRACKETED_WORD_RE: Final = re.compile(r"\(([A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)\)")
+# After the person a thing is given to: "gave kullecin the results".
+GIVEN_TO_AFTER: Final = frozenset("the a an some his her their my our".split())
 # Lower-case words after those verbs or a relative that are never a name: pronouns, roles,
 # services and sign-out shorthand.
 NOT_LOWER_NAME: Final = frozenset(
@@ -51,6 +57,9 @@ HUMAN_VERB_AFTER_RE: Final = re.compile(
     r"|thought"
     r"|knows|decided|agreed|insisted|brought|drove|texted|messaged|sat|slept|keeps[ \t]+asking"
     r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their)"
+    r"|doing[ \t]+(?:well|better|great|ok|okay|fine|badly|worse|amazingly)"
+    r"|looking[ \t]+(?:better|well|great|worse|unwell|rough)|feeling[ \t]+(?:better|worse|unwell)"
+    r"|recovering|(?:is|was|went)[ \t]+home"
     r"|died|passed[ \t]+away|passed(?=[ \t]*[.,;!])|passed[ \t]+(?:peacefully|overnight|today"
     r"|yesterday|last))\b"
 )
@@ -74,12 +83,16 @@ DAYS_AND_MONTHS: Final = frozenset(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
     June July August September October November December""".split()
 )
-# "a Kirkcaldy lad", "an Oldham man": a town before a word for a person.
-TOWN_PERSON_AFTER_RE: Final = re.compile(
-    r"[ \t]+(?:lad|lass|man|woman|boy|girl|guy|bloke|gent|gentleman|lady|native|local|family"
-    r"|farmer|fisherman|miner|grandmother|grandfather|granny|grandad|mum|mom|dad|kid|teen"
-    r"|teenager|pensioner|born)\b"
+# "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family": a town before a word for a
+# person. The word scan finds the person word; the pattern looks back from it.
+_TOWN_PERSON_WORDS = """lad lass man woman boy girl guy bloke gent gentleman lady native local
+    family farmer fisherman miner grandmother grandfather granny grandad mum mom dad kid teen
+    teenager pensioner"""
+TOWN_BEFORE_PERSON_RE: Final = re.compile(
+    r"(?<![\w'’-])(?:[Aa]|[Aa]n)[ \t]+(?:[a-z]+[ \t]+)?(?P<town>[A-Z][a-z]+)[ \t]+$"
 )
+for _word in _TOWN_PERSON_WORDS.split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "town_person")
 # A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
 YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
 # A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
@@ -138,6 +151,12 @@ for _rule, _blob in (
 ):
     for _word in _blob.split():
         TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
+# A line that opens with a word, then an age and sex, as sign-outs are written:
+# "kullecin: 45f, urosepsis", "Olumide 45M", "ngata (54m)". Tried at line starts only.
+HEAD_NAME_AGE_RE: Final = re.compile(
+    r"[ \t\"'*•-]*(?P<name>[A-Za-z][a-z'’-]{2,})[ \t]*[:,(–-]?[ \t]*\(?[ \t]*"
+    r"(?P<age>\d{1,3})[ \t]?[mMfF](?![\w/])"
+)
 # A sign-out line: "bed 12 oyelaran, 67M", "bay 4 - kowalczyk - post op", "rm 3: mrs kaur".
 BED_NAME_RE: Final = re.compile(
     r"(?:bed|bay|rm|room|cubicle|cube|side[ \t]+room)[ \t]*\d{1,3}[a-z]?[ \t]*(?:[-–:,)][ \t]*)?"
