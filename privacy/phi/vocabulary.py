@@ -138,6 +138,7 @@ _COMMON_CAPS: Final = _words(
     His Her Hers Him Their Them Our My Your Its Who Whom Whose What When Where Why How Which
     Then Than So Also Just Still Now Today Tomorrow Yesterday Tonight Here There Please
     Thanks Thank Hi Hello Hey Dear Re Fwd Update Note Notes Plan Assessment History Exam
+    Smt Shri Sri Srimati Kumari
     Impression Diagnosis Chief Complaint Subjective Objective Labs Vitals Meds Medications
     Allergies Imaging Results Education Safety Care Portal Zero Stable Denies Reports States
     Presents Presented Complains Admitted Discharged Seen Came Went Got Says Said Asked Called

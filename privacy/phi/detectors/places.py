@@ -27,6 +27,7 @@ from privacy.phi.patterns.international import (
 from privacy.phi.patterns.keywords import CITY_AFTER_CUE_RE, CITY_CUE_RE
 from privacy.phi.patterns.shapes import PO_BOX_RE, STREET_RE
 from privacy.phi.patterns.unlisted import (
+    ADDRESS_LABEL_RE,
     DATE_BEFORE_YEAR_RE,
     DAYS_AND_MONTHS,
     MORE_PLACE_EVENTS_RE,
@@ -268,6 +269,15 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
 
 
+def _labelled_address(doc: Doc) -> Iterator[Finding]:
+    """Whatever follows "address:", up to the next label or the end of the line."""
+    text = doc.text
+    for pos in doc.at("address_label"):
+        if m := ADDRESS_LABEL_RE.match(text, pos):
+            if any(c.isdigit() for c in m.group("address")) or m.group("address")[:1].isupper():
+                yield _finding(text, "address", *m.span("address"), HIGH)
+
+
 def _town_before_person(doc: Doc) -> Iterator[Finding]:
     """ "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family": a town used of a person."""
     text = doc.text
@@ -284,6 +294,7 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     """Towns named by what follows them: "Kamloops native", "a Kirkcaldy lad"."""
     text = doc.text
     yield from _town_before_person(doc)
+    yield from _labelled_address(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return
     for m in PLACE_SUFFIX_RE.finditer(text):

@@ -81,7 +81,7 @@ PLACE_EVENT_RE: Final = re.compile(
     r"|studied|study|trial|sessions?|annual|webinar|grand rounds|society|college of|poster"
     r"|registration|abstracts?|attend(?:ing)?|going|paper"
     r"|article|review|research(?:ers)?|group|data|cohort|registry|university|experts?|cities"
-    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip)\b"
+    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip|meetup|meet-up)\b"
     r"|\w*week[ \t]+20\d\d\b"
 )
 # Any capitalised words after these cues are a place ("lives off Boylston"); the
@@ -143,7 +143,9 @@ AGE_NUMBER_WORD_RE: Final = re.compile(
     r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"
     r"(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
 )
-AGE_VERB_BEFORE_RE: Final = re.compile(r"(?:\b(?:is|was|aged|turned|turns)|['’]s)[ \t]+$")
+AGE_VERB_BEFORE_RE: Final = re.compile(
+    r"(?:\b(?:is|was|aged|turned|turns|turning|reached|reaches|hits|hit)|['’]s)[ \t]+$"
+)
 AGE_BIRTHDAY_RE: Final = re.compile(
     rf"(?<![\w.])(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th)[ \t]+birthday)\b"
 )
@@ -189,7 +191,9 @@ PERSON_VERB_AFTER_RE: Final = re.compile(
     r"|and[ \t]+(?:his|her|their)[ \t]+(?:wife|husband|partner|mother|father|mom|dad|mum|son"
     r"|daughter|sister|brother|family|kids|children|parents)"
     r"|(?:mum|mom|dad|wife|husband|son|daughter|parents|family|sister|brother"
-    r"|grandma|grandmother|grandfather|partner|carer|caregiver)\b)"
+    r"|grandma|grandmother|grandfather|partner|carer|caregiver)\b"
+    # "dmitri's case", "Cillian's bloods": the possessive only
+    r"|(?<=['’]s)[ \t]+(?:case|bloods|labs|scan|results|notes|story|biopsy)\b)"
 )
 # A lab, vital sign or count before "is/was": "sodium was 130", "HR was 96".
 LAB_BEFORE_VERB_RE: Final = re.compile(

@@ -18,6 +18,7 @@ ID_LABELS: Final[dict[str, str]] = {
         r"mrn|mr[ \t]?#|mr no\.?|medical record(?: (?:number|no\.?|#))?"
         r"|med(?:ical)? rec(?:ord)? (?:number|no\.?|#)|chart[ \t]*(?:#|no\.?|number)"
         r"|hospital (?:number|no\.?|#|id)|unit (?:number|no\.?)|record (?:number|no\.?|#)"
+        r"|hrn|urn|ur (?:number|no\.?)"
         r"|(?:patient|pt\.?)[ \t]?(?:id|#|number|no\.?)"
     ),
     "health_plan": (
@@ -51,6 +52,9 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|participant|specimen|sample|requisition|confirmation|booking|tracking|reference"
         r"|ref\.?|enrollment|enrolment|registration)[ \t]?(?:id|#|number|no\.?|num)(?: number)?"
         r"|user[ \t]?name|login(?: id)?"
+        # New Zealand's NHI, India's Aadhaar, a national identity number
+        rf"|nhi{_NUM_SUFFIX}|aadhaa?r(?: card)?{_NUM_SUFFIX}|national (?:id|identity)(?: card)?"
+        rf"{_NUM_SUFFIX}"
     ),
 }
 ID_LABEL_RE: Final = re.compile(
@@ -106,7 +110,9 @@ CITY_CUE_RE: Final = re.compile(
     r"(?:(?:lives|living|lived|resides|residing|resided)(?:[ \t]+alone)?[ \t]+(?:in|to)"
     r"|(?:moved|relocated)[ \t]+(?:in|to|from)|grew[ \t]+up[ \t]+in|raised[ \t]+in"
     r"|born[ \t]+in|hometown[ \t]+(?:of|is)|(?:native|resident)[ \t]+of"
-    r"|(?:edge|outskirts|suburbs?)[ \t]+of|(?:town|village)[ \t]+of)"
+    r"|(?:edge|outskirts|suburbs?)[ \t]+of|(?:town|village)[ \t]+of"
+    # an Indian address: "village Khed", "dist. Satara", "taluka Maval"
+    r"|(?:village|vill\.?|dist\.?|district|taluka?|tehsil))"
     r"[ \t]+(?:the[ \t]+)?"
 )
 CITY_AFTER_CUE_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
@@ -138,7 +144,7 @@ NAME_CUE_RE: Final = re.compile(
     r"|grandfather|grandma|grandpa|grandchild|niece|nephew|aunt|uncle|cousin|caregiver"
     r"|carer|guardian|proxy|roommate|neighbou?r|stepson|stepdaughter|stepmother|stepfather"
     r"|sibling|twin|child|kid|boy|girl|teen|baby|infant|man|woman|gentleman|lady|little"
-    r"|young|aunty|auntie|nan|nana|granny|gran)\b)"
+    r"|young|aunty|auntie|nan|nana|granny|gran|smt|shri|sri)\b\.?)"
 )
 NAME_AFTER_CUE_RE: Final = re.compile(
     rf"(?:[ \t]*[,:(][ \t]*|[ \t]+)(?:is[ \t]+)?(?P<name>{_NAME_SEQ})"
@@ -164,11 +170,12 @@ for _rule, _blob in (
         imei implant claim accession study trial subject passport case employee badge student
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
-        registration user username login""",
+        registration user username login hrn urn ur nhi aadhaar aadhar national""",
     ),
     (
         "name",
-        "patient pt nok next named nicknamed call calls called name goes known " + _RELATION_WORDS,
+        "patient pt nok next named nicknamed call calls called name goes known smt shri sri "
+        + _RELATION_WORDS,
     ),
     (
         "age",
@@ -178,7 +185,8 @@ for _rule, _blob in (
     (
         "city",
         """lives living lived resides residing resided moved relocated grew raised born hometown
-        native resident edge outskirts suburb suburbs town village""",
+        native resident edge outskirts suburb suburbs town village vill dist district taluk
+        taluka tehsil""",
     ),
     (
         "biometric",
@@ -196,7 +204,8 @@ for _rule, _blob in (
         "person_verb",
         """came missed told asked refused declined cried wants passed died brought lives works
         was is and mum mom dad wife husband son daughter parents family sister brother grandma
-        grandmother grandfather partner carer caregiver""",
+        grandmother grandfather partner carer caregiver case bloods labs scan results notes
+        story biopsy""",
     ),
     ("health_card", "ohip health phn ramq msp ahcip"),
     ("nhs", "nhs chi hcn"),

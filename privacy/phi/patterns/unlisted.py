@@ -93,6 +93,16 @@ TOWN_BEFORE_PERSON_RE: Final = re.compile(
 )
 for _word in _TOWN_PERSON_WORDS.split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "town_person")
+# "Pt's address: 12 MG Road, Pune 411001, ph …": what follows the label, to the end of
+# the line, a semicolon or the next label.
+ADDRESS_LABEL_RE: Final = re.compile(
+    r"address(?:[ \t]+on[ \t]+file)?[ \t]*(?:is[ \t]+|[:=-][ \t]*)"
+    r"(?P<address>[\w#][^\n;]{3,80}?)"
+    r"(?=[ \t]*(?:,[ \t]*(?:ph|tel|phone|mob|mobile|cell|dob|nhs|email|contact|nok)\b|[;\n]|$"
+    r"|[.!?](?:[ \t]|$)))",
+    re.IGNORECASE,
+)
+TRIGGERS["address"] = (*TRIGGERS.get("address", ()), "address_label")
 # A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
 YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
 # A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
