@@ -226,10 +226,10 @@ def test_dev_set_precision_and_recall() -> None:
             f"precision {blind.precision:.3f}"
         )
     total = _total(tallies)
-    assert total.recall >= 0.95, _table(tallies)
-    assert total.precision >= 0.95, _table(tallies)
-    for kind in ("name", "address"):
-        assert tallies[kind].recall >= 0.93, _table(tallies)
+    assert total.recall >= 0.96, _table(tallies)
+    assert total.precision >= 0.96, _table(tallies)
+    assert tallies["name"].recall >= 0.97, _table(tallies)
+    assert tallies["address"].recall >= 0.93, _table(tallies)
 
 
 def test_dev_set_covers_the_new_styles() -> None:
@@ -925,6 +925,11 @@ def test_dev_batches_are_labelled() -> None:
     batches = Counter(s.split for s in DEV if s.split.startswith("batch"))
     assert batches["batch13"] == batches["batch14"] == batches["batch15"] == 50
     assert batches["batch16"] >= 45
+    # The third round: ten batches in members' styles, a third of them traps.
+    third = [s for s in DEV if s.split in {f"batch{n}" for n in range(20, 30)}]
+    assert all(batches[f"batch{n}"] >= 40 for n in range(20, 30))
+    assert len(third) >= 450
+    assert sum(not s.spans for s in third) >= len(third) / 3
 
 
 @pytest.mark.parametrize(
@@ -978,3 +983,128 @@ def test_a_reply_greeting_its_reader_and_a_name_after_a_determiner_are_not_patie
 )
 def test_a_greeting_does_not_hide_a_name_the_sentence_goes_on_about(text: str, name: str) -> None:
     assert name in [f.text for f in find_phi(text) if f.kind == "name"]
+
+
+# --- third round: the model on lower-case posts, and the rules added with batches 20-29 ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("spoke to rashida today, she's finally agreed to the endoscopy", "rashida"),
+        ("jobs: cannulate gallagher, chase patel echo, bloods on oyedepo", "oyedepo"),
+    ],
+)
+def test_model_reads_names_in_a_post_written_in_lower_case(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text) if f.kind == "name"]
+
+
+def test_lower_case_jargon_is_not_a_name() -> None:
+    assert find_phi("jobs: cannulate bed 4, chase echo, bloods on ward 7") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can't stop thinking about the Oduya family.", "Oduya"),
+        ("Patient asked me to call her Babs instead of Barbara", "Babs"),
+        ("She told me her name was Precious and that she walked", "Precious"),
+        ("the referral says Ravi Iyer but he goes by Shankar", "Shankar"),
+        ("NOK: Parisa Karimi (niece) on the ward", "Parisa Karimi"),
+        ("Found out today that Abimbola passed. She was lovely.", "Abimbola"),
+        ("Sione, Lupe and Mele all share a room", "Mele"),
+        ("Jean-Baptiste, her partner, is very supportive.", "Jean-Baptiste"),
+        ("our patient Hye-jin, 44, with lupus", "Hye-jin"),
+        ("Łukasz came in with his mum", "Łukasz"),
+        ("kullecin: 45f, urosepsis, improving", "kullecin"),
+        ("gave kullecin the results, she cried", "kullecin"),
+        ("Kowalczyk doing well post op", "Kowalczyk"),
+        ("re the patient I posted about (Adaeze) - it was TB", "Adaeze"),
+        ("Went to see Oyelaran on the ward round", "Oyelaran"),
+        ("Smt. Lakshmi Devi, 92, from Nashik, admitted", "Lakshmi Devi"),
+        ("He's a lobster fisherman out of Yarmouth and would not stay", "Yarmouth"),
+        ("He's a Kirkcaldy lad, moved down for work", "Kirkcaldy"),
+        ("the matriarch of a big Lewisham family", "Lewisham"),
+        ("She lives up in Fort St. John with her daughter", "Fort St. John"),
+        ("She moved from Lahore to Bradford in 2015.", "Bradford"),
+        ("They have a farm somewhere past Dauphin, took 3 hours", "Dauphin"),
+        ("The GP letter says Mohinder Kaur, Southall, UB1 3HX", "Southall"),
+        ("Shri Ramesh Kumar, village Khed, snake bite", "Khed"),
+        ("Pt's address: 12 MG Road, Pune 411001, ph +91 98220 55123", "12 MG Road, Pune 411001"),
+        ("address 7 Wattle St, Dubbo NSW 2830", "2830"),
+        ("her niece, Parisa, on 07469 555 210", "07469 555 210"),
+        ("Pt Hemi Walker, NHI ABC1234, lives in Rotorua", "ABC1234"),
+        ("Aadhaar 4521 8876 3012 was on the form", "4521 8876 3012"),
+        ("Patient identifier HRN 4410983 (Perth)", "4410983"),
+        ("pt is a 94f with new af", "94f"),
+        ("He was seen in clinic on 14/02 and the referral", "14/02"),
+        ("He fell on Boxing Day 2025 and nobody found him", "Boxing Day 2025"),
+        ("Nonagenarian, lives alone, still manages her own meds", "Nonagenarian"),
+        ("Turning ninety next month and refuses to use a frame", "ninety"),
+    ],
+)
+def test_third_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I call her Mum",
+        "a drug called Ozempic works",
+        "aspiration pneumonitis, named after Curtis Mendelson",
+        "Victoria, Alexandra and Albert wards are all closing for refurb",
+        "Reply: Agree with Sam. We stopped using it.",
+        "Happy retirement to Sister Bernadette, 45 years of nursing",
+        "Shout out to Ebony and Tariq in the cath lab",
+        "Metformin is the first line for most",
+        "amber on the news2 so escalated to outreach",
+        "Ivy league grads don't make better doctors",
+        "walked 100m today",
+        "Mean age 92 in the cohort, so results may not generalise",
+        "Clinic moved to Wednesdays",
+        "nonagenarians do well after TAVI",
+        "Fibrinogen 0.9, gave cryo, Hb holding",
+        "The Macmillan nurse was amazing with the family",
+        "Anyone at SAEM in Phoenix this year? Meetup Thursday",
+        "the address is on the form",
+        "Kerry and Tipperary both had outbreaks last year",
+        "a whole jar of his wife's gabapentin is fine",
+        "Nova Scotia man",
+        "Tmax 99F overnight, 45F patients were all fine",
+    ],
+)
+def test_third_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+def test_a_centenarian_with_an_age_reports_the_age_only() -> None:
+    assert [f.text for f in find_phi("Centenarian (101) with a hip fracture.")] == ["101"]
+
+
+def test_sign_out_heads_are_read_in_short_posts_only() -> None:
+    from privacy.phi.detectors.unlisted_names import SIGN_OUT_MAX_CHARS
+
+    head = "kullecin: 45f, urosepsis, improving"
+    assert [f.text for f in find_phi(head)] == ["kullecin"]
+    filler = "Plan: fluids and review in the morning. "
+    long_post = head + "\n" + filler * (SIGN_OUT_MAX_CHARS // len(filler))
+    assert "kullecin" not in [f.text for f in find_phi(long_post)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "address: " * 12_000,
+        "a Leeds man " * 9_000,
+        "kullecin: 45f\n" * 140,
+        "(Abc) " * 16_000,
+        "out of " * 14_000,
+        "that Abc came in " * 6_000,
+    ],
+    ids=["address", "town-person", "sign-out", "brackets", "out-of", "clause"],
+)
+def test_third_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < 3
