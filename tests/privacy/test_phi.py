@@ -1041,6 +1041,14 @@ def test_lower_case_jargon_is_not_a_name() -> None:
         ("He fell on Boxing Day 2025 and nobody found him", "Boxing Day 2025"),
         ("Nonagenarian, lives alone, still manages her own meds", "Nonagenarian"),
         ("Turning ninety next month and refuses to use a frame", "ninety"),
+        ("text her husband on 0412 555 019", "0412 555 019"),
+        ("He fell on Diwali 2024 and broke his hip", "Diwali 2024"),
+        ("seen on Canada Day 2025 with burns", "Canada Day 2025"),
+        ("Dist. Satara, Maharashtra, snake bite", "Satara"),
+        ("He lives in Sault Ste. Marie and never saw a specialist", "Sault Ste. Marie"),
+        ("Morning all, Cillian's bloods are back", "Cillian"),
+        ("We discharged Nnamdi yesterday and he was back by midnight", "Nnamdi"),
+        ("national ID number 8812 4471 09", "8812 4471 09"),
     ],
 )
 def test_third_round_phrasings_are_found(text: str, expected: str) -> None:
@@ -1076,6 +1084,10 @@ def test_third_round_phrasings_are_found(text: str, expected: str) -> None:
 )
 def test_third_round_traps_stay_silent(text: str) -> None:
     assert find_phi(text) == []
+
+
+def test_an_inflected_word_after_a_name_is_not_a_name() -> None:
+    assert [f.text for f in find_phi("Latoya's mom messaged me on facebook")] == ["Latoya"]
 
 
 def test_a_centenarian_with_an_age_reports_the_age_only() -> None:
