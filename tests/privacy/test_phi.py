@@ -1049,6 +1049,8 @@ def test_lower_case_jargon_is_not_a_name() -> None:
         ("Morning all, Cillian's bloods are back", "Cillian"),
         ("We discharged Nnamdi yesterday and he was back by midnight", "Nnamdi"),
         ("national ID number 8812 4471 09", "8812 4471 09"),
+        ("His family is spread between Multan and Lahore, video calls only", "Multan"),
+        ("Asked where she grew up and she said Kottayam, then switched", "Kottayam"),
     ],
 )
 def test_third_round_phrasings_are_found(text: str, expected: str) -> None:
@@ -1080,6 +1082,8 @@ def test_third_round_phrasings_are_found(text: str, expected: str) -> None:
         "a whole jar of his wife's gabapentin is fine",
         "Nova Scotia man",
         "Tmax 99F overnight, 45F patients were all fine",
+        "Epworth 16, his wife says he snores",
+        "She swears by the Manchester triage system",
     ],
 )
 def test_third_round_traps_stay_silent(text: str) -> None:

@@ -31,13 +31,16 @@ from privacy.phi.patterns.unlisted import (
     DATE_BEFORE_YEAR_RE,
     DAYS_AND_MONTHS,
     MORE_PLACE_EVENTS_RE,
+    PERSON_IN_SENTENCE_RE,
     PLACE_SUFFIX_RE,
     TOWN_BEFORE_PERSON_RE,
+    TOWN_THING_AFTER_RE,
     YEAR_AFTER_PLACE_RE,
 )
 from privacy.phi.vocabulary import (
     CA_PROVINCES,
     CREDENTIALS,
+    ENGLISH_WORDS,
     GIVEN,
     NOT_NAME,
     PLACE_POPULATION,
@@ -269,6 +272,39 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
 
 
+def _towns_in_a_sentence_about_a_person(doc: Doc) -> Iterator[Finding]:
+    """A listed town of 20,000 people or more, with no locative cue, in a sentence about a person.
+
+    "His family is spread between Multan and Manchester", "she said Kottayam". Not a town that
+    is a word or a name, not one that names a thing ("Manchester triage", "Ottawa rules",
+    "Epworth 16"), and not near a meeting, a paper, a trip or the weather.
+    """
+    text, low = doc.text, doc.low
+    for start, end in doc.capitalised():
+        word = text[start:end]
+        people = PLACE_POPULATION.get(word)
+        if people is None or people < LOWER_CASE_TOWN or word in PLACE_WORDS:
+            continue
+        if _name_bits(word) & STRONG or word.lower() in ENGLISH_WORDS:
+            continue
+        if TOWN_THING_AFTER_RE.match(text, end) or (start and text[start - 1] in "@#'’-"):
+            continue
+        # The sentence, looked for within 200 characters each side (linear time).
+        lo, hi = max(0, start - 200), min(len(text), end + 200)
+        sentence_start = max(lo - 1, *(text.rfind(c, lo, start) for c in ".!?\n")) + 1
+        sentence_end = min(
+            (i for i in (text.find(c, end, hi) for c in ".!?\n") if i != -1), default=hi
+        )
+        if not PERSON_IN_SENTENCE_RE.search(low, sentence_start, sentence_end):
+            continue
+        window_start, window_end = max(0, start - 60), min(len(low), end + 40)
+        if PLACE_EVENT_RE.search(low, window_start, window_end) or MORE_PLACE_EVENTS_RE.search(
+            low, window_start, window_end
+        ):
+            continue
+        yield _finding(text, "address", start, end, LOW)
+
+
 def _labelled_address(doc: Doc) -> Iterator[Finding]:
     """Whatever follows "address:", up to the next label or the end of the line."""
     text = doc.text
@@ -295,6 +331,7 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     text = doc.text
     yield from _town_before_person(doc)
     yield from _labelled_address(doc)
+    yield from _towns_in_a_sentence_about_a_person(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return
     for m in PLACE_SUFFIX_RE.finditer(text):

@@ -103,6 +103,21 @@ ADDRESS_LABEL_RE: Final = re.compile(
     re.IGNORECASE,
 )
 TRIGGERS["address"] = (*TRIGGERS.get("address", ()), "address_label")
+# A sentence about a person, where a town named with no cue is where someone lives or comes
+# from: "His family is spread between Multan and Manchester".
+PERSON_IN_SENTENCE_RE: Final = re.compile(
+    r"\b(?:he|she|his|her|him|they|their|family|pt|patient|mum|mom|dad|son|daughter|wife"
+    r"|husband|parents|grandma|granny|lives|born|home|brother|sister|kids)\b"
+)
+# What makes a town's name the name of a thing: "Manchester triage", "Ottawa rules",
+# "Epworth 16", "Toronto's", "Leeds General".
+TOWN_THING_AFTER_RE: Final = re.compile(
+    r"[ \t]*(?:['’]s\b|\d|[ \t]+(?:[A-Z0-9]|criteria|rules?|score|scale|classification|triage"
+    r"|study|trial|protocol|hospital|general|royal|infirmary|university|clinic|group|team|model"
+    r"|method|consensus|declaration|statement|guidelines?|experience|cohort|data|approach"
+    r"|variant|strain|flu|syndrome|sign|test|and[ \t]+[A-Z][a-z]+[ \t]+(?:criteria|rules?"
+    r"|scores?)))"
+)
 # A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
 YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
 # A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
