@@ -126,7 +126,8 @@ DATE_BEFORE_YEAR_RE: Final = re.compile(r"[/.-](?:19|20)\d\d[ \t]+$")
 MORE_PLACE_EVENTS_RE: Final = re.compile(
     r"\b(?:snow|snowed|snowing|storm|storms|blizzard|weather|rain|raining|flood|flooding"
     r"|heatwave|hurricane|wildfire|rct|rcts|studies|authors|locum|locums|rotation|elective"
-    r"|job|interview|conference|hospitals|consultants)\b"
+    r"|job|interview|conference|hospitals|consultants|consultant|reg|registrar|attending"
+    r"|colleagues?)\b"
 )
 # Ten digits in 3-3-4 (NHS, CHI, BC PHN written without a label).
 # The boundary before is checked in Python: a leading look-behind slows the pass.
