@@ -465,7 +465,8 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
         ):
             yield _finding(text, "name", *m.span("name"), HIGH)
     # Unlisted names opening a sentence before a verb only people do.
-    for pos in doc.at("person_verb"):
+    possessed = [p for p in doc.at("possessive_noun") if doc.low[p - 3 : p - 1] in ("'s", "’s")]
+    for pos in doc.at("person_verb") + possessed:
         # Cheap test first: the word before must start with a capital.
         space = text.rfind(" ", max(0, pos - 40), pos - 1)
         if not text[space + 1 : space + 2].isupper():
@@ -512,6 +513,10 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
 
 def _lower_name_before_verb(text: str, pos: int) -> Finding | None:
     """An unlisted lower-case name between a cue and a person's verb ("with nkem and her mum")."""
+    if not PERSON_VERB_AFTER_RE.match(text, pos - 1) and not (
+        text[pos - 3 : pos - 1] in ("'s", "’s") and PERSON_VERB_AFTER_RE.match(text, pos - 3)
+    ):
+        return None  # cheap test first: most "is", "was" and "and" start no verb of people
     start, end = _span_before(text, pos)
     word = text[start:end]
     if (

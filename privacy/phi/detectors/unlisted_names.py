@@ -33,6 +33,7 @@ from privacy.phi.patterns.unlisted import (
 from privacy.phi.vocabulary import (
     ENGLISH_WORDS,
     GIVEN,
+    NAME_FLAGS,
     NOT_NAME,
     PLACE_POPULATION,
     STRONG,
@@ -228,19 +229,19 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
         # a word after a space after a letter does not open a sentence.
         if not (after[1:2].islower() or after[:1].isalpha() or after[:1] in "-'’"):
             continue
-        clause = False
         if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
-            # Inside a sentence, only at the head of a clause: "found out today that
-            # Abimbola passed", "when Xochitl came in".
-            clause = low[low.rfind(" ", 0, start - 1) + 1 : start - 1] in CLAUSE_OPENERS
-            if not clause:
+            # Inside a sentence, only an unknown word at the head of a clause: "found out
+            # today that Abimbola passed", "when Xochitl came in" (listed names are read
+            # elsewhere; "that Epic crashed" is a word). Cheap tests first.
+            head = low[start:cap_end]
+            if head in NAME_FLAGS or head in ENGLISH_WORDS:
+                continue
+            if low[low.rfind(" ", 0, start - 1) + 1 : start - 1] not in CLAUSE_OPENERS:
                 continue
         elif not _sentence_start(text, start):
             continue
         end = _word_at(text, start)
         word = text[start:end]
-        if clause and (_name_bits(word) or word.lower() in ENGLISH_WORDS):
-            continue  # listed names are read elsewhere; "that Epic crashed" is a word
         verb = HUMAN_VERB_AFTER_RE.match(text, end) or AND_I_AFTER_RE.match(text, end)
         if verb is None and _name_bits(word) & STRONG:
             # A listed name takes the copula too: "Rafferty was the sweetest kid".

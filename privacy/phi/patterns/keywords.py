@@ -204,9 +204,10 @@ for _rule, _blob in (
         "person_verb",
         """came missed told asked refused declined cried wants passed died brought lives works
         was is and mum mom dad wife husband son daughter parents family sister brother grandma
-        grandmother grandfather partner carer caregiver case bloods labs scan results notes
-        story biopsy""",
+        grandmother grandfather partner carer caregiver""",
     ),
+    # After a possessive only: "dmitri's case", "Cillian's bloods".
+    ("possessive_noun", "case bloods labs scan results notes story biopsy"),
     ("health_card", "ohip health phn ramq msp ahcip"),
     ("nhs", "nhs chi hcn"),
     ("zip", "zip zipcode postal post postcode pc"),
