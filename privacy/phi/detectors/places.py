@@ -289,6 +289,8 @@ def _towns_in_a_sentence_about_a_person(doc: Doc) -> Iterator[Finding]:
             continue
         if TOWN_THING_AFTER_RE.match(text, end) or (start and text[start - 1] in "@#'’-"):
             continue
+        if low[low.rfind(" ", max(0, start - 12), start - 1) + 1 : start - 1] in PLACE_PREPOSITIONS:
+            continue  # after "in", "from"…: _detect_places has decided
         # The sentence, looked for within 200 characters each side (linear time).
         lo, hi = max(0, start - 200), min(len(text), end + 200)
         sentence_start = max(lo - 1, *(text.rfind(c, lo, start) for c in ".!?\n")) + 1
