@@ -86,6 +86,15 @@ def lower_style(text: str, capitalised: list[tuple[int, int]]) -> bool:
     return len(capitalised) * (20 if opening.islower() else 40) < words
 
 
+def english_compound(word: str, parts: int = 3) -> bool:
+    """English words of four letters or more run together ("publicword", "openclubword")."""
+    return any(
+        word[:i] in ENGLISH_WORDS
+        and (word[i:] in ENGLISH_WORDS or (parts > 2 and english_compound(word[i:], parts - 1)))
+        for i in range(4, len(word) - 3)
+    )
+
+
 def _lower_name_like(word: str) -> bool:
     """A lower-case word that may be a name: a listed name that is no word, or no English word."""
     bits = NAME_FLAGS.get(word, 0)
@@ -96,6 +105,7 @@ def _lower_name_like(word: str) -> bool:
     return (
         word not in ENGLISH_WORDS
         and not inflected_english(word)
+        and not english_compound(word)
         and word not in NOT_LOWER_NAME
         and word.capitalize() not in NOT_NAME
         and word not in PLACE_POPULATION
@@ -132,8 +142,8 @@ def candidates(
         bits = NAME_FLAGS.get(word.lower(), 0)
         if bits & STRONG and not include_listed:
             continue
-        if not bits and word.lower() in ENGLISH_WORDS:
-            continue  # "Teenager", "Update": an ordinary word that no name list holds
+        if not bits and (word.lower() in ENGLISH_WORDS or english_compound(word.lower())):
+            continue  # "Teenager", "Update", "Publicword": ordinary words no name list holds
         yield start, end
     if lower_style(text, spans):
         yield from lower_candidates(text)

@@ -1084,6 +1084,8 @@ def test_third_round_phrasings_are_found(text: str, expected: str) -> None:
         "Tmax 99F overnight, 45F patients were all fine",
         "Epworth 16, his wife says he snores",
         "She swears by the Manchester triage system",
+        "Publicword pearl #matrix",
+        "Openclubword pearl #matrix",
     ],
 )
 def test_third_round_traps_stay_silent(text: str) -> None:
