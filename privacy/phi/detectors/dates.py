@@ -54,13 +54,19 @@ from privacy.phi.patterns.shapes import (
     NUMERIC_DATE_RE,
 )
 from privacy.phi.patterns.unlisted import (
+    AGE_BEFORE_NEXT_RE,
+    AGE_OF_RE,
+    AGE_ORDINAL_RE,
     LIFE_ACTIVITY_BEFORE_RE,
     LOWER_MONTH_AFTER_DAY_RE,
     LOWER_MONTH_FIRST_RE,
     LOWER_MONTH_TAIL_RE,
+    NEXT_TAIL_RE,
+    NOT_A_PERSON_BEFORE_AGE_RE,
     ORDINAL_BEFORE_RE,
     ORDINAL_EVENT_BEFORE_RE,
     ORDINAL_NOT_DAY_RE,
+    PERSON_BEFORE_OF_RE,
     VITAL_WORD_RE,
 )
 from privacy.phi.vocabulary import STRONG
@@ -232,6 +238,31 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     if "arian" in low:
         for m in AGE_PARENS_RE.finditer(low):
             yield _finding(text, "age", *m.span("age"), HIGH)
+    yield from _ages_in_more_phrasings(doc)
+
+
+def _ages_in_more_phrasings(doc: Doc) -> Iterator[Finding]:
+    """ "a wee man of 92", "her 99th last week", "she'll be 97 this year", "95 next month"."""
+    text, low = doc.text, doc.low
+    if " of " in low:
+        for m in AGE_OF_RE.finditer(low):
+            if (
+                m.start()
+                and low[m.start() - 1] in " \t"
+                and PERSON_BEFORE_OF_RE.search(low, max(0, m.start() - 12), m.start())
+            ):
+                yield _finding(text, "age", *m.span("age"), HIGH)
+    for pos in doc.at("possessive"):
+        if ordinal := AGE_ORDINAL_RE.match(low, pos):
+            yield _finding(text, "age", *ordinal.span("age"), HIGH)
+    for pos in doc.at("age_next"):
+        age = AGE_BEFORE_NEXT_RE.search(low, max(0, pos - 8), pos)
+        if (
+            age
+            and NEXT_TAIL_RE.match(low, pos)
+            and not NOT_A_PERSON_BEFORE_AGE_RE.search(low, max(0, age.start() - 12), age.start())
+        ):
+            yield _finding(text, "age", *age.span("age"), LOW)
 
 
 def _detect_more_dates(doc: Doc) -> Iterator[Finding]:

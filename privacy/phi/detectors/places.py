@@ -20,8 +20,10 @@ from privacy.phi.patterns.international import (
     PLACE_AFTER_RE,
     PLACE_EVENT_RE,
     PLACE_PREPOSITIONS,
+    REGION_TAIL_RE,
     STATE_TAIL_RE,
     STRONG_PLACE_CUE_RE,
+    TOWN_BEFORE_REGION_RE,
     WEAK_PREPOSITIONS,
 )
 from privacy.phi.patterns.keywords import CITY_AFTER_CUE_RE, CITY_CUE_RE
@@ -33,6 +35,8 @@ from privacy.phi.patterns.unlisted import (
     MORE_PLACE_EVENTS_RE,
     PERSON_IN_SENTENCE_RE,
     PLACE_SUFFIX_RE,
+    POSTER_OWN_PLACE_RE,
+    REFERRAL_ASK_RE,
     TOWN_BEFORE_PERSON_RE,
     TOWN_THING_AFTER_RE,
     YEAR_AFTER_PLACE_RE,
@@ -87,6 +91,11 @@ def _detect_addresses(doc: Doc) -> Iterator[Finding]:
         place = CITY_AFTER_CUE_RE.match(text, cue.end())
         first = place.group().split()[0] if place else ""
         if place and first not in NOT_NAME and first.rstrip("s") not in DAYS_AND_MONTHS:
+            window_start, window_end = max(0, pos - 60), min(len(low), place.end() + 40)
+            if MORE_PLACE_EVENTS_RE.search(low, window_start, window_end) and _not_a_patients_place(
+                low, pos
+            ):
+                continue  # "Moved from Leeds to Auckland for the registrar job"
             yield _finding(text, "address", *place.span(), LOW)
 
 
@@ -140,6 +149,24 @@ def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding 
     return _finding(text, "address", start, m.end(), LOW)
 
 
+def _not_a_patients_place(low: str, pos: int) -> bool:
+    """Whether the sentence up to ``pos`` names no patient (no person word)."""
+    lo = max(0, pos - 120)
+    start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n")) + 1
+    return not PERSON_IN_SENTENCE_RE.search(low, start, pos)
+
+
+def _posters_own_place(low: str, pos: int) -> bool:
+    """Whether the sentence up to ``pos`` is about the poster's own career or travels, or asks
+    for a colleague in a town ("Worked in Stoke for 6 years", "anyone know a good endo in Cork?").
+    """
+    lo = max(0, pos - 120)
+    start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n")) + 1
+    return bool(
+        POSTER_OWN_PLACE_RE.match(low, start, pos) or REFERRAL_ASK_RE.search(low, start, pos)
+    ) and not PERSON_IN_SENTENCE_RE.search(low, start, pos)
+
+
 def _detect_places(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("place"):
@@ -190,6 +217,8 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
         ):
             continue  # "St. Jude's" is a hospital
+        if _posters_own_place(low, pos):
+            continue  # "Worked in Stoke for 6 years", "Our hospital is in Dubbo"
         strong_any = ANY_PLACE_CUE_RE.search(low, window_start, prep_end)
         n = _known_place(words)
         if strong_any:
@@ -307,6 +336,33 @@ def _towns_in_a_sentence_about_a_person(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", start, end, LOW)
 
 
+def _town_before_region(doc: Doc) -> Iterator[Finding]:
+    """Any town after a locative word and before a state, province or county.
+
+    "from Hope, BC", "lives in Normal, Illinois", "came in from Battle, East Sussex": the
+    region after the comma makes the capitalised words before it a town, listed or not, even
+    one that is a word. Not near a meeting, a paper or a trip.
+    """
+    text, low = doc.text, doc.low
+    if "," not in text:
+        return
+    for m in REGION_TAIL_RE.finditer(text):
+        region = m.group().lstrip(", \t")
+        if len(region) == 2 and (
+            region not in US_STATES and region not in CA_PROVINCES or region in CREDENTIALS
+        ):
+            continue
+        town = TOWN_BEFORE_REGION_RE.search(text, max(0, m.start() - 50), m.start())
+        if town is None or town.group("town").split()[0].rstrip("s") in DAYS_AND_MONTHS:
+            continue
+        window_start, window_end = max(0, town.start() - 60), min(len(low), m.end() + 40)
+        if PLACE_EVENT_RE.search(low, window_start, window_end) or MORE_PLACE_EVENTS_RE.search(
+            low, window_start, window_end
+        ):
+            continue
+        yield _finding(text, "address", town.start("town"), m.end(), LOW)
+
+
 def _labelled_address(doc: Doc) -> Iterator[Finding]:
     """Whatever follows "address:", up to the next label or the end of the line."""
     text = doc.text
@@ -333,6 +389,7 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     text = doc.text
     yield from _town_before_person(doc)
     yield from _labelled_address(doc)
+    yield from _town_before_region(doc)
     yield from _towns_in_a_sentence_about_a_person(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return

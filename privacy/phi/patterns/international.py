@@ -60,7 +60,10 @@ PLACE_PREPOSITIONS: Final = frozenset(
 # Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
 WEAK_PREPOSITIONS: Final = frozenset("off".split())
 PLACE_AFTER_RE: Final = re.compile(
-    rf"{_TOKEN}(?:[ \t]+(?:(?:St|Ste|Mt)\.(?=[ \t]+[A-Z])|{_TOKEN})){{0,3}}"
+    rf"{_TOKEN}(?:[ \t]+(?:(?:St|Ste|Mt)\.(?=[ \t]+[A-Z])|{_TOKEN}"
+    # "Surigao del Norte", "Newcastle upon Tyne": a small word between two capitalised ones.
+    r"|(?:del|de|la|upon|under|sur|da|dos)(?=[ \t]+[A-Z])"
+    r")){0,3}"
 )
 # Verbs of moving that make "to X" a place ("moved to Victoria").
 MOVE_BEFORE_RE: Final = re.compile(
@@ -99,7 +102,13 @@ ANY_PLACE_CUE_RE: Final = re.compile(
     r"|(?:is|s)[ \t]+(?:originally[ \t]+)?from"
     r"|\b(?:man|woman|men|women|boy|girl|guy|lady|gentleman|patient|pt|kid|child|teen|family"
     r"|mother|father|mum|mom|dad|son|daughter|farmer|worker|miner|driver|cleaner|nurse|teacher"
-    r"|student|veteran|retiree|widow|widower)[ \t]+from"
+    r"|student|veteran|retiree|widow|widower|bloke|chap|fella|fellow|lad|lass|couple|grandad"
+    r"|granddad|grandpa|grandma|granny|nana|aunt|auntie|uncle|cousin|husband|wife|baby|toddler"
+    r"|infant|fisherman|fishermen|trucker|rancher|labourer|laborer|shepherd|flyer|regular)s?"
+    r"[ \t]+from"
+    # "a dairy farmer just outside Tillamook", "a farm outside Dubbo": a home or a living.
+    r"|(?:farmer|rancher|grazier|farm|ranch|station|property|croft|cottage|caravan|homestead)s?"
+    r"[ \t]+(?:just[ \t]+)?(?:outside|near|out[ \t]+(?:past|beyond)|past|beyond)"
     r"|(?:native|resident)[ \t]+of|(?:town|village|neighbou?rhood)[ \t]+of"
     r"|(?:edge|outskirts|suburbs?|north|south|east|west|centre|center)[ \t]+of)[ \t]*$"
 )
@@ -321,3 +330,34 @@ LOWER_SENTENCE_START_RE: Final = re.compile(r"[.!?\n][ \t\"'(]*[a-z]")
 LOWER_WORD_START_RE: Final = re.compile(r"[a-z]+")
 for _word in NAME_CUE_WORDS:
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "name_cue")
+
+# Regions that follow a town after a comma ("Hope, BC", "Normal, Illinois", "Battle, East
+# Sussex"): states, provinces and counties. The town before them may be any capitalised words.
+_REGIONS = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts"
+    "|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New[ \t]+Hampshire"
+    "|New[ \t]+Jersey|New[ \t]+Mexico|New[ \t]+York|North[ \t]+Carolina|North[ \t]+Dakota|Ohio"
+    "|Oklahoma|Oregon|Pennsylvania|Rhode[ \t]+Island|South[ \t]+Carolina|South[ \t]+Dakota"
+    "|Tennessee|Texas|Utah|Vermont|Virginia|West[ \t]+Virginia|Washington|Wisconsin|Wyoming"
+    "|Alberta|British[ \t]+Columbia|Manitoba|New[ \t]+Brunswick|Newfoundland|Nova[ \t]+Scotia"
+    "|Ontario|Quebec|Saskatchewan|Yukon|Nunavut|New[ \t]+South[ \t]+Wales|Queensland|Tasmania"
+    "|Victoria|Western[ \t]+Australia|South[ \t]+Australia|Northern[ \t]+Territory"
+    "|NSW|QLD|Qld|VIC|Vic|TAS|Tas|(?:Co\\.?|County)[ \t]+[A-Z][a-z]+"
+    "|(?:East|West|North)[ \t]+(?:Sussex|Yorkshire|Riding)|Kent|Essex|Surrey|Devon|Cornwall"
+    "|Dorset|Somerset|Norfolk|Suffolk|Cumbria|Lancashire|Cheshire|Derbyshire|Yorkshire"
+    "|Lincolnshire|Northumberland|Durham|Shropshire|Herefordshire|Wiltshire|Hampshire"
+    "|Gloucestershire|Oxfordshire|Berkshire|Staffordshire|Warwickshire|Leicestershire"
+    "|Nottinghamshire|Northamptonshire|Cambridgeshire|Hertfordshire|Worcestershire|Fife"
+    "|Perthshire|Aberdeenshire|Argyll|Highlands|Gwynedd|Powys|Ceredigion|Pembrokeshire"
+    "|Kerala|Tamil[ \t]+Nadu|Maharashtra|Karnataka|Punjab|Gujarat|Rajasthan|Bihar"
+    "|Uttar[ \t]+Pradesh|West[ \t]+Bengal|Andhra[ \t]+Pradesh|Telangana|Odisha|Assam"
+    "|Lagos[ \t]+State|Ogun|Oyo|Anambra|Enugu[ \t]+State|Kano|Rivers[ \t]+State"
+    "|[A-Z]{2}(?![\\w])"
+)
+REGION_TAIL_RE: Final = re.compile(rf",[ \t]*(?:{_REGIONS})\b")
+# A town of any capitalised words after a locative word, right before the region's comma.
+TOWN_BEFORE_REGION_RE: Final = re.compile(
+    r"\b(?:[Ff]rom|[Ii]n|[Nn]ear|[Oo]utside|[Oo]f|[Tt]o|[Aa]round|[Pp]ast|[Bb]eyond)[ \t]+"
+    rf"(?P<town>{_TOKEN}(?:[ \t]+(?:{_TOKEN}|del|de|la|upon|on|under)){{0,3}})$"
+)

@@ -52,8 +52,9 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|participant|specimen|sample|requisition|confirmation|booking|tracking|reference"
         r"|ref\.?|enrollment|enrolment|registration)[ \t]?(?:id|#|number|no\.?|num)(?: number)?"
         r"|user[ \t]?name|login(?: id)?"
-        # New Zealand's NHI, India's Aadhaar, a national identity number
-        rf"|nhi{_NUM_SUFFIX}|aadhaa?r(?: card)?{_NUM_SUFFIX}|national (?:id|identity)(?: card)?"
+        # New Zealand's NHI, Australia's IHI, India's Aadhaar, a national identity number
+        rf"|nhi{_NUM_SUFFIX}|ihi{_NUM_SUFFIX}|aadhaa?r(?: card)?{_NUM_SUFFIX}"
+        r"|national (?:id|identity)(?: card)?"
         rf"{_NUM_SUFFIX}"
     ),
 }
@@ -170,7 +171,7 @@ for _rule, _blob in (
         imei implant claim accession study trial subject passport case employee badge student
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
-        registration user username login hrn urn ur nhi aadhaar aadhar national""",
+        registration user username login hrn urn ur nhi ihi aadhaar aadhar national""",
     ),
     (
         "name",

@@ -179,3 +179,33 @@ CREDENTIAL_INITIALS: Final = frozenset(
     "M.D. D.O. R.N. N.P. P.A. U.S. U.K. E.R. O.R. I.V. P.O. A.M. P.M. B.S. M.S. B.A. M.A. "
     "E.D. D.C.".split()
 )
+
+# Which URLs identify nobody: references (journals, guidelines, calculators, teaching videos,
+# public bodies) by their host, and the poster's own or their unit's page by the words before.
+# Pages of people (fundraisers, social profiles, a patient's blog) and unknown hosts are reported.
+PERSONAL_HOSTS: Final = (
+    "gofundme.com gofund.me caringbridge.org justgiving.com facebook.com fb.com instagram.com"
+    " tiktok.com twitter.com x.com linkedin.com threads.net snapchat.com givealittle.co.nz"
+    " mycause.com.au blogspot.com wordpress.com tumblr.com"
+).split()
+REFERENCE_HOSTS: Final = (
+    "doi.org nejm.org thelancet.com bmj.com jamanetwork.com nature.com sciencedirect.com"
+    " springer.com wiley.com oup.com ahajournals.org acc.org heart.org diabetesjournals.org"
+    " uptodate.com mdcalc.com medscape.com wikipedia.org nice.org.uk brit-thoracic.org.uk"
+    " escardio.org idsociety.org cochranelibrary.com annals.org cmaj.ca mja.com.au litfl.com"
+    " emcrit.org radiopaedia.org aafp.org acog.org aap.org thoracic.org chestnet.org kdigo.org"
+    " goldcopd.org ginasthma.org guidelines.co.uk youtu.be rcplondon.ac.uk rcem.ac.uk"
+).split()
+# Public bodies, universities and health services by their suffix.
+REFERENCE_SUFFIXES: Final = (
+    ".gov .gov.uk .gov.au .gov.in .gov.ie .gc.ca .edu .edu.au .ac.uk .nhs.uk .nhs.scot .int"
+    " .govt.nz .health.nz .hse.ie"
+).split()
+# "https://www.youtube.com/watch?v=…" is a video; "youtube.com/@name" is someone's channel.
+VIDEO_PATH_RE: Final = re.compile(r"youtube\.com/(?:watch|embed|playlist|shorts|live)\b")
+OWN_PAGE_BEFORE_RE: Final = re.compile(
+    r"\b(?:my|our|i[ \t]+wrote|we[ \t]+wrote)\b(?:[ \t]+[\w'’-]+){0,3}?[ \t]+"
+    r"(?:blog|site|website|web[ \t]+site|page|substack|newsletter|podcast|channel|post|article"
+    r"|slides|form|writeup|write-up)s?\b[^.!?\n]{0,30}$"
+    r"|\bi[ \t]+wrote[ \t]+(?:about[ \t]+)?[^.!?\n]{0,40}$"
+)

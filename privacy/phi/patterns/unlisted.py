@@ -139,7 +139,9 @@ TEN_DIGITS_RE: Final = re.compile(
 RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
 # Hospital numbers under their British labels: "hosp no K4471902", "unit no 7734102".
 HOSP_NO_RE: Final = re.compile(
-    r"(?:hosp|hospital|unit|case[ \t]+note|k)[ \t]*(?:no\.?|number|#)[ \t]*[:#]?[ \t]*"
+    r"(?:(?:hosp|hospital|unit|case[ \t]+note|k|ur)[ \t]*(?:no\.?|number|#)|ur)[ \t]*[:#]?[ \t]*"
+    # "hosp number is RX559102", "hosp no. for the lady in 4B is G774199"
+    r"(?:(?:is|was|=)[ \t]+|for[ \t]+[^.\n\d]{1,30}?[ \t]+\w{0,3}\d?\w{0,2}[ \t]*is[ \t]+)?"
     r"(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])",
     re.IGNORECASE,
 )
@@ -173,7 +175,7 @@ _FAMILY_WORDS = """wife husband son daughter mother mom mum father dad brother s
 for _rule, _blob in (
     ("object_verb", " ".join(sorted(OBJECT_VERBS))),
     ("relative", _FAMILY_WORDS),
-    ("hosp_no", "hosp hospital unit k"),
+    ("hosp_no", "hosp hospital unit k ur"),
 ):
     for _word in _blob.split():
         TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
@@ -272,4 +274,49 @@ VITAL_WORD_RE: Final = re.compile(
     r"\b(?:hr|heart[ \t]+rate|pulse|bp|sbp|dbp|map|rr|sats?|spo2|o2|temp|glucose|sugars?|bg|bm"
     r"|weight|wt|rate|level|score|count|na|k|hb|hgb|plt|creat|creatinine|egfr|ef|fio2|peep"
     r"|speed|dose|infusion|drip|ml|mg|kg|mmhg|bpm|percent)\b"
+)
+# A sentence about the poster's own career or travels: "Worked in Stoke for 6 years", "I trained
+# in Cork", "we flew into Manila". Read from the sentence's start up to the place word; a person
+# word in it makes it a patient's ("I sent her home to Dubbo").
+POSTER_OWN_PLACE_RE: Final = re.compile(
+    r"[ \t\"'(]*(?:(?:i|we)(?:['’](?:ve|d|m))?[ \t]+(?:(?:also|then|once|both|all|just)[ \t]+)?"
+    r"(?:worked|work|trained|train|studied|lived|live|stayed|flew|traveled|travelled|moved"
+    r"|went|did|spent|grew)"
+    r"|(?:worked|working|trained|studied)\b)"
+)
+# A question for a colleague in a town: "does anyone know a good endo in Cork?", "can anyone
+# recommend a physio near Leeds".
+REFERRAL_ASK_RE: Final = re.compile(
+    r"\b(?:anyone|any(?:body|one)?|recommend(?:ations?)?|recs?)\b[^.!?\n]{0,40}"
+    r"\b(?:good|decent|know|recommend\w*|great)\b[^.!?\n]{0,25}$"
+)
+# Ages over 89 in more phrasings: "a wee man of 92", "she celebrated her 99th last week",
+# "she will be 97 this year", "95 next month". Each pattern leads with a literal or is matched
+# at a trigger word; the word before is checked in Python (a leading look-behind or word
+# boundary would be tried at every position).
+AGE_OF_RE: Final = re.compile(
+    r"of[ \t]+(?P<age>9\d|1[0-2]\d)(?![\w.,/%-]|[ \t]*(?:%|kg|lbs?|mg|cm|mm|ml|units?|bpm"
+    r"|beds?|patients?|pts|cases|people|staff|admissions|referrals|minutes|mins|hours|days"
+    r"|weeks|months|and|or|to|out|percent|points|in[ \t]+the)\b)"
+)
+PERSON_BEFORE_OF_RE: Final = re.compile(
+    r"\b(?:man|woman|lady|gentleman|gent|chap|fella|fellow|lad|lass|soul|gal|bloke|widow"
+    r"|widower|veteran|grandmother|grandfather|grandma|grandpa|granny|gran|nan|nana|mum|mom"
+    r"|dad|mother|father|patient|pt|husband|wife)[ \t]+$"
+)
+AGE_ORDINAL_RE: Final = re.compile(
+    r"(?:her|his|my|their|your)[ \t]+(?P<age>(?:9\d|1[0-2]\d)(?:st|nd|rd|th))"
+    r"(?=[ \t]*[.,;:!?)\n]|[ \t]*$|[ \t]+(?:last|this|next|on|in|yesterday|today|tomorrow|with"
+    r"|and|at|party|bash|celebrations?|bday|b-day)\b)"
+)
+# Read back from "next"/"this": "95 next month", "97 this year".
+AGE_BEFORE_NEXT_RE: Final = re.compile(r"(?<![\w.,/#-])(?P<age>9\d|1[0-2]\d)[ \t]+$")
+NEXT_TAIL_RE: Final = re.compile(r"(?:next|this)[ \t]+(?:year|month|week|birthday)\b")
+for _rule, _words in (("possessive", "her his my their your"), ("age_next", "next this")):
+    for _word in _words.split():
+        TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
+NOT_A_PERSON_BEFORE_AGE_RE: Final = re.compile(
+    r"\b(?:bed|beds|room|rooms|bay|ward|wards|unit|floor|level|bus|route|page|cohort|n|mean"
+    r"|median|about|around|over|under|than|only|top|score|scored|grade|of|had|have|saw|seen"
+    r"|admitted|admissions|runs|staff|patients|pts|cases|[\d%])[ \t:=#]*$"
 )
