@@ -1212,6 +1212,27 @@ def test_a_patient_in_the_sentence_keeps_a_colleague_question_s_town() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Does anyone know a good endo for my patient in Cork?", "Cork"),
+        ("We flew her home to Cork on Sunday", "Cork"),
+        ("moved to Newcastle upon Tyne last year", "Newcastle upon Tyne"),
+        # a reference on a host the scanner does not know is still reported
+        (
+            "Society statement: https://www.somesociety.example/guidance",
+            "https://www.somesociety.example/guidance",
+        ),
+    ],
+)
+def test_fourth_round_limits_as_documented(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+def test_a_town_after_the_poster_s_career_is_not_flagged_even_with_a_person_after_it() -> None:
+    assert "Cork" not in [f.text for f in find_phi("I trained in Cork, where she lives")]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         ", Texas" * 20_000,
