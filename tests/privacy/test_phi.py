@@ -1150,6 +1150,10 @@ def test_third_round_rules_stay_linear(text: str) -> None:
         ("She lives in Normal, Illinois, and yes she made the joke", "Normal, Illinois"),
         ("Guy came in from Battle, East Sussex with a sting", "Battle, East Sussex"),
         ("Our frequent flyer from Opp, Alabama was back again", "Opp, Alabama"),
+        # a corner with a street type, a home "at" a town
+        ("She runs the chip shop on the corner of Main St and Elm in Bemidji", "Main St and Elm"),
+        ("Pt is from Reading originally, now lives in a caravan at Clacton", "Clacton"),
+        ("lives on a farm at Gundagai with his dog", "Gundagai"),
         # hospital numbers written loosely
         ("UR 448120, 78F, for review of her warfarin", "448120"),
         ("pt in bed 14, hosp number is RX559102, sats dropping", "RX559102"),
@@ -1200,6 +1204,8 @@ def test_fourth_round_phrasings_are_found(text: str, expected: str) -> None:
         "bed 92 next week",
         "ur bp is fine",
         "UR 12 beds are free",
+        "we live in a house at the end of the road",
+        "Meet me at Starbucks at 5",
     ],
 )
 def test_fourth_round_traps_stay_silent(text: str) -> None:

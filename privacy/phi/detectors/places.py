@@ -14,6 +14,7 @@ from privacy.phi.patterns.international import (
     ANY_PLACE_CUE_RE,
     CORNER_RE,
     EVENT_YEAR_BEFORE_RE,
+    HOME_AT_BEFORE_RE,
     HOSPITAL_SAINT_RE,
     LOWER_WORD_RE,
     MOVE_BEFORE_RE,
@@ -363,6 +364,29 @@ def _town_before_region(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", town.start("town"), m.end(), LOW)
 
 
+def _home_at_town(doc: Doc) -> Iterator[Finding]:
+    """A town after "at" when a home comes before it: "lives in a caravan at Clacton"."""
+    text, low = doc.text, doc.low
+    for pos in doc.at("at_age"):
+        start = pos + 3
+        if not text[start : start + 1].isupper():
+            continue
+        if not HOME_AT_BEFORE_RE.search(low, max(0, pos - 70), pos):
+            continue
+        m = PLACE_AFTER_RE.match(text, start)
+        if m is None:
+            continue
+        tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
+        if tokens[0].group() in NOT_NAME:
+            continue
+        end = tokens[0].end()
+        for t in tokens[1:]:
+            if t.group() in NOT_NAME:
+                break
+            end = t.end()
+        yield _finding(text, "address", tokens[0].start(), end, LOW)
+
+
 def _labelled_address(doc: Doc) -> Iterator[Finding]:
     """Whatever follows "address:", up to the next label or the end of the line."""
     text = doc.text
@@ -390,6 +414,7 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     yield from _town_before_person(doc)
     yield from _labelled_address(doc)
     yield from _town_before_region(doc)
+    yield from _home_at_town(doc)
     yield from _towns_in_a_sentence_about_a_person(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return

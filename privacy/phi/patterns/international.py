@@ -115,7 +115,10 @@ ANY_PLACE_CUE_RE: Final = re.compile(
 CORNER_RE: Final = re.compile(
     r"(?:(?P<corner>(?:[Cc]orner|[Jj]unction|[Ii]ntersection|[Cc]rossroads)[ \t]+of)"
     r"|(?P<near>\b(?:at|near|on|by)))[ \t]+(?:the[ \t]+)?"
-    rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})[ \t]+(?:and|&)[ \t]+"
+    rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})"
+    # "the corner of Main St and Elm": a street type after the first street
+    r"(?:[ \t]+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Dr|Drive)\.?(?=[ \t]+(?:and|&)))?"
+    r"[ \t]+(?:and|&)[ \t]+"
     rf"(?P<b>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})\b"
 )
 STATE_TAIL_RE: Final = re.compile(r",[ \t]*([A-Z]{2})(?![\w])")
@@ -355,9 +358,16 @@ _REGIONS = (
     "|Lagos[ \t]+State|Ogun|Oyo|Anambra|Enugu[ \t]+State|Kano|Rivers[ \t]+State"
     "|[A-Z]{2}(?![\\w])"
 )
-REGION_TAIL_RE: Final = re.compile(rf",[ \t]*(?:{_REGIONS})\b")
+REGION_TAIL_RE: Final = re.compile(rf",[ \t]*(?=[A-Z])(?:{_REGIONS})\b")
 # A town of any capitalised words after a locative word, right before the region's comma.
 TOWN_BEFORE_REGION_RE: Final = re.compile(
     r"\b(?:[Ff]rom|[Ii]n|[Nn]ear|[Oo]utside|[Oo]f|[Tt]o|[Aa]round|[Pp]ast|[Bb]eyond)[ \t]+"
     rf"(?P<town>{_TOKEN}(?:[ \t]+(?:{_TOKEN}|del|de|la|upon|on|under)){{0,3}})$"
+)
+# A home "at" a town: "now lives in a caravan at Clacton", "living on a farm at Gundagai".
+HOME_AT_BEFORE_RE: Final = re.compile(
+    r"\b(?:lives?|living|lived|stays?|staying|resides|residing)[ \t]+"
+    r"(?:(?:alone|now|still|just)[ \t]+)?(?:in|on)[ \t]+(?:a|an|the|her|his|their)[ \t]+"
+    r"(?:[\w-]+[ \t]+){0,2}?(?:caravan|flat|house|bungalow|cottage|farm|trailer|van|boat|hostel"
+    r"|shelter|home|bedsit|camp|tent|station|block|croft|unit)[ \t]+$"
 )
