@@ -1150,6 +1150,9 @@ def test_third_round_rules_stay_linear(text: str) -> None:
         ("She lives in Normal, Illinois, and yes she made the joke", "Normal, Illinois"),
         ("Guy came in from Battle, East Sussex with a sting", "Battle, East Sussex"),
         ("Our frequent flyer from Opp, Alabama was back again", "Opp, Alabama"),
+        # a country after the town, a visit to a relative in a town
+        ("She was raised in Kingston, Jamaica.", "Kingston, Jamaica"),
+        ("Visiting her daughter in Wagga when she fell", "Wagga"),
         # a corner with a street type, a home "at" a town
         ("She runs the chip shop on the corner of Main St and Elm in Bemidji", "Main St and Elm"),
         ("Pt is from Reading originally, now lives in a caravan at Clacton", "Clacton"),
@@ -1192,6 +1195,7 @@ def test_fourth_round_phrasings_are_found(text: str, expected: str) -> None:
         # the poster's career and questions for a colleague
         "Worked in Stoke for 6 years before moving to the Gold Coast",
         "Moved from Leeds to Auckland for the registrar job last year",
+        "Moved to Toronto for fellowship in 2019 and never left",
         "Does anyone know a good endo in Cork for a referral?",
         "I trained in Kottayam and loved it",
         # a region after a comma with no locative word, a credential after a name

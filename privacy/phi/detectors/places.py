@@ -93,9 +93,10 @@ def _detect_addresses(doc: Doc) -> Iterator[Finding]:
         first = place.group().split()[0] if place else ""
         if place and first not in NOT_NAME and first.rstrip("s") not in DAYS_AND_MONTHS:
             window_start, window_end = max(0, pos - 60), min(len(low), place.end() + 40)
-            if MORE_PLACE_EVENTS_RE.search(low, window_start, window_end) and _not_a_patients_place(
-                low, pos
-            ):
+            if (
+                MORE_PLACE_EVENTS_RE.search(low, window_start, window_end)
+                or PLACE_EVENT_RE.search(low, window_start, window_end)
+            ) and _not_a_patients_place(low, pos):
                 continue  # "Moved from Leeds to Auckland for the registrar job"
             yield _finding(text, "address", *place.span(), LOW)
 

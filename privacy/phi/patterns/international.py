@@ -100,6 +100,8 @@ ANY_PLACE_CUE_RE: Final = re.compile(
     r"|commuting|visiting|hails|originally|grew[ \t]+up|raised|born)"
     r"(?:[ \t]+(?:in|over|up|down|here|all[ \t]+the[ \t]+way))?[ \t]+(?:from|in)"
     r"|(?:is|s)[ \t]+(?:originally[ \t]+)?from"
+    # "visiting her daughter in Wagga"
+    r"|visit(?:ing|ed|s)?[ \t]+(?:her|his|their)[ \t]+[\w-]+[ \t]+(?:in|near|outside)"
     r"|\b(?:man|woman|men|women|boy|girl|guy|lady|gentleman|patient|pt|kid|child|teen|family"
     r"|mother|father|mum|mom|dad|son|daughter|farmer|worker|miner|driver|cleaner|nurse|teacher"
     r"|student|veteran|retiree|widow|widower|bloke|chap|fella|fellow|lad|lass|couple|grandad"
@@ -356,6 +358,11 @@ _REGIONS = (
     "|Kerala|Tamil[ \t]+Nadu|Maharashtra|Karnataka|Punjab|Gujarat|Rajasthan|Bihar"
     "|Uttar[ \t]+Pradesh|West[ \t]+Bengal|Andhra[ \t]+Pradesh|Telangana|Odisha|Assam"
     "|Lagos[ \t]+State|Ogun|Oyo|Anambra|Enugu[ \t]+State|Kano|Rivers[ \t]+State"
+    # countries after a town ("raised in Kingston, Jamaica")
+    "|Jamaica|Trinidad|Barbados|Nigeria|Ghana|Kenya|Uganda|Zimbabwe|Zambia|Malawi|South[ \t]+Africa"
+    "|India|Pakistan|Bangladesh|Sri[ \t]+Lanka|Nepal|Philippines|Ireland|Scotland|Wales|England"
+    "|Northern[ \t]+Ireland|Poland|Romania|Portugal|Italy|Mexico|Guatemala|Honduras"
+    "|El[ \t]+Salvador"
     "|[A-Z]{2}(?![\\w])"
 )
 REGION_TAIL_RE: Final = re.compile(rf",[ \t]*(?=[A-Z])(?:{_REGIONS})\b")
