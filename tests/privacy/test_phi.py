@@ -1253,8 +1253,23 @@ def test_a_town_after_the_poster_s_career_is_not_flagged_even_with_a_person_afte
         "hosp no for " * 14_000,
         "my blog https://a.example/x " * 5_000,
         "anyone know a good endo in " * 5_000,
+        "lives in a caravan at " * 6_000,
+        "visiting her daughter in " * 6_000,
+        "corner of Main St and " * 6_000,
     ],
-    ids=["region", "town-region", "man-of", "ordinal", "next", "hosp-no", "own-url", "ask"],
+    ids=[
+        "region",
+        "town-region",
+        "man-of",
+        "ordinal",
+        "next",
+        "hosp-no",
+        "own-url",
+        "ask",
+        "home-at",
+        "visiting",
+        "corner-street",
+    ],
 )
 def test_fourth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
