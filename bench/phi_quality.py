@@ -4,6 +4,8 @@ Run from anywhere::
 
     python bench/phi_quality.py                    # the held-out set
     python bench/phi_quality.py --set dev          # tests/privacy/phi_corpus.jsonl
+    python bench/phi_quality.py --set posts        # tests/privacy/phi_dev.jsonl
+    python bench/phi_quality.py --set posts --batch batch20 --batch batch21
     python bench/phi_quality.py --misses           # also list every miss and false alarm
 
 The held-out set is for measuring only: read the scores, never tune on its snippets
@@ -30,8 +32,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--misses", action="store_true", help="list every miss and false alarm after the table"
     )
+    parser.add_argument(
+        "--batch",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help='score only the snippets of this batch (their "split", e.g. batch20); repeatable',
+    )
     args = parser.parse_args(argv)
-    report = evaluate(load_set(args.set), set_name=args.set)
+    snippets = load_set(args.set)
+    if args.batch:
+        snippets = [s for s in snippets if s.style in args.batch]
+        if not snippets:
+            parser.error(f"no snippet of {args.set!r} is in batch {', '.join(args.batch)}")
+    report = evaluate(snippets, set_name=args.set)
     print(format_report(report))
     if args.misses:
         print()

@@ -34,7 +34,9 @@ from typing import Any, Protocol
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_PATH = REPO_ROOT / "tests" / "privacy" / "heldout" / "text.jsonl"
 DEV_PATH = REPO_ROOT / "tests" / "privacy" / "phi_corpus.jsonl"
-SET_PATHS: dict[str, Path] = {"heldout": HELDOUT_PATH, "dev": DEV_PATH}
+# Snippets in the style members post, in batches ("split": "batch20"); same format as DEV_PATH.
+POSTS_PATH = REPO_ROOT / "tests" / "privacy" / "phi_dev.jsonl"
+SET_PATHS: dict[str, Path] = {"heldout": HELDOUT_PATH, "dev": DEV_PATH, "posts": POSTS_PATH}
 
 # The goals the scanner must meet on the held-out set. They live here and only here.
 RECALL_GOAL = 0.97
@@ -249,11 +251,13 @@ def load_dev(path: Path = DEV_PATH) -> list[Snippet]:
 
 
 def load_set(name: str) -> list[Snippet]:
-    """``"heldout"`` or ``"dev"``."""
+    """``"heldout"``, ``"dev"`` or ``"posts"`` (the dev snippets in the style members post)."""
     if name == "heldout":
         return load_heldout()
     if name == "dev":
         return load_dev()
+    if name == "posts":
+        return load_dev(POSTS_PATH)
     raise ValueError(f"unknown set {name!r}; choose one of {sorted(SET_PATHS)}")
 
 

@@ -1,12 +1,16 @@
 """A small sequence model for names the rules cannot decide.
 
 The rules find listed names and names after a cue word. What is left are
-capitalised words that no list holds ("Aditi", "Ikechukwu") and listed names
-that are also ordinary words ("Connor", "Grace"). For those words only, a
-linear-chain CRF (python-crfsuite) labels each candidate ``N`` (a person's
-name) or ``O`` from its spelling and the words around it; the candidates of
-one text form one sequence, so neighbouring names support each other ("Aditi
-and Anika").
+capitalised words that no list holds ("Aditi", "Ikechukwu"), listed names
+that are also ordinary words ("Connor", "Grace") and, in a post written in
+lower case, words that are a listed name or no English word ("spoke to rashida
+today", "cannulate gallagher"). For those words only, a linear-chain CRF
+(python-crfsuite) labels each candidate ``N`` (a person's name) or ``O`` from
+its spelling, its lists (names, towns, English words), its place in the
+sentence and the words around it, by their form and by their class (a title, a
+relative, a pronoun, a verb used of people, an age such as "71f"); the
+candidates of one text form one sequence, so neighbouring names support each
+other ("Aditi and Anika").
 
 The model file ``data/names.crfsuite`` is trained by ``python -m
 privacy.phi.train`` on the dev data only (``tests/privacy/phi_corpus.jsonl``
@@ -23,15 +27,91 @@ from typing import Final
 
 import pycrfsuite
 
-from privacy.phi.vocabulary import GIVEN, NAME_FLAGS, NOT_NAME, PLACE_POPULATION, STRONG, SURNAME
+from privacy.phi.patterns.unlisted import JARGON_SUFFIX_RE, NOT_LOWER_NAME
+from privacy.phi.vocabulary import (
+    ENGLISH_WORDS,
+    GIVEN,
+    NAME_FLAGS,
+    NOT_NAME,
+    PLACE_POPULATION,
+    STRONG,
+    SURNAME,
+    WORD,
+    inflected_english,
+)
 
 MODEL_PATH: Final = Path(__file__).with_name("data") / "names.crfsuite"
 # A candidate is reported when the model gives "N" at least this probability.
 THRESHOLD: Final = 0.7
+# A lower-case candidate needs more: jargon and typos are lower-case too.
+LOWER_THRESHOLD: Final = 0.8
 
-CAPITALISED_RE: Final = re.compile(r"[A-Z][a-z]+")
+LOWER_WORD_RE: Final = re.compile(
+    r"(?<![\w@#/.'’-])[a-zß-öø-ÿ]{3,}(?:['’-][a-zß-öø-ÿ]+)*(?![\w@/])"
+)
 _TITLE_BEFORE_RE: Final = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+$")
 _PUNCT: Final = str.maketrans({c: f" {c} " for c in '.,;:!?()"“”'})
+_AGE_SEX_RE: Final = re.compile(r"\d{1,3}(?:yo|y/o|y|[mf])$")
+_SENTENCE_END: Final = frozenset({"<s>", ".", "!", "?", ":", ";", "\n"})
+# Classes of the words around a candidate, so that the model learns from
+# "her son" what it sees again in "his niece".
+_CLASS_WORDS: Final = {
+    "title": "mr mrs ms miss mx dr prof sister fr",
+    "relative": """wife husband son daughter mum mom mother dad father brother sister niece
+        nephew granddaughter grandson grandma grandpa grandmother grandfather nana gran granny
+        aunt auntie uncle partner cousin baby twin fiance fiancee carer hubby boyfriend
+        girlfriend stepson stepdaughter kid kids child""",
+    "pronoun": "he she his her him they them their i we me my our you it its",
+    "patient": "pt pts patient patients bed bay rm room cubicle side resident",
+    "person_verb": """saw see seen told tell asked ask spoke speak called call rang ring met
+        visited review reviewed cannulate chase discharged admitted lost miss missed thank
+        thanks love loved hugged examined consented counselled updated reassured texted
+        messaged phoned sent bled cathed scoped intubated""",
+    "verb_after": """is was has had came comes went goes said says says asked wants wanted
+        refused refuses needs needed gets got feels felt looks looked seems seemed died passed
+        turned keeps kept will would can could did does and""",
+    "preposition": "in from to at near of with for on by about into over after before re",
+    "determiner": "the a an this that these those our your every each",
+}
+WORD_CLASS: Final = {
+    word: cls for cls, blob in _CLASS_WORDS.items() for word in blob.split() if word
+}
+
+
+def lower_style(text: str, capitalised: list[tuple[int, int]]) -> bool:
+    """Whether the post is written in lower case: it opens with a lower-case letter and has
+    fewer than one capitalised word in 20, or fewer than one in 40 (acronyms do not count)."""
+    words = text.count(" ") + 1
+    opening = next((c for c in text[:40] if c.isalpha()), "")
+    return len(capitalised) * (20 if opening.islower() else 40) < words
+
+
+def english_compound(word: str, parts: int = 3) -> bool:
+    """English words of four letters or more run together ("publicword", "openclubword")."""
+    return any(
+        word[:i] in ENGLISH_WORDS
+        and (word[i:] in ENGLISH_WORDS or (parts > 2 and english_compound(word[i:], parts - 1)))
+        for i in range(4, len(word) - 3)
+    )
+
+
+def _lower_name_like(word: str) -> bool:
+    """A lower-case word that may be a name: a listed name that is no word, or no English word."""
+    bits = NAME_FLAGS.get(word, 0)
+    if bits & WORD:
+        return False
+    if bits & STRONG:
+        return True
+    return (
+        word not in ENGLISH_WORDS
+        and not inflected_english(word)
+        and not english_compound(word)
+        and word not in NOT_LOWER_NAME
+        and word.capitalize() not in NOT_NAME
+        and word not in PLACE_POPULATION
+        and word.capitalize() not in PLACE_POPULATION
+        and not JARGON_SUFFIX_RE.search(word)
+    )
 
 
 def candidates(
@@ -39,24 +119,41 @@ def candidates(
 ) -> Iterator[tuple[int, int]]:
     """Capitalised words (spans from ``CAPITALISED_RE``) that the rules leave undecided.
 
-    ``include_listed`` also yields strong listed names; training uses them so
-    that the model learns the contexts names appear in.
+    In a post written in lower case, lower-case words that may be names are
+    candidates too (``lower_candidates``). ``include_listed`` also yields strong
+    listed capitalised names; training uses them so that the model learns the
+    contexts names appear in.
     """
-    for start, end in capitalised:
+    spans = list(capitalised)
+    for start, end in spans:
         if end - start < 3 or (
             start and (text[start - 1].isalnum() or text[start - 1] in "@#_/.'’-")
         ):
             continue
-        if end < len(text) and (text[end].isalpha() or text[end] == ":"):
-            continue  # "McAllister", "HbA1c", a heading ("Course:")
+        if end < len(text) and (
+            text[end].isalpha() or (text[end] == ":" and text[start:end].lower() in ENGLISH_WORDS)
+        ):
+            continue  # "McAllister", "HbA1c", a heading ("Course:"), but "Dariusz: 3 falls"
         if _TITLE_BEFORE_RE.search(text, max(0, start - 6), start):
             continue  # "Mr. Hallorann": the rules have it
         word = text[start:end]
         if word in NOT_NAME or word in PLACE_POPULATION:
             continue
-        if NAME_FLAGS.get(word.lower(), 0) & STRONG and not include_listed:
+        bits = NAME_FLAGS.get(word.lower(), 0)
+        if bits & STRONG and not include_listed:
             continue
+        if not bits and (word.lower() in ENGLISH_WORDS or english_compound(word.lower())):
+            continue  # "Teenager", "Update", "Publicword": ordinary words no name list holds
         yield start, end
+    if lower_style(text, spans):
+        yield from lower_candidates(text)
+
+
+def lower_candidates(text: str) -> Iterator[tuple[int, int]]:
+    """Lower-case words that may be names: "spoke to rashida", "bloods on oyedepo"."""
+    for m in LOWER_WORD_RE.finditer(text):
+        if _lower_name_like(m.group()):
+            yield m.span()
 
 
 def _neighbours(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
@@ -67,8 +164,39 @@ def _neighbours(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
     return before[-2:], after[:2]
 
 
+def _word_class(token: str) -> str:
+    low = token.lower()
+    if low in WORD_CLASS:
+        return WORD_CLASS[low]
+    if _AGE_SEX_RE.match(low):
+        return "age"
+    if low[:1].isdigit():
+        return "number"
+    if not low[:1].isalpha():
+        return low[:1]
+    if NAME_FLAGS.get(low, 0) & STRONG:
+        return "name"
+    if low in ENGLISH_WORDS:
+        return "word"
+    return "unknown"
+
+
+def _after_class(follow: str) -> str:
+    """What comes right after the word: a punctuation mark, a possessive or a space."""
+    if follow in ("'s", "’s"):
+        return "poss"
+    return follow[:1] if follow[:1] in ",:;()?!." else "space"
+
+
+def _population_band(word: str) -> str:
+    people = PLACE_POPULATION.get(word) or PLACE_POPULATION.get(word.capitalize())
+    if not people:
+        return "none"
+    return "city" if people >= 1_000_000 else "town" if people >= 100_000 else "small"
+
+
 def features(text: str, start: int, end: int) -> list[str]:
-    """Spelling and context features of the candidate word ``text[start:end]``."""
+    """Spelling, list and context features of the candidate word ``text[start:end]``."""
     word = text[start:end]
     low = word.lower()
     bits = NAME_FLAGS.get(low, 0)
@@ -78,6 +206,8 @@ def features(text: str, start: int, end: int) -> list[str]:
     nxt = after[0] if after else "</s>"
     nxt2 = after[1] if len(after) > 1 else "</s>"
     size = len(word)
+    follow = text[end : end + 2]
+    prev_class, next_class = _word_class(prev), _word_class(nxt)
     feats = [
         "bias",
         f"w={low}",
@@ -85,17 +215,27 @@ def features(text: str, start: int, end: int) -> list[str]:
         f"suf2={low[-2:]}",
         f"pre2={low[:2]}",
         f"len={min(size, 10) // 3}",
+        f"case={'cap' if word[:1].isupper() else 'low'}",
         f"given={bool(bits & GIVEN)}",
         f"surname={bool(bits & SURNAME)}",
         f"listed={bool(bits)}",
+        f"wordname={bool(bits & WORD)}",
+        f"english={low in ENGLISH_WORDS}",
+        f"town={_population_band(word)}",
         f"p1={prev.lower()}",
         f"p2={prev2.lower()}",
         f"n1={nxt.lower()}",
         f"n2={nxt2.lower()}",
+        f"p1c={prev_class}",
+        f"p2c={_word_class(prev2)}",
+        f"n1c={next_class}",
+        f"n2c={_word_class(nxt2)}",
+        f"p1c|n1c={prev_class}|{next_class}",
         f"p1cap={prev[:1].isupper()}",
         f"n1cap={nxt[:1].isupper()}",
         f"n1digit={nxt[:1].isdigit()}",
-        f"start={prev in ('<s>', '.', '!', '?', ':', ';') or prev == chr(10)}",
+        f"start={prev in _SENTENCE_END}",
+        f"after={_after_class(follow)}",
     ]
     if "-" in word or "'" in word or "’" in word:
         feats.append("joined")
@@ -119,13 +259,13 @@ def model_names(text: str, capitalised: Iterable[tuple[int, int]]) -> list[tuple
     """Spans of candidate words the model reads as names, with the model's probability."""
     if TAGGER is None:
         return []
-    spans = list(candidates(text, capitalised))
+    spans = list(candidates(text, capitalised, include_listed=True))
     if not spans:
         return []
     TAGGER.set([features(text, s, e) for s, e in spans])
     found = []
     for i, (start, end) in enumerate(spans):
         probability = TAGGER.marginal("N", i)
-        if probability >= THRESHOLD:
+        if probability >= (THRESHOLD if text[start].isupper() else LOWER_THRESHOLD):
             found.append((start, end, probability))
     return found

@@ -138,6 +138,7 @@ _COMMON_CAPS: Final = _words(
     His Her Hers Him Their Them Our My Your Its Who Whom Whose What When Where Why How Which
     Then Than So Also Just Still Now Today Tomorrow Yesterday Tonight Here There Please
     Thanks Thank Hi Hello Hey Dear Re Fwd Update Note Notes Plan Assessment History Exam
+    Smt Shri Sri Srimati Kumari
     Impression Diagnosis Chief Complaint Subjective Objective Labs Vitals Meds Medications
     Allergies Imaging Results Education Safety Care Portal Zero Stable Denies Reports States
     Presents Presented Complains Admitted Discharged Seen Came Went Got Says Said Asked Called
@@ -428,3 +429,22 @@ def _load_english_words() -> frozenset[str]:
 # Words a reader would know as English; a word outside this list and the name
 # list is the unusual word that a name is, in a person context.
 ENGLISH_WORDS: Final = _load_english_words()
+
+
+def inflected_english(word: str) -> bool:
+    """A lower-case word formed from an English word by an ending ("messaged", "cannulating")."""
+    for ending, stems in (
+        ("ed", ("", "e")),
+        ("ing", ("", "e")),
+        ("es", ("",)),
+        ("s", ("",)),
+        ("ly", ("",)),
+        ("er", ("", "e")),
+    ):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            if any(stem + tail in ENGLISH_WORDS for tail in stems):
+                return True
+            if stem[-1:] == stem[-2:-1] and stem[:-1] in ENGLISH_WORDS:
+                return True  # "stopped", "planning"
+    return False

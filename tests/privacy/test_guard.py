@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 IDENTIFYING_CASE = "Mr. John Carter, DOB 03/14/1952, presented with crushing chest pain."
 CLEAN_CASE = "A man in his 60s presented with crushing chest pain and ST elevation in V1-V4."
 # Only low-confidence findings: a bare date and a reference link.
-LOW_ONLY = "Chest pain, clinic closed Jan 15; see https://www.mdcalc.com/heart-score"
+LOW_ONLY = "Chest pain, clinic closed Jan 15; see https://files.example.net/heart-score"
 
 
 def _overrides_for(target: Post | Comment) -> list[PrivacyOverride]:

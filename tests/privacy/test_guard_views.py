@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 IDENTIFYING_CASE = "Mr. John Carter, DOB 03/14/1952, presented with crushing chest pain."
 CLEAN_CASE = "A man in his 60s presented with crushing chest pain and ST elevation in V1-V4."
-LOW_ONLY = "Chest pain, clinic closed Jan 15; see https://www.mdcalc.com/heart-score"
-OTHER_LOW = "Chest pain, clinic closed Feb 2; see https://www.mdcalc.com/heart-score"
+LOW_ONLY = "Chest pain, clinic closed Jan 15; see https://files.example.net/heart-score"
+OTHER_LOW = "Chest pain, clinic closed Feb 2; see https://files.example.net/heart-score"
 
 
 def _client(user: Any) -> Client:

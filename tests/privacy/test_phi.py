@@ -226,10 +226,10 @@ def test_dev_set_precision_and_recall() -> None:
             f"precision {blind.precision:.3f}"
         )
     total = _total(tallies)
-    assert total.recall >= 0.95, _table(tallies)
-    assert total.precision >= 0.95, _table(tallies)
-    for kind in ("name", "address"):
-        assert tallies[kind].recall >= 0.93, _table(tallies)
+    assert total.recall >= 0.96, _table(tallies)
+    assert total.precision >= 0.96, _table(tallies)
+    assert tallies["name"].recall >= 0.97, _table(tallies)
+    assert tallies["address"].recall >= 0.93, _table(tallies)
 
 
 def test_dev_set_covers_the_new_styles() -> None:
@@ -349,8 +349,6 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("Passport number 548812093 was in the bag.", "other_id", "548812093", HIGH),
     ("Claim number 2024-CL-0088123 was denied.", "other_id", "2024-CL-0088123", HIGH),
     # network and biometrics
-    ("Guidelines: https://www.acc.org/guidelines.", "url", "https://www.acc.org/guidelines", LOW),
-    ("See www.uptodate.com for dosing.", "url", "www.uptodate.com", LOW),
     ("A login from 192.168.14.23 opened her chart.", "ip", "192.168.14.23", HIGH),
     ("Attached are his fingerprints from the police.", "biometric", "fingerprints", HIGH),
     ("We keep a voiceprint for telehealth.", "biometric", "voiceprint", HIGH),
@@ -412,8 +410,12 @@ def test_author_npi_elsewhere_is_a_low_other_id() -> None:
 
 
 def test_url_around_a_doi_is_still_a_url() -> None:
-    text = "Full text: https://doi.org/10.1056/NEJMoa2034577"
+    text = "Full text: https://files.example.net/10.1056/NEJMoa2034577"
     assert [(f.kind, f.confidence) for f in find_phi(text)] == [("url", LOW)]
+
+
+def test_a_doi_link_is_a_reference() -> None:
+    assert find_phi("Full text: https://doi.org/10.1056/NEJMoa2034577") == []
 
 
 def test_mention_is_never_a_name_but_the_patient_is() -> None:
@@ -719,7 +721,8 @@ def test_new_rules_stay_linear(text: str) -> None:
 
 
 def _model_names(text: str) -> list[str]:
-    from privacy.phi.model import CAPITALISED_RE, model_names
+    from privacy.phi.model import model_names
+    from privacy.phi.patterns.common import CAPITALISED_RE
 
     spans = [m.span() for m in CAPITALISED_RE.finditer(text)]
     return [text[s:e] for s, e, _ in model_names(text, spans)]
@@ -924,6 +927,11 @@ def test_dev_batches_are_labelled() -> None:
     batches = Counter(s.split for s in DEV if s.split.startswith("batch"))
     assert batches["batch13"] == batches["batch14"] == batches["batch15"] == 50
     assert batches["batch16"] >= 45
+    # The third round: eleven batches in members' styles, a third of them traps.
+    third = [s for s in DEV if s.split in {f"batch{n}" for n in range(20, 31)}]
+    assert all(batches[f"batch{n}"] >= 40 for n in range(20, 31))
+    assert len(third) >= 500
+    assert sum(not s.spans for s in third) >= len(third) / 3
 
 
 @pytest.mark.parametrize(
@@ -977,3 +985,293 @@ def test_a_reply_greeting_its_reader_and_a_name_after_a_determiner_are_not_patie
 )
 def test_a_greeting_does_not_hide_a_name_the_sentence_goes_on_about(text: str, name: str) -> None:
     assert name in [f.text for f in find_phi(text) if f.kind == "name"]
+
+
+# --- third round: the model on lower-case posts, and the rules added with batches 20-29 ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("spoke to rashida today, she's finally agreed to the endoscopy", "rashida"),
+        ("jobs: cannulate gallagher, chase patel echo, bloods on oyedepo", "oyedepo"),
+    ],
+)
+def test_model_reads_names_in_a_post_written_in_lower_case(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text) if f.kind == "name"]
+
+
+def test_lower_case_jargon_is_not_a_name() -> None:
+    assert find_phi("jobs: cannulate bed 4, chase echo, bloods on ward 7") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can't stop thinking about the Oduya family.", "Oduya"),
+        ("Patient asked me to call her Babs instead of Barbara", "Babs"),
+        ("She told me her name was Precious and that she walked", "Precious"),
+        ("the referral says Ravi Iyer but he goes by Shankar", "Shankar"),
+        ("NOK: Parisa Karimi (niece) on the ward", "Parisa Karimi"),
+        ("Found out today that Abimbola passed. She was lovely.", "Abimbola"),
+        ("Sione, Lupe and Mele all share a room", "Mele"),
+        ("Jean-Baptiste, her partner, is very supportive.", "Jean-Baptiste"),
+        ("our patient Hye-jin, 44, with lupus", "Hye-jin"),
+        ("Łukasz came in with his mum", "Łukasz"),
+        ("kullecin: 45f, urosepsis, improving", "kullecin"),
+        ("gave kullecin the results, she cried", "kullecin"),
+        ("Kowalczyk doing well post op", "Kowalczyk"),
+        ("re the patient I posted about (Adaeze) - it was TB", "Adaeze"),
+        ("Went to see Oyelaran on the ward round", "Oyelaran"),
+        ("Smt. Lakshmi Devi, 92, from Nashik, admitted", "Lakshmi Devi"),
+        ("He's a lobster fisherman out of Yarmouth and would not stay", "Yarmouth"),
+        ("He's a Kirkcaldy lad, moved down for work", "Kirkcaldy"),
+        ("the matriarch of a big Lewisham family", "Lewisham"),
+        ("She lives up in Fort St. John with her daughter", "Fort St. John"),
+        ("She moved from Lahore to Bradford in 2015.", "Bradford"),
+        ("They have a farm somewhere past Dauphin, took 3 hours", "Dauphin"),
+        ("The GP letter says Mohinder Kaur, Southall, UB1 3HX", "Southall"),
+        ("Shri Ramesh Kumar, village Khed, snake bite", "Khed"),
+        ("Pt's address: 12 MG Road, Pune 411001, ph +91 98220 55123", "12 MG Road, Pune 411001"),
+        ("address 7 Wattle St, Dubbo NSW 2830", "2830"),
+        ("her niece, Parisa, on 07469 555 210", "07469 555 210"),
+        ("Pt Hemi Walker, NHI ABC1234, lives in Rotorua", "ABC1234"),
+        ("Aadhaar 4521 8876 3012 was on the form", "4521 8876 3012"),
+        ("Patient identifier HRN 4410983 (Perth)", "4410983"),
+        ("pt is a 94f with new af", "94f"),
+        ("He was seen in clinic on 14/02 and the referral", "14/02"),
+        ("He fell on Boxing Day 2025 and nobody found him", "Boxing Day 2025"),
+        ("Nonagenarian, lives alone, still manages her own meds", "Nonagenarian"),
+        ("Turning ninety next month and refuses to use a frame", "ninety"),
+        ("text her husband on 0412 555 019", "0412 555 019"),
+        ("He fell on Diwali 2024 and broke his hip", "Diwali 2024"),
+        ("seen on Canada Day 2025 with burns", "Canada Day 2025"),
+        ("Dist. Satara, Maharashtra, snake bite", "Satara"),
+        ("He lives in Sault Ste. Marie and never saw a specialist", "Sault Ste. Marie"),
+        ("Morning all, Cillian's bloods are back", "Cillian"),
+        ("We discharged Nnamdi yesterday and he was back by midnight", "Nnamdi"),
+        ("national ID number 8812 4471 09", "8812 4471 09"),
+        ("His family is spread between Multan and Lahore, video calls only", "Multan"),
+        ("Asked where she grew up and she said Kottayam, then switched", "Kottayam"),
+    ],
+)
+def test_third_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I call her Mum",
+        "a drug called Ozempic works",
+        "aspiration pneumonitis, named after Curtis Mendelson",
+        "Victoria, Alexandra and Albert wards are all closing for refurb",
+        "Reply: Agree with Sam. We stopped using it.",
+        "Happy retirement to Sister Bernadette, 45 years of nursing",
+        "Shout out to Ebony and Tariq in the cath lab",
+        "Metformin is the first line for most",
+        "amber on the news2 so escalated to outreach",
+        "Ivy league grads don't make better doctors",
+        "walked 100m today",
+        "Mean age 92 in the cohort, so results may not generalise",
+        "Clinic moved to Wednesdays",
+        "nonagenarians do well after TAVI",
+        "Fibrinogen 0.9, gave cryo, Hb holding",
+        "The Macmillan nurse was amazing with the family",
+        "Anyone at SAEM in Phoenix this year? Meetup Thursday",
+        "the address is on the form",
+        "Kerry and Tipperary both had outbreaks last year",
+        "a whole jar of his wife's gabapentin is fine",
+        "Nova Scotia man",
+        "Tmax 99F overnight, 45F patients were all fine",
+        "Epworth 16, his wife says he snores",
+        "She swears by the Manchester triage system",
+        "Publicword pearl #matrix",
+        "Openclubword pearl #matrix",
+    ],
+)
+def test_third_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+def test_an_inflected_word_after_a_name_is_not_a_name() -> None:
+    assert [f.text for f in find_phi("Latoya's mom messaged me on facebook")] == ["Latoya"]
+
+
+def test_a_centenarian_with_an_age_reports_the_age_only() -> None:
+    assert [f.text for f in find_phi("Centenarian (101) with a hip fracture.")] == ["101"]
+
+
+def test_sign_out_heads_are_read_in_short_posts_only() -> None:
+    from privacy.phi.detectors.unlisted_names import SIGN_OUT_MAX_CHARS
+
+    head = "kullecin: 45f, urosepsis, improving"
+    assert [f.text for f in find_phi(head)] == ["kullecin"]
+    filler = "Plan: fluids and review in the morning. "
+    long_post = head + "\n" + filler * (SIGN_OUT_MAX_CHARS // len(filler))
+    assert "kullecin" not in [f.text for f in find_phi(long_post)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "address: " * 12_000,
+        "a Leeds man " * 9_000,
+        "kullecin: 45f\n" * 140,
+        "(Abc) " * 16_000,
+        "out of " * 14_000,
+        "that Abc came in " * 6_000,
+    ],
+    ids=["address", "town-person", "sign-out", "brackets", "out-of", "clause"],
+)
+def test_third_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < 3
+
+
+# --- fourth round: places, loose ids, ages over 89, which URLs identify someone ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a person word before "from": any capitalised words are the town
+        ("Bloke from Tumbarumba came in with a snake bite", "Tumbarumba"),
+        ("The elderly couple from Nelspruit came in together", "Nelspruit"),
+        ("He's a fisherman from Twillingate, refuses to stay", "Twillingate"),
+        # a home or a living just outside a town
+        ("He's a dairy farmer just outside Tillamook, brought his own milk", "Tillamook"),
+        ("Lady from a farm outside Dubbo drove 5 hours", "Dubbo"),
+        # a small word inside the town's name
+        ("pt from Surigao del Norte, speaks Cebuano only", "Surigao del Norte"),
+        # a town of any words before a state, province or county
+        ("Our patient from Hope, BC needed a helicopter out", "Hope, BC"),
+        ("She lives in Normal, Illinois, and yes she made the joke", "Normal, Illinois"),
+        ("Guy came in from Battle, East Sussex with a sting", "Battle, East Sussex"),
+        ("Our frequent flyer from Opp, Alabama was back again", "Opp, Alabama"),
+        # a country after the town, a visit to a relative in a town
+        ("She was raised in Kingston, Jamaica.", "Kingston, Jamaica"),
+        ("Visiting her daughter in Wagga when she fell", "Wagga"),
+        # a corner with a street type, a home "at" a town
+        ("She runs the chip shop on the corner of Main St and Elm in Bemidji", "Main St and Elm"),
+        ("Pt is from Reading originally, now lives in a caravan at Clacton", "Clacton"),
+        ("lives on a farm at Gundagai with his dog", "Gundagai"),
+        # hospital numbers written loosely
+        ("UR 448120, 78F, for review of her warfarin", "448120"),
+        ("pt in bed 14, hosp number is RX559102, sats dropping", "RX559102"),
+        ("hosp no. for the lady in 4B is G774199", "G774199"),
+        ("ihi 8003 6012 3456 7890 wrong in the discharge", "8003 6012 3456 7890"),
+        # ages over 89
+        ("wee man of 92 from Larne, first time in hospital", "92"),
+        ("She celebrated her 99th last week on the ward", "99th"),
+        ("still lives alone and will be 97 this year", "97"),
+        ("nonagenarian with a hip fracture, 95 next month", "95"),
+        # URLs of people
+        (
+            "Her GoFundMe is https://www.gofundme.com/f/help-maria if you can",
+            "https://www.gofundme.com/f/help-maria",
+        ),
+        ("my patient's page https://example.com/jo-recovers", "https://example.com/jo-recovers"),
+        ("his channel youtube.com/@tomsfight has the ICU videos", "youtube.com/@tomsfight"),
+    ],
+)
+def test_fourth_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # references, the poster's own pages and their unit's pages
+        "Guidelines: https://www.acc.org/guidelines.",
+        "See www.uptodate.com for dosing.",
+        "Great guideline on sepsis: https://www.nice.org.uk/guidance/ng51",
+        "https://www.youtube.com/watch?v=x7Rt2Uq0abc great lecture on DKA",
+        "Our department site: https://www.rpa.health.nsw.gov.au/emergency",
+        "I wrote about this on my blog: https://drjennywrites.com/2026/burnout",
+        "Our unit's page has the referral form: https://www.stjames.ie/services/renal",
+        "Journal club paper: https://jamanetwork.com/journals/jama/fullarticle/2812345",
+        # the poster's career and questions for a colleague
+        "Worked in Stoke for 6 years before moving to the Gold Coast",
+        "Moved from Leeds to Auckland for the registrar job last year",
+        "Moved to Toronto for fellowship in 2019 and never left",
+        "Does anyone know a good endo in Cork for a referral?",
+        "I trained in Kottayam and loved it",
+        # a region after a comma with no locative word, a credential after a name
+        "Thanks Sarah, Texas is huge",
+        "The conference in Banff, Alberta was great",
+        "referred from Dr Smith, MD for review",
+        # numbers that are not ages or ids
+        "a cohort of 95 patients",
+        "his weight is in the 95th percentile",
+        "bed 92 next week",
+        "ur bp is fine",
+        "UR 12 beds are free",
+        "we live in a house at the end of the road",
+        "Meet me at Starbucks at 5",
+    ],
+)
+def test_fourth_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+def test_a_patient_in_the_sentence_keeps_a_colleague_question_s_town() -> None:
+    text = "Does anyone know a good endo for my patient in Cork?"
+    assert "Cork" in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Does anyone know a good endo for my patient in Cork?", "Cork"),
+        ("We flew her home to Cork on Sunday", "Cork"),
+        ("moved to Newcastle upon Tyne last year", "Newcastle upon Tyne"),
+        # a reference on a host the scanner does not know is still reported
+        (
+            "Society statement: https://www.somesociety.example/guidance",
+            "https://www.somesociety.example/guidance",
+        ),
+    ],
+)
+def test_fourth_round_limits_as_documented(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+def test_a_town_after_the_poster_s_career_is_not_flagged_even_with_a_person_after_it() -> None:
+    assert "Cork" not in [f.text for f in find_phi("I trained in Cork, where she lives")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ", Texas" * 20_000,
+        "from Abc, BC " * 12_000,
+        "man of 92 " * 14_000,
+        "her 99th " * 16_000,
+        "95 next year " * 12_000,
+        "hosp no for " * 14_000,
+        "my blog https://a.example/x " * 5_000,
+        "anyone know a good endo in " * 5_000,
+        "lives in a caravan at " * 6_000,
+        "visiting her daughter in " * 6_000,
+        "corner of Main St and " * 6_000,
+    ],
+    ids=[
+        "region",
+        "town-region",
+        "man-of",
+        "ordinal",
+        "next",
+        "hosp-no",
+        "own-url",
+        "ask",
+        "home-at",
+        "visiting",
+        "corner-street",
+    ],
+)
+def test_fourth_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < 3

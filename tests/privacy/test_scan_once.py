@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 TITLE = "Chest pain in a runner"
 CLEAN = "A man in his 60s presented with crushing chest pain and ST elevation in V1-V4."
-LOW_ONLY = "Chest pain, clinic closed Jan 15; see https://www.mdcalc.com/heart-score"
+LOW_ONLY = "Chest pain, clinic closed Jan 15; see https://files.example.net/heart-score"
 MESSAGE = "My patient John Smith, MRN 48213377, was admitted yesterday."
 
 

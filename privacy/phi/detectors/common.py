@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from privacy.phi.kinds import HIGH, LOW, Finding
-from privacy.phi.patterns.common import TO_SPACE
+from privacy.phi.patterns.common import CAPITALISED_RE, TO_SPACE
 from privacy.phi.patterns.keywords import TRIGGERS
-from privacy.phi.patterns.shapes import CAPITALISED_RE
 
 Span = tuple[int, int]
 # Cities this big name a region more than a neighbourhood ("a village near Lagos").
@@ -103,7 +102,13 @@ def _clear_before(text: str, start: int, also: str) -> bool:
     return not (prev.isalnum() or prev == "_" or prev in also)
 
 
+# The lower-case second part of a hyphenated given name: "Hye-jin", "Eun-ji", "Seo-yeon".
+_NAME_SYLLABLE_RE: Final = re.compile(r"-[a-z]{2,4}(?![\w-])")
+
+
 def _finding(text: str, kind: str, start: int, end: int, confidence: str) -> Finding:
+    if kind == "name" and text[end : end + 1] == "-" and (m := _NAME_SYLLABLE_RE.match(text, end)):
+        end = m.end()
     return Finding(kind, start, end, text[start:end], confidence)
 
 

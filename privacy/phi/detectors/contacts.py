@@ -17,9 +17,43 @@ from privacy.phi.patterns.shapes import (
     IPV4_TRIGGER_RE,
     IPV6_RE,
     IPV6_TRIGGER_RE,
+    OWN_PAGE_BEFORE_RE,
+    PERSONAL_HOSTS,
+    REFERENCE_HOSTS,
+    REFERENCE_SUFFIXES,
     TLD_TRIGGER_RE,
     URL_RES,
+    VIDEO_PATH_RE,
 )
+from privacy.phi.patterns.unlisted import PERSON_IN_SENTENCE_RE
+
+
+def _url_identifies(low: str, start: int, end: int) -> bool:
+    """Whether the URL at ``start:end`` may point at a person.
+
+    A fundraiser, a social profile or a blog host always may. A reference (a journal, a
+    guideline, a calculator, a teaching video, a public body's or university's page) does not,
+    nor does the poster's own blog or their unit's page ("my blog: …", "our unit's page has the
+    form: …") when no patient is named on the way. Any other host may.
+    """
+    url = low[start:end]
+    host = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
+    host = host.removeprefix("www.")
+    if any(host == h or host.endswith("." + h) for h in PERSONAL_HOSTS):
+        return True
+    if (
+        any(host == h or host.endswith("." + h) for h in REFERENCE_HOSTS)
+        or host.endswith(tuple(REFERENCE_SUFFIXES))
+        or VIDEO_PATH_RE.search(url)
+    ):
+        return False
+    lo = max(0, start - 80)
+    sentence = max(lo - 1, *(low.rfind(c, lo, start) for c in ".!?\n")) + 1
+    if OWN_PAGE_BEFORE_RE.search(low, sentence, start) and not PERSON_IN_SENTENCE_RE.search(
+        low, sentence, start
+    ):
+        return False
+    return True
 
 
 def _detect_contacts(doc: Doc) -> Iterator[Finding]:
@@ -40,7 +74,9 @@ def _detect_contacts(doc: Doc) -> Iterator[Finding]:
             at = text.find("@", at + 1)
     for rx in URL_RES:
         for m in rx.finditer(low):
-            yield _finding(text, "url", m.start(), _strip_trailing_punct(text, *m.span()), LOW)
+            end = _strip_trailing_punct(text, *m.span())
+            if _url_identifies(low, m.start(), end):
+                yield _finding(text, "url", m.start(), end, LOW)
     done = -1
     for tld in TLD_TRIGGER_RE.finditer(low):
         if tld.start() < done:
@@ -52,7 +88,9 @@ def _detect_contacts(doc: Doc) -> Iterator[Finding]:
             start -= 1
         if m := BARE_DOMAIN_RE.match(low, start):
             done = m.end()
-            yield _finding(text, "url", start, _strip_trailing_punct(text, start, done), LOW)
+            end = _strip_trailing_punct(text, start, done)
+            if _url_identifies(low, start, end):
+                yield _finding(text, "url", start, end, LOW)
 
 
 def _detect_network(doc: Doc) -> Iterator[Finding]:

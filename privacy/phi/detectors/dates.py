@@ -42,22 +42,31 @@ from privacy.phi.patterns.international import (
     LIFE_EVENT_BEFORE_RE,
     PERSON_BEFORE_AGE,
 )
-from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE
+from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE, STATISTIC_BEFORE_RE
 from privacy.phi.patterns.shapes import (
+    AGE_NOUN_RE,
+    AGE_NUMBER_AFTER_RE,
     AGE_RE,
+    AGE_SEX_BEFORE_RE,
     AGE_WORDS_RE,
     DATE_ORDINAL_RE,
     MONTH_DATE_RE,
     NUMERIC_DATE_RE,
 )
 from privacy.phi.patterns.unlisted import (
+    AGE_BEFORE_NEXT_RE,
+    AGE_OF_RE,
+    AGE_ORDINAL_RE,
     LIFE_ACTIVITY_BEFORE_RE,
     LOWER_MONTH_AFTER_DAY_RE,
     LOWER_MONTH_FIRST_RE,
     LOWER_MONTH_TAIL_RE,
+    NEXT_TAIL_RE,
+    NOT_A_PERSON_BEFORE_AGE_RE,
     ORDINAL_BEFORE_RE,
     ORDINAL_EVENT_BEFORE_RE,
     ORDINAL_NOT_DAY_RE,
+    PERSON_BEFORE_OF_RE,
     VITAL_WORD_RE,
 )
 from privacy.phi.vocabulary import STRONG
@@ -109,10 +118,11 @@ def _detect_dates(doc: Doc) -> Iterator[Finding]:
                 m.group("sep") != "." or len(m.group("y")) == 4
             )
         elif m.group("md_m"):
-            # No year ("3/15"): only a date right after an event word, and
+            # No year ("3/15", "14/02"): only a date right after an event word, and
             # never a score, fraction or device setting.
+            first, second = int(m.group("md_m")), int(m.group("md_d"))
             if (
-                _valid_month_day(int(m.group("md_m")), int(m.group("md_d")))
+                (_valid_month_day(first, second) or (second and _valid_month_day(second, first)))
                 and not _is_fraction(doc, start, end)
                 and EVENT_CUE_RE.search(low, max(0, start - 25), start)
             ):
@@ -150,17 +160,30 @@ def _detect_ages(doc: Doc) -> Iterator[Finding]:
             # "99F" is an age in "99F with a fall" but a temperature in "Tmax 99F".
             if TEMPERATURE_CUE_RE.search(low, max(0, m.start() - 12), m.start()):
                 continue
+            # "a 94f with af", "bed 3, 91m": lower case only where a patient is described,
+            # not "walked 100m".
+            if m.group("sex").islower() and not AGE_SEX_BEFORE_RE.search(
+                low, max(0, m.start() - 12), m.start()
+            ):
+                continue
             yield _finding(text, "age", *m.span(), LOW)
         else:
             yield _finding(text, "age", *m.span(), HIGH)
     for pos in doc.at("age"):
         if m := AGE_CUE_RE.match(low, pos):
+            if STATISTIC_BEFORE_RE.search(low, max(0, pos - 10), pos):
+                continue  # "mean age 92 in the cohort": a figure of a study
             # Keep the label when it reads as part of the age ("aged 91").
             start = pos if m.group("label") else m.start("age")
             yield _finding(text, "age", start, m.end("age"), HIGH)
     if "ninety" in low or "hundred" in low:
         for m in AGE_WORDS_RE.finditer(low):
             yield _finding(text, "age", *m.span(), HIGH)
+    if "narian" in low:
+        for m in AGE_NOUN_RE.finditer(low):
+            # The age itself, when given ("Centenarian (101)", "she is 96"), is the finding.
+            if not AGE_NUMBER_AFTER_RE.search(low, m.end(), m.end() + 60):
+                yield _finding(text, "age", *m.span(), LOW)
 
 
 # --- ages, postcodes, health numbers and phone numbers from elsewhere ---
@@ -174,7 +197,7 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
             continue
         before = low[max(0, pos - 25) : pos]
         # "Sodium was 130": a lab or vital sign, not a person, before the verb.
-        if LAB_BEFORE_VERB_RE.search(before):
+        if LAB_BEFORE_VERB_RE.search(before) or STATISTIC_BEFORE_RE.search(before):
             continue
         yield _finding(text, "age", m.start("age"), m.end("tail"), HIGH)
     for m in AGE_SENTENCE_START_RE.finditer(text):
@@ -215,6 +238,31 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     if "arian" in low:
         for m in AGE_PARENS_RE.finditer(low):
             yield _finding(text, "age", *m.span("age"), HIGH)
+    yield from _ages_in_more_phrasings(doc)
+
+
+def _ages_in_more_phrasings(doc: Doc) -> Iterator[Finding]:
+    """ "a wee man of 92", "her 99th last week", "she'll be 97 this year", "95 next month"."""
+    text, low = doc.text, doc.low
+    if " of " in low:
+        for m in AGE_OF_RE.finditer(low):
+            if (
+                m.start()
+                and low[m.start() - 1] in " \t"
+                and PERSON_BEFORE_OF_RE.search(low, max(0, m.start() - 12), m.start())
+            ):
+                yield _finding(text, "age", *m.span("age"), HIGH)
+    for pos in doc.at("possessive"):
+        if ordinal := AGE_ORDINAL_RE.match(low, pos):
+            yield _finding(text, "age", *ordinal.span("age"), HIGH)
+    for pos in doc.at("age_next"):
+        age = AGE_BEFORE_NEXT_RE.search(low, max(0, pos - 8), pos)
+        if (
+            age
+            and NEXT_TAIL_RE.match(low, pos)
+            and not NOT_A_PERSON_BEFORE_AGE_RE.search(low, max(0, age.start() - 12), age.start())
+        ):
+            yield _finding(text, "age", *age.span("age"), LOW)
 
 
 def _detect_more_dates(doc: Doc) -> Iterator[Finding]:

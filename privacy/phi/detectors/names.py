@@ -57,9 +57,15 @@ from privacy.phi.patterns.shapes import (
     NAME_BEFORE_RE,
     NEXT_TOKEN_RE,
 )
-from privacy.phi.patterns.unlisted import NAME_PARTICLES, NOT_PATIENT_AFTER_RE
+from privacy.phi.patterns.unlisted import (
+    COPULA_AFTER_RE,
+    LAB_WORD_END_RE,
+    NAME_PARTICLES,
+    NOT_PATIENT_AFTER_RE,
+)
 from privacy.phi.vocabulary import (
     CREDENTIALS,
+    ENGLISH_WORDS,
     EPONYM_FOLLOWERS,
     EPONYMS,
     FIRST_NAMES,
@@ -159,6 +165,12 @@ def _names_after_cues(doc: Doc) -> Iterator[Finding | None]:
                 # "the name Ortega", but not "brand name Eliquis" or "file name".
                 if NOT_PERSON_NAME_RE.search(low, max(0, pos - 12), pos):
                     continue
+            elif named.startswith(("goes", "known", "nicknamed")):
+                pass  # said only of people: "he goes by Shankar"
+            elif named.endswith(("her", "him")):
+                rel = NAME_CUE_RE.fullmatch(low, start, end)
+                if rel is not None and rel.group("rel"):
+                    continue  # "I call her Mum"
             elif not PERSON_NOUN_RE.search(low, max(0, pos - 40), pos):
                 # "a drug called Ozempic" is not a person; require a person noun.
                 continue
@@ -186,7 +198,14 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
             found.append(_finding(text, "name", *m.span("initial"), LOW))
     found.extend(_names_after_cues(doc))
     for m in FAMILY_RE.finditer(text):
-        found.append(_name_finding(text, *m.span("name"), LOW))
+        if m.group("name"):
+            found.append(_name_finding(text, *m.span("name"), LOW))
+            continue
+        surname = m.group("surname")
+        if _name_bits(surname) & STRONG or (
+            not _name_bits(surname) and surname.lower() not in ENGLISH_WORDS
+        ):
+            found.append(_name_finding(text, *m.span("surname"), LOW))
     for m in AGE_AFTER_NAME_RE.finditer(text):
         before = NAME_BEFORE_RE.search(text, max(0, m.start() - 80), m.start())
         if before and not (
@@ -341,6 +360,14 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
         # be followed by a verb-like lower-case word ("lucia came back").
         if before not in NAME_CUE_WORDS and (end == m.end() and not _name_bits(word) & GIVEN):
             return None, end
+        if (
+            before not in NAME_CUE_WORDS
+            and end == m.end()
+            and word in ENGLISH_WORDS
+            and not SIMPLE_VERB_AFTER_RE.match(text, end)
+            and not PERSON_VERB_AFTER_RE.match(text, end)
+        ):
+            return None, end  # "amber on the news2", "ivy league": a word before a word
         return _finding(text, "name", pos, end, LOW), end
     if word in NOT_NAME or not _is_name_part(word):
         return None, pos
@@ -362,6 +389,13 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
             after[:1] == "," or after[1:2].islower() or after[1:2] == "("
         ):
             return None, end
+        if (
+            word.lower() in ENGLISH_WORDS
+            and after[:1] != ","
+            and not SIMPLE_VERB_AFTER_RE.match(text, end)
+            and not PERSON_VERB_AFTER_RE.match(text, end)
+        ):
+            return None, end  # "Ivy league grads", "Amber alert": a name that is also a word
     span = text[pos:end]
     if span in PLACE_POPULATION and (
         before in PLACE_PREPOSITIONS
@@ -431,7 +465,8 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
         ):
             yield _finding(text, "name", *m.span("name"), HIGH)
     # Unlisted names opening a sentence before a verb only people do.
-    for pos in doc.at("person_verb"):
+    possessed = [p for p in doc.at("possessive_noun") if doc.low[p - 3 : p - 1] in ("'s", "’s")]
+    for pos in doc.at("person_verb") + possessed:
         # Cheap test first: the word before must start with a capital.
         space = text.rfind(" ", max(0, pos - 40), pos - 1)
         if not text[space + 1 : space + 2].isupper():
@@ -460,8 +495,7 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             start -= 1
         word = text[start:end]
         if (
-            word[:1].isupper()
-            and word[1:].islower()
+            all(p[:1].isupper() and p[1:].islower() for p in word.split("-"))
             and len(word) > 2
             and word not in NOT_NAME
             and word not in PLACE_POPULATION
@@ -479,6 +513,10 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
 
 def _lower_name_before_verb(text: str, pos: int) -> Finding | None:
     """An unlisted lower-case name between a cue and a person's verb ("with nkem and her mum")."""
+    if not PERSON_VERB_AFTER_RE.match(text, pos - 1) and not (
+        text[pos - 3 : pos - 1] in ("'s", "’s") and PERSON_VERB_AFTER_RE.match(text, pos - 3)
+    ):
+        return None  # cheap test first: most "is", "was" and "and" start no verb of people
     start, end = _span_before(text, pos)
     word = text[start:end]
     if (
@@ -541,8 +579,16 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
     for start, end, probability in model_names(text, doc.capitalised()):
         if _word_before(text, start) in REFERENCE_BEFORE | DETERMINER_BEFORE:
             continue
-        if probability < WORD_NAME_THRESHOLD and _name_bits(text[start:end]) & WORD:
+        word = text[start:end]
+        if probability < WORD_NAME_THRESHOLD and _name_bits(word) & WORD:
             continue  # "Hope, Faith and Charity ward": names that are words need more
+        if (
+            not _name_bits(word)
+            and len(word) > 5
+            and LAB_WORD_END_RE.search(word.lower())
+            and COPULA_AFTER_RE.match(text, end)
+        ):
+            continue  # "Metformin is the first line": a drug or a lab, as in the rules
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         if (

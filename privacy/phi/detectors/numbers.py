@@ -20,11 +20,14 @@ from privacy.phi.patterns.context import (
     ZIP_EXCLUDE_BEFORE_RE,
 )
 from privacy.phi.patterns.international import (
+    AU_POSTCODE_RE,
     CA_POSTCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
+    MOBILE_SHAPE_RE,
     NHS_AFTER_CUE_RE,
     PLACE_AFTER_POSTCODE_RE,
+    PLACE_BEFORE_POSTCODE_RE,
     POSTCODE_CUE_RE,
     POSTCODE_TRIGGER_RE,
     UK_POSTCODE_RE,
@@ -101,6 +104,9 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
             # Low: "number" may introduce a labelled ID ("member number 882-441-090")
             # and that finding, being high, must win the overlap.
             yield _finding(text, kind, start, end, LOW)
+        elif text[start] == "0" and MOBILE_SHAPE_RE.fullmatch(m.group()):
+            # UK and Australian mobiles have a shape of their own: "07469 555 210".
+            yield _finding(text, "phone", start, end, LOW)
     for pos in doc.at("phone_label"):
         m = LABELLED_PHONE_RE.match(low, pos)
         if m is None:
@@ -246,6 +252,17 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
         place = PLACE_AFTER_POSTCODE_RE.match(text, m.end())
         if place and place.group(1) in PLACE_POPULATION:
             yield _finding(text, "address", *place.span(1), LOW)
+        town = PLACE_BEFORE_POSTCODE_RE.search(text, max(0, m.start() - 30), m.start())
+        if town:
+            words = town.group(1).split()
+            for n in (len(words), 1):
+                name = " ".join(words[-n:])
+                if name in PLACE_POPULATION:
+                    yield _finding(text, "address", town.end(1) - len(name), town.end(1), LOW)
+                    break
+    for pos in doc.at("au_state"):
+        if (m := AU_POSTCODE_RE.match(text, pos)) and _clear_before(text, pos, ""):
+            yield _finding(text, "zip", *m.span("code"), LOW)
     for pos in doc.at("zip"):
         if m := LOWER_POSTCODE_RE.match(low, pos):
             if text[m.start("code") : m.end("code")].islower():

@@ -14,31 +14,43 @@ from privacy.phi.patterns.international import (
     ANY_PLACE_CUE_RE,
     CORNER_RE,
     EVENT_YEAR_BEFORE_RE,
+    HOME_AT_BEFORE_RE,
     HOSPITAL_SAINT_RE,
     LOWER_WORD_RE,
     MOVE_BEFORE_RE,
     PLACE_AFTER_RE,
     PLACE_EVENT_RE,
     PLACE_PREPOSITIONS,
+    REGION_TAIL_RE,
     STATE_TAIL_RE,
     STRONG_PLACE_CUE_RE,
+    TOWN_BEFORE_REGION_RE,
     WEAK_PREPOSITIONS,
 )
 from privacy.phi.patterns.keywords import CITY_AFTER_CUE_RE, CITY_CUE_RE
 from privacy.phi.patterns.shapes import PO_BOX_RE, STREET_RE
 from privacy.phi.patterns.unlisted import (
+    ADDRESS_LABEL_RE,
     DATE_BEFORE_YEAR_RE,
+    DAYS_AND_MONTHS,
     MORE_PLACE_EVENTS_RE,
+    PERSON_IN_SENTENCE_RE,
     PLACE_SUFFIX_RE,
+    POSTER_OWN_PLACE_RE,
+    REFERRAL_ASK_RE,
+    TOWN_BEFORE_PERSON_RE,
+    TOWN_THING_AFTER_RE,
     YEAR_AFTER_PLACE_RE,
 )
 from privacy.phi.vocabulary import (
     CA_PROVINCES,
     CREDENTIALS,
+    ENGLISH_WORDS,
     GIVEN,
     NOT_NAME,
     PLACE_POPULATION,
     PLACE_WORDS,
+    STRONG,
     SURNAME,
     US_STATES,
 )
@@ -78,7 +90,14 @@ def _detect_addresses(doc: Doc) -> Iterator[Finding]:
         if cue is None:
             continue
         place = CITY_AFTER_CUE_RE.match(text, cue.end())
-        if place and place.group().split()[0] not in NOT_NAME:
+        first = place.group().split()[0] if place else ""
+        if place and first not in NOT_NAME and first.rstrip("s") not in DAYS_AND_MONTHS:
+            window_start, window_end = max(0, pos - 60), min(len(low), place.end() + 40)
+            if (
+                MORE_PLACE_EVENTS_RE.search(low, window_start, window_end)
+                or PLACE_EVENT_RE.search(low, window_start, window_end)
+            ) and _not_a_patients_place(low, pos):
+                continue  # "Moved from Leeds to Auckland for the registrar job"
             yield _finding(text, "address", *place.span(), LOW)
 
 
@@ -132,10 +151,32 @@ def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding 
     return _finding(text, "address", start, m.end(), LOW)
 
 
+def _not_a_patients_place(low: str, pos: int) -> bool:
+    """Whether the sentence up to ``pos`` names no patient (no person word)."""
+    lo = max(0, pos - 120)
+    start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n")) + 1
+    return not PERSON_IN_SENTENCE_RE.search(low, start, pos)
+
+
+def _posters_own_place(low: str, pos: int) -> bool:
+    """Whether the sentence up to ``pos`` is about the poster's own career or travels, or asks
+    for a colleague in a town ("Worked in Stoke for 6 years", "anyone know a good endo in Cork?").
+    """
+    lo = max(0, pos - 120)
+    start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n")) + 1
+    return bool(
+        POSTER_OWN_PLACE_RE.match(low, start, pos) or REFERRAL_ASK_RE.search(low, start, pos)
+    ) and not PERSON_IN_SENTENCE_RE.search(low, start, pos)
+
+
 def _detect_places(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("place"):
         prep_end = low.find(" ", pos)
+        if low.startswith("out of ", pos):
+            prep_end = pos + 6  # "a fisherman out of Yarmouth"
+        elif low.startswith("out ", pos):
+            continue
         if prep_end == -1 or (pos and not low[pos - 1].isspace() and low[pos - 1] not in "(,;:"):
             continue  # "sister-in-law": not a preposition
         start = prep_end + 1
@@ -168,12 +209,18 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         ):
             continue
         tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
-        words = [t.group() for t in tokens]
+        # "Fort St. John", "Sault Ste. Marie": the list spells the abbreviation with its stop.
+        words = [t.group() + ("." if text[t.end() : t.end() + 1] == "." else "") for t in tokens]
+        words = [w if w[:-1] in ("St", "Ste", "Mt") else w.rstrip(".") for w in words]
+        if words[0].rstrip("s") in DAYS_AND_MONTHS:
+            continue  # "clinic moved to Wednesdays"
         if (words[0] in NOT_NAME and _known_place(words) < 2) or (
-            words[0] in ("St", "Saint", "Mt", "Mount")
+            words[0].rstrip(".") in ("St", "Saint", "Mt", "Mount")
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
         ):
             continue  # "St. Jude's" is a hospital
+        if _posters_own_place(low, pos):
+            continue  # "Worked in Stoke for 6 years", "Our hospital is in Dubbo"
         strong_any = ANY_PLACE_CUE_RE.search(low, window_start, prep_end)
         n = _known_place(words)
         if strong_any:
@@ -201,8 +248,10 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         after = text[tokens[n - 1].end() : tokens[n - 1].end() + 2]
         if after[:1] == "'" or after[:1] == "’":
             continue  # "in Lowell's clinic" reads as a name or an institution
-        if YEAR_AFTER_PLACE_RE.match(text, tokens[n - 1].end()):
-            continue  # "a locum in Cornwall in 2019": a job or a trip
+        if YEAR_AFTER_PLACE_RE.match(text, tokens[n - 1].end()) and not (
+            prep == "to" or STRONG_PLACE_CUE_RE.search(low, window_start, pos)
+        ):
+            continue  # "a locum in Cornwall in 2019": a job or a trip; not "moved to Leeds in 2015"
         yield _finding(text, "address", tokens[0].start(), tokens[n - 1].end(), LOW)
     for m in STATE_TAIL_RE.finditer(text):
         code = m.group(1)
@@ -254,9 +303,120 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", c.start("a"), c.end("b"), LOW)
 
 
-def _detect_more_places(doc: Doc) -> Iterator[Finding]:
-    """Towns named by what follows them: "Kamloops native", "a Leeds-based GP"."""
+def _towns_in_a_sentence_about_a_person(doc: Doc) -> Iterator[Finding]:
+    """A listed town of 20,000 people or more, with no locative cue, in a sentence about a person.
+
+    "His family is spread between Multan and Manchester", "she said Kottayam". Not a town that
+    is a word or a name, not one that names a thing ("Manchester triage", "Ottawa rules",
+    "Epworth 16"), and not near a meeting, a paper, a trip or the weather.
+    """
+    text, low = doc.text, doc.low
+    for start, end in doc.capitalised():
+        word = text[start:end]
+        people = PLACE_POPULATION.get(word)
+        if people is None or people < LOWER_CASE_TOWN or word in PLACE_WORDS:
+            continue
+        if _name_bits(word) & STRONG or word.lower() in ENGLISH_WORDS:
+            continue
+        if TOWN_THING_AFTER_RE.match(text, end) or (start and text[start - 1] in "@#'’-"):
+            continue
+        if low[low.rfind(" ", max(0, start - 12), start - 1) + 1 : start - 1] in PLACE_PREPOSITIONS:
+            continue  # after "in", "from"…: _detect_places has decided
+        # The sentence, looked for within 200 characters each side (linear time).
+        lo, hi = max(0, start - 200), min(len(text), end + 200)
+        sentence_start = max(lo - 1, *(text.rfind(c, lo, start) for c in ".!?\n")) + 1
+        sentence_end = min(
+            (i for i in (text.find(c, end, hi) for c in ".!?\n") if i != -1), default=hi
+        )
+        if not PERSON_IN_SENTENCE_RE.search(low, sentence_start, sentence_end):
+            continue
+        window_start, window_end = max(0, start - 60), min(len(low), end + 40)
+        if PLACE_EVENT_RE.search(low, window_start, window_end) or MORE_PLACE_EVENTS_RE.search(
+            low, window_start, window_end
+        ):
+            continue
+        yield _finding(text, "address", start, end, LOW)
+
+
+def _town_before_region(doc: Doc) -> Iterator[Finding]:
+    """Any town after a locative word and before a state, province or county.
+
+    "from Hope, BC", "lives in Normal, Illinois", "came in from Battle, East Sussex": the
+    region after the comma makes the capitalised words before it a town, listed or not, even
+    one that is a word. Not near a meeting, a paper or a trip.
+    """
+    text, low = doc.text, doc.low
+    if "," not in text:
+        return
+    for m in REGION_TAIL_RE.finditer(text):
+        region = m.group().lstrip(", \t")
+        if len(region) == 2 and (
+            region not in US_STATES and region not in CA_PROVINCES or region in CREDENTIALS
+        ):
+            continue
+        town = TOWN_BEFORE_REGION_RE.search(text, max(0, m.start() - 50), m.start())
+        if town is None or town.group("town").split()[0].rstrip("s") in DAYS_AND_MONTHS:
+            continue
+        window_start, window_end = max(0, town.start() - 60), min(len(low), m.end() + 40)
+        if PLACE_EVENT_RE.search(low, window_start, window_end) or MORE_PLACE_EVENTS_RE.search(
+            low, window_start, window_end
+        ):
+            continue
+        yield _finding(text, "address", town.start("town"), m.end(), LOW)
+
+
+def _home_at_town(doc: Doc) -> Iterator[Finding]:
+    """A town after "at" when a home comes before it: "lives in a caravan at Clacton"."""
+    text, low = doc.text, doc.low
+    for pos in doc.at("at_age"):
+        start = pos + 3
+        if not text[start : start + 1].isupper():
+            continue
+        if not HOME_AT_BEFORE_RE.search(low, max(0, pos - 70), pos):
+            continue
+        m = PLACE_AFTER_RE.match(text, start)
+        if m is None:
+            continue
+        tokens = list(TOKEN_RE.finditer(text, m.start(), m.end()))
+        if tokens[0].group() in NOT_NAME:
+            continue
+        end = tokens[0].end()
+        for t in tokens[1:]:
+            if t.group() in NOT_NAME:
+                break
+            end = t.end()
+        yield _finding(text, "address", tokens[0].start(), end, LOW)
+
+
+def _labelled_address(doc: Doc) -> Iterator[Finding]:
+    """Whatever follows "address:", up to the next label or the end of the line."""
     text = doc.text
+    for pos in doc.at("address_label"):
+        if m := ADDRESS_LABEL_RE.match(text, pos):
+            if any(c.isdigit() for c in m.group("address")) or m.group("address")[:1].isupper():
+                yield _finding(text, "address", *m.span("address"), HIGH)
+
+
+def _town_before_person(doc: Doc) -> Iterator[Finding]:
+    """ "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family": a town used of a person."""
+    text = doc.text
+    for pos in doc.at("town_person"):
+        m = TOWN_BEFORE_PERSON_RE.search(text, max(0, pos - 40), pos)
+        if m is None:
+            continue
+        word = m.group("town")
+        if word in PLACE_POPULATION and word not in PLACE_WORDS and not _name_bits(word) & STRONG:
+            yield _finding(text, "address", *m.span("town"), LOW)
+
+
+def _detect_more_places(doc: Doc) -> Iterator[Finding]:
+    """Towns named by what follows them: "Kamloops native", "a Kirkcaldy lad"."""
+    text = doc.text
+    yield from _town_before_person(doc)
+    yield from _labelled_address(doc)
+    yield from _town_before_region(doc)
+    yield from _home_at_town(doc)
+    yield from _towns_in_a_sentence_about_a_person(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return
     for m in PLACE_SUFFIX_RE.finditer(text):

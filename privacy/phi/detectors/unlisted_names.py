@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from privacy.phi.detectors.common import Doc, _finding
 from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
 from privacy.phi.kinds import LOW, Finding
+from privacy.phi.patterns.context import PERSON_NOUN_RE, TEMPERATURE_CUE_RE
 from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE, SIGN_OFF_BEFORE_RE
 from privacy.phi.patterns.unlisted import (
     AFTER_NAME_PAIR_RE,
@@ -15,7 +16,11 @@ from privacy.phi.patterns.unlisted import (
     AND_I_AFTER_RE,
     BED_NAME_RE,
     BEFORE_UNKNOWN_NAME,
+    BRACKETED_WORD_RE,
+    CLAUSE_OPENERS,
     CONTACT_NAME_RE,
+    GIVEN_TO_AFTER,
+    HEAD_NAME_AGE_RE,
     HUMAN_VERB_AFTER_RE,
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
@@ -25,9 +30,21 @@ from privacy.phi.patterns.unlisted import (
     PERSON_COMMA_NAME_RE,
     PT_LOWER_NAME_RE,
 )
-from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NOT_NAME, PLACE_POPULATION, STRONG, WORD
+from privacy.phi.vocabulary import (
+    ENGLISH_WORDS,
+    GIVEN,
+    NAME_FLAGS,
+    NOT_NAME,
+    PLACE_POPULATION,
+    STRONG,
+    WORD,
+    inflected_english,
+)
 
 # --- names, places, numbers and dates with no list entry ---
+
+# Longest post whose lines are read as a sign-out list ("kullecin: 45f, urosepsis").
+SIGN_OUT_MAX_CHARS = 2_000
 
 
 def _unknown_word(word: str) -> bool:
@@ -38,6 +55,7 @@ def _unknown_word(word: str) -> bool:
     return (
         len(low) > 2
         and low not in ENGLISH_WORDS
+        and not inflected_english(low)
         and low not in NOT_LOWER_NAME
         and low.capitalize() not in NOT_NAME
         and word not in NOT_NAME
@@ -100,6 +118,23 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     yield from _names_between_commas(doc)
     yield from _pairs_of_names(doc)
     yield from _unknown_capitalised(doc)
+    yield from _names_in_brackets(doc)
+
+
+def _names_in_brackets(doc: Doc) -> Iterator[Finding]:
+    """A name alone in brackets after a person: "the patient I posted about (Guadalupe)"."""
+    text, low = doc.text, doc.low
+    if "(" not in text:
+        return
+    for m in BRACKETED_WORD_RE.finditer(text):
+        start, end = m.span(1)
+        word = m.group(1)
+        if (
+            (_could_be_name(word) or _name_bits(word) & GIVEN)
+            and PERSON_NOUN_RE.search(low, max(0, start - 40), start)
+            and _person_word_ok(text, start, end)
+        ):
+            yield _finding(text, "name", start, end, LOW)
 
 
 def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
@@ -110,16 +145,21 @@ def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
             continue
         end = _word_at(text, start)
         word = text[start:end]
-        if not word or not _person_word_ok(text, start, end):
+        if not word:
             continue
         bits = _name_bits(word)
+        if not bits and word.lower() in ENGLISH_WORDS:
+            continue  # "reviewed bloods", "admitted overnight": cheap test first
         after = _next_word(text, end)
         punct = text[end : end + 1] in (",", ".", ";", ":", "!", "?", "")
-        if bits & GIVEN and bits & WORD:
+        if word.islower() and low.startswith(("giv", "gave"), pos):
+            # "gave kullecin the results", not "gave cryo, Hb holding": a drug is given too.
+            named = (bits & STRONG or _could_be_name(word)) and after in GIVEN_TO_AFTER
+        elif bits & GIVEN and bits & WORD:
             named = after in AFTER_OBJECT
         else:
             named = _could_be_name(word) and (after in AFTER_OBJECT or punct or word[0].isupper())
-        if named:
+        if named and _person_word_ok(text, start, end):
             if word[0].isupper():
                 end = _extend_name(text, start, end, lower=False)
             yield _finding(text, "name", start, end, LOW)
@@ -159,6 +199,20 @@ def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
 
 def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
+    # A line that opens with a word and an age and sex: "kullecin: 45f, urosepsis". Sign-out
+    # lists are short posts; a long essay is not read this way (it would cost 0.04 ms).
+    line = 0 if len(text) <= SIGN_OUT_MAX_CHARS else -1
+    while line != -1:
+        head = HEAD_NAME_AGE_RE.match(text, line)
+        line = text.find("\n", line) + 1 or -1
+        if head is None:
+            continue
+        start, end = head.span("name")
+        word = text[start:end]
+        if TEMPERATURE_CUE_RE.search(low, start, head.start("age")):
+            continue  # "Tmax 99F"
+        if (_could_be_name(word) or _name_bits(word) & GIVEN) and _person_word_ok(text, start, end):
+            yield _finding(text, "name", start, end, LOW)
     for pos in doc.at("bed"):
         if m := BED_NAME_RE.match(low, pos):
             start, end = m.span("name")
@@ -168,7 +222,7 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
 
 
 def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
-    text = doc.text
+    text, low = doc.text, doc.low
     for start, cap_end in doc.capitalised():
         after = text[cap_end : cap_end + 2]
         # Cheap tests first: a lower-case word, or more letters, must follow, and
@@ -176,8 +230,15 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
         if not (after[1:2].islower() or after[:1].isalpha() or after[:1] in "-'’"):
             continue
         if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
-            continue
-        if not _sentence_start(text, start):
+            # Inside a sentence, only an unknown word at the head of a clause: "found out
+            # today that Abimbola passed", "when Xochitl came in" (listed names are read
+            # elsewhere; "that Epic crashed" is a word). Cheap tests first.
+            head = low[start:cap_end]
+            if head in NAME_FLAGS or head in ENGLISH_WORDS:
+                continue
+            if low[low.rfind(" ", 0, start - 1) + 1 : start - 1] not in CLAUSE_OPENERS:
+                continue
+        elif not _sentence_start(text, start):
             continue
         end = _word_at(text, start)
         word = text[start:end]

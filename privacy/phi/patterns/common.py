@@ -25,6 +25,9 @@ _RANGE_END = rf"(?:[ \t]*(?:-|–|—|to|through|thru)[ \t]*(?:{_MONTH}[ \t]+)?{
 _AGE_NUMBER = r"(?:9\d|1[0-2]\d)"
 
 TOKEN_RE: Final = re.compile(_TOKEN)
+# A capitalised word, accents included ("Siobhán", "Łukasz", "Zoë"), not an acronym.
+_UPPER_EXT = "ĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+CAPITALISED_RE: Final = re.compile(rf"[{_U}{_UPPER_EXT}][{_L}ā-ž]+")
 # Punctuation and spacing become a plain space, so that ``split(" ")`` yields
 # the words of the lower-cased text ("s/n" stays one word) at C speed.
 TO_SPACE: Final = {

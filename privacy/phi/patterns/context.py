@@ -90,9 +90,15 @@ NOT_PERSON_NAME_RE: Final = re.compile(
     r"|program|study|trial|last|first|maiden|middle)[ \t]+$"
 )
 COLLEAGUE_BEFORE_RE: Final = re.compile(
-    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?[ \t]+"
-    r"(?:[A-Z][\w'’-]+[ \t]+)?$)"
-    r"|(?:\b(?:talk|lecture|presented|written|authored|taught) by[ \t]+$)"
+    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?"
+    r"[ \t]+(?:[A-Z][\w'’-]+[ \t]+)?$)"
+    r"|(?:\b(?:talk|lecture|presented|written|authored|taught|posted|described|discovered"
+    r"|invented|coined) by[ \t]+$)|(?:\bnamed (?:after|for)[ \t]+$)"
+    # Replies and farewells name colleagues: "Agree with Sam", "Happy retirement to Sister
+    # Bernadette".
+    r"|(?:\b(?i:retirement|farewell|welcome)[ \t]+to[ \t]+(?:(?:Sister|Matron|Nurse)[ \t]+)?"
+    r"(?:[A-Z][a-z]+[ \t]+and[ \t]+)?$)"
+    r"|(?:\b(?i:agreed?|disagree|replying)[ \t]+(?:with|to)[ \t]+$)"
 )
 FOLLOWING_WORD_RE: Final = re.compile(r"(?:['’]s)?[ \t]*([\w'’.-]+)(?:[ \t]+(\w+))?")
 CREDENTIAL_AFTER_RE: Final = re.compile(r",[ \t]*([A-Za-z][A-Za-z.-]{1,7})(?![\w])")

@@ -54,10 +54,17 @@ NEXT_WORD_RE: Final = re.compile(
     rf"[ \t]+))?(?P<word>{_TOKEN}|[{_L}]+(?:[-'’][{_L}]+)*|[A-Z]\.)"
 )
 # Locative prepositions after which a town or neighbourhood is expected.
-PLACE_PREPOSITIONS: Final = frozenset("in from near outside around to fled".split())
+PLACE_PREPOSITIONS: Final = frozenset(
+    ["out of", *"in from near outside around to fled past beyond".split()]
+)
 # Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
 WEAK_PREPOSITIONS: Final = frozenset("off".split())
-PLACE_AFTER_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
+PLACE_AFTER_RE: Final = re.compile(
+    rf"{_TOKEN}(?:[ \t]+(?:(?:St|Ste|Mt)\.(?=[ \t]+[A-Z])|{_TOKEN}"
+    # "Surigao del Norte", "Newcastle upon Tyne": a small word between two capitalised ones.
+    r"|(?:del|de|la|upon|under|sur|da|dos)(?=[ \t]+[A-Z])"
+    r")){0,3}"
+)
 # Verbs of moving that make "to X" a place ("moved to Victoria").
 MOVE_BEFORE_RE: Final = re.compile(
     r"\b(?:moved|moving|relocated|relocating|drove|driven|flew|went|gone|returned|returning"
@@ -77,30 +84,43 @@ PLACE_EVENT_RE: Final = re.compile(
     r"|studied|study|trial|sessions?|annual|webinar|grand rounds|society|college of|poster"
     r"|registration|abstracts?|attend(?:ing)?|going|paper"
     r"|article|review|research(?:ers)?|group|data|cohort|registry|university|experts?|cities"
-    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip)\b"
+    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip|meetup|meet-up)\b"
     r"|\w*week[ \t]+20\d\d\b"
 )
 # Any capitalised words after these cues are a place ("lives off Boylston"); the
 # window searched ends with the preposition.
 ANY_PLACE_CUE_RE: Final = re.compile(
-    r"\b(?:(?:lives?|living|lived|resides|residing|stays|staying)(?:[ \t]+alone)?(?:[ \t]+just)?"
+    r"\b(?:(?:lives?|living|lived|resides|residing|stays|staying)"
+    r"(?:[ \t]+(?:alone|just|up|down|out|over|back|still|now))*"
     r"[ \t]+(?:near|off|outside|by|in|on)"
     r"|(?:lives?|living|lived|resides|residing|stays|staying)[ \t]+(?:with|near|above|behind"
     r"|next[ \t]+to|by)[ \t]+[^.;:\n]{1,30}?[ \t]+(?:in|near)"
     r"|(?:moved|relocated|moving)[ \t]+(?:here[ \t]+)?(?:to|from)"
-    r"|(?:transferred|drove|came|flown|commutes|commuting|visiting|hails|originally|grew[ \t]+up"
-    r"|raised|born)(?:[ \t]+(?:in|over|up|down|here))?[ \t]+(?:from|in)"
+    r"|(?:transfer(?:red)?|drove|driven|came|flown|flew|airlifted|walked|travell?ed|commutes"
+    r"|commuting|visiting|hails|originally|grew[ \t]+up|raised|born)"
+    r"(?:[ \t]+(?:in|over|up|down|here|all[ \t]+the[ \t]+way))?[ \t]+(?:from|in)"
     r"|(?:is|s)[ \t]+(?:originally[ \t]+)?from"
+    # "visiting her daughter in Wagga"
+    r"|visit(?:ing|ed|s)?[ \t]+(?:her|his|their)[ \t]+[\w-]+[ \t]+(?:in|near|outside)"
     r"|\b(?:man|woman|men|women|boy|girl|guy|lady|gentleman|patient|pt|kid|child|teen|family"
     r"|mother|father|mum|mom|dad|son|daughter|farmer|worker|miner|driver|cleaner|nurse|teacher"
-    r"|student|veteran|retiree|widow|widower)[ \t]+from"
+    r"|student|veteran|retiree|widow|widower|bloke|chap|fella|fellow|lad|lass|couple|grandad"
+    r"|granddad|grandpa|grandma|granny|nana|aunt|auntie|uncle|cousin|husband|wife|baby|toddler"
+    r"|infant|fisherman|fishermen|trucker|rancher|labourer|laborer|shepherd|flyer|regular)s?"
+    r"[ \t]+from"
+    # "a dairy farmer just outside Tillamook", "a farm outside Dubbo": a home or a living.
+    r"|(?:farmer|rancher|grazier|farm|ranch|station|property|croft|cottage|caravan|homestead)s?"
+    r"[ \t]+(?:just[ \t]+)?(?:outside|near|out[ \t]+(?:past|beyond)|past|beyond)"
     r"|(?:native|resident)[ \t]+of|(?:town|village|neighbou?rhood)[ \t]+of"
     r"|(?:edge|outskirts|suburbs?|north|south|east|west|centre|center)[ \t]+of)[ \t]*$"
 )
 CORNER_RE: Final = re.compile(
     r"(?:(?P<corner>(?:[Cc]orner|[Jj]unction|[Ii]ntersection|[Cc]rossroads)[ \t]+of)"
     r"|(?P<near>\b(?:at|near|on|by)))[ \t]+(?:the[ \t]+)?"
-    rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})[ \t]+(?:and|&)[ \t]+"
+    rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})"
+    # "the corner of Main St and Elm": a street type after the first street
+    r"(?:[ \t]+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Dr|Drive)\.?(?=[ \t]+(?:and|&)))?"
+    r"[ \t]+(?:and|&)[ \t]+"
     rf"(?P<b>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})\b"
 )
 STATE_TAIL_RE: Final = re.compile(r",[ \t]*([A-Z]{2})(?![\w])")
@@ -137,7 +157,9 @@ AGE_NUMBER_WORD_RE: Final = re.compile(
     r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"
     r"(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
 )
-AGE_VERB_BEFORE_RE: Final = re.compile(r"(?:\b(?:is|was|aged|turned|turns)|['’]s)[ \t]+$")
+AGE_VERB_BEFORE_RE: Final = re.compile(
+    r"(?:\b(?:is|was|aged|turned|turns|turning|reached|reaches|hits|hit)|['’]s)[ \t]+$"
+)
 AGE_BIRTHDAY_RE: Final = re.compile(
     rf"(?<![\w.])(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th)[ \t]+birthday)\b"
 )
@@ -183,7 +205,9 @@ PERSON_VERB_AFTER_RE: Final = re.compile(
     r"|and[ \t]+(?:his|her|their)[ \t]+(?:wife|husband|partner|mother|father|mom|dad|mum|son"
     r"|daughter|sister|brother|family|kids|children|parents)"
     r"|(?:mum|mom|dad|wife|husband|son|daughter|parents|family|sister|brother"
-    r"|grandma|grandmother|grandfather|partner|carer|caregiver)\b)"
+    r"|grandma|grandmother|grandfather|partner|carer|caregiver)\b"
+    # "dmitri's case", "Cillian's bloods": the possessive only
+    r"|(?<=['’]s)[ \t]+(?:case|bloods|labs|scan|results|notes|story|biopsy)\b)"
 )
 # A lab, vital sign or count before "is/was": "sodium was 130", "HR was 96".
 LAB_BEFORE_VERB_RE: Final = re.compile(
@@ -199,14 +223,29 @@ POSTCODE_CUE_RE: Final = re.compile(
     r"\b(?:postcode|post code|postal code|postal|lives|living|resides|address|at)\b[^\n]{0,12}$"
 )
 PLACE_AFTER_POSTCODE_RE: Final = re.compile(rf",[ \t]*({_TOKEN}(?:[ \t]+{_TOKEN})?)")
+# "Mohinder Kaur, Southall, UB1 3HX": the town written right before a postcode.
+PLACE_BEFORE_POSTCODE_RE: Final = re.compile(rf"(?<![\w'’-])({_TOKEN}(?:[ \t]+{_TOKEN})?),?[ \t]+$")
+# Mobile numbers written without a cue: UK "07469 555 210" / "07700 900456", Australian
+# "0412 555 019". (An NHS number is 3-3-4 and does not start with 07 or 04 in these groups.)
+MOBILE_SHAPE_RE: Final = re.compile(
+    r"07\d{3}[ ]?(?:\d{3}[ ]?\d{3}|\d{6})|04\d{2}[ ]?\d{3}[ ]?\d{3}"
+)
+# "Dubbo NSW 2830": an Australian state and its four-digit postcode.
+AU_POSTCODE_RE: Final = re.compile(
+    r"(?:NSW|VIC|QLD|TAS|ACT|NT|SA|WA),?[ \t]+(?P<code>\d{4})(?![\w/.-])"
+)
+for _word in "nsw vic qld tas act nt sa wa".split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "au_state")
 # Colleagues named without a title: "Jennifer and Carlos from pharmacy".
 COLLEAGUE_AFTER_RE: Final = re.compile(
     r"(?:[ \t]+and[ \t]+[A-Z][a-z]+)?[ \t]+(?:from|in|on)[ \t]+(?:the[ \t]+)?(?:pharmacy|nursing"
     r"|cardiology|nephrology|neurology|oncology|radiology|pathology|surgery|anesthesia"
     r"|anaesthesia|ortho|icu|micu|ed|er|case management|social work|pt|ot|rt|respiratory"
-    r"|our team|my team|the team|admin|it|billing|infection control|palliative|physio"
+    r"|our team|my team|the team|the \w+ team|the \w+ service|admin|it|billing"
+    r"|infection control|palliative|physio"
     r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
-    r"|housekeeping|security|reception|the lab|lab|imaging|endoscopy|dialysis|ward \w+|\d\w?"
+    r"|housekeeping|security|reception|the lab|lab|cath lab|imaging|endoscopy|dialysis"
+    r"|ward (?!rounds?\b)\w+|\d\w?"
     r"|(?:night|day|late|early|weekend|twilight)[ \t]+(?:team|shift))\b"
     r"|[ \t]+(?:and|&)[ \t]+(?:colleagues|co-?workers|coauthors|co-authors|team)\b"
     r"|[ \t]+et[ \t]+al\b",
@@ -258,6 +297,12 @@ LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
 # ", a taxi driver", ", our patient": an appositive that makes the word before it a person.
 APPOSITIVE_RE: Final = re.compile(
     r",[ \t]+(?:the[ \t]+(?:parents|couple|twins|grandparents|family|children|kids)\b"
+    # "Jean-Baptiste, her partner,", "Mavis, his wife of 60 years": a relative
+    r"|(?:his|her|their|my|our)[ \t]+(?:wife|husband|partner|son|daughter|mother|father|mum|mom"
+    r"|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|nan|niece|nephew|aunt"
+    r"|uncle|cousin|carer|fiance|fiancee|twin|boyfriend|girlfriend|neighbou?r|friend)\b"
+    # "Pita, the kaumatua who blessed the ward": a person described
+    r"|the[ \t]+[a-z]+[ \t]+(?:who|whose)\b"
     r"|(?:a|an|our|my)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:driver|teacher|student|worker"
     r"|farmer|miner|cleaner|carer|nurse|mother|father|mum|dad|grandmother|grandfather|widow"
     r"|widower|veteran|refugee|patient|man|woman|boy|girl|baby|toddler|teen|teenager|lady"
@@ -290,3 +335,46 @@ LOWER_SENTENCE_START_RE: Final = re.compile(r"[.!?\n][ \t\"'(]*[a-z]")
 LOWER_WORD_START_RE: Final = re.compile(r"[a-z]+")
 for _word in NAME_CUE_WORDS:
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "name_cue")
+
+# Regions that follow a town after a comma ("Hope, BC", "Normal, Illinois", "Battle, East
+# Sussex"): states, provinces and counties. The town before them may be any capitalised words.
+_REGIONS = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts"
+    "|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New[ \t]+Hampshire"
+    "|New[ \t]+Jersey|New[ \t]+Mexico|New[ \t]+York|North[ \t]+Carolina|North[ \t]+Dakota|Ohio"
+    "|Oklahoma|Oregon|Pennsylvania|Rhode[ \t]+Island|South[ \t]+Carolina|South[ \t]+Dakota"
+    "|Tennessee|Texas|Utah|Vermont|Virginia|West[ \t]+Virginia|Washington|Wisconsin|Wyoming"
+    "|Alberta|British[ \t]+Columbia|Manitoba|New[ \t]+Brunswick|Newfoundland|Nova[ \t]+Scotia"
+    "|Ontario|Quebec|Saskatchewan|Yukon|Nunavut|New[ \t]+South[ \t]+Wales|Queensland|Tasmania"
+    "|Victoria|Western[ \t]+Australia|South[ \t]+Australia|Northern[ \t]+Territory"
+    "|NSW|QLD|Qld|VIC|Vic|TAS|Tas|(?:Co\\.?|County)[ \t]+[A-Z][a-z]+"
+    "|(?:East|West|North)[ \t]+(?:Sussex|Yorkshire|Riding)|Kent|Essex|Surrey|Devon|Cornwall"
+    "|Dorset|Somerset|Norfolk|Suffolk|Cumbria|Lancashire|Cheshire|Derbyshire|Yorkshire"
+    "|Lincolnshire|Northumberland|Durham|Shropshire|Herefordshire|Wiltshire|Hampshire"
+    "|Gloucestershire|Oxfordshire|Berkshire|Staffordshire|Warwickshire|Leicestershire"
+    "|Nottinghamshire|Northamptonshire|Cambridgeshire|Hertfordshire|Worcestershire|Fife"
+    "|Perthshire|Aberdeenshire|Argyll|Highlands|Gwynedd|Powys|Ceredigion|Pembrokeshire"
+    "|Kerala|Tamil[ \t]+Nadu|Maharashtra|Karnataka|Punjab|Gujarat|Rajasthan|Bihar"
+    "|Uttar[ \t]+Pradesh|West[ \t]+Bengal|Andhra[ \t]+Pradesh|Telangana|Odisha|Assam"
+    "|Lagos[ \t]+State|Ogun|Oyo|Anambra|Enugu[ \t]+State|Kano|Rivers[ \t]+State"
+    # countries after a town ("raised in Kingston, Jamaica")
+    "|Jamaica|Trinidad|Barbados|Nigeria|Ghana|Kenya|Uganda|Zimbabwe|Zambia|Malawi|South[ \t]+Africa"
+    "|India|Pakistan|Bangladesh|Sri[ \t]+Lanka|Nepal|Philippines|Ireland|Scotland|Wales|England"
+    "|Northern[ \t]+Ireland|Poland|Romania|Portugal|Italy|Mexico|Guatemala|Honduras"
+    "|El[ \t]+Salvador"
+    "|[A-Z]{2}(?![\\w])"
+)
+REGION_TAIL_RE: Final = re.compile(rf",[ \t]*(?=[A-Z])(?:{_REGIONS})\b")
+# A town of any capitalised words after a locative word, right before the region's comma.
+TOWN_BEFORE_REGION_RE: Final = re.compile(
+    r"\b(?:[Ff]rom|[Ii]n|[Nn]ear|[Oo]utside|[Oo]f|[Tt]o|[Aa]round|[Pp]ast|[Bb]eyond)[ \t]+"
+    rf"(?P<town>{_TOKEN}(?:[ \t]+(?:{_TOKEN}|del|de|la|upon|on|under)){{0,3}})$"
+)
+# A home "at" a town: "now lives in a caravan at Clacton", "living on a farm at Gundagai".
+HOME_AT_BEFORE_RE: Final = re.compile(
+    r"\b(?:lives?|living|lived|stays?|staying|resides|residing)[ \t]+"
+    r"(?:(?:alone|now|still|just)[ \t]+)?(?:in|on)[ \t]+(?:a|an|the|her|his|their)[ \t]+"
+    r"(?:[\w-]+[ \t]+){0,2}?(?:caravan|flat|house|bungalow|cottage|farm|trailer|van|boat|hostel"
+    r"|shelter|home|bedsit|camp|tent|station|block|croft|unit)[ \t]+$"
+)

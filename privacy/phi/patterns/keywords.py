@@ -18,6 +18,7 @@ ID_LABELS: Final[dict[str, str]] = {
         r"mrn|mr[ \t]?#|mr no\.?|medical record(?: (?:number|no\.?|#))?"
         r"|med(?:ical)? rec(?:ord)? (?:number|no\.?|#)|chart[ \t]*(?:#|no\.?|number)"
         r"|hospital (?:number|no\.?|#|id)|unit (?:number|no\.?)|record (?:number|no\.?|#)"
+        r"|hrn|urn|ur (?:number|no\.?)"
         r"|(?:patient|pt\.?)[ \t]?(?:id|#|number|no\.?)"
     ),
     "health_plan": (
@@ -51,6 +52,10 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|participant|specimen|sample|requisition|confirmation|booking|tracking|reference"
         r"|ref\.?|enrollment|enrolment|registration)[ \t]?(?:id|#|number|no\.?|num)(?: number)?"
         r"|user[ \t]?name|login(?: id)?"
+        # New Zealand's NHI, Australia's IHI, India's Aadhaar, a national identity number
+        rf"|nhi{_NUM_SUFFIX}|ihi{_NUM_SUFFIX}|aadhaa?r(?: card)?{_NUM_SUFFIX}"
+        r"|national (?:id|identity)(?: card)?"
+        rf"{_NUM_SUFFIX}"
     ),
 }
 ID_LABEL_RE: Final = re.compile(
@@ -106,7 +111,9 @@ CITY_CUE_RE: Final = re.compile(
     r"(?:(?:lives|living|lived|resides|residing|resided)(?:[ \t]+alone)?[ \t]+(?:in|to)"
     r"|(?:moved|relocated)[ \t]+(?:in|to|from)|grew[ \t]+up[ \t]+in|raised[ \t]+in"
     r"|born[ \t]+in|hometown[ \t]+(?:of|is)|(?:native|resident)[ \t]+of"
-    r"|(?:edge|outskirts|suburbs?)[ \t]+of|(?:town|village)[ \t]+of)"
+    r"|(?:edge|outskirts|suburbs?)[ \t]+of|(?:town|village)[ \t]+of"
+    # an Indian address: "village Khed", "dist. Satara", "taluka Maval"
+    r"|(?:village|vill\.?|dist\.?|district|taluka?|tehsil))"
     r"[ \t]+(?:the[ \t]+)?"
 )
 CITY_AFTER_CUE_RE: Final = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}")
@@ -122,17 +129,23 @@ TATTOO_RE: Final = re.compile(
 )
 HOLIDAY_RE: Final = re.compile(
     r"(?:Christmas(?:[ \t]+(?:Eve|Day))?|New[ \t]+Year['’]?s(?:[ \t]+(?:Eve|Day))?"
-    r"|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+Sunday)?|Halloween|Independence[ \t]+Day"
-    rf"|Valentine['’]?s[ \t]+Day|Labor[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
+    r"|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+(?:Sunday|Monday))?|Halloween"
+    r"|Independence[ \t]+Day|Boxing[ \t]+Day|Canada[ \t]+Day|Australia[ \t]+Day|Anzac[ \t]+Day"
+    r"|Bonfire[ \t]+Night|Hogmanay|Diwali|Eid|Hanukkah|St\.?[ \t]+Patrick['’]?s[ \t]+Day"
+    r"|Victoria[ \t]+Day|Remembrance[ \t]+Day|Mother['’]?s[ \t]+Day|Father['’]?s[ \t]+Day"
+    rf"|Valentine['’]?s[ \t]+Day|Labou?r[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
 )
+STATISTIC_BEFORE_RE: Final = re.compile(r"\b(?:mean|median|average|avg)[ \t]+$")
 NAME_CUE_RE: Final = re.compile(
-    r"(?:(?P<pt>patient|pt)\b\.?|(?P<named>named|called|name is|name['’]s|goes by|name)"
+    r"(?:(?P<pt>patient|pt)\b\.?|(?P<nok>nok|next[ \t]+of[ \t]+kin)\b"
+    r"|(?P<named>named(?![ \t]+(?:after|for|by|in|as)\b)|nicknamed|call(?:s|ed)?[ \t]+(?:her|him)\b"
+    r"|called|name[ \t]+(?:is|was)|name['’]s|goes by|known as|name)"
     r"|(?P<rel>wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner"
     r"|spouse|fianc[eé]e?|boyfriend|girlfriend|grandson|granddaughter|grandmother"
     r"|grandfather|grandma|grandpa|grandchild|niece|nephew|aunt|uncle|cousin|caregiver"
     r"|carer|guardian|proxy|roommate|neighbou?r|stepson|stepdaughter|stepmother|stepfather"
     r"|sibling|twin|child|kid|boy|girl|teen|baby|infant|man|woman|gentleman|lady|little"
-    r"|young|aunty|auntie|nan|nana|granny|gran)\b)"
+    r"|young|aunty|auntie|nan|nana|granny|gran|smt|shri|sri)\b\.?)"
 )
 NAME_AFTER_CUE_RE: Final = re.compile(
     rf"(?:[ \t]*[,:(][ \t]*|[ \t]+)(?:is[ \t]+)?(?P<name>{_NAME_SEQ})"
@@ -158,9 +171,13 @@ for _rule, _blob in (
         imei implant claim accession study trial subject passport case employee badge student
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
-        registration user username login""",
+        registration user username login hrn urn ur nhi ihi aadhaar aadhar national""",
     ),
-    ("name", "patient pt named called name goes " + _RELATION_WORDS),
+    (
+        "name",
+        "patient pt nok next named nicknamed call calls called name goes known smt shri sri "
+        + _RELATION_WORDS,
+    ),
     (
         "age",
         """aged age turned turns turning he she patient pt mom dad mother father grandmother
@@ -169,7 +186,8 @@ for _rule, _blob in (
     (
         "city",
         """lives living lived resides residing resided moved relocated grew raised born hometown
-        native resident edge outskirts suburb suburbs town village""",
+        native resident edge outskirts suburb suburbs town village vill dist district taluk
+        taluka tehsil""",
     ),
     (
         "biometric",
@@ -178,7 +196,7 @@ for _rule, _blob in (
         biometric biometrics""",
     ),
     ("tattoo", "tattoo tattooed"),
-    ("place", "in from near outside around to off fled"),
+    ("place", "in from near outside around to off fled out past beyond"),
     ("at_age", "at"),
     ("corner", "corner and"),
     ("title", "mr mrs ms miss mx"),
@@ -189,6 +207,8 @@ for _rule, _blob in (
         was is and mum mom dad wife husband son daughter parents family sister brother grandma
         grandmother grandfather partner carer caregiver""",
     ),
+    # After a possessive only: "dmitri's case", "Cillian's bloods".
+    ("possessive_noun", "case bloods labs scan results notes story biopsy"),
     ("health_card", "ohip health phn ramq msp ahcip"),
     ("nhs", "nhs chi hcn"),
     ("zip", "zip zipcode postal post postcode pc"),
@@ -197,7 +217,9 @@ for _rule, _blob in (
     ("last_four", "last"),
     (
         "holiday",
-        "christmas new thanksgiving easter halloween independence valentine labor memorial",
+        """christmas new thanksgiving easter halloween independence valentine labor labour
+        memorial boxing canada australia anzac bonfire hogmanay diwali eid hanukkah st
+        patrick victoria remembrance mother father""",
     ),
     ("phone_label", "phone tel telephone cell cellphone mobile mob ph fax pager landline whatsapp"),
     (

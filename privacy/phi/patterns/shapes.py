@@ -99,8 +99,13 @@ AGE_RE: Final = re.compile(
     r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*(?:old|young)|[ \t]+of[ \t]+age)"
     r"|[ \t]*-?[ \t]*(?:yo|y/o|y\.o\.?|yr[ \t-]*old)(?![a-z])"
     r"|(?:yrs?|y)(?![a-z])(?![ \t]*(?:ago|later|earlier|before|after|since|of\b|in\b))"
-    r"|(?P<sex>[MF])(?![\w°]))"
+    r"|(?P<sex>[MFmf])(?![\w°]))"
 )
+# Before a lower-case age and sex ("a 94f", "pt 91m", "bed 3, 90f", "(97m)").
+AGE_SEX_BEFORE_RE: Final = re.compile(r"(?:\b(?:a|an|pt|is|patient)[ \t]+|[,:(][ \t]*)$")
+# "a nonagenarian", "our centenarian": one person described by an age over 89 (not the plural).
+AGE_NOUN_RE: Final = re.compile(r"\b(?:super)?(?:nonagenarian|centenarian)\b(?!s)")
+AGE_NUMBER_AFTER_RE: Final = re.compile(r"\b(?:9\d|1[01]\d)\b|ninety|hundred")
 AGE_WORDS_RE: Final = re.compile(
     r"\b(?:ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|(?:a|one)[ -]hundred(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight"
@@ -148,9 +153,12 @@ HONORIFIC_RE: Final = re.compile(
 )
 FAMILY_RE: Final = re.compile(
     # "The Hendersons brought their son": a family referred to by surname.
-    rf"he(?<=(?<![\w])[Tt]he)[ \t]+(?P<name>{_TOKEN}s)[ \t]+(?:brought|came|asked|said|say"
+    rf"he(?<=(?<![\w])[Tt]he)[ \t]+(?:(?P<name>{_TOKEN}s)[ \t]+(?:brought|came|asked|said|say"
     r"|want(?:ed)?|are|were|have|had|called|visited|arrived|decided|agreed|declined|refused"
-    r"|requested|family|kids|children)\b"
+    r"|requested|family|kids|children)"
+    # "the Oduya family", "the Kowalski twins": a family named by its surname.
+    rf"|(?P<surname>{_TOKEN})[ \t]+(?:family|families|household|twins|kids|children|boys|girls"
+    r"|clan|parents))\b"
 )
 # ", a 45-year-old" / ", 58," after a capitalised name.
 AGE_AFTER_NAME_RE: Final = re.compile(
@@ -160,7 +168,6 @@ AGE_AFTER_NAME_RE: Final = re.compile(
 NAME_BEFORE_RE: Final = re.compile(
     rf"(?<![\w@.'’-])({_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}})$"
 )
-CAPITALISED_RE: Final = re.compile(r"[A-Z][a-z]+")
 NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]+(?P<last>{_PARTICLE}{{0,3}}{_TOKEN})")
 INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Z]\.")
 INITIALS_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.){0,2}(?!\w)")
@@ -171,4 +178,34 @@ AGE_AFTER_INITIALS_RE: Final = re.compile(
 CREDENTIAL_INITIALS: Final = frozenset(
     "M.D. D.O. R.N. N.P. P.A. U.S. U.K. E.R. O.R. I.V. P.O. A.M. P.M. B.S. M.S. B.A. M.A. "
     "E.D. D.C.".split()
+)
+
+# Which URLs identify nobody: references (journals, guidelines, calculators, teaching videos,
+# public bodies) by their host, and the poster's own or their unit's page by the words before.
+# Pages of people (fundraisers, social profiles, a patient's blog) and unknown hosts are reported.
+PERSONAL_HOSTS: Final = (
+    "gofundme.com gofund.me caringbridge.org justgiving.com facebook.com fb.com instagram.com"
+    " tiktok.com twitter.com x.com linkedin.com threads.net snapchat.com givealittle.co.nz"
+    " mycause.com.au blogspot.com wordpress.com tumblr.com"
+).split()
+REFERENCE_HOSTS: Final = (
+    "doi.org nejm.org thelancet.com bmj.com jamanetwork.com nature.com sciencedirect.com"
+    " springer.com wiley.com oup.com ahajournals.org acc.org heart.org diabetesjournals.org"
+    " uptodate.com mdcalc.com medscape.com wikipedia.org nice.org.uk brit-thoracic.org.uk"
+    " escardio.org idsociety.org cochranelibrary.com annals.org cmaj.ca mja.com.au litfl.com"
+    " emcrit.org radiopaedia.org aafp.org acog.org aap.org thoracic.org chestnet.org kdigo.org"
+    " goldcopd.org ginasthma.org guidelines.co.uk youtu.be rcplondon.ac.uk rcem.ac.uk"
+).split()
+# Public bodies, universities and health services by their suffix.
+REFERENCE_SUFFIXES: Final = (
+    ".gov .gov.uk .gov.au .gov.in .gov.ie .gc.ca .edu .edu.au .ac.uk .nhs.uk .nhs.scot .int"
+    " .govt.nz .health.nz .hse.ie"
+).split()
+# "https://www.youtube.com/watch?v=…" is a video; "youtube.com/@name" is someone's channel.
+VIDEO_PATH_RE: Final = re.compile(r"youtube\.com/(?:watch|embed|playlist|shorts|live)\b")
+OWN_PAGE_BEFORE_RE: Final = re.compile(
+    r"\b(?:my|our|i[ \t]+wrote|we[ \t]+wrote)\b(?:[ \t]+[\w'’-]+){0,3}?[ \t]+"
+    r"(?:blog|site|website|web[ \t]+site|page|substack|newsletter|podcast|channel|post|article"
+    r"|slides|form|writeup|write-up)s?\b[^.!?\n]{0,30}$"
+    r"|\bi[ \t]+wrote[ \t]+(?:about[ \t]+)?[^.!?\n]{0,40}$"
 )

@@ -15,13 +15,19 @@ OBJECT_VERBS: Final = frozenset(
     """lost love loved miss missed told tell telling asked ask asking saw see seeing called
     call rang ring phoned texted messaged reassured warned met thanked hugged examined
     reminded convinced persuaded
-    consented counselled counseled informed updated""".split()
+    consented counselled counseled informed updated gave give giving visited discharged
+    admitted reviewed""".split()
 )
 # What follows a person named as the object of those verbs.
 AFTER_OBJECT: Final = frozenset(
     """his her their that to about whether if what how why when and again today yesterday
-    this last on at for in who re we we'd we'll i i'd i'll you she he it they she'd he'd""".split()
+    this last on at for in who re we we'd we'll i i'd i'll you she he it they she'd he'd
+    the a an some with from after home back""".split()
 )
+# A capitalised word alone in brackets: "(Guadalupe)".
+BRACKETED_WORD_RE: Final = re.compile(r"\(([A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)\)")
+# After the person a thing is given to: "gave kullecin the results".
+GIVEN_TO_AFTER: Final = frozenset("the a an some his her their my our".split())
 # Lower-case words after those verbs or a relative that are never a name: pronouns, roles,
 # services and sign-out shorthand.
 NOT_LOWER_NAME: Final = frozenset(
@@ -50,12 +56,18 @@ HUMAN_VERB_AFTER_RE: Final = re.compile(
     r"|weeks|next|,)|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
     r"|thought"
     r"|knows|decided|agreed|insisted|brought|drove|texted|messaged|sat|slept|keeps[ \t]+asking"
-    r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their))\b"
+    r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their)"
+    r"|doing[ \t]+(?:well|better|great|ok|okay|fine|badly|worse|amazingly)"
+    r"|looking[ \t]+(?:better|well|great|worse|unwell|rough)|feeling[ \t]+(?:better|worse|unwell)"
+    r"|recovering|(?:is|was|went)[ \t]+home"
+    r"|died|passed[ \t]+away|passed(?=[ \t]*[.,;!])|passed[ \t]+(?:peacefully|overnight|today"
+    r"|yesterday|last))\b"
 )
 # "Femi and Tolu are the parents": what may follow a pair of names.
 AFTER_NAME_PAIR_RE: Final = re.compile(
     r"[ \t,]+(?:are|were|came|have|had|said|went|who|arrived|brought|told|asked|live"
-    r"|lived|were)\b"
+    r"|lived|were|all[ \t]+(?:have|had|share|shared|came|got|went|need|needed|tested)"
+    r"|both[ \t]+(?:came|went|tested|need|needed|got))\b"
 )
 # "an old farmer, Gwilym, walks": a person noun, then a name between commas.
 PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
@@ -67,6 +79,45 @@ PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
 # "Kamloops native", "Leeds-based": a town named by what follows it.
 # ("Leeds-based team" names a service, so "-based" is not a cue.)
 PLACE_SUFFIX_RE: Final = re.compile(r"[ \t]+(?:native\b|born[ \t]+and[ \t]+raised)")
+DAYS_AND_MONTHS: Final = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    June July August September October November December""".split()
+)
+# "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family": a town before a word for a
+# person. The word scan finds the person word; the pattern looks back from it.
+_TOWN_PERSON_WORDS = """lad lass man woman boy girl guy bloke gent gentleman lady native local
+    family farmer fisherman miner grandmother grandfather granny grandad mum mom dad kid teen
+    teenager pensioner"""
+TOWN_BEFORE_PERSON_RE: Final = re.compile(
+    r"(?<![\w'’-])(?:[Aa]|[Aa]n)[ \t]+(?:[a-z]+[ \t]+)?(?P<town>[A-Z][a-z]+)[ \t]+$"
+)
+for _word in _TOWN_PERSON_WORDS.split():
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "town_person")
+# "Pt's address: 12 MG Road, Pune 411001, ph …": what follows the label, to the end of
+# the line, a semicolon or the next label.
+ADDRESS_LABEL_RE: Final = re.compile(
+    r"address(?:[ \t]+on[ \t]+file)?[ \t]*(?:is[ \t]+|[:=-][ \t]*)"
+    r"(?P<address>[\w#][^\n;]{3,80}?)"
+    r"(?=[ \t]*(?:,[ \t]*(?:ph|tel|phone|mob|mobile|cell|dob|nhs|email|contact|nok)\b|[;\n]|$"
+    r"|[.!?](?:[ \t]|$)))",
+    re.IGNORECASE,
+)
+TRIGGERS["address"] = (*TRIGGERS.get("address", ()), "address_label")
+# A sentence about a person, where a town named with no cue is where someone lives or comes
+# from: "His family is spread between Multan and Manchester".
+PERSON_IN_SENTENCE_RE: Final = re.compile(
+    r"\b(?:he|she|his|her|him|they|their|family|pt|patient|mum|mom|dad|son|daughter|wife"
+    r"|husband|parents|grandma|granny|lives|born|home|brother|sister|kids)\b"
+)
+# What makes a town's name the name of a thing: "Manchester triage", "Ottawa rules",
+# "Epworth 16", "Toronto's", "Leeds General".
+TOWN_THING_AFTER_RE: Final = re.compile(
+    r"[ \t]*(?:['’]s\b|\d|[ \t]+(?:[A-Z0-9]|criteria|rules?|score|scale|classification|triage"
+    r"|study|trial|protocol|hospital|general|royal|infirmary|university|clinic|group|team|model"
+    r"|method|consensus|declaration|statement|guidelines?|experience|cohort|data|approach"
+    r"|variant|strain|flu|syndrome|sign|test|and[ \t]+[A-Z][a-z]+[ \t]+(?:criteria|rules?"
+    r"|scores?)))"
+)
 # A year right after the town ("a locum in Cornwall in 2019") dates a trip or a job.
 YEAR_AFTER_PLACE_RE: Final = re.compile(r"[ \t]+in[ \t]+(?:19|20)\d\d\b")
 # A year that ends a full date ("born 02/11/1937 in Lahore") is not an event's year.
@@ -75,7 +126,8 @@ DATE_BEFORE_YEAR_RE: Final = re.compile(r"[/.-](?:19|20)\d\d[ \t]+$")
 MORE_PLACE_EVENTS_RE: Final = re.compile(
     r"\b(?:snow|snowed|snowing|storm|storms|blizzard|weather|rain|raining|flood|flooding"
     r"|heatwave|hurricane|wildfire|rct|rcts|studies|authors|locum|locums|rotation|elective"
-    r"|job|interview|conference|hospitals|consultants)\b"
+    r"|job|interview|conference|hospitals|consultants|consultant|reg|registrar|attending"
+    r"|colleagues?)\b"
 )
 # Ten digits in 3-3-4 (NHS, CHI, BC PHN written without a label).
 # The boundary before is checked in Python: a leading look-behind slows the pass.
@@ -87,7 +139,9 @@ TEN_DIGITS_RE: Final = re.compile(
 RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
 # Hospital numbers under their British labels: "hosp no K4471902", "unit no 7734102".
 HOSP_NO_RE: Final = re.compile(
-    r"(?:hosp|hospital|unit|case[ \t]+note|k)[ \t]*(?:no\.?|number|#)[ \t]*[:#]?[ \t]*"
+    r"(?:(?:hosp|hospital|unit|case[ \t]+note|k|ur)[ \t]*(?:no\.?|number|#)|ur)[ \t]*[:#]?[ \t]*"
+    # "hosp number is RX559102", "hosp no. for the lady in 4B is G774199"
+    r"(?:(?:is|was|=)[ \t]+|for[ \t]+[^.\n\d]{1,30}?[ \t]+\w{0,3}\d?\w{0,2}[ \t]*is[ \t]+)?"
     r"(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])",
     re.IGNORECASE,
 )
@@ -121,10 +175,16 @@ _FAMILY_WORDS = """wife husband son daughter mother mom mum father dad brother s
 for _rule, _blob in (
     ("object_verb", " ".join(sorted(OBJECT_VERBS))),
     ("relative", _FAMILY_WORDS),
-    ("hosp_no", "hosp hospital unit k"),
+    ("hosp_no", "hosp hospital unit k ur"),
 ):
     for _word in _blob.split():
         TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
+# A line that opens with a word, then an age and sex, as sign-outs are written:
+# "kullecin: 45f, urosepsis", "Olumide 45M", "ngata (54m)". Tried at line starts only.
+HEAD_NAME_AGE_RE: Final = re.compile(
+    r"[ \t\"'*•-]*(?P<name>[A-Za-z][a-z'’-]{2,})[ \t]*[:,(–-]?[ \t]*\(?[ \t]*"
+    r"(?P<age>\d{1,3})[ \t]?[mMfF](?![\w/])"
+)
 # A sign-out line: "bed 12 oyelaran, 67M", "bay 4 - kowalczyk - post op", "rm 3: mrs kaur".
 BED_NAME_RE: Final = re.compile(
     r"(?:bed|bay|rm|room|cubicle|cube|side[ \t]+room)[ \t]*\d{1,3}[a-z]?[ \t]*(?:[-–:,)][ \t]*)?"
@@ -136,7 +196,10 @@ JARGON_SUFFIX_RE: Final = re.compile(
     r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|semide|tanide|azide|glutide|pramide"
     r"|mab|nib|pril|sartan"
     r"|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|xaban|gliptin|gliflozin|tide"
-    r"|lone|sone|pam|lam|ium|onian|inian|oid)$"
+    r"|lone|sone|pam|lam|ium|onian|inian|oid"
+    # drug stems: gabapentin, pregabalin, sertraline's kin, quetiapine, risperidone
+    r"|pentin|gabalin|oxetine|triptyline|apine|idone|setron|prazole|tidine|dipine|afil|lukast"
+    r"|navir|previr|buvir)$"
 )
 for _word in "bed bay rm room cubicle cube side".split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
@@ -149,6 +212,7 @@ CONTACT_NAME_RE: Final = re.compile(
 )
 # Endings of drugs and lab names before "is 45": "Troponin is 45 and rising".
 LAB_WORD_END_RE: Final = re.compile(r"(?:in|ine|ol|um|ate|ide|ase|en|one)$")
+COPULA_AFTER_RE: Final = re.compile(r"[ \t]+(?:is|was|are|were|has|had)\b")
 # "Gaurav, our HCA,": a colleague named with the job; "Harvey the therapy dog".
 NOT_PATIENT_AFTER_RE: Final = re.compile(
     r",?[ \t]+(?:(?:our|my|the)[ \t]+(?:hca|nurse|registrar|reg|sho|fy1|fy2|consultant"
@@ -156,6 +220,10 @@ NOT_PATIENT_AFTER_RE: Final = re.compile(
     r"|ward[ \t]+clerk|secretary|medical[ \t]+student|student|cns|np|pa|charge[ \t]+nurse"
     r"|matron|colleague|fellow|receptionist|scribe|tech|midwife|paramedic|chaplain"
     r"|ward[ \t]+manager|manager|nurse[ \t]+in[ \t]+charge|ward[ \t]+sister)"
+    # "Victoria, Alexandra and Albert wards": the names of places in a hospital
+    r"|(?:wards?|units?|wings?|buildings?|house|hall|block|suites?|theatres?|nurses?|team"
+    r"|service|clinic|centre|center|trust|foundation|charity|hospice|scheme|programme|program)"
+    r"\b(?![ \t]+\d)"
     r"|the[ \t]+(?:(?:therapy|service|guide|ward|clinic)[ \t]+)?(?:dog|cat|pony|parrot))\b",
     re.IGNORECASE,
 )
@@ -185,6 +253,11 @@ BEFORE_UNKNOWN_NAME: Final = frozenset(
     """for with to about re like poor dear sweet little old young visit visited meet met
     thank love miss lost named called""".split()
 )
+# Words that open a clause inside a sentence, where a name may stand as the subject.
+CLAUSE_OPENERS: Final = frozenset(
+    """that when because but so until since while after before if then and as where how why
+    cos coz till whether""".split()
+)
 # After a strong listed name opening a sentence: "Rafferty was the sweetest kid".
 LISTED_NAME_VERB_RE: Final = re.compile(
     r"[ \t]+(?:is|was|has|had|gets|got|needs|needed|feels|felt|looks|looked|seems|went|goes)"
@@ -201,4 +274,49 @@ VITAL_WORD_RE: Final = re.compile(
     r"\b(?:hr|heart[ \t]+rate|pulse|bp|sbp|dbp|map|rr|sats?|spo2|o2|temp|glucose|sugars?|bg|bm"
     r"|weight|wt|rate|level|score|count|na|k|hb|hgb|plt|creat|creatinine|egfr|ef|fio2|peep"
     r"|speed|dose|infusion|drip|ml|mg|kg|mmhg|bpm|percent)\b"
+)
+# A sentence about the poster's own career or travels: "Worked in Stoke for 6 years", "I trained
+# in Cork", "we flew into Manila". Read from the sentence's start up to the place word; a person
+# word in it makes it a patient's ("I sent her home to Dubbo").
+POSTER_OWN_PLACE_RE: Final = re.compile(
+    r"[ \t\"'(]*(?:(?:i|we)(?:['’](?:ve|d|m))?[ \t]+(?:(?:also|then|once|both|all|just)[ \t]+)?"
+    r"(?:worked|work|trained|train|studied|lived|live|stayed|flew|traveled|travelled|moved"
+    r"|went|did|spent|grew)"
+    r"|(?:worked|working|trained|studied)\b)"
+)
+# A question for a colleague in a town: "does anyone know a good endo in Cork?", "can anyone
+# recommend a physio near Leeds".
+REFERRAL_ASK_RE: Final = re.compile(
+    r"\b(?:anyone|any(?:body|one)?|recommend(?:ations?)?|recs?)\b[^.!?\n]{0,40}"
+    r"\b(?:good|decent|know|recommend\w*|great)\b[^.!?\n]{0,25}$"
+)
+# Ages over 89 in more phrasings: "a wee man of 92", "she celebrated her 99th last week",
+# "she will be 97 this year", "95 next month". Each pattern leads with a literal or is matched
+# at a trigger word; the word before is checked in Python (a leading look-behind or word
+# boundary would be tried at every position).
+AGE_OF_RE: Final = re.compile(
+    r"of[ \t]+(?P<age>9\d|1[0-2]\d)(?![\w.,/%-]|[ \t]*(?:%|kg|lbs?|mg|cm|mm|ml|units?|bpm"
+    r"|beds?|patients?|pts|cases|people|staff|admissions|referrals|minutes|mins|hours|days"
+    r"|weeks|months|and|or|to|out|percent|points|in[ \t]+the)\b)"
+)
+PERSON_BEFORE_OF_RE: Final = re.compile(
+    r"\b(?:man|woman|lady|gentleman|gent|chap|fella|fellow|lad|lass|soul|gal|bloke|widow"
+    r"|widower|veteran|grandmother|grandfather|grandma|grandpa|granny|gran|nan|nana|mum|mom"
+    r"|dad|mother|father|patient|pt|husband|wife)[ \t]+$"
+)
+AGE_ORDINAL_RE: Final = re.compile(
+    r"(?:her|his|my|their|your)[ \t]+(?P<age>(?:9\d|1[0-2]\d)(?:st|nd|rd|th))"
+    r"(?=[ \t]*[.,;:!?)\n]|[ \t]*$|[ \t]+(?:last|this|next|on|in|yesterday|today|tomorrow|with"
+    r"|and|at|party|bash|celebrations?|bday|b-day)\b)"
+)
+# Read back from "next"/"this": "95 next month", "97 this year".
+AGE_BEFORE_NEXT_RE: Final = re.compile(r"(?<![\w.,/#-])(?P<age>9\d|1[0-2]\d)[ \t]+$")
+NEXT_TAIL_RE: Final = re.compile(r"(?:next|this)[ \t]+(?:year|month|week|birthday)\b")
+for _rule, _words in (("possessive", "her his my their your"), ("age_next", "next this")):
+    for _word in _words.split():
+        TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
+NOT_A_PERSON_BEFORE_AGE_RE: Final = re.compile(
+    r"\b(?:bed|beds|room|rooms|bay|ward|wards|unit|floor|level|bus|route|page|cohort|n|mean"
+    r"|median|about|around|over|under|than|only|top|score|scored|grade|of|had|have|saw|seen"
+    r"|admitted|admissions|runs|staff|patients|pts|cases|[\d%])[ \t:=#]*$"
 )

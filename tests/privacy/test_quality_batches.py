@@ -1,0 +1,42 @@
+"""bench/phi_quality.py on the dev posts, one batch at a time (never the held-out set)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from privacy.evaluation import load_set
+
+SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "phi_quality.py"
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("phi_quality", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["phi_quality"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_posts_set_is_the_dev_posts_with_their_batches() -> None:
+    posts = load_set("posts")
+    styles = {s.style for s in posts}
+    assert {"dev", "batch20", "batch29"} <= styles
+    assert len([s for s in posts if s.style == "batch20"]) == 46
+
+
+def test_batch_filter_scores_only_that_batch(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _script().main(["--set", "posts", "--batch", "batch20", "--batch", "batch21"]) == 0
+    assert "Set `posts`: 92 snippets" in capsys.readouterr().out
+
+
+def test_an_unknown_batch_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _script().main(["--set", "posts", "--batch", "batch99"])
+    assert exit_info.value.code == 2
+    assert "batch99" in capsys.readouterr().err
