@@ -307,7 +307,7 @@ def test_evaluate_times_and_scores_each_image_once(tmp_path: Path) -> None:
 # What the image guard last measured on the held-out set (docs/phi.md, "Held-out image
 # evaluation"): a change that finds less, or alarms more, fails here. Raise these as it improves.
 MEASURED_IDENTIFIERS_FOUND = 109
-MEASURED_FRONTAL_FACES_FOUND = 17
+MEASURED_FRONTAL_FACES_FOUND = 18
 MEASURED_CLEAN_IMAGES_WITH_FALSE_ALARM = 0
 
 
