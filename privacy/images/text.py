@@ -33,6 +33,13 @@ _SHEET_MAX_PIXELS: Final = 2_500_000
 _SHEET_GAP: Final = 24
 _MIN_PHOTO_WORD_HEIGHT: Final = 8
 _MAX_REGIONS: Final = 40
+# A photo's text regions are enlarged at most this much for reading.
+_MAX_PHOTO_ZOOM: Final = 3.0
+# A word read from a region enlarged more than twice is at least this many pixels tall in
+# the photo (small print on a wristband: 11 and more).
+_MIN_ZOOMED_WORD_HEIGHT: Final = 10
+# Share of a small line's box that its letters' edges may fill (a larger line's: 0.75).
+_MAX_SMALL_LINE_FILL: Final = 0.9
 # Words Tesseract is less sure of than this (0-100) are treated as noise.
 _MIN_WORD_CONFIDENCE: Final = 45
 _MIN_OVERLAY_WORD_CONFIDENCE: Final = 25
@@ -249,7 +256,9 @@ def _photo_parts(gray: Gray) -> list[_Part]:
             continue
         fill = float(edges[y : y + h, x : x + w].mean()) / 255 * (w * h) / (length * thickness)
         solidity = area / (length * thickness)
-        if fill < 0.15 or fill > 0.75 or solidity < 0.45:
+        # The edges of small letters (under 20 pixels) fill most of their line's box.
+        most = _MAX_SMALL_LINE_FILL if thickness < 20 else 0.75
+        if fill < 0.15 or fill > most or solidity < 0.45:
             continue
         candidates.append((length * thickness * fill, (x, y, w, h), slant, round(thickness)))
     candidates.sort(key=lambda item: -item[0])
@@ -264,7 +273,8 @@ def _photo_parts(gray: Gray) -> list[_Part]:
         right = min(width, int((x + w + pad) / reduce) + 1)
         bottom = min(height, int((y + h + pad) / reduce) + 1)
         # The region is one or a few lines; aim the line height at the reading height.
-        scale = min(2.0, max(0.25, _TEXT_HEIGHT * 1.4 / max(1.0, line / reduce)))
+        # Small letters (a wristband in a photo) are enlarged up to three times.
+        scale = min(_MAX_PHOTO_ZOOM, max(0.25, _TEXT_HEIGHT * 1.4 / max(1.0, line / reduce)))
         pixels = _resized(gray[top:bottom, left:right], scale)
         if pixels.size > budget:
             break
@@ -314,7 +324,9 @@ def _read_words(
     parts: Sequence[_Part], *, psm: int, min_confidence: float | None = None, min_height: int = 0
 ) -> list[_Word]:
     """Stack the parts into one white sheet, read it once, map words back to the image.
-    Words under `min_height` pixels tall on the sheet are dropped as noise."""
+    Words under `min_height` pixels tall on the sheet are dropped as noise (with a
+    `min_height`, so are words under `_MIN_ZOOMED_WORD_HEIGHT` in the image from parts
+    enlarged more than twice)."""
     width = max(part.pixels.shape[1] for part in parts) + 2 * _SHEET_GAP
     height = sum(part.pixels.shape[0] + _SHEET_GAP for part in parts) + _SHEET_GAP
     sheet = np.full((height, width), 255, dtype=np.uint8)
@@ -348,6 +360,8 @@ def _read_words(
         if part_index is None:
             continue
         part = parts[part_index]
+        if min_height and part.scale > 2.0 and h / part.scale < _MIN_ZOOMED_WORD_HEIGHT:
+            continue  # a speck of texture, enlarged three times, read as letters
         box = Box(
             x=part.x + int((left - _SHEET_GAP) / part.scale),
             y=part.y + int((top_ - offsets[part_index]) / part.scale),

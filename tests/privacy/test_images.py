@@ -611,3 +611,29 @@ def test_an_enlarged_desk_with_papers_has_no_small_face() -> None:
     with Image.open(DEV / "board.jpg") as photo:
         large = photo.convert("RGB").resize((2000, 1500), Image.Resampling.BICUBIC)
     assert [f for f in scan_image(large) if f.kind == "face"] == []
+
+
+# -- small print on a wristband in a photo ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["wristband_small_2.jpg", "wristband_small_3.jpg"])
+def test_small_print_on_a_wristband_gives_its_name_and_number(name: str) -> None:
+    # `MCALLISTER, DEREK` and a bare 3047719 in 13-pixel narrow capitals in a 2,000-pixel
+    # photo (the other: `OYELARAN, TUNDE` and 9152208, 12 pixels, slanting 3 degrees). The
+    # edges of letters this small fill their line's box, and they are read enlarged 3 times.
+    labels = json.loads((DEV / "labels.json").read_text())[name]["text"]
+    findings = find_phi_in_image(DEV / name)
+    assert {f.kind for f in findings} == {"name", "mrn"}
+    for label in labels:
+        assert any(
+            f.kind == label["kind"] and f.box.overlap(Box(*label["box"])) > 0.3 for f in findings
+        ), label
+
+
+def test_enlarged_specks_of_a_photo_are_not_read_as_names() -> None:
+    # Texture in this crop, enlarged 3 times, reads as `Dee Meng`: words under 10 pixels
+    # tall in the photo are dropped from such enlarged regions.
+    with Image.open(DEV / "gnome_bicycle.jpg") as photo:
+        width, height = photo.size
+        crop = photo.convert("RGB").crop((width // 3, height // 3, width, height))
+    assert scan_image(crop) == []

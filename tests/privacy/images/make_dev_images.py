@@ -25,6 +25,7 @@ from tests.privacy.images.make_dev_images2 import (  # noqa: E402
     screenshots,
     small_faces,
     small_overlay_radiographs,
+    small_wristbands,
 )
 from tests.privacy.images.synthetic import (  # noqa: E402
     Labelled,
@@ -151,6 +152,7 @@ def main() -> None:
         **screenshots(),
         **photos(),
         **curved_wristbands(),
+        **small_wristbands(),
         **small_faces(DEV),
     }
     for name, picture in pictures.items():

@@ -460,3 +460,111 @@ def small_faces(dev: Path) -> dict[str, Labelled]:
         scene.image = jpeg(scene.image, 85)
         pictures[f"small_face_{index + 1}.jpg"] = scene
     return pictures
+
+
+def _arm(scene: Image.Image, top: int, thickness: int, tilt: float, seed: int) -> None:
+    """A forearm across the photo: a skin-toned band with shading across it and a little
+    texture, `thickness` pixels thick, its upper edge at `top`, rising by `tilt` pixels
+    per pixel across."""
+    rng = np.random.default_rng(seed)
+    width, height = scene.size
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    upper = top - tilt * xs
+    across = (ys - upper) / thickness
+    inside = (across >= 0) & (across <= 1)
+    tone = np.array(((224, 172, 140), (198, 144, 108), (141, 96, 66))[seed % 3], np.float32)
+    shade = 0.75 + 0.3 * np.sin(np.clip(across, 0, 1) * np.pi)
+    small = rng.normal(0, 4, size=(height // 6 + 1, width // 6 + 1, 1)).astype(np.float32)
+    texture = np.kron(small, np.ones((6, 6, 1), dtype=np.float32))[:height, :width]
+    skin = tone * shade[..., None] + texture
+    pixels = np.asarray(scene, dtype=np.float32)
+    pixels = np.where(inside[..., None], skin, pixels)
+    scene.paste(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB"))
+
+
+def small_wristbands() -> dict[str, Labelled]:
+    """Wristbands on an arm, photographed from further away: `LAST, FIRST` in capitals and
+    a bare seven-digit number in letters 11 to 15 pixels tall, on a white or coloured band,
+    slightly slanted, blurred and saved as JPEG, in photos 800 to 2,000 pixels wide."""
+    pictures = {}
+    # (name, photo size, band colour, name line, number, font, letter size, slant, seed)
+    bands = (
+        (
+            "wristband_small_1.jpg",
+            (1600, 1200),
+            (248, 248, 244),
+            "HALVORSEN, INGRID",
+            "6610384",
+            5,
+            14,
+            1.5,
+            90,
+        ),
+        (
+            "wristband_small_2.jpg",
+            (2000, 1500),
+            (250, 250, 250),
+            "MCALLISTER, DEREK",
+            "3047719",
+            2,
+            13,
+            -2.5,
+            91,
+        ),
+        (
+            "wristband_small_3.jpg",
+            (1200, 900),
+            (252, 236, 150),
+            "OYELARAN, TUNDE",
+            "9152208",
+            5,
+            12,
+            3.0,
+            92,
+        ),
+        (
+            "wristband_small_4.jpg",
+            (1800, 1350),
+            (214, 232, 250),
+            "DUBROVSKY, ALINA",
+            "7281045",
+            2,
+            14,
+            -1.0,
+            93,
+        ),
+        (
+            "wristband_small_5.jpg",
+            (900, 700),
+            (246, 246, 240),
+            "PRZYBYLSKI, JAN",
+            "5093371",
+            0,
+            11,
+            2.0,
+            94,
+        ),
+    )
+    for name, size, colour, person, number, font, letters, slant, seed in bands:
+        width, height = size
+        scene = Labelled(photo_scene(width, height, seed=seed))
+        arm_top = int(height * 0.42)
+        arm = int(height * 0.2)
+        _arm(scene.image, arm_top, arm, 0.0, seed)
+        points = round(letters / 0.72)  # capitals are about 0.72 of the type size
+        face = typeface(font, points)
+        line_width = int(face.getlength(person))
+        card_w, card_h = line_width * 3, int(letters * 5)
+        card, labels = _card(
+            (card_w, card_h),
+            [(person, font, points, "name"), (number, font, points, "mrn")],
+            colour,
+            barcode=True,
+        )
+        _place(
+            scene, card, labels, (width // 2 - card_w // 2, arm_top + arm // 2 - card_h // 2), slant
+        )
+        blurred = scene.image.filter(ImageFilter.GaussianBlur(0.5 + 0.1 * (seed % 3)))
+        scene.image = jpeg(blurred, 72 + seed % 4 * 4)
+        pictures[name] = scene
+    return pictures
