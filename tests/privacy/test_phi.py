@@ -747,6 +747,24 @@ def test_model_leaves_words_alone(text: str) -> None:
     assert _model_names(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lactate, cultures, antibiotics and fluids **within the hour**. #SepsisAwareness",
+        "Café, naïve, 心電図, 🩺",
+        "Ferritin, iron studies and B12 first.",
+    ],
+)
+def test_a_list_of_things_opening_a_sentence_is_no_name(text: str) -> None:
+    # The model reads a capitalised word before a comma as someone addressed; the list after
+    # it says it is a thing.
+    assert find_phi(text) == []
+
+
+def test_someone_addressed_before_a_comma_is_still_a_name() -> None:
+    assert [f.text for f in find_phi("Maria, your scan was fine")] == ["Maria"]
+
+
 def test_model_file_is_committed_and_small() -> None:
     from privacy.phi.model import MODEL_PATH, TAGGER
 

@@ -62,6 +62,7 @@ from privacy.phi.patterns.unlisted import (
     LAB_WORD_END_RE,
     NAME_PARTICLES,
     NOT_PATIENT_AFTER_RE,
+    THINGS_LIST_AFTER_RE,
 )
 from privacy.phi.vocabulary import (
     CREDENTIALS,
@@ -589,6 +590,8 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
             and COPULA_AFTER_RE.match(text, end)
         ):
             continue  # "Metformin is the first line": a drug or a lab, as in the rules
+        if THINGS_LIST_AFTER_RE.match(text, end):
+            continue  # "Lactate, cultures, antibiotics and fluids": a list of things
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         if (

@@ -213,6 +213,11 @@ CONTACT_NAME_RE: Final = re.compile(
 # Endings of drugs and lab names before "is 45": "Troponin is 45 and rising".
 LAB_WORD_END_RE: Final = re.compile(r"(?:in|ine|ol|um|ate|ide|ase|en|one)$")
 COPULA_AFTER_RE: Final = re.compile(r"[ \t]+(?:is|was|are|were|has|had)\b")
+# A word opening a list of lower-case things: "Lactate, cultures, antibiotics and fluids",
+# "Café, naïve, ...". A name before a comma is followed by what is said to or of them.
+THINGS_LIST_AFTER_RE: Final = re.compile(
+    r",[ \t]+[^\W\d_A-Z][\w'’-]*(?:[ \t]+[^\W\d_A-Z][\w'’-]*)?[ \t]*(?:,|and\b|&|or\b)"
+)
 # "Gaurav, our HCA,": a colleague named with the job; "Harvey the therapy dog".
 NOT_PATIENT_AFTER_RE: Final = re.compile(
     r",?[ \t]+(?:(?:our|my|the)[ \t]+(?:hca|nurse|registrar|reg|sho|fy1|fy2|consultant"
