@@ -567,10 +567,8 @@ def test_the_shipped_face_model_is_the_recorded_file() -> None:
 # -- text photographed at an angle: a wristband around a wrist ---------------------------
 
 
-@pytest.mark.parametrize("name", ["wristband_curved.jpg", "wristband_curved_2.jpg"])
-def test_a_curved_wristband_at_an_angle_gives_its_name_and_number(name: str) -> None:
-    # `OKAFOR, Grace` and a bare 5520417 on a band bent around a wrist and photographed
-    # 6 degrees off level (the other: `LINDGREN, MARTA E`, 8830164, 7 degrees the other way).
+def assert_name_and_number_found(name: str) -> None:
+    """The development image `name` gives a name and a record number, each on its label."""
     labels = json.loads((DEV / "labels.json").read_text())[name]["text"]
     findings = find_phi_in_image(DEV / name)
     assert {f.kind for f in findings} == {"name", "mrn"}
@@ -578,6 +576,13 @@ def test_a_curved_wristband_at_an_angle_gives_its_name_and_number(name: str) -> 
         assert any(
             f.kind == label["kind"] and f.box.overlap(Box(*label["box"])) > 0.3 for f in findings
         ), label
+
+
+@pytest.mark.parametrize("name", ["wristband_curved.jpg", "wristband_curved_2.jpg"])
+def test_a_curved_wristband_at_an_angle_gives_its_name_and_number(name: str) -> None:
+    # `OKAFOR, Grace` and a bare 5520417 on a band bent around a wrist and photographed
+    # 6 degrees off level (the other: `LINDGREN, MARTA E`, 8830164, 7 degrees the other way).
+    assert_name_and_number_found(name)
 
 
 def test_a_slanted_line_is_turned_level_before_reading() -> None:
@@ -621,13 +626,7 @@ def test_small_print_on_a_wristband_gives_its_name_and_number(name: str) -> None
     # `MCALLISTER, DEREK` and a bare 3047719 in 13-pixel narrow capitals in a 2,000-pixel
     # photo (the other: `OYELARAN, TUNDE` and 9152208, 12 pixels, slanting 3 degrees). The
     # edges of letters this small fill their line's box, and they are read enlarged 3 times.
-    labels = json.loads((DEV / "labels.json").read_text())[name]["text"]
-    findings = find_phi_in_image(DEV / name)
-    assert {f.kind for f in findings} == {"name", "mrn"}
-    for label in labels:
-        assert any(
-            f.kind == label["kind"] and f.box.overlap(Box(*label["box"])) > 0.3 for f in findings
-        ), label
+    assert_name_and_number_found(name)
 
 
 def test_enlarged_specks_of_a_photo_are_not_read_as_names() -> None:
