@@ -7,10 +7,11 @@ numbers, device and vehicle identifiers, URLs, IP addresses, biometrics and
 other unique codes). It returns :class:`Finding` objects sorted by position;
 the UI shows :data:`KIND_LABELS` and :data:`KIND_EXPLANATIONS` next to them.
 
-The scanner is plain Python and regular expressions compiled at import time:
-no model, no download, no I/O. Every rule is a cheap pattern plus a small
-context check around the hit, because in clinical writing the same digits are
-a dose, a lab value or a date depending on the words next to them.
+The scanner is plain Python, regular expressions compiled at import time and a
+small sequence model for names and towns (``model.py``), loaded once: no
+download, no I/O per scan. Every rule is a cheap pattern plus a small context
+check around the hit, because in clinical writing the same digits are a dose, a
+lab value or a date depending on the words next to them.
 
 Confidence is ``"high"`` when the context makes the identifier unambiguous
 (a label such as "MRN", "DOB" or "Mr.", an SSN or email pattern) and
@@ -23,14 +24,14 @@ then runs anchored ``match`` calls at those positions, (2) gives rare shapes a
 literal-prefixed trigger (".", "-", "@") and runs the full pattern only when
 the trigger fires, and (3) merges shapes that start at the same place
 (numeric dates, digit groups, streets) into single passes. A 5,000-character
-post takes about a millisecond (see ``bench/phi_bench.py`` and docs/phi.md).
+post takes about 2 ms (see ``bench/phi_bench.py`` and docs/phi.md).
 """
 
 from __future__ import annotations
 
 from privacy.phi.detectors import DETECTORS, Doc, lower_aligned, protected_spans, scan_words
 from privacy.phi.kinds import HIGH, KIND_EXPLANATIONS, KIND_LABELS, LOW, Finding
-from privacy.phi.resolution import drop_addressed_readers, resolve
+from privacy.phi.resolution import drop_addressed_readers, resolve, whole_names
 
 __all__ = ["HIGH", "KIND_EXPLANATIONS", "KIND_LABELS", "LOW", "Finding", "find_phi"]
 
@@ -44,4 +45,5 @@ def find_phi(text: str) -> list[Finding]:
     protected, candidates = protected_spans(doc)
     for detect in DETECTORS:
         candidates.extend(detect(doc))
-    return drop_addressed_readers(text, resolve(candidates, protected, len(text)))
+    found = drop_addressed_readers(text, resolve(candidates, protected, len(text)))
+    return whole_names(text, found)

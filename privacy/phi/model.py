@@ -1,4 +1,4 @@
-"""A small sequence model for names the rules cannot decide.
+"""A small sequence model for names and places the rules cannot decide.
 
 The rules find listed names and names after a cue word. What is left are
 capitalised words that no list holds ("Aditi", "Ikechukwu"), listed names
@@ -12,6 +12,14 @@ relative, a pronoun, a verb used of people, an age such as "71f"); the
 candidates of one text form one sequence, so neighbouring names support each
 other ("Aditi and Anika").
 
+The same sequence also holds capitalised words that are towns in the place
+list, and the model labels each word ``N``, ``P`` (a town, village or
+neighbourhood) or ``O``: "a farmer from Tumbarumba" and "back home in Enugu" are
+read from the words around them, whether or not a list holds the town, while
+"the conference in Vancouver" or "moved to Leeds for the job" teach it the
+poster's own places. Names and places share one pass: one set of features, one
+call of the tagger.
+
 The model file ``data/names.crfsuite`` is trained by ``python -m
 privacy.phi.train`` on the dev data only (``tests/privacy/phi_corpus.jsonl``
 and ``tests/privacy/phi_dev.jsonl``) and committed with that script, so anyone
@@ -22,18 +30,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import pycrfsuite
 
-from privacy.phi.patterns.unlisted import JARGON_SUFFIX_RE, NOT_LOWER_NAME
+from privacy.phi.patterns.unlisted import JARGON_SUFFIX_RE, NOT_LOWER_NAME, PLURAL_CLASS_RE
 from privacy.phi.vocabulary import (
     ENGLISH_WORDS,
     GIVEN,
     NAME_FLAGS,
     NOT_NAME,
     PLACE_POPULATION,
+    REGIONS,
     STRONG,
     SURNAME,
     WORD,
@@ -45,6 +55,10 @@ MODEL_PATH: Final = Path(__file__).with_name("data") / "names.crfsuite"
 THRESHOLD: Final = 0.7
 # A lower-case candidate needs more: jargon and typos are lower-case too.
 LOWER_THRESHOLD: Final = 0.8
+# A candidate is reported as a place when the model gives "P" at least this probability.
+PLACE_THRESHOLD: Final = 0.7
+# A town written in lower case is a candidate when it is at least this big.
+LOWER_TOWN: Final = 20_000
 
 LOWER_WORD_RE: Final = re.compile(
     r"(?<![\w@#/.'’-])[a-zß-öø-ÿ]{3,}(?:['’-][a-zß-öø-ÿ]+)*(?![\w@/])"
@@ -61,7 +75,8 @@ _CLASS_WORDS: Final = {
         nephew granddaughter grandson grandma grandpa grandmother grandfather nana gran granny
         aunt auntie uncle partner cousin baby twin fiance fiancee carer hubby boyfriend
         girlfriend stepson stepdaughter kid kids child""",
-    "pronoun": "he she his her him they them their i we me my our you it its",
+    "pronoun": "he she his her him they them their you it its",
+    "first_person": "i we me my our us i'm we're i've",
     "patient": "pt pts patient patients bed bay rm room cubicle side resident",
     "person_verb": """saw see seen told tell asked ask spoke speak called call rang ring met
         visited review reviewed cannulate chase discharged admitted lost miss missed thank
@@ -70,8 +85,18 @@ _CLASS_WORDS: Final = {
     "verb_after": """is was has had came comes went goes said says says asked wants wanted
         refused refuses needs needed gets got feels felt looks looked seems seemed died passed
         turned keeps kept will would can could did does and""",
-    "preposition": "in from to at near of with for on by about into over after before re",
-    "determiner": "the a an this that these those our your every each",
+    "preposition": "in from to at of with for on by about into over after before re",
+    "locative": "near outside around via towards toward nr outta",
+    "determiner": "the a an this that these those your every each",
+    "move": """lives live living lived moved moving born raised grew drove driven transferred
+        transfer commutes commute farm farmer farms ranch home back hometown local visiting
+        stays staying""",
+    "event": """conference congress meeting course symposium summit workshop trip holiday
+        vacation fellowship residency training trained job locum rotation interview flew
+        flight talk lecture""",
+    "place_noun": """town village city suburb county estate area neighbourhood neighborhood
+        district region road rd street st avenue ave lane park bridge station township
+        reserve rez shire""",
 }
 WORD_CLASS: Final = {
     word: cls for cls, blob in _CLASS_WORDS.items() for word in blob.split() if word
@@ -114,13 +139,24 @@ def _lower_name_like(word: str) -> bool:
     )
 
 
+def _lower_town(word: str) -> bool:
+    """A lower-case word that may be a town: a listed town of some size that is no word."""
+    return (
+        PLACE_POPULATION.get(word.capitalize(), 0) >= LOWER_TOWN
+        and word not in ENGLISH_WORDS
+        and not inflected_english(word)
+        and word.capitalize() not in NOT_NAME
+    )
+
+
 def candidates(
     text: str, capitalised: Iterable[tuple[int, int]], *, include_listed: bool = False
 ) -> Iterator[tuple[int, int]]:
     """Capitalised words (spans from ``CAPITALISED_RE``) that the rules leave undecided.
 
-    In a post written in lower case, lower-case words that may be names are
-    candidates too (``lower_candidates``). ``include_listed`` also yields strong
+    Listed towns are candidates too, for the place label. In a post written in
+    lower case, lower-case words that may be names or towns are candidates too
+    (``lower_candidates``). ``include_listed`` also yields strong
     listed capitalised names; training uses them so that the model learns the
     contexts names appear in.
     """
@@ -137,34 +173,56 @@ def candidates(
         if _TITLE_BEFORE_RE.search(text, max(0, start - 6), start):
             continue  # "Mr. Hallorann": the rules have it
         word = text[start:end]
-        if word in NOT_NAME or word in PLACE_POPULATION:
+        if word in NOT_NAME:
+            continue
+        if word in PLACE_POPULATION:
+            yield start, end  # a town, or a name that is also one: the model decides
             continue
         bits = NAME_FLAGS.get(word.lower(), 0)
         if bits & STRONG and not include_listed:
             continue
-        if not bits and (word.lower() in ENGLISH_WORDS or english_compound(word.lower())):
-            continue  # "Teenager", "Update", "Publicword": ordinary words no name list holds
+        low = word.lower()
+        if not bits and (
+            low in ENGLISH_WORDS
+            or english_compound(low)
+            or PLURAL_CLASS_RE.search(low)
+            or JARGON_SUFFIX_RE.search(low)
+        ):
+            continue  # "Teenager", "Vasopressors", "Elaprase": words no name list holds
         yield start, end
     if lower_style(text, spans):
         yield from lower_candidates(text)
 
 
 def lower_candidates(text: str) -> Iterator[tuple[int, int]]:
-    """Lower-case words that may be names: "spoke to rashida", "bloods on oyedepo"."""
+    """Lower-case words that may be names or towns: "spoke to rashida", "moved to luton"."""
     for m in LOWER_WORD_RE.finditer(text):
-        if _lower_name_like(m.group()):
+        word = m.group()
+        if _lower_name_like(word) or _lower_town(word):
             yield m.span()
 
 
+_WIDE_CLASSES: Final = ("event", "first_person", "move", "locative")
+
+
 def _neighbours(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
-    before = text[max(0, start - 30) : start].translate(_PUNCT).split()
-    after = text[end : end + 30].translate(_PUNCT).split()
-    if start > 30 and before:
+    """Up to eight words on each side of the candidate, as written."""
+    before = text[max(0, start - 60) : start].translate(_PUNCT).split()
+    after = text[end : end + 60].translate(_PUNCT).split()
+    if start > 60 and before:
         before = before[1:]  # the first word may be cut
-    return before[-2:], after[:2]
+    return before[-8:], after[:8]
+
+
+def _wide_classes(words: list[str]) -> set[str]:
+    """Classes of a few words around the candidate: a trip, a move, the poster ("Moved from
+    Leeds to Dunedin to start my fellowship")."""
+    return {WORD_CLASS.get(w.lower(), "") for w in words}
 
 
 def _word_class(token: str) -> str:
+    if token in REGIONS:
+        return "region"
     low = token.lower()
     if low in WORD_CLASS:
         return WORD_CLASS[low]
@@ -237,6 +295,9 @@ def features(text: str, start: int, end: int) -> list[str]:
         f"start={prev in _SENTENCE_END}",
         f"after={_after_class(follow)}",
     ]
+    wide_before, wide_after = _wide_classes(before), _wide_classes(after)
+    feats.extend(f"b8={cls}" for cls in _WIDE_CLASSES if cls in wide_before)
+    feats.extend(f"a8={cls}" for cls in _WIDE_CLASSES if cls in wide_after)
     if "-" in word or "'" in word or "’" in word:
         feats.append("joined")
     if any(a == b for a, b in zip(low, low[1:], strict=False)):
@@ -253,19 +314,71 @@ def _tagger() -> pycrfsuite.Tagger | None:
 
 
 TAGGER: Final = _tagger()
+# A model trained before places were labelled knows only "N" and "O".
+READS_PLACES: Final = TAGGER is not None and "P" in TAGGER.labels()
 
 
-def model_names(text: str, capitalised: Iterable[tuple[int, int]]) -> list[tuple[int, int, float]]:
-    """Spans of candidate words the model reads as names, with the model's probability."""
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """A candidate word and the model's probabilities that it is a name or a place."""
+
+    start: int
+    end: int
+    name: float
+    place: float
+
+
+def tag(text: str, capitalised: Iterable[tuple[int, int]]) -> list[Tagged]:
+    """Every candidate word of ``text`` with its name and place probabilities."""
     if TAGGER is None:
         return []
     spans = list(candidates(text, capitalised, include_listed=True))
     if not spans:
         return []
     TAGGER.set([features(text, s, e) for s, e in spans])
-    found = []
-    for i, (start, end) in enumerate(spans):
-        probability = TAGGER.marginal("N", i)
-        if probability >= (THRESHOLD if text[start].isupper() else LOWER_THRESHOLD):
-            found.append((start, end, probability))
+    return [
+        Tagged(
+            start,
+            end,
+            TAGGER.marginal("N", i),
+            TAGGER.marginal("P", i) if READS_PLACES else 0.0,
+        )
+        for i, (start, end) in enumerate(spans)
+    ]
+
+
+def names_of(text: str, tagged: Iterable[Tagged]) -> list[tuple[int, int, float]]:
+    """The tagged words read as names, with the model's probability."""
+    return [
+        (t.start, t.end, t.name)
+        for t in tagged
+        if t.name >= (THRESHOLD if text[t.start].isupper() else LOWER_THRESHOLD)
+    ]
+
+
+def places_of(text: str, tagged: Iterable[Tagged]) -> list[tuple[int, int, float]]:
+    """The tagged words read as places, neighbours joined ("Moose Jaw"), with the lowest
+    probability of the words joined."""
+    found: list[tuple[int, int, float]] = []
+    for t in tagged:
+        if t.place < (PLACE_THRESHOLD if text[t.start].isupper() else LOWER_THRESHOLD):
+            continue
+        if found and _JOIN_RE.fullmatch(text, found[-1][1], t.start):
+            start, _, probability = found.pop()
+            found.append((start, t.end, min(probability, t.place)))
+        else:
+            found.append((t.start, t.end, t.place))
     return found
+
+
+_JOIN_RE: Final = re.compile(r"(?:[ \t]+|-|[ \t]+(?:upon|on|de|del|la|le|sur|en|of)[ \t]+)")
+
+
+def model_names(text: str, capitalised: Iterable[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    """Spans of candidate words the model reads as names, with the model's probability."""
+    return names_of(text, tag(text, capitalised))
+
+
+def model_places(text: str, capitalised: Iterable[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    """Spans of candidate words the model reads as places, with the model's probability."""
+    return places_of(text, tag(text, capitalised))

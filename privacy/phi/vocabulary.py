@@ -255,6 +255,10 @@ _CLINICAL_WORDS: Final = _words(
 # names to the rules for unknown words ("Candida auris", "it's Wellens").
 _MEDICAL_TERMS: Final = _words(
     """
+    Zika Hendra Nipah Hantaan Norwalk Coxsackie Marburg Ebola Lassa Reston Machupo Junin
+    Powassan Oropouche Chikungunya Mayaro
+    Mum Mom Mam Dad Grandma Grandpa Granny Gran Aunty Auntie Uncle Cousin Niece Nephew
+    Grandson Granddaughter Doña Mang Aling Kuya Tita Tito Lola Lolo Babcia Dziadek
     Candida Klebsiella Pseudomonas Enterobacter Enterococcus Acinetobacter Serratia Proteus
     Citrobacter Morganella Stenotrophomonas Burkholderia Legionella Listeria Neisseria
     Haemophilus Moraxella Bordetella Clostridium Clostridioides Bacteroides Fusobacterium
@@ -284,7 +288,8 @@ NOT_NAME: Final = (
 )
 
 # Public figures whose names come up in clinical discussion as news, history
-# or teaching cases, not as patients (lower case, full names).
+# or teaching cases, not as patients (lower case, full names), and the placeholder
+# names of patients not yet identified ("John Doe").
 PUBLIC_FIGURES: Final = frozenset(
     name.strip()
     for name in """
@@ -312,6 +317,7 @@ PUBLIC_FIGURES: Final = frozenset(
     |grace kelly|marilyn monroe|elvis presley|john lennon|steve irwin|natasha richardson
     |terri schiavo|karen quinlan|nancy cruzan|jahi mcmath|charlie gard|alfie evans|lou reed
     |biden|trump|obama|fauci|beyonce|beyoncé|rihanna|kardashian|zuckerberg|bezos|oprah
+    |john doe|jane doe|baby doe|joe bloggs|jane bloggs
     """.split("|")
 ) - {""}
 
@@ -391,6 +397,8 @@ for _place in (p.strip() for p in _NEIGHBOURHOODS.split("|")):
     PLACE_POPULATION.setdefault(_place, 50_000)
 PLACE_WORDS = PLACE_WORDS - {"Queens"}
 CA_PROVINCES: Final = _words("AB BC MB NB NL NS NT NU ON PE QC SK YT")
+# States, provinces, countries and their abbreviations: what follows a town after a comma.
+REGIONS: Final = US_STATES | CA_PROVINCES | _LARGE_PLACES
 
 # A capitalised pair followed by one of these is an eponym or an institution
 # ("Charles Bonnet syndrome", "Marcus Gunn pupil", "Mary Washington Hospital").
@@ -409,7 +417,7 @@ EPONYM_FOLLOWERS: Final = _words(
     prize trial study cohort calculator questionnaire inventory technique forceps clamp
     retractor splint brace boot fund regional general health healthcare children's
     paresis gangrene chapter textbook book manual handbook principles lecture ward wing unit
-    house building lodge suite
+    house building lodge suite fever spotted encephalitis flu belly
     """
 )
 

@@ -26,7 +26,12 @@ from privacy.phi.detectors.numbers import (
     _detect_numbers,
     _detect_phones,
 )
-from privacy.phi.detectors.places import _detect_addresses, _detect_more_places, _detect_places
+from privacy.phi.detectors.places import (
+    _detect_addresses,
+    _detect_model_places,
+    _detect_more_places,
+    _detect_places,
+)
 from privacy.phi.detectors.protected import protected_spans
 from privacy.phi.detectors.unlisted_names import _detect_unlisted_names
 from privacy.phi.kinds import Finding
@@ -49,6 +54,7 @@ DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_international,
     _detect_unlisted_names,
     _detect_more_places,
+    _detect_model_places,
     _detect_more_ids,
     _detect_more_dates,
 )

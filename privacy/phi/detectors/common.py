@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
 from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.model import Tagged, tag
 from privacy.phi.patterns.common import CAPITALISED_RE, TO_SPACE
 from privacy.phi.patterns.keywords import TRIGGERS
+from privacy.phi.vocabulary import EPONYM_FOLLOWERS
 
 Span = tuple[int, int]
 # Cities this big name a region more than a neighbourhood ("a village near Lagos").
@@ -43,6 +46,7 @@ class Doc:
     low: str
     cues: dict[str, list[int]]
     _capitalised: list[tuple[int, int]] | None = None
+    _tagged: list[Tagged] | None = None
     # Starts of digit runs the phone and code passes saw; the health-number
     # pass looks only there instead of scanning the text again.
     number_starts: list[int] = field(default_factory=list)
@@ -55,6 +59,12 @@ class Doc:
         if self._capitalised is None:
             self._capitalised = [m.span() for m in CAPITALISED_RE.finditer(self.text)]
         return self._capitalised
+
+    def tagged(self) -> list[Tagged]:
+        """The model's reading of the candidate words (see model.py), once per text."""
+        if self._tagged is None:
+            self._tagged = tag(self.text, self.capitalised())
+        return self._tagged
 
 
 def lower_aligned(text: str) -> str:
@@ -88,6 +98,32 @@ def scan_words(low: str) -> dict[str, list[int]]:
     return cues
 
 
+# Up to three capitalised words after a word, then the first word after them.
+_REST_OF_PHRASE_RE: Final = re.compile(r"(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]+([a-z]+)")
+
+
+def names_a_thing(text: str, end: int) -> bool:
+    """Whether the capitalised phrase that goes on at ``end`` names a disease, a sign or an
+    institution ("Ross River virus", "Rocky Mountain spotted fever", "Murray Valley
+    encephalitis"), not a person or a town."""
+    m = _REST_OF_PHRASE_RE.match(text, end)
+    return m is not None and m.group(1) in EPONYM_FOLLOWERS
+
+
+def windows(hits: Iterable[int], before: int, after: int) -> list[Span]:
+    """Stretches of text from ``before`` characters ahead of each hit to ``after`` past it,
+    joined where they would overlap, so that a pattern run in each sees every match it would
+    see in the whole text and the work stays linear."""
+    joined: list[Span] = []
+    for hit in hits:
+        lo, hi = max(0, hit - before), hit + after
+        if joined and lo <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], hi)
+        else:
+            joined.append((lo, hi))
+    return joined
+
+
 def _clear_before(text: str, start: int, also: str) -> bool:
     """True if ``text[start - 1]`` is neither a word character nor in ``also``.
 
@@ -106,9 +142,16 @@ def _clear_before(text: str, start: int, also: str) -> bool:
 _NAME_SYLLABLE_RE: Final = re.compile(r"-[a-z]{2,4}(?![\w-])")
 
 
+# The rest of a town joined by hyphens or an apostrophe: "Trois-Rivières",
+# "Llanrhaeadr-ym-Mochnant", "Nuku'alofa" (not a possessive: "Leeds's").
+_PLACE_PARTS_RE: Final = re.compile(r"(?:-[^\W\d_]+|['’](?!s\b)[^\W\d_]+)+")
+
+
 def _finding(text: str, kind: str, start: int, end: int, confidence: str) -> Finding:
     if kind == "name" and text[end : end + 1] == "-" and (m := _NAME_SYLLABLE_RE.match(text, end)):
         end = m.end()
+    elif kind == "address" and text[end : end + 1] in ("-", "'", "’"):
+        end = m.end() if (m := _PLACE_PARTS_RE.match(text, end)) else end
     return Finding(kind, start, end, text[start:end], confidence)
 
 

@@ -30,7 +30,9 @@ from privacy.phi.patterns.international import (
     AGE_AFTER_VERB_RE,
     AGE_AT_END_RE,
     AGE_AT_RE,
+    AGE_BEFORE_DAY_RE,
     AGE_BETWEEN_COMMAS_RE,
+    AGE_BETWEEN_DASHES_RE,
     AGE_BIRTHDAY_RE,
     AGE_IN_BRACKETS_RE,
     AGE_NUMBER_WORD_RE,
@@ -57,6 +59,7 @@ from privacy.phi.patterns.unlisted import (
     AGE_BEFORE_NEXT_RE,
     AGE_OF_RE,
     AGE_ORDINAL_RE,
+    DAYS_AND_MONTHS,
     LIFE_ACTIVITY_BEFORE_RE,
     LOWER_MONTH_AFTER_DAY_RE,
     LOWER_MONTH_FIRST_RE,
@@ -218,8 +221,24 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
             )
         ):
             yield _finding(text, "age", *m.span("age"), HIGH)
-    for m in AGE_BETWEEN_COMMAS_RE.finditer(text):
-        if m.start() and text[m.start() - 1].isalpha():
+    between = [AGE_BETWEEN_COMMAS_RE]
+    if "—" in text or "–" in text:
+        between.append(AGE_BETWEEN_DASHES_RE)
+    for m in (m for rx in between for m in rx.finditer(text)):
+        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t")[-2:]
+        # After a word, or after an initial ("Astrid S., 91,").
+        if before[-1:].isalpha() or (before[-1:] == "." and before[:1].isupper()):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    for m in AGE_BEFORE_DAY_RE.finditer(low):
+        # After a name or a place ("Peadar, 96 in May", "the Castlemilk scheme, 99 on thursday"),
+        # not a reading ("HR 95 on Monday, 110 on Tuesday").
+        words = text[max(0, m.start() - 30) : m.start()].split()
+        word = words[-1] if words else ""
+        if (
+            word[:1].isalpha()
+            and word.capitalize() not in DAYS_AND_MONTHS
+            and not VITAL_WORD_RE.search(low, max(0, m.start() - 40), m.start())
+        ):
             yield _finding(text, "age", *m.span("age"), HIGH)
     if "ninety" in low or "hundred" in low:
         for m in AGE_NUMBER_WORD_RE.finditer(low):

@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from privacy.phi.detectors.common import CITY_AS_NAME, WORD_NAME_THRESHOLD, Doc, Span, _finding
+from privacy.phi.detectors.common import (
+    CITY_AS_NAME,
+    WORD_NAME_THRESHOLD,
+    Doc,
+    Span,
+    _finding,
+    names_a_thing,
+)
 from privacy.phi.kinds import HIGH, LOW, Finding
-from privacy.phi.model import model_names
+from privacy.phi.model import names_of
 from privacy.phi.patterns.common import TOKEN_RE
 from privacy.phi.patterns.context import (
     COLLEAGUE_BEFORE_RE,
@@ -27,6 +34,7 @@ from privacy.phi.patterns.international import (
     EPONYM_PHRASE_AFTER_RE,
     HANDLE_SOCIAL_CUE_RE,
     HASHTAG_COMMON,
+    HASHTAG_NAME_BEFORE,
     HASHTAG_RE,
     LOWER_NOT_SURNAME,
     LOWER_SENTENCE_START_RE,
@@ -59,6 +67,7 @@ from privacy.phi.patterns.shapes import (
 )
 from privacy.phi.patterns.unlisted import (
     COPULA_AFTER_RE,
+    JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
     NAME_PARTICLES,
     NOT_PATIENT_AFTER_RE,
@@ -340,6 +349,12 @@ def _bare_name(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     return finding, end
 
 
+def _word_after_hyphen(word: str) -> bool:
+    """A word joined to an English word: "Spanish-speaking", "Covid-positive", not "Hye-jin"."""
+    tail = word.rpartition("-")[2]
+    return tail != word and len(tail) > 4 and tail.lower() in ENGLISH_WORDS
+
+
 def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     text = doc.text
     m = NAME_WORD_RE.match(text, pos)
@@ -349,6 +364,8 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     end = m.end()
     if word.isupper() and len(word) > 1:
         return None, pos  # acronyms: ANA, WEI, LEE
+    if _word_after_hyphen(word):
+        return None, end
     lower = word.islower()
     if lower:
         before = _word_before(text, pos)
@@ -376,6 +393,8 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     nxt = NEXT_WORD_RE.match(text, end)
     if nxt and nxt.group("word") in NOT_NAME and nxt.group("word")[:1].isupper():
         return None, end  # part of a longer term: "Marcus Gunn pupil", "Victoria Cross"
+    if names_a_thing(text, end):
+        return None, end  # "Ross River virus", "Rocky Mountain spotted fever"
     before = _word_before(text, pos)
     if before in ("st", "saint", "san", "santa", "mount", "mt", "fort", "port", "lake"):
         return None, end
@@ -458,13 +477,17 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
         if m is None:
             continue
         bits = _name_bits(m.group("name"))
-        if bits & STRONG or (
-            m.group("title") != "miss"
-            and not bits & WORD
-            and len(m.group("name")) > 2
-            and m.group("name") not in LOWER_NOT_SURNAME
+        usual = len(m.group("name")) > 2 and m.group("name") not in LOWER_NOT_SURNAME
+        if (
+            bits & STRONG
+            or (m.group("title") != "miss" and not bits & WORD and usual)
+            # A listed surname that is also a word, after "mr" or "mrs": "mr bishop in side room 7".
+            or (m.group("title") in ("mr", "mrs") and bits & (GIVEN | SURNAME) and usual)
         ):
-            yield _finding(text, "name", *m.span("name"), HIGH)
+            start, end = m.span("name")
+            if text[end - 2 : end] in ("'s", "’s"):
+                end -= 2  # "mrs brown's grandson"
+            yield _finding(text, "name", start, end, HIGH)
     # Unlisted names opening a sentence before a verb only people do.
     possessed = [p for p in doc.at("possessive_noun") if doc.low[p - 3 : p - 1] in ("'s", "’s")]
     for pos in doc.at("person_verb") + possessed:
@@ -485,6 +508,7 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             or not word[1:].islower()
             or len(word) < 3
             or word in NOT_NAME
+            or _word_after_hyphen(word)
             or not _sentence_start(text, start)
             or not PERSON_VERB_AFTER_RE.match(text, end)
         ):
@@ -543,7 +567,7 @@ def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
     if not any(w in SUPPORT_WORDS for w in words):
         return
     base = m.start(1)
-    for part, word in zip(parts, words, strict=True):
+    for i, (part, word) in enumerate(zip(parts, words, strict=True)):
         if word in SUPPORT_WORDS or not part.group()[:1].isupper():
             continue
         bits = _name_bits(word)
@@ -552,8 +576,10 @@ def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
             and len(word) > 2
             and word not in HASHTAG_COMMON
             and part.group().capitalize() not in NOT_NAME
+            and not JARGON_SUFFIX_RE.search(word)  # "#TeamDexamethasone"
         )
-        if (bits & (GIVEN | SURNAME) and not bits & WORD) or unlisted:
+        named = i > 0 and words[i - 1] in HASHTAG_NAME_BEFORE and bits & GIVEN
+        if (bits & (GIVEN | SURNAME) and not bits & WORD) or unlisted or named:
             yield _finding(text, "name", base + part.start(), base + part.end(), LOW)
 
 
@@ -577,7 +603,7 @@ def patient_handle(text: str, start: int, end: int) -> bool:
 def _detect_model_names(doc: Doc) -> Iterator[Finding]:
     """Names the rules leave undecided, read by the small sequence model (see model.py)."""
     text = doc.text
-    for start, end, probability in model_names(text, doc.capitalised()):
+    for start, end, probability in names_of(text, doc.tagged()):
         if _word_before(text, start) in REFERENCE_BEFORE | DETERMINER_BEFORE:
             continue
         word = text[start:end]
@@ -592,6 +618,8 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
             continue  # "Metformin is the first line": a drug or a lab, as in the rules
         if THINGS_LIST_AFTER_RE.match(text, end):
             continue  # "Lactate, cultures, antibiotics and fluids": a list of things
+        if names_a_thing(text, end):
+            continue  # "Ross River virus"
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         if (

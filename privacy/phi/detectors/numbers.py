@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from privacy.phi.detectors.common import Doc, Span, _clear_before, _finding, _strip_trailing_punct
+from privacy.phi.detectors.common import (
+    Doc,
+    Span,
+    _clear_before,
+    _finding,
+    _strip_trailing_punct,
+    windows,
+)
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.patterns.context import (
     CITY_BEFORE_STATE_RE,
@@ -20,10 +27,14 @@ from privacy.phi.patterns.context import (
     ZIP_EXCLUDE_BEFORE_RE,
 )
 from privacy.phi.patterns.international import (
+    AADHAAR_NEAR_RE,
+    AADHAAR_RE,
     AU_POSTCODE_RE,
     CA_POSTCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
+    LOCAL_NUMBER_CUE_RE,
+    LOCAL_NUMBER_RE,
     MOBILE_SHAPE_RE,
     NHS_AFTER_CUE_RE,
     PLACE_AFTER_POSTCODE_RE,
@@ -49,6 +60,7 @@ from privacy.phi.patterns.shapes import (
     DIGIT_GROUPS_RE,
     LONG_CODE_RE,
     NANP_RE,
+    PHONE_TRIGGER_RE,
     SSN_RE,
     SSN_TRIGGER_RE,
     UDI_RE,
@@ -79,6 +91,17 @@ def _phone_cue(low: str, start: int) -> tuple[str, str | None]:
     return "phone", "label" if nearest.group("label") else "generic"
 
 
+def _local_number(text: str, low: str, m: re.Match[str]) -> bool:
+    """A North American number without its area code ("best number 555-0172"), not a range of
+    doses or levels ("500-1000 mg", "trough 250-1000")."""
+    if not LOCAL_NUMBER_RE.fullmatch(m.group()):
+        return False
+    first, second = m.group().split("-")
+    return not (first.endswith("0") and second.endswith("0")) and not UNIT_AFTER_RE.match(
+        low, m.end()
+    )
+
+
 def _detect_phones(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
@@ -86,12 +109,15 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
     # confidence. Other digit groups need a cue and must not overlap these.
     taken: list[Span] = []
     starts = doc.number_starts
-    for m in NANP_RE.finditer(text):
-        starts.append(m.start())
-        taken.append(m.span())
-        kind, cue = _phone_cue(low, m.start())
-        yield _finding(text, kind, *m.span(), LOW if cue is None else HIGH)
-    for m in DIGIT_GROUPS_RE.finditer(text):
+    # A phone is at most about 30 characters and holds a trigger near its start.
+    around = windows((m.start() for m in PHONE_TRIGGER_RE.finditer(text)), 30, 40)
+    for lo, hi in around:
+        for m in NANP_RE.finditer(text, lo, hi):
+            starts.append(m.start())
+            taken.append(m.span())
+            kind, cue = _phone_cue(low, m.start())
+            yield _finding(text, kind, *m.span(), LOW if cue is None else HIGH)
+    for m in (m for lo, hi in around for m in DIGIT_GROUPS_RE.finditer(text, lo, hi)):
         start, end = m.span()
         starts.append(start)
         digits = sum(c.isdigit() for c in m.group())
@@ -100,12 +126,18 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
         kind, cue = _phone_cue(low, start)
         if cue == "label":
             yield _finding(text, kind, start, end, HIGH)
-        elif cue == "generic" and digits >= 9:
+        elif (cue == "generic" and digits >= 9) or (
+            _local_number(text, low, m)
+            and (cue is not None or LOCAL_NUMBER_CUE_RE.search(low, max(0, start - 25), start))
+        ):
             # Low: "number" may introduce a labelled ID ("member number 882-441-090")
-            # and that finding, being high, must win the overlap.
+            # and that finding, being high, must win the overlap. Seven digits count
+            # only in the North American local shape ("best number 555-0172").
             yield _finding(text, kind, start, end, LOW)
-        elif text[start] == "0" and MOBILE_SHAPE_RE.fullmatch(m.group()):
-            # UK and Australian mobiles have a shape of their own: "07469 555 210".
+        elif MOBILE_SHAPE_RE.fullmatch(m.group().lstrip("(")):
+            # UK and Australian mobiles have a shape of their own: "07469 555 210",
+            # also in brackets after a name ("daughter Karen (07700 900417)").
+            start += len(m.group()) - len(m.group().lstrip("("))
             yield _finding(text, "phone", start, end, LOW)
     for pos in doc.at("phone_label"):
         m = LABELLED_PHONE_RE.match(low, pos)
@@ -321,6 +353,11 @@ def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
         _kind, cue = _phone_cue(low, m.start())
         if cue is None:
             yield _finding(text, "health_plan", *m.span(), LOW)
+    if "aadhaar" in low or "aadhar" in low:
+        # India's Aadhaar number, twelve digits in fours, anywhere near its name.
+        for m in AADHAAR_RE.finditer(text):
+            if AADHAAR_NEAR_RE.search(low, max(0, m.start() - 60), m.start()):
+                yield _finding(text, "other_id", *m.span(), HIGH)
     if "ramq" in low or "carte" in low:
         for m in RAMQ_RE.finditer(text):
             yield _finding(text, "health_plan", *m.span(), HIGH)

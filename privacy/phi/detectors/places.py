@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from privacy.phi.detectors.common import BIG_CITY, LOWER_CASE_TOWN, Doc, _finding
+from privacy.phi.detectors.common import BIG_CITY, LOWER_CASE_TOWN, Doc, _finding, names_a_thing
 from privacy.phi.detectors.names import _name_bits
 from privacy.phi.kinds import HIGH, LOW, Finding
+from privacy.phi.model import places_of
 from privacy.phi.patterns.common import TOKEN_RE
 from privacy.phi.patterns.context import CITY_BEFORE_STATE_RE, MEETING_TAG_RE
 from privacy.phi.patterns.international import (
@@ -50,6 +51,7 @@ from privacy.phi.vocabulary import (
     NOT_NAME,
     PLACE_POPULATION,
     PLACE_WORDS,
+    REGIONS,
     STRONG,
     SURNAME,
     US_STATES,
@@ -169,6 +171,12 @@ def _posters_own_place(low: str, pos: int) -> bool:
     ) and not PERSON_IN_SENTENCE_RE.search(low, start, pos)
 
 
+def _word_town(word: str) -> bool:
+    """A town that is also a word or a name the rules set aside: "she lives up in Hope"
+    (not a state or a country: "lives in Florida")."""
+    return word in PLACE_POPULATION and word not in REGIONS
+
+
 def _detect_places(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("place"):
@@ -214,7 +222,11 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         words = [w if w[:-1] in ("St", "Ste", "Mt") else w.rstrip(".") for w in words]
         if words[0].rstrip("s") in DAYS_AND_MONTHS:
             continue  # "clinic moved to Wednesdays"
-        if (words[0] in NOT_NAME and _known_place(words) < 2) or (
+        if (
+            words[0] in NOT_NAME
+            and _known_place(words) < 2
+            and not (_word_town(words[0]) and ANY_PLACE_CUE_RE.search(low, window_start, prep_end))
+        ) or (
             words[0].rstrip(".") in ("St", "Saint", "Mt", "Mount")
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
         ):
@@ -225,7 +237,11 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         n = _known_place(words)
         if strong_any:
             # Any capitalised words: neighbourhoods and towns alike.
-            kept = [t for t in tokens if t.group() not in NOT_NAME or t.group() in ("County",)]
+            kept = [
+                t
+                for t in tokens
+                if t.group() not in NOT_NAME or t.group() == "County" or _word_town(t.group())
+            ]
             end = tokens[0].end()
             for t in tokens[1:]:
                 if t.group() in NOT_NAME and t.group() not in ("County", "Heights", "Park"):
@@ -409,6 +425,23 @@ def _town_before_person(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "address", *m.span("town"), LOW)
 
 
+def _place_before_unit(doc: Doc) -> Iterator[Finding]:
+    """Capitalised words before "district", "village", "estate": "Chhindwara district"."""
+    text = doc.text
+    for pos in doc.at("place_unit"):
+        if text[pos].isupper():
+            continue  # "the Lake District" is a region's name
+        words = list(TOKEN_RE.finditer(text, max(0, pos - 40), pos))
+        run: list[re.Match[str]] = []
+        for word in reversed(words):
+            gap = text[word.end() : (run[0].start() if run else pos)]
+            if gap.strip(" \t") or word.group() in NOT_NAME:
+                break
+            run.insert(0, word)
+        if run and not (run[0].start() and text[run[0].start() - 1].isalnum()):
+            yield _finding(text, "address", run[0].start(), run[-1].end(), LOW)
+
+
 def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     """Towns named by what follows them: "Kamloops native", "a Kirkcaldy lad"."""
     text = doc.text
@@ -417,6 +450,7 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     yield from _town_before_region(doc)
     yield from _home_at_town(doc)
     yield from _towns_in_a_sentence_about_a_person(doc)
+    yield from _place_before_unit(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return
     for m in PLACE_SUFFIX_RE.finditer(text):
@@ -426,3 +460,10 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
             if len(words) >= n and place in PLACE_POPULATION and place not in PLACE_WORDS:
                 yield _finding(text, "address", m.start() - len(place), m.start(), LOW)
                 break
+
+
+def _detect_model_places(doc: Doc) -> Iterator[Finding]:
+    """Towns and neighbourhoods the rules leave undecided, read by the sequence model."""
+    for start, end, _probability in places_of(doc.text, doc.tagged()):
+        if not names_a_thing(doc.text, end):  # "Murray Valley encephalitis"
+            yield _finding(doc.text, "address", start, end, LOW)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from privacy.phi.detectors.common import Doc, _finding
 from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
 from privacy.phi.kinds import LOW, Finding
+from privacy.phi.patterns.common import TOKEN_RE
 from privacy.phi.patterns.context import PERSON_NOUN_RE, TEMPERATURE_CUE_RE
 from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE, SIGN_OFF_BEFORE_RE
 from privacy.phi.patterns.unlisted import (
@@ -25,6 +26,7 @@ from privacy.phi.patterns.unlisted import (
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
     LISTED_NAME_VERB_RE,
+    NAMES_BEFORE_AGE_SEX_RE,
     NOT_LOWER_NAME,
     PERSON_BEFORE_COMMA_NAME_RE,
     PERSON_COMMA_NAME_RE,
@@ -37,6 +39,7 @@ from privacy.phi.vocabulary import (
     NOT_NAME,
     PLACE_POPULATION,
     STRONG,
+    SURNAME,
     WORD,
     inflected_english,
 )
@@ -95,8 +98,9 @@ def _person_word_ok(text: str, start: int, end: int) -> bool:
     ):
         return False
     if word[:1].isupper():
-        if word.isupper() or word in PLACE_POPULATION:
-            return False
+        bits = _name_bits(word)
+        if word.isupper() or (word in PLACE_POPULATION and not (bits & GIVEN and bits & STRONG)):
+            return False  # a town, unless a given name first ("Jerome now has", "Austin was")
         return _is_person_name(text, start, end)
     return word.lower() not in NOT_LOWER_NAME
 
@@ -213,6 +217,18 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
             continue  # "Tmax 99F"
         if (_could_be_name(word) or _name_bits(word) & GIVEN) and _person_word_ok(text, start, end):
             yield _finding(text, "name", start, end, LOW)
+    if len(text) <= SIGN_OUT_MAX_CHARS:
+        # Anywhere in a line: "bed 4: Rose Bell 94F", "Grace Tupou (3M)".
+        for hit in NAMES_BEFORE_AGE_SEX_RE.finditer(text):
+            if TEMPERATURE_CUE_RE.search(low, max(0, hit.start() - 10), hit.start("age")):
+                continue
+            for token in TOKEN_RE.finditer(text, hit.start("names"), hit.end("names")):
+                start, end = token.span()
+                name = token.group()
+                if (_could_be_name(name) or _name_bits(name) & (GIVEN | SURNAME)) and (
+                    name not in NOT_NAME and _person_word_ok(text, start, end)
+                ):
+                    yield _finding(text, "name", start, end, LOW)
     for pos in doc.at("bed"):
         if m := BED_NAME_RE.match(low, pos):
             start, end = m.span("name")
@@ -257,6 +273,7 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
         if (
             len(word) < 3
             or not verb
+            or word in NOT_NAME  # "Son wants her on the same floor"
             or not (_could_be_name(word) or _name_bits(word) & GIVEN)
             or not _person_word_ok(text, start, end)
         ):

@@ -6,7 +6,7 @@ import re
 from typing import Final
 
 _U = "A-ZÀ-ÖØ-Þ"
-_L = "a-zß-öø-ÿ"
+_L = "a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A: "Wiśniewska", "Dvořák"
 # A capitalised name word: Smith, O'Sullivan, McAllister, Delgado-Rivera.
 _TOKEN = rf"[{_U}](?:[{_L}]+(?:[{_U}][{_L}]+)?|['’][{_U}][{_L}]+)(?:[-'’][{_U}][{_L}]+)*"
 _PARTICLE = (

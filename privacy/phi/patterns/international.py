@@ -17,7 +17,8 @@ NAME_CUE_WORDS: Final = frozenset(
         with named little young old baby dear met visited discharged admitted
         daughter-in-law son-in-law mother-in-law father-in-law sister-in-law brother-in-law
         hubby bf gf ex grandkid granddad grandmom grandmum nan nana gran granny grampa abuela
-        abuelo tia tio auntie mama papa stepmom stepdad godmother godfather sis bro"""
+        abuelo tia tio auntie mama papa stepmom stepdad godmother godfather sis bro
+        doña dona don mang aling kuya tita tito lola lolo babcia dziadek"""
     ).split()
 )
 # A sign-off or greeting just before a name: "— Mark", "Thanks, Sarah".
@@ -32,7 +33,13 @@ SUPPORT_WORDS: Final = frozenset(
     """strong for pray prayers praying journey warrior fight fighting heart hope love army
     team brave rest easy forever miss missing remember remembering justice help with
     the recovery update updates miracle angel fly high rip forever wings heaven always loving
-    memory mama mom mum mommy momma dad daddy papa nana grandma family baby""".split()
+    memory mama mom mum mommy momma dad daddy papa nana grandma family baby happy birthday
+    auntie aunty aunt uncle nan granny grandpa""".split()
+)
+# A word of a hashtag after which a given name is read as one even when it is also a word:
+# "#PrayersForHunter", "#HappyBirthdayAuntieMere".
+HASHTAG_NAME_BEFORE: Final = frozenset(
+    "for auntie aunty aunt uncle nana nan granny grandma grandpa mama papa mum mom dad".split()
 )
 HANDLE_SOCIAL_CUE_RE: Final = re.compile(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
@@ -84,7 +91,8 @@ PLACE_EVENT_RE: Final = re.compile(
     r"|studied|study|trial|sessions?|annual|webinar|grand rounds|society|college of|poster"
     r"|registration|abstracts?|attend(?:ing)?|going|paper"
     r"|article|review|research(?:ers)?|group|data|cohort|registry|university|experts?|cities"
-    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip|meetup|meet-up)\b"
+    r"|visit(?:ing)?[ \t]+after|holiday|vacation|trip|meetup|meet-up"
+    r"|presenting[ \t]+(?:at|this|my|our|a[ \t]+poster))\b"
     r"|\w*week[ \t]+20\d\d\b"
 )
 # Any capitalised words after these cues are a place ("lives off Boylston"); the
@@ -136,9 +144,19 @@ AGE_AFTER_VERB_RE: Final = re.compile(
     r"|months?|years?(?![ \t-]*(?:old|of[ \t]+age))|times|x\b|points?|ms\b))"
 )
 # ", 93," after a name (the letter before the comma is checked in Python).
-AGE_BETWEEN_COMMAS_RE: Final = re.compile(
-    rf",[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?[ \t]*[,)]"
+# ", 91," or " — 96," after a name: "Astrid S., 91, NOF #", "Mrs. Wiśniewska — 96, came in",
+# "Mr Gurdev Sahota, 93 (he says 95)", "from out past Kaikohe, 97 and still chopping wood".
+# ", 96 in May", ", 90 on Sunday": an age with the day it is reached, after a name.
+AGE_BEFORE_DAY_RE: Final = re.compile(
+    rf",[ \t]+(?P<age>{_AGE_NUMBER})[ \t]+(?:on|in|this|next|last)[ \t]+(?:(?:mon|tues|wednes|thurs"
+    r"|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december)\b"
 )
+_AGE_BETWEEN = (
+    rf"[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?(?:[ \t]*(?:[,)(]|[—–])|[ \t]+and[ \t]+still\b)"
+)
+AGE_BETWEEN_COMMAS_RE: Final = re.compile("," + _AGE_BETWEEN)
+AGE_BETWEEN_DASHES_RE: Final = re.compile("[—–]" + _AGE_BETWEEN)
 # "At 98 she is still...": an age before a person pronoun.
 AGE_AT_RE: Final = re.compile(
     rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
@@ -150,8 +168,10 @@ LIFE_EVENT_BEFORE_RE: Final = re.compile(
 )
 # "92 and still mowing": an age opening a sentence (the start is checked in Python).
 AGE_SENTENCE_START_RE: Final = re.compile(
-    rf"(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:,|and[ \t]+still|and[ \t]+lives|and[ \t]+living"
-    r"|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b))"
+    rf"(?P<age>{_AGE_NUMBER})(?=[ \t]+today[ \t]*!|(?:[ \t]+today)?[ \t]*(?:,|and[ \t]+still"
+    r"|and[ \t]+lives"
+    r"|and[ \t]+(?:cycles|walks|drives|swims|dances|gardens|plays|works)\b"
+    r"|and[ \t]+living|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b))"
 )
 AGE_NUMBER_WORD_RE: Final = re.compile(
     r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"
@@ -227,6 +247,15 @@ PLACE_AFTER_POSTCODE_RE: Final = re.compile(rf",[ \t]*({_TOKEN}(?:[ \t]+{_TOKEN}
 PLACE_BEFORE_POSTCODE_RE: Final = re.compile(rf"(?<![\w'’-])({_TOKEN}(?:[ \t]+{_TOKEN})?),?[ \t]+$")
 # Mobile numbers written without a cue: UK "07469 555 210" / "07700 900456", Australian
 # "0412 555 019". (An NHS number is 3-3-4 and does not start with 07 or 04 in these groups.)
+AADHAAR_RE: Final = re.compile(r"(?<![\d-])\d{4}[ -]\d{4}[ -]\d{4}(?![\d-])")
+AADHAAR_NEAR_RE: Final = re.compile(r"aadhaa?r")
+# A North American number without its area code: "555-0172".
+LOCAL_NUMBER_RE: Final = re.compile(r"\d{3}-\d{4}")
+# Who a local number reaches, or "#": "daughter at 555-0147", "son Minh 555-0193", "best # is".
+LOCAL_NUMBER_CUE_RE: Final = re.compile(
+    r"(?:#|\b(?:daughter|son|wife|husband|mum|mom|dad|mother|father|partner|carer|sister"
+    r"|brother|niece|nephew|aunt|uncle|grandson|granddaughter|family|home|work|best)\b)"
+)
 MOBILE_SHAPE_RE: Final = re.compile(
     r"07\d{3}[ ]?(?:\d{3}[ ]?\d{3}|\d{6})|04\d{2}[ ]?\d{3}[ ]?\d{3}"
 )
@@ -325,10 +354,14 @@ VOCATIVE_RE: Final = re.compile(
 VOCATIVE_AFTER_RE: Final = re.compile(r"[ \t]*(?:[.!?,:;)]|$)")
 PAIRED_NAME_BEFORE_RE: Final = re.compile(rf"({_TOKEN})[ \t]+(?:and|&)[ \t]+$")
 # "ninety one and still driving": a number word opening a sentence, then a person's tail.
-AGE_WORD_TAIL_RE: Final = re.compile(r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:old|young))")
+AGE_WORD_TAIL_RE: Final = re.compile(
+    r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:old|young)|y/o\b|yo\b|y\.o\.)"
+)
 # "Mr 95 with pneumonia": an age right after a title, in clipped notes.
+# "Mrs 94", and a title and a surname before the age: "mrs fitzgerald 93 from kilkee".
 AGE_AFTER_TITLE_RE: Final = re.compile(
-    rf"m(?:r|rs|s)\.?[ \t]+(?P<age>{_AGE_NUMBER})(?![\w%.,/-]|[ \t]*(?:mg|mcg|kg|%|units?|ml)\b)"
+    rf"m(?:r|rs|s)\.?[ \t]+(?:[a-zß-öø-ÿ'’-]{{2,}}[ \t]+)?(?P<age>{_AGE_NUMBER})"
+    r"(?![\w%.,/-]|[ \t]*(?:mg|mcg|kg|%|units?|ml|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?)\b)"
 )
 # A lower-case letter opening a sentence or a line ("lucia came back").
 LOWER_SENTENCE_START_RE: Final = re.compile(r"[.!?\n][ \t\"'(]*[a-z]")

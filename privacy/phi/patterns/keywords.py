@@ -20,12 +20,16 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|hospital (?:number|no\.?|#|id)|unit (?:number|no\.?)|record (?:number|no\.?|#)"
         r"|hrn|urn|ur (?:number|no\.?)"
         r"|(?:patient|pt\.?)[ \t]?(?:id|#|number|no\.?)"
+        # India's hospital ids, in-patient numbers: "UHID 2024/00871", "IP no 2291847".
+        r"|uhid|(?:ip|in-?patient)[ \t]?(?:number|no\.?|#)"
     ),
     "health_plan": (
         rf"medicare(?: beneficiary)?{_NUM_SUFFIX}|medicaid{_NUM_SUFFIX}|mbi"
         r"|(?:member|subscriber|beneficiary)[ \t]?(?:id|#|number|no\.?)"
         r"|(?:insurance|policy|plan)(?: policy)?[ \t]?(?:id|#|number|no\.?)"
         rf"|health plan{_NUM_SUFFIX}|group{_NUM_SUFFIX}"
+        # The Philippines', Nigeria's and Ireland's schemes.
+        rf"|philhealth{_NUM_SUFFIX}|nhis{_NUM_SUFFIX}|medical card{_NUM_SUFFIX}"
     ),
     "account": (
         rf"(?:billing |bank |hospital |patient |financial )?acc(?:oun)?t\.?{_NUM_SUFFIX}"
@@ -68,11 +72,11 @@ ID_LABEL_RE: Final = re.compile(
 UPPERCASE_ONLY_LABELS: Final = frozenset({"fin", "sn", "dl", "vin", "mbi", "dea"})
 ID_AFTER_LABEL_RE: Final = re.compile(
     r"[ \t]*(?:[:#=.(-][ \t]*)*"
-    r"(?:(?:[Nn]o|[Nn]os|[Nn]umber|[Nn]um|[Nn]r|is|was|are|of|ID|[Ii]d|[Ee]nding(?:[ \t]+in)?)"
+    r"(?:(?:[Nn]o|[Nn]os|[Nn]umber|[Nn]um|[Nn]r|is|was|are|as|of|ID|[Ii]d|[Ee]nding(?:[ \t]+in)?)"
     r"\b\.?[ \t]*[:#]?[ \t]*){0,3}"
     # A few words may sit between label and code: "MRN for this patient is 123".
     r"(?:(?:for|on|of|in)(?:[ \t]+[a-z]+){0,4}?(?:[ \t]+(?:is|was|reads)\b|[ \t]*[=:])[ \t]*)?"
-    r"(?P<id>(?:[A-Z]{1,4}[ ](?=\d))?(?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|[-/](?=[A-Z0-9]))*"
+    r"(?P<id>(?:[A-Z]{1,4}[ ](?=\d))?(?=[A-Z0-9/-]*\d)[A-Z0-9](?:[A-Z0-9]|[-/](?=[A-Z0-9]))*"
     r"(?:[ ](?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*){0,3})(?![\w-])"
 )
 LAST_FOUR_SSN_RE: Final = re.compile(
@@ -171,7 +175,8 @@ for _rule, _blob in (
         imei implant claim accession study trial subject passport case employee badge student
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
-        registration user username login hrn urn ur nhi ihi aadhaar aadhar national""",
+        registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip
+        inpatient in-patient philhealth nhis""",
     ),
     (
         "name",

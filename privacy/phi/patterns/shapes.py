@@ -55,6 +55,9 @@ NANP_RE: Final = re.compile(
     r"(?=[\d+(])(?<![\w+/.-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .-])\d{3}[ .-]\d{4}"
     r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?(?![\d])"
 )
+# Every phone shape holds a digit (or a closing bracket), a separator and a digit; the two
+# phone passes run only around these.
+PHONE_TRIGGER_RE: Final = re.compile(r"[\d)][ .-]\(?\d")
 IPV4_TRIGGER_RE: Final = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
 IPV4_RE: Final = re.compile(
     r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -80,7 +83,8 @@ NUMERIC_DATE_RE: Final = re.compile(
     r"(?P<iso_y>(?:19|20)\d{2})(?P<iso_sep>[-/.])(?P<iso_m>\d{1,2})(?P=iso_sep)(?P<iso_d>\d{1,2})"
     r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"|(?P<my_m>0?[1-9]|1[0-2])/(?P<my_y>(?:19|20)\d{2})"
-    rf"|(?P<dmy>{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}(?![\w])(?:,?[ \t]+{_YEAR}\b)?)"
+    rf"|(?P<dmy>{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}(?![\w])(?:,?[ \t]+{_YEAR}\b)?"
+    rf"|{_DAY}-{_MONTH}-(?:{_YEAR}|\d{{2}}))"
     r"|(?P<md_m>\d{1,2})/(?P<md_d>\d{1,2})"
     r")(?![\w/]|[.-]\d)"
 )

@@ -31,7 +31,8 @@ GIVEN_TO_AFTER: Final = frozenset("the a an some his her their my our".split())
 # Lower-case words after those verbs or a relative that are never a name: pronouns, roles,
 # services and sign-out shorthand.
 NOT_LOWER_NAME: Final = frozenset(
-    """him her them me us you everyone everybody someone somebody anyone nobody family mum mom
+    """whānau whanau mokopuna kaumātua kaumatua kuia koro marae tangi
+    him her them me us you everyone everybody someone somebody anyone nobody family mum mom
     dad pt pts patient patients nurse nurses staff team pharmacy reception radiology ortho
     gastro neuro cardio cards pulm psych derm rheum onc heme nephro renal uro endo ent gi icu
     ed er micu sicu picu nicu obgyn obs gyn surg gen med medicine hcp pcp gp gps reg regs sho
@@ -48,7 +49,10 @@ NOT_LOWER_NAME: Final = frozenset(
 )
 # Words after a one-word name opening a sentence that only people do.
 HUMAN_VERB_AFTER_RE: Final = re.compile(
-    r"(?:['’]s)?[ \t]+(?:came[ \t]+(?:with|in|back|to|home)|said|says|told|asked|cried|laughed"
+    # An adverb may come first: "Jerome now has", "Yoli always said".
+    r"(?:['’]s)?(?:[ \t]+(?:now|still|just|finally|already|also|never|always|actually))?"
+    r"[ \t]+(?:came[ \t]+(?:with|in|back|to|home)|said|says|told|asked|cried|laughed"
+    r"|taught|teaches|begged|promised|hugged|sang|danced|baked|wrote"
     r"|smiled|refuses|refused|declines|wants|wanted|walked|rang|lives|lived|works|worked"
     r"|goes[ \t]+by|is[ \t]+back|was[ \t]+back"
     r"|was[ \t]+(?:admitted|discharged|transferred|found|brought|referred|intubated|diagnosed)"
@@ -158,7 +162,8 @@ ORDINAL_BEFORE_RE: Final = re.compile(
 ORDINAL_NOT_DAY_RE: Final = re.compile(
     r"[ \t]+(?:floor|line|time|times|day|days|week|weeks|dose|doses|edition|cycle|cycles"
     r"|trimester|percentile|centile|generation|attempt|visit|admission|round|rib|ribs|toe"
-    r"|finger|digit|degree|intercostal|ics|ward|bed|place|century|year|month|session)\b"
+    r"|finger|digit|degree|intercostal|ics|ward|bed|place|century|year|month|session|mt|mc"
+    r"|metatarsal|metacarpal|cranial|nerve|molar|premolar|vertebra)\b"
 )
 _ORDINALS = "1st 2nd 3rd 21st 22nd 23rd 31st " + " ".join(
     f"{n}th" for n in range(4, 31) if n not in (21, 22, 23)
@@ -185,12 +190,26 @@ HEAD_NAME_AGE_RE: Final = re.compile(
     r"[ \t\"'*•-]*(?P<name>[A-Za-z][a-z'’-]{2,})[ \t]*[:,(–-]?[ \t]*\(?[ \t]*"
     r"(?P<age>\d{1,3})[ \t]?[mMfF](?![\w/])"
 )
+# A unit smaller than a state named by the word after it: "Chhindwara district", "the
+# Meadowell estate", "Barangay San Roque" is read by the model; these by their noun.
+PLACE_UNITS: Final = ("district", "village", "township", "estate", "suburb", "barangay")
+for _word in PLACE_UNITS:
+    TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "place_unit")
+# Capitalised words right before an age and sex anywhere in a line: "bed 4: Rose Bell 94F",
+# "Twins Mason and Grace Tupou (3M)".
+NAMES_BEFORE_AGE_SEX_RE: Final = re.compile(
+    r"(?P<names>[A-Z][a-zß-öø-ÿ'’-]{2,}(?:[ \t]+[A-Z][a-zß-öø-ÿ'’-]{2,}){0,2})[ \t]*[:,(–-]?[ \t]*"
+    r"\(?(?P<age>\d{1,3})[ \t]?[MF](?![\w/])"
+)
 # A sign-out line: "bed 12 oyelaran, 67M", "bay 4 - kowalczyk - post op", "rm 3: mrs kaur".
 BED_NAME_RE: Final = re.compile(
     r"(?:bed|bay|rm|room|cubicle|cube|side[ \t]+room)[ \t]*\d{1,3}[a-z]?[ \t]*(?:[-–:,)][ \t]*)?"
     r"(?:is[ \t]+)?(?P<name>[a-z][a-z'’-]{3,})(?=[ \t]*(?:[,(–-]|\d))"
 )
 # Endings of jargon that no name has ("neurosurgery", "cholangitis").
+# Plurals of classes of drugs and things, no name's ending: "Vasopressors", "Inotropes",
+# "Benzodiazepines", "Anticoagulants", "Diuretics".
+PLURAL_CLASS_RE: Final = re.compile(r"(?:ors|ists|ants|ents|ics|ines|ides|ates|opes|oids|ives)$")
 JARGON_SUFFIX_RE: Final = re.compile(
     r"(?:ology|ologist|ologists|ery|iatry|ics|itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty"
     r"|scopy|gram|graphy|pathy|penia|uria|algia|oma|omas|ase|semide|tanide|azide|glutide|pramide"
@@ -267,6 +286,9 @@ CLAUSE_OPENERS: Final = frozenset(
 LISTED_NAME_VERB_RE: Final = re.compile(
     r"[ \t]+(?:is|was|has|had|gets|got|needs|needed|feels|felt|looks|looked|seems|went|goes)"
     r"[ \t]+(?:the|a|an|such|so|my|our|always|never|still|really|very|home|better|worse)\b"
+    # "Cerys has missed half of Year 10", "Jerome now has a collections letter".
+    r"|[ \t]+has[ \t]+(?:missed|been|had|got|gone|lost|started|stopped|asked|told)\b"
+    r"|[ \t]+(?:now|still|finally|also)[ \t]+(?:has|had|is|was|needs|wants)\b"
 )
 # What a person still does at 90 and more: "still makes tamales at 93", "a big party at 95".
 LIFE_ACTIVITY_BEFORE_RE: Final = re.compile(
