@@ -1396,6 +1396,13 @@ def test_fourth_round_rules_stay_linear(text: str) -> None:
         ("Doña Remedios came up from the coast to stay", "name", "Remedios"),
         ("share the cake pic #HappyBirthdayAuntieMere", "name", "Mere"),
         ("follow for updates #PrayersForHunter", "name", "Hunter"),
+        ("today she smiled #KiaKahaTaini", "name", "Taini"),
+        (
+            "PSA: Declan's wife @siobhan.mcgrath.76 has been tagging the team",
+            "name",
+            "@siobhan.mcgrath.76",
+        ),
+        ("ortho washout. Dad (@kyle.brandt88) messaged me to say thanks", "name", "@kyle.brandt88"),
         # Places.
         ("she lives up in Hope and the highway was closed", "address", "Hope"),
         ("Mrs Beauchamp from Trois-Rivières, whose granddaughter", "address", "Trois-Rivières"),
@@ -1447,6 +1454,8 @@ def test_what_the_new_batches_missed_is_found(text: str, kind: str, expected: st
         "Warfarin now has a rival",
         "the Lake District was lovely",
         "#PrayForHope in these times",
+        "#GoLive tomorrow at 8",
+        "thanks to @dr_amara_k for the referral",
     ],
 )
 def test_what_the_new_batches_warned_about_is_left_alone(text: str) -> None:

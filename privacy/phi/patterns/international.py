@@ -34,7 +34,7 @@ SUPPORT_WORDS: Final = frozenset(
     team brave rest easy forever miss missing remember remembering justice help with
     the recovery update updates miracle angel fly high rip forever wings heaven always loving
     memory mama mom mum mommy momma dad daddy papa nana grandma family baby happy birthday
-    auntie aunty aunt uncle nan granny grandpa""".split()
+    auntie aunty aunt uncle nan granny grandpa kia kaha""".split()
 )
 # A word of a hashtag after which a given name is read as one even when it is also a word:
 # "#PrayersForHunter", "#HappyBirthdayAuntieMere".
@@ -43,7 +43,10 @@ HASHTAG_NAME_BEFORE: Final = frozenset(
 )
 HANDLE_SOCIAL_CUE_RE: Final = re.compile(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
-    r"|account|handle|follow(?:ing)?|journey|posts?|updates?)\b[^@\n]{0,30}$",
+    r"|account|handle|follow(?:ing)?|journey|posts?|updates?)\b[^@\n]{0,30}$"
+    # A relative right before the handle: "Declan's wife @siobhan.mcgrath.76", "Dad (@kb88)".
+    r"|\b(?:wife|husband|son|daughter|mum|mom|dad|mother|father|partner|sister|brother|niece"
+    r"|nephew|grandson|granddaughter|aunt|auntie|uncle|cousin)[ \t]*\(?[ \t]*$",
     re.IGNORECASE,
 )
 # Parts of a handle that belong to clinicians and journals, not to patients.
