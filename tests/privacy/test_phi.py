@@ -1397,6 +1397,8 @@ def test_fourth_round_rules_stay_linear(text: str) -> None:
         ("share the cake pic #HappyBirthdayAuntieMere", "name", "Mere"),
         ("follow for updates #PrayersForHunter", "name", "Hunter"),
         ("today she smiled #KiaKahaTaini", "name", "Taini"),
+        ("Faith in bed 12 pulled her NG again", "name", "Faith"),
+        ("Twins Mason and Grace Tupou (ex-29 weekers) both off CPAP", "name", "Grace Tupou"),
         (
             "PSA: Declan's wife @siobhan.mcgrath.76 has been tagging the team",
             "name",
@@ -1455,6 +1457,8 @@ def test_what_the_new_batches_missed_is_found(text: str, kind: str, expected: st
         "the Lake District was lovely",
         "#PrayForHope in these times",
         "#GoLive tomorrow at 8",
+        "Sepsis in bed 4 again, third time this week",
+        "Cardiology on ward 7 are great",
         "thanks to @dr_amara_k for the referral",
     ],
 )

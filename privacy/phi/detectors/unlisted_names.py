@@ -26,6 +26,7 @@ from privacy.phi.patterns.unlisted import (
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
     LISTED_NAME_VERB_RE,
+    NAME_BEFORE_BED_RE,
     NAMES_BEFORE_AGE_SEX_RE,
     NOT_LOWER_NAME,
     PERSON_BEFORE_COMMA_NAME_RE,
@@ -220,7 +221,8 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
     if len(text) <= SIGN_OUT_MAX_CHARS:
         # Anywhere in a line: "bed 4: Rose Bell 94F", "Grace Tupou (3M)".
         for hit in NAMES_BEFORE_AGE_SEX_RE.finditer(text):
-            if TEMPERATURE_CUE_RE.search(low, max(0, hit.start() - 10), hit.start("age")):
+            age_start = hit.start("age") if hit.group("age") else hit.start("years")
+            if TEMPERATURE_CUE_RE.search(low, max(0, hit.start() - 10), age_start):
                 continue
             for token in TOKEN_RE.finditer(text, hit.start("names"), hit.end("names")):
                 start, end = token.span()
@@ -230,6 +232,17 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
                 ):
                     yield _finding(text, "name", start, end, LOW)
     for pos in doc.at("bed"):
+        if (before := NAME_BEFORE_BED_RE.search(text, max(0, pos - 40), pos)) and text[
+            pos
+        ].islower():
+            start, end = before.span("name")
+            name = text[start:end]
+            if (
+                name not in NOT_NAME
+                and (_could_be_name(name) or _name_bits(name) & GIVEN)
+                and _person_word_ok(text, start, end)
+            ):
+                yield _finding(text, "name", start, end, LOW)
         if m := BED_NAME_RE.match(low, pos):
             start, end = m.span("name")
             word = text[start:end]

@@ -159,7 +159,7 @@ _RELATION_WORDS = """
     wife husband son daughter mother mom mum father dad brother sister partner spouse fiance
     fiancee fiancé fiancée boyfriend girlfriend grandson granddaughter grandmother grandfather
     grandma grandpa grandchild niece nephew aunt uncle cousin caregiver carer guardian proxy
-    roommate neighbor neighbour stepson stepdaughter stepmother stepfather sibling twin child
+    roommate neighbor neighbour stepson stepdaughter stepmother stepfather sibling twin twins child
     kid boy girl teen baby infant man woman gentleman lady little young aunty auntie nan nana
     granny gran
 """

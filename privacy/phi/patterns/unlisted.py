@@ -196,10 +196,10 @@ PLACE_UNITS: Final = ("district", "village", "township", "estate", "suburb", "ba
 for _word in PLACE_UNITS:
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "place_unit")
 # Capitalised words right before an age and sex anywhere in a line: "bed 4: Rose Bell 94F",
-# "Twins Mason and Grace Tupou (3M)".
+# "Twins Mason and Grace Tupou (3M)", "Brayden (6yo) from Lubbock".
 NAMES_BEFORE_AGE_SEX_RE: Final = re.compile(
     r"(?P<names>[A-Z][a-zß-öø-ÿ'’-]{2,}(?:[ \t]+[A-Z][a-zß-öø-ÿ'’-]{2,}){0,2})[ \t]*[:,(–-]?[ \t]*"
-    r"\(?(?P<age>\d{1,3})[ \t]?[MF](?![\w/])"
+    r"(?:\(?(?P<age>\d{1,3})[ \t]?[MF]|\((?P<years>\d{1,2})[ \t]?(?:yo|y/o|y\.o\.))(?![\w/])"
 )
 # A sign-out line: "bed 12 oyelaran, 67M", "bay 4 - kowalczyk - post op", "rm 3: mrs kaur".
 BED_NAME_RE: Final = re.compile(
@@ -220,8 +220,12 @@ JARGON_SUFFIX_RE: Final = re.compile(
     r"|pentin|gabalin|oxetine|triptyline|apine|idone|setron|prazole|tidine|dipine|afil|lukast"
     r"|navir|previr|buvir)$"
 )
-for _word in "bed bay rm room cubicle cube side".split():
+for _word in "bed bay rm room cubicle cube side ward".split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
+# A capitalised word before where a patient lies: "Faith in bed 12", "Esperanza on ward 7".
+NAME_BEFORE_BED_RE: Final = re.compile(
+    r"(?P<name>[A-Z][a-zß-öø-ÿā-ž'’-]{2,})[ \t]+(?:on|in)[ \t]+(?:the[ \t]+)?$"
+)
 # Capitalised words inside a name that are not names themselves: Vietnamese
 # middle names ("Tran Thi Hoa"), Irish and Scottish patronymics ("Ní Bhriain").
 NAME_PARTICLES: Final = frozenset("Van Văn Thi Thị Ni Ní Nic Mac Ui Uí Ap Bin Binti Bint".split())
