@@ -52,7 +52,7 @@ from privacy.phi.vocabulary import (
 
 MODEL_PATH: Final = Path(__file__).with_name("data") / "names.crfsuite"
 # A candidate is reported when the model gives "N" at least this probability.
-THRESHOLD: Final = 0.7
+THRESHOLD: Final = 0.5
 # A lower-case candidate needs more: jargon and typos are lower-case too.
 LOWER_THRESHOLD: Final = 0.8
 # A candidate is reported as a place when the model gives "P" at least this probability.
