@@ -93,7 +93,7 @@ _CLASS_WORDS: Final = {
         stays staying""",
     "event": """conference congress meeting course symposium summit workshop trip holiday
         vacation fellowship residency training trained job locum rotation interview flew
-        flight talk lecture""",
+        flight talk lecture consultant registrar position role placement contract""",
     "place_noun": """town village city suburb county estate area neighbourhood neighborhood
         district region road rd street st avenue ave lane park bridge station township
         reserve rez shire""",

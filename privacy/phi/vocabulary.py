@@ -98,6 +98,8 @@ FIRST_NAMES: Final = _words(
 # "syndrome", "fracture") is the better signal, see EPONYM_FOLLOWERS.
 _EPONYMS: Final = _words(
     """
+    Jervell Romano Widal Courvoisier Charcot Kernig Brudzinski Chvostek Trousseau Rockall
+    Blatchford Ranson Wernicke Korsakoff Boerhaave
     Parkinson Crohn Apgar Glasgow Hodgkin Alzheimer Addison Cushing Hashimoto Huntington
     Guillain Barre Barré Kawasaki Marfan Klinefelter Raynaud Sjogren Sjögren Wegener Behcet
     Behçet Kaposi Burkitt Meckel Hirschsprung Tourette Asperger Bartter Gitelman Paget
@@ -139,6 +141,7 @@ _COMMON_CAPS: Final = _words(
     Then Than So Also Just Still Now Today Tomorrow Yesterday Tonight Here There Please
     Thanks Thank Hi Hello Hey Dear Re Fwd Update Note Notes Plan Assessment History Exam
     Smt Shri Sri Srimati Kumari
+    Geri Heme Nephro Uro Paeds Gynae Anaes Rehab Physio Obs
     Impression Diagnosis Chief Complaint Subjective Objective Labs Vitals Meds Medications
     Allergies Imaging Results Education Safety Care Portal Zero Stable Denies Reports States
     Presents Presented Complains Admitted Discharged Seen Came Went Got Says Said Asked Called
@@ -194,6 +197,46 @@ _DRUG_BRANDS: Final = _words(
     Nexium Pepcid Reglan Miralax Colace Senna Imodium Flomax Proscar Cialis Viagra Norvasc
     Lopressor Toprol Coreg Cozaar Diovan Zestril Aldactone Bumex Demadex Lanoxin Cordarone
     Multaq Xeljanz Rinvoq Dupixent Botox Suboxone Methadone Insulin Potassium Magnesium
+    Kerendia Lokelma Veltassa Tagrisso Cardizem Zurampic Lyrica Celexa Cymbalta Effexor
+    Wellbutrin Paxil Pristiq Trintellix Vyvanse Adderall Ritalin Concerta Strattera Klonopin
+    Restoril Lunesta Belsomra Neurontin Topamax Imitrex Nurtec Ubrelvy Aimovig Emgality
+    Vimpat Briviact Xcopri Fycompa Sinemet Requip Mirapex Aricept Namenda Leqembi Ocrevus
+    Tecfidera Gilenya Copaxone Tysabri Kesimpta Skyrizi Tremfya Taltz Cosentyx Otezla Olumiant
+    Actemra Orencia Cimzia Simponi Entyvio Zeposia Xolair Nucala Fasenra Tezspire Trelegy
+    Breo Anoro Incruse Trimbow Seretide Fostair Qvar Pulmicort Singulair Ofev Esbriet
+    Kalydeco Trikafta Kaftrio Prolia Evenity Forteo Reclast Fosamax Zometa Xgeva Repatha
+    Praluent Leqvio Nexletol Zetia Vytorin Tricor Lovaza Vascepa Camzyos Verquvo Corlanor
+    Tikosyn Rythmol Betapace Pradaxa Savaysa Lixiana Bevyxxa Kengreal Effient Aggrenox
+    Pletal Ranexa Imdur Nitrostat Cleviprex Cardene Lotensin Altace Vasotec Accupril Micardis
+    Benicar Avapro Atacand Edarbi Tekturna Catapres Tenex Minipress Hytrin Uroxatral Rapaflo
+    Vesicare Myrbetriq Ditropan Detrol Gemtesa Avodart Jalyn Xtandi Zytiga Erleada Nubeqa
+    Lupron Firmagon Orgovyx Ibrance Kisqali Verzenio Tykerb Nerlynx Enhertu Kadcyla Perjeta
+    Phesgo Trodelvy Lynparza Zejula Rubraca Imfinzi Tecentriq Libtayo Bavencio Yervoy
+    Jemperli Lenvima Cabometyx Sutent Inlyta Votrient Nexavar Stivarga Lonsurf Xeloda
+    Gleevec Sprycel Tasigna Bosulif Iclusig Imbruvica Calquence Brukinsa Venclexta Revlimid
+    Pomalyst Darzalex Kyprolis Velcade Ninlaro Blincyto Kymriah Yescarta Rituxan Gazyva
+    Adcetris Polivy Jakafi Inrebic Vonjo Promacta Nplate Doptelet Tavalisse Soliris Ultomiris
+    Empaveli Hemlibra Advate Benefix Feraheme Injectafer Ferinject Monofer Venofer Infed
+    Aranesp Mircera Retacrit Sensipar Parsabiv Renvela Phoslo Velphoro Auryxia Fosrenol
+    Kayexalate Samsca Jynarque Tolvat Xifaxan Lactulose Ocaliva Iqirvo Livmarli Mavyret
+    Epclusa Harvoni Sovaldi Vosevi Zepatier Biktarvy Genvoya Descovy Truvada Triumeq Dovato
+    Juluca Cabenuva Odefsey Symtuza Prezcobix Isentress Tivicay Sunlenca Apretude Veklury
+    Lagevrio Evusheld Xofluza Relenza Valtrex Zovirax Famvir Prevymis Valcyte Cresemba
+    Noxafil Vfend Cancidas Mycamine Eraxis Ambisome Zerbaxa Avycaz Fetroja Recarbrio
+    Vabomere Xerava Nuzyra Zyvox Sivextro Cubicin Dalvance Orbactiv Teflaro Vibativ Dificid
+    Zinplava Vowst Rebyota Tygacil Invanz Merrem Primaxin Unasyn Timentin Tazocin Co-amoxiclav
+    Clexane Fragmin Innohep Arixtra Syntocinon Syntometrine Hemabate Cytotec Mifeprex
+    Makena Diclegis Xonvea Zuranolone Zurzuvae Spravato Rexulti Vraylar Caplyta Latuda
+    Invega Abilify Aristada Uzedy Clozaril Geodon Saphris Fanapt Ingrezza Austedo Nuplazid
+    Narcan Kloxxado Sublocade Brixadi Vivitrol Lucemyra Chantix Champix Zyban Antabuse
+    Campral Elaprase Aldurazyme Naglazyme Vimizim Fabrazyme Cerezyme Myozyme Lumizyme
+    Strensiq Crysvita Evkeeza Spinraza Zolgensma Evrysdi Vyndaqel Vyndamax Onpattro
+    Amvuttra Tegsedi Wainua Attruby Rezdiffra Wegovy Zepbound Saxenda Qsymia Contrave
+    Rybelsus Byetta Bydureon Soliqua Xultophy Toujeo Basaglar Semglee Fiasp Lyumjev Admelog
+    Apidra Afrezza Glucagen Baqsimi Gvoke Steglatro Invokana Jentadueto Janumet Xigduo
+    Synjardy Glyxambi Trijardy Qtern Tradjenta Onglyza Nesina Actos Avandia Amaryl Glucotrol
+    Diabeta Prandin Starlix Welchol Cycloset Kerlone Tenormin Bystolic Inderal Zebeta
+    Dosette Biodose
     """
 )
 
@@ -283,6 +326,7 @@ _MEDICAL_TERMS: Final = _words(
     """
 )
 EPONYMS: Final = _EPONYMS
+DRUG_BRANDS: Final = _DRUG_BRANDS
 NOT_NAME: Final = (
     _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS | _MEDICAL_TERMS
 )
@@ -417,7 +461,7 @@ EPONYM_FOLLOWERS: Final = _words(
     prize trial study cohort calculator questionnaire inventory technique forceps clamp
     retractor splint brace boot fund regional general health healthcare children's
     paresis gangrene chapter textbook book manual handbook principles lecture ward wing unit
-    house building lodge suite fever spotted encephalitis flu belly
+    house building lodge suite fever spotted encephalitis flu belly regimen pentad tetrad
     """
 )
 

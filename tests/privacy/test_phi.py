@@ -226,9 +226,9 @@ def test_dev_set_precision_and_recall() -> None:
             f"precision {blind.precision:.3f}"
         )
     total = _total(tallies)
-    # The floors are the figures measured after batches 34-42 (450 posts written blind) joined
-    # the set (docs/phi.md, fifth and sixth rounds): 0.955 recall, 0.952 precision, names
-    # 0.964, addresses 0.961.
+    # The floors are the figures measured after batches 34-45 (600 posts written blind) joined
+    # the set (docs/phi.md, fifth and sixth rounds): 0.956 recall, 0.955 precision, names
+    # 0.969, addresses 0.958.
     assert total.recall >= 0.95, _table(tallies)
     assert total.precision >= 0.95, _table(tallies)
     assert tallies["name"].recall >= 0.96, _table(tallies)
@@ -1398,6 +1398,8 @@ def test_fourth_round_rules_stay_linear(text: str) -> None:
         ("follow for updates #PrayersForHunter", "name", "Hunter"),
         ("today she smiled #KiaKahaTaini", "name", "Taini"),
         ("Faith in bed 12 pulled her NG again", "name", "Faith"),
+        ("Our ICU in Leeds took her from the flat in Hulme", "address", "Hulme"),
+        ("transferred from Leeds post op, lives alone", "address", "Leeds"),
         ("Twins Mason and Grace Tupou (ex-29 weekers) both off CPAP", "name", "Grace Tupou"),
         (
             "PSA: Declan's wife @siobhan.mcgrath.76 has been tagging the team",
@@ -1458,6 +1460,14 @@ def test_what_the_new_batches_missed_is_found(text: str, kind: str, expected: st
         "#PrayForHope in these times",
         "#GoLive tomorrow at 8",
         "Sepsis in bed 4 again, third time this week",
+        "Moved from Leeds to Bath for the new consultant post. Any tips?",
+        "Landed in Kyoto for APSC. Anyone want ramen?",
+        "ESMO in Barcelona was a blur.",
+        "Back from ATS in San Diego, jet-lagged and full of tacos.",
+        "covering my nights while I was at ESC in London",
+        "Finerenone (Kerendia) gets a class I recommendation",
+        "Long QT: Romano-Ward vs Jervell and Lange-Nielsen",
+        "Our charge nurse swears Lyrica and Celexa are the top baby names on the ward",
         "Cardiology on ward 7 are great",
         "thanks to @dr_amara_k for the referral",
     ],

@@ -21,7 +21,7 @@ CITY_AS_NAME: Final = 100_000
 # A town written in lower case must be at least this big ("in leeds", not "in commerce").
 LOWER_CASE_TOWN: Final = 20_000
 # The model's probability a listed name that is also a word ("Faith") needs.
-WORD_NAME_THRESHOLD: Final = 0.85
+WORD_NAME_THRESHOLD: Final = 0.8
 # The word scan looks words up in the small trigger table only; names are
 # looked up for capitalised words, words after a cue and words opening a
 # sentence (see _person_positions), which keeps the big name table out of

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from privacy.phi.detectors.common import (
     CITY_AS_NAME,
@@ -75,6 +76,7 @@ from privacy.phi.patterns.unlisted import (
 )
 from privacy.phi.vocabulary import (
     CREDENTIALS,
+    DRUG_BRANDS,
     ENGLISH_WORDS,
     EPONYM_FOLLOWERS,
     EPONYMS,
@@ -349,6 +351,10 @@ def _bare_name(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     return finding, end
 
 
+# A brand in brackets right after a word: "Finerenone (Kerendia)".
+BRAND_IN_BRACKETS_RE: Final = re.compile(r"[ \t]*\(([A-Z][a-z]+)\)")
+
+
 def _word_after_hyphen(word: str) -> bool:
     """A word joined to an English word: "Spanish-speaking", "Covid-positive", not "Hye-jin"."""
     tail = word.rpartition("-")[2]
@@ -620,6 +626,8 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
             continue  # "Lactate, cultures, antibiotics and fluids": a list of things
         if names_a_thing(text, end):
             continue  # "Ross River virus"
+        if (brand := BRAND_IN_BRACKETS_RE.match(text, end)) and brand.group(1) in DRUG_BRANDS:
+            continue  # "Finerenone (Kerendia)": a drug and its brand
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         if (

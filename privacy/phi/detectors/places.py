@@ -32,6 +32,7 @@ from privacy.phi.patterns.keywords import CITY_AFTER_CUE_RE, CITY_CUE_RE
 from privacy.phi.patterns.shapes import PO_BOX_RE, STREET_RE
 from privacy.phi.patterns.unlisted import (
     ADDRESS_LABEL_RE,
+    CONFERENCE_BEFORE_RE,
     DATE_BEFORE_YEAR_RE,
     DAYS_AND_MONTHS,
     MORE_PLACE_EVENTS_RE,
@@ -165,7 +166,7 @@ def _posters_own_place(low: str, pos: int) -> bool:
     for a colleague in a town ("Worked in Stoke for 6 years", "anyone know a good endo in Cork?").
     """
     lo = max(0, pos - 120)
-    start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n")) + 1
+    start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n:")) + 1
     return bool(
         POSTER_OWN_PLACE_RE.match(low, start, pos) or REFERRAL_ASK_RE.search(low, start, pos)
     ) and not PERSON_IN_SENTENCE_RE.search(low, start, pos)
@@ -231,8 +232,8 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
         ):
             continue  # "St. Jude's" is a hospital
-        if _posters_own_place(low, pos):
-            continue  # "Worked in Stoke for 6 years", "Our hospital is in Dubbo"
+        if _posters_own_place(low, pos) or CONFERENCE_BEFORE_RE.search(text, max(0, pos - 8), pos):
+            continue  # "Worked in Stoke for 6 years", "ESMO in Barcelona"
         strong_any = ANY_PLACE_CUE_RE.search(low, window_start, prep_end)
         n = _known_place(words)
         if strong_any:
@@ -464,6 +465,12 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
 
 def _detect_model_places(doc: Doc) -> Iterator[Finding]:
     """Towns and neighbourhoods the rules leave undecided, read by the sequence model."""
-    for start, end, _probability in places_of(doc.text, doc.tagged()):
-        if not names_a_thing(doc.text, end):  # "Murray Valley encephalitis"
-            yield _finding(doc.text, "address", start, end, LOW)
+    text = doc.text
+    for start, end, _probability in places_of(text, doc.tagged()):
+        if names_a_thing(text, end):
+            continue  # "Murray Valley encephalitis"
+        if text[max(0, start - 3) : start] == "in " and CONFERENCE_BEFORE_RE.search(
+            text, max(0, start - 11), start - 3
+        ):
+            continue  # "ESMO in Barcelona"
+        yield _finding(text, "address", start, end, LOW)

@@ -313,7 +313,18 @@ POSTER_OWN_PLACE_RE: Final = re.compile(
     r"[ \t\"'(]*(?:(?:i|we)(?:['’](?:ve|d|m))?[ \t]+(?:(?:also|then|once|both|all|just)[ \t]+)?"
     r"(?:worked|work|trained|train|studied|lived|live|stayed|flew|traveled|travelled|moved"
     r"|went|did|spent|grew)"
-    r"|(?:worked|working|trained|studied)\b)"
+    r"|(?:worked|working|trained|studied)\b"
+    # The poster's own moves and trips: "after 12 years in Dunedin", "I'm moving to…",
+    # "Landed in Kyoto", "Back from ATS in San Diego", "Heading to Barcelona".
+    r"|(?:i|we)(?:['’]m|['’]re|[ \t]+am|[ \t]+are)?[ \t]+(?:moving|relocating|heading|flying)\b"
+    r"|(?:landed|back[ \t]+from|heading[ \t]+(?:to|off)|off[ \t]+to)\b"
+    r"|after[ \t]+\d+[ \t]+(?:years|yrs)\b)"
+)
+# A meeting's acronym before "in" and a town: "ESMO in Barcelona", "at ESC in London"; not a
+# ward or a unit ("the ICU in Leeds", "our ED in Swindon").
+CONFERENCE_BEFORE_RE: Final = re.compile(
+    r"(?<![\w&])(?!(?:ICU|ITU|HDU|CCU|NICU|PICU|MICU|SICU|ED|ER|AE|GP|OR|OT|PT|MAU|AMU|SDEC|CDU"
+    r"|ENT|GI|EMS|EMT|NHS|VA|UK|US|USA)\b)[A-Z]{2,6}[ \t]+$"
 )
 # A question for a colleague in a town: "does anyone know a good endo in Cork?", "can anyone
 # recommend a physio near Leeds".
