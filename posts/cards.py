@@ -26,10 +26,12 @@ from accounts.models import User
 from community.perf.fragments import render_cached
 from posts.forms import CommentForm, reader_zone
 from posts.models import Comment, Post
+from posts.selectors import Thread
 
 POST_TEMPLATE = "posts/_post.html"
 COMMENT_TEMPLATE = "posts/_comment.html"
 COMMENT_FORM_TEMPLATE = "posts/_comment_form.html"
+THREAD_TEMPLATE = "posts/_thread.html"
 _WEEK = 7 * 24 * 3600
 
 
@@ -139,12 +141,23 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
 def comment_card(
     context: Context, comment: Comment, *, is_reply: bool = False, is_target: bool = False
 ) -> SafeString:
+    return render_cached(
+        context,
+        COMMENT_TEMPLATE,
+        _comment_parts(context, comment, is_reply=is_reply, is_target=is_target),
+        {"comment": comment, "is_reply": is_reply, "is_target": is_target},
+    )
+
+
+def _comment_parts(
+    context: Context, comment: Comment, *, is_reply: bool, is_target: bool
+) -> tuple[object, ...]:
+    """Every value the card of `comment` shows, for the reader in `context`."""
     reading = _reading(context)
-    reader_id = reading.reader_id
     signed_in = reading.signed_in
     post = context["post"]
-    is_author = signed_in and comment.author_id == reader_id
-    parts = (
+    is_author = signed_in and comment.author_id == reading.reader_id
+    return (
         comment.pk,
         comment.created_at,
         is_reply,
@@ -176,12 +189,29 @@ def comment_card(
         bool(context.get("is_event_host")),
         post.event_state,
     )
-    return render_cached(
-        context,
-        COMMENT_TEMPLATE,
-        parts,
-        {"comment": comment, "is_reply": is_reply, "is_target": is_target},
+
+
+def thread_card(context: Context, thread: Thread) -> SafeString:
+    """A thread of the conversation (`posts/_thread.html`): its comment, the replies shown
+    and the links to the others, reused as a whole while none of its cards and links
+    changes. Its key is the keys of its cards (each with what is the reader's own on it)
+    and the links' places and counts, so it is shared by every reader for whom each card
+    is the same."""
+    replies = tuple(
+        _comment_parts(context, reply, is_reply=True, is_target=False) for reply in thread.replies
     )
+    later = tuple(
+        _comment_parts(context, reply, is_reply=True, is_target=index == 0)
+        for index, reply in enumerate(thread.later_replies)
+    )
+    parts = (
+        _comment_parts(context, thread.comment, is_reply=False, is_target=False),
+        replies,
+        thread.more,
+        later,
+        thread.more_later,
+    )
+    return render_cached(context, THREAD_TEMPLATE, parts, {"thread": thread})
 
 
 def comment_form_card(context: Context, form: CommentForm) -> SafeString:

@@ -464,3 +464,111 @@ def test_a_visitor_and_a_member_get_their_own_cards_on_the_same_page(
     visitors_card = _cards_of(Client().get(reverse("posts:explore")).content.decode())
     assert "csrfmiddlewaretoken" in members_card and "Report" in members_card
     assert "csrfmiddlewaretoken" not in visitors_card and "Report" not in visitors_card
+
+
+# --- Whole threads -----------------------------------------------------------------------------
+
+
+def _threads_of(html: str) -> str:
+    found = re.findall(r'<section id="comments".*?</section>', html, re.DOTALL)
+    assert found and '<div class="thread">' in found[0], "no thread on the page"
+    return _normalised(found[0])
+
+
+def _thread(post: Post, commenter: User, replies: int) -> tuple[Comment, list[Comment]]:
+    top = add_comment(author=commenter, post=post, body="Thirty per kilo is a lot.")
+    answers = [
+        add_comment(author=UserFactory.create(), post=post, body=f"Reply {n}.", parent=top)
+        for n in range(replies)
+    ]
+    return top, answers
+
+
+def _first_reply_liked(reader: User, top: Comment, replies: list[Comment]) -> None:
+    toggle_reaction(member=UserFactory.create(), target=replies[0], kind="like")
+
+
+def _first_reply_liked_by_reader(reader: User, top: Comment, replies: list[Comment]) -> None:
+    toggle_reaction(member=reader, target=replies[0], kind="helpful")
+
+
+def _first_reply_edited(reader: User, top: Comment, replies: list[Comment]) -> None:
+    edit_comment(comment=replies[0], editor=replies[0].author, body="Twenty, on reflection.")
+
+
+def _first_reply_deleted(reader: User, top: Comment, replies: list[Comment]) -> None:
+    delete_comment(comment=replies[0], member=replies[0].author)
+
+
+def _first_reply_removed(reader: User, top: Comment, replies: list[Comment]) -> None:
+    remove_content(moderator=ModeratorFactory.create(), target=replies[0], reason="Off topic.")
+
+
+def _reply_added(reader: User, top: Comment, replies: list[Comment]) -> None:
+    add_comment(author=UserFactory.create(), post=top.post, body="One more.", parent=top)
+
+
+def _last_reply_deleted(reader: User, top: Comment, replies: list[Comment]) -> None:
+    delete_comment(comment=replies[-1], member=replies[-1].author)
+
+
+def _top_comment_liked(reader: User, top: Comment, replies: list[Comment]) -> None:
+    toggle_reaction(member=UserFactory.create(), target=top, kind="like")
+
+
+THREAD_CHANGES = [
+    _first_reply_liked,
+    _first_reply_liked_by_reader,
+    _first_reply_edited,
+    _first_reply_deleted,
+    _first_reply_removed,
+    _reply_added,
+    _last_reply_deleted,
+    _top_comment_liked,
+]
+
+
+@pytest.mark.parametrize("change", THREAD_CHANGES, ids=lambda change: change.__name__.strip("_"))
+def test_a_reused_thread_is_the_fresh_thread_after_each_change(
+    client: Client, reader: User, post: Post, change: Callable
+) -> None:
+    """Three replies: two shown and a link to the third, whose count a new or deleted
+    reply changes."""
+    top, replies = _thread(post, PhysicianFactory.create(), 3)
+    client.force_login(reader)
+    url = post.get_absolute_url()
+    before = _threads_of(client.get(url).content.decode())
+    assert "Show 1 more reply" in before
+
+    change(reader, top, replies)
+    reused = _threads_of(client.get(url).content.decode())
+    caches["fragments"].clear()
+    fresh = _threads_of(client.get(url).content.decode())
+
+    assert reused == fresh
+    assert reused != before
+
+
+def test_one_thread_shows_each_reader_their_own(post: Post, reader: User) -> None:
+    """The same thread for the author of one of its replies, another member and a visitor,
+    one after the other on the same process: each gets their own controls."""
+    top, replies = _thread(post, PhysicianFactory.create(), 2)
+    own_reply = replies[1]
+    remove_content(moderator=ModeratorFactory.create(), target=own_reply, reason="Off topic.")
+    toggle_reaction(member=reader, target=replies[0], kind="like")
+    authors, members, visitors = Client(), Client(), Client()
+    authors.force_login(own_reply.author)
+    members.force_login(reader)
+    url = post.get_absolute_url()
+
+    as_author = _threads_of(authors.get(url).content.decode())
+    as_member = _threads_of(members.get(url).content.decode())
+    as_visitor = _threads_of(visitors.get(url).content.decode())
+
+    assert "Off topic." in as_author and "Reply 1." in as_author
+    assert "Off topic." not in as_member and "Reply 1." not in as_member
+    assert "Off topic." not in as_visitor and "Reply 1." not in as_visitor
+    liked = f'id="comment-{replies[0].pk}"'
+    assert liked in as_member and 'aria-pressed="true">Like' in as_member
+    assert 'aria-pressed="true">Like' not in as_author
+    assert "csrfmiddlewaretoken" in as_member and "csrfmiddlewaretoken" not in as_visitor
