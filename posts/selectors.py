@@ -8,6 +8,7 @@ import binascii
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
@@ -133,7 +134,13 @@ def _keyset(
         found = list(rows.order_by(*ordering)[: limit + 1])
     else:
         chosen = rows.order_by(*ordering).values("pk")[: limit + 1]
-        found = list(read_in_full(rows.model.objects.filter(pk__in=chosen)).order_by(*ordering))
+        # The page's few rows are put in order here: an ORDER BY on the outer query would
+        # cost the ORM more to build and compile than sorting them costs.
+        found = sorted(
+            read_in_full(rows.model.objects.filter(pk__in=chosen)),
+            key=attrgetter(time_field, id_field),
+            reverse=not oldest_first,
+        )
     if len(found) <= limit:
         return found, None
     last = found[limit - 1]
