@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 
+from community.queries import unique_or_none
+
 from .models import User
 from .selectors import (
     HasConfirmedEmail,
@@ -39,16 +41,14 @@ class _ReadsMemberWithWallsAndUnreadCount(_Backend):
         # Imported here: the notifications app itself imports from accounts.
         from notifications.selectors import UnreadCount
 
-        user = (
+        user = unique_or_none(
             User._default_manager.annotate(
                 walled_ids=WalledOffIds(),
                 unread_notification_count=UnreadCount(),
                 # What accounts.permissions.participation_problem asks on every page that
                 # shows a control the member might not be allowed to use.
                 has_verified_email=HasConfirmedEmail(),
-            )
-            .filter(pk=user_id)
-            .first()
+            ).filter(pk=user_id)
         )
         if user is None or not self.user_can_authenticate(user):
             return None

@@ -15,6 +15,7 @@ The reader's CSRF token is put into the card's forms on the way out (community.p
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context
@@ -23,11 +24,14 @@ from django.utils.safestring import SafeString
 
 from accounts.models import User
 from community.perf.fragments import render_cached
-from posts.forms import reader_zone
+from posts.forms import CommentForm, reader_zone
 from posts.models import Comment, Post
+from posts.selectors import Thread
 
 POST_TEMPLATE = "posts/_post.html"
 COMMENT_TEMPLATE = "posts/_comment.html"
+COMMENT_FORM_TEMPLATE = "posts/_comment_form.html"
+THREAD_TEMPLATE = "posts/_thread.html"
 _WEEK = 7 * 24 * 3600
 
 
@@ -55,10 +59,53 @@ def _may_not_participate(context: Context) -> str:
     return str(getattr(context.get("participation_problem"), "code", "") or "")
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What every card of one page asks about its reader and the request, worked out once
+    per page instead of once per card: a page of twenty posts or a hundred comments asks
+    the same of each."""
+
+    reader_id: int | None
+    may_not_participate: str
+    # Where the cards' reaction forms send the reader back to when the request is not
+    # htmx's (see `_next_url`); "" for visitors, whose cards have no forms.
+    page_url: str
+    htmx: bool
+    now: datetime.datetime
+
+    @property
+    def signed_in(self) -> bool:
+        return self.reader_id is not None
+
+
+# Kept on the template context of the page (the one object every card of a render is
+# given, whatever the includes push on it), so it goes with the render.
+_READING = "_card_reading"
+
+
+def _reading(context: Context) -> _Reading:
+    reading: _Reading | None = getattr(context, _READING, None)
+    if reading is None:
+        reader_id = _signed_in_id(context.get("user"))
+        request = context.get("request")
+        reading = _Reading(
+            reader_id=reader_id,
+            may_not_participate=_may_not_participate(context),
+            page_url=(
+                request.get_full_path() if request is not None and reader_id is not None else ""
+            ),
+            htmx=bool(getattr(request, "htmx", False)),
+            now=timezone.now(),
+        )
+        setattr(context, _READING, reading)
+    return reading
+
+
 def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeString:
+    reading = _reading(context)
     reader = context.get("user")
-    reader_id = _signed_in_id(reader)
-    signed_in = reader_id is not None
+    reader_id = reading.reader_id
+    signed_in = reading.signed_in
     event = (
         (post.event_state, post.starts_at, post.duration_minutes, reader_zone(reader).key)
         if post.starts_at
@@ -77,16 +124,16 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         post.like_count,
         post.helpful_count,
         post.image_count,
-        age_step(post.created_at),
+        age_step(post.created_at, reading.now),
         event,
         post.author.byline_values,
         signed_in,
-        _may_not_participate(context),
+        reading.may_not_participate,
         signed_in and post.author_id == reader_id,
         getattr(post, "viewer_liked", False),
         getattr(post, "viewer_found_helpful", False),
         getattr(post, "viewer_bookmarked", False),
-        _next_url(context, post) if signed_in else "",
+        _next_url(reading, post),
     )
     return render_cached(context, POST_TEMPLATE, parts, {"post": post, "detail": detail})
 
@@ -94,12 +141,23 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
 def comment_card(
     context: Context, comment: Comment, *, is_reply: bool = False, is_target: bool = False
 ) -> SafeString:
-    reader = context.get("user")
-    reader_id = _signed_in_id(reader)
-    signed_in = reader_id is not None
+    return render_cached(
+        context,
+        COMMENT_TEMPLATE,
+        _comment_parts(context, comment, is_reply=is_reply, is_target=is_target),
+        {"comment": comment, "is_reply": is_reply, "is_target": is_target},
+    )
+
+
+def _comment_parts(
+    context: Context, comment: Comment, *, is_reply: bool, is_target: bool
+) -> tuple[object, ...]:
+    """Every value the card of `comment` shows, for the reader in `context`."""
+    reading = _reading(context)
+    signed_in = reading.signed_in
     post = context["post"]
-    is_author = signed_in and comment.author_id == reader_id
-    parts = (
+    is_author = signed_in and comment.author_id == reading.reader_id
+    return (
         comment.pk,
         comment.created_at,
         is_reply,
@@ -110,10 +168,10 @@ def comment_card(
         comment.edited_at,
         comment.like_count,
         comment.helpful_count,
-        age_step(comment.created_at),
+        age_step(comment.created_at, reading.now),
         comment.author.byline_values,
         signed_in,
-        _may_not_participate(context),
+        reading.may_not_participate,
         is_author,
         getattr(comment, "viewer_liked", False),
         getattr(comment, "viewer_found_helpful", False),
@@ -121,7 +179,7 @@ def comment_card(
         post.is_gone,
         bool(context.get("comments_open")),
         context.get("comment_noun"),
-        _next_url(context, comment) if signed_in else "",
+        _next_url(reading, comment),
         # A live Q&A's question: where the hosts put it, its votes, the reader's vote, and
         # whether the reader is a host (their buttons) and the event's state (voting).
         comment.question_status,
@@ -131,17 +189,52 @@ def comment_card(
         bool(context.get("is_event_host")),
         post.event_state,
     )
+
+
+def thread_card(context: Context, thread: Thread) -> SafeString:
+    """A thread of the conversation (`posts/_thread.html`): its comment, the replies shown
+    and the links to the others, reused as a whole while none of its cards and links
+    changes. Its key is the keys of its cards (each with what is the reader's own on it)
+    and the links' places and counts, so it is shared by every reader for whom each card
+    is the same."""
+    replies = tuple(
+        _comment_parts(context, reply, is_reply=True, is_target=False) for reply in thread.replies
+    )
+    later = tuple(
+        _comment_parts(context, reply, is_reply=True, is_target=index == 0)
+        for index, reply in enumerate(thread.later_replies)
+    )
+    parts = (
+        _comment_parts(context, thread.comment, is_reply=False, is_target=False),
+        replies,
+        thread.more,
+        later,
+        thread.more_later,
+    )
+    return render_cached(context, THREAD_TEMPLATE, parts, {"thread": thread})
+
+
+def comment_form_card(context: Context, form: CommentForm) -> SafeString:
+    """The form under the post in context (`posts/_comment_form.html`). An empty form shows
+    nothing of its reader but their CSRF token (put in on the way out), so it is rendered
+    once per post and kind and reused; a form sent back with the reader's text and errors is
+    rendered for them alone."""
+    post = context["post"]
+    values = {"comment_form": form}
+    if form.is_bound:
+        if context.template is None:
+            raise ValueError("comment_form_card renders within a template being rendered.")
+        template = context.template.engine.get_template(COMMENT_FORM_TEMPLATE)
+        with context.push(values):
+            return template.render(context)
     return render_cached(
-        context,
-        COMMENT_TEMPLATE,
-        parts,
-        {"comment": comment, "is_reply": is_reply, "is_target": is_target},
+        context, COMMENT_FORM_TEMPLATE, ("comment form", post.pk, post.kind), values
     )
 
 
-def _next_url(context: Context, target: Post | Comment) -> str:
-    """Where the card's reaction forms send the reader back to (as `_reactions.html`)."""
-    request = context.get("request")
-    if request is None:
+def _next_url(reading: _Reading, target: Post | Comment) -> str:
+    """Where the card's reaction forms send the reader back to (as `_reactions.html`); ""
+    for a visitor (no forms) or outside a request."""
+    if not reading.page_url:
         return ""
-    return target.get_absolute_url() if getattr(request, "htmx", False) else request.get_full_path()
+    return target.get_absolute_url() if reading.htmx else reading.page_url

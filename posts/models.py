@@ -364,18 +364,20 @@ class ReadableByMember(OuterRowSQL):
 
 # A post's columns that its card never shows, left in the database when cards are listed.
 NOT_ON_CARDS = ("body", "search_vector", "removal_reason")
+# What a card shows of a post's group: its name, linked to its page.
+CIRCLE_ON_CARDS = ("id", "slug", "name")
 
 
 @functools.cache
 def card_columns(model_name: str) -> tuple[str, ...]:
     """What a list of cards reads, for `only()`: of a post ("post") every column but
-    NOT_ON_CARDS and its group's row, of a comment ("comment") every column; of each author
-    only the byline. Naming the columns read costs the ORM about 1,000 fewer calls per
+    NOT_ON_CARDS and of its group CIRCLE_ON_CARDS, of a comment ("comment") every column; of
+    each author only the byline. Naming the columns read costs the ORM about 1,000 fewer calls per
     list than deferring the others (BENCHMARKS.md, "Before and after the design work").
     Worked out once: the models' fields do not change."""
     if model_name == "post":
         own = [f.name for f in Post._meta.concrete_fields if f.name not in NOT_ON_CARDS]
-        own += [f"circle__{f.name}" for f in Circle._meta.concrete_fields]
+        own += [f"circle__{name}" for name in CIRCLE_ON_CARDS]
     else:
         own = [f.name for f in Comment._meta.concrete_fields]
     return (*own, *byline_fields("author"))

@@ -8,6 +8,7 @@ import binascii
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 from accounts.moderators import Actor
 from community.expressions import AnyOf
-from community.perf.row_sql import ViewerMarked
+from community.perf.row_sql import OuterRowSQL, ViewerMarked, column_of
+from community.queries import unique_or_none
 
 from .models import (
     HEADLINE_LENGTH,
@@ -48,7 +50,6 @@ from .models import (
     QuestionVote,
     Viewer,
     Visibility,
-    active_circle_ids,
     headline_of,
     reader_of,
 )
@@ -133,7 +134,13 @@ def _keyset(
         found = list(rows.order_by(*ordering)[: limit + 1])
     else:
         chosen = rows.order_by(*ordering).values("pk")[: limit + 1]
-        found = list(read_in_full(rows.model.objects.filter(pk__in=chosen)).order_by(*ordering))
+        # The page's few rows are put in order here: an ORDER BY on the outer query would
+        # cost the ORM more to build and compile than sorting them costs.
+        found = sorted(
+            read_in_full(rows.model.objects.filter(pk__in=chosen)),
+            key=attrgetter(time_field, id_field),
+            reverse=not oldest_first,
+        )
     if len(found) <= limit:
         return found, None
     last = found[limit - 1]
@@ -189,26 +196,51 @@ def _muted_ids(viewer: User) -> models.QuerySet[Mute, _MutedIdRow]:
     return Mute.objects.filter(muter=viewer).values("muted_id")
 
 
+class InHomeFeedOf(OuterRowSQL):
+    """Whether the post belongs in the member's home feed: their own, by someone they follow
+    or in a group they are an active member of, and not by someone they muted. Whether they
+    may read it is `Post.objects.visible_to`'s to say, as for every list.
+
+    It says what `Q(author=member) | Q(author_id__in=<their follows' followees>) |
+    Q(circle_id__in=active_circle_ids(member))`, minus `author_id__in=<their mutes>`, says,
+    written out as one condition (community.perf.row_sql): the same IN-subqueries on the
+    author and on the group, so PostgreSQL still reads the (author, -created_at) and
+    (circle, -created_at) indexes and merges them, without the ORM building, resolving and
+    compiling three inner queries for every page of the feed (BENCHMARKS.md, issue 24).
+    """
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        quote = connection.ops.quote_name
+        follow, mute, membership = Follow._meta, Mute._meta, Membership._meta
+        author = self.column(compiler, connection, column_of(Post, "author"))
+        circle = self.column(compiler, connection, column_of(Post, "circle"))
+        # Names from the models' own metadata, quoted; the member and status are parameters.
+        sql = (
+            f"(({author} = %s"  # nosec B608
+            f" OR {author} IN (SELECT {quote(column_of(Follow, 'followee'))}"
+            f" FROM {quote(follow.db_table)} WHERE {quote(column_of(Follow, 'follower'))} = %s)"
+            f" OR {circle} IN (SELECT {quote(column_of(Membership, 'circle'))}"
+            f" FROM {quote(membership.db_table)}"
+            f" WHERE {quote(column_of(Membership, 'member'))} = %s"
+            f" AND {quote(column_of(Membership, 'status'))} = %s))"
+            f" AND NOT ({author} IN (SELECT {quote(column_of(Mute, 'muted'))}"
+            f" FROM {quote(mute.db_table)} WHERE {quote(column_of(Mute, 'muter'))} = %s)))"
+        )
+        member = self.member_id
+        return sql, [member, member, member, str(MembershipStatus.ACTIVE), member]
+
+
 # --- Feeds -------------------------------------------------------------------------------
 
 
 def home_feed(member: User, cursor: str | None = None, *, limit: int | None = None) -> Page[Post]:
     """The member's own posts, posts of people they follow and of groups they joined,
-    newest first, minus muted members.
-
-    Written as IN-subqueries on the author and on the group so PostgreSQL can read the
-    (author, -created_at) and (circle, -created_at) indexes and merge them.
-    """
-    followed = Follow.objects.filter(follower=member).values("followee_id")
-    posts = (
-        Post.objects.visible_to(member)
-        .filter(
-            Q(author=member)
-            | Q(author_id__in=followed)
-            | Q(circle_id__in=active_circle_ids(member))
-        )
-        .exclude(author_id__in=_muted_ids(member))
-    )
+    newest first, minus muted members (`InHomeFeedOf`)."""
+    posts = Post.objects.visible_to(member).filter(InHomeFeedOf(member.pk))
     return _posts_page(posts, cursor, limit, chosen_for=member)
 
 
@@ -601,8 +633,8 @@ def post_for_viewer(reader: Viewer | Actor, pk: int) -> Post | None:
     """The post if `reader` may read it, including a deleted one (shown as a tombstone); a
     site moderator given as an Actor reads the posts of every group, as on its page."""
     viewer, _ = reader_of(reader)
-    return (
-        Post.objects.visible_to(reader, include_gone=True).for_display(viewer).filter(pk=pk).first()
+    return unique_or_none(
+        Post.objects.visible_to(reader, include_gone=True).for_display(viewer).filter(pk=pk)
     )
 
 

@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString
 
 from community.templatetags.times import when
 from posts import cards
-from posts.forms import reader_zone
+from posts.forms import CommentForm, reader_zone
 from posts.models import Comment, Post
+from posts.selectors import Thread
 from posts.services import events
 
 register = template.Library()
@@ -33,6 +34,19 @@ def comment_card(
     """A comment of the thread in context (`posts/_comment.html`), reused likewise;
     `is_target`: the reply a link pointed to, highlighted."""
     return cards.comment_card(context, comment, is_reply=is_reply, is_target=is_target)
+
+
+@register.simple_tag(takes_context=True)
+def thread_card(context: Any, thread: Thread) -> SafeString:
+    """A thread of the conversation in context (`posts/_thread.html`), reused likewise."""
+    return cards.thread_card(context, thread)
+
+
+@register.simple_tag(takes_context=True)
+def comment_form_card(context: Any, form: CommentForm) -> SafeString:
+    """The form to comment on the post in context (`posts/_comment_form.html`), an empty
+    one reused between members."""
+    return cards.comment_form_card(context, form)
 
 
 @register.simple_tag

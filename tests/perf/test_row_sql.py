@@ -11,7 +11,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.models import Block, User
+from accounts.models import Block, Follow, Mute, User
 from accounts.selectors import HasConfirmedEmail, WalledOffIds, parse_walled_off_ids
 from community.perf.row_sql import ViewerMarked
 from notifications.models import Notification
@@ -27,8 +27,11 @@ from posts.models import (
     ReadableByMember,
     ReadableCircle,
     Visibility,
+    active_circle_ids,
 )
+from posts.selectors import InHomeFeedOf
 from tests.perf.conftest import World
+from tests.posts.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +184,45 @@ def test_readable_circle_is_the_orm_group_rule(world: World) -> None:
     reader_groups = set(Circle.objects.filter(ReadableCircle(world.reader.pk)))
     assert world.posts[3].circle in reader_groups
     assert world.posts[4].circle not in reader_groups
+
+
+def _plain_home_feed(member: User) -> Q:
+    """The home feed's rule as the ORM writes it, for comparing with `InHomeFeedOf`."""
+    followed = Follow.objects.filter(follower=member).values("followee_id")
+    muted = Mute.objects.filter(muter=member).values("muted_id")
+    return (
+        Q(author=member) | Q(author_id__in=followed) | Q(circle_id__in=active_circle_ids(member))
+    ) & ~Q(author_id__in=muted)
+
+
+def test_in_home_feed_of_is_the_orm_rule_for_every_member(world: World) -> None:
+    """Follows, a mute (which wins over a follow), an active and a pending membership."""
+    author = world.members[0]
+    Follow.objects.create(follower=world.reader, followee=author)
+    Follow.objects.create(follower=world.reader, followee=world.stranger)
+    Mute.objects.create(muter=world.reader, muted=world.stranger)
+    muted_post = PostFactory.create(author=world.stranger)
+    Follow.objects.create(follower=world.stranger, followee=world.blocked)
+    for member in world.members:
+        written = Post.objects.filter(InHomeFeedOf(member.pk))
+        plain = Post.objects.filter(_plain_home_feed(member))
+        assert sorted(written.values_list("pk", flat=True)) == sorted(
+            plain.values_list("pk", flat=True)
+        )
+    mine = set(Post.objects.filter(InHomeFeedOf(world.reader.pk)).values_list("pk", flat=True))
+    # The followed author's posts, the joined private group's, none of the muted member's.
+    assert {post.pk for post in world.posts if post.author_id == author.pk} <= mine
+    assert muted_post.pk not in mine
+    assert muted_post.pk in set(
+        Post.objects.filter(InHomeFeedOf(world.stranger.pk)).values_list("pk", flat=True)
+    )
+
+
+def test_in_home_feed_of_holds_in_a_subquery(world: World) -> None:
+    """As the feed uses it: choosing the ids in an inner query of the one that reads them."""
+    Follow.objects.create(follower=world.reader, followee=world.members[0])
+    chosen = Post.objects.filter(InHomeFeedOf(world.reader.pk)).values("pk")
+    plain = Post.objects.filter(_plain_home_feed(world.reader)).values("pk")
+    assert sorted(Post.objects.filter(pk__in=chosen).values_list("pk", flat=True)) == sorted(
+        Post.objects.filter(pk__in=plain).values_list("pk", flat=True)
+    )

@@ -28,6 +28,7 @@ from posts.selectors import Page
 from posts.services import (
     add_comment,
     delete_comment,
+    delete_post,
     edit_comment,
     edit_post,
     publish_post,
@@ -325,3 +326,249 @@ def test_a_card_shows_its_new_age_once_a_minute_has_passed(
     )
     reused, fresh = _reused_and_fresh(client, post.get_absolute_url())
     assert reused == fresh and "3\xa0minutes ago" in reused
+
+
+# --- The form under a post -------------------------------------------------------------------
+
+COMMENT_FORM = re.compile(
+    r'<form method="post" action="[^"]+" class="card comment-form".*?</form>', re.DOTALL
+)
+
+
+def _comment_form_of(html: str) -> str:
+    found = COMMENT_FORM.findall(html)
+    assert len(found) == 1, "no comment form on the page"
+    return str(found[0])
+
+
+def test_a_reused_comment_form_carries_each_readers_own_working_token(
+    post: Post, reader: User
+) -> None:
+    """Two members are given the same kept form; each one's comment goes through, and the
+    kept form is the form a fresh render gives."""
+    other = UserFactory.create()
+    forms = []
+    for member in (reader, other):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(member)
+        form = _comment_form_of(client.get(post.get_absolute_url()).content.decode())
+        tokens = TOKEN.findall(form)
+        assert tokens and fragments.csrf_placeholder() not in form
+        forms.append(_normalised(form))
+
+        response = client.post(
+            reverse("posts:comment_create", args=[post.pk]),
+            {"csrfmiddlewaretoken": tokens[0], "body": f"From {member.handle}."},
+        )
+
+        assert response.status_code == 302
+    assert forms[0] == forms[1]
+    assert Comment.objects.filter(post=post).count() == 2
+    caches["fragments"].clear()
+    client = Client()
+    client.force_login(reader)
+    fresh = _normalised(_comment_form_of(client.get(post.get_absolute_url()).content.decode()))
+    assert fresh == forms[0]
+
+
+def test_each_post_has_its_own_kept_form(author: User, reader: User, post: Post) -> None:
+    other = publish_post(author=author, title="Another", body="Text.")
+    client = Client()
+    client.force_login(reader)
+    for shown in (post, other):
+        form = _comment_form_of(client.get(shown.get_absolute_url()).content.decode())
+        assert reverse("posts:comment_create", args=[shown.pk]) in form
+        assert "Add a comment" in form
+
+
+def test_a_live_qa_asks_for_questions_after_a_post_kept_its_form(
+    author: User, reader: User, post: Post
+) -> None:
+    event = publish_post(
+        author=author,
+        kind="event",
+        title="Ask a cardiologist",
+        body="Bring questions.",
+        starts_at=timezone.now() + datetime.timedelta(hours=2),
+        duration_minutes=60,
+    )
+    client = Client()
+    client.force_login(reader)
+    assert "Add a comment" in _comment_form_of(client.get(post.get_absolute_url()).content.decode())
+    form = _comment_form_of(client.get(event.get_absolute_url()).content.decode())
+    assert "Ask a question" in form and ">Ask</button>" in form
+    assert "Add a comment" not in form
+
+
+def test_a_form_sent_back_with_errors_is_the_senders_alone(post: Post, reader: User) -> None:
+    """A refused comment comes back with its errors; the next member still gets the empty
+    form, kept or not."""
+    client = Client()
+    client.force_login(reader)
+    client.get(post.get_absolute_url())
+    long_text = "x" * 5_001
+
+    refused = client.post(reverse("posts:comment_create", args=[post.pk]), {"body": long_text})
+
+    assert refused.status_code == 400
+    form = _comment_form_of(refused.content.decode())
+    assert long_text in form and 'aria-invalid="true"' in form
+    other = Client()
+    other.force_login(UserFactory.create())
+    empty = _comment_form_of(other.get(post.get_absolute_url()).content.decode())
+    assert long_text not in empty and "aria-invalid" not in empty
+
+
+def test_a_deleted_post_shows_no_form(author: User, reader: User, post: Post) -> None:
+    client = Client()
+    client.force_login(reader)
+    _comment_form_of(client.get(post.get_absolute_url()).content.decode())
+    delete_post(post=post, member=author)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Post unavailable" in html and not COMMENT_FORM.findall(html)
+
+
+# --- What every card of a page asks about its reader ---------------------------------------
+
+
+def test_on_one_page_the_readers_own_card_and_anothers_keep_their_own_links(
+    author: User, reader: User, post: Post
+) -> None:
+    """The reader and the request are looked at once per page (cards._reading): each card
+    still shows what is the reader's own on it."""
+    own = publish_post(author=reader, title="Mine", body="My text.")
+    toggle_reaction(member=reader, target=post, kind="like")
+    client = Client()
+    client.force_login(reader)
+    html = client.get(reverse("posts:explore")).content.decode()
+    cards_html = re.findall(r'<article class="card post.*?</article>', html, re.DOTALL)
+    by_id = {
+        int(re.search(r'id="post-(\d+)"', card).group(1)): card  # type: ignore[union-attr]
+        for card in cards_html
+    }
+    assert reverse("posts:edit", args=[own.pk]) in by_id[own.pk]
+    assert "Report" not in by_id[own.pk] and 'aria-pressed="false">Like' in by_id[own.pk]
+    assert reverse("posts:edit", args=[post.pk]) not in by_id[post.pk]
+    assert "Report" in by_id[post.pk] and 'aria-pressed="true">Like' in by_id[post.pk]
+    # Their reaction forms send them back to the page they are on.
+    assert f'name="next" value="{reverse("posts:explore")}"' in by_id[post.pk]
+    assert f'value="{reverse("posts:explore")}"' in by_id[own.pk]
+
+
+def test_a_visitor_and_a_member_get_their_own_cards_on_the_same_page(
+    post: Post, reader: User
+) -> None:
+    member = Client()
+    member.force_login(reader)
+    members_card = _cards_of(member.get(reverse("posts:explore")).content.decode())
+    visitors_card = _cards_of(Client().get(reverse("posts:explore")).content.decode())
+    assert "csrfmiddlewaretoken" in members_card and "Report" in members_card
+    assert "csrfmiddlewaretoken" not in visitors_card and "Report" not in visitors_card
+
+
+# --- Whole threads -----------------------------------------------------------------------------
+
+
+def _threads_of(html: str) -> str:
+    found = re.findall(r'<section id="comments".*?</section>', html, re.DOTALL)
+    assert found and '<div class="thread">' in found[0], "no thread on the page"
+    return _normalised(found[0])
+
+
+def _thread(post: Post, commenter: User, replies: int) -> tuple[Comment, list[Comment]]:
+    top = add_comment(author=commenter, post=post, body="Thirty per kilo is a lot.")
+    answers = [
+        add_comment(author=UserFactory.create(), post=post, body=f"Reply {n}.", parent=top)
+        for n in range(replies)
+    ]
+    return top, answers
+
+
+def _first_reply_liked(reader: User, top: Comment, replies: list[Comment]) -> None:
+    toggle_reaction(member=UserFactory.create(), target=replies[0], kind="like")
+
+
+def _first_reply_liked_by_reader(reader: User, top: Comment, replies: list[Comment]) -> None:
+    toggle_reaction(member=reader, target=replies[0], kind="helpful")
+
+
+def _first_reply_edited(reader: User, top: Comment, replies: list[Comment]) -> None:
+    edit_comment(comment=replies[0], editor=replies[0].author, body="Twenty, on reflection.")
+
+
+def _first_reply_deleted(reader: User, top: Comment, replies: list[Comment]) -> None:
+    delete_comment(comment=replies[0], member=replies[0].author)
+
+
+def _first_reply_removed(reader: User, top: Comment, replies: list[Comment]) -> None:
+    remove_content(moderator=ModeratorFactory.create(), target=replies[0], reason="Off topic.")
+
+
+def _reply_added(reader: User, top: Comment, replies: list[Comment]) -> None:
+    add_comment(author=UserFactory.create(), post=top.post, body="One more.", parent=top)
+
+
+def _last_reply_deleted(reader: User, top: Comment, replies: list[Comment]) -> None:
+    delete_comment(comment=replies[-1], member=replies[-1].author)
+
+
+def _top_comment_liked(reader: User, top: Comment, replies: list[Comment]) -> None:
+    toggle_reaction(member=UserFactory.create(), target=top, kind="like")
+
+
+THREAD_CHANGES = [
+    _first_reply_liked,
+    _first_reply_liked_by_reader,
+    _first_reply_edited,
+    _first_reply_deleted,
+    _first_reply_removed,
+    _reply_added,
+    _last_reply_deleted,
+    _top_comment_liked,
+]
+
+
+@pytest.mark.parametrize("change", THREAD_CHANGES, ids=lambda change: change.__name__.strip("_"))
+def test_a_reused_thread_is_the_fresh_thread_after_each_change(
+    client: Client, reader: User, post: Post, change: Callable
+) -> None:
+    """Three replies: two shown and a link to the third, whose count a new or deleted
+    reply changes."""
+    top, replies = _thread(post, PhysicianFactory.create(), 3)
+    client.force_login(reader)
+    url = post.get_absolute_url()
+    before = _threads_of(client.get(url).content.decode())
+    assert "Show 1 more reply" in before
+
+    change(reader, top, replies)
+    reused = _threads_of(client.get(url).content.decode())
+    caches["fragments"].clear()
+    fresh = _threads_of(client.get(url).content.decode())
+
+    assert reused == fresh
+    assert reused != before
+
+
+def test_one_thread_shows_each_reader_their_own(post: Post, reader: User) -> None:
+    """The same thread for the author of one of its replies, another member and a visitor,
+    one after the other on the same process: each gets their own controls."""
+    top, replies = _thread(post, PhysicianFactory.create(), 2)
+    own_reply = replies[1]
+    remove_content(moderator=ModeratorFactory.create(), target=own_reply, reason="Off topic.")
+    toggle_reaction(member=reader, target=replies[0], kind="like")
+    authors, members, visitors = Client(), Client(), Client()
+    authors.force_login(own_reply.author)
+    members.force_login(reader)
+    url = post.get_absolute_url()
+
+    as_author = _threads_of(authors.get(url).content.decode())
+    as_member = _threads_of(members.get(url).content.decode())
+    as_visitor = _threads_of(visitors.get(url).content.decode())
+
+    assert "Off topic." in as_author and "Reply 1." in as_author
+    assert "Off topic." not in as_member and "Reply 1." not in as_member
+    assert "Off topic." not in as_visitor and "Reply 1." not in as_visitor
+    liked = f'id="comment-{replies[0].pk}"'
+    assert liked in as_member and 'aria-pressed="true">Like' in as_member
+    assert 'aria-pressed="true">Like' not in as_author
+    assert "csrfmiddlewaretoken" in as_member and "csrfmiddlewaretoken" not in as_visitor
