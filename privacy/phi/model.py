@@ -166,29 +166,26 @@ def candidates(
             start and (text[start - 1].isalnum() or text[start - 1] in "@#_/.'’-")
         ):
             continue
-        if end < len(text) and (
-            text[end].isalpha() or (text[end] == ":" and text[start:end].lower() in ENGLISH_WORDS)
-        ):
-            continue  # "McAllister", "HbA1c", a heading ("Course:"), but "Dariusz: 3 falls"
-        if _TITLE_BEFORE_RE.search(text, max(0, start - 6), start):
-            continue  # "Mr. Hallorann": the rules have it
+        # The word lists first: most capitalised words stop here, before any pattern runs.
         word = text[start:end]
         if word in NOT_NAME:
             continue
-        if word in PLACE_POPULATION:
-            yield start, end  # a town, or a name that is also one: the model decides
-            continue
-        bits = NAME_FLAGS.get(word.lower(), 0)
-        if bits & STRONG and not include_listed:
-            continue
         low = word.lower()
-        if not bits and (
-            low in ENGLISH_WORDS
-            or english_compound(low)
-            or PLURAL_CLASS_RE.search(low)
-            or JARGON_SUFFIX_RE.search(low)
-        ):
-            continue  # "Teenager", "Vasopressors", "Elaprase": words no name list holds
+        if word not in PLACE_POPULATION:  # a town, or a name that is also one: the model decides
+            bits = NAME_FLAGS.get(low, 0)
+            if bits & STRONG and not include_listed:
+                continue
+            if not bits and (
+                low in ENGLISH_WORDS
+                or english_compound(low)
+                or PLURAL_CLASS_RE.search(low)
+                or JARGON_SUFFIX_RE.search(low)
+            ):
+                continue  # "Teenager", "Vasopressors", "Elaprase": words no name list holds
+        if end < len(text) and (text[end].isalpha() or (text[end] == ":" and low in ENGLISH_WORDS)):
+            continue  # "McAllister", "HbA1c", a heading ("Course:"), but "Dariusz: 3 falls"
+        if _TITLE_BEFORE_RE.search(text, max(0, start - 6), start):
+            continue  # "Mr. Hallorann": the rules have it
         yield start, end
     if lower_style(text, spans):
         yield from lower_candidates(text)

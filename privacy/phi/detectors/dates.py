@@ -51,6 +51,7 @@ from privacy.phi.patterns.shapes import (
     AGE_RE,
     AGE_SEX_BEFORE_RE,
     AGE_WORDS_RE,
+    DASHED_MONTH_DATE_RE,
     DATE_ORDINAL_RE,
     MONTH_DATE_RE,
     NUMERIC_DATE_RE,
@@ -141,6 +142,10 @@ def _detect_dates(doc: Doc) -> Iterator[Finding]:
         if pos >= done and (m := MONTH_DATE_RE.match(text, pos)):
             done = m.end()
             spans.append((m.start(), m.end(), bool(RANGE_IN_DATE_RE.search(m.group()))))
+        elif text[pos - 1 : pos] == "-":
+            day = pos - 3 if text[pos - 3 : pos - 2].isdigit() else pos - 2
+            if m := DASHED_MONTH_DATE_RE.match(text, max(0, day)):
+                spans.append((m.start(), m.end(), False))  # "12-Jan-2024"
     for pos in doc.at("holiday"):
         if m := HOLIDAY_RE.match(text, pos):
             spans.append((m.start(), m.end(), False))

