@@ -251,7 +251,6 @@ PLACE_BEFORE_POSTCODE_RE: Final = re.compile(rf"(?<![\w'’-])({_TOKEN}(?:[ \t]+
 # Mobile numbers written without a cue: UK "07469 555 210" / "07700 900456", Australian
 # "0412 555 019". (An NHS number is 3-3-4 and does not start with 07 or 04 in these groups.)
 AADHAAR_RE: Final = re.compile(r"(?<![\d-])\d{4}[ -]\d{4}[ -]\d{4}(?![\d-])")
-AADHAAR_NEAR_RE: Final = re.compile(r"aadhaa?r")
 # A North American number without its area code: "555-0172".
 LOCAL_NUMBER_RE: Final = re.compile(r"\d{3}-\d{4}")
 # Who a local number reaches, or "#": "daughter at 555-0147", "son Minh 555-0193", "best # is".
