@@ -27,6 +27,16 @@ English list at or above Zipf 3.0 (about one use in a million words). The
 scanner treats a word missing from this list and from the name list as a
 possible name in a person context ("i told oluwadamilare his results").
 
+``drugs.txt``  one lower-case drug name a line: the one-word generic and brand names of
+drug-named-entity-recognition (MIT licence, Thomas Wood; from MeSH, DrugBank's open
+vocabulary, the NHS and Wikipedia), less any listed name or town ("allegra", "camila"
+stay names). A capitalised word in this list is no name ("Diltiazem drip started").
+
+``regions.txt``  one region a line: the one-word states, provinces, regions and territories
+of the countries whose places Rounds members mention most, from pycountry's ISO 3166-2
+subdivisions (LGPL 2.1), less any town, listed name or English word ("Ashanti", "Sindh",
+"Sarawak", "Bulacan"). Like a US state, a region is no patient's place and no name.
+
 The scanner loads these files at import; nothing is read from the packages
 at run time. The lists are sorted, so a rebuild with the same package
 versions gives the same bytes.
@@ -176,12 +186,63 @@ def build_words() -> list[str]:
     return sorted(words)
 
 
+_DRUG_WORD_RE = re.compile(r"[a-z]{4,}")
+
+
+def build_drugs(names: Iterable[str], places: Iterable[str]) -> list[str]:
+    from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
+
+    taken = {row.split("\t")[0] for row in names} | {row.split("\t")[0].lower() for row in places}
+    return sorted(
+        w for w in drug_variant_to_canonical if _DRUG_WORD_RE.fullmatch(w) and w not in taken
+    )
+
+
+# ISO 3166-2 kinds of subdivision that are a state's level, not a county's or a town's.
+_REGION_TYPES = frozenset(
+    {
+        "State",
+        "Province",
+        "Region",
+        "Territory",
+        "Union territory",
+        "Federal territory",
+        "Capital territory",
+    }
+)
+_REGION_COUNTRIES = _PLACE_COUNTRIES | {"MY"}
+_REGION_WORD_RE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+
+
+def build_regions(names: Iterable[str], places: Iterable[str]) -> list[str]:
+    import pycountry
+
+    taken = {row.split("\t")[0] for row in names} | {row.split("\t")[0] for row in places}
+    regions = set()
+    for country in sorted(_REGION_COUNTRIES):
+        for subdivision in pycountry.subdivisions.get(country_code=country) or []:
+            if subdivision.type not in _REGION_TYPES:
+                continue
+            name = fold(re.sub(r"[ \t]*\(.*\)", "", subdivision.name))
+            if (
+                _REGION_WORD_RE.fullmatch(name)
+                and name not in taken
+                and name.lower() not in taken
+                and not is_common_word(name.lower(), english_name=True)
+            ):
+                regions.add(name)
+    return sorted(regions)
+
+
 def main() -> None:
     DATA_DIR.mkdir(exist_ok=True)
+    names, places = build_names(), build_places()
     for filename, rows in (
-        ("names.tsv", build_names()),
-        ("places.tsv", build_places()),
+        ("names.tsv", names),
+        ("places.tsv", places),
         ("words.txt", build_words()),
+        ("drugs.txt", build_drugs(names, places)),
+        ("regions.txt", build_regions(names, places)),
     ):
         (DATA_DIR / filename).write_text("\n".join(rows) + "\n", encoding="utf-8")
         print(f"{filename}: {len(rows)} rows")

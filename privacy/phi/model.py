@@ -177,11 +177,12 @@ def candidates(
                 continue
             if not bits and (
                 low in ENGLISH_WORDS
+                or (low.endswith(("ed", "ing", "ly")) and inflected_english(low))
                 or english_compound(low)
                 or PLURAL_CLASS_RE.search(low)
                 or JARGON_SUFFIX_RE.search(low)
             ):
-                continue  # "Teenager", "Vasopressors", "Elaprase": words no name list holds
+                continue  # "Teenager", "Restarted", "Vasopressors", "Elaprase": no listed names
         if end < len(text) and (text[end].isalpha() or (text[end] == ":" and low in ENGLISH_WORDS)):
             continue  # "McAllister", "HbA1c", a heading ("Course:"), but "Dariusz: 3 falls"
         if _TITLE_BEFORE_RE.search(text, max(0, start - 6), start):

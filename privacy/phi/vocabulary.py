@@ -299,9 +299,11 @@ _CLINICAL_WORDS: Final = _words(
 _MEDICAL_TERMS: Final = _words(
     """
     Zika Hendra Nipah Hantaan Norwalk Coxsackie Marburg Ebola Lassa Reston Machupo Junin
-    Powassan Oropouche Chikungunya Mayaro
+    Powassan Oropouche Chikungunya Mayaro Dengue Lepto Leptospirosis Melioidosis Typhoid
+    Paratyphoid Mpox Pertussis Tetanus Diphtheria Scabies Tinea Kwashiorkor Marasmus
     Mum Mom Mam Dad Grandma Grandpa Granny Gran Aunty Auntie Uncle Cousin Niece Nephew
     Grandson Granddaughter Doña Mang Aling Kuya Tita Tito Lola Lolo Babcia Dziadek
+    Kaumātua Kaumatua Kuia Pakcik Makcik Gogo Didi Chacha Chachi Tatay Nanay
     Candida Klebsiella Pseudomonas Enterobacter Enterococcus Acinetobacter Serratia Proteus
     Citrobacter Morganella Stenotrophomonas Burkholderia Legionella Listeria Neisseria
     Haemophilus Moraxella Bordetella Clostridium Clostridioides Bacteroides Fusobacterium
@@ -325,10 +327,25 @@ _MEDICAL_TERMS: Final = _words(
     Siri Alexa Royal Infirmary General Memorial Ornge
     """
 )
+_DATA_DIR: Final = Path(__file__).with_name("data")
+# Generic and brand drug names that are no listed name or town (``data/drugs.txt``,
+# see build.py), capitalised as they open a sentence ("Diltiazem drip started").
+DRUG_NAMES: Final = frozenset(
+    word.capitalize() for word in (_DATA_DIR / "drugs.txt").read_text(encoding="utf-8").split()
+)
+# States, provinces and regions of other countries ("Sindh", "Sarawak"; ``data/regions.txt``).
+WORLD_REGIONS: Final = frozenset((_DATA_DIR / "regions.txt").read_text(encoding="utf-8").split())
 EPONYMS: Final = _EPONYMS
 DRUG_BRANDS: Final = _DRUG_BRANDS
 NOT_NAME: Final = (
-    _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS | _MEDICAL_TERMS
+    _EPONYMS
+    | _COMMON_CAPS
+    | _DRUG_BRANDS
+    | _LARGE_PLACES
+    | _CLINICAL_WORDS
+    | _MEDICAL_TERMS
+    | DRUG_NAMES
+    | WORLD_REGIONS
 )
 
 # Public figures whose names come up in clinical discussion as news, history
@@ -369,9 +386,6 @@ PUBLIC_FIGURES: Final = frozenset(
 # Name and place lists built by ``python -m privacy.phi.build`` (see that
 # module for sources and licences) and loaded once at import.
 # ---------------------------------------------------------------------------
-
-_DATA_DIR: Final = Path(__file__).with_name("data")
-
 
 # Bits of NAME_FLAGS.
 GIVEN: Final = 1
@@ -442,7 +456,7 @@ for _place in (p.strip() for p in _NEIGHBOURHOODS.split("|")):
 PLACE_WORDS = PLACE_WORDS - {"Queens"}
 CA_PROVINCES: Final = _words("AB BC MB NB NL NS NT NU ON PE QC SK YT")
 # States, provinces, countries and their abbreviations: what follows a town after a comma.
-REGIONS: Final = US_STATES | CA_PROVINCES | _LARGE_PLACES
+REGIONS: Final = US_STATES | CA_PROVINCES | _LARGE_PLACES | WORLD_REGIONS
 
 # A capitalised pair followed by one of these is an eponym or an institution
 # ("Charles Bonnet syndrome", "Marcus Gunn pupil", "Mary Washington Hospital").
@@ -454,7 +468,7 @@ EPONYM_FOLLOWERS: Final = _words(
     catheter sarcoma lymphoma tumor tumour carcinoma cell cells body bodies palsy paralysis
     pattern approach incision point law rule equation formula effect ratio index method stain
     staining type variant anomaly malformation cyst ulcer tear hernia line lines space canal
-    duct gland ligament triangle plexus valve wave sphincter diverticulum esophagus virus
+    duct gland ligament triangle plexus valve wave sphincter diverticulum esophagus virus viper
     bacillus protocol position breathing respiration gait contracture thyroiditis
     encephalopathy aneurysm angina arthritis dystrophy ataxia chorea hospital clinic center
     centre institute university college school medical memorial foundation award lecture

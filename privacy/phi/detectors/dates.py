@@ -43,6 +43,7 @@ from privacy.phi.patterns.international import (
     LAB_BEFORE_VERB_RE,
     LIFE_EVENT_BEFORE_RE,
     PERSON_BEFORE_AGE,
+    TITLED_NAME_BEFORE_RE,
 )
 from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE, STATISTIC_BEFORE_RE
 from privacy.phi.patterns.shapes import (
@@ -254,7 +255,11 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     if "(" in text:
         for m in AGE_IN_BRACKETS_RE.finditer(text):
             before = _word_before(text, m.start())
-            if before in PERSON_BEFORE_AGE or _name_bits(before) & STRONG:
+            if (
+                before in PERSON_BEFORE_AGE
+                or _name_bits(before) & STRONG
+                or TITLED_NAME_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
+            ):
                 yield _finding(text, "age", *m.span("age"), HIGH)
     if "birthday" in low:
         for m in AGE_BIRTHDAY_RE.finditer(low):

@@ -104,18 +104,36 @@ def _trim_name(text: str, start: int, end: int, *, keep_right: bool = False) -> 
     if keep_right:
         tokens.reverse()
     kept: list[re.Match[str]] = []
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         word = tok.group()
         parts = [p for p in re.split(r"[-'’]", word) if p]
-        if word in NOT_NAME or all(p in NOT_NAME for p in parts):
-            break
-        kept.append(tok)
+        if _REDUPLICATED_RE.fullmatch(word):
+            kept.append(tok)  # "Jun-Jun", "Bong-Bong": a nickname, whatever its halves are
+        elif word in NOT_NAME or all(p in NOT_NAME for p in parts):
+            if not (keep_right and i == 0 and _surname_after_name(word, tokens[1:])):
+                break
+            kept.append(tok)
+        else:
+            kept.append(tok)
     if not kept:
         return None
     if keep_right:
         return kept[-1].start(), kept[0].end()
     # Keep leading particles ("de la Cruz") that precede the first token.
     return (start if kept[0].start() > start else kept[0].start()), kept[-1].end()
+
+
+_HOSPITAL_BEFORE_RE: Final = re.compile(
+    r"\b(?:Hospital|Hospitál|Ospital|Klinik|Rumah[ \t]+Sakit|Puskesmas)(?:[ \t]+[A-Z][\w'’-]*){0,2}"
+    r"[ \t]+$"
+)
+_REDUPLICATED_RE: Final = re.compile(r"([A-Z][a-z]+)-\1", re.IGNORECASE)
+
+
+def _surname_after_name(word: str, before: list[re.Match[str]]) -> bool:
+    """Whether ``word``, an eponym, is the surname of the name before it ("Shoshana Weiss, 91,"
+    read from the right): an eponym's name is a surname too, and the word before is none."""
+    return word in EPONYMS and bool(before) and before[0].group() not in NOT_NAME
 
 
 def _given_only(word: str) -> bool:
@@ -146,6 +164,8 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
             return False
     if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
         return False
+    if _HOSPITAL_BEFORE_RE.search(text, max(0, start - 40), start):
+        return False  # "Hospital Sultanah Aminah": a hospital named after a person
     if NOT_PATIENT_AFTER_RE.match(text, end):
         return False
     cred = CREDENTIAL_AFTER_RE.match(text, end)
@@ -197,7 +217,31 @@ def _names_after_cues(doc: Doc) -> Iterator[Finding | None]:
                 finding = _finding(text, "name", finding.start, finding.end, LOW)
             yield finding
         else:
-            yield _name_finding(text, start, end, HIGH)
+            finding = _name_finding(text, start, end, HIGH)
+            if finding is None and cue.group("rel") in _KIN_WORDS:
+                finding = _given_word_name(text, start)
+            yield finding
+
+
+# Relatives whose name follows the word itself ("wife Hope", "daughter Grace"); not "man",
+# "young" or "sister" (a ward sister), after which a capitalised word is seldom a name.
+_KIN_WORDS: Final = frozenset(
+    """wife husband son daughter mother mom mum father dad brother partner spouse fiance fiancee
+    boyfriend girlfriend grandson granddaughter grandmother grandfather grandma grandpa niece
+    nephew aunt uncle cousin stepson stepdaughter twin baby aunty auntie nan nana granny
+    gran""".split()
+)
+
+
+def _given_word_name(text: str, start: int) -> Finding | None:
+    """A listed given name that is also a word, right after a relative ("Wife Hope is
+    hoping to come"): the relative is evidence enough."""
+    word = TOKEN_RE.match(text, start)
+    if word is None or not _name_bits(word.group()) & GIVEN or word.group().isupper():
+        return None
+    if not _is_person_name(text, start, word.end()):
+        return None
+    return _finding(text, "name", start, word.end(), LOW)
 
 
 def _detect_names(doc: Doc) -> Iterator[Finding]:
@@ -244,7 +288,7 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
             found.append(finding)
     if INITIALS_TRIGGER_RE.search(text):
         for m in INITIALS_RE.finditer(text):
-            if m.group().replace(" ", "") in CREDENTIAL_INITIALS:
+            if m.group().replace(" ", "").upper() in CREDENTIAL_INITIALS:
                 continue
             start, end = m.span()
             if INITIALS_CUE_BEFORE_RE.search(

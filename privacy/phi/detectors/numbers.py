@@ -136,7 +136,8 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
         elif MOBILE_SHAPE_RE.fullmatch(m.group().lstrip("(")):
             # UK and Australian mobiles have a shape of their own: "07469 555 210",
             # also in brackets after a name ("daughter Karen (07700 900417)").
-            start += len(m.group()) - len(m.group().lstrip("("))
+            if ")" not in m.group():  # the area code's brackets stay: "(07) 5550 1834"
+                start += len(m.group()) - len(m.group().lstrip("("))
             yield _finding(text, "phone", start, end, LOW)
     for pos in doc.at("phone_label"):
         m = LABELLED_PHONE_RE.match(low, pos)

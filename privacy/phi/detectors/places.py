@@ -39,6 +39,7 @@ from privacy.phi.patterns.unlisted import (
     PERSON_IN_SENTENCE_RE,
     PLACE_SUFFIX_RE,
     POSTER_OWN_PLACE_RE,
+    POSTER_PLACE_BEFORE_RE,
     REFERRAL_ASK_RE,
     TOWN_BEFORE_PERSON_RE,
     TOWN_THING_AFTER_RE,
@@ -162,13 +163,15 @@ def _not_a_patients_place(low: str, pos: int) -> bool:
 
 
 def _posters_own_place(low: str, pos: int) -> bool:
-    """Whether the sentence up to ``pos`` is about the poster's own career or travels, or asks
-    for a colleague in a town ("Worked in Stoke for 6 years", "anyone know a good endo in Cork?").
-    """
+    """Whether the sentence up to ``pos`` is about the poster's own career, work place or
+    travels, or asks for a colleague in a town ("Worked in Stoke for 6 years", "Our ED in
+    Hyderabad saw 23 cases", "anyone know a good endo in Cork?")."""
     lo = max(0, pos - 120)
     start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n:")) + 1
     return bool(
-        POSTER_OWN_PLACE_RE.match(low, start, pos) or REFERRAL_ASK_RE.search(low, start, pos)
+        POSTER_OWN_PLACE_RE.match(low, start, pos)
+        or REFERRAL_ASK_RE.search(low, start, pos)
+        or POSTER_PLACE_BEFORE_RE.search(low, start, pos)
     ) and not PERSON_IN_SENTENCE_RE.search(low, start, pos)
 
 
@@ -473,4 +476,6 @@ def _detect_model_places(doc: Doc) -> Iterator[Finding]:
             text, max(0, start - 11), start - 3
         ):
             continue  # "ESMO in Barcelona"
+        if _posters_own_place(doc.low, start):
+            continue  # "here in Eldoret", "Flying back to Boston now"
         yield _finding(text, "address", start, end, LOW)

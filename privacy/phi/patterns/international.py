@@ -260,6 +260,10 @@ LOCAL_NUMBER_CUE_RE: Final = re.compile(
 )
 MOBILE_SHAPE_RE: Final = re.compile(
     r"07\d{3}[ ]?(?:\d{3}[ ]?\d{3}|\d{6})|04\d{2}[ ]?\d{3}[ ]?\d{3}"
+    # Numbers dialled with a leading 0 elsewhere: Nigeria, Kenya, South Africa, the
+    # Philippines ("0803 555 7721", "0711 555 284", "0998 555 0167"), UK and Australian
+    # landlines ("020 7946 0123", "(07) 5550 1834").
+    r"|0[1-9]\d{2}[ -]?\d{3}[ -]?\d{3,4}|0\d{2} \d{4} \d{4}|0\d\) ?\d{4} ?\d{4}"
 )
 # "Dubbo NSW 2830": an Australian state and its four-digit postcode.
 AU_POSTCODE_RE: Final = re.compile(
@@ -276,8 +280,10 @@ COLLEAGUE_AFTER_RE: Final = re.compile(
     r"|infection control|palliative|physio"
     r"|physiotherapy|dietetics|nutrition|slt|speech therapy|psych|psychiatry|rehab|theatres?"
     r"|housekeeping|security|reception|the lab|lab|cath lab|imaging|endoscopy|dialysis"
-    r"|ward (?!rounds?\b)\w+|\d\w?"
     r"|(?:night|day|late|early|weekend|twilight)[ \t]+(?:team|shift))\b"
+    # A ward or a ward's number after "from" is where a colleague works ("Jen from 4B"); after
+    # "on" or "in" it is where a patient lies ("Pani Zofia on 5 North", "Esperanza on ward 7").
+    r"|[ \t]+from[ \t]+(?:the[ \t]+)?(?:ward[ \t]+(?!rounds?\b)\w+|\d\w?)\b"
     r"|[ \t]+(?:and|&)[ \t]+(?:colleagues|co-?workers|coauthors|co-authors|team)\b"
     r"|[ \t]+et[ \t]+al\b",
     re.IGNORECASE,
@@ -319,7 +325,10 @@ HASHTAG_COMMON: Final = frozenset(
     miracle miracles journey story""".split()
 )
 # "mrs ahmed (91)": an age in brackets after a person word or name (checked in Python).
-AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})\)")
+# "(91)" or "(97, still drives)" after a person.
+AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})(?:\)|,[ \t])")
+# "Mrs Abernethy (97, ...)": a surname after a title, right before the bracket.
+TITLED_NAME_BEFORE_RE: Final = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+[A-Z][\w'’-]+[ \t]*$")
 PERSON_BEFORE_AGE: Final = frozenset(
     """pt patient mr mrs ms miss he she man woman lady gentleman grandmother grandfather mum mom
     dad nan gran granny grandma grandpa husband wife mother father""".split()

@@ -29,7 +29,11 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|(?:insurance|policy|plan)(?: policy)?[ \t]?(?:id|#|number|no\.?)"
         rf"|health plan{_NUM_SUFFIX}|group{_NUM_SUFFIX}"
         # The Philippines', Nigeria's and Ireland's schemes.
+        # Cards first: "NHIS card: 0723…" is read whole, not as "NHIS" and a word.
+        rf"|(?:insurance|health|nhis|nhf) card{_NUM_SUFFIX}"
         rf"|philhealth{_NUM_SUFFIX}|nhis{_NUM_SUFFIX}|medical card{_NUM_SUFFIX}"
+        # Kenya's and Jamaica's funds, Australia's disability scheme.
+        rf"|nhif{_NUM_SUFFIX}|nhf{_NUM_SUFFIX}|ndis{_NUM_SUFFIX}"
     ),
     "account": (
         rf"(?:billing |bank |hospital |patient |financial )?acc(?:oun)?t\.?{_NUM_SUFFIX}"
@@ -59,6 +63,8 @@ ID_LABELS: Final[dict[str, str]] = {
         # New Zealand's NHI, Australia's IHI, India's Aadhaar, a national identity number
         rf"|nhi{_NUM_SUFFIX}|ihi{_NUM_SUFFIX}|aadhaa?r(?: card)?{_NUM_SUFFIX}"
         r"|national (?:id|identity)(?: card)?"
+        # Pakistan's CNIC, Malaysia's MyKad and Singapore's NRIC (the bare "IC" in capitals).
+        rf"|cnic{_NUM_SUFFIX}|nric{_NUM_SUFFIX}|mykad{_NUM_SUFFIX}|ic"
         rf"{_NUM_SUFFIX}"
     ),
 }
@@ -69,7 +75,7 @@ ID_LABEL_RE: Final = re.compile(
     r"(?!(?<=[a-z])[a-z])"
 )
 # Short labels that are ordinary words in lower case ("fin", "sn", "dl").
-UPPERCASE_ONLY_LABELS: Final = frozenset({"fin", "sn", "dl", "vin", "mbi", "dea"})
+UPPERCASE_ONLY_LABELS: Final = frozenset({"fin", "sn", "dl", "vin", "mbi", "dea", "ic"})
 ID_AFTER_LABEL_RE: Final = re.compile(
     r"[ \t]*(?:[:#=.(-][ \t]*)*"
     r"(?:(?:[Nn]o|[Nn]os|[Nn]umber|[Nn]um|[Nn]r|is|was|are|as|of|ID|[Ii]d|[Ee]nding(?:[ \t]+in)?)"
@@ -141,7 +147,7 @@ HOLIDAY_RE: Final = re.compile(
 )
 STATISTIC_BEFORE_RE: Final = re.compile(r"\b(?:mean|median|average|avg)[ \t]+$")
 NAME_CUE_RE: Final = re.compile(
-    r"(?:(?P<pt>patient|pt)\b\.?|(?P<nok>nok|next[ \t]+of[ \t]+kin)\b"
+    r"(?:(?P<pt>patient\b|pt\b\.?)|(?P<nok>nok|next[ \t]+of[ \t]+kin)\b"
     r"|(?P<named>named(?![ \t]+(?:after|for|by|in|as)\b)|nicknamed|call(?:s|ed)?[ \t]+(?:her|him)\b"
     r"|called|name[ \t]+(?:is|was)|name['’]s|goes by|known as|name)"
     r"|(?P<rel>wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner"
@@ -149,7 +155,7 @@ NAME_CUE_RE: Final = re.compile(
     r"|grandfather|grandma|grandpa|grandchild|niece|nephew|aunt|uncle|cousin|caregiver"
     r"|carer|guardian|proxy|roommate|neighbou?r|stepson|stepdaughter|stepmother|stepfather"
     r"|sibling|twin|child|kid|boy|girl|teen|baby|infant|man|woman|gentleman|lady|little"
-    r"|young|aunty|auntie|nan|nana|granny|gran|smt|shri|sri)\b\.?)"
+    r"|young|aunty|auntie|nan|nana|granny|gran)\b|(?:smt|shri|sri)\b\.?)"
 )
 NAME_AFTER_CUE_RE: Final = re.compile(
     rf"(?:[ \t]*[,:(][ \t]*|[ \t]+)(?:is[ \t]+)?(?P<name>{_NAME_SEQ})"
@@ -176,7 +182,7 @@ for _rule, _blob in (
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
         registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip
-        inpatient in-patient philhealth nhis""",
+        inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic""",
     ),
     (
         "name",

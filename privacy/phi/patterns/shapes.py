@@ -177,15 +177,21 @@ NAME_BEFORE_RE: Final = re.compile(
     rf"(?<![\w@.'’-])({_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}})$"
 )
 NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]+(?P<last>{_PARTICLE}{{0,3}}{_TOKEN})")
-INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Z]\.")
-INITIALS_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.){0,2}(?!\w)")
-INITIALS_CUE_BEFORE_RE: Final = re.compile(r"\b(?:pt|patient|initials)\b[^\n]{0,12}$")
+INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Za-z]\.")
+# Initials, written in capitals or not ("J.K.", "j.r."): the rules take them after a cue, before
+# an age or before where the patient lies.
+INITIALS_RE: Final = re.compile(r"(?<![\w.])[A-Za-z]\.[ ]?[A-Za-z]\.(?:[ ]?[A-Za-z]\.){0,2}(?!\w)")
+INITIALS_CUE_BEFORE_RE: Final = re.compile(
+    r"\b(?:pt|patient|initials|bed|bay|rm|room|cubicle)\b[^\n]{0,12}$", re.IGNORECASE
+)
 AGE_AFTER_INITIALS_RE: Final = re.compile(
-    r",?[ \t]+(?:a|an)[ \t]+\d{1,3}[ \t-]*(?:year|yr|yo|y/o)|,[ \t]*\d{1,3}[ \t]?(?:[MF]\b|y)"
+    r",?[ \t]+(?:a|an)[ \t]+\d{1,3}[ \t-]*(?:year|yr|yo|y/o)|,[ \t]*\d{1,3}[ \t]?(?:[MFmf]\b|y)"
+    r"|[ \t]+(?:in|on)[ \t]+(?:bay|bed|rm|room|cubicle)\b"
 )
 CREDENTIAL_INITIALS: Final = frozenset(
     "M.D. D.O. R.N. N.P. P.A. U.S. U.K. E.R. O.R. I.V. P.O. A.M. P.M. B.S. M.S. B.A. M.A. "
-    "E.D. D.C.".split()
+    "E.D. D.C. E.G. I.E. N.B. A.K.A. B.D. O.D. Q.D. T.D.S. Q.D.S. B.I.D. T.I.D. Q.I.D. P.R. S.C. "
+    "I.M. C.F. V.S. P.S. W.R.T. E.T.A. O.N.".split()
 )
 
 # Which URLs identify nobody: references (journals, guidelines, calculators, teaching videos,

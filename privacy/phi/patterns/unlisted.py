@@ -320,6 +320,18 @@ POSTER_OWN_PLACE_RE: Final = re.compile(
     r"|(?:landed|back[ \t]+from|heading[ \t]+(?:to|off)|off[ \t]+to)\b"
     r"|after[ \t]+\d+[ \t]+(?:years|yrs)\b)"
 )
+# The words right before a town that make it the poster's own place: where they work ("here
+# in", "to us in", "I'm at Hopkins in"), where they go ("flying back to", "moving to"), and
+# colleagues in a town ("resident doctors in"). Searched in the sentence up to the town or up
+# to its preposition; the sentence must name no person. Not "our ED in Swindon saw three
+# overdoses": a unit's town tells where its patients are.
+POSTER_PLACE_BEFORE_RE: Final = re.compile(
+    r"(?:(?:\bhere|\b(?:to|with|for)[ \t]+us(?:[ \t]+here)?|\bi['’]?m[ \t]+at[ \t]+[^.!?\n]{1,30}?"
+    r"|\b(?:doctors|residents|colleagues|gps|hos|nurses|interns|registrars|trainees|medics"
+    r"|clinicians|physicians))[ \t]+(?:in[ \t]+)?"
+    r"|\b(?:flying|heading|headed|going|moving|relocating)(?:[ \t]+back)?(?:[ \t]+home)?"
+    r"[ \t]+(?:to[ \t]+)?)$"
+)
 # A meeting's acronym before "in" and a town: "ESMO in Barcelona", "at ESC in London"; not a
 # ward or a unit ("the ICU in Leeds", "our ED in Swindon").
 CONFERENCE_BEFORE_RE: Final = re.compile(
