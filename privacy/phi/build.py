@@ -3,7 +3,7 @@
     python -m privacy.phi.build
 
 Run it from the repository root with the dev dependencies installed. It reads
-only installed packages and writes two tab-separated files:
+only installed packages and writes these files:
 
 Names with accents are also listed without them ("tomás" and "tomas").
 
@@ -27,15 +27,16 @@ English list at or above Zipf 3.0 (about one use in a million words). The
 scanner treats a word missing from this list and from the name list as a
 possible name in a person context ("i told oluwadamilare his results").
 
-``drugs.txt``  one lower-case drug name a line: the one-word generic and brand names of
-drug-named-entity-recognition (MIT licence, Thomas Wood; from MeSH, DrugBank's open
-vocabulary, the NHS and Wikipedia), less any listed name or town ("allegra", "camila"
-stay names). A capitalised word in this list is no name ("Diltiazem drip started").
+``drugs.txt``  one drug name a line, capitalised as it opens a sentence: the one-word
+generic and brand names of drug-named-entity-recognition (MIT licence, Thomas Wood; from
+MeSH, DrugBank's open vocabulary, the NHS and Wikipedia), less any listed name or town
+("Allegra", "Camila" stay names). Such a capitalised word is no name ("Diltiazem drip
+started").
 
 ``regions.txt``  one region a line: the one-word states, provinces, regions and territories
 of the countries whose places Rounds members mention most, from pycountry's ISO 3166-2
-subdivisions (LGPL 2.1), less any town, listed name or English word ("Ashanti", "Sindh",
-"Sarawak", "Bulacan"). Like a US state, a region is no patient's place and no name.
+subdivisions (LGPL 2.1), less any town, listed name or English word ("Sindh", "Sarawak",
+"Gauteng", "Kerala"). Like a US state, a region is no patient's place and no name.
 
 The scanner loads these files at import; nothing is read from the packages
 at run time. The lists are sorted, so a rebuild with the same package
@@ -194,7 +195,9 @@ def build_drugs(names: Iterable[str], places: Iterable[str]) -> list[str]:
 
     taken = {row.split("\t")[0] for row in names} | {row.split("\t")[0].lower() for row in places}
     return sorted(
-        w for w in drug_variant_to_canonical if _DRUG_WORD_RE.fullmatch(w) and w not in taken
+        w.capitalize()
+        for w in drug_variant_to_canonical
+        if _DRUG_WORD_RE.fullmatch(w) and w not in taken
     )
 
 

@@ -303,7 +303,8 @@ _MEDICAL_TERMS: Final = _words(
     Paratyphoid Mpox Pertussis Tetanus Diphtheria Scabies Tinea Kwashiorkor Marasmus
     Mum Mom Mam Dad Grandma Grandpa Granny Gran Aunty Auntie Uncle Cousin Niece Nephew
     Grandson Granddaughter Doña Mang Aling Kuya Tita Tito Lola Lolo Babcia Dziadek
-    Kaumātua Kaumatua Kuia Pakcik Makcik Gogo Didi Chacha Chachi Tatay Nanay
+    Kaumātua Kaumatua Kuia Pakcik Makcik Gogo Didi Chacha Chachi Tatay Nanay Dadi Nani Cucu
+    Encik Puan Handover
     Candida Klebsiella Pseudomonas Enterobacter Enterococcus Acinetobacter Serratia Proteus
     Citrobacter Morganella Stenotrophomonas Burkholderia Legionella Listeria Neisseria
     Haemophilus Moraxella Bordetella Clostridium Clostridioides Bacteroides Fusobacterium
@@ -330,23 +331,16 @@ _MEDICAL_TERMS: Final = _words(
 _DATA_DIR: Final = Path(__file__).with_name("data")
 # Generic and brand drug names that are no listed name or town (``data/drugs.txt``,
 # see build.py), capitalised as they open a sentence ("Diltiazem drip started").
-DRUG_NAMES: Final = frozenset(
-    word.capitalize() for word in (_DATA_DIR / "drugs.txt").read_text(encoding="utf-8").split()
-)
+DRUG_NAMES: Final = frozenset((_DATA_DIR / "drugs.txt").read_text(encoding="utf-8").split())
 # States, provinces and regions of other countries ("Sindh", "Sarawak"; ``data/regions.txt``).
 WORLD_REGIONS: Final = frozenset((_DATA_DIR / "regions.txt").read_text(encoding="utf-8").split())
 EPONYMS: Final = _EPONYMS
 DRUG_BRANDS: Final = _DRUG_BRANDS
-NOT_NAME: Final = (
-    _EPONYMS
-    | _COMMON_CAPS
-    | _DRUG_BRANDS
-    | _LARGE_PLACES
-    | _CLINICAL_WORDS
-    | _MEDICAL_TERMS
-    | DRUG_NAMES
-    | WORLD_REGIONS
+# The hand-written lists, which may hold listed names; the built ones hold none (build.py).
+_LISTED_NOT_NAME: Final = (
+    _EPONYMS | _COMMON_CAPS | _DRUG_BRANDS | _LARGE_PLACES | _CLINICAL_WORDS | _MEDICAL_TERMS
 )
+NOT_NAME: Final = _LISTED_NOT_NAME | DRUG_NAMES | WORLD_REGIONS
 
 # Public figures whose names come up in clinical discussion as news, history
 # or teaching cases, not as patients (lower case, full names), and the placeholder
@@ -399,7 +393,7 @@ STRONG: Final = 8
 
 def _load_names() -> dict[str, int]:
     """Lower-cased name -> GIVEN | SURNAME | WORD | STRONG bits (one dict keeps memory low)."""
-    not_name = {w.lower() for w in NOT_NAME}
+    not_name = {w.lower() for w in _LISTED_NOT_NAME}
     flags: dict[str, int] = {w.lower(): GIVEN | STRONG for w in FIRST_NAMES}
     for line in (_DATA_DIR / "names.tsv").read_text(encoding="utf-8").splitlines():
         name, letters = line.split("\t")
@@ -468,7 +462,8 @@ EPONYM_FOLLOWERS: Final = _words(
     catheter sarcoma lymphoma tumor tumour carcinoma cell cells body bodies palsy paralysis
     pattern approach incision point law rule equation formula effect ratio index method stain
     staining type variant anomaly malformation cyst ulcer tear hernia line lines space canal
-    duct gland ligament triangle plexus valve wave sphincter diverticulum esophagus virus viper
+    duct gland ligament triangle plexus valve wave sphincter diverticulum esophagus virus
+    viper enceph
     bacillus protocol position breathing respiration gait contracture thyroiditis
     encephalopathy aneurysm angina arthritis dystrophy ataxia chorea hospital clinic center
     centre institute university college school medical memorial foundation award lecture

@@ -40,6 +40,7 @@ from privacy.phi.patterns.international import (
     AGE_SENTENCE_START_RE,
     AGE_VERB_BEFORE_RE,
     AGE_WORD_TAIL_RE,
+    BED_NAME_AGE_RE,
     LAB_BEFORE_VERB_RE,
     LIFE_EVENT_BEFORE_RE,
     PERSON_BEFORE_AGE,
@@ -214,6 +215,10 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "age", *m.span("age"), LOW)
     for pos in doc.at("title"):
         if m := AGE_AFTER_TITLE_RE.match(low, pos):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    for pos in doc.at("bed"):
+        m = BED_NAME_AGE_RE.match(low, pos)
+        if m and all(_name_bits(word) & STRONG for word in m.group("name").split()):
             yield _finding(text, "age", *m.span("age"), HIGH)
     for pos in doc.at("at_age"):
         if m := AGE_AT_RE.match(low, pos):

@@ -123,6 +123,7 @@ def _trim_name(text: str, start: int, end: int, *, keep_right: bool = False) -> 
     return (start if kept[0].start() > start else kept[0].start()), kept[-1].end()
 
 
+_SAINT_BEFORE_RE: Final = re.compile(r"\b(?:St|Ste|Saint)\.?[ \t]+$", re.IGNORECASE)
 _HOSPITAL_BEFORE_RE: Final = re.compile(
     r"\b(?:Hospital|Hospitál|Ospital|Klinik|Rumah[ \t]+Sakit|Puskesmas)(?:[ \t]+[A-Z][\w'’-]*){0,2}"
     r"[ \t]+$"
@@ -145,6 +146,8 @@ def _is_person_name(text: str, start: int, end: int) -> bool:
     """Reject eponyms, colleagues, signatures, @handles and public figures."""
     if start > 0 and text[start - 1] == "@":
         return False
+    if _SAINT_BEFORE_RE.search(text, max(0, start - 7), start):
+        return False  # "St. Brigid's ward": a saint's name is a ward's or a hospital's
     if _public_figure(text, start, end) or EPONYM_PHRASE_AFTER_RE.match(text, end):
         return False
     follow = FOLLOWING_WORD_RE.match(text, end)
@@ -234,12 +237,15 @@ _KIN_WORDS: Final = frozenset(
 
 
 def _given_word_name(text: str, start: int) -> Finding | None:
-    """A listed given name that is also a word, right after a relative ("Wife Hope is
-    hoping to come"): the relative is evidence enough."""
+    """A listed given name the other rules set aside, right after a relative ("Wife Hope is
+    hoping to come", "Wife Linda cell 555-0134"): the relative is evidence enough."""
     word = TOKEN_RE.match(text, start)
     if word is None or not _name_bits(word.group()) & GIVEN or word.group().isupper():
         return None
-    if not _is_person_name(text, start, word.end()):
+    # The relative rules out an eponym ("Wife Linda cell 555-0134" is no "Linda cell").
+    if _public_figure(text, start, word.end()) or COLLEAGUE_BEFORE_RE.search(
+        text, max(0, start - 25), start
+    ):
         return None
     return _finding(text, "name", start, word.end(), LOW)
 

@@ -14,6 +14,7 @@ from privacy.phi.detectors.common import (
     _clear_before,
     _finding,
     _strip_trailing_punct,
+    _valid_month_day,
     windows,
 )
 from privacy.phi.kinds import HIGH, LOW, Finding
@@ -35,6 +36,7 @@ from privacy.phi.patterns.international import (
     LOCAL_NUMBER_CUE_RE,
     LOCAL_NUMBER_RE,
     MOBILE_SHAPE_RE,
+    MYKAD_RE,
     NHS_AFTER_CUE_RE,
     PLACE_AFTER_POSTCODE_RE,
     PLACE_BEFORE_POSTCODE_RE,
@@ -116,6 +118,9 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
             taken.append(m.span())
             kind, cue = _phone_cue(low, m.start())
             yield _finding(text, kind, *m.span(), LOW if cue is None else HIGH)
+    # Malaysian identity cards ("340911-10-6683") open with six digits, more than a digit
+    # group holds: their starts are noted here for the identity-number pass.
+    starts.extend(m.start() for lo, hi in around for m in MYKAD_RE.finditer(text, lo, hi))
     for m in (m for lo, hi in around for m in DIGIT_GROUPS_RE.finditer(text, lo, hi)):
         start, end = m.span()
         starts.append(start)
@@ -336,6 +341,12 @@ def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
     """Health numbers and hospital numbers written without the usual label."""
     text, low = doc.text, doc.low
     for pos in sorted(set(doc.number_starts)):
+        if (card := MYKAD_RE.match(text, pos)) and _valid_month_day(
+            int(card.group("month")), int(card.group("day"))
+        ):
+            # Malaysia's identity card: a date of birth (yymmdd), a place code, a serial.
+            yield _finding(text, "other_id", *card.span(), LOW)
+            continue
         m = TEN_DIGITS_RE.match(text, pos)
         if m is None:
             continue

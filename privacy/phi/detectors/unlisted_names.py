@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from privacy.phi.detectors.common import Doc, _finding
 from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
@@ -92,10 +93,15 @@ def _word_at(text: str, pos: int) -> int:
     return end
 
 
-def _person_word_ok(text: str, start: int, end: int) -> bool:
+TOKEN_OR_LOWER_RE: Final = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _person_word_ok(text: str, start: int, end: int, *, after_dash: bool = False) -> bool:
+    """Whether the word is a person's name, not a colleague's, a sign-off's (a dash before it,
+    unless ``after_dash``: "Rm 812 – garcia"), a town's or a listed non-name."""
     word = text[start:end]
-    if COLLEAGUE_AFTER_RE.match(text, end) or SIGN_OFF_BEFORE_RE.search(
-        text, max(0, start - 20), start
+    if COLLEAGUE_AFTER_RE.match(text, end) or (
+        not after_dash and SIGN_OFF_BEFORE_RE.search(text, max(0, start - 20), start)
     ):
         return False
     if word[:1].isupper():
@@ -244,9 +250,14 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
             ):
                 yield _finding(text, "name", start, end, LOW)
         if m := BED_NAME_RE.match(low, pos):
-            start, end = m.span("name")
-            word = text[start:end]
-            if _could_be_name(word) and _person_word_ok(text, start, end):
+            # "bed 6 seamus o'dwyer 88", "Rm 812 – garcia, 59M": every word a name, or the first.
+            words = list(TOKEN_OR_LOWER_RE.finditer(text, *m.span("name")))
+            if not all(_could_be_name(w.group()) for w in words):
+                words = words[:1]
+            start, end = words[0].start(), words[-1].end()
+            if _could_be_name(words[0].group()) and _person_word_ok(
+                text, start, end, after_dash=True
+            ):
                 yield _finding(text, "name", start, end, LOW)
 
 

@@ -91,7 +91,8 @@ NOT_PERSON_NAME_RE: Final = re.compile(
     r"|program|study|trial|last|first|maiden|middle)[ \t]+$"
 )
 COLLEAGUE_BEFORE_RE: Final = re.compile(
-    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron)\.?"
+    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron"
+    r"|Pharmacist|Physio|Midwife|Intern|Registrar|Consultant|Porter|Dietitian|Dietician)\.?"
     r"[ \t]+(?:[A-Z][\w'’-]+[ \t]+)?$)"
     r"|(?:\b(?:talk|lecture|presented|written|authored|taught|posted|described|discovered"
     r"|invented|coined) by[ \t]+$)|(?:\bnamed (?:after|for)[ \t]+$)"

@@ -327,8 +327,14 @@ HASHTAG_COMMON: Final = frozenset(
 # "mrs ahmed (91)": an age in brackets after a person word or name (checked in Python).
 # "(91)" or "(97, still drives)" after a person.
 AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})(?:\)|,[ \t])")
-# "Mrs Abernethy (97, ...)": a surname after a title, right before the bracket.
-TITLED_NAME_BEFORE_RE: Final = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+[A-Z][\w'’-]+[ \t]*$")
+# A Malaysian identity card number, "560418-10-5326": yymmdd, a place code, a serial.
+MYKAD_RE: Final = re.compile(r"(?<![\w-])\d\d(?P<month>\d\d)(?P<day>\d\d)-\d\d-\d{4}(?![\w-])")
+# A person named right before a bracket: a surname after a title or a relative's title ("Mrs
+# Abernethy (97, ...)", "Uncle Tevita Fifita (94)"), or a full name ("Esther Goldberg (99").
+TITLED_NAME_BEFORE_RE: Final = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Uncle|Aunty|Auntie|Nana|Grandma|Grandpa|Lola|Lolo)\.?"
+    r"(?:[ \t]+[A-Z][\w'’-]+){1,2}|\b[A-Z][a-z'’-]+[ \t]+[A-Z][a-z'’-]+)[ \t]*$"
+)
 PERSON_BEFORE_AGE: Final = frozenset(
     """pt patient mr mrs ms miss he she man woman lady gentleman grandmother grandfather mum mom
     dad nan gran granny grandma grandpa husband wife mother father""".split()
@@ -372,7 +378,15 @@ AGE_WORD_TAIL_RE: Final = re.compile(
 # "Mrs 94", and a title and a surname before the age: "mrs fitzgerald 93 from kilkee".
 AGE_AFTER_TITLE_RE: Final = re.compile(
     rf"m(?:r|rs|s)\.?[ \t]+(?:[a-zß-öø-ÿ'’-]{{2,}}[ \t]+)?(?P<age>{_AGE_NUMBER})"
-    r"(?![\w%.,/-]|[ \t]*(?:mg|mcg|kg|%|units?|ml|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?)\b)"
+    r"(?![\w%./-]|,\d|[ \t]*(?:mg|mcg|kg|%|units?|ml|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?)\b)"
+)
+# A sign-out line's bed, a name and an age: "bed 8 nora 95, ?aspiration" (the words are checked
+# to be listed names in Python).
+BED_NAME_AGE_RE: Final = re.compile(
+    r"(?:bed|bay|rm|room|cubicle|cub)[ \t]*\d{1,4}[a-z]?[ \t]*(?:[-–—:,)][ \t]*)?"
+    rf"(?P<name>[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t,]+(?P<age>{_AGE_NUMBER})(?:[mf]|yo)?"
+    r"(?![\w%./-]|,\d|[ \t]*(?:mg|mcg|kg|%|units?|ml|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?"
+    r"|on|sats?)\b)"
 )
 # A lower-case letter opening a sentence or a line ("lucia came back").
 LOWER_SENTENCE_START_RE: Final = re.compile(r"[.!?\n][ \t\"'(]*[a-z]")

@@ -33,7 +33,7 @@ ID_LABELS: Final[dict[str, str]] = {
         rf"|(?:insurance|health|nhis|nhf) card{_NUM_SUFFIX}"
         rf"|philhealth{_NUM_SUFFIX}|nhis{_NUM_SUFFIX}|medical card{_NUM_SUFFIX}"
         # Kenya's and Jamaica's funds, Australia's disability scheme.
-        rf"|nhif{_NUM_SUFFIX}|nhf{_NUM_SUFFIX}|ndis{_NUM_SUFFIX}"
+        rf"|nhif{_NUM_SUFFIX}|nhf{_NUM_SUFFIX}|ndis{_NUM_SUFFIX}|sha{_NUM_SUFFIX}"
     ),
     "account": (
         rf"(?:billing |bank |hospital |patient |financial )?acc(?:oun)?t\.?{_NUM_SUFFIX}"
@@ -64,7 +64,7 @@ ID_LABELS: Final[dict[str, str]] = {
         rf"|nhi{_NUM_SUFFIX}|ihi{_NUM_SUFFIX}|aadhaa?r(?: card)?{_NUM_SUFFIX}"
         r"|national (?:id|identity)(?: card)?"
         # Pakistan's CNIC, Malaysia's MyKad and Singapore's NRIC (the bare "IC" in capitals).
-        rf"|cnic{_NUM_SUFFIX}|nric{_NUM_SUFFIX}|mykad{_NUM_SUFFIX}|ic"
+        rf"|cnic{_NUM_SUFFIX}|nric{_NUM_SUFFIX}|mykad{_NUM_SUFFIX}|ic|trn{_NUM_SUFFIX}"
         rf"{_NUM_SUFFIX}"
     ),
 }
@@ -75,7 +75,9 @@ ID_LABEL_RE: Final = re.compile(
     r"(?!(?<=[a-z])[a-z])"
 )
 # Short labels that are ordinary words in lower case ("fin", "sn", "dl").
-UPPERCASE_ONLY_LABELS: Final = frozenset({"fin", "sn", "dl", "vin", "mbi", "dea", "ic"})
+UPPERCASE_ONLY_LABELS: Final = frozenset(
+    {"fin", "sn", "dl", "vin", "mbi", "dea", "ic", "sha", "trn"}
+)
 ID_AFTER_LABEL_RE: Final = re.compile(
     r"[ \t]*(?:[:#=.(-][ \t]*)*"
     r"(?:(?:[Nn]o|[Nn]os|[Nn]umber|[Nn]um|[Nn]r|is|was|are|as|of|ID|[Ii]d|[Ee]nding(?:[ \t]+in)?)"
@@ -182,7 +184,7 @@ for _rule, _blob in (
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
         registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip
-        inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic""",
+        inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic sha trn""",
     ),
     (
         "name",

@@ -187,6 +187,8 @@ INITIALS_CUE_BEFORE_RE: Final = re.compile(
 AGE_AFTER_INITIALS_RE: Final = re.compile(
     r",?[ \t]+(?:a|an)[ \t]+\d{1,3}[ \t-]*(?:year|yr|yo|y/o)|,[ \t]*\d{1,3}[ \t]?(?:[MFmf]\b|y)"
     r"|[ \t]+(?:in|on)[ \t]+(?:bay|bed|rm|room|cubicle)\b"
+    # "To J.M. in Ballymena": initials and a town
+    r"|[ \t]+(?:in|from)[ \t]+[A-Z][a-z]"
 )
 CREDENTIAL_INITIALS: Final = frozenset(
     "M.D. D.O. R.N. N.P. P.A. U.S. U.K. E.R. O.R. I.V. P.O. A.M. P.M. B.S. M.S. B.A. M.A. "

@@ -203,8 +203,9 @@ NAMES_BEFORE_AGE_SEX_RE: Final = re.compile(
 )
 # A sign-out line: "bed 12 oyelaran, 67M", "bay 4 - kowalczyk - post op", "rm 3: mrs kaur".
 BED_NAME_RE: Final = re.compile(
-    r"(?:bed|bay|rm|room|cubicle|cube|side[ \t]+room)[ \t]*\d{1,3}[a-z]?[ \t]*(?:[-–:,)][ \t]*)?"
-    r"(?:is[ \t]+)?(?P<name>[a-z][a-z'’-]{3,})(?=[ \t]*(?:[,(–-]|\d))"
+    r"(?:bed|bay|rm|room|cubicle|cube|cub|side[ \t]+room)[ \t]*\d{1,4}[a-z]?[ \t]*"
+    r"(?:[-–—:,)][ \t]*)?(?:is[ \t]+)?"
+    r"(?P<name>[a-z][a-z'’-]{2,}(?:[ \t]+[a-z][a-z'’-]{2,})?)(?=[ \t]*(?:[,(–-]|\d))"
 )
 # Endings of jargon that no name has ("neurosurgery", "cholangitis").
 # Plurals of classes of drugs and things, no name's ending: "Vasopressors", "Inotropes",
@@ -220,7 +221,7 @@ JARGON_SUFFIX_RE: Final = re.compile(
     r"|pentin|gabalin|oxetine|triptyline|apine|idone|setron|prazole|tidine|dipine|afil|lukast"
     r"|navir|previr|buvir)$"
 )
-for _word in "bed bay rm room cubicle cube side ward".split():
+for _word in "bed bay rm room cubicle cube cub side ward".split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
 # A capitalised word before where a patient lies: "Faith in bed 12", "Esperanza on ward 7".
 NAME_BEFORE_BED_RE: Final = re.compile(
@@ -321,16 +322,19 @@ POSTER_OWN_PLACE_RE: Final = re.compile(
     r"|after[ \t]+\d+[ \t]+(?:years|yrs)\b)"
 )
 # The words right before a town that make it the poster's own place: where they work ("here
-# in", "to us in", "I'm at Hopkins in"), where they go ("flying back to", "moving to"), and
-# colleagues in a town ("resident doctors in"). Searched in the sentence up to the town or up
-# to its preposition; the sentence must name no person. Not "our ED in Swindon saw three
-# overdoses": a unit's town tells where its patients are.
+# in", "to us in", "I'm at Hopkins in"), where they go ("flying back to", "moving to"),
+# colleagues in a town ("resident doctors in"), news of an outbreak. Searched in the sentence
+# up to the town or up to its preposition; the sentence must name no person. Not "our ED in
+# Swindon saw three overdoses": a unit's town tells where its patients are.
 POSTER_PLACE_BEFORE_RE: Final = re.compile(
     r"(?:(?:\bhere|\b(?:to|with|for)[ \t]+us(?:[ \t]+here)?|\bi['’]?m[ \t]+at[ \t]+[^.!?\n]{1,30}?"
     r"|\b(?:doctors|residents|colleagues|gps|hos|nurses|interns|registrars|trainees|medics"
     r"|clinicians|physicians))[ \t]+(?:in[ \t]+)?"
     r"|\b(?:flying|heading|headed|going|moving|relocating)(?:[ \t]+back)?(?:[ \t]+home)?"
-    r"[ \t]+(?:to[ \t]+)?)$"
+    r"[ \t]+(?:to[ \t]+)?|\bmoving[ \t]+(?:from[ \t]+)?|\bgreetings[ \t]+(?:from[ \t]+)?"
+    r"|\bif[ \t]+you['’]?re[ \t]+(?:in[ \t]+)?"
+    # News of an outbreak: "Lassa fever confirmed in Bauchi", "Nipah alert in Kozhikode".
+    r"|\b(?:outbreak|outbreaks|cases|alert|confirmed|surge|spike)[ \t]+(?:in[ \t]+)?)$"
 )
 # A meeting's acronym before "in" and a town: "ESMO in Barcelona", "at ESC in London"; not a
 # ward or a unit ("the ICU in Leeds", "our ED in Swindon").
