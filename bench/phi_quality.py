@@ -6,6 +6,7 @@ Run from anywhere::
     python bench/phi_quality.py --set dev          # tests/privacy/phi_corpus.jsonl
     python bench/phi_quality.py --set posts        # tests/privacy/phi_dev.jsonl
     python bench/phi_quality.py --set posts --batch batch20 --batch batch21
+    python bench/phi_quality.py --set fresh        # blind batches scored, not yet read
     python bench/phi_quality.py --misses           # also list every miss and false alarm
 
 The held-out set is for measuring only: read the scores, never tune on its snippets

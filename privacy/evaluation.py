@@ -36,7 +36,15 @@ HELDOUT_PATH = REPO_ROOT / "tests" / "privacy" / "heldout" / "text.jsonl"
 DEV_PATH = REPO_ROOT / "tests" / "privacy" / "phi_corpus.jsonl"
 # Snippets in the style members post, in batches ("split": "batch20"); same format as DEV_PATH.
 POSTS_PATH = REPO_ROOT / "tests" / "privacy" / "phi_dev.jsonl"
-SET_PATHS: dict[str, Path] = {"heldout": HELDOUT_PATH, "dev": DEV_PATH, "posts": POSTS_PATH}
+# Blind batches scored but not yet read: the next round's development data, kept apart from
+# phi_dev.jsonl (and so from the model's training) until then. Same format.
+FRESH_PATH = REPO_ROOT / "tests" / "privacy" / "phi_fresh.jsonl"
+SET_PATHS: dict[str, Path] = {
+    "heldout": HELDOUT_PATH,
+    "dev": DEV_PATH,
+    "posts": POSTS_PATH,
+    "fresh": FRESH_PATH,
+}
 
 # The goals the scanner must meet on the held-out set. They live here and only here.
 RECALL_GOAL = 0.97
@@ -251,13 +259,16 @@ def load_dev(path: Path = DEV_PATH) -> list[Snippet]:
 
 
 def load_set(name: str) -> list[Snippet]:
-    """``"heldout"``, ``"dev"`` or ``"posts"`` (the dev snippets in the style members post)."""
+    """``"heldout"``, ``"dev"``, ``"posts"`` (the dev snippets in the style members post) or
+    ``"fresh"`` (blind batches scored but not yet read)."""
     if name == "heldout":
         return load_heldout()
     if name == "dev":
         return load_dev()
     if name == "posts":
         return load_dev(POSTS_PATH)
+    if name == "fresh":
+        return load_dev(FRESH_PATH)
     raise ValueError(f"unknown set {name!r}; choose one of {sorted(SET_PATHS)}")
 
 
