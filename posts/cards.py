@@ -7,7 +7,8 @@ the template engine was most of those pages' time. A card is rendered from
 edit time, its author's byline, the reader's own reactions and bookmark, whether the reader
 wrote it, the relative time ("3 hours ago") and the address its forms come back to. A change
 to any of them is a new key, so nothing has to be invalidated and no reader ever sees a
-stale or another reader's card.
+stale or another reader's card. A thread (`thread_card`) and a page's list of cards or
+threads (`post_cards`, `thread_cards`) are kept the same way, under the keys of their cards.
 
 The reader's CSRF token is put into the card's forms on the way out (community.perf.fragments).
 """
