@@ -148,7 +148,10 @@ def _new_version() -> str:
     return secrets.token_hex(8)
 
 
-def _versions(scopes: list[str]) -> list[str]:
+def current_versions(scopes: list[str]) -> list[str]:
+    """The current version of each of `scopes`: what a key of something kept until one of
+    them changes holds (the visitors' pages here; the members' threads of a post,
+    posts.shared_threads)."""
     keys = [_VERSION_PREFIX + scope for scope in scopes]
     found = cache.get_many(keys)
     # A missing version is made at random (`add`, so concurrent requests agree on one).
@@ -254,7 +257,7 @@ class PublicPageMiddleware:
 
 
 def _page_key(request: HttpRequest, page: PublicPage, kwargs: dict[str, Any]) -> str:
-    versions = _versions([SITE, *page.scopes(kwargs)])
+    versions = current_versions([SITE, *page.scopes(kwargs)])
     parts = [
         request.scheme or "",
         request.get_host(),

@@ -7,7 +7,8 @@ the template engine was most of those pages' time. A card is rendered from
 edit time, its author's byline, the reader's own reactions and bookmark, whether the reader
 wrote it, the relative time ("3 hours ago") and the address its forms come back to. A change
 to any of them is a new key, so nothing has to be invalidated and no reader ever sees a
-stale or another reader's card.
+stale or another reader's card. A thread (`thread_card`) and a page's list of cards or
+threads (`post_cards`, `thread_cards`) are kept the same way, under the keys of their cards.
 
 The reader's CSRF token is put into the card's forms on the way out (community.perf.fragments).
 """
@@ -15,6 +16,7 @@ The reader's CSRF token is put into the card's forms on the way out (community.p
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -32,6 +34,8 @@ POST_TEMPLATE = "posts/_post.html"
 COMMENT_TEMPLATE = "posts/_comment.html"
 COMMENT_FORM_TEMPLATE = "posts/_comment_form.html"
 THREAD_TEMPLATE = "posts/_thread.html"
+POST_CARDS_TEMPLATE = "posts/_post_cards.html"
+THREAD_CARDS_TEMPLATE = "posts/_thread_cards.html"
 _WEEK = 7 * 24 * 3600
 
 
@@ -102,6 +106,24 @@ def _reading(context: Context) -> _Reading:
 
 
 def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeString:
+    return render_cached(
+        context,
+        POST_TEMPLATE,
+        _post_parts(context, post, detail=detail),
+        {"post": post, "detail": detail},
+    )
+
+
+def post_cards(context: Context, posts: Sequence[Post]) -> SafeString:
+    """The cards of a page of posts (`posts/_post_cards.html`), kept as a whole while none
+    of them changes: its key is the keys of its cards, so one look-up gives them all, and a
+    page with a changed card renders it alone (the others are found one by one)."""
+    parts = tuple(_post_parts(context, post, detail=False) for post in posts)
+    return render_cached(context, POST_CARDS_TEMPLATE, parts, {"posts": posts})
+
+
+def _post_parts(context: Context, post: Post, *, detail: bool) -> tuple[object, ...]:
+    """Every value the card of `post` shows, for the reader in `context`."""
     reading = _reading(context)
     reader = context.get("user")
     reader_id = reading.reader_id
@@ -111,7 +133,7 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         if post.starts_at
         else ()
     )
-    parts = (
+    return (
         post.pk,
         post.created_at,
         detail,
@@ -135,7 +157,6 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
         getattr(post, "viewer_bookmarked", False),
         _next_url(reading, post),
     )
-    return render_cached(context, POST_TEMPLATE, parts, {"post": post, "detail": detail})
 
 
 def comment_card(
@@ -144,19 +165,49 @@ def comment_card(
     return render_cached(
         context,
         COMMENT_TEMPLATE,
-        _comment_parts(context, comment, is_reply=is_reply, is_target=is_target),
+        (
+            _conversation(context),
+            _comment_parts(context, comment, is_reply=is_reply, is_target=is_target),
+        ),
         {"comment": comment, "is_reply": is_reply, "is_target": is_target},
     )
+
+
+# Kept on the template context of the page, as _READING.
+_CONVERSATION = "_card_conversation"
+
+
+def _conversation(context: Context) -> tuple[object, ...]:
+    """What every comment card of the page shows of its post, the page and the reader, the
+    same for each comment: worked out once per page and put once in a key, not once per
+    comment. The page shows the conversation of one post (`post` in context)."""
+    values: tuple[object, ...] | None = getattr(context, _CONVERSATION, None)
+    if values is None:
+        reading = _reading(context)
+        post = context["post"]
+        values = (
+            post.pk,
+            post.is_gone,
+            reading.signed_in,
+            reading.may_not_participate,
+            bool(context.get("comments_open")),
+            context.get("comment_noun"),
+            # A live Q&A: whether the reader is a host (their buttons) and the event's
+            # state (voting).
+            bool(context.get("is_event_host")),
+            post.event_state,
+        )
+        setattr(context, _CONVERSATION, values)
+    return values
 
 
 def _comment_parts(
     context: Context, comment: Comment, *, is_reply: bool, is_target: bool
 ) -> tuple[object, ...]:
-    """Every value the card of `comment` shows, for the reader in `context`."""
+    """Every value the card of `comment` shows for the reader in `context`, besides those
+    of its conversation (`_conversation`)."""
     reading = _reading(context)
-    signed_in = reading.signed_in
-    post = context["post"]
-    is_author = signed_in and comment.author_id == reading.reader_id
+    is_author = reading.signed_in and comment.author_id == reading.reader_id
     return (
         comment.pk,
         comment.created_at,
@@ -170,24 +221,34 @@ def _comment_parts(
         comment.helpful_count,
         age_step(comment.created_at, reading.now),
         comment.author.byline_values,
-        signed_in,
-        reading.may_not_participate,
         is_author,
         getattr(comment, "viewer_liked", False),
         getattr(comment, "viewer_found_helpful", False),
-        post.pk,
-        post.is_gone,
-        bool(context.get("comments_open")),
-        context.get("comment_noun"),
         _next_url(reading, comment),
-        # A live Q&A's question: where the hosts put it, its votes, the reader's vote, and
-        # whether the reader is a host (their buttons) and the event's state (voting).
+        # A live Q&A's question: where the hosts put it, its votes and the reader's vote.
         comment.question_status,
         comment.vote_count,
         comment.is_host_answer,
         getattr(comment, "viewer_voted", False),
-        bool(context.get("is_event_host")),
-        post.event_state,
+    )
+
+
+def _thread_parts(context: Context, thread: Thread) -> tuple[object, ...]:
+    """The key of a thread's card besides its conversation: the keys of its cards and the
+    places and counts of its links to more replies."""
+    replies = tuple(
+        _comment_parts(context, reply, is_reply=True, is_target=False) for reply in thread.replies
+    )
+    later = tuple(
+        _comment_parts(context, reply, is_reply=True, is_target=index == 0)
+        for index, reply in enumerate(thread.later_replies)
+    )
+    return (
+        _comment_parts(context, thread.comment, is_reply=False, is_target=False),
+        replies,
+        thread.more,
+        later,
+        thread.more_later,
     )
 
 
@@ -197,21 +258,19 @@ def thread_card(context: Context, thread: Thread) -> SafeString:
     changes. Its key is the keys of its cards (each with what is the reader's own on it)
     and the links' places and counts, so it is shared by every reader for whom each card
     is the same."""
-    replies = tuple(
-        _comment_parts(context, reply, is_reply=True, is_target=False) for reply in thread.replies
+    return render_cached(
+        context,
+        THREAD_TEMPLATE,
+        (_conversation(context), _thread_parts(context, thread)),
+        {"thread": thread},
     )
-    later = tuple(
-        _comment_parts(context, reply, is_reply=True, is_target=index == 0)
-        for index, reply in enumerate(thread.later_replies)
-    )
-    parts = (
-        _comment_parts(context, thread.comment, is_reply=False, is_target=False),
-        replies,
-        thread.more,
-        later,
-        thread.more_later,
-    )
-    return render_cached(context, THREAD_TEMPLATE, parts, {"thread": thread})
+
+
+def thread_cards(context: Context, threads: Sequence[Thread]) -> SafeString:
+    """The threads of a page of the conversation (`posts/_thread_cards.html`), kept as a
+    whole while none of them changes, as `post_cards` keeps a page of posts."""
+    parts = (_conversation(context), tuple(_thread_parts(context, thread) for thread in threads))
+    return render_cached(context, THREAD_CARDS_TEMPLATE, parts, {"threads": threads})
 
 
 def comment_form_card(context: Context, form: CommentForm) -> SafeString:

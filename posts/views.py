@@ -62,6 +62,7 @@ from .models import (
 from .rendering import render_post_markdown
 from .search import search as run_search
 from .selectors import Page, Thread
+from .shared_threads import shared_post_threads
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -197,7 +198,7 @@ def _render_detail(
         threads = selectors.event_questions(request.user, post, panel.host_ids)
         cursor = from_thread = None
     else:
-        threads = selectors.post_threads(
+        threads = shared_post_threads(
             request.user, post, cursor, from_thread=from_thread, to_reply=to_reply
         )
     context = {

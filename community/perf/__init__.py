@@ -21,8 +21,8 @@ The pieces:
 - `prefetch.PrefetchOnlyCounted`: `prefetch_related` that skips rows whose stored count
   says there is nothing to fetch (step 19: one query fewer on every list of posts).
 - `fragments.render_cached`: whole cards kept rendered per process, with each reader's
-  CSRF token put in on the way out (step 7: most of the rendering time of long
-  pages).
+  CSRF token and each response's CSP nonce put in on the way out (step 7: most of the
+  rendering time of long pages).
 
 Removed because their measured gain was under 5% of their page's time (see BENCHMARKS.md,
 "The fenced pieces, measured again"): a Redis cache client kept between calls (the old

@@ -1,5 +1,5 @@
 """`render_cached`: rendered template fragments reused between requests, keyed on what they
-show, with each reader's CSRF token put in on the way out.
+show, with each reader's CSRF token and each response's CSP nonce put in on the way out.
 
 Replaces: rendering `posts/_post.html`, `posts/_comment.html`, mentor cards, notification
 rows and the main navigation through the template engine for every request
@@ -11,7 +11,9 @@ or another reader's. The HTML is kept in the per-process `fragments` cache. The 
 that differs between readers whose key is the same is the CSRF token in a fragment's
 forms: fragments are rendered with a placeholder there, and each reader's own token is put
 in on the way out. The placeholder is derived from SECRET_KEY: no member can write it into
-their text to have a token pasted there.
+their text to have a token pasted there. The Content-Security-Policy nonce of a fragment's
+script tags (the page's scripts, `_head_scripts.html`) differs on every response in the
+same way, and is put in the same way, from its own placeholder (`csp_nonce` in context).
 
 Relies on (Django internals, asserted by tests/perf/test_django_internals.py): the exact
 markup `{% csrf_token %}` renders for a token (`<input type="hidden"
@@ -58,10 +60,12 @@ def render_cached(
         if context.template is None:
             raise ValueError("render_cached renders within a template being rendered.")
         template = context.template.engine.get_template(template_name)
-        with context.push(values, csrf_token=placeholder):
+        with context.push(values, csrf_token=placeholder, csp_nonce=nonce_placeholder()):
             html = template.render(context)
         store.set(key, html, TIMEOUT)
-    # The HTML came out of the template engine; a CSRF token is letters and digits only.
+    html = _with_nonce(html, context.get("csp_nonce"))
+    # The HTML came out of the template engine; a CSRF token is letters and digits, a nonce
+    # base64 (letters, digits, "+", "/", "="): neither needs escaping in an attribute.
     return mark_safe(_with_token(html, placeholder, context.get("csrf_token")))  # nosec
 
 
@@ -69,11 +73,24 @@ def csrf_placeholder() -> str:
     return _placeholder_for(settings.SECRET_KEY)
 
 
-@functools.lru_cache(maxsize=2)
-def _placeholder_for(secret: str) -> str:
-    return salted_hmac("community.perf.fragments", "csrf-placeholder", secret=secret).hexdigest()[
-        :32
-    ]
+def nonce_placeholder() -> str:
+    return _placeholder_for(settings.SECRET_KEY, "nonce-placeholder")
+
+
+@functools.lru_cache(maxsize=4)
+def _placeholder_for(secret: str, purpose: str = "csrf-placeholder") -> str:
+    return salted_hmac("community.perf.fragments", purpose, secret=secret).hexdigest()[:32]
+
+
+def _with_nonce(html: str, nonce: Any) -> str:
+    """`html` with the response's CSP nonce where it was rendered with the placeholder ("" when
+    there is none, as the templates write `nonce="{{ csp_nonce }}"` then)."""
+    placeholder = nonce_placeholder()
+    if placeholder not in html:
+        # No script in the fragment: the nonce is not asked for (asking makes one).
+        return html
+    # Not `nonce or ""`: django-csp's lazy nonce is false until something has read it.
+    return html.replace(placeholder, "" if nonce is None else str(nonce))
 
 
 def _with_token(html: str, placeholder: str, token: Any) -> str:

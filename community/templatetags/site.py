@@ -57,6 +57,15 @@ def nav_place(request: HttpRequest | None, handle: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def head_scripts(context: Any, live: bool = False) -> SafeString:
+    """The page's scripts (`_head_scripts.html`): htmx, with its SSE extension and
+    static/js/live.js on a page that follows a live stream (`live`), and the service
+    worker's registration. The same tags on every page but for the response's CSP nonce:
+    rendered once per process, each response's nonce put in on the way out."""
+    return render_cached(context, "_head_scripts.html", ("head scripts", live), {"live": live})
+
+
+@register.simple_tag(takes_context=True)
 def site_nav(context: Any, variant: str = "main") -> SafeString:
     """The main navigation (`_site_nav.html`), the header menu of narrow screens
     (`_site_menu.html`, variant "menu") or their bottom bar (`_tab_bar.html`, "tabs"), the

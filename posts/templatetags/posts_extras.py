@@ -28,6 +28,12 @@ def post_card(context: Any, post: Post, detail: bool = False) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
+def post_cards(context: Any, posts: list[Post]) -> SafeString:
+    """The cards of a page of posts, reused as a whole while none of them changes."""
+    return cards.post_cards(context, posts)
+
+
+@register.simple_tag(takes_context=True)
 def comment_card(
     context: Any, comment: Comment, is_reply: bool = False, is_target: bool = False
 ) -> SafeString:
@@ -40,6 +46,12 @@ def comment_card(
 def thread_card(context: Any, thread: Thread) -> SafeString:
     """A thread of the conversation in context (`posts/_thread.html`), reused likewise."""
     return cards.thread_card(context, thread)
+
+
+@register.simple_tag(takes_context=True)
+def thread_cards(context: Any, threads: list[Thread]) -> SafeString:
+    """The threads of a page of the conversation, reused as a whole likewise."""
+    return cards.thread_cards(context, threads)
 
 
 @register.simple_tag(takes_context=True)

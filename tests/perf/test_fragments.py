@@ -82,6 +82,7 @@ def _assert_same_pages(client: Client, urls: list[str], monkeypatch: pytest.Monk
         (cached_html, cached_tokens), (direct_html, _) = cached[url], direct[url]
         assert cached_html == direct_html, f"{url}: the cached fragments differ"
         assert fragments.csrf_placeholder() not in cached_html
+        assert fragments.nonce_placeholder() not in cached_html
         if cookie is not None and cached_tokens:
             secrets = {_unmask_cipher_token(token) for token in cached_tokens}
             # The cookie holds the secret itself; every form's token masks that secret.
@@ -140,6 +141,24 @@ def test_pages_are_the_templates_rendered_directly(
     if who != "visitor":
         directory = client.get(reverse("mentoring:directory")).content.decode()
         assert directory.count(MENTOR_CARD) == (2 if who == "reader" else 3)
+
+
+@pytest.mark.parametrize("who", ["visitor", "reader"])
+def test_each_response_gets_its_own_nonce_in_the_kept_script_tags(world: World, who: str) -> None:
+    """The page's scripts are kept rendered (`_head_scripts.html`); every response's script
+    tags carry that response's own nonce, the one its policy names."""
+    client = Client()
+    if who == "reader":
+        client.force_login(world.reader)
+    seen = []
+    for _ in range(2):
+        response = client.get(reverse("posts:explore"))
+        policy_nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert policy_nonce is not None
+        tags = re.findall(r"<script\b[^>]*>", response.content.decode())
+        assert tags and all(f'nonce="{policy_nonce.group(1)}"' in tag for tag in tags), tags
+        seen.append(policy_nonce.group(1))
+    assert seen[0] != seen[1]
 
 
 def test_a_fragment_rendered_outside_a_request_has_no_token_and_no_placeholder(
