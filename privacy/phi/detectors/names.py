@@ -133,7 +133,8 @@ _REDUPLICATED_RE: Final = re.compile(r"([A-Z][a-z]+)-\1", re.IGNORECASE)
 
 def _surname_after_name(word: str, before: list[re.Match[str]]) -> bool:
     """Whether ``word``, an eponym, is the surname of the name before it ("Shoshana Weiss, 91,"
-    read from the right): an eponym's name is a surname too, and the word before is none."""
+    read from the right): an eponym is a surname too, when the word before it is no eponym,
+    drug or other listed non-name."""
     return word in EPONYMS and bool(before) and before[0].group() not in NOT_NAME
 
 

@@ -164,8 +164,8 @@ def _not_a_patients_place(low: str, pos: int) -> bool:
 
 def _posters_own_place(low: str, pos: int) -> bool:
     """Whether the sentence up to ``pos`` is about the poster's own career, work place or
-    travels, or asks for a colleague in a town ("Worked in Stoke for 6 years", "Our ED in
-    Hyderabad saw 23 cases", "anyone know a good endo in Cork?")."""
+    travels, or news, or asks for a colleague in a town ("Worked in Stoke for 6 years", "here in
+    Eldoret", "Flying back to Boston", "anyone know a good endo in Cork?")."""
     lo = max(0, pos - 120)
     start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n:")) + 1
     return bool(

@@ -93,7 +93,8 @@ def _word_at(text: str, pos: int) -> int:
     return end
 
 
-TOKEN_OR_LOWER_RE: Final = re.compile(r"[^\W\d_][\w'’-]*")
+# A word in any case, with its hyphens and apostrophes ("o'dwyer").
+_NAME_WORD_RE: Final = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def _person_word_ok(text: str, start: int, end: int, *, after_dash: bool = False) -> bool:
@@ -251,7 +252,7 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
                 yield _finding(text, "name", start, end, LOW)
         if m := BED_NAME_RE.match(low, pos):
             # "bed 6 seamus o'dwyer 88", "Rm 812 – garcia, 59M": every word a name, or the first.
-            words = list(TOKEN_OR_LOWER_RE.finditer(text, *m.span("name")))
+            words = list(_NAME_WORD_RE.finditer(text, *m.span("name")))
             if not all(_could_be_name(w.group()) for w in words):
                 words = words[:1]
             start, end = words[0].start(), words[-1].end()
