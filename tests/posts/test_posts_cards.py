@@ -37,6 +37,13 @@ from posts.services import (
 )
 from tests.factories import ModeratorFactory, PhysicianFactory, UserFactory
 from tests.posts.factories import CircleFactory, MembershipFactory
+from tests.posts.thread_changes import (
+    first_reply_deleted,
+    first_reply_edited,
+    first_reply_removed,
+    reply_added,
+    top_comment_liked,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -492,39 +499,19 @@ def _first_reply_liked_by_reader(reader: User, top: Comment, replies: list[Comme
     toggle_reaction(member=reader, target=replies[0], kind="helpful")
 
 
-def _first_reply_edited(reader: User, top: Comment, replies: list[Comment]) -> None:
-    edit_comment(comment=replies[0], editor=replies[0].author, body="Twenty, on reflection.")
-
-
-def _first_reply_deleted(reader: User, top: Comment, replies: list[Comment]) -> None:
-    delete_comment(comment=replies[0], member=replies[0].author)
-
-
-def _first_reply_removed(reader: User, top: Comment, replies: list[Comment]) -> None:
-    remove_content(moderator=ModeratorFactory.create(), target=replies[0], reason="Off topic.")
-
-
-def _reply_added(reader: User, top: Comment, replies: list[Comment]) -> None:
-    add_comment(author=UserFactory.create(), post=top.post, body="One more.", parent=top)
-
-
 def _last_reply_deleted(reader: User, top: Comment, replies: list[Comment]) -> None:
     delete_comment(comment=replies[-1], member=replies[-1].author)
-
-
-def _top_comment_liked(reader: User, top: Comment, replies: list[Comment]) -> None:
-    toggle_reaction(member=UserFactory.create(), target=top, kind="like")
 
 
 THREAD_CHANGES = [
     _first_reply_liked,
     _first_reply_liked_by_reader,
-    _first_reply_edited,
-    _first_reply_deleted,
-    _first_reply_removed,
-    _reply_added,
+    first_reply_edited,
+    first_reply_deleted,
+    first_reply_removed,
+    reply_added,
     _last_reply_deleted,
-    _top_comment_liked,
+    top_comment_liked,
 ]
 
 

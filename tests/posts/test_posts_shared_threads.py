@@ -21,22 +21,25 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import services as account_services
 from accounts.models import User
-from moderation.services import remove_content
 from posts.models import Comment, Post
 from posts.selectors import post_threads
 from posts.services import (
     add_comment,
-    delete_comment,
-    edit_comment,
     publish_post,
     toggle_reaction,
 )
 from posts.shared_threads import comments_of, mark_reactions
 from tests.factories import (
     HighSchoolStudentFactory,
-    ModeratorFactory,
     PhysicianFactory,
     UserFactory,
+)
+from tests.posts.thread_changes import (
+    first_reply_deleted,
+    first_reply_edited,
+    first_reply_removed,
+    reply_added,
+    top_comment_liked,
 )
 
 pytestmark = pytest.mark.django_db
@@ -112,26 +115,6 @@ def _comment_added(reader: User, top: Comment, replies: list[Comment]) -> None:
     add_comment(author=UserFactory.create(), post=top.post, body="What about albumin?")
 
 
-def _reply_added(reader: User, top: Comment, replies: list[Comment]) -> None:
-    add_comment(author=UserFactory.create(), post=top.post, body="One more.", parent=top)
-
-
-def _reply_edited(reader: User, top: Comment, replies: list[Comment]) -> None:
-    edit_comment(comment=replies[0], editor=replies[0].author, body="Twenty, on reflection.")
-
-
-def _reply_deleted(reader: User, top: Comment, replies: list[Comment]) -> None:
-    delete_comment(comment=replies[0], member=replies[0].author)
-
-
-def _reply_removed_by_moderators(reader: User, top: Comment, replies: list[Comment]) -> None:
-    remove_content(moderator=ModeratorFactory.create(), target=replies[0], reason="Off topic.")
-
-
-def _comment_liked_by_another(reader: User, top: Comment, replies: list[Comment]) -> None:
-    toggle_reaction(member=UserFactory.create(), target=top, kind="like")
-
-
 def _commenter_renamed(reader: User, top: Comment, replies: list[Comment]) -> None:
     account_services.update_profile(member=top.author, display_name="Sam Renamed")
 
@@ -142,11 +125,11 @@ def _reader_blocks_the_commenter(reader: User, top: Comment, replies: list[Comme
 
 CHANGES = [
     _comment_added,
-    _reply_added,
-    _reply_edited,
-    _reply_deleted,
-    _reply_removed_by_moderators,
-    _comment_liked_by_another,
+    reply_added,
+    first_reply_edited,
+    first_reply_deleted,
+    first_reply_removed,
+    top_comment_liked,
     _commenter_renamed,
     _reader_blocks_the_commenter,
 ]
