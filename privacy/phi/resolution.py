@@ -6,15 +6,30 @@ import re
 from typing import Final
 
 from privacy.phi.detectors import CONF_RANK, KIND_RANK, Span
+from privacy.phi.detectors.names import _is_person_name, _sentence_start
 from privacy.phi.kinds import LOW, Finding
 from privacy.phi.patterns.common import TOKEN_RE
-from privacy.phi.patterns.international import VOCATIVE_AFTER_RE, VOCATIVE_RE
-from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NAME_FLAGS, NOT_NAME, SURNAME
+from privacy.phi.patterns.international import (
+    CAMEL_PART_RE,
+    HASHTAG_RE,
+    SUPPORT_WORDS,
+    VOCATIVE_AFTER_RE,
+    VOCATIVE_RE,
+)
+from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NAME_FLAGS, NOT_NAME, SURNAME, WORD
 
 # A capitalised word after a space: the next word of a name ("Edith [Marchbanks]",
 # "Yousef [Al-Khatib]", "Seánie [Ó Dálaigh]" word by word).
 _NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]({TOKEN_RE.pattern})")
 _PREVIOUS_TOKEN_RE: Final = re.compile(rf"({TOKEN_RE.pattern})[ \t]$")
+# What may open a name before its first capitalised word: particles ("van der Merwe", "De La
+# Cruz", "al-Rashidi") and a nickname in quotes ("'Big Tiny' Yazzie").
+_PARTICLES_BEFORE_RE: Final = re.compile(
+    r"(?<![\w-])(?:(?:van|von|de|del|della|da|di|du|le|la|der|den|ter|ten|bin|binti|ibn|dos"
+    r"|das)[ \t]+|(?:al|el)-)+$",
+    re.IGNORECASE,
+)
+_NICKNAME_BEFORE_RE: Final = re.compile(r"(?<!\w)['‘\"“][A-Z][\w'’. -]{1,24}?['’\"”][ \t]+$")
 
 
 def addresses_the_reader(text: str, finding: Finding) -> bool:
@@ -70,7 +85,8 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
     A rule or the model often finds one word of a full name ("Rose" of "Rose Bell 94F",
     "Marchbanks" of "Edith Marchbanks"): the name is the whole run. A word joins only if
     it is a listed name or no English word, is not a word the lists set apart (a weekday,
-    "Hospital"), and no other finding holds it.
+    "Hospital"), and no other finding holds it. Particles and a nickname in quotes right
+    before the name join it too ("van der Merwe", "'Big Tiny' Yazzie").
     """
     taken = bytearray(len(text))
     for f in findings:
@@ -92,6 +108,24 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
             and not (m.start(1) and text[m.start(1) - 1].isalnum())
         ):
             start = m.start(1)
+        for before in (_PARTICLES_BEFORE_RE, _NICKNAME_BEFORE_RE):
+            m = before.search(text, max(0, start - 30), start)
+            if m is None:
+                continue
+            # A name found inside the nickname ("Ron" of "'Big Ron' Tsosie") joins too.
+            inner = (
+                out[-1] if out and out[-1].kind == "name" and out[-1].start >= m.start() else None
+            )
+            free = (
+                taken.find(1, m.start(), inner.start) == -1
+                and taken.find(1, inner.end, start) == -1
+                if inner
+                else taken.find(1, m.start(), start) == -1
+            )
+            if free:
+                if inner:
+                    out.pop()
+                start = m.start()
         confidence = f.confidence
         previous = out[-1] if out else None
         if (
@@ -108,3 +142,82 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
             taken[start:end] = b"\x01" * (end - start)
             out.append(Finding("name", start, end, text[start:end], confidence))
     return out
+
+
+def repeated_names(text: str, findings: list[Finding]) -> list[Finding]:
+    """Each name and one-word town found, found again wherever else the post writes it.
+
+    A post names its patient once with a cue ("#PrayForPaddy", "Mr. Kaminski's son Stan") and
+    again without one ("Paddy from Ballyfermot is home", a full name's surname alone later):
+    the second is the same name; so with
+    a town ("lives in Normal. Yes, Normal, Illinois"). A word joins when it is written the
+    same, with its capital, as a whole word (or, for a name, as a part of a hashtag), no other
+    finding holds it and nothing around it says it is no patient's (an eponym's "Bell's palsy",
+    a colleague's "Dr Aroha", a town's "Leeds General"); a name or town that is also a word
+    ("Will update", "Long road ahead") does not join where it opens a sentence. One pass over
+    the words: linear.
+    """
+    # Each word of a full name too: "Shirley Pocock … Mrs Pocock", "Faith Mensah … said Faith".
+    names = {
+        word
+        for f in findings
+        if f.kind == "name"
+        for word in f.text.split()
+        if len(word) > 2
+        and word[:1].isupper()
+        and word not in NOT_NAME
+        and (word == f.text or word.lower() not in SUPPORT_WORDS)  # "Nana" of "Nana Ama"
+    }
+    towns = {
+        f.text
+        for f in findings
+        if f.kind == "address" and len(f.text) > 2 and TOKEN_RE.fullmatch(f.text)
+    }
+    if not names and not towns:
+        return findings
+    taken = bytearray(len(text))
+    for f in findings:
+        taken[f.start : f.end] = b"\x01" * (f.end - f.start)
+    wanted = names | towns
+    spans: list[Span] = []
+    places: list[Span] = []
+    for m in TOKEN_RE.finditer(text):
+        word = m.group()
+        if word not in wanted:
+            if word[-2:] not in ("'s", "’s") or word[:-2] not in wanted:
+                continue
+            word = word[:-2]
+        if m.start() and text[m.start() - 1] in "@#_/":
+            continue
+        start, end = m.start(), m.start() + len(word)
+        a_word = (
+            NAME_FLAGS.get(word.lower(), 0) & WORD
+            if word in names
+            else word.lower() in ENGLISH_WORDS
+        )
+        if a_word and _sentence_start(text, start):
+            continue
+        if word in names:
+            spans.append((start, end))
+        elif not _NEXT_TOKEN_RE.match(text, end):
+            places.append((start, end))
+    if "#" in text:
+        for tag in HASHTAG_RE.finditer(text):
+            base = tag.start(1)
+            spans.extend(
+                (base + part.start(), base + part.end())
+                for part in CAMEL_PART_RE.finditer(tag.group(1))
+                if part.group() in names
+            )
+    added = [
+        Finding("name", start, end, text[start:end], LOW)
+        for start, end in spans
+        if taken.find(1, start, end) == -1 and _is_person_name(text, start, end)
+    ] + [
+        Finding("address", start, end, text[start:end], LOW)
+        for start, end in places
+        if taken.find(1, start, end) == -1
+    ]
+    if not added:
+        return findings
+    return sorted(findings + added, key=lambda f: f.start)

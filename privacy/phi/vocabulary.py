@@ -326,6 +326,8 @@ _MEDICAL_TERMS: Final = _words(
     Dermovate Eumovate Diprobase Doublebase Epaderm Oilatum Canesten Daktarin Fucidin
     Bactroban Naseptin Ciproxin Tamiflu Paxlovid Datix Cerner Epic Meditech Medway Sunquest
     Siri Alexa Royal Infirmary General Memorial Ornge
+    Aadhaar Ayushman PhilHealth Sehat Medisave Medishield Medifund Braden Waterlow Council
+    Eircode Postcode Pincode
     """
 )
 _DATA_DIR: Final = Path(__file__).with_name("data")
@@ -373,6 +375,7 @@ PUBLIC_FIGURES: Final = frozenset(
     |terri schiavo|karen quinlan|nancy cruzan|jahi mcmath|charlie gard|alfie evans|lou reed
     |biden|trump|obama|fauci|beyonce|beyoncé|rihanna|kardashian|zuckerberg|bezos|oprah
     |john doe|jane doe|baby doe|joe bloggs|jane bloggs
+    |chris hani|chris hani bara|aga khan|steve biko|kenyatta|lady reading|baragwanath
     """.split("|")
 ) - {""}
 

@@ -1672,3 +1672,139 @@ def test_eighth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
     find_phi(text)
     assert time.thread_time() - start < LINEAR_SECONDS
+
+
+# --- ninth round: batches 52-56 (sign-out lines, nicknames, places abroad, numbers abroad) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Initials before what a patient does, or before an age in brackets.
+        ("Insurer wants it documented. K.T. has been on metformin since 2015.", "K.T."),
+        ("she was mine too! j.o. (the 94 y/o from Mobile) came back on 7", "j.o."),
+        # Particles and a nickname in quotes belong to the name they open.
+        ("van der Merwe is back in resus, third time this month", "van der Merwe"),
+        ("dc planning for 'Big Ron' Tsosie: 340 lb, lovely man", "'Big Ron' Tsosie"),
+        ("Whiteboard said 'De La Rosa, M.' and we had two of them", "De La Rosa"),
+        # Vietnamese letters.
+        ("Trần Văn Nam, 93M, transferred from Cabramatta with urosepsis", "Trần Văn Nam"),
+        # A nickname in quotes before its verb or its real name.
+        ("'Boeta' came back to say thank you. 2 years ago he was on the ward", "Boeta"),
+        ("- bed 12: 'Oupa' (real name Pieter), folder 4418273, delirium", "Oupa"),
+        # A sign-out line that opens with a lower-case name: an age after it, or its bed.
+        ("night sign out\n- mohd. irfan 90, hemiplegia, aspiration risk", "mohd. irfan"),
+        ("night sign out\n- mohd. irfan 90, hemiplegia, aspiration risk", "90"),
+        ("ward 5\n- harpreet kaur gill 47F, dengue, plt 18k", "harpreet kaur gill"),
+        ("handover\n• wanjiru (bed 2) - admitted 03/03 with DKA", "wanjiru"),
+        # Hashtags that cheer a patient on.
+        ("91 years young and training again. #GoFaithGo", "Faith"),
+        ("to support, contact her husband on 0803 555 2917. #SaveBlessing", "Blessing"),
+        # Ages: spelled out after a comma, before a colon, after "I'm", after a bed, with "yrs".
+        ("#RIP to the sweetest lady on our ward, ninety-six and sharp as a tack.", "ninety-six"),
+        ("The best advice came from Mrs. Fitzgerald-Yeo, 92: 'ask twice'", "92"),
+        ("'Doutora, I'm 92, I want to see my sister again'", "92"),
+        ("Our Lola in bed 3, 95, from Marikina, refuses the NGT", "95"),
+        ("bed 7 - t.b., 99, from ballincollig, incarcerated hernia", "99"),
+        ("Ref: Mrs Lalitha Subramaniam, 90 yrs, IP No. 784512", "90"),
+        # Places: a county, a care home's suburb, an Irish county, an Eircode, a lower-case
+        # place after an age and sex, a visitor's home, a hyphenated town, two capitalised words
+        # after an age and sex.
+        ("Hantavirus: 38M, works a ranch in McKinley County, cleaned a shed", "McKinley County"),
+        ("News crew filmed the Port Credit care home outbreak today", "Port Credit"),
+        ("Case Q: farmer from Co. Leitrim, 71M, 3 weeks of fever", "Co. Leitrim"),
+        ("79M from Belmullet, Eircode F26 K7P3. Painless jaundice.", "F26 K7P3"),
+        ("rounding: 96f from east boston, found on kitchen floor", "east boston"),
+        ("sign out: 91m from bath, fell at the weekend, sdh 6mm", "bath"),
+        ("Ahmad, visiting from Kuala Terengganu, STEMI on day 3 of his trip", "Kuala Terengganu"),
+        ("1. siobhan ní bhriain, 93, from Carrick-on-Shannon, urosepsis", "Carrick-on-Shannon"),
+        ("- bed 7: Mrs Van der Berg, 89F, from Fish Hoek, CAP, for WR review", "Fish Hoek"),
+        # Six-digit postcodes closing a street address, and India's PIN.
+        ("r/o 12 Gandhi Street, Tiruvannamalai 606601, c/o fever", "606601"),
+        ("12 Adeola Odeku St, Victoria Island 101241, ph 0809 112 4478", "101241"),
+        ("address on file, PIN 560034", "560034"),
+        # Numbers abroad: Nova Scotia's card, a bike's plate, Ireland's medical card, a
+        # South African folder number, Pakistan's identity card by its shape.
+        ("now in Halifax, MSI 0012 345 678. Changing pigmented lesion", "0012 345 678"),
+        ("23M polytrauma RTA, bike no MH12 KT 4471, police informed", "MH12 KT 4471"),
+        ("GMS card no: 1184562T", "1184562T"),
+        ("hyperactive delirium, folder 4418273, sitter needed", "4418273"),
+        ("the CNIC on the form (35202-4418276-3) doesn't match", "35202-4418276-3"),
+    ],
+)
+def test_ninth_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+def test_a_name_or_town_found_once_is_found_wherever_the_post_writes_it_again() -> None:
+    names = [f.text for f in find_phi("#PrayForNiall tonight. Niall from Tallaght is in theatre")]
+    assert names.count("Niall") == 2
+    towns = find_phi("My patient lives in Normal. Yes, Normal, Illinois. Her sodium was 118.")
+    assert [f.kind for f in towns if f.text.startswith("Normal")] == ["address", "address"]
+
+
+def test_a_full_name_s_given_name_is_found_again_alone() -> None:
+    text = "Faith Mensah was discharged today. Her sister said Faith never gave up."
+    assert [f.text for f in find_phi(text)] == ["Faith Mensah", "Faith"]
+
+
+def test_a_name_found_once_is_not_repeated_where_it_names_a_sign() -> None:
+    palsy = find_phi("Mrs Bell asked if Bell's palsy was named after her family.")
+    assert [f.text for f in palsy] == ["Bell"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#TipsForNewInterns: grace under pressure beats speed.",
+        "He swears it's indigestion from his wife's mansaf. Cath lab called.",
+        "The form asks for Aadhaar and the Ayushman card won't link.",
+        "Kenosha County has a new free clinic program.",
+        "Our new intern Rose asked if Valium and diazepam were different.",
+        "Daily dressing, Braden 12.",
+        "OT says frame and stairlift. Council says 8 weeks.",
+        "Three flu admissions on our ward in Bristol today.",
+        "Moving from Lagos to Baltimore in June. Any tips on housing?",
+        "contact Prof Lindqvist's team in Uppsala for the protocol",
+        "ED shift in Thunder Bay: -38°C outside, 6 frostbite",
+        "Just finished my rural term in Broken Hill. More snakebites than Sydney.",
+        "plt 150000 after 2 units",
+        "pin site care twice daily",
+        "ICD-10 E11 9 and F32 A were both on the form",
+    ],
+)
+def test_ninth_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#PrayForPaddy " + "Paddy from Tallaght " * 8_000,
+        "Normal, Illinois " * 8_000,
+        "- mohd. irfan 90,\n" * 6_000,
+        "bike no MH12 KT 4471 " * 6_000,
+        "12 Gandhi Street, Tiruvannamalai 606601 " * 4_000,
+        "van der Merwe " * 8_000,
+        "'Big Ron' Tsosie " * 6_000,
+        "F26 K7P3 " * 8_000,
+        "a ranch in McKinley County " * 6_000,
+        "96f from east boston " * 6_000,
+    ],
+    ids=[
+        "repeated-name",
+        "repeated-town",
+        "heading-line",
+        "plate",
+        "six-digit-postcode",
+        "particles",
+        "nickname",
+        "eircode",
+        "county",
+        "age-sex-from",
+    ],
+)
+def test_ninth_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < LINEAR_SECONDS

@@ -44,15 +44,15 @@ def test_an_unknown_batch_is_refused(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_fresh_set_holds_the_unread_blind_batches_apart_from_training() -> None:
     fresh = load_set("fresh")
-    assert {s.style for s in fresh} == {"batch52", "batch53", "batch54"}
-    assert len(fresh) == 150
+    assert {s.style for s in fresh} == {f"batch{n}" for n in range(57, 62)}
+    assert len(fresh) == 250
     # Never in the posts the model is trained on (privacy.phi.train reads phi_dev.jsonl).
     assert not {s.text for s in fresh} & {s.text for s in load_set("posts")}
 
 
 def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
-    # docs/phi.md, "Seventh and eighth rounds": first scored at 0.872 recall and 0.873
-    # precision by the scanner of that morning, 0.883 and 0.894 after the eighth round.
+    # docs/phi.md, "Ninth round": batches 57-61, first scored at 0.830 recall and 0.880
+    # precision by the scanner of that morning, 0.851 and 0.891 after the ninth round.
     report = evaluate(load_set("fresh"), set_name="fresh")
-    assert round(report.recall(), 3) >= 0.883
-    assert round(report.precision(), 3) >= 0.894
+    assert round(report.recall(), 3) >= 0.851
+    assert round(report.precision(), 3) >= 0.891

@@ -41,6 +41,7 @@ from privacy.phi.patterns.international import (
     AGE_VERB_BEFORE_RE,
     AGE_WORD_TAIL_RE,
     BED_NAME_AGE_RE,
+    BED_NUMBER_BEFORE_RE,
     LAB_BEFORE_VERB_RE,
     LIFE_EVENT_BEFORE_RE,
     PERSON_BEFORE_AGE,
@@ -55,6 +56,7 @@ from privacy.phi.patterns.shapes import (
     AGE_WORDS_RE,
     DASHED_MONTH_DATE_RE,
     DATE_ORDINAL_RE,
+    INITIALS_RE,
     MONTH_DATE_RE,
     NUMERIC_DATE_RE,
 )
@@ -237,8 +239,18 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
         between.append(AGE_BETWEEN_DASHES_RE)
     for m in (m for rx in between for m in rx.finditer(text)):
         before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t")[-2:]
-        # After a word, or after an initial ("Astrid S., 91,").
-        if before[-1:].isalpha() or (before[-1:] == "." and before[:1].isupper()):
+        # After a word, an initial ("Astrid S., 91,", "t.b., 99,") or a bed ("bed 3, 95,").
+        if (
+            before[-1:].isalpha()
+            or (
+                before[-1:] == "."
+                and (
+                    before[:1].isupper()
+                    or INITIALS_RE.search(text, max(0, m.start() - 8), m.start())
+                )
+            )
+            or BED_NUMBER_BEFORE_RE.search(low, max(0, m.start() - 16), m.start())
+        ):
             yield _finding(text, "age", *m.span("age"), HIGH)
     for m in AGE_BEFORE_DAY_RE.finditer(low):
         # After a name or a place ("Peadar, 96 in May", "the Castlemilk scheme, 99 on thursday"),
@@ -254,7 +266,8 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     if "ninety" in low or "hundred" in low:
         for m in AGE_NUMBER_WORD_RE.finditer(low):
             if AGE_VERB_BEFORE_RE.search(low, max(0, m.start() - 12), m.start()) or (
-                _sentence_start(text, m.start()) and AGE_WORD_TAIL_RE.match(low, m.end())
+                (_sentence_start(text, m.start()) or low[m.start() - 2 : m.start()] == ", ")
+                and AGE_WORD_TAIL_RE.match(low, m.end())
             ):
                 yield _finding(text, "age", *m.span("age"), HIGH)
     if "(" in text:

@@ -89,6 +89,7 @@ from privacy.phi.vocabulary import (
     STRONG,
     SURNAME,
     WORD,
+    inflected_english,
 )
 
 # --- names ---
@@ -628,14 +629,22 @@ def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
         if word in SUPPORT_WORDS or not part.group()[:1].isupper():
             continue
         bits = _name_bits(word)
+        after_cue = i > 0 and words[i - 1] in HASHTAG_NAME_BEFORE
+        # An English word is a name only after "for" or a relative ("#PrayForPaddy"), or as a
+        # listed name's possessive ("#MasonsFight"); not "#TipsForNewInterns", "#GoLive".
+        english = (word in ENGLISH_WORDS or inflected_english(word)) and not (
+            (after_cue and words[i - 1] not in ("go", "like"))
+            or _name_bits(word.removesuffix("s")) & GIVEN
+        )
         unlisted = (
             not bits
             and len(word) > 2
             and word not in HASHTAG_COMMON
+            and not english
             and part.group().capitalize() not in NOT_NAME
             and not JARGON_SUFFIX_RE.search(word)  # "#TeamDexamethasone"
         )
-        named = i > 0 and words[i - 1] in HASHTAG_NAME_BEFORE and bits & GIVEN
+        named = after_cue and bits & GIVEN
         if (bits & (GIVEN | SURNAME) and not bits & WORD) or unlisted or named:
             yield _finding(text, "name", base + part.start(), base + part.end(), LOW)
 

@@ -31,6 +31,7 @@ from privacy.phi.patterns.international import (
     AADHAAR_RE,
     AU_POSTCODE_RE,
     CA_POSTCODE_RE,
+    EIRCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
     LOCAL_NUMBER_CUE_RE,
@@ -46,12 +47,17 @@ from privacy.phi.patterns.international import (
 )
 from privacy.phi.patterns.keywords import (
     BIOMETRIC_RE,
+    CNIC_RE,
+    CNIC_TRIGGER_RE,
     ID_AFTER_LABEL_RE,
     ID_LABEL_RE,
     ID_LABELS,
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
     LOWER_POSTCODE_RE,
+    PLATE_TAIL_RE,
+    SIX_DIGIT_POSTCODE_RE,
+    STREET_BEFORE_POSTCODE_RE,
     TATTOO_RE,
     UPPERCASE_ONLY_LABELS,
     ZIP_LABEL_RE,
@@ -187,7 +193,12 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
                 continue
         elif len(compact) < 4 or sum(c.isdigit() for c in compact) < 2:
             continue
+        if kind == "vehicle" and (tail := PLATE_TAIL_RE.match(text, end)):
+            end = tail.end()
         yield _finding(text, kind, start, end, HIGH)
+    for trigger in CNIC_TRIGGER_RE.finditer(text):
+        if (m := CNIC_RE.match(text, max(0, trigger.start() - 5))) and m.end() == trigger.end() + 1:
+            yield _finding(text, "other_id", *m.span(), HIGH)
     for pos in doc.at("last_four"):
         if m := LAST_FOUR_SSN_RE.match(low, pos):
             yield _finding(text, "ssn", *m.span(1), HIGH)
@@ -273,6 +284,11 @@ def _nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _mixed(code: str) -> bool:
+    """Letters and digits both: an Eircode's last four ("K7P3"), not a word or a number."""
+    return not code.isdigit() and not code.isalpha()
+
+
 def _detect_international(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for trigger in POSTCODE_TRIGGER_RE.finditer(text):
@@ -282,6 +298,11 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
             text, lo, trigger.end()
         )
         if m is None or m.end() != trigger.end():
+            # An Eircode ending like a British postcode ("F26 K7P3"); the others need their
+            # label (below).
+            eircode = EIRCODE_RE.search(text, max(0, trigger.start() - 5), trigger.end())
+            if eircode and eircode.end() == trigger.end() and _mixed(eircode.group("unique")):
+                yield _finding(text, "zip", *eircode.span(), HIGH)
             continue
         before = low[max(0, m.start() - 25) : m.start()]
         confidence = HIGH if POSTCODE_CUE_RE.search(before) else LOW
@@ -297,6 +318,18 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
                 if name in PLACE_POPULATION:
                     yield _finding(text, "address", town.end(1) - len(name), town.end(1), LOW)
                     break
+    done = -1
+    for pos in doc.at("street"):
+        # Six digits within a few words after a street's word ("12 Gandhi Street, Tiruvannamalai
+        # 606601"); each stretch of text is searched once.
+        m = SIX_DIGIT_POSTCODE_RE.search(text, max(pos, done), pos + 60)
+        done = pos + 60
+        if m and STREET_BEFORE_POSTCODE_RE.search(text, max(0, m.start() - 80), m.start()):
+            yield _finding(text, "zip", *m.span(), HIGH)
+    if "eircode" in low:
+        for m in EIRCODE_RE.finditer(text):
+            if "eircode" in low[max(0, m.start() - 12) : m.start()]:
+                yield _finding(text, "zip", *m.span(), HIGH)
     for pos in doc.at("au_state"):
         if (m := AU_POSTCODE_RE.match(text, pos)) and _clear_before(text, pos, ""):
             yield _finding(text, "zip", *m.span("code"), LOW)

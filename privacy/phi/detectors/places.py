@@ -6,17 +6,19 @@ import re
 from collections.abc import Iterator
 
 from privacy.phi.detectors.common import BIG_CITY, LOWER_CASE_TOWN, Doc, _finding, names_a_thing
-from privacy.phi.detectors.names import _name_bits
+from privacy.phi.detectors.names import _name_bits, _word_before
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import places_of
 from privacy.phi.patterns.common import TOKEN_RE
 from privacy.phi.patterns.context import CITY_BEFORE_STATE_RE, MEETING_TAG_RE
 from privacy.phi.patterns.international import (
+    AGE_SEX_FROM_RE,
     ANY_PLACE_CUE_RE,
     CORNER_RE,
     EVENT_YEAR_BEFORE_RE,
     HOME_AT_BEFORE_RE,
     HOSPITAL_SAINT_RE,
+    LOWER_PLACE_WORDS_RE,
     LOWER_WORD_RE,
     MOVE_BEFORE_RE,
     PLACE_AFTER_RE,
@@ -35,11 +37,14 @@ from privacy.phi.patterns.unlisted import (
     CONFERENCE_BEFORE_RE,
     DATE_BEFORE_YEAR_RE,
     DAYS_AND_MONTHS,
+    IRISH_COUNTY_RE,
     MORE_PLACE_EVENTS_RE,
     PERSON_IN_SENTENCE_RE,
     PLACE_SUFFIX_RE,
+    PLACE_UNIT_RE,
     POSTER_OWN_PLACE_RE,
     POSTER_PLACE_BEFORE_RE,
+    POSTER_WORKPLACE_BEFORE_RE,
     REFERRAL_ASK_RE,
     TOWN_BEFORE_PERSON_RE,
     TOWN_THING_AFTER_RE,
@@ -130,8 +135,17 @@ def _known_place(words: list[str]) -> int:
 
 
 def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding | None:
-    """A town written in lower case after a locative word ("moved to luton")."""
+    """A town written in lower case after a locative word ("moved to luton"), or any listed
+    place after a patient's age and sex ("96f from east boston", "91m from bath")."""
     text, low = doc.text, doc.low
+    if (
+        low.startswith("from", pos)
+        and AGE_SEX_FROM_RE.search(low, max(0, pos - 12), prep_end)
+        and (words := LOWER_PLACE_WORDS_RE.match(text, start))
+    ):
+        tokens = list(TOKEN_RE.finditer(words.group().title()))
+        if n := _known_place([t.group() for t in tokens]):
+            return _finding(text, "address", start, start + tokens[n - 1].end(), LOW)
     m = LOWER_WORD_RE.match(text, start)
     if m is None:
         return None
@@ -165,9 +179,12 @@ def _not_a_patients_place(low: str, pos: int) -> bool:
 def _posters_own_place(low: str, pos: int) -> bool:
     """Whether the sentence up to ``pos`` is about the poster's own career, work place or
     travels, or news, or asks for a colleague in a town ("Worked in Stoke for 6 years", "here in
-    Eldoret", "Flying back to Boston", "anyone know a good endo in Cork?")."""
+    Eldoret", "Flying back to Boston", "anyone know a good endo in Cork?"); or whether the town
+    is the poster's workplace's, whoever else the sentence names ("on our ward in Bristol")."""
     lo = max(0, pos - 120)
     start = max(lo - 1, *(low.rfind(c, lo, pos) for c in ".!?\n:")) + 1
+    if low.startswith("in ", pos) and POSTER_WORKPLACE_BEFORE_RE.search(low, start, pos):
+        return True  # "Ernest, 90, on our ward in Bristol": the ward's town, not his
     return bool(
         POSTER_OWN_PLACE_RE.match(low, start, pos)
         or REFERRAL_ASK_RE.search(low, start, pos)
@@ -210,7 +227,14 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
             continue
         window_start = max(0, pos - 60)
         window_end = min(len(low), m.end() + 40)
-        if (
+        # "visiting from Kuala Terengganu, STEMI on day 3 of his holiday": the visitor's home;
+        # "89F, from Fish Hoek, for WR review": after a patient's age and sex, any capitalised
+        # words are a place.
+        visitor = low.endswith("visiting ", window_start, pos)
+        age_from = low.startswith("from", pos) and AGE_SEX_FROM_RE.search(
+            low, max(0, pos - 12), prep_end
+        )
+        if not (visitor or age_from) and (
             PLACE_EVENT_RE.search(low, window_start, window_end)
             or MORE_PLACE_EVENTS_RE.search(low, window_start, window_end)
             or MEETING_TAG_RE.search(text, window_start, pos)
@@ -230,6 +254,7 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
             words[0] in NOT_NAME
             and _known_place(words) < 2
             and not (_word_town(words[0]) and ANY_PLACE_CUE_RE.search(low, window_start, prep_end))
+            and not (age_from and len(words) > 1 and words[-1] not in NOT_NAME)
         ) or (
             words[0].rstrip(".") in ("St", "Saint", "Mt", "Mount")
             and HOSPITAL_SAINT_RE.match(text, tokens[0].end())
@@ -237,7 +262,7 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
             continue  # "St. Jude's" is a hospital
         if _posters_own_place(low, pos) or CONFERENCE_BEFORE_RE.search(text, max(0, pos - 8), pos):
             continue  # "Worked in Stoke for 6 years", "ESMO in Barcelona"
-        strong_any = ANY_PLACE_CUE_RE.search(low, window_start, prep_end)
+        strong_any = ANY_PLACE_CUE_RE.search(low, window_start, prep_end) or age_from
         n = _known_place(words)
         if strong_any:
             # Any capitalised words: neighbourhoods and towns alike.
@@ -251,6 +276,8 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
                 if t.group() in NOT_NAME and t.group() not in ("County", "Heights", "Park"):
                     break
                 end = t.end()
+            if n:
+                end = max(end, tokens[n - 1].end())  # "Kuala Terengganu": a listed town whole
             if kept:
                 yield _finding(text, "address", tokens[0].start(), end, LOW)
             continue
@@ -430,11 +457,17 @@ def _town_before_person(doc: Doc) -> Iterator[Finding]:
 
 
 def _place_before_unit(doc: Doc) -> Iterator[Finding]:
-    """Capitalised words before "district", "village", "estate": "Chhindwara district"."""
+    """Capitalised words before "district", "village", "estate", "County", "care home":
+    "Chhindwara district", "McKinley County", "the Port Credit care home"; and Ireland's
+    counties ("Co. Leitrim")."""
     text = doc.text
+    if "Co. " in text or "County " in text:
+        for m in IRISH_COUNTY_RE.finditer(text):
+            if not (m.start() and text[m.start() - 1].isalnum()):
+                yield _finding(text, "address", *m.span(), HIGH)
     for pos in doc.at("place_unit"):
-        if text[pos].isupper():
-            continue  # "the Lake District" is a region's name
+        if not PLACE_UNIT_RE.match(text, pos):
+            continue
         words = list(TOKEN_RE.finditer(text, max(0, pos - 40), pos))
         run: list[re.Match[str]] = []
         for word in reversed(words):
@@ -442,8 +475,18 @@ def _place_before_unit(doc: Doc) -> Iterator[Finding]:
             if gap.strip(" \t") or word.group() in NOT_NAME:
                 break
             run.insert(0, word)
-        if run and not (run[0].start() and text[run[0].start() - 1].isalnum()):
-            yield _finding(text, "address", run[0].start(), run[-1].end(), LOW)
+        if not run or (run[0].start() and text[run[0].start() - 1].isalnum()):
+            continue
+        end = run[-1].end()
+        if text.startswith("County", pos):
+            # A county is where someone lives or works only after a locative word ("a ranch
+            # in McKinley County"); "Kenosha County has a new clinic" is news.
+            if _word_before(text, run[0].start()) not in PLACE_PREPOSITIONS or _posters_own_place(
+                doc.low, run[0].start()
+            ):
+                continue
+            end = pos + len("County")
+        yield _finding(text, "address", run[0].start(), end, LOW)
 
 
 def _detect_more_places(doc: Doc) -> Iterator[Finding]:

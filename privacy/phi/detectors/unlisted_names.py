@@ -23,12 +23,16 @@ from privacy.phi.patterns.unlisted import (
     CONTACT_NAME_RE,
     GIVEN_TO_AFTER,
     HEAD_NAME_AGE_RE,
+    HEAD_NAME_BED_RE,
+    HEAD_NAMES_AGE_RE,
     HUMAN_VERB_AFTER_RE,
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
     LISTED_NAME_VERB_RE,
     NAME_BEFORE_BED_RE,
+    NAME_PARTICLES,
     NAMES_BEFORE_AGE_SEX_RE,
+    NICKNAME_AFTER_RE,
     NOT_LOWER_NAME,
     PERSON_BEFORE_COMMA_NAME_RE,
     PERSON_COMMA_NAME_RE,
@@ -203,6 +207,8 @@ def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
         start = low.find(" ", pos) + 1
         if not start or start >= len(text) or not text[start].islower():
             continue
+        if low[start - 3 : start - 1] in ("'s", "’s"):
+            continue  # "his wife's mansaf": what the relative has, not who they are
         end = _word_at(text, start)
         word = text[start:end]
         if word and _unknown_word(word) and not _name_bits(word) & WORD:
@@ -225,6 +231,8 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
             continue  # "Tmax 99F"
         if (_could_be_name(word) or _name_bits(word) & GIVEN) and _person_word_ok(text, start, end):
             yield _finding(text, "name", start, end, LOW)
+    if len(text) <= SIGN_OUT_MAX_CHARS:
+        yield from _names_heading_lines(doc)
     if len(text) <= SIGN_OUT_MAX_CHARS:
         # Anywhere in a line: "bed 4: Rose Bell 94F", "Grace Tupou (3M)".
         for hit in NAMES_BEFORE_AGE_SEX_RE.finditer(text):
@@ -262,6 +270,43 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
                 yield _finding(text, "name", start, end, LOW)
 
 
+def _names_heading_lines(doc: Doc) -> Iterator[Finding]:
+    """A full name in lower case opening a sign-out line before an age ("- mohd. irfan 90,",
+    "- gurpreet kaur sandhu 47F"): every word a name, a particle or an abbreviation of one; the
+    age is taken too when it is over 89. Or a name before its bed ("• njoroge (bed 2) -")."""
+    text = doc.text
+    if "(" in text:
+        for m in HEAD_NAME_BED_RE.finditer(text):
+            start, end = m.span("name")
+            if all(
+                _could_be_name(w) or _name_bits(w) & GIVEN for w in m.group("name").split()
+            ) and _person_word_ok(text, start, end, after_dash=True):
+                yield _finding(text, "name", start, end, LOW)
+    for m in HEAD_NAMES_AGE_RE.finditer(text):
+        age = int(m.group("age"))
+        if not m.group("sex") and not 90 <= age < 130:
+            continue
+        words = m.group("name").split()
+        if not all(
+            _could_be_name(w.rstrip("."))
+            or _name_bits(w) & (GIVEN | SURNAME)
+            or w.capitalize() in NAME_PARTICLES
+            or w in _NAME_ABBREVIATIONS
+            for w in words
+        ):
+            continue
+        start, end = m.span("name")
+        if not _person_word_ok(text, start, end, after_dash=True):  # a bullet, no sign-off
+            continue
+        yield _finding(text, "name", start, end, LOW)
+        if 90 <= age < 130:
+            yield _finding(text, "age", *m.span("age"), LOW)
+
+
+# Abbreviated given names: "mohd. irfan", "md. rahim", "muhd ali".
+_NAME_ABBREVIATIONS: Final = frozenset({"mohd.", "mohd", "md.", "muhd.", "muhd", "mohamed"})
+
+
 def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for start, cap_end in doc.capitalised():
@@ -283,10 +328,16 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
             continue
         end = _word_at(text, start)
         word = text[start:end]
-        verb = HUMAN_VERB_AFTER_RE.match(text, end) or AND_I_AFTER_RE.match(text, end)
+        quoted = start and text[start - 1] in "'‘\"“" and text[end : end + 1] in "'’\"”"
+        if quoted and NICKNAME_AFTER_RE.match(text, end + 1):
+            yield _finding(text, "name", start, end, LOW)  # "'Oupa' (real name Johannes)"
+            continue
+        # A nickname in quotes before its verb: "'Boeta' came back to say thank you".
+        verb_at = end + 1 if quoted else end
+        verb = HUMAN_VERB_AFTER_RE.match(text, verb_at) or AND_I_AFTER_RE.match(text, verb_at)
         if verb is None and _name_bits(word) & STRONG:
             # A listed name takes the copula too: "Rafferty was the sweetest kid".
-            verb = LISTED_NAME_VERB_RE.match(text, end)
+            verb = LISTED_NAME_VERB_RE.match(text, verb_at)
         if verb and any(c.isdigit() for c in verb.group()):
             # "Ruairí is 6", but not "Troponin is 45": a listed given name or no lab ending.
             if (

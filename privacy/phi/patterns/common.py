@@ -6,7 +6,8 @@ import re
 from typing import Final
 
 _U = "A-ZÀ-ÖØ-Þ"
-_L = "a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A: "Wiśniewska", "Dvořák"
+# Latin-1, Latin Extended-A and Vietnamese: "Wiśniewska", "Dvořák", "Trần Thị Hoa".
+_L = "a-zß-öø-ÿā-žơưạ-ỹ"
 # A capitalised name word: Smith, O'Sullivan, McAllister, Delgado-Rivera.
 _TOKEN = rf"[{_U}](?:[{_L}]+(?:[{_U}][{_L}]+)?|['’][{_U}][{_L}]+)(?:[-'’][{_U}][{_L}]+)*"
 _PARTICLE = (

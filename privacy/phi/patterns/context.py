@@ -101,6 +101,9 @@ COLLEAGUE_BEFORE_RE: Final = re.compile(
     r"|(?:\b(?i:retirement|farewell|welcome)[ \t]+to[ \t]+(?:(?:Sister|Matron|Nurse)[ \t]+)?"
     r"(?:[A-Z][a-z]+[ \t]+and[ \t]+)?$)"
     r"|(?:\b(?i:agreed?|disagree|replying)[ \t]+(?:with|to)[ \t]+$)"
+    # "our new intern Rose", "my registrar Will": a colleague named after their job.
+    r"|(?:\b(?i:our|my|the|a|new)[ \t]+(?i:new[ \t]+)?(?i:intern|interns|registrar|reg|consultant"
+    r"|resident|student|colleague|attending|fellow|sho|fy1|fy2|pharmacist|physio|nurse)[ \t]+$)"
 )
 FOLLOWING_WORD_RE: Final = re.compile(r"(?:['’]s)?[ \t]*([\w'’.-]+)(?:[ \t]+(\w+))?")
 CREDENTIAL_AFTER_RE: Final = re.compile(r",[ \t]*([A-Za-z][A-Za-z.-]{1,7})(?![\w])")

@@ -34,12 +34,13 @@ SUPPORT_WORDS: Final = frozenset(
     team brave rest easy forever miss missing remember remembering justice help with
     the recovery update updates miracle angel fly high rip forever wings heaven always loving
     memory mama mom mum mommy momma dad daddy papa nana grandma family baby happy birthday
-    auntie aunty aunt uncle nan granny grandpa kia kaha""".split()
+    auntie aunty aunt uncle nan granny grandpa kia kaha go like save""".split()
 )
 # A word of a hashtag after which a given name is read as one even when it is also a word:
-# "#PrayersForHunter", "#HappyBirthdayAuntieMere".
+# "#PrayersForHunter", "#HappyBirthdayAuntieMere", "#GoFaithGo", "#RunLikeFaith".
 HASHTAG_NAME_BEFORE: Final = frozenset(
-    "for auntie aunty aunt uncle nana nan granny grandma grandpa mama papa mum mom dad".split()
+    """for auntie aunty aunt uncle nana nan granny grandma grandpa mama papa mum mom dad go
+    like save""".split()
 )
 HANDLE_SOCIAL_CUE_RE: Final = re.compile(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
@@ -70,7 +71,9 @@ PLACE_PREPOSITIONS: Final = frozenset(
 # Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
 WEAK_PREPOSITIONS: Final = frozenset("off".split())
 PLACE_AFTER_RE: Final = re.compile(
-    rf"{_TOKEN}(?:[ \t]+(?:(?:St|Ste|Mt)\.(?=[ \t]+[A-Z])|{_TOKEN}"
+    # "Carrick-on-Shannon", "Stratford-upon-Avon", "Bourton-on-the-Water"
+    rf"{_TOKEN}(?:-(?:on|upon|under|le|sur|en|in|by)(?:-the)?-{_TOKEN})?"
+    rf"(?:[ \t]+(?:(?:St|Ste|Mt)\.(?=[ \t]+[A-Z])|{_TOKEN}"
     # "Surigao del Norte", "Newcastle upon Tyne": a small word between two capitalised ones.
     r"|(?:del|de|la|upon|under|sur|da|dos)(?=[ \t]+[A-Z])"
     r")){0,3}"
@@ -138,7 +141,7 @@ STATE_TAIL_RE: Final = re.compile(r",[ \t]*([A-Z]{2})(?![\w])")
 
 # Ages over 89 written without "years old".
 AGE_AFTER_VERB_RE: Final = re.compile(
-    r"(?:is|was|s|turned|turns|turning|aged?[ \t]*:?|age[ \t]+of)[ \t]+"
+    r"(?:is|was|s|(?<=\bi['’])m|turned|turns|turning|aged?[ \t]*:?|age[ \t]+of)[ \t]+"
     r"(?:now[ \t]+|only[ \t]+|just[ \t]+|nearly[ \t]+|almost[ \t]+)?"
     rf"(?P<age>{_AGE_NUMBER})(?P<tail>[ \t]*(?:yo|y/o|y\.o\.)|)(?![\w%°])"
     r"(?![ \t]*(?:%|percent|mg|mcg|kg|lbs?|pounds?|cm|mm|ml|units?|bpm|beats|mmhg|degrees"
@@ -147,7 +150,8 @@ AGE_AFTER_VERB_RE: Final = re.compile(
     r"|months?|years?(?![ \t-]*(?:old|of[ \t]+age))|times|x\b|points?|ms\b))"
 )
 # ", 93," after a name (the letter before the comma is checked in Python).
-# ", 91," or " — 96," after a name: "Astrid S., 91, NOF #", "Mrs. Wiśniewska — 96, came in",
+# ", 91," or " — 96," after a name or a bed: "Astrid S., 91, NOF #", "Mrs. Wiśniewska — 96,",
+# "Our Lola in bed 3, 95, from Marikina", "Mrs. Fitzgerald-Yeo, 92: 'If I say I'm fine…'",
 # "Mr Gurdev Sahota, 93 (he says 95)", "from out past Kaikohe, 97 and still chopping wood".
 # ", 96 in May", ", 90 on Sunday": an age with the day it is reached, after a name.
 AGE_BEFORE_DAY_RE: Final = re.compile(
@@ -156,10 +160,12 @@ AGE_BEFORE_DAY_RE: Final = re.compile(
     r"|november|december)\b"
 )
 _AGE_BETWEEN = (
-    rf"[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF])?(?:[ \t]*(?:[,)(]|[—–])|[ \t]+and[ \t]+still\b)"
+    rf"[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF]|[ \t]*(?:yrs?|years?)\b)?"
+    r"(?:[ \t]*(?:[,)(:]|[—–])|[ \t]+and[ \t]+still\b)"
 )
 AGE_BETWEEN_COMMAS_RE: Final = re.compile("," + _AGE_BETWEEN)
 AGE_BETWEEN_DASHES_RE: Final = re.compile("[—–]" + _AGE_BETWEEN)
+BED_NUMBER_BEFORE_RE: Final = re.compile(r"\b(?:bed|bay|rm|room|cubicle|cub)[ \t]*\d{1,4}[a-z]?$")
 # "At 98 she is still...": an age before a person pronoun.
 AGE_AT_RE: Final = re.compile(
     rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
@@ -197,6 +203,11 @@ UK_POSTCODE_RE: Final = re.compile(
 CA_POSTCODE_RE: Final = re.compile(
     r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"
 )
+# Ireland's Eircode: a routing key and four characters ("F26 K7P3", "D02 X285"). Taken when
+# the four mix letters and digits or the label comes before (checked in Python).
+EIRCODE_RE: Final = re.compile(
+    r"(?<![\w-])[ACDEFHKNPRTVWXY]\d[\dW][ ]?(?P<unique>[0-9ACDEFHKNPRTVWXY]{4})(?![\w-])"
+)
 # The last three characters of a UK ("2AA") or Canadian ("3L9") postcode.
 POSTCODE_TRIGGER_RE: Final = re.compile(r"\d[A-Z][A-Z\d]\b")
 # NHS (and Scottish CHI) numbers: ten digits, usually 3-3-4.
@@ -205,7 +216,8 @@ NHS_AFTER_CUE_RE: Final = re.compile(
 )
 # Provincial health card numbers: 9-10 digits with an optional version code.
 HEALTH_CARD_RE: Final = re.compile(
-    r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|ahcip|health[ \t]+insurance[ \t]+"
+    r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|msi|mcp|phin|hsn|ahcip"
+    r"|health[ \t]+insurance[ \t]+"
     r"number)(?:[ \t]*(?:number|no\.?|#|is|:))*[ \t]*"
     r"(?P<id>\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?|\d{3}[ -]?\d{3}[ -]?\d{3})(?![\w-])",
     re.IGNORECASE,
@@ -340,6 +352,13 @@ PERSON_BEFORE_AGE: Final = frozenset(
     dad nan gran granny grandma grandpa husband wife mother father""".split()
 )
 LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
+# A patient described by age and sex, then where they come from: "96f from east boston",
+# "91m from bath", "t.b., 99, from ballincollig": any listed place after it, in lower case,
+# even one that is a word, and any capitalised words ("89F, from Fish Hoek").
+AGE_SEX_FROM_RE: Final = re.compile(
+    r"\b\d{1,3}(?:[ \t]?(?:[mf]|yo|y/o|yrs?)\b,?|,)[ \t]+from$", re.IGNORECASE
+)
+LOWER_PLACE_WORDS_RE: Final = re.compile(rf"[{_L}]+(?:[ \t]+[{_L}]+){{0,2}}")
 # ", a taxi driver", ", our patient": an appositive that makes the word before it a person.
 APPOSITIVE_RE: Final = re.compile(
     r",[ \t]+(?:the[ \t]+(?:parents|couple|twins|grandparents|family|children|kids)\b"
@@ -372,7 +391,7 @@ VOCATIVE_AFTER_RE: Final = re.compile(r"[ \t]*(?:[.!?,:;)]|$)")
 PAIRED_NAME_BEFORE_RE: Final = re.compile(rf"({_TOKEN})[ \t]+(?:and|&)[ \t]+$")
 # "ninety one and still driving": a number word opening a sentence, then a person's tail.
 AGE_WORD_TAIL_RE: Final = re.compile(
-    r"[ \t]*(?:,|and[ \t]+still|years?[ \t]+(?:old|young)|y/o\b|yo\b|y\.o\.)"
+    r"[ \t]*(?:,|and[ \t]+(?:still|sharp)|years?[ \t]+(?:old|young)|y/o\b|yo\b|y\.o\.)"
 )
 # "Mr 95 with pneumonia": an age right after a title, in clipped notes.
 # "Mrs 94", and a title and a surname before the age: "mrs fitzgerald 93 from kilkee".

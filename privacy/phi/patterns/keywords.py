@@ -19,6 +19,8 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|med(?:ical)? rec(?:ord)? (?:number|no\.?|#)|chart[ \t]*(?:#|no\.?|number)"
         r"|hospital (?:number|no\.?|#|id)|unit (?:number|no\.?)|record (?:number|no\.?|#)"
         r"|hrn|urn|ur (?:number|no\.?)"
+        # South Africa's hospital folder number: "folder 4418273".
+        rf"|folder{_NUM_SUFFIX}"
         r"|(?:patient|pt\.?)[ \t]?(?:id|#|number|no\.?)"
         # India's hospital ids, in-patient numbers: "UHID 2024/00871", "IP no 2291847".
         r"|uhid|(?:ip|in-?patient)[ \t]?(?:number|no\.?|#)"
@@ -34,6 +36,8 @@ ID_LABELS: Final[dict[str, str]] = {
         rf"|philhealth{_NUM_SUFFIX}|nhis{_NUM_SUFFIX}|medical card{_NUM_SUFFIX}"
         # Kenya's and Jamaica's funds, Australia's disability scheme.
         rf"|nhif{_NUM_SUFFIX}|nhf{_NUM_SUFFIX}|ndis{_NUM_SUFFIX}|sha{_NUM_SUFFIX}"
+        # Ireland's medical card (GMS) and Nigeria's HMO enrolment.
+        rf"|gms(?: card)?{_NUM_SUFFIX}|hmo{_NUM_SUFFIX}"
     ),
     "account": (
         rf"(?:billing |bank |hospital |patient |financial )?acc(?:oun)?t\.?{_NUM_SUFFIX}"
@@ -47,6 +51,7 @@ ID_LABELS: Final[dict[str, str]] = {
     "vehicle": (
         rf"vin|vehicle identification (?:number|no\.?)|licen[cs]e plates?{_NUM_SUFFIX}"
         rf"|plates?{_NUM_SUFFIX}|tag (?:number|no\.?|#)"
+        r"|(?:bike|car|motorbike|vehicle|scooter)[ \t]?(?:no\.?|number|reg)"
     ),
     "device": (
         rf"serial{_NUM_SUFFIX}|s/n|sn|device (?:id|identifier|number|no\.?|#)|udi|imei"
@@ -68,6 +73,12 @@ ID_LABELS: Final[dict[str, str]] = {
         rf"{_NUM_SUFFIX}"
     ),
 }
+# The rest of a number plate after its first group: "MH12 KT 4471", "KA 01 AB 1234".
+PLATE_TAIL_RE: Final = re.compile(r"(?:[ ](?:[A-Z]{1,3}|\d{1,4})){1,3}(?![\w-])")
+# Pakistan's identity card number, which no other number is written like: "35202-4418276-3".
+CNIC_RE: Final = re.compile(r"(?<![\d-])\d{5}-\d{7}-\d(?![\d-])")
+# Its middle part, a literal first so that the pass is quick: the whole is matched from 5 back.
+CNIC_TRIGGER_RE: Final = re.compile(r"-\d{7}-")
 ID_LABEL_RE: Final = re.compile(
     "(?:" + "|".join(f"(?P<{kind}>{rx})" for kind, rx in ID_LABELS.items()) + ")"
     # A label ending in a letter must end the word ("mrn", not "mrna"); one
@@ -100,8 +111,17 @@ LOWER_POSTCODE_RE: Final = re.compile(
     r"|[abceghj-nprstvxy]\d[abceghj-nprstv-z][ ]?\d[abceghj-nprstv-z]\d)(?![\w-])"
 )
 ZIP_LABEL_RE: Final = re.compile(
-    r"(?:zip|zipcode|postal code|post code|postcode)\b(?:[ \t]*\+[ \t]*4)?"
-    r"(?:[ \t]*(?:code|is|:|#|\())*[ \t]*(\d{5}(?:-\d{4})?)(?![\w-])"
+    r"(?:zip|zipcode|postal code|post code|postcode|pin|pincode|pin code)\b(?:[ \t]*\+[ \t]*4)?"
+    r"(?:[ \t]*(?:code|is|:|#|\(|-))*[ \t]*(\d{5}(?:-\d{4})?|\d{3}[ ]?\d{3})(?![\w-])"
+)
+# Six digits closing a street address, as India and Nigeria write their postcodes: "12 Gandhi
+# Street, Tiruvannamalai 606601", "12 Adeola Odeku St, Victoria Island 101241". The street is
+# looked for on the same line, within a few words before the digits.
+SIX_DIGIT_POSTCODE_RE: Final = re.compile(r"(?<![\w-])[1-9]\d{5}(?![\w-])")
+STREET_BEFORE_POSTCODE_RE: Final = re.compile(
+    r"\b\d{1,5}[,]?[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]+(?:Street|St|Road|Rd"
+    r"|Nagar|Marg|Lane|Avenue|Ave|Close|Crescent|Colony|Layout|Way)\b\.?"
+    r"(?:,?[ \t]+[A-Z][\w'’-]*){1,4},?[ \t]+$"
 )
 # Looser phone shapes ("555-0199") count only right after a phone label.
 LABELLED_PHONE_RE: Final = re.compile(
@@ -184,7 +204,8 @@ for _rule, _blob in (
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
         registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip
-        inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic sha trn""",
+        inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic sha trn folder bike
+        car motorbike scooter gms hmo""",
     ),
     (
         "name",
@@ -213,7 +234,7 @@ for _rule, _blob in (
     ("at_age", "at"),
     ("corner", "corner and"),
     ("title", "mr mrs ms miss mx"),
-    ("age_verb", "is was s turned turns turning aged age"),
+    ("age_verb", "is was s m turned turns turning aged age"),
     (
         "person_verb",
         """came missed told asked refused declined cried wants passed died brought lives works
@@ -222,9 +243,9 @@ for _rule, _blob in (
     ),
     # After a possessive only: "dmitri's case", "Cillian's bloods".
     ("possessive_noun", "case bloods labs scan results notes story biopsy"),
-    ("health_card", "ohip health phn ramq msp ahcip"),
+    ("health_card", "ohip health phn ramq msp msi mcp phin hsn ahcip"),
     ("nhs", "nhs chi hcn"),
-    ("zip", "zip zipcode postal post postcode pc"),
+    ("zip", "zip zipcode postal post postcode pc pin pincode"),
     ("pmid", "pmid pmcid pubmed"),
     ("npi", "npi"),
     ("last_four", "last"),

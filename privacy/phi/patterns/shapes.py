@@ -179,7 +179,7 @@ NAME_BEFORE_RE: Final = re.compile(
 NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]+(?P<last>{_PARTICLE}{{0,3}}{_TOKEN})")
 INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Za-z]\.")
 # Initials, written in capitals or not ("J.K.", "j.r."): the rules take them after a cue, before
-# an age or before where the patient lies.
+# an age, before where the patient lies or before what a patient does.
 INITIALS_RE: Final = re.compile(r"(?<![\w.])[A-Za-z]\.[ ]?[A-Za-z]\.(?:[ ]?[A-Za-z]\.){0,2}(?!\w)")
 INITIALS_CUE_BEFORE_RE: Final = re.compile(
     r"\b(?:pt|patient|initials|bed|bay|rm|room|cubicle)\b[^\n]{0,12}$", re.IGNORECASE
@@ -189,6 +189,10 @@ AGE_AFTER_INITIALS_RE: Final = re.compile(
     r"|[ \t]+(?:in|on)[ \t]+(?:bay|bed|rm|room|cubicle)\b"
     # "To J.M. in Ballymena": initials and a town
     r"|[ \t]+(?:in|from)[ \t]+[A-Z][a-z]"
+    # "j.o. (the 94 y/o from Mobile)", "R.M. has been on metformin since 2011"
+    r"|[ \t]+\((?:the[ \t]+|a[ \t]+|an[ \t]+)?\d{1,3}[ \t-]*(?:year|yr|yo|y/o|[MFmf]\b)"
+    r"|[ \t]+(?:has[ \t]+been|had|was|came|went|died|passed|presented|returned|told|asked"
+    r"|refused)\b"
 )
 CREDENTIAL_INITIALS: Final = frozenset(
     "M.D. D.O. R.N. N.P. P.A. U.S. U.K. E.R. O.R. I.V. P.O. A.M. P.M. B.S. M.S. B.A. M.A. "

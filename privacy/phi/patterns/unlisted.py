@@ -33,6 +33,7 @@ GIVEN_TO_AFTER: Final = frozenset("the a an some his her their my our".split())
 NOT_LOWER_NAME: Final = frozenset(
     """whānau whanau mokopuna kaumātua kaumatua kuia koro marae tangi
     him her them me us you everyone everybody someone somebody anyone nobody family mum mom
+    lft lfts fbc ue cxr abg vbg inr crp esr tft tfts ufe
     dad pt pts patient patients nurse nurses staff team pharmacy reception radiology ortho
     gastro neuro cardio cards pulm psych derm rheum onc heme nephro renal uro endo ent gi icu
     ed er micu sicu picu nicu obgyn obs gyn surg gen med medicine hcp pcp gp gps reg regs sho
@@ -51,7 +52,8 @@ NOT_LOWER_NAME: Final = frozenset(
 HUMAN_VERB_AFTER_RE: Final = re.compile(
     # An adverb may come first: "Jerome now has", "Yoli always said".
     r"(?:['’]s)?(?:[ \t]+(?:now|still|just|finally|already|also|never|always|actually))?"
-    r"[ \t]+(?:came[ \t]+(?:with|in|back|to|home)|said|says|told|asked|cried|laughed"
+    r"[ \t]+(?:came[ \t]+(?:with|in|into|back|to|home)|said|says|told|asked|cried|laughed"
+    r"|made[ \t]+it[ \t]+(?:to|home|through|back)|rolled[ \t]+in(?:to)?"
     r"|taught|teaches|begged|promised|hugged|sang|danced|baked|wrote"
     r"|smiled|refuses|refused|declines|wants|wanted|walked|rang|lives|lived|works|worked"
     r"|goes[ \t]+by|is[ \t]+back|was[ \t]+back"
@@ -130,6 +132,7 @@ DATE_BEFORE_YEAR_RE: Final = re.compile(r"[/.-](?:19|20)\d\d[ \t]+$")
 MORE_PLACE_EVENTS_RE: Final = re.compile(
     r"\b(?:snow|snowed|snowing|storm|storms|blizzard|weather|rain|raining|flood|flooding"
     r"|heatwave|hurricane|wildfire|rct|rcts|studies|authors|locum|locums|rotation|elective"
+    r"|placement|stint|posting|rural[ \t]+term"
     r"|job|interview|conference|hospitals|consultants|consultant|reg|registrar|attending"
     r"|colleagues?)\b"
 )
@@ -190,11 +193,58 @@ HEAD_NAME_AGE_RE: Final = re.compile(
     r"[ \t\"'*•-]*(?P<name>[A-Za-z][a-z'’-]{2,})[ \t]*[:,(–-]?[ \t]*\(?[ \t]*"
     r"(?P<age>\d{1,3})[ \t]?[mMfF](?![\w/])"
 )
+# What follows a nickname in quotes: "'Oupa' (real name Johannes)", "'Teacher' (we all call him
+# that".
+NICKNAME_AFTER_RE: Final = re.compile(
+    r"[ \t]*\((?:real[ \t]+name|(?:as[ \t]+)?we[ \t]+(?:all[ \t]+)?call|aka|a\.k\.a\.)\b",
+    re.IGNORECASE,
+)
+# A sign-out line that opens with a name in lower case and its bed in brackets: "• njoroge
+# (bed 2) - admitted 03/03", "rose (bay 4) – agitated". Tried at line starts.
+HEAD_NAME_BED_RE: Final = re.compile(
+    r"^[ \t\"'*•-]*(?P<name>[a-z][a-z'’-]{2,}(?:[ \t]+[a-z][a-z'’-]{2,})?)[ \t]*"
+    r"\((?:bed|bay|rm|room|side[ \t]+room|cubicle)[ \t]*\d",
+    re.MULTILINE,
+)
+# A sign-out line that opens with a name in lower case, two or three words, then an age (with a
+# sex, or over 89): "- gurpreet kaur sandhu 47F, dengue", "1. siobhan ní bhriain, 93, from",
+# "- mohd. irfan 90, hemiplegia", "kwabena asante-mensah 91 – ?stroke". Tried at line starts.
+HEAD_NAMES_AGE_RE: Final = re.compile(
+    r"[ \t\"'*•-]*(?:\d{1,2}[.)][ \t]*)?"
+    r"(?P<name>[a-z][a-z'’.-]+(?:[ \t]+[a-zß-öø-ÿ][a-zß-öø-ÿ'’.-]+){1,2})[ \t]*,?[ \t]*"
+    r"(?P<age>\d{1,3})(?P<sex>[ \t]?[mfMF])?(?=[ \t]*(?:[,–—-]|$))",
+    re.MULTILINE,
+)
 # A unit smaller than a state named by the word after it: "Chhindwara district", "the
-# Meadowell estate", "Barangay San Roque" is read by the model; these by their noun.
-PLACE_UNITS: Final = ("district", "village", "township", "estate", "suburb", "barangay")
+# Meadowell estate", "McKinley County", "the Port Credit care home" ("Barangay San Roque" is
+# read by the model); these by their noun.
+PLACE_UNITS: Final = (
+    "district",
+    "village",
+    "township",
+    "estate",
+    "suburb",
+    "barangay",
+    "county",
+    "care",
+    "nursing",
+    "retirement",
+)
 for _word in PLACE_UNITS:
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "place_unit")
+# The unit's noun at a trigger: a county is written capitalised ("McKinley County"), the others
+# in lower case ("the Lake District" is a region's name).
+PLACE_UNIT_RE: Final = re.compile(
+    r"(?:district|village|township|estate|suburb|barangay|(?:care|nursing|retirement)[ \t]+homes?"
+    r"|County)\b"
+)
+# Ireland's counties after "Co." or "County": "Belmullet, Co. Mayo", "farmer from Co. Leitrim".
+# A literal first, for a quick pass; the boundary before "Co" is checked in Python.
+IRISH_COUNTY_RE: Final = re.compile(
+    r"Co(?:\.|unty)[ \t]+(?:Antrim|Armagh|Carlow|Cavan|Clare|Cork|Derry|Donegal|Down|Dublin"
+    r"|Fermanagh|Galway|Kerry|Kildare|Kilkenny|Laois|Leitrim|Limerick|Longford|Louth|Mayo|Meath"
+    r"|Monaghan|Offaly|Roscommon|Sligo|Tipperary|Tyrone|Waterford|Westmeath|Wexford|Wicklow)\b"
+)
 # Capitalised words right before an age and sex anywhere in a line: "bed 4: Rose Bell 94F",
 # "Twins Mason and Grace Tupou (3M)", "Brayden (6yo) from Lubbock".
 NAMES_BEFORE_AGE_SEX_RE: Final = re.compile(
@@ -329,12 +379,23 @@ POSTER_OWN_PLACE_RE: Final = re.compile(
 POSTER_PLACE_BEFORE_RE: Final = re.compile(
     r"(?:(?:\bhere|\b(?:to|with|for)[ \t]+us(?:[ \t]+here)?|\bi['’]?m[ \t]+at[ \t]+[^.!?\n]{1,30}?"
     r"|\b(?:doctors|residents|colleagues|gps|hos|nurses|interns|registrars|trainees|medics"
-    r"|clinicians|physicians))[ \t]+(?:in[ \t]+)?"
+    r"|clinicians|physicians|team|lab))[ \t]+(?:in[ \t]+)?"
+    # "Moving from Lagos to Baltimore": both towns are the poster's.
+    r"|\b(?:moving|relocating)[ \t]+from[ \t]+[a-z][\w'’-]*(?:[ \t]+[a-z][\w'’-]*)?"
+    r"[ \t]+(?:to[ \t]+)?"
     r"|\b(?:flying|heading|headed|going|moving|relocating)(?:[ \t]+back)?(?:[ \t]+home)?"
     r"[ \t]+(?:to[ \t]+)?|\bmoving[ \t]+(?:from[ \t]+)?|\bgreetings[ \t]+(?:from[ \t]+)?"
     r"|\bif[ \t]+you['’]?re[ \t]+(?:in[ \t]+)?"
     # News of an outbreak: "Lassa fever confirmed in Bauchi", "Nipah alert in Kozhikode".
     r"|\b(?:outbreak|outbreaks|cases|alert|confirmed|surge|spike)[ \t]+(?:in[ \t]+)?)$"
+)
+# The poster's workplace before its town, whoever else the sentence names: "on our ward in
+# Bristol", "our dialysis unit in Jackson", "our teaching hospital in Owerri", "we're in Pune",
+# "ED shift in Thunder Bay". Searched up to the preposition "in".
+POSTER_WORKPLACE_BEFORE_RE: Final = re.compile(
+    r"(?:\bour[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:ward|wards|unit|clinic|hospital|centre|center"
+    r"|department|dept|ed|er|icu|emergency|practice|surgery|lounge|service|team|lab|trust"
+    r"|board|hub)|\bwe['’]?re|\bwe[ \t]+are|\bshift|\bshifts|\bnights)[ \t]+$"
 )
 # A meeting's acronym before "in" and a town: "ESMO in Barcelona", "at ESC in London"; not a
 # ward or a unit ("the ICU in Leeds", "our ED in Swindon").
