@@ -144,6 +144,36 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _occurrences(text: str, words: set[str]) -> list[tuple[int, str]]:
+    """Where each of `words` stands in `text` as a whole word (or before "'s"). A few words are
+    looked for one by one at C speed; many (a long list of names) in one pass over the words."""
+    if len(words) > 12:
+        found = []
+        for m in TOKEN_RE.finditer(text):
+            word = m.group()
+            if word[-2:] in ("'s", "’s") and word not in words:
+                word = word[:-2]
+            if word in words:
+                found.append((m.start(), word))
+        return found
+    found = []
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            end = at + len(word)
+            before = text[max(0, at - 2) : at]
+            # Not inside a word ("Brien" of "O'Brien"), but after an opening quote ("'Kamala").
+            inside = (
+                before[-1:].isalnum()
+                or before[-1:] == "-"
+                or (before[-1:] in ("'", "’") and before[:1].isalpha())
+            )
+            if not inside and not (end < len(text) and (text[end].isalnum() or text[end] == "-")):
+                found.append((at, word))
+            at = text.find(word, end)
+    return found
+
+
 def repeated_names(text: str, findings: list[Finding]) -> list[Finding]:
     """Each name and one-word town found, found again wherever else the post writes it.
 
@@ -181,15 +211,10 @@ def repeated_names(text: str, findings: list[Finding]) -> list[Finding]:
     wanted = names | towns
     spans: list[Span] = []
     places: list[Span] = []
-    for m in TOKEN_RE.finditer(text):
-        word = m.group()
-        if word not in wanted:
-            if word[-2:] not in ("'s", "’s") or word[:-2] not in wanted:
-                continue
-            word = word[:-2]
-        if m.start() and text[m.start() - 1] in "@#_/":
+    for start, word in _occurrences(text, wanted):
+        end = start + len(word)
+        if start and text[start - 1] in "@#_/":
             continue
-        start, end = m.start(), m.start() + len(word)
         a_word = (
             NAME_FLAGS.get(word.lower(), 0) & WORD
             if word in names

@@ -327,7 +327,10 @@ _MEDICAL_TERMS: Final = _words(
     Bactroban Naseptin Ciproxin Tamiflu Paxlovid Datix Cerner Epic Meditech Medway Sunquest
     Siri Alexa Royal Infirmary General Memorial Ornge
     Aadhaar Ayushman PhilHealth Sehat Medisave Medishield Medifund Braden Waterlow Council
-    Eircode Postcode Pincode
+    Eircode Postcode Pincode Tues Thurs Weds
+    Kikuyu Dholuo Luo Kiswahili Swahili isiZulu isiXhosa Zulu Xhosa Sesotho Setswana Afrikaans
+    Twi Bisaya Cebuano Ilocano Malay Bahasa Sindhi Samoan Tongan Fijian Kia Ora Terima Kasih
+    Rujukan Pakar Perubatan Shanti Salamat Baba Mzee Bhai Sahib
     """
 )
 _DATA_DIR: Final = Path(__file__).with_name("data")
@@ -376,6 +379,8 @@ PUBLIC_FIGURES: Final = frozenset(
     |biden|trump|obama|fauci|beyonce|beyoncé|rihanna|kardashian|zuckerberg|bezos|oprah
     |john doe|jane doe|baby doe|joe bloggs|jane bloggs
     |chris hani|chris hani bara|aga khan|steve biko|kenyatta|lady reading|baragwanath
+    |chris whitty|nye bevan|aneurin bevan|stephen donnelly|wes streeting|matt hancock
+    |jeremy hunt|sajid javid|groote schuur|tan tock seng|karolinska|austin flint|graham steell
     """.split("|")
 ) - {""}
 

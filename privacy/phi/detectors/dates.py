@@ -53,12 +53,14 @@ from privacy.phi.patterns.shapes import (
     AGE_NUMBER_AFTER_RE,
     AGE_RE,
     AGE_SEX_BEFORE_RE,
+    AGE_SLASH_RE,
     AGE_WORDS_RE,
     DASHED_MONTH_DATE_RE,
     DATE_ORDINAL_RE,
     INITIALS_RE,
     MONTH_DATE_RE,
     NUMERIC_DATE_RE,
+    SLASH_TRIGGER_RE,
 )
 from privacy.phi.patterns.unlisted import (
     AGE_BEFORE_NEXT_RE,
@@ -188,6 +190,11 @@ def _detect_ages(doc: Doc) -> Iterator[Finding]:
             # Keep the label when it reads as part of the age ("aged 91").
             start = pos if m.group("label") else m.start("age")
             yield _finding(text, "age", start, m.end("age"), HIGH)
+    if "/" in text:
+        # Two literal-led passes find the slashes with a sex letter or an age after them.
+        for m in SLASH_TRIGGER_RE.finditer(text):
+            if age := AGE_SLASH_RE.search(text, max(0, m.start() - 4), m.start() + 5):
+                yield _finding(text, "age", *age.span(), HIGH)
     if "ninety" in low or "hundred" in low:
         for m in AGE_WORDS_RE.finditer(low):
             yield _finding(text, "age", *m.span(), HIGH)

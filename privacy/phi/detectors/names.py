@@ -299,9 +299,13 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
             if m.group().replace(" ", "").upper() in CREDENTIAL_INITIALS:
                 continue
             start, end = m.span()
-            if INITIALS_CUE_BEFORE_RE.search(
-                low, max(0, start - 25), start
-            ) or AGE_AFTER_INITIALS_RE.match(text, end):
+            # Between commas after a person: "I have a 91yo vet, J.T., discharging".
+            between = text[max(0, start - 2) : start].strip() == "," and text[end : end + 1] == ","
+            if (
+                INITIALS_CUE_BEFORE_RE.search(low, max(0, start - 25), start)
+                or AGE_AFTER_INITIALS_RE.match(text, end)
+                or (between and PERSON_NOUN_RE.search(low, max(0, start - 40), start))
+            ):
                 found.append(_finding(text, "name", start, end, HIGH))
     yield from (f for f in found if f is not None)
 
@@ -444,6 +448,8 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
             and not PERSON_VERB_AFTER_RE.match(text, end)
         ):
             return None, end  # "amber on the news2", "ivy league": a word before a word
+        if COLLEAGUE_BEFORE_RE.search(text, max(0, pos - 25), pos):
+            return None, end  # "thanks to dr. amira haddad"
         return _finding(text, "name", pos, end, LOW), end
     if word in NOT_NAME or not _is_name_part(word):
         return None, pos
@@ -622,9 +628,20 @@ def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
     if len(parts) < 2:
         return
     words = [p.group().lower() for p in parts]
+    base = m.start(1)
+    # Two names joined by "And": "#JockAndJean", "#KosiAndDera" (not "#RockAndRoll").
+    for i in range(1, len(parts) - 1):
+        if words[i] == "and" and all(
+            parts[j].group()[:1].isupper()
+            and len(words[j]) > 2
+            and (_name_bits(words[j]) & (GIVEN | WORD) == GIVEN or words[j] not in ENGLISH_WORDS)
+            and parts[j].group() not in NOT_NAME
+            for j in (i - 1, i + 1)
+        ):
+            for j in (i - 1, i + 1):
+                yield _finding(text, "name", base + parts[j].start(), base + parts[j].end(), LOW)
     if not any(w in SUPPORT_WORDS for w in words):
         return
-    base = m.start(1)
     for i, (part, word) in enumerate(zip(parts, words, strict=True)):
         if word in SUPPORT_WORDS or not part.group()[:1].isupper():
             continue

@@ -59,6 +59,7 @@ from privacy.phi.patterns.keywords import (
     SIX_DIGIT_POSTCODE_RE,
     STREET_BEFORE_POSTCODE_RE,
     TATTOO_RE,
+    TOWN_THEN_CODE_RE,
     UPPERCASE_ONLY_LABELS,
     ZIP_LABEL_RE,
 )
@@ -74,11 +75,16 @@ from privacy.phi.patterns.shapes import (
     VIN_CHARS_RE,
 )
 from privacy.phi.patterns.unlisted import (
+    BARE_ID_RE,
+    DAYS_AND_MONTHS,
     HASH_ID_BEFORE_RE,
     HASH_ID_RE,
+    HEALTH_NUMBER_SHAPES_RE,
     HOSP_NO_RE,
+    MBI_RE,
     RAMQ_RE,
     TEN_DIGITS_RE,
+    UK_PLATE_RE,
 )
 from privacy.phi.vocabulary import NOT_NAME, PLACE_POPULATION, US_STATES
 
@@ -127,6 +133,20 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
     # Malaysian identity cards ("340911-10-6683") open with six digits, more than a digit
     # group holds: their starts are noted here for the identity-number pass.
     starts.extend(m.start() for lo, hi in around for m in MYKAD_RE.finditer(text, lo, hi))
+    for m in (m for lo, hi in around for m in HEALTH_NUMBER_SHAPES_RE.finditer(text, lo, hi)):
+        taken.append(m.span())
+        yield _finding(text, "health_plan", *m.span(), HIGH)
+    # The US beneficiary number and British plates: within a few words after their words.
+    for words, shape, kind in (
+        (("mbi", "medicare"), MBI_RE, "health_plan"),
+        ((" reg", "plate", "car "), UK_PLATE_RE, "vehicle"),
+    ):
+        for word in words:
+            at = low.find(word)
+            while at != -1:
+                if m := shape.search(text, at, at + 80):
+                    yield _finding(text, kind, *m.span(), HIGH)
+                at = low.find(word, at + 1)
     for m in (m for lo, hi in around for m in DIGIT_GROUPS_RE.finditer(text, lo, hi)):
         start, end = m.span()
         starts.append(start)
@@ -196,6 +216,10 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
         if kind == "vehicle" and (tail := PLATE_TAIL_RE.match(text, end)):
             end = tail.end()
         yield _finding(text, kind, start, end, HIGH)
+    if "ID" in text:
+        for m in BARE_ID_RE.finditer(text):
+            if not (m.start() and text[m.start() - 1].isalnum()):  # "ID", not "PID"
+                yield _finding(text, "other_id", *m.span("id"), HIGH)
     for trigger in CNIC_TRIGGER_RE.finditer(text):
         if (m := CNIC_RE.match(text, max(0, trigger.start() - 5))) and m.end() == trigger.end() + 1:
             yield _finding(text, "other_id", *m.span(), HIGH)
@@ -284,6 +308,25 @@ def _nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _postcodes_by_their_towns(doc: Doc) -> Iterator[Finding]:
+    """A postcode written next to its town within a few words after an address's cue, and the
+    town (see ``TOWN_THEN_CODE_RE``); each stretch of text is searched once."""
+    text = doc.text
+    done = 0
+    for pos in sorted(doc.at("street") + doc.at("postal_cue")):
+        lo, hi = max(pos, done), pos + 120
+        done = hi
+        for m in TOWN_THEN_CODE_RE.finditer(text, lo, hi):
+            town = "town" if m.group("town") else "town_after"
+            code = "code" if m.group("code") else "code_first"
+            first = m.group(town).split()[0]
+            if first in DAYS_AND_MONTHS or first.rstrip(".") in ("No", "Ph", "Tel", "Mob", "Box"):
+                continue  # "seen in March 2021", "Ph 0412…"
+            yield _finding(text, "zip", *m.span(code), HIGH)
+            if first not in NOT_NAME:
+                yield _finding(text, "address", *m.span(town), LOW)
+
+
 def _mixed(code: str) -> bool:
     """Letters and digits both: an Eircode's last four ("K7P3"), not a word or a number."""
     return not code.isdigit() and not code.isalpha()
@@ -318,6 +361,7 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
                 if name in PLACE_POPULATION:
                     yield _finding(text, "address", town.end(1) - len(name), town.end(1), LOW)
                     break
+    yield from _postcodes_by_their_towns(doc)
     done = -1
     for pos in doc.at("street"):
         # Six digits within a few words after a street's word ("12 Gandhi Street, Tiruvannamalai

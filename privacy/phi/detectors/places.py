@@ -37,8 +37,11 @@ from privacy.phi.patterns.unlisted import (
     CONFERENCE_BEFORE_RE,
     DATE_BEFORE_YEAR_RE,
     DAYS_AND_MONTHS,
+    FACILITY_NAME_BEFORE_RE,
+    FACILITY_NOUN_RE,
     IRISH_COUNTY_RE,
     MORE_PLACE_EVENTS_RE,
+    NOT_FACILITY_NAME,
     PERSON_IN_SENTENCE_RE,
     PLACE_SUFFIX_RE,
     PLACE_UNIT_RE,
@@ -166,6 +169,8 @@ def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding 
         return None
     if prep in WEAK_PREPOSITIONS or PLACE_EVENT_RE.search(low, window_start, m.end() + 40):
         return None
+    if _posters_own_place(low, pos):
+        return None  # "here in leeds", "our center in multan"
     return _finding(text, "address", start, m.end(), LOW)
 
 
@@ -466,6 +471,21 @@ def _place_before_unit(doc: Doc) -> Iterator[Finding]:
             if not (m.start() and text[m.start() - 1].isalnum()):
                 yield _finding(text, "address", *m.span(), HIGH)
     for pos in doc.at("place_unit"):
+        if FACILITY_NOUN_RE.match(text, pos) and (
+            home := FACILITY_NAME_BEFORE_RE.search(text, max(0, pos - 50), pos)
+        ):
+            words = home.group("name").split()
+            if words[0].lower() not in NOT_FACILITY_NAME and not any(
+                w.lower() in NOT_FACILITY_NAME for w in words
+            ):
+                yield _finding(
+                    text,
+                    "address",
+                    home.start("name"),
+                    FACILITY_NOUN_RE.match(text, pos).end(),
+                    LOW,
+                )
+                continue
         if not PLACE_UNIT_RE.match(text, pos):
             continue
         words = list(TOKEN_RE.finditer(text, max(0, pos - 40), pos))

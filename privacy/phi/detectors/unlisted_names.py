@@ -10,14 +10,16 @@ from privacy.phi.detectors.common import Doc, _finding
 from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
 from privacy.phi.kinds import LOW, Finding
 from privacy.phi.patterns.common import TOKEN_RE
-from privacy.phi.patterns.context import PERSON_NOUN_RE, TEMPERATURE_CUE_RE
+from privacy.phi.patterns.context import COLLEAGUE_BEFORE_RE, PERSON_NOUN_RE, TEMPERATURE_CUE_RE
 from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE, SIGN_OFF_BEFORE_RE
 from privacy.phi.patterns.unlisted import (
     AFTER_NAME_PAIR_RE,
     AFTER_OBJECT,
+    AGE_NAME_FROM_RE,
     AND_I_AFTER_RE,
     BED_NAME_RE,
     BEFORE_UNKNOWN_NAME,
+    BRACKET_NAME_RE,
     BRACKETED_WORD_RE,
     CLAUSE_OPENERS,
     CONTACT_NAME_RE,
@@ -27,8 +29,10 @@ from privacy.phi.patterns.unlisted import (
     HEAD_NAMES_AGE_RE,
     HUMAN_VERB_AFTER_RE,
     JARGON_SUFFIX_RE,
+    KIN_OF_RE,
     LAB_WORD_END_RE,
     LISTED_NAME_VERB_RE,
+    NAME_AND_FAMILY_RE,
     NAME_BEFORE_BED_RE,
     NAME_PARTICLES,
     NAMES_BEFORE_AGE_SEX_RE,
@@ -114,6 +118,8 @@ def _person_word_ok(text: str, start: int, end: int, *, after_dash: bool = False
         if word.isupper() or (word in PLACE_POPULATION and not (bits & GIVEN and bits & STRONG)):
             return False  # a town, unless a given name first ("Jerome now has", "Austin was")
         return _is_person_name(text, start, end)
+    if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
+        return False  # "dr. amira haddad"
     return word.lower() not in NOT_LOWER_NAME
 
 
@@ -125,7 +131,8 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     ("his daughter priyanka on 07700…"), an unknown or listed word opening a
     sentence before a verb only people take ("Seo-yeon came with", "Ruairí is
     6"), a name between commas after a person noun ("an old farmer, Gwilym,"),
-    and a pair of names ("Femi and Tolu are the parents").
+    a pair of names ("Femi and Tolu are the parents"), a name thanked with its family
+    or between an age and a home, and names joined by "w/o", "s/o", "d/o".
     """
     yield from _objects_of_person_verbs(doc)
     yield from _names_after_relatives(doc)
@@ -135,6 +142,47 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     yield from _pairs_of_names(doc)
     yield from _unknown_capitalised(doc)
     yield from _names_in_brackets(doc)
+    yield from _names_with_family_or_home(doc)
+    yield from _names_with_kin_of(doc)
+
+
+def _names_with_kin_of(doc: Doc) -> Iterator[Finding]:
+    """Both names of "Bibi Nasreen w/o Ghulam Rasool", "Gul Zaman s/o Sher Zaman"."""
+    text = doc.text
+    if "/o" not in text and "/O" not in text:
+        return
+    for m in KIN_OF_RE.finditer(text):
+        for group in ("name", "kin"):
+            words = list(TOKEN_RE.finditer(text, *m.span(group)))
+            while words and words[0].group() in NOT_NAME:
+                words.pop(0)  # "Bibi Nasreen": the title is no part of the name
+            if words:
+                yield _finding(text, "name", words[0].start(), words[-1].end(), LOW)
+
+
+def _names_with_family_or_home(doc: Doc) -> Iterator[Finding]:
+    """A name thanked with its family ("asante to wanjiku & family"), or between a patient's
+    age and where they come from ("6yo tanvi from Nashik")."""
+    text, low = doc.text, doc.low
+    if "famil" in low or "whānau" in low or "whanau" in low or " fam" in low:
+        for m in NAME_AND_FAMILY_RE.finditer(text):
+            start, end = m.span("name")
+            word = m.group("name")
+            if (_could_be_name(word) or _name_bits(word) & GIVEN) and _person_word_ok(
+                text, start, end
+            ):
+                yield _finding(text, "name", start, end, LOW)
+    for pos in doc.at("place"):
+        if not low.startswith("from ", pos):
+            continue
+        m = AGE_NAME_FROM_RE.search(text, max(0, pos - 30), pos)
+        if (
+            m
+            and m.group("name") not in _NOT_HEAD_NAME
+            and m.group("name") not in _HONORIFICS
+            and (_could_be_name(m.group("name")) or _name_bits(m.group("name")) & GIVEN)
+        ):
+            yield _finding(text, "name", *m.span("name"), LOW)
 
 
 def _names_in_brackets(doc: Doc) -> Iterator[Finding]:
@@ -229,7 +277,9 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
         word = text[start:end]
         if TEMPERATURE_CUE_RE.search(low, start, head.start("age")):
             continue  # "Tmax 99F"
-        if (_could_be_name(word) or _name_bits(word) & GIVEN) and _person_word_ok(text, start, end):
+        if (_could_be_name(word) or _name_bits(word) & GIVEN) and _person_word_ok(
+            text, start, end, after_dash=True
+        ):
             yield _finding(text, "name", start, end, LOW)
     if len(text) <= SIGN_OUT_MAX_CHARS:
         yield from _names_heading_lines(doc)
@@ -283,28 +333,89 @@ def _names_heading_lines(doc: Doc) -> Iterator[Finding]:
             ) and _person_word_ok(text, start, end, after_dash=True):
                 yield _finding(text, "name", start, end, LOW)
     for m in HEAD_NAMES_AGE_RE.finditer(text):
-        age = int(m.group("age"))
-        if not m.group("sex") and not 90 <= age < 130:
+        years = int(m.group("years"))
+        marked = m.group("age") != m.group("years")  # "47F", "M/91", "94yo"
+        words = list(_NAME_WORD_RE.finditer(text, *m.span("name")))
+        if len(words) > 1 and words[0].group().rstrip(".") in _HONORIFICS:
+            words = words[1:]  # "lola remedios", "pakcik hamid": the name is what follows
+        names = [w.group().strip("'’.") for w in words]
+        bracketed: list[Finding] = []
+        if m.group("bracket") and (
+            marked or 90 <= years < 130 or (m.group("comma") and m.group("after"))
+        ):
+            # "jp (jean-philippe) 33M", "'nana jo' (josephine), 93", "pinky (real name gurpreet)"
+            bracketed = list(_bracketed_names(text, *m.span("bracket")))
+            yield from bracketed
+            if bracketed and 90 <= years < 130:
+                yield _finding(text, "age", *m.span("age"), LOW)
+        if len(words) > 3 or (len(names) == 1 and len(names[0]) < 3):
+            continue  # four words with no title, or "a 93-y/o": no name
+        if any(w in _NOT_HEAD_NAME for w in names):
+            continue  # "the 92 y/o", "my 89yo pt", "she's 90"
+        if any(len(w) > 2 and not _VOWELS & set(w) for w in names):
+            continue  # "kvp 120", "mrn 4471": a name has a vowel
+
+        listed = all(_name_bits(w) & (GIVEN | SURNAME) for w in names)
+        if not (marked or 90 <= years < 130 or (m.group("comma") and m.group("after") and listed)):
             continue
-        words = m.group("name").split()
         if not all(
-            _could_be_name(w.rstrip("."))
+            _could_be_name(w)
             or _name_bits(w) & (GIVEN | SURNAME)
+            # Before an age and a sex any word that is no English word is a name ("aslam").
+            or (
+                marked
+                and w.replace("-", "").replace("'", "").isalpha()
+                and w not in ENGLISH_WORDS
+                and w not in NOT_LOWER_NAME
+            )
             or w.capitalize() in NAME_PARTICLES
+            or w + "." in _NAME_ABBREVIATIONS
             or w in _NAME_ABBREVIATIONS
-            for w in words
+            or _INITIALS_WORD_RE.fullmatch(w)
+            for w in names
         ):
             continue
-        start, end = m.span("name")
+        start, end = words[0].start(), words[-1].end()
+        if text[end - 1] in "'’":
+            end -= 1
         if not _person_word_ok(text, start, end, after_dash=True):  # a bullet, no sign-off
             continue
         yield _finding(text, "name", start, end, LOW)
-        if 90 <= age < 130:
+        if 90 <= years < 130:
             yield _finding(text, "age", *m.span("age"), LOW)
+
+
+def _bracketed_names(text: str, start: int, end: int) -> Iterator[Finding]:
+    """The name in a sign-out line's bracket: its words, after "real name" or "goes by" if
+    they come first, each a name or an initial."""
+    inner = BRACKET_NAME_RE.match(text, start, end)
+    if inner is None:
+        return
+    words = [w.group().strip("'’.") for w in _NAME_WORD_RE.finditer(text, *inner.span("name"))]
+    if words and all(
+        _could_be_name(w) or _name_bits(w) & GIVEN or _INITIALS_WORD_RE.fullmatch(w) for w in words
+    ):
+        yield _finding(text, "name", *inner.span("name"), LOW)
 
 
 # Abbreviated given names: "mohd. irfan", "md. rahim", "muhd ali".
 _NAME_ABBREVIATIONS: Final = frozenset({"mohd.", "mohd", "md.", "muhd.", "muhd", "mohamed"})
+# Initials written as a word of a name: "aroha t.", "m. aslam", "b.h.".
+_INITIALS_WORD_RE: Final = re.compile(r"[a-z](?:\.[a-z])?\.?")
+_VOWELS: Final = frozenset("aeiouyáéíóúàèìòùâêîôûäëïöüāēīōūåøæœ")
+# Words that open a line before an age and are no name.
+_NOT_HEAD_NAME: Final = frozenset(
+    """the a an my our his her their she he she's he's shes hes this that pt pts patient
+    patients our your lady man woman gent gentleman male female boy girl baby infant
+    grandma grandpa mum mom dad also and but now wahine tane mzee bloke chap lad lass fella
+    guy kid child toddler teen farmer""".split()
+)
+# Titles and kin words that open a name in a sign-out line and are not part of it.
+_HONORIFICS: Final = frozenset(
+    """lola lolo pakcik makcik en encik mrs mr ms miss iya baba mama nana gogo uncle aunty
+    auntie tita tito kuya ate dadi nani bibi bhai baby little big mzee cucu oupa ouma tatay
+    nanay koro kuia whaea matua shri smt""".split()
+)
 
 
 def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:

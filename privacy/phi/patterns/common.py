@@ -12,7 +12,7 @@ _L = "a-zß-öø-ÿā-žơưạ-ỹ"
 _TOKEN = rf"[{_U}](?:[{_L}]+(?:[{_U}][{_L}]+)?|['’][{_U}][{_L}]+)(?:[-'’][{_U}][{_L}]+)*"
 _PARTICLE = (
     r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]ella|[Dd]a|[Dd]i|[Dd]u|[Ll]e|[Ll]a|[Dd]er|[Dd]en"
-    r"|[Bb]in|[Aa]l|[Dd]os)[ \t]+)"
+    r"|[Bb]in|[Aa]l|[Dd]os|Ó|Ní|Nic|Uí|Mac)[ \t]+)"
 )
 _NAME_SEQ = rf"{_PARTICLE}{{0,3}}{_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}}"
 

@@ -60,7 +60,7 @@ VERSION_BEFORE_RE: Final = re.compile(r"\b(?:version|ver|v|release|build|firmwar
 
 ZIP_EXCLUDE_BEFORE_RE: Final = re.compile(
     r"\b(?:cpt|hcpcs|codes?|coded|coding|billed|bill|billing|charged|e/m|icd|pmid|nct|drg"
-    r"|rvus?|modifier)\b"
+    r"|rvus?|modifier|ext|extn|extension|bleep|pager)\b"
 )
 LAB_BEFORE_RE: Final = re.compile(
     r"\b(?:wbc|plt|platelets?|bnp|nt-?probnp|troponin|trop|ferritin|cd4|ldh|ck|cpk|d-?dimer"
@@ -84,7 +84,8 @@ CITY_BEFORE_STATE_RE: Final = re.compile(rf"({_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}),
 PERSON_NOUN_RE: Final = re.compile(
     r"\b(?:patients?|pts?|man|men|woman|women|gentleman|lady|guy|boy|girl|teen(?:ager)?"
     r"|child|kid|baby|infant|toddler|newborn|son|daughter|wife|husband|brother|sister"
-    r"|mother|father|friend|someone|person|veteran|student|farmer|worker|individual)\b"
+    r"|mother|father|friend|someone|person|veteran|vet|student|farmer|worker|individual|gent"
+    r"|bloke|fella|mzee|wahine)\b"
 )
 NOT_PERSON_NAME_RE: Final = re.compile(
     r"\b(?:brand|generic|trade|drug|file|user|product|street|domain|code|screen|host|company"
@@ -101,6 +102,10 @@ COLLEAGUE_BEFORE_RE: Final = re.compile(
     r"|(?:\b(?i:retirement|farewell|welcome)[ \t]+to[ \t]+(?:(?:Sister|Matron|Nurse)[ \t]+)?"
     r"(?:[A-Z][a-z]+[ \t]+and[ \t]+)?$)"
     r"|(?:\b(?i:agreed?|disagree|replying)[ \t]+(?:with|to)[ \t]+$)"
+    # "dr. amira haddad", "Dr H. Brennan", "A/Prof Lim", "Minister Pate": titles in any case,
+    # an initial after them.
+    r"|(?:(?<![;/])\b(?i:dr|drs|doctor|prof|professor|a/prof|assoc\.?[ \t]+prof|minister|senator"
+    r"|councillor|mp)\.?[ \t]+(?:[A-Za-z]\.[ \t]*|[A-Za-z][\w'’-]+[ \t]+)?$)"
     # "our new intern Rose", "my registrar Will": a colleague named after their job.
     r"|(?:\b(?i:our|my|the|a|new)[ \t]+(?i:new[ \t]+)?(?i:intern|interns|registrar|reg|consultant"
     r"|resident|student|colleague|attending|fellow|sho|fy1|fy2|pharmacist|physio|nurse)[ \t]+$)"

@@ -66,7 +66,7 @@ NEXT_WORD_RE: Final = re.compile(
 )
 # Locative prepositions after which a town or neighbourhood is expected.
 PLACE_PREPOSITIONS: Final = frozenset(
-    ["out of", *"in from near outside around to fled past beyond".split()]
+    ["out of", *"in from near outside around to fled past beyond dari".split()]
 )
 # Prepositions after which only a person-linked cue makes a place ("lives off Boylston").
 WEAK_PREPOSITIONS: Final = frozenset("off".split())
@@ -171,7 +171,7 @@ AGE_AT_RE: Final = re.compile(
     rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t,]+(?:she|he|they|the[ \t]+patient|pt|mum|mom|dad)\b)"
 )
 # "passed this morning at 97.": an age closing a sentence about a death or a diagnosis.
-AGE_AT_END_RE: Final = re.compile(rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:[.!;]|$))")
+AGE_AT_END_RE: Final = re.compile(rf"\bat[ \t]+(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:[.!;,]|$))")
 LIFE_EVENT_BEFORE_RE: Final = re.compile(
     r"\b(?:died|passed|death|dying|diagnosed|fell|retired|widowed|married|delivered|operated)\b"
 )
@@ -276,6 +276,8 @@ MOBILE_SHAPE_RE: Final = re.compile(
     # Philippines ("0803 555 7721", "0711 555 284", "0998 555 0167"), UK and Australian
     # landlines ("020 7946 0123", "(07) 5550 1834").
     r"|0[1-9]\d{2}[ -]?\d{3}[ -]?\d{3,4}|0\d{2} \d{4} \d{4}|0\d\) ?\d{4} ?\d{4}"
+    # India's mobiles, written in two fives ("98410 22736").
+    r"|[6-9]\d{4} \d{5}"
 )
 # "Dubbo NSW 2830": an Australian state and its four-digit postcode.
 AU_POSTCODE_RE: Final = re.compile(
@@ -349,14 +351,15 @@ TITLED_NAME_BEFORE_RE: Final = re.compile(
 )
 PERSON_BEFORE_AGE: Final = frozenset(
     """pt patient mr mrs ms miss he she man woman lady gentleman grandmother grandfather mum mom
-    dad nan gran granny grandma grandpa husband wife mother father""".split()
+    dad nan gran granny grandma grandpa husband wife mother father sahib sahab saab ji""".split()
 )
 LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
 # A patient described by age and sex, then where they come from: "96f from east boston",
 # "91m from bath", "t.b., 99, from ballincollig": any listed place after it, in lower case,
 # even one that is a word, and any capitalised words ("89F, from Fish Hoek").
 AGE_SEX_FROM_RE: Final = re.compile(
-    r"\b\d{1,3}(?:[ \t]?(?:[mf]|yo|y/o|yrs?)\b,?|,)[ \t]+from$", re.IGNORECASE
+    r"\b\d{1,3}(?:[ \t]?(?:[mf]|yo|y/o|(?:yrs?|years?)(?:[ \t]+old)?)\b,?|,)[ \t]+from$",
+    re.IGNORECASE,
 )
 LOWER_PLACE_WORDS_RE: Final = re.compile(rf"[{_L}]+(?:[ \t]+[{_L}]+){{0,2}}")
 # ", a taxi driver", ", our patient": an appositive that makes the word before it a person.

@@ -38,6 +38,8 @@ ID_LABELS: Final[dict[str, str]] = {
         rf"|nhif{_NUM_SUFFIX}|nhf{_NUM_SUFFIX}|ndis{_NUM_SUFFIX}|sha{_NUM_SUFFIX}"
         # Ireland's medical card (GMS) and Nigeria's HMO enrolment.
         rf"|gms(?: card)?{_NUM_SUFFIX}|hmo{_NUM_SUFFIX}"
+        # Australia's veterans' cards: "DVA Gold Card NX204517".
+        rf"|dva(?: (?:gold|white|orange))?(?: card)?{_NUM_SUFFIX}"
     ),
     "account": (
         rf"(?:billing |bank |hospital |patient |financial )?acc(?:oun)?t\.?{_NUM_SUFFIX}"
@@ -114,6 +116,16 @@ ZIP_LABEL_RE: Final = re.compile(
     r"(?:zip|zipcode|postal code|post code|postcode|pin|pincode|pin code)\b(?:[ \t]*\+[ \t]*4)?"
     r"(?:[ \t]*(?:code|is|:|#|\(|-))*[ \t]*(\d{5}(?:-\d{4})?|\d{3}[ ]?\d{3})(?![\w-])"
 )
+# A postcode next to its town in an address, wherever the country puts it: after ("Auburn NSW
+# 2144", "Soweto 1804", "Ernakulam 682017", "Singapore 460412") or before ("47300 Petaling
+# Jaya", "23000 Dungun"). Looked for only within a few words after an address's cue (a street's
+# word, "address", "res.", "alamat", "Blk", "Brgy."…).
+TOWN_THEN_CODE_RE: Final = re.compile(
+    r"(?<![\w-])(?P<town>[A-Z][a-zß-ÿ][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}?)"
+    r"(?:[ \t]+[A-Z]{2,3})?,?[ \t]+"
+    r"(?P<code>\d{4,6})(?![\w/-]|\.\d)"
+    r"|(?<![\w/.-])(?P<code_first>\d{5})[ \t]+(?P<town_after>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)"
+)
 # Six digits closing a street address, as India and Nigeria write their postcodes: "12 Gandhi
 # Street, Tiruvannamalai 606601", "12 Adeola Odeku St, Victoria Island 101241". The street is
 # looked for on the same line, within a few words before the digits.
@@ -125,7 +137,8 @@ STREET_BEFORE_POSTCODE_RE: Final = re.compile(
 )
 # Looser phone shapes ("555-0199") count only right after a phone label.
 LABELLED_PHONE_RE: Final = re.compile(
-    r"(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|fax|pager|landline|whatsapp)\b\.?"
+    r"(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|fax|pager|landline|whatsapp|hp|h/p)"
+    r"\b\.?"
     r"(?:[ \t]*(?:no\.?|number|#|is|:))*[ \t:#]*"
     r"(?P<num>\+?\(?\d[\d \t().-]{5,18}\d(?:[ \t]*(?:x|ext\.?)[ \t]*\d{1,5})?)"
 )
@@ -189,7 +202,7 @@ _RELATION_WORDS = """
     grandma grandpa grandchild niece nephew aunt uncle cousin caregiver carer guardian proxy
     roommate neighbor neighbour stepson stepdaughter stepmother stepfather sibling twin twins child
     kid boy girl teen baby infant man woman gentleman lady little young aunty auntie nan nana
-    granny gran
+    granny gran apo bhai bibi mzee
 """
 # Trigger word -> rules that start at that word.
 TRIGGERS: Final[dict[str, tuple[str, ...]]] = {}
@@ -205,7 +218,7 @@ for _rule, _blob in (
         requisition confirmation booking tracking reference ref enrollment enrolment
         registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip
         inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic sha trn folder bike
-        car motorbike scooter gms hmo""",
+        car motorbike scooter gms hmo dva""",
     ),
     (
         "name",
@@ -230,7 +243,7 @@ for _rule, _blob in (
         biometric biometrics""",
     ),
     ("tattoo", "tattoo tattooed"),
-    ("place", "in from near outside around to off fled out past beyond"),
+    ("place", "in from near outside around to off fled out past beyond dari"),
     ("at_age", "at"),
     ("corner", "corner and"),
     ("title", "mr mrs ms miss mx"),
@@ -246,6 +259,7 @@ for _rule, _blob in (
     ("health_card", "ohip health phn ramq msp msi mcp phin hsn ahcip"),
     ("nhs", "nhs chi hcn"),
     ("zip", "zip zipcode postal post postcode pc pin pincode"),
+    ("postal_cue", "address addr res alamat blk brgy barangay jalan nagar marg box purok mohalla"),
     ("pmid", "pmid pmcid pubmed"),
     ("npi", "npi"),
     ("last_four", "last"),
@@ -255,7 +269,10 @@ for _rule, _blob in (
         memorial boxing canada australia anzac bonfire hogmanay diwali eid hanukkah st
         patrick victoria remembrance mother father""",
     ),
-    ("phone_label", "phone tel telephone cell cellphone mobile mob ph fax pager landline whatsapp"),
+    (
+        "phone_label",
+        "phone tel telephone cell cellphone mobile mob ph fax pager landline whatsapp hp h/p",
+    ),
     (
         "month",
         """jan january feb february mar march apr april may jun june jul july aug august sep sept

@@ -102,6 +102,13 @@ DATE_ORDINAL_RE: Final = re.compile(
     re.MULTILINE,
 )
 
+# An age written with its sex and a slash, as sign-outs and referrals do: "M/91", "90/F".
+# Matched from just before each slash (a literal pass finds the slashes).
+AGE_SLASH_RE: Final = re.compile(
+    rf"(?<![\w/])(?:[MFmf]/(?P<after>{_AGE_NUMBER})|(?P<before>{_AGE_NUMBER})/[MFmf])(?![\w/])"
+)
+# A slash before a sex letter or an age: where an age with a slash may be.
+SLASH_TRIGGER_RE: Final = re.compile(rf"/(?:[MFmf](?![\w/])|{_AGE_NUMBER}(?![\w/]))")
 AGE_RE: Final = re.compile(
     rf"{_AGE_NUMBER}(?:"
     r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*(?:old|young)|[ \t]+of[ \t]+age)"
@@ -112,7 +119,7 @@ AGE_RE: Final = re.compile(
 # Before a lower-case age and sex ("a 94f", "pt 91m", "bed 3, 90f", "(97m)").
 AGE_SEX_BEFORE_RE: Final = re.compile(r"(?:\b(?:a|an|pt|is|patient)[ \t]+|[,:(][ \t]*)$")
 # "a nonagenarian", "our centenarian": one person described by an age over 89 (not the plural).
-AGE_NOUN_RE: Final = re.compile(r"\b(?:super)?(?:nonagenarian|centenarian)\b(?!s)")
+AGE_NOUN_RE: Final = re.compile(r"(?<!#)\b(?:super)?(?:nonagenarian|centenarian)\b(?!s)")
 AGE_NUMBER_AFTER_RE: Final = re.compile(r"\b(?:9\d|1[01]\d)\b|ninety|hundred")
 AGE_WORDS_RE: Final = re.compile(
     r"\b(?:ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?"

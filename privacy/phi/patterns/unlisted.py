@@ -132,7 +132,7 @@ DATE_BEFORE_YEAR_RE: Final = re.compile(r"[/.-](?:19|20)\d\d[ \t]+$")
 MORE_PLACE_EVENTS_RE: Final = re.compile(
     r"\b(?:snow|snowed|snowing|storm|storms|blizzard|weather|rain|raining|flood|flooding"
     r"|heatwave|hurricane|wildfire|rct|rcts|studies|authors|locum|locums|rotation|elective"
-    r"|placement|stint|posting|rural[ \t]+term"
+    r"|placement|stint|posting|rural[ \t]+term|refresher"
     r"|job|interview|conference|hospitals|consultants|consultant|reg|registrar|attending"
     r"|colleagues?)\b"
 )
@@ -145,13 +145,31 @@ TEN_DIGITS_RE: Final = re.compile(
 # Quebec: four letters and eight digits ("TREM 5512 3456").
 RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
 # Hospital numbers under their British labels: "hosp no K4471902", "unit no 7734102".
+# Also India's medical records ("MRD no. 2019/44718") and codes with their hospital's initials
+# ("hosp no UCH/23/09471", "LUTH/GER/0043187").
 HOSP_NO_RE: Final = re.compile(
-    r"(?:(?:hosp|hospital|unit|case[ \t]+note|k|ur)[ \t]*(?:no\.?|number|#)|ur)[ \t]*[:#]?[ \t]*"
+    r"(?:(?:hosp|hospital|unit|case[ \t]+note|k|ur|mrd|cr)[ \t]*(?:no\.?|number|#)|ur)"
+    r"[ \t]*[:#]?[ \t]*"
     # "hosp number is RX559102", "hosp no. for the lady in 4B is G774199"
     r"(?:(?:is|was|=)[ \t]+|for[ \t]+[^.\n\d]{1,30}?[ \t]+\w{0,3}\d?\w{0,2}[ \t]*is[ \t]+)?"
-    r"(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])",
+    r"(?P<id>(?:[A-Z\d]{2,6}/){1,3}\d{2,10}|(?:19|20)\d\d/\d{3,8}|[A-Z]{0,2}\d{5,10})(?![\w/-])",
     re.IGNORECASE,
 )
+# Health numbers whose shape is their own, found without a label inside the windows of the phone
+# pass: Australia's Medicare ("2953 41877 1", its reference "/1" after), the Philippines'
+# PhilHealth ("12-050338271-9"), India's ABHA ("91-4455-6677-8899").
+HEALTH_NUMBER_SHAPES_RE: Final = re.compile(
+    r"(?<![\w-])(?:[2-6]\d{3}[ ]\d{5}[ ]\d(?:/\d)?|\d{2}-\d{9}-\d|\d{2}-\d{4}-\d{4}-\d{4})"
+    r"(?![\w-])"
+)
+# The US Medicare Beneficiary Identifier ("1EG4-TE5-MK72"), looked for when the post names
+# Medicare or the MBI.
+MBI_RE: Final = re.compile(
+    r"(?<![\w-])[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d-?"
+    r"[AC-HJKMNP-RT-Y]{2}\d{2}(?![\w-])"
+)
+# A British number plate ("KX19 TYU"), looked for when the post speaks of a car or its plate.
+UK_PLATE_RE: Final = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}[ ]?[A-Z]{3}(?![\w-])")
 # "Patient #A20394", "pt #4471902".
 HASH_ID_RE: Final = re.compile(r"#[ \t]?(?P<id>[A-Z]{0,2}\d{5,10})(?![\w-])")
 HASH_ID_BEFORE_RE: Final = re.compile(r"\b(?:patient|pt|bed|mrn|hosp|case|record|chart)[ \t]*$")
@@ -179,11 +197,11 @@ PERSON_COMMA_NAME_RE: Final = re.compile(r",[ \t]*(?P<name>[A-Z][a-z]+(?:-[A-Za-
 _FAMILY_WORDS = """wife husband son daughter mother mom mum father dad brother sister partner spouse
     fiance fiancee boyfriend girlfriend grandson granddaughter grandmother grandfather grandma
     grandpa niece nephew aunt uncle cousin neighbour neighbor roommate stepson stepdaughter nan
-    nana granny gran abuela abuelo carer hubby"""
+    nana granny gran abuela abuelo carer hubby apo bhai bibi"""
 for _rule, _blob in (
     ("object_verb", " ".join(sorted(OBJECT_VERBS))),
     ("relative", _FAMILY_WORDS),
-    ("hosp_no", "hosp hospital unit k ur"),
+    ("hosp_no", "hosp hospital unit k ur mrd cr"),
 ):
     for _word in _blob.split():
         TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), _rule)
@@ -192,6 +210,36 @@ for _rule, _blob in (
 HEAD_NAME_AGE_RE: Final = re.compile(
     r"[ \t\"'*•-]*(?P<name>[A-Za-z][a-z'’-]{2,})[ \t]*[:,(–-]?[ \t]*\(?[ \t]*"
     r"(?P<age>\d{1,3})[ \t]?[mMfF](?![\w/])"
+)
+# A name before "& family", thanked or greeted: "huge asante to wanjiku & family", "thank you
+# to the Okafors and family" is left to the other rules (a plural).
+NAME_AND_FAMILY_RE: Final = re.compile(
+    r"\b(?:to|thanks?|thank[ \t]+you|and|with|from)[ \t]+(?P<name>[A-Za-z][a-z'’-]{2,})[ \t]*"
+    r"(?:&|and)[ \t]*(?:(?:the|her|his|their)[ \t]+)?(?:family|families|whānau|whanau|fam|kids)\b",
+    re.IGNORECASE,
+)
+# A patient's age, then a lower-case name, then where they come from: "6yo tanvi from Nashik".
+AGE_NAME_FROM_RE: Final = re.compile(
+    r"\b\d{1,3}[ \t]?(?:yo|y/o|yr[ \t-]?old|year[ \t-]old|[mf])[ \t]+(?P<name>[a-z][a-z'’-]{2,})"
+    r"[ \t]+$"
+)
+# South Asian forms: a name, "w/o" (wife of), "s/o", "d/o", then the relative's name ("Bibi
+# Nasreen w/o Ghulam Rasool", "Gul Zaman s/o Sher Zaman").
+KIN_OF_RE: Final = re.compile(
+    r"(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})[ \t]+[wsdWSD]/[oO][ \t]+"
+    r"(?P<kin>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})"
+)
+# Bare "ID" in capitals and a long number: "brought by grandson, ID 28845173,". ("ID: 99887766"
+# is a record number, as images' overlays write it: the labelled-number rules take it.)
+BARE_ID_RE: Final = re.compile(
+    r"ID[ \t]+(?:no\.?[ \t]*|number[ \t]*|#[ \t]*)?(?P<id>\d{7,13})(?![\w-])"
+)
+# A name alone in a sign-out line's bracket, perhaps after "real name" or "goes by":
+# "(jean-philippe)", "(real name gurpreet)", "(dorothy k.)".
+BRACKET_NAME_RE: Final = re.compile(
+    r"[ \t]*\([ \t]*(?:(?:real[ \t]+name|goes[ \t]+by|aka)[ \t]+)?"
+    r"(?P<name>[A-Za-z][\w'’-]*(?:[ \t]+[A-Za-z][\w'’-]*\.?)?)[ \t]*\)",
+    re.IGNORECASE,
 )
 # What follows a nickname in quotes: "'Oupa' (real name Johannes)", "'Teacher' (we all call him
 # that".
@@ -206,13 +254,24 @@ HEAD_NAME_BED_RE: Final = re.compile(
     r"\((?:bed|bay|rm|room|side[ \t]+room|cubicle)[ \t]*\d",
     re.MULTILINE,
 )
-# A sign-out line that opens with a name in lower case, two or three words, then an age (with a
-# sex, or over 89): "- gurpreet kaur sandhu 47F, dengue", "1. siobhan ní bhriain, 93, from",
-# "- mohd. irfan 90, hemiplegia", "kwabena asante-mensah 91 – ?stroke". Tried at line starts.
+# A sign-out line that opens (after a bullet, a number, a bed or a room) with a name in lower
+# case, one to three words, perhaps a bracket, then an age: "- gurpreet kaur sandhu 47F,",
+# "1. siobhan ní bhriain, 93, from", "- bed 7 reg o'hare M/91", "- 412 bubba (goes by bubba)
+# 91M", "1. lola remedios 91/F", "- stan, 84, post fall"; or after a bed anywhere ("lytes. bed
+# 14 - nguyen thi lan, 91F").
+_BED_HEAD = (
+    r"\b(?:(?:bed|bay|rm|room|cubicle|cub)[ \t]*\d{1,4}[a-z]?[ \t]*[:–—-]?"
+    r"|\d{1,4}[a-z]?[ \t]+[–—-])[ \t]*"  # "18 - jacinta murray 34F"
+)
 HEAD_NAMES_AGE_RE: Final = re.compile(
-    r"[ \t\"'*•-]*(?:\d{1,2}[.)][ \t]*)?"
-    r"(?P<name>[a-z][a-z'’.-]+(?:[ \t]+[a-zß-öø-ÿ][a-zß-öø-ÿ'’.-]+){1,2})[ \t]*,?[ \t]*"
-    r"(?P<age>\d{1,3})(?P<sex>[ \t]?[mfMF])?(?=[ \t]*(?:[,–—-]|$))",
+    rf"(?:^[ \t\"*•-]*(?:\d{{1,2}}[.)][ \t]*)?(?:{_BED_HEAD}|\d{{3,4}}[ \t]+)?|{_BED_HEAD})"
+    # No word of the name is a bed's ("lytes. bed 14 - nguyen thi lan": the bed starts anew).
+    r"(?P<name>['‘]?[a-zß-öø-ÿ][a-zß-öø-ÿ'’.-]*"
+    r"(?:[ \t]+(?!(?:bed|bay|rm|room|cubicle|cub)\b)['‘(]?[a-zß-öø-ÿ][a-zß-öø-ÿ'’.-]*){0,3})"
+    r"['’]?"
+    r"(?P<bracket>[ \t]*\([^()\n]{1,40}\))?[ \t]*(?P<comma>,)?[ \t]*"
+    r"(?P<age>(?:[mfMF]/)?(?P<years>\d{1,3})(?:/[mfMF]|[ \t]?(?:[mfMF]|yo|y/o|yrs?)(?![a-z]))?)"
+    r"(?![\d.%/:])(?P<after>[ \t]*,)?",
     re.MULTILINE,
 )
 # A unit smaller than a state named by the word after it: "Chhindwara district", "the
@@ -229,6 +288,10 @@ PLACE_UNITS: Final = (
     "care",
     "nursing",
     "retirement",
+    "rest",
+    "aged",
+    "lodge",
+    "manor",
 )
 for _word in PLACE_UNITS:
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "place_unit")
@@ -237,6 +300,21 @@ for _word in PLACE_UNITS:
 PLACE_UNIT_RE: Final = re.compile(
     r"(?:district|village|township|estate|suburb|barangay|(?:care|nursing|retirement)[ \t]+homes?"
     r"|County)\b"
+)
+# A home where a patient lives, named before its noun: "from rosewood rest home", "at Banksia
+# Grove Lodge", "Passed at Yoogali Gardens Aged Care". The noun is a trigger word; the name
+# (one to three words after "from", "at", "in" or "to") is looked for before it.
+FACILITY_NOUN_RE: Final = re.compile(
+    r"(?:rest|care|nursing|retirement)[ \t]+(?:home|village)s?\b|aged[ \t]+care\b|lodge\b|manor\b",
+    re.IGNORECASE,
+)
+FACILITY_NAME_BEFORE_RE: Final = re.compile(
+    r"\b(?:from|at|in|to)[ \t]+(?P<name>(?:[A-Za-z][\w'’-]*[ \t]+){1,3})$", re.IGNORECASE
+)
+# Words that open no home's name: "from the nursing home", "at a lodge", "in her care home".
+NOT_FACILITY_NAME: Final = frozenset(
+    """the a an his her their our my your this that local same private new old nearby
+    residential council state public another every""".split()
 )
 # Ireland's counties after "Co." or "County": "Belmullet, Co. Mayo", "farmer from Co. Leitrim".
 # A literal first, for a quick pass; the boundary before "Co" is checked in Python.
@@ -387,7 +465,8 @@ POSTER_PLACE_BEFORE_RE: Final = re.compile(
     r"[ \t]+(?:to[ \t]+)?|\bmoving[ \t]+(?:from[ \t]+)?|\bgreetings[ \t]+(?:from[ \t]+)?"
     r"|\bif[ \t]+you['’]?re[ \t]+(?:in[ \t]+)?"
     # News of an outbreak: "Lassa fever confirmed in Bauchi", "Nipah alert in Kozhikode".
-    r"|\b(?:outbreak|outbreaks|cases|alert|confirmed|surge|spike)[ \t]+(?:in[ \t]+)?)$"
+    r"|\b(?:outbreak|outbreaks|cases|alert|confirmed|surge|spike|reported)[ \t]+"
+    r"(?:again[ \t]+)?(?:in[ \t]+|near[ \t]+)?)$"
 )
 # The poster's workplace before its town, whoever else the sentence names: "on our ward in
 # Bristol", "our dialysis unit in Jackson", "our teaching hospital in Owerri", "we're in Pune",
@@ -395,7 +474,8 @@ POSTER_PLACE_BEFORE_RE: Final = re.compile(
 POSTER_WORKPLACE_BEFORE_RE: Final = re.compile(
     r"(?:\bour[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:ward|wards|unit|clinic|hospital|centre|center"
     r"|department|dept|ed|er|icu|emergency|practice|surgery|lounge|service|team|lab|trust"
-    r"|board|hub)|\bwe['’]?re|\bwe[ \t]+are|\bshift|\bshifts|\bnights)[ \t]+$"
+    r"|board|hub|place)|\bwe['’]?re|\bwe[ \t]+are|\bshift|\bshifts|\bnights"
+    r"|\b(?:to|with|for)[ \t]+us|\bhere|\bback)[ \t]+$"
 )
 # A meeting's acronym before "in" and a town: "ESMO in Barcelona", "at ESC in London"; not a
 # ward or a unit ("the ICU in Leeds", "our ED in Swindon").
