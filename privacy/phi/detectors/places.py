@@ -471,26 +471,16 @@ def _place_before_unit(doc: Doc) -> Iterator[Finding]:
             if not (m.start() and text[m.start() - 1].isalnum()):
                 yield _finding(text, "address", *m.span(), HIGH)
     for pos in doc.at("place_unit"):
-        if FACILITY_NOUN_RE.match(text, pos) and (
-            home := FACILITY_NAME_BEFORE_RE.search(text, max(0, pos - 50), pos)
-        ):
-            words = home.group("name").split()
-            if words[0].lower() not in NOT_FACILITY_NAME and not any(
-                w.lower() in NOT_FACILITY_NAME for w in words
-            ):
-                yield _finding(
-                    text,
-                    "address",
-                    home.start("name"),
-                    FACILITY_NOUN_RE.match(text, pos).end(),
-                    LOW,
-                )
+        noun = FACILITY_NOUN_RE.match(text, pos)
+        if noun and (home := FACILITY_NAME_BEFORE_RE.search(text, max(0, pos - 50), pos)):
+            if not any(w.lower() in NOT_FACILITY_NAME for w in home.group("name").split()):
+                yield _finding(text, "address", home.start("name"), noun.end(), LOW)
                 continue
         if not PLACE_UNIT_RE.match(text, pos):
             continue
-        words = list(TOKEN_RE.finditer(text, max(0, pos - 40), pos))
+        tokens = list(TOKEN_RE.finditer(text, max(0, pos - 40), pos))
         run: list[re.Match[str]] = []
-        for word in reversed(words):
+        for word in reversed(tokens):
             gap = text[word.end() : (run[0].start() if run else pos)]
             if gap.strip(" \t") or word.group() in NOT_NAME:
                 break

@@ -175,14 +175,14 @@ def _names_with_family_or_home(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("place"):
         if not low.startswith("from ", pos):
             continue
-        m = AGE_NAME_FROM_RE.search(text, max(0, pos - 30), pos)
+        named = AGE_NAME_FROM_RE.search(text, max(0, pos - 30), pos)
         if (
-            m
-            and m.group("name") not in _NOT_HEAD_NAME
-            and m.group("name") not in _HONORIFICS
-            and (_could_be_name(m.group("name")) or _name_bits(m.group("name")) & GIVEN)
+            named
+            and named.group("name") not in _NOT_HEAD_NAME
+            and named.group("name") not in _HONORIFICS
+            and (_could_be_name(named.group("name")) or _name_bits(named.group("name")) & GIVEN)
         ):
-            yield _finding(text, "name", *m.span("name"), LOW)
+            yield _finding(text, "name", *named.span("name"), LOW)
 
 
 def _names_in_brackets(doc: Doc) -> Iterator[Finding]:
