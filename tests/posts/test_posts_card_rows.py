@@ -9,18 +9,22 @@ tests/posts/test_posts_cards.py.)
 from __future__ import annotations
 
 import datetime
+import re
+from html import escape, unescape
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, byline_fields
+from accounts.services import follow
 from posts.cards import _post_parts, _row_parts
 from posts.models import VIEWER_MARKS, Bookmark, Post, PostKind, Reaction, card_columns
-from posts.selectors import PostCardRow, card_posts, card_rows
+from posts.selectors import PAGE_SIZE, PostCardRow, card_posts, card_rows
 from tests.factories import PhysicianFactory, UserFactory
 from tests.posts.factories import CircleFactory, PostFactory, PostImageFactory
 
@@ -144,3 +148,30 @@ def test_a_page_of_rows_without_images_builds_its_posts_without_a_query(
     rows = card_rows(Post.objects.all(), reader)
     with django_assert_num_queries(0):
         card_posts(rows)
+
+
+def test_the_home_feeds_next_page_through_htmx_shows_the_older_posts_and_their_links(
+    reader: User,
+) -> None:
+    """ "Load more" on the home feed (htmx): the next page's cards, made from card rows,
+    send their reaction forms back to each post's own page."""
+    author = PhysicianFactory.create()
+    follow(follower=reader, followee=author)
+    now = timezone.now()
+    posts = [
+        PostFactory.create(author=author, created_at=now - datetime.timedelta(minutes=n))
+        for n in range(PAGE_SIZE + 2)
+    ]
+    client = Client()
+    client.force_login(reader)
+    first = client.get(reverse("home")).content.decode()
+    more = re.search(r'hx-get="([^"]+)"', first)
+    assert more is not None
+    # The same page without JavaScript first: its cards send the reader back to it.
+    url = reverse("home") + unescape(more.group(1))
+    assert f'name="next" value="{escape(url)}"' in client.get(url).content.decode()
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    shown = [int(pk) for pk in re.findall(r'<article class="card post[^"]*" id="post-(\d+)"', html)]
+    assert shown == [post.pk for post in posts[PAGE_SIZE:]]
+    for post in posts[PAGE_SIZE:]:
+        assert f'name="next" value="{post.get_absolute_url()}"' in html
