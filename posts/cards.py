@@ -124,7 +124,9 @@ def post_cards(context: Context, posts: Sequence[Post] | Sequence[PostCardRow]) 
     Given card rows (`selectors.PostCardRow`, the home feed), the keys are made from their
     values and their posts are built only when the page is rendered."""
     parts = tuple(
-        _row_parts(context, post) if isinstance(post, PostCardRow) else _post_parts(context, post)
+        _row_parts(context, post)
+        if isinstance(post, PostCardRow)
+        else _post_parts(context, post, detail=False)
         for post in posts
     )
     shown: object = posts
@@ -134,7 +136,7 @@ def post_cards(context: Context, posts: Sequence[Post] | Sequence[PostCardRow]) 
     return render_cached(context, POST_CARDS_TEMPLATE, parts, {"posts": shown})
 
 
-def _post_parts(context: Context, post: Post, *, detail: bool = False) -> tuple[object, ...]:
+def _post_parts(context: Context, post: Post, *, detail: bool) -> tuple[object, ...]:
     """Every value the card of `post` shows, for the reader in `context`. `_row_parts`
     makes the same values from a card row."""
     reading = _reading(context)
@@ -211,6 +213,7 @@ def _row_parts(context: Context, row: PostCardRow) -> tuple[object, ...]:
         values.get("viewer_liked", False),
         values.get("viewer_found_helpful", False),
         values.get("viewer_bookmarked", False),
+        # Only htmx's cards send their forms back to the post's own address (`_next_url`).
         _next_url(reading, row.post) if reading.htmx else reading.page_url,
     )
 

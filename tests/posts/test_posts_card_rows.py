@@ -119,13 +119,13 @@ def test_a_card_rows_key_is_the_key_of_its_posts_card(
 ) -> None:
     context = _context(reader, htmx=htmx)
     for row, read in _rows_and_posts(posts, reader):
-        assert _row_parts(context, row) == _post_parts(context, read)
+        assert _row_parts(context, row) == _post_parts(context, read, detail=False)
 
 
 def test_a_visitors_card_row_key_is_the_key_of_the_posts_card(posts: list[Post]) -> None:
     context = _context(AnonymousUser())
     for row, read in _rows_and_posts(posts, AnonymousUser()):
-        assert _row_parts(context, row) == _post_parts(context, read)
+        assert _row_parts(context, row) == _post_parts(context, read, detail=False)
 
 
 def test_the_posts_of_a_page_of_rows_read_their_images_in_one_query(
