@@ -18,17 +18,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 
 from accounts.models import User
 from community.perf.fragments import render_cached
 from posts.forms import CommentForm, reader_zone
 from posts.models import Comment, Post
-from posts.selectors import Thread
+from posts.selectors import PostCardRow, Thread, card_posts
 
 POST_TEMPLATE = "posts/_post.html"
 COMMENT_TEMPLATE = "posts/_comment.html"
@@ -114,16 +116,29 @@ def post_card(context: Context, post: Post, *, detail: bool = False) -> SafeStri
     )
 
 
-def post_cards(context: Context, posts: Sequence[Post]) -> SafeString:
+def post_cards(context: Context, posts: Sequence[Post] | Sequence[PostCardRow]) -> SafeString:
     """The cards of a page of posts (`posts/_post_cards.html`), kept as a whole while none
     of them changes: its key is the keys of its cards, so one look-up gives them all, and a
-    page with a changed card renders it alone (the others are found one by one)."""
-    parts = tuple(_post_parts(context, post, detail=False) for post in posts)
-    return render_cached(context, POST_CARDS_TEMPLATE, parts, {"posts": posts})
+    page with a changed card renders it alone (the others are found one by one).
+
+    Given card rows (`selectors.PostCardRow`, the home feed), the keys are made from their
+    values and their posts are built only when the page is rendered."""
+    parts = tuple(
+        _row_parts(context, post)
+        if isinstance(post, PostCardRow)
+        else _post_parts(context, post, detail=False)
+        for post in posts
+    )
+    shown: object = posts
+    if posts and isinstance(posts[0], PostCardRow):
+        rows = cast(Sequence[PostCardRow], posts)
+        shown = SimpleLazyObject(lambda: card_posts(rows))
+    return render_cached(context, POST_CARDS_TEMPLATE, parts, {"posts": shown})
 
 
 def _post_parts(context: Context, post: Post, *, detail: bool) -> tuple[object, ...]:
-    """Every value the card of `post` shows, for the reader in `context`."""
+    """Every value the card of `post` shows, for the reader in `context`. `_row_parts`
+    makes the same values from a card row."""
     reading = _reading(context)
     reader = context.get("user")
     reader_id = reading.reader_id
@@ -156,6 +171,64 @@ def _post_parts(context: Context, post: Post, *, detail: bool) -> tuple[object, 
         getattr(post, "viewer_found_helpful", False),
         getattr(post, "viewer_bookmarked", False),
         _next_url(reading, post),
+    )
+
+
+def _row_parts(context: Context, row: PostCardRow) -> tuple[object, ...]:
+    """`_post_parts` of the post of `row` (not on its own page), made from the row's values
+    without building the post (tests/posts/test_posts_card_rows.py holds them equal)."""
+    reading = _reading(context)
+    values = row.values
+    reader_id = reading.reader_id
+    signed_in = reading.signed_in
+    event = (
+        (
+            row.post.event_state,
+            values["starts_at"],
+            values["duration_minutes"],
+            reader_zone(context.get("user")).key,
+        )
+        if values["starts_at"]
+        else ()
+    )
+    return (
+        row.pk,
+        row.created_at,
+        False,
+        values["edited_at"],
+        values["kind"],
+        values["visibility"],
+        values["circle"],
+        values["circle__name"] if values["circle"] is not None else "",
+        values["comment_count"],
+        values["like_count"],
+        values["helpful_count"],
+        values["image_count"],
+        age_step(row.created_at, reading.now),
+        event,
+        _byline_of_row(values),
+        signed_in,
+        reading.may_not_participate,
+        signed_in and values["author"] == reader_id,
+        values.get("viewer_liked", False),
+        values.get("viewer_found_helpful", False),
+        values.get("viewer_bookmarked", False),
+        # Only htmx's cards send their forms back to the post's own address (`_next_url`).
+        _next_url(reading, row.post) if reading.htmx else reading.page_url,
+    )
+
+
+def _byline_of_row(values: dict[str, object]) -> tuple[object, ...]:
+    """`User.byline_values` of the author of a card row."""
+    return (
+        values["author"],
+        values["author__display_name"],
+        values["author__handle"],
+        values["author__role"],
+        values["author__verification_status"],
+        values["author__is_active"],
+        values["author__avatar_small"],
+        values["author__avatar_large"],
     )
 
 

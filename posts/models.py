@@ -362,6 +362,8 @@ class ReadableByMember(OuterRowSQL):
         return sql, params
 
 
+# What a post card shows of its reader: their own reactions and bookmark on the post.
+VIEWER_MARKS = ("viewer_liked", "viewer_found_helpful", "viewer_bookmarked")
 # A post's columns that its card never shows, left in the database when cards are listed.
 NOT_ON_CARDS = ("body", "search_vector", "removal_reason")
 # What a card shows of a post's group: its name, linked to its page.
@@ -417,10 +419,16 @@ class PostQuerySet(PrefetchOnlyCounted["Post"]):
     def for_display(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows, loaded up front: author, group, images, and the
         viewer's own reactions and bookmark as annotations (no query per post)."""
-        posts = self.select_related("author", "circle").prefetch_related("images")
+        return (
+            self.select_related("author", "circle").prefetch_related("images").viewer_marked(viewer)
+        )
+
+    def viewer_marked(self, viewer: Viewer) -> PostQuerySet:
+        """Each post marked with the viewer's own reactions and bookmark (`VIEWER_MARKS`);
+        visitors have none."""
         if not viewer.is_authenticated:
-            return posts
-        return posts.annotate(
+            return self
+        return self.annotate(
             viewer_liked=ViewerMarked(Reaction, "post", viewer.pk, ReactionKind.LIKE),
             viewer_found_helpful=ViewerMarked(Reaction, "post", viewer.pk, ReactionKind.HELPFUL),
             viewer_bookmarked=ViewerMarked(Bookmark, "post", viewer.pk),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
@@ -20,7 +21,14 @@ from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Follow, Mute, User, minors_writing_shown_to, not_by_a_minor
+from accounts.models import (
+    BYLINE_FIELDS,
+    Follow,
+    Mute,
+    User,
+    minors_writing_shown_to,
+    not_by_a_minor,
+)
 from accounts.selectors import walled_off_ids
 
 if TYPE_CHECKING:
@@ -31,7 +39,9 @@ from community.perf.row_sql import OuterRowSQL, ViewerMarked, column_of
 from community.queries import unique_or_none
 
 from .models import (
+    CIRCLE_ON_CARDS,
     HEADLINE_LENGTH,
+    VIEWER_MARKS,
     Bookmark,
     Campaign,
     Circle,
@@ -50,6 +60,7 @@ from .models import (
     QuestionVote,
     Viewer,
     Visibility,
+    card_columns,
     headline_of,
     reader_of,
 )
@@ -119,7 +130,8 @@ def _keyset(
     limit: int | None = None,
     oldest_first: bool = False,
     # Given the model's own queryset (a PostQuerySet for posts): its type is the model's.
-    read_in_full: Callable[[Any], models.QuerySet[Any]] | None = None,
+    # It gives the page's rows, as model instances or as `PostCardRow`s.
+    read_in_full: Callable[[Any], Iterable[Any]] | None = None,
 ) -> tuple[list[Any], str | None]:
     """Rows newest (or oldest) first after `cursor`, and the cursor of the page after them.
 
@@ -183,6 +195,90 @@ def _posts_page(
     return Page(items=items, next_cursor=next_cursor)
 
 
+class PostCardRow:
+    """A post of a page of cards read as the values its card shows (`card_rows`), not as
+    a model instance: a page whose cards are all kept rendered (posts.cards.post_cards)
+    needs no more than these values, which make the cards' keys, and making the page's
+    posts and their authors into model instances was a large part of the home feed's query
+    (BENCHMARKS.md, issue 24). The `Post` is built from the same values only when a card
+    is rendered (`card_posts`), so it shows what a post read by `for_card_list` shows."""
+
+    def __init__(self, values: dict[str, Any], db: str) -> None:
+        self.values = values
+        self.db = db
+        self.id = self.pk = values["id"]
+        self.created_at: datetime.datetime = values["created_at"]
+
+    @functools.cached_property
+    def post(self) -> Post:
+        """The post as `Post.objects.for_card_list` reads it, its author's byline and its
+        group's name and link with it (each made an instance by `Model.from_db`, as the
+        ORM makes its rows into instances); its images are loaded by `card_posts`."""
+        own, author, circle = _card_row_fields()
+        post = _from_values(Post, own, self.values, self.db)
+        post.author = _from_values(User, author, self.values, self.db)
+        post.circle = (
+            _from_values(Circle, circle, self.values, self.db)
+            if self.values["circle"] is not None
+            else None
+        )
+        for mark in VIEWER_MARKS:
+            if mark in self.values:
+                setattr(post, mark, self.values[mark])
+        return post
+
+
+_M = TypeVar("_M", bound=models.Model)
+# Of a model's fields read in a card row: (attribute name, name of its value in the row).
+_RowFields = tuple[tuple[str, str], ...]
+
+
+def _from_values(model: type[_M], fields: _RowFields, values: dict[str, Any], db: str) -> _M:
+    return model.from_db(db, [attname for attname, _ in fields], [values[v] for _, v in fields])
+
+
+@functools.cache
+def _card_row_fields() -> tuple[_RowFields, _RowFields, _RowFields]:
+    """The fields a card row holds of its post, its author and its group, each in the
+    order of its model's fields (as `Model.from_db` takes them). Worked out once."""
+    columns = card_columns("post")
+    own = tuple(
+        (field.attname, field.name) for field in Post._meta.concrete_fields if field.name in columns
+    )
+    author = tuple(
+        (field.attname, "author" if field.primary_key else f"author__{field.name}")
+        for field in User._meta.concrete_fields
+        if field.primary_key or field.name in BYLINE_FIELDS
+    )
+    circle = tuple(
+        (field.attname, f"circle__{field.name}")
+        for field in Circle._meta.concrete_fields
+        if field.name in CIRCLE_ON_CARDS
+    )
+    return own, author, circle
+
+
+def card_rows(posts: PostQuerySet, viewer: Viewer) -> list[PostCardRow]:
+    """`posts` as `PostCardRow`s for `viewer`: what `for_card_list(viewer)` reads, as
+    values, in one query."""
+    rows = posts.viewer_marked(viewer).values(*card_columns("post"), *_marks_of(viewer))
+    return [PostCardRow(values, rows.db) for values in rows]
+
+
+def _marks_of(viewer: Viewer) -> tuple[str, ...]:
+    return VIEWER_MARKS if viewer.is_authenticated else ()
+
+
+def card_posts(rows: Sequence[PostCardRow]) -> list[Post]:
+    """The posts of `rows`, for their cards to be rendered: the images of those that have
+    some read in one query, as `for_card_list` reads them."""
+    posts = [row.post for row in rows]
+    illustrated = [post for post in posts if post.image_count]
+    if illustrated:
+        models.prefetch_related_objects(illustrated, "images")
+    return posts
+
+
 def _in_order(posts: PostQuerySet, ids: Sequence[int]) -> list[Post]:
     by_id = {post.pk: post for post in posts.filter(AnyOf("pk", ids))}
     return [by_id[pk] for pk in ids if pk in by_id]
@@ -237,11 +333,17 @@ class InHomeFeedOf(OuterRowSQL):
 # --- Feeds -------------------------------------------------------------------------------
 
 
-def home_feed(member: User, cursor: str | None = None, *, limit: int | None = None) -> Page[Post]:
+def home_feed(
+    member: User, cursor: str | None = None, *, limit: int | None = None
+) -> Page[PostCardRow]:
     """The member's own posts, posts of people they follow and of groups they joined,
-    newest first, minus muted members (`InHomeFeedOf`)."""
+    newest first, minus muted members (`InHomeFeedOf`), as card rows: the page is chosen
+    as `_posts_page` chooses it, then its posts are read as the values their cards show."""
     posts = Post.objects.visible_to(member).filter(InHomeFeedOf(member.pk))
-    return _posts_page(posts, cursor, limit, chosen_for=member)
+    items, next_cursor = _keyset(
+        posts, cursor, limit=limit, read_in_full=lambda page: card_rows(page, member)
+    )
+    return Page(items=items, next_cursor=next_cursor)
 
 
 def explore(viewer: Viewer, cursor: str | None = None, *, limit: int | None = None) -> Page[Post]:

@@ -39,6 +39,7 @@ from django.core.cache import cache
 from accounts.models import User, minors_writing_shown_to
 from accounts.selectors import walled_off_ids
 from community import db_router
+from community.expressions import AnyOf
 from community.page_cache import SITE, current_versions, post_scope
 
 from .models import Comment, Post, Reaction, ReactionKind, Viewer
@@ -101,7 +102,8 @@ def mark_reactions(viewer: User, comments: list[Comment]) -> None:
     if not comments:
         return
     given: dict[int, set[str]] = {comment.pk: set() for comment in comments}
-    reactions = Reaction.objects.filter(member=viewer, comment_id__in=list(given)).values_list(
+    # The page's comments as one array parameter (AnyOf), not an IN list of a hundred.
+    reactions = Reaction.objects.filter(AnyOf("comment", list(given)), member=viewer).values_list(
         "comment_id", "kind"
     )
     for comment_id, kind in reactions:

@@ -15,7 +15,7 @@ from community.templatetags.times import when
 from posts import cards
 from posts.forms import CommentForm, reader_zone
 from posts.models import Comment, Post
-from posts.selectors import Thread
+from posts.selectors import PostCardRow, Thread
 from posts.services import events
 
 register = template.Library()
@@ -28,8 +28,9 @@ def post_card(context: Any, post: Post, detail: bool = False) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def post_cards(context: Any, posts: list[Post]) -> SafeString:
-    """The cards of a page of posts, reused as a whole while none of them changes."""
+def post_cards(context: Any, posts: list[Post] | list[PostCardRow]) -> SafeString:
+    """The cards of a page of posts (or of card rows), reused as a whole while none of them
+    changes."""
     return cards.post_cards(context, posts)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from accounts.models import User, VerificationStatus
+from accounts.services import follow
 from community.perf import fragments
 from moderation.services import remove_content
 from posts import cards
@@ -137,12 +138,21 @@ CHANGES: list[Callable[[User, Post, User], None]] = [
 ]
 
 
+def _url_of(where: str, post: Post, reader: User) -> str:
+    """The page that shows `post` to `reader` as a card: Explore, the post's own page, or
+    the reader's home feed (they follow its author; its cards are made from card rows)."""
+    if where == "home":
+        follow(follower=reader, followee=post.author)
+        return reverse("home")
+    return reverse("posts:explore") if where == "explore" else post.get_absolute_url()
+
+
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__.strip("_"))
-@pytest.mark.parametrize("where", ["explore", "detail"])
+@pytest.mark.parametrize("where", ["explore", "detail", "home"])
 def test_a_reused_post_card_is_the_fresh_card_after_each_change(
     client: Client, author: User, reader: User, post: Post, change: Callable, where: str
 ) -> None:
-    url = reverse("posts:explore") if where == "explore" else post.get_absolute_url()
+    url = _url_of(where, post, reader)
     client.force_login(reader)
     before = _cards_of(_normalised(client.get(url).content.decode()))
 
@@ -153,8 +163,9 @@ def test_a_reused_post_card_is_the_fresh_card_after_each_change(
     assert reused != before, "the change should show on the card"
 
 
+@pytest.mark.parametrize("where", ["detail", "home"])
 def test_a_group_renamed_shows_its_new_name_on_its_posts(
-    client: Client, author: User, reader: User
+    client: Client, author: User, reader: User, where: str
 ) -> None:
     circle = CircleFactory.create(name="Night shift")
     MembershipFactory.create(circle=circle, member=author)
@@ -162,11 +173,12 @@ def test_a_group_renamed_shows_its_new_name_on_its_posts(
     post = publish_post(
         author=author, title="Handover", body="Use SBAR.", visibility="group", circle=circle
     )
+    url = reverse("home") if where == "home" else post.get_absolute_url()
     client.force_login(reader)
-    assert "Night shift" in client.get(post.get_absolute_url()).content.decode()
+    assert "Night shift" in client.get(url).content.decode()
 
     Circle.objects.filter(pk=circle.pk).update(name="Nights")
-    reused, fresh = _reused_and_fresh(client, post.get_absolute_url())
+    reused, fresh = _reused_and_fresh(client, url)
 
     assert reused == fresh and "Nights" in reused and "Night shift" not in reused
 
@@ -323,15 +335,17 @@ def test_the_age_step_moves_on_whenever_the_ago_text_does(
         before = current
 
 
+@pytest.mark.parametrize("where", ["detail", "home"])
 def test_a_card_shows_its_new_age_once_a_minute_has_passed(
-    client: Client, reader: User, post: Post
+    client: Client, reader: User, post: Post, where: str
 ) -> None:
+    url = _url_of(where, post, reader)
     client.force_login(reader)
-    client.get(post.get_absolute_url())
+    client.get(url)
     Post.objects.filter(pk=post.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=3)
     )
-    reused, fresh = _reused_and_fresh(client, post.get_absolute_url())
+    reused, fresh = _reused_and_fresh(client, url)
     assert reused == fresh and "3\xa0minutes ago" in reused
 
 
