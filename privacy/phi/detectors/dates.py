@@ -33,6 +33,7 @@ from privacy.phi.patterns.international import (
     AGE_BEFORE_DAY_RE,
     AGE_BETWEEN_COMMAS_RE,
     AGE_BETWEEN_DASHES_RE,
+    AGE_BETWEEN_HYPHENS_RE,
     AGE_BIRTHDAY_RE,
     AGE_IN_BRACKETS_RE,
     AGE_NUMBER_WORD_RE,
@@ -244,11 +245,15 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
     between = [AGE_BETWEEN_COMMAS_RE]
     if "—" in text or "–" in text:
         between.append(AGE_BETWEEN_DASHES_RE)
+    if " - " in text:
+        between.append(AGE_BETWEEN_HYPHENS_RE)  # "mabel in your thoughts - 98, came in"
     for m in (m for rx in between for m in rx.finditer(text)):
         before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t")[-2:]
-        # After a word, an initial ("Astrid S., 91,", "t.b., 99,") or a bed ("bed 3, 95,").
+        # After a word, an initial ("Astrid S., 91,", "t.b., 99,"), a bed ("bed 3, 95,") or a
+        # name in brackets ("Lola Nena (Leonora Dimaculangan), 90,").
         if (
             before[-1:].isalpha()
+            or (before[-1:] == ")" and before[:1].isalpha())
             or (
                 before[-1:] == "."
                 and (

@@ -551,6 +551,8 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             start, end = m.span("name")
             if text[end - 2 : end] in ("'s", "’s"):
                 end -= 2  # "mrs brown's grandson"
+            else:
+                end = _lower_surname_after(text, end)  # "mrs hilda fairweather"
             yield _finding(text, "name", start, end, HIGH)
     # Unlisted names opening a sentence before a verb only people do.
     possessed = [p for p in doc.at("possessive_noun") if doc.low[p - 3 : p - 1] in ("'s", "’s")]
@@ -598,6 +600,27 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
     if "#" in text:
         for m in HASHTAG_RE.finditer(text):
             yield from _hashtag_names(text, m)
+
+
+def _lower_surname_after(text: str, end: int) -> int:
+    """Past one or two more lower-case words of a name after a title and a given name ("mrs
+    hilda fairweather", "mdm siti aminah"): listed names or words of no English list."""
+    for _ in range(2):
+        m = NEXT_WORD_RE.match(text, end)
+        if m is None:
+            break
+        word = m.group("word")
+        if (
+            not word.isalpha()
+            or not word.islower()
+            or len(word) < 3
+            or word.capitalize() in NOT_NAME
+            or (word in ENGLISH_WORDS and not _name_bits(word) & (GIVEN | SURNAME))
+            or _name_bits(word) & WORD
+        ):
+            break
+        end = m.end()
+    return end
 
 
 def _lower_name_before_verb(text: str, pos: int) -> Finding | None:

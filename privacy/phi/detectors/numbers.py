@@ -82,6 +82,7 @@ from privacy.phi.patterns.unlisted import (
     HEALTH_NUMBER_SHAPES_RE,
     HOSP_NO_RE,
     MBI_RE,
+    PK_MOBILE_RE,
     RAMQ_RE,
     TEN_DIGITS_RE,
     UK_PLATE_RE,
@@ -133,6 +134,9 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
     # Malaysian identity cards ("340911-10-6683") open with six digits, more than a digit
     # group holds: their starts are noted here for the identity-number pass.
     starts.extend(m.start() for lo, hi in around for m in MYKAD_RE.finditer(text, lo, hi))
+    for m in (m for lo, hi in around for m in PK_MOBILE_RE.finditer(text, lo, hi)):
+        taken.append(m.span())
+        yield _finding(text, "phone", *m.span(), LOW)
     for m in (m for lo, hi in around for m in HEALTH_NUMBER_SHAPES_RE.finditer(text, lo, hi)):
         taken.append(m.span())
         yield _finding(text, "health_plan", *m.span(), HIGH)

@@ -143,7 +143,7 @@ def _lower_case_place(doc: Doc, pos: int, prep_end: int, start: int) -> Finding 
     text, low = doc.text, doc.low
     if (
         low.startswith("from", pos)
-        and AGE_SEX_FROM_RE.search(low, max(0, pos - 12), prep_end)
+        and AGE_SEX_FROM_RE.search(low, max(0, pos - 24), prep_end)
         and (words := LOWER_PLACE_WORDS_RE.match(text, start))
     ):
         tokens = list(TOKEN_RE.finditer(words.group().title()))
@@ -237,7 +237,7 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         # words are a place.
         visitor = low.endswith("visiting ", window_start, pos)
         age_from = low.startswith("from", pos) and AGE_SEX_FROM_RE.search(
-            low, max(0, pos - 12), prep_end
+            low, max(0, pos - 24), prep_end
         )
         if not (visitor or age_from) and (
             PLACE_EVENT_RE.search(low, window_start, window_end)
@@ -473,7 +473,17 @@ def _place_before_unit(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("place_unit"):
         noun = FACILITY_NOUN_RE.match(text, pos)
         if noun and (home := FACILITY_NAME_BEFORE_RE.search(text, max(0, pos - 50), pos)):
-            if not any(w.lower() in NOT_FACILITY_NAME for w in home.group("name").split()):
+            words = home.group("name").split()
+            # A hospice, a residence or "living" is a home's name only in capitals ("St Luke's
+            # Hospice", "Maple Grove Senior Living"), not "at home with hospice".
+            generic = noun.group()[:1].lower() in "hrl" and not noun.group().lower().startswith(
+                ("rest", "lodge")
+            )
+            named = all(w[:1].isupper() for w in words) or words[0].lower().rstrip(".") in (
+                "st",
+                "saint",
+            )  # "st. agnes residence"
+            if not any(w.lower() in NOT_FACILITY_NAME for w in words) and (named or not generic):
                 yield _finding(text, "address", home.start("name"), noun.end(), LOW)
                 continue
         if not PLACE_UNIT_RE.match(text, pos):

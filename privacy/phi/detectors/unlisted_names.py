@@ -17,9 +17,11 @@ from privacy.phi.patterns.unlisted import (
     AFTER_OBJECT,
     AGE_NAME_FROM_RE,
     AND_I_AFTER_RE,
+    BABY_OF_RE,
     BED_NAME_RE,
     BEFORE_UNKNOWN_NAME,
     BRACKET_NAME_RE,
+    BRACKETED_FULL_NAME_RE,
     BRACKETED_WORD_RE,
     CLAUSE_OPENERS,
     CONTACT_NAME_RE,
@@ -31,6 +33,7 @@ from privacy.phi.patterns.unlisted import (
     JARGON_SUFFIX_RE,
     KIN_OF_RE,
     LAB_WORD_END_RE,
+    LETTER_SUBJECT_RE,
     LISTED_NAME_VERB_RE,
     NAME_AND_FAMILY_RE,
     NAME_BEFORE_BED_RE,
@@ -144,6 +147,34 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     yield from _names_in_brackets(doc)
     yield from _names_with_family_or_home(doc)
     yield from _names_with_kin_of(doc)
+    yield from _names_of_letters_babies_and_brackets(doc)
+
+
+def _names_of_letters_babies_and_brackets(doc: Doc) -> Iterator[Finding]:
+    """A mother named by her baby, a letter's subject, a full name in brackets after a name or
+    a nickname (see `BABY_OF_RE`, `LETTER_SUBJECT_RE`, `BRACKETED_FULL_NAME_RE`)."""
+    text, low = doc.text, doc.low
+    if "baby of" in low or "infant of" in low or "b/o " in low or "bo of" in low:
+        for m in BABY_OF_RE.finditer(text):
+            first = m.group("name").split()[0]
+            if _could_be_name(first) or _name_bits(first) & GIVEN:
+                yield _finding(text, "name", *m.span("name"), LOW)
+    if "Re:" in text:
+        for m in LETTER_SUBJECT_RE.finditer(text):
+            words = m.group("name").split()
+            if words[0] not in NOT_NAME and words[0].capitalize() not in NOT_NAME:
+                yield _finding(text, "name", *m.span("name"), LOW)
+    bracket = text.find(" (")
+    while bracket != -1:
+        m = BRACKETED_FULL_NAME_RE.match(text, bracket + 1)
+        before = text[bracket - 1 : bracket]
+        bracket = text.find(" (", bracket + 2)
+        if m and before and (before.isalnum() or before in "'’"):
+            words = [w for w in m.group("name").split() if w.rstrip(".") not in ("Jr", "Sr")]
+            if all(w not in NOT_NAME for w in words) and any(
+                _name_bits(w) & (GIVEN | SURNAME) for w in words
+            ):
+                yield _finding(text, "name", *m.span("name"), LOW)
 
 
 def _names_with_kin_of(doc: Doc) -> Iterator[Finding]:
@@ -152,12 +183,11 @@ def _names_with_kin_of(doc: Doc) -> Iterator[Finding]:
     if "/o" not in text and "/O" not in text:
         return
     for m in KIN_OF_RE.finditer(text):
-        for group in ("name", "kin"):
-            words = list(TOKEN_RE.finditer(text, *m.span(group)))
-            while words and words[0].group() in NOT_NAME:
-                words.pop(0)  # "Bibi Nasreen": the title is no part of the name
-            if words:
-                yield _finding(text, "name", words[0].start(), words[-1].end(), LOW)
+        words = list(TOKEN_RE.finditer(text, *m.span("name")))
+        while words and words[0].group() in NOT_NAME:
+            words.pop(0)  # "Bibi Nasreen": the title is no part of the name
+        if words:  # one name, as it is written: "Ramasamy s/o Pillai"
+            yield _finding(text, "name", words[0].start(), m.end("kin"), LOW)
 
 
 def _names_with_family_or_home(doc: Doc) -> Iterator[Finding]:
@@ -335,6 +365,8 @@ def _names_heading_lines(doc: Doc) -> Iterator[Finding]:
     for m in HEAD_NAMES_AGE_RE.finditer(text):
         years = int(m.group("years"))
         marked = m.group("age") != m.group("years")  # "47F", "M/91", "94yo"
+        if m.group("inline") is not None and not (marked or m.group("after")):
+            continue  # inside a line, an age needs its sex or a comma: not "treat: doxy 100 bd"
         words = list(_NAME_WORD_RE.finditer(text, *m.span("name")))
         if len(words) > 1 and words[0].group().rstrip(".") in _HONORIFICS:
             words = words[1:]  # "lola remedios", "pakcik hamid": the name is what follows

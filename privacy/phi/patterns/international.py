@@ -165,6 +165,7 @@ _AGE_BETWEEN = (
 )
 AGE_BETWEEN_COMMAS_RE: Final = re.compile("," + _AGE_BETWEEN)
 AGE_BETWEEN_DASHES_RE: Final = re.compile("[—–]" + _AGE_BETWEEN)
+AGE_BETWEEN_HYPHENS_RE: Final = re.compile(" -" + _AGE_BETWEEN)
 BED_NUMBER_BEFORE_RE: Final = re.compile(r"\b(?:bed|bay|rm|room|cubicle|cub)[ \t]*\d{1,4}[a-z]?$")
 # "At 98 she is still...": an age before a person pronoun.
 AGE_AT_RE: Final = re.compile(
@@ -226,7 +227,8 @@ INTL_PHONE_RE: Final = re.compile(
     r"\+(?<![\w+]\+)\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){1,5}(?:[ .-]\d{2,6})?(?![\d])"
 )
 LOWER_TITLE_RE: Final = re.compile(
-    rf"(?P<title>mr|mrs|ms|miss|mx)\.?[ \t]+(?:&[ \t]+(?:mr|mrs|ms)\.?[ \t]+)?"
+    r"(?P<title>mr|mrs|ms|miss|mx|mdm|madam|encik|puan|makcik|pakcik)\.?[ \t]+"
+    r"(?:&[ \t]+(?:mr|mrs|ms)\.?[ \t]+)?"
     rf"(?P<name>[{_L}]+(?:[-'’][{_L}]+)*)\b"
 )
 # Verbs that only a person does, after an unlisted capitalised word opening a
@@ -340,14 +342,14 @@ HASHTAG_COMMON: Final = frozenset(
 )
 # "mrs ahmed (91)": an age in brackets after a person word or name (checked in Python).
 # "(91)" or "(97, still drives)" after a person.
-AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})(?:\)|,[ \t])")
+AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})(?:!*\)|,[ \t])")
 # A Malaysian identity card number, "560418-10-5326": yymmdd, a place code, a serial.
 MYKAD_RE: Final = re.compile(r"(?<![\w-])\d\d(?P<month>\d\d)(?P<day>\d\d)-\d\d-\d{4}(?![\w-])")
 # A person named right before a bracket: a surname after a title or a relative's title ("Mrs
 # Abernethy (97, ...)", "Uncle Tevita Fifita (94)"), or a full name ("Esther Goldberg (99").
 TITLED_NAME_BEFORE_RE: Final = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Uncle|Aunty|Auntie|Nana|Grandma|Grandpa|Lola|Lolo)\.?"
-    r"(?:[ \t]+[A-Z][\w'’-]+){1,2}|\b[A-Z][a-z'’-]+[ \t]+[A-Z][a-z'’-]+)[ \t]*$"
+    r"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Uncle|Aunty|Auntie|Nana|Grandma|Grandpa|Lola|Lolo|Koro|Kuia)\.?"
+    rf"(?:[ \t]+[A-Z][\w'’-]+){{1,2}}|\b[A-Z][{_L}'’-]+[ \t]+[A-Z][{_L}'’-]+)[ \t]*$"
 )
 PERSON_BEFORE_AGE: Final = frozenset(
     """pt patient mr mrs ms miss he she man woman lady gentleman grandmother grandfather mum mom
@@ -358,7 +360,10 @@ LOWER_WORD_RE: Final = re.compile(rf"[{_L}]+(?![\w'’-])")
 # "91m from bath", "t.b., 99, from ballincollig": any listed place after it, in lower case,
 # even one that is a word, and any capitalised words ("89F, from Fish Hoek").
 AGE_SEX_FROM_RE: Final = re.compile(
-    r"\b\d{1,3}(?:[ \t]?(?:[mf]|yo|y/o|(?:yrs?|years?)(?:[ \t]+old)?)\b,?|,)[ \t]+from$",
+    r"\b\d{1,3}(?:[ \t]?(?:[mf]|yo|y/o|(?:yrs?|years?)(?:[ \t]+old)?)\b,?|,)"
+    # "96yo lady from ballina", "101yo gentleman from moose jaw"
+    r"(?:[ \t]+(?:lady|man|woman|gentleman|gent|male|female|pt|patient|bloke|guy|farmer))?"
+    r"[ \t]+from$",
     re.IGNORECASE,
 )
 LOWER_PLACE_WORDS_RE: Final = re.compile(rf"[{_L}]+(?:[ \t]+[{_L}]+){{0,2}}")

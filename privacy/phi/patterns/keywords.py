@@ -246,7 +246,7 @@ for _rule, _blob in (
     ("place", "in from near outside around to off fled out past beyond dari"),
     ("at_age", "at"),
     ("corner", "corner and"),
-    ("title", "mr mrs ms miss mx"),
+    ("title", "mr mrs ms miss mx mdm madam encik puan makcik pakcik"),
     ("age_verb", "is was s m turned turns turning aged age"),
     (
         "person_verb",

@@ -158,6 +158,8 @@ HOSP_NO_RE: Final = re.compile(
 # Health numbers whose shape is their own, found without a label inside the windows of the phone
 # pass: Australia's Medicare ("2953 41877 1", its reference "/1" after), the Philippines'
 # PhilHealth ("12-050338271-9"), India's ABHA ("91-4455-6677-8899").
+# Pakistan's mobiles, a four-digit network code and seven digits: "0300-4417829".
+PK_MOBILE_RE: Final = re.compile(r"(?<![\d-])03\d{2}-\d{7}(?![\d-])")
 HEALTH_NUMBER_SHAPES_RE: Final = re.compile(
     r"(?<![\w-])(?:[2-6]\d{3}[ ]\d{5}[ ]\d(?:/\d)?|\d{2}-\d{9}-\d|\d{2}-\d{4}-\d{4}-\d{4})"
     r"(?![\w-])"
@@ -229,6 +231,22 @@ KIN_OF_RE: Final = re.compile(
     r"(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})[ \t]+[wsdWSD]/[oO][ \t]+"
     r"(?P<kin>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})"
 )
+# A mother named by her baby ("baby of zainab bibi", "BO Achieng"), a letter's subject ("Re:
+# Aroha Te Whata,", "Re: GAGNON Marie-Claude"), a full name in brackets after a nickname or a
+# name ("Dazza (Darren Pitcher)", "Kuya Jun-Jun (Eduardo Manalastas Jr.)").
+BABY_OF_RE: Final = re.compile(
+    r"\b(?:baby|infant|bo|b/o)[ \t]+of[ \t]+(?P<name>[A-Za-z][\w'’-]+(?:[ \t]+[A-Za-z][\w'’-]+)?)",
+    re.IGNORECASE,
+)
+LETTER_SUBJECT_RE: Final = re.compile(
+    r"\bRe:[ \t]+(?:(?:Mr|Mrs|Ms|Mdm|Miss|Mx)\.?[ \t]+)?"
+    # Not a label after the name ("Re: GAGNON Marie-Claude   DOB 14/07/1961").
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?![A-Z]{2,4}\b)[A-Z][\w'’-]+){1,3})"
+)
+# Matched at each bracket; the word and the space before it are checked in Python.
+BRACKETED_FULL_NAME_RE: Final = re.compile(
+    r"\((?P<name>[A-Z][a-z][\w'’-]*(?:[ \t]+[A-Z][a-z][\w'’-]*){1,2}(?:[ \t]+(?:Jr|Sr)\.?)?)\)"
+)
 # Bare "ID" in capitals and a long number: "brought by grandson, ID 28845173,". ("ID: 99887766"
 # is a record number, as images' overlays write it: the labelled-number rules take it.)
 BARE_ID_RE: Final = re.compile(
@@ -264,9 +282,12 @@ _BED_HEAD = (
     r"|\d{1,4}[a-z]?[ \t]+[–—-])[ \t]*"  # "18 - jacinta murray 34F"
 )
 HEAD_NAMES_AGE_RE: Final = re.compile(
-    rf"(?:^[ \t\"*•-]*(?:\d{{1,2}}[.)][ \t]*)?(?:{_BED_HEAD}|\d{{3,4}}[ \t]+)?|{_BED_HEAD})"
+    rf"(?:^[ \t\"*•-]*(?:\d{{1,2}}[.)][ \t]*)?(?:{_BED_HEAD}|\d{{3,4}}[ \t]+)?|{_BED_HEAD}"
+    # after a label's colon or a list's number in the line: "on call: seán ó murchú 92,",
+    # "sign out: 1. abdul-rahman 90,"
+    r"|(?P<inline>(?<=:)[ \t]+|(?<![\w.])\d{1,2}[.)][ \t]+))"
     # No word of the name is a bed's ("lytes. bed 14 - nguyen thi lan": the bed starts anew).
-    r"(?P<name>['‘]?[a-zß-öø-ÿ][a-zß-öø-ÿ'’.-]*"
+    r"(?!(?:bed|bay|rm|room|cubicle|cub)\b)(?P<name>['‘]?[a-zß-öø-ÿ][a-zß-öø-ÿ'’.-]*"
     r"(?:[ \t]+(?!(?:bed|bay|rm|room|cubicle|cub)\b)['‘(]?[a-zß-öø-ÿ][a-zß-öø-ÿ'’.-]*){0,3})"
     r"['’]?"
     r"(?P<bracket>[ \t]*\([^()\n]{1,40}\))?[ \t]*(?P<comma>,)?[ \t]*"
@@ -292,6 +313,9 @@ PLACE_UNITS: Final = (
     "aged",
     "lodge",
     "manor",
+    "hospice",
+    "residence",
+    "living",
 )
 for _word in PLACE_UNITS:
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "place_unit")
@@ -305,16 +329,20 @@ PLACE_UNIT_RE: Final = re.compile(
 # Grove Lodge", "Passed at Yoogali Gardens Aged Care". The noun is a trigger word; the name
 # (one to three words after "from", "at", "in" or "to") is looked for before it.
 FACILITY_NOUN_RE: Final = re.compile(
-    r"(?:rest|care|nursing|retirement)[ \t]+(?:home|village)s?\b|aged[ \t]+care\b|lodge\b|manor\b",
+    r"(?:rest|care|nursing|retirement)[ \t]+(?:home|village)s?\b|aged[ \t]+care\b|lodge\b|manor\b"
+    r"|hospice\b|residence\b|living\b",
     re.IGNORECASE,
 )
 FACILITY_NAME_BEFORE_RE: Final = re.compile(
-    r"\b(?:from|at|in|to)[ \t]+(?P<name>(?:[A-Za-z][\w'’-]*[ \t]+){1,3})$", re.IGNORECASE
+    r"(?:\b(?:from|at|in|to)|:)[ \t]+"
+    r"(?P<name>(?:(?!(?:from|at|in|to)\b)[A-Za-z][\w'’.-]*[ \t]+){1,3})$",
+    re.IGNORECASE,
 )
 # Words that open no home's name: "from the nursing home", "at a lodge", "in her care home".
 NOT_FACILITY_NAME: Final = frozenset(
     """the a an his her their our my your this that local same private new old nearby
-    residential council state public another every""".split()
+    residential council state public another every independent permanent temporary
+    healthy daily with about means for and or of on into by""".split()
 )
 # Ireland's counties after "Co." or "County": "Belmullet, Co. Mayo", "farmer from Co. Leitrim".
 # A literal first, for a quick pass; the boundary before "Co" is checked in Python.
@@ -357,7 +385,9 @@ NAME_BEFORE_BED_RE: Final = re.compile(
 )
 # Capitalised words inside a name that are not names themselves: Vietnamese
 # middle names ("Tran Thi Hoa"), Irish and Scottish patronymics ("Ní Bhriain").
-NAME_PARTICLES: Final = frozenset("Van Văn Thi Thị Ni Ní Nic Mac Ui Uí Ap Bin Binti Bint".split())
+NAME_PARTICLES: Final = frozenset(
+    "Van Văn Thi Thị Ni Ní Nic Mac Ui Uí Ap Bin Binti Bint Ó Ua Bt Bte".split()
+)
 # "please contact Siobhán Ní Bhriain at 087…": contact with a number is a person's.
 CONTACT_NAME_RE: Final = re.compile(
     r"contact(?:ing)?[ \t]+(?P<name>[A-Z][\w'’-]+)(?=[^\n\d]{0,30}?\d{3})"
