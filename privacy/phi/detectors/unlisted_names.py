@@ -166,15 +166,15 @@ def _names_of_letters_babies_and_brackets(doc: Doc) -> Iterator[Finding]:
                 yield _finding(text, "name", *m.span("name"), LOW)
     bracket = text.find(" (")
     while bracket != -1:
-        m = BRACKETED_FULL_NAME_RE.match(text, bracket + 1)
+        full = BRACKETED_FULL_NAME_RE.match(text, bracket + 1)
         before = text[bracket - 1 : bracket]
         bracket = text.find(" (", bracket + 2)
-        if m and before and (before.isalnum() or before in "'’"):
-            words = [w for w in m.group("name").split() if w.rstrip(".") not in ("Jr", "Sr")]
+        if full and before and (before.isalnum() or before in "'’"):
+            words = [w for w in full.group("name").split() if w.rstrip(".") not in ("Jr", "Sr")]
             if all(w not in NOT_NAME for w in words) and any(
                 _name_bits(w) & (GIVEN | SURNAME) for w in words
             ):
-                yield _finding(text, "name", *m.span("name"), LOW)
+                yield _finding(text, "name", *full.span("name"), LOW)
 
 
 def _names_with_kin_of(doc: Doc) -> Iterator[Finding]:
