@@ -179,13 +179,13 @@ def repeated_names(text: str, findings: list[Finding]) -> list[Finding]:
 
     A post names its patient once with a cue ("#PrayForPaddy", "Mr. Kaminski's son Stan") and
     again without one ("Paddy from Ballyfermot is home", a full name's surname alone later):
-    the second is the same name; so with
-    a town ("lives in Normal. Yes, Normal, Illinois"). A word joins when it is written the
-    same, with its capital, as a whole word (or, for a name, as a part of a hashtag), no other
-    finding holds it and nothing around it says it is no patient's (an eponym's "Bell's palsy",
-    a colleague's "Dr Aroha", a town's "Leeds General"); a name or town that is also a word
-    ("Will update", "Long road ahead") does not join where it opens a sentence. One pass over
-    the words: linear.
+    the second is the same name; so with a town ("lives in Normal. Yes, Normal, Illinois"). A
+    word joins when it is written the same, with its capital, as a whole word (or, for a name,
+    as a part of a hashtag), no other finding holds it and nothing around it says it is no
+    patient's (an eponym's "Bell's palsy", a colleague's "Dr Aroha", a town's "Leeds General");
+    a name or town that is also a word ("Will update", "Long road ahead") does not join where
+    it opens a sentence. Linear: a few words are looked for one by one, many in one pass over
+    the words (`_occurrences`).
     """
     # Each word of a full name too: "Shirley Pocock … Mrs Pocock", "Faith Mensah … said Faith".
     names = {

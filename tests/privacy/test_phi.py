@@ -2003,6 +2003,8 @@ def test_names_found_again_the_same_with_few_names_or_many() -> None:
         ("Dispo: Maple Grove Senior Living, 2204 Orchard Ln", "Maple Grove Senior Living"),
         ("looked after by the team at St Luke's Hospice in Sheffield", "St Luke's Hospice"),
         ("came in from st. agnes residence in dubuque", "st. agnes residence"),
+        # A retirement home in lower case is named as a rest home is (not only in capitals).
+        ("discharged back to sunnyvale retirement home today", "sunnyvale retirement home"),
     ],
 )
 def test_eleventh_round_phrasings_are_found(text: str, expected: str) -> None:

@@ -463,8 +463,9 @@ def _town_before_person(doc: Doc) -> Iterator[Finding]:
 
 def _place_before_unit(doc: Doc) -> Iterator[Finding]:
     """Capitalised words before "district", "village", "estate", "County", "care home":
-    "Chhindwara district", "McKinley County", "the Port Credit care home"; and Ireland's
-    counties ("Co. Leitrim")."""
+    "Chhindwara district", "McKinley County", "the Port Credit care home"; a home named before
+    its noun after "from", "at", "in", "to" or a colon ("from rosewood rest home", "at Banksia
+    Lodge", "Dispo: Maple Grove Senior Living"); and Ireland's counties ("Co. Leitrim")."""
     text = doc.text
     if "Co. " in text or "County " in text:
         for m in IRISH_COUNTY_RE.finditer(text):
@@ -476,9 +477,7 @@ def _place_before_unit(doc: Doc) -> Iterator[Finding]:
             words = home.group("name").split()
             # A hospice, a residence or "living" is a home's name only in capitals ("St Luke's
             # Hospice", "Maple Grove Senior Living"), not "at home with hospice".
-            generic = noun.group()[:1].lower() in "hrl" and not noun.group().lower().startswith(
-                ("rest", "lodge")
-            )
+            generic = noun.group().lower() in ("hospice", "residence", "living")
             named = all(w[:1].isupper() for w in words) or words[0].lower().rstrip(".") in (
                 "st",
                 "saint",

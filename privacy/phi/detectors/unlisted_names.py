@@ -351,9 +351,12 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
 
 
 def _names_heading_lines(doc: Doc) -> Iterator[Finding]:
-    """A full name in lower case opening a sign-out line before an age ("- mohd. irfan 90,",
-    "- gurpreet kaur sandhu 47F"): every word a name, a particle or an abbreviation of one; the
-    age is taken too when it is over 89. Or a name before its bed ("• njoroge (bed 2) -")."""
+    """A name in lower case heading a sign-out entry before an age (`HEAD_NAMES_AGE_RE`: at a
+    line's start, after a bed or a room, or inside the line after a label's colon or a list's
+    number: "- mohd. irfan 90,", "- bed 7 reg o'hare M/91", "on call: seán ó murchú 92,"):
+    every word a name, a particle, an initial or an abbreviation of one, a title before it left
+    out; a name in the entry's bracket too ("jp (jean-philippe) 33M"); the age when it is over
+    89. Or a name before its bed ("• njoroge (bed 2) -")."""
     text = doc.text
     if "(" in text:
         for m in HEAD_NAME_BED_RE.finditer(text):
@@ -386,7 +389,6 @@ def _names_heading_lines(doc: Doc) -> Iterator[Finding]:
             continue  # "the 92 y/o", "my 89yo pt", "she's 90"
         if any(len(w) > 2 and not _VOWELS & set(w) for w in names):
             continue  # "kvp 120", "mrn 4471": a name has a vowel
-
         listed = all(_name_bits(w) & (GIVEN | SURNAME) for w in names)
         if not (marked or 90 <= years < 130 or (m.group("comma") and m.group("after") and listed)):
             continue
@@ -438,7 +440,7 @@ _VOWELS: Final = frozenset("aeiouyáéíóúàèìòùâêîôûäëïöüāēī
 # Words that open a line before an age and are no name.
 _NOT_HEAD_NAME: Final = frozenset(
     """the a an my our his her their she he she's he's shes hes this that pt pts patient
-    patients our your lady man woman gent gentleman male female boy girl baby infant
+    patients your lady man woman gent gentleman male female boy girl baby infant
     grandma grandpa mum mom dad also and but now wahine tane mzee bloke chap lad lass fella
     guy kid child toddler teen farmer""".split()
 )
