@@ -56,8 +56,6 @@ from privacy.phi.patterns.keywords import (
     LAST_FOUR_SSN_RE,
     LOWER_POSTCODE_RE,
     PLATE_TAIL_RE,
-    SIX_DIGIT_POSTCODE_RE,
-    STREET_BEFORE_POSTCODE_RE,
     TATTOO_RE,
     TOWN_THEN_CODE_RE,
     UPPERCASE_ONLY_LABELS,
@@ -366,14 +364,6 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
                     yield _finding(text, "address", town.end(1) - len(name), town.end(1), LOW)
                     break
     yield from _postcodes_by_their_towns(doc)
-    done = -1
-    for pos in doc.at("street"):
-        # Six digits within a few words after a street's word ("12 Gandhi Street, Tiruvannamalai
-        # 606601"); each stretch of text is searched once.
-        m = SIX_DIGIT_POSTCODE_RE.search(text, max(pos, done), pos + 60)
-        done = pos + 60
-        if m and STREET_BEFORE_POSTCODE_RE.search(text, max(0, m.start() - 80), m.start()):
-            yield _finding(text, "zip", *m.span(), HIGH)
     if "eircode" in low:
         for m in EIRCODE_RE.finditer(text):
             if "eircode" in low[max(0, m.start() - 12) : m.start()]:

@@ -126,15 +126,6 @@ TOWN_THEN_CODE_RE: Final = re.compile(
     r"(?P<code>\d{4,6})(?![\w/-]|\.\d)"
     r"|(?<![\w/.-])(?P<code_first>\d{5})[ \t]+(?P<town_after>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)"
 )
-# Six digits closing a street address, as India and Nigeria write their postcodes: "12 Gandhi
-# Street, Tiruvannamalai 606601", "12 Adeola Odeku St, Victoria Island 101241". The street is
-# looked for on the same line, within a few words before the digits.
-SIX_DIGIT_POSTCODE_RE: Final = re.compile(r"(?<![\w-])[1-9]\d{5}(?![\w-])")
-STREET_BEFORE_POSTCODE_RE: Final = re.compile(
-    r"\b\d{1,5}[,]?[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]+(?:Street|St|Road|Rd"
-    r"|Nagar|Marg|Lane|Avenue|Ave|Close|Crescent|Colony|Layout|Way)\b\.?"
-    r"(?:,?[ \t]+[A-Z][\w'’-]*){1,4},?[ \t]+$"
-)
 # Looser phone shapes ("555-0199") count only right after a phone label.
 LABELLED_PHONE_RE: Final = re.compile(
     r"(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|fax|pager|landline|whatsapp|hp|h/p)"
