@@ -98,6 +98,15 @@ def axe_violations(
     # Evaluated through the DevTools protocol, which the page's CSP does not govern, so the
     # site's policy stays exactly as served.
     page.evaluate(AXE.read_text())
+    # A colour in the middle of its transition (a button a pointer happens to rest on, say) is
+    # neither of the two the page declares: axe measures the colours the transitions end on
+    # (an endless animation, a spinner's, is not waited for).
+    page.evaluate(
+        "async () => { await document.fonts.ready;"
+        " const ending = document.getAnimations().filter("
+        "   a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);"
+        " await Promise.allSettled(ending.map(a => a.finished)); }"
+    )
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {
