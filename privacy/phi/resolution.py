@@ -30,6 +30,26 @@ _PARTICLES_BEFORE_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _NICKNAME_BEFORE_RE: Final = re.compile(r"(?<!\w)['‘\"“][A-Z][\w'’. -]{1,24}?['’\"”][ \t]+$")
+# A surname before its given name and a comma, as lists and forms write it: "JONES, Gwen",
+# "Pt: YAZZIE, Harrison L"; in lower case only at the start of a sign-out line ("Bed 6 -
+# Kowalczyk, Zbigniew").
+_SURNAME_COMMA_BEFORE_RE: Final = re.compile(
+    r"(?<![\w'’-])(?P<surname>[A-Z][A-Z'’-]{2,}|[A-Z][a-z'’-]+),[ \t]+$"
+)
+_SIGN_OUT_LINE_START_RE: Final = re.compile(
+    r"(?:^|\n)[ \t]*(?:(?:bed|bay|rm|room|cubicle)[ \t]*\d{1,3}[a-z]?|\d{1,3}|[-•*·])?"
+    r"[ \t]*(?:[-–—:.)|][ \t]*)*$",
+    re.IGNORECASE,
+)
+# A single initial after "SURNAME, Given": "YAZZIE, Harrison L".
+_INITIAL_AFTER_RE: Final = re.compile(r"[ \t]+[A-Z]\.?(?![\w'’-])")
+# A nickname in brackets right after a name: "Mr J MacKenzie (Jock)", "Dafydd Pugh ('Big Dai'
+# to everyone)", "Mohammed Iqbal (Iqbal sahib to the whole of Small Heath)".
+_NICKNAME_AFTER_RE: Final = re.compile(
+    r"[ \t]*\([ \t]*(?P<quote>['‘\"“]?)(?P<nick>(?:(?:Big|Wee|Little|Old|Young)[ \t]+)?"
+    r"(?P<word>[A-Z][a-z]+(?:['’-][A-Za-z]+)*)(?:[ \t]+(?:sahib|saab|ji|bhai|baba))?)['’\"”]?"
+    r"[ \t]*(?:\)|[ \t]to[ \t])"
+)
 
 
 def addresses_the_reader(text: str, finding: Finding) -> bool:
@@ -108,6 +128,7 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
             and not (m.start(1) and text[m.start(1) - 1].isalnum())
         ):
             start = m.start(1)
+        start, end = _surname_first(text, taken, out, start, end)
         for before in (_PARTICLES_BEFORE_RE, _NICKNAME_BEFORE_RE):
             m = before.search(text, max(0, start - 30), start)
             if m is None:
@@ -141,7 +162,47 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
         else:
             taken[start:end] = b"\x01" * (end - start)
             out.append(Finding("name", start, end, text[start:end], confidence))
+        if (nick := _NICKNAME_AFTER_RE.match(text, end)) and (
+            (_name_word(nick.group("word")) or nick.group("quote"))
+            and nick.group("word") not in NOT_NAME
+            and taken.find(1, nick.start(), nick.end()) == -1
+        ):
+            taken[nick.start("nick") : nick.end("nick")] = b"\x01" * len(nick.group("nick"))
+            out.append(Finding("name", *nick.span("nick"), nick.group("nick"), confidence))
     return out
+
+
+def _surname_first(
+    text: str, taken: bytearray, out: list[Finding], start: int, end: int
+) -> tuple[int, int]:
+    """Stretch a given name over the surname written before it with a comma, and over the
+    initial after it: "JONES, Gwen", "YAZZIE, Harrison L", "Bed 6 - Kowalczyk, Zbigniew"."""
+    m = _SURNAME_COMMA_BEFORE_RE.search(text, max(0, start - 40), start)
+    if m is None:
+        return start, end
+    surname = m.group("surname")
+    previous = out[-1] if out else None
+    found_before = (
+        previous is not None
+        and previous.kind == "name"
+        and (previous.start == m.start("surname") and previous.end == m.end("surname"))
+    )
+    if surname.isupper():
+        word = surname.capitalize()
+        listed = NAME_FLAGS.get(surname.lower(), 0) & SURNAME
+        if not (found_before or listed or (_name_word(word) and word.lower() not in ENGLISH_WORDS)):
+            return start, end
+    elif not _SIGN_OUT_LINE_START_RE.search(text, max(0, m.start() - 40), m.start()):
+        return start, end
+    elif not (found_before or _name_word(surname)):
+        return start, end
+    if found_before:
+        out.pop()
+    elif taken.find(1, m.start(), start) != -1:
+        return start, end
+    if initial := _INITIAL_AFTER_RE.match(text, end):
+        end = initial.end()
+    return m.start("surname"), end
 
 
 def _occurrences(text: str, words: set[str]) -> list[tuple[int, str]]:

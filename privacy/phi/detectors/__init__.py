@@ -16,6 +16,8 @@ from privacy.phi.detectors.dates import (
     _detect_dates,
     _detect_more_ages,
     _detect_more_dates,
+    _detect_other_languages,
+    _names_before_their_real_name,
 )
 from privacy.phi.detectors.names import _detect_bare_names, _detect_model_names, _detect_names
 from privacy.phi.detectors.numbers import (
@@ -57,6 +59,8 @@ DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_model_places,
     _detect_more_ids,
     _detect_more_dates,
+    _detect_other_languages,
+    _names_before_their_real_name,
 )
 
 __all__ = [

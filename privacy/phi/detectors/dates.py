@@ -31,11 +31,14 @@ from privacy.phi.patterns.international import (
     AGE_AT_END_RE,
     AGE_AT_RE,
     AGE_BEFORE_DAY_RE,
+    AGE_BEFORE_UNIT_RE,
     AGE_BETWEEN_COMMAS_RE,
     AGE_BETWEEN_DASHES_RE,
     AGE_BETWEEN_HYPHENS_RE,
     AGE_BIRTHDAY_RE,
+    AGE_HAPPY_ORDINAL_RE,
     AGE_IN_BRACKETS_RE,
+    AGE_IN_OTHER_LANGUAGES_RE,
     AGE_NUMBER_WORD_RE,
     AGE_PARENS_RE,
     AGE_SENTENCE_START_RE,
@@ -43,9 +46,19 @@ from privacy.phi.patterns.international import (
     AGE_WORD_TAIL_RE,
     BED_NAME_AGE_RE,
     BED_NUMBER_BEFORE_RE,
+    DAY_BEFORE_OTHER_MONTH_RE,
+    DOTTED_DAY_MONTH_RE,
+    EAST_ASIAN_AGE_UNITS,
+    EAST_ASIAN_DATE_RE,
+    EAST_ASIAN_SCRIPT_RE,
     LAB_BEFORE_VERB_RE,
     LIFE_EVENT_BEFORE_RE,
+    LONG_NUMBER_BEFORE_RE,
+    NAME_BEFORE_REAL_NAME_RE,
+    NAME_IN_TWO_SCRIPTS_RE,
+    OTHER_MONTH_YEAR_RE,
     PERSON_BEFORE_AGE,
+    REAL_BEFORE_NAME_RE,
     TITLED_NAME_BEFORE_RE,
 )
 from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE, STATISTIC_BEFORE_RE
@@ -80,7 +93,7 @@ from privacy.phi.patterns.unlisted import (
     PERSON_BEFORE_OF_RE,
     VITAL_WORD_RE,
 )
-from privacy.phi.vocabulary import STRONG
+from privacy.phi.vocabulary import NOT_NAME, STRONG
 
 
 def _date_confidence(doc: Doc, start: int, end: int, *, is_range: bool) -> str | None:
@@ -262,6 +275,7 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
                 )
             )
             or BED_NUMBER_BEFORE_RE.search(low, max(0, m.start() - 16), m.start())
+            or _after_long_number(text, m.start())
         ):
             yield _finding(text, "age", *m.span("age"), HIGH)
     for m in AGE_BEFORE_DAY_RE.finditer(low):
@@ -298,6 +312,78 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
         for m in AGE_PARENS_RE.finditer(low):
             yield _finding(text, "age", *m.span("age"), HIGH)
     yield from _ages_in_more_phrasings(doc)
+
+
+def _after_long_number(text: str, comma: int) -> bool:
+    """An identifier of eight digits or more ends right before this comma."""
+    m = LONG_NUMBER_BEFORE_RE.search(text, max(0, comma - 30), comma)
+    return m is not None and sum(c.isdigit() for c in m.group()) >= 8
+
+
+def _detect_other_languages(doc: Doc) -> Iterator[Finding]:
+    """Ages, dates and names in the words and scripts of French, Spanish, German, Nordic,
+    Slavic and East Asian notes pasted into a post: "95 ans", "92세", "12 de marzo",
+    "2026年3月14日", "adm 14.03.", "李建国 (Li Jianguo)"; and a nickname before "(real name"."""
+    text, low = doc.text, doc.low
+    units = doc.at("age_unit")
+    if not text.isascii():
+        units = sorted([*units, *_char_positions(text, EAST_ASIAN_AGE_UNITS)])
+    for pos in units:
+        number = AGE_BEFORE_UNIT_RE.search(low, max(0, pos - 5), pos)
+        if number and (m := AGE_IN_OTHER_LANGUAGES_RE.match(low, number.start())):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    at = low.find("happy")
+    while at != -1:
+        if m := AGE_HAPPY_ORDINAL_RE.match(low, at):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+        at = low.find("happy", at + 5)
+    for pos in doc.at("other_month"):
+        if day := DAY_BEFORE_OTHER_MONTH_RE.search(low, max(0, pos - 8), pos):
+            end = low.find(" ", pos)
+            end = len(low) if end == -1 else end
+            end = len(low[pos:end].rstrip(".,;:!?)")) + pos
+            if year := OTHER_MONTH_YEAR_RE.match(low, end):
+                end = year.end()
+            confidence = _date_confidence(doc, day.start(), end, is_range=False)
+            yield _finding(text, "date", day.start(), end, confidence or LOW)
+    for pos in doc.at("stay"):
+        if m := DOTTED_DAY_MONTH_RE.search(text, pos, pos + 30):
+            yield _finding(text, "date", *m.span(), HIGH)
+    if text.isascii():
+        return
+    if "月" in text:
+        for m in EAST_ASIAN_DATE_RE.finditer(text):
+            yield _finding(text, "date", *m.span(), HIGH)
+    if EAST_ASIAN_SCRIPT_RE.search(text):
+        for m in NAME_IN_TWO_SCRIPTS_RE.finditer(text):
+            for group in ("native", "roman", "roman_first", "native_after"):
+                if m.group(group):
+                    yield _finding(text, "name", *m.span(group), HIGH)
+
+
+def _names_before_their_real_name(doc: Doc) -> Iterator[Finding]:
+    """ "'Bubba' (legal name Tyrell Jackson Jr)", "Little Sunny (real name Sunniva Haugen)"."""
+    text, low = doc.text, doc.low
+    at = low.find(" name")
+    while at != -1:
+        if (real := REAL_BEFORE_NAME_RE.search(low, max(0, at - 7), at)) and (
+            m := NAME_BEFORE_REAL_NAME_RE.search(text, max(0, real.start() - 40), real.start())
+        ):
+            group = "quoted" if m.group("quoted") else "bare"
+            if m.group(group) not in NOT_NAME:
+                yield _finding(text, "name", *m.span(group), HIGH)
+        at = low.find(" name", at + 5)
+
+
+def _char_positions(text: str, chars: str) -> list[int]:
+    """Offsets of each of ``chars`` in ``text``."""
+    found: list[int] = []
+    for char in chars:
+        at = text.find(char)
+        while at != -1:
+            found.append(at)
+            at = text.find(char, at + 1)
+    return found
 
 
 def _ages_in_more_phrasings(doc: Doc) -> Iterator[Finding]:

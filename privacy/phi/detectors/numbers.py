@@ -52,6 +52,9 @@ from privacy.phi.patterns.keywords import (
     ID_AFTER_LABEL_RE,
     ID_LABEL_RE,
     ID_LABELS,
+    JAPANESE_POSTCODE_RE,
+    KOREAN_RRN_RE,
+    KOREAN_RRN_TRIGGER_RE,
     LABELLED_PHONE_RE,
     LAST_FOUR_SSN_RE,
     LOWER_POSTCODE_RE,
@@ -222,6 +225,12 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
         for m in BARE_ID_RE.finditer(text):
             if not (m.start() and text[m.start() - 1].isalnum()):  # "ID", not "PID"
                 yield _finding(text, "other_id", *m.span("id"), HIGH)
+    for trigger in KOREAN_RRN_TRIGGER_RE.finditer(text):
+        if m := KOREAN_RRN_RE.match(text, max(0, trigger.start() - 5)):
+            yield _finding(text, "other_id", *m.span(), HIGH)
+    if "〒" in text:
+        for m in JAPANESE_POSTCODE_RE.finditer(text):
+            yield _finding(text, "zip", *m.span("code"), HIGH)
     for trigger in CNIC_TRIGGER_RE.finditer(text):
         if (m := CNIC_RE.match(text, max(0, trigger.start() - 5))) and m.end() == trigger.end() + 1:
             yield _finding(text, "other_id", *m.span(), HIGH)

@@ -22,7 +22,7 @@ DATE_CUE_RE: Final = re.compile(
 # Event words strong enough to read "3/15" or "the 14th" as a date.
 EVENT_CUE_RE: Final = re.compile(
     r"\b(?:d\.?o\.?b|born|adm|admit(?:ted)?|readmit(?:ted)?|discharg(?:e|ed)|d/c|died|passed"
-    r"|arrived|collapsed|surgery"
+    r"|arrived|collapsed|surgery|doa|lkw|finished|completed|[a-z]+ectomy"
     r"|operated|underwent|biopsy|ct|mri|echo|cath|intubated|extubated|delivered|lmp|edd"
     r"|seen|saw|visit(?:ed)?|presented|diagnosed|fell|injured|vaccinated|transferred|dated"
     r"|started|stopped|on|since|until|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday"

@@ -161,7 +161,7 @@ AGE_BEFORE_DAY_RE: Final = re.compile(
 )
 _AGE_BETWEEN = (
     rf"[ \t]+(?P<age>{_AGE_NUMBER})(?:[ \t]*[MF]|[ \t]*(?:yrs?|years?)\b)?"
-    r"(?:[ \t]*(?:[,)(:]|[—–])|[ \t]+and[ \t]+still\b)"
+    r"(?:[ \t]*(?:[,)(:]|[—–]|!+(?!\d))|[ \t]+and[ \t]+still\b)"
 )
 AGE_BETWEEN_COMMAS_RE: Final = re.compile("," + _AGE_BETWEEN)
 AGE_BETWEEN_DASHES_RE: Final = re.compile("[—–]" + _AGE_BETWEEN)
@@ -462,4 +462,58 @@ HOME_AT_BEFORE_RE: Final = re.compile(
     r"(?:(?:alone|now|still|just)[ \t]+)?(?:in|on)[ \t]+(?:a|an|the|her|his|their)[ \t]+"
     r"(?:[\w-]+[ \t]+){0,2}?(?:caravan|flat|house|bungalow|cottage|farm|trailer|van|boat|hostel"
     r"|shelter|home|bedsit|camp|tent|station|block|croft|unit)[ \t]+$"
+)
+
+# Ages written in the language of the note: "95 ans", "101 años", "104 anos", "95 lat",
+# "92 éves", "91岁", "92세"; the one-letter units of Finnish, Czech and Lithuanian notes ("93 v,",
+# "93 y,", "93 m.,") only inside a list, where no measure is written so. Matched from the number
+# the unit's word (or character) follows.
+AGE_BEFORE_UNIT_RE: Final = re.compile(rf"(?<![\w.,/])(?P<age>{_AGE_NUMBER})[ \t]*$")
+AGE_IN_OTHER_LANGUAGES_RE: Final = re.compile(
+    rf"(?P<age>{_AGE_NUMBER})(?:[ \t]*(?:ans|años|anos|anni|ani|lat|éves|jahre"
+    r"|jährige[rn]?|år|vuotta|metų|godina|godine|岁|歲|세|살|歳)(?![\w])"
+    r"|[ \t]+(?:y|v|m\.)(?=[ \t]*[,;)]))"
+)
+EAST_ASIAN_AGE_UNITS: Final = "岁歲세살歳"
+# An age closing a list item after an identifier of eight digits or more: "OIB 12345678903,
+# 93, came by tram", "DOB 03/07/1931, 93, from", "(kt. 140330-2389), 95,".
+LONG_NUMBER_BEFORE_RE: Final = re.compile(r"\d[\d/.\- ]{6,}\d\)?$")
+# "Happy 100th to Nana Florence!": a birthday's ordinal without the word.
+AGE_HAPPY_ORDINAL_RE: Final = re.compile(
+    rf"happy[ \t]+(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th))(?![\w])"
+)
+# Dates written in the language of the note, a day before its month: "3 mars", "17. mars",
+# "12 de marzo", "8 de maio", "5. März", "14 maart", "3 marca". Matched from the day before
+# each month's word.
+DAY_BEFORE_OTHER_MONTH_RE: Final = re.compile(
+    r"(?<![\w.,/])(?:0?[1-9]|[12]\d|3[01])\.?[ \t]+(?:de[ \t]+)?$"
+)
+OTHER_MONTH_YEAR_RE: Final = re.compile(r"[ \t]+(?:de[ \t]+)?(?:19|20)\d\d\b")
+# Dates of China and Japan: "2026年3月14日", "3月14日".
+EAST_ASIAN_DATE_RE: Final = re.compile(
+    r"(?:(?:19|20)\d\d年[ \t]?)?(?:0?[1-9]|1[0-2])月[ \t]?(?:0?[1-9]|[12]\d|3[01])日"
+)
+# A day and month with the trailing dot of German, Nordic and Central European notes
+# ("14.03.", "19.3.", "14. 3."), read as a date only a few words after a word of the stay in
+# hospital ("adm", "entlassen", "inskrivning").
+DOTTED_DAY_MONTH_RE: Final = re.compile(
+    r"(?<![\w.,/])(?:0?[1-9]|[12]\d|3[01])\.[ ]?(?:0?[1-9]|1[0-2])\.(?![\w.]|[ ]?\d)"
+)
+# A name in Chinese characters or Hangul beside its romanisation: "王秀兰 Wang Xiulan",
+# "李建国 (Li Jianguo)", "Choi Mal-soon (최말순)".
+_HAN_OR_HANGUL = r"[\u4e00-\u9fff\uac00-\ud7a3]{2,4}"
+_ROMANISED = r"[A-Z][a-z]+(?:[ \t]|-)[A-Z]?[a-z]+(?:-[a-z]+)?"
+EAST_ASIAN_SCRIPT_RE: Final = re.compile(r"[\u4e00-\u9fff\uac00-\ud7a3]")
+NAME_IN_TWO_SCRIPTS_RE: Final = re.compile(
+    rf"(?<![\u4e00-\u9fff\uac00-\ud7a3])(?P<native>{_HAN_OR_HANGUL})[ \t]*\(?[ \t]*"
+    rf"(?P<roman>{_ROMANISED})(?![\w])"
+    rf"|(?P<roman_first>{_ROMANISED})[ \t]*\([ \t]*(?P<native_after>{_HAN_OR_HANGUL})[ \t]*\)"
+)
+# A nickname or a short name before the name it stands for: "'Bubba' (legal name Tyrell
+# Jackson Jr)", "Little Sunny (real name Sunniva Haugen, 3)". Looked for in the few characters
+# before each " name" whose word before is "real", "legal", "full" or "proper".
+REAL_BEFORE_NAME_RE: Final = re.compile(r"(?:real|legal|full|proper)[ \t]*$")
+NAME_BEFORE_REAL_NAME_RE: Final = re.compile(
+    r"(?:['‘\"“](?P<quoted>[A-Z][\w'’ -]{0,20}?)['’\"”]|(?<![\w'’-])(?P<bare>[A-Z][a-z]+))"
+    r"[ \t]*\([ \t]*$"
 )

@@ -24,6 +24,10 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|(?:patient|pt\.?)[ \t]?(?:id|#|number|no\.?)"
         # India's hospital ids, in-patient numbers: "UHID 2024/00871", "IP no 2291847".
         r"|uhid|(?:ip|in-?patient)[ \t]?(?:number|no\.?|#)"
+        # Germany's case number, a hospital's registration: "Fall-Nr. 26004512",
+        # "Hosp reg 24-77310".
+        r"|fall-?nr\.?|fallnummer"
+        r"|hosp(?:ital)?[ \t]reg(?:istration)?(?:[ \t]*(?:no\.?|number|#))?"
     ),
     "health_plan": (
         rf"medicare(?: beneficiary)?{_NUM_SUFFIX}|medicaid{_NUM_SUFFIX}|mbi"
@@ -54,6 +58,8 @@ ID_LABELS: Final[dict[str, str]] = {
         rf"vin|vehicle identification (?:number|no\.?)|licen[cs]e plates?{_NUM_SUFFIX}"
         rf"|plates?{_NUM_SUFFIX}|tag (?:number|no\.?|#)"
         r"|(?:bike|car|motorbike|vehicle|scooter)[ \t]?(?:no\.?|number|reg)"
+        # "(reg WR19 KXT)", "rego 1ABC234": a plate's code is in capitals and digits.
+        r"|reg\.?|rego"
     ),
     "device": (
         rf"serial{_NUM_SUFFIX}|s/n|sn|device (?:id|identifier|number|no\.?|#)|udi|imei"
@@ -72,6 +78,15 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|national (?:id|identity)(?: card)?"
         # Pakistan's CNIC, Malaysia's MyKad and Singapore's NRIC (the bare "IC" in capitals).
         rf"|cnic{_NUM_SUFFIX}|nric{_NUM_SUFFIX}|mykad{_NUM_SUFFIX}|ic|trn{_NUM_SUFFIX}"
+        # Personal numbers of Europe and the Gulf by their names in the note: Sweden's pnr,
+        # Finland's hetu, Czechia's rodné číslo, Iceland's kennitala, Denmark's CPR,
+        # Hungary's TAJ, France's NIR, Canada's SIN, Croatia's OIB, Romania's CNP, Lithuania's
+        # asmens kodas, the Emirates' and Oman's ids, Saudi Arabia's iqama.
+        r"|pnr|personnummer|personnr|hetu|henkilötunnus|rodné číslo|rodne cislo|kt\.|kennitala"
+        r"|cpr(?:-?nr\.?)?|taj|nir|sin|oib|cnp|egn|jmbg|amka|bsn|dni|nie|codice fiscale"
+        r"|asmens kodas|isikukood|personas kods|emirates id|civil id|iqama"
+        # Files, police cases and bookings: "DVA file no QX123456", "MLC no. 889/24".
+        rf"|file[ \t]?(?:no\.?|number|#)|mlc{_NUM_SUFFIX}|booking[ \t]ref\.?"
         rf"{_NUM_SUFFIX}"
     ),
 }
@@ -79,6 +94,12 @@ ID_LABELS: Final[dict[str, str]] = {
 PLATE_TAIL_RE: Final = re.compile(r"(?:[ ](?:[A-Z]{1,3}|\d{1,4})){1,3}(?![\w-])")
 # Pakistan's identity card number, which no other number is written like: "35202-4418276-3".
 CNIC_RE: Final = re.compile(r"(?<![\d-])\d{5}-\d{7}-\d(?![\d-])")
+# Korea's resident registration number: six digits of the birth date, then the sex digit and
+# six more ("330714-2048513").
+KOREAN_RRN_RE: Final = re.compile(r"(?<![\d-])\d{6}-[1-8]\d{6}(?![\d-])")
+KOREAN_RRN_TRIGGER_RE: Final = re.compile(r"\d-[1-8]\d{6}(?![\d-])")
+# A Japanese postcode after its mark: "〒150-0001".
+JAPANESE_POSTCODE_RE: Final = re.compile(r"〒[ \t]?(?P<code>\d{3}-\d{4})(?!\d)")
 # Its middle part, a literal first so that the pass is quick: the whole is matched from 5 back.
 CNIC_TRIGGER_RE: Final = re.compile(r"-\d{7}-")
 ID_LABEL_RE: Final = re.compile(
@@ -89,7 +110,28 @@ ID_LABEL_RE: Final = re.compile(
 )
 # Short labels that are ordinary words in lower case ("fin", "sn", "dl").
 UPPERCASE_ONLY_LABELS: Final = frozenset(
-    {"fin", "sn", "dl", "vin", "mbi", "dea", "ic", "sha", "trn"}
+    {
+        "fin",
+        "sn",
+        "dl",
+        "vin",
+        "mbi",
+        "dea",
+        "ic",
+        "sha",
+        "trn",
+        "cpr",
+        "taj",
+        "nir",
+        "sin",
+        "oib",
+        "cnp",
+        "egn",
+        "bsn",
+        "dni",
+        "nie",
+        "mlc",
+    }
 )
 ID_AFTER_LABEL_RE: Final = re.compile(
     r"[ \t]*(?:[:#=.(-][ \t]*)*"
@@ -209,7 +251,9 @@ for _rule, _blob in (
         requisition confirmation booking tracking reference ref enrollment enrolment
         registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip
         inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic sha trn folder bike
-        car motorbike scooter gms hmo dva""",
+        car motorbike scooter gms hmo dva fall fallnummer hosp pnr personnummer personnr hetu
+        henkilötunnus rodné rodne kt kennitala cpr taj nir sin oib cnp egn jmbg amka bsn dni nie
+        codice asmens isikukood personas emirates civil iqama file mlc reg rego""",
     ),
     (
         "name",
@@ -268,6 +312,31 @@ for _rule, _blob in (
         "month",
         """jan january feb february mar march apr april may jun june jul july aug august sep sept
         september oct october nov november dec december""",
+    ),
+    # Units of age in other languages, months written in them, words of a stay in hospital
+    # before a dotted date ("adm 14.03."): see the other-language patterns.
+    (
+        "age_unit",
+        """ans años anos anni ani lat éves jahre jährige jähriger jährigen år vuotta metų godina
+        godine y v m""",
+    ),
+    (
+        "other_month",
+        """janvier février fevrier mars avril mai juin juillet août aout septembre octobre
+        novembre décembre enero febrero marzo abril mayo junio julio agosto septiembre setiembre
+        octubre noviembre diciembre janeiro fevereiro março maio junho julho setembro outubro
+        dezembro januar februar märz maerz juni juli oktober dezember gennaio febbraio aprile
+        maggio giugno luglio settembre ottobre dicembre januari februari maart mei augustus maj
+        augusti desember stycznia lutego marca kwietnia maja czerwca lipca sierpnia września
+        wrzesnia października pazdziernika listopada grudnia tammikuuta helmikuuta maaliskuuta
+        huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta marraskuuta
+        joulukuuta""",
+    ),
+    (
+        "stay",
+        """adm admitted admission d/c discharged discharge planned booked vom seit aufnahme
+        aufgenommen entlassung entlassen inskrivning utskrivning innlagt indlagt sortie admis
+        admise ingreso ingresó alta ricovero dimissione przyjęty przyjęta""",
     ),
     (
         "street",

@@ -47,7 +47,7 @@ DOMAIN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 # Digit groups: phone numbers in any national format, sorted out afterwards.
 DIGIT_GROUPS_RE: Final = re.compile(
     # The leading look-ahead lets ``re`` skip to candidate characters quickly.
-    r"(?=[\d+(])(?<![\w+/.-])(?:\+?\d{1,3}[ .-])?\(?\d{1,5}\)?(?:[ .-]\d{2,6}){1,4}"
+    r"(?=[\d+(])(?<![\w+/.-])(?:\+?\d{1,3}[ .-])?\(?\d{1,5}\)?(?:[ .-]\d{2,8}){1,4}"
     r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?(?![\w/-]|\.\d)"
 )
 # North American shape: unambiguous enough to flag without a cue.

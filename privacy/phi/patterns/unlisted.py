@@ -247,10 +247,12 @@ LETTER_SUBJECT_RE: Final = re.compile(
 BRACKETED_FULL_NAME_RE: Final = re.compile(
     r"\((?P<name>[A-Z][a-z][\w'’-]*(?:[ \t]+[A-Z][a-z][\w'’-]*){1,2}(?:[ \t]+(?:Jr|Sr)\.?)?)\)"
 )
-# Bare "ID" in capitals and a long number: "brought by grandson, ID 28845173,". ("ID: 99887766"
+# Bare "ID" in capitals and a long number, perhaps in groups: "brought by grandson, ID 28845173,",
+# "TANAKA Hiroshi, 93M, ID 4471-0928". ("ID: 99887766"
 # is a record number, as images' overlays write it: the labelled-number rules take it.)
 BARE_ID_RE: Final = re.compile(
-    r"ID[ \t]+(?:no\.?[ \t]*|number[ \t]*|#[ \t]*)?(?P<id>\d{7,13})(?![\w-])"
+    r"ID[ \t]+(?:no\.?[ \t]*|number[ \t]*|#[ \t]*)?"
+    r"(?P<id>\d{7,13}|\d{2,8}(?:-\d{2,8}){1,3})(?![\w-])"
 )
 # A name alone in a sign-out line's bracket, perhaps after "real name" or "goes by":
 # "(jean-philippe)", "(real name gurpreet)", "(dorothy k.)".
