@@ -2083,6 +2083,18 @@ def test_eleventh_round_rules_stay_linear(text: str) -> None:
         ("李秀英 (Li Xiuying), 92, from the village", "李秀英"),
         ("Kim Young-ja (김영자) came in alone", "김영자"),
         ("'Bubba' (legal name Tyrell Banks) is back", "Bubba"),
+        ("58M, pt JT, welder at the docks", "JT"),
+        ("Pt initials RN, DOB 12.06.1985", "RN"),
+        ("pt 'HS', 52, farmer from near Sangli", "HS"),
+        ("Pt L.O'D., 17, collapsed", "L.O'D."),
+        ("Mrs DELAHAYE, 67, never-smoker", "DELAHAYE"),
+        ("Mr O'DONOVAN, 94, NIHSS 22", "O'DONOVAN"),
+        ("fell at home at 12 rue de la Paix, on", "12 rue de la Paix"),
+        ("address 14 Sharia Ramses, Dokki", "14 Sharia Ramses"),
+        ("from ul. Mokotowska 14/2, 00-561 Warszawa", "ul. Mokotowska 14/2"),
+        ("from ul. Mokotowska 14/2, 00-561 Warszawa", "00-561"),
+        ("Pt: Berg, Sagavägen 22, 116 47 Stockholm", "Sagavägen 22"),
+        ("Pt: Berg, Sagavägen 22, 116 47 Stockholm", "116 47"),
     ],
 )
 def test_twelfth_round_phrasings_are_found(text: str, expected: str) -> None:
@@ -2099,6 +2111,10 @@ def test_twelfth_round_phrasings_are_found(text: str, expected: str) -> None:
         "CPR 30:2 until the pads arrive",
         "registration closes soon for the course",
         "the reg is drowning tonight, help if you can",
+        "pt HR 110, BP 90/60, CT head clear",
+        "pt ED visit booked; the LAB called back",
+        "via IV route 3 times a day",
+        "the rue is lovely in spring",
     ],
 )
 def test_twelfth_round_traps_stay_silent(text: str) -> None:
@@ -2120,8 +2136,25 @@ def test_an_acronym_before_a_comma_is_no_surname() -> None:
         "Hemi ('Hems') " * 8_000,
         "ID 4471-0928 " * 8_000,
         "DOB 03/07/1931, 93, " * 6_000,
+        "pt JK, " * 8_000,
+        "Mr FINNEGAN " * 8_000,
+        "12 rue de la Paix, " * 6_000,
+        "Götgatan 22, 116 46 " * 6_000,
     ],
-    ids=["month", "dotted", "hangul-age", "two-scripts", "surname-comma", "nick", "id", "long-no"],
+    ids=[
+        "month",
+        "dotted",
+        "hangul-age",
+        "two-scripts",
+        "surname-comma",
+        "nick",
+        "id",
+        "long-no",
+        "pt-initials",
+        "titled-capitals",
+        "rue",
+        "gatan",
+    ],
 )
 def test_twelfth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()

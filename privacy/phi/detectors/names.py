@@ -68,11 +68,14 @@ from privacy.phi.patterns.shapes import (
 )
 from privacy.phi.patterns.unlisted import (
     COPULA_AFTER_RE,
+    INITIALS_AFTER_PATIENT_RE,
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
     NAME_PARTICLES,
+    NOT_INITIALS,
     NOT_PATIENT_AFTER_RE,
     THINGS_LIST_AFTER_RE,
+    TITLED_CAPITALS_RE,
 )
 from privacy.phi.vocabulary import (
     CREDENTIALS,
@@ -252,6 +255,22 @@ def _given_word_name(text: str, start: int) -> Finding | None:
     return _finding(text, "name", start, word.end(), LOW)
 
 
+def _initials_and_capitals(doc: Doc) -> Iterator[Finding]:
+    """A patient's initials after "pt" ("pt JK,", "Pt initials SN", "pt 'RS', 52") and a
+    surname in capitals after a title ("Mrs DELACROIX", "Mr O'SULLIVAN")."""
+    text, low = doc.text, doc.low
+    for pos in doc.at("name"):
+        if low.startswith(("pt", "patient"), pos) and (
+            m := INITIALS_AFTER_PATIENT_RE.match(text, pos)
+        ):
+            initials = m.group("initials")
+            if m.group("quote") or initials.replace(".", "") not in NOT_INITIALS:
+                yield _finding(text, "name", *m.span("initials"), HIGH)
+    for pos in doc.at("title"):
+        if m := TITLED_CAPITALS_RE.match(text, pos):
+            yield _finding(text, "name", *m.span("surname"), HIGH)
+
+
 def _detect_names(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     found: list[Finding | None] = []
@@ -261,6 +280,7 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
         else:
             found.append(_finding(text, "name", *m.span("initial"), LOW))
     found.extend(_names_after_cues(doc))
+    found.extend(_initials_and_capitals(doc))
     for m in FAMILY_RE.finditer(text):
         if m.group("name"):
             found.append(_name_finding(text, *m.span("name"), LOW))

@@ -21,11 +21,17 @@ from privacy.phi.patterns.international import (
     LOWER_PLACE_WORDS_RE,
     LOWER_WORD_RE,
     MOVE_BEFORE_RE,
+    NUMBER_AFTER_STREET_RE,
+    NUMBER_BEFORE_STREET_WORD_RE,
     PLACE_AFTER_RE,
     PLACE_EVENT_RE,
     PLACE_PREPOSITIONS,
+    POSTCODE_AFTER_STREET_RE,
     REGION_TAIL_RE,
     STATE_TAIL_RE,
+    STREET_ENDINGS,
+    STREET_WORD_NAME_NUMBER_RE,
+    STREET_WORD_THEN_NAME_RE,
     STRONG_PLACE_CUE_RE,
     TOWN_BEFORE_REGION_RE,
     WEAK_PREPOSITIONS,
@@ -508,6 +514,30 @@ def _place_before_unit(doc: Doc) -> Iterator[Finding]:
         yield _finding(text, "address", run[0].start(), end, LOW)
 
 
+def _streets_of_other_languages(doc: Doc) -> Iterator[Finding]:
+    """ "12 rue de la Roquette", "ul. Marszałkowska 140/12", "Götgatan 22", "Nørrebrogade 45",
+    and the postcode after them ("Götgatan 22, 116 46 Stockholm")."""
+    text, low = doc.text, doc.low
+    streets: list[tuple[int, int]] = []
+    for pos in doc.at("street_first"):
+        if not text[pos : pos + 1].isalpha():
+            continue
+        if number := NUMBER_BEFORE_STREET_WORD_RE.search(text, max(0, pos - 8), pos):
+            if m := STREET_WORD_THEN_NAME_RE.match(text, pos):
+                streets.append((number.start(), m.end()))
+        elif m := STREET_WORD_NAME_NUMBER_RE.match(text, pos):
+            streets.append((pos, m.end()))
+    for start, end in doc.capitalised():
+        if low.endswith(STREET_ENDINGS, start, end) and (
+            m := NUMBER_AFTER_STREET_RE.match(text, end)
+        ):
+            streets.append((start, m.end()))
+    for start, end in streets:
+        yield _finding(text, "address", start, end, HIGH)
+        if code := POSTCODE_AFTER_STREET_RE.match(text, end):
+            yield _finding(text, "zip", *code.span("code"), HIGH)
+
+
 def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     """Towns named by what follows them: "Kamloops native", "a Kirkcaldy lad"."""
     text = doc.text
@@ -517,6 +547,7 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     yield from _home_at_town(doc)
     yield from _towns_in_a_sentence_about_a_person(doc)
     yield from _place_before_unit(doc)
+    yield from _streets_of_other_languages(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return
     for m in PLACE_SUFFIX_RE.finditer(text):

@@ -517,3 +517,56 @@ NAME_BEFORE_REAL_NAME_RE: Final = re.compile(
     r"(?:['‘\"“](?P<quoted>[A-Z][\w'’ -]{0,20}?)['’\"”]|(?<![\w'’-])(?P<bare>[A-Z][a-z]+))"
     r"[ \t]*\([ \t]*$"
 )
+# Streets of other languages. A street word first, with its number before or after: "12 rue de
+# la Roquette", "14 Heol y Nant", "12 Cnoc na Gréine", "14 Sharia El-Tahrir", "ul.
+# Marszałkowska 140/12", "calle Mayor 5". Matched at each street word the word pass finds.
+_STREET_NAME = (
+    r"(?:(?:de|del|de[ \t]+la|des|du|da|do|y|na|la|le|el|al|von|der)[ \t]+)*[A-ZÀ-ÝĀ-Ž][\w'’-]*"
+)
+NUMBER_BEFORE_STREET_WORD_RE: Final = re.compile(r"(?<![\w/.,-])\d{1,5}[a-zA-Z]?,?[ \t]+$")
+STREET_WORD_THEN_NAME_RE: Final = re.compile(
+    rf"[\w.]+[ \t]+{_STREET_NAME}(?:[ \t]+{_STREET_NAME}){{0,2}}"
+)
+STREET_WORD_NAME_NUMBER_RE: Final = re.compile(
+    rf"[\w.]+[ \t]+{_STREET_NAME}(?:[ \t]+{_STREET_NAME}){{0,2}}[ \t]+\d{{1,5}}[a-zA-Z]?"
+    r"(?:/\d{1,4}[a-zA-Z]?)?(?![\w/-])"
+)
+# A street in one word with its ending, then its number: "Götgatan 22", "Storetveitvegen 18",
+# "Nørrebrogade 45", "Mannerheimintie 88 B 12", "Lindenstraße 4".
+STREET_ENDINGS: Final = (
+    "gatan",
+    "vägen",
+    "vegen",
+    "veien",
+    "vej",
+    "gade",
+    "gata",
+    "gasse",
+    "straße",
+    "strasse",
+    "weg",
+    "allee",
+    "platz",
+    "laan",
+    "straat",
+    "gracht",
+    "katu",
+    "tie",
+    "kuja",
+    "utca",
+    "ulica",
+    "cesta",
+    "iela",
+    "gatvė",
+    "tänav",
+    "sokak",
+    "caddesi",
+)
+# The postcode after such a street: "Götgatan 22, 116 46 Stockholm", "Marszałkowska 140/12,
+# 00-061", "Storetveitvegen 18, 5067".
+POSTCODE_AFTER_STREET_RE: Final = re.compile(
+    r",[ \t]*(?:\d\.[ \t]*\w{1,3},[ \t]*)?(?P<code>\d{2}-\d{3}|\d{3}[ ]\d{2}|\d{4,5})(?![\w/-])"
+)
+NUMBER_AFTER_STREET_RE: Final = re.compile(
+    r"[ \t]+\d{1,5}[a-zA-Z]?(?:[ \t]+[A-Z](?:[ \t]+\d{1,4})?)?(?![\w/-])"
+)

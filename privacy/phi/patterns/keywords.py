@@ -339,6 +339,11 @@ for _rule, _blob in (
         admise ingreso ingresó alta ricovero dimissione przyjęty przyjęta""",
     ),
     (
+        "street_first",
+        """rue avenida avda calle rua via viale corso strada ulica ul heol stryd ffordd cnoc
+        bóthar sráid sharia shari jln soi thanon""",
+    ),
+    (
         "street",
         """street st avenue ave road rd boulevard blvd lane ln drive dr court ct place pl way
         terrace ter circle cir parkway pkwy highway hwy square sq close crescent cres trail trl

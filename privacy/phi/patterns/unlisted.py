@@ -551,3 +551,22 @@ NOT_A_PERSON_BEFORE_AGE_RE: Final = re.compile(
     r"|median|about|around|over|under|than|only|top|score|scored|grade|of|had|have|saw|seen"
     r"|admitted|admissions|runs|staff|patients|pts|cases|[\d%])[ \t:=#]*$"
 )
+# A patient's initials after "pt" or "patient" (perhaps "initials", perhaps in quotes): "pt JK,
+# foreman at", "Pt initials SN, DOB", "pt 'RS', 52", "Pt L.O'C., 17", "pt A.B-K., 29".
+INITIALS_AFTER_PATIENT_RE: Final = re.compile(
+    r"(?:[Pp][Tt]|[Pp]atient)\.?[ \t]+(?:[Ii]nitials[ \t]+)?(?P<quote>['‘\"“]?)"
+    r"(?P<initials>[A-Z](?:\.?(?:[-'’][A-Z]|[A-Z])){1,2}\.?)(?![\w-])(?!['’][A-Z])"
+    r"(?=['’\"”]?(?:[ \t]*[,;:)(—–]|[ \t]+(?:\d|is|was|has|had|came|presented|-))|[ \t]*$)",
+    re.MULTILINE,
+)
+# Letters that follow "pt" and are no one's initials.
+NOT_INITIALS: Final = frozenset(
+    """HR BP ED CT MR OT PT IV PO AF MI PE DM TB ID IR GI OR ER RR CP NG BD OD OK PS NB SOB NAD
+    DOB MRN NHS LOS ACS BMI EF PEG AKI MDT TDS PRN CKD UTI CAP DNR ICU GCS ENT HIV COPD HTN FYI
+    EMS ICD IVC DVT CVA TIA ECG EKG EEG MRI USS CXR ABG VBG LFT INR RSV CHF CPR""".split()
+)
+# A surname in capitals after a title: "Mrs DELACROIX, 67", "Mr O'SULLIVAN, 94".
+TITLED_CAPITALS_RE: Final = re.compile(
+    r"(?<![\w])(?:Mr|Mrs|Ms|Miss|Mx|Mstr|Master)\.?[ \t]+(?P<surname>[A-Z](?:[A-Z]|['’-][A-Z]){2,}"
+    r"(?:-[A-Z]{2,})?)(?![\w'’-])"
+)
