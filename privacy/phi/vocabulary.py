@@ -140,6 +140,8 @@ _COMMON_CAPS: Final = _words(
     His Her Hers Him Their Them Our My Your Its Who Whom Whose What When Where Why How Which
     Then Than So Also Just Still Now Today Tomorrow Yesterday Tonight Here There Please
     Thanks Thank Hi Hello Hey Dear Re Fwd Update Note Notes Plan Assessment History Exam
+    Día Dia Cama Guardia Clínica Clinica Entrega Visita Urgencias Consultorio Turno Sala Piso
+    Hoy Ingreso Feliz Gracias Hola Buenos Buenas Bom Boa Obrigado Obrigada Plantão
     Smt Shri Sri Srimati Kumari
     Geri Heme Nephro Uro Paeds Gynae Anaes Rehab Physio Obs
     Impression Diagnosis Chief Complaint Subjective Objective Labs Vitals Meds Medications

@@ -51,6 +51,7 @@ from privacy.phi.patterns.international import (
     EAST_ASIAN_AGE_UNITS,
     EAST_ASIAN_DATE_RE,
     EAST_ASIAN_SCRIPT_RE,
+    HYPHEN_MONTH_DAY_RE,
     LAB_BEFORE_VERB_RE,
     LIFE_EVENT_BEFORE_RE,
     LONG_NUMBER_BEFORE_RE,
@@ -323,7 +324,8 @@ def _after_long_number(text: str, comma: int) -> bool:
 def _detect_other_languages(doc: Doc) -> Iterator[Finding]:
     """Ages, dates and names in the words and scripts of French, Spanish, German, Nordic,
     Slavic and East Asian notes pasted into a post: "95 ans", "92세", "12 de marzo",
-    "2026年3月14日", "adm 14.03.", "李建国 (Li Jianguo)"; and a nickname before "(real name"."""
+    "2026年3月14日", "adm 14.03.", "李建国 (Li Jianguo)"; and a month and day with a hyphen by
+    its word in a texted sign-out ("admit 3-9")."""
     text, low = doc.text, doc.low
     units = doc.at("age_unit")
     if not text.isascii():
@@ -345,9 +347,14 @@ def _detect_other_languages(doc: Doc) -> Iterator[Finding]:
             if year := OTHER_MONTH_YEAR_RE.match(low, end):
                 end = year.end()
             confidence = _date_confidence(doc, day.start(), end, is_range=False)
-            yield _finding(text, "date", day.start(), end, confidence or LOW)
+            if confidence is not None:
+                yield _finding(text, "date", day.start(), end, confidence)
     for pos in doc.at("stay"):
         if m := DOTTED_DAY_MONTH_RE.search(text, pos, pos + 30):
+            yield _finding(text, "date", *m.span(), HIGH)
+        # Searched a little past its window, so that "3-4 times" is seen whole.
+        m = HYPHEN_MONTH_DAY_RE.search(text, max(0, pos - 6), pos + 40)
+        if m and m.start() < pos + 16:
             yield _finding(text, "date", *m.span(), HIGH)
     if text.isascii():
         return

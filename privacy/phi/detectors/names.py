@@ -67,13 +67,19 @@ from privacy.phi.patterns.shapes import (
     NEXT_TOKEN_RE,
 )
 from privacy.phi.patterns.unlisted import (
+    AGE_AFTER_SURNAME_RE,
     COPULA_AFTER_RE,
     INITIALS_AFTER_PATIENT_RE,
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
+    LOWER_NAME_AFTER_KIN_RE,
     NAME_PARTICLES,
+    NOT_A_NAME_AFTER_KIN,
     NOT_INITIALS,
     NOT_PATIENT_AFTER_RE,
+    NUMBER_NEXT_RE,
+    QUOTED_NICKNAME_AFTER_CUE_RE,
+    ROOM_THEN_SURNAME_RE,
     THINGS_LIST_AFTER_RE,
     TITLED_CAPITALS_RE,
 )
@@ -256,8 +262,10 @@ def _given_word_name(text: str, start: int) -> Finding | None:
 
 
 def _initials_and_capitals(doc: Doc) -> Iterator[Finding]:
-    """A patient's initials after "pt" ("pt JK,", "Pt initials SN", "pt 'RS', 52") and a
-    surname in capitals after a title ("Mrs DELACROIX", "Mr O'SULLIVAN")."""
+    """A patient's initials after "pt" ("pt JK,", "Pt initials SN", "pt 'RS', 52"), a surname
+    in capitals after a title ("Mrs DELACROIX", "Mr O'SULLIVAN"), a given name in lower case
+    after a relative ("dtr ingrid"), a nickname in quotes after the words that bring one in
+    ("goes by 'Lucky'") and a surname after a room in a texted sign-out ("rm 18 becker")."""
     text, low = doc.text, doc.low
     for pos in doc.at("name"):
         if low.startswith(("pt", "patient"), pos) and (
@@ -269,6 +277,33 @@ def _initials_and_capitals(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("title"):
         if m := TITLED_CAPITALS_RE.match(text, pos):
             yield _finding(text, "name", *m.span("surname"), HIGH)
+    for pos in doc.at("more_names"):
+        if m := LOWER_NAME_AFTER_KIN_RE.match(low, pos):
+            word = m.group("name")
+            bits = NAME_FLAGS.get(word, 0)
+            # A name that is also a word ("june", "skip", "run") only before a number.
+            if (
+                text[m.start("name")].islower()
+                and word not in NOT_A_NAME_AFTER_KIN
+                and bits & GIVEN
+                and (not bits & WORD or NUMBER_NEXT_RE.match(text, m.end()))
+            ):
+                yield _finding(text, "name", *m.span("name"), LOW)
+        elif m := QUOTED_NICKNAME_AFTER_CUE_RE.match(text, pos):
+            if m.group("nick") not in NOT_NAME:
+                yield _finding(text, "name", *m.span("nick"), HIGH)
+        elif m := ROOM_THEN_SURNAME_RE.match(text, pos):
+            word = m.group("name").lower()
+            bits = NAME_FLAGS.get(word, 0)
+            # A listed surname, or a word of no language before an age: not "bed 10 quiet,
+            # 45F", "rm 7 etoh", "bed 1 - LRTI".
+            if (
+                (bits & (GIVEN | SURNAME) and not bits & WORD)
+                or (word not in ENGLISH_WORDS and AGE_AFTER_SURNAME_RE.match(text, m.end()))
+            ) and (
+                m.group("name").capitalize() not in NOT_NAME and word not in NOT_A_NAME_AFTER_KIN
+            ):
+                yield _finding(text, "name", *m.span("name"), HIGH)
 
 
 def _detect_names(doc: Doc) -> Iterator[Finding]:

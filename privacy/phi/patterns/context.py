@@ -22,7 +22,8 @@ DATE_CUE_RE: Final = re.compile(
 # Event words strong enough to read "3/15" or "the 14th" as a date.
 EVENT_CUE_RE: Final = re.compile(
     r"\b(?:d\.?o\.?b|born|adm|admit(?:ted)?|readmit(?:ted)?|discharg(?:e|ed)|d/c|died|passed"
-    r"|arrived|collapsed|surgery|doa|lkw|finished|completed|[a-z]+ectomy"
+    r"|arrived|collapsed|surgery|doa|lkw|finished|completed|[a-z]+ectomy|ingreso|ingresó"
+    r"|ingresad[oa]|internad[oa]|alta"
     r"|operated|underwent|biopsy|ct|mri|echo|cath|intubated|extubated|delivered|lmp|edd"
     r"|seen|saw|visit(?:ed)?|presented|diagnosed|fell|injured|vaccinated|transferred|dated"
     r"|started|stopped|on|since|until|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday"
@@ -49,7 +50,8 @@ DATE_LABEL_RE: Final = re.compile(r"\b(?:d\.?o\.?b|lmp|edd|dod|date of \w+)\b[ \
 
 PHONE_CUE_RE: Final = re.compile(
     r"\b(?:(?P<fax>fax(?:es|ed|ing)?|telefax)\b"
-    r"|(?P<label>(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|pager|landline|whatsapp)s?\b"
+    r"|(?P<label>(?:phone|tel|telephone|cell|cellphone|mobile|mob|ph|pager|landline|whatsapp|cel"
+    r"|celular|teléfono|telefono|telefone|móvil|movil|contacto|contato)s?\b"
     r"|(?:daughter|son|wife|husband|mum|mom|dad|mother|father|partner|carer|nok|next of kin)"
     r"['’]?s?[ \t]*:)"
     r"|(?:call(?:ed|s)?|ring|rang|phoned?|reach(?:ed|able)?|contacts?|text|voicemail"
@@ -92,7 +94,7 @@ NOT_PERSON_NAME_RE: Final = re.compile(
     r"|program|study|trial|last|first|maiden|middle)[ \t]+$"
 )
 COLLEAGUE_BEFORE_RE: Final = re.compile(
-    r"(?:\b(?:Dr|Drs|Doctor|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron"
+    r"(?:\b(?:Dr|Drs|Dra|Doctor|Doctora|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron"
     r"|Pharmacist|Physio|Midwife|Intern|Registrar|Consultant|Porter|Dietitian|Dietician)\.?"
     r"[ \t]+(?:[A-Z][\w'’-]+[ \t]+)?$)"
     r"|(?:\b(?:talk|lecture|presented|written|authored|taught|posted|described|discovered"

@@ -270,7 +270,8 @@ LOCAL_NUMBER_RE: Final = re.compile(r"\d{3}-\d{4}")
 # Who a local number reaches, or "#": "daughter at 555-0147", "son Minh 555-0193", "best # is".
 LOCAL_NUMBER_CUE_RE: Final = re.compile(
     r"(?:#|\b(?:daughter|son|wife|husband|mum|mom|dad|mother|father|partner|carer|sister"
-    r"|brother|niece|nephew|aunt|uncle|grandson|granddaughter|family|home|work|best)\b)"
+    r"|brother|niece|nephew|aunt|uncle|grandson|granddaughter|family|home|work|best|dtr|callback"
+    r"|call[ \t]?back|cousin|neighbou?r|pager|unit[ \t]+at|is[ \t]+at|from|updates)\b)"
 )
 MOBILE_SHAPE_RE: Final = re.compile(
     r"07\d{3}[ ]?(?:\d{3}[ ]?\d{3}|\d{6})|04\d{2}[ ]?\d{3}[ ]?\d{3}"
@@ -472,7 +473,7 @@ AGE_BEFORE_UNIT_RE: Final = re.compile(rf"(?<![\w.,/])(?P<age>{_AGE_NUMBER})[ \t
 AGE_IN_OTHER_LANGUAGES_RE: Final = re.compile(
     rf"(?P<age>{_AGE_NUMBER})(?:[ \t]*(?:ans|años|anos|anni|ani|lat|éves|jahre"
     r"|jährige[rn]?|år|vuotta|metų|godina|godine|岁|歲|세|살|歳)(?![\w])"
-    r"|[ \t]+(?:y|v|m\.)(?=[ \t]*[,;)]))"
+    r"|[ \t]+(?:y|v|m\.)(?=[ \t]*[,;)])|[ \t]+a\.(?=[ \t,]))"
 )
 EAST_ASIAN_AGE_UNITS: Final = "岁歲세살歳"
 # An age closing a list item after an identifier of eight digits or more: "OIB 12345678903,
@@ -496,6 +497,13 @@ EAST_ASIAN_DATE_RE: Final = re.compile(
 # A day and month with the trailing dot of German, Nordic and Central European notes
 # ("14.03.", "19.3.", "14. 3."), read as a date only a few words after a word of the stay in
 # hospital ("adm", "entlassen", "inskrivning").
+# A month and day with a hyphen in a texted sign-out, next to its word: "admit 3-9",
+# "4-22 admit", "transferred 6-12 from" (not "3-4 times", "6-12 hours").
+HYPHEN_MONTH_DAY_RE: Final = re.compile(
+    r"(?<![\w/.-])(?:1[0-2]|0?[1-9])-(?:3[01]|[12]\d|0?[1-9])(?![\w/-]|\.\d)"
+    r"(?![ \t]*(?:x\b|times|days?|weeks?|wks?|hours?|hrs?|h\b|mins?|minutes|months?|years?|yrs?"
+    r"|mg|mcg|ml|units?|%|/))"
+)
 DOTTED_DAY_MONTH_RE: Final = re.compile(
     r"(?<![\w.,/])(?:0?[1-9]|[12]\d|3[01])\.[ ]?(?:0?[1-9]|1[0-2])\.(?![\w.]|[ ]?\d)"
 )

@@ -85,6 +85,16 @@ ID_LABELS: Final[dict[str, str]] = {
         r"|pnr|personnummer|personnr|hetu|henkilötunnus|rodné číslo|rodne cislo|kt\.|kennitala"
         r"|cpr(?:-?nr\.?)?|taj|nir|sin|oib|cnp|egn|jmbg|amka|bsn|dni|nie|codice fiscale"
         r"|asmens kodas|isikukood|personas kods|emirates id|civil id|iqama"
+        # Latin America's and Spain's numbers: Chile's RUT, Brazil's CPF and CNS, Colombia's
+        # cédula, Mexico's CURP and NSS, Spain's NHC, a chart's "HC" or "prontuário".
+        rf"|rut{_NUM_SUFFIX}|cpf{_NUM_SUFFIX}|cns{_NUM_SUFFIX}|c[ée]dula{_NUM_SUFFIX}|curp|rfc"
+        rf"|nss{_NUM_SUFFIX}|nhc{_NUM_SUFFIX}|hc|prontu[áa]rio{_NUM_SUFFIX}"
+        # Courts, probation, benefits and housing: "Docket no. 22-MD-4471", "Probation #
+        # P-448210", "client ID CL-30917", "state ID # WA-D4417720", "EBT card #5077 1234 8890",
+        # "HCV #HV-0098812", "Ghana Card GHA-718264093-5", Zambia's "NRC 234567/61/1".
+        rf"|docket{_NUM_SUFFIX}|probation{_NUM_SUFFIX}|client[ \t]?id|state[ \t]id(?: card)?"
+        rf"|ebt(?: card)?{_NUM_SUFFIX}|hcv[ \t]?#|housing[ \t]id|voucher{_NUM_SUFFIX}"
+        rf"|ghana[ \t]card{_NUM_SUFFIX}|nrc{_NUM_SUFFIX}|band[ \t]?(?:no\.?|#|number)"
         # Files, police cases and bookings: "DVA file no QX123456", "MLC no. 889/24".
         rf"|file[ \t]?(?:no\.?|number|#)|mlc{_NUM_SUFFIX}|booking[ \t]ref\.?"
         rf"{_NUM_SUFFIX}"
@@ -131,6 +141,14 @@ UPPERCASE_ONLY_LABELS: Final = frozenset(
         "dni",
         "nie",
         "mlc",
+        "nrc",
+        "rut",
+        "cpf",
+        "cns",
+        "nss",
+        "nhc",
+        "hc",
+        "rfc",
     }
 )
 ID_AFTER_LABEL_RE: Final = re.compile(
@@ -139,7 +157,8 @@ ID_AFTER_LABEL_RE: Final = re.compile(
     r"\b\.?[ \t]*[:#]?[ \t]*){0,3}"
     # A few words may sit between label and code: "MRN for this patient is 123".
     r"(?:(?:for|on|of|in)(?:[ \t]+[a-z]+){0,4}?(?:[ \t]+(?:is|was|reads)\b|[ \t]*[=:])[ \t]*)?"
-    r"(?P<id>(?:[A-Z]{1,4}[ ](?=\d))?(?=[A-Z0-9/-]*\d)[A-Z0-9](?:[A-Z0-9]|[-/](?=[A-Z0-9]))*"
+    r"(?P<id>(?:[A-Z]{1,4}[ ](?=\d))?(?=[A-Z0-9/.-]*\d)[A-Z0-9](?:[A-Z0-9]|[-/](?=[A-Z0-9])"
+    r"|\.(?=\d{3}))*"
     r"(?:[ ](?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*){0,3})(?![\w-])"
 )
 LAST_FOUR_SSN_RE: Final = re.compile(
@@ -253,7 +272,9 @@ for _rule, _blob in (
         inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic sha trn folder bike
         car motorbike scooter gms hmo dva fall fallnummer hosp pnr personnummer personnr hetu
         henkilötunnus rodné rodne kt kennitala cpr taj nir sin oib cnp egn jmbg amka bsn dni nie
-        codice asmens isikukood personas emirates civil iqama file mlc reg rego""",
+        codice asmens isikukood personas emirates civil iqama file mlc reg rego docket probation
+        client state ebt hcv housing voucher ghana nrc band rut cpf cns cédula cedula curp rfc
+        nss nhc hc prontuário prontuario""",
     ),
     (
         "name",
@@ -276,6 +297,12 @@ for _rule, _blob in (
         """finger fingerprint fingerprints thumb thumbprint thumbprints palm palmprint
         palmprints voice voiceprint voiceprints retina retinal iris facial face full dna hand
         biometric biometrics""",
+    ),
+    (
+        "more_names",
+        """dtr daughter son wife husband sister brother mom mum dad cousin niece nephew grandson
+        granddaughter neighbor neighbour goes called we call calls known aka client regular
+        nicknamed rm room bed bay""",
     ),
     ("tattoo", "tattoo tattooed"),
     ("place", "in from near outside around to off fled out past beyond dari"),
@@ -318,7 +345,7 @@ for _rule, _blob in (
     (
         "age_unit",
         """ans años anos anni ani lat éves jahre jährige jähriger jährigen år vuotta metų godina
-        godine y v m""",
+        godine y v m a""",
     ),
     (
         "other_month",
@@ -334,7 +361,8 @@ for _rule, _blob in (
     ),
     (
         "stay",
-        """adm admitted admission d/c discharged discharge planned booked vom seit aufnahme
+        """adm admit admitted admission d/c discharged discharge transferred planned booked vom
+        seit aufnahme
         aufgenommen entlassung entlassen inskrivning utskrivning innlagt indlagt sortie admis
         admise ingreso ingresó alta ricovero dimissione przyjęty przyjęta""",
     ),

@@ -570,3 +570,32 @@ TITLED_CAPITALS_RE: Final = re.compile(
     r"(?<![\w])(?:Mr|Mrs|Ms|Miss|Mx|Mstr|Master)\.?[ \t]+(?P<surname>[A-Z](?:[A-Z]|['’-][A-Z]){2,}"
     r"(?:-[A-Z]{2,})?)(?![\w'’-])"
 )
+# A given name in lower case after a relative, as texted sign-outs write it: "dtr ingrid
+# 555-0188", "his sister june picks up", "wife judith pager". Only a listed given name counts,
+# and none of the words that follow a relative as often as a name does.
+LOWER_NAME_AFTER_KIN_RE: Final = re.compile(
+    r"(?:dtr|daughter|son|wife|husband|sister|brother|mom|mum|dad|cousin|niece|nephew|grandson"
+    r"|granddaughter|neighbou?r(?:[ \t]+named)?)[ \t]+(?P<name>[a-z][a-z'’-]{2,})(?![\w'’-])"
+)
+NUMBER_NEXT_RE: Final = re.compile(r"[ \t]*\(?[ \t]*\+?\d")
+NOT_A_NAME_AFTER_KIN: Final = frozenset(
+    """will may can said is was has had says told asked called came went and or but who that
+    wants wanted does did would could should says thinks knows here there also just still says
+    who's at in on of to for with from by""".split()
+)
+# A nickname in quotes after the words that introduce one: "goes by 'Lucky'", "Regular we
+# call 'Preacher'", "Client 'Pockets'", "aka 'Greek'".
+QUOTED_NICKNAME_AFTER_CUE_RE: Final = re.compile(
+    r"(?i:goes[ \t]+by|called|we[ \t]+call|call(?:s|ed)?[ \t]+(?:him|her|them)|known[ \t]+as"
+    r"|aka|client|regular|nicknamed)[ \t]+['‘\"“](?P<nick>[A-Z][\w'’-]*(?:[ \t][A-Z][\w'’-]*)?)"
+    r"['’\"”](?![\w])"
+)
+# A surname right after a room or bed in a texted sign-out: "rm 15 fitzgerald - admit",
+# "rm 6 - mcallister, 89", "RM 21 HALVORSEN —", "bed 8 villanueva jr", "rm 18 becker is".
+AGE_AFTER_SURNAME_RE: Final = re.compile(r",?[ \t]*\d{1,3}[ \t]?(?:[MFmf]\b|,|yo\b|y/o\b)")
+ROOM_THEN_SURNAME_RE: Final = re.compile(
+    r"(?:rm|room|bed|bay)[ \t]*\d{1,4}[a-z]?[ \t]*(?:[-–—:][ \t]*)?"
+    r"(?P<name>[a-z][a-z'’-]{3,}|[A-Z][A-Z'’-]{3,})"
+    r"(?=[ \t]*(?:[,(]|[—–]|-[ \t]|jr\b|\d|is\b|was\b|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
