@@ -54,7 +54,7 @@ def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
     # docs/phi.md, "Ninth, tenth and eleventh rounds": batches 57-61, first scored at 0.830
     # recall and 0.880 precision by the scanner of that morning, 0.851 and 0.891 after the ninth
     # round, 0.876 and 0.899 after the tenth, 0.885 and 0.902 after the eleventh, 0.893 and
-    # 0.903 after the twelfth.
+    # 0.903 after the twelfth (0.896 and 0.903 once batches 84-85 joined the model).
     report = evaluate(load_set("fresh"), set_name="fresh")
-    assert round(report.recall(), 3) >= 0.893
+    assert round(report.recall(), 3) >= 0.896
     assert round(report.precision(), 3) >= 0.903

@@ -17,6 +17,7 @@ from privacy.phi.detectors.dates import (
     _detect_more_ages,
     _detect_more_dates,
     _detect_other_languages,
+    _detect_records,
     _names_before_their_real_name,
 )
 from privacy.phi.detectors.names import _detect_bare_names, _detect_model_names, _detect_names
@@ -61,6 +62,7 @@ DETECTORS: Final[tuple[Callable[[Doc], Iterator[Finding]], ...]] = (
     _detect_more_dates,
     _detect_other_languages,
     _names_before_their_real_name,
+    _detect_records,
 )
 
 __all__ = [

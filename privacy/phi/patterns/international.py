@@ -578,3 +578,44 @@ POSTCODE_AFTER_STREET_RE: Final = re.compile(
 NUMBER_AFTER_STREET_RE: Final = re.compile(
     r"[ \t]+\d{1,5}[a-zA-Z]?(?:[ \t]+[A-Z](?:[ \t]+\d{1,4})?)?(?![\w/-])"
 )
+
+# DICOM header fields pasted as text: "PatientName: NAKAMURA^HIROSHI", "PatientID = 'HSP-0091'",
+# "(0010,0030) PatientBirthDate: 19310507", "PatientAge = '093Y'".
+DICOM_FIELD_RE: Final = re.compile(
+    r"(?P<field>Patient(?:'s)?[ \t]?(?:Name|ID|BirthDate|Birth[ \t]Date|Age|Address"
+    r"|TelephoneNumbers)"
+    r"|OtherPatientIDs|(?:Study|Series|Acquisition|Content)Date|AccessionNumber)"
+    r"[ \t]*[:=][ \t]*['\"]?(?P<value>[^\s'\",;]+(?:\^[^\s'\",;]+)*)"
+)
+# A name written the DICOM way, family and given parts joined by carets: "O'BRIEN^SIOBHAN^M".
+CARET_NAME_RE: Final = re.compile(
+    r"(?<![\w^])[A-Z][A-Za-z'’-]+\^[A-Z][A-Za-z'’-]+(?:\^[A-Z][a-z]*)?"
+)
+# A file name of an image or document, whose parts may hold a name and a date:
+# "IMG_okafor_chidi_0611.jpg", "melanoma_Kowalczyk_Anna_DOB_03-09-1947.png".
+FILE_NAME_RE: Final = re.compile(
+    r"(?<![\w./-])(?P<stem>[\w-]+(?:[.][\w-]+)*)\.(?:jpe?g|png|heic|heif|dcm|pdf|tiff?|gif|webp"
+    r"|bmp|docx?|mp4|mov)(?![\w])",
+    re.IGNORECASE,
+)
+FILE_NAME_PART_RE: Final = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+FILE_NAME_DATE_RE: Final = re.compile(
+    r"(?<!\d)(?:\d{1,2}[-.]\d{1,2}[-.](?:19|20)\d\d|(?:19|20)\d\d[-.]?\d\d[-.]?\d\d)(?!\d)"
+)
+# Ages in more phrasings of home visits: "in her 94th year", "(nearly 96!!)", "99 and a half",
+# "Mrs Ivy Blenkinsop 102, Mr Stan Earnshaw 91".
+AGE_IN_YEAR_RE: Final = re.compile(
+    rf"\bin[ \t]+(?:her|his|their)[ \t]+(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th))[ \t]+year\b"
+)
+AGE_NEARLY_IN_BRACKETS_RE: Final = re.compile(
+    rf"\([ \t]*(?:nearly|almost|now|aged|just)[ \t]+(?P<age>{_AGE_NUMBER})[ \t]*!*[ \t]*\)"
+)
+AGE_AND_A_HALF_RE: Final = re.compile(
+    rf"(?<![\w.,/])(?P<age>{_AGE_NUMBER})[ \t]+and[ \t]+a[ \t]+half\b(?![ \t]+(?:hours?|hrs?"
+    r"|days?|weeks?|months?|years?[ \t]+(?:ago|of)|minutes?|mins?|mg|kg|litres?|liters?|units?))"
+)
+TITLED_NAME_THEN_AGE_RE: Final = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+(?:[A-Z][\w'’-]*[ \t]+){{0,3}}[A-Z][\w'’-]+[ \t]+"
+    rf"(?P<age>{_AGE_NUMBER})(?=[ \t]*(?:[,;)]|and\b|$))",
+    re.MULTILINE,
+)

@@ -375,7 +375,9 @@ for _rule, _blob in (
         "street",
         """street st avenue ave road rd boulevard blvd lane ln drive dr court ct place pl way
         terrace ter circle cir parkway pkwy highway hwy square sq close crescent cres trail trl
-        alley plaza loop pike mews row route rte expressway expy turnpike tpke""",
+        alley plaza loop pike mews row route rte expressway expy turnpike tpke cottages cottage
+        view rise gardens gdns grove green walk parade vale fold garth wynd brae heights villas
+        meadows""",
     ),
 ):
     for _word in _blob.split():

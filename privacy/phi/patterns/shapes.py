@@ -130,7 +130,10 @@ AGE_WORDS_RE: Final = re.compile(
 _STREET_SUFFIX = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way"
     r"|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent|Cres|Trail"
-    r"|Trl|Alley|Plaza|Loop|Pike|Mews|Row|Route|Rte|Expressway|Expy|Turnpike|Tpke)"
+    r"|Trl|Alley|Plaza|Loop|Pike|Mews|Row|Route|Rte|Expressway|Expy|Turnpike|Tpke"
+    # Britain's and Ireland's: "7 Mill Cottages", "4 Chapel View", "14 Orchard Rise".
+    r"|Cottages|Cottage|View|Rise|Gardens|Gdns|Grove|Green|Walk|Parade|Vale|Fold|Garth|Wynd"
+    r"|Brae|Heights|Villas|Meadows)"
 )
 _DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 _STREET_NAME = rf"(?:{_TOKEN}|\d{{1,3}}(?:st|nd|rd|th))"
