@@ -24,7 +24,7 @@ then runs anchored ``match`` calls at those positions, (2) gives rare shapes a
 literal-prefixed trigger (".", "-", "@") and runs the full pattern only when
 the trigger fires, and (3) merges shapes that start at the same place
 (numeric dates, digit groups, streets) into single passes. A 5,000-character
-post takes about 2.4 ms (see ``bench/phi_bench.py`` and docs/phi.md).
+post takes about 2.5 ms (see ``bench/phi_bench.py`` and docs/phi.md).
 """
 
 from __future__ import annotations

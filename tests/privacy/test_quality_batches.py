@@ -44,17 +44,17 @@ def test_an_unknown_batch_is_refused(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_fresh_set_holds_the_unread_blind_batches_apart_from_training() -> None:
     fresh = load_set("fresh")
-    assert {s.style for s in fresh} == {f"batch{n}" for n in range(57, 62)}
-    assert len(fresh) == 250
+    assert {s.style for s in fresh} == {f"batch{n}" for n in (*range(57, 62), *range(86, 90))}
+    assert len(fresh) == 450
     # Never in the posts the model is trained on (privacy.phi.train reads phi_dev.jsonl).
     assert not {s.text for s in fresh} & {s.text for s in load_set("posts")}
 
 
 def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
-    # docs/phi.md, "Ninth, tenth and eleventh rounds": batches 57-61, first scored at 0.830
-    # recall and 0.880 precision by the scanner of that morning, 0.851 and 0.891 after the ninth
-    # round, 0.876 and 0.899 after the tenth, 0.885 and 0.902 after the eleventh, 0.893 and
-    # 0.903 after the twelfth (0.896 and 0.903 once batches 84-85 joined the model).
+    # docs/phi.md, "Twelfth round": batches 57-61 (first scored at 0.830 recall and 0.880
+    # precision, 0.896 and 0.903 after the twelfth round) and 86-89 (0.876 and 0.930 by the
+    # scanner of the twelfth round's morning, 0.894 and 0.931 after it); together 0.881 and
+    # 0.914 that morning, 0.895 and 0.915 after the round.
     report = evaluate(load_set("fresh"), set_name="fresh")
-    assert round(report.recall(), 3) >= 0.896
-    assert round(report.precision(), 3) >= 0.903
+    assert round(report.recall(), 3) >= 0.895
+    assert round(report.precision(), 3) >= 0.915
