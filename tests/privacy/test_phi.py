@@ -226,14 +226,14 @@ def test_dev_set_precision_and_recall() -> None:
             f"precision {blind.precision:.3f}"
         )
     total = _total(tallies)
-    # The floors are the figures measured after batches 52-56, 62-69 and 70-85 (1,450 posts
-    # written blind, most of them sign-outs, stories and notes pasted from abroad) joined the
-    # set (docs/phi.md, ninth to twelfth rounds): 0.932 recall, 0.932 precision, names 0.942,
-    # addresses 0.951.
-    assert total.recall >= 0.93, _table(tallies)
+    # The floors are the figures measured after batches 52-56, 62-69, 70-85 and 90-93 (1,650
+    # posts written blind, most of them sign-outs, stories, notes pasted from abroad and the
+    # hardest cases on purpose) joined the set (docs/phi.md, ninth to twelfth rounds): 0.929
+    # recall, 0.930 precision, names 0.938, addresses 0.949.
+    assert total.recall >= 0.925, _table(tallies)
     assert total.precision >= 0.93, _table(tallies)
-    assert tallies["name"].recall >= 0.94, _table(tallies)
-    assert tallies["address"].recall >= 0.95, _table(tallies)
+    assert tallies["name"].recall >= 0.935, _table(tallies)
+    assert tallies["address"].recall >= 0.945, _table(tallies)
 
 
 def test_dev_set_covers_the_new_styles() -> None:
@@ -2129,6 +2129,15 @@ def test_eleventh_round_rules_stay_linear(text: str) -> None:
         ("Mrs Lévesque, 99 and a half and furious", "99"),
         ("Mrs Ivy Blenkinsop 102, Mr Stan Earnshaw 91, and Dot", "91"),
         ("home visit to 7 Mill Cottages, Little Hadley", "7 Mill Cottages"),
+        ("Kenosha County kid, 14, came in with DKA", "Kenosha County"),
+        ("our Tuam lady is 94 today", "Tuam"),
+        ("Tangipahoa Parish man, 67, bitten by a copperhead", "Tangipahoa Parish"),
+        ("MK 97M back in resus again tonight", "MK"),
+        ("Son DH called twice asking for an update", "DH"),
+        ("BED 9 - SZYMANSKI J, 90M, AKI", "SZYMANSKI J"),
+        ("Mrs K (91) keeps asking if I'm old enough", "91"),
+        ("wife Brenda (also 90!!) who is his carer", "90"),
+        ("312 jabs today, oldest 99, youngest 65", "99"),
     ],
 )
 def test_twelfth_round_phrasings_are_found(text: str, expected: str) -> None:
@@ -2159,6 +2168,10 @@ def test_twelfth_round_phrasings_are_found(text: str, expected: str) -> None:
         "see fig_2_results.png and ct_chest_axial.jpg",
         "waited 90 and a half minutes for the scan",
         "StudyDescription: CT HEAD",
+        "Greenbrier Family Health newsletter draft",
+        "a 45M with chest pain, ED 45M, pt AF 80M",
+        "the oldest trial is 95% complete",
+        "The Monday crowd was big",
     ],
 )
 def test_twelfth_round_traps_stay_silent(text: str) -> None:

@@ -43,6 +43,7 @@ from privacy.phi.patterns.international import (
     AGE_IN_YEAR_RE,
     AGE_NEARLY_IN_BRACKETS_RE,
     AGE_NUMBER_WORD_RE,
+    AGE_OLDEST_RE,
     AGE_PARENS_RE,
     AGE_SENTENCE_START_RE,
     AGE_VERB_BEFORE_RE,
@@ -476,6 +477,9 @@ def _ages_in_more_phrasings(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "age", *m.span("age"), HIGH)
     if " half" in low:
         for m in AGE_AND_A_HALF_RE.finditer(low):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+    if "oldest" in low:
+        for m in AGE_OLDEST_RE.finditer(low):
             yield _finding(text, "age", *m.span("age"), HIGH)
     for pos in doc.at("title"):
         if titled := TITLED_NAME_THEN_AGE_RE.match(text, pos):

@@ -69,7 +69,9 @@ from privacy.phi.patterns.shapes import (
 from privacy.phi.patterns.unlisted import (
     AGE_AFTER_SURNAME_RE,
     COPULA_AFTER_RE,
+    INITIALS_AFTER_KIN_RE,
     INITIALS_AFTER_PATIENT_RE,
+    INITIALS_BEFORE_AGE_SEX_RE,
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
     LOWER_NAME_AFTER_KIN_RE,
@@ -294,16 +296,36 @@ def _initials_and_capitals(doc: Doc) -> Iterator[Finding]:
                 yield _finding(text, "name", *m.span("nick"), HIGH)
         elif m := ROOM_THEN_SURNAME_RE.match(text, pos):
             word = m.group("name").lower()
+            end = m.end("initial") if m.group("initial") else m.end("name")
             bits = NAME_FLAGS.get(word, 0)
             # A listed surname, or a word of no language before an age: not "bed 10 quiet,
             # 45F", "rm 7 etoh", "bed 1 - LRTI".
             if (
                 (bits & (GIVEN | SURNAME) and not bits & WORD)
-                or (word not in ENGLISH_WORDS and AGE_AFTER_SURNAME_RE.match(text, m.end()))
+                or (word not in ENGLISH_WORDS and AGE_AFTER_SURNAME_RE.match(text, end))
             ) and (
                 m.group("name").capitalize() not in NOT_NAME and word not in NOT_A_NAME_AFTER_KIN
             ):
-                yield _finding(text, "name", *m.span("name"), HIGH)
+                yield _finding(text, "name", m.start("name"), end, HIGH)
+        if m := INITIALS_AFTER_KIN_RE.match(text, pos):
+            if m.group("initials") not in NOT_INITIALS:
+                yield _finding(text, "name", *m.span("initials"), HIGH)
+    for sex in _ages_with_sex(text):
+        m = INITIALS_BEFORE_AGE_SEX_RE.search(text, max(0, sex - 11), sex + 1)
+        if m and m.group("initials") not in NOT_INITIALS:
+            yield _finding(text, "name", *m.span("initials"), HIGH)
+
+
+def _ages_with_sex(text: str) -> Iterator[int]:
+    """Offsets of the sex letter of each "97M", "45F" (found with ``str.find``, quicker than a
+    pattern run over the whole text)."""
+    size = len(text)
+    for letter in "MF":
+        at = text.find(letter, 1)
+        while at != -1:
+            if text[at - 1].isdigit() and not (at + 1 < size and text[at + 1].isalnum()):
+                yield at
+            at = text.find(letter, at + 1)
 
 
 def _detect_names(doc: Doc) -> Iterator[Finding]:

@@ -55,6 +55,7 @@ from privacy.phi.patterns.unlisted import (
     POSTER_PLACE_BEFORE_RE,
     POSTER_WORKPLACE_BEFORE_RE,
     REFERRAL_ASK_RE,
+    REGION_WORDS,
     TOWN_BEFORE_PERSON_RE,
     TOWN_THING_AFTER_RE,
     YEAR_AFTER_PLACE_RE,
@@ -459,11 +460,20 @@ def _town_before_person(doc: Doc) -> Iterator[Finding]:
     """ "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family": a town used of a person."""
     text = doc.text
     for pos in doc.at("town_person"):
+        if text[pos].isupper():  # "Greenbrier Family Health": a name's part, not a person
+            continue
         m = TOWN_BEFORE_PERSON_RE.search(text, max(0, pos - 40), pos)
         if m is None:
             continue
         word = m.group("town")
-        if word in PLACE_POPULATION and word not in PLACE_WORDS and not _name_bits(word) & STRONG:
+        first, _, last = word.partition(" ")
+        if (
+            word in PLACE_POPULATION
+            and word not in PLACE_WORDS
+            and not _name_bits(word) & STRONG
+            or (last in REGION_WORDS and first.lower() not in ENGLISH_WORDS)
+            or (last and first in PLACE_POPULATION and first not in PLACE_WORDS)
+        ):
             yield _finding(text, "address", *m.span("town"), LOW)
 
 

@@ -350,7 +350,7 @@ MYKAD_RE: Final = re.compile(r"(?<![\w-])\d\d(?P<month>\d\d)(?P<day>\d\d)-\d\d-\
 # Abernethy (97, ...)", "Uncle Tevita Fifita (94)"), or a full name ("Esther Goldberg (99").
 TITLED_NAME_BEFORE_RE: Final = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Uncle|Aunty|Auntie|Nana|Grandma|Grandpa|Lola|Lolo|Koro|Kuia)\.?"
-    rf"(?:[ \t]+[A-Z][\w'’-]+){{1,2}}|\b[A-Z][{_L}'’-]+[ \t]+[A-Z][{_L}'’-]+)[ \t]*$"
+    rf"(?:[ \t]+[A-Z](?:[\w'’-]+|\.)?){{1,2}}|\b[A-Z][{_L}'’-]+[ \t]+[A-Z][{_L}'’-]+)[ \t]*$"
 )
 PERSON_BEFORE_AGE: Final = frozenset(
     """pt patient mr mrs ms miss he she man woman lady gentleman grandmother grandfather mum mom
@@ -608,7 +608,12 @@ AGE_IN_YEAR_RE: Final = re.compile(
     rf"\bin[ \t]+(?:her|his|their)[ \t]+(?P<age>{_AGE_NUMBER}(?:st|nd|rd|th))[ \t]+year\b"
 )
 AGE_NEARLY_IN_BRACKETS_RE: Final = re.compile(
-    rf"\([ \t]*(?:nearly|almost|now|aged|just)[ \t]+(?P<age>{_AGE_NUMBER})[ \t]*!*[ \t]*\)"
+    rf"\([ \t]*(?:nearly|almost|now|aged|just|also)[ \t]+(?P<age>{_AGE_NUMBER})[ \t]*!*[ \t]*\)"
+)
+# "oldest 99, youngest 65", "our oldest patient is 102".
+AGE_OLDEST_RE: Final = re.compile(
+    r"\boldest(?:[ \t]+(?:patient|pt|one|resident|lady|man|woman|member))?(?:[ \t]+(?:was|is|at))?"
+    rf"[ \t:]*(?P<age>{_AGE_NUMBER})(?![\w.%/-])"
 )
 AGE_AND_A_HALF_RE: Final = re.compile(
     rf"(?<![\w.,/])(?P<age>{_AGE_NUMBER})[ \t]+and[ \t]+a[ \t]+half\b(?![ \t]+(?:hours?|hrs?"

@@ -93,10 +93,16 @@ DAYS_AND_MONTHS: Final = frozenset(
 # person. The word scan finds the person word; the pattern looks back from it.
 _TOWN_PERSON_WORDS = """lad lass man woman boy girl guy bloke gent gentleman lady native local
     family farmer fisherman miner grandmother grandfather granny grandad mum mom dad kid teen
-    teenager pensioner"""
+    teenager pensioner auntie aunty uncle wifie hippie crowd couple"""
+# "a Kirkcaldy lad", "our Tuam lady", "the Ballymun crowd", "Kenosha County kid" (a line's or a
+# sentence's first words), "Kowloon City auntie".
 TOWN_BEFORE_PERSON_RE: Final = re.compile(
-    r"(?<![\w'’-])(?:[Aa]|[Aa]n)[ \t]+(?:[a-z]+[ \t]+)?(?P<town>[A-Z][a-z]+)[ \t]+$"
+    r"(?:(?<![\w'’-])(?:[Aa]|[Aa]n|[Oo]ur|[Tt]he|[Mm]y|[Tt]his|[Tt]hat)[ \t]+(?:[a-z]+[ \t]+)?"
+    r"|^[ \t]*['‘\"“(]?|[.!?][ \t]+)"
+    r"(?P<town>[A-Z][a-z]+(?:[ \t](?:County|Parish|City|Bridge|[A-Z][a-z]+))?)[ \t]+$",
+    re.MULTILINE,
 )
+REGION_WORDS: Final = frozenset({"County", "Parish"})
 for _word in _TOWN_PERSON_WORDS.split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "town_person")
 # "Pt's address: 12 MG Road, Pune 411001, ph …": what follows the label, to the end of
@@ -595,7 +601,16 @@ QUOTED_NICKNAME_AFTER_CUE_RE: Final = re.compile(
 AGE_AFTER_SURNAME_RE: Final = re.compile(r",?[ \t]*\d{1,3}[ \t]?(?:[MFmf]\b|,|yo\b|y/o\b)")
 ROOM_THEN_SURNAME_RE: Final = re.compile(
     r"(?:rm|room|bed|bay)[ \t]*\d{1,4}[a-z]?[ \t]*(?:[-–—:][ \t]*)?"
-    r"(?P<name>[a-z][a-z'’-]{3,}|[A-Z][A-Z'’-]{3,})"
+    r"(?P<name>[a-z][a-z'’-]{3,}|[A-Z][A-Z'’-]{3,})(?P<initial>,?[ \t]+[A-Z](?![\w'’-]))?"
     r"(?=[ \t]*(?:[,(]|[—–]|-[ \t]|jr\b|\d|is\b|was\b|$))",
     re.IGNORECASE | re.MULTILINE,
+)
+# Initials in capitals before an age and sex ("MK 97M back in resus", "JT, 92M") or after a
+# relative ("Son DH called"): not the letters of a test or a unit (NOT_INITIALS).
+INITIALS_BEFORE_AGE_SEX_RE: Final = re.compile(
+    r"(?<![\w'’.-])(?P<initials>[A-Z]{2,3}),?[ \t]+(?:1[01]\d|[1-9]?\d)(?=[MF](?![\w]))"
+)
+INITIALS_AFTER_KIN_RE: Final = re.compile(
+    r"(?i:son|daughter|dtr|wife|husband|mum|mom|dad|brother|sister|grandson|granddaughter)"
+    r"[ \t]+(?P<initials>[A-Z]{2,3})(?![\w'’-])"
 )
