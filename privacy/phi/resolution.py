@@ -106,7 +106,9 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
     "Marchbanks" of "Edith Marchbanks"): the name is the whole run. A word joins only if
     it is a listed name or no English word, is not a word the lists set apart (a weekday,
     "Hospital"), and no other finding holds it. Particles and a nickname in quotes right
-    before the name join it too ("van der Merwe", "'Big Tiny' Yazzie").
+    before the name join it too ("van der Merwe", "'Big Tiny' Yazzie"), so do a surname written
+    before it with a comma and an initial after ("JONES, Gwen", "YAZZIE, Harrison L"); a
+    nickname in brackets right after it is a name of its own ("Hemi ('Hems')").
     """
     taken = bytearray(len(text))
     for f in findings:

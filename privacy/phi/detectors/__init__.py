@@ -17,10 +17,13 @@ from privacy.phi.detectors.dates import (
     _detect_more_ages,
     _detect_more_dates,
     _detect_other_languages,
-    _detect_records,
+)
+from privacy.phi.detectors.names import (
+    _detect_bare_names,
+    _detect_model_names,
+    _detect_names,
     _names_before_their_real_name,
 )
-from privacy.phi.detectors.names import _detect_bare_names, _detect_model_names, _detect_names
 from privacy.phi.detectors.numbers import (
     _detect_biometrics,
     _detect_international,
@@ -36,6 +39,7 @@ from privacy.phi.detectors.places import (
     _detect_places,
 )
 from privacy.phi.detectors.protected import protected_spans
+from privacy.phi.detectors.records import _detect_records
 from privacy.phi.detectors.unlisted_names import _detect_unlisted_names
 from privacy.phi.kinds import Finding
 

@@ -50,25 +50,18 @@ from privacy.phi.patterns.international import (
     AGE_WORD_TAIL_RE,
     BED_NAME_AGE_RE,
     BED_NUMBER_BEFORE_RE,
-    CARET_NAME_RE,
     DAY_BEFORE_OTHER_MONTH_RE,
-    DICOM_FIELD_RE,
     DOTTED_DAY_MONTH_RE,
     EAST_ASIAN_AGE_UNITS,
     EAST_ASIAN_DATE_RE,
     EAST_ASIAN_SCRIPT_RE,
-    FILE_NAME_DATE_RE,
-    FILE_NAME_PART_RE,
-    FILE_NAME_RE,
     HYPHEN_MONTH_DAY_RE,
     LAB_BEFORE_VERB_RE,
     LIFE_EVENT_BEFORE_RE,
     LONG_NUMBER_BEFORE_RE,
-    NAME_BEFORE_REAL_NAME_RE,
     NAME_IN_TWO_SCRIPTS_RE,
     OTHER_MONTH_YEAR_RE,
     PERSON_BEFORE_AGE,
-    REAL_BEFORE_NAME_RE,
     TITLED_NAME_BEFORE_RE,
     TITLED_NAME_THEN_AGE_RE,
 )
@@ -104,7 +97,7 @@ from privacy.phi.patterns.unlisted import (
     PERSON_BEFORE_OF_RE,
     VITAL_WORD_RE,
 )
-from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NAME_FLAGS, NOT_NAME, STRONG, SURNAME
+from privacy.phi.vocabulary import STRONG
 
 
 def _date_confidence(doc: Doc, start: int, end: int, *, is_range: bool) -> str | None:
@@ -376,82 +369,6 @@ def _detect_other_languages(doc: Doc) -> Iterator[Finding]:
             for group in ("native", "roman", "roman_first", "native_after"):
                 if m.group(group):
                     yield _finding(text, "name", *m.span(group), HIGH)
-
-
-_FILE_EXTENSIONS = (".jp", ".png", ".hei", ".dcm", ".pdf", ".tif", ".gif", ".webp", ".bmp", ".doc")
-# Words of a file's name that are no one's name.
-_FILE_WORDS = frozenset(
-    """img image photo pic scan dob back front left right mole lesion rash scalp face chest
-    melanoma followup follow up before after wound burn derm xray ct mri us copy final edited
-    crop""".split()
-)
-
-
-def _detect_records(doc: Doc) -> Iterator[Finding]:
-    """Fields of a DICOM header pasted as text ("PatientName: NAKAMURA^HIROSHI", "StudyDate:
-    20240219"), caret names anywhere, and the names and dates in a photo's file name
-    ("IMG_okafor_chidi_0611.jpg", "melanoma_Kowalczyk_Anna_DOB_03-09-1947.png")."""
-    text, low = doc.text, doc.low
-    if "Patient" in text or "Date" in text or "Accession" in text:
-        for m in DICOM_FIELD_RE.finditer(text):
-            field, value = m.group("field"), m.group("value")
-            if field.startswith("Patient") and "Name" in field:
-                kind = "name"
-            elif "Date" in field:
-                kind = "date"
-            elif "Age" in field:
-                kind = "age"
-                if not (digits := value.rstrip("Yy").lstrip("0")).isdigit() or int(digits) < 90:
-                    continue
-            else:
-                kind = "other_id"
-            if kind == "name" or any(c.isdigit() for c in value):
-                yield _finding(text, kind, *m.span("value"), HIGH)
-    if "^" in text:
-        for m in CARET_NAME_RE.finditer(text):
-            yield _finding(text, "name", *m.span(), HIGH)
-    if not any(ext in low for ext in _FILE_EXTENSIONS):
-        return
-    for m in FILE_NAME_RE.finditer(text):
-        stem, base = m.group("stem"), m.start("stem")
-        yield from _names_in_file_name(text, stem, base)
-        for date in FILE_NAME_DATE_RE.finditer(stem):
-            confidence = HIGH if "dob" in stem.lower() else LOW
-            yield _finding(text, "date", base + date.start(), base + date.end(), confidence)
-
-
-def _names_in_file_name(text: str, stem: str, base: int) -> Iterator[Finding]:
-    """Two or more name parts in a row, one of them listed: "okafor_chidi", "Tran_Minh"."""
-    run: list[tuple[int, int]] = []
-    listed = False
-    for part in [*FILE_NAME_PART_RE.finditer(stem), None]:
-        word = part.group().lower() if part else ""
-        bits = NAME_FLAGS.get(word, 0)
-        if (
-            part
-            and word not in _FILE_WORDS
-            and (bits & (GIVEN | SURNAME) or (word not in ENGLISH_WORDS and len(word) > 2))
-        ):
-            run.append(part.span())
-            listed = listed or bool(bits & (GIVEN | SURNAME))
-            continue
-        if len(run) >= 2 and listed:
-            yield _finding(text, "name", base + run[0][0], base + run[-1][1], HIGH)
-        run, listed = [], False
-
-
-def _names_before_their_real_name(doc: Doc) -> Iterator[Finding]:
-    """ "'Bubba' (legal name Tyrell Jackson Jr)", "Little Sunny (real name Sunniva Haugen)"."""
-    text, low = doc.text, doc.low
-    at = low.find(" name")
-    while at != -1:
-        if (real := REAL_BEFORE_NAME_RE.search(low, max(0, at - 7), at)) and (
-            m := NAME_BEFORE_REAL_NAME_RE.search(text, max(0, real.start() - 40), real.start())
-        ):
-            group = "quoted" if m.group("quoted") else "bare"
-            if m.group(group) not in NOT_NAME:
-                yield _finding(text, "name", *m.span(group), HIGH)
-        at = low.find(" name", at + 5)
 
 
 def _char_positions(text: str, chars: str) -> list[int]:

@@ -41,6 +41,7 @@ from privacy.phi.patterns.international import (
     LOWER_SENTENCE_START_RE,
     LOWER_TITLE_RE,
     LOWER_WORD_START_RE,
+    NAME_BEFORE_REAL_NAME_RE,
     NAME_CUE_WORDS,
     NAME_WORD_RE,
     NEXT_WORD_RE,
@@ -48,6 +49,7 @@ from privacy.phi.patterns.international import (
     PERSON_VERB_AFTER_RE,
     PLACE_EVENT_RE,
     PLACE_PREPOSITIONS,
+    REAL_BEFORE_NAME_RE,
     REFERENCE_BEFORE,
     SIGN_OFF_BEFORE_RE,
     SIMPLE_VERB_AFTER_RE,
@@ -267,7 +269,9 @@ def _initials_and_capitals(doc: Doc) -> Iterator[Finding]:
     """A patient's initials after "pt" ("pt JK,", "Pt initials SN", "pt 'RS', 52"), a surname
     in capitals after a title ("Mrs DELACROIX", "Mr O'SULLIVAN"), a given name in lower case
     after a relative ("dtr ingrid"), a nickname in quotes after the words that bring one in
-    ("goes by 'Lucky'") and a surname after a room in a texted sign-out ("rm 18 becker")."""
+    ("goes by 'Lucky'"), a surname after a room in a texted sign-out ("rm 18 becker", "BED 9 -
+    SZYMANSKI J, 90M") and initials in capitals after a relative ("Son DH") or before an age
+    and sex ("MK 97M")."""
     text, low = doc.text, doc.low
     for pos in doc.at("name"):
         if low.startswith(("pt", "patient"), pos) and (
@@ -326,6 +330,20 @@ def _ages_with_sex(text: str) -> Iterator[int]:
             if text[at - 1].isdigit() and not (at + 1 < size and text[at + 1].isalnum()):
                 yield at
             at = text.find(letter, at + 1)
+
+
+def _names_before_their_real_name(doc: Doc) -> Iterator[Finding]:
+    """ "'Bubba' (legal name Tyrell Jackson Jr)", "Little Sunny (real name Sunniva Haugen)"."""
+    text, low = doc.text, doc.low
+    at = low.find(" name")
+    while at != -1:
+        if (real := REAL_BEFORE_NAME_RE.search(low, max(0, at - 7), at)) and (
+            m := NAME_BEFORE_REAL_NAME_RE.search(text, max(0, real.start() - 40), real.start())
+        ):
+            group = "quoted" if m.group("quoted") else "bare"
+            if m.group(group) not in NOT_NAME:
+                yield _finding(text, "name", *m.span(group), HIGH)
+        at = low.find(" name", at + 5)
 
 
 def _detect_names(doc: Doc) -> Iterator[Finding]:
