@@ -2178,6 +2178,11 @@ def test_twelfth_round_traps_stay_silent(text: str) -> None:
     assert find_phi(text) == []
 
 
+def test_markup_quoted_in_a_post_names_no_one() -> None:
+    text = '<input type="hidden" name="csrfmiddlewaretoken" value="x"> `{% csrf_token %}`'
+    assert find_phi(text) == []
+
+
 def test_an_acronym_before_a_comma_is_no_surname() -> None:
     assert [f.text for f in find_phi("on the CAP bundle, CAP, Gwen said")] == ["Gwen"]
 

@@ -808,6 +808,8 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
         if _word_before(text, start) in REFERENCE_BEFORE | DETERMINER_BEFORE:
             continue
         word = text[start:end]
+        if text[start - 2 : start] in ('="', "='"):
+            continue  # '<input name="csrfmiddlewaretoken">': markup quoted in a post
         if probability < WORD_NAME_THRESHOLD and _name_bits(word) & WORD:
             continue  # "Hope, Faith and Charity ward": names that are words need more
         if (
