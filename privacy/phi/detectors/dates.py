@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from privacy.phi.detectors.common import (
     Doc,
@@ -182,6 +183,20 @@ def _detect_dates(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "date", *m.span(), HIGH)
 
 
+# Ages each pattern finds only where its word stands, so it runs only then: "92nd birthday",
+# "centenarian (101)", "Happy 100th", "in her 94th year", "(nearly 96!!)", "99 and a half",
+# "oldest 99".
+_AGES_AFTER_A_WORD: Final = (
+    ("birthday", AGE_BIRTHDAY_RE),
+    ("arian", AGE_PARENS_RE),
+    ("happy", AGE_HAPPY_ORDINAL_RE),
+    (" year", AGE_IN_YEAR_RE),
+    ("(", AGE_NEARLY_IN_BRACKETS_RE),
+    (" half", AGE_AND_A_HALF_RE),
+    ("oldest", AGE_OLDEST_RE),
+)
+
+
 def _detect_ages(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
@@ -309,12 +324,10 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
                 or TITLED_NAME_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
             ):
                 yield _finding(text, "age", *m.span("age"), HIGH)
-    if "birthday" in low:
-        for m in AGE_BIRTHDAY_RE.finditer(low):
-            yield _finding(text, "age", *m.span("age"), HIGH)
-    if "arian" in low:
-        for m in AGE_PARENS_RE.finditer(low):
-            yield _finding(text, "age", *m.span("age"), HIGH)
+    for word, pattern in _AGES_AFTER_A_WORD:
+        if word in low:
+            for m in pattern.finditer(low):
+                yield _finding(text, "age", *m.span("age"), HIGH)
     yield from _ages_in_more_phrasings(doc)
 
 
@@ -337,11 +350,6 @@ def _detect_other_languages(doc: Doc) -> Iterator[Finding]:
         number = AGE_BEFORE_UNIT_RE.search(low, max(0, pos - 5), pos)
         if number and (m := AGE_IN_OTHER_LANGUAGES_RE.match(low, number.start())):
             yield _finding(text, "age", *m.span("age"), HIGH)
-    at = low.find("happy")
-    while at != -1:
-        if m := AGE_HAPPY_ORDINAL_RE.match(low, at):
-            yield _finding(text, "age", *m.span("age"), HIGH)
-        at = low.find("happy", at + 5)
     for pos in doc.at("other_month"):
         if day := DAY_BEFORE_OTHER_MONTH_RE.search(low, max(0, pos - 8), pos):
             end = low.find(" ", pos)
@@ -384,20 +392,8 @@ def _char_positions(text: str, chars: str) -> list[int]:
 
 def _ages_in_more_phrasings(doc: Doc) -> Iterator[Finding]:
     """ "a wee man of 92", "her 99th last week", "she'll be 97 this year", "95 next month",
-    "in her 94th year", "(nearly 96!!)", "99 and a half", "Mrs Ivy Blenkinsop 102,"."""
+    "Mrs Ivy Blenkinsop 102,"."""
     text, low = doc.text, doc.low
-    if " year" in low:
-        for m in AGE_IN_YEAR_RE.finditer(low):
-            yield _finding(text, "age", *m.span("age"), HIGH)
-    if "(" in text:
-        for m in AGE_NEARLY_IN_BRACKETS_RE.finditer(low):
-            yield _finding(text, "age", *m.span("age"), HIGH)
-    if " half" in low:
-        for m in AGE_AND_A_HALF_RE.finditer(low):
-            yield _finding(text, "age", *m.span("age"), HIGH)
-    if "oldest" in low:
-        for m in AGE_OLDEST_RE.finditer(low):
-            yield _finding(text, "age", *m.span("age"), HIGH)
     for pos in doc.at("title"):
         if titled := TITLED_NAME_THEN_AGE_RE.match(text, pos):
             yield _finding(text, "age", *titled.span("age"), HIGH)
