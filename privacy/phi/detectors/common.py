@@ -84,16 +84,13 @@ def scan_words(low: str) -> dict[str, list[int]]:
     padded = " " + low.translate(TO_SPACE) + " "
     cues: dict[str, list[int]] = {}
     cursor = 0
-    for word in padded.split(" "):
-        rules = WORD_RULES.get(word)
-        if rules is None:
-            continue
+    for word in [word for word in padded.split(" ") if word in WORD_RULES]:
         # Every occurrence of a trigger word is visited in order, so the next
         # whole-word occurrence after the previous hit is this one. The
         # leading pad space makes ``found`` the word's offset in ``low``.
         found = padded.find(f" {word} ", cursor)
         cursor = found + len(word) + 1
-        for rule in rules:
+        for rule in WORD_RULES[word]:
             cues.setdefault(rule, []).append(found)
     return cues
 

@@ -55,9 +55,9 @@ NANP_RE: Final = re.compile(
     r"(?=[\d+(])(?<![\w+/.-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .-])\d{3}[ .-]\d{4}"
     r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?(?![\d])"
 )
-# Every phone shape holds a digit (or a closing bracket), a separator and a digit; the two
-# phone passes run only around these.
-PHONE_TRIGGER_RE: Final = re.compile(r"[\d)][ .-]\(?\d")
+# Every phone shape holds a digit (or a closing bracket), a separator and two digits; the two
+# phone passes run only around these (a decimal such as "12.5" or "1.8" opens no window).
+PHONE_TRIGGER_RE: Final = re.compile(r"[\d)][ .-]\(?\d\d")
 IPV4_TRIGGER_RE: Final = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
 IPV4_RE: Final = re.compile(
     r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
