@@ -110,7 +110,8 @@ _EPONYMS: Final = _words(
     Killip Mallampati Kocher Lachman McMurray Phalen Tinel Finkelstein Spurling Kussmaul
     Cheyne Virchow Horner Argyll Holter Doppler Gram Ziehl Neelsen Naegele Braxton Osler
     Janeway Kerley Mallory Zenker Boerhaave Schatzki Budd Chiari Crigler Najjar Wernicke
-    Korsakoff Broca Klumpke Colles Monteggia Galeazzi Lisfranc Maisonneuve Salter Bankart
+    Korsakoff Broca Klumpke Mohs Somogyi Ballard Caplan Colles Monteggia Galeazzi
+    Lisfranc Maisonneuve Salter Bankart
     Scheuermann Kienbock Henoch Schonlein Schönlein Wiskott Aldrich Waldenstrom Waldenström
     Hurthle Merkel Ewing Wilms Krukenberg Trousseau Chvostek Pemberton Lhermitte Uhthoff
     Lennox Gastaut Dravet Rett Angelman Prader Willi Noonan Patau Apert Crouzon Treacher

@@ -82,9 +82,11 @@ from privacy.phi.patterns.shapes import (
     SLASH_TRIGGER_RE,
 )
 from privacy.phi.patterns.unlisted import (
+    AGE_AT_CHOICE_RE,
     AGE_BEFORE_NEXT_RE,
     AGE_OF_RE,
     AGE_ORDINAL_RE,
+    AGE_TO_COME_RE,
     DAYS_AND_MONTHS,
     LIFE_ACTIVITY_BEFORE_RE,
     LOWER_MONTH_AFTER_DAY_RE,
@@ -96,6 +98,8 @@ from privacy.phi.patterns.unlisted import (
     ORDINAL_EVENT_BEFORE_RE,
     ORDINAL_NOT_DAY_RE,
     PERSON_BEFORE_OF_RE,
+    PERSON_WILL_BEFORE_RE,
+    TREATMENT_BEFORE_RE,
     VITAL_WORD_RE,
 )
 from privacy.phi.vocabulary import STRONG
@@ -272,6 +276,20 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
                 LIFE_ACTIVITY_BEFORE_RE.search(low, max(0, pos - 50), pos)
                 and not VITAL_WORD_RE.search(low, max(0, pos - 40), pos)
             )
+        ):
+            yield _finding(text, "age", *m.span("age"), HIGH)
+        elif (
+            (m := AGE_AT_CHOICE_RE.match(low, pos))
+            and (
+                TREATMENT_BEFORE_RE.search(low, max(0, pos - 50), pos)
+                or low[max(0, pos - 4) : pos] in ("who ", "she ", " he ")
+            )
+            and not VITAL_WORD_RE.search(low, max(0, pos - 40), pos)
+        ):
+            yield _finding(text, "age", *m.span("age"), LOW)
+    for pos in doc.at("age_to_come"):
+        if (m := AGE_TO_COME_RE.match(low, pos)) and PERSON_WILL_BEFORE_RE.search(
+            low, max(0, pos - 12), pos
         ):
             yield _finding(text, "age", *m.span("age"), HIGH)
     between = [AGE_BETWEEN_COMMAS_RE]

@@ -628,6 +628,8 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             continue
         finding, done = _bare_name(doc, pos)
         if finding is not None:
+            if finding.text.endswith(("'s", "’s")):  # "pippa's mum": the name alone
+                finding = _finding(doc.text, "name", finding.start, finding.end - 2, LOW)
             yield finding
     text = doc.text
     # Lower-case surnames after a title: "mr. okonkwo", "mrs kowalczyk".
@@ -695,6 +697,63 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
     if "#" in text:
         for m in HASHTAG_RE.finditer(text):
             yield from _hashtag_names(text, m)
+    yield from _names_before_their_kin(doc)
+
+
+# Words that own a relative without being anyone's name ("the patient's daughter",
+# "everyone's parents", "today's family").
+_KIN_OWNERS_NOT_NAMES: Final = frozenset(
+    """patient pt pts everyone everybody someone somebody anyone anybody nobody noone one other
+    another today tonight yesterday tomorrow week month year night morning weekend team ward
+    unit hospital god lord baby infant child kid boy girl man woman lady guy gent gentleman
+    friend neighbour neighbor client resident teen toddler newborn mother father mum mom dad
+    wife husband son daughter sister brother grandma grandpa aunt uncle niece nephew cousin
+    partner carer caregiver parent family patient's fella bloke chap lad lass""".split()
+)
+# Words before an owner that make it a common noun: "the twins' mum", "my mate's dad".
+_ARTICLES_AND_POSSESSIVES: Final = frozenset(
+    "the a an my his her our their your its this that each every whose same".split()
+)
+
+
+def _names_before_their_kin(doc: Doc) -> Iterator[Finding]:
+    """A name that owns a relative: "tiny's mom called", "rose's daughter says", "Mr Hopkins'
+    three kids", "Mark's daughter told me"; not "the patient's son" or "everyone's parents"."""
+    text = doc.text
+    for pos in doc.at("kin"):
+        mark = text[pos - 3 : pos - 1]
+        if mark in ("'s", "’s"):
+            end = pos - 3
+        elif mark[1:] in ("'", "’") and mark[:1] == "s":
+            end = pos - 2  # "Hopkins' kids"
+        else:
+            continue
+        start = end
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "'’-"):
+            start -= 1
+        word = text[start:end]
+        lower = word.lower()
+        if (
+            len(word) < 2
+            or not word.replace("-", "").replace("'", "").replace("’", "").isalpha()
+            or lower in _KIN_OWNERS_NOT_NAMES
+            or _word_before(text, start) in _ARTICLES_AND_POSSESSIVES
+            or word in NOT_NAME
+            or word.capitalize() in NOT_NAME
+            or word.capitalize() in EPONYMS
+            or lower == "down"  # "Down's parents group"
+        ):
+            continue
+        bits = _name_bits(lower)
+        if not (bits & (GIVEN | SURNAME) or lower not in ENGLISH_WORDS):
+            continue  # "the tiny's"? an ordinary word, not a name
+        if word[:1].isupper() and (
+            word.isupper() and len(word) > 2 or not _is_person_name(text, start, end)
+        ):
+            continue
+        if word in PLACE_POPULATION and not bits & GIVEN:
+            continue  # "Leeds's dad joke"? a town's
+        yield _finding(text, "name", start, end, LOW)
 
 
 def _lower_surname_after(text: str, end: int) -> int:

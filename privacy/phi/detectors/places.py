@@ -462,12 +462,17 @@ def _town_before_person(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("town_person"):
         if text[pos].isupper():  # "Greenbrier Family Health": a name's part, not a person
             continue
-        m = TOWN_BEFORE_PERSON_RE.search(text, max(0, pos - 40), pos)
+        m = TOWN_BEFORE_PERSON_RE.search(text, max(0, pos - 60), pos)
         if m is None:
             continue
         word = m.group("town")
         first, _, last = word.partition(" ")
-        if (
+        state = m.group("state")
+        if state:
+            # "Mobile AL oyster shucker": a state's code makes a town of a word ("Mobile").
+            if word in PLACE_POPULATION and (state in US_STATES or state in CA_PROVINCES):
+                yield _finding(text, "address", m.start("town"), m.end("state"), LOW)
+        elif (
             word in PLACE_POPULATION
             and word not in PLACE_WORDS
             and not _name_bits(word) & STRONG

@@ -19,6 +19,7 @@ from privacy.phi.patterns.unlisted import (
     AND_I_AFTER_RE,
     BABY_OF_RE,
     BED_NAME_RE,
+    BED_NUMBER_RE,
     BEFORE_UNKNOWN_NAME,
     BRACKET_NAME_RE,
     BRACKETED_FULL_NAME_RE,
@@ -34,7 +35,9 @@ from privacy.phi.patterns.unlisted import (
     KIN_OF_RE,
     LAB_WORD_END_RE,
     LETTER_SUBJECT_RE,
+    LIST_NAME_DASH_RE,
     LISTED_NAME_VERB_RE,
+    LOWER_NAME_BEFORE_BED_RE,
     NAME_AND_FAMILY_RE,
     NAME_BEFORE_BED_RE,
     NAME_PARTICLES,
@@ -95,12 +98,14 @@ def _next_word(text: str, end: int) -> str:
 
 
 def _word_at(text: str, pos: int) -> int:
-    """End of the word (letters, hyphens, apostrophes) starting at ``pos``."""
+    """End of the word (letters, hyphens, apostrophes; not a possessive's) starting at ``pos``."""
     end = pos
     while end < len(text) and (text[end].isalpha() or text[end] in "-'’"):
         end += 1
     while end > pos and text[end - 1] in "-'’":
         end -= 1
+    if text[end - 2 : end] in ("'s", "’s") and end - 2 > pos:
+        end -= 2  # "pippa's mum": the name without its possessive
     return end
 
 
@@ -313,6 +318,7 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "name", start, end, LOW)
     if len(text) <= SIGN_OUT_MAX_CHARS:
         yield from _names_heading_lines(doc)
+        yield from _names_heading_a_list(doc)
     if len(text) <= SIGN_OUT_MAX_CHARS:
         # Anywhere in a line: "bed 4: Rose Bell 94F", "Grace Tupou (3M)".
         for hit in NAMES_BEFORE_AGE_SEX_RE.finditer(text):
@@ -327,6 +333,20 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
                 ):
                     yield _finding(text, "name", start, end, LOW)
     for pos in doc.at("bed"):
+        if (
+            text[pos].islower()
+            and BED_NUMBER_RE.match(low, pos)
+            and (lower := LOWER_NAME_BEFORE_BED_RE.search(text, max(0, pos - 30), pos))
+        ):
+            start, end = lower.span("name")
+            name = text[start:end]
+            if (
+                name not in _NOT_HEAD_NAME
+                and (_could_be_name(name) or _name_bits(name) & GIVEN)
+                and name.capitalize() not in NOT_NAME
+                and _person_word_ok(text, start, end)
+            ):
+                yield _finding(text, "name", start, end, LOW)
         if (before := NAME_BEFORE_BED_RE.search(text, max(0, pos - 40), pos)) and text[
             pos
         ].islower():
@@ -348,6 +368,27 @@ def _names_in_sign_out(doc: Doc) -> Iterator[Finding]:
                 text, start, end, after_dash=True
             ):
                 yield _finding(text, "name", start, end, LOW)
+
+
+def _names_heading_a_list(doc: Doc) -> Iterator[Finding]:
+    """Names opening the entries of a numbered or bulleted list of patients ("1. ambrose -
+    septic", "2. faith - EtOH w/d"): two such entries or more, each a listed name or no word."""
+    text = doc.text
+    if " - " not in text and " – " not in text and " — " not in text:
+        return
+    entries = list(LIST_NAME_DASH_RE.finditer(text))
+    if len(entries) < 2:
+        return
+    for m in entries:
+        start, end = m.span("name")
+        name = text[start:end]
+        if (
+            name.lower() not in _NOT_HEAD_NAME
+            and name.capitalize() not in NOT_NAME
+            and (_could_be_name(name) or _name_bits(name) & GIVEN)
+            and _person_word_ok(text, start, end, after_dash=True)
+        ):
+            yield _finding(text, "name", start, end, LOW)
 
 
 def _names_heading_lines(doc: Doc) -> Iterator[Finding]:

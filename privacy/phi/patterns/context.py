@@ -27,12 +27,17 @@ EVENT_CUE_RE: Final = re.compile(
     r"|operated|underwent|biopsy|ct|mri|echo|cath|intubated|extubated|delivered|lmp|edd"
     r"|seen|saw|visit(?:ed)?|presented|diagnosed|fell|injured|vaccinated|transferred|dated"
     r"|started|stopped|on|since|until|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday"
-    r"|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday"
+    # Procedures and the stay, by which a sign-out dates a patient's course: "angio 23/09",
+    # "Hartmann's 11/10", "AVF (created 09/01", "catheter inserted 18/06", "opname 2/10".
+    r"|admission|angio(?:gram|plasty)?|inserted|created|placed|removed|repaired|repair|bypass"
+    r"|evar|tavi|tavr|pci|cabg|ddkt|transplant(?:ed)?|appendix|chole|hartmann['’]?s?|opname"
+    r"|ingreso|aufnahme|amputation|orif|dhs|hemi(?:arthroplasty)?|thr|tkr|laparotomy)\b"
 )
 # "4/5 strength", "pain 7/10", "CPAP 12/8": fractions and settings, not dates.
 FRACTION_CONTEXT_RE: Final = any_word(
     """strength power grip pain grade murmur acuity score reflex(?:es)? bp pressure ratio
-    tab(?:let)?s? dose of scale motor cpap bipap peep vent settings?"""
+    tab(?:let)?s? dose of scale motor cpap bipap peep vent settings? ago vessels?"""
 )
 # Dates of meetings, publications and approvals are not tied to a patient.
 EVENT_NOT_PERSON_RE: Final = any_word(
@@ -119,3 +124,19 @@ SIGNATURE_BEFORE_RE: Final = re.compile(
     r"|FRCP\w*|Dr\.)(?![\w])|\bmy[ \t]+npi\b"
 )
 DOSE_AFTER_RE: Final = re.compile(r"[ \t]*\d")
+# A colleague named after their job ("our charge nurse Bronwyn", "Surgical reg Hamish", "SN
+# Farah", "senior sister Margaret"): the job's word, then one or two capitalised words.
+STAFF_NAME_AFTER_RE: Final = re.compile(
+    r"[\w]+(?:[ \t]+on(?:[ -]call)?)?[ \t]*[:(]?[ \t]*(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+)?"
+    r"(?P<name>[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?)(?![\w'’-])"
+)
+# "Mr Chaudhry (the consultant)", "Mr Osei (cardiothoracics)": a titled surgeon and their job.
+TITLED_NAME_THEN_JOB_RE: Final = re.compile(
+    r"(?:mr|mrs|ms|miss)\.?[ \t]+(?P<name>[A-Z][a-z'’-]+)[ \t]*\((?:the[ \t]+|our[ \t]+)?"
+    r"(?:consultant|reg|registrar|surgeon|attending|anaesthetist|anesthetist|cardiothoracics"
+    r"|vascular|urology|orthopaedics|orthopedics|ortho|colorectal|upper[ \t]+gi|neurosurgery"
+    r"|plastics|ent|max[ \t]?fax|obstetrics|gynae|breast|hpb|transplant)\b",
+    re.IGNORECASE,
+)
+# "Sister" is a job only after these; otherwise a relative ("her sister Margaret").
+WARD_SISTER_WORDS: Final = frozenset("ward senior charge junior night nursing staff".split())

@@ -472,7 +472,8 @@ HOME_AT_BEFORE_RE: Final = re.compile(
 AGE_BEFORE_UNIT_RE: Final = re.compile(rf"(?<![\w.,/])(?P<age>{_AGE_NUMBER})[ \t]*$")
 AGE_IN_OTHER_LANGUAGES_RE: Final = re.compile(
     rf"(?P<age>{_AGE_NUMBER})(?:[ \t]*(?:ans|años|anos|anni|ani|lat|éves|jahre"
-    r"|jährige[rn]?|år|vuotta|metų|godina|godine|岁|歲|세|살|歳)(?![\w])"
+    r"|jährige[rn]?|år|vuotta|metų|godina|godine|saal|sal|tahun|taon|taong|anyos|jaar|jarige"
+    r"|yaşında|yaş|лет|года|岁|歲|세|살|歳)(?![\w])"
     r"|[ \t]+(?:y|v|m\.)(?=[ \t]*[,;)])|[ \t]+a\.(?=[ \t,]))"
 )
 EAST_ASIAN_AGE_UNITS: Final = "岁歲세살歳"

@@ -316,6 +316,24 @@ for _rule, _blob in (
         was is and mum mom dad wife husband son daughter parents family sister brother grandma
         grandmother grandfather partner carer caregiver""",
     ),
+    # Jobs of colleagues, before their names: "our charge nurse Bronwyn", "SpR Ollie".
+    (
+        "staff_role",
+        """nurse sister matron reg registrar spr sho fy1 fy2 f1 f2 pgy pgy1 pgy2 pgy3 pgy4 pgy5
+        pgy6 pgy7 intern resident consultant attending fellow coordinator pharmacist physio
+        physiotherapist midwife hca sn cns porter dietitian dietician slt colleague preceptor
+        scribe receptionist chaplain paramedic sonographer radiographer anaesthetist
+        anesthetist surgeon lead""",
+    ),
+    # After a possessive only: "tiny's mom", "Mr Hopkins' three kids" (a relative of someone
+    # named) and "dmitri's case", "Cillian's bloods".
+    (
+        "kin",
+        """mom mum mam mommy mother dad daddy father wife husband son daughter sister brother
+        grandma grandpa grandmother grandfather granddaughter grandson grandkids granny nana
+        niece nephew aunt auntie uncle cousin partner girlfriend boyfriend fiance fiancee carer
+        caregiver parents kids children widow widower twin""",
+    ),
     # After a possessive only: "dmitri's case", "Cillian's bloods".
     ("possessive_noun", "case bloods labs scan results notes story biopsy"),
     ("health_card", "ohip health phn ramq msp msi mcp phin hsn ahcip"),
@@ -345,7 +363,7 @@ for _rule, _blob in (
     (
         "age_unit",
         """ans años anos anni ani lat éves jahre jährige jähriger jährigen år vuotta metų godina
-        godine y v m a""",
+        godine saal sal tahun taon taong anyos jaar jarige yaşında yaş лет года y v m a""",
     ),
     (
         "other_month",

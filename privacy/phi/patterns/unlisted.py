@@ -89,17 +89,29 @@ DAYS_AND_MONTHS: Final = frozenset(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
     June July August September October November December""".split()
 )
-# "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family": a town before a word for a
-# person. The word scan finds the person word; the pattern looks back from it.
+# "a Kirkcaldy lad", "an Oldham man", "a big Lewisham family", "a Kenosha welder", "Sudbury
+# nickel miner", "her Hackney flat": a town before a word for a person, their trade or their
+# home. The word scan finds that word; the pattern looks back from it.
 _TOWN_PERSON_WORDS = """lad lass man woman boy girl guy bloke gent gentleman lady native local
     family farmer fisherman miner grandmother grandfather granny grandad mum mom dad kid teen
-    teenager pensioner auntie aunty uncle wifie hippie crowd couple"""
-# "a Kirkcaldy lad", "our Tuam lady", "the Ballymun crowd", "Kenosha County kid" (a line's or a
-# sentence's first words), "Kowloon City auntie".
+    teenager pensioner auntie aunty uncle wifie hippie crowd couple grandma grandpa widow
+    widower retiree student worker labourer laborer driver trucker fitter welder machinist
+    mechanic builder plumber electrician joiner carpenter roofer bricklayer stonemason docker
+    picker packer cleaner janitor caretaker trader shopkeeper postman postie baker butcher
+    barber hairdresser waitress barman barmaid bartender shucker surfer conductor trapper
+    rancher logger shepherd crofter housewife homemaker flat bungalow caravan condo"""
+# Its openers: an article or a possessive and up to two small words ("a 90yo retired Sandwich
+# fisherman", "her Hackney flat"), an age and sex ("45F Pimlico cleaner"), or the start of a
+# line or a sentence ("Coventry bus driver, 57"). Up to two lower-case words may stand between
+# the town and the person ("Kolkata tram conductor", "a Dundee jute-mill widow"), and a state's
+# code after the town ("Mobile AL oyster shucker").
 TOWN_BEFORE_PERSON_RE: Final = re.compile(
-    r"(?:(?<![\w'’-])(?:[Aa]|[Aa]n|[Oo]ur|[Tt]he|[Mm]y|[Tt]his|[Tt]hat)[ \t]+(?:[a-z]+[ \t]+)?"
-    r"|^[ \t]*['‘\"“(]?|[.!?][ \t]+)"
-    r"(?P<town>[A-Z][a-z]+(?:[ \t](?:County|Parish|City|Bridge|[A-Z][a-z]+))?)[ \t]+$",
+    r"(?:(?<![\w'’-])(?:[Aa]|[Aa]n|[Oo]ur|[Tt]he|[Mm]y|[Tt]his|[Tt]hat|[Hh]er|[Hh]is|[Tt]heir)"
+    r"[ \t]+(?:[a-z0-9][\w/-]*[ \t]+){0,2}?"
+    r"|(?<![\w/.])\d{1,3}[ \t]?(?:[MFmf]|yo|y/o)[ \t]+"
+    r"|^[ \t]*['‘\"“(]?|[.!?:][ \t]+)"
+    r"(?P<town>[A-Z][a-z]+(?:[ \t](?:County|Parish|City|Bridge|[A-Z][a-z]+))?)"
+    r"(?:[ \t]+(?P<state>[A-Z]{2}))?[ \t]+(?:[a-z][a-z-]*[ \t]+){0,2}?$",
     re.MULTILINE,
 )
 REGION_WORDS: Final = frozenset({"County", "Parish"})
@@ -276,7 +288,7 @@ NICKNAME_AFTER_RE: Final = re.compile(
 # A sign-out line that opens with a name in lower case and its bed in brackets: "• njoroge
 # (bed 2) - admitted 03/03", "rose (bay 4) – agitated". Tried at line starts.
 HEAD_NAME_BED_RE: Final = re.compile(
-    r"^[ \t\"'*•-]*(?P<name>[a-z][a-z'’-]{2,}(?:[ \t]+[a-z][a-z'’-]{2,})?)[ \t]*"
+    r"^[ \t\"'*•-]*(?P<name>[A-Za-z][a-z'’-]{2,}(?:[ \t]+[A-Za-z][a-z'’-]{2,})?)[ \t]*"
     r"\((?:bed|bay|rm|room|side[ \t]+room|cubicle)[ \t]*\d",
     re.MULTILINE,
 )
@@ -388,6 +400,18 @@ JARGON_SUFFIX_RE: Final = re.compile(
 for _word in "bed bay rm room cubicle cube cub side ward".split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "bed")
 # A capitalised word before where a patient lies: "Faith in bed 12", "Esperanza on ward 7".
+# "rose in bed 3 keeps pulling her NG", "jade in bay 2": a word in lower case before its bed.
+LOWER_NAME_BEFORE_BED_RE: Final = re.compile(
+    r"(?<![\w'’-])(?P<name>[a-z][a-z'’-]{2,})[ \t]+in[ \t]+$"
+)
+BED_NUMBER_RE: Final = re.compile(r"(?:bed|bay|rm|room|side[ \t]+room|cubicle)[ \t]*\d")
+# A numbered or bulleted sign-out entry that opens with a name and a dash: "1. ambrose -
+# septic", "- Thandiwe M. – AKI"; two of them in a post make it a list of patients.
+LIST_NAME_DASH_RE: Final = re.compile(
+    r"^[ \t]*(?:\d{1,2}[.)]|[-•*])[ \t]+(?P<name>[A-Za-z][a-z'’-]+)"
+    r"(?:[ \t]+[A-Z][a-z'’-]+)?(?:[ \t]+[A-Z]\.?)?[ \t]+[-–—][ \t]+",
+    re.MULTILINE,
+)
 NAME_BEFORE_BED_RE: Final = re.compile(
     r"(?P<name>[A-Z][a-zß-öø-ÿā-ž'’-]{2,})[ \t]+(?:on|in)[ \t]+(?:the[ \t]+)?$"
 )
@@ -546,6 +570,25 @@ AGE_ORDINAL_RE: Final = re.compile(
     r"(?=[ \t]*[.,;:!?)\n]|[ \t]*$|[ \t]+(?:last|this|next|on|in|yesterday|today|tomorrow|with"
     r"|and|at|party|bash|celebrations?|bday|b-day)\b)"
 )
+# "would you start it at 91 with", "tocilizumab at 93 to spare steroids?", "Mohs at 97 or":
+# an age at which a treatment is weighed (a vital sign or a dose has a word of its own before).
+AGE_AT_CHOICE_RE: Final = re.compile(
+    r"at[ \t]+(?P<age>9\d|1[0-2]\d)(?=[ \t]*\?|[ \t]+(?:with|or|to|given|when|if|and)\b)"
+)
+TREATMENT_BEFORE_RE: Final = re.compile(
+    r"\b(?:would[ \t]+you|start|started|starting|stop|stopping|continue|offer|offering|operate"
+    r"|operating|anticoagulate|treat|treating|screen|screening|dialy[sz]e|dialysis|tavi|tavr"
+    r"|surgery|chemo|mohs|scope|biopsy|resect|excise|replace|intubate|transfuse|refer|repair"
+    r"|amputate|fix|pin|stent|ablate|pacing|pacemaker|icd|immunotherapy|radiotherapy)\b"
+)
+# "she will be 100.", "he'll be 95 on Sunday": an age to come, after its person.
+AGE_TO_COME_RE: Final = re.compile(
+    r"be[ \t]+(?P<age>9\d|1[0-2]\d)(?=[ \t]*(?:[.!,;)]|$)|[ \t]+(?:today|tomorrow|on|in|next"
+    r"|this|soon|at)\b)",
+    re.MULTILINE,
+)
+PERSON_WILL_BEFORE_RE: Final = re.compile(r"\b(?:she|he|they|who)(?:['’]ll|[ \t]+will)[ \t]+$")
+TRIGGERS["be"] = (*TRIGGERS.get("be", ()), "age_to_come")
 # Read back from "next"/"this": "95 next month", "97 this year".
 AGE_BEFORE_NEXT_RE: Final = re.compile(r"(?<![\w.,/#-])(?P<age>9\d|1[0-2]\d)[ \t]+$")
 NEXT_TAIL_RE: Final = re.compile(r"(?:next|this)[ \t]+(?:year|month|week|birthday)\b")
