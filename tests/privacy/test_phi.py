@@ -2266,6 +2266,10 @@ def test_twelfth_round_rules_stay_linear(text: str) -> None:
         ("fistula (created 09/02, needled last week)", "09/02"),
         ("PICC inserted 18/06, line infection since", "18/06"),
         ("HbSS, crisis. Sister Fatmata is driving down from Kenema", "Fatmata"),
+        ("Okafor, Ngozi - RM 12 - ninety-two y/o F, #NOF", "ninety-two"),
+        ("Age: ninety-seven\nAllergies: nil", "ninety-seven"),
+        ("ED FACESHEET\nName: PEMBERLEY, ROSALIND K    DOB: 02/11/1950", "PEMBERLEY, ROSALIND K"),
+        ("Patient name: derrick holloway; ward 7", "derrick holloway"),
     ],
 )
 def test_thirteenth_round_phrasings_are_found(text: str, expected: str) -> None:
@@ -2295,6 +2299,10 @@ def test_thirteenth_round_phrasings_are_found(text: str, expected: str) -> None:
         "thank you Sister Mary and the night team",
         "hernia repaired 6/12 ago, no recurrence",
         "PCI 2/3 vessels, staged",
+        "the case took ninety minutes and ninety percent of the team stayed",
+        "the hospital opened ninety years ago",
+        "Name: Osteomyelitis protocol",
+        "the drug name: Entresto",
     ],
 )
 def test_thirteenth_round_traps_stay_silent(text: str) -> None:
@@ -2320,6 +2328,8 @@ def test_a_sister_is_a_relative_unless_her_ward_says_otherwise() -> None:
         "92 saal " * 8_000,
         "would you start at 91 with " * 4_000,
         "she will be 100. " * 6_000,
+        "ninety-four y/o " * 6_000,
+        "\nName: A B C D E F" * 5_000,
     ],
     ids=[
         "town-trade",
@@ -2334,6 +2344,8 @@ def test_a_sister_is_a_relative_unless_her_ward_says_otherwise() -> None:
         "saal",
         "at-choice",
         "to-come",
+        "ninety",
+        "form-name",
     ],
 )
 def test_thirteenth_round_rules_stay_linear(text: str) -> None:

@@ -68,6 +68,7 @@ from privacy.phi.patterns.international import (
 )
 from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE, STATISTIC_BEFORE_RE
 from privacy.phi.patterns.shapes import (
+    AGE_NINETY_RE,
     AGE_NOUN_RE,
     AGE_NUMBER_AFTER_RE,
     AGE_RE,
@@ -235,6 +236,9 @@ def _detect_ages(doc: Doc) -> Iterator[Finding]:
     if "ninety" in low or "hundred" in low:
         for m in AGE_WORDS_RE.finditer(low):
             yield _finding(text, "age", *m.span(), HIGH)
+        if "ninety" in low:
+            for m in AGE_NINETY_RE.finditer(low):
+                yield _finding(text, "age", *m.span(), LOW)
     if "narian" in low:
         for m in AGE_NOUN_RE.finditer(low):
             # The age itself, when given ("Centenarian (101)", "she is 96"), is the finding.

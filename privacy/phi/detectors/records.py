@@ -12,8 +12,10 @@ from privacy.phi.patterns.international import (
     FILE_NAME_DATE_RE,
     FILE_NAME_PART_RE,
     FILE_NAME_RE,
+    FORM_NAME_OWNERS,
+    FORM_NAME_RE,
 )
-from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NAME_FLAGS, SURNAME
+from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NAME_FLAGS, NOT_NAME, SURNAME
 
 _FILE_EXTENSIONS = (".jp", ".png", ".hei", ".dcm", ".pdf", ".tif", ".gif", ".webp", ".bmp", ".doc")
 # Words of a file's name that are no one's name.
@@ -44,6 +46,7 @@ def _detect_records(doc: Doc) -> Iterator[Finding]:
                 kind = "other_id"
             if kind == "name" or any(c.isdigit() for c in value):
                 yield _finding(text, kind, *m.span("value"), HIGH)
+    yield from _names_in_form_fields(doc)
     if "^" in text:
         for m in CARET_NAME_RE.finditer(text):
             yield _finding(text, "name", *m.span(), HIGH)
@@ -75,3 +78,29 @@ def _names_in_file_name(text: str, stem: str, base: int) -> Iterator[Finding]:
         if len(run) >= 2 and listed:
             yield _finding(text, "name", base + run[0][0], base + run[-1][1], HIGH)
         run, listed = [], False
+
+
+def _names_in_form_fields(doc: Doc) -> Iterator[Finding]:
+    """The value of a form's name field ("Name: HOLLOWAY, DERRICK J", "Patient name: derrick
+    holloway"), when the label opens a line or a field and a word of the value is a listed
+    name ("Name: Osteomyelitis protocol" names no one)."""
+    text, low = doc.text, doc.low
+    for pos in doc.at("form_name"):
+        m = FORM_NAME_RE.match(text, pos)
+        if m is None:
+            continue
+        line_start = low.rfind("\n", 0, pos) + 1
+        before = low[line_start:pos].rstrip()
+        owner = before.rpartition(" ")[2].strip("(*-•")
+        if not (
+            not before.strip("(*-•| \t")
+            or text[pos - 2 : pos] == "  "
+            or owner in FORM_NAME_OWNERS
+            or before.endswith("|")
+        ):
+            continue
+        words = [w.strip(",.'’") for w in m.group("name").split()]
+        if any(w.capitalize() in NOT_NAME for w in words if len(w) > 1):
+            continue
+        if any(len(w) > 1 and NAME_FLAGS.get(w.lower(), 0) & (GIVEN | SURNAME) for w in words):
+            yield _finding(text, "name", *m.span("name"), HIGH)

@@ -580,6 +580,21 @@ NUMBER_AFTER_STREET_RE: Final = re.compile(
     r"[ \t]+\d{1,5}[a-zA-Z]?(?:[ \t]+[A-Z](?:[ \t]+\d{1,4})?)?(?![\w/-])"
 )
 
+# A name typed into a form's field: "Name: HOLLOWAY, DERRICK J    DOB", "Patient name:
+# derrick holloway", "Employee: Reyes-Villanueva, Osvaldo". The label opens a line, follows a
+# wide gap or one of the words before it (checked in Python); the value runs to a gap of two
+# spaces, the line's end or a semicolon, at most four words and initials.
+FORM_NAME_RE: Final = re.compile(
+    r"(?:name|nombre|nom|naam|nome|employee|claimant|insured|member|resident)[ \t]*[:=][ \t]*"
+    r"(?P<name>[^\W\d_][\w'’.-]*(?:,?[ ](?:[^\W\d_][\w'’.-]*))"
+    r"{0,3})(?=[ \t]{2,}|[ \t]*(?:[\n;|]|$)|,[ \t]+(?:dob|mrn|age|sex|nhs|ssn|id)\b)",
+    re.IGNORECASE,
+)
+# Words that may stand before "name" in such a label.
+FORM_NAME_OWNERS: Final = frozenset(
+    """patient pt pt's patient's full first last given family sur maiden legal preferred
+    resident client nok kin mother's father's""".split()
+)
 # DICOM header fields pasted as text: "PatientName: NAKAMURA^HIROSHI", "PatientID = 'HSP-0091'",
 # "(0010,0030) PatientBirthDate: 19310507", "PatientAge = '093Y'".
 DICOM_FIELD_RE: Final = re.compile(

@@ -316,6 +316,8 @@ for _rule, _blob in (
         was is and mum mom dad wife husband son daughter parents family sister brother grandma
         grandmother grandfather partner carer caregiver""",
     ),
+    # Labels of a form's name field: "Name: HOLLOWAY, DERRICK J".
+    ("form_name", "name nombre nom naam nome employee claimant insured"),
     # Jobs of colleagues, before their names: "our charge nurse Bronwyn", "SpR Ollie".
     (
         "staff_role",

@@ -126,6 +126,18 @@ AGE_WORDS_RE: Final = re.compile(
     r"|(?:a|one)[ -]hundred(?:[ -](?:and[ -])?(?:one|two|three|four|five|six|seven|eight"
     r"|nine|ten))?)[ -]years?[ -]old\b"
 )
+# "ninety-four y/o", "Age: ninety-six", "myeloma at ninety-five": ninety as a number word is an
+# age unless a unit or a count follows it ("ninety minutes", "ninety percent", "ninety years
+# ago").
+AGE_NINETY_RE: Final = re.compile(
+    r"\bninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?(?![\w-])"
+    r"(?![ \t]*(?:%|-?(?:minutes?|mins?|seconds?|secs?|hours?|hrs?|days?|weeks?|months?"
+    r"|percent|per|patients?|pts|people|persons|times|mg|mcg|ml|mls|units?|degrees?|beds?"
+    r"|cases|miles|km|metres|meters|feet|ft|pounds|kg|lbs?|dollars|quid|grand|pages|calls"
+    r"|admissions|referrals|staff|nurses|doctors|residents|students|members|deaths|babies"
+    r"|seconds|bpm|mmhg|breaths|beats|cc|odd|something|or[ \t]+so|of|to|and[ \t]+(?:ninety|a)"
+    r"|years?[ \t]+(?:ago|later|of|in))\b))"
+)
 
 _STREET_SUFFIX = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way"
