@@ -30,6 +30,10 @@ _PARTICLES_BEFORE_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _NICKNAME_BEFORE_RE: Final = re.compile(r"(?<!\w)['‘\"“][A-Z][\w'’. -]{1,24}?['’\"”][ \t]+$")
+# The rest of a quoted nickname and the surname after it, from a name found inside the
+# nickname: "Ron" of "'Big Ron' Tsosie" reaches to "' Tsosie".
+_NICKNAME_THEN_SURNAME_RE: Final = re.compile(r"[\w'’. -]{0,20}?['’\"”][ \t]+([A-Z][a-z'’-]+)")
+_NICKNAME_OPENING_RE: Final = re.compile(r"(?<!\w)['‘\"“][A-Z][\w'’. -]{0,20}$")
 # A surname before its given name and a comma, as lists and forms write it: "JONES, Gwen",
 # "Pt: YAZZIE, Harrison L"; in lower case only at the start of a sign-out line ("Bed 6 -
 # Kowalczyk, Zbigniew").
@@ -119,6 +123,14 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
             out.append(f)
             continue
         start, end = f.start, f.end
+        if (
+            (opening := _NICKNAME_OPENING_RE.search(text, max(0, start - 22), start))
+            and (rest := _NICKNAME_THEN_SURNAME_RE.match(text, end))
+            and _name_word(rest.group(1))
+            and rest.group(1) not in NOT_NAME
+            and taken.find(1, end, rest.end()) == -1
+        ):
+            start, end = opening.start(), rest.end()  # "'Big Ron' Tsosie" from "Ron"
         while (m := _NEXT_TOKEN_RE.match(text, end)) and (
             _name_word(m.group(1)) and taken.find(1, m.start(1), m.end(1)) == -1
         ):

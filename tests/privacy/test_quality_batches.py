@@ -37,9 +37,9 @@ def test_batch_filter_scores_only_that_batch(capsys: pytest.CaptureFixture[str])
 
 def test_an_unknown_batch_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        _script().main(["--set", "posts", "--batch", "batch99"])
+        _script().main(["--set", "posts", "--batch", "batch999"])
     assert exit_info.value.code == 2
-    assert "batch99" in capsys.readouterr().err
+    assert "batch999" in capsys.readouterr().err
 
 
 def test_fresh_set_holds_the_unread_blind_batches_apart_from_training() -> None:
@@ -62,8 +62,8 @@ def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
 
 
 def test_dev_posts_hold_the_figures_the_readme_gives() -> None:
-    # README, "Measured quality": 0.932 recall on the dev posts (kind-blind, as the held-out
-    # set is scored), at 0.947 precision (docs/phi.md, "Twelfth round").
+    # README, "Measured quality": 0.928 recall on the dev posts (kind-blind, as the held-out
+    # set is scored), at 0.943 precision (docs/phi.md, "Thirteenth round").
     report = evaluate(load_set("posts"), set_name="posts")
-    assert round(report.recall(), 3) >= 0.932
-    assert round(report.precision(), 3) >= 0.947
+    assert round(report.recall(), 3) >= 0.928
+    assert round(report.precision(), 3) >= 0.943

@@ -57,6 +57,7 @@ from privacy.phi.patterns.unlisted import (
     REFERRAL_ASK_RE,
     REGION_WORDS,
     TOWN_BEFORE_PERSON_RE,
+    TOWN_LISTED_AFTER_RE,
     TOWN_THING_AFTER_RE,
     YEAR_AFTER_PLACE_RE,
 )
@@ -210,6 +211,20 @@ def _word_town(word: str) -> bool:
     return word in PLACE_POPULATION and word not in REGIONS
 
 
+def _towns_listed_after(text: str, end: int) -> Iterator[Finding]:
+    """The towns listed after a town found by its cue: "flew in from Tulsa, Duluth and Reno",
+    "Four Mile Beach, Port Douglas" (listed towns only; a state or a person ends the list)."""
+    for _ in range(4):
+        m = TOWN_LISTED_AFTER_RE.match(text, end)
+        if m is None:
+            return
+        town = m.group("town")
+        if town not in PLACE_POPULATION or town in NOT_NAME or _name_bits(town) & STRONG:
+            return
+        yield _finding(text, "address", *m.span("town"), LOW)
+        end = m.end()
+
+
 def _detect_places(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("place"):
@@ -290,8 +305,9 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
                 end = t.end()
             if n:
                 end = max(end, tokens[n - 1].end())  # "Kuala Terengganu": a listed town whole
-            if kept:
+            if kept or n > 1:  # "lives in Tarlac City": a listed city named after its province
                 yield _finding(text, "address", tokens[0].start(), end, LOW)
+                yield from _towns_listed_after(text, end)
             continue
         if n == 0 or prep in ("off", "of", "by"):
             continue
@@ -312,6 +328,7 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
         ):
             continue  # "a locum in Cornwall in 2019": a job or a trip; not "moved to Leeds in 2015"
         yield _finding(text, "address", tokens[0].start(), tokens[n - 1].end(), LOW)
+        yield from _towns_listed_after(text, tokens[n - 1].end())
     for m in STATE_TAIL_RE.finditer(text):
         code = m.group(1)
         if code not in US_STATES and code not in CA_PROVINCES:

@@ -114,6 +114,11 @@ TOWN_BEFORE_PERSON_RE: Final = re.compile(
     r"(?:[ \t]+(?P<state>[A-Z]{2}))?[ \t]+(?:[a-z][a-z-]*[ \t]+){0,2}?$",
     re.MULTILINE,
 )
+# The next town of a list: ", Duluth", " and Reno", ", or Port Douglas".
+TOWN_LISTED_AFTER_RE: Final = re.compile(
+    r"(?:,[ \t]*(?:(?:and|or|&)[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
+    r"(?P<town>[A-Z][a-z]+(?:[ \t-][A-Z][a-z]+)?)(?![\w'’-])"
+)
 REGION_WORDS: Final = frozenset({"County", "Parish"})
 for _word in _TOWN_PERSON_WORDS.split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "town_person")
