@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Final
+
+import ahocorasick
 
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import Tagged, tag
@@ -79,18 +82,32 @@ def lower_aligned(text: str) -> str:
     return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
 
 
+@cache
+def _trigger_automaton() -> ahocorasick.Automaton:
+    """Every trigger word between spaces (" bed "), for one pass over the padded text.
+
+    Built on first use, once every pattern module has added its words to the table.
+    """
+    automaton = ahocorasick.Automaton()
+    for word, rules in WORD_RULES.items():
+        automaton.add_word(f" {word} ", (len(word) + 1, rules))
+    automaton.make_automaton()
+    return automaton
+
+
 def scan_words(low: str) -> dict[str, list[int]]:
-    """Offsets of trigger words in ``low``, grouped by the rules they start."""
+    """Offsets of trigger words in ``low``, grouped by the rules they start.
+
+    Punctuation becomes spaces, and an Aho-Corasick automaton finds each trigger word between
+    two spaces in one pass in C (neighbouring words share their space, and the automaton
+    reports overlapping matches). The leading pad space makes each offset the word's offset
+    in ``low``.
+    """
     padded = " " + low.translate(TO_SPACE) + " "
     cues: dict[str, list[int]] = {}
-    cursor = 0
-    for word in [word for word in padded.split(" ") if word in WORD_RULES]:
-        # Every occurrence of a trigger word is visited in order, so the next
-        # whole-word occurrence after the previous hit is this one. The
-        # leading pad space makes ``found`` the word's offset in ``low``.
-        found = padded.find(f" {word} ", cursor)
-        cursor = found + len(word) + 1
-        for rule in WORD_RULES[word]:
+    for end, (length, rules) in _trigger_automaton().iter(padded):
+        found = end - length
+        for rule in rules:
             cues.setdefault(rule, []).append(found)
     return cues
 
