@@ -112,13 +112,16 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
     "Hospital"), and no other finding holds it. Particles and a nickname in quotes right
     before the name join it too ("van der Merwe", "'Big Tiny' Yazzie"), so do a surname written
     before it with a comma and an initial after ("JONES, Gwen", "YAZZIE, Harrison L"); a
-    nickname in brackets right after it is a name of its own ("Hemi ('Hems')").
+    nickname in brackets right after it is a name of its own ("Hemi ('Hems')"). A name found
+    with its possessive loses it ("pippa's" of "pippa's mum").
     """
     taken = bytearray(len(text))
     for f in findings:
         taken[f.start : f.end] = b"\x01" * (f.end - f.start)
     out: list[Finding] = []
     for f in findings:
+        if f.kind == "name" and f.text.endswith(("'s", "’s")) and len(f.text) > 3:
+            f = Finding("name", f.start, f.end - 2, f.text[:-2], f.confidence)  # "pippa's mum"
         if f.kind != "name" or not f.text[:1].isupper():
             out.append(f)
             continue

@@ -628,8 +628,6 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             continue
         finding, done = _bare_name(doc, pos)
         if finding is not None:
-            if finding.text.endswith(("'s", "’s")):  # "pippa's mum": the name alone
-                finding = _finding(doc.text, "name", finding.start, finding.end - 2, LOW)
             yield finding
     text = doc.text
     # Lower-case surnames after a title: "mr. okonkwo", "mrs kowalczyk".

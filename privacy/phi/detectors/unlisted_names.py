@@ -98,14 +98,12 @@ def _next_word(text: str, end: int) -> str:
 
 
 def _word_at(text: str, pos: int) -> int:
-    """End of the word (letters, hyphens, apostrophes; not a possessive's) starting at ``pos``."""
+    """End of the word (letters, hyphens, apostrophes) starting at ``pos``."""
     end = pos
     while end < len(text) and (text[end].isalpha() or text[end] in "-'’"):
         end += 1
     while end > pos and text[end - 1] in "-'’":
         end -= 1
-    if text[end - 2 : end] in ("'s", "’s") and end - 2 > pos:
-        end -= 2  # "pippa's mum": the name without its possessive
     return end
 
 
