@@ -31,7 +31,14 @@ from __future__ import annotations
 
 from privacy.phi.detectors import DETECTORS, Doc, lower_aligned, protected_spans, scan_words
 from privacy.phi.kinds import HIGH, KIND_EXPLANATIONS, KIND_LABELS, LOW, Finding
-from privacy.phi.resolution import drop_addressed_readers, repeated_names, resolve, whole_names
+from privacy.phi.resolution import (
+    ages_after_names,
+    drop_addressed_readers,
+    initials_before_ages,
+    repeated_names,
+    resolve,
+    whole_names,
+)
 
 __all__ = ["HIGH", "KIND_EXPLANATIONS", "KIND_LABELS", "LOW", "Finding", "find_phi"]
 
@@ -46,4 +53,5 @@ def find_phi(text: str) -> list[Finding]:
     for detect in DETECTORS:
         candidates.extend(detect(doc))
     found = drop_addressed_readers(text, resolve(candidates, protected, len(text)))
-    return repeated_names(text, whole_names(text, found))
+    found = repeated_names(text, whole_names(text, found))
+    return ages_after_names(text, initials_before_ages(text, found))

@@ -324,3 +324,60 @@ def repeated_names(text: str, findings: list[Finding]) -> list[Finding]:
     if not added:
         return findings
     return sorted(findings + added, key=lambda f: f.start)
+
+
+# An age right after a name in a list: "Mavis Ludlow 90, NOF", "Harriet Cobb 92 – NR14",
+# "Eli 94 fell in the barn", "Edna Mae Pruitt 99 BP 190/100".
+_AGE_AFTER_NAME_RE: Final = re.compile(
+    r"[ \t]*,?[ \t]*(?P<age>9\d|1[01]\d)(?:[ \t]?(?:yo|y/o|y\.o\.))?"
+    r"(?=[ \t]*(?:[,;:)–—-]|$)|[ \t]+[a-zA-Z])(?![ \t]*(?:%|mg|kg|ml|mmhg|bpm|cm|mm|units?)\b)",
+    re.MULTILINE,
+)
+
+
+# Dotted initials before an age and sex, as a handover lists a patient: "P.K. 97F", "B.L. 33F
+# POD1", "Y.T. 91F", "K. Albright" is left to the name rules.
+_INITIALS_BEFORE_AGE_RE: Final = re.compile(
+    r"(?<![\w.])(?P<name>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)[ \t]*,?[ \t]*"
+    r"(?P<age>\d{1,3})[ \t]?(?:[MFmf]|yo|y/o)(?![\w/])"
+)
+
+
+_COUNTRY_INITIALS: Final = frozenset("U.S. U.K. E.U. N.Z. U.A.E. S.A.".split())
+
+
+def initials_before_ages(text: str, findings: list[Finding]) -> list[Finding]:
+    """Dotted initials before an age and sex (`_INITIALS_BEFORE_AGE_RE`), and the age too
+    when it is over 89; looked for only where a capital and a full stop are."""
+    if ". " not in text and not re.search(r"[A-Z]\.[A-Z]\.", text):
+        return findings
+    taken = bytearray(len(text))
+    for f in findings:
+        taken[f.start : f.end] = b"\x01" * (f.end - f.start)
+    added: list[Finding] = []
+    for m in _INITIALS_BEFORE_AGE_RE.finditer(text):
+        if m.group("name").replace(" ", "") in _COUNTRY_INITIALS:
+            continue  # "U.S. 45M"
+        if taken.find(1, *m.span("name")) == -1:
+            added.append(Finding("name", *m.span("name"), m.group("name"), LOW))
+        if 90 <= int(m.group("age")) < 130 and taken.find(1, *m.span("age")) == -1:
+            added.append(Finding("age", *m.span("age"), m.group("age"), LOW))
+    if not added:
+        return findings
+    return sorted(findings + added, key=lambda f: f.start)
+
+
+def ages_after_names(text: str, findings: list[Finding]) -> list[Finding]:
+    """The age written right after a name found (see `_AGE_AFTER_NAME_RE`): a list of
+    patients gives each one's age after their name, without a word for it."""
+    ages = [
+        Finding("age", *m.span("age"), m.group("age"), LOW)
+        for f in findings
+        if f.kind == "name" and (m := _AGE_AFTER_NAME_RE.match(text, f.end))
+    ]
+    if not ages:
+        return findings
+    taken = {(f.start, f.end) for f in findings}
+    starts = {f.start for f in findings}
+    fresh = [a for a in ages if (a.start, a.end) not in taken and a.start not in starts]
+    return sorted(findings + fresh, key=lambda f: f.start)

@@ -2352,3 +2352,60 @@ def test_thirteenth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
     find_phi(text)
     assert time.thread_time() - start < LINEAR_SECONDS
+
+
+# --- fourteenth round: batches 106-117 (streets without numbers, names people go by, lists) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sleeps in the doorway on King St E most nights", "King St E"),
+        ("stabbed outside the garage on Vilakazi Rd last night", "Vilakazi Rd"),
+        ("the regulars know him as Stosh, never got a surname", "Stosh"),
+        ("her neighbour only knew her as 'Dolly'. Found down at home", "Dolly"),
+        ("he introduced himself as 'Sarge' and saluted the registrar", "Sarge"),
+        ("hip replaced in March, 93 and sharp as a tack", "93"),
+        ("1. Winifred Castle 92 – NR3 1AB – home visit", "92"),
+        ("URN 5561931; Ada Pemble 90, NOF, for theatre", "90"),
+        ("handover: R.T. 96F, ?UTI, for bloods", "R.T."),
+        ("handover: R.T. 96F, ?UTI, for bloods", "96"),
+        ("bed 4 s/p ERCP 12/2, levo weaning", "12/2"),
+        ("croup, dex given 28/09, home if settled", "28/09"),
+    ],
+)
+def test_fourteenth_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on Monday St Mary's called about the referral",
+        "we all know him as the guy with the hat",
+        "HR 95, and BP fine; sats 92, and still on 2L",
+        "Mrs Jones was 95% sure",
+        "the U.S. 45M figure is for all of the country",
+        "given 2/3 of the dose, taken 1/2 tab",
+    ],
+)
+def test_fourteenth_round_traps_stay_silent(text: str) -> None:
+    assert [f for f in find_phi(text) if f.kind != "name" or f.text != "Jones"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on Queen St W " * 6_000,
+        "know him as Stosh " * 6_000,
+        ", 93 and sharp " * 6_000,
+        "Ada Pemble 90, " * 6_000,
+        "P.K. 97F " * 8_000,
+        "s/p ERCP 10/2 " * 6_000,
+    ],
+    ids=["street-on", "known-as", "and-sharp", "name-age", "initials-age", "procedure-date"],
+)
+def test_fourteenth_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < LINEAR_SECONDS

@@ -261,7 +261,18 @@ def _detect_more_ages(doc: Doc) -> Iterator[Finding]:
             continue
         yield _finding(text, "age", m.start("age"), m.end("tail"), HIGH)
     for m in AGE_SENTENCE_START_RE.finditer(text):
-        if _clear_before(text, m.start(), ".,/-+") and _sentence_start(text, m.start()):
+        if (
+            _clear_before(text, m.start(), ".,/-+")
+            and (
+                _sentence_start(text, m.start())
+                # Inside a sentence after a comma, with what the person still is or does: "TAVI
+                # last year, 93 and sharp as a tack".
+                or (
+                    text[m.start() - 2 : m.start()] == ", "
+                    and low.startswith("and", m.end("age") + 1)
+                )
+            )
+        ):
             yield _finding(text, "age", *m.span("age"), LOW)
     for pos in doc.at("title"):
         if m := AGE_AFTER_TITLE_RE.match(low, pos):

@@ -77,6 +77,7 @@ from privacy.phi.patterns.unlisted import (
     JARGON_SUFFIX_RE,
     LAB_WORD_END_RE,
     LOWER_NAME_AFTER_KIN_RE,
+    NAME_GIVEN_AFTER_CUE_RE,
     NAME_PARTICLES,
     NOT_A_NAME_AFTER_KIN,
     NOT_INITIALS,
@@ -295,8 +296,13 @@ def _initials_and_capitals(doc: Doc) -> Iterator[Finding]:
                 and (not bits & WORD or NUMBER_NEXT_RE.match(text, m.end()))
             ):
                 yield _finding(text, "name", *m.span("name"), LOW)
-        elif m := QUOTED_NICKNAME_AFTER_CUE_RE.match(text, pos):
-            if m.group("nick") not in NOT_NAME:
+        elif m := QUOTED_NICKNAME_AFTER_CUE_RE.match(text, pos) or NAME_GIVEN_AFTER_CUE_RE.match(
+            text, pos
+        ):
+            quoted = m.re is QUOTED_NICKNAME_AFTER_CUE_RE or m.group("quote")
+            if m.group("nick") not in NOT_NAME and (
+                quoted or m.group("nick").split()[0] not in NOT_NAME
+            ):
                 yield _finding(text, "name", *m.span("nick"), HIGH)
         elif m := ROOM_THEN_SURNAME_RE.match(text, pos):
             word = m.group("name").lower()

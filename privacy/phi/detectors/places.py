@@ -56,6 +56,7 @@ from privacy.phi.patterns.unlisted import (
     POSTER_WORKPLACE_BEFORE_RE,
     REFERRAL_ASK_RE,
     REGION_WORDS,
+    SAINT_AFTER_RE,
     TOWN_BEFORE_PERSON_RE,
     TOWN_LISTED_AFTER_RE,
     TOWN_THING_AFTER_RE,
@@ -130,7 +131,12 @@ def _street_finding(text: str, m: re.Match[str]) -> Iterator[Finding]:
         yield _finding(text, "address", m.start("road"), m.end(), LOW)
     elif m.group("numbered"):
         yield _finding(text, "address", m.start("numbered"), m.end(), LOW)
-    elif m.group("named") not in NOT_NAME:
+    else:
+        words = m.group("named").split()
+        if words[0].rstrip("s") in DAYS_AND_MONTHS:
+            return  # "on Monday St Mary's called"
+        if SAINT_AFTER_RE.match(text, m.end()):
+            return  # "on the ward St Anne's": a saint's name opens after "St"
         yield _finding(text, "address", m.start("named"), m.end(), LOW)
 
 

@@ -32,7 +32,8 @@ EVENT_CUE_RE: Final = re.compile(
     # "Hartmann's 11/10", "AVF (created 09/01", "catheter inserted 18/06", "opname 2/10".
     r"|admission|angio(?:gram|plasty)?|inserted|created|placed|removed|repaired|repair|bypass"
     r"|evar|tavi|tavr|pci|cabg|ddkt|transplant(?:ed)?|appendix|chole|hartmann['’]?s?|opname"
-    r"|ingreso|aufnahme|amputation|orif|dhs|hemi(?:arthroplasty)?|thr|tkr|laparotomy)\b"
+    r"|ingreso|aufnahme|amputation|orif|dhs|hemi(?:arthroplasty)?|thr|tkr|laparotomy|ercp|turp"
+    r"|ex-?lap|nof|onset|expires|post-?op|given|taken)\b|\bs/p\b"
 )
 # "4/5 strength", "pain 7/10", "CPAP 12/8": fractions and settings, not dates.
 FRACTION_CONTEXT_RE: Final = any_word(

@@ -181,7 +181,8 @@ AGE_SENTENCE_START_RE: Final = re.compile(
     rf"(?P<age>{_AGE_NUMBER})(?=[ \t]+today[ \t]*!|(?:[ \t]+today)?[ \t]*(?:,|and[ \t]+still"
     r"|and[ \t]+lives"
     r"|and[ \t]+(?:cycles|walks|drives|swims|dances|gardens|plays|works)\b"
-    r"|and[ \t]+living|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b))"
+    r"|and[ \t]+living|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b"
+    r"|and[ \t]+(?:sassy|sassier|feisty|vain|fierce|lucid|witty|funny|stubborn|spry|still)\b))"
 )
 AGE_NUMBER_WORD_RE: Final = re.compile(
     r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"

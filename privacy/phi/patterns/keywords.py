@@ -302,7 +302,7 @@ for _rule, _blob in (
         "more_names",
         """dtr daughter son wife husband sister brother mom mum dad cousin niece nephew grandson
         granddaughter neighbor neighbour goes called we call calls known aka client regular
-        nicknamed rm room bed bay""",
+        nicknamed rm room bed bay knew know knows introduced name answers answer""",
     ),
     ("tattoo", "tattoo tattooed"),
     ("place", "in from near outside around to off fled out past beyond dari"),

@@ -167,9 +167,11 @@ STREET_RE: Final = re.compile(
     # "lives on Route 9"
     r"|\b(?:on|off|along|near|at)[ \t]+(?P<road>(?:Route|Rte|Highway|Hwy|County[ \t]+Road"
     r"|State[ \t]+Road|Farm[ \t]+Road)[ \t]+\d{1,4}[A-Z]?)\b"
-    # "off Main Street", "on 4th Street": no house number
-    rf"|(?:\b(?:on|off|along|near)[ \t]+(?P<named>{_TOKEN})"
+    # "off Main Street", "on Chris Hani Rd", "on Queen St W", "on 4th Street": no house number
+    rf"|(?:\b(?:on|off|along|near)[ \t]+(?P<named>(?:{_DIRECTION}[ \t]+)?{_TOKEN}"
+    rf"(?:[ \t]+{_TOKEN}){{0,2}}?)"
     rf"|\b(?P<numbered>\d{{1,3}}(?:st|nd|rd|th)))[ \t]+(?!Dr\b){_STREET_SUFFIX}\b"
+    rf"(?:\.?[ \t]+{_DIRECTION}(?![\w]))?"
 )
 PO_BOX_RE: Final = re.compile(
     r"\b(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box)[ \t]+\d{1,6}" + _ADDRESS_TAIL

@@ -114,6 +114,10 @@ TOWN_BEFORE_PERSON_RE: Final = re.compile(
     r"(?:[ \t]+(?P<state>[A-Z]{2}))?[ \t]+(?:[a-z][a-z-]*[ \t]+){0,2}?$",
     re.MULTILINE,
 )
+# A saint's name right after "St": "St Mary's", "St. Anne".
+SAINT_AFTER_RE: Final = re.compile(
+    r"(?<=St)\.?[ \t]+(?!(?:N|S|E|W|North|South|East|West)\b)[A-Z][a-z]"
+)
 # The next town of a list: ", Duluth", " and Reno", ", or Port Douglas".
 TOWN_LISTED_AFTER_RE: Final = re.compile(
     r"(?:,[ \t]*(?:(?:and|or|&)[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
@@ -643,6 +647,15 @@ QUOTED_NICKNAME_AFTER_CUE_RE: Final = re.compile(
     r"(?i:goes[ \t]+by|called|we[ \t]+call|call(?:s|ed)?[ \t]+(?:him|her|them)|known[ \t]+as"
     r"|aka|client|regular|nicknamed)[ \t]+['‘\"“](?P<nick>[A-Z][\w'’-]*(?:[ \t][A-Z][\w'’-]*)?)"
     r"['’\"”](?![\w])"
+)
+# The name a person gives or is known by, quoted or not: "regulars know him as Stosh",
+# "only knew him as 'Tiny'", "introduced himself as 'Bucky'", "her name is 'Queen Bee'",
+# "she calls herself Dolly", "answers only to Nan".
+NAME_GIVEN_AFTER_CUE_RE: Final = re.compile(
+    r"(?i:kn[oe]ws?[ \t]+(?:him|her|them)[ \t]+as|introduced[ \t]+(?:him|her)self[ \t]+as"
+    r"|call(?:s|ed)?[ \t]+(?:him|her)self|(?<=\b(?:his|her)[ \t])name[ \t]+is"
+    r"|answers?[ \t]+(?:only[ \t]+)?to)[ \t]+(?P<quote>['‘\"“])?"
+    r"(?P<nick>[A-Z][\w-]*(?:['’][A-Za-z][\w-]*)?(?:[ \t][A-Z][\w-]*)?)(?![\w-])"
 )
 # A surname right after a room or bed in a texted sign-out: "rm 15 fitzgerald - admit",
 # "rm 6 - mcallister, 89", "RM 21 HALVORSEN —", "bed 8 villanueva jr", "rm 18 becker is".
