@@ -62,8 +62,8 @@ def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
 
 
 def test_dev_posts_hold_the_figures_the_readme_gives() -> None:
-    # README, "Measured quality": 0.928 recall on the dev posts (kind-blind, as the held-out
-    # set is scored), at 0.943 precision (docs/phi.md, "Thirteenth round").
+    # README, "Measured quality": 0.932 recall on the dev posts (kind-blind, as the held-out
+    # set is scored), at 0.942 precision (docs/phi.md, "Thirteenth and fourteenth rounds").
     report = evaluate(load_set("posts"), set_name="posts")
-    assert round(report.recall(), 3) >= 0.928
-    assert round(report.precision(), 3) >= 0.943
+    assert round(report.recall(), 3) >= 0.932
+    assert round(report.precision(), 3) >= 0.942
