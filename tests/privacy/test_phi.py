@@ -2372,6 +2372,8 @@ def test_thirteenth_round_rules_stay_linear(text: str) -> None:
         ("handover: R.T. 96F, ?UTI, for bloods", "96"),
         ("bed 4 s/p ERCP 12/2, levo weaning", "12/2"),
         ("croup, dex given 28/09, home if settled", "28/09"),
+        ("two charts: MRN 4412290 and 4412291, merged today", "4412291"),
+        ("wristband said MRN 00918275 instead of 00918257", "00918257"),
     ],
 )
 def test_fourteenth_round_phrasings_are_found(text: str, expected: str) -> None:
@@ -2393,6 +2395,11 @@ def test_fourteenth_round_traps_stay_silent(text: str) -> None:
     assert [f for f in find_phi(text) if f.kind != "name" or f.text != "Jones"] == []
 
 
+def test_a_list_of_record_numbers_stops_at_what_is_not_one() -> None:
+    text = "MRN 1234567, 45M, BP 120/80 and 2024"
+    assert [f.text for f in find_phi(text)] == ["1234567"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -2402,8 +2409,17 @@ def test_fourteenth_round_traps_stay_silent(text: str) -> None:
         "Ada Pemble 90, " * 6_000,
         "P.K. 97F " * 8_000,
         "s/p ERCP 10/2 " * 6_000,
+        "MRN 1234567 and " + "1234568 and " * 6_000,
     ],
-    ids=["street-on", "known-as", "and-sharp", "name-age", "initials-age", "procedure-date"],
+    ids=[
+        "street-on",
+        "known-as",
+        "and-sharp",
+        "name-age",
+        "initials-age",
+        "procedure-date",
+        "id-list",
+    ],
 )
 def test_fourteenth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()

@@ -52,6 +52,7 @@ from privacy.phi.patterns.keywords import (
     ID_AFTER_LABEL_RE,
     ID_LABEL_RE,
     ID_LABELS,
+    ID_LIST_NEXT_RE,
     JAPANESE_POSTCODE_RE,
     KOREAN_RRN_RE,
     KOREAN_RRN_TRIGGER_RE,
@@ -221,6 +222,12 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
         if kind == "vehicle" and (tail := PLATE_TAIL_RE.match(text, end)):
             end = tail.end()
         yield _finding(text, kind, start, end, HIGH)
+        digits = sum(c.isdigit() for c in compact)
+        while kind != "ssn" and (more := ID_LIST_NEXT_RE.match(text, end)):
+            if abs(sum(c.isdigit() for c in more.group("id")) - digits) > 1:
+                break
+            yield _finding(text, kind, *more.span("id"), HIGH)
+            end = more.end()
     if "ID" in text:
         for m in BARE_ID_RE.finditer(text):
             if not (m.start() and text[m.start() - 1].isalnum()):  # "ID", not "PID"

@@ -151,6 +151,12 @@ UPPERCASE_ONLY_LABELS: Final = frozenset(
         "rfc",
     }
 )
+# The next number of a list after a labelled one, of about the same length: "MRN 3312290 and
+# 3312291", "MRN 00918274 instead of 00918247".
+ID_LIST_NEXT_RE: Final = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:and|or)?|and|or|&|/|instead[ \t]+of|not|vs\.?|versus)[ \t]*"
+    r"(?P<id>\d[\d -]{4,}\d)(?![\w-])"
+)
 ID_AFTER_LABEL_RE: Final = re.compile(
     r"[ \t]*(?:[:#=.(-][ \t]*)*"
     r"(?:(?:[Nn]o|[Nn]os|[Nn]umber|[Nn]um|[Nn]r|is|was|are|as|of|ID|[Ii]d|[Ee]nding(?:[ \t]+in)?)"
