@@ -329,10 +329,14 @@ def repeated_names(text: str, findings: list[Finding]) -> list[Finding]:
 # An age right after a name in a list: "Mavis Ludlow 90, NOF", "Harriet Cobb 92 – NR14",
 # "Eli 94 fell in the barn", "Edna Mae Pruitt 99 BP 190/100".
 _AGE_AFTER_NAME_RE: Final = re.compile(
-    r"[ \t]*,?[ \t]*(?P<age>9\d|1[01]\d)(?:[ \t]?(?:yo|y/o|y\.o\.))?"
-    r"(?=[ \t]*(?:[,;:)–—-]|$)|[ \t]+[a-zA-Z])(?![ \t]*(?:%|mg|kg|ml|mmhg|bpm|cm|mm|units?)\b)",
+    r"[.)'’\"]{0,2}[ \t]*,?[ \t]*\(?(?P<age>9\d|1[01]\d)(?:[ \t]?(?:yo|y/o|y\.o\.))?"
+    r"(?=[ \t]*(?:[,;:)–—-]|$)|[ \t]+[a-zA-Z])"
+    r"(?![ \t]*(?:%|mg|kg|ml|mmhg|bpm|cm|mm|units?|patients?|pts|people|cases|beds|mins?"
+    r"|minutes|hours|hrs|days|percent)\b)",
     re.MULTILINE,
 )
+# An age right after a date of birth: "DOB Sept 4 1931, 94. from Hilo".
+_AGE_AFTER_DATE_RE: Final = re.compile(r",[ \t]*(?P<age>9\d|1[01]\d)(?=[ \t]*[.,;)])")
 
 
 # Dotted initials before an age and sex, as a handover lists a patient: "P.K. 97F", "B.L. 33F
@@ -368,12 +372,14 @@ def initials_before_ages(text: str, findings: list[Finding]) -> list[Finding]:
 
 
 def ages_after_names(text: str, findings: list[Finding]) -> list[Finding]:
-    """The age written right after a name found (see `_AGE_AFTER_NAME_RE`): a list of
-    patients gives each one's age after their name, without a word for it."""
+    """The age written right after a name found (see `_AGE_AFTER_NAME_RE`) or after a date
+    and a comma: a list of patients gives each one's age after their name or their date of
+    birth, without a word for it."""
     ages = [
         Finding("age", *m.span("age"), m.group("age"), LOW)
         for f in findings
-        if f.kind == "name" and (m := _AGE_AFTER_NAME_RE.match(text, f.end))
+        if (f.kind == "name" and (m := _AGE_AFTER_NAME_RE.match(text, f.end)))
+        or (f.kind == "date" and (m := _AGE_AFTER_DATE_RE.match(text, f.end)))
     ]
     if not ages:
         return findings

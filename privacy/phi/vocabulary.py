@@ -456,7 +456,19 @@ _NEIGHBOURHOODS: Final = """
     |Cote-des-Neiges|Parc-Extension|North Preston|Dharavi|Govandi|Kurla|Seelampur
 """
 PLACE_POPULATION, PLACE_WORDS = _load_places()
-for _place in (p.strip() for p in _NEIGHBOURHOODS.split("|")):
+# Counties of Britain and Ireland the town list does not hold ("a Tipperary man", "from Dorset");
+# those that are also given names or eponyms (Kerry, Clare, Tyrone, Down, Mayo, Argyll) are
+# left out.
+_COUNTIES: Final = """
+    Dorset|Donegal|Tipperary|Wexford|Wicklow|Kildare|Meath|Louth|Offaly|Laois|Longford
+    |Westmeath|Leitrim|Roscommon|Sligo|Cavan|Monaghan|Carlow|Kilkenny|Fermanagh|Antrim|Armagh
+    |Lancashire|Cumbria|Northumberland|Cheshire|Shropshire|Herefordshire|Worcestershire
+    |Warwickshire|Staffordshire|Derbyshire|Nottinghamshire|Leicestershire|Lincolnshire
+    |Northamptonshire|Cambridgeshire|Bedfordshire|Hertfordshire|Buckinghamshire|Oxfordshire
+    |Berkshire|Hampshire|Wiltshire|Gloucestershire|Sussex|Surrey|Powys|Gwynedd|Ceredigion
+    |Pembrokeshire|Carmarthenshire|Aberdeenshire|Lanarkshire|Ayrshire|Perthshire|Moray|Lothian
+"""
+for _place in (p.strip() for p in (_NEIGHBOURHOODS + "|" + _COUNTIES).split("|")):
     PLACE_POPULATION.setdefault(_place, 50_000)
 PLACE_WORDS = PLACE_WORDS - {"Queens"}
 CA_PROVINCES: Final = _words("AB BC MB NB NL NS NT NU ON PE QC SK YT")

@@ -2425,3 +2425,56 @@ def test_fourteenth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
     find_phi(text)
     assert time.thread_time() - start < LINEAR_SECONDS
+
+
+# --- fifteenth round: batches 126-133 (counties, towns in lists of patients, odd labels) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a Tipperary man, 98, ruptured AAA, refused surgery", "Tipperary"),
+        ("78M, eGFR 22, Wolverhampton lad originally, wt 58kg", "Wolverhampton"),
+        ("71M, Mbeya, anterior STEMI, flown in", "Mbeya"),
+        ("into her cornrows. Faith is nine and has CF", "Faith"),
+        ("Pharmacy called re: Rx 4410029-03 (refill 3 of 5)", "4410029-03"),
+        ("the label said 'RX: 0412558 / 0412559' two refills", "0412559"),
+        ("specimen S25-014882 (part A) for review", "S25-014882"),
+        ("'Subscriber ID' 998 41 22 07 (spouse's plan)", "998 41 22 07"),
+        ("Bed 1 Mr P. 96 fine. Bed 2 Mrs Q. 90 fine.", "96"),
+        ("pt: Kalani Akana, DOB Sept 4 1931, 94. from Hilo", "94"),
+    ],
+)
+def test_fifteenth_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hodgkin lymphoma in the mother's history, Parkinson in the grandfather.",
+        "Plan: K 4.5, Sodium 135, Leeds protocol",
+        "Protein is one of the markers; the plan is one. Two more to go",
+        "Rx 500 mg amoxicillin; Rx: amoxicillin 500 mg tds",
+        "admitted 3/4/2024, 95% sats on air",
+    ],
+)
+def test_fifteenth_round_traps_stay_silent(text: str) -> None:
+    assert [f for f in find_phi(text) if f.kind != "date"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ", Tipperary man in the grandfather " * 4_000,
+        "71M, Mbeya, " * 6_000,
+        "Faith is nine. " * 6_000,
+        "Rx 4410029-03 " * 6_000,
+        "Mr P. 96 fine. " * 5_000,
+    ],
+    ids=["town-comma", "age-town", "is-nine", "rx", "initial-age"],
+)
+def test_fifteenth_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < LINEAR_SECONDS

@@ -40,6 +40,7 @@ from privacy.phi.patterns.keywords import CITY_AFTER_CUE_RE, CITY_CUE_RE
 from privacy.phi.patterns.shapes import PO_BOX_RE, STREET_RE
 from privacy.phi.patterns.unlisted import (
     ADDRESS_LABEL_RE,
+    AGE_BEFORE_COMMA_RE,
     CONFERENCE_BEFORE_RE,
     DATE_BEFORE_YEAR_RE,
     DAYS_AND_MONTHS,
@@ -47,6 +48,7 @@ from privacy.phi.patterns.unlisted import (
     FACILITY_NOUN_RE,
     IRISH_COUNTY_RE,
     MORE_PLACE_EVENTS_RE,
+    NEXT_CAPITALISED_RE,
     NOT_FACILITY_NAME,
     PERSON_IN_SENTENCE_RE,
     PLACE_SUFFIX_RE,
@@ -58,6 +60,7 @@ from privacy.phi.patterns.unlisted import (
     REGION_WORDS,
     SAINT_AFTER_RE,
     TOWN_BEFORE_PERSON_RE,
+    TOWN_END_RE,
     TOWN_LISTED_AFTER_RE,
     TOWN_THING_AFTER_RE,
     YEAR_AFTER_PLACE_RE,
@@ -576,6 +579,30 @@ def _streets_of_other_languages(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "zip", *code.span("code"), HIGH)
 
 
+def _town_after_an_age(doc: Doc) -> Iterator[Finding]:
+    """A listed town between commas right after an age, as a list of patients writes where
+    each comes from: "71M, Svolvær, anterior STEMI", "Tevita, 17, Nukuʻalofa, RHD"."""
+    text = doc.text
+    for start, end in doc.capitalised():
+        if text[start - 2 : start] != ", " or not AGE_BEFORE_COMMA_RE.search(
+            text, max(0, start - 12), start - 2
+        ):
+            continue
+        town = text[start:end]
+        if (nxt := NEXT_CAPITALISED_RE.match(text, end)) and f"{town} {nxt.group(1)}" in (
+            PLACE_POPULATION
+        ):
+            town, end = f"{town} {nxt.group(1)}", nxt.end()
+        if (
+            town in PLACE_POPULATION
+            and town not in PLACE_WORDS
+            and town not in NOT_NAME
+            and not _name_bits(town) & STRONG
+            and TOWN_END_RE.match(text, end)
+        ):
+            yield _finding(text, "address", start, end, LOW)
+
+
 def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     """Towns named by what follows them: "Kamloops native", "a Kirkcaldy lad"."""
     text = doc.text
@@ -586,6 +613,7 @@ def _detect_more_places(doc: Doc) -> Iterator[Finding]:
     yield from _towns_in_a_sentence_about_a_person(doc)
     yield from _place_before_unit(doc)
     yield from _streets_of_other_languages(doc)
+    yield from _town_after_an_age(doc)
     if "native" not in doc.low and "-based" not in doc.low and "raised" not in doc.low:
         return
     for m in PLACE_SUFFIX_RE.finditer(text):

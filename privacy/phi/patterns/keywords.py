@@ -97,6 +97,10 @@ ID_LABELS: Final[dict[str, str]] = {
         rf"|ghana[ \t]card{_NUM_SUFFIX}|nrc{_NUM_SUFFIX}|band[ \t]?(?:no\.?|#|number)"
         # Files, police cases and bookings: "DVA file no QX123456", "MLC no. 889/24".
         rf"|file[ \t]?(?:no\.?|number|#)|mlc{_NUM_SUFFIX}|booking[ \t]ref\.?"
+        # A prescription's number and a pathology specimen's: "Rx# 7719203-04", "RX: 0412558",
+        # "(Rx) 7719203-04", "Rx 4410029-03", "specimen S25-014882".
+        r"|rx(?:[ \t]?#|[ \t]?no\.?|[ \t]?number|:|\)|(?=[ \t]+\d{5}))"
+        r"|specimen(?=[ \t]+[a-z]{0,3}\d)"
         rf"{_NUM_SUFFIX}"
     ),
 }
@@ -158,7 +162,7 @@ ID_LIST_NEXT_RE: Final = re.compile(
     r"(?P<id>\d[\d -]{4,}\d)(?![\w-])"
 )
 ID_AFTER_LABEL_RE: Final = re.compile(
-    r"[ \t]*(?:[:#=.(-][ \t]*)*"
+    r"[ \t]*(?:[:#=.(\-'’\"”—–][ \t]*)*"
     r"(?:(?:[Nn]o|[Nn]os|[Nn]umber|[Nn]um|[Nn]r|is|was|are|as|of|ID|[Ii]d|[Ee]nding(?:[ \t]+in)?)"
     r"\b\.?[ \t]*[:#]?[ \t]*){0,3}"
     # A few words may sit between label and code: "MRN for this patient is 123".
@@ -274,7 +278,7 @@ for _rule, _blob in (
         imei implant claim accession study trial subject passport case employee badge student
         inmate prisoner visa alien encounter visit referral participant specimen sample
         requisition confirmation booking tracking reference ref enrollment enrolment
-        registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip
+        registration user username login hrn urn ur nhi ihi aadhaar aadhar national uhid ip rx
         inpatient in-patient philhealth nhis nhif nhf ndis cnic nric mykad ic sha trn folder bike
         car motorbike scooter gms hmo dva fall fallnummer hosp pnr personnummer personnr hetu
         henkilötunnus rodné rodne kt kennitala cpr taj nir sin oib cnp egn jmbg amka bsn dni nie

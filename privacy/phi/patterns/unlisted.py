@@ -59,7 +59,12 @@ HUMAN_VERB_AFTER_RE: Final = re.compile(
     r"|goes[ \t]+by|is[ \t]+back|was[ \t]+back"
     r"|was[ \t]+(?:admitted|discharged|transferred|found|brought|referred|intubated|diagnosed)"
     r"|is[ \t]+(?:only[ \t]+|now[ \t]+)?\d{1,3}[ \t]*(?:and|with|now|today|yo|y/o|years|months"
-    r"|weeks|next|,)|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
+    r"|weeks|next|,)"
+    # "Faith is nine.", "Bo is twelve and": a child's age in words.
+    r"|is[ \t]+(?:only[ \t]+|now[ \t]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+    r"(?=[ \t]*(?:[.,;!]|and\b|$))"
+    r"|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
     r"|thought"
     r"|knows|decided|agreed|insisted|brought|drove|texted|messaged|sat|slept|keeps[ \t]+asking"
     r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their)"
@@ -109,15 +114,23 @@ TOWN_BEFORE_PERSON_RE: Final = re.compile(
     r"(?:(?<![\w'’-])(?:[Aa]|[Aa]n|[Oo]ur|[Tt]he|[Mm]y|[Tt]his|[Tt]hat|[Hh]er|[Hh]is|[Tt]heir)"
     r"[ \t]+(?:[a-z0-9][\w/-]*[ \t]+){0,2}?"
     r"|(?<![\w/.])\d{1,3}[ \t]?(?:[MFmf]|yo|y/o)[ \t]+"
-    r"|^[ \t]*['‘\"“(]?|[.!?:][ \t]+)"
-    r"(?P<town>[A-Z][a-z]+(?:[ \t](?:County|Parish|City|Bridge|[A-Z][a-z]+))?)"
-    r"(?:[ \t]+(?P<state>[A-Z]{2}))?[ \t]+(?:[a-z][a-z-]*[ \t]+){0,2}?$",
+    r"|^[ \t]*['‘\"“(]?|[.!?:,][ \t]+)"
+    r"(?P<town>[A-Z][a-zß-öø-ÿā-ž]+(?:[ \t](?:County|Parish|City|Bridge|[A-Z][a-zß-öø-ÿā-ž]+))?)"
+    r"(?:[ \t]+(?P<state>[A-Z]{2}))?[ \t]+"
+    r"(?:(?!(?:in|the|of|a|an|and|to|for|with|at|on|by|is|was|her|his)[ \t])[a-z][a-z-]*[ \t]+)"
+    r"{0,2}?$",
     re.MULTILINE,
 )
 # A saint's name right after "St": "St Mary's", "St. Anne".
 SAINT_AFTER_RE: Final = re.compile(
     r"(?<=St)\.?[ \t]+(?!(?:N|S|E|W|North|South|East|West)\b)[A-Z][a-z]"
 )
+# An age, with its sex or unit, right before a comma: "71M", "17", "94yo", "(88 F)".
+AGE_BEFORE_COMMA_RE: Final = re.compile(r"(?<![\w/.])\d{1,3}[ \t]?(?:[MFmf]|yo|y/o|yrs?)?\)?$")
+# A capitalised word right after another: the second word of "Hội An", "Port Douglas".
+NEXT_CAPITALISED_RE: Final = re.compile(r"[ \t]([A-Z][\w'’ʻ-]*)")
+# What may follow a town in such a list: a comma, a semicolon, a dash, a bracket, a line's end.
+TOWN_END_RE: Final = re.compile(r"[ \t]*(?:[,;(—–]|-[ \t]|$)", re.MULTILINE)
 # The next town of a list: ", Duluth", " and Reno", ", or Port Douglas".
 TOWN_LISTED_AFTER_RE: Final = re.compile(
     r"(?:,[ \t]*(?:(?:and|or|&)[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
