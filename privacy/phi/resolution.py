@@ -342,9 +342,11 @@ _AGE_AFTER_DATE_RE: Final = re.compile(r",[ \t]*(?P<age>9\d|1[01]\d)(?=[ \t]*[.,
 # Dotted initials before an age and sex, as a handover lists a patient: "P.K. 97F", "B.L. 33F
 # POD1", "Y.T. 91F", "K. Albright" is left to the name rules.
 _INITIALS_BEFORE_AGE_RE: Final = re.compile(
-    r"(?<![\w.])(?P<name>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)[ \t]*,?[ \t]*"
+    r"(?P<name>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)[ \t]*,?[ \t]*"
     r"(?P<age>\d{1,3})[ \t]?(?:[MFmf]|yo|y/o)(?![\w/])"
 )
+# Its literal-led trigger (a full stop, a capital, a full stop), which ``re`` finds quickly.
+_INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Z]\.")
 
 
 _COUNTRY_INITIALS: Final = frozenset("U.S. U.K. E.U. N.Z. U.A.E. S.A.".split())
@@ -352,14 +354,19 @@ _COUNTRY_INITIALS: Final = frozenset("U.S. U.K. E.U. N.Z. U.A.E. S.A.".split())
 
 def initials_before_ages(text: str, findings: list[Finding]) -> list[Finding]:
     """Dotted initials before an age and sex (`_INITIALS_BEFORE_AGE_RE`), and the age too
-    when it is over 89; looked for only where a capital and a full stop are."""
-    if ". " not in text and not re.search(r"[A-Z]\.[A-Z]\.", text):
-        return findings
+    when it is over 89; matched only where its literal-led trigger is (a pattern that opens
+    with a look-behind, run over the whole text, cost 0.17 ms on the benchmark's post)."""
     taken = bytearray(len(text))
     for f in findings:
         taken[f.start : f.end] = b"\x01" * (f.end - f.start)
     added: list[Finding] = []
-    for m in _INITIALS_BEFORE_AGE_RE.finditer(text):
+    for trigger in _INITIALS_TRIGGER_RE.finditer(text):
+        start = trigger.start() - 1
+        if start < 0 or (start and (text[start - 1].isalnum() or text[start - 1] == ".")):
+            continue
+        m = _INITIALS_BEFORE_AGE_RE.match(text, start)
+        if m is None:
+            continue
         if m.group("name").replace(" ", "") in _COUNTRY_INITIALS:
             continue  # "U.S. 45M"
         if taken.find(1, *m.span("name")) == -1:

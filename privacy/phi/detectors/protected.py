@@ -68,7 +68,7 @@ def _sister_is_a_nurse(text: str, low: str, pos: int) -> bool:
     "Sister: Becca", "Sister Fatmata on her way" (opening a sentence): a relative, or unknown."""
     if low[low.rfind(" ", 0, max(0, pos - 1)) + 1 : pos].strip() in WARD_SISTER_WORDS:
         return True
-    before = text[:pos].rstrip()
+    before = text[max(0, pos - 12) : pos].rstrip()
     return (
         text.startswith("Sister ", pos)
         and bool(before)
