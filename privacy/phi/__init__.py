@@ -38,6 +38,7 @@ from privacy.phi.resolution import (
     repeated_names,
     resolve,
     whole_names,
+    whole_places,
 )
 
 __all__ = ["HIGH", "KIND_EXPLANATIONS", "KIND_LABELS", "LOW", "Finding", "find_phi"]
@@ -52,6 +53,8 @@ def find_phi(text: str) -> list[Finding]:
     protected, candidates = protected_spans(doc)
     for detect in DETECTORS:
         candidates.extend(detect(doc))
-    found = drop_addressed_readers(text, resolve(candidates, protected, len(text)))
+    found = whole_places(
+        text, drop_addressed_readers(text, resolve(candidates, protected, len(text)))
+    )
     found = repeated_names(text, whole_names(text, found))
     return ages_after_names(text, initials_before_ages(text, found))

@@ -120,7 +120,7 @@ def english_compound(word: str, parts: int = 3) -> bool:
     )
 
 
-def _lower_name_like(word: str) -> bool:
+def lower_name_like(word: str) -> bool:
     """A lower-case word that may be a name: a listed name that is no word, or no English word."""
     bits = NAME_FLAGS.get(word, 0)
     if bits & WORD:
@@ -196,7 +196,7 @@ def lower_candidates(text: str) -> Iterator[tuple[int, int]]:
     """Lower-case words that may be names or towns: "spoke to rashida", "moved to luton"."""
     for m in LOWER_WORD_RE.finditer(text):
         word = m.group()
-        if _lower_name_like(word) or _lower_town(word):
+        if lower_name_like(word) or _lower_town(word):
             yield m.span()
 
 

@@ -8,7 +8,8 @@ from typing import Final
 from privacy.phi.detectors import CONF_RANK, KIND_RANK, Span
 from privacy.phi.detectors.names import _is_person_name, _sentence_start
 from privacy.phi.kinds import LOW, Finding
-from privacy.phi.patterns.common import TOKEN_RE
+from privacy.phi.model import lower_name_like
+from privacy.phi.patterns.common import _L, TOKEN_RE
 from privacy.phi.patterns.international import (
     CAMEL_PART_RE,
     HASHTAG_RE,
@@ -16,11 +17,25 @@ from privacy.phi.patterns.international import (
     VOCATIVE_AFTER_RE,
     VOCATIVE_RE,
 )
-from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NAME_FLAGS, NOT_NAME, SURNAME, WORD
+from privacy.phi.patterns.unlisted import NAME_PARTICLES, WORD_NAMES_OF_PEOPLE
+from privacy.phi.vocabulary import (
+    ENGLISH_WORDS,
+    EPONYM_FOLLOWERS,
+    EPONYMS,
+    GIVEN,
+    NAME_FLAGS,
+    NOT_NAME,
+    SURNAME,
+    WORD,
+)
 
-# A capitalised word after a space: the next word of a name ("Edith [Marchbanks]",
-# "Yousef [Al-Khatib]", "Seánie [Ó Dálaigh]" word by word).
-_NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]({TOKEN_RE.pattern})")
+# A capitalised word after a space: the next word of a name ("Edith [Marchbanks]", "Faisal
+# [al-Hashimi]", "Yousef [Al-Khatib]", "Seánie [Ó Dálaigh]" word by word).
+_NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]((?:al-|el-)?{TOKEN_RE.pattern})")
+# A lower-case word after a space: the next word of a lower-case name ("dorota [wiśniewska]").
+_NEXT_LOWER_WORD_RE: Final = re.compile(rf"[ \t]([{_L}]{{2,}}(?:-[{_L}]+)*)(?![\w'’@])")
+# The lower-case word after a word, past a possessive: "Pemberton's [sign]".
+_FOLLOWING_LOWER_WORD_RE: Final = re.compile(r"(?:['’]s?)?[ \t]+([a-z]+)")
 _PREVIOUS_TOKEN_RE: Final = re.compile(rf"({TOKEN_RE.pattern})[ \t]$")
 # What may open a name before its first capitalised word: particles ("van der Merwe", "De La
 # Cruz", "al-Rashidi") and a nickname in quotes ("'Big Tiny' Yazzie").
@@ -90,6 +105,69 @@ def resolve(candidates: list[Finding], protected: list[Span], size: int) -> list
     return kept
 
 
+# What joins two places into one address: "Ridge St in Parkersburg".
+_PLACE_JOINER_RE: Final = re.compile(r"[ \t]+(?:in|on|at|off)[ \t]+")
+# A landmark or workplace named before the place it stands in: "outside the Biedronka in
+# Wola", "works nights at the Amazon warehouse in Rugeley", "above the grocery on Brick Lane".
+_LANDMARK_BEFORE_RE: Final = re.compile(
+    r"\b(?:at|outside|above|below|near|behind|by|from|opposite|beside|inside|in|on|to)[ \t]+the"
+    r"[ \t]+(?P<landmark>(?:[\w'’&-]+[ \t]+){1,4}?)(?:in|on|at|off|near)[ \t]+$"
+)
+_NOT_LANDMARK_WORDS: Final = frozenset(
+    """patient patients pt man woman lady guy boy girl kid child baby family wife husband son
+    daughter mother father mum mom dad team conference meeting course talk congress summit
+    same other first last next one only who which that this and or but was is""".split()
+)
+# A street corner: "on Dundas and Ossington", "the corner of Queen & Bathurst".
+_CORNER_BEFORE_RE: Final = re.compile(r"\b(?:on|at|of)[ \t]+$")
+_CORNER_AFTER_RE: Final = re.compile(r"[ \t]+(?:and|&)[ \t]+(?P<street>[A-Z][\w'’-]+)(?![\w'’-])")
+
+
+def whole_places(text: str, findings: list[Finding]) -> list[Finding]:
+    """Each place found, stretched over the address it belongs to.
+
+    Two places joined by "in" or a comma are one address ("Ridge St in Parkersburg"); a
+    street found before "and" and another capitalised word is a corner ("on Dundas and
+    Ossington"); a landmark or workplace before "in" or "on" and the place is part of it
+    ("outside the Biedronka in Wola"), and any finding inside the landmark joins the address
+    ("the Denny's on Route 9").
+    """
+    out: list[Finding] = []
+    for f in findings:
+        if f.kind != "address":
+            out.append(f)
+            continue
+        start, end, confidence = f.start, f.end, f.confidence
+        if (corner := _CORNER_AFTER_RE.match(text, end)) and (
+            _CORNER_BEFORE_RE.search(text, max(0, start - 4), start)
+            and corner.group("street") not in NOT_NAME
+            and not NAME_FLAGS.get(corner.group("street").lower(), 0) & GIVEN
+        ):
+            end = corner.end()
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.kind == "address"
+            and _PLACE_JOINER_RE.fullmatch(text, previous.end, start)
+        ):
+            out.pop()
+            start = previous.start
+            confidence = min(confidence, previous.confidence, key=CONF_RANK.__getitem__)
+        landmark = _LANDMARK_BEFORE_RE.search(text, max(0, start - 60), start)
+        if landmark and not any(
+            w.lower() in _NOT_LANDMARK_WORDS for w in landmark.group("landmark").split()
+        ):
+            start = landmark.start("landmark")
+            while out and out[-1].end > start:
+                inner = out.pop()  # "the [Denny]'s on Route 9": the business, not a person
+                start = min(start, inner.start)
+        if (start, end) == (f.start, f.end):
+            out.append(f)
+        else:
+            out.append(Finding("address", start, end, text[start:end], confidence))
+    return out
+
+
 def drop_addressed_readers(text: str, findings: list[Finding]) -> list[Finding]:
     """Findings without the names that only address the reader (see `addresses_the_reader`)."""
     return [f for f in findings if not addresses_the_reader(text, f)]
@@ -101,6 +179,15 @@ def _name_word(word: str) -> bool:
         return False
     bits = NAME_FLAGS.get(word.lower(), 0)
     return bool(bits & (GIVEN | SURNAME)) or word.lower() not in ENGLISH_WORDS
+
+
+def _eponym_as_surname(text: str, word: str, end: int) -> bool:
+    """A surname that is also an eponym, after a name found ("Mrs Iris Pemberton"), unless a
+    word of eponyms follows it ("Marcus Gunn pupil")."""
+    if word not in EPONYMS:
+        return False
+    after = _FOLLOWING_LOWER_WORD_RE.match(text, end)
+    return after is None or after.group(1) not in EPONYM_FOLLOWERS
 
 
 def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
@@ -122,6 +209,22 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
     for f in findings:
         if f.kind == "name" and f.text.endswith(("'s", "’s")) and len(f.text) > 3:
             f = Finding("name", f.start, f.end - 2, f.text[:-2], f.confidence)  # "pippa's mum"
+        if f.kind == "name" and f.text[:1].islower():
+            f = _whole_lower_name(text, taken, f)
+            previous = out[-1] if out else None
+            if (
+                previous is not None
+                and previous.kind == "name"
+                and previous.text[:1].islower()
+                and previous.end < f.start
+                and all(
+                    w.capitalize() in NAME_PARTICLES for w in text[previous.end : f.start].split()
+                )
+            ):  # "nguyen" "thanh": one name, with "van" between
+                out.pop()
+                f = Finding("name", previous.start, f.end, text[previous.start : f.end], LOW)
+            out.append(f)
+            continue
         if f.kind != "name" or not f.text[:1].isupper():
             out.append(f)
             continue
@@ -135,11 +238,12 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
         ):
             start, end = opening.start(), rest.end()  # "'Big Ron' Tsosie" from "Ron"
         while (m := _NEXT_TOKEN_RE.match(text, end)) and (
-            _name_word(m.group(1)) and taken.find(1, m.start(1), m.end(1)) == -1
+            (_name_word(m.group(1)) or _eponym_as_surname(text, m.group(1), m.end(1)))
+            and taken.find(1, m.start(1), m.end(1)) == -1
         ):
             end = m.end(1)
         while (m := _PREVIOUS_TOKEN_RE.search(text, max(0, start - 30), start)) and (
-            _name_word(m.group(1))
+            (_name_word(m.group(1)) or m.group(1) in WORD_NAMES_OF_PEOPLE)
             and NAME_FLAGS.get(m.group(1).lower(), 0) & GIVEN
             and taken.find(1, m.start(1), m.end(1)) == -1
             and not (m.start(1) and text[m.start(1) - 1].isalnum())
@@ -187,6 +291,30 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
             taken[nick.start("nick") : nick.end("nick")] = b"\x01" * len(nick.group("nick"))
             out.append(Finding("name", *nick.span("nick"), nick.group("nick"), confidence))
     return out
+
+
+def _whole_lower_name(text: str, taken: bytearray, f: Finding) -> Finding:
+    """A name found in lower case, stretched over the name words written after it ("pt
+    [dorota] wiśniewska", "[nguyen] van thanh 91M"): up to two more words that may be names
+    (no English words, no jargon) or particles between them."""
+    end = f.end
+    for _ in range(3):
+        m = _NEXT_LOWER_WORD_RE.match(text, end)
+        if m is None or taken.find(1, m.start(1), m.end(1)) != -1:
+            break
+        word = m.group(1)
+        if word.capitalize() in NAME_PARTICLES and _NEXT_LOWER_WORD_RE.match(text, m.end()):
+            end = m.end(1)  # "van", "thi": a name goes on after them
+            continue
+        if not lower_name_like(word):
+            break
+        end = m.end(1)
+    while end > f.end and text[text.rfind(" ", 0, end) + 1 : end].capitalize() in NAME_PARTICLES:
+        end = text.rfind(" ", 0, end)  # a particle with no name after it stays out
+    if end == f.end:
+        return f
+    taken[f.start : end] = b"\x01" * (end - f.start)
+    return Finding("name", f.start, end, text[f.start : end], f.confidence)
 
 
 def _surname_first(
@@ -342,20 +470,25 @@ _AGE_AFTER_DATE_RE: Final = re.compile(r",[ \t]*(?P<age>9\d|1[01]\d)(?=[ \t]*[.,
 # Dotted initials before an age and sex, as a handover lists a patient: "P.K. 97F", "B.L. 33F
 # POD1", "Y.T. 91F", "K. Albright" is left to the name rules.
 _INITIALS_BEFORE_AGE_RE: Final = re.compile(
-    r"(?P<name>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)[ \t]*,?[ \t]*"
-    r"(?P<age>\d{1,3})[ \t]?(?:[MFmf]|yo|y/o)(?![\w/])"
+    r"(?P<name>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)"
+    r"(?:[ \t]*,?[ \t]*(?P<age>\d{1,3})[ \t]?(?:[MFmf]|yo|y/o)(?![\w/])"
+    # "J.K., 17, the boy from", "J.M.'s brother Desmond"
+    r"|[ \t]*,[ \t]*(?P<bare_age>\d{1,3})(?=[ \t]*,)"
+    r"|(?=['’]s[ \t]+(?:mum|mom|dad|wife|husband|son|daughter|brother|sister|family|parents"
+    r"|partner)\b))"
 )
 # Its literal-led trigger (a full stop, a capital, a full stop), which ``re`` finds quickly.
 _INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Z]\.")
 
 
-_COUNTRY_INITIALS: Final = frozenset("U.S. U.K. E.U. N.Z. U.A.E. S.A.".split())
+_COUNTRY_INITIALS: Final = frozenset("U.S. U.K. E.U. N.Z. U.A.E. S.A. D.C. L.A. A.M. P.M.".split())
 
 
 def initials_before_ages(text: str, findings: list[Finding]) -> list[Finding]:
-    """Dotted initials before an age and sex (`_INITIALS_BEFORE_AGE_RE`), and the age too
-    when it is over 89; matched only where its literal-led trigger is (a pattern that opens
-    with a look-behind, run over the whole text, cost 0.17 ms on the benchmark's post)."""
+    """Dotted initials before an age (and sex) or a relative (`_INITIALS_BEFORE_AGE_RE`), and
+    the age too when it is over 89; matched only where its literal-led trigger is (a pattern
+    that opens with a look-behind, run over the whole text, cost 0.17 ms on the benchmark's
+    post)."""
     taken = bytearray(len(text))
     for f in findings:
         taken[f.start : f.end] = b"\x01" * (f.end - f.start)
@@ -371,8 +504,9 @@ def initials_before_ages(text: str, findings: list[Finding]) -> list[Finding]:
             continue  # "U.S. 45M"
         if taken.find(1, *m.span("name")) == -1:
             added.append(Finding("name", *m.span("name"), m.group("name"), LOW))
-        if 90 <= int(m.group("age")) < 130 and taken.find(1, *m.span("age")) == -1:
-            added.append(Finding("age", *m.span("age"), m.group("age"), LOW))
+        age = "age" if m.group("age") else "bare_age"
+        if m.group(age) and 90 <= int(m.group(age)) < 130 and taken.find(1, *m.span(age)) == -1:
+            added.append(Finding("age", *m.span(age), m.group(age), LOW))
     if not added:
         return findings
     return sorted(findings + added, key=lambda f: f.start)

@@ -226,13 +226,13 @@ def test_dev_set_precision_and_recall() -> None:
             f"precision {blind.precision:.3f}"
         )
     total = _total(tallies)
-    # The floors are the figures measured after batches 52-56, 62-69, 70-85, 90-117 and 126-133
-    # (3,250 posts written blind, most of them sign-outs, stories, notes pasted from abroad and
-    # the hardest cases on purpose) joined the set (docs/phi.md, ninth to fifteenth rounds):
-    # 0.926 recall, 0.924 precision (0.9239), names 0.939, addresses 0.946.
-    assert total.recall >= 0.925, _table(tallies)
-    assert total.precision >= 0.923, _table(tallies)
-    assert tallies["name"].recall >= 0.935, _table(tallies)
+    # The floors are the figures measured after batches 52-56, 62-69, 70-85, 90-117, 126-145
+    # and 150-161 (4,450 posts written blind, most of them sign-outs, stories, notes pasted from
+    # abroad and the hardest cases on purpose) joined the set (docs/phi.md, ninth to seventeenth
+    # rounds): 0.927 recall, 0.922 precision (0.9223), names 0.940, addresses 0.945.
+    assert total.recall >= 0.926, _table(tallies)
+    assert total.precision >= 0.922, _table(tallies)
+    assert tallies["name"].recall >= 0.939, _table(tallies)
     assert tallies["address"].recall >= 0.944, _table(tallies)
 
 
@@ -582,7 +582,7 @@ UNCUED_POSITIVES: list[tuple[str, str, str]] = [
     ("She lives in Bath with her husband.", "address", "Bath"),
     ("He lives near Jackson Heights with his brother.", "address", "Jackson Heights"),
     ("A young man from Moss Side, stabbed twice.", "address", "Moss Side"),
-    ("found down at the bus stop at 9th and Pine", "address", "9th and Pine"),
+    ("found down at the bus stop at 9th and Pine", "address", "bus stop at 9th and Pine"),
     ("Lives on the corner of Queen and Bathurst.", "address", "Queen and Bathurst"),
     ("Transferred from a small hospital in Mobile, AL.", "address", "Mobile, AL"),
     ("he's been wheezing since they moved to luton", "address", "luton"),
@@ -1254,7 +1254,10 @@ def test_third_round_rules_stay_linear(text: str) -> None:
         ("She was raised in Kingston, Jamaica.", "Kingston, Jamaica"),
         ("Visiting her daughter in Wagga when she fell", "Wagga"),
         # a corner with a street type, a home "at" a town
-        ("She runs the chip shop on the corner of Main St and Elm in Bemidji", "Main St and Elm"),
+        (
+            "She runs the chip shop on the corner of Main St and Elm in Bemidji",
+            "Main St and Elm in Bemidji",
+        ),
         ("Pt is from Reading originally, now lives in a caravan at Clacton", "Clacton"),
         ("lives on a farm at Gundagai with his dog", "Gundagai"),
         # hospital numbers written loosely
@@ -1419,7 +1422,7 @@ def test_fourth_round_rules_stay_linear(text: str) -> None:
         ("follow for updates #PrayersForHunter", "name", "Hunter"),
         ("today she smiled #KiaKahaTaini", "name", "Taini"),
         ("Faith in bed 12 pulled her NG again", "name", "Faith"),
-        ("Our ICU in Leeds took her from the flat in Hulme", "address", "Hulme"),
+        ("Our ICU in Leeds took her from the flat in Hulme", "address", "flat in Hulme"),
         ("transferred from Leeds post op, lives alone", "address", "Leeds"),
         ("Twins Mason and Grace Tupou (ex-29 weekers) both off CPAP", "name", "Grace Tupou"),
         (
@@ -1432,7 +1435,11 @@ def test_fourth_round_rules_stay_linear(text: str) -> None:
         ("she lives up in Hope and the highway was closed", "address", "Hope"),
         ("Mrs Beauchamp from Trois-Rivières, whose granddaughter", "address", "Trois-Rivières"),
         ("village Bichhua, Chhindwara district — 23F, krait bite", "address", "Chhindwara"),
-        ("lives on the Broadwater Farm estate in Tottenham", "address", "Broadwater Farm"),
+        (
+            "lives on the Broadwater Farm estate in Tottenham",
+            "address",
+            "Broadwater Farm estate in Tottenham",
+        ),
         # Labelled numbers of other countries.
         ("Wanjiru Kamau 45F IP no 2291847, from Kawangware", "mrn", "2291847"),
         ("from guntur, UHID 2024/00871. alcoholic hepatitis", "mrn", "2024/00871"),
@@ -1848,7 +1855,7 @@ def test_ninth_round_rules_stay_linear(text: str) -> None:
             "Passed 28 Sept at Yoogali Gardens Aged Care with her family",
             "Yoogali Gardens Aged Care",
         ),
-        ("turned 97 yesterday at Banksia Lodge in Toowoomba", "Banksia Lodge"),
+        ("turned 97 yesterday at Banksia Lodge in Toowoomba", "Banksia Lodge in Toowoomba"),
         # Postcodes by their towns in an address, before or after them.
         ("Pt: Mr K, 4/22 Rawson St, Auburn NSW 2144. Medicare", "2144"),
         ("res. 2311 Vilakazi St, Orlando West, Soweto 1804. DKA", "1804"),
@@ -2005,8 +2012,11 @@ def test_names_found_again_the_same_with_few_names_or_many() -> None:
         ("uncle Ramasamy s/o Pillai in bed 22 keeps asking for makan", "Ramasamy s/o Pillai"),
         # Homes named before a hospice, a residence or "living" (capitalised, or a saint's).
         ("Dispo: Maple Grove Senior Living, 2204 Orchard Ln", "Maple Grove Senior Living"),
-        ("looked after by the team at St Luke's Hospice in Sheffield", "St Luke's Hospice"),
-        ("came in from st. agnes residence in dubuque", "st. agnes residence"),
+        (
+            "looked after by the team at St Luke's Hospice in Sheffield",
+            "St Luke's Hospice in Sheffield",
+        ),
+        ("came in from st. agnes residence in dubuque", "st. agnes residence in dubuque"),
         # A retirement home in lower case is named as a rest home is (not only in capitals).
         ("discharged back to sunnyvale retirement home today", "sunnyvale retirement home"),
     ],
@@ -2362,8 +2372,8 @@ def test_thirteenth_round_rules_stay_linear(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("sleeps in the doorway on King St E most nights", "King St E"),
-        ("stabbed outside the garage on Vilakazi Rd last night", "Vilakazi Rd"),
+        ("sleeps in the doorway on King St E most nights", "doorway on King St E"),
+        ("stabbed outside the garage on Vilakazi Rd last night", "garage on Vilakazi Rd"),
         ("the regulars know him as Stosh, never got a surname", "Stosh"),
         ("her neighbour only knew her as 'Dolly'. Found down at home", "Dolly"),
         ("he introduced himself as 'Sarge' and saluted the registrar", "Sarge"),
@@ -2477,6 +2487,149 @@ def test_fifteenth_round_traps_stay_silent(text: str) -> None:
     ids=["town-comma", "age-town", "is-nine", "rx", "initial-age"],
 )
 def test_fifteenth_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < LINEAR_SECONDS
+
+
+# --- sixteenth round: batches 134-145 (word-names with an age or a person's verb, whole
+# lower-case names, landmarks and corners, colleagues by more jobs, handles of patients) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. tran in 4B had ANC 0.3 and spiked", "tran"),
+        ("GoFundMe for our patient Summer's transplant travel", "Summer"),
+        ("pt says her name is Sunny and refuses a surname", "Sunny"),
+        ("Pt: Summer Delacroix. If anyone calls, page me", "Summer Delacroix"),
+        ("Sunny is 91 today!! Our longest-staying rehab pt", "Sunny"),
+        ("Will is doing so much better. Extubated yesterday", "Will"),
+        ("Summer, 27, status asthmaticus, ROSC after 9 min", "Summer"),
+        ("Hope is home!!! After 112 days in PICU", "Hope"),
+        ("Grace turned 94 yesterday on our ward", "Grace"),
+        ("Joseph prefers mornings, works nights", "Joseph"),
+        ("pt dorota wiśniewska, 93F, fell at home", "dorota wiśniewska"),
+        ("sign out: nguyen van thanh 91M s/p hip ORIF", "nguyen van thanh"),
+        ("Can't stop thinking about Mrs Iris Pemberton, admitted", "Iris Pemberton"),
+        ("her husband (Faisal al-Hashimi) ever had a trach", "Faisal al-Hashimi"),
+        ("Can't stop thinking about J.K., 17, the boy from", "J.K."),
+        ("3rd call from J.M.'s brother asking why", "J.M."),
+        ("R.T., 93, lives alone", "93"),
+        ("pt @navajo_rose_nez posted about her chair", "@navajo_rose_nez"),
+        (
+            "A pt's wife DM'd me on here from @rebecca_loves_jim_82 to say thanks",
+            "@rebecca_loves_jim_82",
+        ),
+        ("the OHIP number was wrong: 4382-917-455-KT. Who", "4382-917-455-KT"),
+        ("DOB 14/07/1958, Hosp no. LG-772104, lives in", "LG-772104"),
+        ("Brazilian CPF on the form 123.456.789-09, for billing", "123.456.789-09"),
+        ("his bank card ending 4471 was in the wallet", "4471"),
+        ("Nana, you're 92 and still out-cooking all of us!", "92"),
+        ("She lives on Ridge St in Parkersburg, no car.", "Ridge St in Parkersburg"),
+        ("hit by a truck outside the Biedronka in Wola on the 22nd", "Biedronka in Wola"),
+        ("works night shifts at the Amazon warehouse in Rugeley.", "Amazon warehouse in Rugeley"),
+        (
+            "Found by police at the bus shelter on Dundas and Ossington.",
+            "bus shelter on Dundas and Ossington",
+        ),
+        (
+            "line cook at the Denny's on Route 9 in Saugerties, 3 kids",
+            "Denny's on Route 9 in Saugerties",
+        ),
+    ],
+)
+def test_sixteenth_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To the parents reading: the MR vaccine is free at your health center.",
+        "Our ward's therapy dog is called Hope and she has done more than any SSRI.",
+        "Med student question: why is it called Bell's palsy if it's idiopathic?",
+        "Huge shout-out to nurse practitioner Dawn Reilly and the night team.",
+        "Thank you to CNO Patricia Alvarez and every nurse on the unit.",
+        "Rant courtesy of our podiatrist Nkechi after three missed cases.",
+        "You're 90 minutes late to the handover, and you are 95% of the way there.",
+        "The study ending 2024 was stopped early for benefit.",
+        "Summer is here and so are the ticks. Hope is a strategy? No.",
+        "a Marcus Gunn pupil on the left",
+    ],
+)
+def test_sixteenth_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "outside the big old shop in Wola on " * 3_000,
+        "on Dundas and Ossington in Leeds " * 3_000,
+        "pt dorota wiśniewska van " * 4_000,
+        "J.K., 17, " * 8_000,
+        "Nana, you're 92 " * 6_000,
+        "card ending 4471 " * 6_000,
+        "Will is doing so much better. " * 3_000,
+    ],
+    ids=["landmark", "corner", "lower-name", "initials", "you-are", "card", "word-name"],
+)
+def test_sixteenth_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < LINEAR_SECONDS
+
+
+# --- seventeenth round: batches 150-161 (a name with the poster's patient after it, handles
+# after a relative, ages opening a sentence, more health numbers and colleagues' jobs) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shout out to Bill, my 90-year-old regular in clinic", "Bill"),
+        ("Summer, my 16yo patient with anorexia, sent me a card", "Summer"),
+        ("Will, our 8yo with Kawasaki, is going home!", "Will"),
+        ("Our PICU patient Sunny went home today!!", "Sunny"),
+        ("His dad @daveyk_outdoors posted the whole journey", "@daveyk_outdoors"),
+        ("His mokopuna Anahera (@anahera.k.w) made a slideshow", "@anahera.k.w"),
+        ("admitted on 02/09/2024. 97 and tougher than all of us.", "97"),
+        ("my pt, 67, SHN 912 448 017, can't keep driving", "912 448 017"),
+        ("Echo EF 25%, needs CRT-D. PMJAY card 8834 2219 0045.", "8834 2219 0045"),
+    ],
+)
+def test_seventeenth_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr Patel, my attending, said no. Leeds, my hometown, agreed.",
+        "Thanks, my little team!",
+        "Great thread by Dr Eric Topol (@EricTopol) on trials.",
+        "Our midwife Siobhán was unflappable.",
+        "Thank you to my clinical instructor Ms. Thandeka and everyone.",
+        "Contact practice manager Fiona at the front desk.",
+        "Thanks Mr. Duncan (my consultant) for every ward round.",
+        "Sats 88. 95 and stable on 2L.",
+    ],
+)
+def test_seventeenth_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bill, my 90-year-old regular, " * 4_000,
+        "Anahera (@anahera " * 5_000,
+        ". 97 and tougher " * 6_000,
+    ],
+    ids=["my-patient", "handle", "age-and"],
+)
+def test_seventeenth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
     find_phi(text)
     assert time.thread_time() - start < LINEAR_SECONDS

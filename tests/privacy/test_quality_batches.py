@@ -45,26 +45,34 @@ def test_an_unknown_batch_is_refused(capsys: pytest.CaptureFixture[str]) -> None
 def test_fresh_set_holds_the_unread_blind_batches_apart_from_training() -> None:
     fresh = load_set("fresh")
     assert {s.style for s in fresh} == {
-        f"batch{n}" for n in (*range(57, 62), *range(86, 90), *range(118, 126))
+        f"batch{n}"
+        for n in (
+            *range(57, 62),
+            *range(86, 90),
+            *range(118, 126),
+            *range(146, 150),
+            *range(162, 166),
+        )
     }
-    assert len(fresh) == 850
+    assert len(fresh) == 1_250
     # Never in the posts the model is trained on (privacy.phi.train reads phi_dev.jsonl).
     assert not {s.text for s in fresh} & {s.text for s in load_set("posts")}
 
 
 def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
-    # docs/phi.md, "Twelfth round" and "Thirteenth to fifteenth rounds": batches 57-61 and
-    # 86-89 (0.894 recall and 0.914 precision after the twelfth round, 0.906 and 0.918 after
-    # the fifteenth) and 118-125, written after the fourteenth round and never read (0.885 and
-    # 0.895 by the session start's scanner, 0.896 and 0.913 at its end); together 0.902, 0.916.
+    # docs/phi.md, "Twelfth round", "Thirteenth to fifteenth rounds" and "Sixteenth and
+    # seventeenth rounds": batches 57-61, 86-89 and 118-125 (0.902 recall and 0.916 precision
+    # after the fifteenth round), 146-149 and 162-165, written in the sixteenth and
+    # seventeenth rounds and never read (0.884 and 0.921 by the scanner of the fifteenth round,
+    # 0.917 and 0.922 after the seventeenth); together 0.908, 0.918.
     report = evaluate(load_set("fresh"), set_name="fresh")
-    assert round(report.recall(), 3) >= 0.902
-    assert round(report.precision(), 3) >= 0.916
+    assert round(report.recall(), 3) >= 0.908
+    assert round(report.precision(), 3) >= 0.918
 
 
 def test_dev_posts_hold_the_figures_the_readme_gives() -> None:
-    # README, "Measured quality": 0.931 recall on the dev posts (kind-blind, as the held-out
-    # set is scored), at 0.942 precision (docs/phi.md, "Thirteenth to fifteenth rounds").
+    # README, "Measured quality": 0.935 recall on the dev posts (kind-blind, as the held-out
+    # set is scored), at 0.941 precision (docs/phi.md, "Sixteenth and seventeenth rounds").
     report = evaluate(load_set("posts"), set_name="posts")
-    assert round(report.recall(), 3) >= 0.931
-    assert round(report.precision(), 3) >= 0.942
+    assert round(report.recall(), 3) >= 0.935
+    assert round(report.precision(), 3) >= 0.941

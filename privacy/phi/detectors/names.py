@@ -18,10 +18,12 @@ from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import names_of
 from privacy.phi.patterns.common import TOKEN_RE
 from privacy.phi.patterns.context import (
+    ANIMAL_BEFORE_RE,
     COLLEAGUE_BEFORE_RE,
     CREDENTIAL_AFTER_RE,
     DOSE_AFTER_RE,
     FOLLOWING_WORD_RE,
+    MY_PATIENT_BEFORE_RE,
     NOT_PERSON_NAME_RE,
     PERSON_NOUN_RE,
 )
@@ -33,6 +35,7 @@ from privacy.phi.patterns.international import (
     DETERMINER_BEFORE,
     EPONYM_KINDS,
     EPONYM_PHRASE_AFTER_RE,
+    HANDLE_OF_PATIENT_RE,
     HANDLE_SOCIAL_CUE_RE,
     HASHTAG_COMMON,
     HASHTAG_NAME_BEFORE,
@@ -41,6 +44,7 @@ from privacy.phi.patterns.international import (
     LOWER_SENTENCE_START_RE,
     LOWER_TITLE_RE,
     LOWER_WORD_START_RE,
+    NAME_BEFORE_HANDLE_RE,
     NAME_BEFORE_REAL_NAME_RE,
     NAME_CUE_WORDS,
     NAME_WORD_RE,
@@ -87,6 +91,7 @@ from privacy.phi.patterns.unlisted import (
     ROOM_THEN_SURNAME_RE,
     THINGS_LIST_AFTER_RE,
     TITLED_CAPITALS_RE,
+    WORD_NAMES_OF_PEOPLE,
 )
 from privacy.phi.vocabulary import (
     CREDENTIALS,
@@ -222,15 +227,25 @@ def _names_after_cues(doc: Doc) -> Iterator[Finding | None]:
                 rel = NAME_CUE_RE.fullmatch(low, start, end)
                 if rel is not None and rel.group("rel"):
                     continue  # "I call her Mum"
-            elif not PERSON_NOUN_RE.search(low, max(0, pos - 40), pos):
-                # "a drug called Ozempic" is not a person; require a person noun.
+            elif not PERSON_NOUN_RE.search(low, max(0, pos - 40), pos) or ANIMAL_BEFORE_RE.search(
+                low, max(0, pos - 30), pos
+            ):
+                # "a drug called Ozempic", "our therapy dog is called Hope" are not people.
                 continue
-            yield _name_finding(text, start, end, HIGH)
+            # "her name is Sunny": a given name that is also a word, after the cue.
+            yield _name_finding(text, start, end, HIGH) or _given_word_name(
+                text, start, strict=True
+            )
         elif cue.group("pt") is not None:
             # "gave pt Zofran 4 mg": a capitalised word followed by a dose is a drug.
             if DOSE_AFTER_RE.match(text, end):
                 continue
             finding = _name_finding(text, start, end, HIGH)
+            if finding is None and (
+                MY_PATIENT_BEFORE_RE.search(low, max(0, pos - 24), pos)
+                or low.startswith(":", cue.end())
+            ):
+                finding = _given_word_name(text, start, strict=True)  # "Pt: Hope"
             # A single word after "pt" may be a name or just a capitalised word.
             if finding is not None and " " not in finding.text.strip():
                 finding = _finding(text, "name", finding.start, finding.end, LOW)
@@ -252,14 +267,19 @@ _KIN_WORDS: Final = frozenset(
 )
 
 
-def _given_word_name(text: str, start: int) -> Finding | None:
+def _given_word_name(text: str, start: int, *, strict: bool = False) -> Finding | None:
     """A listed given name the other rules set aside, right after a relative ("Wife Hope is
-    hoping to come", "Wife Linda cell 555-0134"): the relative is evidence enough."""
+    hoping to come", "Wife Linda cell 555-0134"), the poster's patient ("my patient Sunny")
+    or a word that names ("her name is Faith"): the cue is evidence enough. ``strict``: the
+    cue is not a relative, so the name must pass every check of `_is_person_name`."""
     word = TOKEN_RE.match(text, start)
     if word is None or not _name_bits(word.group()) & GIVEN or word.group().isupper():
         return None
+    if strict:
+        if not _is_person_name(text, start, word.end()):
+            return None  # "why is it called Bell's palsy", "Dr. Will Tsosie"
     # The relative rules out an eponym ("Wife Linda cell 555-0134" is no "Linda cell").
-    if _public_figure(text, start, word.end()) or COLLEAGUE_BEFORE_RE.search(
+    elif _public_figure(text, start, word.end()) or COLLEAGUE_BEFORE_RE.search(
         text, max(0, start - 25), start
     ):
         return None
@@ -377,7 +397,10 @@ def _detect_names(doc: Doc) -> Iterator[Finding]:
             before.group(1) in PLACE_POPULATION
             and _word_before(text, before.start(1)) in PLACE_PREPOSITIONS
         ):  # "a roofer from Mesa, 41,": a town, not a name
-            found.append(_name_finding(text, *before.span(1), HIGH, keep_right=True))
+            finding = _name_finding(text, *before.span(1), HIGH, keep_right=True)
+            if finding is None and before.group(1) in WORD_NAMES_OF_PEOPLE:
+                finding = _finding(text, "name", *before.span(1), LOW)  # "Will, 45M, roofer"
+            found.append(finding)
     for start, end in doc.capitalised():
         prev = text[start - 1] if start else " "
         if (
@@ -643,11 +666,12 @@ def _detect_bare_names(doc: Doc) -> Iterator[Finding]:
             continue
         bits = _name_bits(m.group("name"))
         usual = len(m.group("name")) > 2 and m.group("name") not in LOWER_NOT_SURNAME
+        title = m.group("title").lower()  # "mr. okonkwo", "Mr. tran"
         if (
             bits & STRONG
-            or (m.group("title") != "miss" and not bits & WORD and usual)
+            or (title != "miss" and not bits & WORD and usual)
             # A listed surname that is also a word, after "mr" or "mrs": "mr bishop in side room 7".
-            or (m.group("title") in ("mr", "mrs") and bits & (GIVEN | SURNAME) and usual)
+            or (title in ("mr", "mrs") and bits & (GIVEN | SURNAME) and usual)
         ):
             start, end = m.span("name")
             if text[end - 2 : end] in ("'s", "’s"):
@@ -852,6 +876,17 @@ def patient_handle(text: str, start: int, end: int) -> bool:
     handle = text[start + 1 : end]
     if CLINICIAN_HANDLE_RE.search(handle):
         return False
+    if HANDLE_OF_PATIENT_RE.search(text, max(0, start - 16), start):
+        return True
+    owner = NAME_BEFORE_HANDLE_RE.search(text, max(0, start - 30), start)
+    if (
+        owner
+        and len(owner.group(1)) > 2
+        and owner.group(1).lower() in handle.lower()
+        and not text.endswith(("by ", "to "), 0, owner.start(1))  # "a thread by Eric (@…)"
+        and _is_person_name(text, *owner.span(1))  # not "Dr Eric Topol (@EricTopol)"
+    ):
+        return True  # "Anahera (@anahera.k.w)": the person named, by their own handle
     parts = [p.lower() for p in CAMEL_PART_RE.findall(handle)]
     support = any(p in SUPPORT_WORDS or p == "4" for p in parts) or any(
         w in handle.lower() for w in ("journey", "pray", "strong", "warrior", "fight")

@@ -31,6 +31,7 @@ from privacy.phi.patterns.international import (
     AADHAAR_RE,
     AU_POSTCODE_RE,
     CA_POSTCODE_RE,
+    CPF_RE,
     EIRCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
@@ -47,6 +48,8 @@ from privacy.phi.patterns.international import (
 )
 from privacy.phi.patterns.keywords import (
     BIOMETRIC_RE,
+    CARD_BEFORE_RE,
+    CARD_ENDING_RE,
     CNIC_RE,
     CNIC_TRIGGER_RE,
     ID_AFTER_LABEL_RE,
@@ -244,6 +247,11 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("last_four"):
         if m := LAST_FOUR_SSN_RE.match(low, pos):
             yield _finding(text, "ssn", *m.span(1), HIGH)
+    for pos in doc.at("card_ending"):
+        if (m := CARD_ENDING_RE.match(low, pos)) and CARD_BEFORE_RE.search(
+            low, max(0, pos - 12), pos
+        ):
+            yield _finding(text, "account", *m.span(1), HIGH)
 
 
 def _detect_numbers(doc: Doc) -> Iterator[Finding]:
@@ -428,6 +436,9 @@ def _detect_more_ids(doc: Doc) -> Iterator[Finding]:
     """Health numbers and hospital numbers written without the usual label."""
     text, low = doc.text, doc.low
     for pos in sorted(set(doc.number_starts)):
+        if cpf := CPF_RE.match(text, pos):
+            yield _finding(text, "other_id", *cpf.span(), HIGH)
+            continue
         if (card := MYKAD_RE.match(text, pos)) and _valid_month_day(
             int(card.group("month")), int(card.group("day"))
         ):

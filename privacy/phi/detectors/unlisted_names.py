@@ -24,6 +24,7 @@ from privacy.phi.patterns.unlisted import (
     BRACKET_NAME_RE,
     BRACKETED_FULL_NAME_RE,
     BRACKETED_WORD_RE,
+    CAPITALISED_BEFORE_RE,
     CLAUSE_OPENERS,
     CONTACT_NAME_RE,
     GIVEN_TO_AFTER,
@@ -38,6 +39,7 @@ from privacy.phi.patterns.unlisted import (
     LIST_NAME_DASH_RE,
     LISTED_NAME_VERB_RE,
     LOWER_NAME_BEFORE_BED_RE,
+    MY_PATIENT_AFTER_RE,
     NAME_AND_FAMILY_RE,
     NAME_BEFORE_BED_RE,
     NAME_PARTICLES,
@@ -47,6 +49,7 @@ from privacy.phi.patterns.unlisted import (
     PERSON_BEFORE_COMMA_NAME_RE,
     PERSON_COMMA_NAME_RE,
     PT_LOWER_NAME_RE,
+    WORD_NAMES_OF_PEOPLE,
 )
 from privacy.phi.vocabulary import (
     ENGLISH_WORDS,
@@ -121,8 +124,12 @@ def _person_word_ok(text: str, start: int, end: int, *, after_dash: bool = False
         return False
     if word[:1].isupper():
         bits = _name_bits(word)
-        if word.isupper() or (word in PLACE_POPULATION and not (bits & GIVEN and bits & STRONG)):
-            return False  # a town, unless a given name first ("Jerome now has", "Austin was")
+        if word.isupper() or (
+            word in PLACE_POPULATION
+            and not (bits & GIVEN and bits & STRONG)
+            and word not in WORD_NAMES_OF_PEOPLE
+        ):
+            return False  # a town, unless a given name first ("Jerome now has", "Hope is home")
         return _is_person_name(text, start, end)
     if COLLEAGUE_BEFORE_RE.search(text, max(0, start - 25), start):
         return False  # "dr. amira haddad"
@@ -145,6 +152,7 @@ def _detect_unlisted_names(doc: Doc) -> Iterator[Finding]:
     yield from _names_in_sign_out(doc)
     yield from _names_opening_a_sentence(doc)
     yield from _names_between_commas(doc)
+    yield from _names_before_my_patient(doc)
     yield from _pairs_of_names(doc)
     yield from _unknown_capitalised(doc)
     yield from _names_in_brackets(doc)
@@ -247,6 +255,8 @@ def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
         bits = _name_bits(word)
         if not bits and word.lower() in ENGLISH_WORDS:
             continue  # "reviewed bloods", "admitted overnight": cheap test first
+        if low.startswith("called", pos) and low.endswith(("is ", "was ", "be "), 0, pos):
+            continue  # "our therapy dog is called Hope" names; the naming rule reads it
         after = _next_word(text, end)
         punct = text[end : end + 1] in (",", ".", ";", ":", "!", "?", "")
         if word.islower() and low.startswith(("giv", "gave"), pos):
@@ -533,12 +543,34 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
         if (
             len(word) < 3
             or not verb
-            or word in NOT_NAME  # "Son wants her on the same floor"
+            or (word in NOT_NAME and word not in WORD_NAMES_OF_PEOPLE)  # "Son wants her on"
             or not (_could_be_name(word) or _name_bits(word) & GIVEN)
             or not _person_word_ok(text, start, end)
         ):
             continue
         yield _finding(text, "name", start, end, LOW)
+
+
+def _names_before_my_patient(doc: Doc) -> Iterator[Finding]:
+    """A name with the poster's patient in apposition after it: "Summer, my 16yo patient",
+    "Will, our 8yo with Kawasaki", "Shout out to Bill, my 90-year-old regular"; found from
+    each ", my " and ", our " with ``str.find``. A name that is also a word counts here when
+    it is one people are given (`WORD_NAMES_OF_PEOPLE`)."""
+    text = doc.text
+    for opener in (", my ", ", our "):
+        at = text.find(opener)
+        while at != -1:
+            if MY_PATIENT_AFTER_RE.match(text, at + len(opener)) and (
+                name := CAPITALISED_BEFORE_RE.search(text, max(0, at - 30), at)
+            ):
+                start, word = name.start(1), name.group(1)
+                if (
+                    (_could_be_name(word) or _name_bits(word) & GIVEN)
+                    and (word not in NOT_NAME or word in WORD_NAMES_OF_PEOPLE)
+                    and _person_word_ok(text, start, at)
+                ):
+                    yield _finding(text, "name", start, at, LOW)
+            at = text.find(opener, at + 1)
 
 
 def _names_between_commas(doc: Doc) -> Iterator[Finding]:

@@ -89,6 +89,12 @@ ZIP_CUE_RE: Final = re.compile(
 STATE_BEFORE_RE: Final = re.compile(r"\b([A-Z]{2})[ \t]+$")
 CITY_BEFORE_STATE_RE: Final = re.compile(rf"({_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}),[ \t]*$")
 
+# The poster's own patient: "my patient", "our PICU patient", "my old pt".
+MY_PATIENT_BEFORE_RE: Final = re.compile(r"\b(?:my|our)(?:[ \t]+[\w-]+)?[ \t]+$")
+# "our therapy dog is called Hope": an animal's name, before a naming word.
+ANIMAL_BEFORE_RE: Final = re.compile(
+    r"\b(?:dog|dogs|cat|cats|puppy|kitten|horse|pony|parrot|budgie|pet|rabbit|hamster)\b"
+)
 PERSON_NOUN_RE: Final = re.compile(
     r"\b(?:patients?|pts?|man|men|woman|women|gentleman|lady|guy|boy|girl|teen(?:ager)?"
     r"|child|kid|baby|infant|toddler|newborn|son|daughter|wife|husband|brother|sister"
@@ -129,11 +135,11 @@ DOSE_AFTER_RE: Final = re.compile(r"[ \t]*\d")
 # Farah", "senior sister Margaret"): the job's word, then one or two capitalised words.
 STAFF_NAME_AFTER_RE: Final = re.compile(
     r"[\w]+(?:[ \t]+on(?:[ -]call)?)?[ \t]*[:(]?[ \t]*(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+)?"
-    r"(?P<name>[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?)(?![\w'’-])"
+    r"(?P<name>[A-Z][a-zß-öø-ÿ'’-]+(?:[ \t]+[A-Z][a-zß-öø-ÿ'’-]+)?)(?![\w'’-])"
 )
 # "Mr Chaudhry (the consultant)", "Mr Osei (cardiothoracics)": a titled surgeon and their job.
 TITLED_NAME_THEN_JOB_RE: Final = re.compile(
-    r"(?:mr|mrs|ms|miss)\.?[ \t]+(?P<name>[A-Z][a-z'’-]+)[ \t]*\((?:the[ \t]+|our[ \t]+)?"
+    r"(?:mr|mrs|ms|miss)\.?[ \t]+(?P<name>[A-Z][a-z'’-]+)[ \t]*\((?:the[ \t]+|our[ \t]+|my[ \t]+)?"
     r"(?:consultant|reg|registrar|surgeon|attending|anaesthetist|anesthetist|cardiothoracics"
     r"|vascular|urology|orthopaedics|orthopedics|ortho|colorectal|upper[ \t]+gi|neurosurgery"
     r"|plastics|ent|max[ \t]?fax|obstetrics|gynae|breast|hpb|transplant)\b",

@@ -42,14 +42,28 @@ HASHTAG_NAME_BEFORE: Final = frozenset(
     """for auntie aunty aunt uncle nana nan granny grandma grandpa mama papa mum mom dad go
     like save""".split()
 )
+# Relatives, by the words posts use for them before their handles.
+_HANDLE_RELATIVES = (
+    "wife|husband|son|daughter|mum|mom|dad|mother|father|partner|sister|brother|niece|nephew"
+    "|grandson|granddaughter|aunt|auntie|uncle|cousin"
+)
 HANDLE_SOCIAL_CUE_RE: Final = re.compile(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
     r"|account|handle|follow(?:ing)?|journey|posts?|updates?)\b[^@\n]{0,30}$"
-    # A relative right before the handle: "Declan's wife @siobhan.mcgrath.76", "Dad (@kb88)".
-    r"|\b(?:wife|husband|son|daughter|mum|mom|dad|mother|father|partner|sister|brother|niece"
-    r"|nephew|grandson|granddaughter|aunt|auntie|uncle|cousin)[ \t]*\(?[ \t]*$",
+    # A relative's a few words on: "a pt's wife DM'd me from @rebecca_loves_jim_82".
+    rf"|\b(?:pt|patient)['’]s[ \t]+(?:{_HANDLE_RELATIVES}|family)\b[^@\n]{{0,30}}$",
     re.IGNORECASE,
 )
+# The patient's own handle, or a relative's right after the word for them: "pt
+# @navajo_rose_nez", "Declan's wife @siobhan.mcgrath.76", "Dad (@kb88)", "His dad
+# @daveyk_outdoors".
+HANDLE_OF_PATIENT_RE: Final = re.compile(
+    rf"\b(?:pt|patient|{_HANDLE_RELATIVES}|apo|lola|lolo|nan|nana|gran|granny|grandma|grandpa)"
+    r"[ \t]*\(?[ \t]*$",
+    re.IGNORECASE,
+)
+# A name right before a handle in brackets: "Anahera (@anahera.k.w)".
+NAME_BEFORE_HANDLE_RE: Final = re.compile(r"([A-Z][a-z'’-]+)[ \t]*\($")
 # Parts of a handle that belong to clinicians and journals, not to patients.
 CLINICIAN_HANDLE_RE: Final = re.compile(
     r"(?:^|[_.\d])(?:dr|md|do|doc|rn|np|pa|pharmd|phd|mbbs|nurse|jc|med|neph|cardio|onc|ortho"
@@ -182,7 +196,9 @@ AGE_SENTENCE_START_RE: Final = re.compile(
     r"|and[ \t]+lives"
     r"|and[ \t]+(?:cycles|walks|drives|swims|dances|gardens|plays|works)\b"
     r"|and[ \t]+living|and[ \t]+sharp|and[ \t]+independent|and[ \t]+(?:she|he)\b"
-    r"|and[ \t]+(?:sassy|sassier|feisty|vain|fierce|lucid|witty|funny|stubborn|spry|still)\b))"
+    r"|and[ \t]+(?:sassy|sassier|feisty|vain|fierce|lucid|witty|funny|stubborn|spry|still"
+    r"|tired|tough|tougher|strong|stronger|frail|fit|happy|cheeky|brave|braver|sharper"
+    r"|determined|fearless|proud|charming|hilarious)\b))"
 )
 AGE_NUMBER_WORD_RE: Final = re.compile(
     r"(?P<age>ninety(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|(?:a|one)[ -]hundred"
@@ -218,17 +234,19 @@ NHS_AFTER_CUE_RE: Final = re.compile(
 )
 # Provincial health card numbers: 9-10 digits with an optional version code.
 HEALTH_CARD_RE: Final = re.compile(
-    r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|msi|mcp|phin|hsn|ahcip"
-    r"|health[ \t]+insurance[ \t]+"
-    r"number)(?:[ \t]*(?:number|no\.?|#|is|:))*[ \t]*"
-    r"(?P<id>\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?|\d{3}[ -]?\d{3}[ -]?\d{3})(?![\w-])",
+    r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|msi|mcp|phin|hsn|shn|ahcip"
+    r"|health[ \t]+insurance[ \t]+number|pmjay|pm-jay|abha)"
+    r"(?:[ \t]*(?:number|no\.?|#|is|:|card|id))*[ \t]*"
+    r"(?P<id>\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?|\d{3}[ -]?\d{3}[ -]?\d{3}"
+    r"|\d{4}[ -]\d{4}[ -]\d{4})(?![\w-])",
     re.IGNORECASE,
 )
 INTL_PHONE_RE: Final = re.compile(
     r"\+(?<![\w+]\+)\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){1,5}(?:[ .-]\d{2,6})?(?![\d])"
 )
 LOWER_TITLE_RE: Final = re.compile(
-    r"(?P<title>mr|mrs|ms|miss|mx|mdm|madam|encik|puan|makcik|pakcik)\.?[ \t]+"
+    # "mr. okonkwo", "Mr. tran"; not "MR vaccine" (a capital, then lower case, or none).
+    r"(?P<title>[Mm](?:r|rs|s|iss|x|dm|adam)|[Ee]ncik|[Pp]uan|[Mm]akcik|[Pp]akcik)\.?[ \t]+"
     r"(?:&[ \t]+(?:mr|mrs|ms)\.?[ \t]+)?"
     rf"(?P<name>[{_L}]+(?:[-'’][{_L}]+)*)\b"
 )
@@ -345,6 +363,8 @@ HASHTAG_COMMON: Final = frozenset(
 # "mrs ahmed (91)": an age in brackets after a person word or name (checked in Python).
 # "(91)" or "(97, still drives)" after a person.
 AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})(?:!*\)|,[ \t])")
+# Brazil's taxpayer number, on every form there: "123.456.789-09".
+CPF_RE: Final = re.compile(r"\d{3}\.\d{3}\.\d{3}-\d{2}(?![\w-])")
 # A Malaysian identity card number, "560418-10-5326": yymmdd, a place code, a serial.
 MYKAD_RE: Final = re.compile(r"(?<![\w-])\d\d(?P<month>\d\d)(?P<day>\d\d)-\d\d-\d{4}(?![\w-])")
 # A person named right before a bracket: a surname after a title or a relative's title ("Mrs

@@ -175,6 +175,9 @@ LAST_FOUR_SSN_RE: Final = re.compile(
     r"last (?:4|four)(?: digits)? of (?:(?:his|her|their|the) )?(?:ssn|social security)"
     r"(?: number)?[ \t]*(?:is|are|was|:)?[ \t]*:?[ \t]*(\d{4})\b"
 )
+# The last digits of a bank or credit card: "his bank card ending 4471", "Visa ending in 0092".
+CARD_ENDING_RE: Final = re.compile(r"ending(?:[ \t]+in)?[ \t]*[:#]?[ \t]*(\d{4})(?![\w-])")
+CARD_BEFORE_RE: Final = re.compile(r"\b(?:card|visa|mastercard|amex|account|acct)[ \t]*$")
 PMID_RE: Final = re.compile(r"(?:pmid|pmcid|pubmed(?:[ \t]+id)?)[ \t]*[:#]?[ \t]*(?:pmc)?\d{1,9}\b")
 NPI_RE: Final = re.compile(r"npi\b(?:[ \t]*(?:number|no\.?|#|:|is))*[ \t:#]*(\d{10})\b")
 # A UK or Canadian postcode in lower case after its label ("postcode m1 1ae").
@@ -206,13 +209,15 @@ LABELLED_PHONE_RE: Final = re.compile(
 )
 AGE_CUE_RE: Final = re.compile(
     r"(?:(?P<label>aged?|turned|turns|turning)[ \t]*:?"
-    # "she is 91", "pt is 96": a bare number after a person and a verb.
-    r"|(?:he|she|patient|pt|mom|dad|mother|father|grandmother|grandfather)(?:['’]s|[ \t]+(?:is"
-    r"|was|turns|just[ \t]+turned))(?:[ \t]+(?:actually|now|already|nearly|almost|just|only"
+    # "she is 91", "pt is 96", "Nana, you're 92": a bare number after a person and a verb.
+    r"|(?:(?:he|she|patient|pt|mom|dad|mother|father|grandmother|grandfather)(?:['’]s|[ \t]+(?:is"
+    r"|was|turns|just[ \t]+turned))"
+    r"|you(?:['’]re|[ \t]+are))(?:[ \t]+(?:actually|now|already|nearly|almost|just|only"
     rf"|about))?)[ \t]*(?P<age>{_AGE_NUMBER})\b"
     r"(?![ \t]*(?:\+|or (?:older|over|above|more)|and (?:older|over|above)|years? (?:and|or)"
     r"|%|percent|mg|mcg|kg|lbs?|pounds?|cm|inches|in\b|bpm|beats|mmhg|mm|ml|units?|/|°"
-    r"|degrees|f\b|c\b|\.\d|-))"
+    r"|degrees|f\b|c\b|\.\d|-|min|mins|minutes|secs?|seconds|hours?|hrs?|days|weeks|months"
+    r"|miles|km|points|steps))"
 )
 CITY_CUE_RE: Final = re.compile(
     r"(?:(?:lives|living|lived|resides|residing|resided)(?:[ \t]+alone)?[ \t]+(?:in|to)"
@@ -294,7 +299,7 @@ for _rule, _blob in (
     (
         "age",
         """aged age turned turns turning he she patient pt mom dad mother father grandmother
-        grandfather""",
+        grandfather you""",
     ),
     (
         "city",
@@ -335,7 +340,9 @@ for _rule, _blob in (
         pgy6 pgy7 intern resident consultant attending fellow coordinator pharmacist physio
         physiotherapist midwife hca sn cns porter dietitian dietician slt colleague preceptor
         scribe receptionist chaplain paramedic sonographer radiographer anaesthetist
-        anesthetist surgeon lead""",
+        anesthetist surgeon lead practitioner podiatrist rt ot cno cmo ceo advisor adviser
+        mentor supervisor optometrist psychologist np educator instructor manager tutor
+        lecturer""",
     ),
     # After a possessive only: "tiny's mom", "Mr Hopkins' three kids" (a relative of someone
     # named) and "dmitri's case", "Cillian's bloods".
@@ -348,13 +355,14 @@ for _rule, _blob in (
     ),
     # After a possessive only: "dmitri's case", "Cillian's bloods".
     ("possessive_noun", "case bloods labs scan results notes story biopsy"),
-    ("health_card", "ohip health phn ramq msp msi mcp phin hsn ahcip"),
+    ("health_card", "ohip health phn ramq msp msi mcp phin hsn shn ahcip pmjay abha"),
     ("nhs", "nhs chi hcn"),
     ("zip", "zip zipcode postal post postcode pc pin pincode"),
     ("postal_cue", "address addr res alamat blk brgy barangay jalan nagar marg box purok mohalla"),
     ("pmid", "pmid pmcid pubmed"),
     ("npi", "npi"),
     ("last_four", "last"),
+    ("card_ending", "ending"),
     (
         "holiday",
         """christmas new thanksgiving easter halloween independence valentine labor labour

@@ -64,11 +64,15 @@ HUMAN_VERB_AFTER_RE: Final = re.compile(
     r"|is[ \t]+(?:only[ \t]+|now[ \t]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
     r"(?=[ \t]*(?:[.,;!]|and\b|$))"
-    r"|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d|loves|loved|hates|thinks"
+    r"|was[ \t]+(?:so[ \t]+brave|such)|turned[ \t]+\d+|loves|loved|hates|thinks"
     r"|thought"
     r"|knows|decided|agreed|insisted|brought|drove|texted|messaged|sat|slept|keeps[ \t]+asking"
+    r"|prefers|preferred"
     r"|has[ \t]+been[ \t]+on|has[ \t]+had|had[ \t]+(?:his|her)|and[ \t]+(?:his|her|their)"
-    r"|doing[ \t]+(?:well|better|great|ok|okay|fine|badly|worse|amazingly)"
+    r"|doing[ \t]+(?:so[ \t]+much[ \t]+|much[ \t]+|a[ \t]+lot[ \t]+|so[ \t]+)?"
+    r"(?:well|better|great|ok|okay|fine|badly|worse|amazingly)"
+    r"|is[ \t]+doing[ \t]+(?:so[ \t]+much[ \t]+|much[ \t]+|a[ \t]+lot[ \t]+|so[ \t]+)?"
+    r"(?:well|better|great|amazingly)"
     r"|looking[ \t]+(?:better|well|great|worse|unwell|rough)|feeling[ \t]+(?:better|worse|unwell)"
     r"|recovering|(?:is|was|went)[ \t]+home"
     r"|died|passed[ \t]+away|passed(?=[ \t]*[.,;!])|passed[ \t]+(?:peacefully|overnight|today"
@@ -90,6 +94,22 @@ PERSON_BEFORE_COMMA_NAME_RE: Final = re.compile(
 # "Kamloops native", "Leeds-based": a town named by what follows it.
 # ("Leeds-based team" names a service, so "-based" is not a cue.)
 PLACE_SUFFIX_RE: Final = re.compile(r"[ \t]+(?:native\b|born[ \t]+and[ \t]+raised)")
+# Given names that are also words the lists keep from names ("Hope", "Summer", "Will"): a
+# person's name when a verb only people take, or an age, follows ("Will is doing so much
+# better", "Sunny is 91 today", "Summer, 27, status asthmaticus").
+WORD_NAMES_OF_PEOPLE: Final = frozenset(
+    """Hope Summer Sunny Will Autumn Comfort Makena Jalyn Dakota Geri Tito Alexa Jakob
+    Benedikt Willi Braden Forrest Merritt""".split()
+)
+# The poster's patient in apposition after a name, past ", my " or ", our ": "16yo patient",
+# "8yo with Kawasaki", "90-year-old regular", "little fighter", "longest-staying".
+MY_PATIENT_AFTER_RE: Final = re.compile(
+    r"(?:\d{1,3}[ -]?(?:yo|y/o|years?[ -]old|yr[ -]old|months?[ -]old|weeks?[ -]old)\b"
+    r"|(?:little|longest|oldest|youngest|favourite|favorite|regular|patient|pt|sweet|brave"
+    r"|chemo|dialysis|picu|nicu)\b)"
+)
+# A capitalised word right before a point in the text (the end of the window searched).
+CAPITALISED_BEFORE_RE: Final = re.compile(r"(?<![\w'’-])([A-Z][a-z'’-]+)$")
 DAYS_AND_MONTHS: Final = frozenset(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
     June July August September October November December""".split()
@@ -186,22 +206,25 @@ TEN_DIGITS_RE: Final = re.compile(
 RAMQ_RE: Final = re.compile(r"(?<![\w-])[A-Z]{4}[ ]?\d{4}[ ]?\d{4}(?![\w-])")
 # Hospital numbers under their British labels: "hosp no K4471902", "unit no 7734102".
 # Also India's medical records ("MRD no. 2019/44718") and codes with their hospital's initials
-# ("hosp no UCH/23/09471", "LUTH/GER/0043187").
+# ("hosp no UCH/23/09471", "LUTH/GER/0043187", "Hosp no. LG-772104").
 HOSP_NO_RE: Final = re.compile(
     r"(?:(?:hosp|hospital|unit|case[ \t]+note|k|ur|mrd|cr)[ \t]*(?:no\.?|number|#)|ur)"
     r"[ \t]*[:#]?[ \t]*"
     # "hosp number is RX559102", "hosp no. for the lady in 4B is G774199"
     r"(?:(?:is|was|=)[ \t]+|for[ \t]+[^.\n\d]{1,30}?[ \t]+\w{0,3}\d?\w{0,2}[ \t]*is[ \t]+)?"
-    r"(?P<id>(?:[A-Z\d]{2,6}/){1,3}\d{2,10}|(?:19|20)\d\d/\d{3,8}|[A-Z]{0,2}\d{5,10})(?![\w/-])",
+    r"(?P<id>(?:[A-Z\d]{2,6}/){1,3}\d{2,10}|(?:19|20)\d\d/\d{3,8}|[A-Z]{0,2}\d{5,10}"
+    r"|[A-Z]{1,4}-\d{4,10})(?![\w/-])",
     re.IGNORECASE,
 )
 # Health numbers whose shape is their own, found without a label inside the windows of the phone
 # pass: Australia's Medicare ("2953 41877 1", its reference "/1" after), the Philippines'
-# PhilHealth ("12-050338271-9"), India's ABHA ("91-4455-6677-8899").
+# PhilHealth ("12-050338271-9"), India's ABHA ("91-4455-6677-8899"), Ontario's card with its
+# version code ("4382-917-455-KT").
 # Pakistan's mobiles, a four-digit network code and seven digits: "0300-4417829".
 PK_MOBILE_RE: Final = re.compile(r"(?<![\d-])03\d{2}-\d{7}(?![\d-])")
 HEALTH_NUMBER_SHAPES_RE: Final = re.compile(
-    r"(?<![\w-])(?:[2-6]\d{3}[ ]\d{5}[ ]\d(?:/\d)?|\d{2}-\d{9}-\d|\d{2}-\d{4}-\d{4}-\d{4})"
+    r"(?<![\w-])(?:[2-6]\d{3}[ ]\d{5}[ ]\d(?:/\d)?|\d{2}-\d{9}-\d|\d{2}-\d{4}-\d{4}-\d{4}"
+    r"|\d{4}-\d{3}-\d{3}-[A-Z]{2})"
     r"(?![\w-])"
 )
 # The US Medicare Beneficiary Identifier ("1EG4-TE5-MK72"), looked for when the post names
