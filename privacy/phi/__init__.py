@@ -37,6 +37,7 @@ from privacy.phi.resolution import (
     initials_before_ages,
     repeated_names,
     resolve,
+    whole_ages,
     whole_names,
     whole_places,
 )
@@ -57,4 +58,4 @@ def find_phi(text: str) -> list[Finding]:
         text, drop_addressed_readers(text, resolve(candidates, protected, len(text)))
     )
     found = repeated_names(text, whole_names(text, found))
-    return ages_after_names(text, initials_before_ages(text, found))
+    return whole_ages(text, ages_after_names(text, initials_before_ages(text, found)))

@@ -168,6 +168,24 @@ def whole_places(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+# The unit written after an age: "91 yrs", "97 anos", "92 years old".
+_AGE_UNIT_AFTER_RE: Final = re.compile(
+    r"[ \t]?(?:years?(?:[ \t-]+old)?|yrs?(?:[ \t-]+old)?|y\.?o\.?|anos|años|ans|jahre|jaar"
+    r"|tahun|saal|anyos|лет)(?![\w])"
+)
+
+
+def whole_ages(text: str, findings: list[Finding]) -> list[Finding]:
+    """Each age found as a bare number, stretched over the unit written after it ("91 yrs",
+    "97 anos"), so that the whole age is reported."""
+    out: list[Finding] = []
+    for f in findings:
+        if f.kind == "age" and f.text.isdigit() and (unit := _AGE_UNIT_AFTER_RE.match(text, f.end)):
+            f = Finding("age", f.start, unit.end(), text[f.start : unit.end()], f.confidence)
+        out.append(f)
+    return out
+
+
 def drop_addressed_readers(text: str, findings: list[Finding]) -> list[Finding]:
     """Findings without the names that only address the reader (see `addresses_the_reader`)."""
     return [f for f in findings if not addresses_the_reader(text, f)]

@@ -274,7 +274,8 @@ _LARGE_PLACES: Final = _words(
 # words of clinical writing that the name lists also hold.
 _CLINICAL_WORDS: Final = _words(
     """
-    Colon Max Beta Alpha Delta Gamma Sigma Kappa Lambda Omega Aura Vita Lima Mana Engl Med
+    Colon Max Beta Alpha Delta Gamma Sigma Kappa Lambda Omega Aura Vita Lima Mana Engl Med Trop
+    Triage
     Moa Jama Lancet Nejm Bmj Chest Circulation Neurology Sprint Recovery Deliver Emperor
     Paradigm Accord Dapa Compass Courage Ischemia Fourier Select Step Sustain Leader Rewind
     Strength Hope Heart Strong Brave Warrior Fight Pray Prayers Team Army Love Rest Easy

@@ -226,14 +226,14 @@ def test_dev_set_precision_and_recall() -> None:
             f"precision {blind.precision:.3f}"
         )
     total = _total(tallies)
-    # The floors are the figures measured after batches 52-56, 62-69, 70-85, 90-117, 126-145
-    # and 150-161 (4,450 posts written blind, most of them sign-outs, stories, notes pasted from
-    # abroad and the hardest cases on purpose) joined the set (docs/phi.md, ninth to seventeenth
-    # rounds): 0.927 recall, 0.922 precision (0.9223), names 0.940, addresses 0.945.
-    assert total.recall >= 0.926, _table(tallies)
-    assert total.precision >= 0.922, _table(tallies)
-    assert tallies["name"].recall >= 0.939, _table(tallies)
-    assert tallies["address"].recall >= 0.944, _table(tallies)
+    # The floors are the figures measured after batches 52-56, 62-69, 70-85, 90-117, 126-145,
+    # 150-161 and 166-177 (5,050 posts written blind, most of them sign-outs, stories, notes
+    # pasted from abroad and the hardest cases on purpose) joined the set (docs/phi.md, ninth
+    # to eighteenth rounds): 0.928 recall, 0.9217 precision, names 0.942, addresses 0.944.
+    assert total.recall >= 0.927, _table(tallies)
+    assert total.precision >= 0.921, _table(tallies)
+    assert tallies["name"].recall >= 0.941, _table(tallies)
+    assert tallies["address"].recall >= 0.943, _table(tallies)
 
 
 def test_dev_set_covers_the_new_styles() -> None:
@@ -1719,7 +1719,7 @@ def test_eighth_round_rules_stay_linear(text: str) -> None:
         ("'Doutora, I'm 92, I want to see my sister again'", "92"),
         ("Our Lola in bed 3, 95, from Marikina, refuses the NGT", "95"),
         ("bed 7 - t.b., 99, from ballincollig, incarcerated hernia", "99"),
-        ("Ref: Mrs Lalitha Subramaniam, 90 yrs, IP No. 784512", "90"),
+        ("Ref: Mrs Lalitha Subramaniam, 90 yrs, IP No. 784512", "90 yrs"),
         # Places: a county, a care home's suburb, an Irish county, an Eircode, a lower-case
         # place after an age and sex, a visitor's home, a hyphenated town, two capitalised words
         # after an age and sex.
@@ -2066,8 +2066,8 @@ def test_eleventh_round_rules_stay_linear(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Mme Odile Marchetti, 96 ans, chambre 4", "96"),
-        ("la señora Pilar, 102 años, de Triana", "102"),
+        ("Mme Odile Marchetti, 96 ans, chambre 4", "96 ans"),
+        ("la señora Pilar, 102 años, de Triana", "102 años"),
         ("Pan Kazimierz, 94 lat, z Radomia", "94"),
         ("Nagy Erzsébet, 91 éves, Szegedről", "91"),
         ("our 93岁 patient", "93"),
@@ -2268,8 +2268,8 @@ def test_twelfth_round_rules_stay_linear(text: str) -> None:
         ("lotte in bed 7 keeps pulling her cannula", "lotte"),
         ("handover:\n1. ambrose - sepsis, lactate 3\n2. keziah - DKA, FRIII\n", "keziah"),
         ("sign out:\n- Grace (rm 14): CHF, diuresing\n", "Grace"),
-        ("ek 93 saal ki amma from Pune", "93"),
-        ("Mak Cik Rohani, 91 tahun, hypo again", "91"),
+        ("ek 93 saal ki amma from Pune", "93 saal"),
+        ("Mak Cik Rohani, 91 tahun, hypo again", "91 tahun"),
         ("would you start a DOAC at 94 with a CrCl of 25?", "94"),
         ("she will be 100. The ward is planning a party", "100"),
         ("Bed 4 Mrs Q - Hartmann's 14/10, stoma pink", "14/10"),
@@ -2630,6 +2630,68 @@ def test_seventeenth_round_traps_stay_silent(text: str) -> None:
     ids=["my-patient", "handle", "age-and"],
 )
 def test_seventeenth_round_rules_stay_linear(text: str) -> None:
+    start = time.thread_time()
+    find_phi(text)
+    assert time.thread_time() - start < LINEAR_SECONDS
+
+
+# --- eighteenth round: batches 166-177 (names before an age after "pt", whole ages, dates by
+# their appointment or weekday, more colleagues, contractions and jargon kept out) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pt summer, 23F, from Tupelo, presenting", "summer"),
+        ("pt tran van minh, 93M, came up from Garden Grove", "tran van minh"),
+        ("Will (pt, 23, T1DM) finally got his CGM approved", "Will"),
+        ("Mrs. Park Soon-ja, 91 yrs, admitted 9/3", "91 yrs"),
+        ("Seu Jurandir Bezerra, 97 anos, from Campo Grande", "97 anos"),
+        ("Booked him for 11/18.", "11/18"),
+        ("Mohs booked 5/19.", "5/19"),
+        ("ins #HMO-4471920 f/u 5/22. Deleted", "5/22"),
+        ("J.T., 58M, trach/PEG, review Fri 22nd at 2pm", "Fri 22nd"),
+        ("the dad gave me his Venmo, @marco-bellini-77, to buy coffee", "@marco-bellini-77"),
+    ],
+)
+def test_eighteenth_round_phrasings_are_found(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find_phi(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pt will (if stable) go home tomorrow, pt has 3 kids",
+        "Pip-tazo, f/u BCx (GNRs in 2/2 so far).",
+        "Huge shoutout to our NICU RN Siobhan and our CRNA Ferdinand.",
+        "Our CMIO Rachel Ferreira promised a fix. Our CNE Marguerite agrees.",
+        "Asking for our med student Aisha, and my study buddy Ifeoma.",
+        "Her mom didn't come. Trop came back 8,000. Bed 9 — nil issues.",
+        "Great talk, posted by @sarah_j at journal club.",
+    ],
+)
+def test_eighteenth_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+def test_a_student_is_a_colleague_only_with_a_word_before_the_job() -> None:
+    assert [f.text for f in find_phi("a nursing student Brianna came in with chest pain")] == [
+        "Brianna"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pt summer van " * 6_000,
+        "Will (pt " * 8_000,
+        "91 yrs " * 8_000,
+        "f/u booked him for " * 4_000,
+        "Fri 22nd " * 8_000,
+    ],
+    ids=["pt-name", "pt-bracket", "age-unit", "appointment", "weekday"],
+)
+def test_eighteenth_round_rules_stay_linear(text: str) -> None:
     start = time.thread_time()
     find_phi(text)
     assert time.thread_time() - start < LINEAR_SECONDS

@@ -16,6 +16,7 @@ from privacy.phi.detectors.common import (
 from privacy.phi.detectors.names import _name_bits, _sentence_start, _word_before
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.patterns.context import (
+    APPOINTMENT_BEFORE_RE,
     DATE_CUE_RE,
     DATE_LABEL_RE,
     EVENT_CUE_RE,
@@ -66,7 +67,12 @@ from privacy.phi.patterns.international import (
     TITLED_NAME_BEFORE_RE,
     TITLED_NAME_THEN_AGE_RE,
 )
-from privacy.phi.patterns.keywords import AGE_CUE_RE, HOLIDAY_RE, STATISTIC_BEFORE_RE
+from privacy.phi.patterns.keywords import (
+    AGE_CUE_RE,
+    HOLIDAY_RE,
+    STATISTIC_BEFORE_RE,
+    WEEKDAY_ORDINAL_RE,
+)
 from privacy.phi.patterns.shapes import (
     AGE_NINETY_RE,
     AGE_NOUN_RE,
@@ -158,7 +164,15 @@ def _detect_dates(doc: Doc) -> Iterator[Finding]:
             if (
                 (_valid_month_day(first, second) or (second and _valid_month_day(second, first)))
                 and not _is_fraction(doc, start, end)
-                and EVENT_CUE_RE.search(low, max(0, start - 25), start)
+                and (
+                    EVENT_CUE_RE.search(low, max(0, start - 25), start)
+                    # "f/u 5/22", but "f/u 3/12" is in three months (and "2/52", "5/7" weeks
+                    # and days), as British notes write them
+                    or (
+                        second not in (7, 12, 52)
+                        and APPOINTMENT_BEFORE_RE.search(low, max(0, start - 25), start)
+                    )
+                )
             ):
                 yield _finding(text, "date", start, end, HIGH)
             continue
@@ -178,6 +192,9 @@ def _detect_dates(doc: Doc) -> Iterator[Finding]:
                 spans.append((m.start(), m.end(), False))  # "12-Jan-2024"
     for pos in doc.at("holiday"):
         if m := HOLIDAY_RE.match(text, pos):
+            spans.append((m.start(), m.end(), False))
+    for pos in doc.at("weekday"):
+        if m := WEEKDAY_ORDINAL_RE.match(low, pos):
             spans.append((m.start(), m.end(), False))
     for start, end, is_range in spans:
         confidence = _date_confidence(doc, start, end, is_range=is_range)

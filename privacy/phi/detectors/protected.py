@@ -10,6 +10,7 @@ from privacy.phi.kinds import LOW, Finding
 from privacy.phi.patterns.context import (
     SIGNATURE_BEFORE_RE,
     STAFF_NAME_AFTER_RE,
+    STAFF_ROLE_QUALIFIERS,
     TITLED_NAME_THEN_JOB_RE,
     WARD_SISTER_WORDS,
 )
@@ -44,6 +45,11 @@ def protected_spans(doc: Doc) -> tuple[list[Span], list[Finding]]:
         if m := STAFF_NAME_AFTER_RE.match(text, pos):
             if low.startswith("sister", pos) and not _sister_is_a_nurse(text, low, pos):
                 continue
+            if (job := low[pos : low.find(" ", pos)]) in STAFF_ROLE_QUALIFIERS and (
+                low[low.rfind(" ", 0, max(0, pos - 1)) + 1 : pos].strip()
+                not in STAFF_ROLE_QUALIFIERS[job]
+            ):
+                continue  # "our med student Aisha", but a patient may be "a student, Kwame"
             spans.append(m.span("name"))
     for pos in doc.at("title"):
         if m := TITLED_NAME_THEN_JOB_RE.match(text, pos):

@@ -45,6 +45,7 @@ from privacy.phi.patterns.unlisted import (
     NAME_PARTICLES,
     NAMES_BEFORE_AGE_SEX_RE,
     NICKNAME_AFTER_RE,
+    NOT_A_NAME_AFTER_PT,
     NOT_LOWER_NAME,
     PERSON_BEFORE_COMMA_NAME_RE,
     PERSON_COMMA_NAME_RE,
@@ -74,6 +75,8 @@ def _unknown_word(word: str) -> bool:
     low = word.lower().replace("’", "'")
     if low.endswith("'s"):
         low = low[:-2]
+    if low.endswith(("n't", "'ll", "'re", "'ve", "'d", "'m")):
+        return False  # "her mom didn't come": a contraction
     return (
         len(low) > 2
         and low not in ENGLISH_WORDS
@@ -282,10 +285,19 @@ def _objects_of_person_verbs(doc: Doc) -> Iterator[Finding]:
 def _names_after_relatives(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     for pos in doc.at("name"):
-        if m := PT_LOWER_NAME_RE.match(low, pos):
-            start, end = m.span("name")
-            if _unknown_word(text[start:end]) and text[start:end].islower():
-                yield _finding(text, "name", start, end, LOW)
+        if (m := PT_LOWER_NAME_RE.match(low, pos)) and m.group("name") == text[
+            m.start("name") : m.end("name")
+        ]:
+            # "pt kullecin, 45f", "Pt summer, 23F", "pt tran van minh, 93M": the words before an
+            # age, each unknown, a listed name or a particle between names.
+            words = m.group("name").split()
+            if words[0] not in NOT_A_NAME_AFTER_PT and all(
+                _unknown_word(w)
+                or _name_bits(w) & (GIVEN | SURNAME)
+                or (0 < i < len(words) - 1 and w.capitalize() in NAME_PARTICLES)
+                for i, w in enumerate(words)
+            ):
+                yield _finding(text, "name", *m.span("name"), LOW)
     for pos in doc.at("relative"):
         if low[max(0, pos - 3) : pos] in ("'s ", "’s "):
             # "tolu's mum called": a lower-case unknown word owns the relative.
@@ -553,16 +565,19 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
 
 def _names_before_my_patient(doc: Doc) -> Iterator[Finding]:
     """A name with the poster's patient in apposition after it: "Summer, my 16yo patient",
-    "Will, our 8yo with Kawasaki", "Shout out to Bill, my 90-year-old regular"; found from
-    each ", my " and ", our " with ``str.find``. A name that is also a word counts here when
-    it is one people are given (`WORD_NAMES_OF_PEOPLE`)."""
+    "Will, our 8yo with Kawasaki", "Shout out to Bill, my 90-year-old regular", "Will (pt, 23,
+    T1DM)"; found from each ", my ", ", our " and " (pt" with ``str.find``. A name that is
+    also a word counts here when it is one people are given (`WORD_NAMES_OF_PEOPLE`)."""
     text = doc.text
-    for opener in (", my ", ", our "):
+    for opener in (", my ", ", our ", " (pt", " (patient"):
         at = text.find(opener)
         while at != -1:
-            if MY_PATIENT_AFTER_RE.match(text, at + len(opener)) and (
-                name := CAPITALISED_BEFORE_RE.search(text, max(0, at - 30), at)
-            ):
+            after = at + len(opener)
+            if (
+                MY_PATIENT_AFTER_RE.match(text, after)
+                if opener.startswith(",")
+                else text[after : after + 1] in (",", ")", " ")  # "Will (pt, 23, T1DM)"
+            ) and (name := CAPITALISED_BEFORE_RE.search(text, max(0, at - 30), at)):
                 start, word = name.start(1), name.group(1)
                 if (
                     (_could_be_name(word) or _name_bits(word) & GIVEN)

@@ -35,6 +35,12 @@ EVENT_CUE_RE: Final = re.compile(
     r"|ingreso|aufnahme|amputation|orif|dhs|hemi(?:arthroplasty)?|thr|tkr|laparotomy|ercp|turp"
     r"|ex-?lap|nof|onset|expires|post-?op|given|taken)\b|\bs/p\b"
 )
+# An appointment, right before its date: "f/u 5/22", "Mohs booked 5/19", "booked him for
+# 11/18", "Follow-up 9/08" (not "f/u BCx (GNRs in 2/2"). Searched to the date's start.
+APPOINTMENT_BEFORE_RE: Final = re.compile(
+    r"\b(?:f/u|follow[ -]?up|appt|appointment|booked(?:[ \t]+(?:him|her|them|in))?)"
+    r"(?:[ \t]+(?:on|for))?[ \t]*$"
+)
 # "4/5 strength", "pain 7/10", "CPAP 12/8": fractions and settings, not dates.
 FRACTION_CONTEXT_RE: Final = any_word(
     """strength power grip pain grade murmur acuity score reflex(?:es)? bp pressure ratio
@@ -145,5 +151,11 @@ TITLED_NAME_THEN_JOB_RE: Final = re.compile(
     r"|plastics|ent|max[ \t]?fax|obstetrics|gynae|breast|hpb|transplant)\b",
     re.IGNORECASE,
 )
+# Jobs that name a colleague only after one of these words: "our med student Aisha", "my study
+# buddy Ifeoma" (a patient may be "a nursing student, Brianna").
+STAFF_ROLE_QUALIFIERS: Final = {
+    "student": frozenset("med medical our my pa".split()),
+    "buddy": frozenset("study".split()),
+}
 # "Sister" is a job only after these; otherwise a relative ("her sister Margaret").
 WARD_SISTER_WORDS: Final = frozenset("ward senior charge junior night nursing staff".split())

@@ -49,7 +49,8 @@ _HANDLE_RELATIVES = (
 )
 HANDLE_SOCIAL_CUE_RE: Final = re.compile(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|twitter|x|snapchat|youtube|gofundme|page"
-    r"|account|handle|follow(?:ing)?|journey|posts?|updates?)\b[^@\n]{0,30}$"
+    r"|account|handle|follow(?:ing)?|journey|posts?|reels?|updates?|venmo|cashapp|paypal"
+    r"|gcash)\b[^@\n]{0,30}$"
     # A relative's a few words on: "a pt's wife DM'd me from @rebecca_loves_jim_82".
     rf"|\b(?:pt|patient)['’]s[ \t]+(?:{_HANDLE_RELATIVES}|family)\b[^@\n]{{0,30}}$",
     re.IGNORECASE,

@@ -247,6 +247,11 @@ HOLIDAY_RE: Final = re.compile(
     r"|Victoria[ \t]+Day|Remembrance[ \t]+Day|Mother['’]?s[ \t]+Day|Father['’]?s[ \t]+Day"
     rf"|Valentine['’]?s[ \t]+Day|Labou?r[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
 )
+# A weekday with the day of the month: "a meeting Monday 14th", "Fri 22nd at 2pm".
+WEEKDAY_ORDINAL_RE: Final = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|thurs?|fri"
+    r"|sat|sun)\.?,?[ \t]+(?:the[ \t]+)?(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b"
+)
 STATISTIC_BEFORE_RE: Final = re.compile(r"\b(?:mean|median|average|avg)[ \t]+$")
 NAME_CUE_RE: Final = re.compile(
     r"(?:(?P<pt>patient\b|pt\b\.?)|(?P<nok>nok|next[ \t]+of[ \t]+kin)\b"
@@ -342,7 +347,7 @@ for _rule, _blob in (
         scribe receptionist chaplain paramedic sonographer radiographer anaesthetist
         anesthetist surgeon lead practitioner podiatrist rt ot cno cmo ceo advisor adviser
         mentor supervisor optometrist psychologist np educator instructor manager tutor
-        lecturer""",
+        lecturer rn crna cmio cne midwives student buddy""",
     ),
     # After a possessive only: "tiny's mom", "Mr Hopkins' three kids" (a relative of someone
     # named) and "dmitri's case", "Cillian's bloods".
@@ -363,6 +368,11 @@ for _rule, _blob in (
     ("npi", "npi"),
     ("last_four", "last"),
     ("card_ending", "ending"),
+    (
+        "weekday",
+        """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
+        thurs fri sat sun""",
+    ),
     (
         "holiday",
         """christmas new thanksgiving easter halloween independence valentine labor labour

@@ -46,7 +46,7 @@ NOT_LOWER_NAME: Final = frozenset(
     palliative pall pals ccot outreach crash nstemi stemi copd chf ckd aki dka hhs uti utis
     cap hap vap dvt gib ugib lgib sbo afib svt ards sepsis cellulitis pneumonia asthma nof
     tka tha lap chole appy ercp ogd egd tavi cabg pci ptca tia cva stroke hypo hyper sob cp
-    abdo abd ivdu etoh withdrawal detox obs sats neuro obs""".split()
+    abdo abd ivdu etoh withdrawal detox obs sats neuro obs nil triage trop trops""".split()
 )
 # Words after a one-word name opening a sentence that only people do.
 HUMAN_VERB_AFTER_RE: Final = re.compile(
@@ -499,7 +499,13 @@ ORDINAL_EVENT_BEFORE_RE: Final = re.compile(
 )
 # "my pt yusra (28F)": a lower-case unknown word after "pt", then a bracket or an age.
 PT_LOWER_NAME_RE: Final = re.compile(
-    r"(?:pt|patient)[ \t]+(?P<name>[a-z][a-z'’-]{2,})(?=[ \t]*(?:\(|,[ \t]*\d|\d{1,3}[ \t]?[mf]\b))"
+    r"(?:pt|patient)[ \t]+(?P<name>[a-z][a-z'’-]{2,}(?:[ \t]+[a-z][a-z'’-]+){0,2})"
+    r"(?=[ \t]*(?:\(|,[ \t]*\d|\d{1,3}[ \t]?[mf]\b))"
+)
+# Words that may follow "pt" before an age or a bracket without being a name ("pt will (if
+# stable) go home").
+NOT_A_NAME_AFTER_PT: Final = frozenset(
+    "will may can should might must did does is was has had".split()
 )
 # "Olamide and I talked": a person opening a sentence with the writer.
 AND_I_AFTER_RE: Final = re.compile(r"[ \t]+and[ \t]+I[ \t]+[a-z]")
