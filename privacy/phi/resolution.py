@@ -126,11 +126,12 @@ _CORNER_AFTER_RE: Final = re.compile(r"[ \t]+(?:and|&)[ \t]+(?P<street>[A-Z][\w'
 def whole_places(text: str, findings: list[Finding]) -> list[Finding]:
     """Each place found, stretched over the address it belongs to.
 
-    Two places joined by "in" or a comma are one address ("Ridge St in Parkersburg"); a
-    street found before "and" and another capitalised word is a corner ("on Dundas and
-    Ossington"); a landmark or workplace before "in" or "on" and the place is part of it
-    ("outside the Biedronka in Wola"), and any finding inside the landmark joins the address
-    ("the Denny's on Route 9").
+    Two places joined by "in", "on", "at" or "off" are one address ("Ridge St in
+    Parkersburg"); a street found before "and" and another capitalised word is a corner ("on
+    Dundas and Ossington"); a landmark or workplace before "in" or "on" and the place is part
+    of it ("outside the Biedronka in Wola"), and a name found inside the landmark joins the
+    address ("the Denny's on Route 9"). A landmark holding another kind of finding (a date, a
+    number) is left as it is.
     """
     out: list[Finding] = []
     for f in findings:
@@ -157,10 +158,15 @@ def whole_places(text: str, findings: list[Finding]) -> list[Finding]:
         if landmark and not any(
             w.lower() in _NOT_LANDMARK_WORDS for w in landmark.group("landmark").split()
         ):
-            start = landmark.start("landmark")
-            while out and out[-1].end > start:
-                inner = out.pop()  # "the [Denny]'s on Route 9": the business, not a person
-                start = min(start, inner.start)
+            opening = landmark.start("landmark")
+            first_inside = len(out)
+            while first_inside and out[first_inside - 1].end > opening:
+                first_inside -= 1
+            inside = out[first_inside:]
+            if all(g.kind in ("name", "address") for g in inside):
+                # "the [Denny]'s on Route 9": the business, not a person
+                start = min([opening, *(g.start for g in inside)])
+                del out[first_inside:]
         if (start, end) == (f.start, f.end):
             out.append(f)
         else:
@@ -313,7 +319,7 @@ def whole_names(text: str, findings: list[Finding]) -> list[Finding]:
 
 def _whole_lower_name(text: str, taken: bytearray, f: Finding) -> Finding:
     """A name found in lower case, stretched over the name words written after it ("pt
-    [dorota] wiśniewska", "[nguyen] van thanh 91M"): up to two more words that may be names
+    [dorota] wiśniewska", "[nguyen] van thanh 91M"): up to three more words that may be names
     (no English words, no jargon) or particles between them."""
     end = f.end
     for _ in range(3):

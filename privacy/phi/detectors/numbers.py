@@ -63,6 +63,7 @@ from privacy.phi.patterns.keywords import (
     LAST_FOUR_SSN_RE,
     LOWER_POSTCODE_RE,
     PLATE_TAIL_RE,
+    PPS_RE,
     TATTOO_RE,
     TOWN_THEN_CODE_RE,
     UPPERCASE_ONLY_LABELS,
@@ -247,6 +248,9 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("last_four"):
         if m := LAST_FOUR_SSN_RE.match(low, pos):
             yield _finding(text, "ssn", *m.span(1), HIGH)
+    for pos in doc.at("pps"):
+        if m := PPS_RE.match(text, pos):
+            yield _finding(text, "other_id", *m.span("id"), HIGH)
     for pos in doc.at("card_ending"):
         if (m := CARD_ENDING_RE.match(low, pos)) and CARD_BEFORE_RE.search(
             low, max(0, pos - 12), pos

@@ -45,7 +45,7 @@ def protected_spans(doc: Doc) -> tuple[list[Span], list[Finding]]:
         if m := STAFF_NAME_AFTER_RE.match(text, pos):
             if low.startswith("sister", pos) and not _sister_is_a_nurse(text, low, pos):
                 continue
-            if (job := low[pos : low.find(" ", pos)]) in STAFF_ROLE_QUALIFIERS and (
+            if (job := low[pos : pos + 12].split()[0].rstrip(":(")) in STAFF_ROLE_QUALIFIERS and (
                 low[low.rfind(" ", 0, max(0, pos - 1)) + 1 : pos].strip()
                 not in STAFF_ROLE_QUALIFIERS[job]
             ):

@@ -99,7 +99,7 @@ CITY_BEFORE_STATE_RE: Final = re.compile(rf"({_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}}),
 MY_PATIENT_BEFORE_RE: Final = re.compile(r"\b(?:my|our)(?:[ \t]+[\w-]+)?[ \t]+$")
 # "our therapy dog is called Hope": an animal's name, before a naming word.
 ANIMAL_BEFORE_RE: Final = re.compile(
-    r"\b(?:dog|dogs|cat|cats|puppy|kitten|horse|pony|parrot|budgie|pet|rabbit|hamster)\b"
+    r"\b(?:dog|dogs|cat|cats|puppy|kitten|horse|pony|parrot|budgie|rabbit|hamster)\b"
 )
 PERSON_NOUN_RE: Final = re.compile(
     r"\b(?:patients?|pts?|man|men|woman|women|gentleman|lady|guy|boy|girl|teen(?:ager)?"

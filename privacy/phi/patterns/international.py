@@ -236,7 +236,7 @@ NHS_AFTER_CUE_RE: Final = re.compile(
 # Provincial health card numbers: 9-10 digits with an optional version code.
 HEALTH_CARD_RE: Final = re.compile(
     r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|msi|mcp|phin|hsn|shn|ahcip"
-    r"|health[ \t]+insurance[ \t]+number|pmjay|pm-jay|abha)"
+    r"|health[ \t]+insurance[ \t]+number|pmjay|abha)"
     r"(?:[ \t]*(?:number|no\.?|#|is|:|card|id))*[ \t]*"
     r"(?P<id>\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?|\d{3}[ -]?\d{3}[ -]?\d{3}"
     r"|\d{4}[ -]\d{4}[ -]\d{4})(?![\w-])",

@@ -175,6 +175,11 @@ LAST_FOUR_SSN_RE: Final = re.compile(
     r"last (?:4|four)(?: digits)? of (?:(?:his|her|their|the) )?(?:ssn|social security)"
     r"(?: number)?[ \t]*(?:is|are|was|:)?[ \t]*:?[ \t]*(\d{4})\b"
 )
+# Ireland's personal public service number after its label: "PPS 0123456T".
+PPS_RE: Final = re.compile(
+    r"pps(?:n)?(?:[ \t]*(?:no\.?|number|#|:))*[ \t]*(?P<id>\d{7}[a-w][a-iw]?)(?![\w-])",
+    re.IGNORECASE,
+)
 # The last digits of a bank or credit card: "his bank card ending 4471", "Visa ending in 0092".
 CARD_ENDING_RE: Final = re.compile(r"ending(?:[ \t]+in)?[ \t]*[:#]?[ \t]*(\d{4})(?![\w-])")
 CARD_BEFORE_RE: Final = re.compile(r"\b(?:card|visa|mastercard|amex|account|acct)[ \t]*$")
@@ -247,7 +252,8 @@ HOLIDAY_RE: Final = re.compile(
     r"|Victoria[ \t]+Day|Remembrance[ \t]+Day|Mother['’]?s[ \t]+Day|Father['’]?s[ \t]+Day"
     rf"|Valentine['’]?s[ \t]+Day|Labou?r[ \t]+Day|Memorial[ \t]+Day)[ \t]+(?:of[ \t]+)?{_YEAR}\b"
 )
-# A weekday with the day of the month: "a meeting Monday 14th", "Fri 22nd at 2pm".
+# A weekday with the day of the month: "review Fri 22nd at 2pm", "discharge Monday 14th" (a
+# meeting's or a conference's is theirs, not a patient's: see `_date_confidence`).
 WEEKDAY_ORDINAL_RE: Final = re.compile(
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|thurs?|fri"
     r"|sat|sun)\.?,?[ \t]+(?:the[ \t]+)?(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b"
@@ -368,6 +374,7 @@ for _rule, _blob in (
     ("npi", "npi"),
     ("last_four", "last"),
     ("card_ending", "ending"),
+    ("pps", "pps ppsn"),
     (
         "weekday",
         """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur

@@ -198,7 +198,8 @@ AGE_AFTER_NAME_RE: Final = re.compile(
     r"|\d{1,3}[ \t]?(?:[MF]\b|y/?o\b|yrs?\b|years?\b|,))"
 )
 NAME_BEFORE_RE: Final = re.compile(
-    rf"(?<![\w@.'’-])({_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}})$"
+    # "Mavis Ludlow", "Nkosana D." (a surname's initial)
+    rf"(?<![\w@.'’-])({_TOKEN}(?:[ \t]+{_PARTICLE}{{0,3}}{_TOKEN}){{0,2}}(?:[ \t]+[A-Z]\.)?)$"
 )
 NEXT_TOKEN_RE: Final = re.compile(rf"[ \t]+(?P<last>{_PARTICLE}{{0,3}}{_TOKEN})")
 INITIALS_TRIGGER_RE: Final = re.compile(r"\.[ ]?[A-Za-z]\.")
