@@ -107,11 +107,21 @@ def resolve(candidates: list[Finding], protected: list[Span], size: int) -> list
 
 # What joins two places into one address: "Ridge St in Parkersburg".
 _PLACE_JOINER_RE: Final = re.compile(r"[ \t]+(?:in|on|at|off)[ \t]+")
+# The kinds of place a landmark's own name ends with ("St Mary's church", "Riverside High").
+_PLACE_KINDS = (
+    "(?:church|school|market|mall|park|harbou?r|bridge|station|primary|high|plaza|cent(?:re|er)"
+    "|estate|towers?|village|camp|farm|mine|mill|plant|factory|warehouse|store|shop|garage"
+    "|motel|hotel|inn|pub|bar|club|stadium|arena|library|temple|mosque|chapel|lodge|house)"
+)
 # A landmark or workplace named before the place it stands in: "outside the Biedronka in
 # Wola", "works nights at the Amazon warehouse in Rugeley", "above the grocery on Brick Lane".
 _LANDMARK_BEFORE_RE: Final = re.compile(
-    r"\b(?:at|outside|above|below|near|behind|by|from|opposite|beside|inside|in|on|to)[ \t]+the"
-    r"[ \t]+(?P<landmark>(?:[\w'’&-]+[ \t]+){1,4}?)(?:in|on|at|off|near)[ \t]+$"
+    r"\b(?:at|outside|above|below|near|behind|by|from|opposite|beside|inside|in|on|to)[ \t]+"
+    # "the grocery", or a name of its own, in capitals but for the kind of place it is
+    # ("behind St Mary's church in Thornbury", "at Wuse Market in Abuja")
+    r"(?:the[ \t]+(?P<landmark>(?:[\w'’&-]+[ \t]+){1,4}?)"
+    rf"|(?P<named>[A-Z][\w'’&-]*[ \t]+(?:(?:[A-Z][\w'’&-]*|{_PLACE_KINDS})[ \t]+){{0,3}}))"
+    r"(?:in|on|at|off|near)[ \t]+$"
 )
 _NOT_LANDMARK_WORDS: Final = frozenset(
     """patient patients pt man woman lady guy boy girl kid child baby family wife husband son
@@ -155,15 +165,17 @@ def whole_places(text: str, findings: list[Finding]) -> list[Finding]:
             start = previous.start
             confidence = min(confidence, previous.confidence, key=CONF_RANK.__getitem__)
         landmark = _LANDMARK_BEFORE_RE.search(text, max(0, start - 60), start)
-        if landmark and not any(
-            w.lower() in _NOT_LANDMARK_WORDS for w in landmark.group("landmark").split()
-        ):
-            opening = landmark.start("landmark")
+        words = landmark.group("landmark") or landmark.group("named") if landmark else ""
+        if landmark and not any(w.lower() in _NOT_LANDMARK_WORDS for w in words.split()):
+            opening = landmark.start("landmark" if landmark.group("landmark") else "named")
             first_inside = len(out)
             while first_inside and out[first_inside - 1].end > opening:
                 first_inside -= 1
             inside = out[first_inside:]
-            if all(g.kind in ("name", "address") for g in inside):
+            # A business in a landmark may read as a name ("the [Denny]'s"); a place's own
+            # name holds none ("[Aunty Dulcie Walker]'s mob in Bourke" is a person's).
+            allowed = ("name", "address") if landmark.group("landmark") else ("address",)
+            if all(g.kind in allowed for g in inside):
                 # "the [Denny]'s on Route 9": the business, not a person
                 start = min([opening, *(g.start for g in inside)])
                 del out[first_inside:]

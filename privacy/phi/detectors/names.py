@@ -263,7 +263,7 @@ _KIN_WORDS: Final = frozenset(
     """wife husband son daughter mother mom mum father dad brother partner spouse fiance fiancee
     boyfriend girlfriend grandson granddaughter grandmother grandfather grandma grandpa niece
     nephew aunt uncle cousin stepson stepdaughter twin baby aunty auntie nan nana granny
-    gran""".split()
+    gran neighbour neighbor""".split()
 )
 
 
@@ -845,10 +845,13 @@ def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
         ):
             for j in (i - 1, i + 1):
                 yield _finding(text, "name", base + parts[j].start(), base + parts[j].end(), LOW)
-    if not any(w in SUPPORT_WORDS for w in words):
+    # A given name that is also a word, written as a name elsewhere in the post: "Hope is home
+    # ... #HopeStrong", "Summer Okafor, 19 ... #BringSummerHome".
+    repeated = [p.group() in WORD_NAMES_OF_PEOPLE and text.count(p.group()) > 1 for p in parts]
+    if not any(w in SUPPORT_WORDS for w in words) and not any(repeated):
         return
     for i, (part, word) in enumerate(zip(parts, words, strict=True)):
-        if word in SUPPORT_WORDS or not part.group()[:1].isupper():
+        if (word in SUPPORT_WORDS and not repeated[i]) or not part.group()[:1].isupper():
             continue
         bits = _name_bits(word)
         after_cue = i > 0 and words[i - 1] in HASHTAG_NAME_BEFORE
@@ -867,7 +870,7 @@ def _hashtag_names(text: str, m: re.Match[str]) -> Iterator[Finding]:
             and not JARGON_SUFFIX_RE.search(word)  # "#TeamDexamethasone"
         )
         named = after_cue and bits & GIVEN
-        if (bits & (GIVEN | SURNAME) and not bits & WORD) or unlisted or named:
+        if (bits & (GIVEN | SURNAME) and not bits & WORD) or unlisted or named or repeated[i]:
             yield _finding(text, "name", base + part.start(), base + part.end(), LOW)
 
 

@@ -31,7 +31,9 @@ from privacy.phi.patterns.international import (
     AADHAAR_RE,
     AU_POSTCODE_RE,
     CA_POSTCODE_RE,
+    CEP_RE,
     CPF_RE,
+    DUBLIN_EIRCODE_RE,
     EIRCODE_RE,
     HEALTH_CARD_RE,
     INTL_PHONE_RE,
@@ -392,6 +394,12 @@ def _detect_international(doc: Doc) -> Iterator[Finding]:
                     yield _finding(text, "address", town.end(1) - len(name), town.end(1), LOW)
                     break
     yield from _postcodes_by_their_towns(doc)
+    for m in DUBLIN_EIRCODE_RE.finditer(text):
+        if _mixed(m.group("unique")):
+            yield _finding(text, "zip", *m.span(), HIGH)
+    for pos in doc.at("cep"):
+        if m := CEP_RE.match(text, pos):
+            yield _finding(text, "zip", *m.span("code"), HIGH)
     if "eircode" in low:
         for m in EIRCODE_RE.finditer(text):
             if "eircode" in low[max(0, m.start() - 12) : m.start()]:

@@ -299,9 +299,16 @@ MOBILE_SHAPE_RE: Final = re.compile(
     # Philippines ("0803 555 7721", "0711 555 284", "0998 555 0167"), UK and Australian
     # landlines ("020 7946 0123", "(07) 5550 1834").
     r"|0[1-9]\d{2}[ -]?\d{3}[ -]?\d{3,4}|0\d{2} \d{4} \d{4}|0\d\) ?\d{4} ?\d{4}"
-    # India's mobiles, written in two fives ("98410 22736").
-    r"|[6-9]\d{4} \d{5}"
+    # India's mobiles, written in two fives ("98410 22736"); Korea's ("010-4821-7763").
+    r"|[6-9]\d{4} \d{5}|01[016-9]-\d{3,4}-\d{4}"
 )
+# Dublin's Eircodes, whose routing key is "D" and a district ("D08 XY52", "D6W X234"): found
+# from the literal "D" without a label, unlike the others (below).
+DUBLIN_EIRCODE_RE: Final = re.compile(
+    r"D(?<![\w-]D)(?:0[1-9]|1[0-8]|2[024]|6W)[ ]?(?P<unique>[0-9ACDEFHKNPRTVWXY]{4})(?![\w-])"
+)
+# Brazil's postcode after its label: "CEP 05433-010".
+CEP_RE: Final = re.compile(r"cep[ \t]*:?[ \t]*(?P<code>\d{5}-?\d{3})(?![\w-])", re.IGNORECASE)
 # "Dubbo NSW 2830": an Australian state and its four-digit postcode.
 AU_POSTCODE_RE: Final = re.compile(
     r"(?:NSW|VIC|QLD|TAS|ACT|NT|SA|WA),?[ \t]+(?P<code>\d{4})(?![\w/.-])"

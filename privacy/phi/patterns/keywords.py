@@ -375,6 +375,7 @@ for _rule, _blob in (
     ("last_four", "last"),
     ("card_ending", "ending"),
     ("pps", "pps ppsn"),
+    ("cep", "cep"),
     (
         "weekday",
         """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
