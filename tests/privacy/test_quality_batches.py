@@ -55,27 +55,28 @@ def test_fresh_set_holds_the_unread_blind_batches_apart_from_training() -> None:
             *range(178, 182),
             *range(188, 190),
             *range(196, 198),
+            *range(206, 208),
         )
     }
-    assert len(fresh) == 1_650
+    assert len(fresh) == 1_750
     # Never in the posts the model is trained on (privacy.phi.train reads phi_dev.jsonl).
     assert not {s.text for s in fresh} & {s.text for s in load_set("posts")}
 
 
 def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
     # docs/phi.md, "Twelfth round", "Thirteenth to fifteenth rounds" and "Sixteenth to
-    # twentieth rounds": batches 57-61, 86-89 and 118-125 (0.902 recall and 0.916 precision
-    # after the fifteenth round), 146-149, 162-165, 178-181, 188-189 and 196-197, written in
-    # the sixteenth to twentieth rounds and never read; together 0.918, 0.917 (0.920 without
-    # 196-197, whose precision is 0.876).
+    # twenty-first rounds": batches 57-61, 86-89 and 118-125 (0.902 recall and 0.916
+    # precision after the fifteenth round), 146-149, 162-165, 178-181, 188-189, 196-197 and
+    # 206-207, written in the sixteenth to twenty-first rounds and never read; together 0.918,
+    # 0.918.
     report = evaluate(load_set("fresh"), set_name="fresh")
     assert round(report.recall(), 3) >= 0.918
-    assert round(report.precision(), 3) >= 0.917
+    assert round(report.precision(), 3) >= 0.918
 
 
 def test_dev_posts_hold_the_figures_the_readme_gives() -> None:
     # README, "Measured quality": 0.939 recall on the dev posts (kind-blind, as the held-out
-    # set is scored), at 0.940 precision (docs/phi.md, "Sixteenth to twentieth rounds").
+    # set is scored), at 0.940 precision (docs/phi.md, "Sixteenth to twenty-first rounds").
     report = evaluate(load_set("posts"), set_name="posts")
     assert round(report.recall(), 3) >= 0.939
     assert round(report.precision(), 3) >= 0.940

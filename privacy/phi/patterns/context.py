@@ -33,7 +33,8 @@ EVENT_CUE_RE: Final = re.compile(
     r"|admission|angio(?:gram|plasty)?|inserted|created|placed|removed|repaired|repair|bypass"
     r"|evar|tavi|tavr|pci|cabg|ddkt|transplant(?:ed)?|appendix|chole|hartmann['’]?s?|opname"
     r"|ingreso|aufnahme|amputation|orif|dhs|hemi(?:arthroplasty)?|thr|tkr|laparotomy|ercp|turp"
-    r"|ex-?lap|nof|onset|expires|post-?op|given|taken)\b|\bs/p\b"
+    r"|ex-?lap|nof|onset|expires|post-?op|given|taken|drawn|collected|eval['’]?d|evaluated)\b"
+    r"|\bs/p\b"
 )
 # An appointment, right before its date: "f/u 5/22", "Mohs booked 5/19", "booked him for
 # 11/18", "Follow-up 9/08" (not "f/u BCx (GNRs in 2/2"). Searched to the date's start.

@@ -144,7 +144,9 @@ ANY_PLACE_CUE_RE: Final = re.compile(
     r"|(?:edge|outskirts|suburbs?|north|south|east|west|centre|center)[ \t]+of)[ \t]*$"
 )
 CORNER_RE: Final = re.compile(
-    r"(?:(?P<corner>(?:[Cc]orner|[Jj]unction|[Ii]ntersection|[Cc]rossroads)[ \t]+of)"
+    # "the corner of Queen and Bathurst", "the bus stop at Wilson and Broadway": a corner
+    r"(?:(?P<corner>(?:[Cc]orner|[Jj]unction|[Ii]ntersection|[Cc]rossroads)[ \t]+of"
+    r"|\b(?:stop|station)[ \t]+(?:at|on))"
     r"|(?P<near>\b(?:at|near|on|by)))[ \t]+(?:the[ \t]+)?"
     rf"(?P<a>\d{{1,3}}(?:st|nd|rd|th)|{_TOKEN})"
     # "the corner of Main St and Elm": a street type after the first street
@@ -237,7 +239,7 @@ NHS_AFTER_CUE_RE: Final = re.compile(
 HEALTH_CARD_RE: Final = re.compile(
     r"(?:ohip|health[ \t]+card|health[ \t]+number|phn|ramq|msp|msi|mcp|phin|hsn|shn|ahcip"
     r"|health[ \t]+insurance[ \t]+number|pmjay|abha)"
-    r"(?:[ \t]*(?:number|no\.?|#|is|:|card|id))*[ \t]*"
+    r"(?:[ \t]*(?:number|no\.?|#|is|:|,|card|id))*[ \t]*"
     r"(?P<id>\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?|\d{3}[ -]?\d{3}[ -]?\d{3}"
     r"|\d{4}[ -]\d{4}[ -]\d{4})(?![\w-])",
     re.IGNORECASE,
@@ -311,7 +313,7 @@ DUBLIN_EIRCODE_RE: Final = re.compile(
 CEP_RE: Final = re.compile(r"cep[ \t]*:?[ \t]*(?P<code>\d{5}-?\d{3})(?![\w-])", re.IGNORECASE)
 # "Dubbo NSW 2830": an Australian state and its four-digit postcode.
 AU_POSTCODE_RE: Final = re.compile(
-    r"(?:NSW|VIC|QLD|TAS|ACT|NT|SA|WA),?[ \t]+(?P<code>\d{4})(?![\w/.-])"
+    r"(?:NSW|VIC|QLD|TAS|ACT|NT|SA|WA),?[ \t]+(?P<code>\d{4})(?![\w/-]|\.\d)"
 )
 for _word in "nsw vic qld tas act nt sa wa".split():
     TRIGGERS[_word] = (*TRIGGERS.get(_word, ()), "au_state")
