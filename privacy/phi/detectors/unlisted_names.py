@@ -567,8 +567,8 @@ def _names_before_my_patient(doc: Doc) -> Iterator[Finding]:
     """A name with the poster's patient in apposition after it: "Summer, my 16yo patient",
     "Will, our 8yo with Kawasaki", "Shout out to Bill, my 90-year-old regular", "Will (pt, 23,
     T1DM)", "Will (the pt, not the verb)"; found from each ", my ", ", our " and " (pt" with
-    ``str.find``. A name that is
-    also a word counts here when it is one people are given (`WORD_NAMES_OF_PEOPLE`)."""
+    ``str.find``. A name that is also a word counts here when it is one people are given
+    (`WORD_NAMES_OF_PEOPLE`)."""
     text = doc.text
     for opener in (", my ", ", our ", " (pt", " (patient", " (the pt", " (the patient"):
         at = text.find(opener)
