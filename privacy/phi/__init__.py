@@ -29,7 +29,14 @@ post takes about 2.5 ms (see ``bench/phi_bench.py`` and docs/phi.md).
 
 from __future__ import annotations
 
-from privacy.phi.detectors import DETECTORS, Doc, lower_aligned, protected_spans, scan_words
+from privacy.phi.detectors import (
+    DETECTORS,
+    Doc,
+    digit_shape,
+    lower_aligned,
+    protected_spans,
+    scan_words,
+)
 from privacy.phi.kinds import HIGH, KIND_EXPLANATIONS, KIND_LABELS, LOW, Finding
 from privacy.phi.resolution import (
     ages_after_names,
@@ -50,7 +57,7 @@ def find_phi(text: str) -> list[Finding]:
     if not text:
         return []
     low = lower_aligned(text)
-    doc = Doc(text, low, scan_words(low))
+    doc = Doc(text, low, scan_words(low), digit_shape(text))
     protected, candidates = protected_spans(doc)
     for detect in DETECTORS:
         candidates.extend(detect(doc))

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from privacy.phi.detectors.common import CONF_RANK, KIND_RANK, Doc, Span, lower_aligned, scan_words
+from privacy.phi.detectors.common import (
+    CONF_RANK,
+    KIND_RANK,
+    Doc,
+    Span,
+    digit_shape,
+    lower_aligned,
+    scan_words,
+)
 from privacy.phi.detectors.contacts import _detect_contacts, _detect_network
 from privacy.phi.detectors.dates import (
     _detect_ages,
@@ -75,6 +83,7 @@ __all__ = [
     "KIND_RANK",
     "Doc",
     "Span",
+    "digit_shape",
     "lower_aligned",
     "protected_spans",
     "scan_words",

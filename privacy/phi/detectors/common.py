@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,7 +13,13 @@ import ahocorasick
 
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import Tagged, tag
-from privacy.phi.patterns.common import CAPITALISED_RE, TO_SPACE
+from privacy.phi.patterns.common import (
+    ASCII_DIGITS_TO_ZERO,
+    CAPITALISED_RE,
+    DIGIT_RE,
+    TO_SPACE,
+    TO_SPACE_RE,
+)
 from privacy.phi.patterns.keywords import TRIGGERS
 from privacy.phi.vocabulary import EPONYM_FOLLOWERS
 
@@ -48,6 +55,8 @@ class Doc:
     text: str
     low: str
     cues: dict[str, list[int]]
+    # The text with every digit written "0" (see digit_shape).
+    shape: str
     _capitalised: list[tuple[int, int]] | None = None
     _tagged: list[Tagged] | None = None
     # Starts of digit runs the phone and code passes saw; the health-number
@@ -82,6 +91,18 @@ def lower_aligned(text: str) -> str:
     return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
 
 
+def digit_shape(text: str) -> str:
+    """``text`` with every digit, of any script, written "0", offsets unchanged.
+
+    Patterns that open with a digit run over this copy: "0" is a literal, which ``re``
+    finds about ten times faster than the class ``\\d``, and the pattern that reads the
+    digits themselves then runs only where the shape fits.
+    """
+    if text.isascii():
+        return text.translate(ASCII_DIGITS_TO_ZERO)
+    return DIGIT_RE.sub("0", text)
+
+
 @cache
 def _trigger_automaton() -> ahocorasick.Automaton:
     """Every trigger word between spaces (" bed "), for one pass over the padded text.
@@ -103,12 +124,13 @@ def scan_words(low: str) -> dict[str, list[int]]:
     reports overlapping matches). The leading pad space makes each offset the word's offset
     in ``low``.
     """
-    padded = " " + low.translate(TO_SPACE) + " "
-    cues: dict[str, list[int]] = {}
+    spaced = low.translate(TO_SPACE) if low.isascii() else TO_SPACE_RE.sub(" ", low)
+    padded = " " + spaced + " "
+    cues: defaultdict[str, list[int]] = defaultdict(list)
     for end, (length, rules) in _trigger_automaton().iter(padded):
         found = end - length
         for rule in rules:
-            cues.setdefault(rule, []).append(found)
+            cues[rule].append(found)
     return cues
 
 

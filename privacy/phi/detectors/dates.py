@@ -86,6 +86,7 @@ from privacy.phi.patterns.shapes import (
     INITIALS_RE,
     MONTH_DATE_RE,
     NUMERIC_DATE_RE,
+    NUMERIC_DATE_TRIGGER_RE,
     SLASH_TRIGGER_RE,
 )
 from privacy.phi.patterns.unlisted import (
@@ -142,11 +143,21 @@ def _is_fraction(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+def numeric_dates(text: str, shape: str) -> Iterator[re.Match[str]]:
+    """The matches of ``NUMERIC_DATE_RE.finditer(text)``, tried only where the digit shape of
+    ``text`` fits the trigger (about a tenth of the time on a long post)."""
+    done = -1
+    for trigger in NUMERIC_DATE_TRIGGER_RE.finditer(shape):
+        if trigger.start() >= done and (m := NUMERIC_DATE_RE.match(text, trigger.start())):
+            done = m.end()
+            yield m
+
+
 def _detect_dates(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
     spans: list[tuple[int, int, bool]] = []
-    for m in NUMERIC_DATE_RE.finditer(text):
+    for m in numeric_dates(text, doc.shape):
         start, end = m.span()
         if m.group("iso_y"):
             valid = _valid_month_day(int(m.group("iso_m")), int(m.group("iso_d")))

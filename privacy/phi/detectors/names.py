@@ -16,7 +16,7 @@ from privacy.phi.detectors.common import (
 )
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import names_of
-from privacy.phi.patterns.common import TOKEN_RE
+from privacy.phi.patterns.common import TOKEN_RE, WORD_JOINERS_RE
 from privacy.phi.patterns.context import (
     ANIMAL_BEFORE_RE,
     COLLEAGUE_BEFORE_RE,
@@ -126,7 +126,7 @@ def _trim_name(text: str, start: int, end: int, *, keep_right: bool = False) -> 
     kept: list[re.Match[str]] = []
     for i, tok in enumerate(tokens):
         word = tok.group()
-        parts = [p for p in re.split(r"[-'’]", word) if p]
+        parts = [p for p in WORD_JOINERS_RE.split(word) if p]
         if _REDUPLICATED_RE.fullmatch(word):
             kept.append(tok)  # "Jun-Jun", "Bong-Bong": a nickname, whatever its halves are
         elif word in NOT_NAME or all(p in NOT_NAME for p in parts):
@@ -483,7 +483,7 @@ def _is_name_part(word: str) -> bool:
     if bits & STRONG or word in NAME_PARTICLES:
         return True
     # "O'Brien", "Al-Rashid", "Huerta-Castillo": every part a name or a prefix.
-    parts = [p for p in re.split(r"[-'’]", word) if p]
+    parts = [p for p in WORD_JOINERS_RE.split(word) if p]
     return len(parts) > 1 and all(
         _name_bits(p) & (GIVEN | SURNAME) or p.lower() in ("o", "al", "el", "mc", "mac", "d")
         for p in parts

@@ -73,10 +73,12 @@ from privacy.phi.patterns.keywords import (
 )
 from privacy.phi.patterns.shapes import (
     BARE_ZIP_RE,
+    CODE_CHARS_TO_X,
     DIGIT_GROUPS_RE,
     LONG_CODE_RE,
+    LONG_CODE_SHAPE_RE,
     NANP_RE,
-    PHONE_TRIGGER_RE,
+    PHONE_TRIGGER_RES,
     SSN_RE,
     SSN_TRIGGER_RE,
     UDI_RE,
@@ -132,7 +134,8 @@ def _detect_phones(doc: Doc) -> Iterator[Finding]:
     taken: list[Span] = []
     starts = doc.number_starts
     # A phone is at most about 30 characters and holds a trigger near its start.
-    around = windows((m.start() for m in PHONE_TRIGGER_RE.finditer(text)), 30, 40)
+    triggers = sorted(m.start() for rx in PHONE_TRIGGER_RES for m in rx.finditer(doc.shape))
+    around = windows(triggers, 30, 40)
     for lo, hi in around:
         for m in NANP_RE.finditer(text, lo, hi):
             starts.append(m.start())
@@ -238,7 +241,7 @@ def _detect_labelled_ids(doc: Doc) -> Iterator[Finding]:
         for m in BARE_ID_RE.finditer(text):
             if not (m.start() and text[m.start() - 1].isalnum()):  # "ID", not "PID"
                 yield _finding(text, "other_id", *m.span("id"), HIGH)
-    for trigger in KOREAN_RRN_TRIGGER_RE.finditer(text):
+    for trigger in KOREAN_RRN_TRIGGER_RE.finditer(doc.shape):
         if m := KOREAN_RRN_RE.match(text, max(0, trigger.start() - 5)):
             yield _finding(text, "other_id", *m.span(), HIGH)
     if "〒" in text:
@@ -272,7 +275,7 @@ def _detect_numbers(doc: Doc) -> Iterator[Finding]:
     for pos in doc.at("zip"):
         if m := ZIP_LABEL_RE.match(low, pos):
             yield _finding(text, "zip", *m.span(1), HIGH)
-    for m in BARE_ZIP_RE.finditer(text):
+    for m in BARE_ZIP_RE.finditer(doc.shape):
         start, end = m.span()
         if not _clear_before(text, start, ".,$/#:()+-"):
             continue
@@ -296,9 +299,9 @@ def _detect_numbers(doc: Doc) -> Iterator[Finding]:
     if "(01)" in text:
         for m in UDI_RE.finditer(text):
             yield _finding(text, "device", *m.span(), HIGH)
-    for m in LONG_CODE_RE.finditer(text):
+    for m in _long_codes(text):
         doc.number_starts.append(m.start())
-        code, end = m.group(), m.end()
+        code, end = text[m.start() : m.end()], m.end()
         after = text[end : end + 2]
         if (
             not _clear_before(text, m.start(), "./#$-")
@@ -319,6 +322,14 @@ def _detect_numbers(doc: Doc) -> Iterator[Finding]:
             yield _finding(text, "vehicle", *m.span(), LOW)
         elif digits >= 4:
             yield _finding(text, "other_id", *m.span(), LOW)
+
+
+def _long_codes(text: str) -> Iterator[re.Match[str]]:
+    """Runs of nine or more capitals and digits (``LONG_CODE_RE``). In ASCII text each becomes
+    "X" first, so that the pass opens with a literal: six times faster on a long post."""
+    if text.isascii():
+        return LONG_CODE_SHAPE_RE.finditer(text.translate(CODE_CHARS_TO_X))
+    return LONG_CODE_RE.finditer(text)
 
 
 def _detect_biometrics(doc: Doc) -> Iterator[Finding]:
@@ -366,7 +377,7 @@ def _mixed(code: str) -> bool:
 
 def _detect_international(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
-    for trigger in POSTCODE_TRIGGER_RE.finditer(text):
+    for trigger in POSTCODE_TRIGGER_RE.finditer(doc.shape):
         # A postcode ends with the trigger; look back over the outward part only.
         lo = max(0, trigger.start() - 6)
         m = UK_POSTCODE_RE.search(text, lo, trigger.end()) or CA_POSTCODE_RE.search(

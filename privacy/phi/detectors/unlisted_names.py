@@ -9,7 +9,7 @@ from typing import Final
 from privacy.phi.detectors.common import Doc, _finding
 from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
 from privacy.phi.kinds import LOW, Finding
-from privacy.phi.patterns.common import TOKEN_RE
+from privacy.phi.patterns.common import TOKEN_RE, WORD_JOINERS_RE
 from privacy.phi.patterns.context import COLLEAGUE_BEFORE_RE, PERSON_NOUN_RE, TEMPERATURE_CUE_RE
 from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE, SIGN_OFF_BEFORE_RE
 from privacy.phi.patterns.unlisted import (
@@ -84,9 +84,9 @@ def _unknown_word(word: str) -> bool:
         and low not in NOT_LOWER_NAME
         and low.capitalize() not in NOT_NAME
         and word not in NOT_NAME
-        and not any(p.capitalize() in NOT_NAME for p in re.split(r"[-'’]", low) if p)
+        and not any(p.capitalize() in NOT_NAME for p in WORD_JOINERS_RE.split(low) if p)
         and not JARGON_SUFFIX_RE.search(low)
-        and all(p.isalpha() for p in re.split(r"[-'’]", low) if p)
+        and all(p.isalpha() for p in WORD_JOINERS_RE.split(low) if p)
     )
 
 
@@ -532,7 +532,9 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
                 continue
         elif not _sentence_start(text, start):
             continue
-        end = _word_at(text, start)
+        follow = text[cap_end : cap_end + 1]
+        # The capitalised run is the word unless letters or joiners go on ("McAllister").
+        end = _word_at(text, start) if follow.isalpha() or follow in ("-", "'", "’") else cap_end
         word = text[start:end]
         quoted = start and text[start - 1] in "'‘\"“" and text[end : end + 1] in "'’\"”"
         if quoted and NICKNAME_AFTER_RE.match(text, end + 1):
@@ -540,6 +542,12 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
             continue
         # A nickname in quotes before its verb: "'Boeta' came back to say thank you".
         verb_at = end + 1 if quoted else end
+        if (
+            text[verb_at : verb_at + 1] not in (" ", "\t", "'", "’")  # each verb opens so
+            or len(word) < 3
+            or (word in NOT_NAME and word not in WORD_NAMES_OF_PEOPLE)  # "Son wants her on"
+        ):
+            continue
         verb = HUMAN_VERB_AFTER_RE.match(text, verb_at) or AND_I_AFTER_RE.match(text, verb_at)
         if verb is None and _name_bits(word) & STRONG:
             # A listed name takes the copula too: "Rafferty was the sweetest kid".
@@ -553,9 +561,7 @@ def _names_opening_a_sentence(doc: Doc) -> Iterator[Finding]:
             ):
                 continue
         if (
-            len(word) < 3
-            or not verb
-            or (word in NOT_NAME and word not in WORD_NAMES_OF_PEOPLE)  # "Son wants her on"
+            not verb
             or not (_could_be_name(word) or _name_bits(word) & GIVEN)
             or not _person_word_ok(text, start, end)
         ):

@@ -230,7 +230,7 @@ EIRCODE_RE: Final = re.compile(
     r"(?<![\w-])[ACDEFHKNPRTVWXY]\d[\dW][ ]?(?P<unique>[0-9ACDEFHKNPRTVWXY]{4})(?![\w-])"
 )
 # The last three characters of a UK ("2AA") or Canadian ("3L9") postcode.
-POSTCODE_TRIGGER_RE: Final = re.compile(r"\d[A-Z][A-Z\d]\b")
+POSTCODE_TRIGGER_RE: Final = re.compile(r"0[A-Z][A-Z0]\b")  # on the digit shape
 # NHS (and Scottish CHI) numbers: ten digits, usually 3-3-4.
 NHS_AFTER_CUE_RE: Final = re.compile(
     r"(?:nhs|chi|hcn)\b[^\n\d]{0,25}?(?P<id>(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-]))"

@@ -111,7 +111,8 @@ CNIC_RE: Final = re.compile(r"(?<![\d-])\d{5}-\d{7}-\d(?![\d-])")
 # Korea's resident registration number: six digits of the birth date, then the sex digit and
 # six more ("330714-2048513").
 KOREAN_RRN_RE: Final = re.compile(r"(?<![\d-])\d{6}-[1-8]\d{6}(?![\d-])")
-KOREAN_RRN_TRIGGER_RE: Final = re.compile(r"\d-[1-8]\d{6}(?![\d-])")
+# On the digit shape: where the number's second part ends; the whole is matched from 5 back.
+KOREAN_RRN_TRIGGER_RE: Final = re.compile(r"0-0000000(?![0-])")
 # A Japanese postcode after its mark: "〒150-0001".
 JAPANESE_POSTCODE_RE: Final = re.compile(r"〒[ \t]?(?P<code>\d{3}-\d{4})(?!\d)")
 # Its middle part, a literal first so that the pass is quick: the whole is matched from 5 back.

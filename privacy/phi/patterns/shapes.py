@@ -57,7 +57,9 @@ NANP_RE: Final = re.compile(
 )
 # Every phone shape holds a digit (or a closing bracket), a separator and two digits; the two
 # phone passes run only around these (a decimal such as "12.5" or "1.8" opens no window).
-PHONE_TRIGGER_RE: Final = re.compile(r"[\d)][ .-]\(?\d\d")
+# Run on the digit shape (every digit "0", see ``digit_shape``), as are the other triggers
+# below that open with a digit; the bracket's pass is apart, each opening with a literal.
+PHONE_TRIGGER_RES: Final = (re.compile(r"0[ .-]\(?00"), re.compile(r"\)[ .-]\(?00"))
 IPV4_TRIGGER_RE: Final = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
 IPV4_RE: Final = re.compile(
     r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -68,12 +70,15 @@ IPV6_RE: Final = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2
 
 SSN_TRIGGER_RE: Final = re.compile(r"-\d\d-\d{4}")
 SSN_RE: Final = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
-BARE_ZIP_RE: Final = re.compile(r"\d{5}(?:-\d{4})?(?![\w%/-]|[.,:]\d)")
+BARE_ZIP_RE: Final = re.compile(r"00000(?:-0000)?(?![\w%/-]|[.,:]0)")  # on the digit shape
 # Long unlabelled codes: 9+ digits, or 9+ upper-case letters and digits.
 # Maximal runs only, with both boundaries checked in Python: a trailing
 # look-ahead here would make the scan backtrack through every long run at
 # every position inside it (quadratic time).
 LONG_CODE_RE: Final = re.compile(r"[A-Z0-9]{9,}")
+# The same on a copy of ASCII text in which each of those characters is "X".
+CODE_CHARS_TO_X: Final = str.maketrans(string.ascii_uppercase + string.digits, "X" * 36)
+LONG_CODE_SHAPE_RE: Final = re.compile("X" * 9 + "+")
 VIN_CHARS_RE: Final = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 UDI_RE: Final = re.compile(r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9]+)*")
 
@@ -91,6 +96,12 @@ NUMERIC_DATE_RE: Final = re.compile(
     rf"|(?P<dmy>{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}(?![\w])(?:,?[ \t]+{_YEAR}\b)?)"
     r"|(?P<md_m>\d{1,2})/(?P<md_d>\d{1,2})"
     r")(?![\w/]|[.-]\d)"
+)
+# Where a numeric date may start, on the digit shape: a first digit, up to three more, then a
+# separator and a digit, or a day's suffix and spaces before a month ("3rd of Jan").
+NUMERIC_DATE_TRIGGER_RE: Final = re.compile(
+    r"0(?<![\w./-]0)0{0,3}(?:[-/.]0|(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
 )
 MONTH_DATE_RE: Final = re.compile(
     rf"{_MONTH}[ \t]+(?:(?:the[ \t]+)?{_DAY}\b{_RANGE_END}?(?:,?[ \t]+{_YEAR}\b)?"
