@@ -113,23 +113,27 @@ NOT_PERSON_NAME_RE: Final = re.compile(
     r"|program|study|trial|last|first|maiden|middle)[ \t]+$"
 )
 COLLEAGUE_BEFORE_RE: Final = re.compile(
-    r"(?:\b(?:Dr|Drs|Dra|Doctor|Doctora|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron"
+    # One word boundary before all the choices: ``re`` tests it first and tries the choices
+    # only at the start of a word (twice as fast as a boundary in each).
+    r"\b(?:"
+    r"(?:Dr|Drs|Dra|Doctor|Doctora|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron"
     r"|Pharmacist|Physio|Midwife|Intern|Registrar|Consultant|Porter|Dietitian|Dietician)\.?"
-    r"[ \t]+(?:[A-Z][\w'’-]+[ \t]+)?$)"
-    r"|(?:\b(?:talk|lecture|presented|written|authored|taught|posted|described|discovered"
-    r"|invented|coined) by[ \t]+$)|(?:\bnamed (?:after|for)[ \t]+$)"
+    r"[ \t]+(?:[A-Z][\w'’-]+[ \t]+)?$"
+    r"|(?:talk|lecture|presented|written|authored|taught|posted|described|discovered"
+    r"|invented|coined) by[ \t]+$|named (?:after|for)[ \t]+$"
     # Replies and farewells name colleagues: "Agree with Sam", "Happy retirement to Sister
     # Bernadette".
-    r"|(?:\b(?i:retirement|farewell|welcome)[ \t]+to[ \t]+(?:(?:Sister|Matron|Nurse)[ \t]+)?"
-    r"(?:[A-Z][a-z]+[ \t]+and[ \t]+)?$)"
-    r"|(?:\b(?i:agreed?|disagree|replying)[ \t]+(?:with|to)[ \t]+$)"
+    r"|(?i:retirement|farewell|welcome)[ \t]+to[ \t]+(?:(?:Sister|Matron|Nurse)[ \t]+)?"
+    r"(?:[A-Z][a-z]+[ \t]+and[ \t]+)?$"
+    r"|(?i:agreed?|disagree|replying)[ \t]+(?:with|to)[ \t]+$"
     # "dr. amira haddad", "Dr H. Brennan", "A/Prof Lim", "Minister Pate": titles in any case,
     # an initial after them.
-    r"|(?:(?<![;/])\b(?i:dr|drs|doctor|prof|professor|a/prof|assoc\.?[ \t]+prof|minister|senator"
-    r"|councillor|mp)\.?[ \t]+(?:[A-Za-z]\.[ \t]*|[A-Za-z][\w'’-]+[ \t]+)?$)"
+    r"|(?<![;/])(?i:dr|drs|doctor|prof|professor|a/prof|assoc\.?[ \t]+prof|minister|senator"
+    r"|councillor|mp)\.?[ \t]+(?:[A-Za-z]\.[ \t]*|[A-Za-z][\w'’-]+[ \t]+)?$"
     # "our new intern Rose", "my registrar Will": a colleague named after their job.
-    r"|(?:\b(?i:our|my|the|a|new)[ \t]+(?i:new[ \t]+)?(?i:intern|interns|registrar|reg|consultant"
-    r"|resident|student|colleague|attending|fellow|sho|fy1|fy2|pharmacist|physio|nurse)[ \t]+$)"
+    r"|(?i:our|my|the|a|new)[ \t]+(?i:new[ \t]+)?(?i:intern|interns|registrar|reg|consultant"
+    r"|resident|student|colleague|attending|fellow|sho|fy1|fy2|pharmacist|physio|nurse)[ \t]+$"
+    r")"
 )
 FOLLOWING_WORD_RE: Final = re.compile(r"(?:['’]s)?[ \t]*([\w'’.-]+)(?:[ \t]+(\w+))?")
 CREDENTIAL_AFTER_RE: Final = re.compile(r",[ \t]*([A-Za-z][A-Za-z.-]{1,7})(?![\w])")

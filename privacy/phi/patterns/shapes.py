@@ -98,9 +98,10 @@ NUMERIC_DATE_RE: Final = re.compile(
     r")(?![\w/]|[.-]\d)"
 )
 # Where a numeric date may start, on the digit shape: a first digit, up to three more, then a
-# separator and a digit, or a day's suffix and spaces before a month ("3rd of Jan").
+# slash and a digit, two dots or dashes around one or two digits (not a decimal: "12.5"), or a
+# day's suffix and spaces before a month ("3rd of Jan").
 NUMERIC_DATE_TRIGGER_RE: Final = re.compile(
-    r"0(?<![\w./-]0)0{0,3}(?:[-/.]0|(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?"
+    r"0(?<![\w./-]0)0{0,3}(?:/0|[-.]00?[-.]0|(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
 )
 MONTH_DATE_RE: Final = re.compile(
