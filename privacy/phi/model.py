@@ -36,7 +36,12 @@ from typing import Final
 
 import pycrfsuite
 
-from privacy.phi.patterns.unlisted import JARGON_SUFFIX_RE, NOT_LOWER_NAME, PLURAL_CLASS_RE
+from privacy.phi.patterns.unlisted import (
+    JARGON_SUFFIX_RE,
+    NOT_LOWER_NAME,
+    PLURAL_CLASS_RE,
+    WORD_NAMES_OF_PEOPLE,
+)
 from privacy.phi.vocabulary import (
     ENGLISH_WORDS,
     GIVEN,
@@ -151,6 +156,18 @@ def _lower_town(word: str) -> bool:
     )
 
 
+def joined_to_previous(text: str, start: int) -> bool:
+    """Whether the word at ``start`` goes on from what stands before it: a letter or digit, a
+    handle's or tag's mark ("@", "#", "_", "/"), a dot, a hyphen, or an apostrophe after a letter
+    or digit ("O'Brien"). An apostrophe after a space or a bracket opens a quote ("'Marisol'")."""
+    if not start:
+        return False
+    before = text[start - 1]
+    if before in "'’":
+        return start > 1 and text[start - 2].isalnum()
+    return before.isalnum() or before in "@#_/.-"
+
+
 def candidates(
     text: str, capitalised: Iterable[tuple[int, int]], *, include_listed: bool = False
 ) -> Iterator[tuple[int, int]]:
@@ -164,14 +181,12 @@ def candidates(
     """
     spans = list(capitalised)
     for start, end in spans:
-        if end - start < 3 or (
-            start and (text[start - 1].isalnum() or text[start - 1] in "@#_/.'’-")
-        ):
+        if end - start < 3 or joined_to_previous(text, start):
             continue
         # The word lists first: most capitalised words stop here, before any pattern runs.
         word = text[start:end]
-        if word in NOT_NAME:
-            continue
+        if word in NOT_NAME and word not in WORD_NAMES_OF_PEOPLE:
+            continue  # the model reads "Will" and "Hope" by their neighbours
         low = word.lower()
         if word not in PLACE_POPULATION:  # a town, or a name that is also one: the model decides
             bits = NAME_FLAGS.get(low, 0)

@@ -418,11 +418,12 @@ def test_bench_prints_the_table_and_the_misses(capsys: pytest.CaptureFixture[str
 # retrained with each round's new dev batches, moves a name and a place here either way (lost
 # in the seventeenth round, found in the twentieth, lost again in the twenty-first, while the
 # dev, fresh and blind batches rose or held): it is kept each time, because choosing a model
-# by this set would be tuning on it, and these floors are its last figures.
+# by this set would be tuning on it, and these floors are its last figures (the twenty-second
+# round's, whose candidates were chosen by cross-validation on the dev posts).
 MEASURED_FLOORS = {
-    "recall, all kinds": 0.914,
+    "recall, all kinds": 0.916,
     "recall, names": 0.884,
-    "recall, places (place + postcode)": 0.895,
+    "recall, places (place + postcode)": 0.905,
     "precision, all findings": 0.972,
 }
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from privacy.phi import HIGH, KIND_EXPLANATIONS, KIND_LABELS, LOW, Finding, find_phi
+from privacy.phi.model import joined_to_previous
 
 CORPUS_PATH = Path(__file__).with_name("phi_corpus.jsonl")
 # Snippets in the style members really post (lower-case and cue-less names,
@@ -229,12 +230,12 @@ def test_dev_set_precision_and_recall() -> None:
     # The floors are the figures measured after batches 52-56, 62-69, 70-85, 90-117, 126-145,
     # 150-161, 166-177, 182-187, 190-195 and 198-205 (6,050 posts written blind, most of them
     # sign-outs, stories, notes pasted from abroad and the hardest cases on purpose) joined the
-    # set (docs/phi.md, ninth to twenty-first rounds): 0.929 recall, 0.9205 precision, names
-    # 0.943, addresses 0.945.
-    assert total.recall >= 0.929, _table(tallies)
+    # set (docs/phi.md, ninth to twenty-first rounds), and the model's candidates of the
+    # twenty-second round: 0.9329 recall, 0.9204 precision, names 0.952, addresses 0.946.
+    assert total.recall >= 0.932, _table(tallies)
     assert total.precision >= 0.920, _table(tallies)
-    assert tallies["name"].recall >= 0.943, _table(tallies)
-    assert tallies["address"].recall >= 0.944, _table(tallies)
+    assert tallies["name"].recall >= 0.951, _table(tallies)
+    assert tallies["address"].recall >= 0.945, _table(tallies)
 
 
 def test_dev_set_covers_the_new_styles() -> None:
@@ -2810,3 +2811,45 @@ def test_twenty_first_round_phrasings_are_found(text: str, expected: str) -> Non
 @pytest.mark.parametrize("text", ["Dubbo NSW 2830.5 mg", "drawn 2/3 of the way"])
 def test_twenty_first_round_traps_stay_silent(text: str) -> None:
     assert find_phi(text) == []
+
+
+# --- twenty-second round: the model's candidates, from cross-validation on the dev posts (a
+# model trained without a fifth of the batches, its misses on them sorted by cause): a word
+# after an opening quote, and given names that are also words, read by their neighbours ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("note pasted into the group: 'Rangi, 14 Kowhai St, Gisborne' please delete", "Rangi"),
+        ("Her mum said 'Leilani' was the name of her grandmother", "Leilani"),
+        ("I hope Summer comes back to clinic", "Summer"),
+    ],
+)
+def test_twenty_second_round_names_are_found(text: str, expected: str) -> None:
+    names = [f.text for f in find_phi(text) if f.kind == "name"]
+    assert expected in names, names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will check the potassium again at 6pm.",
+        "Summer rotations start in June for the new interns.",
+        "The 'Hope' ward was renamed last year.",
+        "Seen by Dr 'Tex' Morgan from cardiology",  # a colleague, his nickname in quotes
+        "Seen by Dr “Tex” Morgan from cardiology",
+    ],
+)
+def test_twenty_second_round_traps_stay_silent(text: str) -> None:
+    assert find_phi(text) == []
+
+
+def test_an_apostrophe_inside_a_name_still_joins_it() -> None:
+    assert joined_to_previous("O'Donnell", 2)  # "Donnell" goes on from "O'"
+    assert joined_to_previous("Mary-Kate", 5)
+    assert not joined_to_previous("says 'Marisol'", 6)  # an opening quote
+    assert not joined_to_previous("('Marisol')", 2)
+    assert [f.text for f in find_phi("Mrs O'Donnell was reviewed") if f.kind == "name"] == [
+        "O'Donnell"
+    ]

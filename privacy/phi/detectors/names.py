@@ -15,7 +15,7 @@ from privacy.phi.detectors.common import (
     names_a_thing,
 )
 from privacy.phi.kinds import HIGH, LOW, Finding
-from privacy.phi.model import names_of
+from privacy.phi.model import joined_to_previous, names_of
 from privacy.phi.patterns.common import TOKEN_RE, WORD_JOINERS_RE
 from privacy.phi.patterns.context import (
     ANIMAL_BEFORE_RE,
@@ -544,7 +544,7 @@ def _word_after_hyphen(word: str) -> bool:
 def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
     text = doc.text
     m = NAME_WORD_RE.match(text, pos)
-    if m is None or (pos and (text[pos - 1].isalnum() or text[pos - 1] in "@#_/.'’-")):
+    if m is None or joined_to_previous(text, pos):
         return None, pos
     word = m.group()
     end = m.end()

@@ -118,7 +118,8 @@ COLLEAGUE_BEFORE_RE: Final = re.compile(
     r"\b(?:"
     r"(?:Dr|Drs|Dra|Doctor|Doctora|Prof|Professor|Nurse|Matron|Rev|Sr|Sir|Dame|Lord|Baroness|Baron"
     r"|Pharmacist|Physio|Midwife|Intern|Registrar|Consultant|Porter|Dietitian|Dietician)\.?"
-    r"[ \t]+(?:[A-Z][\w'’-]+[ \t]+)?$"
+    # A nickname in quotes may come between: "Dr 'Tex' Morgan".
+    r"[ \t]+(?:['‘\"“]?[A-Z][\w'’-]+[\"”]?[ \t]+)?['‘\"“]?$"
     r"|(?:talk|lecture|presented|written|authored|taught|posted|described|discovered"
     r"|invented|coined) by[ \t]+$|named (?:after|for)[ \t]+$"
     # Replies and farewells name colleagues: "Agree with Sam", "Happy retirement to Sister
