@@ -231,10 +231,10 @@ def test_dev_set_precision_and_recall() -> None:
     # 150-161, 166-177, 182-187, 190-195 and 198-205 (6,050 posts written blind, most of them
     # sign-outs, stories, notes pasted from abroad and the hardest cases on purpose) joined the
     # set (docs/phi.md, ninth to twenty-first rounds), and the model's candidates of the
-    # twenty-second round: 0.9329 recall, 0.9204 precision, names 0.952, addresses 0.946.
-    assert total.recall >= 0.932, _table(tallies)
+    # twenty-second round: 0.935 recall, 0.9205 precision, names 0.956, addresses 0.946.
+    assert total.recall >= 0.934, _table(tallies)
     assert total.precision >= 0.920, _table(tallies)
-    assert tallies["name"].recall >= 0.951, _table(tallies)
+    assert tallies["name"].recall >= 0.955, _table(tallies)
     assert tallies["address"].recall >= 0.945, _table(tallies)
 
 
@@ -2824,6 +2824,9 @@ def test_twenty_first_round_traps_stay_silent(text: str) -> None:
         ("note pasted into the group: 'Rangi, 14 Kowhai St, Gisborne' please delete", "Rangi"),
         ("Her mum said 'Leilani' was the name of her grandmother", "Leilani"),
         ("I hope Summer comes back to clinic", "Summer"),
+        # A dash inside a line before a name the sentence goes on about: no sign-off.
+        ("Quick q — Nkechi (NHS 485 777 3456) on warfarin, INR 6.2, what would you do?", "Nkechi"),
+        ("the Kowalchuk place — Olena, ninety-seven, still makes pyrohy for the ward", "Olena"),
     ],
 )
 def test_twenty_second_round_names_are_found(text: str, expected: str) -> None:
@@ -2839,6 +2842,11 @@ def test_twenty_second_round_names_are_found(text: str, expected: str) -> None:
         "The 'Hope' ward was renamed last year.",
         "Seen by Dr 'Tex' Morgan from cardiology",  # a colleague, his nickname in quotes
         "Seen by Dr “Tex” Morgan from cardiology",
+        # Sign-offs: after a dash that opens a line, or inside one when little follows.
+        "Great work team, proud of you all — Priya",
+        "Thanks all for the help today\n— Sam",
+        "Lovely shift everyone — Sam K., MD\nSee you tomorrow",
+        "New grads, hang in there — Rashida (PGY3)",
     ],
 )
 def test_twenty_second_round_traps_stay_silent(text: str) -> None:

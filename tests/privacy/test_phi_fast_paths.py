@@ -129,3 +129,18 @@ def test_model_word_split_stands_marks_apart(chunk: str) -> None:
     marks: dict[str, str | int | None] = {c: f" {c} " for c in '.,;:!?()"“”'}
     spaced = chunk.translate(str.maketrans(marks))
     assert _words(chunk) == spaced.split()
+
+
+@pytest.mark.parametrize(
+    ("text", "corner"),
+    [
+        ("she sleeps at the bus stop on 9th and Pine most nights", "9th and Pine"),
+        ("found near Yonge and 7th by a passer-by", "Yonge and 7th"),
+        ("knocked down at the corner of Queen and Bathurst", "Queen and Bathurst"),
+    ],
+)
+def test_corner_pass_still_reads_words_and_ordinals(text: str, corner: str) -> None:
+    # The pass looks only at an "and" between a capitalised word or an ordinal on each side;
+    # acronyms ("TSAT and QRS", "LBBB and QRS") no longer send it searching.
+    assert any(corner in f.text and f.kind == "address" for f in find_phi(text))
+    assert find_phi("given the ferritin and TSAT, and the LBBB and QRS of 148 ms") == []

@@ -20,6 +20,7 @@ from privacy.phi.patterns.common import (
     TO_SPACE,
     TO_SPACE_RE,
 )
+from privacy.phi.patterns.international import SIGN_OFF_BEFORE_RE
 from privacy.phi.patterns.keywords import TRIGGERS
 from privacy.phi.vocabulary import EPONYM_FOLLOWERS
 
@@ -30,8 +31,10 @@ BIG_CITY: Final = 1_000_000
 CITY_AS_NAME: Final = 100_000
 # A town written in lower case must be at least this big ("in leeds", not "in commerce").
 LOWER_CASE_TOWN: Final = 20_000
-# The model's probability a listed name that is also a word ("Faith") needs.
-WORD_NAME_THRESHOLD: Final = 0.8
+# The model's probability a listed name that is also a word ("Faith") needs: 0.7, the highest
+# recall at the same precision in cross-validation on the dev posts (docs/phi.md, twenty-second
+# round; 0.8 before).
+WORD_NAME_THRESHOLD: Final = 0.7
 # The word scan looks words up in the small trigger table only; names are
 # looked up for capitalised words, words after a cue and words opening a
 # sentence (see _person_positions), which keeps the big name table out of
@@ -158,6 +161,24 @@ def windows(hits: Iterable[int], before: int, after: int) -> list[Span]:
         else:
             joined.append((lo, hi))
     return joined
+
+
+# What may follow a name that signs a post off on the same line: "— Sam K., MD".
+SIGN_OFF_TAIL: Final = 30
+
+
+def signs_off(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start``-``end`` signs the post off or greets a reader: after a dash
+    opening a line, a farewell or a greeting ("Cheers, Sam", "Hi Dr Lee"), or after a dash inside
+    a line when little more follows on that line ("great work team — Sam"), not a name the
+    sentence goes on about ("Quick q — Nkechi (NHS 485 777 3456) on warfarin")."""
+    m = SIGN_OFF_BEFORE_RE.search(text, max(0, start - 20), start)
+    if m is None:
+        return False
+    if m.group("inside") is None:
+        return True
+    line_end = text.find("\n", end, end + SIGN_OFF_TAIL + 1)
+    return line_end != -1 or len(text) - end <= SIGN_OFF_TAIL
 
 
 def _clear_before(text: str, start: int, also: str) -> bool:

@@ -13,6 +13,7 @@ from privacy.phi.detectors.common import (
     Span,
     _finding,
     names_a_thing,
+    signs_off,
 )
 from privacy.phi.kinds import HIGH, LOW, Finding
 from privacy.phi.model import joined_to_previous, names_of
@@ -55,7 +56,6 @@ from privacy.phi.patterns.international import (
     PLACE_PREPOSITIONS,
     REAL_BEFORE_NAME_RE,
     REFERENCE_BEFORE,
-    SIGN_OFF_BEFORE_RE,
     SIMPLE_VERB_AFTER_RE,
     SUPPORT_WORDS,
 )
@@ -620,9 +620,7 @@ def _bare_name_at(doc: Doc, pos: int) -> tuple[Finding | None, int]:
         return None, end  # "transferred from Lowell": a place, see _detect_places
     if _public_figure(text, pos, end) or not _is_person_name(text, pos, end):
         return None, end
-    if SIGN_OFF_BEFORE_RE.search(text, max(0, pos - 20), pos) or COLLEAGUE_AFTER_RE.match(
-        text, end
-    ):
+    if signs_off(text, pos, end) or COLLEAGUE_AFTER_RE.match(text, end):
         return None, end
     return _finding(text, "name", pos, end, LOW), end
 
@@ -931,7 +929,7 @@ def _detect_model_names(doc: Doc) -> Iterator[Finding]:
         if (
             _public_figure(text, start, end)
             or not _is_person_name(text, start, end)
-            or SIGN_OFF_BEFORE_RE.search(text, max(0, start - 20), start)
+            or signs_off(text, start, end)
             or COLLEAGUE_AFTER_RE.match(text, end)
         ):
             continue

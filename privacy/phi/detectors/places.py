@@ -356,9 +356,16 @@ def _detect_places(doc: Doc) -> Iterator[Finding]:
                 break
     for pos in doc.at("corner"):
         if low.startswith("and", pos):
-            # Both sides of "and" must be a capitalised word or an ordinal.
-            after = text[pos + 4 : pos + 5]
-            if not (after.isupper() or after.isdigit()) or not text[pos - 2 : pos - 1].isalnum():
+            # Both sides of "and" must be a capitalised word or an ordinal ("Queen and
+            # Bathurst", "5th and Main"), not an acronym ("TSAT and QRS").
+            after = text[pos + 4 : pos + 6]
+            if (
+                not (
+                    after[:1].isdigit()
+                    or (after[:1].isupper() and (after[1:].islower() or after[1:] in ("'", "’")))
+                )
+                or not text[pos - 2 : pos - 1].islower()
+            ):
                 continue
         elif not low.startswith("corner", pos):
             continue

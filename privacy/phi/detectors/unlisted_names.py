@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from privacy.phi.detectors.common import Doc, _finding
+from privacy.phi.detectors.common import Doc, _finding, signs_off
 from privacy.phi.detectors.names import _extend_name, _is_person_name, _name_bits, _sentence_start
 from privacy.phi.kinds import LOW, Finding
 from privacy.phi.patterns.common import TOKEN_RE, WORD_JOINERS_RE
 from privacy.phi.patterns.context import COLLEAGUE_BEFORE_RE, PERSON_NOUN_RE, TEMPERATURE_CUE_RE
-from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE, SIGN_OFF_BEFORE_RE
+from privacy.phi.patterns.international import COLLEAGUE_AFTER_RE, NEXT_WORD_RE
 from privacy.phi.patterns.unlisted import (
     AFTER_NAME_PAIR_RE,
     AFTER_OBJECT,
@@ -121,9 +121,7 @@ def _person_word_ok(text: str, start: int, end: int, *, after_dash: bool = False
     """Whether the word is a person's name, not a colleague's, a sign-off's (a dash before it,
     unless ``after_dash``: "Rm 812 – garcia"), a town's or a listed non-name."""
     word = text[start:end]
-    if COLLEAGUE_AFTER_RE.match(text, end) or (
-        not after_dash and SIGN_OFF_BEFORE_RE.search(text, max(0, start - 20), start)
-    ):
+    if COLLEAGUE_AFTER_RE.match(text, end) or (not after_dash and signs_off(text, start, end)):
         return False
     if word[:1].isupper():
         bits = _name_bits(word)

@@ -24,7 +24,8 @@ NAME_CUE_WORDS: Final = frozenset(
 # A sign-off or greeting just before a name: "— Mark", "Thanks, Sarah".
 SIGN_OFF_BEFORE_RE: Final = re.compile(
     r"(?:^|\n)[ \t]*(?:--?|—|–|~)[ \t]*$"
-    r"|(?:[—–~]|--)[ \t]*$"
+    # A dash inside a line signs off only a name that ends the line (see ``signs_off``).
+    r"|(?P<inside>[—–~]|--)[ \t]*$"
     r"|\b(?:thanks|thank you|cheers|best|regards|love|xx|sincerely|hi|hello|hey|dear)[ \t,!]*$",
     re.IGNORECASE,
 )
