@@ -2827,6 +2827,8 @@ def test_twenty_first_round_traps_stay_silent(text: str) -> None:
         # A dash inside a line before a name the sentence goes on about: no sign-off.
         ("Quick q — Nkechi (NHS 485 777 3456) on warfarin, INR 6.2, what would you do?", "Nkechi"),
         ("the Kowalchuk place — Olena, ninety-seven, still makes pyrohy for the ward", "Olena"),
+        # A video's file name is read as a photo's is (the pass skipped .mp4 and .mov).
+        ("sent me IMG_okafor_chidi_0611.mov of the seizure", "okafor_chidi"),
     ],
 )
 def test_twenty_second_round_names_are_found(text: str, expected: str) -> None:

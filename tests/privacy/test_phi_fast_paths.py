@@ -15,12 +15,13 @@ import pytest
 
 from privacy.phi import find_phi
 from privacy.phi.detectors import digit_shape, lower_aligned, scan_words
-from privacy.phi.detectors.dates import numeric_dates
+from privacy.phi.detectors.common import _clear_before
+from privacy.phi.detectors.dates import ages_with_units, numeric_dates
 from privacy.phi.detectors.numbers import _long_codes
 from privacy.phi.model import _words
 from privacy.phi.patterns.international import POSTCODE_TRIGGER_RE
 from privacy.phi.patterns.keywords import KOREAN_RRN_RE, KOREAN_RRN_TRIGGER_RE
-from privacy.phi.patterns.shapes import BARE_ZIP_RE, LONG_CODE_RE, NUMERIC_DATE_RE
+from privacy.phi.patterns.shapes import AGE_RE, BARE_ZIP_RE, LONG_CODE_RE, NUMERIC_DATE_RE
 
 # The patterns as they ran on the text itself before their passes moved to the shapes.
 PLAIN_BARE_ZIP_RE = re.compile(r"\d{5}(?:-\d{4})?(?![\w%/-]|[.,:]\d)")
@@ -41,6 +42,8 @@ ALPHABET = list("0123456789٠١٢٣٤٥٦٧٨٩０１２/.-:, \t\nABXYZabé") + 
 
 # Numbers of one to four digits with the marks between them: dates, decimals, ranges, codes.
 NUMBER_PARTS = ["1", "12", "2024", "1956", "03", "7", "٣", "/", "-", ".", " ", "th ", "Jan", "a"]
+# Ages with their units and sexes, and what stands next to them.
+AGE_PARTS = ["9", "1", "0", "2", "٩", " ", "-", ".", "y", "o", "/", "rs", "ears old", "M", "f", "x"]
 
 
 def _random_texts(parts: list[str], count: int, seed: int) -> list[str]:
@@ -51,6 +54,7 @@ def _random_texts(parts: list[str], count: int, seed: int) -> list[str]:
 TEXTS = (
     _random_texts(ALPHABET, 6_000, seed=22)
     + _random_texts(NUMBER_PARTS, 6_000, seed=23)
+    + _random_texts(AGE_PARTS, 6_000, seed=24)
     + [
         "DOB 07/22/1956, seen 2024-03-14 and on 3rd of Jan 2021; f/u 5/22",
         "DOB ١٢/٠٣/١٩٥٦, call ٥٥٥-٤١٠-٢٢٩٩, ZIP ٤٥٤٠٢",
@@ -90,6 +94,9 @@ def _assert_shape_passes_agree(text: str) -> None:
     assert plain <= shaped, text
     for start in shaped - plain:
         assert KOREAN_RRN_RE.match(text, max(0, start - 5)) is None, text
+    assert [m.span() for m in ages_with_units(text, shape)] == [
+        m.span() for m in AGE_RE.finditer(text) if _clear_before(text, m.start(), ".")
+    ], text
     long_codes = [m.span() for m in _long_codes(text)]
     assert long_codes == [m.span() for m in LONG_CODE_RE.finditer(text)], text
 

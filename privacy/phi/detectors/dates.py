@@ -80,6 +80,7 @@ from privacy.phi.patterns.shapes import (
     AGE_RE,
     AGE_SEX_BEFORE_RE,
     AGE_SLASH_RE,
+    AGE_UNIT_TRIGGER_RE,
     AGE_WORDS_RE,
     DASHED_MONTH_DATE_RE,
     DATE_ORDINAL_RE,
@@ -150,6 +151,14 @@ def numeric_dates(text: str, shape: str) -> Iterator[re.Match[str]]:
     for trigger in NUMERIC_DATE_TRIGGER_RE.finditer(shape):
         if trigger.start() >= done and (m := NUMERIC_DATE_RE.match(text, trigger.start())):
             done = m.end()
+            yield m
+
+
+def ages_with_units(text: str, shape: str) -> Iterator[re.Match[str]]:
+    """The matches of ``AGE_RE.finditer(text)`` that open a number ("91 yo", not "1091 yo" or
+    "2.91 y"), tried only where the digit shape of ``text`` fits the trigger."""
+    for trigger in AGE_UNIT_TRIGGER_RE.finditer(shape):
+        if m := AGE_RE.match(text, trigger.start()):
             yield m
 
 
@@ -233,9 +242,7 @@ _AGES_AFTER_A_WORD: Final = (
 def _detect_ages(doc: Doc) -> Iterator[Finding]:
     text, low = doc.text, doc.low
     m: re.Match[str] | None  # reused: loop matches, then searches that may find nothing
-    for m in AGE_RE.finditer(text):
-        if not _clear_before(text, m.start(), "."):
-            continue
+    for m in ages_with_units(text, doc.shape):
         if m.group("sex"):
             # "99F" is an age in "99F with a fall" but a temperature in "Tmax 99F".
             if TEMPERATURE_CUE_RE.search(low, max(0, m.start() - 12), m.start()):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Final
 
 from privacy.phi.detectors.common import Doc, _finding
 from privacy.phi.kinds import HIGH, LOW, Finding
@@ -17,7 +19,9 @@ from privacy.phi.patterns.international import (
 )
 from privacy.phi.vocabulary import ENGLISH_WORDS, GIVEN, NAME_FLAGS, NOT_NAME, SURNAME
 
-_FILE_EXTENSIONS = (".jp", ".png", ".hei", ".dcm", ".pdf", ".tif", ".gif", ".webp", ".bmp", ".doc")
+# Where a file's name may end: one pass from each full stop (ten ``in`` tests over the text
+# took ten times as long), with every extension ``FILE_NAME_RE`` reads.
+_FILE_EXTENSION_RE: Final = re.compile(r"\.(?:jp|png|hei|dcm|pdf|tif|gif|webp|bmp|doc|mp4|mov)")
 # Words of a file's name that are no one's name.
 _FILE_WORDS = frozenset(
     """img image photo pic scan dob back front left right mole lesion rash scalp face chest
@@ -50,7 +54,7 @@ def _detect_records(doc: Doc) -> Iterator[Finding]:
     if "^" in text:
         for m in CARET_NAME_RE.finditer(text):
             yield _finding(text, "name", *m.span(), HIGH)
-    if not any(ext in low for ext in _FILE_EXTENSIONS):
+    if not _FILE_EXTENSION_RE.search(low):
         return
     for m in FILE_NAME_RE.finditer(text):
         stem, base = m.group("stem"), m.start("stem")

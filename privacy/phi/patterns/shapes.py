@@ -121,6 +121,9 @@ AGE_SLASH_RE: Final = re.compile(
 )
 # A slash before a sex letter or an age: where an age with a slash may be.
 SLASH_TRIGGER_RE: Final = re.compile(rf"/(?:[MFmf](?![\w/])|{_AGE_NUMBER}(?![\w/]))")
+# Where ``AGE_RE`` may match at the start of a number, on the digit shape: two or three digits,
+# not after a letter, digit or full stop, before a "y" or a sex letter.
+AGE_UNIT_TRIGGER_RE: Final = re.compile(r"0(?<![\w.]0)00?(?=[ \t]*-?[ \t]*y|[MFmf])")
 AGE_RE: Final = re.compile(
     rf"{_AGE_NUMBER}(?:"
     r"[ \t]*-?[ \t]*(?:years?|yrs?)\.?(?:[ \t]*-?[ \t]*(?:old|young)|[ \t]+of[ \t]+age)"
