@@ -173,11 +173,12 @@ def candidates(
 ) -> Iterator[tuple[int, int]]:
     """Capitalised words (spans from ``CAPITALISED_RE``) that the rules leave undecided.
 
-    Listed towns are candidates too, for the place label. In a post written in
-    lower case, lower-case words that may be names or towns are candidates too
-    (``lower_candidates``). ``include_listed`` also yields strong
-    listed capitalised names; training uses them so that the model learns the
-    contexts names appear in.
+    Listed towns are candidates too, for the place label, and so are a word in quotes
+    ("'Marisol'"), a given name that is also a word ("Hope", "Will") and a word made of
+    English words ("Ferrybridge"): the model reads them by their neighbours. In a post
+    written in lower case, lower-case words that may be names or towns are candidates too
+    (``lower_candidates``). ``include_listed`` also yields strong listed capitalised names;
+    training uses them so that the model learns the contexts names appear in.
     """
     spans = list(capitalised)
     for start, end in spans:
@@ -195,11 +196,12 @@ def candidates(
             if not bits and (
                 low in ENGLISH_WORDS
                 or (low.endswith(("ed", "ing", "ly")) and inflected_english(low))
-                or english_compound(low)
                 or PLURAL_CLASS_RE.search(low)
                 or JARGON_SUFFIX_RE.search(low)
             ):
-                continue  # "Teenager", "Restarted", "Vasopressors", "Elaprase": no listed names
+                # "Teenager", "Restarted", "Vasopressors", "Elaprase": no listed names. A word
+                # made of English words stays ("Ferrybridge", "Glenburn": towns are made so).
+                continue
         if end < len(text) and (text[end].isalpha() or (text[end] == ":" and low in ENGLISH_WORDS)):
             continue  # "McAllister", "HbA1c", a heading ("Course:"), but "Dariusz: 3 falls"
         if _TITLE_BEFORE_RE.search(text, max(0, start - 6), start):

@@ -419,12 +419,14 @@ def test_bench_prints_the_table_and_the_misses(capsys: pytest.CaptureFixture[str
 # in the seventeenth round, found in the twentieth, lost again in the twenty-first, while the
 # dev, fresh and blind batches rose or held): it is kept each time, because choosing a model
 # by this set would be tuning on it, and these floors are its last figures (the twenty-second
-# round's, whose candidates were chosen by cross-validation on the dev posts).
+# round's, whose candidates were chosen by cross-validation on the dev posts; the last of them,
+# capitalised words made of English words, "Ferrybridge", found a name more here and made one
+# false alarm).
 MEASURED_FLOORS = {
-    "recall, all kinds": 0.916,
-    "recall, names": 0.884,
+    "recall, all kinds": 0.919,
+    "recall, names": 0.889,
     "recall, places (place + postcode)": 0.905,
-    "precision, all findings": 0.972,
+    "precision, all findings": 0.970,
 }
 
 

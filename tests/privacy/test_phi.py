@@ -231,11 +231,11 @@ def test_dev_set_precision_and_recall() -> None:
     # 150-161, 166-177, 182-187, 190-195 and 198-205 (6,050 posts written blind, most of them
     # sign-outs, stories, notes pasted from abroad and the hardest cases on purpose) joined the
     # set (docs/phi.md, ninth to twenty-first rounds), and the model's candidates of the
-    # twenty-second round: 0.935 recall, 0.9205 precision, names 0.956, addresses 0.946.
-    assert total.recall >= 0.934, _table(tallies)
+    # twenty-second round: 0.937 recall, 0.9207 precision, names 0.957, addresses 0.953.
+    assert total.recall >= 0.936, _table(tallies)
     assert total.precision >= 0.920, _table(tallies)
-    assert tallies["name"].recall >= 0.955, _table(tallies)
-    assert tallies["address"].recall >= 0.945, _table(tallies)
+    assert tallies["name"].recall >= 0.956, _table(tallies)
+    assert tallies["address"].recall >= 0.952, _table(tallies)
 
 
 def test_dev_set_covers_the_new_styles() -> None:
@@ -2844,6 +2844,7 @@ def test_twenty_second_round_names_are_found(text: str, expected: str) -> None:
         "The 'Hope' ward was renamed last year.",
         "Seen by Dr 'Tex' Morgan from cardiology",  # a colleague, his nickname in quotes
         "Seen by Dr “Tex” Morgan from cardiology",
+        "Bridgewater trial results were presented today",
         # Sign-offs: after a dash that opens a line, or inside one when little follows.
         "Great work team, proud of you all — Priya",
         "Thanks all for the help today\n— Sam",
@@ -2853,6 +2854,18 @@ def test_twenty_second_round_names_are_found(text: str, expected: str) -> None:
 )
 def test_twenty_second_round_traps_stay_silent(text: str) -> None:
     assert find_phi(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("She moved back to Hollowbrook after the stroke, lives alone", "Hollowbrook"),
+        ("works nights at the depot in Mossgate", "depot in Mossgate"),
+    ],
+)
+def test_a_town_made_of_english_words_is_a_place(text: str, town: str) -> None:
+    # "Hollow" + "brook", "Moss" + "gate": read by the model, not turned away as compounds.
+    assert [(f.kind, f.text) for f in find_phi(text)] == [("address", town)]
 
 
 def test_an_apostrophe_inside_a_name_still_joins_it() -> None:

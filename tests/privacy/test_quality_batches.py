@@ -68,15 +68,15 @@ def test_fresh_set_does_not_fall_below_its_last_measured_figures() -> None:
     # twenty-first rounds": batches 57-61, 86-89 and 118-125 (0.902 recall and 0.916
     # precision after the fifteenth round), 146-149, 162-165, 178-181, 188-189, 196-197 and
     # 206-207, written in the sixteenth to twenty-first rounds and never read; together 0.918,
-    # 0.918, and 0.925, 0.919 after the twenty-second round.
+    # 0.918, and 0.926, 0.918 after the twenty-second round.
     report = evaluate(load_set("fresh"), set_name="fresh")
-    assert round(report.recall(), 3) >= 0.925
+    assert round(report.recall(), 3) >= 0.926
     assert round(report.precision(), 3) >= 0.918
 
 
 def test_dev_posts_hold_the_figures_the_readme_gives() -> None:
-    # README, "Measured quality": 0.946 recall on the dev posts (kind-blind, as the held-out
+    # README, "Measured quality": 0.947 recall on the dev posts (kind-blind, as the held-out
     # set is scored), at 0.940 precision (docs/phi.md, "Twenty-second round").
     report = evaluate(load_set("posts"), set_name="posts")
-    assert round(report.recall(), 3) >= 0.946
+    assert round(report.recall(), 3) >= 0.947
     assert round(report.precision(), 3) >= 0.940
