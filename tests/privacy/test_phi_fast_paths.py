@@ -19,9 +19,22 @@ from privacy.phi.detectors.common import _clear_before
 from privacy.phi.detectors.dates import ages_with_units, numeric_dates
 from privacy.phi.detectors.numbers import _long_codes
 from privacy.phi.model import _words
-from privacy.phi.patterns.international import POSTCODE_TRIGGER_RE
+from privacy.phi.patterns.international import MYKAD_RE, MYKAD_SHAPE, POSTCODE_TRIGGER_RE
 from privacy.phi.patterns.keywords import KOREAN_RRN_RE, KOREAN_RRN_TRIGGER_RE
-from privacy.phi.patterns.shapes import AGE_RE, BARE_ZIP_RE, LONG_CODE_RE, NUMERIC_DATE_RE
+from privacy.phi.patterns.shapes import (
+    AGE_RE,
+    BARE_ZIP_RE,
+    LONG_CODE_RE,
+    NANP_RE,
+    NANP_SHAPES,
+    NUMERIC_DATE_RE,
+)
+from privacy.phi.patterns.unlisted import (
+    HEALTH_NUMBER_SHAPES,
+    HEALTH_NUMBER_SHAPES_RE,
+    PK_MOBILE_RE,
+    PK_MOBILE_SHAPE,
+)
 
 # The patterns as they ran on the text itself before their passes moved to the shapes.
 PLAIN_BARE_ZIP_RE = re.compile(r"\d{5}(?:-\d{4})?(?![\w%/-]|[.,:]\d)")
@@ -42,6 +55,8 @@ ALPHABET = list("0123456789٠١٢٣٤٥٦٧٨٩０１２/.-:, \t\nABXYZabé") + 
 
 # Numbers of one to four digits with the marks between them: dates, decimals, ranges, codes.
 NUMBER_PARTS = ["1", "12", "2024", "1956", "03", "7", "٣", "/", "-", ".", " ", "th ", "Jan", "a"]
+# Phone numbers, identity cards and health numbers of several countries, in pieces.
+PHONE_PARTS = ["555", "0172", "1", "03", "12", "340911", "4412", "٥", "-", " ", "(", ")", "+", "AB"]
 # Ages with their units and sexes, and what stands next to them.
 AGE_PARTS = ["9", "1", "0", "2", "٩", " ", "-", ".", "y", "o", "/", "rs", "ears old", "M", "f", "x"]
 
@@ -51,10 +66,26 @@ def _random_texts(parts: list[str], count: int, seed: int) -> list[str]:
     return ["".join(rng.choices(parts, k=rng.randint(1, 40))) for _ in range(count)]
 
 
+def _digit_groups(count: int, seed: int) -> list[str]:
+    """Groups of one to nine digits between spaces, dashes and dots: every shape a phone, an
+    identity card or a health number takes, and many they do not."""
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        groups = [
+            "".join(rng.choices("0123456789", k=rng.randint(1, 9)))
+            for _ in range(rng.randint(1, 5))
+        ]
+        texts.append("".join(g + rng.choice([" ", "-", ".", "-", " "]) for g in groups))
+    return texts
+
+
 TEXTS = (
     _random_texts(ALPHABET, 6_000, seed=22)
     + _random_texts(NUMBER_PARTS, 6_000, seed=23)
     + _random_texts(AGE_PARTS, 6_000, seed=24)
+    + _random_texts(PHONE_PARTS, 6_000, seed=25)
+    + _digit_groups(20_000, seed=26)
     + [
         "DOB 07/22/1956, seen 2024-03-14 and on 3rd of Jan 2021; f/u 5/22",
         "DOB ١٢/٠٣/١٩٥٦, call ٥٥٥-٤١٠-٢٢٩٩, ZIP ٤٥٤٠٢",
@@ -97,6 +128,16 @@ def _assert_shape_passes_agree(text: str) -> None:
     assert [m.span() for m in ages_with_units(text, shape)] == [
         m.span() for m in AGE_RE.finditer(text) if _clear_before(text, m.start(), ".")
     ], text
+    # A window pass runs only when its digit shape is in the text: it must be there whenever
+    # the pattern matches.
+    for pattern, shapes in (
+        (NANP_RE, NANP_SHAPES),
+        (MYKAD_RE, (MYKAD_SHAPE,)),
+        (PK_MOBILE_RE, (PK_MOBILE_SHAPE,)),
+        (HEALTH_NUMBER_SHAPES_RE, HEALTH_NUMBER_SHAPES),
+    ):
+        if pattern.search(text):
+            assert any(digits in shape for digits in shapes), (pattern.pattern, text)
     long_codes = [m.span() for m in _long_codes(text)]
     assert long_codes == [m.span() for m in LONG_CODE_RE.finditer(text)], text
 

@@ -378,6 +378,7 @@ AGE_IN_BRACKETS_RE: Final = re.compile(rf"\((?P<age>{_AGE_NUMBER})(?:!*\)|,[ \t]
 CPF_RE: Final = re.compile(r"\d{3}\.\d{3}\.\d{3}-\d{2}(?![\w-])")
 # A Malaysian identity card number, "560418-10-5326": yymmdd, a place code, a serial.
 MYKAD_RE: Final = re.compile(r"(?<![\w-])\d\d(?P<month>\d\d)(?P<day>\d\d)-\d\d-\d{4}(?![\w-])")
+MYKAD_SHAPE: Final = "000000-00-0000"  # its digit shape (see ``digit_shape``)
 # A person named right before a bracket: a surname after a title or a relative's title ("Mrs
 # Abernethy (97, ...)", "Uncle Tevita Fifita (94)"), or a full name ("Esther Goldberg (99").
 TITLED_NAME_BEFORE_RE: Final = re.compile(

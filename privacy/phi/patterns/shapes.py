@@ -55,6 +55,8 @@ NANP_RE: Final = re.compile(
     r"(?=[\d+(])(?<![\w+/.-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .-])\d{3}[ .-]\d{4}"
     r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?(?![\d])"
 )
+# The digit shapes (see ``digit_shape``) a North American number ends with.
+NANP_SHAPES: Final = ("000-0000", "000.0000", "000 0000")
 # Every phone shape holds a digit (or a closing bracket), a separator and two digits; the two
 # phone passes run only around these (a decimal such as "12.5" or "1.8" opens no window).
 # Run on the digit shape (every digit "0", see ``digit_shape``), as are the other triggers

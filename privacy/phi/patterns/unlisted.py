@@ -222,6 +222,14 @@ HOSP_NO_RE: Final = re.compile(
 # version code ("4382-917-455-KT").
 # Pakistan's mobiles, a four-digit network code and seven digits: "0300-4417829".
 PK_MOBILE_RE: Final = re.compile(r"(?<![\d-])03\d{2}-\d{7}(?![\d-])")
+# The digit shapes (see ``digit_shape``) a match of the pattern above, or below, holds.
+PK_MOBILE_SHAPE: Final = "0000-0000000"
+HEALTH_NUMBER_SHAPES: Final = (
+    "0000 00000 0",
+    "00-000000000-0",
+    "00-0000-0000-0000",
+    "0000-000-000-",
+)
 HEALTH_NUMBER_SHAPES_RE: Final = re.compile(
     r"(?<![\w-])(?:[2-6]\d{3}[ ]\d{5}[ ]\d(?:/\d)?|\d{2}-\d{9}-\d|\d{2}-\d{4}-\d{4}-\d{4}"
     r"|\d{4}-\d{3}-\d{3}-[A-Z]{2})"
