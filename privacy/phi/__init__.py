@@ -25,7 +25,7 @@ literal-prefixed trigger (".", "-", "@") and runs the full pattern only when
 the trigger fires, and (3) merges shapes that start at the same place
 (numeric dates, digit groups, streets) into single passes, and (4) runs the
 patterns that open with a digit over the text's digit shape, where every digit
-is "0", a literal. A 5,000-character post takes about 1.9 ms (see
+is "0", a literal. A 5,000-character post takes about 2 ms (see
 ``bench/phi_bench.py`` and docs/phi.md).
 """
 
