@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
-from community.queries import unique_or_none
+from community.perf.compiled import CompiledQueries
 
 from .models import User
 from .selectors import (
@@ -38,22 +40,35 @@ class _ReadsMemberWithWallsAndUnreadCount(_Backend):
     def get_user(self, user_id: Any) -> User | None:
         if request_walls.get() is None:
             return super().get_user(user_id)
-        # Imported here: the notifications app itself imports from accounts.
-        from notifications.selectors import UnreadCount
-
-        user = unique_or_none(
-            User._default_manager.annotate(
-                walled_ids=WalledOffIds(),
-                unread_notification_count=UnreadCount(),
-                # What accounts.permissions.participation_problem asks on every page that
-                # shows a control the member might not be allowed to use.
-                has_verified_email=HasConfirmedEmail(),
-            ).filter(pk=user_id)
-        )
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        rows = _MEMBER_QUERIES.rows("member", _member_with_what_pages_ask, pk=pk)
+        user = rows[0] if rows else None
         if user is None or not self.user_can_authenticate(user):
             return None
-        remember_walls_for_request(user, parse_walled_off_ids(user.walled_ids))
+        walled = parse_walled_off_ids(user.walled_ids)  # type: ignore[attr-defined]
+        remember_walls_for_request(user, walled)
         return user
+
+
+def _member_with_what_pages_ask(pk: int) -> QuerySet[User]:
+    """The member `pk` with what every page asks of them (the module's docstring)."""
+    # Imported here: the notifications app itself imports from accounts.
+    from notifications.selectors import UnreadCount
+
+    return User._default_manager.annotate(
+        walled_ids=WalledOffIds(),
+        unread_notification_count=UnreadCount(),
+        # What accounts.permissions.participation_problem asks on every page that shows a
+        # control the member might not be allowed to use.
+        has_verified_email=HasConfirmedEmail(),
+    ).filter(pk=pk)
+
+
+# Read on every read-only request: built and compiled once (community/perf/compiled.py).
+_MEMBER_QUERIES = CompiledQueries(User, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)})
 
 
 class MemberModelBackend(_ReadsMemberWithWallsAndUnreadCount, ModelBackend):

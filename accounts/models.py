@@ -133,8 +133,15 @@ def minors_writing_shown_to(
     their lists use the same indexes as members' (no look at the members table)."""
     if sees_every_minor(viewer):
         return None
+    return minors_writing_or_own(viewer.pk if viewer.is_authenticated else None, today)
+
+
+def minors_writing_or_own(member_id: int | None, today: datetime.date | None = None) -> models.Q:
+    """The condition `minors_writing_shown_to` gives a reader who may not read every minor's
+    writing: rows not by a minor on `today`, and the reader's own (`member_id`; None for a
+    visitor)."""
     shown = not_by_a_minor(today)
-    return shown | models.Q(author=viewer.pk) if viewer.is_authenticated else shown
+    return shown | models.Q(author=member_id) if member_id is not None else shown
 
 
 class UserQuerySet(models.QuerySet["User"]):

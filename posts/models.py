@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
@@ -34,9 +35,17 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User, byline_fields, minors_writing_shown_to
+from accounts.models import (
+    User,
+    age_today,
+    byline_fields,
+    minors_writing_or_own,
+    minors_writing_shown_to,
+    sees_every_minor,
+)
 from accounts.moderators import Actor, may_moderate
 from accounts.selectors import walled_off_ids
+from community.expressions import AnyOf
 from community.perf.prefetch import PrefetchOnlyCounted
 from community.perf.row_sql import OuterRowSQL, ViewerMarked, column_of
 
@@ -67,6 +76,37 @@ def reader_of(viewer: Viewer | Actor) -> tuple[Viewer, bool]:
     if isinstance(viewer, Actor):
         return viewer.user, may_moderate(viewer, GROUP_MODERATION_PERMISSION)
     return viewer, False
+
+
+@dataclass(frozen=True, slots=True)
+class PostReader:
+    """Everything the posts' visibility rule reads of a reader (`PostQuerySet.readable_by`):
+    the member (None for a visitor), whether their session moderates every group, whether
+    they may read every minor's writing (`accounts.models.sees_every_minor`), who is walled
+    off from them, and the day the minors rule is read on."""
+
+    member_id: int | None
+    every_group: bool
+    every_minor: bool
+    walled: frozenset[int]
+    today: datetime.date
+
+    @classmethod
+    def of(cls, viewer: Viewer | Actor) -> PostReader:
+        member, every_group = reader_of(viewer)
+        return cls(
+            member_id=member.pk if member.is_authenticated else None,
+            every_group=every_group,
+            every_minor=sees_every_minor(member),
+            walled=frozenset(walled_off_ids(member)),
+            today=age_today(),
+        )
+
+    @property
+    def shape(self) -> tuple[bool, bool, bool, bool]:
+        """What decides the rule's SQL (`readable_by`): every reader of the same shape gets
+        the same SQL, with their own member id, walls and day as its values."""
+        return (self.member_id is not None, self.every_group, self.every_minor, bool(self.walled))
 
 
 def readable_circles_sql(
@@ -401,37 +441,47 @@ class PostQuerySet(PrefetchOnlyCounted["Post"]):
         and the post page), a site moderator reads the posts of every group, as
         `Circle.objects.readable_by` lets them read every group.
         """
-        viewer, every_group = reader_of(viewer)
+        return self.readable_by(PostReader.of(viewer), include_gone=include_gone)
+
+    def readable_by(self, reader: PostReader, *, include_gone: bool = False) -> PostQuerySet:
+        """`visible_to`, from what the rule reads of the reader (`PostReader`) and nothing else."""
         posts = self if include_gone else self.alive()
         # The minors rule reads the post's own copy of its author's age (accounts decides
         # it): no look at the members table, so visitors' lists walk the same indexes.
-        shown = minors_writing_shown_to(viewer)
-        if shown is not None:
-            posts = posts.filter(shown)
-        if not viewer.is_authenticated:
+        if not reader.every_minor:
+            posts = posts.filter(minors_writing_or_own(reader.member_id, reader.today))
+        if reader.member_id is None:
             return posts.filter(visibility=Visibility.PUBLIC)
-        posts = posts.filter(ReadableByMember(viewer.pk, every_group))
-        walled = walled_off_ids(viewer)
-        if walled:
-            posts = posts.exclude(author_id__in=walled)
+        posts = posts.filter(ReadableByMember(reader.member_id, reader.every_group))
+        if reader.walled:
+            # One array parameter, however many: the SQL is the same for every walled reader.
+            posts = posts.exclude(AnyOf("author", sorted(reader.walled)))
         return posts
 
     def for_display(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows, loaded up front: author, group, images, and the
         viewer's own reactions and bookmark as annotations (no query per post)."""
+        return self.for_display_to(viewer.pk if viewer.is_authenticated else None)
+
+    def for_display_to(self, member_id: int | None) -> PostQuerySet:
+        """`for_display`, for the member `member_id` (None: a visitor)."""
         return (
-            self.select_related("author", "circle").prefetch_related("images").viewer_marked(viewer)
+            self.select_related("author", "circle").prefetch_related("images").marked_for(member_id)
         )
 
     def viewer_marked(self, viewer: Viewer) -> PostQuerySet:
         """Each post marked with the viewer's own reactions and bookmark (`VIEWER_MARKS`);
         visitors have none."""
-        if not viewer.is_authenticated:
+        return self.marked_for(viewer.pk if viewer.is_authenticated else None)
+
+    def marked_for(self, member_id: int | None) -> PostQuerySet:
+        """`viewer_marked`, for the member `member_id` (None: a visitor, no marks)."""
+        if member_id is None:
             return self
         return self.annotate(
-            viewer_liked=ViewerMarked(Reaction, "post", viewer.pk, ReactionKind.LIKE),
-            viewer_found_helpful=ViewerMarked(Reaction, "post", viewer.pk, ReactionKind.HELPFUL),
-            viewer_bookmarked=ViewerMarked(Bookmark, "post", viewer.pk),
+            viewer_liked=ViewerMarked(Reaction, "post", member_id, ReactionKind.LIKE),
+            viewer_found_helpful=ViewerMarked(Reaction, "post", member_id, ReactionKind.HELPFUL),
+            viewer_bookmarked=ViewerMarked(Bookmark, "post", member_id),
         )
 
     def for_card_list(self, viewer: Viewer) -> PostQuerySet:

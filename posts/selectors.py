@@ -8,7 +8,7 @@ import binascii
 import datetime
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 from accounts.moderators import Actor
 from community.expressions import AnyOf
+from community.perf.compiled import CompiledQueries
 from community.perf.row_sql import OuterRowSQL, ViewerMarked, column_of
-from community.queries import unique_or_none
 
 from .models import (
     CIRCLE_ON_CARDS,
@@ -56,6 +56,7 @@ from .models import (
     PostHashtag,
     PostKind,
     PostQuerySet,
+    PostReader,
     QuestionStatus,
     QuestionVote,
     Viewer,
@@ -731,13 +732,39 @@ class ReplyBatch:
     more: MoreReplies | None = None
 
 
+# The post page's post, its query built and compiled once per shape of reader
+# (community/perf/compiled.py; BENCHMARKS.md, "The post page's query compiled once").
+_POST_PAGE_QUERIES = CompiledQueries(
+    Post,
+    stand_ins={
+        "pk": (-9_000_000_001, -9_000_000_002),
+        "member_id": (-9_000_000_003, -9_000_000_004),
+        "walled": ([-9_000_000_005], [-9_000_000_006]),
+        "today": (datetime.date(1901, 1, 1), datetime.date(1902, 2, 2)),
+    },
+)
+
+
 def post_for_viewer(reader: Viewer | Actor, pk: int) -> Post | None:
     """The post if `reader` may read it, including a deleted one (shown as a tombstone); a
     site moderator given as an Actor reads the posts of every group, as on its page."""
-    viewer, _ = reader_of(reader)
-    return unique_or_none(
-        Post.objects.visible_to(reader, include_gone=True).for_display(viewer).filter(pk=pk)
-    )
+    post_reader = PostReader.of(reader)
+
+    def build(
+        pk: int, today: datetime.date, member_id: int | None = None, walled: Sequence[int] = ()
+    ) -> PostQuerySet:
+        rule = replace(post_reader, member_id=member_id, today=today, walled=frozenset(walled))
+        posts = Post.objects.readable_by(rule, include_gone=True)
+        return posts.for_display_to(member_id).filter(pk=pk)[:1]
+
+    # The values the rule's SQL takes; the rest of the reader is the query's shape.
+    values: dict[str, Any] = {"pk": pk, "today": post_reader.today}
+    if post_reader.member_id is not None:
+        values["member_id"] = post_reader.member_id
+    if post_reader.walled:
+        values["walled"] = sorted(post_reader.walled)
+    rows = _POST_PAGE_QUERIES.rows(post_reader.shape, build, **values)
+    return rows[0] if rows else None
 
 
 def _cursor_of(comment: Comment) -> str:

@@ -144,6 +144,73 @@ def test_prefetch_hook_is_called_once_the_rows_are_read() -> None:
     )
 
 
+# --- compiled.CompiledQueries -------------------------------------------------------------------
+
+
+def test_compiled_internals() -> None:
+    from django.db.models.query import ModelIterable
+
+    iterate = inspect.getsource(ModelIterable.__iter__)
+    _fence(
+        "compiled",
+        "queryset.query.get_compiler(using=db)" in iterate,
+        "ModelIterable no longer takes its compiler from queryset.query.get_compiler(using=db)",
+    )
+    _fence(
+        "compiled",
+        "compiler.execute_sql(" in iterate and "compiler.results_iter(" in iterate,
+        "ModelIterable no longer runs compiler.execute_sql() and reads compiler.results_iter()",
+    )
+    _fence(
+        "compiled",
+        "sql, params = self.as_sql()" in inspect.getsource(SQLCompiler.execute_sql),
+        "SQLCompiler.execute_sql() no longer takes its SQL from self.as_sql()",
+    )
+    _fence(
+        "compiled",
+        callable(vars(QuerySet).get("_chain")),
+        "QuerySet._chain() is gone",
+    )
+    compiler = Post.objects.select_related("author").query.get_compiler(using="default")
+    compiler.as_sql()
+    for attribute in (
+        "select",
+        "klass_info",
+        "annotation_col_map",
+        "col_count",
+        "has_extra_select",
+    ):
+        _fence(
+            "compiled",
+            getattr(compiler, attribute, "missing") != "missing",
+            f"a compiler no longer has {attribute} once as_sql() has run",
+        )
+
+
+def test_compiled_rows_come_through_the_compiler_given() -> None:
+    """The compiled query's rows are the ones its compiler's SQL reads: a queryset whose
+    query hands out another compiler must read through that one."""
+    from tests.posts.factories import PostFactory
+
+    post = PostFactory.create()
+    given = Post.objects.filter(pk=post.pk).query.get_compiler(using="default")
+    sql, params = given.as_sql()
+    calls: list[str] = []
+
+    def as_sql(*args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...]]:
+        calls.append("as_sql")
+        return sql, tuple(params)
+
+    given.as_sql = as_sql
+    queryset = Post.objects.filter(pk=-1)._chain()  # type: ignore[attr-defined]
+    queryset.query.get_compiler = lambda *args, **kwargs: given
+    _fence(
+        "compiled",
+        [row.pk for row in queryset] == [post.pk] and calls == ["as_sql"],
+        "a queryset no longer reads its rows through the compiler its query hands out",
+    )
+
+
 # --- fragments.render_cached ------------------------------------------------------------------
 
 
