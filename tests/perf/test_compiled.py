@@ -180,3 +180,13 @@ def test_the_member_read_for_a_session_is_what_the_plain_query_reads(world: Worl
 
 def _values_of(member: User) -> dict[str, Any]:
     return {k: v for k, v in member.__dict__.items() if not k.startswith("_")}
+
+
+def test_other_databases_build_each_query(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    queries = CompiledQueries(Post, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)})
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    post = world.posts[0]
+    assert [
+        p.pk for p in queries.rows("pk", lambda pk: Post.objects.filter(pk=pk), pk=post.pk)
+    ] == [post.pk]
+    assert queries._compiled == {}
