@@ -68,7 +68,9 @@ def _member_with_what_pages_ask(pk: int) -> QuerySet[User]:
 
 
 # Read on every read-only request: built and compiled once (community/perf/compiled.py).
-_MEMBER_QUERIES = CompiledQueries(User, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)})
+_MEMBER_QUERIES: CompiledQueries[User] = CompiledQueries(
+    User, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)}
+)
 
 
 class MemberModelBackend(_ReadsMemberWithWallsAndUnreadCount, ModelBackend):

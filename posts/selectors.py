@@ -734,7 +734,7 @@ class ReplyBatch:
 
 # The post page's post, its query built and compiled once per shape of reader
 # (community/perf/compiled.py; BENCHMARKS.md, "The post page's query compiled once").
-_POST_PAGE_QUERIES = CompiledQueries(
+_POST_PAGE_QUERIES: CompiledQueries[Post] = CompiledQueries(
     Post,
     stand_ins={
         "pk": (-9_000_000_001, -9_000_000_002),

@@ -35,12 +35,14 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from accounts.models import User, minors_writing_shown_to
 from accounts.selectors import walled_off_ids
 from community import db_router
 from community.expressions import AnyOf
 from community.page_cache import SITE, current_versions, post_scope
+from community.perf.compiled import CompiledQueries
 
 from .models import Comment, Post, Reaction, ReactionKind, Viewer
 from .selectors import THREADS_PER_PAGE, Page, Thread, post_threads
@@ -102,9 +104,8 @@ def mark_reactions(viewer: User, comments: list[Comment]) -> None:
     if not comments:
         return
     given: dict[int, set[str]] = {comment.pk: set() for comment in comments}
-    # The page's comments as one array parameter (AnyOf), not an IN list of a hundred.
-    reactions = Reaction.objects.filter(AnyOf("comment", list(given)), member=viewer).values_list(
-        "comment_id", "kind"
+    reactions = _REACTION_QUERIES.rows(
+        "reactions", _reactions_of, comment_ids=list(given), member_id=viewer.pk
     )
     for comment_id, kind in reactions:
         given[comment_id].add(kind)
@@ -112,6 +113,23 @@ def mark_reactions(viewer: User, comments: list[Comment]) -> None:
         kinds = given[comment.pk]
         comment.viewer_liked = ReactionKind.LIKE in kinds  # type: ignore[attr-defined]
         comment.viewer_found_helpful = ReactionKind.HELPFUL in kinds  # type: ignore[attr-defined]
+
+
+def _reactions_of(comment_ids: list[int], member_id: int) -> QuerySet[Reaction, tuple[int, str]]:
+    """The member's reactions to the comments, as (comment id, kind)."""
+    # The page's comments as one array parameter (AnyOf), not an IN list of a hundred.
+    reactions = Reaction.objects.filter(AnyOf("comment", comment_ids), member_id=member_id)
+    return reactions.values_list("comment_id", "kind")
+
+
+# Read on every view of a post page: built and compiled once (community/perf/compiled.py).
+_REACTION_QUERIES: CompiledQueries[tuple[int, str]] = CompiledQueries(
+    Reaction,
+    stand_ins={
+        "comment_ids": ([-9_000_000_001], [-9_000_000_002]),
+        "member_id": (-9_000_000_003, -9_000_000_004),
+    },
+)
 
 
 def _key(

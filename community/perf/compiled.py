@@ -11,25 +11,27 @@ values, and compiled; the two compilations must give the same SQL, and each para
 be either the same constant in both or the stand-in of one value in both, else the shape is
 not compiled and every call builds its query the plain way. Later calls run that SQL with
 their own values in the stand-ins' places, and Django's own iterable turns the rows into
-instances (related rows, annotations and prefetches as the queryset asks for them).
+what the queryset returns (instances with their related rows, annotations and prefetches;
+or tuples of values).
 
 The caller's duty: the key must hold every fact the query's SQL depends on besides the
 values (`posts.models.PostReader.shape` is such a key, the only input of the visibility rule
 besides its values).
 
 Relies on (Django internals, asserted by tests/perf/test_django_internals.py):
-- `QuerySet.__iter__` going through `ModelIterable`, which takes its compiler from
-  `queryset.query.get_compiler(using=db)` and calls its `execute_sql()`, which calls
-  `as_sql()`;
+- `QuerySet.__iter__` going through `ModelIterable` (or `ValuesListIterable`), which takes
+  its compiler from `queryset.query.get_compiler(...)` and runs its `execute_sql()` (through
+  `results_iter()`), which calls `as_sql()`;
 - a compiler's `select`, `klass_info`, `annotation_col_map`, `col_count` and
   `has_extra_select`, filled by `as_sql()` and read (only read) afterwards;
 - `QuerySet._chain()` cloning the query.
 
 On PostgreSQL only: other databases build each query the plain way.
 
-Used by: `posts.selectors.post_for_viewer`. Tests: tests/perf/test_compiled.py (the same
-rows and values as the plain queryset for every kind of reader and post, the fallback, the
-parameters kept apart between calls), tests/perf/test_django_internals.py.
+Used by: `posts.selectors.post_for_viewer`, `accounts.backends` (the member read for the
+session) and `posts.shared_threads.mark_reactions`. Tests: tests/perf/test_compiled.py (the
+same rows and values as the plain queryset for every kind of reader and post, the fallback,
+the parameters kept apart between calls), tests/perf/test_django_internals.py.
 """
 
 from __future__ import annotations
@@ -46,16 +48,17 @@ from django.db import connections, models, router
 
 logger = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=models.Model)
+# A row: a model instance, or a tuple of values (`values_list`).
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class _Compiled(Generic[M]):
+class _Compiled(Generic[T]):
     """One shape's query, compiled: the queryset it came from (its prefetches, its model),
     the compiler (what the rows' columns are), the SQL and, for each parameter, the name of
     the value it takes or None for a constant."""
 
-    queryset: models.QuerySet[M]
+    queryset: models.QuerySet[Any, T]
     compiler: Any
     sql: str
     params: tuple[Any, ...]
@@ -68,7 +71,7 @@ class _Compiled(Generic[M]):
         )
 
 
-class CompiledQueries(Generic[M]):
+class CompiledQueries(Generic[T]):
     """The queries of `model` that one caller builds, compiled once per shape and database.
 
     `stand_ins` gives, for each value a call may pass, two stand-ins that no real value
@@ -76,15 +79,15 @@ class CompiledQueries(Generic[M]):
     dates of another century).
     """
 
-    def __init__(self, model: type[M], stand_ins: Mapping[str, tuple[Any, Any]]) -> None:
+    def __init__(self, model: type[models.Model], stand_ins: Mapping[str, tuple[Any, Any]]) -> None:
         self.model = model
         self.stand_ins = dict(stand_ins)
-        self._compiled: dict[tuple[Hashable, str], _Compiled[M] | None] = {}
+        self._compiled: dict[tuple[Hashable, str], _Compiled[T] | None] = {}
         self._lock = threading.Lock()
 
     def rows(
-        self, key: Hashable, build: Callable[..., models.QuerySet[M]], **values: Any
-    ) -> list[M]:
+        self, key: Hashable, build: Callable[..., models.QuerySet[Any, T]], **values: Any
+    ) -> list[T]:
         """The rows of `build(**values)`, whose SQL depends on `key` alone besides `values`."""
         alias = router.db_for_read(self.model)
         if connections[alias].vendor != "postgresql":
@@ -105,10 +108,10 @@ class CompiledQueries(Generic[M]):
     def compiled(
         self,
         key: Hashable,
-        build: Callable[..., models.QuerySet[M]],
+        build: Callable[..., models.QuerySet[Any, T]],
         names: frozenset[str],
         alias: str,
-    ) -> _Compiled[M] | None:
+    ) -> _Compiled[T] | None:
         """The compiled query of `key` on `alias`, compiled on its first call; None when its
         SQL cannot be told apart from its values (see the module's docstring)."""
         slot = (key, alias)
@@ -121,10 +124,10 @@ class CompiledQueries(Generic[M]):
     def _compile(
         self,
         key: Hashable,
-        build: Callable[..., models.QuerySet[M]],
+        build: Callable[..., models.QuerySet[Any, T]],
         names: frozenset[str],
         alias: str,
-    ) -> _Compiled[M] | None:
+    ) -> _Compiled[T] | None:
         unknown = names - self.stand_ins.keys()
         if unknown:
             raise ValueError(f"no stand-ins for {sorted(unknown)}")

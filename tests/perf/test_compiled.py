@@ -132,7 +132,9 @@ def test_the_minors_rule_is_read_on_the_day_of_each_call(
 def test_a_query_whose_sql_changes_with_its_values_is_built_each_time(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    queries = CompiledQueries(Post, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)})
+    queries: CompiledQueries[Post] = CompiledQueries(
+        Post, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)}
+    )
     first, second = world.posts[0].pk, world.posts[1].pk
 
     def as_text(pk: int) -> Any:
@@ -153,7 +155,9 @@ def test_a_query_whose_sql_changes_with_its_values_is_built_each_time(
 
 
 def test_a_query_with_no_rows_to_find_and_a_value_without_stand_ins(world: World) -> None:
-    queries = CompiledQueries(Post, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)})
+    queries: CompiledQueries[Post] = CompiledQueries(
+        Post, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)}
+    )
     assert queries.rows("none", lambda pk: Post.objects.none(), pk=1) == []
     assert queries.rows("none", lambda pk: Post.objects.none(), pk=2) == []
     with pytest.raises(ValueError, match="no stand-ins for \\['title'\\]"):
@@ -183,10 +187,38 @@ def _values_of(member: User) -> dict[str, Any]:
 
 
 def test_other_databases_build_each_query(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    queries = CompiledQueries(Post, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)})
+    queries: CompiledQueries[Post] = CompiledQueries(
+        Post, stand_ins={"pk": (-9_000_000_001, -9_000_000_002)}
+    )
     monkeypatch.setattr(connection, "vendor", "sqlite")
     post = world.posts[0]
     assert [
         p.pk for p in queries.rows("pk", lambda pk: Post.objects.filter(pk=pk), pk=post.pk)
     ] == [post.pk]
     assert queries._compiled == {}
+
+
+def test_the_readers_reactions_on_a_page_of_threads_are_the_plain_querys(world: World) -> None:
+    from posts.models import Reaction
+    from posts.shared_threads import _REACTION_QUERIES, _reactions_of
+
+    ids = [comment.pk for comment in world.comments]
+    for _ in range(2):  # compiled by the first call, run by the second
+        for member in world.members:
+            for chosen in (ids, ids[:1], ids[1:], [-1]):
+                plain = sorted(
+                    Reaction.objects.filter(comment_id__in=chosen, member=member).values_list(
+                        "comment_id", "kind"
+                    )
+                )
+                found = _REACTION_QUERIES.rows(
+                    "reactions", _reactions_of, comment_ids=chosen, member_id=member.pk
+                )
+                assert sorted(found) == plain
+    assert sorted(
+        _REACTION_QUERIES.rows(
+            "reactions", _reactions_of, comment_ids=ids, member_id=world.reader.pk
+        )
+    ) == [(world.comments[1].pk, "like")]
+    if connection.vendor == "postgresql":
+        assert _REACTION_QUERIES._compiled[("reactions", "default")] is not None

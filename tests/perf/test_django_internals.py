@@ -148,7 +148,7 @@ def test_prefetch_hook_is_called_once_the_rows_are_read() -> None:
 
 
 def test_compiled_internals() -> None:
-    from django.db.models.query import ModelIterable
+    from django.db.models.query import ModelIterable, ValuesListIterable
 
     iterate = inspect.getsource(ModelIterable.__iter__)
     _fence(
@@ -160,6 +160,18 @@ def test_compiled_internals() -> None:
         "compiled",
         "compiler.execute_sql(" in iterate and "compiler.results_iter(" in iterate,
         "ModelIterable no longer runs compiler.execute_sql() and reads compiler.results_iter()",
+    )
+    values_list = inspect.getsource(ValuesListIterable.__iter__)
+    _fence(
+        "compiled",
+        "query.get_compiler(queryset.db)" in values_list
+        and "compiler.results_iter(" in values_list,
+        "ValuesListIterable no longer reads compiler.results_iter() of query.get_compiler()",
+    )
+    _fence(
+        "compiled",
+        "self.execute_sql(" in inspect.getsource(SQLCompiler.results_iter),
+        "SQLCompiler.results_iter() no longer runs self.execute_sql()",
     )
     _fence(
         "compiled",
