@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
-from django.db import models
+from django.db import models, router
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
@@ -154,6 +154,14 @@ def _keyset(
             key=attrgetter(time_field, id_field),
             reverse=not oldest_first,
         )
+    return _cut(found, limit, time_field=time_field, id_field=id_field)
+
+
+def _cut(
+    found: list[Any], limit: int, *, time_field: str = "created_at", id_field: str = "id"
+) -> tuple[list[Any], str | None]:
+    """The first `limit` of `found` (a page read with one row more), and the cursor of the
+    page after them when there is one."""
     if len(found) <= limit:
         return found, None
     last = found[limit - 1]
@@ -339,12 +347,56 @@ def home_feed(
 ) -> Page[PostCardRow]:
     """The member's own posts, posts of people they follow and of groups they joined,
     newest first, minus muted members (`InHomeFeedOf`), as card rows: the page is chosen
-    as `_posts_page` chooses it, then its posts are read as the values their cards show."""
-    posts = Post.objects.visible_to(member).filter(InHomeFeedOf(member.pk))
-    items, next_cursor = _keyset(
-        posts, cursor, limit=limit, read_in_full=lambda page: card_rows(page, member)
+    as `_keyset` chooses it (`read_in_full`), then its posts are read as the values their
+    cards show, in one query built and compiled once per shape of reader and page."""
+    reader = PostReader.of(member)
+    limit = limit or PAGE_SIZE
+    position = decode_cursor(cursor)
+
+    def build(
+        member_id: int,
+        today: datetime.date,
+        walled: Sequence[int] = (),
+        moment: datetime.datetime | None = None,
+        before: int | None = None,
+    ) -> models.QuerySet[Post, dict[str, Any]]:
+        rule = replace(reader, member_id=member_id, today=today, walled=frozenset(walled))
+        posts = Post.objects.readable_by(rule).filter(InHomeFeedOf(member_id))
+        after = None if moment is None or before is None else (moment, before)
+        chosen = _beyond(posts, after, "lt").order_by("-created_at", "-id").values("pk")
+        page = Post.objects.filter(pk__in=chosen[: limit + 1]).marked_for(member_id)
+        return page.values(*card_columns("post"), *VIEWER_MARKS)
+
+    values: dict[str, Any] = {"member_id": member.pk, "today": reader.today}
+    if reader.walled:
+        values["walled"] = sorted(reader.walled)
+    if position is not None:
+        values["moment"], values["before"] = position
+    shape = (reader.shape, position is None, limit)
+    db = router.db_for_read(Post)
+    found = sorted(
+        (PostCardRow(row, db) for row in _HOME_FEED_QUERIES.rows(shape, build, **values)),
+        key=attrgetter("created_at", "id"),
+        reverse=True,
     )
+    items, next_cursor = _cut(found, limit)
     return Page(items=items, next_cursor=next_cursor)
+
+
+# Read on every view of the home feed: built and compiled once (community/perf/compiled.py).
+_HOME_FEED_QUERIES: CompiledQueries[dict[str, Any]] = CompiledQueries(
+    Post,
+    stand_ins={
+        "member_id": (-9_000_000_001, -9_000_000_002),
+        "walled": ([-9_000_000_003], [-9_000_000_004]),
+        "today": (datetime.date(1901, 1, 1), datetime.date(1902, 2, 2)),
+        "moment": (
+            datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC),
+            datetime.datetime(1902, 2, 2, tzinfo=datetime.UTC),
+        ),
+        "before": (-9_000_000_005, -9_000_000_006),
+    },
+)
 
 
 def explore(viewer: Viewer, cursor: str | None = None, *, limit: int | None = None) -> Page[Post]:

@@ -222,3 +222,46 @@ def test_the_readers_reactions_on_a_page_of_threads_are_the_plain_querys(world: 
     ) == [(world.comments[1].pk, "like")]
     if connection.vendor == "postgresql":
         assert _REACTION_QUERIES._compiled[("reactions", "default")] is not None
+
+
+def test_the_home_feed_reads_what_the_plain_queries_read(world: World) -> None:
+    from accounts.services import follow, mute
+    from posts.selectors import (
+        _HOME_FEED_QUERIES,
+        InHomeFeedOf,
+        _keyset,
+        card_rows,
+        home_feed,
+    )
+
+    author = world.members[0]
+    for member in (world.reader, world.stranger, world.blocked):
+        follow(follower=member, followee=author)
+    follow(follower=world.reader, followee=world.stranger)
+    follow(follower=world.stranger, followee=world.blocker)
+    mute(muter=world.stranger, muted=author)
+    PostFactory.create_batch(5, author=author)
+
+    def plain(member: User, cursor: str | None) -> tuple[list[Any], str | None]:
+        posts = Post.objects.visible_to(member).filter(InHomeFeedOf(member.pk))
+        items, after = _keyset(
+            posts, cursor, limit=2, read_in_full=lambda page: card_rows(page, member)
+        )
+        return [item.values for item in items], after
+
+    for _ in range(2):  # compiled by the first round, run by the second
+        for member in [*world.members, UserFactory.create(email_verified=False)]:
+            cursor, pages = None, 0
+            while True:
+                page = home_feed(member, cursor, limit=2)
+                assert ([item.values for item in page.items], page.next_cursor) == plain(
+                    member, cursor
+                ), (member, pages)
+                pages += 1
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+            assert pages <= 5
+    if connection.vendor == "postgresql":
+        assert _HOME_FEED_QUERIES._compiled
+        assert all(compiled is not None for compiled in _HOME_FEED_QUERIES._compiled.values())

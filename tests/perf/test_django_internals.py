@@ -148,7 +148,7 @@ def test_prefetch_hook_is_called_once_the_rows_are_read() -> None:
 
 
 def test_compiled_internals() -> None:
-    from django.db.models.query import ModelIterable, ValuesListIterable
+    from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable
 
     iterate = inspect.getsource(ModelIterable.__iter__)
     _fence(
@@ -161,13 +161,13 @@ def test_compiled_internals() -> None:
         "compiler.execute_sql(" in iterate and "compiler.results_iter(" in iterate,
         "ModelIterable no longer runs compiler.execute_sql() and reads compiler.results_iter()",
     )
-    values_list = inspect.getsource(ValuesListIterable.__iter__)
-    _fence(
-        "compiled",
-        "query.get_compiler(queryset.db)" in values_list
-        and "compiler.results_iter(" in values_list,
-        "ValuesListIterable no longer reads compiler.results_iter() of query.get_compiler()",
-    )
+    for iterable in (ValuesIterable, ValuesListIterable):
+        source = inspect.getsource(iterable.__iter__)
+        _fence(
+            "compiled",
+            "query.get_compiler(queryset.db)" in source and "compiler.results_iter(" in source,
+            f"{iterable.__name__} no longer reads compiler.results_iter() of query.get_compiler()",
+        )
     _fence(
         "compiled",
         "self.execute_sql(" in inspect.getsource(SQLCompiler.results_iter),
