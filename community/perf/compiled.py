@@ -29,9 +29,11 @@ Relies on (Django internals, asserted by tests/perf/test_django_internals.py):
 On PostgreSQL only: other databases build each query the plain way.
 
 Used by: `posts.selectors.post_for_viewer` and `home_feed`, `accounts.backends` (the member
-read for the session) and `posts.shared_threads.mark_reactions`. Tests: tests/perf/test_compiled.py (the
-same rows and values as the plain queryset for every kind of reader and post, the fallback,
-the parameters kept apart between calls), tests/perf/test_django_internals.py.
+read for the session) and `posts.shared_threads.mark_reactions`.
+
+Tests: tests/perf/test_compiled.py (the same rows and values as the plain queries for every
+kind of reader and post, the home feed page by page, the fallback, the parameters kept apart
+between calls), tests/perf/test_django_internals.py.
 """
 
 from __future__ import annotations
