@@ -140,21 +140,41 @@ def _keyset(
     are then read, through `read_in_full`, for display: see `_posts_page`.
     """
     limit = limit or PAGE_SIZE
-    after, order = ("gt", "") if oldest_first else ("lt", "-")
-    rows = _beyond(rows, decode_cursor(cursor), after, time_field=time_field, id_field=id_field)
-    ordering = (f"{order}{time_field}", f"{order}{id_field}")
+    fields = {"time_field": time_field, "id_field": id_field}
+    position = decode_cursor(cursor)
     if read_in_full is None:
-        found = list(rows.order_by(*ordering)[: limit + 1])
+        after, order = ("gt", "") if oldest_first else ("lt", "-")
+        rows = _beyond(rows, position, after, **fields)
+        found = list(rows.order_by(f"{order}{time_field}", f"{order}{id_field}")[: limit + 1])
     else:
-        chosen = rows.order_by(*ordering).values("pk")[: limit + 1]
         # The page's few rows are put in order here: an ORDER BY on the outer query would
         # cost the ORM more to build and compile than sorting them costs.
         found = sorted(
-            read_in_full(rows.model.objects.filter(pk__in=chosen)),
+            read_in_full(_chosen(rows, position, limit, oldest_first=oldest_first, **fields)),
             key=attrgetter(time_field, id_field),
             reverse=not oldest_first,
         )
-    return _cut(found, limit, time_field=time_field, id_field=id_field)
+    return _cut(found, limit, **fields)
+
+
+def _chosen(
+    rows: models.QuerySet[Any],
+    position: tuple[Any, int] | None,
+    limit: int,
+    *,
+    oldest_first: bool = False,
+    time_field: str = "created_at",
+    id_field: str = "id",
+) -> Any:
+    """The model's rows (its own queryset) whose ids make the page of `rows` after
+    `position`, with one more than `limit`: chosen on the ids alone, to be read in full
+    (`_keyset`'s `read_in_full`); in no order."""
+    after, order = ("gt", "") if oldest_first else ("lt", "-")
+    fields = {"time_field": time_field, "id_field": id_field}
+    ids = _beyond(rows, position, after, **fields).order_by(
+        f"{order}{time_field}", f"{order}{id_field}"
+    )
+    return rows.model.objects.filter(pk__in=ids.values("pk")[: limit + 1])
 
 
 def _cut(
@@ -363,8 +383,7 @@ def home_feed(
         rule = replace(reader, member_id=member_id, today=today, walled=frozenset(walled))
         posts = Post.objects.readable_by(rule).filter(InHomeFeedOf(member_id))
         after = None if moment is None or before is None else (moment, before)
-        chosen = _beyond(posts, after, "lt").order_by("-created_at", "-id").values("pk")
-        page = Post.objects.filter(pk__in=chosen[: limit + 1]).marked_for(member_id)
+        page = _chosen(posts, after, limit).marked_for(member_id)
         return page.values(*card_columns("post"), *VIEWER_MARKS)
 
     values: dict[str, Any] = {"member_id": member.pk, "today": reader.today}

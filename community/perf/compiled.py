@@ -96,7 +96,12 @@ class CompiledQueries(Generic[T]):
             # Other databases get some values written into the SQL (SQLite's dates as text):
             # the zero-setup SQLite of `make run` builds each query.
             return list(build(**values))
-        compiled = self.compiled(key, build, frozenset(values), alias)
+        slot = (key, alias)
+        if slot not in self._compiled:
+            with self._lock:
+                if slot not in self._compiled:
+                    self._compiled[slot] = self._compile(key, build, frozenset(values), alias)
+        compiled = self._compiled[slot]
         if compiled is None:
             return list(build(**values))
         params = compiled.bind(values)
@@ -107,22 +112,6 @@ class CompiledQueries(Generic[T]):
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def compiled(
-        self,
-        key: Hashable,
-        build: Callable[..., models.QuerySet[Any, T]],
-        names: frozenset[str],
-        alias: str,
-    ) -> _Compiled[T] | None:
-        """The compiled query of `key` on `alias`, compiled on its first call; None when its
-        SQL cannot be told apart from its values (see the module's docstring)."""
-        slot = (key, alias)
-        if slot not in self._compiled:
-            with self._lock:
-                if slot not in self._compiled:
-                    self._compiled[slot] = self._compile(key, build, names, alias)
-        return self._compiled[slot]
-
     def _compile(
         self,
         key: Hashable,
@@ -130,6 +119,8 @@ class CompiledQueries(Generic[T]):
         names: frozenset[str],
         alias: str,
     ) -> _Compiled[T] | None:
+        """The compiled query of `key` on `alias`; None when its SQL cannot be told apart
+        from its values (see the module's docstring)."""
         unknown = names - self.stand_ins.keys()
         if unknown:
             raise ValueError(f"no stand-ins for {sorted(unknown)}")
