@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import Follow, User
 from bench.explain_pages import explain_pages
 from bench.scale.__main__ import main as scale_main
-from bench.scale.hot_pages import hot_pages
+from bench.scale.hot_pages import SIGNED_IN_SHARE_TARGET, VISITOR_SHARE_TARGET, hot_pages
 from bench.scale.load import empty_tables, load_scale
 from bench.scale.sizes import BENCH_HANDLE, BUSY_THREAD_COMMENTS, ScaleError, ScaleSize
 from mentoring.models import MentorProfile, Mentorship
@@ -211,6 +211,22 @@ def test_every_hot_page_answers_within_the_query_budget(member_client: Client) -
         assert response.status_code == 200, page.path
         counts[page.name] = len(captured.captured_queries)
     assert max(counts.values()) <= MAX_QUERIES, counts
+
+
+@pytest.mark.django_db
+def test_issue_24s_share_targets_are_on_the_pages_they_name(scale_data: dict[str, int]) -> None:
+    """Signed in, the home feed and the post page at 35% of /healthz; for visitors, Explore
+    and the post page at 50%; no other page carries a share target."""
+    targets = {
+        page.name.split(" (")[0]: (page.share_target, page.visitor_share_target)
+        for page in hot_pages()
+    }
+    signed_in, visitor = SIGNED_IN_SHARE_TARGET, VISITOR_SHARE_TARGET
+    assert (signed_in, visitor) == (0.35, 0.5)
+    assert targets.pop("Home feed") == (signed_in, 0.0)
+    assert targets.pop("Explore") == (0.0, visitor)
+    assert targets.pop(f"Post with {BUSY_THREAD_COMMENTS} comments") == (signed_in, visitor)
+    assert set(targets.values()) == {(0.0, 0.0)}
 
 
 def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
