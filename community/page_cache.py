@@ -150,14 +150,24 @@ def _new_version() -> str:
 
 def current_versions(scopes: list[str]) -> list[str]:
     """The current version of each of `scopes`: what a key of something kept until one of
-    them changes holds (the visitors' pages here; the members' threads of a post,
+    them changes holds (the visitors' pages)."""
+    versions, _found = current_versions_and(scopes, [])
+    return versions
+
+
+def current_versions_and(scopes: list[str], keys: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """`current_versions(scopes)`, and what the cache holds under `keys`, read in one round
+    trip (one MGET on Redis): for what is kept beside the versions it was read under, and
+    used only while they are the current ones (the members' threads of a post,
     posts.shared_threads)."""
-    keys = [_VERSION_PREFIX + scope for scope in scopes]
-    found = cache.get_many(keys)
+    version_keys = [_VERSION_PREFIX + scope for scope in scopes]
+    found = cache.get_many([*version_keys, *keys])
     # A missing version is made at random (`add`, so concurrent requests agree on one).
-    return [
-        found.get(key) or str(cache.get_or_set(key, _new_version, VERSION_SECONDS)) for key in keys
+    versions = [
+        found.get(key) or str(cache.get_or_set(key, _new_version, VERSION_SECONDS))
+        for key in version_keys
     ]
+    return versions, {key: found[key] for key in keys if key in found}
 
 
 # --- Reads: which pages, and their answers ---------------------------------------------------

@@ -14,18 +14,20 @@ reads the same rows, but for three things:
   reader in one query on the comments of the page (`mark_reactions`), as
   `Comment.objects.for_display` marks them.
 
-The rows are kept in the default cache (Redis) under the versions of the scopes the
+The rows are kept in the default cache (Redis) beside the versions of the scopes the
 visitors' pages of the post are kept under (community/page_cache.py): `SITE` (members'
 names, avatars and badges; moderators' decisions) and the post's own scope (its comments,
-their replies, edits, deletions and reactions). The services retire those versions after
-each write commits, so a page of threads kept under the current versions is never older
-than a committed write; versions are read before the rows, and the rows are read from the
-primary database. A change made outside the services (the admin's forms, a shell) shows
-within `PAGE_CACHE_SECONDS`, as on the visitors' pages; with that setting at 0 (no Redis)
-nothing is kept.
+their replies, edits, deletions and reactions), and used only while those are the current
+versions: the versions and the kept rows are read in one round trip. The services retire
+those versions after each write commits, so a page of threads kept with the current versions
+is never older than a committed write; versions are read before the rows, and the rows are
+read from the primary database. A change made outside the services (the admin's forms, a
+shell) shows within `PAGE_CACHE_SECONDS`, as on the visitors' pages; with that setting at 0
+(no Redis) nothing is kept.
 
 A page read for the first time costs the queries it cost before (the reader's reactions come
-with the rows); a page found costs one query (the reader's reactions) instead of two.
+with the rows); a page found costs one query (the reader's reactions) instead of two, and
+one round trip to the cache.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from accounts.models import User, minors_writing_shown_to
 from accounts.selectors import walled_off_ids
 from community import db_router
 from community.expressions import AnyOf
-from community.page_cache import SITE, current_versions, post_scope
+from community.page_cache import SITE, current_versions_and, post_scope
 from community.perf.compiled import CompiledQueries
 
 from .models import Comment, Post, Reaction, ReactionKind, Viewer
@@ -71,12 +73,13 @@ def shared_post_threads(
         return post_threads(
             viewer, post, cursor, from_thread=from_thread, to_reply=to_reply, limit=limit
         )
-    # The versions are read first: rows read after them are never older than they say.
     key = _key(viewer, post, cursor, from_thread, to_reply, limit)
-    kept: Page[Thread] | None = cache.get(key)
-    if kept is not None:
-        mark_reactions(viewer, comments_of(kept))
-        return kept
+    versions, found = current_versions_and([SITE, post_scope(post.pk)], [key])
+    kept: tuple[list[str], Page[Thread]] | None = found.get(key)
+    if kept is not None and kept[0] == versions:
+        mark_reactions(viewer, comments_of(kept[1]))
+        return kept[1]
+    # The versions were read first: rows read after them are never older than they say.
     token = db_router.pinned.set(True)
     try:
         page = post_threads(
@@ -84,7 +87,7 @@ def shared_post_threads(
         )
     finally:
         db_router.pinned.reset(token)
-    cache.set(key, _without_reader_marks(page), settings.PAGE_CACHE_SECONDS)
+    cache.set(key, (versions, _without_reader_marks(page)), settings.PAGE_CACHE_SECONDS)
     return page
 
 
@@ -140,9 +143,8 @@ def _key(
     to_reply: int | None,
     limit: int,
 ) -> str:
-    versions = current_versions([SITE, post_scope(post.pk)])
     walls = sorted(walled_off_ids(viewer))
-    parts = repr((post.pk, cursor, from_thread, to_reply, limit, walls, versions))
+    parts = repr((post.pk, cursor, from_thread, to_reply, limit, walls))
     return _KEY_PREFIX + hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
 
 

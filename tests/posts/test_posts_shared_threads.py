@@ -28,7 +28,7 @@ from posts.services import (
     publish_post,
     toggle_reaction,
 )
-from posts.shared_threads import comments_of, mark_reactions
+from posts.shared_threads import comments_of, mark_reactions, shared_post_threads
 from tests.factories import (
     HighSchoolStudentFactory,
     PhysicianFactory,
@@ -253,3 +253,35 @@ def test_a_kept_page_costs_one_query_fewer_and_a_first_reading_none_more(
 
     assert first == uncached
     assert kept == uncached - 1
+
+
+def test_a_kept_page_is_found_with_the_current_versions_in_one_round_trip(
+    reader: User, post: Post, thread: tuple[Comment, list[Comment]], monkeypatch: Any
+) -> None:
+    """The versions of the post's scopes and the kept page are asked for together (one MGET
+    on Redis), not one after the other. Counted at the cache's interface: the calls the
+    test cache makes inside one call (LocMemCache's get_many asks get) are not asked."""
+    shared_post_threads(reader, post)
+    backend = caches["default"]
+    asked: list[str] = []
+    inside: list[str] = []
+    for name in ("get", "get_many", "get_or_set", "set", "add", "has_key"):
+        method = getattr(backend, name)
+
+        def counted(*args: Any, _name: str = name, _method: Any = method, **kwargs: Any) -> Any:
+            if not inside:
+                asked.append(_name)
+            inside.append(_name)
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+
+    page = shared_post_threads(reader, post)
+
+    assert asked == ["get_many"]
+    top, replies = thread
+    assert [item.comment.pk for item in page.items] == [top.pk]
+    assert [reply.pk for reply in page.items[0].replies] == [reply.pk for reply in replies[:2]]
