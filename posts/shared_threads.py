@@ -76,9 +76,11 @@ def shared_post_threads(
     key = _key(viewer, post, cursor, from_thread, to_reply, limit)
     versions, found = current_versions_and([SITE, post_scope(post.pk)], [key])
     kept: tuple[list[str], Page[Thread]] | None = found.get(key)
-    if kept is not None and kept[0] == versions:
-        mark_reactions(viewer, comments_of(kept[1]))
-        return kept[1]
+    if kept is not None:
+        kept_under, kept_page = kept
+        if kept_under == versions:
+            mark_reactions(viewer, comments_of(kept_page))
+            return kept_page
     # The versions were read first: rows read after them are never older than they say.
     token = db_router.pinned.set(True)
     try:
